@@ -1,0 +1,55 @@
+// Builds the three bundles: the extension host (Node, CommonJS, `vscode` external),
+// the engine's chain worker and the CLI (Node), and the notebook renderer
+// (browser ESM with plotly inside). Flags: --watch, --production.
+import * as esbuild from 'esbuild';
+import { statSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+};
+
+const builds = [
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/engine/run/chainWorker.ts'], outfile: 'dist/worker.js' },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  {
+    entryPoints: ['src/renderer/index.ts'],
+    outfile: 'dist/renderer.js',
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+  },
+];
+
+const reportSizes = {
+  name: 'report-sizes',
+  setup(build) {
+    build.onEnd((result) => {
+      if (result.errors.length) return;
+      const file = build.initialOptions.outfile;
+      console.log(`${file.padEnd(22)} ${(statSync(file).size / 1024).toFixed(1).padStart(8)} KB`);
+    });
+  },
+};
+
+const contexts = await Promise.all(builds.map((options) => esbuild.context({ ...options, plugins: [reportSizes] })));
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('watching for changes…');
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

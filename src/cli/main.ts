@@ -1,0 +1,76 @@
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatProblem, ModelError } from '../engine/language/source';
+import { formatSummaryTable } from '../engine/output/summaryTable';
+import { BUILT_IN_DEFAULTS, readRunRequest, type RunDefaults } from '../engine/run/request';
+import { startRun } from '../engine/run/runner';
+
+const USAGE = `usage: latent sample MODEL [--chains n] [--burnin n] [--iterations n] [--thin n] [--seed s] [--json]
+
+MODEL is a Latent document: a JAGS model block with its data and run directives.
+Flags give the settings the document's 'sample with gibbs(...)' line leaves out.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, file, ...rest] = argv;
+  if (command !== 'sample' || !file) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const defaults: RunDefaults = { ...BUILT_IN_DEFAULTS };
+  let json = false;
+  for (let k = 0; k < rest.length; k++) {
+    const flag = rest[k]!;
+    if (flag === '--json') {
+      json = true;
+      continue;
+    }
+    const name = flag.replace(/^--/, '');
+    const value = Number(rest[++k]);
+    if (!['chains', 'burnin', 'iterations', 'thin', 'seed'].includes(name) || !Number.isInteger(value) || value < 0) {
+      process.stderr.write(`latent: bad option ${flag} ${rest[k] ?? ''}\n${USAGE}\n`);
+      return 2;
+    }
+    (defaults as unknown as Record<string, number>)[name] = value;
+  }
+
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (e) {
+    process.stderr.write(`latent: cannot read ${file}: ${(e as Error).message}\n`);
+    return 2;
+  }
+  let request;
+  try {
+    request = readRunRequest(source, defaults, () => randomInt(0, 2 ** 31));
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+    for (const p of e.problems) process.stderr.write(`${formatProblem(p, file)}\n`);
+    return 1;
+  }
+  const handle = startRun(request, { workerScript: join(__dirname, 'worker.js') });
+  process.once('SIGINT', () => handle.cancel());
+  const { output } = await handle.result;
+  if (json) {
+    const nodes = Object.fromEntries(output.nodes.map((n) => [n.name, n.summary]));
+    process.stdout.write(`${JSON.stringify({ status: output.status, seed: output.settings.seed, nodes, messages: output.messages, seconds: output.timings.totalMs / 1000 })}\n`);
+  } else {
+    process.stdout.write(`${formatSummaryTable(output)}\n`);
+  }
+  if (output.status === 'failed') {
+    for (const m of output.messages) {
+      if (m.range) process.stderr.write(`${file}:${m.range.startLine + 1}:${m.range.startColumn + 1}: ${m.severity}: ${m.message}\n`);
+    }
+    return 1;
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`latent: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(70);
+  },
+);

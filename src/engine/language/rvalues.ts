@@ -1,0 +1,132 @@
+import type { Expression } from './ast';
+import { errorAt } from './source';
+
+/**
+ * A numeric array as the engine stores data: row-major (the last index
+ * varies fastest), NaN marking a missing (NA) element.
+ */
+export interface DataArray {
+  dims: number[];
+  values: Float64Array;
+}
+
+export type NamedValues = Map<string, DataArray>;
+
+/**
+ * Evaluates an R-style value, the way JAGS users write data and inits:
+ * numbers, NA, c(...), a:b, rep(x, n), structure(c(...), .Dim = c(r, c))
+ * (filled column-major, as R does), and list(name = value, ...).
+ */
+export function evaluateList(expression: Expression, what: string): NamedValues {
+  if (expression.kind !== 'call' || expression.callee !== 'list') {
+    throw errorAt(expression.range, `Expected ${what} as list(name = value, ...), as in list(N = 3, y = c(1.2, 0.7, 2.1)).`);
+  }
+  const result: NamedValues = new Map();
+  for (const arg of expression.args) {
+    if (arg.name === undefined) throw errorAt(arg.range, `Every entry of the ${what} list needs a name, as in y = c(1, 2).`);
+    if (result.has(arg.name)) throw errorAt(arg.range, `'${arg.name}' is given twice in the ${what}.`);
+    result.set(arg.name, evaluateArray(arg.value));
+  }
+  return result;
+}
+
+export function evaluateArray(e: Expression): DataArray {
+  switch (e.kind) {
+    case 'number':
+      return scalar(e.value);
+    case 'name':
+      if (e.name === 'NA') return scalar(Number.NaN);
+      if (e.name === 'TRUE' || e.name === 'T') return scalar(1);
+      if (e.name === 'FALSE' || e.name === 'F') return scalar(0);
+      if (e.name === 'Inf') return scalar(Number.POSITIVE_INFINITY);
+      throw errorAt(e.range, `'${e.name}' is not a value here: data and initial values are numbers, NA, c(...) or structure(...).`);
+    case 'unary': {
+      const inner = evaluateArray(e.operand);
+      if (e.op === '!') throw errorAt(e.range, "'!' is not allowed in data.");
+      if (e.op === '-') inner.values = inner.values.map((v) => -v);
+      return inner;
+    }
+    case 'binary':
+      if (e.op === ':') {
+        const from = scalarOf(e.left);
+        const to = scalarOf(e.right);
+        const n = Math.floor(Math.abs(to - from)) + 1;
+        const step = to >= from ? 1 : -1;
+        return vector(Float64Array.from({ length: n }, (_, k) => from + k * step));
+      }
+      throw errorAt(e.range, `The operator '${e.op}' is not allowed in data; write the values out.`);
+    case 'call':
+      return evaluateCall(e);
+    default:
+      throw errorAt(e.range, 'Expected a number, NA, c(...) or structure(...).');
+  }
+}
+
+function evaluateCall(e: Extract<Expression, { kind: 'call' }>): DataArray {
+  switch (e.callee) {
+    case 'c': {
+      const parts = e.args.map((a) => evaluateArray(a.value).values);
+      const values = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of parts) {
+        values.set(p, at);
+        at += p.length;
+      }
+      return vector(values);
+    }
+    case 'rep': {
+      const [x, times] = e.args;
+      if (!x || !times) throw errorAt(e.range, 'rep needs a value and a count, as in rep(0, 10).');
+      const v = evaluateArray(x.value).values;
+      const n = scalarOf(times.value);
+      const values = new Float64Array(v.length * n);
+      for (let k = 0; k < n; k++) values.set(v, k * v.length);
+      return vector(values);
+    }
+    case 'structure': {
+      const data = e.args.find((a) => a.name === undefined || a.name === '.Data');
+      const dim = e.args.find((a) => a.name === '.Dim' || a.name === 'dim');
+      if (!data) throw errorAt(e.range, 'structure(...) needs its values, as in structure(c(1, 2, 3, 4), .Dim = c(2, 2)).');
+      const values = evaluateArray(data.value).values;
+      if (!dim) return vector(values);
+      const dims = Array.from(evaluateArray(dim.value).values);
+      const size = dims.reduce((a, b) => a * b, 1);
+      if (size !== values.length) {
+        throw errorAt(e.range, `structure(...) has ${values.length} values but .Dim = c(${dims.join(', ')}) needs ${size}.`);
+      }
+      return { dims, values: columnMajorToRowMajor(values, dims) };
+    }
+    default:
+      throw errorAt(e.calleeRange, `'${e.callee}(...)' is not allowed in data; use c(...), rep(...), structure(...) or a:b.`);
+  }
+}
+
+/** R fills arrays with the first index fastest; the engine stores the last index fastest. */
+export function columnMajorToRowMajor(values: Float64Array, dims: number[]): Float64Array {
+  const out = new Float64Array(values.length);
+  const index = new Array<number>(dims.length).fill(0);
+  for (let k = 0; k < values.length; k++) {
+    let rowMajor = 0;
+    for (let d = 0; d < dims.length; d++) rowMajor = rowMajor * dims[d]! + index[d]!;
+    out[rowMajor] = values[k]!;
+    for (let d = 0; d < dims.length; d++) {
+      if (++index[d]! < dims[d]!) break;
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
+function scalarOf(e: Expression): number {
+  const a = evaluateArray(e);
+  if (a.values.length !== 1) throw errorAt(e.range, 'Expected a single number here.');
+  return a.values[0]!;
+}
+
+function scalar(v: number): DataArray {
+  return { dims: [], values: Float64Array.of(v) };
+}
+
+function vector(values: Float64Array): DataArray {
+  return { dims: [values.length], values };
+}

@@ -1,0 +1,41 @@
+/** A position in a document, zero-based, as VS Code counts them. */
+export interface Position {
+  line: number;
+  column: number;
+  /** Character offset from the start of the text. */
+  offset: number;
+}
+
+export interface SourceRange {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A problem found in the model text, the data or the run options, pointing at its text. */
+export interface Problem {
+  severity: Severity;
+  message: string;
+  range: SourceRange;
+}
+
+export function rangeOf(start: SourceRange, end: SourceRange): SourceRange {
+  return { start: start.start, end: end.end };
+}
+
+/** Thrown inside the engine for a problem the user must fix; caught at the run boundary. */
+export class ModelError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(problems.map((p) => p.message).join('\n'));
+    this.name = 'ModelError';
+  }
+}
+
+export function errorAt(range: SourceRange, message: string): ModelError {
+  return new ModelError([{ severity: 'error', message, range }]);
+}
+
+export function formatProblem(p: Problem, file = 'cell'): string {
+  return `${file}:${p.range.start.line + 1}:${p.range.start.column + 1}: ${p.severity}: ${p.message}`;
+}

@@ -1,0 +1,91 @@
+/**
+ * The notebook output of one run: the JSON carried by the output item of MIME
+ * `application/vnd.latent.run+json`. The renderer draws only from this, so it
+ * is versioned; see docs/output-schema.md for the field-by-field contract.
+ *
+ * Bump RUN_OUTPUT_SCHEMA when a field changes meaning or disappears; adding an
+ * optional field does not need a bump.
+ */
+export const RUN_OUTPUT_MIME = 'application/vnd.latent.run+json';
+export const RUN_OUTPUT_SCHEMA = 'latent.run/1';
+
+/** Display traces are thinned to at most this many points per chain. */
+export const MAX_TRACE_POINTS = 1000;
+
+export type RunStatus = 'running' | 'complete' | 'cancelled' | 'failed';
+
+export interface RunSettings {
+  algorithm: 'gibbs';
+  chains: number;
+  burnin: number;
+  iterations: number;
+  thin: number;
+  seed: number;
+  monitor: string[];
+}
+
+export interface PosteriorSummary {
+  mean: number;
+  sd: number;
+  'q2.5': number;
+  q25: number;
+  q50: number;
+  q75: number;
+  'q97.5': number;
+}
+
+export interface TraceSeries {
+  /** Iteration numbers (after burn-in, 1-based) of the displayed points, shared by all chains. */
+  iterations: number[];
+  /** One array per chain, aligned with `iterations`. */
+  chains: number[][];
+}
+
+export interface Histogram {
+  /** Bin edges, length = counts.length + 1. */
+  edges: number[];
+  /** Draw counts per bin, pooled over chains. */
+  counts: number[];
+}
+
+export interface NodeResult {
+  /** Scalar name as JAGS writes it: `mu`, `theta[3]`, `Omega[1,2]`. */
+  name: string;
+  /** The sampler that updated the node, e.g. "conjugate normal". */
+  sampler: string;
+  /** Kept draws per chain behind the summary (not the displayed points). */
+  draws: number;
+  summary: PosteriorSummary;
+  trace: TraceSeries;
+  histogram: Histogram;
+}
+
+export interface RunMessage {
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  /** Zero-based line and column range in the cell text, when the message points at it. */
+  range?: { startLine: number; startColumn: number; endLine: number; endColumn: number };
+}
+
+export interface RunProgress {
+  /** Iterations done (burn-in included), summed over chains. */
+  done: number;
+  /** Iterations planned, summed over chains. */
+  total: number;
+}
+
+export interface RunTimings {
+  compileMs: number;
+  sampleMs: number;
+  totalMs: number;
+}
+
+export interface RunOutput {
+  schema: typeof RUN_OUTPUT_SCHEMA;
+  status: RunStatus;
+  settings: RunSettings;
+  progress: RunProgress;
+  nodes: NodeResult[];
+  messages: RunMessage[];
+  timings: RunTimings;
+}

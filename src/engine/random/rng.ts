@@ -1,0 +1,99 @@
+/**
+ * The engine's only source of randomness: xoshiro128** (Blackman & Vigna),
+ * 32-bit arithmetic so it stays fast in JavaScript, period 2^128 - 1.
+ * Seeded through splitmix32 so that nearby seeds give unrelated streams;
+ * each chain gets its own stream from (seed, chain).
+ */
+export class Random {
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
+  /** The second normal of the last polar-method pair, or NaN. */
+  private spareNormal = Number.NaN;
+
+  constructor(seed: number, stream = 0) {
+    let x = (Math.floor(seed) ^ Math.imul(stream + 1, 0x9e3779b9)) >>> 0;
+    const next = (): number => {
+      // splitmix32
+      x = (x + 0x9e3779b9) | 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /** A uniform 32-bit unsigned integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform on the open interval (0, 1), with 53 random bits. */
+  uniform(): number {
+    const hi = this.nextUint32() >>> 5; // 27 bits
+    const lo = this.nextUint32() >>> 6; // 26 bits
+    return (hi * 67108864 + lo + 0.5) / 9007199254740992;
+  }
+
+  /** Standard normal by Marsaglia's polar method. */
+  normal(): number {
+    if (!Number.isNaN(this.spareNormal)) {
+      const z = this.spareNormal;
+      this.spareNormal = Number.NaN;
+      return z;
+    }
+    let u: number, v: number, s: number;
+    do {
+      u = 2 * this.uniform() - 1;
+      v = 2 * this.uniform() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    this.spareNormal = v * f;
+    return u * f;
+  }
+
+  /** Gamma(shape, rate = 1) by Marsaglia & Tsang (2000); shape < 1 by the boost x·U^(1/shape). */
+  gamma(shape: number): number {
+    if (shape < 1) {
+      const u = this.uniform();
+      return this.gamma(shape + 1) * Math.pow(u, 1 / shape);
+    }
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      let x: number, v: number;
+      do {
+        x = this.normal();
+        v = 1 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      const u = this.uniform();
+      if (u < 1 - 0.0331 * x * x * x * x) return d * v;
+      if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+    }
+  }
+
+  /** Exponential with rate 1. */
+  exponential(): number {
+    return -Math.log(this.uniform());
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}

@@ -1,0 +1,46 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { ModelError } from '../language/source';
+import { prepareChain, sampleChain } from './chainSession';
+import type { ChainJob, ChainMessage } from './protocol';
+import { readRunRequest } from './request';
+
+/** Runs one chain in a worker thread and streams its draws to the coordinator. */
+function main(job: ChainJob): void {
+  const post = (message: ChainMessage, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(message, transfer);
+  try {
+    const request = readRunRequest(job.source, job.settings, () => job.settings.seed);
+    request.settings = job.settings;
+    const session = prepareChain(request, job.chain);
+    post({ type: 'ready', monitors: session.monitors.map((m) => ({ name: m.name, sampler: m.sampler })) });
+    const total = job.settings.burnin + job.settings.iterations;
+    let lastPost = 0;
+    let pending: Float64Array[] = [];
+    sampleChain(session, job.settings, (done, draws) => {
+      pending.push(draws);
+      const now = Date.now();
+      // Stream about ten times a second: often enough for live plots, rare enough to stay cheap.
+      if (now - lastPost < 100 && done < total) return;
+      lastPost = now;
+      const merged = merge(pending);
+      pending = [];
+      post({ type: 'progress', done, draws: merged }, [merged.buffer as ArrayBuffer]);
+    });
+    post({ type: 'done' });
+  } catch (e) {
+    if (e instanceof ModelError) post({ type: 'problems', problems: e.problems });
+    else post({ type: 'crash', message: e instanceof Error ? e.message : String(e), ...(e instanceof Error && e.stack ? { stack: e.stack } : {}) });
+  }
+}
+
+function merge(parts: Float64Array[]): Float64Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+main(workerData as ChainJob);

@@ -1,0 +1,144 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { RUN_OUTPUT_SCHEMA, type RunMessage, type RunOutput, type RunStatus } from '../output/runOutput';
+import type { Problem } from '../language/source';
+import { DrawStore } from './drawStore';
+import type { ChainJob, ChainMessage } from './protocol';
+import type { RunRequest } from './request';
+import { summarizeDraws, type MonitorInfo } from './summarize';
+
+export interface RunOptions {
+  /** The chain worker's script (dist/worker.js in the extension). */
+  workerScript: string;
+  /** Extra Node flags for the workers, e.g. a TypeScript loader in tests. */
+  workerExecArgv?: string[];
+  /** Chains run at once; defaults to the number of CPUs. */
+  maxParallel?: number;
+  /** Called with a preview of the output while the run goes on. */
+  onUpdate?: (output: RunOutput) => void;
+  updateIntervalMs?: number;
+}
+
+export interface RunOutcome {
+  output: RunOutput;
+  /** Every kept draw, for exports and the CLI. */
+  draws: DrawStore | undefined;
+  monitors: MonitorInfo[];
+}
+
+export interface RunHandle {
+  result: Promise<RunOutcome>;
+  /** Stops every chain now; the result then holds the draws so far, with status 'cancelled'. */
+  cancel(): void;
+}
+
+/**
+ * Runs the chains of a request in worker threads, at most `maxParallel` at a
+ * time, merging their streamed draws. Never rejects: problems in the model
+ * and crashes become a failed output with messages.
+ */
+export function startRun(request: RunRequest, options: RunOptions): RunHandle {
+  const { settings } = request;
+  const started = Date.now();
+  const workers = new Map<number, Worker>();
+  const done = new Array<number>(settings.chains).fill(0);
+  const finished = new Set<number>();
+  let monitors: MonitorInfo[] | undefined;
+  let store: DrawStore | undefined;
+  let compiledAt: number | undefined;
+  let nextChain = 0;
+  let settled = false;
+  let lastUpdate = 0;
+  let resolve!: (outcome: RunOutcome) => void;
+  const result = new Promise<RunOutcome>((r) => (resolve = r));
+
+  const output = (status: RunStatus, messages: RunMessage[], preview: boolean): RunOutput => {
+    const now = Date.now();
+    return {
+      schema: RUN_OUTPUT_SCHEMA,
+      status,
+      settings,
+      progress: { done: done.reduce((a, b) => a + b, 0), total: settings.chains * (settings.burnin + settings.iterations) },
+      nodes: store && monitors ? summarizeDraws(store, monitors, settings.thin, preview) : [],
+      messages,
+      timings: {
+        compileMs: (compiledAt ?? now) - started,
+        sampleMs: compiledAt === undefined ? 0 : now - compiledAt,
+        totalMs: now - started,
+      },
+    };
+  };
+
+  const settle = (status: RunStatus, messages: RunMessage[] = []): void => {
+    if (settled) return;
+    settled = true;
+    for (const w of workers.values()) void w.terminate();
+    workers.clear();
+    resolve({ output: output(status, messages, false), draws: store, monitors: monitors ?? [] });
+  };
+
+  const launch = (chain: number): void => {
+    const job: ChainJob = { source: request.source, settings, chain };
+    const worker = new Worker(options.workerScript, { workerData: job, execArgv: options.workerExecArgv ?? [] });
+    workers.set(chain, worker);
+    worker.on('message', (message: ChainMessage) => onMessage(chain, message));
+    worker.on('error', (error) => settle('failed', [{ severity: 'error', message: `Chain ${chain + 1} stopped: ${error.message}` }]));
+    worker.on('exit', () => {
+      workers.delete(chain);
+      // Let messages still queued from the worker arrive before judging how it ended.
+      setImmediate(() => {
+        if (!settled && !finished.has(chain)) settle('failed', [{ severity: 'error', message: `Chain ${chain + 1} ended unexpectedly.` }]);
+      });
+    });
+  };
+
+  const onMessage = (chain: number, message: ChainMessage): void => {
+    if (settled) return;
+    switch (message.type) {
+      case 'ready':
+        if (!monitors) {
+          monitors = message.monitors;
+          store = new DrawStore(settings.chains, monitors.length);
+          compiledAt = Date.now();
+        }
+        return;
+      case 'progress':
+        done[chain] = message.done;
+        store?.append(chain, message.draws);
+        maybeUpdate();
+        return;
+      case 'done':
+        finished.add(chain);
+        if (nextChain < settings.chains) launch(nextChain++);
+        else if (finished.size === settings.chains) settle('complete');
+        return;
+      case 'problems':
+        settle('failed', message.problems.map(toMessage));
+        return;
+      case 'crash':
+        settle('failed', [{ severity: 'error', message: `Internal error in chain ${chain + 1}: ${message.message}` }]);
+        return;
+    }
+  };
+
+  const maybeUpdate = (): void => {
+    if (!options.onUpdate) return;
+    const now = Date.now();
+    if (now - lastUpdate < (options.updateIntervalMs ?? 500)) return;
+    lastUpdate = now;
+    options.onUpdate(output('running', [], true));
+  };
+
+  const parallel = Math.max(1, Math.min(settings.chains, options.maxParallel ?? availableParallelism()));
+  while (nextChain < parallel) launch(nextChain++);
+
+  return { result, cancel: () => settle('cancelled', [{ severity: 'info', message: 'The run was cancelled; the summaries use the draws made so far.' }]) };
+}
+
+export function toMessage(p: Problem): RunMessage {
+  return {
+    severity: p.severity,
+    message: p.message,
+    range: { startLine: p.range.start.line, startColumn: p.range.start.column, endLine: p.range.end.line, endColumn: p.range.end.column },
+  };
+}

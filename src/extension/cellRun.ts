@@ -1,0 +1,81 @@
+import { randomInt } from 'node:crypto';
+import * as vscode from 'vscode';
+import { RUN_OUTPUT_MIME, type RunOutput } from '../engine/output/runOutput';
+import { formatSummaryTable } from '../engine/output/summaryTable';
+import { ModelError } from '../engine/language/source';
+import { readRunRequest } from '../engine/run/request';
+import { startRun, toMessage } from '../engine/run/runner';
+import { runDefaults } from './settings';
+
+/**
+ * Executes one cell: reads the model and its directives, runs the chains in
+ * workers while streaming previews into one output, and ends the execution.
+ * Problems in the cell become an error output, never an exception.
+ */
+export async function runCell(execution: vscode.NotebookCellExecution, workerScript: string): Promise<void> {
+  execution.start(Date.now());
+  await execution.clearOutput();
+  const source = execution.cell.document.getText();
+
+  let request;
+  try {
+    request = readRunRequest(source, runDefaults(execution.cell.notebook.uri), () => randomInt(0, 2 ** 31));
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+    await execution.replaceOutput(errorOutput(e.problems.map(toMessage)));
+    execution.end(false, Date.now());
+    return;
+  }
+
+  const output = new vscode.NotebookCellOutput(outputItems(initialOutput(request.settings)));
+  await execution.replaceOutput(output);
+  // Updates are chained so they reach the notebook in order, each replacing the same output's items.
+  let updates: Thenable<void> = Promise.resolve();
+  const handle = startRun(request, {
+    workerScript,
+    onUpdate: (preview) => {
+      updates = updates.then(() => execution.replaceOutputItems(outputItems(preview), output));
+    },
+  });
+  const cancellation = execution.token.onCancellationRequested(() => handle.cancel());
+  try {
+    const { output: final } = await handle.result;
+    await updates;
+    if (final.status === 'failed') {
+      await execution.replaceOutput(errorOutput(final.messages));
+      execution.end(false, Date.now());
+    } else {
+      await execution.replaceOutputItems(outputItems(final), output);
+      execution.end(final.status === 'complete', Date.now());
+    }
+  } finally {
+    cancellation.dispose();
+  }
+}
+
+function outputItems(run: RunOutput): vscode.NotebookCellOutputItem[] {
+  return [vscode.NotebookCellOutputItem.json(run, RUN_OUTPUT_MIME), vscode.NotebookCellOutputItem.text(formatSummaryTable(run))];
+}
+
+function initialOutput(settings: RunOutput['settings']): RunOutput {
+  return {
+    schema: 'latent.run/1',
+    status: 'running',
+    settings,
+    progress: { done: 0, total: settings.chains * (settings.burnin + settings.iterations) },
+    nodes: [],
+    messages: [],
+    timings: { compileMs: 0, sampleMs: 0, totalMs: 0 },
+  };
+}
+
+function errorOutput(messages: RunOutput['messages']): vscode.NotebookCellOutput {
+  const text = messages
+    .map((m) => (m.range ? `Line ${m.range.startLine + 1}, column ${m.range.startColumn + 1}: ${m.severity}: ${m.message}` : `${m.severity}: ${m.message}`))
+    .join('\n');
+  const error = new Error(text);
+  error.name = messages.length === 1 ? 'Model error' : `${messages.length} model errors`;
+  // The message says where; a JavaScript stack would only confuse.
+  error.stack = '';
+  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(error)]);
+}

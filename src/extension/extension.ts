@@ -1,0 +1,12 @@
+import * as vscode from 'vscode';
+import { LatentController } from './controller';
+import { registerNewNotebookCommand } from './newNotebook';
+
+export function activate(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    new LatentController(context.asAbsolutePath('dist/worker.js')),
+    registerNewNotebookCommand(),
+  );
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,72 @@
+/**
+ * Notebook renderer for `application/vnd.latent.run+json`: draws a run's trace
+ * plots, posterior histograms and summary. Runs in the notebook webview, so it
+ * must only import browser code (engine types are imported as types only).
+ *
+ * While a run progresses the kernel replaces the same output item again and
+ * again; VS Code then calls renderOutputItem with the same id and element,
+ * and the existing view is updated in place.
+ */
+
+import * as Plotly from 'plotly.js-basic-dist-min';
+import type { ActivationFunction } from 'vscode-notebook-renderer';
+import { parseRunOutput } from './parse';
+import type { PlotApi } from './plotApi';
+import { RunView, renderError } from './runView';
+
+const plotly: PlotApi = {
+  newPlot: (div, data, layout, config) => Plotly.newPlot(div, data, layout, config),
+  react: (div, data, layout, config) => Plotly.react(div, data, layout, config),
+  purge: (div) => Plotly.purge(div),
+  resize: (div) => Plotly.Plots.resize(div),
+};
+
+export const activate: ActivationFunction = () => {
+  const views = new Map<string, RunView>();
+
+  const disposeView = (id: string) => {
+    views.get(id)?.dispose();
+    views.delete(id);
+  };
+
+  return {
+    async renderOutputItem(outputItem, element, signal) {
+      let parsed: ReturnType<typeof parseRunOutput>;
+      try {
+        parsed = parseRunOutput(outputItem.json());
+      } catch (error) {
+        parsed = { ok: false, error: `The run output is not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+      }
+      if (signal.aborted) {
+        return;
+      }
+
+      let view = views.get(outputItem.id);
+      if (view && !view.isAttachedTo(element)) {
+        disposeView(outputItem.id);
+        view = undefined;
+      }
+      if (!parsed.ok) {
+        disposeView(outputItem.id);
+        renderError(element, parsed.error);
+        return;
+      }
+      if (!view) {
+        view = new RunView(element, plotly);
+        views.set(outputItem.id, view);
+      }
+      await view.update(parsed.output, signal);
+    },
+
+    disposeOutputItem(id) {
+      if (id !== undefined) {
+        disposeView(id);
+        return;
+      }
+      for (const view of views.values()) {
+        view.dispose();
+      }
+      views.clear();
+    },
+  };
+};

@@ -1,0 +1,126 @@
+/**
+ * Checks the JSON of an output item before drawing it. The renderer may meet
+ * outputs saved by other versions of the extension, so it refuses unknown
+ * schema versions and tolerates missing optional parts rather than throwing
+ * half-way through drawing.
+ */
+
+import type {
+  Histogram,
+  NodeResult,
+  PosteriorSummary,
+  RUN_OUTPUT_MIME,
+  RunMessage,
+  RunOutput,
+  RunSettings,
+  RunStatus,
+  TraceSeries,
+} from '../engine/output/runOutput';
+
+// Type-only imports keep engine code out of the browser bundle; the literal
+// types still make the compiler catch a schema or MIME change in the engine.
+export const MIME: typeof RUN_OUTPUT_MIME = 'application/vnd.latent.run+json';
+export const SCHEMA: RunOutput['schema'] = 'latent.run/1';
+
+export type ParseResult = { ok: true; output: RunOutput } | { ok: false; error: string };
+
+const STATUSES: readonly RunStatus[] = ['running', 'complete', 'cancelled', 'failed'];
+const SEVERITIES: readonly RunMessage['severity'][] = ['error', 'warning', 'info'];
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function num(value: unknown, otherwise = Number.NaN): number {
+  return typeof value === 'number' ? value : otherwise;
+}
+
+function numbers(value: unknown): number[] {
+  return Array.isArray(value) ? value.map((v) => num(v)) : [];
+}
+
+export function parseRunOutput(raw: unknown): ParseResult {
+  if (!isObject(raw)) {
+    return { ok: false, error: 'The output is not a JSON object.' };
+  }
+  if (raw.schema !== SCHEMA) {
+    const found = typeof raw.schema === 'string' ? `"${raw.schema}"` : 'no schema';
+    return {
+      ok: false,
+      error: `This output has ${found}; this version of Latent draws "${SCHEMA}". Re-run the cell, or update the extension.`,
+    };
+  }
+  const status = STATUSES.includes(raw.status as RunStatus) ? (raw.status as RunStatus) : 'failed';
+  const settings = isObject(raw.settings) ? raw.settings : {};
+  const progress = isObject(raw.progress) ? raw.progress : {};
+  const timings = isObject(raw.timings) ? raw.timings : {};
+
+  const output: RunOutput = {
+    schema: SCHEMA,
+    status,
+    settings: {
+      // Shown as given, so an algorithm added later still reads right in the header.
+      algorithm: (typeof settings.algorithm === 'string' ? settings.algorithm : 'gibbs') as RunSettings['algorithm'],
+      chains: num(settings.chains, 0),
+      burnin: num(settings.burnin, 0),
+      iterations: num(settings.iterations, 0),
+      thin: num(settings.thin, 1),
+      seed: num(settings.seed),
+      monitor: Array.isArray(settings.monitor) ? settings.monitor.filter((m): m is string => typeof m === 'string') : [],
+    },
+    progress: { done: num(progress.done, 0), total: num(progress.total, 0) },
+    nodes: Array.isArray(raw.nodes) ? raw.nodes.filter(isObject).map(parseNode).filter((n) => n.name !== '') : [],
+    messages: Array.isArray(raw.messages) ? raw.messages.filter(isObject).map(parseMessage) : [],
+    timings: {
+      compileMs: num(timings.compileMs, 0),
+      sampleMs: num(timings.sampleMs, 0),
+      totalMs: num(timings.totalMs, 0),
+    },
+  };
+  return { ok: true, output };
+}
+
+function parseNode(raw: Json): NodeResult {
+  const summary = isObject(raw.summary) ? raw.summary : {};
+  const trace = isObject(raw.trace) ? raw.trace : {};
+  const histogram = isObject(raw.histogram) ? raw.histogram : {};
+  const parsedSummary: PosteriorSummary = {
+    mean: num(summary.mean),
+    sd: num(summary.sd),
+    'q2.5': num(summary['q2.5']),
+    q25: num(summary.q25),
+    q50: num(summary.q50),
+    q75: num(summary.q75),
+    'q97.5': num(summary['q97.5']),
+  };
+  const parsedTrace: TraceSeries = {
+    iterations: numbers(trace.iterations),
+    chains: Array.isArray(trace.chains) ? trace.chains.map(numbers) : [],
+  };
+  const parsedHistogram: Histogram = { edges: numbers(histogram.edges), counts: numbers(histogram.counts) };
+  return {
+    name: typeof raw.name === 'string' ? raw.name : '',
+    sampler: typeof raw.sampler === 'string' ? raw.sampler : '',
+    draws: num(raw.draws, 0),
+    summary: parsedSummary,
+    trace: parsedTrace,
+    histogram: parsedHistogram,
+  };
+}
+
+function parseMessage(raw: Json): RunMessage {
+  const severity = SEVERITIES.includes(raw.severity as RunMessage['severity']) ? (raw.severity as RunMessage['severity']) : 'info';
+  const message: RunMessage = { severity, message: typeof raw.message === 'string' ? raw.message : String(raw.message) };
+  const range = raw.range;
+  if (isObject(range) && typeof range.startLine === 'number') {
+    message.range = {
+      startLine: range.startLine,
+      startColumn: num(range.startColumn, 0),
+      endLine: num(range.endLine, range.startLine),
+      endColumn: num(range.endColumn, 0),
+    };
+  }
+  return message;
+}
