@@ -1,0 +1,243 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyzeConditional, type Conditional } from '../../../src/engine/inference/conditionals';
+import { assignSamplers } from '../../../src/engine/inference/gibbs';
+import { Dependence, DependenceAnalysis } from '../../../src/engine/inference/linearity';
+import { parseExpressionText } from '../../../src/engine/language/parser';
+import { refreshDeterministic } from '../../../src/engine/model/compile';
+import type { ModelGraph } from '../../../src/engine/model/graph';
+import { compile, compileWithInits, node, setValue } from './helpers';
+
+const X = [1, 2, 3, 4, 5];
+const Y = [1.3, 2.1, 2.8, 4.4, 4.9];
+
+const REGRESSION = `model {
+  for (i in 1:N) {
+    mu[i] <- alpha + beta * x[i]
+    Y[i] ~ dnorm(mu[i], tau)
+  }
+  alpha ~ dnorm(0.5, 0.25)
+  beta ~ dnorm(-1, 0.01)
+  tau ~ dgamma(2, 3)
+}
+data list(N = 5, x = c(${X.join(', ')}), Y = c(${Y.join(', ')}))`;
+
+/** The regression at a fixed state: alpha = 0.3, beta = 0.9, tau = 1.7. */
+function regressionAt(): ModelGraph {
+  const g = compile(REGRESSION);
+  setValue(g, 'alpha', 0.3);
+  setValue(g, 'beta', 0.9);
+  setValue(g, 'tau', 1.7);
+  refreshDeterministic(g);
+  return g;
+}
+
+function parametersOf(c: Conditional | undefined): [number, number] {
+  assert.ok(c, 'expected a closed-form conditional');
+  const out = new Float64Array(2);
+  c.parameters(out);
+  return [out[0]!, out[1]!];
+}
+
+function assertClose(actual: number, expected: number, what: string, relative = 1e-12): void {
+  assert.ok(Math.abs(actual - expected) <= relative * Math.max(1, Math.abs(expected)), `${what}: ${actual} differs from ${expected}`);
+}
+
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+
+describe('complete conditionals: linear-Gaussian regression', () => {
+  it('finds a normal conditional for alpha, with precision t0 + n·tau and the weighted mean', () => {
+    const g = regressionAt();
+    const c = analyzeConditional(g, node(g, 'alpha'));
+    assert.equal(c?.family, 'normal');
+    const [mean, precision] = parametersOf(c);
+    // alpha ~ N(m0 = 0.5, t0 = 0.25); Y[i] ~ N(alpha + beta x[i], tau): every child has coefficient b = 1.
+    const [m0, t0, beta, tau] = [0.5, 0.25, 0.9, 1.7];
+    const expectedPrecision = t0 + X.length * tau;
+    const expectedMean = (t0 * m0 + tau * sum(Y.map((y, i) => y - beta * X[i]!))) / expectedPrecision;
+    assertClose(precision, expectedPrecision, 'precision');
+    assertClose(mean, expectedMean, 'mean');
+  });
+
+  it('finds a normal conditional for beta, with precision t0 + tau·Σx² and mean (t0·m0 + tau·Σx(y − alpha)) / precision', () => {
+    const g = regressionAt();
+    const c = analyzeConditional(g, node(g, 'beta'));
+    assert.equal(c?.family, 'normal');
+    const [mean, precision] = parametersOf(c);
+    const [m0, t0, alpha, tau] = [-1, 0.01, 0.3, 1.7];
+    const expectedPrecision = t0 + tau * sum(X.map((x) => x * x));
+    const expectedMean = (t0 * m0 + tau * sum(X.map((x, i) => x * (Y[i]! - alpha)))) / expectedPrecision;
+    assertClose(precision, expectedPrecision, 'precision');
+    assertClose(mean, expectedMean, 'mean');
+  });
+
+  it('finds a gamma conditional for tau, with shape a + n/2 and rate b + Σ(y − mu)²/2', () => {
+    const g = regressionAt();
+    const c = analyzeConditional(g, node(g, 'tau'));
+    assert.equal(c?.family, 'gamma');
+    const [shape, rate] = parametersOf(c);
+    const [a, b, alpha, beta] = [2, 3, 0.3, 0.9];
+    assertClose(shape, a + X.length / 2, 'shape');
+    assertClose(rate, b + sum(Y.map((y, i) => (y - alpha - beta * X[i]!) ** 2)) / 2, 'rate');
+  });
+
+  it('leaves the node and its deterministic dependents as they were after computing the parameters', () => {
+    const g = regressionAt();
+    const before = Array.from(g.variables.get('mu')!.values);
+    for (const name of ['alpha', 'beta', 'tau']) parametersOf(analyzeConditional(g, node(g, name)));
+    assert.equal(g.variables.get('alpha')!.values[0], 0.3);
+    assert.equal(g.variables.get('beta')!.values[0], 0.9);
+    assert.equal(g.variables.get('tau')!.values[0], 1.7);
+    assert.deepEqual(Array.from(g.variables.get('mu')!.values), before);
+  });
+
+  it('assigns conjugate samplers to all three nodes of the regression', () => {
+    const g = compileWithInits(REGRESSION);
+    assert.deepEqual(assignSamplers(g).map((s) => [s.nodes[0]!.name, s.label]), [
+      ['alpha', 'conjugate normal'],
+      ['beta', 'conjugate normal'],
+      ['tau', 'conjugate gamma'],
+    ]);
+  });
+});
+
+describe('complete conditionals: other conjugate pairs', () => {
+  it('finds a gamma conditional for a Poisson rate theta·t[i], with shape a + Σx and rate b + Σt', () => {
+    const x = [3, 0, 5, 2];
+    const t = [1.5, 0.5, 2, 1];
+    const g = compile(`model {
+  for (i in 1:4) { x[i] ~ dpois(theta * t[i]) }
+  theta ~ dgamma(2, 0.5)
+}
+data list(x = c(${x.join(', ')}), t = c(${t.join(', ')}))`);
+    setValue(g, 'theta', 1.2);
+    const c = analyzeConditional(g, node(g, 'theta'));
+    assert.equal(c?.family, 'gamma');
+    const [shape, rate] = parametersOf(c);
+    assertClose(shape, 2 + sum(x), 'shape');
+    assertClose(rate, 0.5 + sum(t), 'rate');
+  });
+
+  it('finds a gamma conditional for an exponential prior on a precision', () => {
+    const g = compile('model { for (i in 1:3) { y[i] ~ dnorm(1, tau) }\n tau ~ dexp(2) }\ndata list(y = c(0, 1, 3))');
+    setValue(g, 'tau', 0.7);
+    const [shape, rate] = parametersOf(analyzeConditional(g, node(g, 'tau')));
+    assertClose(shape, 1 + 3 / 2, 'shape');
+    assertClose(rate, 2 + (1 + 0 + 4) / 2, 'rate');
+  });
+
+  it('finds a normal conditional for a hyper-mean whose children are group means', () => {
+    const g = compile('model { for (j in 1:3) { theta[j] ~ dnorm(m, 4) }\n m ~ dnorm(0, 1) }');
+    [0.5, 1, 2].forEach((v, k) => setValue(g, 'theta', v, k + 1));
+    setValue(g, 'm', 0);
+    const [mean, precision] = parametersOf(analyzeConditional(g, node(g, 'm')));
+    assertClose(precision, 1 + 3 * 4, 'precision');
+    assertClose(mean, (4 * (0.5 + 1 + 2)) / 13, 'mean');
+  });
+
+  it('handles a scaled and shifted mean (mean = 3 + 2·theta) through its coefficient', () => {
+    const g = compile('model { y ~ dnorm(3 + 2 * theta, 5)\n theta ~ dnorm(1, 2) }\ndata list(y = 10)');
+    setValue(g, 'theta', 0);
+    const [mean, precision] = parametersOf(analyzeConditional(g, node(g, 'theta')));
+    // Precision 2 + 5·2², mean (2·1 + 5·2·(10 − 3)) / precision.
+    assertClose(precision, 22, 'precision');
+    assertClose(mean, (2 + 70) / 22, 'mean');
+  });
+});
+
+describe('complete conditionals: no closed form', () => {
+  function conditionalOf(source: string, name: string): Conditional | undefined {
+    const g = compileWithInits(source);
+    return analyzeConditional(g, node(g, name));
+  }
+
+  it('has none for a node in a nonlinear position: exp(a) as a normal mean', () => {
+    assert.equal(conditionalOf('model { for (i in 1:3) { Y[i] ~ dnorm(exp(a), 1) }\n a ~ dnorm(0, 1) }\ndata list(Y = c(1, 2, 3))', 'a'), undefined);
+  });
+
+  it('has none for a normal node that appears in a child precision', () => {
+    assert.equal(conditionalOf('model { y ~ dnorm(0, s * s)\n s ~ dnorm(1, 1) }\ndata list(y = 1)', 's'), undefined);
+  });
+
+  it('has none for a gamma node whose child precision is tau squared', () => {
+    assert.equal(conditionalOf('model { y ~ dnorm(0, tau * tau)\n tau ~ dgamma(1, 1) }\ndata list(y = 1)', 'tau'), undefined);
+  });
+
+  it('has none for a gamma node whose child precision is 1 + tau (an offset, not a scale c·tau)', () => {
+    // With a conjugate gamma here the sampler would draw from the wrong distribution.
+    assert.equal(conditionalOf('model { for (i in 1:3) { y[i] ~ dnorm(0, tau + 1) }\n tau ~ dgamma(1, 1) }\ndata list(y = c(1, 2, 3))', 'tau'), undefined);
+    assert.equal(conditionalOf('model { for (i in 1:3) { x[i] ~ dpois(theta + 1) }\n theta ~ dgamma(1, 1) }\ndata list(x = c(1, 2, 3))', 'theta'), undefined);
+  });
+
+  it('has none through a link function', () => {
+    assert.equal(conditionalOf('model { log(m) <- a\n y ~ dnorm(m, 1)\n a ~ dnorm(0, 1) }\ndata list(y = 1)', 'a'), undefined);
+  });
+
+  it('has none for a truncated node or a node with a truncated child', () => {
+    assert.equal(conditionalOf('model { y ~ dnorm(m, 1)\n m ~ dnorm(0, 1) T(0,) }\ndata list(y = 1)', 'm'), undefined);
+    assert.equal(conditionalOf('model { y ~ dnorm(m, 1) T(0,)\n m ~ dnorm(0, 1) }\ndata list(y = 1)', 'm'), undefined);
+  });
+
+  it('has none for a prior this release has no conjugate update for (dunif, dbeta)', () => {
+    assert.equal(conditionalOf('model { y ~ dbern(p)\n p ~ dbeta(1, 1) }\ndata list(y = 1)', 'p'), undefined);
+    assert.equal(conditionalOf('model { y ~ dnorm(m, 1)\n m ~ dunif(0, 1) }\ndata list(y = 1)', 'm'), undefined);
+  });
+
+  it('has none for an observed node', () => {
+    const g = compileWithInits('model { y ~ dnorm(m, 1)\n m ~ dnorm(0, 1) }\ndata list(y = 1)');
+    assert.equal(analyzeConditional(g, node(g, 'y')), undefined);
+  });
+});
+
+describe('linearity analysis', () => {
+  const MODEL = `model {
+  th ~ dnorm(0, 1)
+  other ~ dnorm(0, 1)
+  twice <- 2 * th
+  for (k in 1:3) { v[k] <- th * k }
+  w[1] <- th
+  w[2] <- 5
+  y ~ dnorm(twice + other, 1)
+}
+data list(y = 0)`;
+  const g = compileWithInits(MODEL);
+  const analysis = new DependenceAnalysis(g, node(g, 'th'));
+  const of = (text: string): Dependence => {
+    const { expression } = parseExpressionText(text);
+    assert.ok(expression);
+    return analysis.of(expression, new Map());
+  };
+
+  it('classifies constants, scales, linear and nonlinear expressions of th', () => {
+    const cases: Array<[string, Dependence]> = [
+      ['3', Dependence.Constant],
+      ['other', Dependence.Constant],
+      ['th', Dependence.Scale],
+      ['2 * th', Dependence.Scale],
+      ['th * other', Dependence.Scale],
+      ['th / 4', Dependence.Scale],
+      ['-th', Dependence.Scale],
+      ['th + th', Dependence.Scale],
+      ['th * 2 + other * th', Dependence.Scale],
+      ['th * th', Dependence.Nonlinear],
+      ['1 / th', Dependence.Nonlinear],
+      ['exp(th)', Dependence.Nonlinear],
+      ['th ^ 2', Dependence.Nonlinear],
+      ['exp(other) * th', Dependence.Scale],
+      ['twice', Dependence.Scale],
+      ['sum(v[])', Dependence.Scale],
+    ];
+    for (const [text, expected] of cases) assert.equal(of(text), expected, text);
+  });
+
+  it('classifies a constant plus th as linear, not as a scale', () => {
+    const cases: Array<[string, Dependence]> = [
+      ['th + 1', Dependence.Linear],
+      ['1 - th', Dependence.Linear],
+      ['other + th', Dependence.Linear],
+      ['twice + other', Dependence.Linear],
+      ['sum(w[])', Dependence.Linear], // th + 5
+    ];
+    for (const [text, expected] of cases) assert.equal(of(text), expected, text);
+  });
+});

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Random } from '../../../src/engine/random/rng';
+
+/**
+ * Moment checks and their tolerances. For n independent draws with mean μ and
+ * variance σ², the sample mean has standard error σ/√n, so |mean − μ| < 4σ/√n
+ * fails with probability about 6e-5 (two-sided normal tail beyond 4 SE). The
+ * sample variance s² has variance (μ₄ − σ⁴·(n−3)/(n−1))/n ≈ (μ₄ − σ⁴)/n, μ₄
+ * being the fourth central moment; the same 4-SE rule applies. The seeds are
+ * fixed, so a pass is reproducible; the bounds only make sure that the test
+ * is not tuned to one lucky seed.
+ */
+const N = 100_000;
+
+function moments(draw: () => number, n = N): { mean: number; variance: number; min: number; max: number } {
+  let mean = 0;
+  let m2 = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let k = 1; k <= n; k++) {
+    const x = draw();
+    const d = x - mean;
+    mean += d / k;
+    m2 += d * (x - mean);
+    min = Math.min(min, x);
+    max = Math.max(max, x);
+  }
+  return { mean, variance: m2 / (n - 1), min, max };
+}
+
+function assertWithin(actual: number, expected: number, standardError: number, what: string): void {
+  const bound = 4 * standardError;
+  assert.ok(Math.abs(actual - expected) < bound, `${what}: ${actual} is more than 4 SE (${bound}) from ${expected}`);
+}
+
+function sequence(r: Random, n: number): number[] {
+  return Array.from({ length: n }, () => r.nextUint32());
+}
+
+describe('random numbers', () => {
+  it('repeats the same sequence for the same seed and stream', () => {
+    assert.deepEqual(sequence(new Random(42, 3), 100), sequence(new Random(42, 3), 100));
+    const a = new Random(7);
+    const b = new Random(7);
+    for (let k = 0; k < 100; k++) {
+      assert.equal(a.uniform(), b.uniform());
+      assert.equal(a.normal(), b.normal());
+      assert.equal(a.gamma(0.5), b.gamma(0.5));
+    }
+  });
+
+  it('gives different sequences for different streams of one seed, and for neighbouring seeds', () => {
+    const base = sequence(new Random(42, 0), 20);
+    for (const other of [new Random(42, 1), new Random(42, 2), new Random(43, 0), new Random(41, 0)]) {
+      const s = sequence(other, 20);
+      assert.notDeepEqual(s, base);
+      // Unrelated streams share almost no values at the same positions.
+      assert.ok(s.filter((x, k) => x === base[k]).length <= 1);
+    }
+  });
+
+  it('draws 32-bit unsigned integers', () => {
+    const r = new Random(1);
+    for (let k = 0; k < 1000; k++) {
+      const x = r.nextUint32();
+      assert.ok(Number.isInteger(x) && x >= 0 && x < 2 ** 32);
+    }
+  });
+
+  it('draws uniforms strictly inside (0, 1) with mean 1/2 and variance 1/12', () => {
+    const r = new Random(2024);
+    const m = moments(() => r.uniform());
+    assert.ok(m.min > 0 && m.max < 1, `range [${m.min}, ${m.max}]`);
+    assertWithin(m.mean, 0.5, Math.sqrt(1 / 12 / N), 'mean');
+    // Uniform: μ₄ = 1/80, σ⁴ = 1/144.
+    assertWithin(m.variance, 1 / 12, Math.sqrt((1 / 80 - 1 / 144) / N), 'variance');
+  });
+
+  it('spreads uniforms evenly over ten bins (chi-square test)', () => {
+    const r = new Random(99);
+    const counts = new Array<number>(10).fill(0);
+    for (let k = 0; k < N; k++) counts[Math.floor(r.uniform() * 10)]!++;
+    const expected = N / 10;
+    const chiSquare = counts.reduce((s, c) => s + (c - expected) ** 2 / expected, 0);
+    // 9 degrees of freedom: P(χ² > 33.7) ≈ 1e-4.
+    assert.ok(chiSquare < 33.7, `chi-square ${chiSquare}`);
+  });
+
+  it('draws standard normals with mean 0 and variance 1', () => {
+    const r = new Random(31337, 1);
+    const m = moments(() => r.normal());
+    assertWithin(m.mean, 0, 1 / Math.sqrt(N), 'mean');
+    // Normal: μ₄ = 3σ⁴, so var(s²) ≈ 2/n.
+    assertWithin(m.variance, 1, Math.sqrt(2 / N), 'variance');
+  });
+
+  it('puts about 68.27% of normals within one sd', () => {
+    const r = new Random(5);
+    let inside = 0;
+    for (let k = 0; k < N; k++) if (Math.abs(r.normal()) < 1) inside++;
+    const p = 0.682689492;
+    assertWithin(inside / N, p, Math.sqrt((p * (1 - p)) / N), 'fraction within one sd');
+  });
+
+  for (const shape of [0.3, 0.8, 1, 2.5, 10]) {
+    it(`draws gamma(${shape}) variates with mean and variance ${shape}${shape < 1 ? ' (shape < 1, by the boost)' : ''}`, () => {
+      const r = new Random(1000 + shape * 10);
+      const m = moments(() => r.gamma(shape));
+      assert.ok(m.min > 0, `min ${m.min}`);
+      // Gamma(k, 1): mean k, variance k, fourth central moment 3k² + 6k.
+      assertWithin(m.mean, shape, Math.sqrt(shape / N), 'mean');
+      assertWithin(m.variance, shape, Math.sqrt((3 * shape * shape + 6 * shape - shape * shape) / N), 'variance');
+    });
+  }
+
+  it('draws exponentials with mean 1 and variance 1', () => {
+    const r = new Random(8);
+    const m = moments(() => r.exponential());
+    assert.ok(m.min > 0);
+    assertWithin(m.mean, 1, 1 / Math.sqrt(N), 'mean');
+    // Exponential: μ₄ = 9.
+    assertWithin(m.variance, 1, Math.sqrt((9 - 1) / N), 'variance');
+  });
+});
