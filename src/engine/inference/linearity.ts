@@ -40,8 +40,7 @@ export class DependenceAnalysis {
       case 'binary':
         return this.binary(e, scope);
       case 'call':
-        if (e.callee === 'sum') return e.args.map((a) => this.array(a.value, scope)).reduce(add, Dependence.Constant);
-        if (e.callee === 'mean') return e.args.map((a) => this.array(a.value, scope)).reduce(add, Dependence.Constant);
+        if ((e.callee === 'sum' || e.callee === 'mean') && e.args.length > 0) return e.args.map((a) => this.array(a.value, scope)).reduce(add);
         return this.nonlinearUnlessConstant(e.args.map((a) => a.value), scope);
     }
   }
@@ -73,9 +72,9 @@ export class DependenceAnalysis {
     if ((e.kind === 'name' && !scope.has(e.name)) || (e.kind === 'index' && e.indices.some((i) => i.kind !== 'at'))) {
       const variable = this.graph.variables.get(e.name);
       if (!variable) return Dependence.Nonlinear;
-      // Conservative: any element of the array that depends on θ makes the whole argument depend linearly at most.
-      let result = Dependence.Constant;
-      for (let offset = 0; offset < variable.values.length; offset++) result = add(result, this.element(variable.name, offset));
+      // The elements combine as a sum would: constants among them turn a scale into an affine term.
+      let result = this.element(variable.name, 0);
+      for (let offset = 1; offset < variable.values.length; offset++) result = add(result, this.element(variable.name, offset));
       return result;
     }
     return this.of(e, scope);
@@ -106,8 +105,8 @@ export class DependenceAnalysis {
   }
 }
 
+/** Dependence of a sum: c + c·θ is affine, not a scale; c·θ + d·θ stays a scale. */
 function add(a: Dependence, b: Dependence): Dependence {
-  if (a === Dependence.Constant) return b;
-  if (b === Dependence.Constant) return a;
-  return Math.max(a, b, a === b ? a : Dependence.Linear) as Dependence;
+  if (a === b) return a;
+  return Math.max(a, b, Dependence.Linear) as Dependence;
 }

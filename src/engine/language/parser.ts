@@ -49,6 +49,7 @@ export function parseExpressionText(text: string): { expression?: Expression; pr
 
 class Parser {
   private position = 0;
+  private depth = 0;
   /** Offsets at which a new line starts a token: a recovery point after an error. */
   private readonly lineStarts = new Set<number>();
 
@@ -213,6 +214,18 @@ class Parser {
   }
 
   private statement(): Statement {
+    if (++this.depth > MAX_NESTING) {
+      this.depth = 0;
+      this.fail(this.peek().range, `The model nests more than ${MAX_NESTING} levels deep.`);
+    }
+    try {
+      return this.statementBody();
+    } finally {
+      this.depth = Math.max(0, this.depth - 1);
+    }
+  }
+
+  private statementBody(): Statement {
     const t = this.peek();
     if (t.kind === 'name' && t.text === 'for' && this.peek(1).text === '(') return this.forLoop();
     const target = this.target();
@@ -280,12 +293,12 @@ class Parser {
     return { kind: 'for', variable: variable.text, variableRange: variable.range, from: rangeExpression.left, to: rangeExpression.right, body, range: rangeOf(keyword.range, end) };
   }
 
-  private target(): Target {
+  private target(allowLink = true): Target {
     const first = this.next();
     if (first.kind !== 'name') this.fail(first.range, `Expected a variable name, found '${describe(first)}'.`);
-    if (LINK_FUNCTIONS.has(first.text) && this.isPunct('(')) {
+    if (allowLink && LINK_FUNCTIONS.has(first.text) && this.isPunct('(')) {
       this.next();
-      const inner = this.target();
+      const inner = this.target(false);
       const close = this.expectPunct(')', `Expected ')' after ${first.text}(${inner.name}...`);
       return { ...inner, link: first.text, range: rangeOf(first.range, close.range) };
     }
@@ -354,7 +367,20 @@ class Parser {
   }
 
   private expression(minPrecedence = 0): Expression {
-    let left = this.unary();
+    // Deeply nested input would overflow the stack; no real model nests this deep.
+    if (++this.depth > MAX_NESTING) {
+      this.depth = 0;
+      this.fail(this.peek().range, `The expression nests more than ${MAX_NESTING} levels deep.`);
+    }
+    try {
+      return this.binaryTail(this.unary(), minPrecedence);
+    } finally {
+      this.depth = Math.max(0, this.depth - 1);
+    }
+  }
+
+  private binaryTail(first: Expression, minPrecedence: number): Expression {
+    let left = first;
     for (;;) {
       const op = this.peek();
       const precedence = binaryPrecedence(op);
@@ -480,6 +506,8 @@ class Parser {
     }
   }
 }
+
+const MAX_NESTING = 200;
 
 const TOP_LEVEL_WORDS = new Set(['model', 'data', 'var', 'inits', 'sample']);
 

@@ -50,7 +50,9 @@ export function evaluateArray(e: Expression): DataArray {
       if (e.op === ':') {
         const from = scalarOf(e.left);
         const to = scalarOf(e.right);
+        if (!Number.isFinite(from) || !Number.isFinite(to)) throw errorAt(e.range, 'The bounds of a:b must be finite numbers.');
         const n = Math.floor(Math.abs(to - from)) + 1;
+        if (n > MAX_ELEMENTS) throw errorAt(e.range, `a:b would make ${n} values; at most ${MAX_ELEMENTS} are allowed.`);
         const step = to >= from ? 1 : -1;
         return vector(Float64Array.from({ length: n }, (_, k) => from + k * step));
       }
@@ -74,15 +76,8 @@ function evaluateCall(e: Extract<Expression, { kind: 'call' }>): DataArray {
       }
       return vector(values);
     }
-    case 'rep': {
-      const [x, times] = e.args;
-      if (!x || !times) throw errorAt(e.range, 'rep needs a value and a count, as in rep(0, 10).');
-      const v = evaluateArray(x.value).values;
-      const n = scalarOf(times.value);
-      const values = new Float64Array(v.length * n);
-      for (let k = 0; k < n; k++) values.set(v, k * v.length);
-      return vector(values);
-    }
+    case 'rep':
+      return repeat(e);
     case 'structure': {
       const data = e.args.find((a) => a.name === undefined || a.name === '.Data');
       const dim = e.args.find((a) => a.name === '.Dim' || a.name === 'dim');
@@ -99,6 +94,32 @@ function evaluateCall(e: Extract<Expression, { kind: 'call' }>): DataArray {
     default:
       throw errorAt(e.calleeRange, `'${e.callee}(...)' is not allowed in data; use c(...), rep(...), structure(...) or a:b.`);
   }
+}
+
+/** Guards against data that would exhaust memory, e.g. 1:1e12. */
+const MAX_ELEMENTS = 1e8;
+
+/** R's rep(x, times), rep(x, each = k), rep(x, times = n, each = k). */
+function repeat(e: Extract<Expression, { kind: 'call' }>): DataArray {
+  const [x, ...rest] = e.args;
+  if (!x || x.name !== undefined) throw errorAt(e.range, 'rep needs a value first, as in rep(0, 10) or rep(c(1, 2), each = 3).');
+  let times = 1;
+  let each = 1;
+  for (const [k, arg] of rest.entries()) {
+    const name = arg.name ?? (k === 0 ? 'times' : undefined);
+    if (name !== 'times' && name !== 'each') throw errorAt(arg.range, "rep takes a count: rep(x, n), rep(x, times = n) or rep(x, each = k).");
+    const count = scalarOf(arg.value);
+    if (!Number.isInteger(count) || count < 0) throw errorAt(arg.range, `The count in rep must be a whole number ≥ 0, got ${count}.`);
+    if (name === 'times') times = count;
+    else each = count;
+  }
+  const v = evaluateArray(x.value).values;
+  const size = v.length * times * each;
+  if (size > MAX_ELEMENTS) throw errorAt(e.range, `rep would make ${size} values; at most ${MAX_ELEMENTS} are allowed.`);
+  const values = new Float64Array(size);
+  let at = 0;
+  for (let t = 0; t < times; t++) for (let k = 0; k < v.length; k++) for (let r = 0; r < each; r++) values[at++] = v[k]!;
+  return vector(values);
 }
 
 /** R fills arrays with the first index fastest; the engine stores the last index fastest. */

@@ -30,11 +30,20 @@ export function compileModel(document: Document, data: NamedValues): ModelGraph 
 
   const variables = new Map<string, Variable>();
   for (const [name, value] of data) variables.set(name, dataVariable(name, value));
-  const compiler = new ExpressionCompiler(variables, (name) => suggestion(name, [...variables.keys(), ...definedNames(model.statements)]));
+  const modelNames = definedNames(model.statements);
+  const compiler = new ExpressionCompiler(variables, new Set(modelNames), (name) => suggestion(name, [...variables.keys(), ...modelNames]));
 
   const instances: Instance[] = [];
   const problems: Problem[] = [];
-  unroll(model.statements, new Map(), instances, compiler, problems);
+  // A statement inside a loop fails the same way for every index: report it once.
+  const reported = new Set<Statement>();
+  const report = (statement: Statement, e: unknown): void => {
+    if (!(e instanceof ModelError)) throw e;
+    if (reported.has(statement)) return;
+    reported.add(statement);
+    problems.push(...e.problems);
+  };
+  unroll(model.statements, new Map(), instances, compiler, report);
   if (problems.length) throw new ModelError(problems);
 
   declareDefinedVariables(instances, variables);
@@ -47,21 +56,21 @@ export function compileModel(document: Document, data: NamedValues): ModelGraph 
       const node = defineNode(instance, variables, compiler, stochastic, deterministic);
       readsOf.set(node.node, node.reads);
     } catch (e) {
-      if (!(e instanceof ModelError)) throw e;
-      problems.push(...e.problems);
+      report(instance.statement, e);
     }
   }
   if (problems.length) throw new ModelError(problems);
 
   const order = deterministicOrder(deterministic, readsOf);
   wireChildren(stochastic, deterministic, readsOf, order);
+  rejectStochasticCycles(stochastic);
   const unobserved = stochastic.filter((n) => !n.observed).map((n) => n.id);
   const graph: ModelGraph = { variables, stochastic, deterministic, deterministicOrder: order, unobserved, modelRange: model.range, expressions: compiler };
   refreshDeterministic(graph);
   return graph;
 }
 
-function unroll(statements: Statement[], scope: Map<string, number>, out: Instance[], compiler: ExpressionCompiler, problems: Problem[]): void {
+function unroll(statements: Statement[], scope: Map<string, number>, out: Instance[], compiler: ExpressionCompiler, report: (s: Statement, e: unknown) => void): void {
   for (const s of statements) {
     try {
       if (s.kind === 'for') {
@@ -70,16 +79,13 @@ function unroll(statements: Statement[], scope: Map<string, number>, out: Instan
         for (let i = from; i <= to; i++) {
           const inner = new Map(scope);
           inner.set(s.variable, i);
-          unroll(s.body, inner, out, compiler, problems);
+          unroll(s.body, inner, out, compiler, report);
         }
       } else {
         out.push({ statement: s, scope, index: targetIndex(s.target, scope, compiler) });
       }
     } catch (e) {
-      if (!(e instanceof ModelError)) throw e;
-      problems.push(...e.problems);
-      // One report per statement is enough; the loop would repeat it for every index.
-      if (s.kind !== 'for') return;
+      report(s, e);
     }
   }
 }
@@ -198,6 +204,35 @@ function deterministicOrder(deterministic: DeterministicNode[], readsOf: Map<Sto
   };
   for (const node of deterministic) visit(node);
   return order;
+}
+
+/** A stochastic node may not depend on itself, directly or through other nodes (JAGS rejects such graphs too). */
+function rejectStochasticCycles(stochastic: StochasticNode[]): void {
+  const state = new Uint8Array(stochastic.length); // 0 new, 1 on the current path, 2 done
+  for (const root of stochastic) {
+    if (state[root.id]) continue;
+    // Iterative depth-first search: models can be deep enough to overflow recursion.
+    const stack: Array<[StochasticNode, number]> = [[root, 0]];
+    state[root.id] = 1;
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const [node, next] = top;
+      if (next >= node.children.length) {
+        state[node.id] = 2;
+        stack.pop();
+        continue;
+      }
+      top[1]++;
+      const child = stochastic[node.children[next]!]!;
+      if (state[child.id] === 1) {
+        throw errorAt(child.statement.range, `${child.name} depends on itself: the model has a directed cycle through ${node === child ? 'its own parameters' : node.name}.`);
+      }
+      if (state[child.id] === 0) {
+        state[child.id] = 1;
+        stack.push([child, 0]);
+      }
+    }
+  }
 }
 
 function wireChildren(

@@ -26,6 +26,8 @@ export interface CompiledExpression {
 export class ExpressionCompiler {
   constructor(
     private readonly variables: ReadonlyMap<string, Variable>,
+    /** Names the model defines, which may not exist yet while loops are unrolled. */
+    private readonly modelNames: ReadonlySet<string>,
     private readonly suggest: (name: string) => string,
   ) {}
 
@@ -68,6 +70,9 @@ export class ExpressionCompiler {
 
   private variable(name: string, range: SourceRange): Variable {
     const v = this.variables.get(name);
+    if (!v && this.modelNames.has(name)) {
+      throw errorAt(range, `A loop bound or an index must be fixed by the data, but it reads ${name}, which the model defines; give it as data.`);
+    }
     if (!v) throw errorAt(range, `Unknown name '${name}': it is neither data nor defined in the model.${this.suggest(name)}`);
     return v;
   }
