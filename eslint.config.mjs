@@ -21,6 +21,11 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Code that runs in a browser: the renderer, and the e2e test's page functions.
     files: ['src/renderer/**/*.ts', 'test/e2e/**/*.mjs'],
     languageOptions: { globals: { ...globals.browser } },

@@ -1,0 +1,411 @@
+#!/usr/bin/env node
+// End-to-end tests (`npm run test:e2e`, after `npm run package`): the packaged
+// extension, latent-notebooks.vsix, installed into a real VS Code (code-server,
+// VS Code's server and web workbench) and driven through Debian's Chromium.
+//
+// For every examples/*.ipynb: open it (Quick Open), make sure the Latent kernel is
+// selected, "Notebook: Run All" (F1), wait for every cell, then check that no cell
+// failed, that no output is an error and that every output of our renderer
+// (application/vnd.latent.run+json) drew plotly plots (svg.main-svg); a screenshot
+// of the whole notebook goes to test/e2e/artifacts/<name>.png. Then a syntax
+// error (a readable error output, the kernel still works afterwards) and the
+// stopping of a long run.
+//
+// Uses node:test, so it closes with "# pass N" / "# fail N" (TAP, when stdout is
+// not a terminal). Progress lines with timestamps go to stderr.
+//
+// Environment (all optional):
+//   LATENT_VSIX                 the .vsix to test (default: <repo>/latent-notebooks.vsix)
+//   LATENT_EXAMPLES_DIR         the notebooks to run (default: <repo>/examples)
+//   LATENT_E2E_RUN_TIMEOUT_MS   how long one notebook's Run All may take (default 180000)
+//   LATENT_E2E_KEEP=1           keep the temporary workspace, user data and extensions dirs
+//   LATENT_E2E_CHROMIUM         the Chromium binary (default /usr/bin/chromium)
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { log, sleep } from './lib/log.mjs';
+import {
+  E2E_DIR,
+  REPO_ROOT,
+  runInstallScript,
+  installExtension,
+  writeUserSettings,
+  startCodeServer,
+} from './lib/code-server.mjs';
+import { EXAMPLE_CHECKS } from './example-checks.mjs';
+
+const VSIX = path.resolve(process.env.LATENT_VSIX || path.join(REPO_ROOT, 'latent-notebooks.vsix'));
+const EXAMPLES_DIR = path.resolve(process.env.LATENT_EXAMPLES_DIR || path.join(REPO_ROOT, 'examples'));
+const ARTIFACTS = path.join(E2E_DIR, 'artifacts');
+const RUN_TIMEOUT_MS = Number(process.env.LATENT_E2E_RUN_TIMEOUT_MS || 180_000);
+const KEEP = process.env.LATENT_E2E_KEEP === '1';
+const KERNEL = 'Latent';
+const RENDERER_MIME = 'application/vnd.latent.run+json';
+// The engine answers a cancel in well under a second (test/unit/engine/runner.test.ts); the UI adds
+// the click, VS Code's round trip and this test's polling.
+const STOP_LIMIT_S = 1.5;
+
+const GOOD_CELL = `model {
+  mu ~ dnorm(0, 1.0E-4)
+  tau ~ dgamma(0.001, 0.001)
+  for (i in 1:N) { y[i] ~ dnorm(mu, tau) }
+}
+data list(N = 5, y = c(1.2, 0.8, 1.9, 1.4, 1.1))
+sample with gibbs(chains = 2, burnin = 500, iterations = 2000, seed = 1)`;
+const LONG_CELL = GOOD_CELL.replace('iterations = 2000', 'iterations = 100000000');
+const SYNTAX_ERROR_CELL = 'model { mu ~ dnorm(0, }';
+const TEMP_DIR_IN_WORKSPACE = '_e2e';
+const SYNTAX_ERROR_NOTEBOOK = '_e2e-syntax-error.ipynb';
+const CANCEL_NOTEBOOK = '_e2e-cancel.ipynb';
+const TEMP_NOTEBOOKS = {
+  [SYNTAX_ERROR_NOTEBOOK]: [SYNTAX_ERROR_CELL, GOOD_CELL],
+  [CANCEL_NOTEBOOK]: [LONG_CELL, GOOD_CELL],
+};
+
+// ---------------------------------------------------------------- preconditions
+fs.rmSync(ARTIFACTS, { recursive: true, force: true });
+fs.mkdirSync(ARTIFACTS, { recursive: true });
+
+if (!fs.existsSync(VSIX)) {
+  process.stderr.write(
+    `ERROR: ${VSIX} does not exist. Run \`npm run package\` at the repository root first (\`npm test\` does).\n`,
+  );
+  process.exit(1);
+}
+const examples = fs.existsSync(EXAMPLES_DIR)
+  ? fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.ipynb')).sort()
+  : [];
+log(`vsix: ${VSIX}`);
+log(`examples (${examples.length}) from ${EXAMPLES_DIR}: ${examples.join(', ') || 'none'}`);
+
+runInstallScript();
+const { launchBrowser, Workbench, waitFor, ERROR_MIME, STDERR_MIME } = await import('./lib/workbench.mjs');
+
+// ---------------------------------------------------------------- shared state
+const ctx = {
+  tmp: null,
+  workspace: null,
+  userDataDir: null,
+  server: null,
+  browser: null,
+  wb: null,
+  needsReload: false,
+  setupError: null,
+  consoleLines: [],
+  tornDown: false,
+};
+
+async function setup() {
+  ctx.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-e2e-'));
+  ctx.userDataDir = path.join(ctx.tmp, 'user-data');
+  const extensionsDir = path.join(ctx.tmp, 'extensions');
+  ctx.workspace = path.join(ctx.tmp, 'examples');
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  if (fs.existsSync(EXAMPLES_DIR)) fs.cpSync(EXAMPLES_DIR, ctx.workspace, { recursive: true });
+  fs.mkdirSync(ctx.workspace, { recursive: true });
+  log(`temporary dir ${ctx.tmp}${KEEP ? ' (kept: LATENT_E2E_KEEP=1)' : ''}`);
+  // The notebooks of the syntax-error and stop tests, written before VS Code starts
+  // so that Quick Open's file index has them; in a folder of their own.
+  for (const [name, sources] of Object.entries(TEMP_NOTEBOOKS)) writeNotebook(name, sources);
+  writeUserSettings(ctx.userDataDir, {
+    // One wheel step scrolls a list 500 px instead of 50 (see NotebookView.scrollList).
+    'workbench.list.mouseWheelScrollSensitivity': 10,
+  });
+  installExtension(VSIX, { extensionsDir, userDataDir: ctx.userDataDir });
+  ctx.server = await startCodeServer({
+    userDataDir: ctx.userDataDir,
+    extensionsDir,
+    folder: ctx.workspace,
+    logFile: path.join(ARTIFACTS, 'code-server.log'),
+  });
+  ctx.browser = await launchBrowser();
+  ctx.wb = new Workbench(ctx.browser, {
+    url: ctx.server.url,
+    folder: ctx.workspace,
+    onConsole: (line) => ctx.consoleLines.push(`${new Date().toISOString()} ${line}`),
+  });
+  await ctx.wb.open();
+}
+
+async function teardown() {
+  if (ctx.tornDown) return;
+  ctx.tornDown = true;
+  log('teardown');
+  try {
+    fs.writeFileSync(path.join(ARTIFACTS, 'browser-console.log'), ctx.consoleLines.join('\n') + '\n');
+  } catch { /* best effort */ }
+  if (ctx.browser) {
+    await ctx.browser.close().catch((e) => log(`closing chromium: ${e.message}`));
+    log('chromium closed');
+  }
+  if (ctx.server) await ctx.server.stop();
+  // VS Code's own logs (extension host, window, server) help when a check fails.
+  const logs = ctx.userDataDir && path.join(ctx.userDataDir, 'logs');
+  if (logs && fs.existsSync(logs)) {
+    try {
+      fs.cpSync(logs, path.join(ARTIFACTS, 'vscode-logs'), { recursive: true });
+    } catch { /* best effort */ }
+  }
+  if (ctx.tmp && !KEEP) fs.rmSync(ctx.tmp, { recursive: true, force: true });
+  log(`artifacts: ${ARTIFACTS}`);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    log(`${signal}: cleaning up`);
+    teardown().finally(() => process.exit(130));
+  });
+}
+
+// ---------------------------------------------------------------- helpers
+const safeName = (s) => s.replace(/\.ipynb$/, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '');
+
+/** A test that starts from a clean workbench and leaves a screenshot when it fails. */
+function e2eTest(name, fn, { timeout = 10 * 60_000 } = {}) {
+  it(name, { timeout }, async () => {
+    log(`=== ${name}`);
+    const t0 = Date.now();
+    try {
+      if (ctx.setupError) throw new Error(`setup failed: ${ctx.setupError.message}`);
+      if (ctx.needsReload) {
+        log('reloading the workbench after the previous failure');
+        await ctx.wb.open();
+        ctx.needsReload = false;
+      }
+      await ctx.wb.closeAllEditors();
+      await fn();
+      log(`=== passed: ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    } catch (err) {
+      log(`=== FAILED: ${name}: ${err.message}`);
+      ctx.needsReload = true;
+      if (ctx.wb?.page) {
+        await ctx.wb
+          .screenshot(path.join(ARTIFACTS, `${safeName(name)}.FAILED.png`))
+          .catch((e) => log(`no failure screenshot: ${e.message}`));
+      }
+      throw err;
+    }
+  });
+}
+
+function writeNotebook(fileName, sources) {
+  const notebook = {
+    cells: sources.map((source) => ({
+      cell_type: 'code',
+      execution_count: null,
+      metadata: { vscode: { languageId: 'latent' } },
+      outputs: [],
+      source: source.split(/(?<=\n)/),
+    })),
+    metadata: { language_info: { name: 'latent' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  const file = path.join(ctx.workspace, TEMP_DIR_IN_WORKSPACE, fileName);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(notebook, null, 1) + '\n');
+  return file;
+}
+
+const describeCell = (c) =>
+  `cell ${c.index} [${c.state}${c.statusText ? `, "${c.statusText}"` : ''}] "${c.firstLine.slice(0, 60)}"`;
+
+/** Cells and rendered outputs of the whole notebook, with a screenshot of all of it. */
+async function inspectNotebook(nb, screenshotName, { expectedSvgOutputs = null } = {}) {
+  return nb.withWholeNotebookVisible(async () => {
+    const cells = await nb.cells();
+    const rendererOutputs = cells.reduce((n, c) => n + c.mimes.filter((m) => m === RENDERER_MIME).length, 0);
+    const want = expectedSvgOutputs ?? rendererOutputs;
+    // Plots are drawn asynchronously by the renderer inside the webview.
+    let outputs = await nb.webviewOutputs();
+    if (want > 0) {
+      outputs = await waitFor(
+        async () => {
+          const o = await nb.webviewOutputs();
+          return o.filter((x) => x.svgs > 0).length >= want ? o : null;
+        },
+        { timeoutMs: 30_000, message: 'plots' },
+      ).catch(() => nb.webviewOutputs());
+    }
+    await ctx.wb.page.mouse.move(1, 1);
+    await ctx.wb.screenshot(path.join(ARTIFACTS, `${screenshotName}.png`));
+    return { cells, outputs, rendererOutputs };
+  });
+}
+
+// ---------------------------------------------------------------- the checks
+/**
+ * One example notebook: open, kernel, Run All, checks, screenshot. Per-example
+ * options and extra checks come from example-checks.mjs.
+ */
+async function testExample(file) {
+  const options = EXAMPLE_CHECKS[file] ?? {};
+  const nb = await ctx.wb.openNotebook(file);
+  await nb.ensureKernel(KERNEL);
+  const before = await nb.state();
+  await ctx.wb.runCommand('Notebook: Run All');
+  const seconds = await nb.waitExecutionDone({ timeoutMs: options.timeoutMs ?? RUN_TIMEOUT_MS, before });
+  const { cells, outputs, rendererOutputs } = await inspectNotebook(nb, safeName(file));
+  await nb.save();
+  const saved = JSON.parse(fs.readFileSync(path.join(ctx.workspace, file), 'utf8'));
+
+  const codeCells = cells.filter((c) => c.kind === 'code');
+  const svgOutputs = outputs.filter((o) => o.svgs > 0);
+  log(
+    `${file}: ${cells.length} cells (${codeCells.length} code), ${rendererOutputs} renderer outputs, ` +
+      `${svgOutputs.length} outputs with plots (${svgOutputs.reduce((n, o) => n + o.svgs, 0)} svg.main-svg), ran ${seconds.toFixed(1)} s`,
+  );
+  for (const o of outputs.filter((x) => x.text && !x.svgs)) log(`  output: ${o.text.replace(/\s+/g, ' ').slice(0, 160)}`);
+
+  // Every cell was seen (the list is virtualised).
+  const total = cells[0]?.setsize ?? 0;
+  assert.equal(cells.length, total, `saw ${cells.length} of ${total} cells`);
+  assert.equal(cells.length, saved.cells.length, 'cells shown = cells in the file');
+  assert.ok(codeCells.length > 0, 'the notebook has code cells');
+
+  // (a) no cell failed, none is left without a result, no error output.
+  const notLatent = codeCells.filter((c) => c.language && c.language !== 'latent');
+  assert.deepEqual(notLatent.map(describeCell), [], 'every code cell is a latent cell');
+  const unsuccessful = codeCells.filter((c) => c.state !== 'success');
+  assert.deepEqual(unsuccessful.map(describeCell), [], 'every code cell ran and succeeded');
+  const errorOutputs = [
+    ...cells.filter((c) => c.mimes.includes(ERROR_MIME)).map((c) => `${describeCell(c)} has an error output`),
+    ...outputs.filter((o) => o.error).map((o) => `error output: ${o.text.slice(0, 300)}`),
+  ];
+  assert.deepEqual(errorOutputs, [], 'no error outputs');
+  const stderrCells = cells.filter((c) => c.mimes.includes(STDERR_MIME));
+  if (stderrCells.length) log(`  note: stderr output in ${stderrCells.map((c) => c.index).join(', ')}`);
+  const savedCode = saved.cells.filter((c) => c.cell_type === 'code');
+  const unexecuted = savedCode.map((c, i) => [c, i]).filter(([c]) => c.execution_count == null);
+  assert.equal(unexecuted.length, 0, `saved notebook: ${unexecuted.length} code cells without execution_count`);
+  const savedErrors = savedCode.flatMap((c) => c.outputs.filter((o) => o.output_type === 'error'));
+  assert.deepEqual(savedErrors.map((o) => `${o.ename}: ${o.evalue}`), [], 'saved notebook: no error outputs');
+
+  // (b) every output of our renderer drew plotly plots.
+  const savedRenderer = savedCode.reduce(
+    (n, c) => n + c.outputs.filter((o) => o.data && RENDERER_MIME in o.data).length,
+    0,
+  );
+  assert.equal(rendererOutputs, savedRenderer, 'renderer outputs shown = renderer outputs saved');
+  const minimum = options.minRendererOutputs ?? 1;
+  assert.ok(rendererOutputs >= minimum, `at least ${minimum} output(s) of ${RENDERER_MIME} (found ${rendererOutputs})`);
+  assert.ok(
+    svgOutputs.length >= rendererOutputs,
+    `every ${RENDERER_MIME} output shows plotly plots: ${svgOutputs.length} of ${rendererOutputs} outputs contain svg.main-svg`,
+  );
+
+  for (const check of options.checks ?? []) {
+    await check(
+      { cells, outputs, saved, seconds },
+      { notebook: nb, workbench: ctx.wb, page: ctx.wb.page, log },
+    );
+  }
+}
+
+async function testSyntaxError() {
+  // A notebook with the bad cell and a good one (written by setup()).
+  const nb = await ctx.wb.openNotebook(SYNTAX_ERROR_NOTEBOOK);
+  await nb.ensureKernel(KERNEL);
+
+  let before = await nb.state();
+  await nb.runCell(0);
+  await nb.waitExecutionDone({ timeoutMs: 60_000, before });
+  const bad = await nb.cellInfo(0);
+  const errorOutput = await waitFor(
+    async () => (await nb.webviewOutputs()).find((o) => o.visible && /error/i.test(o.text)),
+    { timeoutMs: 15_000, message: 'no visible output mentioning "error"' },
+  ).catch(async (e) => {
+    const shown = (await nb.webviewOutputs()).map((o) => o.text.slice(0, 200));
+    throw new Error(`${e.message}; outputs shown: ${JSON.stringify(shown)}`);
+  });
+  log(`error output shown: ${JSON.stringify(errorOutput.text.slice(0, 400))}`);
+  assert.equal(bad.state, 'error', `the syntax error cell is marked failed (${describeCell(bad)})`);
+  assert.ok(errorOutput.text.length < 2000, 'the error message is short');
+  assert.doesNotMatch(
+    errorOutput.text,
+    /^\s*at .+[(\s]\S+:\d+:\d+\)?\s*$/m,
+    'the error output is a message for people, not a JavaScript stack trace',
+  );
+  await ctx.wb.screenshot(path.join(ARTIFACTS, 'syntax-error.png'));
+
+  before = await nb.state();
+  await nb.runCell(1);
+  await nb.waitExecutionDone({ timeoutMs: 120_000, before });
+  const { cells, outputs } = await inspectNotebook(nb, 'syntax-error-then-good-cell');
+  const good = cells[1];
+  assert.equal(good.state, 'success', `the good cell after the error succeeded (${describeCell(good)})`);
+  assert.ok(good.mimes.includes(RENDERER_MIME), `the good cell has a ${RENDERER_MIME} output (has ${good.mimes.join(', ')})`);
+  assert.ok(outputs.some((o) => o.svgs > 0), 'the good cell shows plotly plots');
+  await nb.save();
+}
+
+async function testCancellation() {
+  // A notebook with a 100,000,000-iteration cell and a good one (written by setup()).
+  const nb = await ctx.wb.openNotebook(CANCEL_NOTEBOOK);
+  await nb.ensureKernel(KERNEL);
+
+  await nb.runCell(0);
+  await waitFor(async () => (await nb.cellInfo(0))?.state === 'executing', {
+    timeoutMs: 20_000,
+    message: 'the long cell did not start running',
+  });
+  log('long cell is running; waiting 3 s');
+  await sleep(3000);
+  const running = await nb.cellInfo(0);
+  assert.equal(running.state, 'executing', `the 100,000,000-iteration cell still runs after 3 s (${describeCell(running)})`);
+
+  const t0 = Date.now();
+  await nb.stopCell(0);
+  const stopped = await waitFor(
+    async () => {
+      const info = await nb.cellInfo(0);
+      const s = await nb.state();
+      return info && info.state !== 'executing' && info.state !== 'pending' && info.runButton === 'execute' && !s.toolbarStop
+        ? info
+        : null;
+    },
+    { timeoutMs: 30_000, message: 'the cell did not stop within 30 s of pressing its stop button' },
+  );
+  const stopSeconds = (Date.now() - t0) / 1000;
+  log(`stopped after ${stopSeconds.toFixed(1)} s; cell now ${describeCell(stopped)}`);
+  assert.ok(stopSeconds <= STOP_LIMIT_S, `the cell stopped within ${STOP_LIMIT_S} s (took ${stopSeconds.toFixed(1)} s)`);
+
+  const before = await nb.state();
+  await nb.runCell(1);
+  await nb.waitExecutionDone({ timeoutMs: 120_000, before });
+  const { cells, outputs } = await inspectNotebook(nb, 'cancel-then-good-cell');
+  const good = cells[1];
+  assert.equal(good.state, 'success', `the cell after the stopped one succeeded (${describeCell(good)})`);
+  assert.ok(good.mimes.includes(RENDERER_MIME), `the good cell has a ${RENDERER_MIME} output (has ${good.mimes.join(', ')})`);
+  assert.ok(outputs.some((o) => o.svgs > 0), 'the good cell shows plotly plots');
+  await nb.save();
+}
+
+// ---------------------------------------------------------------- the suite
+describe('Latent in VS Code (code-server + Chromium)', { concurrency: false }, () => {
+  // A failed setup fails every test (with its reason) rather than cancelling them.
+  before(
+    async () => {
+      try {
+        await setup();
+      } catch (err) {
+        ctx.setupError = err;
+        log(`SETUP FAILED: ${err.stack ?? err}`);
+      }
+    },
+    { timeout: 5 * 60_000 },
+  );
+  after(teardown, { timeout: 60_000 });
+
+  if (examples.length === 0) {
+    it('examples/*.ipynb exist', () => assert.fail(`no .ipynb notebooks in ${EXAMPLES_DIR}`));
+  }
+  for (const file of examples) {
+    const timeout = (EXAMPLE_CHECKS[file]?.timeoutMs ?? RUN_TIMEOUT_MS) + 3 * 60_000;
+    e2eTest(`example ${file}`, () => testExample(file), { timeout });
+  }
+  e2eTest('a syntax error shows a readable error and the kernel keeps working', testSyntaxError, { timeout: 5 * 60_000 });
+  e2eTest('a long run can be stopped and the kernel keeps working', testCancellation, { timeout: 5 * 60_000 });
+});
