@@ -1,11 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ModelError } from '../language/source';
 import { prepareChain, sampleChain } from './chainSession';
-import type { ChainJob, ChainMessage } from './protocol';
+import { DrawStore } from './drawStore';
+import type { ChainJob, ChainMessage, SummaryJob, SummaryMessage, WorkerJob } from './protocol';
 import { readRunRequest } from './request';
+import { summarizeDraws } from './summarize';
 
 /** Runs one chain in a worker thread and streams its draws to the coordinator. */
-function main(job: ChainJob): void {
+function runChainJob(job: ChainJob): void {
   const post = (message: ChainMessage, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(message, transfer);
   try {
     const request = readRunRequest(job.source, job.settings, () => job.settings.seed);
@@ -43,4 +45,18 @@ function merge(parts: Float64Array[]): Float64Array {
   return out;
 }
 
-main(workerData as ChainJob);
+/** Summarises a finished run's draws, so the coordinator's thread (the editor's) never sorts millions of draws. */
+function runSummaryJob(job: SummaryJob): void {
+  let message: SummaryMessage;
+  try {
+    const store = DrawStore.fromChunks(job.chunks, job.monitors.length);
+    message = { type: 'summary', nodes: summarizeDraws(store, job.monitors, job.thin, false) };
+  } catch (e) {
+    message = { type: 'crash', message: e instanceof Error ? e.message : String(e) };
+  }
+  parentPort!.postMessage(message);
+}
+
+const job = workerData as WorkerJob;
+if (job.kind === 'summarize') runSummaryJob(job);
+else runChainJob(job);

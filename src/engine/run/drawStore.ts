@@ -15,6 +15,22 @@ export class DrawStore {
     this.rows = new Array<number>(chains).fill(0);
   }
 
+  static fromChunks(chunks: Float64Array[][], width: number): DrawStore {
+    const store = new DrawStore(chunks.length, width);
+    chunks.forEach((list, chain) => list.forEach((rows) => store.append(chain, rows)));
+    return store;
+  }
+
+  /** The stored chunks, per chain (shared, not copied). */
+  allChunks(): Float64Array[][] {
+    return this.chunks;
+  }
+
+  /** Kept draws over all chains. */
+  total(): number {
+    return this.rows.reduce((a, b) => a + b, 0);
+  }
+
   append(chain: number, rows: Float64Array): void {
     if (rows.length === 0) return;
     this.chunks[chain]!.push(rows);

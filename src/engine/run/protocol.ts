@@ -1,9 +1,10 @@
 import type { Problem } from '../language/source';
-import type { RunSettings } from '../output/runOutput';
+import type { NodeResult, RunSettings } from '../output/runOutput';
 import type { MonitorInfo } from './summarize';
 
 /** What the coordinator sends a chain worker: everything needed to rebuild the run from scratch. */
 export interface ChainJob {
+  kind: 'chain';
   source: string;
   settings: RunSettings;
   chain: number;
@@ -15,3 +16,16 @@ export type ChainMessage =
   | { type: 'done' }
   | { type: 'problems'; problems: Problem[] }
   | { type: 'crash'; message: string; stack?: string };
+
+/** Final summaries of a large run, computed off the coordinator's thread. */
+export interface SummaryJob {
+  kind: 'summarize';
+  /** Per chain, the draw chunks of a DrawStore. */
+  chunks: Float64Array[][];
+  monitors: MonitorInfo[];
+  thin: number;
+}
+
+export type WorkerJob = ChainJob | SummaryJob;
+
+export type SummaryMessage = { type: 'summary'; nodes: NodeResult[] } | { type: 'crash'; message: string };

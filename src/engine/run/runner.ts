@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { RUN_OUTPUT_SCHEMA, type RunMessage, type RunOutput, type RunStatus } from '../output/runOutput';
+import { RUN_OUTPUT_SCHEMA, type NodeResult, type RunMessage, type RunOutput, type RunStatus } from '../output/runOutput';
 import type { Problem } from '../language/source';
 import { DrawStore } from './drawStore';
-import type { ChainJob, ChainMessage } from './protocol';
+import type { ChainJob, ChainMessage, SummaryJob, SummaryMessage } from './protocol';
 import type { RunRequest } from './request';
 import { summarizeDraws, type MonitorInfo } from './summarize';
 
@@ -52,14 +52,14 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
   let resolve!: (outcome: RunOutcome) => void;
   const result = new Promise<RunOutcome>((r) => (resolve = r));
 
-  const output = (status: RunStatus, messages: RunMessage[], preview: boolean): RunOutput => {
+  const output = (status: RunStatus, messages: RunMessage[], nodes: NodeResult[]): RunOutput => {
     const now = Date.now();
     return {
       schema: RUN_OUTPUT_SCHEMA,
       status,
       settings,
       progress: { done: done.reduce((a, b) => a + b, 0), total: settings.chains * (settings.burnin + settings.iterations) },
-      nodes: store && monitors ? summarizeDraws(store, monitors, settings.thin, preview) : [],
+      nodes,
       messages,
       timings: {
         compileMs: (compiledAt ?? now) - started,
@@ -68,17 +68,31 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
       },
     };
   };
+  const summaries = (preview: boolean): NodeResult[] => (store && monitors ? summarizeDraws(store, monitors, settings.thin, preview) : []);
 
   const settle = (status: RunStatus, messages: RunMessage[] = []): void => {
     if (settled) return;
     settled = true;
     for (const w of workers.values()) void w.terminate();
     workers.clear();
-    resolve({ output: output(status, messages, false), draws: store, monitors: monitors ?? [] });
+    const finish = (nodes: NodeResult[], extra: RunMessage[] = []): void =>
+      resolve({ output: output(status, [...messages, ...extra], nodes), draws: store, monitors: monitors ?? [] });
+    const large = store !== undefined && store.total() * store.width > SYNCHRONOUS_SUMMARY_LIMIT;
+    if (!large) {
+      finish(summaries(false));
+    } else if (status === 'cancelled') {
+      // A cancel must answer at once: summarise the displayed (thinned) draws only.
+      finish(summaries(true), [{ severity: 'info', message: `Summaries of this cancelled run use a thinned subset of its ${store!.total()} draws.` }]);
+    } else {
+      summarizeInWorker(store!, monitors!, settings.thin, options).then(
+        (nodes) => finish(nodes),
+        (error: Error) => finish(summaries(true), [{ severity: 'warning', message: `Summaries use a thinned subset of the draws: ${error.message}` }]),
+      );
+    }
   };
 
   const launch = (chain: number): void => {
-    const job: ChainJob = { source: request.source, settings, chain };
+    const job: ChainJob = { kind: 'chain', source: request.source, settings, chain };
     const worker = new Worker(options.workerScript, { workerData: job, execArgv: options.workerExecArgv ?? [] });
     workers.set(chain, worker);
     worker.on('message', (message: ChainMessage) => onMessage(chain, message));
@@ -126,13 +140,29 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
     const now = Date.now();
     if (now - lastUpdate < (options.updateIntervalMs ?? 500)) return;
     lastUpdate = now;
-    options.onUpdate(output('running', [], true));
+    options.onUpdate(output('running', [], summaries(true)));
   };
 
   const parallel = Math.max(1, Math.min(settings.chains, options.maxParallel ?? availableParallelism()));
   while (nextChain < parallel) launch(nextChain++);
 
   return { result, cancel: () => settle('cancelled', [{ severity: 'info', message: 'The run was cancelled; the summaries use the draws made so far.' }]) };
+}
+
+/** Above this many stored values, final summaries (sorting every draw) leave the coordinator's thread. */
+const SYNCHRONOUS_SUMMARY_LIMIT = 200_000;
+
+function summarizeInWorker(store: DrawStore, monitors: MonitorInfo[], thin: number, options: RunOptions): Promise<NodeResult[]> {
+  return new Promise((resolve, reject) => {
+    const job: SummaryJob = { kind: 'summarize', chunks: store.allChunks(), monitors, thin };
+    const worker = new Worker(options.workerScript, { workerData: job, execArgv: options.workerExecArgv ?? [] });
+    worker.once('message', (message: SummaryMessage) => {
+      void worker.terminate();
+      if (message.type === 'summary') resolve(message.nodes);
+      else reject(new Error(message.message));
+    });
+    worker.once('error', reject);
+  });
 }
 
 export function toMessage(p: Problem): RunMessage {
