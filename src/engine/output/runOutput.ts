@@ -46,6 +46,12 @@ export interface Histogram {
   edges: number[];
   /** Draw counts per bin, pooled over chains. */
   counts: number[];
+  /**
+   * Draws left out below the first and above the last edge: a long tail is cut
+   * at the 0.5 % and 99.5 % quantiles so that it does not squash the bulk.
+   */
+  below?: number;
+  above?: number;
 }
 
 export interface NodeResult {

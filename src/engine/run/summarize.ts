@@ -20,11 +20,12 @@ export function summarizeDraws(store: DrawStore, monitors: MonitorInfo[], thin: 
   return monitors.map((monitor, m) => {
     const traces = counts.map((_, c) => store.column(c, m, step));
     const pooled = concat(preview ? traces : counts.map((_, c) => store.column(c, m)));
+    const summary = summarize(pooled); // sorts pooled, which the histogram needs
     return {
       name: monitor.name,
       sampler: monitor.sampler,
       draws: Math.min(...counts),
-      summary: summarize(pooled),
+      summary,
       trace: { iterations, chains: traces.map((t) => Array.from(t)) },
       histogram: histogram(pooled),
     };
@@ -59,22 +60,38 @@ export function quantile(sorted: Float64Array, p: number): number {
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
-/** Histogram with Sturges' number of bins, between 10 and 50. */
-export function histogram(values: Float64Array): Histogram {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let k = 0; k < values.length; k++) {
-    const v = values[k]!;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  if (values.length === 0 || !Number.isFinite(min) || !Number.isFinite(max)) return { edges: [], counts: [] };
-  if (min === max) return { edges: [min - 0.5, max + 0.5], counts: [values.length] };
-  const bins = Math.min(50, Math.max(10, Math.ceil(Math.log2(values.length) + 1)));
-  const width = (max - min) / bins;
+/**
+ * Histogram with Sturges' number of bins, between 10 and 50, of sorted values.
+ * A tail longer than a quarter of the central 99 % is cut at the 0.5 % or
+ * 99.5 % quantile (and counted in `below` / `above`), so that a few extreme
+ * draws of a heavy-tailed posterior do not squash the bulk into one bin.
+ */
+export function histogram(sorted: Float64Array): Histogram {
+  const n = sorted.length;
+  if (n === 0 || !Number.isFinite(sorted[0]!) || !Number.isFinite(sorted[n - 1]!)) return { edges: [], counts: [] };
+  const min = sorted[0]!;
+  const max = sorted[n - 1]!;
+  if (min === max) return { edges: [min - 0.5, max + 0.5], counts: [n] };
+  const lowCut = quantile(sorted, 0.005);
+  const highCut = quantile(sorted, 0.995);
+  const central = highCut - lowCut;
+  const lo = central > 0 && lowCut - min > 0.25 * central ? lowCut : min;
+  const hi = central > 0 && max - highCut > 0.25 * central ? highCut : max;
+  const bins = Math.min(50, Math.max(10, Math.ceil(Math.log2(n) + 1)));
+  const width = (hi - lo) / bins;
   const counts = new Array<number>(bins).fill(0);
-  for (let k = 0; k < values.length; k++) counts[Math.min(bins - 1, Math.floor((values[k]! - min) / width))]!++;
-  return { edges: Array.from({ length: bins + 1 }, (_, k) => min + k * width), counts };
+  let below = 0;
+  let above = 0;
+  for (let k = 0; k < n; k++) {
+    const v = sorted[k]!;
+    if (v < lo) below++;
+    else if (v > hi) above++;
+    else counts[Math.min(bins - 1, Math.floor((v - lo) / width))]!++;
+  }
+  const result: Histogram = { edges: Array.from({ length: bins + 1 }, (_, k) => lo + k * width), counts };
+  if (below) result.below = below;
+  if (above) result.above = above;
+  return result;
 }
 
 function concat(parts: Float64Array[]): Float64Array {

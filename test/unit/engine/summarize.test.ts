@@ -66,7 +66,7 @@ describe('posterior summaries', () => {
 describe('histograms', () => {
   it('counts every draw once, with increasing edges one more than the bins', () => {
     for (const n of [2, 10, 1000, 100_000]) {
-      const values = Float64Array.from({ length: n }, (_, k) => Math.sin(k) * 3 + k / n);
+      const values = Float64Array.from({ length: n }, (_, k) => Math.sin(k) * 3 + k / n).sort();
       const h = histogram(values);
       assert.equal(h.edges.length, h.counts.length + 1);
       assert.equal(h.counts.reduce((a, b) => a + b, 0), n, `n = ${n}`);
@@ -86,6 +86,17 @@ describe('histograms', () => {
   it('puts the maximum into the last bin', () => {
     const h = histogram(Float64Array.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
     assert.equal(h.counts.at(-1), 2); // 9 and 10 share the last of 10 bins of width 1
+  });
+
+  it('cuts a long tail at the 99.5 % quantile and counts what it leaves out', () => {
+    // 1000 draws spread over [0, 1) and one at 10^6: with min–max bins, every draw but one would share a bin.
+    const values = Float64Array.from({ length: 1001 }, (_, k) => (k < 1000 ? k / 1000 : 1e6));
+    const h = histogram(values);
+    assert.equal(h.below, undefined);
+    // The cut is the type-7 99.5 % quantile, 0.995: the draws 0.996 to 0.999 and 10^6 lie above it.
+    assert.equal(h.above, 5);
+    assert.equal(h.counts.reduce((a, b) => a + b, 0), 996);
+    assert.ok(h.edges.at(-1)! < 1.5, `last edge ${h.edges.at(-1)}`);
   });
 
   it('gives one bin around constant draws', () => {
