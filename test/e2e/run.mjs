@@ -81,7 +81,7 @@ log(`vsix: ${VSIX}`);
 log(`examples (${examples.length}) from ${EXAMPLES_DIR}: ${examples.join(', ') || 'none'}`);
 
 runInstallScript();
-const { launchBrowser, Workbench, waitFor, ERROR_MIME, STDERR_MIME } = await import('./lib/workbench.mjs');
+const { launchBrowser, Workbench, NotebookView, waitFor, ERROR_MIME, STDERR_MIME } = await import('./lib/workbench.mjs');
 
 // ---------------------------------------------------------------- shared state
 const ctx = {
@@ -383,6 +383,32 @@ async function testCancellation() {
   await nb.save();
 }
 
+/** "Latent: New Notebook": an untitled notebook on the Latent kernel whose starter cell runs and plots. */
+async function testNewNotebookCommand() {
+  await ctx.wb.runCommand('Latent: New Notebook');
+  await ctx.wb.page.waitForSelector('.notebook-editor', { state: 'attached', timeout: 60_000 });
+  const nb = new NotebookView(ctx.wb, 'Untitled-1.ipynb');
+  await waitFor(async () => (await nb.root.locator('.monaco-list-row').count()) > 1, {
+    timeoutMs: 30_000,
+    message: 'the new notebook shows no cells',
+  });
+  // The command's notebook carries a Latent kernelspec: the kernel must come preselected, not be picked here.
+  await waitFor(async () => (await nb.kernelLabel()) === KERNEL, {
+    timeoutMs: 15_000,
+    message: `the new notebook's kernel is "${await nb.kernelLabel()}", not ${KERNEL}`,
+  });
+  const before = await nb.state();
+  await ctx.wb.runCommand('Notebook: Run All');
+  await nb.waitExecutionDone({ timeoutMs: 120_000, before });
+  const { cells, outputs } = await inspectNotebook(nb, 'new-notebook');
+  const code = cells.filter((c) => c.kind === 'code');
+  assert.equal(code.length, 1, 'the new notebook has one code cell');
+  assert.equal(code[0].language, 'latent', 'its language is latent');
+  assert.equal(code[0].state, 'success', `the starter cell ran (${describeCell(code[0])})`);
+  assert.ok(code[0].mimes.includes(RENDERER_MIME), `the starter cell has a ${RENDERER_MIME} output`);
+  assert.ok(outputs.some((o) => o.svgs > 0), 'the starter cell shows plotly plots');
+}
+
 // ---------------------------------------------------------------- the suite
 describe('Latent in VS Code (code-server + Chromium)', { concurrency: false }, () => {
   // A failed setup fails every test (with its reason) rather than cancelling them.
@@ -408,4 +434,5 @@ describe('Latent in VS Code (code-server + Chromium)', { concurrency: false }, (
   }
   e2eTest('a syntax error shows a readable error and the kernel keeps working', testSyntaxError, { timeout: 5 * 60_000 });
   e2eTest('a long run can be stopped and the kernel keeps working', testCancellation, { timeout: 5 * 60_000 });
+  e2eTest('"Latent: New Notebook" opens a starter notebook that runs on the Latent kernel', testNewNotebookCommand, { timeout: 5 * 60_000 });
 });

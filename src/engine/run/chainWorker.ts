@@ -4,7 +4,7 @@ import { prepareChain, sampleChain } from './chainSession';
 import { DrawStore } from './drawStore';
 import type { ChainJob, ChainMessage, SummaryJob, SummaryMessage, WorkerJob } from './protocol';
 import { readRunRequest } from './request';
-import { summarizeDraws } from './summarize';
+import { concat, summarizeDraws } from './summarize';
 
 /** Runs one chain in a worker thread and streams its draws to the coordinator. */
 function runChainJob(job: ChainJob): void {
@@ -23,7 +23,7 @@ function runChainJob(job: ChainJob): void {
       // Stream about ten times a second: often enough for live plots, rare enough to stay cheap.
       if (now - lastPost < 100 && done < total) return;
       lastPost = now;
-      const merged = merge(pending);
+      const merged = pending.length === 1 ? pending[0]! : concat(pending);
       pending = [];
       post({ type: 'progress', done, draws: merged }, [merged.buffer as ArrayBuffer]);
     });
@@ -32,17 +32,6 @@ function runChainJob(job: ChainJob): void {
     if (e instanceof ModelError) post({ type: 'problems', problems: e.problems });
     else post({ type: 'crash', message: e instanceof Error ? e.message : String(e), ...(e instanceof Error && e.stack ? { stack: e.stack } : {}) });
   }
-}
-
-function merge(parts: Float64Array[]): Float64Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Summarises a finished run's draws, so the coordinator's thread (the editor's) never sorts millions of draws. */

@@ -94,7 +94,8 @@ export function histogram(sorted: Float64Array): Histogram {
   return result;
 }
 
-function concat(parts: Float64Array[]): Float64Array {
+/** Joins arrays end to end into a new one. */
+export function concat(parts: Float64Array[]): Float64Array {
   const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
