@@ -1,21 +1,12 @@
-import type { Document, Statement, Target } from '../language/ast';
-import type { DataArray, NamedValues } from '../language/rvalues';
-import { errorAt, ModelError, type Problem, type SourceRange } from '../language/source';
+import type { Document, Statement } from '../language/ast';
+import { suggest } from '../language/check';
+import type { NamedValues } from '../language/rvalues';
+import { errorAt, ModelError, type Problem } from '../language/source';
+import { bindModel, type BoundInstance } from './bind';
 import { SCALAR_DISTRIBUTIONS } from './distributions';
-import { editDistance, ExpressionCompiler, type ElementRef, type LoopScope } from './expressions';
+import type { ElementRef, ExpressionCompiler } from './expressions';
 import { INVERSE_LINKS } from './functions';
-import { elementName, Role, type DeterministicNode, type ModelGraph, type StochasticNode, type Variable } from './graph';
-
-type StochasticStatement = Extract<Statement, { kind: 'stochastic' }>;
-type DeterministicStatement = Extract<Statement, { kind: 'deterministic' }>;
-
-/** One unrolled relation: a statement with its loop variables fixed. */
-interface Instance {
-  statement: StochasticStatement | DeterministicStatement;
-  scope: LoopScope;
-  /** The index of each dimension of the target, 1-based; empty for a scalar. */
-  index: number[];
-}
+import { elementName, Role, type DeterministicNode, type ModelGraph, type StochasticNode } from './graph';
 
 /**
  * Compiles a parsed document and its data into a model graph: unrolls the
@@ -24,18 +15,17 @@ interface Instance {
  * source ranges of every problem it finds.
  */
 export function compileModel(document: Document, data: NamedValues): ModelGraph {
-  const model = document.model;
-  if (!model) throw new ModelError([{ severity: 'error', message: "The document has no 'model { ... }' block.", range: emptyRange() }]);
-  if (document.data) throw errorAt(document.data.range, "'data { }' blocks (data transformations) are not supported yet; give the data with a 'data list(...)' directive.");
-
-  const variables = new Map<string, Variable>();
-  for (const [name, value] of data) variables.set(name, dataVariable(name, value));
-  const modelNames = definedNames(model.statements);
-  const compiler = new ExpressionCompiler(variables, new Set(modelNames), (name) => suggestion(name, [...variables.keys(), ...modelNames]));
-
-  const instances: Instance[] = [];
+  const unsupported = unsupportedDistributions(document.model?.statements ?? []);
+  let bound;
+  try {
+    bound = bindModel(document, data);
+  } catch (e) {
+    if (e instanceof ModelError) throw new ModelError([...unsupported, ...e.problems].sort((a, b) => a.range.start.offset - b.range.start.offset));
+    throw e;
+  }
+  if (unsupported.length) throw new ModelError(unsupported);
+  const { variables, instances, compiler } = bound;
   const problems: Problem[] = [];
-  // A statement inside a loop fails the same way for every index: report it once.
   const reported = new Set<Statement>();
   const report = (statement: Statement, e: unknown): void => {
     if (!(e instanceof ModelError)) throw e;
@@ -43,17 +33,13 @@ export function compileModel(document: Document, data: NamedValues): ModelGraph 
     reported.add(statement);
     problems.push(...e.problems);
   };
-  unroll(model.statements, new Map(), instances, compiler, report);
-  if (problems.length) throw new ModelError(problems);
-
-  declareDefinedVariables(instances, variables);
 
   const stochastic: StochasticNode[] = [];
   const deterministic: DeterministicNode[] = [];
   const readsOf = new Map<StochasticNode | DeterministicNode, ElementRef[]>();
   for (const instance of instances) {
     try {
-      const node = defineNode(instance, variables, compiler, stochastic, deterministic);
+      const node = defineNode(instance, compiler, stochastic, deterministic);
       readsOf.set(node.node, node.reads);
     } catch (e) {
       report(instance.statement, e);
@@ -65,78 +51,26 @@ export function compileModel(document: Document, data: NamedValues): ModelGraph 
   wireChildren(stochastic, deterministic, readsOf, order);
   rejectStochasticCycles(stochastic);
   const unobserved = stochastic.filter((n) => !n.observed).map((n) => n.id);
-  const graph: ModelGraph = { variables, stochastic, deterministic, deterministicOrder: order, unobserved, modelRange: model.range, expressions: compiler };
+  const graph: ModelGraph = { variables, stochastic, deterministic, deterministicOrder: order, unobserved, modelRange: document.model!.range, expressions: compiler };
   refreshDeterministic(graph);
   return graph;
 }
 
-function unroll(statements: Statement[], scope: Map<string, number>, out: Instance[], compiler: ExpressionCompiler, report: (s: Statement, e: unknown) => void): void {
-  for (const s of statements) {
-    try {
-      if (s.kind === 'for') {
-        const from = compiler.constant(s.from, scope, 'A loop bound');
-        const to = compiler.constant(s.to, scope, 'A loop bound');
-        for (let i = from; i <= to; i++) {
-          const inner = new Map(scope);
-          inner.set(s.variable, i);
-          unroll(s.body, inner, out, compiler, report);
-        }
-      } else {
-        out.push({ statement: s, scope, index: targetIndex(s.target, scope, compiler) });
-      }
-    } catch (e) {
-      report(s, e);
-    }
-  }
-}
-
-function targetIndex(target: Target, scope: LoopScope, compiler: ExpressionCompiler): number[] {
-  return target.indices.map((index) => {
-    if (index.kind !== 'at') throw errorAt(index.range, 'Only single elements can be defined here; ranges on the left of ~ or <- are not supported yet.');
-    const at = compiler.constant(index.value, scope, 'An index on the left-hand side');
-    if (!Number.isInteger(at) || at < 1) throw errorAt(index.range, `Index ${at} is not a positive whole number.`);
-    return at;
-  });
-}
-
-function declareDefinedVariables(instances: Instance[], variables: Map<string, Variable>): void {
-  const dims = new Map<string, { dims: number[]; range: SourceRange }>();
-  for (const { statement, index } of instances) {
-    const name = statement.target.name;
-    if (variables.has(name)) continue;
-    const known = dims.get(name);
-    if (!known) {
-      dims.set(name, { dims: [...index], range: statement.target.range });
-    } else if (known.dims.length !== index.length) {
-      throw errorAt(statement.target.range, `${name} is used with ${index.length} index(es) here but ${known.dims.length} elsewhere.`);
-    } else {
-      for (let d = 0; d < index.length; d++) known.dims[d] = Math.max(known.dims[d]!, index[d]!);
-    }
-  }
-  for (const [name, { dims: d }] of dims) {
-    const size = d.reduce((a, b) => a * b, 1);
-    variables.set(name, { name, dims: d, values: new Float64Array(size).fill(Number.NaN), role: new Uint8Array(size), node: new Int32Array(size).fill(-1) });
-  }
-}
-
 function defineNode(
-  instance: Instance,
-  variables: Map<string, Variable>,
+  instance: BoundInstance,
   compiler: ExpressionCompiler,
   stochastic: StochasticNode[],
   deterministic: DeterministicNode[],
 ): { node: StochasticNode | DeterministicNode; reads: ElementRef[] } {
-  const { statement, scope } = instance;
+  const { statement, scope, variable } = instance;
   const target = statement.target;
-  const variable = variables.get(target.name)!;
-  const offset = compiler.offsetOf(variable, target.indices, scope, target.range);
+  if (instance.offsets.length !== 1) {
+    throw errorAt(target.range, `${target.name} is defined as a whole vector or matrix here; multivariate nodes are not supported by the sampler yet.`);
+  }
+  const offset = instance.offsets[0]!;
   const name = elementName(variable, offset);
-  if (variable.node[offset]! >= 0) throw errorAt(target.range, `${name} is defined twice.`);
 
   if (statement.kind === 'deterministic') {
-    if (variable.role[offset] === Role.Data && !Number.isNaN(variable.values[offset]!)) {
-      throw errorAt(target.range, `${name} is given as data but defined here with '<-': a deterministic node cannot be observed.`);
-    }
     const compiled = compiler.compile(statement.value, scope);
     const inverse = target.link ? INVERSE_LINKS[target.link] : undefined;
     const evaluate = inverse ? () => inverse(compiled.evaluate()) : compiled.evaluate;
@@ -149,7 +83,7 @@ function defineNode(
 
   const distribution = SCALAR_DISTRIBUTIONS[statement.distribution];
   if (!distribution) {
-    const close = suggestion(statement.distribution, Object.keys(SCALAR_DISTRIBUTIONS));
+    const close = suggest(statement.distribution, Object.keys(SCALAR_DISTRIBUTIONS));
     throw errorAt(statement.distributionRange, `Unknown or not yet supported distribution '${statement.distribution}'.${close}`);
   }
   if (statement.args.length !== distribution.parameters.length) {
@@ -186,6 +120,24 @@ function defineNode(
   variable.role[offset] = Role.Stochastic;
   variable.node[offset] = node.id;
   return { node, reads };
+}
+
+/** Distributions the sampler cannot handle yet, or called with the wrong number of arguments. */
+function unsupportedDistributions(statements: Statement[]): Problem[] {
+  return statements.flatMap((s): Problem[] => {
+    if (s.kind === 'for') return unsupportedDistributions(s.body);
+    if (s.kind !== 'stochastic') return [];
+    const d = SCALAR_DISTRIBUTIONS[s.distribution];
+    if (!d) {
+      const message = `Unknown or not yet supported distribution '${s.distribution}'.${suggest(s.distribution, Object.keys(SCALAR_DISTRIBUTIONS))}`;
+      return [{ severity: 'error', message, range: s.distributionRange }];
+    }
+    if (s.args.length !== d.parameters.length) {
+      const message = `${d.name} takes ${d.parameters.length} argument(s) (${d.parameters.join(', ')}), got ${s.args.length}.`;
+      return [{ severity: 'error', message, range: s.range }];
+    }
+    return [];
+  });
 }
 
 /** Topological order of the deterministic nodes; a directed cycle is an error. */
@@ -287,29 +239,6 @@ export function refreshDeterministic(graph: ModelGraph): void {
   }
 }
 
-function dataVariable(name: string, value: DataArray): Variable {
-  const size = value.values.length;
-  return { name, dims: [...value.dims], values: Float64Array.from(value.values), role: new Uint8Array(size).fill(Role.Data), node: new Int32Array(size).fill(-1) };
-}
 
-function definedNames(statements: Statement[]): string[] {
-  return statements.flatMap((s) => (s.kind === 'for' ? [s.variable, ...definedNames(s.body)] : [s.target.name]));
-}
 
-function suggestion(name: string, candidates: string[]): string {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const c of new Set(candidates)) {
-    const d = editDistance(name.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? ` Did you mean '${best}'?` : '';
-}
 
-function emptyRange(): SourceRange {
-  const p = { line: 0, column: 0, offset: 0 };
-  return { start: p, end: p };
-}

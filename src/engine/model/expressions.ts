@@ -48,6 +48,15 @@ export class ExpressionCompiler {
     return evaluate();
   }
 
+  /** The value of an expression fixed by the data and loop variables, or undefined when it reads model nodes. */
+  tryConstant(e: Expression, scope: LoopScope): number | undefined {
+    const { evaluate, reads } = this.compile(e, scope);
+    for (const r of reads) {
+      if (r.variable.role[r.offset] !== Role.Data || Number.isNaN(r.variable.values[r.offset]!)) return undefined;
+    }
+    return evaluate();
+  }
+
   /** The row-major offset of `name[indices]` for an instance; each index must be a single position. */
   offsetOf(variable: Variable, indices: IndexExpression[], scope: LoopScope, range: SourceRange): number {
     if (indices.length === 0) return 0;

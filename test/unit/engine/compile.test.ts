@@ -169,13 +169,13 @@ describe('model compiler: errors', () => {
   it('reports a node defined twice, at the second definition', () => {
     const source = 'model {\n a ~ dnorm(0, 1)\n a ~ dnorm(1, 1)\n}';
     const p = singleProblem(source, () => compile(source));
-    assert.equal(p.message, 'a is defined twice.');
+    assert.equal(p.message, 'a is defined twice (also at line 2).');
     assert.equal(p.range.start.line, 2);
   });
 
   it('reports an element defined twice by overlapping loops', () => {
     const { message } = failure('model { for (i in 1:3) { y[i] ~ dnorm(0, 1) }\n y[2] ~ dnorm(0, 1) }');
-    assert.equal(message, 'y[2] is defined twice.');
+    assert.match(message, /^y\[2\] is defined twice/);
   });
 
   it('reports a deterministic node that is given as data', () => {
@@ -196,7 +196,7 @@ describe('model compiler: errors', () => {
 
   it('reports a cycle of <- relations', () => {
     const { message } = failure('model {\n a <- b + 1\n b <- a * 2\n y ~ dnorm(a, 1)\n}\ndata list(y = 0)');
-    assert.match(message, /depends on itself through a cycle of '<-' relations/);
+    assert.match(message, /depends on itself: the model has a directed cycle/);
   });
 
   it('reports a directed cycle through stochastic nodes, as JAGS does, since the model then has no joint density', () => {
@@ -222,11 +222,16 @@ describe('model compiler: errors', () => {
     assert.match(failure('model { y ~ dpois(l)\n l ~ dgamma(1, 1) }\ndata list(y = 1.5)').message, /y = 1\.5 is data for dpois, which takes whole numbers only/);
   });
 
-  it('reports a missing model block and an unsupported data block', () => {
+  it('reports a missing model block', () => {
     const doc = parseDocument('var x;').document;
     assert.match(modelErrorOf(() => compileModel(doc, new Map()))[0]!.message, /no 'model \{ \.\.\. \}' block/);
-    const withData = parseDocument('data { z <- 1 }\nmodel { a ~ dnorm(0, 1) }').document;
-    assert.match(modelErrorOf(() => compileModel(withData, new Map()))[0]!.message, /'data \{ \}' blocks .* are not supported yet/);
+  });
+
+  it("evaluates a data block's relations into data before the model, as JAGS does", () => {
+    const withData = parseDocument('data { for (i in 1:3) { z[i] <- 2 * i } }\nmodel { a ~ dnorm(z[3], 1) }').document;
+    const graph = compileModel(withData, new Map());
+    assert.deepEqual(Array.from(graph.variables.get('z')!.values), [2, 4, 6]);
+    assert.equal(graph.stochastic[0]!.params[0]!(), 6);
   });
 
   it('reports every bad statement, not only the first', () => {

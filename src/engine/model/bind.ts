@@ -1,0 +1,391 @@
+import type { Block, Declaration, Document, Expression, IndexExpression, Statement } from '../language/ast';
+import type { DataArray, NamedValues } from '../language/rvalues';
+import { errorAt, ModelError, type Problem, type SourceRange } from '../language/source';
+import { suggest } from '../language/check';
+import { ExpressionCompiler, type LoopScope } from './expressions';
+import { elementName, Role, type Variable } from './graph';
+
+export type Relation = Extract<Statement, { kind: 'stochastic' | 'deterministic' }>;
+
+/** One unrolled relation: a statement with its loop variables fixed, and the elements it defines. */
+export interface BoundInstance {
+  statement: Relation;
+  scope: LoopScope;
+  variable: Variable;
+  /** Row-major offsets of the defined elements: one for `x[i]`, several for `x[1:K]` or `x[]`. */
+  offsets: number[];
+}
+
+/** A model bound to its data: every variable with its dimensions, every relation unrolled and checked. */
+export interface BoundModel {
+  variables: Map<string, Variable>;
+  instances: BoundInstance[];
+  compiler: ExpressionCompiler;
+}
+
+/**
+ * Binds a document's model to its data, as JAGS's compiler does before it
+ * builds nodes: evaluates the `data { }` block, unrolls the loops, infers the
+ * dimensions the data and `var` declarations do not give, and checks every
+ * definition and reference — a node defined twice, an observed deterministic
+ * node, an index out of range or with the wrong number of dimensions, a name
+ * nothing defines, a directed cycle. Throws one ModelError listing all.
+ */
+export function bindModel(document: Document, data: NamedValues): BoundModel {
+  const model = document.model;
+  if (!model) throw new ModelError([{ severity: 'error', message: "The document has no 'model { ... }' block.", range: zeroRange() }]);
+  const variables = new Map<string, Variable>();
+  for (const [name, value] of data) variables.set(name, dataVariable(name, value));
+  const modelNames = new Set([...definedNames(model.statements), ...definedNames(document.data?.statements ?? [])]);
+  const compiler = new ExpressionCompiler(variables, modelNames, (name) => suggest(name, [...variables.keys(), ...modelNames]));
+  const problems = new ProblemList();
+
+  if (document.data) evaluateDataBlock(document.data, variables, compiler, problems);
+  problems.throwIfAny();
+
+  declare(document.declarations, variables, compiler, problems);
+  const unrolled: Unrolled[] = [];
+  unroll(model.statements, new Map(), unrolled, compiler, problems);
+  problems.throwIfAny();
+  inferDimensions(unrolled, variables, problems);
+  problems.throwIfAny();
+
+  const instances: BoundInstance[] = [];
+  const definedBy = new Map<Variable, Array<Relation | undefined>>();
+  for (const u of unrolled) {
+    problems.attempt(u.statement, () => {
+      const variable = variables.get(u.statement.target.name)!;
+      const offsets = offsetsOf(variable, u.bounds, u.statement);
+      let owners = definedBy.get(variable);
+      if (!owners) definedBy.set(variable, (owners = new Array<Relation | undefined>(variable.values.length)));
+      for (const offset of offsets) {
+        const name = elementName(variable, offset);
+        if (owners[offset]) throw errorAt(u.statement.target.range, `${name} is defined twice${owners[offset] === u.statement ? '' : ` (also at line ${owners[offset]!.range.start.line + 1})`}.`);
+        owners[offset] = u.statement;
+        if (u.statement.kind === 'deterministic' && variable.role[offset] === Role.Data && !Number.isNaN(variable.values[offset]!)) {
+          throw errorAt(u.statement.target.range, `${name} is given as data but defined here with '<-': a deterministic node cannot be observed.`);
+        }
+      }
+      instances.push({ statement: u.statement, scope: u.scope, variable, offsets });
+    });
+  }
+  problems.throwIfAny();
+
+  const references = new ReferenceChecker(variables, compiler, modelNames);
+  const reads = instances.map((instance) =>
+    problems.attempt(instance.statement, () => references.relation(instance.statement, instance.scope)) ?? [],
+  );
+  problems.throwIfAny();
+  rejectCycles(instances, reads);
+  return { variables, instances, compiler };
+}
+
+/** Collects problems, one per statement: a statement in a loop fails the same way for every index. */
+class ProblemList {
+  private readonly problems: Problem[] = [];
+  private readonly reported = new Set<Statement | Declaration>();
+
+  attempt<T>(statement: Statement | Declaration, f: () => T): T | undefined {
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+      if (!this.reported.has(statement)) {
+        this.reported.add(statement);
+        this.problems.push(...e.problems);
+      }
+      return undefined;
+    }
+  }
+
+  throwIfAny(): void {
+    if (this.problems.length) throw new ModelError([...this.problems].sort((a, b) => a.range.start.offset - b.range.start.offset));
+  }
+}
+
+interface Unrolled {
+  statement: Relation;
+  scope: LoopScope;
+  /** Per dimension of the target, the 1-based [from, to] it defines; `undefined` for an empty index (the whole extent). */
+  bounds: Array<[number, number] | undefined>;
+}
+
+function unroll(statements: Statement[], scope: Map<string, number>, out: Unrolled[], compiler: ExpressionCompiler, problems: ProblemList): void {
+  for (const s of statements) {
+    if (s.kind === 'for') {
+      const bounds = problems.attempt(s, () => [compiler.constant(s.from, scope, 'A loop bound'), compiler.constant(s.to, scope, 'A loop bound')]);
+      if (!bounds) continue;
+      const [from, to] = bounds as [number, number];
+      if (!Number.isInteger(from) || !Number.isInteger(to)) {
+        problems.attempt(s, () => {
+          throw errorAt(rangeBetween(s.from.range, s.to.range), `Loop bounds must be whole numbers, got ${from}:${to}.`);
+        });
+        continue;
+      }
+      for (let i = from; i <= to; i++) {
+        const inner = new Map(scope);
+        inner.set(s.variable, i);
+        unroll(s.body, inner, out, compiler, problems);
+      }
+    } else {
+      problems.attempt(s, () => out.push({ statement: s, scope, bounds: targetBounds(s.target.indices, scope, compiler) }));
+    }
+  }
+}
+
+function targetBounds(indices: IndexExpression[], scope: LoopScope, compiler: ExpressionCompiler): Array<[number, number] | undefined> {
+  return indices.map((index) => {
+    if (index.kind === 'empty') return undefined;
+    const [from, to] =
+      index.kind === 'at'
+        ? [compiler.constant(index.value, scope, 'An index on the left-hand side'), compiler.constant(index.value, scope, 'An index on the left-hand side')]
+        : [compiler.constant(index.from, scope, 'A range bound on the left-hand side'), compiler.constant(index.to, scope, 'A range bound on the left-hand side')];
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < from) {
+      throw errorAt(index.range, index.kind === 'at' ? `Index ${from} is not a positive whole number.` : `The range ${from}:${to} is not an increasing range of positive whole numbers.`);
+    }
+    return [from, to];
+  });
+}
+
+/** Dimensions of the variables the data and `var` do not give: the largest index each dimension is defined at. */
+function inferDimensions(unrolled: Unrolled[], variables: Map<string, Variable>, problems: ProblemList): void {
+  const dims = new Map<string, number[]>();
+  for (const u of unrolled) {
+    const name = u.statement.target.name;
+    problems.attempt(u.statement, () => {
+      const known = variables.get(name);
+      if (known) {
+        if (u.bounds.length !== known.dims.length && !(known.dims.length <= 1 && u.bounds.length <= 1)) {
+          throw errorAt(u.statement.target.range, `${name} has ${known.dims.length} dimension(s) but is indexed with ${u.bounds.length} here.`);
+        }
+        return;
+      }
+      const seen = dims.get(name);
+      if (u.bounds.some((b) => b === undefined)) {
+        throw errorAt(u.statement.target.range, `The size of ${name} is unknown, so ${name} cannot be defined with an empty index; give its size with 'var ${name}[...]' or as data.`);
+      }
+      const ends = u.bounds.map((b) => b![1]);
+      if (!seen) dims.set(name, ends);
+      else if (seen.length !== ends.length) throw errorAt(u.statement.target.range, `${name} is used with ${ends.length} index(es) here but ${seen.length} elsewhere.`);
+      else ends.forEach((e, d) => (seen[d] = Math.max(seen[d]!, e)));
+    });
+  }
+  for (const [name, d] of dims) variables.set(name, emptyVariable(name, d));
+}
+
+function offsetsOf(variable: Variable, bounds: Array<[number, number] | undefined>, statement: Relation): number[] {
+  const dims = variable.dims.length === 0 ? [1] : variable.dims;
+  const ranges = dims.map((size, d): [number, number] => bounds[d] ?? [1, size]);
+  ranges.forEach(([from, to], d) => {
+    if (to > dims[d]!) {
+      throw errorAt(statement.target.range, `Index ${to} is out of range for ${variable.name}: dimension ${d + 1} runs from 1 to ${dims[d]}.`);
+    }
+    if (from < 1) throw errorAt(statement.target.range, `Index ${from} is out of range for ${variable.name}.`);
+  });
+  const offsets: number[] = [];
+  const walk = (d: number, offset: number): void => {
+    if (d === dims.length) {
+      offsets.push(offset);
+      return;
+    }
+    for (let i = ranges[d]![0]; i <= ranges[d]![1]; i++) walk(d + 1, offset * dims[d]! + (i - 1));
+  };
+  walk(0, 0);
+  return offsets;
+}
+
+/** `var x[N, 2], y`: the dimensions of variables the data do not give. */
+function declare(declarations: Declaration[], variables: Map<string, Variable>, compiler: ExpressionCompiler, problems: ProblemList): void {
+  for (const d of declarations) {
+    problems.attempt(d, () => {
+      const dims = d.dims.map((e) => compiler.constant(e, new Map(), 'A declared dimension'));
+      if (dims.some((n) => !Number.isInteger(n) || n < 1)) throw errorAt(d.range, `The dimensions of ${d.name} must be positive whole numbers, got [${dims.join(', ')}].`);
+      const known = variables.get(d.name);
+      if (known) {
+        const same = known.dims.length === dims.length && known.dims.every((n, k) => n === dims[k]) || (known.values.length === 1 && dims.length === 0);
+        if (!same) throw errorAt(d.range, `${d.name} is declared as [${dims.join(', ')}] but the data give it dimensions [${known.dims.join(', ')}].`);
+        return;
+      }
+      variables.set(d.name, emptyVariable(d.name, dims));
+    });
+  }
+}
+
+/**
+ * JAGS's `data { }` block: relations evaluated once, before the model, whose
+ * results become data (e.g. transformed covariates).
+ */
+function evaluateDataBlock(block: Block, variables: Map<string, Variable>, compiler: ExpressionCompiler, problems: ProblemList): void {
+  const unrolled: Unrolled[] = [];
+  unroll(block.statements, new Map(), unrolled, compiler, problems);
+  for (const u of unrolled) {
+    if (u.statement.kind === 'stochastic') {
+      problems.attempt(u.statement, () => {
+        throw errorAt(u.statement.range, "Only '<-' relations are supported in a data block: simulating data with '~' there is not supported yet.");
+      });
+    }
+  }
+  inferDimensions(unrolled, variables, problems);
+  for (const u of unrolled) {
+    if (u.statement.kind !== 'deterministic') continue;
+    const statement = u.statement;
+    problems.attempt(statement, () => {
+      const variable = variables.get(statement.target.name)!;
+      const offsets = offsetsOf(variable, u.bounds, statement);
+      if (offsets.length !== 1) throw errorAt(statement.target.range, 'Define data block values one element at a time.');
+      const value = compiler.constant(statement.value, u.scope, 'A data block value');
+      variable.values[offsets[0]!] = value;
+      variable.role[offsets[0]!] = Role.Data;
+    });
+  }
+}
+
+/** Checks every name and index a relation reads, and returns the variables' elements it may read. */
+class ReferenceChecker {
+  constructor(
+    private readonly variables: Map<string, Variable>,
+    private readonly compiler: ExpressionCompiler,
+    private readonly modelNames: ReadonlySet<string>,
+  ) {}
+
+  relation(statement: Relation, scope: LoopScope): Array<[Variable, number]> {
+    const reads: Array<[Variable, number]> = [];
+    const expressions = statement.kind === 'deterministic' ? [statement.value] : [...statement.args];
+    if (statement.kind === 'stochastic' && statement.truncation?.lower) expressions.push(statement.truncation.lower);
+    if (statement.kind === 'stochastic' && statement.truncation?.upper) expressions.push(statement.truncation.upper);
+    for (const e of expressions) this.expression(e, scope, reads);
+    return reads;
+  }
+
+  private expression(e: Expression, scope: LoopScope, reads: Array<[Variable, number]>): void {
+    switch (e.kind) {
+      case 'name':
+        if (!scope.has(e.name)) this.reference(e.name, e.range, [], scope, reads);
+        return;
+      case 'index':
+        this.reference(e.name, e.nameRange, e.indices, scope, reads);
+        for (const i of e.indices) {
+          if (i.kind === 'at') this.expression(i.value, scope, reads);
+          if (i.kind === 'range') {
+            this.expression(i.from, scope, reads);
+            this.expression(i.to, scope, reads);
+          }
+        }
+        return;
+      case 'unary':
+        this.expression(e.operand, scope, reads);
+        return;
+      case 'binary':
+        this.expression(e.left, scope, reads);
+        this.expression(e.right, scope, reads);
+        return;
+      case 'call':
+        for (const a of e.args) this.expression(a.value, scope, reads);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private reference(name: string, range: SourceRange, indices: IndexExpression[], scope: LoopScope, reads: Array<[Variable, number]>): void {
+    const v = this.variables.get(name);
+    if (!v) {
+      if (this.modelNames.has(name)) return; // defined in the data block only through errors already reported
+      throw errorAt(range, `Unknown name '${name}': it is neither data nor defined in the model.${suggest(name, [...this.variables.keys(), ...scope.keys()])}`);
+    }
+    const dims = v.dims.length === 0 ? [1] : v.dims;
+    if (indices.length > 0 && indices.length !== dims.length) {
+      throw errorAt(range, `${name} has ${v.dims.length} dimension(s) but is indexed with ${indices.length} here.`);
+    }
+    // Each dimension: the positions read, or undefined when an index depends on unobserved nodes (a mixture).
+    const positions = dims.map((size, d): [number, number] | undefined => {
+      const index = indices[d];
+      if (!index || index.kind === 'empty') return [1, size];
+      const from = this.compiler.tryConstant(index.kind === 'at' ? index.value : index.from, scope);
+      const to = this.compiler.tryConstant(index.kind === 'at' ? index.value : index.to, scope);
+      if (from === undefined || to === undefined) return undefined;
+      if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to > size || from > to) {
+        const shown = index.kind === 'at' ? `Index ${from}` : `The range ${from}:${to}`;
+        throw errorAt(index.range, `${shown} is out of range for ${name}: dimension ${d + 1} runs from 1 to ${size}.`);
+      }
+      return [from, to];
+    });
+    const walk = (d: number, offset: number): void => {
+      if (d === dims.length) {
+        reads.push([v, offset]);
+        return;
+      }
+      const [from, to] = positions[d] ?? [1, dims[d]!];
+      for (let i = from; i <= to; i++) walk(d + 1, offset * dims[d]! + (i - 1));
+    };
+    walk(0, 0);
+  }
+}
+
+/** A directed cycle among the model's elements is an error (JAGS rejects it too). */
+function rejectCycles(instances: BoundInstance[], reads: Array<Array<[Variable, number]>>): void {
+  // Instance that defines each element, to turn "instance reads element" into instance → instance edges.
+  const owner = new Map<Variable, Int32Array>();
+  instances.forEach((instance, k) => {
+    let table = owner.get(instance.variable);
+    if (!table) owner.set(instance.variable, (table = new Int32Array(instance.variable.values.length).fill(-1)));
+    for (const offset of instance.offsets) table[offset] = k;
+  });
+  const parents = reads.map((list) => {
+    const set = new Set<number>();
+    for (const [v, offset] of list) {
+      const k = owner.get(v)?.[offset] ?? -1;
+      if (k >= 0) set.add(k);
+    }
+    return [...set];
+  });
+  const state = new Uint8Array(instances.length);
+  for (let root = 0; root < instances.length; root++) {
+    if (state[root]) continue;
+    const stack: Array<[number, number]> = [[root, 0]];
+    state[root] = 1;
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const [k, next] = top;
+      if (next >= parents[k]!.length) {
+        state[k] = 2;
+        stack.pop();
+        continue;
+      }
+      top[1]++;
+      const p = parents[k]![next]!;
+      if (state[p] === 1) {
+        const instance = instances[k]!;
+        const name = elementName(instance.variable, instance.offsets[0]!);
+        throw errorAt(instance.statement.range, `${name} depends on itself: the model has a directed cycle${p === k ? '' : ` through ${elementName(instances[p]!.variable, instances[p]!.offsets[0]!)}`}.`);
+      }
+      if (state[p] === 0) {
+        state[p] = 1;
+        stack.push([p, 0]);
+      }
+    }
+  }
+}
+
+export function definedNames(statements: Statement[]): string[] {
+  return statements.flatMap((s) => (s.kind === 'for' ? definedNames(s.body) : [s.target.name]));
+}
+
+function dataVariable(name: string, value: DataArray): Variable {
+  const size = value.values.length;
+  return { name, dims: [...value.dims], values: Float64Array.from(value.values), role: new Uint8Array(size).fill(Role.Data), node: new Int32Array(size).fill(-1) };
+}
+
+function emptyVariable(name: string, dims: number[]): Variable {
+  const size = dims.reduce((a, b) => a * b, 1);
+  return { name, dims, values: new Float64Array(size).fill(Number.NaN), role: new Uint8Array(size), node: new Int32Array(size).fill(-1) };
+}
+
+function rangeBetween(a: SourceRange, b: SourceRange): SourceRange {
+  return { start: a.start, end: b.end };
+}
+
+function zeroRange(): SourceRange {
+  const p = { line: 0, column: 0, offset: 0 };
+  return { start: p, end: p };
+}
