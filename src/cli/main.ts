@@ -1,14 +1,17 @@
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { formatProblem, ModelError } from '../engine/language/source';
 import { formatSummaryTable } from '../engine/output/summaryTable';
 import { BUILT_IN_DEFAULTS, readRunRequest, type RunDefaults } from '../engine/run/request';
 import { startRun } from '../engine/run/runner';
 
-const USAGE = `usage: latent sample MODEL [--chains n] [--burnin n] [--iterations n] [--thin n] [--seed s] [--json]
+const USAGE = `usage: latent sample MODEL [--data FILE]... [--inits FILE]... [--chains n] [--burnin n] [--iterations n] [--thin n] [--seed s] [--json]
 
 MODEL is a Latent document: a JAGS model block with its data and run directives.
+Files its 'data from "..."' lines name are read relative to MODEL's folder.
+--data and --inits read more data and initial values (R dump .R, .json, .csv),
+relative to the current folder; their values replace the document's of the same name.
 Flags give the settings the document's 'sample with gibbs(...)' line leaves out.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -19,10 +22,21 @@ async function main(argv: string[]): Promise<number> {
   }
   const defaults: RunDefaults = { ...BUILT_IN_DEFAULTS };
   let json = false;
+  const dataFiles: string[] = [];
+  const initsFiles: string[] = [];
   for (let k = 0; k < rest.length; k++) {
     const flag = rest[k]!;
     if (flag === '--json') {
       json = true;
+      continue;
+    }
+    if (flag === '--data' || flag === '--inits') {
+      const path = rest[++k];
+      if (path === undefined || path.startsWith('--')) {
+        process.stderr.write(`latent: ${flag} needs a file name\n${USAGE}\n`);
+        return 2;
+      }
+      (flag === '--data' ? dataFiles : initsFiles).push(resolve(path));
       continue;
     }
     const name = flag.replace(/^--/, '');
@@ -43,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
   }
   let request;
   try {
-    request = readRunRequest(source, defaults, () => randomInt(0, 2 ** 31));
+    request = readRunRequest(source, defaults, () => randomInt(0, 2 ** 31), { baseDirectory: dirname(resolve(file)), dataFiles, initsFiles });
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
     for (const p of e.problems) process.stderr.write(`${formatProblem(p, file)}\n`);

@@ -65,10 +65,24 @@ export interface Declaration {
   range: SourceRange;
 }
 
+/**
+ * `data from "ratings.csv" with (Y = c(r1, r2))`: values read from a file,
+ * relative to the notebook's folder (docs/language.md, "Data from files").
+ */
+export interface FileSource {
+  kind: 'file';
+  /** The file name as written. */
+  path: string;
+  pathRange: SourceRange;
+  /** The entries of `with (...)`: renamings, columns bound into a matrix, `length(x)`, `NULL`. */
+  bindings: Argument[];
+  range: SourceRange;
+}
+
 /** Notebook directives: what a cell asks for besides the model itself (see docs/language.md). */
 export type Directive =
-  | { kind: 'data'; value: Expression; range: SourceRange }
-  | { kind: 'inits'; value: Expression; range: SourceRange }
+  | { kind: 'data'; value: Expression | FileSource; range: SourceRange }
+  | { kind: 'inits'; value: Expression | FileSource; range: SourceRange }
   | { kind: 'run'; verb: 'sample'; algorithm: string; algorithmRange: SourceRange; options: Argument[]; range: SourceRange };
 
 export interface Document {

@@ -1,4 +1,4 @@
-import type { Argument, Block, Declaration, Directive, Document, Expression, IndexExpression, Statement, Target, Truncation } from './ast';
+import type { Argument, Block, Declaration, Directive, Document, Expression, FileSource, IndexExpression, Statement, Target, Truncation } from './ast';
 import { tokenize } from './lexer';
 import { rangeOf, type Problem, type SourceRange } from './source';
 import type { Token } from './tokens';
@@ -137,15 +137,24 @@ class Parser {
     }
   }
 
-  /** `data list(...)`, `data from "file"` style values: any expression; checked when bound. */
-  private dataValue(): Expression {
-    if (this.peek().kind === 'name' && this.peek().text === 'from') {
-      const from = this.next();
-      const file = this.next();
-      if (file.kind !== 'string') this.fail(file.range, 'Expected a quoted file name after \'from\', as in data from "data.R".');
-      return { kind: 'call', callee: 'from', calleeRange: from.range, args: [{ value: { kind: 'string', value: file.text, range: file.range }, range: file.range }], range: rangeOf(from.range, file.range) };
+  /**
+   * `data list(...)` (any expression, checked when the run is read), or
+   * `data from "file"` with an optional `with (name = value, ...)`.
+   */
+  private dataValue(): Expression | FileSource {
+    if (this.peek().kind !== 'name' || this.peek().text !== 'from') return this.expression();
+    const from = this.next();
+    const file = this.next();
+    if (file.kind !== 'string') this.fail(file.range, 'Expected a quoted file name after \'from\', as in data from "data.R".');
+    let bindings: Argument[] = [];
+    let end = file.range;
+    if (this.peek().kind === 'name' && this.peek().text === 'with') {
+      this.next();
+      const open = this.expectPunct('(', 'Expected \'(\' after \'with\', as in data from "ratings.csv" with (Y = c(r1, r2, r3)).');
+      bindings = this.callArguments(open);
+      end = this.previous().range;
     }
-    return this.expression();
+    return { kind: 'file', path: file.text, pathRange: file.range, bindings, range: rangeOf(from.range, end) };
   }
 
   private runDirective(): Directive {

@@ -35,7 +35,7 @@ export function evaluateArray(e: Expression): DataArray {
     case 'number':
       return scalar(e.value);
     case 'name':
-      if (e.name === 'NA') return scalar(Number.NaN);
+      if (MISSING.has(e.name)) return scalar(Number.NaN);
       if (e.name === 'TRUE' || e.name === 'T') return scalar(1);
       if (e.name === 'FALSE' || e.name === 'F') return scalar(0);
       if (e.name === 'Inf') return scalar(Number.POSITIVE_INFINITY);
@@ -78,13 +78,35 @@ function evaluateCall(e: Extract<Expression, { kind: 'call' }>): DataArray {
     }
     case 'rep':
       return repeat(e);
+    case 'as.integer':
+    case 'as.double':
+    case 'as.numeric': {
+      // R's conversions, as dump() writes them: as.integer truncates towards zero.
+      const a = e.args[0];
+      if (e.args.length !== 1 || a!.name !== undefined) throw errorAt(e.range, `${e.callee} takes one value, as in ${e.callee}(c(2, 3)).`);
+      const inner = evaluateArray(a!.value);
+      if (e.callee === 'as.integer') inner.values = inner.values.map((v) => Math.trunc(v));
+      return inner;
+    }
+    case 'numeric':
+    case 'double':
+    case 'integer': {
+      // numeric(0), as dump() writes an empty vector; numeric(n) is n zeros.
+      const n = e.args.length === 0 ? 0 : scalarOf(e.args[0]!.value);
+      if (e.args.length > 1 || !Number.isInteger(n) || n < 0 || n > MAX_ELEMENTS) throw errorAt(e.range, `${e.callee}(n) takes a whole number n ≥ 0.`);
+      return vector(new Float64Array(n));
+    }
     case 'structure': {
+      // Attributes other than the dimensions (.Dimnames, .Names, class, ...) do not change the values.
       const data = e.args.find((a) => a.name === undefined || a.name === '.Data');
       const dim = e.args.find((a) => a.name === '.Dim' || a.name === 'dim');
       if (!data) throw errorAt(e.range, 'structure(...) needs its values, as in structure(c(1, 2, 3, 4), .Dim = c(2, 2)).');
       const values = evaluateArray(data.value).values;
       if (!dim) return vector(values);
       const dims = Array.from(evaluateArray(dim.value).values);
+      if (dims.length === 0 || dims.some((d) => !Number.isInteger(d) || d < 0)) {
+        throw errorAt(dim.range, `.Dim must be whole numbers ≥ 0, got c(${dims.join(', ')}).`);
+      }
       const size = dims.reduce((a, b) => a * b, 1);
       if (size !== values.length) {
         throw errorAt(e.range, `structure(...) has ${values.length} values but .Dim = c(${dims.join(', ')}) needs ${size}.`);
@@ -92,9 +114,12 @@ function evaluateCall(e: Extract<Expression, { kind: 'call' }>): DataArray {
       return { dims, values: columnMajorToRowMajor(values, dims) };
     }
     default:
-      throw errorAt(e.calleeRange, `'${e.callee}(...)' is not allowed in data; use c(...), rep(...), structure(...) or a:b.`);
+      throw errorAt(e.calleeRange, `'${e.callee}(...)' is not allowed in data; use c(...), rep(...), structure(...), as.integer(...) or a:b.`);
   }
 }
+
+/** R's missing values: NA and its typed forms, and NaN, which JAGS also reads as missing. */
+const MISSING = new Set(['NA', 'NA_integer_', 'NA_real_', 'NaN']);
 
 /** Guards against data that would exhaust memory, e.g. 1:1e12. */
 const MAX_ELEMENTS = 1e8;

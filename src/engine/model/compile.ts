@@ -3,6 +3,7 @@ import { suggest } from '../language/check';
 import type { NamedValues } from '../language/rvalues';
 import { errorAt, ModelError, type Problem } from '../language/source';
 import { bindModel, type BoundInstance } from './bind';
+import { checkDataShapes, checkObservedSupport } from './dataChecks';
 import { SCALAR_DISTRIBUTIONS } from './distributions';
 import type { ElementRef, ExpressionCompiler } from './expressions';
 import { INVERSE_LINKS } from './functions';
@@ -15,6 +16,7 @@ import { elementName, Role, type DeterministicNode, type ModelGraph, type Stocha
  * source ranges of every problem it finds.
  */
 export function compileModel(document: Document, data: NamedValues): ModelGraph {
+  checkDataShapes(document, data);
   const unsupported = unsupportedDistributions(document.model?.statements ?? []);
   let bound;
   try {
@@ -53,6 +55,7 @@ export function compileModel(document: Document, data: NamedValues): ModelGraph 
   const unobserved = stochastic.filter((n) => !n.observed).map((n) => n.id);
   const graph: ModelGraph = { variables, stochastic, deterministic, deterministicOrder: order, unobserved, modelRange: document.model!.range, expressions: compiler };
   refreshDeterministic(graph);
+  checkObservedSupport(graph);
   return graph;
 }
 
@@ -112,9 +115,6 @@ function defineNode(
       reads.push(...c.reads);
       node.upper = c.evaluate;
     }
-  }
-  if (observed && distribution.discrete && !Number.isInteger(variable.values[offset]!)) {
-    throw errorAt(target.range, `${name} = ${variable.values[offset]} is data for ${distribution.name}, which takes whole numbers only.`);
   }
   stochastic.push(node);
   variable.role[offset] = Role.Stochastic;

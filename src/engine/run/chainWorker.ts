@@ -10,7 +10,7 @@ import { concat, summarizeDraws } from './summarize';
 function runChainJob(job: ChainJob): void {
   const post = (message: ChainMessage, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(message, transfer);
   try {
-    const request = readRunRequest(job.source, job.settings, () => job.settings.seed);
+    const request = readRunRequest(job.source, job.settings, () => job.settings.seed, job.files);
     request.settings = job.settings;
     const session = prepareChain(request, job.chain);
     post({ type: 'ready', monitors: session.monitors.map((m) => ({ name: m.name, sampler: m.sampler })) });

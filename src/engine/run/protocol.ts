@@ -1,5 +1,6 @@
 import type { Problem } from '../language/source';
 import type { NodeResult, RunSettings } from '../output/runOutput';
+import type { RequestFiles } from './request';
 import type { MonitorInfo } from './summarize';
 
 /** What the coordinator sends a chain worker: everything needed to rebuild the run from scratch. */
@@ -8,6 +9,8 @@ export interface ChainJob {
   source: string;
   settings: RunSettings;
   chain: number;
+  /** The base directory and extra files the request was read with, so that the worker reads the same data files. */
+  files?: RequestFiles;
 }
 
 export type ChainMessage =

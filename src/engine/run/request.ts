@@ -1,7 +1,11 @@
-import type { Argument, Document, Expression } from '../language/ast';
+import type { Argument, Document, Expression, FileSource } from '../language/ast';
+import { checkText } from '../language/check';
 import { parseDocument } from '../language/parser';
 import { evaluateList, type NamedValues } from '../language/rvalues';
 import { ModelError, type Problem, type SourceRange } from '../language/source';
+import { loadDataFile, readTextFile, type FileAccess } from '../data/files';
+import { definedNames } from '../model/bind';
+import { unusedDataWarnings, type DataOrigin } from '../model/dataChecks';
 import { editDistance } from '../model/expressions';
 import type { RunSettings } from '../output/runOutput';
 
@@ -17,6 +21,25 @@ export interface RunDefaults {
 
 export const BUILT_IN_DEFAULTS: RunDefaults = { chains: 4, burnin: 1000, iterations: 2000, thin: 1 };
 
+/** Where the files a request reads are: plain data, so that a chain worker can read the same files. */
+export interface RequestFiles {
+  /**
+   * The folder `data from "file"` reads relative names from: the notebook's
+   * folder, or the model file's in the CLI. Undefined for an unsaved
+   * notebook, which can then read absolute paths only.
+   */
+  baseDirectory?: string;
+  /** Data files given besides the document (the CLI's --data); their values replace the document's of the same name. */
+  dataFiles: string[];
+  /** Initial values files given besides the document (the CLI's --inits), likewise. */
+  initsFiles: string[];
+}
+
+/** How readRunRequest finds files: RequestFiles, all optional, and a way to read them (node:fs unless a test says otherwise). */
+export interface ReadOptions extends Partial<RequestFiles> {
+  readFile?: (path: string) => string;
+}
+
 /** What a cell asks for, checked: the parsed model, its data and inits, and the run's settings. */
 export interface RunRequest {
   source: string;
@@ -25,6 +48,9 @@ export interface RunRequest {
   inits: NamedValues | undefined;
   initsRange: SourceRange;
   settings: RunSettings;
+  /** Warnings found while reading, with ranges in the source: data the model never uses, entries of a file left out. */
+  warnings: Problem[];
+  files: RequestFiles;
 }
 
 const GIBBS_OPTIONS = ['chains', 'burnin', 'iterations', 'thin', 'seed', 'monitor'] as const;
@@ -37,13 +63,18 @@ const LIMITS: Record<string, [number, number]> = {
 };
 
 /**
- * Parses a cell and checks its directives. Throws ModelError listing every
- * problem found, each with its range in the cell.
+ * Parses a cell, reads its data and initial values (inline, or from files
+ * relative to `options.baseDirectory`), checks the model's names against the
+ * data, and checks the directives. Throws ModelError listing every problem
+ * found, each with its range in the cell (a problem inside a data file is
+ * reported at the file's name in the directive, its message saying
+ * `file:line:column`).
  */
-export function readRunRequest(source: string, defaults: RunDefaults, freshSeed: () => number): RunRequest {
+export function readRunRequest(source: string, defaults: RunDefaults, freshSeed: () => number, options: ReadOptions = {}): RunRequest {
   const { document, problems } = parseDocument(source);
   if (problems.length) throw new ModelError(problems);
   const found: Problem[] = [];
+  const warnings: Problem[] = [];
   const collect = <T>(f: () => T): T | undefined => {
     try {
       return f();
@@ -53,25 +84,38 @@ export function readRunRequest(source: string, defaults: RunDefaults, freshSeed:
       return undefined;
     }
   };
+  const files: RequestFiles = { baseDirectory: options.baseDirectory, dataFiles: options.dataFiles ?? [], initsFiles: options.initsFiles ?? [] };
+  const access: FileAccess = { baseDirectory: files.baseDirectory, readFile: options.readFile ?? readTextFile };
 
-  let data: NamedValues = new Map();
-  let inits: NamedValues | undefined;
+  const data = new Values('data', found);
+  const inits = new Values('initial values', found);
   let initsRange = document.model?.range ?? zeroRange();
-  const runs = document.directives.filter((d) => d.kind === 'run');
+  // Whether every data source could be read: else the model's names cannot be checked against them.
+  let complete = true;
+  const read = (value: Expression | FileSource, what: 'data' | 'initial values'): Sourced | undefined =>
+    collect(() => (value.kind === 'file' ? fromFile(value.path, what, access, value.pathRange, value.bindings, warnings) : inline(value, what)));
   for (const directive of document.directives) {
     if (directive.kind === 'data') {
-      const value = directive.value;
-      if (value.kind === 'call' && value.callee === 'from') {
-        found.push(problem(value.range, 'Reading data from a file is not supported yet; give the data inline with data list(...).'));
-        continue;
-      }
-      const values = collect(() => evaluateList(value, 'data'));
-      if (values) for (const [k, v] of values) data.set(k, v);
+      const got = read(directive.value, 'data');
+      if (got) data.add(got, false);
+      else complete = false;
     } else if (directive.kind === 'inits') {
-      inits = collect(() => evaluateList(directive.value, 'initial values'));
+      const got = read(directive.value, 'initial values');
+      if (got) inits.add(got, false);
       initsRange = directive.range;
     }
   }
+  for (const path of files.dataFiles) {
+    const got = collect(() => fromFile(path, 'data', access, zeroRange(), [], warnings));
+    if (got) data.add(got, true);
+    else complete = false;
+  }
+  for (const path of files.initsFiles) {
+    const got = collect(() => fromFile(path, 'initial values', access, zeroRange(), [], warnings));
+    if (got) inits.add(got, true);
+  }
+
+  const runs = document.directives.filter((d) => d.kind === 'run');
   for (const extra of runs.slice(1)) found.push(problem(extra.range, 'A cell holds one run; split the runs into separate cells.'));
 
   const settings: RunSettings = {
@@ -90,10 +134,70 @@ export function readRunRequest(source: string, defaults: RunDefaults, freshSeed:
     }
     for (const option of run.options) collect(() => applyOption(settings, option));
   }
-  if (!document.model) found.push(problem(zeroRange(), "The cell has no 'model { ... }' block."));
-  if (found.length) throw new ModelError(found);
-  data = new Map(data);
-  return { source, document, data, inits, initsRange, settings };
+  if (!document.model) {
+    found.push(problem(zeroRange(), "The cell has no 'model { ... }' block."));
+  } else {
+    // Names, distributions and argument counts, now that the data's names are known.
+    const known = complete ? new Set([...data.values.keys(), ...definedNames(document.data?.statements ?? [])]) : undefined;
+    for (const p of checkText(source, known).problems) (p.severity === 'error' ? found : warnings).push(p);
+    if (complete) warnings.push(...unusedDataWarnings(document, data.origins));
+  }
+  if (found.length) throw new ModelError(found.sort((a, b) => a.range.start.offset - b.range.start.offset));
+  return {
+    source,
+    document,
+    data: data.values,
+    inits: inits.touched ? inits.values : undefined,
+    initsRange,
+    settings,
+    warnings: warnings.sort((a, b) => a.range.start.offset - b.range.start.offset),
+    files,
+  };
+}
+
+/** Values from one directive or file, with where each name came from. */
+interface Sourced {
+  values: NamedValues;
+  origins: Map<string, DataOrigin>;
+}
+
+function inline(value: Expression, what: 'data' | 'initial values'): Sourced {
+  const values = evaluateList(value, what);
+  const origins = new Map<string, DataOrigin>();
+  if (value.kind === 'call') for (const a of value.args) if (a.name !== undefined) origins.set(a.name, { range: a.range });
+  return { values, origins };
+}
+
+function fromFile(path: string, what: 'data' | 'initial values', access: FileAccess, at: SourceRange, bindings: Argument[], warnings: Problem[]): Sourced {
+  const loaded = loadDataFile(path, what, access, at, bindings, (w) => warnings.push(w));
+  return { values: loaded.values, origins: new Map([...loaded.origins].map(([name, range]) => [name, { range, file: path }])) };
+}
+
+/** The data (or initial values) of a request, merged from its sources; a name given twice is a problem. */
+class Values {
+  readonly values: NamedValues = new Map();
+  readonly origins = new Map<string, DataOrigin>();
+  touched = false;
+
+  constructor(
+    private readonly what: string,
+    private readonly problems: Problem[],
+  ) {}
+
+  /** `replace`: the source's values win over earlier ones of the same name (the CLI's --data over the document's). */
+  add(got: Sourced, replace: boolean): void {
+    this.touched = true;
+    for (const [name, value] of got.values) {
+      const origin = got.origins.get(name) ?? { range: zeroRange() };
+      const earlier = this.origins.get(name);
+      if (earlier && !replace) {
+        this.problems.push(problem(origin.range, `'${name}' is given twice in the ${this.what}: ${earlier.file ? `in ${earlier.file}` : `at line ${earlier.range.start.line + 1}`} and ${origin.file ? `in ${origin.file}` : 'here'}.`));
+        continue;
+      }
+      this.values.set(name, value);
+      this.origins.set(name, origin);
+    }
+  }
 }
 
 function applyOption(settings: RunSettings, option: Argument): void {

@@ -60,7 +60,8 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
       settings,
       progress: { done: done.reduce((a, b) => a + b, 0), total: settings.chains * (settings.burnin + settings.iterations) },
       nodes,
-      messages,
+      // Warnings from reading the request (e.g. data the model never uses) come first, on every output.
+      messages: [...request.warnings.map(toMessage), ...messages],
       timings: {
         compileMs: (compiledAt ?? now) - started,
         sampleMs: compiledAt === undefined ? 0 : now - compiledAt,
@@ -92,7 +93,7 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
   };
 
   const launch = (chain: number): void => {
-    const job: ChainJob = { kind: 'chain', source: request.source, settings, chain };
+    const job: ChainJob = { kind: 'chain', source: request.source, settings, chain, files: request.files };
     const worker = new Worker(options.workerScript, { workerData: job, execArgv: options.workerExecArgv ?? [] });
     workers.set(chain, worker);
     worker.on('message', (message: ChainMessage) => onMessage(chain, message));

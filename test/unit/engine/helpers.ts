@@ -2,6 +2,9 @@
 
 import assert from 'node:assert/strict';
 import { setInitialValues } from '../../../src/engine/inference/initialValues';
+import type { Document } from '../../../src/engine/language/ast';
+import { parseDocument } from '../../../src/engine/language/parser';
+import { evaluateList, type NamedValues } from '../../../src/engine/language/rvalues';
 import { ModelError, type Position, type Problem, type SourceRange } from '../../../src/engine/language/source';
 import { compileModel } from '../../../src/engine/model/compile';
 import type { ModelGraph, StochasticNode } from '../../../src/engine/model/graph';
@@ -14,9 +17,23 @@ export function request(source: string, defaults: RunDefaults = TEST_DEFAULTS): 
   return readRunRequest(source, defaults, () => 12345);
 }
 
+/**
+ * A cell's parsed document and inline data, without the checks readRunRequest
+ * makes first (names, distributions, arity), so that tests reach the compiler.
+ */
+export function parsed(source: string): { document: Document; data: NamedValues } {
+  const { document, problems } = parseDocument(source);
+  if (problems.length) throw new ModelError(problems);
+  const data: NamedValues = new Map();
+  for (const d of document.directives) {
+    if (d.kind === 'data' && d.value.kind !== 'file') for (const [name, value] of evaluateList(d.value, 'data')) data.set(name, value);
+  }
+  return { document, data };
+}
+
 /** Compiles a cell's model and data into a graph, without setting initial values. */
 export function compile(source: string): ModelGraph {
-  const r = request(source);
+  const r = parsed(source);
   return compileModel(r.document, r.data);
 }
 

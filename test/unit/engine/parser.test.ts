@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Document, Expression, IndexExpression, Statement } from '../../../src/engine/language/ast';
+import type { Document, Expression, FileSource, IndexExpression, Statement } from '../../../src/engine/language/ast';
 import { parseDocument, parseExpressionText } from '../../../src/engine/language/parser';
 import { Random } from '../../../src/engine/random/rng';
 import { assertRangeInText, textOf } from './helpers';
 
 /** An expression as a Lisp-like string, to compare structure without ranges: a+b*c is (+ a (* b c)). */
-function show(e: Expression): string {
+function show(e: Expression | FileSource): string {
   switch (e.kind) {
+    case 'file':
+      return `from(${JSON.stringify(e.path)}${e.bindings.map((a) => `, ${a.name}=${show(a.value)}`).join('')})`;
     case 'number':
       return String(e.value);
     case 'string':

@@ -94,8 +94,8 @@ describe('run requests: problems', () => {
     assert.match(rejected(`${MODEL}sample with gibbs(monitor = c(mu, 2))`).message, /monitor takes variable names/);
   });
 
-  it('reports data from a file as not supported yet', () => {
-    assert.match(rejected(`${MODEL}data from "data.R"`).message, /Reading data from a file is not supported yet/);
+  it('reports a data file with a relative name when there is no folder to read it from (an unsaved notebook)', () => {
+    assert.match(rejected(`${MODEL}data from "data.R"`).message, /Cannot read data file 'data\.R': the notebook is not saved yet/);
   });
 
   it('reports a cell without a model', () => {

@@ -1,0 +1,229 @@
+import type { DataArray, NamedValues } from '../language/rvalues';
+import type { Problem } from '../language/source';
+import { fileError, fileProblem, LineIndex } from './fileProblems';
+
+/** A JSON value with the offsets it spans, so that problems can say where. */
+type Json =
+  | { kind: 'number'; value: number; start: number; end: number }
+  | { kind: 'null' | 'string'; start: number; end: number }
+  | { kind: 'boolean'; value: boolean; start: number; end: number }
+  | { kind: 'array'; items: Json[]; start: number; end: number }
+  | { kind: 'object'; members: Array<{ key: string; keyStart: number; keyEnd: number; value: Json }>; start: number; end: number };
+
+/**
+ * Reads data from JSON: one object mapping each name to a number, `null`
+ * (missing), or nested arrays of them, row-major (`[[1, 2], [3, 4]]` is the
+ * 2×2 matrix with first row 1, 2). `true`/`false` read as 1/0. A ragged array
+ * is an error naming the variable. Entries that are strings or objects (such
+ * as a "note") are not data: they are left out with a warning through `warn`.
+ *
+ * Throws ModelError: each problem's range is in the file and its message
+ * starts with `fileName:line:column:`.
+ */
+export function readJsonData(text: string, fileName: string, warn: (p: Problem) => void = () => {}): NamedValues {
+  const lines = new LineIndex(text);
+  const fail = (start: number, end: number, message: string): never => {
+    throw fileError(fileName, lines.range(Math.min(start, text.length), Math.min(end, text.length)), message);
+  };
+  const root = new JsonParser(text, fail).document();
+  if (root.kind !== 'object') {
+    return fail(root.start, root.start + 1, 'A JSON data file holds one object mapping names to values, as in {"N": 3, "y": [1.5, null, 2]}.');
+  }
+  const result: NamedValues = new Map();
+  for (const { key, keyStart, keyEnd, value } of root.members) {
+    if (result.has(key)) fail(keyStart, keyEnd, `'${key}' is given twice.`);
+    if (value.kind === 'string' || value.kind === 'object') {
+      warn(fileProblem(fileName, lines.range(keyStart, keyEnd), `'${key}' is ${value.kind === 'string' ? 'a string' : 'an object'}, not numbers: it is left out of the data.`, 'warning'));
+      continue;
+    }
+    result.set(key, toArray(key, value, fail));
+  }
+  return result;
+}
+
+/** A number, null or a rectangular nested array as a row-major array. */
+function toArray(name: string, value: Json, fail: (start: number, end: number, message: string) => never): DataArray {
+  if (value.kind !== 'array') return { dims: [], values: Float64Array.of(scalar(name, value, fail)) };
+  // The shape is that of the first element at each depth; every other element must agree.
+  const dims: number[] = [];
+  for (let v: Json = value; v.kind === 'array'; v = v.items[0]!) {
+    dims.push(v.items.length);
+    if (v.items.length === 0) break;
+  }
+  const values: number[] = [];
+  const walk = (v: Json, depth: number, index: number[]): void => {
+    const where = index.length ? `${name}[${index.join(',')}]` : name;
+    if (depth === dims.length) {
+      if (v.kind === 'array') fail(v.start, v.end, `'${name}' is ragged: ${where} is an array where the first elements hold numbers.`);
+      values.push(scalar(`${name}[${index.join(',')}]`, v, fail));
+      return;
+    }
+    if (v.kind !== 'array') {
+      return fail(v.start, v.end, `'${name}' is ragged: ${where} is a single value where an array of ${dims[depth]} is expected.`);
+    }
+    if (v.items.length !== dims[depth]) {
+      const first = index.length ? `${name}[${[...index.slice(0, -1), 1].join(',')}]` : name;
+      fail(v.start, v.end, `'${name}' is ragged: ${where} has ${v.items.length} element(s) but ${first} has ${dims[depth]}; arrays must be rectangular.`);
+    }
+    v.items.forEach((item, k) => walk(item, depth + 1, [...index, k + 1]));
+  };
+  walk(value, 0, []);
+  return { dims, values: Float64Array.from(values) };
+}
+
+function scalar(name: string, v: Json, fail: (start: number, end: number, message: string) => never): number {
+  switch (v.kind) {
+    case 'number':
+      return v.value;
+    case 'null':
+      return Number.NaN;
+    case 'boolean':
+      return v.value ? 1 : 0;
+    default:
+      return fail(v.start, v.end, `${name} is ${v.kind === 'string' ? 'a string' : 'an object'}; data are numbers, or null for a missing value.`);
+  }
+}
+
+/** A JSON parser (RFC 8259) that keeps offsets; JSON.parse reports neither where nor what clearly. */
+class JsonParser {
+  private at = 0;
+  private depth = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly fail: (start: number, end: number, message: string) => never,
+  ) {}
+
+  document(): Json {
+    if (this.text.charCodeAt(0) === 0xfeff) this.at = 1;
+    this.space();
+    if (this.at >= this.text.length) this.fail(0, 0, 'The file is empty; expected a JSON object such as {"N": 3}.');
+    const value = this.value();
+    this.space();
+    if (this.at < this.text.length) this.fail(this.at, this.at + 1, `Unexpected '${this.text[this.at]}' after the JSON value.`);
+    return value;
+  }
+
+  private value(): Json {
+    const c = this.text[this.at];
+    const start = this.at;
+    if (c === '{' || c === '[') {
+      if (++this.depth > MAX_DEPTH) this.fail(start, start + 1, `The JSON nests more than ${MAX_DEPTH} levels deep.`);
+      const value = c === '{' ? this.object() : this.array();
+      this.depth--;
+      return value;
+    }
+    if (c === '"') {
+      this.string();
+      return { kind: 'string', start, end: this.at };
+    }
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number();
+    for (const [word, json] of WORDS) {
+      if (this.text.startsWith(word, this.at)) {
+        this.at += word.length;
+        return { ...json, start, end: this.at };
+      }
+    }
+    if (c === undefined) return this.fail(start, start, 'The JSON ends early: a value is missing.');
+    const word = /^[A-Za-z]+/.exec(this.text.slice(start, start + 20))?.[0];
+    if (word === 'NaN' || word === 'NA' || word === 'Infinity') this.fail(start, start + word.length, `${word} is not JSON; write null for a missing value.`);
+    return this.fail(start, start + 1, `Unexpected '${c}': expected a number, null, an array or an object.`);
+  }
+
+  private object(): Json {
+    const start = this.at++;
+    const members: Array<{ key: string; keyStart: number; keyEnd: number; value: Json }> = [];
+    this.space();
+    if (this.text[this.at] === '}') {
+      this.at++;
+      return { kind: 'object', members, start, end: this.at };
+    }
+    for (;;) {
+      this.space();
+      const keyStart = this.at;
+      if (this.text[this.at] !== '"') {
+        this.fail(keyStart, keyStart + 1, this.text[this.at] === '}' ? "A trailing comma before '}' is not JSON." : 'Expected a name in double quotes, as in "y": [1, 2].');
+      }
+      const key = this.string();
+      const keyEnd = this.at;
+      this.space();
+      if (this.text[this.at] !== ':') this.fail(this.at, this.at + 1, `Expected ':' after "${key}".`);
+      this.at++;
+      this.space();
+      members.push({ key, keyStart, keyEnd, value: this.value() });
+      this.space();
+      const c = this.text[this.at];
+      this.at++;
+      if (c === '}') return { kind: 'object', members, start, end: this.at };
+      if (c !== ',') this.fail(this.at - 1, this.at, `${c === undefined ? 'The JSON ends early: expected' : 'Expected'} ',' or '}' after the value of "${key}".`);
+    }
+  }
+
+  private array(): Json {
+    const start = this.at++;
+    const items: Json[] = [];
+    this.space();
+    if (this.text[this.at] === ']') {
+      this.at++;
+      return { kind: 'array', items, start, end: this.at };
+    }
+    for (;;) {
+      this.space();
+      if (this.text[this.at] === ']') this.fail(this.at, this.at + 1, "A trailing comma before ']' is not JSON.");
+      items.push(this.value());
+      this.space();
+      const c = this.text[this.at];
+      this.at++;
+      if (c === ']') return { kind: 'array', items, start, end: this.at };
+      if (c !== ',') this.fail(this.at - 1, this.at, `${c === undefined ? 'The JSON ends early: expected' : 'Expected'} ',' or ']' in the array.`);
+    }
+  }
+
+  private string(): string {
+    const start = this.at++;
+    let value = '';
+    for (;;) {
+      const c = this.text[this.at];
+      if (c === undefined || c === '\n') return this.fail(start, this.at, 'Unterminated string: a closing " is missing.');
+      this.at++;
+      if (c === '"') return value;
+      if (c !== '\\') {
+        value += c;
+        continue;
+      }
+      const e = this.text[this.at++];
+      if (e === 'u') {
+        const hex = this.text.slice(this.at, this.at + 4);
+        if (!/^[0-9A-Fa-f]{4}$/.test(hex)) this.fail(this.at - 2, this.at + 4, 'Expected four hexadecimal digits after \\u.');
+        value += String.fromCharCode(parseInt(hex, 16));
+        this.at += 4;
+      } else if (e !== undefined && e in ESCAPES) {
+        value += ESCAPES[e];
+      } else {
+        this.fail(this.at - 2, this.at, `Unknown escape '\\${e ?? ''}' in a string.`);
+      }
+    }
+  }
+
+  private number(): Json {
+    const start = this.at;
+    const match = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(this.text.slice(start, start + 400));
+    if (!match) return this.fail(start, start + 1, 'Expected a number.');
+    this.at += match[0].length;
+    return { kind: 'number', value: Number(match[0]), start, end: this.at };
+  }
+
+  private space(): void {
+    while (this.at < this.text.length && ' \t\n\r'.includes(this.text[this.at]!)) this.at++;
+  }
+}
+
+const MAX_DEPTH = 200;
+
+const WORDS: Array<[string, { kind: 'null' } | { kind: 'boolean'; value: boolean }]> = [
+  ['null', { kind: 'null' }],
+  ['true', { kind: 'boolean', value: true }],
+  ['false', { kind: 'boolean', value: false }],
+];
+
+const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
