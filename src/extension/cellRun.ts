@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { RUN_OUTPUT_MIME, type RunOutput } from '../engine/output/runOutput';
 import { formatSummaryTable } from '../engine/output/summaryTable';
@@ -19,7 +20,11 @@ export async function runCell(execution: vscode.NotebookCellExecution, workerScr
 
   let request;
   try {
-    request = readRunRequest(source, runDefaults(execution.cell.notebook.uri), () => randomInt(0, 2 ** 31));
+    const uri = execution.cell.notebook.uri;
+    // Data files are read relative to the notebook; an untitled notebook has no folder yet.
+    request = readRunRequest(source, runDefaults(uri), () => randomInt(0, 2 ** 31), {
+      baseDirectory: uri.scheme === 'file' ? dirname(uri.fsPath) : undefined,
+    });
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
     await execution.replaceOutput(errorOutput(e.problems.map(toMessage)));

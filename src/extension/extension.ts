@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import { LatentController } from './controller';
+import { registerLanguageFeatures } from './language';
 import { registerNewNotebookCommand } from './newNotebook';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     new LatentController(context.asAbsolutePath('dist/worker.js')),
     registerNewNotebookCommand(),
+    registerLanguageFeatures(),
   );
 }
 

@@ -8,8 +8,11 @@
 // failed, that no output is an error and that every output of our renderer
 // (application/vnd.latent.run+json) drew plotly plots (svg.main-svg); a screenshot
 // of the whole notebook goes to test/e2e/artifacts/<name>.png. Then a syntax
-// error (a readable error output, the kernel still works afterwards) and the
-// stopping of a long run.
+// error (a readable error output, the kernel still works afterwards), the
+// stopping of a long run, and the editor features of the language: a misspelt
+// distribution squiggled at its place and listed in Problems at its line and
+// column (in a cell and in a .bug file; gone when fixed, when its cell is deleted,
+// when its notebook closes), a hover on dnorm, completion after ~.
 //
 // Uses node:test, so it closes with "# pass N" / "# fail N" (TAP, when stdout is
 // not a terminal). Progress lines with timestamps go to stderr.
@@ -56,13 +59,21 @@ data list(N = 5, y = c(1.2, 0.8, 1.9, 1.4, 1.1))
 sample with gibbs(chains = 2, burnin = 500, iterations = 2000, seed = 1)`;
 const LONG_CELL = GOOD_CELL.replace('iterations = 2000', 'iterations = 100000000');
 const SYNTAX_ERROR_CELL = 'model { mu ~ dnorm(0, }';
+// A misspelt distribution on the cell's second line, column 8 (1-based, as VS Code shows it).
+const TYPO_CELL = `model {
+  mu ~ dnrom(0, 1)
+}`;
+const TYPO = { text: 'dnrom', line: 2, column: 8, message: "Unknown distribution 'dnrom'. Did you mean 'dnorm'?" };
 const TEMP_DIR_IN_WORKSPACE = '_e2e';
 const SYNTAX_ERROR_NOTEBOOK = '_e2e-syntax-error.ipynb';
 const CANCEL_NOTEBOOK = '_e2e-cancel.ipynb';
+const EDITOR_NOTEBOOK = '_e2e-editor.ipynb';
 const TEMP_NOTEBOOKS = {
   [SYNTAX_ERROR_NOTEBOOK]: [SYNTAX_ERROR_CELL, GOOD_CELL],
   [CANCEL_NOTEBOOK]: [LONG_CELL, GOOD_CELL],
+  [EDITOR_NOTEBOOK]: [TYPO_CELL, GOOD_CELL],
 };
+const TYPO_FILE = '_e2e-typo.bug';
 
 // ---------------------------------------------------------------- preconditions
 fs.rmSync(ARTIFACTS, { recursive: true, force: true });
@@ -109,6 +120,7 @@ async function setup() {
   // The notebooks of the syntax-error and stop tests, written before VS Code starts
   // so that Quick Open's file index has them; in a folder of their own.
   for (const [name, sources] of Object.entries(TEMP_NOTEBOOKS)) writeNotebook(name, sources);
+  fs.writeFileSync(path.join(ctx.workspace, TEMP_DIR_IN_WORKSPACE, TYPO_FILE), `${TYPO_CELL}\n`);
   writeUserSettings(ctx.userDataDir, {
     // One wheel step scrolls a list 500 px instead of 50 (see NotebookView.scrollList).
     'workbench.list.mouseWheelScrollSensitivity': 10,
@@ -409,6 +421,150 @@ async function testNewNotebookCommand() {
   assert.ok(outputs.some((o) => o.svgs > 0), 'the starter cell shows plotly plots');
 }
 
+/**
+ * Diagnostics as you type: a misspelt distribution in a cell is squiggled over its
+ * text, listed in the Problems view at its line and column, and gone once fixed.
+ */
+async function testDiagnostics() {
+  const nb = await ctx.wb.openNotebook(EDITOR_NOTEBOOK);
+  const squiggles = await waitFor(async () => {
+    const found = await nb.squiggles(0);
+    return found.length ? found : null;
+  }, { timeoutMs: 20_000, message: 'no error squiggle in the cell with the typo' });
+  const text = await nb.textBox(0, TYPO.text);
+  assert.ok(text, `the cell shows '${TYPO.text}'`);
+  log(`squiggles ${JSON.stringify(squiggles)}; '${TYPO.text}' drawn at ${JSON.stringify(text)}`);
+  assert.equal(squiggles.length, 1, 'one squiggle: the typo is the only problem');
+  const [squiggle] = squiggles;
+  // Under the word: the same horizontal extent (to a pixel or two) on the same line.
+  assert.ok(Math.abs(squiggle.x - text.x) <= 2, `the squiggle starts where '${TYPO.text}' does (x ${squiggle.x} vs ${text.x})`);
+  assert.ok(Math.abs(squiggle.width - text.width) <= 2, `the squiggle is as wide as '${TYPO.text}' (${squiggle.width} vs ${text.width} px)`);
+  const middle = squiggle.y + squiggle.height / 2;
+  assert.ok(middle >= text.y && middle <= text.y + text.height, `the squiggle is on the line of '${TYPO.text}'`);
+  assert.deepEqual([text.line + 1, text.column + 1], [TYPO.line, TYPO.column], 'the test cell has the typo where this test expects it');
+  await ctx.wb.page.mouse.move(1, 1);
+  await ctx.wb.screenshot(path.join(ARTIFACTS, 'diagnostics-squiggle.png'));
+
+  const rows = await ctx.wb.problems();
+  log(`problems: ${JSON.stringify(rows)}`);
+  const row = rows.find((r) => r.includes(TYPO.message));
+  assert.ok(row, `the Problems view lists "${TYPO.message}" (it shows ${JSON.stringify(rows)})`);
+  assert.match(row, new RegExp(`\\[Ln ${TYPO.line}, Col ${TYPO.column}\\]`), 'at the line and column of the typo');
+  assert.match(row, /latent/, "with the source 'latent'");
+  await ctx.wb.screenshot(path.join(ARTIFACTS, 'diagnostics-problems.png'));
+
+  // Fix it by typing: double-click selects the word, type the right name (closing the suggestions it opens).
+  await ctx.wb.escape();
+  const word = await nb.textBox(0, TYPO.text);
+  await ctx.wb.page.mouse.dblclick(word.x + word.width / 2, word.y + word.height / 2);
+  await ctx.wb.page.keyboard.type('dnorm');
+  await ctx.wb.escape(1);
+  await waitFor(async () => (await nb.textBox(0, 'mu ~ dnorm(0, 1)')) && (await nb.squiggles(0)).length === 0, {
+    timeoutMs: 10_000,
+    message: 'the squiggle stayed after the typo was fixed',
+  });
+  const after = await ctx.wb.problems();
+  log(`problems after the fix: ${JSON.stringify(after)}`);
+  assert.ok(!after.some((r) => r.includes(TYPO.message)), `the Problems view dropped the fixed typo (shows ${JSON.stringify(after)})`);
+  await ctx.wb.hidePanel();
+}
+
+/** A .bug file is a `latent` document: the same squiggle and Problems entry as in a cell. */
+async function testDiagnosticsInFile() {
+  await ctx.wb.quickOpen(TYPO_FILE);
+  const editor = ctx.wb.page.locator('.editor-instance .monaco-editor').filter({ visible: true }).first();
+  // The status bar names the editor's language.
+  const mode = ctx.wb.page.locator('.statusbar-item[id="status.editor.mode"]');
+  await waitFor(async () => ((await mode.allTextContents())[0] ?? '').trim() === 'Latent', {
+    timeoutMs: 20_000,
+    message: `${TYPO_FILE} did not open as a Latent document`,
+  });
+  await waitFor(async () => (await editor.locator('.view-overlays .squiggly-error').count()) === 1, {
+    timeoutMs: 20_000,
+    message: `no error squiggle in ${TYPO_FILE}`,
+  });
+  const rows = await ctx.wb.problems();
+  log(`problems: ${JSON.stringify(rows)}`);
+  assert.ok(
+    rows.some((r) => r.includes(TYPO.message) && r.includes(`[Ln ${TYPO.line}, Col ${TYPO.column}]`)),
+    `the Problems view lists the typo at line ${TYPO.line}, column ${TYPO.column} (it shows ${JSON.stringify(rows)})`,
+  );
+  await ctx.wb.screenshot(path.join(ARTIFACTS, 'diagnostics-bug-file.png'));
+  await ctx.wb.hidePanel();
+}
+
+/** A cell's problems go when the cell is deleted, come back with Undo, and go when the notebook closes. */
+async function testDiagnosticsLifecycle() {
+  const listed = async () => (await ctx.wb.problems()).some((r) => r.includes(TYPO.message));
+  const waitListed = (expected, message) =>
+    waitFor(async () => (await listed()) === expected, { timeoutMs: 10_000, intervalMs: 500, message });
+  const nb = await ctx.wb.openNotebook(EDITOR_NOTEBOOK);
+  await waitListed(true, 'the typo is not listed in the Problems view');
+  const word = await nb.textBox(0, TYPO.text);
+  await ctx.wb.page.mouse.click(word.x, word.y + word.height / 2);
+  await ctx.wb.escape(1);
+  await ctx.wb.runCommand('Notebook: Delete Cell');
+  await waitFor(async () => !(await nb.textBox(0, TYPO.text)), { timeoutMs: 10_000, message: 'the cell was not deleted' });
+  await waitListed(false, "the deleted cell's problem stayed in the Problems view");
+  log('deleted cell: its problem went');
+  await ctx.wb.runCommand('Undo');
+  await waitListed(true, "undoing the deletion did not bring the cell's problem back");
+  log('undo: the problem is back');
+  await ctx.wb.hidePanel();
+  await ctx.wb.closeAllEditors();
+  await waitListed(false, "the closed notebook's problem stayed in the Problems view");
+  log('closed notebook: its problem went');
+  await ctx.wb.hidePanel();
+}
+
+/** A hover on a distribution in a cell shows its JAGS parameterisation. */
+async function testHover() {
+  const nb = await ctx.wb.openNotebook(EDITOR_NOTEBOOK);
+  const box = await waitFor(() => nb.textBox(1, 'dnorm'), { timeoutMs: 10_000, message: "the second cell shows no 'dnorm'" });
+  const page = ctx.wb.page;
+  const hoverText = await waitFor(
+    async () => {
+      // Move off and back on: a hover opens on a mouse move over the word.
+      await page.mouse.move(box.x + box.width / 2, box.y - 40);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+      const shown = await waitFor(async () => (await ctx.wb.hoverText()) || null, { timeoutMs: 3_000, message: 'no hover' }).catch(() => '');
+      return /precision/.test(shown) ? shown : null;
+    },
+    { timeoutMs: 20_000, intervalMs: 500, message: 'no hover mentioning "precision" over dnorm' },
+  ).catch(async (e) => {
+    throw new Error(`${e.message}; the hover shows "${await ctx.wb.hoverText()}"`);
+  });
+  log(`hover: ${JSON.stringify(hoverText)}`);
+  assert.match(hoverText, /dnorm\(mu, tau\)/, 'the hover shows the parameterisation');
+  assert.match(hoverText, /precision = 1 \/ variance/, 'and what tau means in JAGS');
+  await ctx.wb.screenshot(path.join(ARTIFACTS, 'hover.png'));
+  await page.mouse.move(1, 1);
+}
+
+/** Completion after `~` offers the distributions and inserts one with its parameters as placeholders. */
+async function testCompletion() {
+  const nb = await ctx.wb.openNotebook(EDITOR_NOTEBOOK);
+  const page = ctx.wb.page;
+  const end = await waitFor(() => nb.textBox(0, '(0, 1)'), { timeoutMs: 10_000, message: 'the first cell is not shown' });
+  await page.mouse.click(end.x + end.width + 4, end.y + end.height / 2);
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('tau ~ dg', { delay: 30 });
+  const focused = page.locator('.suggest-widget .monaco-list-row.focused');
+  const label = await waitFor(async () => {
+    const text = (await focused.allTextContents())[0] ?? '';
+    return text.startsWith('dgamma') ? text : null;
+  }, { timeoutMs: 10_000, message: 'the suggestions after "~ dg" do not offer dgamma first' });
+  log(`suggestion: ${JSON.stringify(label)}`);
+  await ctx.wb.screenshot(path.join(ARTIFACTS, 'completion.png'));
+  await page.keyboard.press('Enter');
+  await waitFor(() => nb.textBox(0, 'tau ~ dgamma(r, lambda)'), {
+    timeoutMs: 10_000,
+    message: 'accepting dgamma did not insert "dgamma(r, lambda)"',
+  });
+  await ctx.wb.escape();
+}
+
 // ---------------------------------------------------------------- the suite
 describe('Latent in VS Code (code-server + Chromium)', { concurrency: false }, () => {
   // A failed setup fails every test (with its reason) rather than cancelling them.
@@ -434,5 +590,10 @@ describe('Latent in VS Code (code-server + Chromium)', { concurrency: false }, (
   }
   e2eTest('a syntax error shows a readable error and the kernel keeps working', testSyntaxError, { timeout: 5 * 60_000 });
   e2eTest('a long run can be stopped and the kernel keeps working', testCancellation, { timeout: 5 * 60_000 });
+  e2eTest('a typo in a cell is squiggled where it is and listed in Problems, and goes when fixed', testDiagnostics, { timeout: 3 * 60_000 });
+  e2eTest('a .bug file is checked as a cell is', testDiagnosticsInFile, { timeout: 3 * 60_000 });
+  e2eTest("a cell's problems go with the cell and with its notebook", testDiagnosticsLifecycle, { timeout: 3 * 60_000 });
+  e2eTest('a hover on a distribution in a cell shows its parameterisation', testHover, { timeout: 3 * 60_000 });
+  e2eTest('completion after ~ offers the distributions with their parameters', testCompletion, { timeout: 3 * 60_000 });
   e2eTest('"Latent: New Notebook" opens a starter notebook that runs on the Latent kernel', testNewNotebookCommand, { timeout: 5 * 60_000 });
 });

@@ -11,7 +11,11 @@
 //     while the rendered output lives in the notebook webview: an iframe in an iframe,
 //     `#container .cell_container .output` (`.output.error` for error outputs);
 //   - the notebook toolbar shows "Run All" (`codicon-notebook-execute-all`) when idle and
-//     "Stop Execution" (`codicon-notebook-stop`) while any cell runs or waits.
+//     "Stop Execution" (`codicon-notebook-stop`) while any cell runs or waits;
+//   - a cell's editor draws its text in `.view-lines .view-line` (one span per token) and an
+//     error's squiggle as a `.squiggly-error` element in `.view-overlays`, over the text it marks;
+//   - a hover is a visible `.monaco-hover`; the Problems view lists markers as
+//     `.markers-panel .monaco-list-row`s whose text ends with `[Ln L, Col C]`.
 import { chromium } from 'playwright-core';
 import { log, sleep } from './log.mjs';
 
@@ -97,20 +101,21 @@ export class Workbench {
     }
   }
 
-  /** Picks the quick-input row whose label is exactly `label` (or matches a RegExp). */
+  /**
+   * Picks the quick-input row whose label is exactly `label` (or matches a RegExp). The row
+   * is found by its label at each try, not by its index: the list re-renders as it filters.
+   */
   async pickQuickInput(label, { timeoutMs = 15_000 } = {}) {
-    const matches = (text) => (label instanceof RegExp ? label.test(text) : text === label);
-    const index = await waitFor(
-      async () => {
-        const labels = await this.page
-          .locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name')
-          .allTextContents();
-        const i = labels.findIndex((t) => matches(t.trim()));
-        return i >= 0 ? i + 1 : 0;
-      },
-      { timeoutMs, message: `no quick-input entry "${label}"` },
-    );
-    await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').nth(index - 1).click();
+    const text = label instanceof RegExp ? label : new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+    const row = this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: text }) })
+      .first();
+    await waitFor(() => row.click({ timeout: 2_000 }).then(() => true, () => false), {
+      timeoutMs,
+      intervalMs: 100,
+      message: `no quick-input entry "${label}"`,
+    });
     await this.page.waitForSelector('.quick-input-widget', { state: 'hidden', timeout: 10_000 }).catch(() => {});
   }
 
@@ -127,20 +132,43 @@ export class Workbench {
         return;
       } catch (err) {
         if (attempt >= attempts) throw err;
+        log(`  Quick Open: ${err.message.split('\n')[0]}`);
         await this.escape();
         await sleep(1500);
       }
     }
   }
 
-  /** Runs a command palette (F1) command by its exact label, e.g. "Notebook: Run All". */
-  async runCommand(label) {
+  /**
+   * Runs a command palette (F1) command by its exact label, e.g. "Notebook: Run All";
+   * or, with `label` a RegExp, the first command matching it among those `search` finds.
+   */
+  async runCommand(label, { search = label } = {}) {
     log(`command palette: ${label}`);
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
-    await input.fill(`>${label}`);
+    await input.fill(`>${search}`);
     await this.pickQuickInput(label);
+  }
+
+  /** The rows of the Problems view (opened and focused here): their text, e.g. "… latent [Ln 2, Col 8]". */
+  async problems() {
+    await this.runCommand(/^Problems: Focus on Problems View$|^View: Focus Problems/, { search: 'Focus Problems' });
+    await this.page.waitForSelector('.markers-panel', { state: 'visible', timeout: 10_000 });
+    await sleep(300);
+    return (await this.page.locator('.markers-panel .monaco-list-row').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
+  /** Hides the panel (Problems, Output, ...) should one be open. */
+  async hidePanel() {
+    if (await this.page.locator('.part.panel').isVisible().catch(() => false)) await this.runCommand('View: Hide Panel');
+  }
+
+  /** The text of the hover shown, or '' when there is none. */
+  async hoverText() {
+    const hovers = this.page.locator('.monaco-hover').filter({ visible: true });
+    return (await hovers.allInnerTexts()).join('\n').trim();
   }
 
   /** Closes every editor; answers "Don't Save" should a dirty editor ask. */
@@ -184,7 +212,11 @@ export class Workbench {
 
 /** In-page: summary of the rendered cell rows of a notebook root element. */
 function collectRows(root) {
-  return [...root.querySelectorAll('.monaco-list-row')].map((row) => {
+  // Only the cell list's rows: a suggest widget open in a cell editor has list rows too.
+  const cellRows = [...root.querySelectorAll('.monaco-list-row')].filter(
+    (row) => row.classList.contains('code-cell-row') || row.classList.contains('markdown-cell-row'),
+  );
+  return cellRows.map((row) => {
     const kind = row.classList.contains('code-cell-row')
       ? 'code'
       : row.classList.contains('markdown-cell-row')
@@ -245,7 +277,7 @@ export class NotebookView {
   }
 
   row(index) {
-    return this.root.locator(`.monaco-list-row[data-index="${index}"]`);
+    return this.root.locator(`.monaco-list-row:is(.code-cell-row, .markdown-cell-row)[data-index="${index}"]`);
   }
 
   async kernelLabel() {
@@ -449,6 +481,51 @@ export class NotebookView {
       all.push(...(await f.evaluate(collectWebviewOutputs).catch(() => [])));
     }
     return all;
+  }
+
+  /**
+   * Where `needle` is drawn in cell `index`'s editor: the box of its first occurrence
+   * (page coordinates) and its zero-based line and column in the cell, or null.
+   */
+  async textBox(index, needle) {
+    return this.row(index).evaluate((row, needle) => {
+      const lines = [...row.querySelectorAll('.view-lines .view-line')].sort(
+        (a, b) => parseFloat(a.style.top || '0') - parseFloat(b.style.top || '0'),
+      );
+      for (const [lineIndex, line] of lines.entries()) {
+        const nodes = [];
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        let text = '';
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          nodes.push({ node: n, from: text.length });
+          text += n.textContent.replace(/\u00a0/g, ' ');
+        }
+        const at = text.indexOf(needle);
+        if (at < 0) continue;
+        const locate = (offset) => {
+          const hit = nodes.findLast((x) => x.from <= offset);
+          return [hit.node, offset - hit.from];
+        };
+        const range = document.createRange();
+        range.setStart(...locate(at));
+        range.setEnd(...locate(at + needle.length));
+        const r = range.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height, line: lineIndex, column: at };
+      }
+      return null;
+    }, needle);
+  }
+
+  /** The boxes of the error squiggles drawn in cell `index`'s editor. */
+  async squiggles(index, severity = 'error') {
+    return this.row(index).evaluate(
+      (row, severity) =>
+        [...row.querySelectorAll(`.view-overlays .squiggly-${severity}`)].map((e) => {
+          const r = e.getBoundingClientRect();
+          return { x: r.x, y: r.y, width: r.width, height: r.height };
+        }),
+      severity,
+    );
   }
 
   /** Clicks a cell's run button (shown on hover). */
