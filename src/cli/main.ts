@@ -3,10 +3,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { formatProblem, ModelError } from '../engine/language/source';
 import { formatSummaryTable } from '../engine/output/summaryTable';
+import { runCheck } from './check';
 import { BUILT_IN_DEFAULTS, readRunRequest, type RunDefaults } from '../engine/run/request';
 import { startRun } from '../engine/run/runner';
 
-const USAGE = `usage: latent sample MODEL [--data FILE]... [--inits FILE]... [--chains n] [--burnin n] [--iterations n] [--thin n] [--seed s] [--json]
+const USAGE = `usage: latent check MODEL [--data FILE]...
+       latent sample MODEL [--data FILE]... [--inits FILE]... [--chains n] [--burnin n] [--iterations n] [--thin n] [--seed s] [--json]
 
 MODEL is a Latent document: a JAGS model block with its data and run directives.
 Files its 'data from "..."' lines name are read relative to MODEL's folder.
@@ -16,6 +18,17 @@ Flags give the settings the document's 'sample with gibbs(...)' line leaves out.
 
 async function main(argv: string[]): Promise<number> {
   const [command, file, ...rest] = argv;
+  if (command === 'check' && file) {
+    const dataFiles: string[] = [];
+    for (let k = 0; k < rest.length; k += 2) {
+      if (rest[k] !== '--data' || rest[k + 1] === undefined) {
+        process.stderr.write(`latent: bad option ${rest[k]}\n${USAGE}\n`);
+        return 2;
+      }
+      dataFiles.push(resolve(rest[k + 1]!));
+    }
+    return runCheck(file, dataFiles, (line) => process.stdout.write(`${line}\n`));
+  }
   if (command !== 'sample' || !file) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
