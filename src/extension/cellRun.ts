@@ -1,9 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { RUN_OUTPUT_MIME, type RunOutput } from '../engine/output/runOutput';
+import { RUN_OUTPUT_MIME, type RunMessage, type RunOutput } from '../engine/output/runOutput';
 import { formatSummaryTable } from '../engine/output/summaryTable';
 import { ModelError } from '../engine/language/source';
+import { ComposedSource, definedModelName, referencedModel } from '../engine/run/namedModels';
 import { readRunRequest } from '../engine/run/request';
 import { startRun, toMessage } from '../engine/run/runner';
 import { runDefaults } from './settings';
@@ -17,17 +18,24 @@ export async function runCell(execution: vscode.NotebookCellExecution, workerScr
   execution.start(Date.now());
   await execution.clearOutput();
   const source = execution.cell.document.getText();
+  const composed = composeWithNamedModel(execution.cell, source);
+  if (composed instanceof Error) {
+    await execution.replaceOutput(errorOutput([{ severity: 'error', message: composed.message }]));
+    execution.end(false, Date.now());
+    return;
+  }
+  const toCell = (m: RunMessage): RunMessage => (composed ? composed.toCell(m) : m);
 
   let request;
   try {
     const uri = execution.cell.notebook.uri;
     // Data files are read relative to the notebook; an untitled notebook has no folder yet.
-    request = readRunRequest(source, runDefaults(uri), () => randomInt(0, 2 ** 31), {
+    request = readRunRequest(composed?.text ?? source, runDefaults(uri), () => randomInt(0, 2 ** 31), {
       baseDirectory: uri.scheme === 'file' ? dirname(uri.fsPath) : undefined,
     });
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
-    await execution.replaceOutput(errorOutput(e.problems.map(toMessage)));
+    await execution.replaceOutput(errorOutput(e.problems.map(toMessage).map(toCell)));
     execution.end(false, Date.now());
     return;
   }
@@ -47,7 +55,7 @@ export async function runCell(execution: vscode.NotebookCellExecution, workerScr
     const { output: final } = await handle.result;
     await updates;
     if (final.status === 'failed') {
-      await execution.replaceOutput(errorOutput(final.messages));
+      await execution.replaceOutput(errorOutput(final.messages.map(toCell)));
       execution.end(false, Date.now());
     } else {
       await execution.replaceOutputItems(outputItems(final), output);
@@ -56,6 +64,19 @@ export async function runCell(execution: vscode.NotebookCellExecution, workerScr
   } finally {
     cancellation.dispose();
   }
+}
+
+/**
+ * For a cell that runs a model defined in another cell (`sample NAME with ...`):
+ * the nearest cell above that defines `model NAME { ... }`, composed with this one.
+ */
+function composeWithNamedModel(cell: vscode.NotebookCell, source: string): ComposedSource | Error | undefined {
+  const reference = referencedModel(source);
+  if (!reference) return undefined;
+  const above = cell.notebook.getCells().slice(0, cell.index).reverse();
+  const defining = above.find((c) => c.document.languageId === 'latent' && definedModelName(c.document.getText()) === reference.name);
+  if (!defining) return new Error(`Line ${reference.range.start.line + 1}: no cell above defines 'model ${reference.name} { ... }'.`);
+  return new ComposedSource(source, defining.document.getText(), reference);
 }
 
 function outputItems(run: RunOutput): vscode.NotebookCellOutputItem[] {

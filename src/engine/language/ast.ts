@@ -56,6 +56,8 @@ export interface Block {
   kind: 'model' | 'data';
   statements: Statement[];
   range: SourceRange;
+  /** `model NAME { ... }`: a name other cells' runs can refer to. */
+  name?: { text: string; range: SourceRange };
 }
 
 /** A declaration in a `var` section: `x[N, 2]` or a bare name. */
@@ -83,7 +85,16 @@ export interface FileSource {
 export type Directive =
   | { kind: 'data'; value: Expression | FileSource; range: SourceRange }
   | { kind: 'inits'; value: Expression | FileSource; range: SourceRange }
-  | { kind: 'run'; verb: 'sample'; algorithm: string; algorithmRange: SourceRange; options: Argument[]; range: SourceRange };
+  | {
+      kind: 'run';
+      verb: 'sample';
+      /** `sample NAME with ...`: runs the model of that name, defined in another cell. */
+      model?: { text: string; range: SourceRange };
+      algorithm: string;
+      algorithmRange: SourceRange;
+      options: Argument[];
+      range: SourceRange;
+    };
 
 export interface Document {
   declarations: Declaration[];

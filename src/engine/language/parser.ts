@@ -107,7 +107,11 @@ class Parser {
       case 'model':
         this.next();
         if (doc.model) this.report(t.range, "A second 'model' block: a document holds one model.");
-        doc.model = this.block('model', t);
+        {
+          const name = this.peek().kind === 'name' ? this.next() : undefined;
+          doc.model = this.block('model', t);
+          if (name) doc.model.name = { text: name.text, range: name.range };
+        }
         return;
       case 'data':
         this.next();
@@ -159,7 +163,9 @@ class Parser {
 
   private runDirective(): Directive {
     const verb = this.next();
-    this.expectName('with', "Expected 'with' after 'sample', as in sample with gibbs(chains = 4).");
+    const named = this.peek();
+    const model = named.kind === 'name' && named.text !== 'with' ? (this.next(), { text: named.text, range: named.range }) : undefined;
+    this.expectName('with', "Expected 'with' after 'sample', as in sample with gibbs(chains = 4) or sample mymodel with gibbs().");
     const algorithm = this.next();
     if (algorithm.kind !== 'name') this.fail(algorithm.range, `Expected an algorithm name such as 'gibbs', found '${describe(algorithm)}'.`);
     let options: Argument[] = [];
@@ -169,7 +175,7 @@ class Parser {
       options = this.callArguments(open);
       end = this.previous().range;
     }
-    return { kind: 'run', verb: verb.text as 'sample', algorithm: algorithm.text, algorithmRange: algorithm.range, options, range: rangeOf(verb.range, end) };
+    return { kind: 'run', verb: verb.text as 'sample', ...(model ? { model } : {}), algorithm: algorithm.text, algorithmRange: algorithm.range, options, range: rangeOf(verb.range, end) };
   }
 
   private declarations(into: Declaration[]): void {
