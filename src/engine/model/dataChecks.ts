@@ -1,3 +1,4 @@
+import { definedNodes, usedNames } from '../language/symbols';
 import type { Document, Expression, IndexExpression, Statement } from '../language/ast';
 import { DISTRIBUTION_CATALOG } from '../language/catalog';
 import type { DataArray, NamedValues } from '../language/rvalues';
@@ -358,9 +359,8 @@ export interface DataOrigin {
  */
 export function unusedDataWarnings(document: Document, origins: ReadonlyMap<string, DataOrigin>): Problem[] {
   if (!document.model) return [];
-  const used = new Set<string>();
-  mentionedNames(document.model.statements, used);
-  if (document.data) mentionedNames(document.data.statements, used);
+  // Read anywhere, or defined (an observed node's data are used by its relation).
+  const used = new Set([...usedNames(document), ...definedNodes(document).keys()]);
   const warnings: Problem[] = [];
   for (const [name, origin] of origins) {
     if (used.has(name)) continue;
@@ -369,54 +369,3 @@ export function unusedDataWarnings(document: Document, origins: ReadonlyMap<stri
   return warnings;
 }
 
-function mentionedNames(statements: Statement[], into: Set<string>): void {
-  const expression = (e: Expression): void => {
-    switch (e.kind) {
-      case 'name':
-        into.add(e.name);
-        return;
-      case 'index':
-        into.add(e.name);
-        indices(e.indices);
-        return;
-      case 'call':
-        for (const a of e.args) expression(a.value);
-        return;
-      case 'unary':
-        expression(e.operand);
-        return;
-      case 'binary':
-        expression(e.left);
-        expression(e.right);
-        return;
-      default:
-        return;
-    }
-  };
-  const indices = (list: IndexExpression[]): void => {
-    for (const i of list) {
-      if (i.kind === 'at') expression(i.value);
-      if (i.kind === 'range') {
-        expression(i.from);
-        expression(i.to);
-      }
-    }
-  };
-  for (const s of statements) {
-    if (s.kind === 'for') {
-      expression(s.from);
-      expression(s.to);
-      mentionedNames(s.body, into);
-      continue;
-    }
-    into.add(s.target.name);
-    indices(s.target.indices);
-    if (s.kind === 'deterministic') {
-      expression(s.value);
-    } else {
-      for (const a of s.args) expression(a);
-      if (s.truncation?.lower) expression(s.truncation.lower);
-      if (s.truncation?.upper) expression(s.truncation.upper);
-    }
-  }
-}
