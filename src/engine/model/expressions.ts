@@ -1,4 +1,5 @@
 import type { Expression, IndexExpression } from '../language/ast';
+import { suggest } from '../language/check';
 import { errorAt, type SourceRange } from '../language/source';
 import { FUNCTIONS } from './functions';
 import { Role, type Evaluator, type Variable } from './graph';
@@ -149,9 +150,7 @@ export class ExpressionCompiler {
   private call(e: Extract<Expression, { kind: 'call' }>, scope: LoopScope, reads: ElementRef[]): Evaluator {
     const f = FUNCTIONS[e.callee];
     if (!f) {
-      const names = Object.keys(FUNCTIONS);
-      const close = names.find((n) => editDistance(n, e.callee) <= 2);
-      throw errorAt(e.calleeRange, `Unknown function '${e.callee}'.${close ? ` Did you mean '${close}'?` : ''}`);
+      throw errorAt(e.calleeRange, `Unknown function '${e.callee}'.${suggest(e.callee, Object.keys(FUNCTIONS))}`);
     }
     if (e.args.some((a) => a.name !== undefined)) throw errorAt(e.range, `${e.callee}() takes positional arguments only.`);
     if (f.reducesArrays) {
@@ -206,18 +205,4 @@ export class ExpressionCompiler {
     walk(0, 0);
     return result;
   }
-}
-
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
 }

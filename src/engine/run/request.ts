@@ -1,12 +1,11 @@
 import type { Argument, Document, Expression, FileSource } from '../language/ast';
-import { checkText } from '../language/check';
+import { checkText, suggest } from '../language/check';
 import { parseDocument } from '../language/parser';
 import { evaluateList, type NamedValues } from '../language/rvalues';
 import { ModelError, type Problem, type SourceRange } from '../language/source';
 import { loadDataFile, readTextFile, type FileAccess } from '../data/files';
 import { definedNames } from '../model/bind';
 import { unusedDataWarnings, type DataOrigin } from '../model/dataChecks';
-import { editDistance } from '../model/expressions';
 import type { RunSettings } from '../output/runOutput';
 
 /** Settings a run takes when the cell does not say (the extension's configuration, or the CLI's flags). */
@@ -208,8 +207,7 @@ function applyOption(settings: RunSettings, option: Argument): void {
     return;
   }
   if (!(GIBBS_OPTIONS as readonly string[]).includes(name)) {
-    const close = GIBBS_OPTIONS.find((o) => editDistance(o, name) <= 2);
-    throw new ModelError([problem(option.range, `Unknown option '${name}' for gibbs.${close ? ` Did you mean '${close}'?` : ''} Options: ${GIBBS_OPTIONS.join(', ')}.`)]);
+    throw new ModelError([problem(option.range, `Unknown option '${name}' for gibbs.${suggest(name, GIBBS_OPTIONS)} Options: ${GIBBS_OPTIONS.join(', ')}.`)]);
   }
   const value = numberValue(option.value);
   const [min, max] = LIMITS[name]!;
