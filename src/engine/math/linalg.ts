@@ -104,3 +104,26 @@ export function quadraticForm(a: Float64Array, x: Float64Array, d: number): numb
   }
   return s;
 }
+
+/**
+ * Writes L⁻¹ (lower triangular) into `out` and zeroes its strict upper
+ * triangle; `out` may be `l` itself. With L the Cholesky factor of a
+ * covariance Σ, L⁻ᵀ is the Cholesky factor of the precision Σ⁻¹ and
+ * |L⁻¹(x − μ)|² is the squared Mahalanobis distance: a product, no division,
+ * in the hot loop of a Gaussian density.
+ */
+export function invertLowerTriangular(l: Float64Array, out: Float64Array, d: number): void {
+  // Column by column from the last, so that in-place works: column j of L⁻¹
+  // needs columns ≥ j of L only through entries already replaced.
+  for (let j = d - 1; j >= 0; j--) {
+    const inverseDiagonal = 1 / l[j * d + j]!;
+    for (let i = d - 1; i > j; i--) {
+      // (L⁻¹)_ij = −(1/L_jj)·Σ_{k=j+1..i} (L⁻¹)_ik·L_kj; rows i > j of column j read L's column j, untouched so far.
+      let s = 0;
+      for (let k = j + 1; k <= i; k++) s += out[i * d + k]! * l[k * d + j]!;
+      out[i * d + j] = -s * inverseDiagonal;
+    }
+    out[j * d + j] = inverseDiagonal;
+    for (let k = j + 1; k < d; k++) out[j * d + k] = 0;
+  }
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  cholesky, choleskyInPlace, inverseFromCholesky, logDeterminantFromCholesky, mahalanobisSquared, quadraticForm, solveWithCholeskyInPlace,
+  cholesky, choleskyInPlace, inverseFromCholesky, invertLowerTriangular, logDeterminantFromCholesky, mahalanobisSquared, quadraticForm, solveWithCholeskyInPlace,
 } from '../../../src/engine/math/linalg';
 
 const A = Float64Array.from([4, 2, 0.4, 2, 3, 0.5, 0.4, 0.5, 2]);
@@ -44,4 +44,23 @@ test('log determinant, solve, inverse and Mahalanobis agree with direct formulas
   let bx = 0;
   for (let i = 0; i < 3; i++) bx += b[i]! * x[i]!;
   assert.ok(Math.abs(quadraticForm(inv, b, 3) - bx) < 1e-12);
+});
+
+test('the inverse of a lower-triangular factor is lower triangular and multiplies L back to the identity, also in place', () => {
+  const d = 3;
+  const l = new Float64Array(9);
+  cholesky(A, l, d);
+  const inv = new Float64Array(9).fill(7);
+  invertLowerTriangular(l, inv, d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += l[i * d + k]! * inv[k * d + j]!;
+      assert.ok(Math.abs(s - (i === j ? 1 : 0)) < 1e-12);
+      if (j > i) assert.equal(inv[i * d + j], 0);
+    }
+  }
+  const inPlace = Float64Array.from(l);
+  invertLowerTriangular(inPlace, inPlace, d);
+  assert.deepEqual(inPlace, inv);
 });
