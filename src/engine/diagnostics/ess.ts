@@ -1,0 +1,177 @@
+import { RealFft } from './fft';
+
+/**
+ * Scratch space for the effective sample size and R-hat of one set of
+ * segments, kept between calls so that diagnosing many nodes allocates only
+ * when a longer run comes along.
+ */
+export class EssWorkspace {
+  centered = new Float64Array(0);
+  /** Autocovariance at each lag, averaged over segments. */
+  meanAcov = new Float64Array(0);
+  segmentAcov = new Float64Array(0);
+  rho = new Float64Array(0);
+  private fft: RealFft | undefined;
+
+  ensure(total: number, length: number): void {
+    if (this.centered.length < total) this.centered = new Float64Array(total);
+    if (this.meanAcov.length < length) {
+      this.meanAcov = new Float64Array(length);
+      this.segmentAcov = new Float64Array(length);
+      this.rho = new Float64Array(length);
+    }
+  }
+
+  fftFor(length: number): RealFft {
+    const size = RealFft.sizeFor(2 * length);
+    if (this.fft?.length !== size) this.fft = new RealFft(size);
+    return this.fft;
+  }
+}
+
+export interface EssOptions {
+  /**
+   * Lags computed by direct sums before switching to the FFT for all lags.
+   * Well-mixing chains end Geyer's sequence after a few lags, where direct
+   * sums are much cheaper than a transform of every segment; the results are
+   * the same up to rounding.
+   */
+  directLags?: number;
+}
+
+const DEFAULT_DIRECT_LAGS = 64;
+/** R's .Machine$double.eps: `posterior` calls draws within it of each other constant. */
+const CONSTANT_TOLERANCE = 2.220446049250313e-16;
+
+/** Whether `posterior` would return NA for these draws: a non-finite value, or all draws (nearly) equal. */
+export function isDegenerate(segments: readonly Float64Array[]): boolean {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const segment of segments) {
+    for (let i = 0; i < segment.length; i++) {
+      const v = segment[i]!;
+      if (!Number.isFinite(v)) return true;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return !(Math.abs(max - min) >= CONSTANT_TOLERANCE);
+}
+
+/**
+ * Effective sample size of equal-length segments (chains, or split halves of
+ * chains), as `posterior`'s internal `.ess` (Vehtari et al. 2021, eqs. 10–11):
+ * the autocorrelation at lag t combines the within-segment autocovariances with
+ * the between-segment variance, ρ̂_t = 1 − (W − mean autocov_t) / var⁺; it is
+ * summed in pairs while a pair sum stays positive (Geyer's initial positive
+ * sequence), the pair sums are made non-increasing (initial monotone
+ * sequence), and the estimate is capped at S·log10(S) for S draws in all.
+ * NaN when there are fewer than 3 draws per segment, a non-finite draw, or
+ * no variation at all.
+ */
+export function effectiveSampleSize(segments: readonly Float64Array[], workspace = new EssWorkspace(), options: EssOptions = {}): number {
+  const m = segments.length;
+  const n = m ? segments[0]!.length : 0;
+  if (n < 3 || isDegenerate(segments)) return Number.NaN;
+  workspace.ensure(m * n, n);
+  const { centered, meanAcov, rho } = workspace;
+  const segmentMeans = new Float64Array(m);
+  let lag0 = 0;
+  for (let c = 0; c < m; c++) {
+    const segment = segments[c]!;
+    const mean = meanOf(segment);
+    segmentMeans[c] = mean;
+    const offset = c * n;
+    let squares = 0;
+    for (let i = 0; i < n; i++) {
+      const d = segment[i]! - mean;
+      centered[offset + i] = d;
+      squares += d * d;
+    }
+    lag0 += squares / n;
+  }
+  // The biased (divide by n) autocovariance, as Geyer (1992) recommends.
+  meanAcov[0] = lag0 / m;
+  let known = 1;
+  const directLags = options.directLags ?? DEFAULT_DIRECT_LAGS;
+  const acovAt = (t: number): number => {
+    while (known <= t) {
+      if (known >= directLags) {
+        allLagsByFft(workspace, m, n);
+        known = n;
+        break;
+      }
+      let sum = 0;
+      for (let c = 0; c < m; c++) {
+        const offset = c * n;
+        for (let i = offset, end = offset + n - known; i < end; i++) sum += centered[i]! * centered[i + known]!;
+      }
+      meanAcov[known] = sum / (n * m);
+      known++;
+    }
+    return meanAcov[t]!;
+  };
+
+  const meanVar = (meanAcov[0]! * n) / (n - 1);
+  let varPlus = (meanVar * (n - 1)) / n;
+  if (m > 1) varPlus += sampleVariance(segmentMeans);
+  const rhoAt = (t: number): number => 1 - (meanVar - acovAt(t)) / varPlus;
+
+  rho[0] = 1;
+  let even = 1;
+  let odd = rhoAt(1);
+  rho[1] = odd;
+  let t = 0;
+  while (t < n - 5 && !Number.isNaN(even + odd) && even + odd > 0) {
+    t += 2;
+    even = rhoAt(t);
+    odd = rhoAt(t + 1);
+    const keep = even + odd >= 0;
+    rho[t] = keep ? even : 0;
+    rho[t + 1] = keep ? odd : 0;
+  }
+  const maxT = t;
+  // The even term after the last positive pair improves the estimate for antithetic chains.
+  if (even > 0) rho[maxT] = even;
+
+  for (t = 2; t <= maxT - 2; t += 2) {
+    if (rho[t]! + rho[t + 1]! > rho[t - 2]! + rho[t - 1]!) {
+      rho[t] = (rho[t - 2]! + rho[t - 1]!) / 2;
+      rho[t + 1] = rho[t]!;
+    }
+  }
+  // posterior sums ρ̂ over R's 1:max_t; for max_t = 0 that sequence is c(1, 0), i.e. ρ̂_0 alone.
+  let sum = 0;
+  for (let k = 0; k < Math.max(maxT, 1); k++) sum += rho[k]!;
+  const draws = m * n;
+  const tau = Math.max(-1 + 2 * sum + rho[maxT]!, 1 / Math.log10(draws));
+  return draws / tau;
+}
+
+function allLagsByFft(workspace: EssWorkspace, m: number, n: number): void {
+  const { centered, meanAcov, segmentAcov } = workspace;
+  const fft = workspace.fftFor(n);
+  meanAcov.fill(0, 0, n);
+  for (let c = 0; c < m; c++) {
+    fft.autocorrelationSums(centered.subarray(c * n, (c + 1) * n), n, segmentAcov);
+    for (let t = 0; t < n; t++) meanAcov[t] += segmentAcov[t]! / (n * m);
+  }
+}
+
+export function meanOf(values: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i]!;
+  const mean = sum / values.length;
+  // A second pass removes most of the rounding of the first, as R's mean() does.
+  let correction = 0;
+  for (let i = 0; i < values.length; i++) correction += values[i]! - mean;
+  return mean + correction / values.length;
+}
+
+/** Variance with the n − 1 denominator (R's var). */
+export function sampleVariance(values: Float64Array): number {
+  const mean = meanOf(values);
+  let squares = 0;
+  for (let i = 0; i < values.length; i++) squares += (values[i]! - mean) ** 2;
+  return squares / (values.length - 1);
+}
