@@ -71,6 +71,8 @@ function readAssignments(source: string, tokens: Token[], fileName: string): Nam
     }
     if (k === start) throw fileError(fileName, arrow.range, `'${name}' has no value after '${arrow.text}'.`);
     if (result.has(name)) throw fileError(fileName, first.range, `'${name}' is given twice.`);
+    // JAGS's generator name, a string: the engine has one generator, so it is accepted and skipped.
+    if (name === '.RNG.name') continue;
     const from = tokens[start]!.range.start;
     const to = tokens[k - 1]!.range.end.offset;
     result.set(name, naming(fileName, () => evaluateArray(parseSlice(source, from, to))));

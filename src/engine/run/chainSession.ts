@@ -24,13 +24,16 @@ export interface ChainSession {
 }
 
 export function prepareChain(request: RunRequest, chain: number): ChainSession {
+  const start = request.chainStarts?.[chain];
   const graph = compileModel(request.document, request.data);
-  setInitialValues(graph, request.inits, request.initsRange);
+  const random = start?.seed === undefined ? new Random(request.settings.seed, chain) : new Random(start.seed, 0);
+  // Chain 1 starts where JAGS would (typical values); the others from prior draws, so R-hat can see poor mixing.
+  setInitialValues(graph, start?.inits ?? request.inits, request.initsRange, chain > 0 ? random : undefined);
   const samplers = assignSamplers(graph);
   const labels = new Map<number, string>();
   for (const s of samplers) for (const n of s.nodes) labels.set(n.id, s.label);
   const monitors = resolveMonitors(graph, request.settings.monitor, labels, request);
-  return { graph, samplers, monitors, random: new Random(request.settings.seed, chain) };
+  return { graph, samplers, monitors, random };
 }
 
 function resolveMonitors(graph: ModelGraph, names: string[], labels: Map<number, string>, request: RunRequest): Monitor[] {

@@ -7,6 +7,7 @@ import { loadDataFile, readTextFile, type FileAccess } from '../data/files';
 import { definedNames } from '../model/bind';
 import { unusedDataWarnings, type DataOrigin } from '../model/dataChecks';
 import type { RunSettings } from '../output/runOutput';
+import { MAX_SEED, takeRngSeed } from './rngEntries';
 
 /** Settings a run takes when the cell does not say (the extension's configuration, or the CLI's flags). */
 export interface RunDefaults {
@@ -16,6 +17,8 @@ export interface RunDefaults {
   thin: number;
   /** Undefined: pick a fresh seed (always reported). */
   seed?: number;
+  /** Nodes to monitor when the run does not say (the CLI's --monitor); empty or undefined: every unobserved stochastic node. */
+  monitor?: string[];
 }
 
 export const BUILT_IN_DEFAULTS: RunDefaults = { chains: 4, burnin: 1000, iterations: 2000, thin: 1 };
@@ -50,6 +53,19 @@ export interface RunRequest {
   /** Warnings found while reading, with ranges in the source: data the model never uses, entries of a file left out. */
   warnings: Problem[];
   files: RequestFiles;
+  /**
+   * Per chain, initial values and a seed replacing the run's (JAGS scripts give
+   * each chain its own inits file, with `.RNG.seed`). Chain k without an entry
+   * starts from `inits` and draws from the run's seed, stream k.
+   */
+  chainStarts?: ChainStart[];
+}
+
+/** How one chain starts when it differs from the others. */
+export interface ChainStart {
+  inits?: NamedValues;
+  /** The chain's own seed: its draws then depend on this seed alone (stream 0), as a JAGS chain's on its .RNG.seed. */
+  seed?: number;
 }
 
 const GIBBS_OPTIONS = ['chains', 'burnin', 'iterations', 'thin', 'seed', 'monitor'] as const;
@@ -58,7 +74,7 @@ const LIMITS: Record<string, [number, number]> = {
   burnin: [0, 1e9],
   iterations: [1, 1e9],
   thin: [1, 1e6],
-  seed: [0, 2 ** 32 - 1],
+  seed: [0, MAX_SEED],
 };
 
 /**
@@ -114,6 +130,9 @@ export function readRunRequest(source: string, defaults: RunDefaults, freshSeed:
     if (got) inits.add(got, true);
   }
 
+  // `.RNG.seed` in an inits file seeds the run when the cell does not (inits files written for JAGS carry it).
+  const rngSeed = collect(() => takeRngSeed(inits.values, initsRange));
+
   const runs = document.directives.filter((d) => d.kind === 'run');
   for (const extra of runs.slice(1)) found.push(problem(extra.range, 'A cell holds one run; split the runs into separate cells.'));
 
@@ -123,8 +142,8 @@ export function readRunRequest(source: string, defaults: RunDefaults, freshSeed:
     burnin: defaults.burnin,
     iterations: defaults.iterations,
     thin: defaults.thin,
-    seed: defaults.seed ?? freshSeed(),
-    monitor: [],
+    seed: rngSeed ?? defaults.seed ?? freshSeed(),
+    monitor: [...(defaults.monitor ?? [])],
   };
   const run = runs[0];
   if (run && run.kind === 'run') {
