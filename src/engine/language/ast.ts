@@ -87,7 +87,8 @@ export type Directive =
   | { kind: 'inits'; value: Expression | FileSource; range: SourceRange }
   | {
       kind: 'run';
-      verb: 'sample';
+      /** `sample`: Gibbs sampling; `calibrate`: simulation-based calibration of the model's samplers (src/engine/sbc). */
+      verb: 'sample' | 'calibrate';
       /** `sample NAME with ...`: runs the model of that name, defined in another cell. */
       model?: { text: string; range: SourceRange };
       algorithm: string;

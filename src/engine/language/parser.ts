@@ -134,6 +134,7 @@ class Parser {
         this.declarations(doc.declarations);
         return;
       case 'sample':
+      case 'calibrate':
         doc.directives.push(this.runDirective());
         return;
       default:
@@ -165,7 +166,8 @@ class Parser {
     const verb = this.next();
     const named = this.peek();
     const model = named.kind === 'name' && named.text !== 'with' ? (this.next(), { text: named.text, range: named.range }) : undefined;
-    this.expectName('with', "Expected 'with' after 'sample', as in sample with gibbs(chains = 4) or sample mymodel with gibbs().");
+    const example = verb.text === 'calibrate' ? 'calibrate with sbc(simulations = 200) or calibrate mymodel with sbc()' : 'sample with gibbs(chains = 4) or sample mymodel with gibbs()';
+    this.expectName('with', `Expected 'with' after '${verb.text}', as in ${example}.`);
     const algorithm = this.next();
     if (algorithm.kind !== 'name') this.fail(algorithm.range, `Expected an algorithm name such as 'gibbs', found '${describe(algorithm)}'.`);
     let options: Argument[] = [];
@@ -175,7 +177,7 @@ class Parser {
       options = this.callArguments(open);
       end = this.previous().range;
     }
-    return { kind: 'run', verb: verb.text as 'sample', ...(model ? { model } : {}), algorithm: algorithm.text, algorithmRange: algorithm.range, options, range: rangeOf(verb.range, end) };
+    return { kind: 'run', verb: verb.text as 'sample' | 'calibrate', ...(model ? { model } : {}), algorithm: algorithm.text, algorithmRange: algorithm.range, options, range: rangeOf(verb.range, end) };
   }
 
   private declarations(into: Declaration[]): void {
@@ -524,7 +526,7 @@ class Parser {
 
 const MAX_NESTING = 200;
 
-const TOP_LEVEL_WORDS = new Set(['model', 'data', 'var', 'inits', 'sample']);
+const TOP_LEVEL_WORDS = new Set(['model', 'data', 'var', 'inits', 'sample', 'calibrate']);
 
 function binaryPrecedence(t: Token): number | undefined {
   if (t.kind !== 'operator') return undefined;
