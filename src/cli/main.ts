@@ -1,97 +1,58 @@
 import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { formatProblem, ModelError } from '../engine/language/source';
-import { formatSummaryTable } from '../engine/output/summaryTable';
+import { join, resolve } from 'node:path';
 import { runCheck } from './check';
-import { BUILT_IN_DEFAULTS, readRunRequest, type RunDefaults } from '../engine/run/request';
-import { startRun } from '../engine/run/runner';
+import { runJags } from './jags/runJags';
+import { parseSampleArguments, runSample } from './sample';
 
 const USAGE = `usage: latent check MODEL [--data FILE]...
-       latent sample MODEL [--data FILE]... [--inits FILE]... [--chains n] [--burnin n] [--iterations n] [--thin n] [--seed s] [--json]
+       latent sample MODEL [--data FILE]... [--inits FILE]... [--chains n] [--burnin n] [--iterations n] [--thin n] [--seed s] [--monitor a,b,...] [--json]
+       latent jags SCRIPT.cmd [--seed s]
 
 MODEL is a Latent document: a JAGS model block with its data and run directives.
 Files its 'data from "..."' lines name are read relative to MODEL's folder.
 --data and --inits read more data and initial values (R dump .R, .json, .csv),
 relative to the current folder; their values replace the document's of the same name.
-Flags give the settings the document's 'sample with gibbs(...)' line leaves out.`;
+Flags give the settings the document's 'sample with gibbs(...)' line leaves out.
+--monitor names nodes as JAGS does (theta, theta[3], Omega[1,2]); an unobserved
+data entry (NA) or a deterministic node gives its posterior predictive mean and sd.
+--json prints one JSON object: per monitored scalar its mean, sd and quantiles.
+
+SCRIPT.cmd is a JAGS script (model in, data in, compile, parameters in, initialize,
+update, monitor, coda, ...). It reads files relative to its own folder and writes
+CODA files (CODAindex.txt, CODAchain1.txt, ...) to the current folder.
+--seed seeds the chains whose inits files give no .RNG.seed.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, file, ...rest] = argv;
+  const out = (text: string): boolean => process.stdout.write(`${text}\n`);
+  const err = (text: string): boolean => process.stderr.write(`${text}\n`);
+  const usage = (problem?: string): number => {
+    err(`${problem ? `latent: ${problem}\n` : ''}${USAGE}`);
+    return 2;
+  };
   if (command === 'check' && file) {
     const dataFiles: string[] = [];
     for (let k = 0; k < rest.length; k += 2) {
-      if (rest[k] !== '--data' || rest[k + 1] === undefined) {
-        process.stderr.write(`latent: bad option ${rest[k]}\n${USAGE}\n`);
-        return 2;
-      }
+      if (rest[k] !== '--data' || rest[k + 1] === undefined) return usage(`bad option ${rest[k]}`);
       dataFiles.push(resolve(rest[k + 1]!));
     }
-    return runCheck(file, dataFiles, (line) => process.stdout.write(`${line}\n`));
+    return runCheck(file, dataFiles, out);
   }
-  if (command !== 'sample' || !file) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
+  if (command === 'sample' && file) {
+    const args = parseSampleArguments(rest);
+    if (typeof args === 'string') return usage(args);
+    return runSample(file, args, { workerScript: join(__dirname, 'worker.js') }, out, err);
   }
-  const defaults: RunDefaults = { ...BUILT_IN_DEFAULTS };
-  let json = false;
-  const dataFiles: string[] = [];
-  const initsFiles: string[] = [];
-  for (let k = 0; k < rest.length; k++) {
-    const flag = rest[k]!;
-    if (flag === '--json') {
-      json = true;
-      continue;
+  if (command === 'jags' && file) {
+    let seed = randomInt(0, 2 ** 31);
+    if (rest.length) {
+      const value = Number(rest[1]);
+      if (rest[0] !== '--seed' || rest.length !== 2 || !Number.isInteger(value) || value < 0) return usage(`bad option ${rest.join(' ')}`);
+      seed = value;
     }
-    if (flag === '--data' || flag === '--inits') {
-      const path = rest[++k];
-      if (path === undefined || path.startsWith('--')) {
-        process.stderr.write(`latent: ${flag} needs a file name\n${USAGE}\n`);
-        return 2;
-      }
-      (flag === '--data' ? dataFiles : initsFiles).push(resolve(path));
-      continue;
-    }
-    const name = flag.replace(/^--/, '');
-    const value = Number(rest[++k]);
-    if (!['chains', 'burnin', 'iterations', 'thin', 'seed'].includes(name) || !Number.isInteger(value) || value < 0) {
-      process.stderr.write(`latent: bad option ${flag} ${rest[k] ?? ''}\n${USAGE}\n`);
-      return 2;
-    }
-    (defaults as unknown as Record<string, number>)[name] = value;
+    return runJags(file, { seed }, out, err);
   }
-
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch (e) {
-    process.stderr.write(`latent: cannot read ${file}: ${(e as Error).message}\n`);
-    return 2;
-  }
-  let request;
-  try {
-    request = readRunRequest(source, defaults, () => randomInt(0, 2 ** 31), { baseDirectory: dirname(resolve(file)), dataFiles, initsFiles });
-  } catch (e) {
-    if (!(e instanceof ModelError)) throw e;
-    for (const p of e.problems) process.stderr.write(`${formatProblem(p, file)}\n`);
-    return 1;
-  }
-  const handle = startRun(request, { workerScript: join(__dirname, 'worker.js') });
-  process.once('SIGINT', () => handle.cancel());
-  const { output } = await handle.result;
-  if (json) {
-    const nodes = Object.fromEntries(output.nodes.map((n) => [n.name, n.summary]));
-    process.stdout.write(`${JSON.stringify({ status: output.status, seed: output.settings.seed, nodes, messages: output.messages, seconds: output.timings.totalMs / 1000 })}\n`);
-  } else {
-    process.stdout.write(`${formatSummaryTable(output)}\n`);
-  }
-  if (output.status === 'failed') {
-    for (const m of output.messages) {
-      if (m.range) process.stderr.write(`${file}:${m.range.startLine + 1}:${m.range.startColumn + 1}: ${m.severity}: ${m.message}\n`);
-    }
-    return 1;
-  }
-  return 0;
+  return usage();
 }
 
 main(process.argv.slice(2)).then(

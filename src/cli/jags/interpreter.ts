@@ -1,0 +1,299 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { loadDataFile, readTextFile, type FileAccess } from '../../engine/data/files';
+import type { NamedValues } from '../../engine/language/rvalues';
+import { errorAt, ModelError, type Problem, type SourceRange } from '../../engine/language/source';
+import { compileModel } from '../../engine/model/compile';
+import { codaChain, codaFileNames, codaIndex, type CodaTrace } from '../../engine/output/coda';
+import { writeRDump } from '../../engine/output/rdumpWriter';
+import { ModelSession, type MonitorTarget, type SessionMonitor } from '../../engine/run/modelSession';
+import { readRunRequest, type RunRequest } from '../../engine/run/request';
+import { takeRngSeed } from '../../engine/run/rngEntries';
+import type { FileName, ScriptCommand } from './script';
+
+/** Where a script's files are and where its messages go. */
+export interface ScriptEnvironment {
+  /** The script's file name, for messages. */
+  scriptName: string;
+  /** The folder the script's input files (model, data, inits) are read from: the script's own. */
+  inputDirectory: string;
+  /** The folder output files (CODA, `data to`, …) are written to: the current one, as JAGS does. */
+  outputDirectory: string;
+  /** The seed of chains whose inits give no `.RNG.seed`; chain k draws from stream k of it. */
+  seed: number;
+  /** Progress lines, as JAGS prints them ("Updating 1000"). */
+  log: (line: string) => void;
+  /** Warnings, formatted `file:line:column: warning: message`. */
+  warn: (problem: Problem, file: string) => void;
+}
+
+/** A problem that stopped the script, and the file its range is in. */
+export interface ScriptFailure {
+  problem: Problem;
+  file: string;
+}
+
+/** Problems whose ranges are in another file than the script (the model's). */
+class FileProblems extends Error {
+  constructor(readonly failures: ScriptFailure[]) {
+    super(failures.map((f) => f.problem.message).join('\n'));
+  }
+}
+
+/** Modules JAGS ships; loading one is accepted (the engine has all it needs built in), `dic` makes `deviance` known. */
+const MODULES = new Set(['basemod', 'bugs', 'dic', 'glm', 'lecuyer', 'mix', 'msm']);
+
+/**
+ * Runs a parsed JAGS script command by command, as JAGS's batch mode does,
+ * and stops at the first command that fails. Returns its problems (none when
+ * the script ran to its end or to `exit`).
+ */
+export function runScript(commands: ScriptCommand[], environment: ScriptEnvironment): ScriptFailure[] {
+  const state = new ScriptState(environment);
+  for (const command of commands) {
+    try {
+      if (command.kind === 'exit') return [];
+      state.execute(command);
+    } catch (e) {
+      if (e instanceof FileProblems) return e.failures;
+      if (e instanceof ModelError) return e.problems.map((problem) => ({ problem, file: environment.scriptName }));
+      throw e;
+    }
+  }
+  return [];
+}
+
+class ScriptState {
+  private model?: { path: string; source: string };
+  private dataFiles: string[] = [];
+  private request?: RunRequest;
+  private session?: ModelSession;
+  /** Per chain, the initial values read so far, and the chain's `.RNG.seed`. */
+  private inits: NamedValues[] = [];
+  private seeds: Array<number | undefined> = [];
+  private readonly modules = new Set(['basemod', 'bugs']);
+
+  constructor(private readonly env: ScriptEnvironment) {}
+
+  execute(command: Exclude<ScriptCommand, { kind: 'exit' }>): void {
+    switch (command.kind) {
+      case 'model in': {
+        if (this.model) throw errorAt(command.range, "A model is already read: 'model clear' first to read another.");
+        const path = this.input(command.file);
+        this.model = { path, source: this.readText(path, command.file) };
+        return;
+      }
+      case 'model clear':
+        this.model = undefined;
+        this.dataFiles = [];
+        this.request = undefined;
+        this.session = undefined;
+        return;
+      case 'data in': {
+        if (this.session) throw errorAt(command.range, "Data are read before 'compile'.");
+        const path = this.input(command.file);
+        // Read now, so that a problem in the file is reported at this line; compile reads it again with the model.
+        loadDataFile(command.file.path, 'data', this.inputs, command.file.range);
+        this.env.log(`Reading data file ${command.file.path}`);
+        this.dataFiles.push(path);
+        return;
+      }
+      case 'data to':
+        this.output(command.file, writeRDump(this.compiled(command.range).request.data));
+        return;
+      case 'compile':
+        this.compile(command.chains, command.range);
+        return;
+      case 'parameters in':
+        this.readInits(command.file, command.chain, command.range);
+        return;
+      case 'parameters to': {
+        const { session } = this.compiled(command.range);
+        if (!session.initialized) throw errorAt(command.range, "The model has no values yet: 'initialize' first.");
+        this.chainIndex(command.chain, command.range);
+        this.output(command.file, writeRDump(session.parameterValues(command.chain - 1)));
+        return;
+      }
+      case 'initialize':
+        this.initialize(command.range);
+        return;
+      case 'update':
+      case 'adapt': {
+        const session = this.initialized(command.range, command.kind);
+        this.env.log(`${command.kind === 'update' ? 'Updating' : 'Adapting'} ${command.iterations}`);
+        this.inModel(command.range, () => session.update(command.iterations, command.kind === 'adapt' || session.adapting));
+        return;
+      }
+      case 'monitor':
+        this.initialized(command.range, 'monitor').addMonitor(command.target, command.thin, this.modules.has('dic'));
+        return;
+      case 'monitor clear':
+        if (!this.initialized(command.range, 'monitor clear').clearMonitor(label(command.target))) {
+          throw errorAt(command.target.range, `There is no monitor of ${label(command.target)} to clear.`);
+        }
+        return;
+      case 'coda':
+        this.writeCoda(command.target, command.stem, command.range);
+        return;
+      case 'load':
+      case 'unload':
+        if (!MODULES.has(command.module)) throw errorAt(command.moduleRange, `Unknown module '${command.module}'. JAGS's modules: ${[...MODULES].join(', ')}.`);
+        if (command.kind === 'load') {
+          this.modules.add(command.module);
+          this.env.log(`Loading module: ${command.module}: ok`);
+        } else {
+          this.modules.delete(command.module);
+        }
+        return;
+      case 'samplers to': {
+        const session = this.initialized(command.range, 'samplers to');
+        let k = 0;
+        const lines = session.samplers().flatMap((s) => (++k, s.nodes.map((node) => `${k}\t${s.sampler}\t${node}`)));
+        this.output(command.file, lines.length ? `${lines.join('\n')}\n` : '');
+        return;
+      }
+    }
+  }
+
+  /**
+   * Runs f, whose problems have ranges in the model file, except for those
+   * about files given besides the model (data files: no range) and initial
+   * values (the range `readRunRequest` gives them): those are reported at
+   * the script's command.
+   */
+  private inModel<T>(range: SourceRange, f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+      const aboutCommand = (p: Problem): boolean => p.range.end.offset === 0 || (this.request !== undefined && p.range === this.request.initsRange);
+      throw new FileProblems(
+        e.problems.map((p) => (aboutCommand(p) ? { problem: { ...p, range }, file: this.env.scriptName } : { problem: p, file: this.model?.path ?? this.env.scriptName })),
+      );
+    }
+  }
+
+  private compile(chains: number, range: SourceRange): void {
+    if (!this.model) throw errorAt(range, "There is no model to compile: 'model in \"file\"' first.");
+    if (this.session) throw errorAt(range, "The model is already compiled: 'model clear' first to compile another.");
+    this.env.log('Compiling model graph');
+    const model = this.model;
+    const request = this.inModel(range, () =>
+      readRunRequest(model.source, { chains, burnin: 0, iterations: 1, thin: 1, seed: this.env.seed }, () => this.env.seed, {
+        baseDirectory: dirname(model.path),
+        dataFiles: this.dataFiles,
+      }),
+    );
+    this.request = request;
+    for (const w of request.warnings) this.env.warn(w.range.end.offset === 0 ? { ...w, range } : w, w.range.end.offset === 0 ? this.env.scriptName : this.model.path);
+    // Compiled once here so that a problem in the model is reported at 'compile', as JAGS does; each chain compiles its own graph at 'initialize'.
+    const graph = this.inModel(range, () => compileModel(request.document, request.data));
+    const observed = graph.stochastic.filter((n) => n.observed).length;
+    this.env.log(`Graph information: ${observed} observed and ${graph.stochastic.length - observed} unobserved stochastic nodes`);
+    this.session = new ModelSession(request, chains);
+    this.inits = Array.from({ length: chains }, () => new Map());
+    this.seeds = new Array<number | undefined>(chains).fill(undefined);
+  }
+
+  private readInits(file: FileName, chain: number | undefined, range: SourceRange): void {
+    const { session } = this.compiled(range);
+    if (session.initialized) throw errorAt(range, "Initial values are read before 'initialize'.");
+    const targets = chain === undefined ? [...this.inits.keys()] : [this.chainIndex(chain, range) - 1];
+    const values = loadDataFile(file.path, 'initial values', this.inputs, file.range).values;
+    const seed = takeRngSeed(values, file.range);
+    this.env.log(`Reading parameter file ${file.path}`);
+    for (const k of targets) {
+      for (const [name, value] of values) this.inits[k]!.set(name, value);
+      if (seed !== undefined) this.seeds[k] = seed;
+    }
+  }
+
+  private initialize(range: SourceRange): void {
+    const { session } = this.compiled(range);
+    if (session.initialized) throw errorAt(range, 'The model is already initialized.');
+    this.env.log('Initializing model');
+    const seen = new Map<number, number>();
+    this.seeds.forEach((seed, k) => {
+      if (seed === undefined) return;
+      const other = seen.get(seed);
+      if (other !== undefined) {
+        this.env.warn({ severity: 'warning', message: `Chains ${other + 1} and ${k + 1} have the same .RNG.seed (${seed}), so they give identical draws.`, range }, this.env.scriptName);
+      }
+      seen.set(seed, k);
+    });
+    this.inModel(range, () => session.initialize(this.inits.map((inits, k) => ({ inits: inits.size ? inits : undefined, seed: this.seeds[k] }))));
+  }
+
+  private writeCoda(target: MonitorTarget | undefined, stem: string, range: SourceRange): void {
+    const session = this.initialized(range, 'coda');
+    const chosen = target === undefined ? session.monitors : session.monitors.filter((m) => m.label === label(target) || (!target.ranges && variableOf(m) === target.name));
+    if (target && chosen.length === 0) throw errorAt(target.range, `There is no monitor of ${label(target)}: set it with 'monitor ${label(target)}' before the updates.`);
+    const traces = chosen.flatMap((m) => codaTraces(m));
+    const files = codaFileNames(stem, session.chainCount);
+    this.write(files.index, codaIndex(traces));
+    files.chains.forEach((name, c) => this.write(name, codaChain(traces, c)));
+  }
+
+  private compiled(range: SourceRange): { request: RunRequest; session: ModelSession } {
+    if (!this.request || !this.session) throw errorAt(range, "The model is not compiled yet: 'compile' first.");
+    return { request: this.request, session: this.session };
+  }
+
+  private initialized(range: SourceRange, what: string): ModelSession {
+    const { session } = this.compiled(range);
+    if (!session.initialized) throw errorAt(range, `Model not initialized: add 'initialize' before '${what}'.`);
+    return session;
+  }
+
+  private chainIndex(chain: number, range: SourceRange): number {
+    if (chain > this.inits.length) throw errorAt(range, `There is no chain ${chain}: the model was compiled with ${this.inits.length} chain(s).`);
+    return chain;
+  }
+
+  /** Input files as the data readers find them, so that their messages name a file as the script does. */
+  private get inputs(): FileAccess {
+    return { baseDirectory: this.env.inputDirectory, readFile: readTextFile };
+  }
+
+  private input(file: FileName): string {
+    return isAbsolute(file.path) ? file.path : resolve(this.env.inputDirectory, file.path);
+  }
+
+  private readText(path: string, file: FileName): string {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (e) {
+      throw errorAt(file.range, `Cannot read '${file.path}' (looked in ${dirname(path)}): ${(e as Error).message}`);
+    }
+  }
+
+  private output(file: FileName, text: string): void {
+    this.write(file.path, text);
+  }
+
+  private write(path: string, text: string): void {
+    const absolute = isAbsolute(path) ? path : resolve(this.env.outputDirectory, path);
+    mkdirSync(dirname(absolute), { recursive: true });
+    writeFileSync(absolute, text);
+  }
+}
+
+/** A monitor's scalars as CODA traces: per scalar, a column of its per-chain records. */
+export function codaTraces(m: SessionMonitor): CodaTrace[] {
+  const width = m.names.length;
+  return m.names.map((name, e) => ({
+    name,
+    first: m.start,
+    thin: m.thin,
+    chains: m.records.map((rows) => Float64Array.from({ length: m.count }, (_, r) => rows[r * width + e]!)),
+  }));
+}
+
+function label(target: MonitorTarget): string {
+  return target.ranges ? `${target.name}[${target.ranges.map(([a, b]) => (a === b ? `${a}` : `${a}:${b}`)).join(',')}]` : target.name;
+}
+
+function variableOf(m: SessionMonitor): string {
+  const bracket = m.label.indexOf('[');
+  return bracket < 0 ? m.label : m.label.slice(0, bracket);
+}

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { formatProblem, ModelError } from '../../engine/language/source';
+import { runScript } from './interpreter';
+import { parseScript } from './script';
+
+export interface JagsRunOptions {
+  /** The seed of chains whose inits give no .RNG.seed. */
+  seed: number;
+  /** Where CODA and other output files go; the current folder by default, as JAGS writes them. */
+  outputDirectory?: string;
+}
+
+/**
+ * `latent jags SCRIPT.cmd`: runs a JAGS script. Files it reads are found
+ * relative to the script's folder; files it writes go to the current folder.
+ * Returns the exit code: 0, or 1 after printing `file:line:column: error: …`.
+ */
+export function runJags(scriptPath: string, options: JagsRunOptions, out: (line: string) => void, err: (line: string) => void): number {
+  let text: string;
+  try {
+    text = readFileSync(scriptPath, 'utf8');
+  } catch (e) {
+    err(`${scriptPath}:1:1: error: cannot read the script: ${(e as Error).message}`);
+    return 1;
+  }
+  let commands;
+  try {
+    commands = parseScript(text);
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+    for (const p of e.problems) err(formatProblem(p, scriptPath));
+    return 1;
+  }
+  const failures = runScript(commands, {
+    scriptName: scriptPath,
+    inputDirectory: dirname(resolve(scriptPath)),
+    outputDirectory: options.outputDirectory ?? process.cwd(),
+    seed: options.seed,
+    log: out,
+    warn: (p, file) => err(formatProblem(p, file)),
+  });
+  for (const f of failures) err(formatProblem(f.problem, f.file));
+  return failures.length ? 1 : 0;
+}

@@ -1,0 +1,231 @@
+import type { NamedValues } from '../language/rvalues';
+import { errorAt, type SourceRange } from '../language/source';
+import { elementName, nodeLogDensity, Role, type StochasticNode, type Variable } from '../model/graph';
+import { prepareChain, type ChainSession } from './chainSession';
+import type { ChainStart, RunRequest } from './request';
+
+/**
+ * What a monitor records, as a JAGS script names it: a whole variable
+ * (`theta`), one element or a block of elements (`b[1,2]`, `mu[2:3]`: one
+ * 1-based inclusive range per dimension), or `deviance`.
+ */
+export interface MonitorTarget {
+  name: string;
+  ranges?: Array<[number, number]>;
+  range: SourceRange;
+}
+
+/** A monitor set in a session: its scalars and, per chain, their recorded values. */
+export interface SessionMonitor {
+  /** The target as written, normalised: `theta`, `b[1,2]`, `mu[2:3]`. */
+  label: string;
+  thin: number;
+  /** The first iteration it records: the one after it was set. It records every `thin`-th from there. */
+  start: number;
+  /** Scalar names, in JAGS's order (the first index varies fastest). */
+  names: string[];
+  /** Per chain, one row per record, one column per scalar. */
+  records: Float64Array[];
+  /** Records per chain so far. */
+  count: number;
+}
+
+/** Reads the current values of one monitor's scalars in one chain into `row`. */
+type Reader = (row: Float64Array, at: number) => void;
+
+interface ActiveMonitor {
+  monitor: SessionMonitor;
+  /** Per chain. */
+  readers: Reader[];
+  /** Per chain, rows recorded (the chains catch up with each other within an update). */
+  rows: number[];
+}
+
+/**
+ * A compiled model whose chains stay alive between commands, as a JAGS
+ * session's do: initialise, update (adapting until the first monitor is set),
+ * set monitors with their own thinning, update again. Iterations are counted
+ * from initialisation, over adaptation, burn-in and kept iterations alike, as
+ * JAGS counts them. Chains run one after another in this thread.
+ */
+export class ModelSession {
+  private chains: ChainSession[] = [];
+  private readonly active: ActiveMonitor[] = [];
+  /** Iterations done by every chain since initialisation. */
+  iteration = 0;
+  /** Samplers adapt until the first monitor is set. */
+  adapting = true;
+
+  constructor(
+    private readonly request: RunRequest,
+    readonly chainCount: number,
+  ) {}
+
+  get initialized(): boolean {
+    return this.chains.length > 0;
+  }
+
+  /** Compiles one graph per chain, sets its initial values (per chain from `starts`) and chooses its samplers. */
+  initialize(starts: ChainStart[]): void {
+    const request: RunRequest = { ...this.request, chainStarts: starts, settings: { ...this.request.settings, monitor: [] } };
+    this.chains = Array.from({ length: this.chainCount }, (_, chain) => prepareChain(request, chain));
+    this.iteration = 0;
+  }
+
+  /** Runs `n` iterations of every chain; samplers adapt while `adapt` holds. */
+  update(n: number, adapt = this.adapting): void {
+    const monitors = this.active;
+    for (const [c, chain] of this.chains.entries()) {
+      const { samplers, random } = chain;
+      for (let k = 1; k <= n; k++) {
+        for (let s = 0; s < samplers.length; s++) samplers[s]!.update(random);
+        if (adapt) for (let s = 0; s < samplers.length; s++) samplers[s]!.adapt?.();
+        const iteration = this.iteration + k;
+        for (let m = 0; m < monitors.length; m++) {
+          const { monitor } = monitors[m]!;
+          if (iteration >= monitor.start && (iteration - monitor.start) % monitor.thin === 0) record(monitors[m]!, c);
+        }
+      }
+    }
+    this.iteration += n;
+    for (const { monitor, rows } of monitors) monitor.count = rows[0] ?? 0;
+  }
+
+  /**
+   * Starts recording `target` every `thin`-th iteration from the next one,
+   * which ends adaptation. `deviance` (−2 × the log density of the observed
+   * nodes) is known only with `withDeviance`, as JAGS knows it once the dic
+   * module is loaded.
+   */
+  addMonitor(target: MonitorTarget, thin: number, withDeviance: boolean): SessionMonitor {
+    if (!this.initialized) throw errorAt(target.range, 'Monitors are set after initialize.');
+    const readers: Reader[] = [];
+    let names: string[];
+    const graph = this.chains[0]!.graph;
+    if (target.name === 'deviance' && !graph.variables.has('deviance')) {
+      if (!withDeviance) throw errorAt(target.range, "'deviance' is known once the dic module is loaded: add 'load dic' before this line.");
+      if (target.ranges) throw errorAt(target.range, "'deviance' is a single value; monitor it without an index.");
+      names = ['deviance'];
+      for (const chain of this.chains) readers.push(devianceReader(chain));
+    } else {
+      const variable = graph.variables.get(target.name);
+      if (!variable) throw errorAt(target.range, `Cannot monitor '${target.name}': it is not a variable of the model.`);
+      const offsets = elementOffsets(variable, target);
+      names = offsets.map((o) => elementName(variable, o));
+      for (const chain of this.chains) readers.push(valueReader(chain.graph.variables.get(target.name)!, offsets));
+    }
+    const monitor: SessionMonitor = {
+      label: labelOf(target),
+      thin,
+      start: this.iteration + 1,
+      names,
+      records: this.chains.map(() => new Float64Array(names.length * 64)),
+      count: 0,
+    };
+    this.active.push({ monitor, readers, rows: this.chains.map(() => 0) });
+    this.adapting = false;
+    return monitor;
+  }
+
+  /** Stops and forgets the monitors of `label` (`monitor clear x`); false when there is none. */
+  clearMonitor(label: string): boolean {
+    const before = this.active.length;
+    for (let k = this.active.length - 1; k >= 0; k--) if (this.active[k]!.monitor.label === label) this.active.splice(k, 1);
+    return this.active.length < before;
+  }
+
+  get monitors(): SessionMonitor[] {
+    return this.active.map((a) => a.monitor);
+  }
+
+  /** The samplers of the first chain (all chains have the same), with the nodes each updates, in updating order. */
+  samplers(): Array<{ sampler: string; nodes: string[] }> {
+    return (this.chains[0]?.samplers ?? []).map((s) => ({ sampler: s.label, nodes: s.nodes.map((n) => n.name) }));
+  }
+
+  /** The current values of the variables with unobserved stochastic elements in one chain; other elements NA. */
+  parameterValues(chain: number): NamedValues {
+    const graph = this.chains[chain]!.graph;
+    const out: NamedValues = new Map();
+    for (const v of graph.variables.values()) {
+      let any = false;
+      const values = new Float64Array(v.values.length).fill(Number.NaN);
+      for (let o = 0; o < v.values.length; o++) {
+        if (v.role[o] === Role.Stochastic && !graph.stochastic[v.node[o]!]!.observed) {
+          values[o] = v.values[o]!;
+          any = true;
+        }
+      }
+      if (any) out.set(v.name, { dims: [...v.dims], values });
+    }
+    return out;
+  }
+}
+
+/** Offsets (row-major) of a target's elements, in JAGS's order: the first index varies fastest. */
+function elementOffsets(variable: Variable, target: MonitorTarget): number[] {
+  // JAGS treats a scalar as an array of length 1, so `x[1]` names a scalar x.
+  const dims = variable.dims.length === 0 ? [1] : variable.dims;
+  const ranges = target.ranges ?? dims.map((d): [number, number] => [1, d]);
+  if (ranges.length !== dims.length) {
+    throw errorAt(target.range, `${target.name} has ${dims.length} ${dims.length === 1 ? 'dimension' : 'dimensions'} but is indexed with ${ranges.length}.`);
+  }
+  ranges.forEach(([from, to], d) => {
+    if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 1 && from <= to && to <= dims[d]!)) {
+      throw errorAt(target.range, `Index ${from === to ? from : `${from}:${to}`} is out of range for dimension ${d + 1} of ${target.name} (1 to ${dims[d]}).`);
+    }
+  });
+  const offsets: number[] = [];
+  const index = ranges.map(([from]) => from);
+  for (;;) {
+    let offset = 0;
+    for (let d = 0; d < dims.length; d++) offset = offset * dims[d]! + (index[d]! - 1);
+    offsets.push(offset);
+    let d = 0;
+    for (; d < index.length; d++) {
+      if (index[d]! < ranges[d]![1]) {
+        index[d]!++;
+        break;
+      }
+      index[d] = ranges[d]![0];
+    }
+    if (d === index.length) return offsets;
+  }
+}
+
+function labelOf(target: MonitorTarget): string {
+  if (!target.ranges) return target.name;
+  return `${target.name}[${target.ranges.map(([a, b]) => (a === b ? `${a}` : `${a}:${b}`)).join(',')}]`;
+}
+
+function valueReader(variable: Variable, offsets: number[]): Reader {
+  const at = Int32Array.from(offsets);
+  return (row, base) => {
+    for (let k = 0; k < at.length; k++) row[base + k] = variable.values[at[k]!]!;
+  };
+}
+
+/** −2 × the summed log density of the observed nodes at the chain's current values: JAGS's deviance. */
+function devianceReader(chain: ChainSession): Reader {
+  const observed: StochasticNode[] = chain.graph.stochastic.filter((n) => n.observed);
+  return (row, base) => {
+    let logDensity = 0;
+    for (let k = 0; k < observed.length; k++) logDensity += nodeLogDensity(observed[k]!);
+    row[base] = -2 * logDensity;
+  };
+}
+
+/** Appends one record of a monitor in one chain, growing its buffer by doubling. */
+function record(active: ActiveMonitor, chain: number): void {
+  const { monitor } = active;
+  const width = monitor.names.length;
+  const rows = active.rows[chain]!;
+  let buffer = monitor.records[chain]!;
+  if ((rows + 1) * width > buffer.length) {
+    const grown = new Float64Array(Math.max(buffer.length * 2, width));
+    grown.set(buffer);
+    monitor.records[chain] = buffer = grown;
+  }
+  active.readers[chain]!(buffer, rows * width);
+  active.rows[chain] = rows + 1;
+}

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readRDump } from '../../../src/engine/data/rdump';
+import { codaChain, codaFileNames, codaIndex, formatCodaValue, readCoda, type CodaTrace } from '../../../src/engine/output/coda';
+import { writeRDump } from '../../../src/engine/output/rdumpWriter';
+import { modelErrorOf } from './helpers';
+
+describe('CODA files', () => {
+  it("writes numbers as C's %g does (six significant digits), as JAGS writes them", () => {
+    // Expected strings from C's printf('%g') on the same doubles (through Python's '%g' % x).
+    const cases: Array<[number, string]> = [
+      [3.200912345, '3.20091'],
+      [0.000123456, '0.000123456'],
+      [1234567, '1.23457e+06'],
+      [999999.7, '1e+06'],
+      [99999.95, '99999.9'], // the double just below 99999.95,
+      [1.5, '1.5'],
+      [-2, '-2'],
+      [1e-5, '1e-05'],
+      [0.1, '0.1'],
+      [123456, '123456'],
+      [-0.00001234567, '-1.23457e-05'],
+      [2.5e-300, '2.5e-300'],
+      [0.00099999951, '0.001'],
+      [0, '0'],
+    ];
+    for (const [x, text] of cases) assert.equal(formatCodaValue(x), text, String(x));
+    assert.deepEqual([Number.NaN, Infinity, -Infinity].map(formatCodaValue), ['NA', 'Inf', '-Inf']);
+  });
+
+  it('writes the index with line numbers in the chain files and the chains with iteration numbers', () => {
+    const traces: CodaTrace[] = [
+      { name: 'alpha', first: 101, thin: 3, chains: [[1, 2, 3, 4], [5, 6, 7, 8]] },
+      { name: 'b[1,2]', first: 101, thin: 1, chains: [[0.5, 0.25], [1, 2]] },
+      { name: 'empty', first: 111, thin: 1, chains: [[], []] },
+    ];
+    assert.equal(codaIndex(traces), 'alpha 1 4\nb[1,2] 5 6\nempty 7 6\n');
+    assert.equal(codaChain(traces, 0), '101  1\n104  2\n107  3\n110  4\n101  0.5\n102  0.25\n');
+    assert.equal(codaChain(traces, 1), '101  5\n104  6\n107  7\n110  8\n101  1\n102  2\n');
+    assert.deepEqual(codaFileNames('out/A', 2), { index: 'out/Aindex.txt', chains: ['out/Achain1.txt', 'out/Achain2.txt'] });
+  });
+
+  it('reads back what it writes: names, iterations, and values to six significant digits', () => {
+    const values = (seed: number): number[] => Array.from({ length: 50 }, (_, k) => Math.sin(seed + k) * 10 ** ((k % 9) - 4));
+    const traces: CodaTrace[] = [
+      { name: 'theta[1]', first: 1001, thin: 10, chains: [values(1), values(2)] },
+      { name: 'deviance', first: 1001, thin: 1, chains: [values(3), values(4)] },
+    ];
+    const series = readCoda({ name: 'CODAindex.txt', text: codaIndex(traces) }, [0, 1].map((c) => ({ name: `CODAchain${c + 1}.txt`, text: codaChain(traces, c) })));
+    assert.deepEqual(series.map((s) => s.name), ['theta[1]', 'deviance']);
+    series.forEach((s, t) => {
+      s.chains.forEach((chain, c) => {
+        const written = traces[t]!.chains[c]!;
+        assert.deepEqual(chain.iterations, Array.from({ length: 50 }, (_, k) => traces[t]!.first + k * traces[t]!.thin));
+        // Six significant digits: the relative rounding error is at most 5e-6.
+        chain.values.forEach((v, k) => assert.ok(Math.abs(v - written[k]!) <= 5e-6 * Math.abs(written[k]!), `${v} vs ${written[k]}`));
+      });
+    });
+  });
+
+  it('reports a malformed line with its file, line and column', () => {
+    const [p] = modelErrorOf(() => readCoda({ name: 'i.txt', text: 'a 1 2\nb one 2\n' }, [{ name: 'c.txt', text: '1 1\n2 2\n' }]));
+    assert.equal(p!.message, "i.txt:2:1: Expected 'name first last' (line numbers in the chain files), found 'b one 2'.");
+    const [q] = modelErrorOf(() => readCoda({ name: 'i.txt', text: 'a 1 3\n' }, [{ name: 'c.txt', text: '1 1\n2 2\n' }]));
+    assert.match(q!.message, /^i\.txt:1:1: a runs to line 3 but c\.txt has 2 lines/);
+    const [r] = modelErrorOf(() => readCoda({ name: 'i.txt', text: 'a 1 2\n' }, [{ name: 'c.txt', text: '1 1\n\n2 x\n' }]));
+    assert.equal(r!.message, "c.txt:3:1: Expected 'iteration value', found '2 x'.");
+  });
+});
+
+describe('R dump writer', () => {
+  it('writes values that the R dump reader reads back exactly: scalars, vectors, column-major arrays, NA', () => {
+    const values = new Map([
+      ['N', { dims: [], values: Float64Array.of(5) }],
+      ['y', { dims: [3], values: Float64Array.of(0.1, Number.NaN, -1e-7) }],
+      ['Y', { dims: [2, 3], values: Float64Array.of(1, 2, 3, 4, 5, 6) }],
+      ['A', { dims: [2, 2, 2], values: Float64Array.from({ length: 8 }, (_, k) => k / 3) }],
+    ]);
+    const text = writeRDump(values);
+    assert.match(text, /"Y" <-\nstructure\(c\(1, 4, 2, 5, 3, 6\), \.Dim = c\(2, 3\)\)/);
+    assert.deepEqual(readRDump(text, 'x.R'), values);
+  });
+});
