@@ -1,61 +1,113 @@
-import { propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import type { Expression } from '../language/ast';
+import { currentParameters, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
 import { Dependence, DependenceAnalysis } from './linearity';
 
 /**
- * The complete conditional p(θ | everything else) of one node when it is in
- * closed form. Gibbs draws from it; EM takes its mode; VI its expectations.
- * `parameters` writes the conditional's parameters at the current values of
- * the rest of the model into `out`, without allocating.
+ * The complete conditional p(θ | everything else) of one scalar node when it
+ * is in closed form. Gibbs draws from it; EM takes its mode; VI its
+ * expectations. `parameters` writes the conditional's parameters at the
+ * current values of the rest of the model into `out`, without allocating.
  */
 export interface Conditional {
-  family: 'normal' | 'gamma';
+  family: 'normal' | 'gamma' | 'beta';
   node: StochasticNode;
-  /** normal: [mean, precision]; gamma: [shape, rate]. */
+  /**
+   * normal: [mean, precision, lower, upper] (the bounds come from a
+   * truncation, a uniform prior or interval-censored children; ±Infinity
+   * when absent; precision 0 means flat between the bounds);
+   * gamma: [shape, rate]; beta: [a, b].
+   */
   parameters(out: Float64Array): void;
+}
+
+/** A child of θ as a conditional sees it: which parameters depend on θ, and whether a stochastic index may make it not depend on θ right now. */
+interface ChildUse {
+  child: StochasticNode;
+  dependence: (k: number) => Dependence;
+  selects: boolean;
 }
 
 /** Returns the node's complete conditional if local conjugacy gives one, else undefined. */
 export function analyzeConditional(graph: ModelGraph, node: StochasticNode): Conditional | undefined {
-  if (node.observed || node.statement.truncation) return undefined;
+  if (node.observed || node.distribution.multivariate) return undefined;
   const children = node.children.map((id) => graph.stochastic[id]!);
   if (children.some((c) => c.statement.truncation)) return undefined;
   const analysis = new DependenceAnalysis(graph, node);
-  const dependence = (child: StochasticNode, k: number): Dependence => analysis.of(child.statement.args[k]!, child.scope);
+  const uses: ChildUse[] = children.map((child) => {
+    const cache = new Map<number, Dependence>();
+    analysis.selects = false;
+    child.statement.args.forEach((arg, k) => cache.set(k, isArrayParameter(child, k) ? arrayDependence(analysis, arg, child) : analysis.of(arg, child.scope)));
+    return { child, dependence: (k) => cache.get(k)!, selects: analysis.selects };
+  });
+  const truncated = node.statement.truncation !== undefined;
 
   switch (node.distribution.name) {
-    case 'dnorm': {
-      const ok = children.every(
-        (c) => c.distribution.name === 'dnorm' && dependence(c, 0) !== Dependence.Nonlinear && dependence(c, 1) === Dependence.Constant,
-      );
-      return ok ? new NormalConditional(graph, node, children) : undefined;
+    case 'dnorm':
+    case 'dunif': {
+      const ok = uses.every(({ child, dependence }) => {
+        if (child.distribution.name === 'dnorm') return dependence(0) !== Dependence.Nonlinear && dependence(1) === Dependence.Constant;
+        if (child.distribution.name === 'dinterval') return child.observed && dependence(0) !== Dependence.Nonlinear && dependence(1) === Dependence.Constant;
+        return false;
+      });
+      if (!ok) return undefined;
+      // A uniform prior with no normal child would be drawn uniformly: leave that to the slice sampler.
+      if (node.distribution.name === 'dunif' && !children.some((c) => c.distribution.name === 'dnorm')) return undefined;
+      return new NormalConditional(graph, node, children);
     }
     case 'dgamma':
     case 'dexp': {
-      const ok = children.every((c) => {
-        const rateIndex = GAMMA_CHILD_RATE[c.distribution.name];
+      if (truncated) return undefined;
+      const ok = uses.every(({ child, dependence }) => {
+        const rateIndex = GAMMA_CHILD_RATE[child.distribution.name];
         if (rateIndex === undefined) return false;
-        return c.statement.args.every((_, k) => (k === rateIndex ? dependence(c, k) === Dependence.Scale : dependence(c, k) === Dependence.Constant));
+        return child.statement.args.every((_, k) => (k === rateIndex ? dependence(k) === Dependence.Scale : dependence(k) === Dependence.Constant));
       });
-      return ok ? new GammaConditional(graph, node, children) : undefined;
+      return ok ? new GammaConditional(graph, node, uses) : undefined;
+    }
+    case 'dbeta': {
+      if (truncated) return undefined;
+      // The child's probability must be θ itself (or, through a stochastic index, θ or another node).
+      const ok = uses.every(({ child, dependence }) =>
+        (child.distribution.name === 'dbern' || child.distribution.name === 'dbin') &&
+        isReference(child.statement.args[0]!) && dependence(0) === Dependence.Scale &&
+        child.statement.args.every((_, k) => k === 0 || dependence(k) === Dependence.Constant));
+      return ok ? new BetaConditional(graph, node, uses) : undefined;
     }
     default:
       return undefined;
   }
 }
 
+function isArrayParameter(child: StochasticNode, k: number): boolean {
+  const ranks = child.distribution.parameterRanks;
+  return ranks !== undefined && ranks[k] !== 0;
+}
+
+function arrayDependence(analysis: DependenceAnalysis, arg: Expression, child: StochasticNode): Dependence {
+  return analysis.elements(arg, child.scope).reduce((a, b) => Math.max(a, b) as Dependence, Dependence.Constant);
+}
+
+const isReference = (e: Expression): boolean => e.kind === 'name' || e.kind === 'index';
+
 /** For each child family a gamma node can be conjugate to: which parameter must be c·θ. */
-const GAMMA_CHILD_RATE: Record<string, number> = { dnorm: 1, dpois: 0, dexp: 0, dgamma: 1 };
+const GAMMA_CHILD_RATE: Record<string, number> = { dnorm: 1, dpois: 0, dexp: 0, dgamma: 1, dlnorm: 1, dweib: 1 };
 
 /** Writes a value to the node and refreshes what depends on it. */
-function setValue(graph: ModelGraph, node: StochasticNode, x: number): void {
+export function setValue(graph: ModelGraph, node: StochasticNode, x: number): void {
   node.variable.values[node.offset] = x;
   propagate(graph, node);
 }
 
-/** Normal prior, normal children whose means are a_j + b_j·θ: the conditional is normal. */
+/**
+ * Normal (or flat, from dunif) prior, normal children whose means are
+ * a_j + b_j·θ, and interval-censored children dinterval(a_j + b_j·θ, c):
+ * the conditional is normal, truncated to the prior's bounds and to the
+ * intervals the censored children's data imply.
+ */
 class NormalConditional implements Conditional {
   readonly family = 'normal';
   private readonly intercepts: Float64Array;
+  private readonly flat: boolean;
 
   constructor(
     private readonly graph: ModelGraph,
@@ -63,44 +115,73 @@ class NormalConditional implements Conditional {
     private readonly children: StochasticNode[],
   ) {
     this.intercepts = new Float64Array(children.length);
+    this.flat = node.distribution.name === 'dunif';
   }
 
   parameters(out: Float64Array): void {
     const { graph, node, children, intercepts } = this;
     const saved = node.variable.values[node.offset]!;
-    const m0 = node.params[0]!();
-    const t0 = node.params[1]!();
+    const p = currentParameters(node);
+    let precision = 0;
+    let weighted = 0;
+    let lower = node.lower ? node.lower() : Number.NEGATIVE_INFINITY;
+    let upper = node.upper ? node.upper() : Number.POSITIVE_INFINITY;
+    if (this.flat) {
+      lower = Math.max(lower, p[0]!);
+      upper = Math.min(upper, p[1]!);
+    } else {
+      precision = p[1]!;
+      weighted = p[0]! * p[1]!;
+    }
     // The coefficients follow from two evaluations; linearity was checked symbolically.
     setValue(graph, node, 0);
     for (let j = 0; j < children.length; j++) intercepts[j] = children[j]!.params[0]!();
     setValue(graph, node, 1);
-    let precision = t0;
-    let weighted = t0 * m0;
     for (let j = 0; j < children.length; j++) {
       const child = children[j]!;
       const b = child.params[0]!() - intercepts[j]!;
-      const tau = child.params[1]!();
-      precision += tau * b * b;
-      weighted += tau * b * (child.variable.values[child.offset]! - intercepts[j]!);
+      if (b === 0) continue;
+      if (child.distribution.name === 'dnorm') {
+        const tau = child.params[1]!();
+        precision += tau * b * b;
+        weighted += tau * b * (child.variable.values[child.offset]! - intercepts[j]!);
+        continue;
+      }
+      // dinterval: the data say which interval (c_k, c_{k+1}] holds a + b·θ.
+      const cuts = currentParameters(child);
+      const k = child.variable.values[child.offset]!;
+      const from = k >= 1 ? cuts[k]! : Number.NEGATIVE_INFINITY;
+      const to = k + 1 < cuts.length ? cuts[k + 1]! : Number.POSITIVE_INFINITY;
+      const a = intercepts[j]!;
+      const [lo, hi] = b > 0 ? [(from - a) / b, (to - a) / b] : [(to - a) / b, (from - a) / b];
+      if (lo > lower) lower = lo;
+      if (hi < upper) upper = hi;
     }
     setValue(graph, node, saved);
-    out[0] = weighted / precision;
+    out[0] = precision > 0 ? weighted / precision : 0;
     out[1] = precision;
+    out[2] = lower;
+    out[3] = upper;
   }
 }
 
 /** Gamma (or exponential) prior, children with a rate or precision c_j·θ: the conditional is gamma. */
 class GammaConditional implements Conditional {
   readonly family = 'gamma';
+  private readonly children: StochasticNode[];
+  private readonly selects: Uint8Array;
 
   constructor(
     private readonly graph: ModelGraph,
     readonly node: StochasticNode,
-    private readonly children: StochasticNode[],
-  ) {}
+    uses: ChildUse[],
+  ) {
+    this.children = uses.map((u) => u.child);
+    this.selects = Uint8Array.from(uses.map((u) => (u.selects ? 1 : 0)));
+  }
 
   parameters(out: Float64Array): void {
-    const { graph, node, children } = this;
+    const { graph, node, children, selects } = this;
     const saved = node.variable.values[node.offset]!;
     let shape: number;
     let rate: number;
@@ -111,13 +192,30 @@ class GammaConditional implements Conditional {
       shape = node.params[0]!();
       rate = node.params[1]!();
     }
+    // A child that selects θ through a stochastic index and currently selects another node has a rate that is not 0 at θ = 0.
+    let active: Uint8Array | undefined;
+    if (selects.includes(1)) {
+      active = ACTIVE.length >= children.length ? ACTIVE : (ACTIVE = new Uint8Array(children.length));
+      setValue(graph, node, 0);
+      for (let j = 0; j < children.length; j++) {
+        const child = children[j]!;
+        active[j] = !selects[j] || child.params[GAMMA_CHILD_RATE[child.distribution.name]!]!() === 0 ? 1 : 0;
+      }
+    }
     setValue(graph, node, 1);
     for (let j = 0; j < children.length; j++) {
+      if (active && !active[j]) continue;
       const child = children[j]!;
       const y = child.variable.values[child.offset]!;
       switch (child.distribution.name) {
         case 'dnorm': {
           const d = y - child.params[0]!();
+          shape += 0.5;
+          rate += 0.5 * child.params[1]!() * d * d;
+          break;
+        }
+        case 'dlnorm': {
+          const d = Math.log(y) - child.params[0]!();
           shape += 0.5;
           rate += 0.5 * child.params[1]!() * d * d;
           break;
@@ -134,10 +232,55 @@ class GammaConditional implements Conditional {
           shape += child.params[0]!();
           rate += child.params[1]!() * y;
           break;
+        case 'dweib':
+          shape += 1;
+          rate += child.params[1]!() * Math.pow(y, child.params[0]!());
+          break;
       }
     }
     setValue(graph, node, saved);
     out[0] = shape;
     out[1] = rate;
+  }
+}
+
+let ACTIVE = new Uint8Array(64);
+
+/** A probability no other node will hold by coincidence (not a typical value such as 0.25 or 0.5). */
+const PROBE = 1 / Math.PI;
+
+/** Beta prior, Bernoulli or binomial children whose probability is θ: the conditional is beta. */
+class BetaConditional implements Conditional {
+  readonly family = 'beta';
+  private readonly children: StochasticNode[];
+  private readonly selects: boolean;
+
+  constructor(
+    private readonly graph: ModelGraph,
+    readonly node: StochasticNode,
+    uses: ChildUse[],
+  ) {
+    this.children = uses.map((u) => u.child);
+    this.selects = uses.some((u) => u.selects);
+  }
+
+  parameters(out: Float64Array): void {
+    const { graph, node, children } = this;
+    const saved = node.variable.values[node.offset]!;
+    let a = node.params[0]!();
+    let b = node.params[1]!();
+    // A probability read through a stochastic index is θ exactly when it changes with θ.
+    if (this.selects) setValue(graph, node, PROBE);
+    for (let j = 0; j < children.length; j++) {
+      const child = children[j]!;
+      if (this.selects && child.params[0]!() !== PROBE) continue;
+      const y = child.variable.values[child.offset]!;
+      const n = child.distribution.name === 'dbern' ? 1 : child.params[1]!();
+      a += y;
+      b += n - y;
+    }
+    if (this.selects) setValue(graph, node, saved);
+    out[0] = a;
+    out[1] = b;
   }
 }

@@ -1,22 +1,26 @@
 import { errorAt } from '../language/source';
-import type { ModelGraph } from '../model/graph';
+import type { ModelGraph, StochasticNode } from '../model/graph';
 import type { Random } from '../random/rng';
 import { SAMPLER_FACTORIES, type Sampler } from './samplers';
 
-/** Assigns a sampler to every unobserved node, trying the factories in order. */
+/** Assigns samplers to every unobserved node, trying the factories in order; a block sampler may take several nodes. */
 export function assignSamplers(graph: ModelGraph): Sampler[] {
   const samplers: Sampler[] = [];
+  const claimed = new Uint8Array(graph.stochastic.length);
+  const free = (n: StochasticNode): boolean => !claimed[n.id];
   for (const id of graph.unobserved) {
+    if (claimed[id]) continue;
     const node = graph.stochastic[id]!;
-    let sampler: Sampler | undefined;
+    let made: Sampler[] | undefined;
     for (const factory of SAMPLER_FACTORIES) {
-      sampler = factory.claim(graph, node);
-      if (sampler) break;
+      made = factory.claim(graph, node, free);
+      if (made) break;
     }
-    if (!sampler) {
-      throw errorAt(node.statement.range, `No sampler can update ${node.name} (${node.distribution.name}, unobserved) yet: discrete unobserved nodes need the finite-support samplers of a later release. Observe it or give it a continuous prior.`);
+    if (!made) {
+      throw errorAt(node.statement.range, `No sampler can update ${node.name} (${node.distribution.name}, unobserved): ${node.distribution.name} nodes are sampled only with a conjugate structure (e.g. a dwish prior on the precision of dmnorm children, or dmulti data). Observe it or change its prior.`);
     }
-    samplers.push(sampler);
+    for (const s of made) for (const n of s.nodes) claimed[n.id] = 1;
+    samplers.push(...made);
   }
   return samplers;
 }

@@ -1,42 +1,116 @@
 import type { NamedValues } from '../language/rvalues';
 import { errorAt, type SourceRange } from '../language/source';
+import { intervalIndex } from '../model/distributions';
 import { refreshDeterministic } from '../model/compile';
-import { currentParameters, elementName, Role, type ModelGraph, type StochasticNode } from '../model/graph';
+import { currentParameters, elementName, nodeLogDensity, propagate, Role, scatterValue, type ModelGraph, type StochasticNode } from '../model/graph';
+import { cholesky, inverseFromCholesky } from '../math/linalg';
+import type { Random } from '../random/rng';
+import { drawFromPrior } from './priorDraws';
 
 /**
- * A value near the centre of a node's prior given its parents' values: what
- * JAGS starts a chain from when no initial value is given. Finite and inside
- * the support, so every density is defined at the start.
+ * A value near the centre of a scalar node's prior given its parents'
+ * values: what JAGS starts a chain from when no initial value is given.
+ * Finite and inside the support, so every density is defined at the start.
  */
-function typicalValue(node: StochasticNode): number {
+function typicalScalar(node: StochasticNode): number {
   const p = currentParameters(node);
   let x: number;
   switch (node.distribution.name) {
-    case 'dnorm': x = p[0]!; break;
+    case 'dnorm': case 'dt': case 'dlogis': case 'ddexp': x = p[0]!; break;
     case 'dgamma': x = p[0]! / p[1]!; break;
     case 'dexp': x = 1 / p[0]!; break;
     case 'dunif': x = 0.5 * (p[0]! + p[1]!); break;
     case 'dbeta': x = p[0]! / (p[0]! + p[1]!); break;
     case 'dlnorm': x = Math.exp(p[0]!); break;
+    case 'dweib': x = Math.pow(Math.LN2 / p[1]!, 1 / p[0]!); break;
+    case 'dchisqr': x = p[0]!; break;
+    case 'dpar': x = p[1]! * Math.pow(2, 1 / p[0]!); break;
     case 'dpois': x = Math.round(p[0]!); break;
     case 'dbern': x = p[0]! >= 0.5 ? 1 : 0; break;
     case 'dbin': x = Math.round(p[0]! * p[1]!); break;
+    case 'dnegbin': x = Math.round((p[1]! * (1 - p[0]!)) / p[0]!); break;
+    case 'dcat': x = 1 + mode(p); break;
+    case 'dinterval': x = intervalIndex(p); break;
     default: x = 0;
   }
   const lower = node.lower?.() ?? Number.NEGATIVE_INFINITY;
   const upper = node.upper?.() ?? Number.POSITIVE_INFINITY;
   if (x < lower || x > upper) {
     x = Number.isFinite(lower) && Number.isFinite(upper) ? 0.5 * (lower + upper) : Number.isFinite(lower) ? lower + 1 : upper - 1;
+    if (node.distribution.discrete) x = Math.ceil(x);
   }
   return x;
 }
 
+function mode(p: Float64Array): number {
+  let best = 0;
+  for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
+  return best;
+}
+
+/** The typical value of a multivariate node (its prior mean), written into its elements; false when the parameters are not known yet. */
+function setTypicalMultivariate(node: StochasticNode): boolean {
+  const p = currentParameters(node);
+  for (let k = 0; k < p.length; k++) if (Number.isNaN(p[k]!)) return false;
+  const d = node.side;
+  const x = node.value;
+  switch (node.distribution.name) {
+    case 'ddirch': {
+      let total = 0;
+      for (let k = 0; k < d; k++) total += p[k]!;
+      for (let k = 0; k < d; k++) x[k] = p[k]! / total;
+      break;
+    }
+    case 'dmulti': {
+      let total = 0;
+      for (let k = 0; k < d; k++) total += p[k]!;
+      let left = p[d]!;
+      for (let k = 0; k < d; k++) left -= x[k] = Math.floor((p[d]! * p[k]!) / total);
+      x[mode(p.subarray(0, d))] += left;
+      break;
+    }
+    case 'dmnorm':
+      x.set(p.subarray(0, d));
+      break;
+    case 'dwish': {
+      // E[X] = k·R⁻¹.
+      const l = new Float64Array(d * d);
+      if (!cholesky(p.subarray(0, d * d), l, d)) return false;
+      inverseFromCholesky(l, x, d, new Float64Array(d));
+      for (let k = 0; k < d * d; k++) x[k] = x[k]! * p[d * d]!;
+      break;
+    }
+    default:
+      return false;
+  }
+  scatterValue(node, x);
+  return true;
+}
+
+function setTypical(node: StochasticNode): boolean {
+  if (node.distribution.multivariate) return setTypicalMultivariate(node);
+  const x = typicalScalar(node);
+  if (Number.isNaN(x)) return false;
+  node.variable.values[node.offset] = x;
+  return true;
+}
+
+function readsUnset(node: StochasticNode): boolean {
+  const p = currentParameters(node);
+  for (let k = 0; k < p.length; k++) if (Number.isNaN(p[k]!)) return true;
+  return false;
+}
+
 /**
  * Sets the unobserved nodes to the given initial values, and the rest to
- * typical values of their priors; checks that every initial value names an
- * unobserved node of the model and fits its shape.
+ * typical values of their priors (chain 1, as JAGS does) or to draws from
+ * their priors (with `random`, for the other chains, so that chains start
+ * apart and R-hat can see a failure to mix). A drawn start the rest of the
+ * model finds impossible falls back to the typical value. Checks that every
+ * initial value names an unobserved node of the model and fits its shape,
+ * and that the start has positive probability.
  */
-export function setInitialValues(graph: ModelGraph, inits: NamedValues | undefined, initsRange: SourceRange): void {
+export function setInitialValues(graph: ModelGraph, inits: NamedValues | undefined, initsRange: SourceRange, random?: Random): void {
   const given = new Set<StochasticNode>();
   for (const [name, value] of inits ?? []) {
     const variable = graph.variables.get(name);
@@ -55,16 +129,22 @@ export function setInitialValues(graph: ModelGraph, inits: NamedValues | undefin
       given.add(node);
     }
   }
-  // A node's typical value reads its parents, so fill in passes until every node is set.
+  for (const node of given) {
+    for (const o of node.offsets) {
+      if (Number.isNaN(node.variable.values[o]!)) {
+        throw errorAt(initsRange, `${node.name} is a multivariate node: give all of its elements an initial value, or none.`);
+      }
+    }
+  }
+  // A node's start reads its parents, so fill in passes until every node is set.
   let pending = graph.unobserved.map((id) => graph.stochastic[id]!).filter((n) => !given.has(n));
-  for (const n of pending) n.variable.values[n.offset] = Number.NaN;
+  for (const n of pending) for (const o of n.offsets) n.variable.values[o] = Number.NaN;
   while (pending.length) {
     refreshDeterministic(graph);
     const next = pending.filter((n) => {
-      const x = typicalValue(n);
-      if (Number.isNaN(x)) return true;
-      n.variable.values[n.offset] = x;
-      return false;
+      if (readsUnset(n)) return true;
+      if (random && drawFromPrior(n, random)) return false;
+      return !setTypical(n);
     });
     if (next.length === pending.length) {
       throw errorAt(next[0]!.statement.range, `Cannot find a starting value for ${next[0]!.name}; give it one in 'inits list(...)'.`);
@@ -72,4 +152,31 @@ export function setInitialValues(graph: ModelGraph, inits: NamedValues | undefin
     pending = next;
   }
   refreshDeterministic(graph);
+  if (random) repairDrawnStart(graph, given);
+  checkStart(graph, given, initsRange);
+}
+
+/** Drawn starts that make some density zero go back to typical values, parents first. */
+function repairDrawnStart(graph: ModelGraph, given: Set<StochasticNode>): void {
+  for (const id of graph.unobserved) {
+    const node = graph.stochastic[id]!;
+    if (given.has(node)) continue;
+    const involved = [node, ...node.children.map((c) => graph.stochastic[c]!)];
+    if (involved.every((n) => Number.isFinite(nodeLogDensity(n)))) continue;
+    if (setTypical(node)) propagate(graph, node);
+  }
+}
+
+/** Every node must have positive density at the start; otherwise the sampler could never move. */
+function checkStart(graph: ModelGraph, given: Set<StochasticNode>, initsRange: SourceRange): void {
+  for (const node of graph.stochastic) {
+    const density = nodeLogDensity(node);
+    if (density > Number.NEGATIVE_INFINITY) continue;
+    const culprit = [...given].find((g) => g === node || g.children.includes(node.id));
+    if (culprit) {
+      throw errorAt(initsRange, `The initial value of ${culprit.name} is impossible: ${node === culprit ? `it lies outside the support of ${node.distribution.name}` : `${node.name} has zero probability (or an undefined density) given it`}.`);
+    }
+    const what = node.observed ? `the data ${node.name} have zero probability` : `${node.name} has zero probability`;
+    throw errorAt(node.statement.range, `The model cannot start: ${what} at the starting values${Number.isNaN(density) ? ' (its density is undefined: check its parameters)' : ''}. Give initial values that are consistent with the data.`);
+  }
 }

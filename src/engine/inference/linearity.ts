@@ -1,12 +1,13 @@
-import type { Expression } from '../language/ast';
+import type { Expression, IndexExpression } from '../language/ast';
 import { Role, type ModelGraph, type StochasticNode } from '../model/graph';
 import type { LoopScope } from '../model/expressions';
 
 /**
- * How an expression depends on one node θ, as JAGS's linearity checks ask it:
- * not at all, as c·θ (a scale: what a precision or a rate must be for gamma
- * conjugacy), as a + b·θ (linear: what a normal mean must be), or otherwise.
- * Ordered so that the dependence of a combination is at least the maximum.
+ * How an expression depends on a set of nodes θ (one node, or a block), as
+ * JAGS's linearity checks ask it: not at all, as c·θ (a scale: what a
+ * precision or a rate must be for gamma conjugacy), as a + bᵀθ (linear: what
+ * a normal mean must be), or otherwise. Ordered so that the dependence of a
+ * combination is at least the maximum.
  */
 export const enum Dependence {
   Constant = 0,
@@ -15,16 +16,28 @@ export const enum Dependence {
   Nonlinear = 3,
 }
 
-/** Answers dependence questions about one node, following deterministic nodes back to their definitions. */
+/**
+ * Answers dependence questions about a set of nodes, following deterministic
+ * nodes back to their definitions. A stochastic index (`lambda[T[i]]`)
+ * selects one of several elements at run time; its dependence is that of the
+ * elements that depend on θ, and `selects` records that some child may, at a
+ * given moment, not depend on θ at all (the conditionals check which at run
+ * time).
+ */
 export class DependenceAnalysis {
+  private readonly members: Set<number>;
   private readonly dependents: Set<number>;
   private readonly cache = new Map<number, Dependence>();
+  /** Set when an analysed expression selected θ through a stochastic index. */
+  selects = false;
 
   constructor(
     private readonly graph: ModelGraph,
-    private readonly node: StochasticNode,
+    nodes: StochasticNode | StochasticNode[],
   ) {
-    this.dependents = new Set(node.dependents);
+    const list = Array.isArray(nodes) ? nodes : [nodes];
+    this.members = new Set(list.map((n) => n.id));
+    this.dependents = new Set(list.flatMap((n) => n.dependents));
   }
 
   of(e: Expression, scope: LoopScope): Dependence {
@@ -33,15 +46,27 @@ export class DependenceAnalysis {
       case 'string':
         return Dependence.Constant;
       case 'name':
-      case 'index':
-        return this.reference(e, scope);
+      case 'index': {
+        const elements = this.elements(e, scope);
+        if (elements.length !== 1) return Dependence.Nonlinear;
+        return elements[0]!;
+      }
       case 'unary':
         return e.op === '!' ? this.nonlinearUnlessConstant([e.operand], scope) : this.of(e.operand, scope);
       case 'binary':
         return this.binary(e, scope);
-      case 'call':
-        if ((e.callee === 'sum' || e.callee === 'mean') && e.args.length > 0) return e.args.map((a) => this.array(a.value, scope)).reduce(add);
+      case 'call': {
+        if ((e.callee === 'sum' || e.callee === 'mean') && e.args.length > 0) {
+          return e.args.flatMap((a) => this.elements(a.value, scope)).reduce(add);
+        }
+        if (e.callee === 'inprod' && e.args.length === 2) {
+          const a = this.elements(e.args[0]!.value, scope);
+          const b = this.elements(e.args[1]!.value, scope);
+          if (a.length !== b.length) return Dependence.Nonlinear;
+          return a.length ? a.map((x, k) => multiply(x, b[k]!)).reduce(add) : Dependence.Constant;
+        }
         return this.nonlinearUnlessConstant(e.args.map((a) => a.value), scope);
+      }
     }
   }
 
@@ -53,9 +78,7 @@ export class DependenceAnalysis {
       case '-':
         return add(left, right);
       case '*':
-        if (left === Dependence.Constant) return right;
-        if (right === Dependence.Constant) return left;
-        return Dependence.Nonlinear;
+        return multiply(left, right);
       case '/':
         return right === Dependence.Constant ? left : Dependence.Nonlinear;
       default:
@@ -64,34 +87,107 @@ export class DependenceAnalysis {
   }
 
   private nonlinearUnlessConstant(args: Expression[], scope: LoopScope): Dependence {
-    return args.every((a) => this.array(a, scope) === Dependence.Constant) ? Dependence.Constant : Dependence.Nonlinear;
+    return args.every((a) => this.elements(a, scope).every((d) => d === Dependence.Constant)) ? Dependence.Constant : Dependence.Nonlinear;
   }
 
-  /** Dependence of an array argument (all its elements, as a sum would combine them). */
-  private array(e: Expression, scope: LoopScope): Dependence {
-    if ((e.kind === 'name' && !scope.has(e.name)) || (e.kind === 'index' && e.indices.some((i) => i.kind !== 'at'))) {
-      const variable = this.graph.variables.get(e.name);
-      if (!variable) return Dependence.Nonlinear;
-      // The elements combine as a sum would: constants among them turn a scale into an affine term.
-      let result = this.element(variable.name, 0);
-      for (let offset = 1; offset < variable.values.length; offset++) result = add(result, this.element(variable.name, offset));
-      return result;
-    }
-    return this.of(e, scope);
-  }
-
-  private reference(e: Extract<Expression, { kind: 'name' | 'index' }>, scope: LoopScope): Dependence {
-    if (e.kind === 'name' && scope.has(e.name)) return Dependence.Constant;
+  /** The dependence of each element an expression denotes (one for a scalar expression), row-major. */
+  elements(e: Expression, scope: LoopScope): Dependence[] {
+    if (e.kind === 'name' && scope.has(e.name)) return [Dependence.Constant];
+    if (e.kind !== 'name' && e.kind !== 'index') return [this.of(e, scope)];
     const variable = this.graph.variables.get(e.name);
-    if (!variable) return Dependence.Nonlinear;
-    const offset = e.kind === 'index' ? this.graph.expressions.offsetOf(variable, e.indices, scope, e.range) : 0;
-    return this.element(variable.name, offset);
+    if (!variable) return [Dependence.Nonlinear];
+    const dims = variable.dims.length === 0 ? [1] : variable.dims;
+    const indices: Array<IndexExpression | undefined> = e.kind === 'index' ? e.indices : dims.map(() => undefined);
+    // Each dimension: the positions an element may take, and whether they are alternatives (a stochastic index) or a range.
+    const choices: Array<{ positions: number[]; selected: boolean }> = [];
+    for (let d = 0; d < dims.length; d++) {
+      const index = indices[d];
+      const size = dims[d]!;
+      const all = Array.from({ length: size }, (_, k) => k + 1);
+      if (!index || index.kind === 'empty') {
+        choices.push({ positions: all, selected: false });
+      } else if (index.kind === 'range') {
+        const from = this.graph.expressions.tryConstant(index.from, scope);
+        const to = this.graph.expressions.tryConstant(index.to, scope);
+        if (from === undefined || to === undefined) return [Dependence.Nonlinear];
+        choices.push({ positions: all.filter((k) => k >= from && k <= to), selected: false });
+      } else {
+        const at = this.graph.expressions.tryConstant(index.value, scope);
+        if (at !== undefined) {
+          choices.push({ positions: [at], selected: false });
+          continue;
+        }
+        if (this.of(index.value, scope) !== Dependence.Constant) return [Dependence.Nonlinear];
+        choices.push({ positions: all, selected: true });
+      }
+    }
+    const strides = dims.map((_, d) => dims.slice(d + 1).reduce((a, b) => a * b, 1));
+    return this.walkAll(choices, strides, (offset) => this.element(variable.name, offset));
+  }
+
+  /**
+   * Enumerates output elements (one per combination of range positions), each
+   * folding the alternatives of the stochastic indices; row-major.
+   */
+  private walkAll(
+    choices: Array<{ positions: number[]; selected: boolean }>,
+    strides: number[],
+    at: (offset: number) => Dependence,
+  ): Dependence[] {
+    const outputs: Dependence[] = [];
+    const rangeDims = choices.map((c, d) => (c.selected ? -1 : d)).filter((d) => d >= 0);
+    const selectedDims = choices.map((c, d) => (c.selected ? d : -1)).filter((d) => d >= 0);
+    const fixedOffset = (picks: Map<number, number>): number => {
+      let o = 0;
+      picks.forEach((p, d) => (o += (p - 1) * strides[d]!));
+      return o;
+    };
+    const picks = new Map<number, number>();
+    const overRanges = (k: number): void => {
+      if (k === rangeDims.length) {
+        let folded: Dependence | undefined;
+        const overSelected = (s: number): void => {
+          if (s === selectedDims.length) {
+            const x = at(fixedOffset(picks));
+            folded = folded === undefined ? x : this.select(folded, x);
+            return;
+          }
+          const d = selectedDims[s]!;
+          for (const p of choices[d]!.positions) {
+            picks.set(d, p);
+            overSelected(s + 1);
+          }
+          picks.delete(d);
+        };
+        overSelected(0);
+        outputs.push(folded ?? Dependence.Constant);
+        return;
+      }
+      const d = rangeDims[k]!;
+      for (const p of choices[d]!.positions) {
+        picks.set(d, p);
+        overRanges(k + 1);
+      }
+      picks.delete(d);
+    };
+    overRanges(0);
+    return outputs;
+  }
+
+  /** One of two alternatives, chosen at run time: if only one depends on θ, it's that one's dependence (or none at all). */
+  private select(a: Dependence, b: Dependence): Dependence {
+    if (a === b) return a;
+    if (a === Dependence.Constant || b === Dependence.Constant) {
+      this.selects = true;
+      return a === Dependence.Constant ? b : a;
+    }
+    return add(a, b);
   }
 
   private element(name: string, offset: number): Dependence {
     const variable = this.graph.variables.get(name)!;
     const role = variable.role[offset];
-    if (role === Role.Stochastic) return variable.node[offset] === this.node.id ? Dependence.Scale : Dependence.Constant;
+    if (role === Role.Stochastic) return this.members.has(variable.node[offset]!) ? Dependence.Scale : Dependence.Constant;
     if (role !== Role.Deterministic) return Dependence.Constant;
     const id = variable.node[offset]!;
     if (!this.dependents.has(id)) return Dependence.Constant;
@@ -109,4 +205,10 @@ export class DependenceAnalysis {
 function add(a: Dependence, b: Dependence): Dependence {
   if (a === b) return a;
   return Math.max(a, b, Dependence.Linear) as Dependence;
+}
+
+function multiply(a: Dependence, b: Dependence): Dependence {
+  if (a === Dependence.Constant) return b;
+  if (b === Dependence.Constant) return a;
+  return Dependence.Nonlinear;
 }

@@ -1,6 +1,12 @@
-import { nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import type { ModelGraph, StochasticNode } from '../model/graph';
 import type { Random } from '../random/rng';
-import { analyzeConditional, type Conditional } from './conditionals';
+import { analyzeConditional } from './conditionals';
+import { ConjugateSampler, DirichletSampler, GaussianBlockSampler, WishartSampler } from './conjugateSamplers';
+import { analyzeDirichlet } from './dirichletConditional';
+import { FiniteSampler, finiteSupport, MAX_ENUMERATED } from './finiteSampler';
+import { GaussianBlock, gaussianBlockChildren } from './gaussianBlock';
+import { SimplexSliceSampler, SliceSampler } from './sliceSamplers';
+import { analyzeWishart } from './wishartConditional';
 
 /** Updates some nodes of the graph by one Gibbs step. */
 export interface Sampler {
@@ -13,119 +19,94 @@ export interface Sampler {
 }
 
 /**
- * Makes a sampler for a node if the graph's structure around it allows;
+ * Makes samplers for a node if the graph's structure around it allows;
  * factories are tried in a fixed order, most specific first, as in JAGS.
+ * A factory may claim several nodes at once (a block); `free` tells which
+ * nodes no sampler has claimed yet.
  */
 export interface SamplerFactory {
   readonly name: string;
-  claim(graph: ModelGraph, node: StochasticNode): Sampler | undefined;
+  claim(graph: ModelGraph, node: StochasticNode, free: (n: StochasticNode) => boolean): Sampler[] | undefined;
 }
 
-class ConjugateSampler implements Sampler {
-  readonly label: string;
-  readonly nodes: StochasticNode[];
-  private readonly parameters = new Float64Array(2);
+const childrenOf = (graph: ModelGraph, node: StochasticNode): StochasticNode[] => node.children.map((id) => graph.stochastic[id]!);
 
-  constructor(
-    private readonly graph: ModelGraph,
-    private readonly conditional: Conditional,
-  ) {
-    this.label = `conjugate ${conditional.family}`;
-    this.nodes = [conditional.node];
-  }
+const byChildren = new WeakMap<ModelGraph, Map<string, StochasticNode[]>>();
 
-  update(random: Random): void {
-    const p = this.parameters;
-    this.conditional.parameters(p);
-    const node = this.conditional.node;
-    const x = this.conditional.family === 'normal' ? p[0]! + random.normal() / Math.sqrt(p[1]!) : random.gamma(p[0]!) / p[1]!;
-    node.variable.values[node.offset] = x;
-    propagate(this.graph, node);
+/** Unobserved, untruncated scalar normal nodes grouped by their exact set of children. */
+function normalNodesByChildren(graph: ModelGraph): Map<string, StochasticNode[]> {
+  let groups = byChildren.get(graph);
+  if (groups) return groups;
+  groups = new Map();
+  for (const id of graph.unobserved) {
+    const n = graph.stochastic[id]!;
+    if (n.distribution.name !== 'dnorm' || n.statement.truncation || n.children.length === 0) continue;
+    const key = n.children.join(',');
+    const list = groups.get(key);
+    if (list) list.push(n);
+    else groups.set(key, [n]);
   }
+  byChildren.set(graph, groups);
+  return groups;
 }
+
+/** The largest block of scalar normal nodes updated jointly (the cost grows with its cube). */
+const MAX_BLOCK = 64;
+
+/**
+ * Scalar normal nodes with exactly the same children and linear means form a
+ * block drawn jointly from its multivariate normal conditional: a row of a
+ * matrix factorisation, the coefficients of a regression. Correlated
+ * coordinates then move together instead of one at a time.
+ */
+const gaussianBlockFactory: SamplerFactory = {
+  name: 'block normal',
+  claim(graph, node, free) {
+    if (node.distribution.name === 'dmnorm') {
+      const children = gaussianBlockChildren(graph, [node]);
+      return children ? [new GaussianBlockSampler(new GaussianBlock(graph, [node], children))] : undefined;
+    }
+    if (node.distribution.name !== 'dnorm' || node.children.length === 0 || node.statement.truncation) return undefined;
+    const members = (normalNodesByChildren(graph).get(node.children.join(',')) ?? []).filter(free);
+    if (members.length < 2 || members.length > MAX_BLOCK) return undefined;
+    const children = gaussianBlockChildren(graph, members);
+    return children ? [new GaussianBlockSampler(new GaussianBlock(graph, members, children))] : undefined;
+  },
+};
 
 const conjugateFactory: SamplerFactory = {
   name: 'conjugate',
   claim(graph, node) {
-    const conditional = analyzeConditional(graph, node);
-    return conditional ? new ConjugateSampler(graph, conditional) : undefined;
+    const scalar = analyzeConditional(graph, node);
+    if (scalar) return [new ConjugateSampler(graph, scalar)];
+    const dirichlet = analyzeDirichlet(graph, node);
+    if (dirichlet) return [new DirichletSampler(graph, dirichlet)];
+    const wishart = analyzeWishart(graph, node);
+    if (wishart) return [new WishartSampler(graph, wishart)];
+    return undefined;
   },
 };
 
-/**
- * Univariate slice sampling with stepping out (Neal 2003, fig. 3), for any
- * continuous node. The width adapts during burn-in to the mean size of the
- * moves, as JAGS's slice sampler does.
- */
-class SliceSampler implements Sampler {
-  readonly label = 'slice';
-  readonly nodes: StochasticNode[];
-  private width = 1;
-  private movedTotal = 0;
-  private moves = 0;
-  private static readonly MAX_STEPS = 50;
-
-  constructor(
-    private readonly graph: ModelGraph,
-    private readonly node: StochasticNode,
-    private readonly children: StochasticNode[],
-  ) {
-    this.nodes = [node];
-  }
-
-  private logConditional(x: number): number {
-    const { node } = this;
-    node.variable.values[node.offset] = x;
-    propagate(this.graph, node);
-    let total = nodeLogDensity(node);
-    if (total === Number.NEGATIVE_INFINITY || Number.isNaN(total)) return Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < this.children.length; j++) {
-      total += nodeLogDensity(this.children[j]!);
-      if (total === Number.NEGATIVE_INFINITY || Number.isNaN(total)) return Number.NEGATIVE_INFINITY;
-    }
-    return total;
-  }
-
-  update(random: Random): void {
-    const x0 = this.node.variable.values[this.node.offset]!;
-    const level = this.logConditional(x0) - random.exponential();
-    let left = x0 - this.width * random.uniform();
-    let right = left + this.width;
-    let steps = Math.floor(SliceSampler.MAX_STEPS * random.uniform());
-    let rightSteps = SliceSampler.MAX_STEPS - 1 - steps;
-    while (steps-- > 0 && this.logConditional(left) > level) left -= this.width;
-    while (rightSteps-- > 0 && this.logConditional(right) > level) right += this.width;
-    for (;;) {
-      const x = left + (right - left) * random.uniform();
-      if (this.logConditional(x) > level) {
-        this.movedTotal += Math.abs(x - x0);
-        this.moves++;
-        return;
-      }
-      if (x < x0) left = x;
-      else right = x;
-      if (right - left < 1e-300) {
-        this.logConditional(x0);
-        return;
-      }
-    }
-  }
-
-  adapt(): void {
-    if (this.moves >= 50) {
-      this.width = Math.max(2 * (this.movedTotal / this.moves), 1e-8);
-      this.movedTotal = 0;
-      this.moves = 0;
-    }
-  }
-}
+const finiteFactory: SamplerFactory = {
+  name: 'finite',
+  claim(graph, node) {
+    if (node.distribution.multivariate || !node.distribution.discrete) return undefined;
+    const [lower, upper] = finiteSupport(node);
+    if (!(upper - lower + 1 <= MAX_ENUMERATED)) return undefined;
+    return [new FiniteSampler(graph, node, childrenOf(graph, node))];
+  },
+};
 
 const sliceFactory: SamplerFactory = {
   name: 'slice',
   claim(graph, node) {
-    if (node.distribution.discrete) return undefined;
-    return new SliceSampler(graph, node, node.children.map((id) => graph.stochastic[id]!));
+    const distribution = node.distribution;
+    const children = childrenOf(graph, node);
+    if (!distribution.multivariate) return [new SliceSampler(graph, node, children, 0, distribution.discrete)];
+    if (distribution.name === 'dmnorm') return Array.from(node.offsets, (_, k) => new SliceSampler(graph, node, children, k));
+    if (distribution.name === 'ddirch') return [new SimplexSliceSampler(graph, node, children)];
+    return undefined;
   },
 };
 
-export const SAMPLER_FACTORIES: readonly SamplerFactory[] = [conjugateFactory, sliceFactory];
+export const SAMPLER_FACTORIES: readonly SamplerFactory[] = [gaussianBlockFactory, conjugateFactory, finiteFactory, sliceFactory];

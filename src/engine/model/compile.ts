@@ -5,9 +5,12 @@ import { errorAt, ModelError, type Problem } from '../language/source';
 import { bindModel, type BoundInstance } from './bind';
 import { checkDataShapes, checkObservedSupport } from './dataChecks';
 import { SCALAR_DISTRIBUTIONS } from './distributions';
+import { MULTIVARIATE_DISTRIBUTIONS } from './multivariate';
 import type { ElementRef, ExpressionCompiler } from './expressions';
 import { INVERSE_LINKS } from './functions';
-import { elementName, Role, type DeterministicNode, type ModelGraph, type StochasticNode } from './graph';
+import { elementName, rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode } from './graph';
+
+const DISTRIBUTIONS: Record<string, Distribution> = { ...SCALAR_DISTRIBUTIONS, ...MULTIVARIATE_DISTRIBUTIONS };
 
 /**
  * Compiles a parsed document and its data into a model graph: unrolls the
@@ -67,43 +70,84 @@ function defineNode(
 ): { node: StochasticNode | DeterministicNode; reads: ElementRef[] } {
   const { statement, scope, variable } = instance;
   const target = statement.target;
-  if (instance.offsets.length !== 1) {
-    throw errorAt(target.range, `${target.name} is defined as a whole vector or matrix here; multivariate nodes are not supported by the sampler yet.`);
-  }
-  const offset = instance.offsets[0]!;
-  const name = elementName(variable, offset);
 
   if (statement.kind === 'deterministic') {
+    if (instance.offsets.length !== 1) {
+      throw errorAt(target.range, `${target.name} is defined as a whole vector or matrix here; vector-valued deterministic nodes are not supported yet. Define it element by element in a loop.`);
+    }
+    const offset = instance.offsets[0]!;
     const compiled = compiler.compile(statement.value, scope);
     const inverse = target.link ? INVERSE_LINKS[target.link] : undefined;
     const evaluate = inverse ? () => inverse(compiled.evaluate()) : compiled.evaluate;
-    const node: DeterministicNode = { id: deterministic.length, name, variable, offset, evaluate, statement, scope };
+    const node: DeterministicNode = { id: deterministic.length, name: elementName(variable, offset), variable, offset, evaluate, statement, scope };
     deterministic.push(node);
     variable.role[offset] = Role.Deterministic;
     variable.node[offset] = node.id;
     return { node, reads: compiled.reads };
   }
 
-  const distribution = SCALAR_DISTRIBUTIONS[statement.distribution];
+  const distribution = DISTRIBUTIONS[statement.distribution];
   if (!distribution) {
-    const close = suggest(statement.distribution, Object.keys(SCALAR_DISTRIBUTIONS));
+    const close = suggest(statement.distribution, Object.keys(DISTRIBUTIONS));
     throw errorAt(statement.distributionRange, `Unknown or not yet supported distribution '${statement.distribution}'.${close}`);
   }
   if (statement.args.length !== distribution.parameters.length) {
     throw errorAt(statement.range, `${distribution.name} takes ${distribution.parameters.length} argument(s) (${distribution.parameters.join(', ')}), got ${statement.args.length}.`);
   }
+  const ranks = distribution.parameterRanks ?? distribution.parameters.map(() => 0);
   const reads: ElementRef[] = [];
-  const params = statement.args.map((a) => {
-    const c = compiler.compile(a, scope);
+  const params: Evaluator[] = [];
+  const paramSizes: number[] = [];
+  const paramDims: number[][] = [];
+  statement.args.forEach((a, k) => {
+    if (ranks[k] === 0) {
+      const c = compiler.compile(a, scope);
+      reads.push(...c.reads);
+      params.push(c.evaluate);
+      paramSizes.push(1);
+      paramDims.push([]);
+      return;
+    }
+    const c = compiler.array(a, scope);
     reads.push(...c.reads);
-    return c.evaluate;
+    params.push(...c.evaluators);
+    paramSizes.push(c.evaluators.length);
+    paramDims.push(c.dims.length > 1 ? c.dims.filter((n) => n !== 1) : c.dims);
   });
-  const observed = variable.role[offset] === Role.Data && !Number.isNaN(variable.values[offset]!);
+
+  let side = 1;
+  if (distribution.multivariate) {
+    const found = distribution.valueSide(paramDims);
+    if (typeof found === 'string') throw errorAt(statement.range, `${distribution.name}: ${found}.`);
+    side = found;
+    const expected = distribution.valueRank === 2 ? side * side : side;
+    if (instance.offsets.length !== expected) {
+      const shape = distribution.valueRank === 2 ? `a ${side} × ${side} matrix` : `a vector of ${side}`;
+      throw errorAt(target.range, `${target.name} must be ${shape} for ${distribution.name} here, but the target has ${instance.offsets.length} element(s); index it as in ${target.name}[${distribution.valueRank === 2 ? `1:${side}, 1:${side}` : `1:${side}`}].`);
+    }
+  } else if (instance.offsets.length !== 1) {
+    throw errorAt(target.range, `${target.name} is a whole vector or matrix here, but ${distribution.name} is a distribution of a single value: define one element at a time, as in ${target.name}[i] ~ ${distribution.name}(...).`);
+  }
+  const offsets = Int32Array.from(instance.offsets);
+  const offset = offsets[0]!;
+  const name = distribution.multivariate ? rangeName(variable, offsets) : elementName(variable, offset);
+  let observed = true;
+  let missing = 0;
+  for (const o of offsets) {
+    const given = variable.role[o] === Role.Data && !Number.isNaN(variable.values[o]!);
+    observed &&= given;
+    if (!given) missing++;
+  }
+  if (distribution.multivariate && missing > 0 && missing < offsets.length) {
+    throw errorAt(target.range, `${name} is partly observed (${missing} of ${offsets.length} elements are missing); a multivariate node must be fully observed or fully missing.`);
+  }
   const node: StochasticNode = {
-    id: stochastic.length, name, variable, offset, distribution, params,
-    paramValues: new Float64Array(params.length), observed, statement, scope, children: [], dependents: [],
+    id: stochastic.length, name, variable, offset, offsets, side, distribution, params, paramSizes,
+    paramValues: new Float64Array(params.length), value: new Float64Array(offsets.length),
+    observed, statement, scope, children: [], dependents: [],
   };
   if (statement.truncation) {
+    if (distribution.multivariate) throw errorAt(statement.truncation.range, `${distribution.name} cannot be truncated: T(,) applies to scalar distributions.`);
     const t = statement.truncation;
     if (t.lower) {
       const c = compiler.compile(t.lower, scope);
@@ -117,8 +161,10 @@ function defineNode(
     }
   }
   stochastic.push(node);
-  variable.role[offset] = Role.Stochastic;
-  variable.node[offset] = node.id;
+  for (const o of offsets) {
+    variable.role[o] = Role.Stochastic;
+    variable.node[o] = node.id;
+  }
   return { node, reads };
 }
 
@@ -127,9 +173,9 @@ function unsupportedDistributions(statements: Statement[]): Problem[] {
   return statements.flatMap((s): Problem[] => {
     if (s.kind === 'for') return unsupportedDistributions(s.body);
     if (s.kind !== 'stochastic') return [];
-    const d = SCALAR_DISTRIBUTIONS[s.distribution];
+    const d = DISTRIBUTIONS[s.distribution];
     if (!d) {
-      const message = `Unknown or not yet supported distribution '${s.distribution}'.${suggest(s.distribution, Object.keys(SCALAR_DISTRIBUTIONS))}`;
+      const message = `Unknown or not yet supported distribution '${s.distribution}'.${suggest(s.distribution, Object.keys(DISTRIBUTIONS))}`;
       return [{ severity: 'error', message, range: s.distributionRange }];
     }
     if (s.args.length !== d.parameters.length) {

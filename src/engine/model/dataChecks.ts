@@ -4,7 +4,7 @@ import { DISTRIBUTION_CATALOG } from '../language/catalog';
 import type { DataArray, NamedValues } from '../language/rvalues';
 import { ModelError, type Problem, type SourceRange } from '../language/source';
 import type { ScalarDistribution } from './distributions';
-import { currentParameters, Role, type ModelGraph, type StochasticNode, type Variable } from './graph';
+import { currentParameters, nodeLogDensity, Role, type ModelGraph, type StochasticNode, type Variable } from './graph';
 
 /**
  * Checks of the data against the model, beyond what binding checks on its
@@ -280,7 +280,7 @@ export function checkObservedSupport(graph: ModelGraph): void {
     }
   };
   const fixed = (node: StochasticNode, e: Expression): boolean =>
-    !uncertain.has(node.id) || graph.expressions.compile(e, node.scope).reads.every((r) => fixedElement(r.variable, r.offset));
+    !uncertain.has(node.id) || graph.expressions.array(e, node.scope).reads.every((r) => fixedElement(r.variable, r.offset));
 
   const byRelation = new Map<Statement, { message: string; variable: string; more: number }>();
   for (const node of observed) {
@@ -300,11 +300,19 @@ export function checkObservedSupport(graph: ModelGraph): void {
 }
 
 function supportViolation(node: StochasticNode, fixed: (node: StochasticNode, e: Expression) => boolean): string | undefined {
-  const x = node.variable.values[node.offset]!;
   const distribution = node.distribution;
+  if (distribution.multivariate) {
+    if (!node.statement.args.every((arg) => fixed(node, arg))) return undefined;
+    const density = nodeLogDensity(node);
+    return density === Number.NEGATIVE_INFINITY ? `${node.name} is data for ${distribution.name} but lies outside its support (or has zero probability under the given parameters).` : undefined;
+  }
+  const x = node.variable.values[node.offset]!;
   const p = Float64Array.from(currentParameters(node));
+  let start = 0;
   node.statement.args.forEach((arg, k) => {
-    if (!fixed(node, arg)) p[k] = Number.NaN;
+    const size = node.paramSizes[k]!;
+    if (!fixed(node, arg)) p.fill(Number.NaN, start, start + size);
+    start += size;
   });
   let outside = (distribution.discrete && !Number.isInteger(x)) || (distribution.support === 'binary' && x !== 0 && x !== 1);
   if (!outside) {

@@ -10,6 +10,15 @@ export interface ElementRef {
   offset: number;
 }
 
+/** How one index of a reference selects. */
+type IndexPlan =
+  | { kind: 'fixed'; at: number }
+  | { kind: 'range'; from: number; to: number }
+  | { kind: 'dynamic'; value: Evaluator; size: number };
+
+/** Functions of the language whose value is a vector or a matrix. */
+const VECTOR_VALUED = new Set(['inverse', 't', 'c', 'rep']);
+
 /** Loop variables in scope with their current values, while unrolling. */
 export type LoopScope = ReadonlyMap<string, number>;
 
@@ -104,7 +113,11 @@ export class ExpressionCompiler {
       }
       case 'index': {
         const v = this.variable(e.name, e.nameRange);
-        return this.read(v, this.offsetOf(v, e.indices, scope, e.range), reads);
+        const plans = this.indexPlans(v, e, scope, reads);
+        if (plans.some((p) => p.kind === 'range')) {
+          throw errorAt(e.range, 'A range or an empty index is allowed only inside functions such as sum() and mean(), or as a vector argument of a distribution.');
+        }
+        return this.planRead(v, plans, reads);
       }
       case 'unary': {
         const f = this.scalar(e.operand, scope, reads);
@@ -148,7 +161,11 @@ export class ExpressionCompiler {
   }
 
   private call(e: Extract<Expression, { kind: 'call' }>, scope: LoopScope, reads: ElementRef[]): Evaluator {
+    if (e.callee === 'inprod') return this.innerProduct(e, scope, reads);
     const f = FUNCTIONS[e.callee];
+    if (!f && VECTOR_VALUED.has(e.callee)) {
+      throw errorAt(e.calleeRange, `${e.callee}() gives a matrix or a vector; vector-valued deterministic nodes are not supported yet. Write the elements out, or use the matrix directly as a distribution's parameter.`);
+    }
     if (!f) {
       throw errorAt(e.calleeRange, `Unknown function '${e.callee}'.${suggest(e.callee, Object.keys(FUNCTIONS))}`);
     }
@@ -176,33 +193,132 @@ export class ExpressionCompiler {
     };
   }
 
-  /** The elements an array argument denotes: `x`, `x[]`, `x[2:5]`, `Y[i, ]`, or a scalar expression. */
-  private elements(e: Expression, scope: LoopScope, reads: ElementRef[]): Evaluator[] {
-    if (e.kind !== 'name' && e.kind !== 'index') return [this.scalar(e, scope, reads)];
-    if (e.kind === 'name' && scope.has(e.name)) return [this.scalar(e, scope, reads)];
+  private innerProduct(e: Extract<Expression, { kind: 'call' }>, scope: LoopScope, reads: ElementRef[]): Evaluator {
+    if (e.args.length !== 2) throw errorAt(e.range, `inprod() takes 2 argument(s), got ${e.args.length}.`);
+    const a = this.elements(e.args[0]!.value, scope, reads);
+    const b = this.elements(e.args[1]!.value, scope, reads);
+    if (a.length !== b.length) throw errorAt(e.range, `inprod() needs two vectors of the same length, got ${a.length} and ${b.length}.`);
+    const n = a.length;
+    return () => {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += a[k]!() * b[k]!();
+      return s;
+    };
+  }
+
+  /**
+   * An array argument of a distribution (dcat's `pi[]`, dmnorm's
+   * `Omega[,]`): one evaluator per element, row-major, and the dimensions
+   * that remain after single positions are dropped (`mu[z[i], ]` is a vector).
+   */
+  array(e: Expression, scope: LoopScope): { evaluators: Evaluator[]; dims: number[]; reads: ElementRef[] } {
+    const reads: ElementRef[] = [];
+    if (e.kind !== 'name' && e.kind !== 'index') return { evaluators: [this.scalar(e, scope, reads)], dims: [1], reads };
+    if (e.kind === 'name' && scope.has(e.name)) return { evaluators: [this.scalar(e, scope, reads)], dims: [1], reads };
     const v = this.variable(e.name, e.kind === 'name' ? e.range : e.nameRange);
-    const ranges: Array<[number, number]> = v.dims.map((size, d) => {
-      const index = e.kind === 'index' ? e.indices[d] : undefined;
-      if (!index || index.kind === 'empty') return [1, size];
-      if (index.kind === 'range') return [this.constant(index.from, scope, 'A range bound'), this.constant(index.to, scope, 'A range bound')];
-      const at = this.constant(index.value, scope, 'An index');
-      return [at, at];
-    });
-    if (e.kind === 'index' && e.indices.length !== v.dims.length) {
-      throw errorAt(e.range, `${v.name} has ${v.dims.length} dimension(s) but is indexed with ${e.indices.length}.`);
-    }
+    const plans = e.kind === 'index' ? this.indexPlans(v, e, scope, reads) : v.dims.map((size): IndexPlan => ({ kind: 'range', from: 1, to: size }));
+    const dims = plans.flatMap((p) => (p.kind === 'range' ? [p.to - p.from + 1] : []));
+    return { evaluators: this.expand(v, plans, reads), dims: dims.length ? dims : [1], reads };
+  }
+
+  /** The elements an array argument denotes: `x`, `x[]`, `x[2:5]`, `Y[i, ]`, `mu[z[i], ]`, or a scalar expression. */
+  private elements(e: Expression, scope: LoopScope, reads: ElementRef[]): Evaluator[] {
+    const { evaluators, reads: own } = this.array(e, scope);
+    reads.push(...own);
+    return evaluators;
+  }
+
+  /** One evaluator per element of the ranges in `plans`, row-major. */
+  private expand(v: Variable, plans: IndexPlan[], reads: ElementRef[]): Evaluator[] {
+    if (v.dims.length === 0) return [this.read(v, 0, reads)];
     const result: Evaluator[] = [];
-    const walk = (d: number, offset: number): void => {
-      if (d === v.dims.length) {
-        result.push(this.read(v, offset, reads));
+    const fixed: IndexPlan[] = plans.map((p) => p);
+    const walk = (d: number): void => {
+      if (d === plans.length) {
+        result.push(this.planRead(v, fixed, reads));
         return;
       }
-      const [from, to] = ranges[d]!;
-      if (from < 1 || to > v.dims[d]! || from > to) throw errorAt(e.range, `The range ${from}:${to} is outside ${v.name}'s dimension ${d + 1} (1 to ${v.dims[d]}).`);
-      for (let i = from; i <= to; i++) walk(d + 1, offset * v.dims[d]! + (i - 1));
+      const p = plans[d]!;
+      if (p.kind !== 'range') {
+        fixed[d] = p;
+        walk(d + 1);
+        return;
+      }
+      for (let i = p.from; i <= p.to; i++) {
+        fixed[d] = { kind: 'fixed', at: i };
+        walk(d + 1);
+      }
     };
-    if (v.dims.length === 0) return [this.read(v, 0, reads)];
-    walk(0, 0);
+    walk(0);
     return result;
+  }
+
+  /** How each index of `v[...]` selects: a fixed position, a range, or a position read from the model at run time. */
+  private indexPlans(v: Variable, e: Extract<Expression, { kind: 'index' }>, scope: LoopScope, reads: ElementRef[]): IndexPlan[] {
+    const indices = e.indices;
+    if (indices.length !== v.dims.length && !(v.dims.length === 0 && indices.length === 1)) {
+      throw errorAt(e.range, `${v.name} has ${v.dims.length} dimension(s) but is indexed with ${indices.length}.`);
+    }
+    return indices.map((index, d): IndexPlan => {
+      const size = v.dims[d] ?? 1;
+      if (index.kind === 'empty') return { kind: 'range', from: 1, to: size };
+      if (index.kind === 'range') {
+        const from = this.constant(index.from, scope, 'A range bound');
+        const to = this.constant(index.to, scope, 'A range bound');
+        if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to > size || from > to) {
+          throw errorAt(index.range, `The range ${from}:${to} is outside ${v.name}'s dimension ${d + 1} (1 to ${size}).`);
+        }
+        return { kind: 'range', from, to };
+      }
+      const at = this.tryConstant(index.value, scope);
+      if (at === undefined) {
+        // A stochastic index (a mixture): the position is read at run time, and every position may be read.
+        return { kind: 'dynamic', value: this.scalar(index.value, scope, reads), size };
+      }
+      if (!Number.isInteger(at) || at < 1 || at > size) {
+        throw errorAt(index.range, `Index ${at} is out of range for ${v.name}: dimension ${d + 1} runs from 1 to ${size}.`);
+      }
+      return { kind: 'fixed', at };
+    });
+  }
+
+  /** Reads one element chosen by fixed and dynamic positions; an out-of-range dynamic position reads NaN. */
+  private planRead(v: Variable, plans: IndexPlan[], reads: ElementRef[]): Evaluator {
+    const dims = v.dims.length === 0 ? [1] : v.dims;
+    const strides = dims.map((_, d) => dims.slice(d + 1).reduce((a, b) => a * b, 1));
+    let base = 0;
+    const dynamic: Array<{ value: Evaluator; size: number; stride: number }> = [];
+    plans.forEach((p, d) => {
+      if (p.kind === 'fixed') base += (p.at - 1) * strides[d]!;
+      else if (p.kind === 'dynamic') dynamic.push({ value: p.value, size: p.size, stride: strides[d]! });
+    });
+    if (dynamic.length === 0) return this.read(v, base, reads);
+    // Every element the index could pick is a parent: the graph's edges must not depend on current values.
+    const walk = (k: number, offset: number): void => {
+      if (k === dynamic.length) {
+        reads.push({ variable: v, offset });
+        return;
+      }
+      for (let i = 0; i < dynamic[k]!.size; i++) walk(k + 1, offset + i * dynamic[k]!.stride);
+    };
+    walk(0, base);
+    const values = v.values;
+    if (dynamic.length === 1) {
+      const { value, size, stride } = dynamic[0]!;
+      return () => {
+        const i = value();
+        return i >= 1 && i <= size && i === Math.floor(i) ? values[base + (i - 1) * stride]! : Number.NaN;
+      };
+    }
+    return () => {
+      let offset = base;
+      for (let k = 0; k < dynamic.length; k++) {
+        const { value, size, stride } = dynamic[k]!;
+        const i = value();
+        if (!(i >= 1 && i <= size && i === Math.floor(i))) return Number.NaN;
+        offset += (i - 1) * stride;
+      }
+      return values[offset]!;
+    };
   }
 }

@@ -1,4 +1,5 @@
 import erfc from '@stdlib/math-base-special-erfc';
+import gammaln from '@stdlib/math-base-special-gammaln';
 
 /**
  * Scalar functions of the model language, as JAGS defines them. Vector
@@ -45,6 +46,8 @@ export const FUNCTIONS: Record<string, ModelFunction> = Object.fromEntries(
     unary('sin', Math.sin),
     unary('cos', Math.cos),
     binary('pow', Math.pow),
+    unary('loggam', gammaln),
+    unary('logfact', (x) => gammaln(x + 1)),
     binary('equals', (x, y) => (x === y ? 1 : 0)),
     { name: 'ifelse', arity: 3, reducesArrays: false, evaluate: (a: Float64Array) => (a[0] ? a[1]! : a[2]!) },
     reducer('sum', sum),

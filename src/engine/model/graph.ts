@@ -1,6 +1,7 @@
 import type { Statement } from '../language/ast';
 import type { SourceRange } from '../language/source';
 import type { ScalarDistribution } from './distributions';
+import type { MultivariateDistribution } from './multivariate';
 import type { ExpressionCompiler, LoopScope } from './expressions';
 
 /** Reads the current value of an expression; closes over the model's arrays. */
@@ -23,16 +24,28 @@ export interface Variable {
   node: Int32Array;
 }
 
+export type Distribution = ScalarDistribution | MultivariateDistribution;
+
 export interface StochasticNode {
   id: number;
-  /** As JAGS names it: `mu`, `theta[3]`, `Y[1,2]`. */
+  /** As JAGS names it: `mu`, `theta[3]`, `Y[1,2]`, `P[1:2]`. */
   name: string;
   variable: Variable;
+  /** The first element's offset; a scalar node's only one. */
   offset: number;
-  distribution: ScalarDistribution;
+  /** Offsets of the node's elements in its variable, in the value's row-major order. */
+  offsets: Int32Array;
+  /** Vector length or matrix side of a multivariate node; 1 for a scalar. */
+  side: number;
+  distribution: Distribution;
+  /** One evaluator per parameter element: array parameters (dcat's pi[]) contribute one per element. */
   params: Evaluator[];
+  /** Elements per parameter, in order, to split `paramValues`. */
+  paramSizes: number[];
   /** Scratch space for the parameter values; one per node so no allocation while sampling. */
   paramValues: Float64Array;
+  /** Scratch for a multivariate node's value, gathered from its variable. */
+  value: Float64Array;
   lower?: Evaluator;
   upper?: Evaluator;
   observed: boolean;
@@ -68,15 +81,27 @@ export interface ModelGraph {
   expressions: ExpressionCompiler;
 }
 
-export function elementName(variable: Variable, offset: number): string {
-  if (variable.dims.length === 0) return variable.name;
+/** `P[1:2]`, `Tau[1:3,1:3,2]`: the elements of a multivariate node, as JAGS names them. */
+export function rangeName(variable: Variable, offsets: ArrayLike<number>): string {
+  if (offsets.length === 1) return elementName(variable, offsets[0]!);
+  const first = indicesOf(variable, offsets[0]!);
+  const last = indicesOf(variable, offsets[offsets.length - 1]!);
+  return `${variable.name}[${first.map((a, d) => (a === last[d] ? `${a}` : `${a}:${last[d]}`)).join(',')}]`;
+}
+
+function indicesOf(variable: Variable, offset: number): number[] {
   const index: number[] = [];
   let rest = offset;
   for (let d = variable.dims.length - 1; d >= 0; d--) {
     index.unshift((rest % variable.dims[d]!) + 1);
     rest = Math.floor(rest / variable.dims[d]!);
   }
-  return `${variable.name}[${index.join(',')}]`;
+  return index;
+}
+
+export function elementName(variable: Variable, offset: number): string {
+  if (variable.dims.length === 0) return variable.name;
+  return `${variable.name}[${indicesOf(variable, offset).join(',')}]`;
 }
 
 /** Evaluates a node's parameters into its scratch array and returns it. */
@@ -86,12 +111,28 @@ export function currentParameters(node: StochasticNode): Float64Array {
   return p;
 }
 
+/** Copies a multivariate node's elements into its `value` scratch and returns it. */
+export function gatherValue(node: StochasticNode): Float64Array {
+  const { values } = node.variable;
+  const out = node.value;
+  for (let k = 0; k < out.length; k++) out[k] = values[node.offsets[k]!]!;
+  return out;
+}
+
+/** Writes `x` into a multivariate node's elements. */
+export function scatterValue(node: StochasticNode, x: Float64Array): void {
+  const { values } = node.variable;
+  for (let k = 0; k < node.offsets.length; k++) values[node.offsets[k]!] = x[k]!;
+}
+
 /** Log density of a node at its current value, given its parents' current values (truncation included). */
 export function nodeLogDensity(node: StochasticNode): number {
+  const distribution = node.distribution;
+  if (distribution.multivariate) return distribution.logDensity(gatherValue(node), currentParameters(node), node.side);
   const x = node.variable.values[node.offset]!;
   if (node.lower && x < node.lower()) return Number.NEGATIVE_INFINITY;
   if (node.upper && x > node.upper()) return Number.NEGATIVE_INFINITY;
-  return node.distribution.logDensity(x, currentParameters(node));
+  return distribution.logDensity(x, currentParameters(node));
 }
 
 /** Recomputes the deterministic nodes downstream of a stochastic node. */

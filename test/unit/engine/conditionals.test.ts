@@ -91,17 +91,70 @@ describe('complete conditionals: linear-Gaussian regression', () => {
     assert.deepEqual(Array.from(g.variables.get('mu')!.values), before);
   });
 
-  it('assigns conjugate samplers to all three nodes of the regression', () => {
+  it('draws alpha and beta jointly (they share every child) and tau from its gamma conditional', () => {
     const g = compileWithInits(REGRESSION);
-    assert.deepEqual(assignSamplers(g).map((s) => [s.nodes[0]!.name, s.label]), [
-      ['alpha', 'conjugate normal'],
-      ['beta', 'conjugate normal'],
+    assert.deepEqual(assignSamplers(g).map((s) => [s.nodes.map((n) => n.name).join(' '), s.label]), [
+      ['alpha beta', 'block normal (2)'],
       ['tau', 'conjugate gamma'],
     ]);
   });
 });
 
 describe('complete conditionals: other conjugate pairs', () => {
+  it('finds a truncated normal conditional for a truncated prior, with the truncation as bounds', () => {
+    const g = compileWithInits('model { y ~ dnorm(m, 4)\n m ~ dnorm(1, 1) T(0, 3) }\ndata list(y = 2)');
+    const c = analyzeConditional(g, node(g, 'm'));
+    assert.equal(c?.family, 'normal');
+    const out = new Float64Array(4);
+    c!.parameters(out);
+    assertClose(out[1]!, 5, 'precision');
+    assertClose(out[0]!, (1 + 4 * 2) / 5, 'mean');
+    assert.deepEqual([out[2], out[3]], [0, 3]);
+  });
+
+  it('finds a flat-prior normal conditional for dunif with normal children, bounded by the uniform', () => {
+    const g = compileWithInits('model { for (i in 1:2) { y[i] ~ dnorm(m, 2) }\n m ~ dunif(-1, 5) }\ndata list(y = c(1, 2))');
+    const c = analyzeConditional(g, node(g, 'm'));
+    const out = new Float64Array(4);
+    c!.parameters(out);
+    assert.deepEqual(Array.from(out), [1.5, 4, -1, 5]);
+  });
+
+  it('bounds a normal node by the intervals its dinterval children observe', () => {
+    const g = compileWithInits('model { z ~ dnorm(0, 1)\n y ~ dinterval(2 * z + 1, cut[]) }\ndata list(y = 1, cut = c(0, 4))');
+    const c = analyzeConditional(g, node(g, 'z'));
+    const out = new Float64Array(4);
+    c!.parameters(out);
+    // 0 < 2z + 1 <= 4  ⇔  -0.5 < z <= 1.5
+    assert.deepEqual(Array.from(out), [0, 1, -0.5, 1.5]);
+  });
+
+  it('finds a beta conditional for Bernoulli and binomial children: a + Σy, b + Σ(n − y)', () => {
+    const g = compileWithInits('model { for (i in 1:3) { y[i] ~ dbern(p) }\n r ~ dbin(p, 10)\n p ~ dbeta(2, 3) }\ndata list(y = c(1, 0, 1), r = 4)');
+    const c = analyzeConditional(g, node(g, 'p'));
+    assert.equal(c?.family, 'beta');
+    const out = new Float64Array(2);
+    c!.parameters(out);
+    assert.deepEqual(Array.from(out), [2 + 2 + 4, 3 + 1 + 6]);
+  });
+
+  it('counts only the children that currently select a mixture component (gamma precision through tau[z[i]])', () => {
+    const source = `model {
+  for (i in 1:4) { y[i] ~ dnorm(0, tau[z[i]])
+    z[i] ~ dcat(w[]) }
+  for (k in 1:2) { tau[k] ~ dgamma(1, 2) }
+}
+data list(y = c(1, 2, 3, 4), w = c(0.5, 0.5))
+inits list(z = c(1, 2, 2, 1), tau = c(1, 1))`;
+    const g = compileWithInits(source);
+    const c = analyzeConditional(g, node(g, 'tau[1]'));
+    assert.equal(c?.family, 'gamma');
+    const out = new Float64Array(2);
+    c!.parameters(out);
+    // Children 1 and 4 select tau[1]: shape 1 + 2/2, rate 2 + (1 + 16)/2.
+    assert.deepEqual(Array.from(out), [2, 2 + 8.5]);
+  });
+
   it('finds a gamma conditional for a Poisson rate theta·t[i], with shape a + Σx and rate b + Σt', () => {
     const x = [3, 0, 5, 2];
     const t = [1.5, 0.5, 2, 1];
@@ -173,14 +226,12 @@ describe('complete conditionals: no closed form', () => {
     assert.equal(conditionalOf('model { log(m) <- a\n y ~ dnorm(m, 1)\n a ~ dnorm(0, 1) }\ndata list(y = 1)', 'a'), undefined);
   });
 
-  it('has none for a truncated node or a node with a truncated child', () => {
-    assert.equal(conditionalOf('model { y ~ dnorm(m, 1)\n m ~ dnorm(0, 1) T(0,) }\ndata list(y = 1)', 'm'), undefined);
+  it('has none for a node with a truncated child (the normalising constant of the truncation depends on the node)', () => {
     assert.equal(conditionalOf('model { y ~ dnorm(m, 1) T(0,)\n m ~ dnorm(0, 1) }\ndata list(y = 1)', 'm'), undefined);
   });
 
-  it('has none for a prior this release has no conjugate update for (dunif, dbeta)', () => {
-    assert.equal(conditionalOf('model { y ~ dbern(p)\n p ~ dbeta(1, 1) }\ndata list(y = 1)', 'p'), undefined);
-    assert.equal(conditionalOf('model { y ~ dnorm(m, 1)\n m ~ dunif(0, 1) }\ndata list(y = 1)', 'm'), undefined);
+  it('has none for a beta node whose child probability is a function of it, not the node itself', () => {
+    assert.equal(conditionalOf('model { y ~ dbern(p * 0.5)\n p ~ dbeta(1, 1) }\ndata list(y = 1)', 'p'), undefined);
   });
 
   it('has none for an observed node', () => {

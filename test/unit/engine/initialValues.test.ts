@@ -45,10 +45,10 @@ describe('initial values', () => {
     assert.match(singleProblem(source, () => prepareChain(request(source), 0)).message, /y is given an initial value but it is not an unobserved stochastic node/);
   });
 
-  it('reports an unobserved discrete node, which no sampler of this release can update, at its statement', () => {
-    const source = 'model {\n n ~ dpois(3)\n}';
+  it('reports an unobserved node no sampler can update (dmulti without a conjugate structure) at its statement', () => {
+    const source = 'model {\n n[1:3] ~ dmulti(p[], 5)\n}\ndata list(p = c(0.2, 0.3, 0.5))';
     const p = singleProblem(source, () => prepareChain(request(source), 0));
-    assert.match(p.message, /No sampler can update n \(dpois, unobserved\)/);
-    assert.equal(textOf(source, p.range), 'n ~ dpois(3)');
+    assert.match(p.message, /No sampler can update n\[1:3\] \(dmulti, unobserved\)/);
+    assert.equal(textOf(source, p.range), 'n[1:3] ~ dmulti(p[], 5)');
   });
 });

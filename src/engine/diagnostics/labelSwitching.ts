@@ -1,0 +1,222 @@
+import type { ParameterDraws } from './draws';
+
+/** Mean and sd of one scalar in each segment: the split halves of each chain, in chain order. */
+export interface SegmentMoments {
+  /** Draws per segment. */
+  length: number;
+  means: Float64Array;
+  sds: Float64Array;
+}
+
+export interface LabelSwitching {
+  /** The scalars whose labels move, e.g. `mu[1]`, `mu[2]`. */
+  nodes: string[];
+  message: string;
+}
+
+// A segment "differs as labelled" when some component's mean is this many
+// (pooled) posterior sds away from the reference segment's, and "agrees after
+// relabelling" when every matched component's mean is within AGREE sds and its
+// sd within a factor SD_RATIO. Monte Carlo error of a segment mean is
+// sd/√ESS_segment, far below AGREE for any segment worth diagnosing (ESS ≥ 16
+// gives 0.25 sd), while relabelled components of a mixture worth worrying
+// about sit several sds apart.
+const DIFFER = 2;
+const AGREE = 0.5;
+const SD_RATIO = 2;
+/** Segments shorter than this say too little. */
+const MIN_SEGMENT = 10;
+/** Up to this many labels every permutation is tried; above, a greedy matching. */
+const EXHAUSTIVE_LABELS = 6;
+
+/** Means and sds of the split halves of each chain (posterior's halves: an odd chain's middle draw is left out). */
+export function segmentMoments(chains: readonly Float64Array[]): SegmentMoments {
+  const n = chains[0]?.length ?? 0;
+  const half = Math.floor(n / 2);
+  const means = new Float64Array(2 * chains.length);
+  const sds = new Float64Array(2 * chains.length);
+  chains.forEach((chain, c) => {
+    for (let h = 0; h < 2; h++) {
+      const start = h === 0 ? 0 : Math.ceil(n / 2);
+      let sum = 0;
+      for (let i = start; i < start + half; i++) sum += chain[i]!;
+      const mean = sum / half;
+      let squares = 0;
+      for (let i = start; i < start + half; i++) squares += (chain[i]! - mean) ** 2;
+      means[2 * c + h] = mean;
+      sds[2 * c + h] = Math.sqrt(squares / (half - 1));
+    }
+  });
+  return { length: half, means, sds };
+}
+
+/**
+ * Finds label switching among indexed scalars (`mu[1]`, `mu[2]`, …, one index):
+ * chains, or halves of a chain, that agree after a permutation of the labels
+ * but not as labelled. Only when every segment is explained by some
+ * permutation is it called label switching; chains that disagree otherwise
+ * are plain non-convergence, which R-hat reports. Parameters whose labels
+ * move together (a mixture's means and precisions) share one finding.
+ * Not detected: labels that switch back and forth within each half of a
+ * chain, which blur every component into the same bimodal mixture.
+ */
+export function findLabelSwitching(elements: readonly { name: string; moments: SegmentMoments }[]): LabelSwitching[] {
+  const groups = new Map<string, { label: string; moments: SegmentMoments; name: string }[]>();
+  for (const element of elements) {
+    const match = /^(.+)\[\s*(\d+)\s*\]$/.exec(element.name);
+    if (!match) continue;
+    const list = groups.get(match[1]!) ?? [];
+    list.push({ label: match[2]!, moments: element.moments, name: element.name });
+    groups.set(match[1]!, list);
+  }
+  const findings = new Map<string, { nodes: string[]; description: string }>();
+  for (const components of groups.values()) {
+    if (components.length < 2) continue;
+    const found = relabellings(components);
+    if (!found) continue;
+    const existing = findings.get(found.description);
+    if (existing) existing.nodes.push(...found.nodes);
+    else findings.set(found.description, found);
+  }
+  return [...findings.values()].map(({ nodes, description }) => ({
+    nodes,
+    message: `${nodes.join(', ')}: ${description} (label switching); R-hat for these nodes is not meaningful until the labels are identified (order constraint, or fix one assignment).`,
+  }));
+}
+
+/** Convenience for whole draws: moments per scalar, then `findLabelSwitching`. */
+export function findLabelSwitchingInDraws(parameters: readonly ParameterDraws[]): LabelSwitching[] {
+  return findLabelSwitching(parameters.map((p) => ({ name: p.name, moments: segmentMoments(p.chains) })));
+}
+
+function relabellings(components: { label: string; moments: SegmentMoments; name: string }[]): { nodes: string[]; description: string } | undefined {
+  const k = components.length;
+  const segments = components[0]!.moments.means.length;
+  const chains = segments / 2;
+  if (segments < 2 || components[0]!.moments.length < MIN_SEGMENT) return undefined;
+  // Each segment's permutation relative to segment 0: perm[i] = the label index that plays reference label i.
+  const perms: number[][] = [];
+  for (let s = 0; s < segments; s++) {
+    const distance = (i: number, j: number): number => {
+      const a = components[i]!.moments;
+      const b = components[j]!.moments;
+      const ratio = b.sds[s]! / a.sds[0]!;
+      if (!(ratio <= SD_RATIO && ratio >= 1 / SD_RATIO)) return Infinity;
+      const scale = Math.sqrt((a.sds[0]! ** 2 + b.sds[s]! ** 2) / 2);
+      const gap = Math.abs(b.means[s]! - a.means[0]!);
+      return gap === 0 ? 0 : gap / scale;
+    };
+    const identity = Array.from({ length: k }, (_, i) => i);
+    const worst = (perm: number[]): number => Math.max(...perm.map((j, i) => distance(i, j)));
+    if (worst(identity) < DIFFER) {
+      perms.push(identity);
+      continue;
+    }
+    const best = k <= EXHAUSTIVE_LABELS ? bestPermutation(k, worst) : greedyPermutation(k, distance);
+    if (!best || worst(best) >= AGREE) return undefined; // differs, and not by relabelling
+    perms.push(best);
+  }
+  const moved = new Set<number>();
+  perms.forEach((perm) => perm.forEach((j, i) => j !== i && moved.add(i)));
+  if (moved.size === 0) return undefined;
+
+  const byPerm = new Map<string, number[]>();
+  perms.forEach((perm, s) => {
+    const key = perm.join(',');
+    byPerm.set(key, [...(byPerm.get(key) ?? []), s]);
+  });
+  const labels = components.map((c) => c.label);
+  const parts = [...byPerm.entries()].map(([key, segs]) => ({ perm: key.split(',').map(Number), where: describeSegments(segs, chains) }));
+  const reference = parts[0]!;
+  const others = parts.slice(1);
+  const description =
+    others.length === 1
+      ? `${reference.where} and ${others[0]!.where} differ by ${describePermutation(others[0]!.perm, labels)}`
+      : `relative to ${reference.where}, ${others.map((o) => `${o.where} ${o.where.startsWith('chains') || o.where.includes(', ') ? 'differ' : 'differs'} by ${describePermutation(o.perm, labels)}`).join('; ')}`;
+  const nodes = components.filter((_, i) => moved.has(i)).map((c) => c.name);
+  return { nodes, description };
+}
+
+function bestPermutation(k: number, cost: (perm: number[]) => number): number[] | undefined {
+  let best: number[] | undefined;
+  let bestCost = Infinity;
+  const perm: number[] = [];
+  const used = new Array<boolean>(k).fill(false);
+  const extend = (): void => {
+    if (perm.length === k) {
+      const c = cost(perm);
+      if (c < bestCost) {
+        bestCost = c;
+        best = [...perm];
+      }
+      return;
+    }
+    for (let j = 0; j < k; j++) {
+      if (used[j]) continue;
+      used[j] = true;
+      perm.push(j);
+      extend();
+      perm.pop();
+      used[j] = false;
+    }
+  };
+  extend();
+  return best;
+}
+
+/** Pairs the closest (reference label, segment label) first; good enough when components are well apart. */
+function greedyPermutation(k: number, distance: (i: number, j: number) => number): number[] | undefined {
+  const pairs: [number, number, number][] = [];
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) pairs.push([distance(i, j), i, j]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  const perm = new Array<number>(k).fill(-1);
+  const taken = new Set<number>();
+  for (const [, i, j] of pairs) {
+    if (perm[i] !== -1 || taken.has(j)) continue;
+    perm[i] = j;
+    taken.add(j);
+  }
+  return perm;
+}
+
+/** "chain 2", "chains 1 and 3", "the second half of chain 1", … */
+function describeSegments(segments: number[], chains: number): string {
+  const whole: number[] = [];
+  const halves: string[] = [];
+  for (let c = 0; c < chains; c++) {
+    const first = segments.includes(2 * c);
+    const second = segments.includes(2 * c + 1);
+    if (first && second) whole.push(c + 1);
+    else if (first) halves.push(`the first half of chain ${c + 1}`);
+    else if (second) halves.push(`the second half of chain ${c + 1}`);
+  }
+  const parts: string[] = [];
+  if (whole.length) parts.push(`${whole.length === 1 ? 'chain' : 'chains'} ${whole.join(', ')}`);
+  parts.push(...halves);
+  return parts.join(', ');
+}
+
+function listing(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** "a swap of labels 1↔2", "labels 1→2→3→1", or both kinds joined. */
+function describePermutation(perm: number[], labels: string[]): string {
+  const seen = new Set<number>();
+  const swaps: string[] = [];
+  const cycles: string[] = [];
+  perm.forEach((_, start) => {
+    if (seen.has(start) || perm[start] === start) return;
+    const cycle: number[] = [];
+    for (let i = start; !seen.has(i); i = perm[i]!) {
+      seen.add(i);
+      cycle.push(i);
+    }
+    if (cycle.length === 2) swaps.push(`${labels[cycle[0]!]}↔${labels[cycle[1]!]}`);
+    else cycles.push([...cycle, start].map((i) => labels[i]).join('→'));
+  });
+  const parts: string[] = [];
+  if (swaps.length) parts.push(`a swap of labels ${listing(swaps)}`);
+  if (cycles.length) parts.push(`a relabelling ${listing(cycles)}`);
+  return listing(parts);
+}

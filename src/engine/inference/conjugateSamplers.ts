@@ -1,0 +1,141 @@
+import { cholesky } from '../math/linalg';
+import { propagate, scatterValue, type ModelGraph, type StochasticNode } from '../model/graph';
+import { drawBeta, drawDirichlet, drawMultivariateNormalFromPrecision, drawTruncatedNormal, drawWishartJags } from '../random/draws';
+import type { Random } from '../random/rng';
+import type { Conditional } from './conditionals';
+import type { DirichletConditional } from './dirichletConditional';
+import type { GaussianBlock } from './gaussianBlock';
+import type { Sampler } from './samplers';
+import type { WishartConditional } from './wishartConditional';
+
+/** Draws a scalar node from its closed-form conditional (normal, possibly truncated; gamma; beta). */
+export class ConjugateSampler implements Sampler {
+  readonly label: string;
+  readonly nodes: StochasticNode[];
+  private readonly parameters = new Float64Array(4);
+
+  constructor(
+    private readonly graph: ModelGraph,
+    private readonly conditional: Conditional,
+  ) {
+    const truncated = conditional.family === 'normal' && (conditional.node.statement.truncation || conditional.node.distribution.name === 'dunif' ||
+      graph.stochastic.some((c) => c.distribution.name === 'dinterval' && conditional.node.children.includes(c.id)));
+    this.label = truncated ? 'conjugate truncated normal' : `conjugate ${conditional.family}`;
+    this.nodes = [conditional.node];
+  }
+
+  update(random: Random): void {
+    const p = this.parameters;
+    this.conditional.parameters(p);
+    const node = this.conditional.node;
+    let x: number;
+    switch (this.conditional.family) {
+      case 'normal': {
+        const [mean, precision, lower, upper] = p as unknown as [number, number, number, number];
+        if (precision > 0) {
+          const sd = 1 / Math.sqrt(precision);
+          x = lower === Number.NEGATIVE_INFINITY && upper === Number.POSITIVE_INFINITY ? mean + sd * random.normal() : drawTruncatedNormal(random, mean, sd, lower, upper);
+        } else {
+          x = lower + (upper - lower) * random.uniform();
+        }
+        break;
+      }
+      case 'gamma':
+        x = random.gamma(p[0]!) / p[1]!;
+        break;
+      case 'beta':
+        x = drawBeta(random, p[0]!, p[1]!);
+        break;
+    }
+    // An empty interval (inconsistent censoring) leaves the value where it is rather than writing NaN.
+    if (Number.isNaN(x)) return;
+    node.variable.values[node.offset] = x;
+    propagate(this.graph, node);
+  }
+}
+
+export class DirichletSampler implements Sampler {
+  readonly label = 'conjugate dirichlet';
+  readonly nodes: StochasticNode[];
+  private readonly alpha: Float64Array;
+  private readonly draw: Float64Array;
+
+  constructor(
+    private readonly graph: ModelGraph,
+    private readonly conditional: DirichletConditional,
+  ) {
+    this.nodes = [conditional.node];
+    this.alpha = new Float64Array(conditional.node.side);
+    this.draw = new Float64Array(conditional.node.side);
+  }
+
+  update(random: Random): void {
+    const node = this.conditional.node;
+    this.conditional.parameters(this.alpha);
+    drawDirichlet(random, this.alpha, this.draw, node.side);
+    scatterValue(node, this.draw);
+    propagate(this.graph, node);
+  }
+}
+
+export class WishartSampler implements Sampler {
+  readonly label = 'conjugate wishart';
+  readonly nodes: StochasticNode[];
+  private readonly rate: Float64Array;
+  private readonly factor: Float64Array;
+  private readonly draw: Float64Array;
+  private readonly scratch: Float64Array;
+
+  constructor(
+    private readonly graph: ModelGraph,
+    private readonly conditional: WishartConditional,
+  ) {
+    const d = conditional.node.side;
+    this.nodes = [conditional.node];
+    this.rate = new Float64Array(d * d);
+    this.factor = new Float64Array(d * d);
+    this.draw = new Float64Array(d * d);
+    this.scratch = new Float64Array(d * d);
+  }
+
+  update(random: Random): void {
+    const node = this.conditional.node;
+    const d = node.side;
+    const k = this.conditional.parameters(this.rate);
+    if (!cholesky(this.rate, this.factor, d)) return;
+    drawWishartJags(random, this.factor, k, this.draw, d, this.scratch);
+    scatterValue(node, this.draw);
+    propagate(this.graph, node);
+  }
+}
+
+/** Draws a Gaussian block (a dmnorm node, or scalar normal nodes sharing their children) jointly. */
+export class GaussianBlockSampler implements Sampler {
+  readonly label: string;
+  readonly nodes: StochasticNode[];
+  private readonly mean: Float64Array;
+  private readonly draw: Float64Array;
+  private readonly previous: Float64Array;
+
+  constructor(private readonly block: GaussianBlock) {
+    this.nodes = block.members;
+    this.label = block.members.length === 1 ? 'conjugate multivariate normal' : `block normal (${block.d})`;
+    this.mean = new Float64Array(block.d);
+    this.draw = new Float64Array(block.d);
+    this.previous = new Float64Array(block.d);
+  }
+
+  update(random: Random): void {
+    const { block } = this;
+    let k = 0;
+    for (const node of block.members) for (const o of node.offsets) this.previous[k++] = node.variable.values[o]!;
+    if (!block.compute()) {
+      // Not positive definite (an improper prior with too little data): keep the current values.
+      block.setAll(this.previous);
+      return;
+    }
+    block.mean(this.mean);
+    drawMultivariateNormalFromPrecision(random, this.mean, block.precision, this.draw, block.d);
+    block.setAll(this.draw);
+  }
+}

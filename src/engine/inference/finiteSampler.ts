@@ -1,0 +1,57 @@
+import { currentParameters, nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { drawCategoricalFromLogWeights } from '../random/draws';
+import type { Random } from '../random/rng';
+import type { Sampler } from './samplers';
+
+/** The largest support that is enumerated; wider discrete nodes get the discrete slice sampler. */
+export const MAX_ENUMERATED = 2000;
+
+/**
+ * Exact draws for a discrete node with a small finite support (dcat, dbern,
+ * dbin, a truncated count): the complete conditional is evaluated at every
+ * value, in log space, and one value drawn from it.
+ */
+export class FiniteSampler implements Sampler {
+  readonly label = 'finite enumeration';
+  readonly nodes: StochasticNode[];
+  private weights = new Float64Array(16);
+
+  constructor(
+    private readonly graph: ModelGraph,
+    private readonly node: StochasticNode,
+    private readonly children: StochasticNode[],
+  ) {
+    this.nodes = [node];
+  }
+
+  update(random: Random): void {
+    const { node, children, graph } = this;
+    const [lower, upper] = finiteSupport(node);
+    const count = upper - lower + 1;
+    if (!(count >= 1)) return;
+    if (this.weights.length < count) this.weights = new Float64Array(count);
+    const weights = this.weights;
+    const values = node.variable.values;
+    const current = values[node.offset]!;
+    for (let k = 0; k < count; k++) {
+      values[node.offset] = lower + k;
+      propagate(graph, node);
+      let total = nodeLogDensity(node);
+      for (let j = 0; j < children.length && total > Number.NEGATIVE_INFINITY; j++) total += nodeLogDensity(children[j]!);
+      weights[k] = Number.isNaN(total) ? Number.NEGATIVE_INFINITY : total;
+    }
+    const k = drawCategoricalFromLogWeights(random, weights, count);
+    // No value has positive probability (the rest of the model is inconsistent): stay put.
+    values[node.offset] = k >= 0 && k < count ? lower + k : current;
+    propagate(graph, node);
+  }
+}
+
+/** The node's support given its parameters and truncation, as whole numbers [lower, upper]. */
+export function finiteSupport(node: StochasticNode): [number, number] {
+  if (node.distribution.multivariate) return [0, -1];
+  const [a, b] = node.distribution.bounds(currentParameters(node));
+  const lower = Math.ceil(Math.max(a, node.lower ? node.lower() : Number.NEGATIVE_INFINITY));
+  const upper = Math.floor(Math.min(b, node.upper ? node.upper() : Number.POSITIVE_INFINITY));
+  return [lower, upper];
+}

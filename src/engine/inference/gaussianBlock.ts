@@ -1,0 +1,209 @@
+import { currentParameters, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { choleskyInPlace, solveWithCholeskyInPlace } from '../math/linalg';
+import { Dependence, DependenceAnalysis } from './linearity';
+
+/**
+ * The joint complete conditional of a Gaussian block θ (one dmnorm node, or
+ * several scalar dnorm nodes that share their children, such as a row
+ * U[u, ] of a matrix factorisation or the coefficients of a regression):
+ * when every child is normal with a mean linear in θ and a precision free of
+ * θ, θ | rest ~ N(Λ⁻¹η, Λ⁻¹) with
+ *   Λ = Λ₀ + Σ_j A_jᵀ T_j A_j,   η = Λ₀μ₀ + Σ_j A_jᵀ T_j (y_j − a_j),
+ * where a_j + A_j θ is child j's mean. A_j and a_j come from d + 1
+ * evaluations of the children (θ = 0 and the unit vectors); linearity was
+ * checked symbolically, as JAGS does.
+ */
+export class GaussianBlock {
+  readonly d: number;
+  /** Λ and η after `compute`; Λ is overwritten by its Cholesky factor. */
+  readonly precision: Float64Array;
+  readonly linear: Float64Array;
+  private readonly coordinates: Array<{ node: StochasticNode; offset: number }>;
+  /** Length of each child's mean (1 for dnorm, m for dmnorm) and where its rows start. */
+  private readonly childSides: Int32Array;
+  private readonly childStarts: Int32Array;
+  private readonly intercepts: Float64Array;
+  /** Coefficients: for coordinate k, the change of every child-mean element, (d × rows). */
+  private readonly coefficients: Float64Array;
+  private readonly active: Uint8Array;
+  private readonly weighted: Float64Array;
+
+  constructor(
+    private readonly graph: ModelGraph,
+    readonly members: StochasticNode[],
+    private readonly children: StochasticNode[],
+  ) {
+    this.coordinates = members.flatMap((node) => Array.from(node.offsets, (offset) => ({ node, offset })));
+    const d = (this.d = this.coordinates.length);
+    this.childSides = Int32Array.from(children.map((c) => c.side));
+    this.childStarts = new Int32Array(children.length);
+    let rows = 0;
+    children.forEach((c, j) => {
+      this.childStarts[j] = rows;
+      rows += c.side;
+    });
+    this.intercepts = new Float64Array(rows);
+    this.coefficients = new Float64Array(d * rows);
+    this.active = new Uint8Array(children.length);
+    this.precision = new Float64Array(d * d);
+    this.linear = new Float64Array(d);
+    let widest = 1;
+    for (const c of children) widest = Math.max(widest, c.side);
+    this.weighted = new Float64Array(widest);
+  }
+
+  /** Writes the coordinates' values (length d) into the model and refreshes the nodes downstream. */
+  setAll(x: Float64Array): void {
+    for (let k = 0; k < this.d; k++) {
+      const c = this.coordinates[k]!;
+      c.node.variable.values[c.offset] = x[k]!;
+    }
+    for (let m = 0; m < this.members.length; m++) propagate(this.graph, this.members[m]!);
+  }
+
+  private setCoordinate(k: number, x: number): void {
+    const c = this.coordinates[k]!;
+    c.node.variable.values[c.offset] = x;
+    propagate(this.graph, c.node);
+  }
+
+  private readMeans(into: Float64Array, shift: number): void {
+    const { children, childStarts } = this;
+    for (let j = 0; j < children.length; j++) {
+      const child = children[j]!;
+      const start = shift + childStarts[j]!;
+      if (child.side === 1) {
+        into[start] = child.params[0]!();
+      } else {
+        for (let i = 0; i < child.side; i++) into[start + i] = child.params[i]!();
+      }
+    }
+  }
+
+  /**
+   * Computes Λ (then factorised in place) and η at the current state of the
+   * rest of the model. Returns false when Λ is not positive definite.
+   */
+  compute(): boolean {
+    const { d, precision, linear, children, childSides, childStarts, intercepts, coefficients, active, weighted } = this;
+    const rows = intercepts.length;
+    precision.fill(0);
+    linear.fill(0);
+    this.addPrior();
+    for (let k = 0; k < d; k++) this.setCoordinate(k, 0);
+    this.readMeans(intercepts, 0);
+    for (let k = 0; k < d; k++) {
+      this.setCoordinate(k, 1);
+      this.readMeans(coefficients, k * rows);
+      for (let r = 0; r < rows; r++) coefficients[k * rows + r] = coefficients[k * rows + r]! - intercepts[r]!;
+      this.setCoordinate(k, 0);
+    }
+    // A child whose mean does not move with θ (a mixture component not chosen now) adds nothing.
+    for (let j = 0; j < children.length; j++) {
+      let moves = 0;
+      const start = childStarts[j]!, side = childSides[j]!;
+      for (let k = 0; k < d && !moves; k++) for (let i = 0; i < side; i++) if (coefficients[k * rows + start + i] !== 0) moves = 1;
+      active[j] = moves;
+    }
+    for (let j = 0; j < children.length; j++) {
+      if (!active[j]) continue;
+      const child = children[j]!;
+      const start = childStarts[j]!;
+      if (child.side === 1) {
+        const tau = child.params[1]!();
+        const residual = child.variable.values[child.offset]! - intercepts[start]!;
+        for (let k = 0; k < d; k++) {
+          const bk = coefficients[k * rows + start]!;
+          if (bk === 0) continue;
+          linear[k] = linear[k]! + tau * bk * residual;
+          for (let l = 0; l <= k; l++) precision[k * d + l] = precision[k * d + l]! + tau * bk * coefficients[l * rows + start]!;
+        }
+        continue;
+      }
+      // dmnorm child of side m: T from its parameters, w = T·(y − a), and Aᵀ T A.
+      const m = child.side;
+      const p = currentParameters(child);
+      for (let i = 0; i < m; i++) {
+        let s = 0;
+        for (let l = 0; l < m; l++) s += p[m + i * m + l]! * (child.variable.values[child.offsets[l]!]! - intercepts[start + l]!);
+        weighted[i] = s;
+      }
+      for (let k = 0; k < d; k++) {
+        let s = 0;
+        for (let i = 0; i < m; i++) s += coefficients[k * rows + start + i]! * weighted[i]!;
+        linear[k] = linear[k]! + s;
+        for (let l = 0; l <= k; l++) {
+          let q = 0;
+          for (let i = 0; i < m; i++) {
+            const aik = coefficients[k * rows + start + i]!;
+            if (aik === 0) continue;
+            for (let h = 0; h < m; h++) q += aik * p[m + i * m + h]! * coefficients[l * rows + start + h]!;
+          }
+          precision[k * d + l] = precision[k * d + l]! + q;
+        }
+      }
+    }
+    for (let k = 0; k < d; k++) for (let l = 0; l < k; l++) precision[l * d + k] = precision[k * d + l]!;
+    return choleskyInPlace(precision, d);
+  }
+
+  private addPrior(): void {
+    const { d, precision, linear, members } = this;
+    if (members.length === 1 && members[0]!.distribution.multivariate) {
+      const p = currentParameters(members[0]!);
+      for (let k = 0; k < d; k++) {
+        let s = 0;
+        for (let l = 0; l < d; l++) {
+          precision[k * d + l] = p[d + k * d + l]!;
+          s += p[d + k * d + l]! * p[l]!;
+        }
+        linear[k] = s;
+      }
+      return;
+    }
+    for (let k = 0; k < d; k++) {
+      const node = members[k]!;
+      const mean = node.params[0]!();
+      const tau = node.params[1]!();
+      precision[k * d + k] = tau;
+      linear[k] = tau * mean;
+    }
+  }
+
+  /** The conditional mean Λ⁻¹η into `out`, after `compute`. */
+  mean(out: Float64Array): void {
+    out.set(this.linear);
+    solveWithCholeskyInPlace(this.precision, out, this.d);
+  }
+}
+
+/**
+ * Whether `members` form a Gaussian block whose children are all linear:
+ * normal priors (one dmnorm, or scalar dnorm nodes), untruncated, none a
+ * parent of another, and every child dnorm/dmnorm with a mean linear in the
+ * members jointly and a precision free of them.
+ */
+export function gaussianBlockChildren(graph: ModelGraph, members: StochasticNode[]): StochasticNode[] | undefined {
+  if (members.some((m) => m.observed || m.statement.truncation)) return undefined;
+  const single = members.length === 1 && members[0]!.distribution.name === 'dmnorm';
+  if (!single && !members.every((m) => m.distribution.name === 'dnorm')) return undefined;
+  const ids = new Set(members.map((m) => m.id));
+  if (members.some((m) => m.children.some((c) => ids.has(c)))) return undefined;
+  const childIds = [...new Set(members.flatMap((m) => m.children))].sort((a, b) => a - b);
+  const children = childIds.map((id) => graph.stochastic[id]!);
+  const analysis = new DependenceAnalysis(graph, members);
+  for (const child of children) {
+    if (child.statement.truncation) return undefined;
+    const [meanArg, precisionArg] = child.statement.args;
+    if (child.distribution.name === 'dnorm') {
+      if (analysis.of(meanArg!, child.scope) === Dependence.Nonlinear) return undefined;
+      if (analysis.of(precisionArg!, child.scope) !== Dependence.Constant) return undefined;
+    } else if (child.distribution.name === 'dmnorm') {
+      if (analysis.elements(meanArg!, child.scope).some((x) => x === Dependence.Nonlinear)) return undefined;
+      if (analysis.elements(precisionArg!, child.scope).some((x) => x !== Dependence.Constant)) return undefined;
+    } else {
+      return undefined;
+    }
+  }
+  return children;
+}

@@ -1,0 +1,148 @@
+import { nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import type { Random } from '../random/rng';
+import type { Sampler } from './samplers';
+
+const MAX_STEPS = 50;
+
+/**
+ * Univariate slice sampling with stepping out (Neal 2003, fig. 3), for one
+ * element of a continuous node (a scalar, or one coordinate of a dmnorm
+ * without a conjugate structure), or, with `discrete`, for a count: the
+ * value is floor(x) of a continuous x, so the slice runs over a piecewise
+ * constant density (as JAGS's discrete slice sampler does). The width adapts
+ * during burn-in to the mean size of the moves, as JAGS's slice sampler does.
+ */
+export class SliceSampler implements Sampler {
+  readonly label: string;
+  readonly nodes: StochasticNode[];
+  private width = 1;
+  private movedTotal = 0;
+  private moves = 0;
+  private readonly target: number;
+
+  constructor(
+    private readonly graph: ModelGraph,
+    private readonly node: StochasticNode,
+    private readonly children: StochasticNode[],
+    element = 0,
+    private readonly discrete = false,
+  ) {
+    this.nodes = [node];
+    this.target = node.offsets[element]!;
+    this.label = discrete ? 'discrete slice' : node.distribution.multivariate ? 'slice (by element)' : 'slice';
+    if (discrete) this.width = 2;
+  }
+
+  private logConditional(x: number): number {
+    const { node } = this;
+    node.variable.values[this.target] = this.discrete ? Math.floor(x) : x;
+    propagate(this.graph, node);
+    let total = nodeLogDensity(node);
+    if (total === Number.NEGATIVE_INFINITY || Number.isNaN(total)) return Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < this.children.length; j++) {
+      total += nodeLogDensity(this.children[j]!);
+      if (total === Number.NEGATIVE_INFINITY || Number.isNaN(total)) return Number.NEGATIVE_INFINITY;
+    }
+    return total;
+  }
+
+  update(random: Random): void {
+    const current = this.node.variable.values[this.target]!;
+    // For a count, the continuous x is spread uniformly over [value, value + 1).
+    const x0 = this.discrete ? current + random.uniform() : current;
+    const level = this.logConditional(x0) - random.exponential();
+    let left = x0 - this.width * random.uniform();
+    let right = left + this.width;
+    let steps = Math.floor(MAX_STEPS * random.uniform());
+    let rightSteps = MAX_STEPS - 1 - steps;
+    while (steps-- > 0 && this.logConditional(left) > level) left -= this.width;
+    while (rightSteps-- > 0 && this.logConditional(right) > level) right += this.width;
+    for (;;) {
+      const x = left + (right - left) * random.uniform();
+      if (this.logConditional(x) > level) {
+        this.movedTotal += Math.abs(x - x0);
+        this.moves++;
+        return;
+      }
+      if (x < x0) left = x;
+      else right = x;
+      if (right - left < 1e-300 || (this.discrete && right - left < 1e-9)) {
+        this.logConditional(x0);
+        return;
+      }
+    }
+  }
+
+  adapt(): void {
+    if (this.moves >= 50) {
+      this.width = Math.max(2 * (this.movedTotal / this.moves), this.discrete ? 1 : 1e-8);
+      this.movedTotal = 0;
+      this.moves = 0;
+    }
+  }
+}
+
+/**
+ * A Dirichlet node without a conjugate structure: slice moves along the
+ * simplex, each between a pair of coordinates (x_i, x_j) with x_i + x_j = s
+ * kept fixed, so the value stays a probability vector; the conditional of
+ * t = x_i on [0, s] is proportional to the joint density (a linear map).
+ */
+export class SimplexSliceSampler implements Sampler {
+  readonly label = 'slice (simplex pairs)';
+  readonly nodes: StochasticNode[];
+  private width: Float64Array;
+  private i = 0;
+  private j = 0;
+  private total = 0;
+
+  constructor(
+    private readonly graph: ModelGraph,
+    private readonly node: StochasticNode,
+    private readonly children: StochasticNode[],
+  ) {
+    this.nodes = [node];
+    this.width = new Float64Array(node.side).fill(0.25);
+  }
+
+  private logConditional(t: number): number {
+    const { node } = this;
+    if (t < 0 || t > this.total) return Number.NEGATIVE_INFINITY;
+    const values = node.variable.values;
+    values[node.offsets[this.i]!] = t;
+    values[node.offsets[this.j]!] = this.total - t;
+    propagate(this.graph, node);
+    let sum = nodeLogDensity(node);
+    for (let c = 0; c < this.children.length && sum > Number.NEGATIVE_INFINITY; c++) sum += nodeLogDensity(this.children[c]!);
+    return Number.isNaN(sum) ? Number.NEGATIVE_INFINITY : sum;
+  }
+
+  update(random: Random): void {
+    const { node } = this;
+    const d = node.side;
+    const values = node.variable.values;
+    for (let i = 0; i < d - 1; i++) {
+      this.i = i;
+      this.j = i + 1 + Math.floor(random.uniform() * (d - 1 - i));
+      const t0 = values[node.offsets[this.i]!]!;
+      this.total = t0 + values[node.offsets[this.j]!]!;
+      if (!(this.total > 0)) continue;
+      const level = this.logConditional(t0) - random.exponential();
+      const w = Math.min(this.width[i]!, this.total);
+      let left = Math.max(0, t0 - w * random.uniform());
+      let right = Math.min(this.total, left + w);
+      while (left > 0 && this.logConditional(left) > level) left = Math.max(0, left - w);
+      while (right < this.total && this.logConditional(right) > level) right = Math.min(this.total, right + w);
+      for (;;) {
+        const t = left + (right - left) * random.uniform();
+        if (this.logConditional(t) > level) break;
+        if (t < t0) left = t;
+        else right = t;
+        if (right - left < 1e-15) {
+          this.logConditional(t0);
+          break;
+        }
+      }
+    }
+  }
+}

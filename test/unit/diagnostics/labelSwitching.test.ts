@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { rhat } from '../../../src/engine/diagnostics/convergence';
+import type { ParameterDraws } from '../../../src/engine/diagnostics/draws';
+import { findLabelSwitchingInDraws } from '../../../src/engine/diagnostics/labelSwitching';
+import { Random } from '../../../src/engine/random/rng';
+
+/** Draws around `centre` with sd 1 and some autocorrelation (AR(1), φ = 0.5), as a sampler would give. */
+function chain(random: Random, length: number, centre: (t: number) => number): Float64Array {
+  const out = new Float64Array(length);
+  let x = 0;
+  for (let t = 0; t < length; t++) {
+    x = 0.5 * x + Math.sqrt(0.75) * random.normal();
+    out[t] = centre(t) + x;
+  }
+  return out;
+}
+
+/**
+ * Components `name[1..K]` with true centres `centres`; `chainCentres[c]` gives, per chain, the
+ * centre each label sits at (a permutation of `centres` for switched labels).
+ */
+function mixture(name: string, chainCentres: ((t: number) => number)[][], seed: number, length = 1000): ParameterDraws[] {
+  const k = chainCentres[0]!.length;
+  return Array.from({ length: k }, (_, i) => ({
+    name: `${name}[${i + 1}]`,
+    chains: chainCentres.map((centres, c) => chain(new Random(seed, 10 * c + i), length, centres[i]!)),
+  }));
+}
+
+const at = (v: number) => () => v;
+
+describe('label switching', () => {
+  it('is found when chain 2 has the labels of two components swapped', () => {
+    const mu = mixture('mu', [[at(0), at(5)], [at(5), at(0)]], 1);
+    const tau = mixture('tau', [[at(10), at(20)], [at(20), at(10)]], 2);
+    const findings = findLabelSwitchingInDraws([...mu, ...tau]);
+    assert.equal(findings.length, 1, JSON.stringify(findings));
+    assert.deepEqual(findings[0]!.nodes, ['mu[1]', 'mu[2]', 'tau[1]', 'tau[2]']);
+    assert.match(findings[0]!.message, /^mu\[1\], mu\[2\], tau\[1\], tau\[2\]: chain 1 and chain 2 differ by a swap of labels 1↔2 \(label switching\); R-hat for these nodes is not meaningful/);
+    assert.ok(rhat(mu[0]!.chains) > 1.5); // what the message explains
+  });
+
+  it('is not claimed for chains that are apart without being a relabelling', () => {
+    // Chain 2 has not converged: its components sit at 2 and 9, not at 5 and 0.
+    const mu = mixture('mu', [[at(0), at(5)], [at(2), at(9)]], 3);
+    assert.ok(rhat(mu[0]!.chains) > 1.1 && rhat(mu[1]!.chains) > 1.1);
+    assert.deepEqual(findLabelSwitchingInDraws(mu), []);
+    // Nor when one component agrees and the other is off: (0, 5) against (0, 8).
+    assert.deepEqual(findLabelSwitchingInDraws(mixture('mu', [[at(0), at(5)], [at(0), at(8)]], 4)), []);
+    // Nor when only one chain is apart from the others by a trend, without a matching relabelling.
+    assert.deepEqual(findLabelSwitchingInDraws(mixture('mu', [[at(0), at(5)], [(t) => t / 50, at(5)]], 5)), []);
+  });
+
+  it('stays quiet for converged chains', () => {
+    assert.deepEqual(findLabelSwitchingInDraws(mixture('mu', [[at(0), at(5)], [at(0), at(5)], [at(0), at(5)]], 6)), []);
+  });
+
+  it('finds a switch half-way through a single chain', () => {
+    const mu = mixture('mu', [[(t) => (t < 500 ? 0 : 6), (t) => (t < 500 ? 6 : 0)]], 7);
+    const [finding] = findLabelSwitchingInDraws(mu);
+    assert.match(finding!.message, /the first half of chain 1 and the second half of chain 1 differ by a swap of labels 1↔2/);
+  });
+
+  it('names a cyclic relabelling of three components and groups chains', () => {
+    const plain = [at(0), at(5), at(10)];
+    const cycled = [at(5), at(10), at(0)]; // label 1 sits where label 2 was in chain 1, …
+    const mu = mixture('mu', [plain, cycled, plain, cycled], 8);
+    const [finding] = findLabelSwitchingInDraws(mu);
+    assert.deepEqual(finding!.nodes, ['mu[1]', 'mu[2]', 'mu[3]']);
+    assert.match(finding!.message, /chains 1, 3 and chains 2, 4 differ by a relabelling 1→3→2→1/);
+  });
+
+  it('leaves a swap of two of three labels to those two', () => {
+    const mu = mixture('mu', [[at(0), at(5), at(10)], [at(5), at(0), at(10)]], 9);
+    const [finding] = findLabelSwitchingInDraws(mu);
+    assert.deepEqual(finding!.nodes, ['mu[1]', 'mu[2]']);
+  });
+});
