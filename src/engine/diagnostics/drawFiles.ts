@@ -1,11 +1,16 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { readTextFile } from '../data/files';
-import { readCoda, readCodaIndex, type TextFile } from './coda';
+import { readCoda } from '../output/coda';
 import type { ParameterDraws } from './draws';
 import { DrawsInputError, joinStanChains, readStanCsv } from './stanCsv';
 
 export type DrawFileKind = 'stan-csv' | 'coda-index' | 'coda-chain';
+
+interface TextFile {
+  name: string;
+  text: string;
+}
 
 export interface LoadedDraws {
   format: 'Stan CSV' | 'CODA';
@@ -54,21 +59,25 @@ export function loadDrawFiles(paths: string[], readFile: (path: string) => strin
     throw new DrawsInputError(`${stan[0]!.path} is a Stan CSV file but ${other.path} is a CODA file; diagnose one sampler's output at a time.`);
   }
   const indexes = files.filter((_, k) => kinds[k] === 'coda-index');
-  let chains: TextFile[] = files.filter((_, k) => kinds[k] === 'coda-chain').map((f) => ({ fileName: f.path, text: f.text }));
+  let chains: TextFile[] = files.filter((_, k) => kinds[k] === 'coda-chain').map((f) => ({ name: f.path, text: f.text }));
   if (indexes.length > 1) throw new DrawsInputError(`${indexes[0]!.path} and ${indexes[1]!.path} are both CODA index files; give one run at a time.`);
   let index: TextFile;
   if (indexes.length === 1) {
-    index = { fileName: indexes[0]!.path, text: indexes[0]!.text };
+    index = { name: indexes[0]!.path, text: indexes[0]!.text };
   } else {
-    const guess = siblingIndex(chains[0]!.fileName);
-    if (!guess || !exists(guess)) throw new DrawsInputError(`${chains[0]!.fileName} is a CODA chain file; give its index file too (JAGS writes CODAindex.txt beside CODAchain1.txt).`);
-    index = { fileName: guess, text: readFile(guess) };
+    const guess = siblingIndex(chains[0]!.name);
+    if (!guess || !exists(guess)) throw new DrawsInputError(`${chains[0]!.name} is a CODA chain file; give its index file too (JAGS writes CODAindex.txt beside CODAchain1.txt).`);
+    index = { name: guess, text: readFile(guess) };
   }
   if (chains.length === 0) {
-    chains = siblingChains(index.fileName, exists).map((path) => ({ fileName: path, text: readFile(path) }));
-    if (chains.length === 0) throw new DrawsInputError(`No chain files found beside ${index.fileName}: give them after the index (e.g. CODAchain1.txt CODAchain2.txt).`);
+    chains = siblingChains(index.name, exists).map((path) => ({ name: path, text: readFile(path) }));
+    if (chains.length === 0) throw new DrawsInputError(`No chain files found beside ${index.name}: give them after the index (e.g. CODAchain1.txt CODAchain2.txt).`);
   }
-  return { format: 'CODA', files: [index.fileName, ...chains.map((c) => c.fileName)], parameters: readCoda(readCodaIndex(index), chains) };
+  // A scalar without draws (JAGS writes `last = first − 1` for it) has nothing to diagnose.
+  const parameters = readCoda(index, chains)
+    .filter((series) => series.chains[0]!.values.length > 0)
+    .map((series) => ({ name: series.name, chains: series.chains.map((c) => c.values) }));
+  return { format: 'CODA', files: [index.name, ...chains.map((c) => c.name)], parameters };
 }
 
 /** CODAchain2.txt → CODAindex.txt (any name with `chain<N>` in its file name). */

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readCoda, readCodaIndex } from '../../../src/engine/diagnostics/coda';
 import { kindOfDrawFile, loadDrawFiles } from '../../../src/engine/diagnostics/drawFiles';
 import { DrawsInputError, joinStanChains, readStanCsv, stanToJagsName } from '../../../src/engine/diagnostics/stanCsv';
 import { ModelError } from '../../../src/engine/language/source';
@@ -61,25 +60,6 @@ describe('Stan CSV', () => {
 const INDEX = 'alpha 1 3\nbeta[1] 4 6\nbeta[2] 7 9\n';
 const chainText = (offset: number) => Array.from({ length: 9 }, (_, k) => `${(k % 3) + 101} ${offset + k}`).join('\n') + '\n';
 
-describe('CODA', () => {
-  it('reads the index and the chains by line ranges', () => {
-    const draws = readCoda(readCodaIndex({ fileName: 'CODAindex.txt', text: INDEX }), [
-      { fileName: 'CODAchain1.txt', text: chainText(0) },
-      { fileName: 'CODAchain2.txt', text: chainText(100) },
-    ]);
-    assert.deepEqual(draws.map((d) => d.name), ['alpha', 'beta[1]', 'beta[2]']);
-    assert.deepEqual(Array.from(draws[1]!.chains[1]!), [103, 104, 105]);
-  });
-
-  it('says where an index or chain line is wrong', () => {
-    assert.match(problem(() => readCodaIndex({ fileName: 'i.txt', text: 'alpha 1 3\nbeta 4\n' })), /^i\.txt:2:1: A CODA index line is a name and two line numbers/);
-    assert.match(problem(() => readCodaIndex({ fileName: 'i.txt', text: 'alpha 1 3\nbeta 4 5\n' })), /beta has 2 draws but alpha has 3/);
-    const index = readCodaIndex({ fileName: 'i.txt', text: INDEX });
-    assert.match(problem(() => readCoda(index, [{ fileName: 'c.txt', text: '1 0.5\n2 zero\n' }])), /^c\.txt:2:1: A CODA chain line is an iteration number and a value/);
-    assert.match(problem(() => readCoda(index, [{ fileName: 'c.txt', text: '1 0.5\n' }])), /The index needs 9 lines but this chain file has 1/);
-  });
-});
-
 describe('finding and loading draw files', () => {
   const files: Record<string, string> = {
     'run/CODAindex.txt': INDEX,
@@ -106,6 +86,8 @@ describe('finding and loading draw files', () => {
     const fromIndex = loadDrawFiles(['run/CODAindex.txt'], read, exists);
     assert.deepEqual(fromIndex.files, ['run/CODAindex.txt', 'run/CODAchain1.txt', 'run/CODAchain2.txt']);
     assert.equal(fromIndex.parameters[0]!.chains.length, 2);
+    assert.deepEqual(fromIndex.parameters.map((p) => p.name), ['alpha', 'beta[1]', 'beta[2]']);
+    assert.deepEqual(Array.from(fromIndex.parameters[1]!.chains[1]!), [53, 54, 55]);
     const fromChain = loadDrawFiles(['run/CODAchain2.txt'], read, exists);
     assert.deepEqual(fromChain.files, ['run/CODAindex.txt', 'run/CODAchain2.txt']);
     assert.equal(loadDrawFiles(['a.csv', 'b.csv'], read, exists).format, 'Stan CSV');
