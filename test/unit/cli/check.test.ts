@@ -18,7 +18,7 @@ function check(file: string, dataFiles: string[] = []): { code: number; lines: s
 describe('latent check', () => {
   for (const name of EXAMPLES) {
     it(`the classic ${name} model parses, binds its JAGS data and passes the semantic checks`, () => {
-      const model = join(REPO_ROOT, 'examples/classic-bugs', `${name}.bug`);
+      const model = join(REPO_ROOT, 'examples/classic-bugs', name, `${name}.bug`);
       const { code, lines } = check(model, [join(CLASSIC_BUGS, name, 'data.R')]);
       assert.equal(code, 0, lines.join('\n'));
       // The only remark JAGS makes too: dugongs's data give M, which the model never reads.

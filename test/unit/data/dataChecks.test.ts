@@ -68,7 +68,7 @@ describe('data checks: values outside the support of their distribution', () => 
 describe('data checks: data arrays whose shape disagrees with the model', () => {
   it('reports a loop that runs past a data matrix, naming the variable, the dimension, the shape and the loop', () => {
     // The rats data with T = 6 instead of 5: the model then reads Y[i, 6] and x[6].
-    const model = readFileSync(join(REPO_ROOT, 'examples/classic-bugs/rats.bug'), 'utf8');
+    const model = readFileSync(join(REPO_ROOT, 'examples/classic-bugs/rats/rats.bug'), 'utf8');
     const source = `${model}data from "rats/data.R" with (T = NULL)\ndata list(T = 6)`;
     const request = readRunRequest(source, BUILT_IN_DEFAULTS, () => 1, { baseDirectory: CLASSIC_BUGS });
     const problems = modelErrorOf(() => prepareChain(request, 0));

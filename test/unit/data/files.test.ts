@@ -197,7 +197,7 @@ describe('data files: merging, names and warnings', () => {
   it('reads every classic example with its own model (examples/classic-bugs) and data, without warnings but one', () => {
     const warned: string[] = [];
     for (const example of ['dugongs', 'dyes', 'eyes', 'line', 'pump', 'rats', 'seeds']) {
-      const model = readFileSync(join(REPO_ROOT, 'examples/classic-bugs', `${example}.bug`), 'utf8');
+      const model = readFileSync(join(REPO_ROOT, 'examples/classic-bugs', example, `${example}.bug`), 'utf8');
       const r = read(`${model}\ndata from "${example}/data.R"\ninits from "${example}/inits.R"`, { baseDirectory: CLASSIC_BUGS });
       assert.ok(r.data.size > 0 && r.inits!.size > 0, example);
       warned.push(...r.warnings.map((w) => `${example}: ${w.message}`));

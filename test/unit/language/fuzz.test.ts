@@ -16,7 +16,7 @@ import { Random } from '../../../src/engine/random/rng';
 const root = join(__dirname, '../../..');
 const classic = join(root, 'examples/classic-bugs');
 const seeds = [
-  ...readdirSync(classic).filter((f) => f.endsWith('.bug')).map((f) => readFileSync(join(classic, f), 'utf8')),
+  ...readdirSync(classic).map((name) => readFileSync(join(classic, name, `${name}.bug`), 'utf8')),
   ...notebookCells(join(root, 'examples/normal-model.ipynb')),
 ];
 
