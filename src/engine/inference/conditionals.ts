@@ -108,6 +108,9 @@ class NormalConditional implements Conditional {
   readonly family = 'normal';
   private readonly intercepts: Float64Array;
   private readonly flat: boolean;
+  /** Children whose first argument is the node itself (b = 1, a = 0: no evaluation needed). */
+  private readonly direct: Uint8Array;
+  private readonly allDirect: boolean;
 
   constructor(
     private readonly graph: ModelGraph,
@@ -116,10 +119,12 @@ class NormalConditional implements Conditional {
   ) {
     this.intercepts = new Float64Array(children.length);
     this.flat = node.distribution.name === 'dunif';
+    this.direct = Uint8Array.from(children.map((c) => (isNodeItself(graph, c, node) ? 1 : 0)));
+    this.allDirect = this.direct.every((x) => x === 1);
   }
 
   parameters(out: Float64Array): void {
-    const { graph, node, children, intercepts } = this;
+    const { graph, node, children, intercepts, direct } = this;
     const saved = node.variable.values[node.offset]!;
     const p = currentParameters(node);
     let precision = 0;
@@ -134,17 +139,20 @@ class NormalConditional implements Conditional {
       weighted = p[0]! * p[1]!;
     }
     // The coefficients follow from two evaluations; linearity was checked symbolically.
-    setValue(graph, node, 0);
-    for (let j = 0; j < children.length; j++) intercepts[j] = children[j]!.params[0]!();
-    setValue(graph, node, 1);
+    if (!this.allDirect) {
+      setValue(graph, node, 0);
+      for (let j = 0; j < children.length; j++) intercepts[j] = direct[j] ? 0 : children[j]!.params[0]!();
+      setValue(graph, node, 1);
+    }
     for (let j = 0; j < children.length; j++) {
       const child = children[j]!;
-      const b = child.params[0]!() - intercepts[j]!;
+      const b = direct[j] ? 1 : child.params[0]!() - intercepts[j]!;
       if (b === 0) continue;
+      const a = direct[j] ? 0 : intercepts[j]!;
       if (child.distribution.name === 'dnorm') {
         const tau = child.params[1]!();
         precision += tau * b * b;
-        weighted += tau * b * (child.variable.values[child.offset]! - intercepts[j]!);
+        weighted += tau * b * (child.variable.values[child.offset]! - a);
         continue;
       }
       // dinterval: the data say which interval (c_k, c_{k+1}] holds a + b·θ.
@@ -152,17 +160,25 @@ class NormalConditional implements Conditional {
       const k = child.variable.values[child.offset]!;
       const from = k >= 1 ? cuts[k]! : Number.NEGATIVE_INFINITY;
       const to = k + 1 < cuts.length ? cuts[k + 1]! : Number.POSITIVE_INFINITY;
-      const a = intercepts[j]!;
-      const [lo, hi] = b > 0 ? [(from - a) / b, (to - a) / b] : [(to - a) / b, (from - a) / b];
+      const lo = ((b > 0 ? from : to) - a) / b;
+      const hi = ((b > 0 ? to : from) - a) / b;
       if (lo > lower) lower = lo;
       if (hi < upper) upper = hi;
     }
-    setValue(graph, node, saved);
+    if (!this.allDirect) setValue(graph, node, saved);
     out[0] = precision > 0 ? weighted / precision : 0;
     out[1] = precision;
     out[2] = lower;
     out[3] = upper;
   }
+}
+
+/** Whether the child's first argument is a plain reference to the node's own element. */
+function isNodeItself(graph: ModelGraph, child: StochasticNode, node: StochasticNode): boolean {
+  const arg = child.statement.args[0]!;
+  if (arg.kind !== 'name' && arg.kind !== 'index') return false;
+  const direct = graph.expressions.array(arg, child.scope).direct;
+  return direct !== undefined && direct.values === node.variable.values && direct.offsets.length === 1 && direct.offsets[0] === node.offset;
 }
 
 /** Gamma (or exponential) prior, children with a rate or precision c_j·θ: the conditional is gamma. */

@@ -31,7 +31,7 @@ export class ConjugateSampler implements Sampler {
     let x: number;
     switch (this.conditional.family) {
       case 'normal': {
-        const [mean, precision, lower, upper] = p as unknown as [number, number, number, number];
+        const mean = p[0]!, precision = p[1]!, lower = p[2]!, upper = p[3]!;
         if (precision > 0) {
           const sd = 1 / Math.sqrt(precision);
           x = lower === Number.NEGATIVE_INFINITY && upper === Number.POSITIVE_INFINITY ? mean + sd * random.normal() : drawTruncatedNormal(random, mean, sd, lower, upper);

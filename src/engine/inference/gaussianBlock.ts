@@ -1,4 +1,5 @@
-import { currentParameters, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import type { Expression } from '../language/ast';
+import { currentParameters, propagate, Role, type ModelGraph, type StochasticNode } from '../model/graph';
 import { choleskyInPlace, solveWithCholeskyInPlace } from '../math/linalg';
 import { Dependence, DependenceAnalysis } from './linearity';
 
@@ -27,6 +28,17 @@ export class GaussianBlock {
   private readonly coefficients: Float64Array;
   private readonly active: Uint8Array;
   private readonly weighted: Float64Array;
+  /**
+   * Whether the children's means read nothing that changes besides the block
+   * (a regression on data, as in probit augmentation): then a_j and A_j are
+   * computed once instead of by d + 1 evaluations of every child per update.
+   */
+  private readonly fixedDesign: boolean;
+  private designKnown = false;
+  /** With a fixed design, fixed child precisions and a fixed prior, Λ and its factor are computed once too. */
+  private readonly fixedPrecision: boolean;
+  private precisionKnown = false;
+  private precisionOk = false;
 
   constructor(
     private readonly graph: ModelGraph,
@@ -50,6 +62,12 @@ export class GaussianBlock {
     let widest = 1;
     for (const c of children) widest = Math.max(widest, c.side);
     this.weighted = new Float64Array(widest);
+    const ids = new Set(members.map((m) => m.id));
+    this.fixedDesign = children.every((c) => readsOnly(graph, c.statement.args[0]!, c, ids));
+    const none = new Set<number>();
+    this.fixedPrecision = this.fixedDesign &&
+      children.every((c) => readsOnly(graph, c.statement.args[1]!, c, none)) &&
+      members.every((m) => m.statement.args.every((arg) => readsOnly(graph, arg, m, none)));
   }
 
   /** Writes the coordinates' values (length d) into the model and refreshes the nodes downstream. */
@@ -85,11 +103,21 @@ export class GaussianBlock {
    * rest of the model. Returns false when Λ is not positive definite.
    */
   compute(): boolean {
-    const { d, precision, linear, children, childSides, childStarts, intercepts, coefficients, active, weighted } = this;
+    if (!this.fixedDesign || !this.designKnown) this.computeDesign();
+    if (!this.fixedPrecision || !this.precisionKnown) {
+      this.computePrecision();
+      this.precisionOk = choleskyInPlace(this.precision, this.d);
+      this.precisionKnown = true;
+    }
+    if (!this.precisionOk) return false;
+    this.computeLinear();
+    return true;
+  }
+
+  /** a_j and A_j by d + 1 evaluations of the children's means. */
+  private computeDesign(): void {
+    const { d, children, childSides, childStarts, intercepts, coefficients, active } = this;
     const rows = intercepts.length;
-    precision.fill(0);
-    linear.fill(0);
-    this.addPrior();
     for (let k = 0; k < d; k++) this.setCoordinate(k, 0);
     this.readMeans(intercepts, 0);
     for (let k = 0; k < d; k++) {
@@ -105,33 +133,32 @@ export class GaussianBlock {
       for (let k = 0; k < d && !moves; k++) for (let i = 0; i < side; i++) if (coefficients[k * rows + start + i] !== 0) moves = 1;
       active[j] = moves;
     }
+    this.designKnown = true;
+  }
+
+  /** Λ = Λ₀ + Σ_j A_jᵀ T_j A_j (lower triangle, then mirrored). */
+  private computePrecision(): void {
+    const { d, precision, children, childStarts, coefficients, active } = this;
+    const rows = this.intercepts.length;
+    precision.fill(0);
+    this.addPrior(true);
     for (let j = 0; j < children.length; j++) {
       if (!active[j]) continue;
       const child = children[j]!;
       const start = childStarts[j]!;
       if (child.side === 1) {
         const tau = child.params[1]!();
-        const residual = child.variable.values[child.offset]! - intercepts[start]!;
         for (let k = 0; k < d; k++) {
           const bk = coefficients[k * rows + start]!;
           if (bk === 0) continue;
-          linear[k] = linear[k]! + tau * bk * residual;
-          for (let l = 0; l <= k; l++) precision[k * d + l] = precision[k * d + l]! + tau * bk * coefficients[l * rows + start]!;
+          const t = tau * bk;
+          for (let l = 0; l <= k; l++) precision[k * d + l] = precision[k * d + l]! + t * coefficients[l * rows + start]!;
         }
         continue;
       }
-      // dmnorm child of side m: T from its parameters, w = T·(y − a), and Aᵀ T A.
       const m = child.side;
       const p = currentParameters(child);
-      for (let i = 0; i < m; i++) {
-        let s = 0;
-        for (let l = 0; l < m; l++) s += p[m + i * m + l]! * (child.variable.values[child.offsets[l]!]! - intercepts[start + l]!);
-        weighted[i] = s;
-      }
       for (let k = 0; k < d; k++) {
-        let s = 0;
-        for (let i = 0; i < m; i++) s += coefficients[k * rows + start + i]! * weighted[i]!;
-        linear[k] = linear[k]! + s;
         for (let l = 0; l <= k; l++) {
           let q = 0;
           for (let i = 0; i < m; i++) {
@@ -144,29 +171,58 @@ export class GaussianBlock {
       }
     }
     for (let k = 0; k < d; k++) for (let l = 0; l < k; l++) precision[l * d + k] = precision[k * d + l]!;
-    return choleskyInPlace(precision, d);
   }
 
-  private addPrior(): void {
+  /** η = Λ₀μ₀ + Σ_j A_jᵀ T_j (y_j − a_j). */
+  private computeLinear(): void {
+    const { d, linear, children, childStarts, intercepts, coefficients, active, weighted } = this;
+    const rows = intercepts.length;
+    linear.fill(0);
+    this.addPrior(false);
+    for (let j = 0; j < children.length; j++) {
+      if (!active[j]) continue;
+      const child = children[j]!;
+      const start = childStarts[j]!;
+      if (child.side === 1) {
+        const w = child.params[1]!() * (child.variable.values[child.offset]! - intercepts[start]!);
+        for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[k * rows + start]!;
+        continue;
+      }
+      const m = child.side;
+      const p = currentParameters(child);
+      for (let i = 0; i < m; i++) {
+        let s = 0;
+        for (let l = 0; l < m; l++) s += p[m + i * m + l]! * (child.variable.values[child.offsets[l]!]! - intercepts[start + l]!);
+        weighted[i] = s;
+      }
+      for (let k = 0; k < d; k++) {
+        let s = 0;
+        for (let i = 0; i < m; i++) s += coefficients[k * rows + start + i]! * weighted[i]!;
+        linear[k] = linear[k]! + s;
+      }
+    }
+  }
+
+  /** Adds the prior's precision Λ₀ (with `toPrecision`) or its Λ₀μ₀ to η. */
+  private addPrior(toPrecision: boolean): void {
     const { d, precision, linear, members } = this;
     if (members.length === 1 && members[0]!.distribution.multivariate) {
       const p = currentParameters(members[0]!);
       for (let k = 0; k < d; k++) {
         let s = 0;
         for (let l = 0; l < d; l++) {
-          precision[k * d + l] = p[d + k * d + l]!;
+          if (toPrecision) precision[k * d + l] = precision[k * d + l]! + p[d + k * d + l]!;
           s += p[d + k * d + l]! * p[l]!;
         }
-        linear[k] = s;
+        if (!toPrecision) linear[k] = linear[k]! + s;
       }
       return;
     }
     for (let k = 0; k < d; k++) {
       const node = members[k]!;
-      const mean = node.params[0]!();
       const tau = node.params[1]!();
-      precision[k * d + k] = tau;
-      linear[k] = tau * mean;
+      if (toPrecision) precision[k * d + k] = precision[k * d + k]! + tau;
+      else linear[k] = linear[k]! + tau * node.params[0]!();
     }
   }
 
@@ -175,6 +231,31 @@ export class GaussianBlock {
     out.set(this.linear);
     solveWithCholeskyInPlace(this.precision, out, this.d);
   }
+}
+
+/**
+ * Whether an argument of a node's relation reads, directly or through
+ * deterministic nodes, only data, observed nodes and the `allowed` nodes.
+ */
+function readsOnly(graph: ModelGraph, argument: Expression, node: StochasticNode, allowed: Set<number>): boolean {
+  const seen = new Set<number>();
+  const pending = [graph.expressions.array(argument, node.scope).reads];
+  while (pending.length) {
+    for (const r of pending.pop()!) {
+      const role = r.variable.role[r.offset];
+      if (role === Role.Stochastic) {
+        const id = r.variable.node[r.offset]!;
+        if (!allowed.has(id) && !graph.stochastic[id]!.observed) return false;
+      } else if (role === Role.Deterministic) {
+        const id = r.variable.node[r.offset]!;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const d = graph.deterministic[id]!;
+        pending.push(graph.expressions.compile(d.statement.value, d.scope).reads);
+      }
+    }
+  }
+  return true;
 }
 
 /**

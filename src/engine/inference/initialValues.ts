@@ -5,6 +5,7 @@ import { refreshDeterministic } from '../model/compile';
 import { currentParameters, elementName, nodeLogDensity, propagate, Role, scatterValue, type ModelGraph, type StochasticNode } from '../model/graph';
 import { cholesky, inverseFromCholesky } from '../math/linalg';
 import type { Random } from '../random/rng';
+import { analyzeConditional } from './conditionals';
 import { drawFromPrior } from './priorDraws';
 
 /**
@@ -152,18 +153,36 @@ export function setInitialValues(graph: ModelGraph, inits: NamedValues | undefin
     pending = next;
   }
   refreshDeterministic(graph);
-  if (random) repairDrawnStart(graph, given);
+  repairStart(graph, given, random !== undefined);
   checkStart(graph, given, initsRange);
 }
 
-/** Drawn starts that make some density zero go back to typical values, parents first. */
-function repairDrawnStart(graph: ModelGraph, given: Set<StochasticNode>): void {
+/**
+ * Starts that make some density zero are moved: a drawn start goes back to
+ * the typical value, and a normal node that censored data constrain
+ * (z[i] with y[i] ~ dinterval(z[i], 0)) goes inside the interval they allow.
+ */
+function repairStart(graph: ModelGraph, given: Set<StochasticNode>, drawn: boolean): void {
+  const bounds = new Float64Array(4);
   for (const id of graph.unobserved) {
     const node = graph.stochastic[id]!;
     if (given.has(node)) continue;
     const involved = [node, ...node.children.map((c) => graph.stochastic[c]!)];
-    if (involved.every((n) => Number.isFinite(nodeLogDensity(n)))) continue;
-    if (setTypical(node)) propagate(graph, node);
+    const possible = (): boolean => involved.every((n) => Number.isFinite(nodeLogDensity(n)));
+    if (possible()) continue;
+    if (drawn && setTypical(node)) {
+      propagate(graph, node);
+      if (possible()) continue;
+    }
+    const conditional = analyzeConditional(graph, node);
+    if (conditional?.family !== 'normal') continue;
+    conditional.parameters(bounds);
+    const lower = bounds[2]!, upper = bounds[3]!;
+    const x = node.variable.values[node.offset]!;
+    if (x > lower && x <= upper) continue;
+    const inside = Number.isFinite(lower) && Number.isFinite(upper) ? 0.5 * (lower + upper) : Number.isFinite(lower) ? lower + 1 : upper - 1;
+    node.variable.values[node.offset] = inside;
+    propagate(graph, node);
   }
 }
 

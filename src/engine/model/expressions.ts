@@ -10,6 +10,14 @@ export interface ElementRef {
   offset: number;
 }
 
+/** An array argument: one evaluator per element, its dimensions, what it reads, and (without stochastic indices) where its elements live. */
+export interface ArrayArgument {
+  evaluators: Evaluator[];
+  dims: number[];
+  reads: ElementRef[];
+  direct?: { values: Float64Array; offsets: Int32Array };
+}
+
 /** How one index of a reference selects. */
 type IndexPlan =
   | { kind: 'fixed'; at: number }
@@ -170,6 +178,26 @@ export class ExpressionCompiler {
       throw errorAt(e.calleeRange, `Unknown function '${e.callee}'.${suggest(e.callee, Object.keys(FUNCTIONS))}`);
     }
     if (e.args.some((a) => a.name !== undefined)) throw errorAt(e.range, `${e.callee}() takes positional arguments only.`);
+    if (f.reducesArrays && e.args.length === 1) {
+      const { evaluators, reads: own, direct } = this.array(e.args[0]!.value, scope);
+      reads.push(...own);
+      if (direct && direct.offsets.length > 0) {
+        const { values, offsets } = direct;
+        const n = offsets.length;
+        const buffer = new Float64Array(n);
+        return () => {
+          for (let k = 0; k < n; k++) buffer[k] = values[offsets[k]!]!;
+          return f.evaluate(buffer, n);
+        };
+      }
+      if (evaluators.length === 0) throw errorAt(e.range, `${e.callee}() needs at least one value.`);
+      const buffer = new Float64Array(evaluators.length);
+      const n = evaluators.length;
+      return () => {
+        for (let k = 0; k < n; k++) buffer[k] = evaluators[k]!();
+        return f.evaluate(buffer, n);
+      };
+    }
     if (f.reducesArrays) {
       const elements: Evaluator[] = [];
       for (const arg of e.args) elements.push(...this.elements(arg.value, scope, reads));
@@ -195,10 +223,23 @@ export class ExpressionCompiler {
 
   private innerProduct(e: Extract<Expression, { kind: 'call' }>, scope: LoopScope, reads: ElementRef[]): Evaluator {
     if (e.args.length !== 2) throw errorAt(e.range, `inprod() takes 2 argument(s), got ${e.args.length}.`);
-    const a = this.elements(e.args[0]!.value, scope, reads);
-    const b = this.elements(e.args[1]!.value, scope, reads);
+    const left = this.array(e.args[0]!.value, scope);
+    const right = this.array(e.args[1]!.value, scope);
+    reads.push(...left.reads, ...right.reads);
+    const a = left.evaluators;
+    const b = right.evaluators;
     if (a.length !== b.length) throw errorAt(e.range, `inprod() needs two vectors of the same length, got ${a.length} and ${b.length}.`);
     const n = a.length;
+    if (left.direct && right.direct) {
+      // The hot path of regressions and factorisations: one loop over two arrays, no closure per element.
+      const { values: va, offsets: oa } = left.direct;
+      const { values: vb, offsets: ob } = right.direct;
+      return () => {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += va[oa[k]!]! * vb[ob[k]!]!;
+        return s;
+      };
+    }
     return () => {
       let s = 0;
       for (let k = 0; k < n; k++) s += a[k]!() * b[k]!();
@@ -211,14 +252,18 @@ export class ExpressionCompiler {
    * `Omega[,]`): one evaluator per element, row-major, and the dimensions
    * that remain after single positions are dropped (`mu[z[i], ]` is a vector).
    */
-  array(e: Expression, scope: LoopScope): { evaluators: Evaluator[]; dims: number[]; reads: ElementRef[] } {
+  array(e: Expression, scope: LoopScope): ArrayArgument {
     const reads: ElementRef[] = [];
     if (e.kind !== 'name' && e.kind !== 'index') return { evaluators: [this.scalar(e, scope, reads)], dims: [1], reads };
     if (e.kind === 'name' && scope.has(e.name)) return { evaluators: [this.scalar(e, scope, reads)], dims: [1], reads };
     const v = this.variable(e.name, e.kind === 'name' ? e.range : e.nameRange);
     const plans = e.kind === 'index' ? this.indexPlans(v, e, scope, reads) : v.dims.map((size): IndexPlan => ({ kind: 'range', from: 1, to: size }));
     const dims = plans.flatMap((p) => (p.kind === 'range' ? [p.to - p.from + 1] : []));
-    return { evaluators: this.expand(v, plans, reads), dims: dims.length ? dims : [1], reads };
+    const first = reads.length;
+    const evaluators = this.expand(v, plans, reads);
+    // Without a stochastic index, element k is read k-th: the fused loops below can read the array directly.
+    const direct = plans.every((p) => p.kind !== 'dynamic') ? { values: v.values, offsets: Int32Array.from(reads.slice(first), (r) => r.offset) } : undefined;
+    return { evaluators, dims: dims.length ? dims : [1], reads, direct };
   }
 
   /** The elements an array argument denotes: `x`, `x[]`, `x[2:5]`, `Y[i, ]`, `mu[z[i], ]`, or a scalar expression. */
