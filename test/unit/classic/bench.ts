@@ -1,4 +1,4 @@
-/** Reading the classic examples' reference results (bench.R) and judging a run against them. */
+/** Reading the classic examples' reference results (bench.R). */
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -42,34 +42,4 @@ function strings(e: Expression): string[] {
     assert.ok(item.kind === 'string', 'expected strings in .Dimnames');
     return item.value;
   });
-}
-
-/**
- * Monte-Carlo standard error of the pooled mean of several chains by batch
- * means: each chain is cut into ⌊√n⌋ batches of equal length; the batch means
- * of all chains, each an average over more iterations than the
- * autocorrelation lasts, are then nearly independent draws of a mean over
- * one batch, so MCSE² ≈ var(batch means) / (number of batches).
- */
-export function batchMeansMcse(chains: ArrayLike<number>[]): number {
-  const means: number[] = [];
-  for (const draws of chains) {
-    const batches = Math.max(2, Math.floor(Math.sqrt(draws.length)));
-    const size = Math.floor(draws.length / batches);
-    for (let b = 0; b < batches; b++) {
-      let sum = 0;
-      for (let k = b * size; k < (b + 1) * size; k++) sum += draws[k]!;
-      means.push(sum / size);
-    }
-  }
-  const mean = means.reduce((a, b) => a + b, 0) / means.length;
-  const variance = means.reduce((a, m) => a + (m - mean) ** 2, 0) / (means.length - 1);
-  return Math.sqrt(variance / means.length);
-}
-
-export function mean(chains: ArrayLike<number>[]): number {
-  let sum = 0;
-  let n = 0;
-  for (const draws of chains) for (let k = 0; k < draws.length; k++, n++) sum += draws[k]!;
-  return sum / n;
 }

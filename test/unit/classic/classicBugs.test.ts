@@ -9,7 +9,8 @@ import { parseDocument } from '../../../src/engine/language/parser';
 import { readCoda } from '../../../src/engine/output/coda';
 import { readRunRequest } from '../../../src/engine/run/request';
 import { startRun, type RunOptions } from '../../../src/engine/run/runner';
-import { batchMeansMcse, mean, readBench, type BenchRow } from './bench';
+import { mcseMean } from '../../../src/engine/diagnostics/convergence';
+import { readBench, type BenchRow } from './bench';
 
 /**
  * The seven classic BUGS examples, each run two ways — its notebook's cell
@@ -21,8 +22,9 @@ import { batchMeansMcse, mean, readBench, type BenchRow } from './bench';
  *
  * The first term is JAGS's own rule for its long reference runs. The second
  * allows for the Monte-Carlo error of our shorter run only: MCSE is the
- * standard error of the run's pooled mean by batch means over its own draws
- * (see batchMeansMcse), i.e. SD/√ESS with the run's effective sample size.
+ * standard error of the run's pooled mean from its own draws, SD/√ESS with
+ * the effective sample size of the mean (posterior's mcse_mean: split chains,
+ * Geyer's initial monotone sequence).
  * Three standard errors: a correct sampler exceeds the allowance with
  * probability below 0.3 % per node even without the 0.15 SD; a biased one
  * (shifted by more than 0.15 SD) is caught once its MCSE is small, which the
@@ -109,8 +111,8 @@ function judge(draws: Draws, reference: Map<string, BenchRow>): void {
   for (const [node, bench] of reference) {
     const chains = draws.get(node);
     assert.ok(chains, `${node} is monitored (have: ${[...draws.keys()].join(', ')})`);
-    const m = mean(chains);
-    const mcse = batchMeansMcse(chains);
+    const m = chains.reduce((sum, c) => sum + c.reduce((a, b) => a + b, 0), 0) / chains.reduce((n, c) => n + c.length, 0);
+    const mcse = mcseMean(chains);
     const allowed = 0.15 * bench.sd + Z * mcse;
     const ok = Math.abs(m - bench.mean) <= allowed;
     failed ||= !ok;
