@@ -72,6 +72,8 @@ class ScriptState {
   private inits: NamedValues[] = [];
   private seeds: Array<number | undefined> = [];
   private readonly modules = new Set(['basemod', 'bugs']);
+  /** The compiled model's variables, to check the names of initial values as they are read. */
+  private variables = new Set<string>();
 
   constructor(private readonly env: ScriptEnvironment) {}
 
@@ -188,6 +190,7 @@ class ScriptState {
     for (const w of request.warnings) this.env.warn(w.range.end.offset === 0 ? { ...w, range } : w, w.range.end.offset === 0 ? this.env.scriptName : this.model.path);
     // Compiled once here so that a problem in the model is reported at 'compile', as JAGS does; each chain compiles its own graph at 'initialize'.
     const graph = this.inModel(range, () => compileModel(request.document, request.data));
+    this.variables = new Set(graph.variables.keys());
     const observed = graph.stochastic.filter((n) => n.observed).length;
     this.env.log(`Graph information: ${observed} observed and ${graph.stochastic.length - observed} unobserved stochastic nodes`);
     this.session = new ModelSession(request, chains);
@@ -201,6 +204,9 @@ class ScriptState {
     const targets = chain === undefined ? [...this.inits.keys()] : [this.chainIndex(chain, range) - 1];
     const values = loadDataFile(file.path, 'initial values', this.inputs, file.range).values;
     const seed = takeRngSeed(values, file.range);
+    for (const name of values.keys()) {
+      if (!this.variables.has(name)) throw errorAt(file.range, `'${name}' in ${file.path} is not a variable of the model.`);
+    }
     this.env.log(`Reading parameter file ${file.path}`);
     for (const k of targets) {
       for (const [name, value] of values) this.inits[k]!.set(name, value);

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseSampleArguments, runSample, splitMonitorList, type SampleArguments } from '../../../src/cli/sample';
+import { nodeStatistics } from '../../../src/cli/sampleJson';
+import type { NodeResult } from '../../../src/engine/output/runOutput';
 import type { RunOptions } from '../../../src/engine/run/runner';
 
 /** Chain workers in TypeScript, loaded through tsx (see runner.test.ts). */
@@ -104,6 +106,21 @@ describe('latent sample', () => {
     close(m.mean!, 2 * POSTERIOR_MEAN + 1, (2 * POSTERIOR_SD) / Math.sqrt(ess), 'E[m]');
     close(m.sd!, 2 * POSTERIOR_SD, (2 * POSTERIOR_SD) / Math.sqrt(2 * ess), 'sd(m)');
     assert.equal(json.samplers['m'], 'deterministic');
+  });
+
+  it('passes every number the engine reports about a node into its JSON entry, diagnostics included', () => {
+    const summary = { mean: 1, sd: 2, 'q2.5': 3, q25: 4, q50: 5, q75: 6, 'q97.5': 7 };
+    const node = {
+      name: 'mu',
+      sampler: 'slice',
+      draws: 100,
+      summary,
+      diagnostics: { rhat: 1.01, ess_bulk: 400 },
+      labelSwitching: 'said in the messages',
+      trace: { iterations: [1], chains: [[0]] },
+      histogram: { edges: [0, 1], counts: [1] },
+    } as NodeResult;
+    assert.deepEqual(nodeStatistics(node), { ...summary, rhat: 1.01, ess_bulk: 400 });
   });
 
   it('exits 1 naming the file, line and column of a node it cannot monitor', async () => {
