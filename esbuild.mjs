@@ -21,6 +21,8 @@ const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/engine/run/chainWorker.ts'], outfile: 'dist/worker.js' },
   { ...node, entryPoints: ['src/engine/sbc/sbcWorker.ts'], outfile: 'dist/sbcWorker.js' },
+  { ...node, entryPoints: ['src/engine/em/estepWorker.ts'], outfile: 'dist/em-worker.js' },
+  { ...node, entryPoints: ['scripts/bench/gmm.ts'], outfile: 'dist/bench/gmm.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   {
     entryPoints: ['src/renderer/index.ts'],

@@ -69,7 +69,8 @@ export function readCsv(text: string, fileName: string, delimiter = ',', warn: (
 
 const NUMBER = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
 
-function cellValue(text: string): number | undefined {
+/** A CSV cell as a number: NA, NaN or empty is missing (NaN), TRUE/FALSE are 1/0, Inf and -Inf as R writes them; undefined if not a number. */
+export function cellValue(text: string): number | undefined {
   const t = text.trim();
   if (t === '' || t === 'NA' || t === 'NaN') return Number.NaN;
   if (NUMBER.test(t)) return Number(t);
