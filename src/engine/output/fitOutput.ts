@@ -1,0 +1,95 @@
+/**
+ * What an EM-family fit (`fit with em(...)`, `latent em`) hands to the
+ * notebook: the output item of MIME `application/vnd.latent.fit+json`,
+ * replaced in place while the fit runs. The renderer draws only from this.
+ * Schema documented in docs/output-schema.md ("Fits").
+ */
+export const FIT_OUTPUT_MIME = 'application/vnd.latent.fit+json';
+export const FIT_OUTPUT_SCHEMA = 'latent.fit/1';
+
+/** The variants of the EM family; the directive's algorithm name. */
+export type FitMethod = 'em' | 'ecm' | 'online.em' | 'annealed.em' | 'mcem';
+
+export interface FitSettings {
+  method: FitMethod;
+  /** 'ml' ignores the priors of the parameters; 'map' maximises the log posterior. */
+  estimator: 'ml' | 'map';
+  /** Convergence: absolute change of the objective per observation between iterations. */
+  tolerance: number;
+  maxIterations: number;
+  /** Starts tried (n_init); the best final objective is kept. */
+  restarts: number;
+  /** Where parameters start: 'given' uses the inits (required then), else random or k-means++ for mixtures. */
+  init: 'kmeans++' | 'random' | 'given';
+  seed: number;
+  /** Ridge added to covariance diagonals (scikit-learn's reg_covar). */
+  regCovar: number;
+  /** Names of the variables treated as latent (E-step); by default those indexed by the observation loop. */
+  latent?: string[];
+  /** Online EM: rows per minibatch, step (t + t0)^−κ. */
+  batchSize?: number;
+  kappa?: number;
+  t0?: number;
+  /** Annealed EM: first β, and its growth factor per step. */
+  betaStart?: number;
+  betaGrowth?: number;
+  /** Monte-Carlo EM: Gibbs sweeps of the latent nodes per E-step. */
+  sweeps?: number;
+  /** E-step worker threads (mixture kernels). */
+  threads?: number;
+}
+
+export type FitStatus = 'running' | 'converged' | 'max-iterations' | 'cancelled' | 'stopped' | 'failed';
+
+export interface FitMessage {
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  /** 1-based lines and columns in the cell, when the message points somewhere. */
+  range?: { startLine: number; startColumn: number; endLine: number; endColumn: number };
+}
+
+/** One fitted scalar, named as JAGS names it: `mu[2,1]`, `Omega[1,2,3]`, `tau`. */
+export interface FitParameter {
+  name: string;
+  value: number;
+}
+
+/** For 1- and 2-dimensional mixtures: the data coloured by responsibility, with the fitted components. */
+export interface MixturePicture {
+  /** The data's column names (1 or 2). */
+  columns: string[];
+  /** Rows shown (a seeded subsample of at most 5,000): one array per row. */
+  points: number[][];
+  /** For each shown row, its responsibilities (K values summing to 1). */
+  responsibilities: number[][];
+  components: Array<{ weight: number; mean: number[]; covariance: number[][] }>;
+}
+
+export interface FitOutput {
+  schema: typeof FIT_OUTPUT_SCHEMA;
+  status: FitStatus;
+  settings: FitSettings;
+  /** How the E- and M-steps were obtained, e.g. "Gaussian mixture kernel (K = 3, d = 2)" or "conjugate conditionals". */
+  engine: string;
+  /** Latent variables (E-step) and parameters (M-step), by variable name. */
+  latent: string[];
+  parameters: string[];
+  /** Iterations done so far (annealing included). */
+  iteration: number;
+  /** The objective per iteration: start, then after each M-step (of the kept restart once finished). */
+  objective: { kind: 'loglik' | 'logpost'; values: number[]; beta?: number[] };
+  /** Of the final (or current) parameters; absent while unknown. */
+  loglik?: number;
+  loglikPerSample?: number;
+  observations?: number;
+  parameterCount?: number;
+  bic?: number;
+  aic?: number;
+  converged?: boolean;
+  params: FitParameter[];
+  /** Hard assignments of a finite latent node per observation (1-based component), at most 10,000 shown. */
+  assignments?: { node: string; values: number[] };
+  mixture?: MixturePicture;
+  messages: FitMessage[];
+  timing: { seconds: number; secondsPerIteration: number };
+}
