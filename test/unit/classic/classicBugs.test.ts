@@ -28,7 +28,7 @@ import { readBench, type BenchRow } from './bench';
  * Three standard errors: a correct sampler exceeds the allowance with
  * probability below 0.3 % per node even without the 0.15 SD; a biased one
  * (shifted by more than 0.15 SD) is caught once its MCSE is small, which the
- * run lengths below keep at ≤ 0.06 SD (ESS ≳ 300).
+ * run lengths below keep at ≤ 0.07 SD (ESS ≥ 200; the least, seeds' sigma, has about 220).
  *
  * CI run lengths: burn-in and thinning as in the README; kept iterations as
  * listed (the README's in the notebooks and scripts), shortened where the full
