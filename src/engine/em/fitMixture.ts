@@ -11,6 +11,7 @@
  * final mean log-likelihood (its score()) compare one to one.
  */
 import { Random } from '../random/rng';
+import { annealingBetas, holdShapes, jitter } from './annealing';
 import type { EStepRunner, RowSet } from './estep';
 import { SerialEStep } from './estep';
 import { EStepPool } from './estepPool';
@@ -46,11 +47,6 @@ interface Settings {
 }
 
 function resolveSettings(o: MixtureOptions): Settings {
-  const betas: number[] = [];
-  if (o.annealing) {
-    const growth = o.annealing.growth ?? 1.5;
-    for (let beta = o.annealing.betaStart ?? 0.1; beta < 1; beta *= growth) betas.push(beta);
-  }
   return {
     map: o.estimator === 'map',
     regCovar: o.regCovar ?? 1e-6,
@@ -59,7 +55,7 @@ function resolveSettings(o: MixtureOptions): Settings {
     restarts: o.restarts ?? 1,
     init: o.init ?? 'kmeans++',
     seed: o.seed ?? 0,
-    betas,
+    betas: annealingBetas(o.annealing),
     iterationsPerStep: o.annealing?.iterationsPerStep ?? 100,
     keepResponsibilities: o.keepResponsibilities ?? true,
   };
@@ -174,9 +170,10 @@ async function runRestart(context: Context, restart: number): Promise<RestartRun
     return { logLikelihood: stats[STAT_LOG_LIKELIHOOD]!, objective: stats[STAT_LOG_LIKELIHOOD]! + prior, tempered: stats[STAT_TEMPERED]! + prior };
   };
   /** The M-step; true when a covariance had to be repaired (then the objective may legitimately drop). */
-  const mStep = (): boolean => {
+  const mStep = (annealing = false): boolean => {
     const events: MStepEvent[] = [];
     model.update(stats, parameters, next, events);
+    if (annealing) holdShapes(parameters, next);
     [lastGood, parameters, next] = [parameters, next, lastGood];
     noteEvents(events, iteration, report);
     return events.some((e) => e.kind === 'singular');
@@ -200,6 +197,8 @@ async function runRestart(context: Context, restart: number): Promise<RestartRun
   };
 
   let status: MixtureFit['status'] = 'max-iterations';
+  // Its own stream, so that annealing leaves the starts of the restarts unchanged.
+  const annealingRandom = new Random(settings.seed, settings.restarts + restart);
   annealing: for (const beta of settings.betas) {
     let previous = Number.NaN;
     for (let step = 0; step < settings.iterationsPerStep; step++) {
@@ -211,10 +210,11 @@ async function runRestart(context: Context, restart: number): Promise<RestartRun
       const e = await eStep(beta, NO_OUTPUTS);
       if (!Number.isFinite(e.objective)) return fail();
       record(beta, e.logLikelihood, e.objective);
-      mStep();
+      mStep(true);
       if (Math.abs(e.tempered - previous) / n < settings.tolerance) break;
       previous = e.tempered;
     }
+    jitter(parameters, problem.components, problem.columns, annealingRandom);
   }
   let previousObjective = Number.NaN;
   let repaired = false;

@@ -55,7 +55,11 @@ export interface BernoulliParameters {
 
 export type MixtureParameters = GaussianParameters | BernoulliParameters;
 
-/** Deterministic annealing: responsibilities ∝ (w_k·p_k(x))^β with β rising geometrically to 1. */
+/**
+ * Deterministic annealing: responsibilities ∝ (w_k·p_k(x))^β with β rising
+ * geometrically to 1, then plain EM. While β < 1, Gaussian covariances stay at
+ * their starting values (see annealing.ts for why).
+ */
 export interface AnnealingSchedule {
   /** First β, in (0, 1]. Default 0.1. */
   betaStart?: number;
