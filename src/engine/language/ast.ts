@@ -87,8 +87,11 @@ export type Directive =
   | { kind: 'inits'; value: Expression | FileSource; range: SourceRange }
   | {
       kind: 'run';
-      /** `sample`: Gibbs sampling; `calibrate`: simulation-based calibration of the model's samplers (src/engine/sbc). */
-      verb: 'sample' | 'calibrate';
+      /**
+       * `sample`: Gibbs sampling; `calibrate`: simulation-based calibration of the model's samplers (src/engine/sbc);
+       * `fit`: point estimates by the EM family (src/engine/fit).
+       */
+      verb: 'sample' | 'calibrate' | 'fit';
       /** `sample NAME with ...`: runs the model of that name, defined in another cell. */
       model?: { text: string; range: SourceRange };
       algorithm: string;

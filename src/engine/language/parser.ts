@@ -135,6 +135,7 @@ class Parser {
         return;
       case 'sample':
       case 'calibrate':
+      case 'fit':
         doc.directives.push(this.runDirective());
         return;
       default:
@@ -166,10 +167,10 @@ class Parser {
     const verb = this.next();
     const named = this.peek();
     const model = named.kind === 'name' && named.text !== 'with' ? (this.next(), { text: named.text, range: named.range }) : undefined;
-    const example = verb.text === 'calibrate' ? 'calibrate with sbc(simulations = 200) or calibrate mymodel with sbc()' : 'sample with gibbs(chains = 4) or sample mymodel with gibbs()';
+    const example = RUN_EXAMPLES[verb.text as RunVerb];
     this.expectName('with', `Expected 'with' after '${verb.text}', as in ${example}.`);
     const algorithm = this.next();
-    if (algorithm.kind !== 'name') this.fail(algorithm.range, `Expected an algorithm name such as 'gibbs', found '${describe(algorithm)}'.`);
+    if (algorithm.kind !== 'name') this.fail(algorithm.range, `Expected an algorithm name, as in ${example}; found '${describe(algorithm)}'.`);
     let options: Argument[] = [];
     let end = algorithm.range;
     if (this.isPunct('(')) {
@@ -177,7 +178,7 @@ class Parser {
       options = this.callArguments(open);
       end = this.previous().range;
     }
-    return { kind: 'run', verb: verb.text as 'sample' | 'calibrate', ...(model ? { model } : {}), algorithm: algorithm.text, algorithmRange: algorithm.range, options, range: rangeOf(verb.range, end) };
+    return { kind: 'run', verb: verb.text as RunVerb, ...(model ? { model } : {}), algorithm: algorithm.text, algorithmRange: algorithm.range, options, range: rangeOf(verb.range, end) };
   }
 
   private declarations(into: Declaration[]): void {
@@ -526,7 +527,15 @@ class Parser {
 
 const MAX_NESTING = 200;
 
-const TOP_LEVEL_WORDS = new Set(['model', 'data', 'var', 'inits', 'sample', 'calibrate']);
+const TOP_LEVEL_WORDS = new Set(['model', 'data', 'var', 'inits', 'sample', 'calibrate', 'fit']);
+
+type RunVerb = Extract<Directive, { kind: 'run' }>['verb'];
+
+const RUN_EXAMPLES: Record<RunVerb, string> = {
+  sample: 'sample with gibbs(chains = 4) or sample mymodel with gibbs()',
+  calibrate: 'calibrate with sbc(simulations = 200) or calibrate mymodel with sbc()',
+  fit: 'fit with em(restarts = 5) or fit mymodel with em()',
+};
 
 function binaryPrecedence(t: Token): number | undefined {
   if (t.kind !== 'operator') return undefined;

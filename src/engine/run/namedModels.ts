@@ -51,7 +51,7 @@ export class ComposedSource {
 }
 
 /** Replaces the text of the run directives by spaces, keeping line breaks so positions stay put. */
-function blankRuns(source: string): string {
+export function blankRuns(source: string): string {
   const runs = parseDocument(source).document.directives.filter((d) => d.kind === 'run');
   let text = source;
   for (const run of runs) {

@@ -1,0 +1,241 @@
+/**
+ * The options of `fit [NAME] with ALGORITHM(option = value, ...)`: for each,
+ * its meaning (shown by the editor's completion and hover), the algorithms it
+ * applies to, and how its value is read and checked. One table serves the
+ * request reader and the editor, so they cannot disagree.
+ */
+import type { Expression } from '../language/ast';
+import { suggest } from '../language/check';
+import { errorAt } from '../language/source';
+import type { NodeRole } from '../language/symbols';
+import type { FitMethod, FitSettings } from '../output/fitOutput';
+import { MAX_SEED } from './rngEntries';
+
+export const FIT_METHODS: readonly FitMethod[] = ['em', 'ecm', 'online.em', 'annealed.em', 'mcem'];
+
+/** One line per algorithm, for completion and hover. */
+export const FIT_METHOD_INFO: Readonly<Record<FitMethod, string>> = {
+  em: 'Expectation–maximisation: exact E-step over the latent nodes, closed-form M-step of each parameter.',
+  ecm: 'Expectation–conditional maximisation: parameters that depend on each other are maximised in turn.',
+  'online.em': 'Online EM over minibatches: the sufficient statistics move with step (t + t0)^−kappa.',
+  'annealed.em': 'Deterministic-annealing EM: the E-step posterior raised to β, β rising to 1 (escapes poor local optima).',
+  mcem: 'Monte-Carlo EM: Gibbs sweeps of the latent nodes, averaged, where the E-step has no closed form.',
+};
+
+/** The settings every algorithm takes when neither the directive nor the caller's defaults say. */
+export const FIT_DEFAULTS: Readonly<Pick<FitSettings, 'method' | 'estimator' | 'tolerance' | 'maxIterations' | 'restarts' | 'regCovar'>> = {
+  method: 'em',
+  // The notebook fits the model as written, priors included; `mle = TRUE` (the CLI's --mle) ignores them.
+  estimator: 'map',
+  // scikit-learn's GaussianMixture defaults, so that a comparison starts from the same settings.
+  tolerance: 1e-3,
+  maxIterations: 100,
+  restarts: 1,
+  regCovar: 1e-6,
+};
+
+/** Settings of the variants, used when their algorithm runs and the directive does not say. */
+export const VARIANT_DEFAULTS: Readonly<Partial<Record<FitMethod, Partial<FitSettings>>>> = {
+  'online.em': { batchSize: 1000, kappa: 0.6, t0: 2 },
+  'annealed.em': { betaStart: 0.1, betaGrowth: 1.5 },
+  mcem: { sweeps: 10 },
+};
+
+export const INIT_CHOICES: readonly FitSettings['init'][] = ['kmeans++', 'random', 'given'];
+
+/** What an option's value is checked against: the model's own node names. */
+export interface ModelNames {
+  nodes: ReadonlyMap<string, NodeRole>;
+}
+
+export interface FitOptionInfo {
+  name: string;
+  /** Completion snippet. */
+  snippet: string;
+  description: string;
+  /** The algorithms it applies to; undefined: all. */
+  methods?: readonly FitMethod[];
+  /** Reads the value into `settings`; throws ModelError at the value when it is wrong. */
+  apply(settings: FitSettings, value: Expression, model: ModelNames): void;
+}
+
+interface Bounds {
+  min: number;
+  max: number;
+  /** The bound itself is excluded. */
+  openMin?: boolean;
+  openMax?: boolean;
+  integer?: boolean;
+}
+
+type NumericKey = 'tolerance' | 'maxIterations' | 'restarts' | 'seed' | 'regCovar' | 'batchSize' | 'kappa' | 't0' | 'betaStart' | 'betaGrowth' | 'sweeps' | 'threads';
+
+function numeric(name: string, key: NumericKey, bounds: Bounds): FitOptionInfo['apply'] {
+  return (settings, value) => {
+    const v = numberValue(value);
+    if (v === undefined || !inBounds(v, bounds)) throw errorAt(value.range, `${name} must be ${describeBounds(bounds)}${v === undefined ? '' : `, not ${v}`}.`);
+    settings[key] = v;
+  };
+}
+
+function inBounds(v: number, b: Bounds): boolean {
+  if (!Number.isFinite(v) || (b.integer && !Number.isInteger(v))) return false;
+  return (b.openMin ? v > b.min : v >= b.min) && (b.openMax ? v < b.max : v <= b.max);
+}
+
+/** `a whole number from 1 to 64`, `a number in (0.5, 1]`, `a number > 0`. */
+export function describeBounds(b: Bounds): string {
+  if (b.integer) return `a whole number from ${b.min} to ${b.max}`;
+  if (b.max === Number.POSITIVE_INFINITY) return `a number ${b.openMin ? '>' : '≥'} ${b.min}`;
+  return `a number in ${b.openMin ? '(' : '['}${b.min}, ${b.max}${b.openMax ? ')' : ']'}`;
+}
+
+const ANY = Number.POSITIVE_INFINITY;
+
+/** The options, in the order the editor offers them. */
+export const FIT_OPTIONS: readonly FitOptionInfo[] = [
+  {
+    name: 'mle',
+    snippet: 'mle = ${1|TRUE,FALSE|}',
+    description: 'TRUE: maximum likelihood, the priors of the parameters ignored. FALSE (default): maximum a posteriori, priors included.',
+    apply(settings, value) {
+      const v = logicalValue(value);
+      if (v === undefined) throw errorAt(value.range, 'mle takes TRUE or FALSE.');
+      settings.estimator = v ? 'ml' : 'map';
+    },
+  },
+  {
+    name: 'tol',
+    snippet: 'tol = ${1:1e-3}',
+    description: 'Convergence: the run stops when the objective per observation changes by less than this between iterations. Default 1e-3 (scikit-learn\'s).',
+    apply: numeric('tol', 'tolerance', { min: 0, max: ANY, openMin: true }),
+  },
+  {
+    name: 'max.iter',
+    snippet: 'max.iter = ${1:100}',
+    description: 'Iterations at most (annealing steps included). Default 100.',
+    apply: numeric('max.iter', 'maxIterations', { min: 1, max: 1e7, integer: true }),
+  },
+  {
+    name: 'restarts',
+    snippet: 'restarts = ${1:5}',
+    description: 'Starts tried (scikit-learn\'s n_init); the fit with the best objective is kept. Default 1.',
+    apply: numeric('restarts', 'restarts', { min: 1, max: 1000, integer: true }),
+  },
+  {
+    name: 'init',
+    snippet: 'init = "${1|kmeans++,random,given|}"',
+    description: 'Where the parameters start: "kmeans++" (mixtures), "random", or "given" (the initial values of the inits line). Default: "given" when the cell gives initial values, else "kmeans++".',
+    apply(settings, value) {
+      const choice = value.kind === 'string' ? value.value : undefined;
+      if (choice === undefined || !(INIT_CHOICES as readonly string[]).includes(choice)) {
+        const shown = value.kind === 'string' ? value.value : value.kind === 'name' ? value.name : undefined;
+        const hint = shown === undefined ? '' : suggest(shown, INIT_CHOICES);
+        throw errorAt(value.range, `init is one of ${INIT_CHOICES.map((c) => `"${c}"`).join(', ')} (quoted).${hint}`);
+      }
+      settings.init = choice as FitSettings['init'];
+    },
+  },
+  {
+    name: 'seed',
+    snippet: 'seed = ${1:1}',
+    description: 'Seed of the random starts. Without it a fresh seed is chosen and reported in the output, so every fit can be repeated.',
+    apply: numeric('seed', 'seed', { min: 0, max: MAX_SEED, integer: true }),
+  },
+  {
+    name: 'reg.covar',
+    snippet: 'reg.covar = ${1:1e-6}',
+    description: 'Ridge added to the diagonal of each fitted covariance (scikit-learn\'s reg_covar), keeping it positive definite. Default 1e-6.',
+    apply: numeric('reg.covar', 'regCovar', { min: 0, max: ANY }),
+  },
+  {
+    name: 'latent',
+    snippet: 'latent = c($1)',
+    description: 'The stochastic nodes treated as latent (their posterior in the E-step), as in latent = c(z). Default: the nodes indexed by the observation loop. The other unobserved nodes are parameters (point estimates).',
+    apply(settings, value, model) {
+      settings.latent = latentNames(value, model);
+    },
+  },
+  {
+    name: 'batch',
+    snippet: 'batch = ${1:1000}',
+    description: 'Online EM: rows per minibatch. Default 1000.',
+    methods: ['online.em'],
+    apply: numeric('batch', 'batchSize', { min: 1, max: 1e9, integer: true }),
+  },
+  {
+    name: 'kappa',
+    snippet: 'kappa = ${1:0.6}',
+    description: 'Online EM: the step size is (t + t0)^−kappa, 0.5 < kappa ≤ 1. Default 0.6.',
+    methods: ['online.em'],
+    apply: numeric('kappa', 'kappa', { min: 0.5, max: 1, openMin: true }),
+  },
+  {
+    name: 't0',
+    snippet: 't0 = ${1:2}',
+    description: 'Online EM: offset of the step size (t + t0)^−kappa, ≥ 0. Default 2.',
+    methods: ['online.em'],
+    apply: numeric('t0', 't0', { min: 0, max: ANY }),
+  },
+  {
+    name: 'beta0',
+    snippet: 'beta0 = ${1:0.1}',
+    description: 'Annealed EM: the first β, in (0, 1]. Default 0.1.',
+    methods: ['annealed.em'],
+    apply: numeric('beta0', 'betaStart', { min: 0, max: 1, openMin: true }),
+  },
+  {
+    name: 'beta.growth',
+    snippet: 'beta.growth = ${1:1.5}',
+    description: 'Annealed EM: β is multiplied by this after each step until it reaches 1; > 1. Default 1.5.',
+    methods: ['annealed.em'],
+    apply: numeric('beta.growth', 'betaGrowth', { min: 1, max: ANY, openMin: true }),
+  },
+  {
+    name: 'sweeps',
+    snippet: 'sweeps = ${1:10}',
+    description: 'Monte-Carlo EM: Gibbs sweeps of the latent nodes per E-step, averaged. Default 10.',
+    methods: ['mcem'],
+    apply: numeric('sweeps', 'sweeps', { min: 1, max: 1e6, integer: true }),
+  },
+  {
+    name: 'threads',
+    snippet: 'threads = ${1:2}',
+    description: 'Worker threads for the E-step of large mixtures, 1 to 64. Default: the engine\'s choice.',
+    apply: numeric('threads', 'threads', { min: 1, max: 64, integer: true }),
+  },
+];
+
+export const FIT_OPTION_NAMES: readonly string[] = FIT_OPTIONS.map((o) => o.name);
+
+/** A plain number, possibly negated (run options are literals). */
+export function numberValue(e: Expression): number | undefined {
+  if (e.kind === 'number') return e.value;
+  if (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'number') return -e.operand.value;
+  return undefined;
+}
+
+/** TRUE/FALSE as R writes them (T and F too). */
+function logicalValue(e: Expression): boolean | undefined {
+  if (e.kind !== 'name') return undefined;
+  if (e.name === 'TRUE' || e.name === 'T') return true;
+  if (e.name === 'FALSE' || e.name === 'F') return false;
+  return undefined;
+}
+
+/** `latent = z`, `latent = c(z, w)` or quoted names: each a stochastic node of the model, once. */
+function latentNames(e: Expression, model: ModelNames): string[] {
+  const items = e.kind === 'call' && e.callee === 'c' ? e.args.map((a) => a.value) : [e];
+  if (items.length === 0) throw errorAt(e.range, 'latent needs at least one node name, as in latent = c(z).');
+  const stochastic = [...model.nodes].filter(([, role]) => role === 'stochastic').map(([name]) => name);
+  const names: string[] = [];
+  for (const item of items) {
+    const name = item.kind === 'name' ? item.name : item.kind === 'string' ? item.value : undefined;
+    if (name === undefined) throw errorAt(item.range, 'latent takes node names, as in latent = c(z, w).');
+    if (model.nodes.get(name) === 'deterministic') throw errorAt(item.range, `'${name}' is defined by '<-': only stochastic nodes ('~') can be latent.`);
+    if (!model.nodes.has(name)) throw errorAt(item.range, `'${name}' is not a node of the model.${suggest(name, stochastic)}`);
+    if (names.includes(name)) throw errorAt(item.range, `'${name}' is named twice in latent.`);
+    names.push(name);
+  }
+  return names;
+}
