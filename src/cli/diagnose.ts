@@ -7,12 +7,9 @@ import { readTextFile } from '../engine/data/files';
 import { ModelError } from '../engine/language/source';
 import { formatNumber } from '../engine/output/summaryTable';
 import { DrawsInputError } from '../engine/diagnostics/stanCsv';
+import { ESS_LIMIT, essFlagged, needsAttention, RHAT_LIMIT, rhatFlagged } from '../engine/diagnostics/flags';
 
 export const DIAGNOSE_USAGE = 'latent diagnose FILE... [--json]';
-
-/** Conventional thresholds (Vehtari et al. 2021): R-hat below 1.01, bulk and tail ESS at least 400. */
-export const RHAT_LIMIT = 1.01;
-export const ESS_LIMIT = 400;
 
 export interface DiagnoseFiles {
   readFile: (path: string) => string;
@@ -60,7 +57,7 @@ export function runDiagnose(
   out(`${loaded.format}: ${chains} ${chains === 1 ? 'chain' : 'chains'} × ${draws} draws, ${summaries.length} ${summaries.length === 1 ? 'variable' : 'variables'} (${loaded.files.join(', ')})`);
   out('');
   out(formatDiagnosticsTable(summaries));
-  const flagged = summaries.some((s) => isFlagged(s.summary));
+  const flagged = summaries.some((s) => needsAttention(s.summary));
   if (flagged) out(`\n! marks R-hat ≥ ${RHAT_LIMIT} and bulk or tail ESS < ${ESS_LIMIT}: run longer, or look at the model, before trusting those summaries.`);
   for (const finding of findLabelSwitchingInDraws(loaded.parameters)) out(`\nnote: ${finding.message}`);
   return 0;
@@ -68,10 +65,6 @@ export function runDiagnose(
 
 function pathOf(e: Error): string | undefined {
   return (e as { path?: string }).path;
-}
-
-function isFlagged(s: DrawsSummary): boolean {
-  return !(s.rhat < RHAT_LIMIT) || !(s.ess_bulk >= ESS_LIMIT) || !(s.ess_tail >= ESS_LIMIT);
 }
 
 type Column = [header: keyof DrawsSummary, format: (s: DrawsSummary) => string];
@@ -84,10 +77,10 @@ const COLUMNS: Column[] = [
   num('mad'),
   num('q5'),
   num('q95'),
-  ['rhat', (s) => missing(s.rhat) ?? `${s.rhat.toFixed(3)}${s.rhat >= RHAT_LIMIT ? '!' : ''}`],
+  ['rhat', (s) => missing(s.rhat) ?? `${s.rhat.toFixed(3)}${rhatFlagged(s.rhat) ? '!' : ''}`],
   ['rhat_basic', (s) => missing(s.rhat_basic) ?? s.rhat_basic.toFixed(3)],
-  ['ess_bulk', (s) => missing(s.ess_bulk) ?? `${Math.round(s.ess_bulk)}${s.ess_bulk < ESS_LIMIT ? '!' : ''}`],
-  ['ess_tail', (s) => missing(s.ess_tail) ?? `${Math.round(s.ess_tail)}${s.ess_tail < ESS_LIMIT ? '!' : ''}`],
+  ['ess_bulk', (s) => missing(s.ess_bulk) ?? `${Math.round(s.ess_bulk)}${essFlagged(s.ess_bulk) ? '!' : ''}`],
+  ['ess_tail', (s) => missing(s.ess_tail) ?? `${Math.round(s.ess_tail)}${essFlagged(s.ess_tail) ? '!' : ''}`],
   ['ess_mean', (s) => missing(s.ess_mean) ?? String(Math.round(s.ess_mean))],
   num('mcse_mean'),
   num('mcse_sd'),

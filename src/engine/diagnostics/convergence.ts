@@ -1,7 +1,7 @@
 import { betaQuantile } from './betaQuantile';
 import { DiagnosticsWorkspace, DrawMatrix, sortedQuantile } from './drawMatrix';
 import { effectiveSampleSize, isDegenerate, type EssOptions } from './ess';
-import { foldedRankNormalizedSegments, rankNormalizedSegments } from './rankNormal';
+import { rankNormalScores } from './rankNormal';
 import { rhatOfSegments } from './rhat';
 
 /**
@@ -39,14 +39,16 @@ export interface ConvergenceDiagnostics {
 export interface DiagnoseOptions extends EssOptions {
   /** Buffers to reuse across nodes. */
   workspace?: DiagnosticsWorkspace;
-  /** All draws already sorted (e.g. by the summary's quantiles), to save a sort. */
+  /** All draws (chain after chain) already sorted, e.g. for the summary's quantiles, to save a sort. */
   sorted?: Float64Array;
+  /** Their sorting order (indices into the chains laid end to end), to save ranking them again. */
+  order?: Uint32Array;
 }
 
 type Chains = readonly Float64Array[];
 
 function matrix(x: Chains | DrawMatrix, options: DiagnoseOptions = {}): DrawMatrix {
-  return x instanceof DrawMatrix ? x : new DrawMatrix(x, options.workspace, options.sorted);
+  return x instanceof DrawMatrix ? x : new DrawMatrix(x, options.workspace, options);
 }
 
 /** Every diagnostic of one scalar, sharing sorts and buffers between them. */
@@ -77,8 +79,9 @@ export function diagnose(chains: Chains, options: DiagnoseOptions = {}): Converg
 export function rhat(chains: Chains | DrawMatrix): number {
   const draws = matrix(chains);
   if (isDegenerate(draws.chains)) return Number.NaN;
-  const bulk = rhatOfSegments(rankNormalizedSegments(draws));
-  const tail = rhatOfSegments(foldedRankNormalizedSegments(draws));
+  const scores = rankNormalScores(draws);
+  const bulk = rhatOfSegments(scores.bulk);
+  const tail = rhatOfSegments(scores.folded);
   return Math.max(bulk, tail);
 }
 
@@ -97,7 +100,7 @@ export function essBasic(chains: Chains | DrawMatrix, split = true, options: Dia
 export function essBulk(chains: Chains | DrawMatrix, options: DiagnoseOptions = {}): number {
   const draws = matrix(chains, options);
   if (isDegenerate(draws.chains)) return Number.NaN;
-  return effectiveSampleSize(rankNormalizedSegments(draws), draws.workspace.ess, options);
+  return effectiveSampleSize(rankNormalScores(draws).bulk, draws.workspace.ess, options);
 }
 
 /** `posterior::ess_mean`. */

@@ -1,4 +1,5 @@
 import { EssWorkspace, meanOf } from './ess';
+import { RadixSorter } from './radixSort';
 
 /**
  * Buffers shared by the diagnostics of many nodes of one run: transformed
@@ -8,10 +9,15 @@ import { EssWorkspace, meanOf } from './ess';
  */
 export class DiagnosticsWorkspace {
   readonly ess = new EssWorkspace();
+  readonly sorter = new RadixSorter();
   transformed = new Float64Array(0);
+  kept = new Float64Array(0);
   sortedKept = new Float64Array(0);
-  sortedFolded = new Float64Array(0);
-  scores = new Float64Array(0);
+  keptOrder = new Uint32Array(0);
+  bulkScores = new Float64Array(0);
+  foldedScores = new Float64Array(0);
+  foldedOrder = new Uint32Array(0);
+  foldedSorted = new Float64Array(0);
   /** Normal scores of untied ranks 1 … scoreTableSize (depends only on the number of draws). */
   scoreTable = new Float64Array(0);
   scoreTableSize = -1;
@@ -19,9 +25,13 @@ export class DiagnosticsWorkspace {
   ensure(kept: number): void {
     if (this.transformed.length < kept) {
       this.transformed = new Float64Array(kept);
+      this.kept = new Float64Array(kept);
       this.sortedKept = new Float64Array(kept);
-      this.sortedFolded = new Float64Array(kept);
-      this.scores = new Float64Array(kept);
+      this.keptOrder = new Uint32Array(kept);
+      this.bulkScores = new Float64Array(kept);
+      this.foldedScores = new Float64Array(kept);
+      this.foldedOrder = new Uint32Array(kept);
+      this.foldedSorted = new Float64Array(kept);
     }
   }
 }
@@ -38,12 +48,20 @@ export class DrawMatrix {
   readonly halfLength: number;
   private sortedAll: Float64Array | undefined;
   private pooledMean: number | undefined;
+  private kept: Float64Array | undefined;
+  private order: Uint32Array | undefined;
+  private scores: RankScores | undefined;
 
+  /**
+   * `known` may hold what the caller already has for all draws laid out chain
+   * after chain: the draws sorted, and their sorting order (argsort).
+   */
   constructor(
     readonly chains: readonly Float64Array[],
     readonly workspace: DiagnosticsWorkspace = new DiagnosticsWorkspace(),
-    sorted?: Float64Array,
+    known: { sorted?: Float64Array; order?: Uint32Array } = {},
   ) {
+    const { sorted, order } = known;
     this.length = chains.length ? chains[0]!.length : 0;
     for (const chain of chains) {
       if (chain.length !== this.length) throw new Error(`chains differ in length (${this.length} and ${chain.length} draws)`);
@@ -51,8 +69,11 @@ export class DrawMatrix {
     this.total = this.length * chains.length;
     this.halfLength = this.length === 1 ? 1 : Math.floor(this.length / 2);
     if (sorted && sorted.length !== this.total) throw new Error('the sorted draws do not match the chains');
+    if (order && order.length !== this.total) throw new Error('the sorting order does not match the chains');
     this.sortedAll = sorted;
     workspace.ensure(this.keptCount());
+    // Kept draws are all draws, in the same layout, unless an odd chain length drops middle draws.
+    if (order && this.keptCount() === this.total) this.order = order;
   }
 
   keptCount(): number {
@@ -62,20 +83,50 @@ export class DrawMatrix {
   /** Every draw in increasing order. */
   sorted(): Float64Array {
     if (!this.sortedAll) {
-      const all = new Float64Array(this.total);
-      this.chains.forEach((chain, c) => all.set(chain, c * this.length));
-      this.sortedAll = all.sort();
+      if (this.keptCount() === this.total) {
+        this.sortedAll = this.sortedKept();
+      } else {
+        const all = new Float64Array(this.total);
+        this.chains.forEach((chain, c) => all.set(chain, c * this.length));
+        this.sortedAll = all.sort();
+      }
     }
     return this.sortedAll;
   }
 
   /** The kept draws in increasing order. */
   sortedKept(): Float64Array {
-    const count = this.keptCount();
-    if (count === this.total) return this.sorted();
-    const out = this.workspace.sortedKept.subarray(0, count);
-    this.writeKept(out, (x) => x);
-    return out.sort();
+    if (this.sortedAll && this.keptCount() === this.total) return this.sortedAll;
+    const kept = this.keptValues();
+    const order = this.keptOrder();
+    const sorted = this.workspace.sortedKept.subarray(0, kept.length);
+    for (let k = 0; k < sorted.length; k++) sorted[k] = kept[order[k]!]!;
+    return sorted;
+  }
+
+  /** Indices of the kept draws (as `keptValues` lays them out) in increasing order of value. */
+  keptOrder(): Uint32Array {
+    if (!this.order) {
+      const order = this.workspace.keptOrder.subarray(0, this.keptCount());
+      order.set(this.workspace.sorter.argsort(this.keptValues()));
+      this.order = order;
+    }
+    return this.order;
+  }
+
+  /** The kept draws, segment after segment (a workspace buffer, valid while this matrix is in use). */
+  keptValues(): Float64Array {
+    if (!this.kept) {
+      this.kept = this.workspace.kept.subarray(0, this.keptCount());
+      this.writeKept(this.kept, (x) => x);
+    }
+    return this.kept;
+  }
+
+  /** Rank-normalised split halves, bulk and folded, computed once per matrix. */
+  rankScores(compute: (draws: DrawMatrix) => RankScores): RankScores {
+    this.scores ??= compute(this);
+    return this.scores;
   }
 
   /** Views of the split halves of the chains, in chain order (unsplit when `split` is false). */
@@ -137,22 +188,16 @@ export class DrawMatrix {
   }
 }
 
+/** Split halves of the normal scores of the ranks of the draws, and of the draws folded about the median. */
+export interface RankScores {
+  bulk: Float64Array[];
+  folded: Float64Array[];
+}
+
 /** R's default (type 7) quantile of sorted values. */
 export function sortedQuantile(sorted: Float64Array, p: number): number {
   const h = (sorted.length - 1) * p;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, sorted.length - 1);
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}
-
-/** The first index whose value is not below `value`, in sorted values. */
-export function lowerBound(sorted: Float64Array, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

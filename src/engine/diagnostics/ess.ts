@@ -9,7 +9,6 @@ export class EssWorkspace {
   centered = new Float64Array(0);
   /** Autocovariance at each lag, averaged over segments. */
   meanAcov = new Float64Array(0);
-  segmentAcov = new Float64Array(0);
   rho = new Float64Array(0);
   private fft: RealFft | undefined;
 
@@ -17,13 +16,13 @@ export class EssWorkspace {
     if (this.centered.length < total) this.centered = new Float64Array(total);
     if (this.meanAcov.length < length) {
       this.meanAcov = new Float64Array(length);
-      this.segmentAcov = new Float64Array(length);
       this.rho = new Float64Array(length);
     }
   }
 
+  /** A transform long enough for `length` values (data and zero padding). */
   fftFor(length: number): RealFft {
-    const size = RealFft.sizeFor(2 * length);
+    const size = RealFft.sizeFor(length);
     if (this.fft?.length !== size) this.fft = new RealFft(size);
     return this.fft;
   }
@@ -90,24 +89,23 @@ export function effectiveSampleSize(segments: readonly Float64Array[], workspace
     }
     lag0 += squares / n;
   }
-  // The biased (divide by n) autocovariance, as Geyer (1992) recommends.
+  // The biased (divide by n) autocovariance, as Geyer (1992) recommends, averaged over segments.
   meanAcov[0] = lag0 / m;
   let known = 1;
+  let preferFft = false;
   const directLags = options.directLags ?? DEFAULT_DIRECT_LAGS;
   const acovAt = (t: number): number => {
-    while (known <= t) {
-      if (known >= directLags) {
-        allLagsByFft(workspace, m, n);
-        known = n;
-        break;
+    if (t >= known) {
+      if (preferFft || t >= directLags) {
+        // Lags up to L − n come out exact; a quarter of n is far beyond what mixing chains need.
+        const lags = t < n >> 2 && known < n >> 2 ? Math.max(n >> 2, t + 1) : n;
+        lagsByFft(workspace, m, n, lags);
+        known = lags;
+      } else {
+        const upTo = Math.min(n, Math.max(t + 1, known + DIRECT_BLOCK));
+        lagsByDirectSums(workspace, m, n, known, upTo);
+        known = upTo;
       }
-      let sum = 0;
-      for (let c = 0; c < m; c++) {
-        const offset = c * n;
-        for (let i = offset, end = offset + n - known; i < end; i++) sum += centered[i]! * centered[i + known]!;
-      }
-      meanAcov[known] = sum / (n * m);
-      known++;
     }
     return meanAcov[t]!;
   };
@@ -121,6 +119,9 @@ export function effectiveSampleSize(segments: readonly Float64Array[], workspace
   let even = 1;
   let odd = rhoAt(1);
   rho[1] = odd;
+  // Chains this correlated run Geyer's sequence far (an AR(1) chain with ρ₁ = φ
+  // until φᵗ sinks below the noise, ~1/√S): cheaper to transform at once.
+  if (odd > 0 && Math.log(Math.sqrt(m * n)) / -Math.log(Math.min(odd, 1 - 1e-9)) > directLags / 2) preferFft = true;
   let t = 0;
   while (t < n - 5 && !Number.isNaN(even + odd) && even + odd > 0) {
     t += 2;
@@ -148,13 +149,44 @@ export function effectiveSampleSize(segments: readonly Float64Array[], workspace
   return draws / tau;
 }
 
-function allLagsByFft(workspace: EssWorkspace, m: number, n: number): void {
-  const { centered, meanAcov, segmentAcov } = workspace;
-  const fft = workspace.fftFor(n);
-  meanAcov.fill(0, 0, n);
-  for (let c = 0; c < m; c++) {
-    fft.autocorrelationSums(centered.subarray(c * n, (c + 1) * n), n, segmentAcov);
-    for (let t = 0; t < n; t++) meanAcov[t] += segmentAcov[t]! / (n * m);
+/** Autocovariances at lags 0 … lags−1 by FFT: the segments' power spectra summed, then one inverse transform. */
+function lagsByFft(workspace: EssWorkspace, m: number, n: number, lags: number): void {
+  const { centered, meanAcov } = workspace;
+  const fft = workspace.fftFor(n + lags - 1);
+  for (let c = 0; c < m; c++) fft.addPowerSpectrum(centered.subarray(c * n, (c + 1) * n), n);
+  fft.autocorrelationSums(meanAcov, lags);
+  for (let t = 0; t < lags; t++) meanAcov[t] /= n * m;
+}
+
+/** Lags computed per pass over the draws by direct sums; several per pass share the loads. */
+const DIRECT_BLOCK = 4;
+
+/** Autocovariances at lags from … upTo−1 by direct sums, four lags per pass over the draws. */
+function lagsByDirectSums(workspace: EssWorkspace, m: number, n: number, from: number, upTo: number): void {
+  const { centered, meanAcov } = workspace;
+  for (let t = from; t < upTo; t += DIRECT_BLOCK) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let c = 0; c < m; c++) {
+      const start = c * n;
+      const stop = start + n;
+      let i = start;
+      // While i + t + 3 stays inside the segment, all four lags read in bounds.
+      for (const end = stop - t - 3; i < end; i++) {
+        const x = centered[i]!;
+        s0 += x * centered[i + t]!;
+        s1 += x * centered[i + t + 1]!;
+        s2 += x * centered[i + t + 2]!;
+        s3 += x * centered[i + t + 3]!;
+      }
+      for (let j = i; j < stop - t; j++) s0 += centered[j]! * centered[j + t]!;
+      for (let j = i; j < stop - t - 1; j++) s1 += centered[j]! * centered[j + t + 1]!;
+      for (let j = i; j < stop - t - 2; j++) s2 += centered[j]! * centered[j + t + 2]!;
+    }
+    const sums = [s0, s1, s2, s3];
+    for (let k = 0; k < DIRECT_BLOCK && t + k < upTo; k++) meanAcov[t + k] = sums[k]! / (n * m);
   }
 }
 

@@ -4,7 +4,7 @@
  * L/2 (even draws as real parts, odd draws as imaginary parts), which halves
  * the work; the tables of one length are kept, and no call allocates.
  * Written here rather than taken from npm: what the diagnostics need is one
- * operation (the autocorrelation sums of a real sequence), and the power-of-two
+ * operation (the autocorrelation sums of real sequences), and the power-of-two
  * case is short.
  */
 export class RealFft {
@@ -49,12 +49,12 @@ export class RealFft {
   }
 
   /**
-   * Writes Σᵢ x[i]·x[i+t] for t = 0 … count−1 into `out`, where x is the first
-   * `count` values of `values`. Needs L ≥ 2·count so that the circular
-   * correlation of the zero-padded sequence equals the linear one.
+   * Adds |X[k]|², the power spectrum of the first `count` values of `values`
+   * zero-padded to L, to the accumulated spectrum. Autocorrelation sums are
+   * linear in it, so the sums of several sequences need one inverse transform.
    */
-  autocorrelationSums(values: Float64Array, count: number, out: Float64Array): void {
-    if (2 * count > this.length) throw new Error(`RealFft of length ${this.length} is too short for ${count} values`);
+  addPowerSpectrum(values: Float64Array, count: number): void {
+    if (count > this.length) throw new Error(`RealFft of length ${this.length} is too short for ${count} values`);
     const { half, re, im, cos, sin, power } = this;
     for (let k = 0; k < half; k++) {
       const even = 2 * k;
@@ -62,7 +62,7 @@ export class RealFft {
       im[k] = even + 1 < count ? values[even + 1]! : 0;
     }
     this.transform(false);
-    // Unpack the spectrum X of the real sequence from the packed one Z and keep |X[k]|², k = 0 … L/2.
+    // Unpack the spectrum X of the real sequence from the packed one Z, k = 0 … L/2.
     for (let k = 0; k <= half; k++) {
       const k1 = k === half ? 0 : k;
       const k2 = k === 0 ? 0 : half - k;
@@ -78,8 +78,19 @@ export class RealFft {
       const s = k === half ? 0 : sin[k]!;
       const xRe = evenRe + w * oddRe + s * oddIm;
       const xIm = evenIm + w * oddIm - s * oddRe;
-      power[k] = xRe * xRe + xIm * xIm;
+      power[k] += xRe * xRe + xIm * xIm;
     }
+  }
+
+  /**
+   * Writes the autocorrelation sums Σᵢ x[i]·x[i+t], t = 0 … lags−1, of the
+   * sequences added since the last call (summed over them) into `out`, and
+   * clears the spectrum. Exact while L ≥ count + lags − 1 for every sequence's
+   * count: the circular correlation of the zero-padded sequence then equals
+   * the linear one at those lags (L ≥ 2·count gives every lag).
+   */
+  autocorrelationSums(out: Float64Array, lags: number): void {
+    const { half, re, im, cos, sin, power } = this;
     // Inverse transform of the real, even spectrum |X|², packed the same way.
     for (let k = 0; k < half; k++) {
       const e = 0.5 * (power[k]! + power[half - k]!);
@@ -88,8 +99,9 @@ export class RealFft {
       im[k] = dd * cos[k]!;
     }
     this.transform(true);
+    power.fill(0);
     const scale = 1 / half;
-    for (let t = 0; t < count; t++) out[t] = (t & 1 ? im[t >> 1]! : re[t >> 1]!) * scale;
+    for (let t = 0; t < lags; t++) out[t] = (t & 1 ? im[t >> 1]! : re[t >> 1]!) * scale;
   }
 
   /** In-place complex FFT of (re, im), length L/2; `inverse` without the 1/n factor. */

@@ -34,6 +34,28 @@ export interface PosteriorSummary {
   'q97.5': number;
 }
 
+/**
+ * Convergence diagnostics of one node from all kept draws, under the names of
+ * the R package `posterior` (Vehtari et al. 2021). A value that cannot be
+ * computed (constant draws, too few draws) is NaN, which JSON writes as null.
+ */
+export interface NodeDiagnostics {
+  /** Rank-normalised split R-hat, the larger of bulk and folded. */
+  rhat: number;
+  /** Classic split R-hat. */
+  rhat_basic: number;
+  ess_bulk: number;
+  /** The smaller ESS of the 5 % and 95 % quantiles. */
+  ess_tail: number;
+  ess_mean: number;
+  /** Monte Carlo standard errors of the mean, the sd, and the 5 %, 50 % and 95 % quantiles. */
+  mcse_mean: number;
+  mcse_sd: number;
+  mcse_q5: number;
+  mcse_median: number;
+  mcse_q95: number;
+}
+
 export interface TraceSeries {
   /** Iteration numbers (after burn-in, 1-based) of the displayed points, shared by all chains. */
   iterations: number[];
@@ -62,6 +84,10 @@ export interface NodeResult {
   /** Kept draws per chain behind the summary (not the displayed points). */
   draws: number;
   summary: PosteriorSummary;
+  /** Absent while the run is going (previews use thinned draws) and when a cancelled run's summary used a thinned subset. */
+  diagnostics?: NodeDiagnostics;
+  /** Set when this node's chains differ by a permutation of component labels: the run message that says so. */
+  labelSwitching?: string;
   trace: TraceSeries;
   histogram: Histogram;
 }

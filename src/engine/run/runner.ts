@@ -5,7 +5,7 @@ import type { Problem } from '../language/source';
 import { DrawStore } from './drawStore';
 import type { ChainJob, ChainMessage, SummaryJob, SummaryMessage } from './protocol';
 import type { RunRequest } from './request';
-import { summarizeDraws, type MonitorInfo } from './summarize';
+import { labelSwitchingMessages, summarizeDraws, type MonitorInfo } from './summarize';
 
 export interface RunOptions {
   /** The chain worker's script (dist/worker.js in the extension). */
@@ -61,7 +61,7 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
       progress: { done: done.reduce((a, b) => a + b, 0), total: settings.chains * (settings.burnin + settings.iterations) },
       nodes,
       // Warnings from reading the request (e.g. data the model never uses) come first, on every output.
-      messages: [...request.warnings.map(toMessage), ...messages],
+      messages: [...request.warnings.map(toMessage), ...messages, ...labelSwitchingMessages(nodes)],
       timings: {
         compileMs: (compiledAt ?? now) - started,
         sampleMs: compiledAt === undefined ? 0 : now - compiledAt,

@@ -5,6 +5,7 @@ import { betaQuantile, incompleteBeta } from '../../../src/engine/diagnostics/be
 import { diagnose, essBasic, essBulk, essMean, rhat, rhatBasic } from '../../../src/engine/diagnostics/convergence';
 import { RealFft } from '../../../src/engine/diagnostics/fft';
 import { normalQuantile } from '../../../src/engine/diagnostics/normalQuantile';
+import { RadixSorter } from '../../../src/engine/diagnostics/radixSort';
 import { Random } from '../../../src/engine/random/rng';
 
 /** AR(1) chains x_t = φ x_{t−1} + e_t with stationary starts, so their ESS is known: S(1 − φ)/(1 + φ). */
@@ -45,13 +46,33 @@ describe('numerical pieces', () => {
     assert.ok(Math.abs(incompleteBeta(0.3, 2.5, 7) + incompleteBeta(0.7, 7, 2.5) - 1) < 1e-14);
   });
 
-  it('FFT autocorrelation sums equal direct sums, odd and even lengths', () => {
+  it('radix argsort orders like a comparison sort: ties in index order, −0 with 0, NaN last', () => {
+    const random = new Random(12);
+    const values = Float64Array.from({ length: 5000 }, (_, i) => (i % 5 === 0 ? Math.round(random.normal() * 2) : random.normal() * 10 ** Math.floor(40 * random.uniform() - 20)));
+    values.set([-0, 0, -Infinity, Infinity, Number.NaN, -1e-310, 1e-310], 100);
+    const order = Array.from(new RadixSorter().argsort(values));
+    // NaN (index 104) ranks as +Infinity, after the real one (index 103) by index order.
+    const rank = (v: number): number => (Number.isNaN(v) ? Infinity : v);
+    const expected = Array.from(values.keys()).sort((a, b) => (rank(values[a]!) === rank(values[b]!) ? a - b : rank(values[a]!) < rank(values[b]!) ? -1 : 1));
+    assert.equal(expected[expected.length - 1], 104);
+    assert.deepEqual(order, expected);
+  });
+
+  it('FFT autocorrelation sums equal direct sums, odd and even lengths, all lags or the first few', () => {
     const random = new Random(7);
     for (const n of [1, 2, 3, 17, 64, 1001]) {
       const x = Float64Array.from({ length: n }, () => random.normal());
       const fft = new RealFft(RealFft.sizeFor(2 * n));
       const out = new Float64Array(n);
-      fft.autocorrelationSums(x, n, out);
+      fft.addPowerSpectrum(x, n);
+      fft.autocorrelationSums(out, n);
+      // A shorter transform still gives the first L − n + 1 lags exactly.
+      const lags = Math.max(1, Math.ceil(n / 4));
+      const short = new RealFft(RealFft.sizeFor(n + lags - 1));
+      const few = new Float64Array(lags);
+      short.addPowerSpectrum(x, n);
+      short.autocorrelationSums(few, lags);
+      for (let t = 0; t < lags; t++) assert.ok(Math.abs(few[t]! - out[t]!) < 1e-12 * n, `n = ${n}, lag ${t} of ${lags}`);
       for (let t = 0; t < n; t++) {
         let direct = 0;
         for (let i = 0; i + t < n; i++) direct += x[i]! * x[i + t]!;

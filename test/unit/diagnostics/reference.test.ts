@@ -78,10 +78,12 @@ describe('diagnostics agree with R posterior on the blocker chains', () => {
     assert.ok(parameters.every((p) => p.chains.length === 2 && p.chains.every((c) => c.length === 1000)));
   });
 
-  // Both autocovariance paths: direct lag sums while Geyer's sequence is short (the default), and the FFT for all lags.
+  // Every autocovariance path: direct lag sums while Geyer's sequence is short and the FFT beyond
+  // (the default), the FFT from lag 1, and direct sums for every lag.
   for (const [label, options] of [
     ['default', {}],
     ['FFT for every lag', { directLags: 0 }],
+    ['direct sums for every lag', { directLags: Infinity }],
   ] as const) {
     it(`every column, every parameter, to ${TOLERANCE} relative (${label})`, () => {
       let checked = 0;
