@@ -1,12 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { runCheck } from './check';
+import { DIAGNOSE_USAGE, runDiagnose } from './diagnose';
 import { runJags } from './jags/runJags';
 import { parseSampleArguments, runSample } from './sample';
 
 const USAGE = `usage: latent check MODEL [--data FILE]...
        latent sample MODEL [--data FILE]... [--inits FILE]... [--chains n] [--burnin n] [--iterations n] [--thin n] [--seed s] [--monitor a,b,...] [--json]
        latent jags SCRIPT.cmd [--seed s]
+       ${DIAGNOSE_USAGE}
 
 MODEL is a Latent document: a JAGS model block with its data and run directives.
 Files its 'data from "..."' lines name are read relative to MODEL's folder.
@@ -30,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
     err(`${problem ? `latent: ${problem}\n` : ''}${USAGE}`);
     return 2;
   };
+  if (command === 'diagnose') return runDiagnose(argv.slice(1), out, err);
   if (command === 'check' && file) {
     const dataFiles: string[] = [];
     for (let k = 0; k < rest.length; k += 2) {
