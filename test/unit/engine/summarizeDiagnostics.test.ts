@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { diagnose } from '../../../src/engine/diagnostics/convergence';
+import { RUN_OUTPUT_SCHEMA, type NodeResult, type RunOutput } from '../../../src/engine/output/runOutput';
+import { formatSummaryTable } from '../../../src/engine/output/summaryTable';
 import { Random } from '../../../src/engine/random/rng';
 import { DrawStore } from '../../../src/engine/run/drawStore';
 import { labelSwitchingMessages, summarizeDraws } from '../../../src/engine/run/summarize';
@@ -61,5 +63,44 @@ describe('diagnostics in a run summary', () => {
     assert.equal(messages.length, 1);
     assert.equal(messages[0]!.severity, 'warning');
     assert.equal(messages[0]!.message, nodes[0]!.labelSwitching);
+  });
+});
+
+describe('the text table with diagnostics', () => {
+  function output(nodes: NodeResult[]): RunOutput {
+    return {
+      schema: RUN_OUTPUT_SCHEMA,
+      status: 'complete',
+      settings: { algorithm: 'gibbs', chains: 2, burnin: 0, iterations: 1000, thin: 1, seed: 1, monitor: [] },
+      progress: { done: 2000, total: 2000 },
+      nodes,
+      messages: labelSwitchingMessages(nodes),
+      timings: { compileMs: 0, sampleMs: 0, totalMs: 0 },
+    };
+  }
+
+  it('adds R-hat, bulk and tail ESS and the MCSE of the mean, flags what is past the limits and explains the flag', () => {
+    // Node "good": independent draws; node "stuck": the chains sit 3 sd apart.
+    const s = store(2, 1000, 2, (c, t, m, r) => r.normal() + (m === 1 && c === 1 ? 3 : 0));
+    const text = formatSummaryTable(output(summarizeDraws(s, [{ name: 'good', sampler: 'x' }, { name: 'stuck', sampler: 'x' }], 1, false)));
+    const lines = text.split('\n');
+    assert.match(lines.find((l) => l.startsWith('node'))!, /97\.5% +rhat +ess_bulk +ess_tail +mcse_mean +sampler$/);
+    const good = lines.find((l) => l.startsWith('good'))!;
+    const stuck = lines.find((l) => l.startsWith('stuck'))!;
+    assert.doesNotMatch(good, /!/);
+    assert.match(stuck, / \d\.\d{3}! +\d+! +\d+! /);
+    assert.match(text, /! R-hat ≥ 1\.01 or ESS < 400/);
+  });
+
+  it('puts the label-switching warning among the messages', () => {
+    const s = store(2, 1000, 2, (c, t, m, r) => r.normal() + (m === c ? 0 : 6));
+    const text = formatSummaryTable(output(summarizeDraws(s, [{ name: 'mu[1]', sampler: 'x' }, { name: 'mu[2]', sampler: 'x' }], 1, false)));
+    assert.match(text, /warning: mu\[1\], mu\[2\]: chain 1 and chain 2 differ by a swap of labels 1↔2 \(label switching\)/);
+  });
+
+  it('leaves the columns out when no node has diagnostics (a preview)', () => {
+    const s = store(2, 100, 1, (c, t, m, r) => r.normal());
+    const text = formatSummaryTable(output(summarizeDraws(s, [{ name: 'a', sampler: 'x' }], 1, true)));
+    assert.doesNotMatch(text, /rhat/);
   });
 });
