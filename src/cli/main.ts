@@ -4,11 +4,13 @@ import { runCheck } from './check';
 import { DIAGNOSE_USAGE, runDiagnose } from './diagnose';
 import { runJags } from './jags/runJags';
 import { parseSampleArguments, runSample } from './sample';
+import { parseSbcArguments, runSbc } from './sbc';
 
 const USAGE = `usage: latent check MODEL [--data FILE]...
        latent sample MODEL [--data FILE]... [--inits FILE]... [--chains n] [--burnin n] [--iterations n] [--thin n] [--seed s] [--monitor a,b,...] [--json]
        latent jags SCRIPT.cmd [--seed s]
        ${DIAGNOSE_USAGE}
+       latent sbc MODEL [--data FILE]... [--inits FILE]... [--simulations n] [--draws L] [--bins B] [--burnin n] [--thin n] [--seed s] [--json]
 
 MODEL is a Latent document: a JAGS model block with its data and run directives.
 Files its 'data from "..."' lines name are read relative to MODEL's folder.
@@ -22,7 +24,13 @@ data entry (NA) or a deterministic node gives its posterior predictive mean and 
 SCRIPT.cmd is a JAGS script (model in, data in, compile, parameters in, initialize,
 update, monitor, coda, ...). It reads files relative to its own folder and writes
 CODA files (CODAindex.txt, CODAchain1.txt, ...) to the current folder.
---seed seeds the chains whose inits files give no .RNG.seed.`;
+--seed seeds the chains whose inits files give no .RNG.seed.
+
+sbc runs simulation-based calibration: n times, parameters drawn from the prior and
+data from the model (the data's observed values only give their shape), then L
+kept draws of the model's own samplers; per node, the rank counts of the true
+value in B bins and a chi-squared test of uniform ranks. Flags give the settings
+the document's 'calibrate with sbc(...)' line leaves out.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, file, ...rest] = argv;
@@ -45,6 +53,11 @@ async function main(argv: string[]): Promise<number> {
     const args = parseSampleArguments(rest);
     if (typeof args === 'string') return usage(args);
     return runSample(file, args, { workerScript: join(__dirname, 'worker.js') }, out, err);
+  }
+  if (command === 'sbc' && file) {
+    const args = parseSbcArguments(rest);
+    if (typeof args === 'string') return usage(args);
+    return runSbc(file, args, { workerScript: join(__dirname, 'sbcWorker.js') }, out, err);
   }
   if (command === 'jags' && file) {
     let seed = randomInt(0, 2 ** 31);

@@ -35,8 +35,13 @@ export function forwardSample(graph: ModelGraph, order: number[], random: Random
   for (const id of order) {
     const node = graph.stochastic[id]!;
     if (!drawFromPrior(node, random)) {
-      throw errorAt(node.statement.range, `Cannot draw ${node.name} (${node.distribution.name}) from its prior: its parameters are not valid here, or its bounds hold almost no mass.`);
+      const p = Array.from(node.paramValues, (v) => formatValue(v)).join(', ');
+      throw errorAt(node.statement.range, `Cannot draw ${node.name} from ${node.distribution.name}(${p}): the parameters drawn before it are outside its domain (vague priors often draw values that underflow), or its bounds hold almost no mass.`);
     }
     propagate(graph, node);
   }
+}
+
+function formatValue(x: number): string {
+  return Number.isFinite(x) && x !== 0 && (Math.abs(x) >= 1e5 || Math.abs(x) < 1e-3) ? x.toExponential(2) : String(Number(x.toPrecision(4)));
 }

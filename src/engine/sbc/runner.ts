@@ -43,8 +43,14 @@ export function startCalibration(request: CalibrationRequest, options: Calibrati
   const result = new Promise<SbcOutput>((r) => (resolve = r));
 
   const output = (status: RunStatus, messages: RunMessage[] = []): SbcOutput => {
-    const failures: RunMessage[] = (tally?.failures ?? []).map((message) => ({ severity: 'warning', message }));
-    if (tally && tally.failed > failures.length) failures.push({ severity: 'warning', message: `${tally.failed - failures.length} more simulations failed.` });
+    const failures: RunMessage[] = [];
+    if (tally?.failed) {
+      failures.push({
+        severity: 'warning',
+        message: `${tally.failed} of ${tally.finished} simulations failed and are left out of the histograms, which then check the samplers only on the data the others drew. The first ones:`,
+      });
+      failures.push(...tally.failures.map((message): RunMessage => ({ severity: 'warning', message })));
+    }
     return {
       schema: SBC_OUTPUT_SCHEMA,
       status,

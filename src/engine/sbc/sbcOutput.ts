@@ -47,3 +47,12 @@ export interface SbcOutput {
   messages: RunMessage[];
   timings: { totalMs: number };
 }
+
+/**
+ * The level below which a node's p-value is flagged: 1 % shared among the
+ * nodes (Bonferroni), so that a well-calibrated model with many nodes is
+ * flagged somewhere only about once in a hundred calibrations.
+ */
+export function flagLevel(output: Pick<SbcOutput, 'nodes'>): number {
+  return 0.01 / Math.max(1, output.nodes.length);
+}

@@ -14,7 +14,8 @@ export class CalibrationTally {
   private readonly probabilities: number[];
   finished = 0;
   failed = 0;
-  readonly failures: string[] = [];
+  /** The failures of the lowest-numbered simulations, so that the messages do not depend on the workers' timing. */
+  private readonly kept: Array<{ index: number; message: string }> = [];
 
   constructor(
     private readonly parameters: CalibratedParameter[],
@@ -29,10 +30,16 @@ export class CalibrationTally {
     this.finished++;
     if ('failure' in outcome) {
       this.failed++;
-      if (this.failures.length < KEPT_FAILURES) this.failures.push(outcome.failure);
+      this.kept.push({ index: outcome.index, message: outcome.failure });
+      this.kept.sort((a, b) => a.index - b.index);
+      if (this.kept.length > KEPT_FAILURES) this.kept.pop();
       return;
     }
     for (let k = 0; k < this.parameters.length; k++) this.counts[k]![rankBin(outcome.ranks[k]!, this.draws, this.bins)]!++;
+  }
+
+  get failures(): string[] {
+    return this.kept.map((k) => k.message);
   }
 
   results(): SbcNodeResult[] {
