@@ -5,6 +5,7 @@ import type { Document } from '../../engine/language/ast';
 import { DISTRIBUTION_CATALOG, FUNCTION_CATALOG, describeDistribution, describeFunction } from '../../engine/language/catalog';
 import { tokenize } from '../../engine/language/lexer';
 import { parseDocument } from '../../engine/language/parser';
+import { FIT_METHOD_INFO, FIT_METHODS, FIT_OPTIONS } from '../../engine/run/fitOptions';
 import { definedNodes, inlineDataNames, loopVariablesAt, textStateAt, usedNames, wordRangeAt } from '../../engine/language/symbols';
 import type { Token } from '../../engine/language/tokens';
 
@@ -14,9 +15,9 @@ import type { Token } from '../../engine/language/tokens';
  * - `statement`: at the start of a statement in a `model { }` (or `data { }`) block;
  * - `expression`: where a value goes in the model (after `<-`, in arguments, in indices);
  * - `topLevel`: at the start of a line outside any block: `model`, `data list(...)`, ...;
- * - `algorithm`: after `sample with`;
- * - `runOption`: an option name in `sample with gibbs(...)`;
- * - `monitor`: the node names of `monitor = c(...)`;
+ * - `algorithm`: after `sample with` or `fit [NAME] with`;
+ * - `runOption`: an option name in `sample with gibbs(...)` or `fit with em(...)`;
+ * - `monitor`: the node names of `monitor = c(...)` (and of a fit's `latent = c(...)`);
  * - `listEntry`: an entry name in `data list(...)` or `inits list(...)`;
  * - `none`: in a comment, a string or a number, or where nothing can be offered.
  */
@@ -40,6 +41,10 @@ export interface CompletionContext {
   followedByParen: boolean;
   /** For `listEntry`: which directive's list. */
   directive?: 'data' | 'inits';
+  /** For `algorithm`: the run's verb. */
+  verb?: 'sample' | 'fit';
+  /** For `runOption`: the algorithm whose options these are (`gibbs`, `em`, ...). */
+  algorithm?: string;
   /** For `runOption` and `listEntry`: the names this argument list already gives. */
   given: string[];
   /** For `expression` and `statement`: the loop variables in scope, outermost first. */
@@ -86,6 +91,7 @@ export function completionContext(text: string, offset: number, document: Docume
   let forHeaderEnd: Token | undefined;
   let forVariable: string | undefined;
   let beforePrevious: Token | undefined;
+  let thirdPrevious: Token | undefined;
   for (const t of tokens) {
     if (t.kind === 'newline') {
       newlineSincePrevious = true;
@@ -104,6 +110,7 @@ export function completionContext(text: string, offset: number, document: Docume
     } else if (isOperator(t, '=') && previous?.kind === 'name') {
       stack.at(-1)?.given.push(previous.text);
     }
+    thirdPrevious = beforePrevious;
     beforePrevious = previous;
     previous = t;
     newlineSincePrevious = false;
@@ -123,15 +130,17 @@ export function completionContext(text: string, offset: number, document: Docume
 
   if (!top) {
     if (statementStart) return context('topLevel');
-    if (isName(previous, 'with') && isName(beforePrevious, 'sample')) return context('algorithm');
+    if (isName(previous, 'with') && isName(beforePrevious, 'sample')) return context('algorithm', { verb: 'sample' });
+    // `fit with` or `fit NAME with`.
+    if (isName(previous, 'with') && (isName(beforePrevious, 'fit') || (isName(beforePrevious) && isName(thirdPrevious, 'fit')))) return context('algorithm', { verb: 'fit' });
     return context('none');
   }
 
   // Directives: `sample with gibbs(...)`, `data list(...)`, `inits list(...)`.
   const outer = stack[0]!;
   if (outer.punct === '(' && isName(outer.beforeBefore, 'with')) {
-    if (stack.length === 1 && (isPunct(previous, '(') || isPunct(previous, ','))) return context('runOption', { given: outer.given });
-    if (stack.length > 1 || (isOperator(previous, '=') && isName(beforePrevious, 'monitor'))) {
+    if (stack.length === 1 && (isPunct(previous, '(') || isPunct(previous, ','))) return context('runOption', { given: outer.given, algorithm: outer.before?.text });
+    if (stack.length > 1 || (isOperator(previous, '=') && (isName(beforePrevious, 'monitor') || isName(beforePrevious, 'latent')))) {
       return afterOperand ? context('none') : context('monitor');
     }
     return context('none');
@@ -203,6 +212,14 @@ const TOP_LEVEL_SNIPPETS: CompletionEntry[] = [
     snippet: true,
     detail: 'Run the Gibbs sampler',
     documentation: `Options: ${GIBBS_OPTION_INFO.map((o) => `\`${o.name}\``).join(', ')}. Options left out come from the settings \`latent.sampling.*\`.`,
+  },
+  {
+    label: 'fit with em(...)',
+    kind: 'keyword',
+    insertText: 'fit with ${1|em,ecm,online.em,annealed.em,mcem|}(restarts = ${2:5})$0',
+    snippet: true,
+    detail: 'Point estimates by EM (MAP; mle = TRUE for maximum likelihood)',
+    documentation: `Algorithms: ${FIT_METHODS.map((m) => `\`${m}\``).join(', ')}. Options: ${FIT_OPTIONS.map((o) => `\`${o.name}\``).join(', ')}.`,
   },
 ];
 
@@ -303,9 +320,12 @@ export function completionEntries(context: CompletionContext, document: Document
     case 'topLevel':
       return TOP_LEVEL_SNIPPETS;
     case 'algorithm':
+      if (context.verb === 'fit') {
+        return FIT_METHODS.map((m) => ({ label: m, kind: 'keyword', insertText: context.followedByParen ? m : `${m}($0)`, snippet: true, detail: FIT_METHOD_INFO[m] }));
+      }
       return [{ label: 'gibbs', kind: 'keyword', insertText: context.followedByParen ? 'gibbs' : 'gibbs($0)', snippet: true, detail: 'Gibbs sampling' }];
     case 'runOption':
-      return GIBBS_OPTION_INFO.filter((o) => !context.given.includes(o.name)).map((o) => ({
+      return runOptionInfo(context.algorithm).filter((o) => !context.given.includes(o.name)).map((o) => ({
         label: o.name,
         kind: 'option',
         insertText: o.snippet,
@@ -321,6 +341,13 @@ export function completionEntries(context: CompletionContext, document: Document
     case 'none':
       return [];
   }
+}
+
+/** The options of a run's algorithm: a fit's (those that apply to its variant), else gibbs's. */
+export function runOptionInfo(algorithm: string | undefined): ReadonlyArray<{ name: string; snippet: string; description: string }> {
+  const method = FIT_METHODS.find((m) => m === algorithm);
+  if (!method) return GIBBS_OPTION_INFO;
+  return FIT_OPTIONS.filter((o) => !o.methods || o.methods.includes(method));
 }
 
 /**

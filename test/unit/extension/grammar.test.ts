@@ -128,6 +128,12 @@ describe('grammar tokens', () => {
     }
   });
 
+  it('scopes fit as a keyword where it starts a run, and not a node named fit', () => {
+    assert.equal(scopeOf('fit with em(restarts = 2)', 'fit'), 'keyword.other.directive.latent');
+    assert.equal(scopeOf('fit mixture with annealed.em()', 'fit'), 'keyword.other.directive.latent');
+    assert.equal(scopeOf('model { fit ~ dnorm(0, 1) }', 'fit'), 'variable.other.latent');
+  });
+
   it('scopes every distribution of the catalog as a support function', () => {
     for (const name of DISTRIBUTION_CATALOG.keys()) assert.equal(scopeOf(`x ~ ${name}(a, b)`, name), 'support.function.distribution.latent', name);
   });
