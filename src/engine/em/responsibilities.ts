@@ -13,6 +13,14 @@ export class RowObjective {
 }
 
 /**
+ * Below this, exp(ℓ_k − max ℓ) < 4.3e-18 is under half an ulp of the sum
+ * (which is ≥ 1): leaving the term out changes neither the sum nor the row's
+ * log-likelihood, and its responsibility becomes exactly 0, which lets the
+ * statistics kernels skip the component for that row.
+ */
+export const NEGLIGIBLE_LOG_RATIO = -40;
+
+/**
  * Replaces values[offset … offset + K) (log joint densities) by the
  * responsibilities, and sets the row's objectives in `out`.
  */
@@ -22,7 +30,8 @@ export function responsibilitiesInPlace(values: Float64Array, offset: number, K:
   let sum = 0;
   if (beta === 1) {
     for (let k = offset; k < offset + K; k++) {
-      const e = Math.exp(values[k]! - max);
+      const shifted = values[k]! - max;
+      const e = shifted < NEGLIGIBLE_LOG_RATIO ? 0 : Math.exp(shifted);
       values[k] = e;
       sum += e;
     }
@@ -34,8 +43,8 @@ export function responsibilitiesInPlace(values: Float64Array, offset: number, K:
   let temperedSum = 0;
   for (let k = offset; k < offset + K; k++) {
     const shifted = values[k]! - max;
-    sum += Math.exp(shifted);
-    const e = Math.exp(beta * shifted);
+    if (shifted >= NEGLIGIBLE_LOG_RATIO) sum += Math.exp(shifted);
+    const e = beta * shifted < NEGLIGIBLE_LOG_RATIO ? 0 : Math.exp(beta * shifted);
     values[k] = e;
     temperedSum += e;
   }
