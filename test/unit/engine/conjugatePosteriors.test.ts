@@ -16,12 +16,13 @@ import {
  * the draws are nearly independent and 2 × 10,000 draws give standard errors
  * of about 1 % of a posterior sd.
  */
-const RUN: RunLength = { chains: 2, burnin: 200, iterations: 10_000, seed: 20261126 };
+/** Each model draws from its own seed, so that no two checks share a stream of random numbers. */
+const seeded = (seed: number): RunLength => ({ chains: 2, burnin: 200, iterations: 10_000, seed });
 
 const sum = (x: number[]): number => x.reduce((a, b) => a + b, 0);
 
 /** Runs a model once and shares its draws between the tests that check it. */
-function once(source: string, run: RunLength = RUN): () => Posterior {
+function once(source: string, run: RunLength): () => Posterior {
   let posterior: Posterior | undefined;
   return () => (posterior ??= samplePosterior(source, run));
 }
@@ -38,7 +39,7 @@ describe('beta–binomial: beta prior, binomial and Bernoulli children', () => {
     for (i in 1:4) { y[i] ~ dbin(p, n[i]) }
     for (j in 1:5) { w[j] ~ dbern(p) }
   }
-  data list(n = c(${n.join(', ')}), y = c(${y.join(', ')}), w = c(${w.join(', ')}))`);
+  data list(n = c(${n.join(', ')}), y = c(${y.join(', ')}), w = c(${w.join(', ')}))`, seeded(106));
   // Beta(a + successes, b + failures).
   const [mean, variance] = betaMoments(a + sum(y) + sum(w), b + sum(n) - sum(y) + w.length - sum(w));
 
@@ -66,7 +67,7 @@ describe('gamma–Poisson: gamma prior on a rate, Poisson children with exposure
       lambda ~ dgamma(${a}, ${b})
       for (i in 1:5) { y[i] ~ dpois(lambda * t[i]) }
     }
-    data list(t = c(${t.join(', ')}), y = c(${y.join(', ')}))`, RUN);
+    data list(t = c(${t.join(', ')}), y = c(${y.join(', ')}))`, seeded(101));
     const [shape, rate] = [a + sum(y), b + sum(t)];
     assertSamplers(posterior, { lambda: 'conjugate gamma' });
     assertMeanAndVariance(posterior, 'lambda', shape / rate, shape / rate ** 2);
@@ -98,7 +99,7 @@ describe('Dirichlet–categorical: Dirichlet prior, categorical data', () => {
     p[1:4] ~ ddirch(alpha[])
     for (i in 1:20) { y[i] ~ dcat(p[]) }
   }
-  data list(alpha = c(${alpha.join(', ')}), y = c(${y.join(', ')}))`);
+  data list(alpha = c(${alpha.join(', ')}), y = c(${y.join(', ')}))`, seeded(107));
 
   it('matches Dirichlet(α + counts) in every mean and variance and Cov[p1, p2], drawn by the conjugate Dirichlet sampler', () => {
     assertSamplers(posterior(), { 'p[1:4]': 'conjugate dirichlet' });
@@ -122,7 +123,7 @@ describe('Dirichlet–multinomial: Dirichlet prior, multinomial data of varying 
       for (i in 1:4) { y[i, 1:3] ~ dmulti(p[], n[i]) }
     }
     data list(alpha = c(${alpha.join(', ')}), n = c(${y.map(sum).join(', ')}),
-      y = structure(c(${[0, 1, 2].flatMap((k) => y.map((row) => row[k]!)).join(', ')}), .Dim = c(4, 3)))`, RUN);
+      y = structure(c(${[0, 1, 2].flatMap((k) => y.map((row) => row[k]!)).join(', ')}), .Dim = c(4, 3)))`, seeded(102));
     assertSamplers(posterior, { 'p[1:3]': 'conjugate dirichlet' });
     assertDirichlet(posterior, 'p', alpha.map((a, k) => a + sum(y.map((row) => row[k]!))));
   });
@@ -145,7 +146,7 @@ describe('multivariate normal with known precision: dmnorm prior, dmnorm childre
     mu[1:3] ~ dmnorm(m0[], P0[,])
     for (i in 1:${n}) { x[i, 1:3] ~ dmnorm(mu[], P[,]) }
   }
-  data list(m0 = c(${m0.join(', ')}), P0 = ${rMatrix(P0)}, P = ${rMatrix(P)}, x = ${rMatrix(x)})`);
+  data list(m0 = c(${m0.join(', ')}), P0 = ${rMatrix(P0)}, P = ${rMatrix(P)}, x = ${rMatrix(x)})`, seeded(108));
 
   it('matches N((P0 + nP)⁻¹(P0·m0 + P·Σx), (P0 + nP)⁻¹) in every mean and variance and Cov[mu1, mu3], drawn jointly', () => {
     assertSamplers(posterior(), { 'mu[1:3]': 'conjugate multivariate normal' });
@@ -178,7 +179,7 @@ describe('Gaussian block: scalar normal coefficients sharing their children (reg
       }
       for (k in 1:3) { b[k] ~ dnorm(0, ${t0}) }
     }
-    data list(x1 = c(${x1.join(', ')}), x2 = c(${x2.join(', ')}), y = c(${y.join(', ')}))`, RUN);
+    data list(x1 = c(${x1.join(', ')}), x2 = c(${x2.join(', ')}), y = c(${y.join(', ')}))`, seeded(103));
     assertSamplers(posterior, { 'b[1]': 'block normal (3)', 'b[2]': 'block normal (3)', 'b[3]': 'block normal (3)' });
     mean.forEach((m, k) => assertMeanAndVariance(posterior, `b[${k + 1}]`, m, covariance[k]![k]!));
     assertCovariance(posterior, ['b[1]', 'b[2]'], [mean[0]!, mean[1]!], covariance[0]![1]!);
@@ -202,7 +203,7 @@ describe('Wishart: dwish(R, k) prior on the precision of dmnorm children with a 
     Omega[1:2, 1:2] ~ dwish(R[,], ${k})
     for (i in 1:${n}) { x[i, 1:2] ~ dmnorm(mu[], Omega[,]) }
   }
-  data list(R = ${rMatrix(R)}, mu = c(${mu.join(', ')}), x = ${rMatrix(x)})`);
+  data list(R = ${rMatrix(R)}, mu = c(${mu.join(', ')}), x = ${rMatrix(x)})`, seeded(109));
 
   it("matches E[Ω] = k'·R'⁻¹ and the Wishart variances of every element and Cov[Ω11, Ω12], drawn by the conjugate Wishart sampler", () => {
     assertSamplers(posterior(), { 'Omega[1:2,1:2]': 'conjugate wishart' });
@@ -217,5 +218,53 @@ describe('Wishart: dwish(R, k) prior on the precision of dmnorm children with a 
     assert.throws(() => assertWithinMonteCarloError('E[Omega[1,1]]', estimate(drawsOf(posterior(), 'Omega[1,1]')), priorMean), assert.AssertionError);
     const noPrior = kPost * inverse(scatter)[0]![0]!;
     assert.throws(() => assertWithinMonteCarloError('E[Omega[1,1]]', estimate(drawsOf(posterior(), 'Omega[1,1]')), noPrior), assert.AssertionError);
+  });
+});
+
+describe('multivariate normal prior on regression coefficients with scalar normal children', () => {
+  it('matches N(A⁻¹(P0·m0 + τXᵀy), A⁻¹), A = P0 + τXᵀX, in every mean and variance and Cov[b2, b3], drawn jointly', () => {
+    const tau = 1.5;
+    const m0 = [0.5, 0, -0.5];
+    const P0 = [[1, 0.3, 0], [0.3, 0.5, 0.2], [0, 0.2, 2]];
+    const x1 = [-1, -0.6, -0.1, 0.4, 0.9, 1.3];
+    const x2 = [0.5, -0.4, 0.2, 0.7, -0.8, 0.1];
+    const y = [-0.9, -0.7, 0.2, 1.1, 0.8, 1.9];
+    const X = x1.map((v, i) => [1, v, x2[i]!]);
+    const xtx = [0, 1, 2].map((j) => [0, 1, 2].map((k) => sum(X.map((row) => row[j]! * row[k]!))));
+    const covariance = inverse(add(P0, xtx, tau));
+    const mean = matrixVector(covariance, matrixVector(P0, m0).map((v, j) => v + tau * sum(X.map((row, i) => row[j]! * y[i]!))));
+    const posterior = samplePosterior(`model {
+      b[1:3] ~ dmnorm(m0[], P0[,])
+      for (i in 1:6) { y[i] ~ dnorm(b[1] + b[2] * x1[i] + b[3] * x2[i], ${tau}) }
+    }
+    data list(m0 = c(${m0.join(', ')}), P0 = ${rMatrix(P0)}, x1 = c(${x1.join(', ')}), x2 = c(${x2.join(', ')}), y = c(${y.join(', ')}))`, seeded(104));
+    assertSamplers(posterior, { 'b[1:3]': 'conjugate multivariate normal' });
+    mean.forEach((m, k) => assertMeanAndVariance(posterior, `b[${k + 1}]`, m, covariance[k]![k]!));
+    assertCovariance(posterior, ['b[2]', 'b[3]'], [mean[1]!, mean[2]!], covariance[1]![2]!);
+  });
+});
+
+describe('Dirichlet through a stochastic index: categorical data y[i] ~ dcat(phi[z[i], ])', () => {
+  it('matches Dirichlet(α + the counts of the observations each row owns) when the data pin down every z[i]', () => {
+    // u[i] ~ N(mu[z[i]], 1) with mu = (0, 10) and u[i] at 0 or 10: the other group is e^-50 less likely, so z is known
+    // up to ~1e-20 and each row phi[k, ] is Dirichlet(α + counts of y among the i with z[i] = k), exactly for this test.
+    const alpha = [1, 1, 2];
+    const group = [1, 1, 2, 1, 2, 2, 1, 2, 2, 1];
+    const y = [1, 2, 3, 1, 3, 3, 1, 2, 3, 3];
+    const posterior = samplePosterior(`model {
+      for (k in 1:2) { phi[k, 1:3] ~ ddirch(alpha[]) }
+      for (i in 1:10) {
+        z[i] ~ dcat(w[])
+        u[i] ~ dnorm(mu[z[i]], 1)
+        y[i] ~ dcat(phi[z[i], ])
+      }
+    }
+    data list(alpha = c(${alpha.join(', ')}), w = c(0.5, 0.5), mu = c(0, 10), u = c(${group.map((g) => (g - 1) * 10).join(', ')}), y = c(${y.join(', ')}))`, seeded(105));
+    assertSamplers(posterior, { 'phi[1,1:3]': 'conjugate dirichlet', 'phi[2,1:3]': 'conjugate dirichlet', 'z[1]': 'finite enumeration' });
+    for (const k of [1, 2]) {
+      const counts = alpha.map((_, c) => y.filter((v, i) => group[i] === k && v === c + 1).length);
+      const { mean, variance } = dirichletMoments(alpha.map((a, c) => a + counts[c]!));
+      mean.forEach((m, c) => assertMeanAndVariance(posterior, `phi[${k},${c + 1}]`, m, variance[c]!));
+    }
   });
 });

@@ -12,7 +12,8 @@ import {
  * compared with its exact moments within Monte-Carlo error (4 batch-means
  * standard errors, see posteriorCheck.ts), with the sampler each node got.
  */
-const RUN: RunLength = { chains: 2, burnin: 200, iterations: 10_000, seed: 20261127 };
+/** Each model draws from its own seed, so that no two checks share a stream of random numbers. */
+const seeded = (seed: number): RunLength => ({ chains: 2, burnin: 200, iterations: 10_000, seed });
 
 const Y = [2.1, 1.4, 3.0, 2.6, 1.9, 2.4, 2.8, 1.7, 2.2, 2.5];
 const n = Y.length;
@@ -47,7 +48,7 @@ describe('truncated normal: a truncated prior, or a flat uniform one, with norma
   it('matches the truncated-normal posterior mean and variance for dnorm(m0, t0) T(lower, upper), drawn by the conjugate truncated normal sampler', () => {
     // The untruncated posterior is N(2.24, 0.157²); the bound at 2.1 cuts off four fifths of it.
     const [m0, t0, tau, lower, upper] = [1, 0.5, 4, 0, 2.1];
-    const posterior = samplePosterior(`model { mu ~ dnorm(${m0}, ${t0}) T(${lower}, ${upper})\n for (i in 1:${n}) { y[i] ~ dnorm(mu, ${tau}) } }\n${data}`, RUN);
+    const posterior = samplePosterior(`model { mu ~ dnorm(${m0}, ${t0}) T(${lower}, ${upper})\n for (i in 1:${n}) { y[i] ~ dnorm(mu, ${tau}) } }\n${data}`, seeded(201));
     const [mn, sn] = normalUpdate(m0, t0, tau, Y);
     const [mean, variance] = truncatedNormal(mn, sn, lower, upper);
     assertSamplers(posterior, { mu: 'conjugate truncated normal' });
@@ -59,7 +60,7 @@ describe('truncated normal: a truncated prior, or a flat uniform one, with norma
 
   it('matches N(ȳ, 1/(nτ)) cut to the bounds of a dunif prior, drawn by the conjugate truncated normal sampler', () => {
     const [tau, lower, upper] = [4, 2.0, 2.3];
-    const posterior = samplePosterior(`model { mu ~ dunif(${lower}, ${upper})\n for (i in 1:${n}) { y[i] ~ dnorm(mu, ${tau}) } }\n${data}`, RUN);
+    const posterior = samplePosterior(`model { mu ~ dunif(${lower}, ${upper})\n for (i in 1:${n}) { y[i] ~ dnorm(mu, ${tau}) } }\n${data}`, seeded(202));
     const [mean, variance] = truncatedNormal(ybar, 1 / Math.sqrt(n * tau), lower, upper);
     assertSamplers(posterior, { mu: 'conjugate truncated normal' });
     assertMeanAndVariance(posterior, 'mu', mean, variance);
@@ -79,7 +80,7 @@ describe('censored normal: a latent normal observed only through dinterval', () 
       }
       z ~ dnorm(t[2], ${tau})
     }
-    data list(c = c(0, 1, 2), cut = c(${cut.join(', ')}), z = ${z})`, RUN);
+    data list(c = c(0, 1, 2), cut = c(${cut.join(', ')}), z = ${z})`, seeded(203));
     const prior = 1 / Math.sqrt(t0);
     const [m2, s2] = normalUpdate(m0, t0, tau, [z]);
     const expected: Array<[number, number]> = [
@@ -123,7 +124,7 @@ function assertDiscrete(posterior: Posterior, name: string, support: number[], p
 describe('finite enumeration: discrete nodes with a bounded support', () => {
   it('draws a dcat node with a normal child from its exact posterior P(z = k | y) ∝ p_k·N(y; m_k, 1/τ)', () => {
     const [p, m, tau, y] = [[0.2, 0.5, 0.3], [-1, 0.5, 2], 1.5, 1.2];
-    const posterior = samplePosterior(`model { z ~ dcat(p[])\n y ~ dnorm(m[z], ${tau}) }\ndata list(p = c(${p.join(', ')}), m = c(${m.join(', ')}), y = ${y})`, RUN);
+    const posterior = samplePosterior(`model { z ~ dcat(p[])\n y ~ dnorm(m[z], ${tau}) }\ndata list(p = c(${p.join(', ')}), m = c(${m.join(', ')}), y = ${y})`, seeded(204));
     const exact = normalise(p.map((pk, k) => Math.log(pk) + normalLogDensity(y, m[k]!, tau)));
     assertSamplers(posterior, { z: 'finite enumeration' });
     assertDiscrete(posterior, 'z', [1, 2, 3], exact);
@@ -133,7 +134,7 @@ describe('finite enumeration: discrete nodes with a bounded support', () => {
 
   it('draws a binomial count with a normal child from its exact posterior over 0..N', () => {
     const [q, size, tau, y] = [0.4, 12, 0.5, 7.5];
-    const posterior = samplePosterior(`model { x ~ dbin(${q}, ${size})\n y ~ dnorm(x, ${tau}) }\ndata list(y = ${y})`, RUN);
+    const posterior = samplePosterior(`model { x ~ dbin(${q}, ${size})\n y ~ dnorm(x, ${tau}) }\ndata list(y = ${y})`, seeded(205));
     const support = Array.from({ length: size + 1 }, (_, v) => v);
     const logChoose = (v: number): number => support.slice(1, v + 1).reduce((s, j) => s + Math.log((size - j + 1) / j), 0);
     const exact = normalise(support.map((v) => logChoose(v) + v * Math.log(q) + (size - v) * Math.log(1 - q) + normalLogDensity(y, v, tau)));
@@ -152,7 +153,7 @@ describe('two-component normal mixture with known parameters', () => {
         y[i] ~ dnorm(mu[z[i]], ${tau})
       }
     }
-    data list(w = c(${w.join(', ')}), mu = c(${mu.join(', ')}), y = c(${y.join(', ')}))`, RUN);
+    data list(w = c(${w.join(', ')}), mu = c(${mu.join(', ')}), y = c(${y.join(', ')}))`, seeded(206));
     y.forEach((yi, i) => {
       assertSamplers(posterior, { [`z[${i + 1}]`]: 'finite enumeration' });
       assertDiscrete(posterior, `z[${i + 1}]`, [1, 2], normalise(w.map((wk, k) => Math.log(wk) + normalLogDensity(yi, mu[k]!, tau))));
