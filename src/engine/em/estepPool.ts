@@ -25,8 +25,9 @@ export interface PoolOptions {
   threads: number;
   workerScript: string;
   workerExecArgv?: string[];
-  /** Allocate shared buffers for the final pass's per-row outputs. */
+  /** Allocate shared buffers for the final pass's per-row log-likelihoods, and responsibilities (n × K) when `responsibilities`. */
   rowOutputs: boolean;
+  responsibilities?: boolean;
 }
 
 function sharedCopy<T extends Float64Array | Int32Array | Uint8Array>(array: T): SharedArrayBuffer {
@@ -69,7 +70,7 @@ export class EStepPool implements EStepRunner {
     const parameters = new SharedArrayBuffer((kernel.packedLength + 1) * 8);
     const stats = new SharedArrayBuffer(threads * kernel.statsLength * 8);
     const rowLogLikelihood = options.rowOutputs ? new SharedArrayBuffer(rowSet.rows * 8) : null;
-    const responsibilities = options.rowOutputs ? new SharedArrayBuffer(rowSet.rows * K * 8) : null;
+    const responsibilities = options.rowOutputs && options.responsibilities !== false ? new SharedArrayBuffer(rowSet.rows * K * 8) : null;
     const rowBounds = splitEvenly(rowSet.rows, threads);
     const incompleteBounds = splitEvenly(rowSet.incompleteRows.length, threads);
     const slice = (t: number): RowSlice => ({
@@ -134,7 +135,9 @@ export class EStepPool implements EStepRunner {
   async run(packed: Float64Array, beta: number, stats: Float64Array, outputs: RowOutputs): Promise<void> {
     const { control, kernel } = this;
     const withOutputs = outputs.rowLogLikelihood !== null || outputs.responsibilities !== null;
-    if (withOutputs && !this.sharedRowLogLikelihood) throw new Error('this E-step pool was started without row outputs');
+    if ((outputs.rowLogLikelihood !== null && !this.sharedRowLogLikelihood) || (outputs.responsibilities !== null && !this.sharedResponsibilities)) {
+      throw new Error('this E-step pool was started without these row outputs');
+    }
     this.parameters.set(packed.subarray(0, kernel.packedLength));
     this.parameters[kernel.packedLength] = beta;
     Atomics.store(control, CONTROL_DONE, 0);
@@ -146,7 +149,7 @@ export class EStepPool implements EStepRunner {
     const own = this.threadStats.subarray(0, length);
     own.fill(0);
     const ownOutputs: RowOutputs = withOutputs
-      ? { rowLogLikelihood: this.sharedRowLogLikelihood, responsibilities: this.sharedResponsibilities }
+      ? { rowLogLikelihood: outputs.rowLogLikelihood && this.sharedRowLogLikelihood, responsibilities: outputs.responsibilities && this.sharedResponsibilities }
       : outputs;
     kernel.accumulate(this.ownSlice, packed, beta, own, ownOutputs);
     await this.waitForWorkers();

@@ -132,6 +132,7 @@ async function openEStep(problem: MixtureProblem, rowSet: RowSet, options: Mixtu
       workerScript: options.workerScript,
       ...(options.workerExecArgv ? { workerExecArgv: options.workerExecArgv } : {}),
       rowOutputs: true,
+      responsibilities: options.keepResponsibilities ?? true,
     });
   } catch (e) {
     return unavailable(`the workers did not start (${e instanceof Error ? e.message : String(e)}).`);

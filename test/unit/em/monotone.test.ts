@@ -85,3 +85,13 @@ test('Bernoulli mixture, ML and MAP, complete and with missing values: the objec
     assertNeverDecreases(await curveOf(map, { estimator: 'map', init: 'random', seed }), `MAP seed ${seed}`);
   }
 });
+
+test('a decrease beyond rounding is reported: a huge reg_covar makes the M-step miss the maximum', async () => {
+  // Start at the ML fit, then add 10 to every covariance diagonal per M-step: the log-likelihood must fall.
+  const fitted = await fitMixture(gaussian(overlapping), { init: 'kmeans++', seed: 1, tolerance: 1e-8, maxIterations: 300 });
+  assert.ok(fitted.ok);
+  const outcome = await fitMixture(gaussian(overlapping), { init: fitted.fit.parameters, regCovar: 10, maxIterations: 5 });
+  assert.ok(outcome.ok);
+  const decrease = outcome.fit.diagnostics.find((d) => d.code === 'objective-decrease');
+  assert.ok(decrease && decrease.iteration === 2 && /decreased by .* at iteration 2, beyond rounding/.test(decrease.message), JSON.stringify(outcome.fit.diagnostics));
+});
