@@ -12,6 +12,13 @@ export interface Conditional {
   family: 'normal' | 'gamma' | 'beta';
   node: StochasticNode;
   /**
+   * The same in parts, for EM's expected statistics: the prior's share
+   * (none for maximum likelihood), then the children's at the current state,
+   * weighted per child id; `parameters` is prior + accumulate (+ finish).
+   */
+  prior(out: Float64Array, withPrior: boolean): void;
+  accumulate(out: Float64Array, weight?: Float64Array): void;
+  /**
    * normal: [mean, precision, lower, upper] (the bounds come from a
    * truncation, a uniform prior or interval-censored children; ±Infinity
    * when absent; precision 0 means flat between the bounds);
@@ -124,20 +131,40 @@ class NormalConditional implements Conditional {
   }
 
   parameters(out: Float64Array): void {
+    this.prior(out, true);
+    this.accumulate(out);
+    this.finish(out);
+  }
+
+  /**
+   * The prior's share in natural form: out = [precision·mean, precision,
+   * lower, upper]; without `withPrior` (maximum likelihood) a normal prior
+   * adds nothing but its truncation still bounds θ.
+   */
+  prior(out: Float64Array, withPrior: boolean): void {
+    const { node } = this;
+    const p = currentParameters(node);
+    out[0] = 0;
+    out[1] = 0;
+    out[2] = node.lower ? node.lower() : Number.NEGATIVE_INFINITY;
+    out[3] = node.upper ? node.upper() : Number.POSITIVE_INFINITY;
+    if (this.flat) {
+      out[2] = Math.max(out[2]!, p[0]!);
+      out[3] = Math.min(out[3]!, p[1]!);
+    } else if (withPrior) {
+      out[0] = p[0]! * p[1]!;
+      out[1] = p[1]!;
+    }
+  }
+
+  /** Adds the children's shares at the current state, each multiplied by weight[child id] when weights are given (EM's expected statistics). */
+  accumulate(out: Float64Array, weight?: Float64Array): void {
     const { graph, node, children, intercepts, direct } = this;
     const saved = node.variable.values[node.offset]!;
-    const p = currentParameters(node);
-    let precision = 0;
-    let weighted = 0;
-    let lower = node.lower ? node.lower() : Number.NEGATIVE_INFINITY;
-    let upper = node.upper ? node.upper() : Number.POSITIVE_INFINITY;
-    if (this.flat) {
-      lower = Math.max(lower, p[0]!);
-      upper = Math.min(upper, p[1]!);
-    } else {
-      precision = p[1]!;
-      weighted = p[0]! * p[1]!;
-    }
+    let weighted = out[0]!;
+    let precision = out[1]!;
+    let lower = out[2]!;
+    let upper = out[3]!;
     // The coefficients follow from two evaluations; linearity was checked symbolically.
     if (!this.allDirect) {
       setValue(graph, node, 0);
@@ -146,11 +173,13 @@ class NormalConditional implements Conditional {
     }
     for (let j = 0; j < children.length; j++) {
       const child = children[j]!;
+      const w = weight ? weight[child.id]! : 1;
+      if (w === 0) continue;
       const b = direct[j] ? 1 : child.params[0]!() - intercepts[j]!;
       if (b === 0) continue;
       const a = direct[j] ? 0 : intercepts[j]!;
       if (child.distribution.name === 'dnorm') {
-        const tau = child.params[1]!();
+        const tau = w * child.params[1]!();
         precision += tau * b * b;
         weighted += tau * b * (child.variable.values[child.offset]! - a);
         continue;
@@ -166,10 +195,15 @@ class NormalConditional implements Conditional {
       if (hi < upper) upper = hi;
     }
     if (!this.allDirect) setValue(graph, node, saved);
-    out[0] = precision > 0 ? weighted / precision : 0;
+    out[0] = weighted;
     out[1] = precision;
     out[2] = lower;
     out[3] = upper;
+  }
+
+  /** Natural form to [mean, precision, lower, upper]. */
+  finish(out: Float64Array): void {
+    out[0] = out[1]! > 0 ? out[0]! / out[1]! : 0;
   }
 }
 
@@ -197,17 +231,31 @@ class GammaConditional implements Conditional {
   }
 
   parameters(out: Float64Array): void {
+    this.prior(out, true);
+    this.accumulate(out);
+  }
+
+  /** The prior's [shape, rate]; without `withPrior` the flat [1, 0], so the mode is the likelihood's maximum. */
+  prior(out: Float64Array, withPrior: boolean): void {
+    const { node } = this;
+    if (!withPrior) {
+      out[0] = 1;
+      out[1] = 0;
+    } else if (node.distribution.name === 'dexp') {
+      out[0] = 1;
+      out[1] = node.params[0]!();
+    } else {
+      out[0] = node.params[0]!();
+      out[1] = node.params[1]!();
+    }
+  }
+
+  /** Adds the children's shares at the current state, each multiplied by weight[child id] when weights are given. */
+  accumulate(out: Float64Array, weight?: Float64Array): void {
     const { graph, node, children, selects } = this;
     const saved = node.variable.values[node.offset]!;
-    let shape: number;
-    let rate: number;
-    if (node.distribution.name === 'dexp') {
-      shape = 1;
-      rate = node.params[0]!();
-    } else {
-      shape = node.params[0]!();
-      rate = node.params[1]!();
-    }
+    let shape = out[0]!;
+    let rate = out[1]!;
     // A child that selects θ through a stochastic index and currently selects another node has a rate that is not 0 at θ = 0.
     let active: Uint8Array | undefined;
     if (selects.includes(1)) {
@@ -222,35 +270,37 @@ class GammaConditional implements Conditional {
     for (let j = 0; j < children.length; j++) {
       if (active && !active[j]) continue;
       const child = children[j]!;
+      const w = weight ? weight[child.id]! : 1;
+      if (w === 0) continue;
       const y = child.variable.values[child.offset]!;
       switch (child.distribution.name) {
         case 'dnorm': {
           const d = y - child.params[0]!();
-          shape += 0.5;
-          rate += 0.5 * child.params[1]!() * d * d;
+          shape += 0.5 * w;
+          rate += 0.5 * w * child.params[1]!() * d * d;
           break;
         }
         case 'dlnorm': {
           const d = Math.log(y) - child.params[0]!();
-          shape += 0.5;
-          rate += 0.5 * child.params[1]!() * d * d;
+          shape += 0.5 * w;
+          rate += 0.5 * w * child.params[1]!() * d * d;
           break;
         }
         case 'dpois':
-          shape += y;
-          rate += child.params[0]!();
+          shape += w * y;
+          rate += w * child.params[0]!();
           break;
         case 'dexp':
-          shape += 1;
-          rate += child.params[0]!() * y;
+          shape += w;
+          rate += w * child.params[0]!() * y;
           break;
         case 'dgamma':
-          shape += child.params[0]!();
-          rate += child.params[1]!() * y;
+          shape += w * child.params[0]!();
+          rate += w * child.params[1]!() * y;
           break;
         case 'dweib':
-          shape += 1;
-          rate += child.params[1]!() * Math.pow(y, child.params[0]!());
+          shape += w;
+          rate += w * child.params[1]!() * Math.pow(y, child.params[0]!());
           break;
       }
     }
@@ -281,19 +331,31 @@ class BetaConditional implements Conditional {
   }
 
   parameters(out: Float64Array): void {
+    this.prior(out, true);
+    this.accumulate(out);
+  }
+
+  /** The prior's [a, b]; without `withPrior` the flat [1, 1]. */
+  prior(out: Float64Array, withPrior: boolean): void {
+    out[0] = withPrior ? this.node.params[0]!() : 1;
+    out[1] = withPrior ? this.node.params[1]!() : 1;
+  }
+
+  accumulate(out: Float64Array, weight?: Float64Array): void {
     const { graph, node, children } = this;
     const saved = node.variable.values[node.offset]!;
-    let a = node.params[0]!();
-    let b = node.params[1]!();
+    let a = out[0]!;
+    let b = out[1]!;
     // A probability read through a stochastic index is θ exactly when it changes with θ.
     if (this.selects) setValue(graph, node, PROBE);
     for (let j = 0; j < children.length; j++) {
       const child = children[j]!;
       if (this.selects && child.params[0]!() !== PROBE) continue;
+      const w = weight ? weight[child.id]! : 1;
       const y = child.variable.values[child.offset]!;
       const n = child.distribution.name === 'dbern' ? 1 : child.params[1]!();
-      a += y;
-      b += n - y;
+      a += w * y;
+      b += w * (n - y);
     }
     if (this.selects) setValue(graph, node, saved);
     out[0] = a;

@@ -21,18 +21,29 @@ export class DirichletConditional {
 
   /** α + counts into `out` (node.side values). */
   parameters(out: Float64Array): void {
+    this.prior(out, true);
+    this.accumulate(out);
+  }
+
+  /** The prior's α; without `withPrior` all ones, so the mode is the likelihood's maximum. */
+  prior(out: Float64Array, withPrior: boolean): void {
+    const alpha = currentParameters(this.node);
+    for (let k = 0; k < this.node.side; k++) out[k] = withPrior ? alpha[k]! : 1;
+  }
+
+  /** Adds the children's counts at the current state, each multiplied by weight[child id] when weights are given. */
+  accumulate(out: Float64Array, weight?: Float64Array): void {
     const { node, children, graph, probed } = this;
     const d = node.side;
-    const alpha = currentParameters(node);
-    for (let k = 0; k < d; k++) out[k] = alpha[k]!;
     for (let j = 0; j < children.length; j++) {
       const child = children[j]!;
-      if (probed[j] && !readsNow(graph, node, child, 0)) continue;
+      const w = weight ? weight[child.id]! : 1;
+      if (w === 0 || (probed[j] && !readsNow(graph, node, child, 0))) continue;
       if (child.distribution.name === 'dcat') {
         const y = child.variable.values[child.offset]!;
-        out[y - 1] = out[y - 1]! + 1;
+        out[y - 1] = out[y - 1]! + w;
       } else {
-        for (let k = 0; k < d; k++) out[k] = out[k]! + child.variable.values[child.offsets[k]!]!;
+        for (let k = 0; k < d; k++) out[k] = out[k]! + w * child.variable.values[child.offsets[k]!]!;
       }
     }
   }

@@ -226,6 +226,56 @@ export class GaussianBlock {
     }
   }
 
+  /**
+   * For EM: adds the children's shares of Λ and η at the current state,
+   * each child's multiplied by weight[child id] (the design is recomputed:
+   * the latent nodes may have moved it).
+   */
+  accumulateWeighted(lambda: Float64Array, eta: Float64Array, weight: Float64Array): void {
+    this.computeDesign();
+    const { d, children, childStarts, intercepts, coefficients, active } = this;
+    const rows = intercepts.length;
+    for (let j = 0; j < children.length; j++) {
+      const child = children[j]!;
+      const w = weight[child.id]!;
+      if (!active[j] || w === 0) continue;
+      const start = childStarts[j]!;
+      const m = child.side;
+      const p = currentParameters(child);
+      for (let i = 0; i < m; i++) {
+        let s = 0;
+        for (let l = 0; l < m; l++) s += this.childPrecision(child, p, i, l) * (child.variable.values[child.offsets[l]!]! - intercepts[start + l]!);
+        for (let k = 0; k < d; k++) eta[k] = eta[k]! + w * coefficients[k * rows + start + i]! * s;
+      }
+      for (let k = 0; k < d; k++) {
+        for (let l = 0; l < d; l++) {
+          let q = 0;
+          for (let i = 0; i < m; i++) {
+            const aik = coefficients[k * rows + start + i]!;
+            if (aik === 0) continue;
+            for (let h = 0; h < m; h++) q += aik * this.childPrecision(child, p, i, h) * coefficients[l * rows + start + h]!;
+          }
+          lambda[k * d + l] = lambda[k * d + l]! + w * q;
+        }
+      }
+    }
+  }
+
+  private childPrecision(child: StochasticNode, p: Float64Array, i: number, h: number): number {
+    return child.side === 1 ? p[1]! : p[child.side + i * child.side + h]!;
+  }
+
+  /** For EM: the prior's Λ₀ and Λ₀μ₀ into `lambda` and `eta` (overwriting them). */
+  priorStatistics(lambda: Float64Array, eta: Float64Array): void {
+    const { precision, linear } = this;
+    precision.fill(0);
+    linear.fill(0);
+    this.addPrior(true);
+    this.addPrior(false);
+    lambda.set(precision);
+    eta.set(linear);
+  }
+
   /** The conditional mean Λ⁻¹η into `out`, after `compute`. */
   mean(out: Float64Array): void {
     out.set(this.linear);

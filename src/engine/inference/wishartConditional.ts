@@ -22,21 +22,32 @@ export class WishartConditional {
 
   /** The posterior R into `out` (d × d); returns the posterior degrees of freedom. */
   parameters(out: Float64Array): number {
+    return this.accumulate(out, this.prior(out, true));
+  }
+
+  /** The prior's R into `out`, returning its k; without `withPrior` R = 0 and k = d + 1, so the mode is the likelihood's maximum. */
+  prior(out: Float64Array, withPrior: boolean): number {
+    const d = this.node.side;
+    const p = currentParameters(this.node);
+    for (let k = 0; k < d * d; k++) out[k] = withPrior ? p[k]! : 0;
+    return withPrior ? p[d * d]! : d + 1;
+  }
+
+  /** Adds the children's scatter to R (`out`) at the current state, weighted per child id; returns k plus the children's weight. */
+  accumulate(out: Float64Array, k: number, weight?: Float64Array): number {
     const { node, children, graph, probed } = this;
     const d = node.side;
-    const p = currentParameters(node);
-    for (let k = 0; k < d * d; k++) out[k] = p[k]!;
-    let k = p[d * d]!;
     for (let j = 0; j < children.length; j++) {
       const child = children[j]!;
-      if (probed[j] && !readsNow(graph, node, child, 1)) continue;
+      const w = weight ? weight[child.id]! : 1;
+      if (w === 0 || (probed[j] && !readsNow(graph, node, child, 1))) continue;
       const q = currentParameters(child);
       const values = child.variable.values;
       for (let a = 0; a < d; a++) {
-        const ra = values[child.offsets[a]!]! - q[a]!;
+        const ra = w * (values[child.offsets[a]!]! - q[a]!);
         for (let b = 0; b <= a; b++) out[a * d + b] = out[a * d + b]! + ra * (values[child.offsets[b]!]! - q[b]!);
       }
-      k += 1;
+      k += w;
     }
     for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) out[b * d + a] = out[a * d + b]!;
     return k;

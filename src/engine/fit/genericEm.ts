@@ -1,0 +1,296 @@
+import { assignSamplers } from '../inference/gibbs';
+import type { Sampler } from '../inference/samplers';
+import { nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import type { FitSettings } from '../output/fitOutput';
+import type { Random } from '../random/rng';
+import { buildLocalUnits, type LocalUnit } from './localPosteriors';
+import { buildParameterUpdates, localLogDensity, type ParameterUpdate } from './parameterUpdates';
+import type { Roles } from './roles';
+
+/** What each iteration reports, for live curves. */
+export interface EmIteration {
+  iteration: number;
+  beta: number;
+  objective: number;
+  logLikelihood: number;
+}
+
+export interface EmOutcome {
+  status: 'converged' | 'max-iterations' | 'cancelled' | 'stopped';
+  iterations: number;
+  objective: number[];
+  beta: number[];
+  logLikelihood: number;
+  objectiveValue: number;
+  /** Observed stochastic nodes: the sample size of BIC. */
+  observations: number;
+  exact: boolean;
+  messages: string[];
+  engine: string;
+}
+
+/**
+ * EM derived from the model's complete conditionals, for any model whose
+ * latent nodes have a closed-form posterior given the parameters (finite,
+ * normal — truncated or censored too —, Gaussian blocks) and whose
+ * parameters have conjugate conditionals (or are continuous scalars, then
+ * maximised numerically: generalized EM). Otherwise the E-step is Monte
+ * Carlo: Gibbs sweeps of the latent nodes (MCEM). The M-step updates the
+ * parameters one after another in the order of their relations, each with
+ * the latest values of the others (ECM; `ecm` repeats the sweep until the
+ * parameters settle, `em` does one sweep per E-step).
+ */
+export function runGenericEm(
+  graph: ModelGraph,
+  roles: Roles,
+  settings: FitSettings,
+  random: Random,
+  onIteration: (report: EmIteration) => void,
+  cancelled: () => boolean,
+): EmOutcome {
+  const messages: string[] = [];
+  const withPrior = settings.estimator === 'map';
+  const latentIds = new Set(roles.latent.map((n) => n.id));
+  const built = settings.method === 'mcem' ? { reason: 'Monte-Carlo EM was asked for' } : buildLocalUnits(graph, roles.latent);
+  const exact = 'units' in built;
+  let engine: string;
+  let estep: EStep;
+  if (exact) {
+    estep = new ExactEStep(graph, built.units, latentIds);
+    engine = `EM from the conjugate conditionals (exact E-step over ${built.units.length} latent unit(s))`;
+  } else {
+    if (settings.method !== 'mcem') messages.push(`No exact E-step: ${built.reason}; using Monte-Carlo EM (Gibbs draws of the latent nodes).`);
+    estep = new MonteCarloEStep(graph, roles.latent, settings.sweeps ?? 50, random);
+    engine = `Monte-Carlo EM (${settings.sweeps ?? 50} Gibbs sweeps of the latent nodes per E-step)`;
+  }
+  if (settings.method === 'online.em') throw new Error('online EM needs a mixture recognised by a kernel');
+
+  const expected = (node: StochasticNode) => (): number => estep.expectedLogDensity(node, withPrior);
+  const made = buildParameterUpdates(graph, roles.parameters, expected);
+  if ('reason' in made) throw new ParameterError(made.reason, made.node);
+  const updates = made.updates;
+
+  const observations = graph.stochastic.filter((n) => n.observed).length;
+  const objective: number[] = [];
+  const betas: number[] = [];
+  let beta = settings.method === 'annealed.em' ? Math.min(Math.max(settings.betaStart ?? 0.1, 1e-6), 1) : 1;
+  const growth = settings.betaGrowth ?? 1.5;
+  let status: EmOutcome['status'] = 'max-iterations';
+  let logLikelihood = Number.NaN;
+  let previous = Number.NaN;
+  let iteration = 0;
+  for (; iteration <= settings.maxIterations; iteration++) {
+    if (cancelled()) {
+      status = 'cancelled';
+      break;
+    }
+    logLikelihood = estep.run(beta);
+    const value = logLikelihood + (withPrior ? logPrior(updates) : 0);
+    objective.push(value);
+    betas.push(beta);
+    onIteration({ iteration, beta, objective: value, logLikelihood });
+    if (!Number.isFinite(value)) {
+      messages.push(`The objective is ${value} at iteration ${iteration}: the parameters make the data impossible or a density undefined; stopped with the last parameters.`);
+      status = 'stopped';
+      break;
+    }
+    if (beta === 1 && exact && !Number.isNaN(previous) && value < previous - 1e-8 * Math.max(1, Math.abs(previous))) {
+      messages.push(`The objective decreased at iteration ${iteration} (${previous} → ${value}); plain EM never decreases it, so this is a numerical problem or a bug.`);
+    }
+    if (beta === 1 && !Number.isNaN(previous) && Math.abs(value - previous) / Math.max(observations, 1) < settings.tolerance) {
+      status = 'converged';
+      break;
+    }
+    if (iteration === settings.maxIterations) break;
+    previous = beta === 1 ? value : Number.NaN;
+    const sweeps = settings.method === 'ecm' ? 20 : 1;
+    for (let sweep = 0; sweep < sweeps; sweep++) {
+      const moved = mStep(updates, estep, withPrior, settings.regCovar, messages);
+      if (moved < 1e-10) break;
+    }
+    if (beta < 1) beta = Math.min(1, beta * growth);
+  }
+  estep.centre();
+  return {
+    status, iterations: Math.min(iteration, settings.maxIterations), objective, beta: betas, logLikelihood,
+    objectiveValue: objective[objective.length - 1] ?? Number.NaN, observations, exact, messages, engine,
+  };
+}
+
+/** A parameter without an M-step: the caller turns it into a message at the node's relation. */
+export class ParameterError extends Error {
+  constructor(
+    message: string,
+    readonly node: StochasticNode,
+  ) {
+    super(message);
+  }
+}
+
+function logPrior(updates: ParameterUpdate[]): number {
+  let total = 0;
+  for (const u of updates) for (const n of u.nodes) total += nodeLogDensity(n);
+  return total;
+}
+
+/** One M-step sweep; returns the largest change of a parameter element. */
+function mStep(updates: ParameterUpdate[], estep: EStep, withPrior: boolean, regCovar: number, messages: string[]): number {
+  let moved = 0;
+  for (const update of updates) {
+    const before = update.nodes.flatMap((n) => Array.from(n.offsets, (o) => n.variable.values[o]!));
+    update.begin(withPrior);
+    estep.forEachPoint((weight) => update.accumulate(weight));
+    const problem = update.apply(regCovar);
+    if (problem && !messages.includes(problem)) messages.push(problem);
+    let k = 0;
+    for (const n of update.nodes) for (const o of n.offsets) moved = Math.max(moved, Math.abs(n.variable.values[o]! - before[k++]!));
+  }
+  return moved;
+}
+
+interface EStep {
+  /** Computes the latent posterior at the current parameters; returns the observed-data log-likelihood (exact) or an estimate. */
+  run(beta: number): number;
+  /** Calls `visit` with the child weights of each point of the latent posterior, the latent nodes set to that point. */
+  forEachPoint(visit: (weight: Float64Array) => void): void;
+  /** E[log density of the node's children] (+ its prior), for numerical M-steps. */
+  expectedLogDensity(node: StochasticNode, withPrior: boolean): number;
+  /** Leaves the latent nodes at their posterior centres. */
+  centre(): void;
+}
+
+class ExactEStep implements EStep {
+  private weights: Float64Array[] = [];
+  private readonly unitOf: Int32Array;
+  /** Observed nodes outside every unit: their log densities add to the log-likelihood directly. */
+  private readonly outside: StochasticNode[];
+
+  constructor(
+    private readonly graph: ModelGraph,
+    private readonly units: LocalUnit[],
+    latentIds: Set<number>,
+  ) {
+    this.unitOf = new Int32Array(graph.stochastic.length).fill(-1);
+    units.forEach((u, k) => {
+      for (const n of u.nodes) this.unitOf[n.id] = k;
+      for (const c of u.children) this.unitOf[c.id] = k;
+    });
+    this.outside = graph.stochastic.filter((n) => n.observed && this.unitOf[n.id] === -1 && !latentIds.has(n.id));
+  }
+
+  run(beta: number): number {
+    let total = 0;
+    for (const unit of this.units) total += unit.update(beta);
+    for (const node of this.outside) total += nodeLogDensity(node);
+    let points = 1;
+    for (const unit of this.units) points = Math.max(points, unit.pointCount());
+    const n = this.graph.stochastic.length;
+    while (this.weights.length < points) this.weights.push(new Float64Array(n));
+    return total;
+  }
+
+  forEachPoint(visit: (weight: Float64Array) => void): void {
+    const { units, unitOf } = this;
+    let points = 1;
+    for (const unit of units) points = Math.max(points, unit.pointCount());
+    const unitWeight = new Float64Array(units.length);
+    for (let s = 0; s < points; s++) {
+      for (let u = 0; u < units.length; u++) unitWeight[u] = units[u]!.setPoint(s);
+      const weight = this.weights[s]!;
+      for (let id = 0; id < weight.length; id++) weight[id] = unitOf[id]! >= 0 ? unitWeight[unitOf[id]!]! : s === 0 ? 1 : 0;
+      visit(weight);
+    }
+    this.centre();
+  }
+
+  expectedLogDensity(node: StochasticNode, withPrior: boolean): number {
+    let total = withPrior ? nodeLogDensity(node) : 0;
+    this.forEachPoint((weight) => (total += localLogDensity(this.graph, node, false, weight)));
+    return total;
+  }
+
+  centre(): void {
+    for (const unit of this.units) unit.setCentre();
+  }
+}
+
+class MonteCarloEStep implements EStep {
+  private readonly samplers: Sampler[];
+  private readonly latent: StochasticNode[];
+  private readonly draws: Float64Array[];
+  /** 1/S for the latent nodes and their children, 0 elsewhere; `firstWeight` has 1 elsewhere. */
+  private readonly weight: Float64Array;
+  private readonly firstWeight: Float64Array;
+  private readonly involved: StochasticNode[];
+
+  constructor(
+    private readonly graph: ModelGraph,
+    latent: StochasticNode[],
+    private readonly sweeps: number,
+    private readonly random: Random,
+  ) {
+    const ids = new Set(latent.map((n) => n.id));
+    this.samplers = assignSamplers(graph).filter((s) => s.nodes.every((n) => ids.has(n.id)));
+    this.latent = latent;
+    const width = latent.reduce((a, n) => a + n.offsets.length, 0);
+    this.draws = Array.from({ length: sweeps }, () => new Float64Array(width));
+    this.weight = new Float64Array(graph.stochastic.length);
+    const touched = new Set<number>();
+    for (const n of latent) {
+      touched.add(n.id);
+      for (const c of n.children) touched.add(c);
+    }
+    this.involved = [...touched].map((id) => graph.stochastic[id]!);
+    for (const id of touched) this.weight[id] = 1 / sweeps;
+    this.firstWeight = this.weight.map((w) => (w === 0 ? 1 : w));
+  }
+
+  run(): number {
+    const burn = Math.max(5, Math.floor(this.sweeps / 5));
+    for (let k = 0; k < burn; k++) for (const s of this.samplers) s.update(this.random);
+    let total = 0;
+    for (let draw = 0; draw < this.sweeps; draw++) {
+      for (const s of this.samplers) s.update(this.random);
+      this.record(draw);
+      for (const n of this.involved) total += nodeLogDensity(n);
+    }
+    let outside = 0;
+    for (const n of this.graph.stochastic) if (n.observed && this.weight[n.id] === 0) outside += nodeLogDensity(n);
+    this.centre();
+    // An estimate of the complete-data log-likelihood, averaged over the draws.
+    return total / this.sweeps + outside;
+  }
+
+  private record(draw: number): void {
+    const row = this.draws[draw]!;
+    let k = 0;
+    for (const n of this.latent) for (const o of n.offsets) row[k++] = n.variable.values[o]!;
+  }
+
+  private restore(draw: number): void {
+    const row = this.draws[draw]!;
+    let k = 0;
+    for (const n of this.latent) {
+      for (const o of n.offsets) n.variable.values[o] = row[k++]!;
+      propagate(this.graph, n);
+    }
+  }
+
+  forEachPoint(visit: (weight: Float64Array) => void): void {
+    for (let draw = 0; draw < this.sweeps; draw++) {
+      this.restore(draw);
+      // Nodes no latent node touches count once, at the first draw.
+      visit(draw === 0 ? this.firstWeight : this.weight);
+    }
+  }
+
+  expectedLogDensity(node: StochasticNode, withPrior: boolean): number {
+    let total = withPrior ? nodeLogDensity(node) : 0;
+    this.forEachPoint((weight) => (total += localLogDensity(this.graph, node, false, weight)));
+    return total;
+  }
+
+  centre(): void {
+    this.restore(this.sweeps - 1);
+  }
+}

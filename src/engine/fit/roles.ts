@@ -1,0 +1,72 @@
+import type { Expression, Statement } from '../language/ast';
+import { errorAt, type SourceRange } from '../language/source';
+import type { ModelGraph, StochasticNode } from '../model/graph';
+
+/** EM's split of the unobserved nodes: latent (posterior in the E-step) and parameters (point estimates in the M-step). */
+export interface Roles {
+  latent: StochasticNode[];
+  parameters: StochasticNode[];
+}
+
+/**
+ * By default a node is latent when its relation sits in an observation loop
+ * — a `for` loop over which observed nodes are indexed — and its target is
+ * indexed by that loop's variable (z[i] in `for (i in 1:N) { z[i] ~ …;
+ * y[i] ~ … }`); every other unobserved node is a parameter. `latentNames`
+ * overrides this: exactly the nodes of those variables are latent.
+ */
+export function classifyNodes(graph: ModelGraph, statements: Statement[], latentNames: string[] | undefined, range: SourceRange): Roles {
+  const unobserved = graph.unobserved.map((id) => graph.stochastic[id]!);
+  if (latentNames) {
+    for (const name of latentNames) {
+      if (!graph.variables.has(name)) throw errorAt(range, `latent = c(...) names '${name}', which is not a variable of the model.`);
+      if (!unobserved.some((n) => n.variable.name === name)) throw errorAt(range, `latent = c(...) names '${name}', but ${name} has no unobserved stochastic node.`);
+    }
+    const wanted = new Set(latentNames);
+    return { latent: unobserved.filter((n) => wanted.has(n.variable.name)), parameters: unobserved.filter((n) => !wanted.has(n.variable.name)) };
+  }
+  const enclosing = enclosingLoops(statements);
+  const observationLoops = new Set<Statement>();
+  for (const node of graph.stochastic) {
+    if (!node.observed) continue;
+    for (const loop of enclosing.get(node.statement) ?? []) {
+      if (loop.kind === 'for' && targetUses(node.statement, loop.variable)) observationLoops.add(loop);
+    }
+  }
+  const isLatent = (n: StochasticNode): boolean =>
+    (enclosing.get(n.statement) ?? []).some((loop) => loop.kind === 'for' && observationLoops.has(loop) && targetUses(n.statement, loop.variable));
+  return { latent: unobserved.filter(isLatent), parameters: unobserved.filter((n) => !isLatent(n)) };
+}
+
+/** For each relation, the `for` statements around it, outermost first. */
+function enclosingLoops(statements: Statement[]): Map<Statement, Statement[]> {
+  const result = new Map<Statement, Statement[]>();
+  const walk = (list: Statement[], loops: Statement[]): void => {
+    for (const s of list) {
+      if (s.kind === 'for') walk(s.body, [...loops, s]);
+      else result.set(s, loops);
+    }
+  };
+  walk(statements, []);
+  return result;
+}
+
+function targetUses(statement: Statement, variable: string): boolean {
+  if (statement.kind === 'for') return false;
+  return statement.target.indices.some((index) => {
+    if (index.kind === 'at') return mentions(index.value, variable);
+    if (index.kind === 'range') return mentions(index.from, variable) || mentions(index.to, variable);
+    return false;
+  });
+}
+
+function mentions(e: Expression, name: string): boolean {
+  switch (e.kind) {
+    case 'name': return e.name === name;
+    case 'number': case 'string': return false;
+    case 'index': return e.indices.some((i) => (i.kind === 'at' ? mentions(i.value, name) : i.kind === 'range' ? mentions(i.from, name) || mentions(i.to, name) : false));
+    case 'unary': return mentions(e.operand, name);
+    case 'binary': return mentions(e.left, name) || mentions(e.right, name);
+    case 'call': return e.args.some((a) => mentions(a.value, name));
+  }
+}
