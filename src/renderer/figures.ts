@@ -32,7 +32,7 @@ export function plotConfig(fileName: string): Partial<Config> {
   };
 }
 
-function axis(theme: Theme): Partial<LayoutAxis> {
+export function axis(theme: Theme): Partial<LayoutAxis> {
   return {
     color: theme.muted,
     gridcolor: theme.grid,
@@ -47,7 +47,7 @@ function axis(theme: Theme): Partial<LayoutAxis> {
   };
 }
 
-function baseLayout(theme: Theme, uirevision: string): Partial<Layout> {
+export function baseLayout(theme: Theme, uirevision: string): Partial<Layout> {
   return {
     height: PLOT_HEIGHT,
     autosize: true,

@@ -7,6 +7,7 @@
 
 import type {
   Histogram,
+  NodeDiagnostics,
   NodeResult,
   PosteriorSummary,
   RUN_OUTPUT_MIME,
@@ -100,13 +101,32 @@ function parseNode(raw: Json): NodeResult {
     chains: Array.isArray(trace.chains) ? trace.chains.map(numbers) : [],
   };
   const parsedHistogram: Histogram = { edges: numbers(histogram.edges), counts: numbers(histogram.counts) };
-  return {
+  const node: NodeResult = {
     name: typeof raw.name === 'string' ? raw.name : '',
     sampler: typeof raw.sampler === 'string' ? raw.sampler : '',
     draws: num(raw.draws, 0),
     summary: parsedSummary,
     trace: parsedTrace,
     histogram: parsedHistogram,
+  };
+  if (isObject(raw.diagnostics)) node.diagnostics = parseDiagnostics(raw.diagnostics);
+  if (typeof raw.labelSwitching === 'string') node.labelSwitching = raw.labelSwitching;
+  return node;
+}
+
+/** Missing or null values (what JSON makes of NaN) become NaN, shown as "–". */
+function parseDiagnostics(raw: Json): NodeDiagnostics {
+  return {
+    rhat: num(raw.rhat),
+    rhat_basic: num(raw.rhat_basic),
+    ess_bulk: num(raw.ess_bulk),
+    ess_tail: num(raw.ess_tail),
+    ess_mean: num(raw.ess_mean),
+    mcse_mean: num(raw.mcse_mean),
+    mcse_sd: num(raw.mcse_sd),
+    mcse_q5: num(raw.mcse_q5),
+    mcse_median: num(raw.mcse_median),
+    mcse_q95: num(raw.mcse_q95),
   };
 }
 

@@ -10,6 +10,7 @@ import { histogramFigure, plotConfig, traceFigure, type Figure } from './figures
 import { formatNumber, progressPercent, settingsSummary, statusLabel, timingsSummary } from './format';
 import type { PlotApi } from './plotApi';
 import { STYLES } from './styles';
+import { diagnosticsNote, SUMMARY_COLUMNS } from './summaryColumns';
 import { chainColor, readTheme, themeKey, type Theme } from './theme';
 
 /** Nodes drawn as figures at most; the summary table always lists every node. */
@@ -33,16 +34,6 @@ interface PendingUpdate {
   signal: AbortSignal | undefined;
 }
 
-const SUMMARY_COLUMNS: readonly [label: string, value: (node: NodeResult) => string, className?: string][] = [
-  ['node', (n) => n.name],
-  ['mean', (n) => formatNumber(n.summary.mean)],
-  ['sd', (n) => formatNumber(n.summary.sd)],
-  ['2.5%', (n) => formatNumber(n.summary['q2.5'])],
-  ['50%', (n) => formatNumber(n.summary.q50)],
-  ['97.5%', (n) => formatNumber(n.summary['q97.5'])],
-  ['sampler', (n) => n.sampler, 'latent-sampler'],
-];
-
 export class RunView {
   /** The view's own subtree inside `element`. */
   readonly root: HTMLElement;
@@ -57,6 +48,7 @@ export class RunView {
   private readonly messages: HTMLElement;
   private readonly tableWrap: HTMLElement;
   private readonly tableBody: HTMLElement;
+  private readonly diagnosticsNote: HTMLElement;
   private readonly legend: HTMLElement;
   private readonly note: HTMLElement;
   private readonly grid: HTMLElement;
@@ -105,9 +97,12 @@ export class RunView {
     const table = this.doc.createElement('table');
     table.className = 'latent-summary';
     const headRow = this.doc.createElement('tr');
-    for (const [label, , className] of SUMMARY_COLUMNS) {
+    for (const { label, title, className } of SUMMARY_COLUMNS) {
       const th = this.doc.createElement('th');
       th.textContent = label;
+      if (title) {
+        th.title = title;
+      }
       if (className) {
         th.className = className;
       }
@@ -119,11 +114,12 @@ export class RunView {
     table.append(head, this.tableBody);
     this.tableWrap.append(table);
 
+    this.diagnosticsNote = this.div('latent-diagnostics-note');
     this.legend = this.div('latent-legend');
     this.note = this.div('latent-note');
     this.grid = this.div('latent-grid');
 
-    this.root.append(style, header, this.progress, this.messages, this.tableWrap, this.legend, this.note, this.grid);
+    this.root.append(style, header, this.progress, this.messages, this.tableWrap, this.diagnosticsNote, this.legend, this.note, this.grid);
     element.replaceChildren(this.root);
 
     const win = this.doc.defaultView;
@@ -264,17 +260,25 @@ export class RunView {
     this.tableWrap.hidden = output.nodes.length === 0;
     const rows = output.nodes.map((node) => {
       const tr = this.doc.createElement('tr');
-      for (const [, value, className] of SUMMARY_COLUMNS) {
+      for (const { cell, className } of SUMMARY_COLUMNS) {
         const td = this.doc.createElement('td');
-        td.textContent = value(node);
+        const { text, flag } = cell(node);
+        td.textContent = text;
         if (className) {
           td.className = className;
+        }
+        if (flag) {
+          td.classList.add('latent-flagged');
+          td.title = flag;
         }
         tr.append(td);
       }
       return tr;
     });
     this.tableBody.replaceChildren(...rows);
+    const note = diagnosticsNote(output.nodes);
+    this.diagnosticsNote.textContent = note;
+    this.diagnosticsNote.hidden = note === '';
   }
 
   private renderLegend(output: RunOutput, theme: Theme): void {

@@ -115,6 +115,17 @@ export const STYLES = `
   text-align: left;
   color: var(--vscode-descriptionForeground);
 }
+.latent-run table.latent-summary td.latent-flagged {
+  color: var(--vscode-editorWarning-foreground, #cca700);
+  font-weight: 600;
+  cursor: help;
+}
+.latent-run table.latent-summary th[title] { cursor: help; }
+.latent-run .latent-diagnostics-note {
+  color: var(--vscode-editorWarning-foreground, #cca700);
+  font-size: 0.92em;
+}
+.latent-run .latent-diagnostics-note[hidden] { display: none; }
 .latent-run .latent-legend {
   display: flex;
   flex-wrap: wrap;

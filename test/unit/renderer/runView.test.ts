@@ -124,15 +124,18 @@ describe('RunView', () => {
     assert.equal(element.querySelector<HTMLElement>('.latent-progress > div')!.style.width, '42%');
 
     const headings = [...element.querySelectorAll('table.latent-summary th')].map((th) => th.textContent);
-    assert.deepEqual(headings, ['node', 'mean', 'sd', '2.5%', '50%', '97.5%', 'sampler']);
+    assert.deepEqual(headings, ['node', 'mean', 'sd', '2.5%', '50%', '97.5%', 'R-hat', 'ESS bulk', 'ESS tail', 'MCSE', 'sampler']);
     const tableRows = [...element.querySelectorAll('table.latent-summary tbody tr')];
+    // A running output has no diagnostics yet: their cells show "–", unflagged.
     assert.deepEqual(
       tableRows.map((tr) => [...tr.children].map((td) => td.textContent)),
       [
-        ['mu', '0', '0.7', '-1.2', '0', '1.2', 'conjugate normal'],
-        ['tau', '2', '0.7', '0.8', '2', '3.2', 'conjugate normal'],
+        ['mu', '0', '0.7', '-1.2', '0', '1.2', '–', '–', '–', '–', 'conjugate normal'],
+        ['tau', '2', '0.7', '0.8', '2', '3.2', '–', '–', '–', '–', 'conjugate normal'],
       ],
     );
+    assert.equal(element.querySelectorAll('.latent-flagged').length, 0);
+    assert.equal(element.querySelector<HTMLElement>('.latent-diagnostics-note')!.hidden, true);
     assert.equal(element.querySelectorAll('.latent-legend-item').length, 4);
   });
 
