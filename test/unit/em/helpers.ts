@@ -1,5 +1,6 @@
 /** Shared helpers for the EM tests: the bench datasets, their shared starts, and small synthetic mixtures. */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,14 +19,16 @@ export const WORKER = {
 
 /**
  * The folder of the generated bench data (gen.mjs, ~1 s), made once per
- * machine: generated into a fresh folder and renamed into place, so that test
- * files running at once never read a half-written file.
+ * machine and version of gen.mjs: generated into a fresh folder and renamed
+ * into place, so that test files running at once never read a half-written file.
  */
 export function generatedBenchData(): string {
-  const target = join(tmpdir(), 'latent-em-bench-data');
+  const generator = join(SHARED_BENCH_DATA, 'gen.mjs');
+  const version = createHash('sha1').update(readFileSync(generator)).digest('hex').slice(0, 12);
+  const target = join(tmpdir(), `latent-em-bench-data-${version}`);
   if (existsSync(join(target, 'gmm_d5_k5_n100000.csv'))) return target;
   const fresh = mkdtempSync(join(tmpdir(), 'latent-em-gen-'));
-  execFileSync(process.execPath, [join(SHARED_BENCH_DATA, 'gen.mjs'), fresh], { stdio: 'ignore' });
+  execFileSync(process.execPath, [generator, fresh], { stdio: 'ignore' });
   try {
     renameSync(fresh, target);
   } catch {
