@@ -122,8 +122,7 @@ export function runSimulation(plan: CalibrationPlan, settings: CalibrationSettin
       data.set(name, { dims: constant.dims, values });
     }
 
-    const graph = compileModel(plan.model.document, data);
-    setInitialValues(graph, plan.model.inits, plan.model.initsRange);
+    const graph = startedFit(plan, data, truths);
     let samplers = assignSamplers(graph);
     if (adjust) samplers = adjust(graph, samplers);
     const sources = plan.parameters.map((p) => graph.variables.get(p.variable)!.values);
@@ -147,6 +146,37 @@ export function runSimulation(plan: CalibrationPlan, settings: CalibrationSettin
     if (!(e instanceof ModelError)) throw e;
     return { index, failure: `Simulation ${index + 1}: ${e.problems[0]?.message ?? e.message}` };
   }
+}
+
+/**
+ * The fit of simulated data, compiled and started as a user's run starts
+ * (from the inits, else typical values of the priors), so that a sampler that
+ * does not move shows in the ranks. When that start is impossible for these
+ * data (a count below an observed one, say), the fit starts from the true
+ * values instead: they are a draw from this posterior, so the start does not
+ * bias the ranks.
+ */
+function startedFit(plan: CalibrationPlan, data: NamedValues, truths: number[]): ModelGraph {
+  const graph = compileModel(plan.model.document, data);
+  try {
+    setInitialValues(graph, plan.model.inits, plan.model.initsRange);
+    return graph;
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+  }
+  const fromTruth = compileModel(plan.model.document, data);
+  const inits: NamedValues = new Map();
+  plan.parameters.forEach((p, k) => {
+    let array = inits.get(p.variable);
+    if (!array) {
+      const variable = fromTruth.variables.get(p.variable)!;
+      array = { dims: variable.dims, values: new Float64Array(variable.values.length).fill(Number.NaN) };
+      inits.set(p.variable, array);
+    }
+    array.values[p.offset] = truths[k]!;
+  });
+  setInitialValues(fromTruth, inits, plan.model.initsRange);
+  return fromTruth;
 }
 
 /** The histograms and tests of a finished calibration, with how many simulations failed and why (the first few). */
