@@ -24,7 +24,7 @@ function store(chains: number, rows: number, monitors: number, value: (c: number
 describe('diagnostics in a run summary', () => {
   it('come from every kept draw, as diagnose() gives them on the chains, odd lengths included', () => {
     for (const rows of [600, 601]) {
-      const s = store(3, rows, 2, (c, t, m, r) => r.normal() + (m === 1 ? t / 300 : 0));
+      const s = store(3, rows, 2, (_c, t, m, r) => r.normal() + (m === 1 ? t / 300 : 0));
       const nodes = summarizeDraws(s, [{ name: 'a', sampler: 'x' }, { name: 'b', sampler: 'x' }], 1, false);
       for (let m = 0; m < 2; m++) {
         const expected = diagnose(Array.from({ length: 3 }, (_, c) => s.column(c, m)));
@@ -36,7 +36,7 @@ describe('diagnostics in a run summary', () => {
   });
 
   it('are left out of previews, which see thinned draws only', () => {
-    const s = store(2, 3000, 1, (c, t, m, r) => r.normal());
+    const s = store(2, 3000, 1, (_c, _t, _m, r) => r.normal());
     const [preview] = summarizeDraws(s, [{ name: 'a', sampler: 'x' }], 1, true);
     assert.equal(preview!.diagnostics, undefined);
   });
@@ -54,7 +54,7 @@ describe('diagnostics in a run summary', () => {
 
   it('mark label switching on the nodes and give one run message for them', () => {
     // mu[1] near 0 and mu[2] near 6 in chain 1, the other way round in chain 2.
-    const s = store(2, 1000, 3, (c, t, m, r) => (m === 2 ? r.normal() : r.normal() + (m === c ? 0 : 6)));
+    const s = store(2, 1000, 3, (c, _t, m, r) => (m === 2 ? r.normal() : r.normal() + (m === c ? 0 : 6)));
     const nodes = summarizeDraws(s, [{ name: 'mu[1]', sampler: 'x' }, { name: 'mu[2]', sampler: 'x' }, { name: 'sigma', sampler: 'x' }], 1, false);
     assert.match(nodes[0]!.labelSwitching!, /^mu\[1\], mu\[2\]: chain 1 and chain 2 differ by a swap of labels 1↔2 \(label switching\)/);
     assert.equal(nodes[1]!.labelSwitching, nodes[0]!.labelSwitching);
@@ -81,7 +81,7 @@ describe('the text table with diagnostics', () => {
 
   it('adds R-hat, bulk and tail ESS and the MCSE of the mean, flags what is past the limits and explains the flag', () => {
     // Node "good": independent draws; node "stuck": the chains sit 3 sd apart.
-    const s = store(2, 1000, 2, (c, t, m, r) => r.normal() + (m === 1 && c === 1 ? 3 : 0));
+    const s = store(2, 1000, 2, (c, _t, m, r) => r.normal() + (m === 1 && c === 1 ? 3 : 0));
     const text = formatSummaryTable(output(summarizeDraws(s, [{ name: 'good', sampler: 'x' }, { name: 'stuck', sampler: 'x' }], 1, false)));
     const lines = text.split('\n');
     assert.match(lines.find((l) => l.startsWith('node'))!, /97\.5% +rhat +ess_bulk +ess_tail +mcse_mean +sampler$/);
@@ -93,13 +93,13 @@ describe('the text table with diagnostics', () => {
   });
 
   it('puts the label-switching warning among the messages', () => {
-    const s = store(2, 1000, 2, (c, t, m, r) => r.normal() + (m === c ? 0 : 6));
+    const s = store(2, 1000, 2, (c, _t, m, r) => r.normal() + (m === c ? 0 : 6));
     const text = formatSummaryTable(output(summarizeDraws(s, [{ name: 'mu[1]', sampler: 'x' }, { name: 'mu[2]', sampler: 'x' }], 1, false)));
     assert.match(text, /warning: mu\[1\], mu\[2\]: chain 1 and chain 2 differ by a swap of labels 1↔2 \(label switching\)/);
   });
 
   it('leaves the columns out when no node has diagnostics (a preview)', () => {
-    const s = store(2, 100, 1, (c, t, m, r) => r.normal());
+    const s = store(2, 100, 1, (_c, _t, _m, r) => r.normal());
     const text = formatSummaryTable(output(summarizeDraws(s, [{ name: 'a', sampler: 'x' }], 1, true)));
     assert.doesNotMatch(text, /rhat/);
   });
