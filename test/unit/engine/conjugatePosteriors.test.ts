@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  assertCovariance, assertMeanAndVariance, assertSamplers, assertWithinMonteCarloError, combine, drawsOf, estimate, inverse,
-  matrixVector, rMatrix, samplePosterior, type Posterior, type RunLength,
+  add, assertCovariance, assertMeanAndVariance, assertSamplers, assertWithinMonteCarloError, betaMoments, combine, dirichletMoments,
+  drawsOf, estimate, inverse, matrixVector, rMatrix, samplePosterior, sum, type Posterior, type RunLength,
 } from './posteriorCheck';
 
 /**
@@ -16,18 +16,15 @@ import {
  * the draws are nearly independent and 2 × 10,000 draws give standard errors
  * of about 1 % of a posterior sd.
  */
+
 /** Each model draws from its own seed, so that no two checks share a stream of random numbers. */
 const seeded = (seed: number): RunLength => ({ chains: 2, burnin: 200, iterations: 10_000, seed });
-
-const sum = (x: number[]): number => x.reduce((a, b) => a + b, 0);
 
 /** Runs a model once and shares its draws between the tests that check it. */
 function once(source: string, run: RunLength): () => Posterior {
   let posterior: Posterior | undefined;
   return () => (posterior ??= samplePosterior(source, run));
 }
-
-const betaMoments = (a: number, b: number): [number, number] => [a / (a + b), (a * b) / ((a + b) ** 2 * (a + b + 1))];
 
 describe('beta–binomial: beta prior, binomial and Bernoulli children', () => {
   const [a, b] = [2, 3];
@@ -74,17 +71,6 @@ describe('gamma–Poisson: gamma prior on a rate, Poisson children with exposure
   });
 });
 
-/** Mean, variance of each element and Cov[1, 2] of Dirichlet(α). */
-function dirichletMoments(alpha: number[]): { mean: number[]; variance: number[]; covariance12: number } {
-  const a0 = sum(alpha);
-  const mean = alpha.map((a) => a / a0);
-  return {
-    mean,
-    variance: mean.map((m) => (m * (1 - m)) / (a0 + 1)),
-    covariance12: (-mean[0]! * mean[1]!) / (a0 + 1),
-  };
-}
-
 function assertDirichlet(posterior: Posterior, name: string, alpha: number[]): void {
   const { mean, variance, covariance12 } = dirichletMoments(alpha);
   alpha.forEach((_, k) => assertMeanAndVariance(posterior, `${name}[${k + 1}]`, mean[k]!, variance[k]!));
@@ -128,8 +114,6 @@ describe('Dirichlet–multinomial: Dirichlet prior, multinomial data of varying 
     assertDirichlet(posterior, 'p', alpha.map((a, k) => a + sum(y.map((row) => row[k]!))));
   });
 });
-
-const add = (a: number[][], b: number[][], scale = 1): number[][] => a.map((row, i) => row.map((v, j) => v + scale * b[i]![j]!));
 
 describe('multivariate normal with known precision: dmnorm prior, dmnorm children', () => {
   // Prior N(m0, P0⁻¹), children x_i ~ N(μ, P⁻¹): the posterior precision is P0 + n·P and the mean (P0 + n·P)⁻¹(P0·m0 + P·Σx_i).
@@ -241,30 +225,5 @@ describe('multivariate normal prior on regression coefficients with scalar norma
     assertSamplers(posterior, { 'b[1:3]': 'conjugate multivariate normal' });
     mean.forEach((m, k) => assertMeanAndVariance(posterior, `b[${k + 1}]`, m, covariance[k]![k]!));
     assertCovariance(posterior, ['b[2]', 'b[3]'], [mean[1]!, mean[2]!], covariance[1]![2]!);
-  });
-});
-
-describe('Dirichlet through a stochastic index: categorical data y[i] ~ dcat(phi[z[i], ])', () => {
-  it('matches Dirichlet(α + the counts of the observations each row owns) when the data pin down every z[i]', () => {
-    // u[i] ~ N(mu[z[i]], 1) with mu = (0, 10) and u[i] at 0 or 10: the other group is e^-50 less likely, so z is known
-    // up to ~1e-20 and each row phi[k, ] is Dirichlet(α + counts of y among the i with z[i] = k), exactly for this test.
-    const alpha = [1, 1, 2];
-    const group = [1, 1, 2, 1, 2, 2, 1, 2, 2, 1];
-    const y = [1, 2, 3, 1, 3, 3, 1, 2, 3, 3];
-    const posterior = samplePosterior(`model {
-      for (k in 1:2) { phi[k, 1:3] ~ ddirch(alpha[]) }
-      for (i in 1:10) {
-        z[i] ~ dcat(w[])
-        u[i] ~ dnorm(mu[z[i]], 1)
-        y[i] ~ dcat(phi[z[i], ])
-      }
-    }
-    data list(alpha = c(${alpha.join(', ')}), w = c(0.5, 0.5), mu = c(0, 10), u = c(${group.map((g) => (g - 1) * 10).join(', ')}), y = c(${y.join(', ')}))`, seeded(105));
-    assertSamplers(posterior, { 'phi[1,1:3]': 'conjugate dirichlet', 'phi[2,1:3]': 'conjugate dirichlet', 'z[1]': 'finite enumeration' });
-    for (const k of [1, 2]) {
-      const counts = alpha.map((_, c) => y.filter((v, i) => group[i] === k && v === c + 1).length);
-      const { mean, variance } = dirichletMoments(alpha.map((a, c) => a + counts[c]!));
-      mean.forEach((m, c) => assertMeanAndVariance(posterior, `phi[${k},${c + 1}]`, m, variance[c]!));
-    }
   });
 });

@@ -142,3 +142,22 @@ export function rMatrix(a: number[][]): string {
   const columns = a[0]!.map((_, j) => a.map((row) => row[j]!));
   return `structure(c(${columns.flat().join(', ')}), .Dim = c(${a.length}, ${a[0]!.length}))`;
 }
+
+export const sum = (x: number[]): number => x.reduce((a, b) => a + b, 0);
+
+/** a + scale·b for matrices given as rows. */
+export const add = (a: number[][], b: number[][], scale = 1): number[][] => a.map((row, i) => row.map((v, j) => v + scale * b[i]![j]!));
+
+/** Mean and variance of Beta(a, b). */
+export const betaMoments = (a: number, b: number): [number, number] => [a / (a + b), (a * b) / ((a + b) ** 2 * (a + b + 1))];
+
+/** Mean and variance of each element, and Cov[1, 2], of Dirichlet(α). */
+export function dirichletMoments(alpha: number[]): { mean: number[]; variance: number[]; covariance12: number } {
+  const a0 = sum(alpha);
+  const mean = alpha.map((a) => a / a0);
+  return {
+    mean,
+    variance: mean.map((m) => (m * (1 - m)) / (a0 + 1)),
+    covariance12: (-mean[0]! * mean[1]!) / (a0 + 1),
+  };
+}
