@@ -148,7 +148,11 @@ export function setInitialValues(graph: ModelGraph, inits: NamedValues | undefin
       return !setTypical(n);
     });
     if (next.length === pending.length) {
-      throw errorAt(next[0]!.statement.range, `Cannot find a starting value for ${next[0]!.name}; give it one in 'inits list(...)'.`);
+      const node = next[0]!;
+      checkParameters(graph, node, given, initsRange);
+      const missing = missingData(graph, node);
+      if (missing) throw errorAt(node.statement.range, missingMessage(node, missing));
+      throw errorAt(node.statement.range, `Cannot find a starting value for ${node.name}; give it one in 'inits list(...)'.`);
     }
     pending = next;
   }
@@ -186,8 +190,61 @@ function repairStart(graph: ModelGraph, given: Set<StochasticNode>, drawn: boole
   }
 }
 
+/** An element of the data, missing (NA), that a node's parameters read: an index or a covariate must be given. */
+function missingData(graph: ModelGraph, node: StochasticNode): string | undefined {
+  for (const arg of [...node.statement.args, ...(node.statement.truncation ? [node.statement.truncation.lower, node.statement.truncation.upper] : [])]) {
+    if (!arg) continue;
+    for (const r of graph.expressions.array(arg, node.scope).reads) {
+      const role = r.variable.role[r.offset];
+      if ((role === Role.Data || role === Role.Unused) && Number.isNaN(r.variable.values[r.offset]!)) return elementName(r.variable, r.offset);
+    }
+  }
+  return undefined;
+}
+
+function missingMessage(node: StochasticNode, missing: string): string {
+  return `${node.name} needs ${missing}, which is missing (NA) in the data: an index or a covariate cannot be missing. Give it a value, or model it with a distribution.`;
+}
+
+function parametersValid(node: StochasticNode): boolean {
+  const p = currentParameters(node);
+  for (let k = 0; k < p.length; k++) if (Number.isNaN(p[k]!)) return false;
+  const d = node.distribution;
+  return (d.multivariate ? d.checkParameters(p, node.side) : d.checkParameters(p)) === undefined;
+}
+
+/** Whether a node's parameters read only data and constants (no node the sampler moves). */
+function fixedByData(graph: ModelGraph, node: StochasticNode): boolean {
+  return node.statement.args.every((arg) => graph.expressions.array(arg, node.scope).reads.every((r) => r.variable.role[r.offset] === Role.Data));
+}
+
+/** A node whose parameters are outside their domain (a negative probability, a precision that is not positive definite). */
+function checkParameters(graph: ModelGraph, node: StochasticNode, given: Set<StochasticNode>, initsRange: SourceRange): void {
+  const p = currentParameters(node);
+  let undefinedParameter = false;
+  for (let k = 0; k < p.length; k++) if (Number.isNaN(p[k]!)) undefinedParameter = true;
+  if (undefinedParameter) {
+    const missing = missingData(graph, node);
+    if (missing) throw errorAt(node.statement.range, missingMessage(node, missing));
+    return;
+  }
+  const distribution = node.distribution;
+  const problem = distribution.multivariate ? distribution.checkParameters(p, node.side) : distribution.checkParameters(p);
+  if (!problem) return;
+  if (fixedByData(graph, node)) throw errorAt(node.statement.range, `${node.name} cannot be used: for ${distribution.name}, ${problem}.`);
+  const culprit = [...given].find((g) => node.statement.args.some((arg) => graph.expressions.array(arg, node.scope).reads.some((r) => r.variable === g.variable)));
+  if (culprit) throw errorAt(initsRange, `The initial value of ${culprit.name} makes the parameters of ${node.name} invalid: for ${distribution.name}, ${problem}.`);
+  throw errorAt(node.statement.range, `${node.name} cannot start: at the starting values, for ${distribution.name}, ${problem}.`);
+}
+
 /** Every node must have positive density at the start; otherwise the sampler could never move. */
 function checkStart(graph: ModelGraph, given: Set<StochasticNode>, initsRange: SourceRange): void {
+  for (const node of given) {
+    if (!(nodeLogDensity(node) > Number.NEGATIVE_INFINITY) && parametersValid(node)) {
+      throw errorAt(initsRange, `The initial value of ${node.name} is impossible: it lies outside the support of ${node.distribution.name}.`);
+    }
+  }
+  for (const node of graph.stochastic) checkParameters(graph, node, given, initsRange);
   for (const node of graph.stochastic) {
     const density = nodeLogDensity(node);
     if (density > Number.NEGATIVE_INFINITY) continue;
