@@ -26,8 +26,10 @@ const AGREE = 0.5;
 const SD_RATIO = 2;
 /** Segments shorter than this say too little. */
 const MIN_SEGMENT = 10;
-/** Up to this many labels every permutation is tried; above, a greedy matching. */
+/** Up to this many labels to place, every permutation is tried; above, a greedy matching. */
 const EXHAUSTIVE_LABELS = 6;
+/** More labels out of place than this is not a mixture's relabelling (and would be slow to match). */
+const MAX_FREE_LABELS = 64;
 
 /** Means and sds of the split halves of each chain (posterior's halves: an odd chain's middle draw is left out). */
 export function segmentMoments(chains: readonly Float64Array[]): SegmentMoments {
@@ -107,14 +109,20 @@ function relabellings(components: { label: string; moments: SegmentMoments; name
       return gap === 0 ? 0 : gap / scale;
     };
     const identity = Array.from({ length: k }, (_, i) => i);
-    const worst = (perm: number[]): number => Math.max(...perm.map((j, i) => distance(i, j)));
-    if (worst(identity) < DIFFER) {
+    const own = identity.map((i) => distance(i, i));
+    if (Math.max(...own) < DIFFER) {
       perms.push(identity);
       continue;
     }
-    const best = k <= EXHAUSTIVE_LABELS ? bestPermutation(k, worst) : greedyPermutation(k, distance);
+    // Labels that already agree keep their place; only the others are permuted among themselves.
+    const free = identity.filter((i) => own[i]! >= AGREE);
+    if (free.length > MAX_FREE_LABELS) return undefined;
+    const worst = (perm: number[]): number => Math.max(...perm.map((j, x) => distance(free[x]!, free[j]!)));
+    const best = free.length <= EXHAUSTIVE_LABELS ? bestPermutation(free.length, worst) : greedyPermutation(free.length, (x, y) => distance(free[x]!, free[y]!));
     if (!best || worst(best) >= AGREE) return undefined; // differs, and not by relabelling
-    perms.push(best);
+    const perm = [...identity];
+    best.forEach((j, x) => (perm[free[x]!] = free[j]!));
+    perms.push(perm);
   }
   const moved = new Set<number>();
   perms.forEach((perm) => perm.forEach((j, i) => j !== i && moved.add(i)));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { rhat } from '../../../src/engine/diagnostics/convergence';
 import type { ParameterDraws } from '../../../src/engine/diagnostics/draws';
-import { findLabelSwitchingInDraws } from '../../../src/engine/diagnostics/labelSwitching';
+import { findLabelSwitching, findLabelSwitchingInDraws } from '../../../src/engine/diagnostics/labelSwitching';
 import { Random } from '../../../src/engine/random/rng';
 
 /** Draws around `centre` with sd 1 and some autocorrelation (AR(1), φ = 0.5), as a sampler would give. */
@@ -75,5 +75,24 @@ describe('label switching', () => {
     const mu = mixture('mu', [[at(0), at(5), at(10)], [at(5), at(0), at(10)]], 9);
     const [finding] = findLabelSwitchingInDraws(mu);
     assert.deepEqual(finding!.nodes, ['mu[1]', 'mu[2]']);
+  });
+
+  it('matches many labels greedily: eight components, swapped in pairs in chain 2', () => {
+    const centres = Array.from({ length: 8 }, (_, i) => at(5 * i));
+    const swapped = centres.map((_, i) => centres[i ^ 1]!); // 1↔2, 3↔4, 5↔6, 7↔8: all eight out of place
+    const [finding] = findLabelSwitchingInDraws(mixture('mu', [centres, swapped], 10, 2000));
+    assert.equal(finding!.nodes.length, 8);
+    assert.match(finding!.message, /a swap of labels 1↔2, 3↔4, 5↔6 and 7↔8/);
+  });
+
+  it('gives up quickly on a long vector whose chains are simply apart', () => {
+    const k = 2000;
+    const elements = Array.from({ length: k }, (_, i) => ({
+      name: `y[${i + 1}]`,
+      moments: { length: 100, means: Float64Array.of(0, 0, 3 + (i % 7), 3 + (i % 7)), sds: Float64Array.of(1, 1, 1, 1) },
+    }));
+    const started = performance.now();
+    assert.deepEqual(findLabelSwitching(elements), []);
+    assert.ok(performance.now() - started < 1000);
   });
 });
