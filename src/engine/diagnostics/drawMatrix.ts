@@ -178,14 +178,6 @@ export class DrawMatrix {
     }
     return Math.sqrt(squares / (this.total - 1));
   }
-
-  /** Whether any draw is non-finite. */
-  hasNonFinite(): boolean {
-    for (const chain of this.chains) {
-      for (let i = 0; i < chain.length; i++) if (!Number.isFinite(chain[i]!)) return true;
-    }
-    return false;
-  }
 }
 
 /** Split halves of the normal scores of the ranks of the draws, and of the draws folded about the median. */

@@ -1,9 +1,8 @@
 import { RealFft } from './fft';
 
 /**
- * Scratch space for the effective sample size and R-hat of one set of
- * segments, kept between calls so that diagnosing many nodes allocates only
- * when a longer run comes along.
+ * Scratch space for effective sample sizes, kept between calls so that
+ * diagnosing many nodes allocates only when a longer run comes along.
  */
 export class EssWorkspace {
   centered = new Float64Array(0);
@@ -30,10 +29,10 @@ export class EssWorkspace {
 
 export interface EssOptions {
   /**
-   * Lags computed by direct sums before switching to the FFT for all lags.
-   * Well-mixing chains end Geyer's sequence after a few lags, where direct
-   * sums are much cheaper than a transform of every segment; the results are
-   * the same up to rounding.
+   * Lags computed by direct sums before switching to the FFT (0: FFT from the
+   * start; Infinity: direct sums throughout). Well-mixing chains end Geyer's
+   * sequence after a few lags, where direct sums are much cheaper than a
+   * transform of every segment; the results are the same up to rounding.
    */
   directLags?: number;
 }
