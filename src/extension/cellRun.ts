@@ -7,6 +7,8 @@ import { ModelError } from '../engine/language/source';
 import { ComposedSource, definedModelName, referencedModel } from '../engine/run/namedModels';
 import { readRunRequest } from '../engine/run/request';
 import { startRun, toMessage } from '../engine/run/runner';
+import { calibrateDirective } from '../engine/sbc/request';
+import { runCalibrationCell } from './calibrationRun';
 import { runDefaults } from './settings';
 
 /**
@@ -25,6 +27,7 @@ export async function runCell(execution: vscode.NotebookCellExecution, workerScr
     return;
   }
   const toCell = (m: RunMessage): RunMessage => (composed ? composed.toCell(m) : m);
+  if (calibrateDirective(composed?.text ?? source)) return runCalibrationCell(execution, composed?.text ?? source, toCell, workerScript);
 
   let request;
   try {
@@ -95,7 +98,7 @@ function initialOutput(settings: RunOutput['settings']): RunOutput {
   };
 }
 
-function errorOutput(messages: RunOutput['messages']): vscode.NotebookCellOutput {
+export function errorOutput(messages: RunOutput['messages']): vscode.NotebookCellOutput {
   const text = messages
     .map((m) => (m.range ? `Line ${m.range.startLine + 1}, column ${m.range.startColumn + 1}: ${m.severity}: ${m.message}` : `${m.severity}: ${m.message}`))
     .join('\n');

@@ -13,6 +13,8 @@ import type { ActivationFunction } from 'vscode-notebook-renderer';
 import { parseRunOutput } from './parse';
 import type { PlotApi } from './plotApi';
 import { RunView, renderError } from './runView';
+import { SBC_OUTPUT_MIME } from '../engine/sbc/sbcOutput';
+import { sbcRenderer } from './sbcView';
 
 const plotly: PlotApi = {
   newPlot: (div, data, layout, config) => Plotly.newPlot(div, data, layout, config),
@@ -24,6 +26,9 @@ const plotly: PlotApi = {
 export const activate: ActivationFunction = () => {
   const views = new Map<string, RunView>();
 
+  /** Calibration outputs (`calibrate with sbc(...)`) have their own MIME type and views. */
+  const calibrations = sbcRenderer(plotly);
+
   const disposeView = (id: string) => {
     views.get(id)?.dispose();
     views.delete(id);
@@ -31,6 +36,7 @@ export const activate: ActivationFunction = () => {
 
   return {
     async renderOutputItem(outputItem, element, signal) {
+      if (outputItem.mime === SBC_OUTPUT_MIME) return calibrations.render(outputItem.id, () => outputItem.json(), element, signal);
       let parsed: ReturnType<typeof parseRunOutput>;
       try {
         parsed = parseRunOutput(outputItem.json());
@@ -59,6 +65,7 @@ export const activate: ActivationFunction = () => {
     },
 
     disposeOutputItem(id) {
+      calibrations.dispose(id);
       if (id !== undefined) {
         disposeView(id);
         return;
