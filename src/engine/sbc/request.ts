@@ -9,8 +9,22 @@ import type { SbcSettings } from './sbcOutput';
 /** Settings when neither the directive nor the CLI says: 99 draws give 100 possible ranks, 10 ranks per bin. */
 export const SBC_DEFAULTS: Omit<SbcSettings, 'seed'> = { simulations: 200, draws: 99, bins: 10, burnin: 500, thin: 2 };
 
-const OPTIONS = ['simulations', 'draws', 'bins', 'burnin', 'thin', 'seed'] as const;
-type OptionName = (typeof OPTIONS)[number];
+/** The options of `calibrate with sbc(...)`, for the editor's completions and hovers and for docs/language.md. */
+export const SBC_OPTION_INFO = [
+  { name: 'simulations', snippet: 'simulations = ${1:200}', description: 'Simulations: each draws the unobserved nodes from their priors and the observed ones from the model, then fits them. Default 200.' },
+  { name: 'draws', snippet: 'draws = ${1:99}', description: 'Posterior draws kept per simulation (after thinning), among which the true value is ranked: L in Talts et al. (2018). Default 99.' },
+  { name: 'bins', snippet: 'bins = ${1:10}', description: 'Bins of the rank histograms (at most draws + 1); best a divisor of draws + 1. Default 10.' },
+  { name: 'burnin', snippet: 'burnin = ${1:500}', description: 'Iterations run and discarded before the kept draws of each fit. Default 500.' },
+  { name: 'thin', snippet: 'thin = ${1:2}', description: 'Keep every n-th iteration: autocorrelated draws make the ranks look non-uniform even for a correct sampler. Default 2.' },
+  { name: 'seed', snippet: 'seed = ${1:1}', description: 'Seed of the random numbers. Without it a fresh seed is chosen and reported, so every calibration can be repeated.' },
+] as const;
+
+/** What `sbc` means, after `calibrate with`. */
+export const SBC_DESCRIPTION =
+  'Simulation-based calibration (Talts et al. 2018): draws parameters from the prior and data from the model, runs the samplers on the simulated data, and tests per node whether the ranks of the true values among the draws are uniform, as they are when the samplers draw from the right posterior.';
+
+const OPTIONS = SBC_OPTION_INFO.map((o) => o.name);
+type OptionName = (typeof SBC_OPTION_INFO)[number]['name'];
 const LIMITS: Record<OptionName, [number, number]> = {
   simulations: [1, 1e6],
   draws: [1, 1e6],

@@ -6,6 +6,7 @@ import { DISTRIBUTION_CATALOG, FUNCTION_CATALOG, describeDistribution, describeF
 import { tokenize } from '../../engine/language/lexer';
 import { parseDocument } from '../../engine/language/parser';
 import { FIT_METHOD_INFO, FIT_METHODS, FIT_OPTIONS } from '../../engine/run/fitOptions';
+import { SBC_DESCRIPTION, SBC_OPTION_INFO } from '../../engine/sbc/request';
 import { definedNodes, inlineDataNames, loopVariablesAt, textStateAt, usedNames, wordRangeAt } from '../../engine/language/symbols';
 import type { Token } from '../../engine/language/tokens';
 
@@ -42,7 +43,7 @@ export interface CompletionContext {
   /** For `listEntry`: which directive's list. */
   directive?: 'data' | 'inits';
   /** For `algorithm`: the run's verb. */
-  verb?: 'sample' | 'fit';
+  verb?: 'sample' | 'fit' | 'calibrate';
   /** For `runOption`: the algorithm whose options these are (`gibbs`, `em`, ...). */
   algorithm?: string;
   /** For `runOption` and `listEntry`: the names this argument list already gives. */
@@ -133,6 +134,7 @@ export function completionContext(text: string, offset: number, document: Docume
     if (isName(previous, 'with') && isName(beforePrevious, 'sample')) return context('algorithm', { verb: 'sample' });
     // `fit with` or `fit NAME with`.
     if (isName(previous, 'with') && (isName(beforePrevious, 'fit') || (isName(beforePrevious) && isName(thirdPrevious, 'fit')))) return context('algorithm', { verb: 'fit' });
+    if (isName(previous, 'with') && (isName(beforePrevious, 'calibrate') || (isName(beforePrevious) && isName(thirdPrevious, 'calibrate')))) return context('algorithm', { verb: 'calibrate' });
     return context('none');
   }
 
@@ -220,6 +222,14 @@ const TOP_LEVEL_SNIPPETS: CompletionEntry[] = [
     snippet: true,
     detail: 'Point estimates by EM (MAP; mle = TRUE for maximum likelihood)',
     documentation: `Algorithms: ${FIT_METHODS.map((m) => `\`${m}\``).join(', ')}. Options: ${FIT_OPTIONS.map((o) => `\`${o.name}\``).join(', ')}.`,
+  },
+  {
+    label: 'calibrate with sbc(...)',
+    kind: 'keyword',
+    insertText: 'calibrate with sbc(simulations = ${1:200}, draws = ${2:99}, bins = ${3:10})$0',
+    snippet: true,
+    detail: 'Check the samplers on this model by simulation-based calibration',
+    documentation: `${SBC_DESCRIPTION} Options: ${SBC_OPTION_INFO.map((o) => `\`${o.name}\``).join(', ')}.`,
   },
 ];
 
@@ -320,6 +330,7 @@ export function completionEntries(context: CompletionContext, document: Document
     case 'topLevel':
       return TOP_LEVEL_SNIPPETS;
     case 'algorithm':
+      if (context.verb === 'calibrate') return [{ label: 'sbc', kind: 'keyword', insertText: context.followedByParen ? 'sbc' : 'sbc($0)', snippet: true, detail: 'Simulation-based calibration' }];
       if (context.verb === 'fit') {
         return FIT_METHODS.map((m) => ({ label: m, kind: 'keyword', insertText: context.followedByParen ? m : `${m}($0)`, snippet: true, detail: FIT_METHOD_INFO[m] }));
       }
@@ -345,6 +356,7 @@ export function completionEntries(context: CompletionContext, document: Document
 
 /** The options of a run's algorithm: a fit's (those that apply to its variant), else gibbs's. */
 export function runOptionInfo(algorithm: string | undefined): ReadonlyArray<{ name: string; snippet: string; description: string }> {
+  if (algorithm === 'sbc') return SBC_OPTION_INFO;
   const method = FIT_METHODS.find((m) => m === algorithm);
   if (!method) return GIBBS_OPTION_INFO;
   return FIT_OPTIONS.filter((o) => !o.methods || o.methods.includes(method));

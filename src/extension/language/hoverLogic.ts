@@ -3,6 +3,7 @@
 import { DISTRIBUTION_CATALOG, FUNCTION_CATALOG, describeDistribution, describeFunction } from '../../engine/language/catalog';
 import { nameAt } from '../../engine/language/symbols';
 import { FIT_METHOD_INFO, FIT_METHODS } from '../../engine/run/fitOptions';
+import { SBC_DESCRIPTION } from '../../engine/sbc/request';
 import { completionContext, runOptionInfo } from './completionLogic';
 
 export interface HoverInfo {
@@ -40,6 +41,7 @@ export function hoverAt(text: string, offset: number): HoverInfo | undefined {
 /** The description of a fit's algorithm (after `with`) or of a run option (`tol` in `em(tol = 1e-6)`), where the name stands as one. */
 function runHover(text: string, start: number, name: string): string | undefined {
   const context = completionContext(text, start);
+  if (context.kind === 'algorithm' && context.verb === 'calibrate') return name === 'sbc' ? `**sbc**: ${SBC_DESCRIPTION}` : undefined;
   if (context.kind === 'algorithm' && context.verb === 'fit') {
     const method = FIT_METHODS.find((m) => m === name);
     return method && `**${method}**: ${FIT_METHOD_INFO[method]}`;
