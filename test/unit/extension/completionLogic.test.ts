@@ -161,7 +161,7 @@ describe('completion entries', () => {
 
   it('offers the directives as snippets at the top level', () => {
     const entries = entriesAt(`${MODEL}‸`);
-    assert.deepEqual(labels(entries), ['model', 'data list(...)', 'inits list(...)', 'sample with gibbs(...)', 'fit with em(...)']);
+    assert.deepEqual(labels(entries), ['model', 'data list(...)', 'inits list(...)', 'sample with gibbs(...)', 'fit with em(...)', 'calibrate with sbc(...)']);
     assert.match(entries[3]!.insertText, /^sample with gibbs\(chains = \$\{1:4\}/);
   });
 
