@@ -47,8 +47,19 @@ function checker(...checks: Array<(v: number) => string | undefined>) {
 }
 const anything = (): undefined => undefined;
 
+/** log k! for the counts that occur most (a table: count likelihoods are evaluated in every sweep, and gammaln is costly). */
+const LOG_FACTORIALS = (() => {
+  const table = new Float64Array(4096);
+  for (let k = 2; k < table.length; k++) table[k] = table[k - 1]! + Math.log(k);
+  return table;
+})();
+
+export function logFactorial(k: number): number {
+  return k < LOG_FACTORIALS.length && Number.isInteger(k) ? LOG_FACTORIALS[k]! : gammaln(k + 1);
+}
+
 function logChoose(n: number, k: number): number {
-  return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1);
+  return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
 }
 
 const isCount = (x: number): boolean => x >= 0 && Number.isInteger(x);
@@ -110,7 +121,7 @@ export const SCALAR_DISTRIBUTIONS: Record<string, ScalarDistribution> = {
     logDensity: (x, p) => {
       if (!isCount(x)) return Number.NEGATIVE_INFINITY;
       const l = p[0]!;
-      return l === 0 ? (x === 0 ? 0 : Number.NEGATIVE_INFINITY) : x * Math.log(l) - l - gammaln(x + 1);
+      return l === 0 ? (x === 0 ? 0 : Number.NEGATIVE_INFINITY) : x * Math.log(l) - l - logFactorial(x);
     },
     bounds: () => POSITIVE,
     checkParameters: checker((v) => (v >= 0 ? undefined : `the rate must be >= 0, got ${v}`)),
@@ -190,7 +201,7 @@ export const SCALAR_DISTRIBUTIONS: Record<string, ScalarDistribution> = {
       if (!isCount(x)) return Number.NEGATIVE_INFINITY;
       const q = p[0]!, r = p[1]!;
       if (q === 1) return x === 0 ? 0 : Number.NEGATIVE_INFINITY;
-      return gammaln(x + r) - gammaln(r) - gammaln(x + 1) + r * Math.log(q) + x * Math.log1p(-q);
+      return gammaln(x + r) - gammaln(r) - logFactorial(x) + r * Math.log(q) + x * Math.log1p(-q);
     },
     bounds: () => POSITIVE,
     checkParameters: (p) => {
