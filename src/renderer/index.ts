@@ -10,7 +10,10 @@
 
 import * as Plotly from 'plotly.js-basic-dist-min';
 import type { ActivationFunction } from 'vscode-notebook-renderer';
+import { FitView } from './fitView';
+import { outputViews } from './outputViews';
 import { parseRunOutput } from './parse';
+import { FIT_MIME, parseFitOutput } from './parseFit';
 import type { PlotApi } from './plotApi';
 import { RunView, renderError } from './runView';
 import { SBC_OUTPUT_MIME } from '../engine/sbc/sbcOutput';
@@ -28,6 +31,8 @@ export const activate: ActivationFunction = () => {
 
   /** Calibration outputs (`calibrate with sbc(...)`) have their own MIME type and views. */
   const calibrations = sbcRenderer(plotly);
+  /** Fit outputs (`fit with em(...)`) likewise. */
+  const fits = outputViews('fit', parseFitOutput, (element) => new FitView(element, plotly));
 
   const disposeView = (id: string) => {
     views.get(id)?.dispose();
@@ -37,6 +42,7 @@ export const activate: ActivationFunction = () => {
   return {
     async renderOutputItem(outputItem, element, signal) {
       if (outputItem.mime === SBC_OUTPUT_MIME) return calibrations.render(outputItem.id, () => outputItem.json(), element, signal);
+      if (outputItem.mime === FIT_MIME) return fits.render(outputItem.id, () => outputItem.json(), element, signal);
       let parsed: ReturnType<typeof parseRunOutput>;
       try {
         parsed = parseRunOutput(outputItem.json());
@@ -66,6 +72,7 @@ export const activate: ActivationFunction = () => {
 
     disposeOutputItem(id) {
       calibrations.dispose(id);
+      fits.dispose(id);
       if (id !== undefined) {
         disposeView(id);
         return;

@@ -1,0 +1,96 @@
+import type { FitOutput, FitStatus } from './fitOutput';
+
+/**
+ * The `text/plain` form of an EM-family fit: what was fitted and how it
+ * ended, messages, the point estimates, and the fit's log-likelihood (total
+ * and per observation), BIC, AIC, iterations and convergence. The CLI prints
+ * it; the notebook shows it where the Latent renderer is not installed.
+ * Log-likelihoods keep enough digits to compare with another program's to 1e-6.
+ */
+export function formatFitTable(output: FitOutput): string {
+  const { settings } = output;
+  const estimator = settings.estimator === 'ml' ? 'maximum likelihood' : 'maximum a posteriori';
+  const restarts = `${settings.restarts} ${settings.restarts === 1 ? 'start' : 'starts'}`;
+  const timing = output.timing.seconds > 0 ? `; ${output.timing.seconds.toFixed(2)} s (${formatMs(output.timing.secondsPerIteration)} per iteration)` : '';
+  const lines = [
+    `Latent ${settings.method} fit (${estimator}): ${statusText(output.status, output.iteration, settings.maxIterations)}; seed ${settings.seed}, ${restarts}, init ${settings.init}, tol ${formatEstimate(settings.tolerance)}${timing}`,
+  ];
+  const roles = [output.engine && `engine: ${output.engine}`, output.latent.length && `latent: ${output.latent.join(', ')}`, output.parameters.length && `parameters: ${output.parameters.join(', ')}`];
+  const described = roles.filter((r): r is string => typeof r === 'string');
+  if (described.length) lines.push(described.join('; '));
+  // Fit messages count lines and columns from 1 (fitOutput.ts).
+  for (const m of output.messages) lines.push(`${m.severity}: ${m.message}${m.range ? ` (line ${m.range.startLine}, column ${m.range.startColumn})` : ''}`);
+
+  if (output.params.length) {
+    const width = Math.max('parameter'.length, ...output.params.map((p) => p.name.length));
+    const values = output.params.map((p) => formatEstimate(p.value));
+    const valueWidth = Math.max('estimate'.length, ...values.map((v) => v.length));
+    lines.push('', `${'parameter'.padEnd(width)}  ${'estimate'.padStart(valueWidth)}`);
+    output.params.forEach((p, k) => lines.push(`${p.name.padEnd(width)}  ${values[k]!.padStart(valueWidth)}`));
+  }
+
+  const summary = fitSummaryRows(output);
+  if (summary.length) {
+    const width = Math.max(...summary.map(([label]) => label.length));
+    lines.push('', ...summary.map(([label, value]) => `${label.padEnd(width)}  ${value}`));
+  }
+  return lines.join('\n');
+}
+
+/** The fit's figures as label/value rows (the renderer shows the same rows). */
+export function fitSummaryRows(output: FitOutput): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  const final = output.objective.values.at(-1);
+  if (output.loglik !== undefined) rows.push(['log-likelihood', formatLogLik(output.loglik, 4)]);
+  if (output.loglikPerSample !== undefined) rows.push(['per observation', `${formatLogLik(output.loglikPerSample, 6)}${output.observations !== undefined ? `  (n = ${output.observations})` : ''}`]);
+  if (output.objective.kind === 'logpost' && final !== undefined) rows.push(['log posterior', formatLogLik(final, 4)]);
+  if (output.bic !== undefined) rows.push(['BIC', `${formatLogLik(output.bic, 4)}${output.parameterCount !== undefined ? `  (${output.parameterCount} free parameters)` : ''}`]);
+  if (output.aic !== undefined) rows.push(['AIC', formatLogLik(output.aic, 4)]);
+  rows.push(['iterations', String(output.iteration)]);
+  if (output.converged !== undefined) rows.push(['converged', output.converged ? 'yes' : 'no']);
+  return rows;
+}
+
+/** How the fit stands, e.g. `converged after 23 iterations`. */
+export function statusText(status: FitStatus, iteration: number, maxIterations: number): string {
+  const iterations = `${iteration} ${iteration === 1 ? 'iteration' : 'iterations'}`;
+  switch (status) {
+    case 'running':
+      return `running, ${iterations} so far`;
+    case 'converged':
+      return `converged after ${iterations}`;
+    case 'max-iterations':
+      return `not converged: stopped at max.iter (${maxIterations})`;
+    case 'cancelled':
+      return `cancelled after ${iterations}`;
+    case 'stopped':
+      return `stopped after ${iterations} (see the messages)`;
+    case 'failed':
+      return 'failed';
+    default:
+      return String(status);
+  }
+}
+
+/** A log-likelihood, BIC or AIC with a fixed number of decimals (exponent form past 1e9). */
+export function formatLogLik(x: number, decimals: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  return Math.abs(x) >= 1e9 ? x.toExponential(8) : x.toFixed(decimals);
+}
+
+/** A point estimate with 6 significant digits; exponent form for very large or small magnitudes. */
+export function formatEstimate(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const magnitude = Math.abs(x);
+  const text = magnitude >= 1e6 || magnitude < 1e-4 ? x.toExponential(5) : x.toPrecision(6);
+  // 0.100000 → 0.1, 1.50000e-5 → 1.5e-5: the digits that carry information (100000 keeps its zeros).
+  const [mantissa, exponent] = text.split('e') as [string, string | undefined];
+  const trimmed = mantissa.includes('.') ? mantissa.replace(/\.?0+$/, '') : mantissa;
+  return exponent === undefined ? trimmed : `${trimmed}e${exponent}`;
+}
+
+function formatMs(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '–';
+  return seconds >= 1 ? `${seconds.toFixed(2)} s` : `${(seconds * 1000).toPrecision(3)} ms`;
+}

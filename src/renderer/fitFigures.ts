@@ -1,0 +1,329 @@
+/**
+ * Plotly figures of an EM-family fit, pure functions of the output and the
+ * theme: the objective per iteration (annealing steps marked), its gap to the
+ * final value on a log scale (so that the speed of convergence shows as a
+ * slope), and for 1- and 2-dimensional mixtures the data with the fitted
+ * components.
+ */
+
+import type { Annotations, Data, Layout, Shape } from 'plotly.js';
+import type { FitOutput, MixturePicture } from '../engine/output/fitOutput';
+import { axis, baseLayout, type Figure } from './figures';
+import { chainColor, parseColor, withAlpha, type Theme } from './theme';
+
+export const MIXTURE_HEIGHT = 340;
+
+/** Iterations drawn with markers at most; longer curves are plain lines. */
+const MARKER_LIMIT = 80;
+
+function titled(theme: Theme, text: string): Partial<Layout['xaxis']> {
+  return { ...axis(theme), title: { text, font: { size: theme.fontSize, color: theme.muted }, standoff: 4 } };
+}
+
+function objectiveLabel(output: FitOutput): string {
+  return output.objective.kind === 'logpost' ? 'log posterior' : 'log-likelihood';
+}
+
+/** The objective per iteration; where β < 1 (annealing), points in the second colour and each new β marked. */
+export function objectiveFigure(output: FitOutput, theme: Theme): Figure {
+  const { values, beta } = output.objective;
+  const x = values.map((_, i) => i);
+  const annealed = beta !== undefined && beta.some((b) => b < 1);
+  const main = chainColor(theme, 0);
+  const warm = chainColor(theme, 1);
+  const data: Data[] = [
+    {
+      type: 'scatter',
+      mode: values.length <= MARKER_LIMIT ? 'lines+markers' : 'lines',
+      name: objectiveLabel(output),
+      x,
+      y: values,
+      line: { color: main, width: 1.5 },
+      marker: { size: 4, color: annealed ? beta!.map((b) => (b < 1 ? warm : main)) : main },
+      ...(annealed ? { customdata: beta } : {}),
+      hovertemplate: `iteration %{x}<br>%{y:.6f}${annealed ? '<br>β = %{customdata:.3g}' : ''}<extra></extra>`,
+    },
+  ];
+  const layout = baseLayout(theme, 'fit:objective');
+  layout.xaxis = titled(theme, 'iteration');
+  layout.yaxis = titled(theme, objectiveLabel(output));
+  if (annealed) {
+    const { shapes, annotations } = betaMarks(beta!, theme);
+    layout.shapes = shapes;
+    layout.annotations = annotations;
+    layout.margin = { l: 44, r: 8, t: 18, b: 24, pad: 0 };
+  }
+  return { data, layout };
+}
+
+/** A dotted vertical line where β takes a new value, labelled with it. */
+function betaMarks(beta: number[], theme: Theme): { shapes: Partial<Shape>[]; annotations: Partial<Annotations>[] } {
+  const shapes: Partial<Shape>[] = [];
+  const annotations: Partial<Annotations>[] = [];
+  beta.forEach((b, i) => {
+    if (i > 0 && b === beta[i - 1]) return;
+    shapes.push({ type: 'line', xref: 'x', yref: 'paper', x0: i, x1: i, y0: 0, y1: 1, line: { color: withAlpha(theme.muted, 0.6), width: 1, dash: 'dot' }, layer: 'below' });
+    annotations.push({ xref: 'x', yref: 'paper', x: i, y: 1, yanchor: 'bottom', xanchor: 'left', showarrow: false, text: `β=${formatBeta(b)}`, font: { size: theme.fontSize - 2, color: theme.muted } });
+  });
+  return { shapes, annotations };
+}
+
+function formatBeta(b: number): string {
+  return b >= 1 ? '1' : String(Math.round(b * 1000) / 1000);
+}
+
+/**
+ * `final − objective` per iteration on a log axis: a straight line means
+ * linear convergence, and its slope the rate. While the fit runs, the gap is
+ * to the latest value. Iterations at or above that value have no gap to draw.
+ * The dotted line is tol × n, the scale of the change the stopping rule looks for.
+ */
+export function gapFigure(output: FitOutput, theme: Theme): Figure {
+  const { values } = output.objective;
+  const final = values.at(-1) ?? Number.NaN;
+  const x: number[] = [];
+  const y: number[] = [];
+  values.slice(0, -1).forEach((v, i) => {
+    const gap = final - v;
+    if (gap > 0 && Number.isFinite(gap)) {
+      x.push(i);
+      y.push(gap);
+    }
+  });
+  const data: Data[] = [
+    {
+      type: 'scatter',
+      mode: x.length <= MARKER_LIMIT ? 'lines+markers' : 'lines',
+      name: 'gap',
+      x,
+      y,
+      line: { color: chainColor(theme, 0), width: 1.5 },
+      marker: { size: 4 },
+      hovertemplate: 'iteration %{x}<br>gap %{y:.3e}<extra></extra>',
+    },
+  ];
+  const layout = baseLayout(theme, 'fit:gap');
+  layout.xaxis = titled(theme, 'iteration');
+  layout.yaxis = { ...titled(theme, output.status === 'running' ? 'gap to latest' : 'gap to final'), type: 'log', exponentformat: 'power' };
+  const tolerance = output.settings.tolerance * (output.observations ?? Number.NaN);
+  if (Number.isFinite(tolerance) && tolerance > 0 && y.length) {
+    layout.shapes = [{ type: 'line', xref: 'paper', yref: 'y', x0: 0, x1: 1, y0: tolerance, y1: tolerance, line: { color: withAlpha(theme.muted, 0.7), width: 1, dash: 'dot' } }];
+    layout.annotations = [{ xref: 'paper', yref: 'y', x: 1, y: Math.log10(tolerance), xanchor: 'right', yanchor: 'bottom', showarrow: false, text: 'tol × n', font: { size: theme.fontSize - 2, color: theme.muted } }];
+  }
+  if (y.length === 0) {
+    layout.annotations = [{ xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, showarrow: false, text: 'No gap to show yet', font: { color: theme.muted } }];
+  }
+  return { data, layout };
+}
+
+/** The colour of component k, and a point's colour: the components' colours mixed by its responsibilities. */
+export function componentColor(theme: Theme, k: number): string {
+  return chainColor(theme, k);
+}
+
+export function blendColor(theme: Theme, responsibilities: number[]): string {
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  let total = 0;
+  responsibilities.forEach((weight, k) => {
+    const rgba = parseColor(componentColor(theme, k));
+    if (!rgba || !(weight > 0)) return;
+    r += weight * rgba[0];
+    g += weight * rgba[1];
+    b += weight * rgba[2];
+    total += weight;
+  });
+  if (total === 0) return theme.muted;
+  return `rgb(${Math.round(r / total)}, ${Math.round(g / total)}, ${Math.round(b / total)})`;
+}
+
+/** The index of the largest responsibility. */
+export function mostResponsible(responsibilities: number[]): number {
+  let best = 0;
+  responsibilities.forEach((r, k) => {
+    if (r > responsibilities[best]!) best = k;
+  });
+  return best;
+}
+
+export function mixtureFigure(mixture: MixturePicture, theme: Theme): Figure {
+  return mixture.columns.length === 1 ? mixture1d(mixture, theme) : mixture2d(mixture, theme);
+}
+
+function mixtureLayout(theme: Theme, mixture: MixturePicture): Partial<Layout> {
+  const layout = baseLayout(theme, 'fit:mixture');
+  layout.height = MIXTURE_HEIGHT;
+  layout.showlegend = true;
+  layout.legend = { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom', font: { size: theme.fontSize - 1 } };
+  layout.margin = { l: 48, r: 8, t: 28, b: 32, pad: 0 };
+  layout.xaxis = titled(theme, mixture.columns[0]!);
+  return layout;
+}
+
+const componentName = (k: number, weight: number): string => `component ${k + 1} (w = ${weight.toFixed(3)})`;
+
+/** Histogram of the data as a density, each component's weight × normal density and their sum, and the points as a rug coloured by their most responsible component. */
+function mixture1d(mixture: MixturePicture, theme: Theme): Figure {
+  const xs = mixture.points.map((p) => p[0]!).filter(Number.isFinite);
+  const spreads = mixture.components.map((c) => Math.sqrt(Math.max(c.covariance[0]![0]!, 0)));
+  const lows = [...xs, ...mixture.components.map((c, k) => c.mean[0]! - 3 * spreads[k]!)].filter(Number.isFinite);
+  const highs = [...xs, ...mixture.components.map((c, k) => c.mean[0]! + 3 * spreads[k]!)].filter(Number.isFinite);
+  const lo = Math.min(...lows);
+  const hi = Math.max(...highs);
+  const data: Data[] = [];
+  let peak = 0;
+  if (xs.length) {
+    const bars = densityHistogram(xs);
+    peak = Math.max(...bars.y);
+    data.push({
+      type: 'bar',
+      name: 'data',
+      x: bars.x,
+      y: bars.y,
+      width: bars.width,
+      marker: { color: withAlpha(theme.muted, 0.35), line: { color: withAlpha(theme.muted, 0.6), width: 0.5 } },
+      hovertemplate: '%{x:.4g}<br>density %{y:.3g}<extra></extra>',
+      showlegend: false,
+    });
+  }
+  const grid = Array.from({ length: 241 }, (_, i) => lo + ((hi - lo) * i) / 240);
+  const total = grid.map(() => 0);
+  mixture.components.forEach((c, k) => {
+    const sd = spreads[k]!;
+    const y = grid.map((x) => c.weight * normalDensity(x, c.mean[0]!, sd));
+    y.forEach((v, i) => (total[i]! += v));
+    peak = Math.max(peak, ...y);
+    data.push({ type: 'scatter', mode: 'lines', name: componentName(k, c.weight), x: grid, y, line: { color: componentColor(theme, k), width: 1.5 }, hovertemplate: `component ${k + 1}<br>%{x:.4g}: %{y:.3g}<extra></extra>` });
+  });
+  if (mixture.components.length > 1) {
+    data.push({ type: 'scatter', mode: 'lines', name: 'mixture', x: grid, y: total, line: { color: theme.foreground, width: 1, dash: 'dot' }, hovertemplate: 'mixture<br>%{x:.4g}: %{y:.3g}<extra></extra>' });
+    peak = Math.max(peak, ...total);
+  }
+  const groups = groupByComponent(mixture);
+  groups.forEach((rows, k) => {
+    if (rows.length === 0) return;
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: `points of component ${k + 1}`,
+      x: rows.map((i) => mixture.points[i]![0]!),
+      y: rows.map(() => -0.05 * peak),
+      marker: { symbol: 'line-ns-open', size: 8, color: componentColor(theme, k), line: { color: componentColor(theme, k), width: 1 } },
+      customdata: rows.map((i) => mixture.responsibilities[i]![k]!),
+      hovertemplate: `%{x:.4g}<br>component ${k + 1}, responsibility %{customdata:.3f}<extra></extra>`,
+      showlegend: false,
+    });
+  });
+  const layout = mixtureLayout(theme, mixture);
+  layout.bargap = 0;
+  layout.yaxis = { ...titled(theme, 'density'), rangemode: 'normal', zeroline: true, zerolinecolor: theme.border };
+  return { data, layout };
+}
+
+/** A scatter coloured by responsibility, with each component's 1- and 2-sigma ellipses and its mean. */
+function mixture2d(mixture: MixturePicture, theme: Theme): Figure {
+  const data: Data[] = [];
+  if (mixture.points.length) {
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: 'data',
+      x: mixture.points.map((p) => p[0]!),
+      y: mixture.points.map((p) => p[1]!),
+      marker: { size: 4, opacity: 0.75, color: mixture.responsibilities.map((r) => blendColor(theme, r)) },
+      customdata: mixture.responsibilities.map((r) => {
+        const k = mostResponsible(r);
+        return [k + 1, r[k]!];
+      }),
+      hovertemplate: '(%{x:.4g}, %{y:.4g})<br>component %{customdata[0]}, responsibility %{customdata[1]:.3f}<extra></extra>',
+      showlegend: false,
+    });
+  }
+  mixture.components.forEach((c, k) => {
+    const color = componentColor(theme, k);
+    for (const radius of [1, 2]) {
+      const ring = ellipse(c.mean, c.covariance, radius);
+      data.push({
+        type: 'scatter',
+        mode: 'lines',
+        name: `component ${k + 1}, ${radius}σ`,
+        x: ring.x,
+        y: ring.y,
+        line: { color, width: radius === 1 ? 1.5 : 1, dash: radius === 1 ? 'solid' : 'dash' },
+        hoverinfo: 'skip',
+        showlegend: false,
+        legendgroup: `c${k}`,
+      });
+    }
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: componentName(k, c.weight),
+      x: [c.mean[0]!],
+      y: [c.mean[1]!],
+      marker: { symbol: 'x-thin-open', size: 11, color, line: { color, width: 2.5 } },
+      hovertemplate: `component ${k + 1}: mean (%{x:.4g}, %{y:.4g}), weight ${c.weight.toFixed(3)}<extra></extra>`,
+      legendgroup: `c${k}`,
+    });
+  });
+  const layout = mixtureLayout(theme, mixture);
+  layout.yaxis = titled(theme, mixture.columns[1]!);
+  return { data, layout };
+}
+
+/** The rows (indices) whose most responsible component is k, per k. */
+function groupByComponent(mixture: MixturePicture): number[][] {
+  const groups: number[][] = mixture.components.map(() => []);
+  mixture.responsibilities.forEach((r, i) => groups[mostResponsible(r)]?.push(i));
+  return groups;
+}
+
+function normalDensity(x: number, mean: number, sd: number): number {
+  if (!(sd > 0)) return 0;
+  const z = (x - mean) / sd;
+  return Math.exp(-0.5 * z * z) / (sd * Math.sqrt(2 * Math.PI));
+}
+
+/** Bars of a histogram scaled to a density (area 1): √n bins, 10 to 60. */
+export function densityHistogram(xs: number[]): { x: number[]; y: number[]; width: number[] } {
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs);
+  const bins = Math.min(60, Math.max(10, Math.round(Math.sqrt(xs.length))));
+  const width = hi > lo ? (hi - lo) / bins : 1;
+  const counts = new Array<number>(bins).fill(0);
+  for (const x of xs) counts[Math.min(bins - 1, Math.floor((x - lo) / width))]!++;
+  return {
+    x: counts.map((_, i) => lo + (i + 0.5) * width),
+    y: counts.map((c) => c / (xs.length * width)),
+    width: counts.map(() => width),
+  };
+}
+
+/**
+ * The points at Mahalanobis distance `radius` from `mean` under a 2 × 2
+ * covariance: the unit circle stretched by the square roots of the
+ * eigenvalues along the eigenvectors.
+ */
+export function ellipse(mean: number[], covariance: number[][], radius: number, points = 72): { x: number[]; y: number[] } {
+  const a = covariance[0]![0]!;
+  const b = (covariance[0]![1]! + covariance[1]![0]!) / 2;
+  const c = covariance[1]![1]!;
+  const middle = (a + c) / 2;
+  const spread = Math.hypot((a - c) / 2, b);
+  const major = Math.sqrt(Math.max(middle + spread, 0));
+  const minor = Math.sqrt(Math.max(middle - spread, 0));
+  const angle = 0.5 * Math.atan2(2 * b, a - c);
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i <= points; i++) {
+    const t = (2 * Math.PI * i) / points;
+    const u = radius * major * Math.cos(t);
+    const v = radius * minor * Math.sin(t);
+    x.push(mean[0]! + cos * u - sin * v);
+    y.push(mean[1]! + sin * u + cos * v);
+  }
+  return { x, y };
+}

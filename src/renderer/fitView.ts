@@ -1,0 +1,200 @@
+/**
+ * The view of one fit output (`application/vnd.latent.fit+json`): header,
+ * messages, the objective curve and its gap to the final value, the data with
+ * the fitted components for 1- and 2-dimensional mixtures, the fit's figures
+ * (log-likelihood, BIC, ...) and the point estimates. The kernel replaces the
+ * output while the fit runs; each update redraws the figures with Plotly.react.
+ */
+
+import type { FitOutput, FitStatus } from '../engine/output/fitOutput';
+// Pure formatting shared with the text/plain output (no Node code), so that both say the same.
+import { fitSummaryRows, formatEstimate, statusText } from '../engine/output/fitTable';
+import { gapFigure, mixtureFigure, objectiveFigure } from './fitFigures';
+import { formatDuration } from './format';
+import { LiveFigures } from './liveFigures';
+import type { PlotApi } from './plotApi';
+import { STYLES } from './styles';
+import { FIT_STYLES } from './fitStyles';
+
+/** The status colours of the run view's stylesheet, by fit status. */
+const STATUS_STYLE: Record<FitStatus, string> = {
+  running: 'running',
+  converged: 'complete',
+  'max-iterations': 'cancelled',
+  cancelled: 'cancelled',
+  stopped: 'failed',
+  failed: 'failed',
+};
+
+export class FitView {
+  readonly root: HTMLElement;
+
+  private readonly doc: Document;
+  private readonly figures: LiveFigures<FitOutput>;
+  private readonly status: HTMLElement;
+  private readonly meta: HTMLElement;
+  private readonly timings: HTMLElement;
+  private readonly roles: HTMLElement;
+  private readonly messages: HTMLElement;
+  private readonly curves: HTMLElement;
+  private readonly objectiveDiv: HTMLElement;
+  private readonly gapDiv: HTMLElement;
+  private readonly mixtureDiv: HTMLElement;
+  private readonly summaryBody: HTMLElement;
+  private readonly paramsWrap: HTMLElement;
+  private readonly paramsBody: HTMLElement;
+  private disposed = false;
+
+  constructor(
+    readonly element: HTMLElement,
+    plot: PlotApi,
+  ) {
+    this.doc = element.ownerDocument;
+    this.root = this.div('latent-run latent-fit');
+    const style = this.doc.createElement('style');
+    style.textContent = STYLES + FIT_STYLES;
+
+    const header = this.div('latent-header');
+    this.status = this.span('latent-status');
+    this.meta = this.span('latent-meta');
+    this.timings = this.span('latent-timings');
+    header.append(this.status, this.meta, this.timings);
+    this.roles = this.div('latent-fit-roles');
+
+    this.messages = this.doc.createElement('ul');
+    this.messages.className = 'latent-messages';
+
+    this.curves = this.div('latent-fit-curves');
+    this.objectiveDiv = this.figureDiv('latent-fit-objective', 'Objective per iteration');
+    this.gapDiv = this.figureDiv('latent-fit-gap', 'Gap of the objective to its final value, log scale');
+    this.curves.append(this.objectiveDiv, this.gapDiv);
+    this.mixtureDiv = this.figureDiv('latent-fit-mixture', 'The data coloured by responsibility, with the fitted components');
+    this.mixtureDiv.hidden = true;
+
+    const tables = this.div('latent-fit-tables');
+    const summary = this.table(['', '']);
+    summary.table.classList.add('latent-fit-summary');
+    summary.table.tHead?.remove();
+    this.summaryBody = summary.body;
+    const params = this.table(['parameter', 'estimate']);
+    this.paramsBody = params.body;
+    this.paramsWrap = this.div('latent-table-wrap');
+    this.paramsWrap.append(params.table);
+    tables.append(summary.table, this.paramsWrap);
+
+    this.root.append(style, header, this.roles, this.messages, this.curves, this.mixtureDiv, tables);
+    element.replaceChildren(this.root);
+    this.figures = new LiveFigures(this.root, plot, (output, signal) => this.apply(output, signal));
+  }
+
+  isAttachedTo(element: HTMLElement): boolean {
+    return !this.disposed && this.element === element && element.contains(this.root);
+  }
+
+  /** The figure divs (for tests and diagnostics). */
+  plotDivs(): { objective: HTMLElement; gap: HTMLElement; mixture: HTMLElement } {
+    return { objective: this.objectiveDiv, gap: this.gapDiv, mixture: this.mixtureDiv };
+  }
+
+  update(output: FitOutput, signal?: AbortSignal): Promise<void> {
+    return this.figures.update(output, signal);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.figures.dispose();
+    this.root.remove();
+  }
+
+  private async apply(output: FitOutput, signal: AbortSignal | undefined): Promise<void> {
+    const theme = this.figures.theme();
+    this.renderHeader(output);
+    this.renderMessages(output);
+    this.summaryBody.replaceChildren(...fitSummaryRows(output).map(([label, value]) => this.row([label, value])));
+    this.paramsWrap.hidden = output.params.length === 0;
+    this.paramsBody.replaceChildren(...output.params.map((p) => this.row([p.name, formatEstimate(p.value)])));
+
+    const hasCurve = output.objective.values.length > 0;
+    this.curves.hidden = !hasCurve;
+    const jobs: Promise<void>[] = [];
+    if (hasCurve && !signal?.aborted) {
+      jobs.push(this.figures.draw(this.objectiveDiv, objectiveFigure(output, theme), 'latent-fit-objective'));
+      jobs.push(this.figures.draw(this.gapDiv, gapFigure(output, theme), 'latent-fit-gap'));
+    }
+    const mixture = output.mixture;
+    this.mixtureDiv.hidden = !mixture;
+    if (mixture && !signal?.aborted) jobs.push(this.figures.draw(this.mixtureDiv, mixtureFigure(mixture, theme), 'latent-fit-mixture'));
+    else if (!mixture) this.figures.clear(this.mixtureDiv);
+    await Promise.all(jobs);
+  }
+
+  private renderHeader(output: FitOutput): void {
+    const s = output.settings;
+    this.status.dataset.status = STATUS_STYLE[output.status] ?? 'failed';
+    this.status.dataset.fitStatus = output.status;
+    const text = statusText(output.status, output.iteration, s.maxIterations);
+    this.status.textContent = text.charAt(0).toUpperCase() + text.slice(1);
+    const meta = [s.method, s.estimator === 'ml' ? 'maximum likelihood' : 'maximum a posteriori', `${s.restarts} ${s.restarts === 1 ? 'start' : 'starts'}`, `init ${s.init}`, `seed ${s.seed}`];
+    this.meta.textContent = meta.join(' · ');
+    const t = output.timing;
+    this.timings.textContent = t.seconds > 0 ? `${formatDuration(t.seconds * 1000)} · ${formatDuration(t.secondsPerIteration * 1000)} per iteration` : '';
+    const roles = [output.engine, output.latent.length ? `latent: ${output.latent.join(', ')}` : '', output.parameters.length ? `parameters: ${output.parameters.join(', ')}` : ''];
+    this.roles.textContent = roles.filter((r) => r !== '').join(' · ');
+  }
+
+  private renderMessages(output: FitOutput): void {
+    this.messages.replaceChildren(
+      ...output.messages.map((message) => {
+        const li = this.doc.createElement('li');
+        li.className = 'latent-message';
+        li.dataset.severity = message.severity;
+        li.append(this.span('latent-severity', message.severity));
+        // Fit messages count lines and columns from 1 (fitOutput.ts).
+        if (message.range) li.append(this.span('latent-location', `line ${message.range.startLine}, col ${message.range.startColumn}`));
+        li.append(this.doc.createTextNode(message.message));
+        return li;
+      }),
+    );
+  }
+
+  private table(headers: string[]): { table: HTMLTableElement; body: HTMLElement } {
+    const table = this.doc.createElement('table');
+    table.className = 'latent-summary';
+    const head = this.doc.createElement('thead');
+    head.append(this.row(headers, 'th'));
+    const body = this.doc.createElement('tbody');
+    table.append(head, body);
+    return { table, body };
+  }
+
+  private row(cells: string[], tag: 'td' | 'th' = 'td'): HTMLTableRowElement {
+    const tr = this.doc.createElement('tr');
+    for (const text of cells) {
+      const cell = this.doc.createElement(tag);
+      cell.textContent = text;
+      tr.append(cell);
+    }
+    return tr;
+  }
+
+  private figureDiv(className: string, label: string): HTMLDivElement {
+    const div = this.div(className);
+    div.setAttribute('role', 'img');
+    div.setAttribute('aria-label', label);
+    return div;
+  }
+
+  private div(className: string): HTMLDivElement {
+    const div = this.doc.createElement('div');
+    div.className = className;
+    return div;
+  }
+
+  private span(className: string, text?: string): HTMLSpanElement {
+    const span = this.doc.createElement('span');
+    span.className = className;
+    if (text !== undefined) span.textContent = text;
+    return span;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Checks the JSON of a fit output (`application/vnd.latent.fit+json`) before
+ * drawing it: unknown schema versions are refused, missing optional parts
+ * tolerated, so that an output saved by another version never throws half-way
+ * through drawing.
+ */
+
+import type { FIT_OUTPUT_MIME, FitMessage, FitOutput, FitParameter, FitSettings, FitStatus, MixturePicture } from '../engine/output/fitOutput';
+
+// Type-only imports keep engine code out of the browser bundle; the literal
+// types still make the compiler catch a schema or MIME change in the engine.
+export const FIT_MIME: typeof FIT_OUTPUT_MIME = 'application/vnd.latent.fit+json';
+export const FIT_SCHEMA: FitOutput['schema'] = 'latent.fit/1';
+
+export type FitParseResult = { ok: true; output: FitOutput } | { ok: false; error: string };
+
+const STATUSES: readonly FitStatus[] = ['running', 'converged', 'max-iterations', 'cancelled', 'stopped', 'failed'];
+const SEVERITIES: readonly FitMessage['severity'][] = ['error', 'warning', 'info'];
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const num = (value: unknown, otherwise = Number.NaN): number => (typeof value === 'number' ? value : otherwise);
+const optionalNumber = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+const numbers = (value: unknown): number[] => (Array.isArray(value) ? value.map((v) => num(v)) : []);
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+export function parseFitOutput(raw: unknown): FitParseResult {
+  if (!isObject(raw)) return { ok: false, error: 'The fit output is not a JSON object.' };
+  if (raw.schema !== FIT_SCHEMA) {
+    const found = typeof raw.schema === 'string' ? `"${raw.schema}"` : 'no schema';
+    return { ok: false, error: `This output has ${found}; this version of Latent draws "${FIT_SCHEMA}". Re-run the cell, or update the extension.` };
+  }
+  const objective = isObject(raw.objective) ? raw.objective : {};
+  const timing = isObject(raw.timing) ? raw.timing : {};
+  const output: FitOutput = {
+    schema: FIT_SCHEMA,
+    status: STATUSES.includes(raw.status as FitStatus) ? (raw.status as FitStatus) : 'failed',
+    settings: parseSettings(isObject(raw.settings) ? raw.settings : {}),
+    engine: typeof raw.engine === 'string' ? raw.engine : '',
+    latent: strings(raw.latent),
+    parameters: strings(raw.parameters),
+    iteration: num(raw.iteration, 0),
+    objective: {
+      kind: objective.kind === 'logpost' ? 'logpost' : 'loglik',
+      values: numbers(objective.values),
+      ...(Array.isArray(objective.beta) ? { beta: numbers(objective.beta) } : {}),
+    },
+    params: Array.isArray(raw.params) ? raw.params.filter(isObject).map(parseParameter).filter((p) => p.name !== '') : [],
+    messages: Array.isArray(raw.messages) ? raw.messages.filter(isObject).map(parseMessage) : [],
+    timing: { seconds: num(timing.seconds, 0), secondsPerIteration: num(timing.secondsPerIteration, 0) },
+  };
+  for (const key of ['loglik', 'loglikPerSample', 'observations', 'parameterCount', 'bic', 'aic'] as const) {
+    const value = optionalNumber(raw[key]);
+    if (value !== undefined) output[key] = value;
+  }
+  if (typeof raw.converged === 'boolean') output.converged = raw.converged;
+  const mixture = isObject(raw.mixture) ? parseMixture(raw.mixture) : undefined;
+  if (mixture) output.mixture = mixture;
+  return { ok: true, output };
+}
+
+function parseSettings(raw: Json): FitSettings {
+  const settings: FitSettings = {
+    // Shown as given, so an algorithm added later still reads right in the header.
+    method: (typeof raw.method === 'string' ? raw.method : 'em') as FitSettings['method'],
+    estimator: raw.estimator === 'ml' ? 'ml' : 'map',
+    tolerance: num(raw.tolerance),
+    maxIterations: num(raw.maxIterations, 0),
+    restarts: num(raw.restarts, 1),
+    init: (typeof raw.init === 'string' ? raw.init : 'kmeans++') as FitSettings['init'],
+    seed: num(raw.seed),
+    regCovar: num(raw.regCovar),
+  };
+  for (const key of ['batchSize', 'kappa', 't0', 'betaStart', 'betaGrowth', 'sweeps', 'threads'] as const) {
+    const value = optionalNumber(raw[key]);
+    if (value !== undefined) settings[key] = value;
+  }
+  if (Array.isArray(raw.latent)) settings.latent = strings(raw.latent);
+  return settings;
+}
+
+function parseParameter(raw: Json): FitParameter {
+  return { name: typeof raw.name === 'string' ? raw.name : '', value: num(raw.value) };
+}
+
+/** A picture the view can draw: 1 or 2 columns, rows and responsibilities that agree, components with a mean of that size. */
+function parseMixture(raw: Json): MixturePicture | undefined {
+  const columns = strings(raw.columns);
+  const d = columns.length;
+  if (d !== 1 && d !== 2) return undefined;
+  const components = (Array.isArray(raw.components) ? raw.components : []).filter(isObject).map((c) => ({
+    weight: num(c.weight),
+    mean: numbers(c.mean),
+    covariance: Array.isArray(c.covariance) ? c.covariance.map(numbers) : [],
+  }));
+  if (components.length === 0 || components.some((c) => c.mean.length !== d || c.covariance.length !== d || c.covariance.some((row) => row.length !== d))) return undefined;
+  const points = Array.isArray(raw.points) ? raw.points.map(numbers) : [];
+  const responsibilities = Array.isArray(raw.responsibilities) ? raw.responsibilities.map(numbers) : [];
+  const K = components.length;
+  const rows = points.length === responsibilities.length && points.every((p, i) => p.length === d && responsibilities[i]!.length === K) ? points.length : 0;
+  return { columns, points: points.slice(0, rows), responsibilities: responsibilities.slice(0, rows), components };
+}
+
+function parseMessage(raw: Json): FitMessage {
+  const severity = SEVERITIES.includes(raw.severity as FitMessage['severity']) ? (raw.severity as FitMessage['severity']) : 'info';
+  const message: FitMessage = { severity, message: typeof raw.message === 'string' ? raw.message : String(raw.message) };
+  const range = raw.range;
+  if (isObject(range) && typeof range.startLine === 'number') {
+    message.range = { startLine: range.startLine, startColumn: num(range.startColumn, 0), endLine: num(range.endLine, range.startLine), endColumn: num(range.endColumn, 0) };
+  }
+  return message;
+}

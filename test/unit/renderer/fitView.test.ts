@@ -1,0 +1,238 @@
+import { document, nextFrame, outputElement, setThemeVariables, window } from './dom';
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import type { Data, Layout, PlotData } from 'plotly.js';
+import { blendColor, densityHistogram, ellipse, gapFigure, mixtureFigure, objectiveFigure } from '../../../src/renderer/fitFigures';
+import { FitView } from '../../../src/renderer/fitView';
+import type { PlotApi } from '../../../src/renderer/plotApi';
+import { readTheme } from '../../../src/renderer/theme';
+import { annealedFit, faithfulFit, gmm2dFit, gmm2dRunning, probitFit } from './fitFixtures';
+
+type Op = 'newPlot' | 'react' | 'purge' | 'resize';
+
+/** Records the calls the view makes. */
+class RecordingPlot implements PlotApi {
+  readonly calls: { op: Op; div: HTMLElement; data?: Data[]; layout?: Partial<Layout> }[] = [];
+  newPlot(div: HTMLElement, data: Data[], layout: Partial<Layout>): Promise<unknown> {
+    this.calls.push({ op: 'newPlot', div, data, layout });
+    return Promise.resolve(div);
+  }
+  react(div: HTMLElement, data: Data[], layout: Partial<Layout>): Promise<unknown> {
+    this.calls.push({ op: 'react', div, data, layout });
+    return Promise.resolve(div);
+  }
+  purge(div: HTMLElement): void {
+    this.calls.push({ op: 'purge', div });
+  }
+  resize(div: HTMLElement): unknown {
+    this.calls.push({ op: 'resize', div });
+    return Promise.resolve();
+  }
+  last(div: HTMLElement): { data: Partial<PlotData>[]; layout: Partial<Layout> } {
+    const call = [...this.calls].reverse().find((c) => c.div === div && c.data);
+    assert.ok(call, 'the div was drawn');
+    return { data: call.data as Partial<PlotData>[], layout: call.layout! };
+  }
+  ops(op: Op): number {
+    return this.calls.filter((c) => c.op === op).length;
+  }
+}
+
+afterEach(() => {
+  document.body.replaceChildren();
+  document.documentElement.removeAttribute('style');
+});
+
+const theme = () => readTheme(document.body);
+
+describe('fit view', () => {
+  it('shows the header, roles, the fit figures and the estimates', async () => {
+    const plot = new RecordingPlot();
+    const element = outputElement();
+    const view = new FitView(element, plot);
+    await view.update(gmm2dFit());
+    const status = element.querySelector<HTMLElement>('.latent-status')!;
+    assert.equal(status.textContent, 'Converged after 23 iterations');
+    assert.equal(status.dataset.status, 'complete');
+    assert.equal(status.dataset.fitStatus, 'converged');
+    assert.equal(element.querySelector('.latent-meta')?.textContent, 'em · maximum likelihood · 1 start · init given · seed 42');
+    assert.equal(element.querySelector('.latent-timings')?.textContent, '46 ms · 2 ms per iteration');
+    assert.equal(element.querySelector('.latent-fit-roles')?.textContent, 'Gaussian mixture kernel (K = 3, d = 2) · latent: z · parameters: mu, Omega, w');
+    const summary = [...element.querySelectorAll('table.latent-fit-summary tr')].map((tr) => [...tr.children].map((c) => c.textContent));
+    assert.deepEqual(summary[0], ['log-likelihood', '-3733.8700']);
+    assert.deepEqual(summary[1], ['per observation', '-3.733870  (n = 1000)']);
+    assert.deepEqual(summary.at(-1), ['converged', 'yes']);
+    const params = [...element.querySelectorAll('.latent-table-wrap tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent));
+    assert.equal(params.length, 9);
+    assert.deepEqual(params[0], ['mu[1,1]', '-1.9733']);
+    const { objective, gap, mixture } = view.plotDivs();
+    assert.equal(plot.ops('newPlot'), 3);
+    assert.equal(mixture.hidden, false);
+    assert.deepEqual(plot.last(objective).data[0]!.y, gmm2dFit().objective.values);
+    assert.equal(plot.last(gap).layout.yaxis?.type, 'log');
+    view.dispose();
+    assert.equal(plot.ops('purge'), 3);
+    assert.equal(element.querySelector('.latent-fit'), null);
+  });
+
+  it('updates live with Plotly.react on the same divs, and drops the mixture figure when an output has none', async () => {
+    const plot = new RecordingPlot();
+    const element = outputElement();
+    const view = new FitView(element, plot);
+    await view.update(gmm2dRunning(3));
+    assert.match(element.querySelector('.latent-status')!.textContent!, /^Running, 3 iterations so far$/);
+    assert.equal(plot.last(view.plotDivs().gap).layout.yaxis?.title && (plot.last(view.plotDivs().gap).layout.yaxis!.title as { text: string }).text, 'gap to latest');
+    await view.update(gmm2dRunning(10));
+    await view.update(gmm2dFit());
+    assert.equal(plot.ops('newPlot'), 3, 'each figure created once');
+    assert.equal(plot.ops('react'), 6, 'then reacted to each update');
+    assert.equal(plot.last(view.plotDivs().objective).data[0]!.y!.length, 24);
+    await view.update(probitFit());
+    assert.equal(view.plotDivs().mixture.hidden, true);
+    assert.equal(plot.ops('purge'), 1, 'the mixture figure freed');
+    view.dispose();
+  });
+
+  it('coalesces updates that arrive while one is drawn: only the newest waiting one is drawn', async () => {
+    const plot = new RecordingPlot();
+    const view = new FitView(outputElement(), plot);
+    const drawn = [view.update(gmm2dRunning(2)), view.update(gmm2dRunning(4)), view.update(gmm2dRunning(6))];
+    await Promise.all(drawn);
+    const lengths = plot.calls.filter((c) => c.div === view.plotDivs().objective).map((c) => (c.data![0] as Partial<PlotData>).y!.length);
+    assert.deepEqual(lengths, [3, 7]);
+    view.dispose();
+  });
+
+  it('redraws in the new colours when VS Code switches the theme', async () => {
+    const plot = new RecordingPlot();
+    const view = new FitView(outputElement(), plot);
+    await view.update(faithfulFit());
+    const before = plot.calls.length;
+    setThemeVariables({ '--vscode-charts-blue': '#00ff00' });
+    await nextFrame();
+    await nextFrame();
+    assert.ok(plot.calls.length > before, 'redrawn');
+    const line = plot.last(view.plotDivs().objective).data[0]!.line as { color: string };
+    assert.equal(line.color, '#00ff00');
+    view.dispose();
+  });
+
+  it('writes messages with their 1-based line', async () => {
+    const element = outputElement();
+    const view = new FitView(element, new RecordingPlot());
+    await view.update(faithfulFit({ messages: [{ severity: 'error', message: 'Singular covariance.', range: { startLine: 4, startColumn: 2, endLine: 4, endColumn: 8 } }] }));
+    const item = element.querySelector<HTMLElement>('.latent-message')!;
+    assert.equal(item.dataset.severity, 'error');
+    assert.equal(item.querySelector('.latent-location')?.textContent, 'line 4, col 2');
+    assert.match(item.textContent!, /Singular covariance\.$/);
+    view.dispose();
+  });
+});
+
+describe('fit figures', () => {
+  it('draws the gap to the final value, positive and shrinking, on a log axis', () => {
+    const output = gmm2dFit();
+    const values = output.objective.values;
+    const figure = gapFigure(output, theme());
+    const trace = figure.data[0] as Partial<PlotData>;
+    const y = trace.y as number[];
+    assert.deepEqual(trace.x, values.slice(0, -1).map((_, i) => i));
+    assert.deepEqual(y, values.slice(0, -1).map((v) => values.at(-1)! - v));
+    for (let i = 1; i < y.length; i++) assert.ok(y[i]! < y[i - 1]! && y[i]! > 0);
+    // Linear convergence at rate 0.55 in the fixture: early on, the log gap falls by about log(0.55) per iteration.
+    assert.ok(Math.abs(Math.log(y[1]! / y[0]!) - Math.log(0.55)) < 1e-3);
+    // tol × n reference line.
+    assert.equal(figure.layout.shapes?.[0]?.y0, 1e-3 * 1000);
+  });
+
+  it('leaves out iterations at or above the final value, and says so when nothing is left', () => {
+    const flat = gmm2dFit({ objective: { kind: 'loglik', values: [-10, -5, -5] } });
+    assert.deepEqual((gapFigure(flat, theme()).data[0] as Partial<PlotData>).y, [5]);
+    const single = gapFigure(gmm2dFit({ objective: { kind: 'loglik', values: [-10] } }), theme());
+    assert.match(String(single.layout.annotations?.[0]?.text), /No gap/);
+  });
+
+  it('marks each new annealing β on the objective curve, with the points of β < 1 in the second colour', () => {
+    const output = annealedFit();
+    const t = theme();
+    const figure = objectiveFigure(output, t);
+    const beta = output.objective.beta!;
+    const changes = beta.filter((b, i) => i === 0 || b !== beta[i - 1]).length;
+    assert.equal(figure.layout.shapes?.length, changes);
+    assert.deepEqual(figure.layout.annotations?.map((a) => a.text).slice(0, 3), ['β=0.1', 'β=0.15', 'β=0.225']);
+    assert.equal(figure.layout.annotations?.at(-1)?.text, 'β=1');
+    const colors = (figure.data[0] as Partial<PlotData>).marker!.color as string[];
+    assert.equal(colors[0], t.chainColors[1]);
+    assert.equal(colors.at(-1), t.chainColors[0]);
+    assert.equal(objectiveFigure(gmm2dFit(), t).layout.shapes, undefined, 'plain EM has no β marks');
+  });
+
+  it('2-D mixture: points coloured by their responsibilities, 1σ and 2σ ellipses and the mean per component', () => {
+    const output = gmm2dFit();
+    const t = theme();
+    const figure = mixtureFigure(output.mixture!, t);
+    const points = figure.data[0] as Partial<PlotData>;
+    const colors = points.marker!.color as string[];
+    assert.equal(colors.length, output.mixture!.points.length);
+    // A point sure of its component takes that component's colour.
+    const sure = output.mixture!.responsibilities.findIndex((r) => r[2]! > 0.999999);
+    assert.ok(sure >= 0);
+    assert.equal(colors[sure], blendColor(t, [0, 0, 1]));
+    assert.equal(figure.data.length, 1 + 3 * 3, 'per component: two ellipses and the mean');
+    const means = figure.data.filter((d) => (d as Partial<PlotData>).mode === 'markers' && (d as Partial<PlotData>).name?.startsWith('component'));
+    assert.deepEqual(means.map((m) => (m as Partial<PlotData>).x), output.mixture!.components.map((c) => [c.mean[0]]));
+  });
+
+  it('ellipses lie at Mahalanobis distance 1 and 2 from the mean', () => {
+    const covariance = [[1.2234, -0.2011], [-0.2011, 0.4567]];
+    const mean = [0.3, -3];
+    const [[a, b], [, d]] = covariance as [[number, number], [number, number]];
+    const det = a * d - b * b;
+    for (const radius of [1, 2]) {
+      const ring = ellipse(mean, covariance, radius);
+      ring.x.forEach((x, i) => {
+        const u = x - mean[0]!;
+        const v = ring.y[i]! - mean[1]!;
+        const distance = Math.sqrt((d * u * u - 2 * b * u * v + a * v * v) / det);
+        assert.ok(Math.abs(distance - radius) < 1e-9, `${distance} vs ${radius}`);
+      });
+    }
+  });
+
+  it('blends colours by responsibility', () => {
+    const t = { ...theme(), chainColors: ['#ff0000', '#0000ff'] };
+    assert.equal(blendColor(t, [0.5, 0.5]), 'rgb(128, 0, 128)');
+    assert.equal(blendColor(t, [1, 0]), 'rgb(255, 0, 0)');
+  });
+
+  it('1-D mixture: a density histogram of the data (area 1), each component\'s weighted density, their sum, and a rug by component', () => {
+    const output = faithfulFit();
+    const figure = mixtureFigure(output.mixture!, theme());
+    const bars = figure.data[0] as Partial<PlotData>;
+    assert.equal(bars.type, 'bar');
+    const area = (bars.y as number[]).reduce((s, y, i) => s + y * (bars.width as number[])[i]!, 0);
+    assert.ok(Math.abs(area - 1) < 1e-12);
+    const curves = figure.data.filter((d) => (d as Partial<PlotData>).mode === 'lines') as Partial<PlotData>[];
+    assert.deepEqual(curves.map((c) => c.name), ['component 1 (w = 0.348)', 'component 2 (w = 0.652)', 'mixture']);
+    // Each component's curve integrates to its weight (the grid spans ±3 sd, 99.7 %).
+    output.mixture!.components.forEach((c, k) => {
+      const x = curves[k]!.x as number[];
+      const y = curves[k]!.y as number[];
+      let integral = 0;
+      for (let i = 1; i < x.length; i++) integral += ((y[i]! + y[i - 1]!) / 2) * (x[i]! - x[i - 1]!);
+      assert.ok(Math.abs(integral - c.weight) < 0.01 * c.weight, `component ${k + 1}: ${integral}`);
+    });
+    const rugs = figure.data.filter((d) => (d as Partial<PlotData>).name?.startsWith('points of')) as Partial<PlotData>[];
+    assert.equal(rugs.reduce((s, r) => s + (r.x as number[]).length, 0), output.mixture!.points.length);
+    // The short eruptions (< 3 min) belong to the first component.
+    assert.ok((rugs[0]!.x as number[]).every((x) => x < 3));
+  });
+
+  it('bins a histogram with √n bins, 10 to 60', () => {
+    assert.equal(densityHistogram(Array.from({ length: 40 }, (_, i) => i)).x.length, 10);
+    assert.equal(densityHistogram(Array.from({ length: 900 }, (_, i) => i)).x.length, 30);
+    assert.equal(densityHistogram([2, 2, 2]).y.reduce((s, y) => s + y, 0), 1, 'one value: all in one bin of width 1');
+  });
+});
+
+void window;
