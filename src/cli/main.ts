@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { runCheck } from './check';
 import { DIAGNOSE_USAGE, runDiagnose } from './diagnose';
+import { EM_USAGE, parseEmArguments, runEm } from './em';
 import { runJags } from './jags/runJags';
 import { parseSampleArguments, runSample } from './sample';
 import { parseSbcArguments, runSbc } from './sbc';
@@ -10,6 +11,7 @@ const USAGE = `usage: latent check MODEL [--data FILE]...
        latent sample MODEL [--data FILE]... [--inits FILE]... [--chains n] [--burnin n] [--iterations n] [--thin n] [--seed s] [--monitor a,b,...] [--json]
        latent jags SCRIPT.cmd [--seed s]
        ${DIAGNOSE_USAGE}
+       ${EM_USAGE}
        latent sbc MODEL [--data FILE]... [--inits FILE]... [--simulations n] [--draws L] [--bins B] [--burnin n] [--thin n] [--seed s] [--json]
 
 MODEL is a Latent document: a JAGS model block with its data and run directives.
@@ -30,7 +32,15 @@ sbc runs simulation-based calibration: n times, parameters drawn from the prior 
 data from the model (the data's observed values only give their shape), then L
 kept draws of the model's own samplers; per node, the rank counts of the true
 value in B bins and a chi-squared test of uniform ranks. Flags give the settings
-the document's 'calibrate with sbc(...)' line leaves out.`;
+the document's 'calibrate with sbc(...)' line leaves out.
+
+em estimates the parameters by the EM family (the document's 'fit with ALGORITHM(...)'
+line; em without one): point estimates, latent nodes in the E-step. MAP by default;
+--mle ignores the parameters' priors (maximum likelihood). --init FILE gives starting
+values (R dump, JSON) and starts from them. Flags give the settings the document's
+fit line leaves out. --json prints one JSON object: loglik, loglik_per_sample,
+iterations, converged, seconds, seconds_per_iteration, params (JAGS names), bic, aic
+and the objective per iteration.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, file, ...rest] = argv;
@@ -53,6 +63,11 @@ async function main(argv: string[]): Promise<number> {
     const args = parseSampleArguments(rest);
     if (typeof args === 'string') return usage(args);
     return runSample(file, args, { workerScript: join(__dirname, 'worker.js') }, out, err);
+  }
+  if (command === 'em' && file) {
+    const args = parseEmArguments(rest);
+    if (typeof args === 'string') return usage(args);
+    return runEm(file, args, { workerScript: join(__dirname, 'fitWorker.js'), emWorkerScript: join(__dirname, 'em-worker.js') }, out, err);
   }
   if (command === 'sbc' && file) {
     const args = parseSbcArguments(rest);

@@ -59,7 +59,7 @@ export interface FitOptionInfo {
   apply(settings: FitSettings, value: Expression, model: ModelNames): void;
 }
 
-interface Bounds {
+export interface Bounds {
   min: number;
   max: number;
   /** The bound itself is excluded. */
@@ -71,6 +71,7 @@ interface Bounds {
 type NumericKey = 'tolerance' | 'maxIterations' | 'restarts' | 'seed' | 'regCovar' | 'batchSize' | 'kappa' | 't0' | 'betaStart' | 'betaGrowth' | 'sweeps' | 'threads';
 
 function numeric(name: string, key: NumericKey, bounds: Bounds): FitOptionInfo['apply'] {
+  NUMERIC_BOUNDS.set(name, bounds);
   return (settings, value) => {
     const v = numberValue(value);
     if (v === undefined || !inBounds(v, bounds)) throw errorAt(value.range, `${name} must be ${describeBounds(bounds)}${v === undefined ? '' : `, not ${v}`}.`);
@@ -78,7 +79,10 @@ function numeric(name: string, key: NumericKey, bounds: Bounds): FitOptionInfo['
   };
 }
 
-function inBounds(v: number, b: Bounds): boolean {
+/** The limits of each numeric option, by option name, so that the CLI's flags check their values the same way. */
+export const NUMERIC_BOUNDS = new Map<string, Bounds>();
+
+export function inBounds(v: number, b: Bounds): boolean {
   if (!Number.isFinite(v) || (b.integer && !Number.isInteger(v))) return false;
   return (b.openMin ? v > b.min : v >= b.min) && (b.openMax ? v < b.max : v <= b.max);
 }

@@ -1,0 +1,131 @@
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { startFit, type StartFitOptions } from '../engine/fit/startFit';
+import { formatProblem, ModelError } from '../engine/language/source';
+import type { FitOutput } from '../engine/output/fitOutput';
+import { formatFitTable } from '../engine/output/fitTable';
+import { describeBounds, inBounds, NUMERIC_BOUNDS } from '../engine/run/fitOptions';
+import { readFitRequest, type FitDefaults } from '../engine/run/fitRequest';
+
+export const EM_USAGE = 'latent em MODEL [--data FILE]... [--init FILE]... [--mle] [--tol t] [--max-iter n] [--restarts n] [--seed s] [--threads n] [--json]';
+
+/** `latent em`'s options, read from its arguments. */
+export interface EmArguments {
+  defaults: FitDefaults;
+  json: boolean;
+  dataFiles: string[];
+  initsFiles: string[];
+}
+
+/** Flags with a number, the directive's option each stands for, and the setting it fills. */
+const NUMBER_FLAGS: Record<string, { option: string; key: 'tolerance' | 'maxIterations' | 'restarts' | 'seed' | 'threads' }> = {
+  '--tol': { option: 'tol', key: 'tolerance' },
+  '--max-iter': { option: 'max.iter', key: 'maxIterations' },
+  '--restarts': { option: 'restarts', key: 'restarts' },
+  '--seed': { option: 'seed', key: 'seed' },
+  '--threads': { option: 'threads', key: 'threads' },
+};
+
+/**
+ * Reads the flags after `latent em MODEL`; a string is the problem with them.
+ * `--init FILE` gives starting values (R dump, JSON, CSV, as --inits does for
+ * sample) and makes the fit start from them; `--mle` ignores the priors of
+ * the parameters (maximum likelihood), the default being MAP.
+ */
+export function parseEmArguments(args: string[]): EmArguments | string {
+  const parsed: EmArguments = { defaults: {}, json: false, dataFiles: [], initsFiles: [] };
+  for (let k = 0; k < args.length; k++) {
+    const flag = args[k]!;
+    if (flag === '--json') {
+      parsed.json = true;
+      continue;
+    }
+    if (flag === '--mle') {
+      parsed.defaults.estimator = 'ml';
+      continue;
+    }
+    const number = NUMBER_FLAGS[flag];
+    if (flag !== '--data' && flag !== '--init' && !number) return `unknown option ${flag}`;
+    const value = args[++k];
+    if (value === undefined || value.startsWith('--')) return `${flag} needs a value`;
+    if (flag === '--data') {
+      parsed.dataFiles.push(resolve(value));
+    } else if (flag === '--init') {
+      parsed.initsFiles.push(resolve(value));
+      parsed.defaults.init = 'given';
+    } else if (number) {
+      const bounds = NUMERIC_BOUNDS.get(number.option)!;
+      const x = value.trim() === '' ? Number.NaN : Number(value);
+      if (!inBounds(x, bounds)) return `${flag} takes ${describeBounds(bounds)}, not ${value}`;
+      parsed.defaults[number.key] = x;
+    }
+  }
+  return parsed;
+}
+
+/**
+ * `latent em --json`: one object with the fit's outcome, its log-likelihood
+ * (total and per observation), iterations, convergence, timing, each point
+ * estimate under its JAGS name (`mu[2,1]`), BIC, AIC and the objective per
+ * iteration, with the settings and messages.
+ */
+export function emJson(output: FitOutput): object {
+  return {
+    status: output.status,
+    loglik: output.loglik ?? null,
+    loglik_per_sample: output.loglikPerSample ?? null,
+    iterations: output.iteration,
+    converged: output.converged ?? false,
+    seconds: output.timing.seconds,
+    seconds_per_iteration: output.timing.secondsPerIteration,
+    params: Object.fromEntries(output.params.map((p) => [p.name, p.value])),
+    bic: output.bic ?? null,
+    aic: output.aic ?? null,
+    n: output.observations ?? null,
+    parameter_count: output.parameterCount ?? null,
+    objective: output.objective.values,
+    objective_kind: output.objective.kind,
+    settings: output.settings,
+    engine: output.engine,
+    latent: output.latent,
+    parameters: output.parameters,
+    ...(output.assignments ? { assignments: output.assignments } : {}),
+    messages: output.messages,
+  };
+}
+
+/**
+ * Runs `latent em MODEL ...`: prints the fit's table, or with --json one JSON
+ * object (emJson). Returns the exit code: 1 when the model or the fit fails,
+ * 2 when the model file cannot be read.
+ */
+export async function runEm(file: string, args: EmArguments, options: StartFitOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (e) {
+    err(`latent: cannot read ${file}: ${(e as Error).message}`);
+    return 2;
+  }
+  let request;
+  try {
+    request = readFitRequest(source, args.defaults, () => randomInt(0, 2 ** 31), { baseDirectory: dirname(resolve(file)), dataFiles: args.dataFiles, initsFiles: args.initsFiles });
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+    for (const p of e.problems) err(formatProblem(p, file));
+    return 1;
+  }
+  const handle = startFit(request, options);
+  const onInterrupt = (): void => handle.cancel();
+  process.once('SIGINT', onInterrupt);
+  const output = await handle.result;
+  process.removeListener('SIGINT', onInterrupt);
+  out(args.json ? JSON.stringify(emJson(output)) : formatFitTable(output));
+  if (output.status !== 'failed') return 0;
+  // Fit messages count lines and columns from 1.
+  for (const m of output.messages) {
+    if (m.range) err(`${file}:${m.range.startLine}:${m.range.startColumn}: ${m.severity}: ${m.message}`);
+  }
+  return 1;
+}
