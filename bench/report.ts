@@ -211,6 +211,9 @@ export function formatReport(results: WorkloadResult[], rounds: number, jagsMiss
       lines.push(`  test RMSE of the posterior-mean prediction: Latent ${fmt(r.rmse.engine)}, JAGS ${fmt(r.rmse.jags)} (jags_run.py: ${fmt(r.rmse.jags_run_reported)}), training-mean baseline ${fmt(r.rmse.baseline)}`);
     }
   }
+  // The Geyer ESS recomputed here from JAGS's CODA files must be jags_run.py's own (its JSON rounds to 6 digits).
+  const essMismatch = results.flatMap((r) => r.means.filter((m) => m.jags && Math.abs(m.jags.ess / m.jags.ess_jags_run - 1) > 1e-4).map((m) => `${r.name} ${m.node}`));
+  if (essMismatch.length) lines.push(`!! the recomputed Geyer ESS differs from jags_run.py's for ${essMismatch.join(', ')}`);
   const disagreements = results.flatMap((r) => r.means.filter((m) => m.flag === 'DISAGREE').map((m) => `${r.name} ${m.node} (z = ${m.z!.toFixed(1)})`));
   lines.push('');
   lines.push(disagreements.length ? `!!!!!! POSTERIOR MEANS DISAGREE beyond 4 MCSE: ${disagreements.join(', ')} !!!!!!` : 'Posterior means: every key node agrees within 4 MCSE.');
