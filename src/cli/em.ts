@@ -1,12 +1,11 @@
 import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { startFit, type StartFitOptions } from '../engine/fit/startFit';
-import { formatProblem, ModelError } from '../engine/language/source';
 import type { FitOutput } from '../engine/output/fitOutput';
 import { formatFitTable } from '../engine/output/fitTable';
 import { describeBounds, inBounds, NUMERIC_BOUNDS } from '../engine/run/fitOptions';
 import { readFitRequest, type FitDefaults } from '../engine/run/fitRequest';
+import { readModelRequest, untilDone } from './modelCommand';
 
 export const EM_USAGE = 'latent em MODEL [--data FILE]... [--init FILE]... [--mle] [--tol t] [--max-iter n] [--restarts n] [--seed s] [--threads n] [--json]';
 
@@ -101,26 +100,13 @@ export function emJson(output: FitOutput): object {
  * 2 when the model file cannot be read.
  */
 export async function runEm(file: string, args: EmArguments, options: StartFitOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch (e) {
-    err(`latent: cannot read ${file}: ${(e as Error).message}`);
-    return 2;
-  }
-  let request;
-  try {
-    request = readFitRequest(source, args.defaults, () => randomInt(0, 2 ** 31), { baseDirectory: dirname(resolve(file)), dataFiles: args.dataFiles, initsFiles: args.initsFiles });
-  } catch (e) {
-    if (!(e instanceof ModelError)) throw e;
-    for (const p of e.problems) err(formatProblem(p, file));
-    return 1;
-  }
-  const handle = startFit(request, options);
-  const onInterrupt = (): void => handle.cancel();
-  process.once('SIGINT', onInterrupt);
-  const output = await handle.result;
-  process.removeListener('SIGINT', onInterrupt);
+  const request = readModelRequest(
+    file,
+    (source, baseDirectory) => readFitRequest(source, args.defaults, () => randomInt(0, 2 ** 31), { baseDirectory, dataFiles: args.dataFiles, initsFiles: args.initsFiles }),
+    err,
+  );
+  if (typeof request === 'number') return request;
+  const output = await untilDone(startFit(request, options));
   out(args.json ? JSON.stringify(emJson(output)) : formatFitTable(output));
   if (output.status !== 'failed') return 0;
   // Fit messages count lines and columns from 1.
