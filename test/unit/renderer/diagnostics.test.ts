@@ -1,12 +1,11 @@
 // The DOM must be installed before the renderer (and the Plotly bundle in it) loads.
-import { document, outputElement } from './dom';
+import { outputElement } from './dom';
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { RendererApi } from 'vscode-notebook-renderer';
+import { describe, it } from 'node:test';
 import type { NodeDiagnostics, NodeResult } from '../../../src/engine/output/runOutput';
-import { activate } from '../../../src/renderer/index';
 import { parseRunOutput } from '../../../src/renderer/parse';
-import { fakeContext, makeNode, makeOutput, outputItem } from './fixtures';
+import { activatedRenderer } from './activated';
+import { makeNode, makeOutput, outputItem } from './fixtures';
 
 const healthy: NodeDiagnostics = {
   rhat: 1.0012,
@@ -28,23 +27,12 @@ function node(name: string, diagnostics: Partial<NodeDiagnostics> | undefined, l
   return n;
 }
 
-let api: RendererApi;
-
-beforeEach(async () => {
-  const activated = await activate(fakeContext());
-  assert.ok(activated);
-  api = activated;
-});
-
-afterEach(() => {
-  api.disposeOutputItem?.();
-  document.body.replaceChildren();
-});
+const api = activatedRenderer();
 
 async function render(nodes: NodeResult[], messages = makeOutput().messages): Promise<HTMLElement> {
   const element = outputElement();
   // Through JSON, as VS Code hands it over: NaN arrives as null.
-  await api.renderOutputItem(outputItem('out', JSON.stringify(makeOutput({ nodes, messages }))), element, new AbortController().signal);
+  await api().renderOutputItem(outputItem('out', JSON.stringify(makeOutput({ nodes, messages }))), element, new AbortController().signal);
   return element;
 }
 

@@ -1,10 +1,9 @@
 // The DOM must be installed before the renderer (and the Plotly bundle in it) loads.
-import { document, outputElement } from './dom';
+import { outputElement } from './dom';
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { RendererApi } from 'vscode-notebook-renderer';
-import { activate } from '../../../src/renderer/index';
-import { fakeContext, makeNode, makeOutput, outputItem } from './fixtures';
+import { describe, it } from 'node:test';
+import { activatedRenderer } from './activated';
+import { makeNode, makeOutput, outputItem } from './fixtures';
 
 /** What Plotly keeps on a div it has drawn into. */
 interface PlotlyDiv extends HTMLElement {
@@ -12,18 +11,7 @@ interface PlotlyDiv extends HTMLElement {
   _fullLayout?: unknown;
 }
 
-let api: RendererApi;
-
-beforeEach(async () => {
-  const activated = await activate(fakeContext());
-  assert.ok(activated);
-  api = activated;
-});
-
-afterEach(() => {
-  api.disposeOutputItem?.();
-  document.body.replaceChildren();
-});
+const api = activatedRenderer();
 
 const signal = () => new AbortController().signal;
 const plotDivs = (element: HTMLElement, node: string) => ({
@@ -35,7 +23,7 @@ describe('notebook renderer (real Plotly)', () => {
   it('renders a run: status, summary table and, per node, a trace plot and a histogram', async () => {
     const element = outputElement();
     const output = makeOutput({ status: 'running', progress: { done: 2400, total: 6000 } });
-    await api.renderOutputItem(outputItem('out-1', output), element, signal());
+    await api().renderOutputItem(outputItem('out-1', output), element, signal());
 
     assert.equal(element.querySelector('.latent-status')?.textContent, 'Running 40%');
     assert.equal(element.querySelectorAll('table.latent-summary tbody tr').length, 2);
@@ -62,13 +50,13 @@ describe('notebook renderer (real Plotly)', () => {
       progress: { done: 100, total: 6000 },
       nodes: [makeNode('mu', { points: 10 }), makeNode('tau', { points: 10 })],
     });
-    await api.renderOutputItem(outputItem('out-1', partial), element, signal());
+    await api().renderOutputItem(outputItem('out-1', partial), element, signal());
     const before = plotDivs(element, 'mu');
     const svgBefore = before.trace.querySelector('svg.main-svg');
     assert.equal(before.trace.data?.[0]?.x?.length, 10);
 
     const complete = makeOutput({ nodes: [makeNode('mu', { points: 50 }), makeNode('tau', { points: 50 })] });
-    await api.renderOutputItem(outputItem('out-1', complete), element, signal());
+    await api().renderOutputItem(outputItem('out-1', complete), element, signal());
 
     const after = plotDivs(element, 'mu');
     assert.equal(after.trace, before.trace, 'the same trace div');
@@ -83,11 +71,11 @@ describe('notebook renderer (real Plotly)', () => {
   it('disposeOutputItem(id) purges that output and leaves the others alone', async () => {
     const first = outputElement();
     const second = outputElement();
-    await api.renderOutputItem(outputItem('out-1', makeOutput()), first, signal());
-    await api.renderOutputItem(outputItem('out-2', makeOutput()), second, signal());
+    await api().renderOutputItem(outputItem('out-1', makeOutput()), first, signal());
+    await api().renderOutputItem(outputItem('out-2', makeOutput()), second, signal());
     const { trace, hist } = plotDivs(first, 'mu');
 
-    api.disposeOutputItem?.('out-1');
+    api().disposeOutputItem?.('out-1');
 
     assert.equal(first.childElementCount, 0, 'element emptied');
     for (const div of [trace, hist]) {
@@ -98,19 +86,19 @@ describe('notebook renderer (real Plotly)', () => {
     assert.equal(plotDivs(second, 'mu').trace.data?.length, 4, 'other output still drawn');
 
     // rendering out-1 again starts afresh
-    await api.renderOutputItem(outputItem('out-1', makeOutput()), first, signal());
+    await api().renderOutputItem(outputItem('out-1', makeOutput()), first, signal());
     assert.equal(plotDivs(first, 'tau').trace.data?.length, 4);
   });
 
   it('disposeOutputItem() with no id frees every output', async () => {
     const elements = [outputElement(), outputElement(), outputElement()];
     for (const [i, element] of elements.entries()) {
-      await api.renderOutputItem(outputItem(`out-${i}`, makeOutput()), element, signal());
+      await api().renderOutputItem(outputItem(`out-${i}`, makeOutput()), element, signal());
     }
     const divs = elements.flatMap((e) => [...e.querySelectorAll<PlotlyDiv>('.latent-trace, .latent-hist')]);
     assert.equal(divs.length, 12);
 
-    api.disposeOutputItem?.();
+    api().disposeOutputItem?.();
 
     assert.ok(elements.every((e) => e.childElementCount === 0));
     assert.ok(divs.every((d) => d.data === undefined && d.childElementCount === 0));
@@ -118,11 +106,11 @@ describe('notebook renderer (real Plotly)', () => {
 
   it('starts a new view when VS Code hands a fresh element for the same id', async () => {
     const oldElement = outputElement();
-    await api.renderOutputItem(outputItem('out-1', makeOutput()), oldElement, signal());
+    await api().renderOutputItem(outputItem('out-1', makeOutput()), oldElement, signal());
     const oldTrace = plotDivs(oldElement, 'mu').trace;
 
     const newElement = outputElement();
-    await api.renderOutputItem(outputItem('out-1', makeOutput()), newElement, signal());
+    await api().renderOutputItem(outputItem('out-1', makeOutput()), newElement, signal());
 
     assert.equal(oldTrace.data, undefined, 'old view purged');
     assert.equal(plotDivs(newElement, 'mu').trace.data?.length, 4);
@@ -130,23 +118,23 @@ describe('notebook renderer (real Plotly)', () => {
 
   it('shows a readable error for output it cannot draw, then recovers on a good update', async () => {
     const element = outputElement();
-    await api.renderOutputItem(outputItem('out-1', '{not json'), element, signal());
+    await api().renderOutputItem(outputItem('out-1', '{not json'), element, signal());
     assert.match(element.querySelector('.latent-error')?.textContent ?? '', /not valid JSON/);
 
-    await api.renderOutputItem(outputItem('out-1', { ...makeOutput(), schema: 'latent.run/9' }), element, signal());
+    await api().renderOutputItem(outputItem('out-1', { ...makeOutput(), schema: 'latent.run/9' }), element, signal());
     assert.match(element.querySelector('.latent-error')?.textContent ?? '', /latent\.run\/9/);
     assert.equal(element.querySelector('.js-plotly-plot'), null);
 
-    await api.renderOutputItem(outputItem('out-1', makeOutput()), element, signal());
+    await api().renderOutputItem(outputItem('out-1', makeOutput()), element, signal());
     assert.equal(element.querySelector('.latent-error'), null);
     assert.equal(element.querySelectorAll('.js-plotly-plot').length, 4);
   });
 
   it('a failed render replaces a drawn view and purges it', async () => {
     const element = outputElement();
-    await api.renderOutputItem(outputItem('out-1', makeOutput()), element, signal());
+    await api().renderOutputItem(outputItem('out-1', makeOutput()), element, signal());
     const trace = plotDivs(element, 'mu').trace;
-    await api.renderOutputItem(outputItem('out-1', { schema: 'other' }), element, signal());
+    await api().renderOutputItem(outputItem('out-1', { schema: 'other' }), element, signal());
     assert.equal(trace.data, undefined);
     assert.ok(element.querySelector('.latent-error'));
   });
@@ -155,7 +143,7 @@ describe('notebook renderer (real Plotly)', () => {
     const element = outputElement();
     const controller = new AbortController();
     controller.abort();
-    await api.renderOutputItem(outputItem('out-1', makeOutput()), element, controller.signal);
+    await api().renderOutputItem(outputItem('out-1', makeOutput()), element, controller.signal);
     assert.equal(element.childElementCount, 0);
   });
 });
