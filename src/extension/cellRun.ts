@@ -8,7 +8,9 @@ import { ComposedSource, definedModelName, referencedModel } from '../engine/run
 import { readRunRequest } from '../engine/run/request';
 import { startRun, toMessage } from '../engine/run/runner';
 import { calibrateDirective } from '../engine/sbc/request';
+import { fitDirective } from '../engine/run/fitRequest';
 import { runCalibrationCell } from './calibrationRun';
+import { runFitCell } from './fitRun';
 import { runDefaults } from './settings';
 
 /**
@@ -28,6 +30,7 @@ export async function runCell(execution: vscode.NotebookCellExecution, workerScr
   }
   const toCell = (m: RunMessage): RunMessage => (composed ? composed.toCell(m) : m);
   if (calibrateDirective(composed?.text ?? source)) return runCalibrationCell(execution, composed?.text ?? source, toCell, workerScript);
+  if (fitDirective(composed?.text ?? source)) return runFitCell(execution, composed?.text ?? source, toCell, workerScript);
 
   let request;
   try {
