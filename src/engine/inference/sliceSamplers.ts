@@ -3,6 +3,7 @@ import type { Random } from '../random/rng';
 import type { Sampler } from './samplers';
 
 const MAX_STEPS = 50;
+const MAX_SHRINKS = 200;
 
 /**
  * Univariate slice sampling with stepping out (Neal 2003, fig. 3), for one
@@ -57,7 +58,10 @@ export class SliceSampler implements Sampler {
     let rightSteps = MAX_STEPS - 1 - steps;
     while (steps-- > 0 && this.logConditional(left) > level) left -= this.width;
     while (rightSteps-- > 0 && this.logConditional(right) > level) right += this.width;
-    for (;;) {
+    // Shrinking always ends: a bracket that rounding cannot narrow further (or an infinite density at x0,
+    // which no other point can reach) leaves the value where it was.
+    const smallest = this.discrete ? 1e-9 : 1e-14 * Math.max(Math.abs(x0), 1e-300);
+    for (let shrink = 0; shrink < MAX_SHRINKS; shrink++) {
       const x = left + (right - left) * random.uniform();
       if (this.logConditional(x) > level) {
         this.movedTotal += Math.abs(x - x0);
@@ -66,11 +70,9 @@ export class SliceSampler implements Sampler {
       }
       if (x < x0) left = x;
       else right = x;
-      if (right - left < 1e-300 || (this.discrete && right - left < 1e-9)) {
-        this.logConditional(x0);
-        return;
-      }
+      if (right - left < smallest) break;
     }
+    this.logConditional(x0);
   }
 
   adapt(): void {
@@ -133,12 +135,12 @@ export class SimplexSliceSampler implements Sampler {
       let right = Math.min(this.total, left + w);
       while (left > 0 && this.logConditional(left) > level) left = Math.max(0, left - w);
       while (right < this.total && this.logConditional(right) > level) right = Math.min(this.total, right + w);
-      for (;;) {
+      for (let shrink = 0; ; shrink++) {
         const t = left + (right - left) * random.uniform();
         if (this.logConditional(t) > level) break;
         if (t < t0) left = t;
         else right = t;
-        if (right - left < 1e-15) {
+        if (right - left < 1e-15 || shrink >= MAX_SHRINKS) {
           this.logConditional(t0);
           break;
         }

@@ -145,8 +145,9 @@ export function readRunRequest(source: string, defaults: RunDefaults, freshSeed:
     seed: rngSeed ?? defaults.seed ?? freshSeed(),
     monitor: [...(defaults.monitor ?? [])],
   };
+  // Calibration and fit directives have readers of their own (sbc/request.ts, fitRequest.ts); sampling takes its settings from a sample line only.
   const run = runs[0];
-  if (run && run.kind === 'run') {
+  if (run && run.kind === 'run' && run.verb === 'sample') {
     if (run.algorithm !== 'gibbs') {
       found.push(problem(run.algorithmRange, `Unknown algorithm '${run.algorithm}'; this release samples with gibbs.`));
     }
