@@ -56,15 +56,39 @@ export function objectiveFigure(output: FitOutput, theme: Theme): Figure {
   return { data, layout };
 }
 
-/** A dotted vertical line where β takes a new value, labelled with it. */
+/**
+ * A dotted vertical line where β takes a new value, labelled with it; a label
+ * closer than 1/10 of the curve to the one before is left out (the last one,
+ * β = 1, kept instead), so that short annealing steps stay legible. The
+ * values are in the hover too.
+ */
 function betaMarks(beta: number[], theme: Theme): { shapes: Partial<Shape>[]; annotations: Partial<Annotations>[] } {
   const shapes: Partial<Shape>[] = [];
-  const annotations: Partial<Annotations>[] = [];
+  const labelled: number[] = [];
+  const gap = Math.max(1, beta.length / 10);
   beta.forEach((b, i) => {
     if (i > 0 && b === beta[i - 1]) return;
     shapes.push({ type: 'line', xref: 'x', yref: 'paper', x0: i, x1: i, y0: 0, y1: 1, line: { color: withAlpha(theme.muted, 0.6), width: 1, dash: 'dot' }, layer: 'below' });
-    annotations.push({ xref: 'x', yref: 'paper', x: i, y: 1, yanchor: 'bottom', xanchor: 'left', showarrow: false, text: `β=${formatBeta(b)}`, font: { size: theme.fontSize - 2, color: theme.muted } });
+    const previous = labelled.at(-1);
+    if (previous !== undefined && i - previous < gap) {
+      if (b < 1) return;
+      labelled.pop();
+    }
+    labelled.push(i);
   });
+  const annotations = labelled.map(
+    (i, n): Partial<Annotations> => ({
+      xref: 'x',
+      yref: 'paper',
+      x: i,
+      y: 1,
+      yanchor: 'bottom',
+      xanchor: 'left',
+      showarrow: false,
+      text: `${n === 0 ? 'β=' : ''}${formatBeta(beta[i]!)}`,
+      font: { size: theme.fontSize - 2, color: theme.muted },
+    }),
+  );
   return { shapes, annotations };
 }
 

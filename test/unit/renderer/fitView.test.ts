@@ -6,7 +6,7 @@ import { blendColor, densityHistogram, ellipse, gapFigure, mixtureFigure, object
 import { FitView } from '../../../src/renderer/fitView';
 import type { PlotApi } from '../../../src/renderer/plotApi';
 import { readTheme } from '../../../src/renderer/theme';
-import { annealedFit, faithfulFit, gmm2dFit, gmm2dRunning, probitFit } from './fitFixtures';
+import { annealedFit, emCurve, faithfulFit, gmm2dFit, gmm2dRunning, probitFit } from './fitFixtures';
 
 type Op = 'newPlot' | 'react' | 'purge' | 'resize';
 
@@ -159,8 +159,12 @@ describe('fit figures', () => {
     const beta = output.objective.beta!;
     const changes = beta.filter((b, i) => i === 0 || b !== beta[i - 1]).length;
     assert.equal(figure.layout.shapes?.length, changes);
-    assert.deepEqual(figure.layout.annotations?.map((a) => a.text).slice(0, 3), ['β=0.1', 'β=0.15', 'β=0.225']);
-    assert.equal(figure.layout.annotations?.at(-1)?.text, 'β=1');
+    assert.deepEqual(figure.layout.annotations?.map((a) => a.text), ['β=0.1', '0.15', '0.225', '0.338', '0.506', '0.759', '1']);
+    // Steps shorter than a tenth of the curve keep their line but not their label; β = 1 keeps its label.
+    const short = [0.1, 0.15, 0.225, 0.3375, 0.50625, 0.759375, ...new Array<number>(40).fill(1)];
+    const crowded = objectiveFigure(gmm2dFit({ objective: { kind: 'loglik', values: emCurve(-4020, -3733.87, short.length - 1, 0.8), beta: short } }), t);
+    assert.equal(crowded.layout.shapes?.length, 7);
+    assert.deepEqual(crowded.layout.annotations?.map((a) => a.text), ['β=0.1', '1']);
     const colors = (figure.data[0] as Partial<PlotData>).marker!.color as string[];
     assert.equal(colors[0], t.chainColors[1]);
     assert.equal(colors.at(-1), t.chainColors[0]);
