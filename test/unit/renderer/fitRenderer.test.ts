@@ -1,15 +1,13 @@
 // The DOM must be installed before the renderer (and the Plotly bundle in it) loads.
-import { document, outputElement } from './dom';
+import { outputElement } from './dom';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { RendererApi } from 'vscode-notebook-renderer';
+import { describe, it } from 'node:test';
 import { FIT_OUTPUT_MIME } from '../../../src/engine/output/fitOutput';
-import { activate } from '../../../src/renderer/index';
-import { FIT_MIME } from './fitFixtures';
-import { faithfulFit, fitItem, gmm2dFit, gmm2dRunning } from './fitFixtures';
-import { fakeContext, makeOutput, outputItem } from './fixtures';
+import { activatedRenderer } from './activated';
+import { FIT_MIME, faithfulFit, fitItem, gmm2dFit, gmm2dRunning } from './fitFixtures';
+import { makeOutput, outputItem } from './fixtures';
 
 /** What Plotly keeps on a div it has drawn into. */
 interface PlotlyDiv extends HTMLElement {
@@ -17,18 +15,7 @@ interface PlotlyDiv extends HTMLElement {
   _fullLayout?: { yaxis?: { type?: string } };
 }
 
-let api: RendererApi;
-
-beforeEach(async () => {
-  const activated = await activate(fakeContext());
-  assert.ok(activated);
-  api = activated;
-});
-
-afterEach(() => {
-  api.disposeOutputItem?.();
-  document.body.replaceChildren();
-});
+const renderer = activatedRenderer();
 
 const signal = () => new AbortController().signal;
 const divs = (element: HTMLElement) => ({
@@ -46,7 +33,7 @@ describe('notebook renderer: fit outputs (real Plotly)', () => {
 
   it('draws a 2-D mixture fit: objective, gap on a log axis, and the data with the components', async () => {
     const element = outputElement();
-    await api.renderOutputItem(fitItem('fit-1', gmm2dFit()), element, signal());
+    await renderer().renderOutputItem(fitItem('fit-1', gmm2dFit()), element, signal());
     const { objective, gap, mixture } = divs(element);
     for (const div of [objective, gap, mixture]) assert.ok(div.querySelector('svg.main-svg'), div.className);
     assert.equal(gap._fullLayout?.yaxis?.type, 'log');
@@ -58,7 +45,7 @@ describe('notebook renderer: fit outputs (real Plotly)', () => {
 
   it('draws a 1-D mixture as a histogram with the component densities', async () => {
     const element = outputElement();
-    await api.renderOutputItem(fitItem('fit-1', faithfulFit()), element, signal());
+    await renderer().renderOutputItem(fitItem('fit-1', faithfulFit()), element, signal());
     const { mixture } = divs(element);
     assert.equal(mixture.data?.[0]?.type, 'bar');
     assert.ok(mixture.querySelectorAll('.barlayer .point').length >= 10);
@@ -66,11 +53,11 @@ describe('notebook renderer: fit outputs (real Plotly)', () => {
 
   it('updates in place while the fit runs (Plotly.react keeps the SVG)', async () => {
     const element = outputElement();
-    await api.renderOutputItem(fitItem('fit-1', gmm2dRunning(4)), element, signal());
+    await renderer().renderOutputItem(fitItem('fit-1', gmm2dRunning(4)), element, signal());
     const before = divs(element).objective;
     const svg = before.querySelector('svg.main-svg');
     assert.equal(before.data?.[0]?.y?.length, 5);
-    await api.renderOutputItem(fitItem('fit-1', gmm2dFit()), element, signal());
+    await renderer().renderOutputItem(fitItem('fit-1', gmm2dFit()), element, signal());
     const after = divs(element).objective;
     assert.equal(after, before);
     assert.equal(after.querySelector('svg.main-svg'), svg);
@@ -81,11 +68,11 @@ describe('notebook renderer: fit outputs (real Plotly)', () => {
   it('keeps run outputs drawn by the run view beside fit outputs, and frees each by id', async () => {
     const runElement = outputElement();
     const fitElement = outputElement();
-    await api.renderOutputItem(outputItem('run-1', makeOutput()), runElement, signal());
-    await api.renderOutputItem(fitItem('fit-1', gmm2dFit()), fitElement, signal());
+    await renderer().renderOutputItem(outputItem('run-1', makeOutput()), runElement, signal());
+    await renderer().renderOutputItem(fitItem('fit-1', gmm2dFit()), fitElement, signal());
     assert.equal(runElement.querySelectorAll('.latent-node').length, 2);
     const { objective } = divs(fitElement);
-    api.disposeOutputItem?.('fit-1');
+    renderer().disposeOutputItem?.('fit-1');
     assert.equal(objective.data, undefined, 'Plotly data removed');
     assert.equal(fitElement.childElementCount, 0);
     assert.ok(runElement.querySelector('.latent-trace svg.main-svg'), 'the run output stays');
@@ -93,11 +80,11 @@ describe('notebook renderer: fit outputs (real Plotly)', () => {
 
   it('shows a readable error for a fit output it cannot draw, then recovers', async () => {
     const element = outputElement();
-    await api.renderOutputItem(fitItem('fit-1', { ...gmm2dFit(), schema: 'latent.fit/7' }), element, signal());
+    await renderer().renderOutputItem(fitItem('fit-1', { ...gmm2dFit(), schema: 'latent.fit/7' }), element, signal());
     assert.match(element.querySelector('.latent-error')?.textContent ?? '', /latent\.fit\/7/);
-    await api.renderOutputItem(fitItem('fit-1', '{oops'), element, signal());
+    await renderer().renderOutputItem(fitItem('fit-1', '{oops'), element, signal());
     assert.match(element.querySelector('.latent-error')?.textContent ?? '', /not valid JSON/);
-    await api.renderOutputItem(fitItem('fit-1', gmm2dFit()), element, signal());
+    await renderer().renderOutputItem(fitItem('fit-1', gmm2dFit()), element, signal());
     assert.equal(element.querySelector('.latent-error'), null);
     assert.equal(element.querySelectorAll('.js-plotly-plot').length, 3);
   });
@@ -106,7 +93,7 @@ describe('notebook renderer: fit outputs (real Plotly)', () => {
     const element = outputElement();
     const broken = gmm2dFit();
     broken.mixture = { ...broken.mixture!, columns: ['a', 'b', 'c'] };
-    await api.renderOutputItem(fitItem('fit-1', broken), element, signal());
+    await renderer().renderOutputItem(fitItem('fit-1', broken), element, signal());
     assert.equal(divs(element).mixture.hidden, true);
     assert.ok(divs(element).objective.querySelector('svg.main-svg'));
   });
