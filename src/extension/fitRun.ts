@@ -2,13 +2,12 @@ import { randomInt } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { startFit } from '../engine/fit/startFit';
-import { ModelError } from '../engine/language/source';
 import { FIT_OUTPUT_MIME, type FitMessage, type FitOutput } from '../engine/output/fitOutput';
 import { formatFitTable } from '../engine/output/fitTable';
 import type { RunMessage } from '../engine/output/runOutput';
 import { readFitRequest } from '../engine/run/fitRequest';
-import { toMessage } from '../engine/run/runner';
 import { errorOutput } from './cellRun';
+import { readRequestOrReport, streamToCell } from './cellStreaming';
 import { fromRunMessage, initialOutput, toRunMessage } from './fitMessages';
 import { runDefaults } from './settings';
 
@@ -22,49 +21,29 @@ import { runDefaults } from './settings';
  */
 export async function runFitCell(execution: vscode.NotebookCellExecution, text: string, toCell: (m: RunMessage) => RunMessage, chainWorkerScript: string): Promise<void> {
   const uri = execution.cell.notebook.uri;
-  let request;
-  try {
-    // The notebook's seed setting seeds fits too; everything else comes from the directive.
-    const seed = runDefaults(uri).seed;
-    request = readFitRequest(text, seed === undefined ? {} : { seed }, () => randomInt(0, 2 ** 31), {
-      baseDirectory: uri.scheme === 'file' ? dirname(uri.fsPath) : undefined,
-    });
-  } catch (e) {
-    if (!(e instanceof ModelError)) throw e;
-    await execution.replaceOutput(errorOutput(e.problems.map(toMessage).map(toCell)));
-    execution.end(false, Date.now());
-    return;
-  }
+  // The notebook's seed setting seeds fits too; everything else comes from the directive.
+  const seed = runDefaults(uri).seed;
+  const request = await readRequestOrReport(
+    execution,
+    () => readFitRequest(text, seed === undefined ? {} : { seed }, () => randomInt(0, 2 ** 31), { baseDirectory: uri.scheme === 'file' ? dirname(uri.fsPath) : undefined }),
+    toCell,
+  );
+  if (!request) return;
 
   const fitToCell = (m: FitMessage): FitMessage => fromRunMessage(toCell(toRunMessage(m)));
   const items = (o: FitOutput): vscode.NotebookCellOutputItem[] => {
     const mapped = { ...o, messages: o.messages.map(fitToCell) };
     return [vscode.NotebookCellOutputItem.json(mapped, FIT_OUTPUT_MIME), vscode.NotebookCellOutputItem.text(formatFitTable(mapped))];
   };
-  const output = new vscode.NotebookCellOutput(items(initialOutput(request.settings)));
-  await execution.replaceOutput(output);
-  // Updates are chained so they reach the notebook in order, each replacing the same output's items.
-  let updates: Thenable<void> = Promise.resolve();
   const folder = dirname(chainWorkerScript);
-  const handle = startFit(request, {
-    workerScript: join(folder, 'fitWorker.js'),
-    emWorkerScript: join(folder, 'em-worker.js'),
-    onUpdate: (preview) => {
-      updates = updates.then(() => execution.replaceOutputItems(items(preview), output));
-    },
-  });
-  const cancellation = execution.token.onCancellationRequested(() => handle.cancel());
-  try {
-    const final = await handle.result;
-    await updates;
-    if (final.status === 'failed' && final.objective.values.length === 0) {
-      await execution.replaceOutput(errorOutput(final.messages.map(toRunMessage).map(toCell)));
-      execution.end(false, Date.now());
-    } else {
-      await execution.replaceOutputItems(items(final), output);
-      execution.end(final.status === 'converged' || final.status === 'max-iterations', Date.now());
-    }
-  } finally {
-    cancellation.dispose();
+  const { final, output } = await streamToCell(execution, initialOutput(request.settings), items, (onUpdate) =>
+    startFit(request, { workerScript: join(folder, 'fitWorker.js'), emWorkerScript: join(folder, 'em-worker.js'), onUpdate }),
+  );
+  if (final.status === 'failed' && final.objective.values.length === 0) {
+    await execution.replaceOutput(errorOutput(final.messages.map(toRunMessage).map(toCell)));
+    execution.end(false, Date.now());
+  } else {
+    await execution.replaceOutputItems(items(final), output);
+    execution.end(final.status === 'converged' || final.status === 'max-iterations', Date.now());
   }
 }
