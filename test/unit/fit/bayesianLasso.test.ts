@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { csvColumns, leastSquares } from './denseAlgebra';
+import { assertFiniteParams, EXAMPLES, fitCell, param, vector } from './notebookFits';
+
+const NOTEBOOK = 'bayesian-lasso.ipynb';
+const D = 8;
+const LAMBDA = 5;
+const data = csvColumns(readFileSync(join(EXAMPLES, 'lasso.csv'), 'utf8'));
+const y = data.get('y')!;
+const X = y.map((_, i) => Array.from({ length: D }, (_, j) => data.get(`x${j + 1}`)![i]!));
+const N = y.length;
+const TRUE_ZEROS = [1, 2, 4, 5, 7];
+
+/**
+ * The exact MAP of the notebook's model with the scale mixture integrated out:
+ * β_j | τ ~ Laplace(λ√τ), τ ~ Gamma(0.001, 0.001), so maximise
+ *   (N/2 + D/2 + a − 1) log τ − τ (RSS/2 + b) − λ√τ ‖β‖₁
+ * by blocks: β given τ is the lasso with penalty λ/√τ on RSS/2 (coordinate descent), τ given
+ * β the positive root of a quadratic in √τ.
+ */
+function exactMap(): { beta: number[]; tau: number } {
+  const beta = new Array<number>(D).fill(0);
+  let tau = 1;
+  const squares = Array.from({ length: D }, (_, j) => X.reduce((a, row) => a + row[j]! ** 2, 0));
+  for (let outer = 0; outer < 2000; outer++) {
+    const penalty = LAMBDA / Math.sqrt(tau);
+    for (let sweep = 0; sweep < 10_000; sweep++) {
+      let moved = 0;
+      for (let j = 0; j < D; j++) {
+        let z = 0;
+        for (let i = 0; i < N; i++) {
+          let partial = y[i]!;
+          for (let k = 0; k < D; k++) if (k !== j) partial -= X[i]![k]! * beta[k]!;
+          z += X[i]![j]! * partial;
+        }
+        const next = (Math.sign(z) * Math.max(Math.abs(z) - penalty, 0)) / squares[j]!;
+        moved = Math.max(moved, Math.abs(next - beta[j]!));
+        beta[j] = next;
+      }
+      if (moved < 1e-14) break;
+    }
+    const rss = X.reduce((a, row, i) => a + (y[i]! - row.reduce((s, v, k) => s + v * beta[k]!, 0)) ** 2, 0);
+    const l1 = beta.reduce((a, v) => a + Math.abs(v), 0);
+    const c = N + D + 2 * (0.001 - 1);
+    const A = rss / 2 + 0.001;
+    const u = (-LAMBDA * l1 + Math.sqrt((LAMBDA * l1) ** 2 + 8 * A * c)) / (4 * A);
+    const converged = Math.abs(u * u - tau) < 1e-14;
+    tau = u * u;
+    if (converged) break;
+  }
+  return { beta, tau };
+}
+
+describe('example: the Bayesian lasso as a Gaussian scale mixture', () => {
+  it('runs as Monte-Carlo EM (the variances s2 have no closed-form E-step in the engine) and shrinks the coefficients', async () => {
+    const out = await fitCell(NOTEBOOK, 0);
+    assert.deepEqual(out.latent, ['s2']);
+    assert.deepEqual(out.parameters.sort(), ['beta', 'tau']);
+    assert.match(out.engine, /Monte-Carlo EM \(50 Gibbs sweeps/);
+    assert.equal(out.bic, undefined);
+    assert.ok(out.messages.some((m) => /Monte-Carlo EM: the objective shown is .*an estimate/.test(m.message)));
+    assertFiniteParams(out);
+    const beta = vector(out, 'beta', D);
+    const ols = leastSquares(X, y);
+    const l1 = (v: number[]) => v.reduce((a, b) => a + Math.abs(b), 0);
+    // Shrinkage towards zero overall and on the coefficients that are truly zero. (Per
+    // coefficient the Monte-Carlo noise is as large as the shrinkage today: see the todo below.)
+    assert.ok(l1(beta) < l1(ols), `‖β‖₁ ${l1(beta)} against least squares ${l1(ols)}`);
+    const onZeros = (v: number[]) => l1(TRUE_ZEROS.map((j) => v[j]!));
+    assert.ok(onZeros(beta) < 0.8 * onZeros(ols), `true zeros: ${onZeros(beta)} against least squares ${onZeros(ols)}`);
+    assert.ok(param(out, 'tau') > 0);
+  });
+
+  /*
+   * With E[1/s2_j] averaged over 50 Gibbs draws, the M-step's ridge weight per coefficient
+   * has a Monte-Carlo error of at most ~20 % (1/s2_j is inverse Gaussian with mean
+   * μ = λ√τ/|β_j| and variance μ³/λ²: relative sd √μ/(λ√50)); it matters only where the
+   * coefficient is small, so the final β should lie within 0.02 of the exact MAP.
+   */
+  it('the Monte-Carlo EM estimate agrees with the exact MAP (lasso) within 0.02', { todo: 'engine: the M-step of beta takes its prior (which reads the latent s2) at the last Gibbs draw instead of averaging over the draws; see engineGaps.test.ts' }, async () => {
+    const out = await fitCell(NOTEBOOK, 0);
+    const reference = exactMap();
+    vector(out, 'beta', D).forEach((b, j) => assert.ok(Math.abs(b - reference.beta[j]!) < 0.02, `beta[${j + 1}] = ${b}, exact MAP ${reference.beta[j]}`));
+    assert.ok(Math.abs(param(out, 'tau') / reference.tau - 1) < 0.02);
+  });
+});
