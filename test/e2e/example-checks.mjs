@@ -2,8 +2,10 @@
 // example gets in run.mjs (Latent kernel selected, every code cell ran and succeeded,
 // no error output, every output of our renderer drew plotly plots, a screenshot).
 //
-// Key: the notebook's file name in examples/. Value: options and/or checks.
-//   minRendererOutputs: how many outputs of MIME application/vnd.latent.run+json
+// Key: the notebook's path in examples/. Every examples/*.ipynb runs; a notebook in a
+// subfolder runs only when it has an entry here (in this order).
+// Value: options and/or checks.
+//   minRendererOutputs: how many outputs of the Latent renderer (runs, fits, calibrations)
 //                       the notebook must show at least (default 1);
 //   timeoutMs:          how long "Run All" may take (default LATENT_E2E_RUN_TIMEOUT_MS or 180 s);
 //   checks:             async functions (result, helpers) => void that throw (e.g.
@@ -11,9 +13,12 @@
 //                         cells      every cell: { index, kind, state, language, mimes,
 //                                    executionLabel, statusText, firstLine }
 //                         outputs    the webview's rendered outputs: { svgs, text, error, visible }
+//                         views      the renderer's views in notebook order (lib/latent-views.mjs):
+//                                    { kind, status, header, messages, tables, plots, ... }
 //                         saved      the .ipynb as saved after the run (parsed JSON)
 //                         seconds    how long Run All took
-//                       `helpers` = { notebook, workbench, page, log }.
+//                       `helpers` = { notebook, workbench, page, log, screenshotView(index, name) }.
+//                       Checks run while the whole notebook is laid out.
 //
 // Example:
 //   'eight-schools.ipynb': {
@@ -23,4 +28,10 @@
 //       },
 //     ],
 //   },
-export const EXAMPLE_CHECKS = {};
+import { checkConvergenceNotebook } from './checks/convergence.mjs';
+import { checkEyesNotebook } from './checks/classic.mjs';
+
+export const EXAMPLE_CHECKS = {
+  'diagnostics/convergence.ipynb': { minRendererOutputs: 4, checks: [checkConvergenceNotebook] },
+  'classic-bugs/eyes/eyes.ipynb': { checks: [checkEyesNotebook] },
+};

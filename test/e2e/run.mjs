@@ -3,11 +3,14 @@
 // extension, latent-notebooks.vsix, installed into a real VS Code (code-server,
 // VS Code's server and web workbench) and driven through Debian's Chromium.
 //
-// For every examples/*.ipynb: open it (Quick Open), make sure the Latent kernel is
-// selected, "Notebook: Run All" (F1), wait for every cell, then check that no cell
-// failed, that no output is an error and that every output of our renderer
-// (application/vnd.latent.run+json) drew plotly plots (svg.main-svg); a screenshot
-// of the whole notebook goes to test/e2e/artifacts/<name>.png. Then a syntax
+// For every examples/*.ipynb, and every notebook in a subfolder that example-checks.mjs
+// names (examples/diagnostics/convergence.ipynb, a classic BUGS example, the EM
+// examples): open it (Quick Open), make sure the Latent kernel is selected,
+// "Notebook: Run All" (F1), wait for every cell, then check that no cell failed, that no
+// output is an error and that every output of our renderer (runs, fits, calibrations:
+// application/vnd.latent.{run,fit,sbc}+json) drew all its plotly plots (svg.main-svg),
+// plus the notebook's own checks from example-checks.mjs; a screenshot of the whole
+// notebook goes to test/e2e/artifacts/<name>.png. Then a syntax
 // error (a readable error output, the kernel still works afterwards), the
 // stopping of a long run, and the editor features of the language: a misspelt
 // distribution squiggled at its place and listed in Problems at its line and
@@ -45,7 +48,6 @@ const ARTIFACTS = path.join(E2E_DIR, 'artifacts');
 const RUN_TIMEOUT_MS = Number(process.env.LATENT_E2E_RUN_TIMEOUT_MS || 180_000);
 const KEEP = process.env.LATENT_E2E_KEEP === '1';
 const KERNEL = 'Latent';
-const RENDERER_MIME = 'application/vnd.latent.run+json';
 // The engine answers a cancel in well under a second (test/unit/engine/runner.test.ts); the UI adds
 // the click, VS Code's round trip and this test's polling.
 const STOP_LIMIT_S = 1.5;
@@ -85,14 +87,21 @@ if (!fs.existsSync(VSIX)) {
   );
   process.exit(1);
 }
-const examples = fs.existsSync(EXAMPLES_DIR)
-  ? fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.ipynb')).sort()
-  : [];
+// Top-level notebooks, then those in subfolders that example-checks.mjs names (by path
+// relative to examples/, in its order): running every notebook of every subfolder would
+// take far longer than the suite may.
+const examples = [
+  ...(fs.existsSync(EXAMPLES_DIR) ? fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.ipynb')).sort() : []),
+  ...Object.keys(EXAMPLE_CHECKS).filter((f) => f.includes('/')),
+];
 log(`vsix: ${VSIX}`);
 log(`examples (${examples.length}) from ${EXAMPLES_DIR}: ${examples.join(', ') || 'none'}`);
 
 runInstallScript();
 const { launchBrowser, Workbench, NotebookView, waitFor, ERROR_MIME, STDERR_MIME } = await import('./lib/workbench.mjs');
+const { LATENT_MIMES, latentViews, screenshotView, settledLatentViews } = await import('./lib/latent-views.mjs');
+const RENDERER_MIME = LATENT_MIMES.run;
+const RENDERER_MIMES = Object.values(LATENT_MIMES);
 
 // ---------------------------------------------------------------- shared state
 const ctx = {
@@ -224,49 +233,75 @@ function writeNotebook(fileName, sources) {
 const describeCell = (c) =>
   `cell ${c.index} [${c.state}${c.statusText ? `, "${c.statusText}"` : ''}] "${c.firstLine.slice(0, 60)}"`;
 
-/** Cells and rendered outputs of the whole notebook, with a screenshot of all of it. */
-async function inspectNotebook(nb, screenshotName, { expectedSvgOutputs = null } = {}) {
+/**
+ * Cells and rendered outputs of the whole notebook, with a screenshot of all of it, once
+ * every view of the renderer has drawn its plots; `inside(result)` then runs while the
+ * whole notebook is still laid out (the cell list is virtualised).
+ */
+async function inspectNotebook(nb, screenshotName, { expectedSvgOutputs = null, inside = null } = {}) {
   return nb.withWholeNotebookVisible(async () => {
     const cells = await nb.cells();
-    const rendererOutputs = cells.reduce((n, c) => n + c.mimes.filter((m) => m === RENDERER_MIME).length, 0);
+    const rendererOutputs = cells.reduce((n, c) => n + c.mimes.filter((m) => RENDERER_MIMES.includes(m)).length, 0);
     const want = expectedSvgOutputs ?? rendererOutputs;
     // Plots are drawn asynchronously by the renderer inside the webview.
-    let outputs = await nb.webviewOutputs();
-    if (want > 0) {
-      outputs = await waitFor(
-        async () => {
-          const o = await nb.webviewOutputs();
-          return o.filter((x) => x.svgs > 0).length >= want ? o : null;
-        },
-        { timeoutMs: 30_000, message: 'plots' },
-      ).catch(() => nb.webviewOutputs());
-    }
+    const views =
+      want > 0
+        ? await settledLatentViews(nb, want, { timeoutMs: 60_000 }).catch(async (e) => {
+            log(`  ${e.message}`);
+            return latentViews(nb);
+          })
+        : [];
+    const outputs = await nb.webviewOutputs();
     await ctx.wb.page.mouse.move(1, 1);
     await ctx.wb.screenshot(path.join(ARTIFACTS, `${screenshotName}.png`));
-    return { cells, outputs, rendererOutputs };
+    const result = { cells, outputs, views, rendererOutputs };
+    if (inside) await inside(result);
+    return result;
   });
 }
 
 // ---------------------------------------------------------------- the checks
 /**
- * One example notebook: open, kernel, Run All, checks, screenshot. Per-example
- * options and extra checks come from example-checks.mjs.
+ * One example notebook (a path relative to examples/): open, kernel, Run All, checks,
+ * screenshot. Per-example options and extra checks come from example-checks.mjs.
  */
 async function testExample(file) {
   const options = EXAMPLE_CHECKS[file] ?? {};
+  assert.ok(fs.existsSync(path.join(EXAMPLES_DIR, file)), `examples/${file} exists`);
   const nb = await ctx.wb.openNotebook(file);
   await nb.ensureKernel(KERNEL);
   const before = await nb.state();
   await ctx.wb.runCommand('Notebook: Run All');
   const seconds = await nb.waitExecutionDone({ timeoutMs: options.timeoutMs ?? RUN_TIMEOUT_MS, before });
-  const { cells, outputs, rendererOutputs } = await inspectNotebook(nb, safeName(file));
-  await nb.save();
-  const saved = JSON.parse(fs.readFileSync(path.join(ctx.workspace, file), 'utf8'));
+  await inspectNotebook(nb, safeName(file), {
+    inside: async ({ cells, outputs, views, rendererOutputs }) => {
+      await nb.save();
+      const saved = JSON.parse(fs.readFileSync(path.join(ctx.workspace, file), 'utf8'));
+      checkExampleOutputs({ file, options, cells, outputs, views, rendererOutputs, saved, seconds });
+      for (const check of options.checks ?? []) {
+        await check(
+          { cells, outputs, views, saved, seconds },
+          {
+            notebook: nb,
+            workbench: ctx.wb,
+            page: ctx.wb.page,
+            log,
+            /** Screenshot of the renderer's view number `index` (notebook order) to artifacts/<name>.png. */
+            screenshotView: (index, name) => screenshotView(nb, index, path.join(ARTIFACTS, `${name}.png`)),
+          },
+        );
+      }
+    },
+  });
+}
 
+/** The checks every example gets: every cell ran, no errors, every renderer output drew its plots. */
+function checkExampleOutputs({ file, options, cells, outputs, views, rendererOutputs, saved, seconds }) {
   const codeCells = cells.filter((c) => c.kind === 'code');
   const svgOutputs = outputs.filter((o) => o.svgs > 0);
+  const kinds = views.map((v) => v.kind).join(', ');
   log(
-    `${file}: ${cells.length} cells (${codeCells.length} code), ${rendererOutputs} renderer outputs, ` +
+    `${file}: ${cells.length} cells (${codeCells.length} code), ${rendererOutputs} renderer outputs (${kinds}), ` +
       `${svgOutputs.length} outputs with plots (${svgOutputs.reduce((n, o) => n + o.svgs, 0)} svg.main-svg), ran ${seconds.toFixed(1)} s`,
   );
   for (const o of outputs.filter((x) => x.text && !x.svgs)) log(`  output: ${o.text.replace(/\s+/g, ' ').slice(0, 160)}`);
@@ -285,6 +320,7 @@ async function testExample(file) {
   const errorOutputs = [
     ...cells.filter((c) => c.mimes.includes(ERROR_MIME)).map((c) => `${describeCell(c)} has an error output`),
     ...outputs.filter((o) => o.error).map((o) => `error output: ${o.text.slice(0, 300)}`),
+    ...views.filter((v) => v.kind === 'error').map((v) => `the renderer could not read an output: ${v.text.slice(0, 300)}`),
   ];
   assert.deepEqual(errorOutputs, [], 'no error outputs');
   const stderrCells = cells.filter((c) => c.mimes.includes(STDERR_MIME));
@@ -295,25 +331,25 @@ async function testExample(file) {
   const savedErrors = savedCode.flatMap((c) => c.outputs.filter((o) => o.output_type === 'error'));
   assert.deepEqual(savedErrors.map((o) => `${o.ename}: ${o.evalue}`), [], 'saved notebook: no error outputs');
 
-  // (b) every output of our renderer drew plotly plots.
+  // (b) every output of our renderer (run, fit, calibration) drew all its plotly plots.
   const savedRenderer = savedCode.reduce(
-    (n, c) => n + c.outputs.filter((o) => o.data && RENDERER_MIME in o.data).length,
+    (n, c) => n + c.outputs.filter((o) => o.data && RENDERER_MIMES.some((m) => m in o.data)).length,
     0,
   );
   assert.equal(rendererOutputs, savedRenderer, 'renderer outputs shown = renderer outputs saved');
   const minimum = options.minRendererOutputs ?? 1;
-  assert.ok(rendererOutputs >= minimum, `at least ${minimum} output(s) of ${RENDERER_MIME} (found ${rendererOutputs})`);
+  assert.ok(rendererOutputs >= minimum, `at least ${minimum} output(s) of the Latent renderer (found ${rendererOutputs})`);
+  assert.equal(views.length, rendererOutputs, `every renderer output has its view (${views.length} views: ${kinds})`);
+  const unfinished = views.filter((v) => v.plots.length === 0 || v.undrawn > 0 || v.status === 'running');
+  assert.deepEqual(
+    unfinished.map((v) => `${v.kind} "${v.header}": ${v.plots.length} plots, ${v.undrawn} not drawn, status ${v.status}`),
+    [],
+    'every view of the renderer finished and drew all its plots',
+  );
   assert.ok(
     svgOutputs.length >= rendererOutputs,
-    `every ${RENDERER_MIME} output shows plotly plots: ${svgOutputs.length} of ${rendererOutputs} outputs contain svg.main-svg`,
+    `every renderer output shows plotly plots: ${svgOutputs.length} of ${rendererOutputs} outputs contain svg.main-svg`,
   );
-
-  for (const check of options.checks ?? []) {
-    await check(
-      { cells, outputs, saved, seconds },
-      { notebook: nb, workbench: ctx.wb, page: ctx.wb.page, log },
-    );
-  }
 }
 
 async function testSyntaxError() {

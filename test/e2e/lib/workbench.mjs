@@ -119,8 +119,13 @@ export class Workbench {
     await this.page.waitForSelector('.quick-input-widget', { state: 'hidden', timeout: 10_000 }).catch(() => {});
   }
 
-  /** Quick Open (Ctrl+P) a file by name; asks again if the file index has not caught up yet. */
+  /**
+   * Quick Open (Ctrl+P) a file by name, or by its path in the workspace (`em/x.ipynb`: the
+   * query is the path, the entry picked the one labelled `x.ipynb`); asks again if the
+   * file index has not caught up yet.
+   */
   async quickOpen(fileName, { attempts = 3 } = {}) {
+    const label = fileName.split('/').pop();
     for (let attempt = 1; ; attempt++) {
       log(`Quick Open ${fileName}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
       await this.page.keyboard.press('Control+P');
@@ -128,7 +133,7 @@ export class Workbench {
       await input.waitFor({ state: 'visible' });
       await input.fill(fileName);
       try {
-        await this.pickQuickInput(fileName, { timeoutMs: 8_000 });
+        await this.pickQuickInput(label, { timeoutMs: 8_000 });
         return;
       } catch (err) {
         if (attempt >= attempts) throw err;
@@ -193,15 +198,16 @@ export class Workbench {
     await this.runCommand('Notifications: Clear All Notifications').catch(() => {});
   }
 
-  /** Opens a notebook with Quick Open and waits until its cells are shown. */
+  /** Opens a notebook (its name, or its path in the workspace) with Quick Open and waits until its cells are shown. */
   async openNotebook(fileName) {
     await this.quickOpen(fileName);
     await this.page.waitForSelector('.notebook-editor', { state: 'attached', timeout: 60_000 });
     const nb = new NotebookView(this, fileName);
+    const label = fileName.split('/').pop();
     await waitFor(
       async () => {
         const tab = (await this.page.locator('.tabs-container .tab.active .label-name').allTextContents())[0];
-        return tab === fileName && (await nb.root.locator('.monaco-list-row').count()) > 0;
+        return tab === label && (await nb.root.locator('.monaco-list-row').count()) > 0;
       },
       { timeoutMs: 60_000, message: `notebook ${fileName} did not open` },
     );
