@@ -9,7 +9,7 @@ import { FIT_OUTPUT_SCHEMA, type FitMessage, type FitOutput, type FitParameter, 
 import { Random } from '../random/rng';
 import type { FitRequest } from '../run/fitRequest';
 import { ParameterError, runGenericEm, type EmIteration } from './genericEm';
-import { currentMixtureParameters, findGaussianMixture, writeMixtureParameters, type GaussianMixturePattern } from './mixturePattern';
+import { findMixturePlate, type MixturePlate } from './mixturePlate';
 import { classifyNodes } from './roles';
 
 export interface FitOptions {
@@ -40,6 +40,15 @@ export async function runFit(request: FitRequest, options: FitOptions = {}): Pro
     options.onUpdate(structuredClone(output));
   };
   try {
+    // A Gaussian mixture plate goes to the vectorised kernels without unrolling the model into nodes.
+    const plate = request.settings.method === 'mcem' ? undefined : findMixturePlate(request.document, request.data, request.inits);
+    if (plate) {
+      output.latent = [plate.latent];
+      output.parameters = plate.parameterNames;
+      await fitWithKernel(plate, request, output, options, update);
+      output.timing = timing(started, output.iteration);
+      return output;
+    }
     const graph = compileModel(request.document, request.data);
     const roles = classifyNodes(graph, request.document.model!.statements, request.settings.latent, request.directiveRange);
     output.latent = [...new Set(roles.latent.map((n) => n.variable.name))];
@@ -48,13 +57,10 @@ export async function runFit(request: FitRequest, options: FitOptions = {}): Pro
     const random = new Random(request.settings.seed, 0);
     if (request.settings.init === 'given' && !request.inits) throw errorAt(request.directiveRange, "init = \"given\" needs starting values: add an 'inits' line (or --init FILE).");
     setInitialValues(graph, request.inits, request.initsRange, request.settings.init === 'random' ? random : undefined);
-    const pattern = findGaussianMixture(graph, roles);
-    const kernelUsable = pattern && (request.settings.estimator === 'ml' || pattern.sharedPriors) && request.settings.method !== 'mcem';
-    if (request.settings.method === 'online.em' && !kernelUsable) {
-      throw errorAt(request.directiveRange, 'online.em works on Gaussian mixtures written as z[i] ~ dcat(w[]); x[i, ] ~ dmnorm(mu[z[i], ], Omega[, , z[i]]); this model is not one. Use em or mcem.');
+    if (request.settings.method === 'online.em') {
+      throw errorAt(request.directiveRange, 'online.em works on Gaussian mixtures written as z[i] ~ dcat(w[]); x[i, ] ~ dmnorm(mu[z[i], ], Omega[, , z[i]]) with the components in a loop; this model is not one. Use em or mcem.');
     }
-    if (kernelUsable) await fitWithKernel(graph, pattern, request, output, options, update);
-    else fitGeneric(graph, roles, request, output, random, options, update);
+    fitGeneric(graph, roles, request, output, random, options, update);
     output.params = parameterValues(roles.parameters);
   } catch (e) {
     output.status = 'failed';
@@ -127,21 +133,22 @@ function fitGeneric(
 }
 
 async function fitWithKernel(
-  graph: ModelGraph,
-  pattern: GaussianMixturePattern,
+  plate: MixturePlate,
   request: FitRequest,
   output: FitOutput,
   options: FitOptions,
   update: (force?: boolean) => void,
 ): Promise<void> {
   const { settings } = request;
-  const problem = pattern.problem;
+  const problem = plate.problem;
   const K = problem.components;
   const D = problem.columns;
   output.engine = `Gaussian mixture kernel (K = ${K}, d = ${D}, n = ${problem.rows}; full covariances)`;
   output.objective = { kind: settings.estimator === 'map' ? 'logpost' : 'loglik', values: [], beta: [] };
-  const given = settings.init === 'given' ? currentMixtureParameters(pattern) : undefined;
-  if (settings.init === 'given' && !given) throw errorAt(request.initsRange, 'The initial precision matrices must be positive definite.');
+  const given = settings.init === 'given' ? plate.given : undefined;
+  if (settings.init === 'given' && !given) {
+    throw errorAt(request.initsRange, `init = "given" needs initial values for ${plate.parameterNames.join(', ')}, with positive definite precision matrices.`);
+  }
   const controller = new AbortController();
   options.signal?.addEventListener('abort', () => controller.abort());
   if (settings.method === 'online.em') {
@@ -155,7 +162,7 @@ async function fitWithKernel(
     });
     if (!outcome.ok) throw kernelError(outcome.diagnostics, request);
     const fit = outcome.fit;
-    writeMixtureParameters(graph, pattern, fit.parameters as GaussianParameters);
+    output.params = plate.parameters(fit.parameters as GaussianParameters);
     output.status = fit.cancelled ? 'cancelled' : 'converged';
     output.converged = !fit.cancelled;
     output.iteration = fit.steps;
@@ -180,23 +187,20 @@ async function fitWithKernel(
   });
   if (!outcome.ok) throw kernelError(outcome.diagnostics, request);
   const fit = outcome.fit;
-  writeMixtureParameters(graph, pattern, fit.parameters as GaussianParameters);
+  output.params = plate.parameters(fit.parameters as GaussianParameters);
   output.status = fit.status;
   output.converged = fit.converged;
   output.iteration = fit.iterations;
   output.objective.values = Array.from(fit.objectiveCurve);
   output.objective.beta = Array.from(fit.betaCurve);
   Object.assign(output, { loglik: fit.logLikelihood, loglikPerSample: fit.meanLogLikelihood, observations: problem.rows, parameterCount: fit.parameterCount, bic: fit.bic, aic: fit.aic });
-  if (fit.assignments) {
-    output.assignments = { node: pattern.latent[0]!.variable.name, values: Array.from(fit.assignments.subarray(0, 10_000), (k) => k + 1) };
-    pattern.latent.forEach((z, i) => (z.variable.values[z.offset] = fit.assignments![i]! + 1));
-  }
-  if (D <= 2 && fit.responsibilities) output.mixture = mixturePicture(pattern, fit.parameters as GaussianParameters, fit.responsibilities);
+  if (fit.assignments) output.assignments = { node: plate.latent, values: Array.from(fit.assignments.subarray(0, 10_000), (k) => k + 1) };
+  if (D <= 2 && fit.responsibilities) output.mixture = mixturePicture(plate, fit.parameters as GaussianParameters, fit.responsibilities);
   addKernelDiagnostics(output, fit.diagnostics);
 }
 
-function mixturePicture(pattern: GaussianMixturePattern, parameters: GaussianParameters, responsibilities: Float64Array): MixturePicture {
-  const { data, rows, columns: D, components: K } = pattern.problem;
+function mixturePicture(plate: MixturePlate, parameters: GaussianParameters, responsibilities: Float64Array): MixturePicture {
+  const { data, rows, columns: D, components: K } = plate.problem;
   const step = Math.max(1, Math.ceil(rows / 5000));
   const points: number[][] = [];
   const shares: number[][] = [];
@@ -204,8 +208,7 @@ function mixturePicture(pattern: GaussianMixturePattern, parameters: GaussianPar
     points.push(Array.from(data.subarray(i * D, (i + 1) * D)));
     shares.push(Array.from(responsibilities.subarray(i * K, (i + 1) * K)));
   }
-  const expression = pattern.rows[0]!.statement.target;
-  const columns = Array.from({ length: D }, (_, j) => `${expression.name}[, ${j + 1}]`);
+  const columns = plate.columns;
   const components = Array.from({ length: K }, (_, k) => ({
     weight: parameters.weights[k]!,
     mean: Array.from(parameters.means.subarray(k * D, (k + 1) * D)),
