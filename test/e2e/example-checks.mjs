@@ -30,8 +30,11 @@
 //   },
 import { checkConvergenceNotebook } from './checks/convergence.mjs';
 import { checkEyesNotebook } from './checks/classic.mjs';
+import { checkAnnealedNotebook, checkFaithfulNotebook } from './checks/em.mjs';
 
 export const EXAMPLE_CHECKS = {
   'diagnostics/convergence.ipynb': { minRendererOutputs: 4, checks: [checkConvergenceNotebook] },
   'classic-bugs/eyes/eyes.ipynb': { checks: [checkEyesNotebook] },
+  'em/faithful-mixture.ipynb': { minRendererOutputs: 2, checks: [checkFaithfulNotebook] },
+  'em/annealed-em.ipynb': { minRendererOutputs: 2, checks: [checkAnnealedNotebook] },
 };

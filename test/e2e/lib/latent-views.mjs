@@ -53,6 +53,9 @@ function collectLatentViews() {
       bars: div.querySelectorAll('.barlayer .point path').length,
       points: div.querySelectorAll('.scatterlayer .points path').length,
       lines: div.querySelectorAll('.scatterlayer .js-line').length,
+      // Markers coloured one by one (a fit's data by responsibility) have as many fills as colours.
+      pointFills: new Set([...div.querySelectorAll('.scatterlayer .points path')].map((p) => p.style.fill)).size,
+      annotations: div.querySelectorAll('.annotation').length,
       shapes: div.querySelectorAll('.shapelayer path').length,
       width: div.getBoundingClientRect().width,
       height: div.getBoundingClientRect().height,
@@ -124,9 +127,9 @@ export async function settledLatentViews(notebook, count, { timeoutMs = 60_000 }
   );
 }
 
-/** A table's rows as objects keyed by its headers (`node`, `R-hat`, ...), each value a cell. */
+/** A table's rows as objects keyed by its headers (`node`, `R-hat`, ...; `#i` without one), each value a cell. */
 export function tableRows(table) {
-  return table.rows.map((cells) => Object.fromEntries(table.headers.map((h, i) => [h || `#${i}`, cells[i]])));
+  return table.rows.map((cells) => Object.fromEntries(cells.map((cell, i) => [table.headers[i] || `#${i}`, cell])));
 }
 
 /** The rows of a view's first table, by the text of their first cell (the node's name). */
