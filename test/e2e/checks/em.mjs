@@ -35,6 +35,13 @@ function checkConvergedFit(view, what) {
   return figures;
 }
 
+/** The notebook's fits, one per name, in order: each screenshot to em-NAME.png and checked as converged. */
+async function convergedFits(views, names, screenshotView) {
+  assert.deepEqual(views.map((v) => v.kind), names.map(() => 'fit'), `${names.length} fits`);
+  for (const [i, name] of names.entries()) await screenshotView(i, `em-${name}`);
+  return views.map((view, i) => checkConvergedFit(view, names[i]));
+}
+
 /** A 2-D mixture's picture: the n data points coloured by responsibility, K means, 1σ and 2σ ellipses. */
 function checkMixturePicture(view, { n, k }, what) {
   const picture = plotOf(view, 'latent-fit-mixture');
@@ -50,12 +57,8 @@ const near = (actual, stated, tolerance, message) =>
 
 /** examples/em/faithful-mixture.ipynb: K = 2 and K = 3 Gaussian mixtures on Old Faithful; BIC prefers K = 2. */
 export async function checkFaithfulNotebook({ views }, { log, screenshotView }) {
-  assert.deepEqual(views.map((v) => v.kind), ['fit', 'fit'], 'two fits');
-  await screenshotView(0, 'em-faithful-k2');
-  await screenshotView(1, 'em-faithful-k3');
+  const [k2, k3] = await convergedFits(views, ['faithful-k2', 'faithful-k3'], screenshotView);
   const [two, three] = views;
-  const k2 = checkConvergedFit(two, 'K = 2');
-  const k3 = checkConvergedFit(three, 'K = 3');
   checkMixturePicture(two, { n: 272, k: 2 }, 'K = 2');
   checkMixturePicture(three, { n: 272, k: 3 }, 'K = 3');
   assert.match(two.roles, /Gaussian mixture kernel/, `K = 2: the mixture was recognised in the graph (${two.roles})`);
@@ -70,12 +73,8 @@ export async function checkFaithfulNotebook({ views }, { log, screenshotView }) 
 
 /** examples/em/annealed-em.ipynb: from the same poor start, plain EM stays in a local optimum and annealed EM finds the three clusters. */
 export async function checkAnnealedNotebook({ views }, { log, screenshotView }) {
-  assert.deepEqual(views.map((v) => v.kind), ['fit', 'fit'], 'two fits');
-  await screenshotView(0, 'em-annealed-plain');
-  await screenshotView(1, 'em-annealed');
-  const [plainView, annealedView] = views;
-  const plain = checkConvergedFit(plainView, 'plain EM');
-  const annealed = checkConvergedFit(annealedView, 'annealed EM');
+  const [plain, annealed] = await convergedFits(views, ['annealed-plain', 'annealed'], screenshotView);
+  const annealedView = views[1];
   checkMixturePicture(annealedView, { n: 450, k: 3 }, 'annealed EM');
   assert.match(annealedView.header, /annealed\.em/, `the second fit is annealed (${annealedView.header})`);
   // The tempered iterations are marked on the objective curve: a dotted line where β changes, labelled.
