@@ -85,7 +85,7 @@ export function runGenericEm(
       break;
     }
     logLikelihood = estep.run(beta);
-    const value = logLikelihood + (withPrior ? logPrior(updates) : 0);
+    const value = logLikelihood + (withPrior ? logPrior(updates, estep) : 0);
     objective.push(value);
     betas.push(beta);
     onIteration({ iteration, beta, objective: value, logLikelihood });
@@ -127,9 +127,10 @@ export class ParameterError extends Error {
   }
 }
 
-function logPrior(updates: ParameterUpdate[]): number {
+/** The parameters' log prior, leaving out priors that read a latent node: the latent unit's normaliser holds them already. */
+function logPrior(updates: ParameterUpdate[], estep: EStep): number {
   let total = 0;
-  for (const u of updates) for (const n of u.nodes) total += nodeLogDensity(n);
+  for (const u of updates) for (const n of u.nodes) if (!estep.holds(n)) total += nodeLogDensity(n);
   return total;
 }
 
@@ -138,8 +139,8 @@ function mStep(updates: ParameterUpdate[], estep: EStep, withPrior: boolean, reg
   let moved = 0;
   for (const update of updates) {
     const before = update.nodes.flatMap((n) => Array.from(n.offsets, (o) => n.variable.values[o]!));
-    update.begin(withPrior);
-    estep.forEachPoint((weight) => update.accumulate(weight));
+    update.begin();
+    estep.forEachPoint((weight) => update.accumulate(weight, withPrior));
     const problem = update.apply(regCovar);
     if (problem && !messages.includes(problem)) messages.push(problem);
     let k = 0;
@@ -157,6 +158,8 @@ interface EStep {
   expectedLogDensity(node: StochasticNode, withPrior: boolean): number;
   /** Leaves the latent nodes at their posterior centres. */
   centre(): void;
+  /** Whether the node's density is part of a latent unit's normaliser (a parameter whose prior reads a latent node). */
+  holds(node: StochasticNode): boolean;
 }
 
 class ExactEStep implements EStep {
@@ -204,13 +207,17 @@ class ExactEStep implements EStep {
   }
 
   expectedLogDensity(node: StochasticNode, withPrior: boolean): number {
-    let total = withPrior ? nodeLogDensity(node) : 0;
-    this.forEachPoint((weight) => (total += localLogDensity(this.graph, node, false, weight)));
+    let total = 0;
+    this.forEachPoint((weight) => (total += localLogDensity(this.graph, node, withPrior, weight)));
     return total;
   }
 
   centre(): void {
     for (const unit of this.units) unit.setCentre();
+  }
+
+  holds(node: StochasticNode): boolean {
+    return this.unitOf[node.id]! >= 0;
   }
 }
 
@@ -285,12 +292,16 @@ class MonteCarloEStep implements EStep {
   }
 
   expectedLogDensity(node: StochasticNode, withPrior: boolean): number {
-    let total = withPrior ? nodeLogDensity(node) : 0;
-    this.forEachPoint((weight) => (total += localLogDensity(this.graph, node, false, weight)));
+    let total = 0;
+    this.forEachPoint((weight) => (total += localLogDensity(this.graph, node, withPrior, weight)));
     return total;
   }
 
   centre(): void {
     this.restore(this.sweeps - 1);
+  }
+
+  holds(node: StochasticNode): boolean {
+    return this.weight[node.id]! > 0;
   }
 }

@@ -102,8 +102,28 @@ class FiniteUnit implements LocalUnit {
   }
 }
 
-const phi = (z: number): number => Math.exp(-0.5 * z * z - 0.5 * LOG_2PI);
-const upperTail = (z: number): number => 0.5 * erfc(z / Math.SQRT2);
+const logPhi = (z: number): number => (Number.isFinite(z) ? -0.5 * z * z - 0.5 * LOG_2PI : Number.NEGATIVE_INFINITY);
+
+/** log P(Z > z) for a standard normal, accurate far in the upper tail (Mills-ratio series past 30 sd, where erfc underflows). */
+function logUpperTail(z: number): number {
+  if (z === Number.POSITIVE_INFINITY) return Number.NEGATIVE_INFINITY;
+  if (z < 30) return Math.log(0.5 * erfc(z / Math.SQRT2));
+  const r = 1 / (z * z);
+  return -0.5 * z * z - Math.log(z) - 0.5 * LOG_2PI + Math.log1p(r * (-1 + r * (3 - 15 * r)));
+}
+
+/** log P(a < Z < b), from whichever tail keeps precision. */
+function logIntervalMass(a: number, b: number): number {
+  if (a >= 0) {
+    const la = logUpperTail(a);
+    return la + Math.log1p(-Math.exp(logUpperTail(b) - la));
+  }
+  if (b <= 0) {
+    const lb = logUpperTail(-b);
+    return lb + Math.log1p(-Math.exp(logUpperTail(-a) - lb));
+  }
+  return Math.log1p(-Math.exp(logUpperTail(-a)) - Math.exp(logUpperTail(b)));
+}
 
 /** A normal node's posterior, truncated to the bounds its prior and censored children set. */
 class NormalUnit implements LocalUnit {
@@ -133,20 +153,20 @@ class NormalUnit implements LocalUnit {
     const sigma = 1 / Math.sqrt(precision);
     const a = (lower - m) / sigma;
     const b = (upper - m) / sigma;
-    // Mass of the interval, from whichever tail keeps precision.
-    const mass = a > 0 ? upperTail(a) - upperTail(b) : b < 0 ? upperTail(-b) - upperTail(-a) : 1 - upperTail(-a) - upperTail(b);
-    const pa = Number.isFinite(a) ? phi(a) : 0;
-    const pb = Number.isFinite(b) ? phi(b) : 0;
-    const shift = (pa - pb) / mass;
-    const aa = Number.isFinite(a) ? a * pa : 0;
-    const bb = Number.isFinite(b) ? b * pb : 0;
+    // Truncated-normal moments with every ratio φ/mass taken in log space: far tails neither underflow nor give 0/0.
+    const logMass = logIntervalMass(a, b);
+    const ra = Math.exp(logPhi(a) - logMass);
+    const rb = Math.exp(logPhi(b) - logMass);
+    const shift = ra - rb;
+    const aa = Number.isFinite(a) ? a * ra : 0;
+    const bb = Number.isFinite(b) ? b * rb : 0;
     this.mean = m + sigma * shift;
-    this.sd = sigma * Math.sqrt(Math.max(1 + (aa - bb) / mass - shift * shift, 0));
+    this.sd = sigma * Math.sqrt(Math.max(1 + aa - bb - shift * shift, 0));
     // log ∫ f = log f(x*) − log q(x*) at any x* inside the interval, q the normalised conditional; the mean is strictly inside.
     const x = Number.isFinite(this.mean) ? this.mean : Math.min(Math.max(m, lower), upper);
     this.set(x);
     const logF = sumLogDensities(this.node, this.children);
-    const logQ = -0.5 * LOG_2PI + 0.5 * Math.log(precision) - 0.5 * precision * (x - m) * (x - m) - Math.log(mass);
+    const logQ = -0.5 * LOG_2PI + 0.5 * Math.log(precision) - 0.5 * precision * (x - m) * (x - m) - logMass;
     this.setCentre();
     return logF - logQ;
   }

@@ -15,8 +15,10 @@ import { nodeLogDensity, propagate, scatterValue, type ModelGraph, type Stochast
 export interface ParameterUpdate {
   readonly nodes: StochasticNode[];
   readonly label: string;
-  begin(withPrior: boolean): void;
-  accumulate(weight: Float64Array): void;
+  /** Starts from the flat share (maximum likelihood's). */
+  begin(): void;
+  /** Adds the prior's share (weighted by weight[node id]: a prior may read a latent node) and the children's. */
+  accumulate(weight: Float64Array, withPrior: boolean): void;
   /** Moves the nodes to the mode; returns a problem when there is none (e.g. a singular covariance), leaving them where they were. */
   apply(regCovar: number): string | undefined;
 }
@@ -34,11 +36,12 @@ class ScalarUpdate implements ParameterUpdate {
     this.label = `${conditional.family} mode`;
   }
 
-  begin(withPrior: boolean): void {
-    this.conditional.prior(this.stats, withPrior);
+  begin(): void {
+    this.conditional.prior(this.stats, false);
   }
 
-  accumulate(weight: Float64Array): void {
+  accumulate(weight: Float64Array, withPrior: boolean): void {
+    if (withPrior) this.conditional.addPrior(this.stats, weight[this.conditional.node.id]!);
     this.conditional.accumulate(this.stats, weight);
   }
 
@@ -83,11 +86,12 @@ class DirichletUpdate implements ParameterUpdate {
     this.value = new Float64Array(conditional.node.side);
   }
 
-  begin(withPrior: boolean): void {
-    this.conditional.prior(this.stats, withPrior);
+  begin(): void {
+    this.conditional.prior(this.stats, false);
   }
 
-  accumulate(weight: Float64Array): void {
+  accumulate(weight: Float64Array, withPrior: boolean): void {
+    if (withPrior) this.conditional.addPrior(this.stats, weight[this.conditional.node.id]!);
     this.conditional.accumulate(this.stats, weight);
   }
 
@@ -127,12 +131,13 @@ class WishartUpdate implements ParameterUpdate {
     this.column = new Float64Array(d);
   }
 
-  begin(withPrior: boolean): void {
-    this.k = this.conditional.prior(this.stats, withPrior);
+  begin(): void {
+    this.k = this.conditional.prior(this.stats, false);
   }
 
-  accumulate(weight: Float64Array): void {
-    // The children's weights add to k; the prior's k was counted in begin.
+  accumulate(weight: Float64Array, withPrior: boolean): void {
+    if (withPrior) this.k = this.conditional.addPrior(this.stats, this.k, weight[this.conditional.node.id]!);
+    // The children's weights add to k.
     this.k = this.conditional.accumulate(this.stats, this.k, weight);
   }
 
@@ -167,15 +172,13 @@ class BlockUpdate implements ParameterUpdate {
     this.factor = new Float64Array(block.d * block.d);
   }
 
-  begin(withPrior: boolean): void {
-    if (withPrior) this.block.priorStatistics(this.lambda, this.eta);
-    else {
-      this.lambda.fill(0);
-      this.eta.fill(0);
-    }
+  begin(): void {
+    this.lambda.fill(0);
+    this.eta.fill(0);
   }
 
-  accumulate(weight: Float64Array): void {
+  accumulate(weight: Float64Array, withPrior: boolean): void {
+    if (withPrior) this.block.addPriorWeighted(this.lambda, this.eta, weight);
     this.block.accumulateWeighted(this.lambda, this.eta, weight);
   }
 
@@ -296,9 +299,10 @@ export function buildParameterUpdates(
   return { updates };
 }
 
-/** The log density of a node and its children at the current state, for the numerical M-step. */
+/** The log density of a node (its prior weighted like a child: it may read a latent node) and its children at the current state, for the numerical M-step. */
 export function localLogDensity(graph: ModelGraph, node: StochasticNode, withPrior: boolean, weight: Float64Array): number {
-  let total = withPrior ? nodeLogDensity(node) : 0;
+  const w = weight[node.id]!;
+  let total = withPrior && w !== 0 ? w * nodeLogDensity(node) : 0;
   for (const id of node.children) {
     const w = weight[id]!;
     if (w !== 0) total += w * nodeLogDensity(graph.stochastic[id]!);

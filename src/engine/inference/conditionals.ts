@@ -17,6 +17,8 @@ export interface Conditional {
    * weighted per child id; `parameters` is prior + accumulate (+ finish).
    */
   prior(out: Float64Array, withPrior: boolean): void;
+  /** Adds w × (the prior's share − the flat share `prior(out, false)` set): EM weighs a prior that reads a latent node by that node's posterior. */
+  addPrior(out: Float64Array, w: number): void;
   accumulate(out: Float64Array, weight?: Float64Array): void;
   /**
    * normal: [mean, precision, lower, upper] (the bounds come from a
@@ -157,6 +159,13 @@ class NormalConditional implements Conditional {
     }
   }
 
+  addPrior(out: Float64Array, w: number): void {
+    if (this.flat || w === 0) return;
+    const p = currentParameters(this.node);
+    out[0] = out[0]! + w * p[0]! * p[1]!;
+    out[1] = out[1]! + w * p[1]!;
+  }
+
   /** Adds the children's shares at the current state, each multiplied by weight[child id] when weights are given (EM's expected statistics). */
   accumulate(out: Float64Array, weight?: Float64Array): void {
     const { graph, node, children, intercepts, direct } = this;
@@ -250,6 +259,17 @@ class GammaConditional implements Conditional {
     }
   }
 
+  addPrior(out: Float64Array, w: number): void {
+    if (w === 0) return;
+    const { node } = this;
+    if (node.distribution.name === 'dexp') {
+      out[1] = out[1]! + w * node.params[0]!();
+    } else {
+      out[0] = out[0]! + w * (node.params[0]!() - 1);
+      out[1] = out[1]! + w * node.params[1]!();
+    }
+  }
+
   /** Adds the children's shares at the current state, each multiplied by weight[child id] when weights are given. */
   accumulate(out: Float64Array, weight?: Float64Array): void {
     const { graph, node, children, selects } = this;
@@ -339,6 +359,12 @@ class BetaConditional implements Conditional {
   prior(out: Float64Array, withPrior: boolean): void {
     out[0] = withPrior ? this.node.params[0]!() : 1;
     out[1] = withPrior ? this.node.params[1]!() : 1;
+  }
+
+  addPrior(out: Float64Array, w: number): void {
+    if (w === 0) return;
+    out[0] = out[0]! + w * (this.node.params[0]!() - 1);
+    out[1] = out[1]! + w * (this.node.params[1]!() - 1);
   }
 
   accumulate(out: Float64Array, weight?: Float64Array): void {

@@ -31,6 +31,13 @@ export class DirichletConditional {
     for (let k = 0; k < this.node.side; k++) out[k] = withPrior ? alpha[k]! : 1;
   }
 
+  /** Adds w × (α − 1): EM weighs a prior that reads a latent node by that node's posterior. */
+  addPrior(out: Float64Array, w: number): void {
+    if (w === 0) return;
+    const alpha = currentParameters(this.node);
+    for (let k = 0; k < this.node.side; k++) out[k] = out[k]! + w * (alpha[k]! - 1);
+  }
+
   /** Adds the children's counts at the current state, each multiplied by weight[child id] when weights are given. */
   accumulate(out: Float64Array, weight?: Float64Array): void {
     const { node, children, graph, probed } = this;

@@ -265,15 +265,31 @@ export class GaussianBlock {
     return child.side === 1 ? p[1]! : p[child.side + i * child.side + h]!;
   }
 
-  /** For EM: the prior's Λ₀ and Λ₀μ₀ into `lambda` and `eta` (overwriting them). */
-  priorStatistics(lambda: Float64Array, eta: Float64Array): void {
-    const { precision, linear } = this;
-    precision.fill(0);
-    linear.fill(0);
-    this.addPrior(true);
-    this.addPrior(false);
-    lambda.set(precision);
-    eta.set(linear);
+  /** For EM: adds the prior's Λ₀ and Λ₀μ₀ to `lambda` and `eta`, each member's share weighted by weight[member id]. */
+  addPriorWeighted(lambda: Float64Array, eta: Float64Array, weight: Float64Array): void {
+    const { d, members } = this;
+    if (members.length === 1 && members[0]!.distribution.multivariate) {
+      const w = weight[members[0]!.id]!;
+      if (w === 0) return;
+      const p = currentParameters(members[0]!);
+      for (let k = 0; k < d; k++) {
+        let s = 0;
+        for (let l = 0; l < d; l++) {
+          lambda[k * d + l] = lambda[k * d + l]! + w * p[d + k * d + l]!;
+          s += p[d + k * d + l]! * p[l]!;
+        }
+        eta[k] = eta[k]! + w * s;
+      }
+      return;
+    }
+    for (let k = 0; k < d; k++) {
+      const node = members[k]!;
+      const w = weight[node.id]!;
+      if (w === 0) continue;
+      const tau = node.params[1]!();
+      lambda[k * d + k] = lambda[k * d + k]! + w * tau;
+      eta[k] = eta[k]! + w * tau * node.params[0]!();
+    }
   }
 
   /** The conditional mean Λ⁻¹η into `out`, after `compute`. */

@@ -33,6 +33,15 @@ export class WishartConditional {
     return withPrior ? p[d * d]! : d + 1;
   }
 
+  /** Adds w × the prior's R to `out` and returns k plus w × (k₀ − d − 1): EM weighs a prior that reads a latent node by its posterior. */
+  addPrior(out: Float64Array, k: number, w: number): number {
+    if (w === 0) return k;
+    const d = this.node.side;
+    const p = currentParameters(this.node);
+    for (let i = 0; i < d * d; i++) out[i] = out[i]! + w * p[i]!;
+    return k + w * (p[d * d]! - d - 1);
+  }
+
   /** Adds the children's scatter to R (`out`) at the current state, weighted per child id; returns k plus the children's weight. */
   accumulate(out: Float64Array, k: number, weight?: Float64Array): number {
     const { node, children, graph, probed } = this;
