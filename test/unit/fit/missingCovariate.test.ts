@@ -19,7 +19,7 @@ function closedForm(y: number[], x: number[]) {
   const n = y.length;
   const muY = y.reduce((a, v) => a + v, 0) / n;
   const syy = y.reduce((a, v) => a + (v - muY) ** 2, 0) / n;
-  const complete = x.map((v, i) => i).filter((i) => !Number.isNaN(x[i]!));
+  const complete = x.map((_, i) => i).filter((i) => !Number.isNaN(x[i]!));
   const [g0, g1] = leastSquares(complete.map((i) => [1, y[i]!]), complete.map((i) => x[i]!)) as [number, number];
   const se = complete.reduce((a, i) => a + (x[i]! - g0 - g1 * y[i]!) ** 2, 0) / complete.length;
   const muX = g0 + g1 * muY;

@@ -24,8 +24,8 @@ const EXACT_EXAMPLES: Array<{ notebook: string; cell: number; label: string; max
   { notebook: 'faithful-mixture.ipynb', cell: 0, label: 'Old Faithful K = 2', maxIterations: 200 },
   { notebook: 'faithful-mixture.ipynb', cell: 1, label: 'Old Faithful K = 3', maxIterations: 200 },
   { notebook: 'annealed-em.ipynb', cell: 0, label: 'three clusters', maxIterations: 200 },
-  { notebook: 'bernoulli-mixture.ipynb', cell: 0, label: 'Bernoulli mixture', maxIterations: 25 },
-  { notebook: 'probit-augmentation.ipynb', cell: 0, label: 'probit', maxIterations: 25, start: probitStart },
+  { notebook: 'bernoulli-mixture.ipynb', cell: 0, label: 'Bernoulli mixture', maxIterations: 12 },
+  { notebook: 'probit-augmentation.ipynb', cell: 0, label: 'probit', maxIterations: 15, start: probitStart },
   { notebook: 'evidence-hyperparameters.ipynb', cell: 0, label: 'evidence', maxIterations: 200 },
   { notebook: 'missing-covariate.ipynb', cell: 0, label: 'missing covariate', maxIterations: 200 },
 ];
