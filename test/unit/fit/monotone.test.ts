@@ -10,9 +10,9 @@ import { assertFiniteParams, assertNonDecreasing, cellDocument, fitSource, withO
  * example is left out: its objective is an estimate.
  *
  * init = "random" draws the parameters from their priors. For probit that is β ~ N(0, 100²),
- * linear predictors in the hundreds, where the E-step's truncated-normal mass underflows (a
- * todo in engineGaps.test.ts); its random starts are drawn here instead, β_j ~ U(−2, 2), and
- * given as initial values.
+ * linear predictors in the hundreds (far tails: engineGaps.test.ts covers them), from where
+ * EM needs hundreds of iterations; its random starts are drawn here instead, β_j ~ U(−2, 2),
+ * and given as initial values.
  */
 function probitStart(seed: number): string {
   const random = new Random(seed, 0);
