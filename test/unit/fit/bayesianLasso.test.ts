@@ -59,15 +59,14 @@ describe('example: the Bayesian lasso as a Gaussian scale mixture', () => {
     const out = await fitCell(NOTEBOOK, 0);
     assert.deepEqual(out.latent, ['s2']);
     assert.deepEqual(out.parameters.sort(), ['beta', 'tau']);
-    assert.match(out.engine, /Monte-Carlo EM \(50 Gibbs sweeps/);
+    assert.match(out.engine, /Monte-Carlo EM \(200 Gibbs sweeps/);
     assert.equal(out.bic, undefined);
     assert.ok(out.messages.some((m) => /Monte-Carlo EM: the objective shown is .*an estimate/.test(m.message)));
     assertFiniteParams(out);
     const beta = vector(out, 'beta', D);
     const ols = leastSquares(X, y);
     const l1 = (v: number[]) => v.reduce((a, b) => a + Math.abs(b), 0);
-    // Shrinkage towards zero overall and on the coefficients that are truly zero. (Per
-    // coefficient the Monte-Carlo noise is as large as the shrinkage today: see the todo below.)
+    // Shrinkage towards zero overall and on the coefficients that are truly zero.
     assert.ok(l1(beta) < l1(ols), `‖β‖₁ ${l1(beta)} against least squares ${l1(ols)}`);
     const onZeros = (v: number[]) => l1(TRUE_ZEROS.map((j) => v[j]!));
     assert.ok(onZeros(beta) < 0.8 * onZeros(ols), `true zeros: ${onZeros(beta)} against least squares ${onZeros(ols)}`);
@@ -75,15 +74,18 @@ describe('example: the Bayesian lasso as a Gaussian scale mixture', () => {
   });
 
   /*
-   * With E[1/s2_j] averaged over 50 Gibbs draws, the M-step's ridge weight per coefficient
-   * has a Monte-Carlo error of at most ~20 % (1/s2_j is inverse Gaussian with mean
-   * μ = λ√τ/|β_j| and variance μ³/λ²: relative sd √μ/(λ√50)); it matters only where the
-   * coefficient is small, so the final β should lie within 0.02 of the exact MAP.
+   * E[1/s2_j] is averaged over 200 Gibbs draws. 1/s2_j is inverse Gaussian with mean
+   * μ = λ√τ/|β_j| and variance μ³/λ², so one draw has relative sd √μ/λ: ~0.3 for the large
+   * coefficients, whose ridge weight is then negligible against the data's, and up to ~1.6 for
+   * β_6 ≈ 0.07 (μ ≈ 65), whose weight is comparable to the data's: with an effective ~70 of the
+   * 200 (slice-sampled) draws, ~20 % on the weight, ~10 % (0.007) on β_6. Measured over seeds
+   * 1–6 (sweeps = 200, 100 iterations): the largest deviation from the exact MAP over the eight
+   * coefficients was 0.0097 (with 50 sweeps, 0.031). 0.03 is three times the measured worst case.
    */
-  it('the Monte-Carlo EM estimate agrees with the exact MAP (lasso) within 0.02', { todo: 'engine: the M-step of beta takes its prior (which reads the latent s2) at the last Gibbs draw instead of averaging over the draws; see engineGaps.test.ts' }, async () => {
+  it('the Monte-Carlo EM estimate agrees with the exact MAP (lasso) within 0.03', async () => {
     const out = await fitCell(NOTEBOOK, 0);
     const reference = exactMap();
-    vector(out, 'beta', D).forEach((b, j) => assert.ok(Math.abs(b - reference.beta[j]!) < 0.02, `beta[${j + 1}] = ${b}, exact MAP ${reference.beta[j]}`));
-    assert.ok(Math.abs(param(out, 'tau') / reference.tau - 1) < 0.02);
+    vector(out, 'beta', D).forEach((b, j) => assert.ok(Math.abs(b - reference.beta[j]!) < 0.03, `beta[${j + 1}] = ${b}, exact MAP ${reference.beta[j]}`));
+    assert.ok(Math.abs(param(out, 'tau') / reference.tau - 1) < 0.03, `tau = ${param(out, 'tau')}, exact MAP ${reference.tau}`);
   });
 });
