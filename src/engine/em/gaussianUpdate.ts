@@ -133,6 +133,12 @@ function meanMode(
   solveWithCholeskyInPlace(matrix, mean, d);
 }
 
+function smallestPivotSquared(factor: Float64Array, d: number): number {
+  let least = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < d; i++) least = Math.min(least, factor[i * d + i]! * factor[i * d + i]!);
+  return least;
+}
+
 /**
  * Leaves `covariance` positive definite: when its Cholesky factorisation
  * fails (a component on a lower-dimensional set, reg_covar = 0), adds a ridge
@@ -141,9 +147,10 @@ function meanMode(
 export function makePositiveDefinite(covariance: Float64Array, d: number, k: number, regCovar: number, scratch: GaussianUpdateScratch, events: MStepEvent[]): void {
   const { factor } = scratch;
   factor.set(covariance);
-  if (choleskyInPlace(factor, d)) return;
   let scale = 0;
   for (let i = 0; i < d; i++) scale = Math.max(scale, Math.abs(covariance[i * d + i]!));
+  // A factorisation that succeeds only on rounding (a pivot below 1e-12 of the largest variance) is singular too.
+  if (choleskyInPlace(factor, d) && smallestPivotSquared(factor, d) >= 1e-12 * scale) return;
   if (!Number.isFinite(scale) || scale === 0) scale = 1;
   let ridge = Math.max(regCovar, 1e-10 * scale);
   for (;;) {

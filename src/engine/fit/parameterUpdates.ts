@@ -1,3 +1,4 @@
+import type { Expression } from '../language/ast';
 import { analyzeConditional, type Conditional } from '../inference/conditionals';
 import { analyzeDirichlet, type DirichletConditional } from '../inference/dirichletConditional';
 import { GaussianBlock, gaussianBlockChildren } from '../inference/gaussianBlock';
@@ -54,11 +55,21 @@ class ScalarUpdate implements ParameterUpdate {
         if (!(s[1]! > 0)) return `${node.name}: the data do not determine it (no information in the likelihood); give it a prior and fit by MAP.`;
         x = Math.min(Math.max(s[0]! / s[1]!, s[2]!), s[3]!);
         break;
-      case 'gamma':
-        if (!(s[1]! > 0)) return `${node.name}: its rate has no information (zero expected sufficient statistic).`;
-        x = Math.max(s[0]! - 1, 0) / s[1]!;
+      case 'gamma': {
+        // s[2] is the children's scale (½Σ w·c·y²): a rate below 1e-12 of it means the variance collapsed onto identical values.
+        let rate = s[1]!;
+        let collapsed: string | undefined;
+        if (s[2]! > 0 && !(rate >= 1e-12 * s[2]!)) {
+          rate = 1e-12 * s[2]!;
+          collapsed = `${node.name}: the variance it describes collapsed to 0 (the values it governs are all equal), where the likelihood is unbounded; kept at a relative variance of 1e-12. Give it a prior and fit by MAP, or use fewer components.`;
+        }
+        if (!(rate > 0)) return `${node.name}: its rate has no information (zero expected sufficient statistic).`;
+        x = Math.max(s[0]! - 1, 0) / rate;
         if (x === 0) return `${node.name}: the maximum is at 0, on the boundary of its support.`;
-        break;
+        node.variable.values[node.offset] = x;
+        propagate(this.graph, node);
+        return collapsed;
+      }
       case 'beta': {
         const a = s[0]!, b = s[1]!;
         x = a + b > 2 ? Math.min(Math.max((a - 1) / (a + b - 2), 0), 1) : a / (a + b);
@@ -272,7 +283,8 @@ export function buildParameterUpdates(
     if (node.distribution.name === 'dnorm' && !node.statement.truncation && node.children.length > 0) {
       const key = node.children.join(',');
       const group = free.filter((n) => !taken.has(n.id) && n.distribution.name === 'dnorm' && !n.statement.truncation && n.children.join(',') === key);
-      const children = group.length > 1 ? gaussianBlockChildren(graph, group) : undefined;
+      // Mixture means read through z[i] share every child but are separate problems: as a block, one empty component would stall them all.
+      const children = group.length > 1 && !selectsThroughIndex(graph, group) ? gaussianBlockChildren(graph, group) : undefined;
       if (children) update = new BlockUpdate(new GaussianBlock(graph, group, children));
     }
     if (!update && node.distribution.name === 'dmnorm') {
@@ -297,6 +309,26 @@ export function buildParameterUpdates(
     updates.push(update);
   }
   return { updates };
+}
+
+function selectsThroughIndex(graph: ModelGraph, group: StochasticNode[]): boolean {
+  const names = new Set(group.map((n) => n.variable.name));
+  const dynamic = (e: Expression, scope: StochasticNode['scope']): boolean => {
+    switch (e.kind) {
+      case 'index':
+        if (names.has(e.name) && e.indices.some((i) => i.kind === 'at' && graph.expressions.tryConstant(i.value, scope) === undefined)) return true;
+        return e.indices.some((i) => (i.kind === 'at' ? dynamic(i.value, scope) : false));
+      case 'unary': return dynamic(e.operand, scope);
+      case 'binary': return dynamic(e.left, scope) || dynamic(e.right, scope);
+      case 'call': return e.args.some((a) => dynamic(a.value, scope));
+      default: return false;
+    }
+  };
+  for (const id of new Set(group.flatMap((n) => n.children))) {
+    const child = graph.stochastic[id]!;
+    if (child.statement.args.some((arg) => dynamic(arg, child.scope))) return true;
+  }
+  return false;
 }
 
 /** The log density of a node (its prior weighted like a child: it may read a latent node) and its children at the current state, for the numerical M-step. */

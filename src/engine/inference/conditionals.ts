@@ -247,6 +247,7 @@ class GammaConditional implements Conditional {
   /** The prior's [shape, rate]; without `withPrior` the flat [1, 0], so the mode is the likelihood's maximum. */
   prior(out: Float64Array, withPrior: boolean): void {
     const { node } = this;
+    if (out.length > 2) out[2] = 0;
     if (!withPrior) {
       out[0] = 1;
       out[1] = 0;
@@ -276,6 +277,8 @@ class GammaConditional implements Conditional {
     const saved = node.variable.values[node.offset]!;
     let shape = out[0]!;
     let rate = out[1]!;
+    // The children's scale ½Σ w·c·y², beside [shape, rate] (EM compares the rate with it to see a collapsed variance).
+    let scale = out.length > 2 ? out[2]! : 0;
     // A child that selects θ through a stochastic index and currently selects another node has a rate that is not 0 at θ = 0.
     let active: Uint8Array | undefined;
     if (selects.includes(1)) {
@@ -296,8 +299,10 @@ class GammaConditional implements Conditional {
       switch (child.distribution.name) {
         case 'dnorm': {
           const d = y - child.params[0]!();
+          const c = child.params[1]!();
           shape += 0.5 * w;
-          rate += 0.5 * w * child.params[1]!() * d * d;
+          rate += 0.5 * w * c * d * d;
+          scale += 0.5 * w * c * y * y;
           break;
         }
         case 'dlnorm': {
@@ -327,6 +332,7 @@ class GammaConditional implements Conditional {
     setValue(graph, node, saved);
     out[0] = shape;
     out[1] = rate;
+    if (out.length > 2) out[2] = scale;
   }
 }
 

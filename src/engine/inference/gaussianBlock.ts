@@ -19,6 +19,7 @@ export class GaussianBlock {
   /** Λ and η after `compute`; Λ is overwritten by its Cholesky factor. */
   readonly precision: Float64Array;
   readonly linear: Float64Array;
+  private readonly saved: Float64Array;
   private readonly coordinates: Array<{ node: StochasticNode; offset: number }>;
   /** Length of each child's mean (1 for dnorm, m for dmnorm) and where its rows start. */
   private readonly childSides: Int32Array;
@@ -59,6 +60,7 @@ export class GaussianBlock {
     this.active = new Uint8Array(children.length);
     this.precision = new Float64Array(d * d);
     this.linear = new Float64Array(d);
+    this.saved = new Float64Array(d);
     let widest = 1;
     for (const c of children) widest = Math.max(widest, c.side);
     this.weighted = new Float64Array(widest);
@@ -116,8 +118,10 @@ export class GaussianBlock {
 
   /** a_j and A_j by d + 1 evaluations of the children's means. */
   private computeDesign(): void {
-    const { d, children, childSides, childStarts, intercepts, coefficients, active } = this;
+    const { d, children, childSides, childStarts, intercepts, coefficients, active, saved } = this;
     const rows = intercepts.length;
+    // Probing moves the coordinates; they go back where they were, so a caller that refuses the update leaves the block untouched.
+    for (let k = 0; k < d; k++) saved[k] = this.coordinates[k]!.node.variable.values[this.coordinates[k]!.offset]!;
     for (let k = 0; k < d; k++) this.setCoordinate(k, 0);
     this.readMeans(intercepts, 0);
     for (let k = 0; k < d; k++) {
@@ -134,6 +138,7 @@ export class GaussianBlock {
       active[j] = moves;
     }
     this.designKnown = true;
+    this.setAll(saved);
   }
 
   /** Λ = Λ₀ + Σ_j A_jᵀ T_j A_j (lower triangle, then mirrored). */
