@@ -30,11 +30,25 @@
 //   },
 import { checkConvergenceNotebook } from './checks/convergence.mjs';
 import { checkEyesNotebook } from './checks/classic.mjs';
-import { checkAnnealedNotebook, checkFaithfulNotebook } from './checks/em.mjs';
+import {
+  checkAnnealedNotebook,
+  checkBernoulliNotebook,
+  checkEvidenceNotebook,
+  checkFaithfulNotebook,
+  checkLassoNotebook,
+  checkMissingCovariateNotebook,
+  checkProbitNotebook,
+} from './checks/em.mjs';
 
 export const EXAMPLE_CHECKS = {
   'diagnostics/convergence.ipynb': { minRendererOutputs: 4, checks: [checkConvergenceNotebook] },
   'classic-bugs/eyes/eyes.ipynb': { checks: [checkEyesNotebook] },
   'em/faithful-mixture.ipynb': { minRendererOutputs: 2, checks: [checkFaithfulNotebook] },
   'em/annealed-em.ipynb': { minRendererOutputs: 2, checks: [checkAnnealedNotebook] },
+  'em/probit-augmentation.ipynb': { minRendererOutputs: 2, checks: [checkProbitNotebook] },
+  'em/bernoulli-mixture.ipynb': { checks: [checkBernoulliNotebook] },
+  'em/missing-covariate.ipynb': { checks: [checkMissingCovariateNotebook] },
+  'em/evidence-hyperparameters.ipynb': { checks: [checkEvidenceNotebook] },
+  'em/bayesian-lasso.ipynb': { checks: [checkLassoNotebook] },
+  // em/online-em.ipynb is left out: its 100,000-row data file is made by ../shared/bench/data/gen.mjs and not committed.
 };

@@ -4,7 +4,7 @@
 // must list every monitored node with the sampler the engine chose, unflagged, and every
 // posterior mean must pass JAGS's rule against the reference run.
 import assert from 'node:assert/strict';
-import { LATENT_MIMES, rowsByName, shownNumber } from '../lib/latent-views.mjs';
+import { LATENT_MIMES, rowsByName, savedOutputs, shownNumber } from '../lib/latent-views.mjs';
 
 /**
  * JAGS's reference run (../shared/data/classic-bugs/eyes/bench.R, "benchstats": Mean and SD),
@@ -30,16 +30,6 @@ const EYES_SAMPLERS = {
 // the output's diagnostics.mcse_mean), so a correct sampler fails it with probability < 0.3 %.
 const Z = 3;
 
-/** The run outputs (latent.run/1 JSON) of a saved notebook, in cell order. */
-function savedRunOutputs(saved) {
-  return saved.cells
-    .filter((c) => c.cell_type === 'code')
-    .flatMap((c) => c.outputs ?? [])
-    .map((o) => o.data?.[LATENT_MIMES.run])
-    .filter((d) => d !== undefined)
-    .map((d) => (typeof d === 'string' ? JSON.parse(d) : d));
-}
-
 export async function checkEyesNotebook({ views, saved }, { log, screenshotView }) {
   assert.deepEqual(views.map((v) => v.kind), ['run'], 'one run');
   const [view] = views;
@@ -47,7 +37,7 @@ export async function checkEyesNotebook({ views, saved }, { log, screenshotView 
   assert.equal(view.status, 'complete', `the run completed (${view.header})`);
   const rows = rowsByName(view);
   assert.deepEqual([...rows.keys()], Object.keys(EYES_BENCH), 'the summary table lists the monitored nodes');
-  const [output] = savedRunOutputs(saved);
+  const [output] = savedOutputs(saved, LATENT_MIMES.run);
   assert.ok(output, 'the saved notebook holds the run output');
   const nodes = new Map(output.nodes.map((n) => [n.name, n]));
   const lines = [];

@@ -3,7 +3,7 @@
 // responsibility with the fitted components, and show the log-likelihood, BIC and the
 // estimates; the outcome each notebook states must be the one shown.
 import assert from 'node:assert/strict';
-import { rowsByName, shownNumber } from '../lib/latent-views.mjs';
+import { LATENT_MIMES, rowsByName, savedOutputs, shownNumber } from '../lib/latent-views.mjs';
 
 /** The fit's figures (log-likelihood, BIC, ...) as numbers, by label, and the estimates by parameter name. */
 function fitFigures(view) {
@@ -19,19 +19,26 @@ function plotOf(view, className) {
   return plot;
 }
 
-/** What every converged fit shows: status, the two curves, log-likelihood, BIC, AIC, the estimates. */
-function checkConvergedFit(view, what) {
-  assert.equal(view.status, 'converged', `${what}: converged (${view.header})`);
+/** What every fit shows: the two curves, the log-likelihood, the estimates. */
+function checkFit(view, what) {
   const objective = plotOf(view, 'latent-fit-objective');
   assert.ok(objective.drawn && objective.lines >= 1, `${what}: the objective curve is drawn`);
   const gap = plotOf(view, 'latent-fit-gap');
   assert.ok(gap.drawn && gap.lines >= 1, `${what}: the gap to the final value is drawn`);
   const figures = fitFigures(view);
-  for (const label of ['log-likelihood', 'per observation', 'BIC', 'AIC', 'iterations']) {
+  for (const label of ['log-likelihood', 'per observation', 'iterations']) {
     assert.ok(Number.isFinite(figures.number(label)), `${what}: shows its ${label} (${JSON.stringify([...figures.summary])})`);
   }
-  assert.equal(figures.summary.get('converged'), 'yes', `${what}: says it converged`);
   assert.ok(figures.params.size > 0 && [...figures.params.values()].every(Number.isFinite), `${what}: finite estimates`);
+  return figures;
+}
+
+/** What every converged fit shows: status, the two curves, log-likelihood, BIC, AIC, the estimates. */
+function checkConvergedFit(view, what) {
+  assert.equal(view.status, 'converged', `${what}: converged (${view.header})`);
+  const figures = checkFit(view, what);
+  for (const label of ['BIC', 'AIC']) assert.ok(Number.isFinite(figures.number(label)), `${what}: shows its ${label}`);
+  assert.equal(figures.summary.get('converged'), 'yes', `${what}: says it converged`);
   return figures;
 }
 
@@ -88,4 +95,83 @@ export async function checkAnnealedNotebook({ views }, { log, screenshotView }) 
     assert.ok(Math.abs(means[i][0] - x) < 0.5 && Math.abs(means[i][1]) < 0.5, `annealed EM: a mean near (${x}, 0) (means ${JSON.stringify(means)})`);
   });
   log(`annealed: plain ${plain.summary.get('log-likelihood')}, annealed ${annealed.summary.get('log-likelihood')}, means ${JSON.stringify(means)}`);
+}
+
+/** Every estimate named in `stated` within `tolerance` of the value the notebook's text gives. */
+function checkStated(figures, stated, tolerance, what) {
+  for (const [name, value] of Object.entries(stated)) near(figures.params.get(name), value, tolerance, `${what}: ${name}`);
+}
+
+/**
+ * examples/em/probit-augmentation.ipynb: EM for probit by augmentation gives the estimate the
+ * notebook states, and the Gibbs cell's posterior means agree with it.
+ */
+export async function checkProbitNotebook({ views, saved }, { log, screenshotView }) {
+  assert.deepEqual(views.map((v) => v.kind), ['fit', 'run'], 'a fit, then a Gibbs run');
+  await screenshotView(0, 'em-probit-fit');
+  await screenshotView(1, 'em-probit-gibbs');
+  const [fitView, runView] = views;
+  assert.equal(fitView.status, 'converged', `converged (${fitView.header})`);
+  const em = checkFit(fitView, 'probit EM');
+  assert.match(fitView.roles, /latent: z/, `z is latent (${fitView.roles})`);
+  // The notebook's text: β ≈ (−0.494, 0.993, −1.435, 0.704, −0.048), log-likelihood −665.075 (3 decimals).
+  checkStated(em, { 'beta[1]': -0.494, 'beta[2]': 0.993, 'beta[3]': -1.435, 'beta[4]': 0.704, 'beta[5]': -0.048 }, 0.0015, 'probit EM');
+  near(em.number('log-likelihood'), -665.075, 0.001, 'probit EM log-likelihood');
+  assert.equal(runView.status, 'complete', `the Gibbs run completed (${runView.header})`);
+  const [fit] = savedOutputs(saved, LATENT_MIMES.fit);
+  const [run] = savedOutputs(saved, LATENT_MIMES.run);
+  const lines = [];
+  for (const node of run.nodes) {
+    const estimate = fit.params.find((p) => p.name === node.name)?.value;
+    assert.ok(Number.isFinite(estimate), `the fit estimates ${node.name}`);
+    // As test/unit/fit/probitAugmentation.test.ts: the posterior mean differs from the ML
+    // estimate by O(sd/√n) (n = 2000), well under 0.1 sd, plus the Gibbs mean's Monte-Carlo error (4 MCSE).
+    const tolerance = 0.1 * node.summary.sd + 4 * node.diagnostics.mcse_mean;
+    const off = Math.abs(node.summary.mean - estimate);
+    lines.push(`${node.name} EM ${estimate.toFixed(4)} Gibbs ${node.summary.mean.toFixed(4)} (|Δ| ${(off / node.summary.sd).toFixed(3)} sd)`);
+    assert.ok(off <= tolerance, `${node.name}: Gibbs mean ${node.summary.mean} within ${tolerance.toPrecision(3)} of EM's ${estimate}`);
+  }
+  log(`probit: ${lines.join('; ')}`);
+}
+
+/** examples/em/bernoulli-mixture.ipynb: the three prototypes and their weights, up to the order of the components. */
+export async function checkBernoulliNotebook({ views }, { log, screenshotView }) {
+  const [figures] = await convergedFits(views, ['bernoulli'], screenshotView);
+  // Prototypes (make-data.mjs): bits 1–4 on, bits 5–8 on, alternating; a bit is "on" when p > 0.5.
+  const patterns = [1, 2, 3].map((k) => Array.from({ length: 8 }, (_, j) => (figures.params.get(`p[${k},${j + 1}]`) > 0.5 ? '1' : '0')).join(''));
+  assert.deepEqual([...patterns].sort(), ['00001111', '10101010', '11110000'], `the rows of p recover the prototypes (${patterns.join(', ')})`);
+  const weights = [1, 2, 3].map((k) => figures.params.get(`w[${k}]`)).sort((a, b) => b - a);
+  // The notebook's text: weights ≈ 0.51, 0.29, 0.20 (2 decimals).
+  [0.51, 0.29, 0.2].forEach((w, i) => near(weights[i], w, 0.006, `weight ${i + 1}`));
+  log(`bernoulli: patterns ${patterns.join(', ')}, weights ${weights.map((w) => w.toFixed(3)).join(', ')}`);
+}
+
+/** examples/em/missing-covariate.ipynb: the closed-form ML estimates the notebook states. */
+export async function checkMissingCovariateNotebook({ views }, { log, screenshotView }) {
+  const [figures] = await convergedFits(views, ['missing-covariate'], screenshotView);
+  assert.match(views[0].roles, /latent: x/, `the missing x are latent (${views[0].roles})`);
+  checkStated(figures, { a: 1.188, b: 0.795, tau: 3.394, mx: 1.831, tx: 0.426 }, 0.0015, 'missing covariate');
+  log(`missing covariate: ${[...figures.params].map(([n, v]) => `${n} ${v}`).join(', ')}`);
+}
+
+/** examples/em/evidence-hyperparameters.ipynb: alpha and beta at the maximum of the evidence. */
+export async function checkEvidenceNotebook({ views }, { log, screenshotView }) {
+  const [figures] = await convergedFits(views, ['evidence'], screenshotView);
+  assert.match(views[0].roles, /latent: w/, `the weights are latent (${views[0].roles})`);
+  checkStated(figures, { alpha: 2.99, beta: 4.64 }, 0.006, 'evidence');
+  log(`evidence: alpha ${figures.params.get('alpha')}, beta ${figures.params.get('beta')}`);
+}
+
+/** examples/em/bayesian-lasso.ipynb: Monte-Carlo EM shrinks the coefficients (a smaller L1 norm than least squares). */
+export async function checkLassoNotebook({ views }, { log, screenshotView }) {
+  assert.deepEqual(views.map((v) => v.kind), ['fit'], 'one fit');
+  await screenshotView(0, 'em-lasso');
+  const figures = checkFit(views[0], 'lasso');
+  assert.match(views[0].roles, /Monte-Carlo EM/, `the fit is Monte-Carlo EM (${views[0].roles})`);
+  const beta = Array.from({ length: 8 }, (_, j) => figures.params.get(`beta[${j + 1}]`));
+  // Least squares, as the notebook's text gives it.
+  const leastSquares = [3.009, 0.093, 0.06, 1.403, -0.187, 0.207, -2.302, -0.112];
+  const l1 = (v) => v.reduce((sum, x) => sum + Math.abs(x), 0);
+  assert.ok(l1(beta) < l1(leastSquares), `shrunk: L1 norm ${l1(beta).toFixed(3)} < least squares' ${l1(leastSquares).toFixed(3)} (β = ${beta.join(', ')})`);
+  log(`lasso: β = ${beta.map((b) => b.toFixed(3)).join(', ')}, L1 ${l1(beta).toFixed(3)} vs ${l1(leastSquares).toFixed(3)}`);
 }

@@ -139,6 +139,16 @@ export function rowsByName(view, tableIndex = 0) {
   return new Map(tableRows(table).map((row) => [Object.values(row)[0].text, row]));
 }
 
+/** The outputs of MIME `mime` (parsed JSON) of a saved notebook, in cell order. */
+export function savedOutputs(saved, mime) {
+  return saved.cells
+    .filter((c) => c.cell_type === 'code')
+    .flatMap((c) => c.outputs ?? [])
+    .map((o) => o.data?.[mime])
+    .filter((d) => d !== undefined)
+    .map((d) => (typeof d === 'string' ? JSON.parse(d) : d));
+}
+
 /** A number as the renderer prints it ("1.733", "6.3e-4", "–"); NaN when it is not one. */
 export function shownNumber(text) {
   const m = /-?\d+(\.\d+)?(e[-+]?\d+)?/i.exec(text.replace('−', '-'));
