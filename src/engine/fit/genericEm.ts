@@ -70,7 +70,7 @@ export function runGenericEm(
   if ('reason' in made) throw new ParameterError(made.reason, made.node);
   const updates = made.updates;
 
-  const observations = graph.stochastic.filter((n) => n.observed).length;
+  const observations = roles.observations;
   const objective: number[] = [];
   const betas: number[] = [];
   let beta = settings.method === 'annealed.em' ? Math.min(Math.max(settings.betaStart ?? 0.1, 1e-6), 1) : 1;

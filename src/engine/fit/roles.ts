@@ -6,6 +6,12 @@ import type { ModelGraph, StochasticNode } from '../model/graph';
 export interface Roles {
   latent: StochasticNode[];
   parameters: StochasticNode[];
+  /**
+   * The sample size (of BIC and the per-sample log-likelihood): the rows of
+   * the outermost observation loop — y[i, 1:2] or y[i, j] in a loop over j
+   * is one row i — or the observed nodes when no loop indexes them.
+   */
+  observations: number;
 }
 
 /**
@@ -22,8 +28,6 @@ export function classifyNodes(graph: ModelGraph, statements: Statement[], latent
       if (!graph.variables.has(name)) throw errorAt(range, `latent = c(...) names '${name}', which is not a variable of the model.`);
       if (!unobserved.some((n) => n.variable.name === name)) throw errorAt(range, `latent = c(...) names '${name}', but ${name} has no unobserved stochastic node.`);
     }
-    const wanted = new Set(latentNames);
-    return { latent: unobserved.filter((n) => wanted.has(n.variable.name)), parameters: unobserved.filter((n) => !wanted.has(n.variable.name)) };
   }
   const enclosing = enclosingLoops(statements);
   const observationLoops = new Set<Statement>();
@@ -33,9 +37,31 @@ export function classifyNodes(graph: ModelGraph, statements: Statement[], latent
       if (loop.kind === 'for' && targetUses(node.statement, loop.variable)) observationLoops.add(loop);
     }
   }
+  const observations = countRows(graph, enclosing, observationLoops);
+  if (latentNames) {
+    const wanted = new Set(latentNames);
+    return { latent: unobserved.filter((n) => wanted.has(n.variable.name)), parameters: unobserved.filter((n) => !wanted.has(n.variable.name)), observations };
+  }
   const isLatent = (n: StochasticNode): boolean =>
     (enclosing.get(n.statement) ?? []).some((loop) => loop.kind === 'for' && observationLoops.has(loop) && targetUses(n.statement, loop.variable));
-  return { latent: unobserved.filter(isLatent), parameters: unobserved.filter((n) => !isLatent(n)) };
+  return { latent: unobserved.filter(isLatent), parameters: unobserved.filter((n) => !isLatent(n)), observations };
+}
+
+function countRows(graph: ModelGraph, enclosing: Map<Statement, Statement[]>, observationLoops: Set<Statement>): number {
+  const rows = new Set<string>();
+  let loose = 0;
+  const ids = new Map<Statement, number>();
+  for (const node of graph.stochastic) {
+    if (!node.observed) continue;
+    const outer = (enclosing.get(node.statement) ?? []).find((loop) => observationLoops.has(loop));
+    if (!outer || outer.kind !== 'for') {
+      loose++;
+      continue;
+    }
+    if (!ids.has(outer)) ids.set(outer, ids.size);
+    rows.add(`${ids.get(outer)}:${node.scope.get(outer.variable)}`);
+  }
+  return rows.size + loose;
 }
 
 /** For each relation, the `for` statements around it, outermost first. */

@@ -81,7 +81,7 @@ fit with em(mle = TRUE, tol = 1e-12, max.iter = 5000)
    * log 12 instead of log 6 (the Bernoulli example: 4,000 instead of 500, as scikit-learn's
    * BIC for rows of a mixture would count). The rows are the units of the observation loop.
    */
-  it('generic EM counts the rows of the observation loop as the sample size', { todo: 'engine: genericEm observations = observed nodes, not rows' }, async () => {
+  it('generic EM counts the rows of the observation loop as the sample size', async () => {
     const out = await fitSource(`model {
   for (i in 1:N) {
     z[i] ~ dcat(w[])
