@@ -52,8 +52,9 @@ function label(frame: ProfileNode['callFrame']): string {
   const map = sourceMapOf(frame.url);
   const entry = map?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
   if (entry?.originalSource) {
-    const file = entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : resolve(fileURLToPath(frame.url), '..', entry.originalSource);
-    return `${name} ${relative(repoRoot, file)}:${(entry.originalLine ?? 0) + 1}`;
+    // The map names sources relative to dist/bench/; the bundle may have been copied elsewhere (bench/run.ts does).
+    const file = entry.originalSource.startsWith('file:') ? relative(repoRoot, fileURLToPath(entry.originalSource)) : entry.originalSource.replace(/^(\.\.\/)+/, '');
+    return `${name} ${file}:${(entry.originalLine ?? 0) + 1}`;
   }
   return `${name} ${relative(repoRoot, fileURLToPath(frame.url))}:${frame.lineNumber + 1}`;
 }

@@ -14,8 +14,9 @@
  * and prints the ratios and the posterior means side by side. Results go to
  * bench/results/bench-<date>.json (quick runs: to the temporary folder).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync, existsSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import type { EngineJob } from './engineRunner';
 import { copySharedBench, jagsArguments, jagsMissing, PYTHON, readJagsDraws, runJsonCommand } from './peers';
@@ -91,6 +92,7 @@ function prepareFolder(workload: Workload, length: RunLength, options: Options, 
 
 function main(): void {
   const options = parseOptions(process.argv.slice(2));
+  const source = engineSource();
   const shared = process.env.LATENT_SHARED_BENCH ?? join(repoRoot, '..', 'shared', 'bench');
   if (!existsSync(join(shared, 'peers', 'jags_run.py'))) throw new Error(`${shared} has no peers/jags_run.py; set LATENT_SHARED_BENCH to the shared bench folder`);
   const missing = options.jags ? jagsMissing() : 'left out (--no-jags)';
@@ -98,8 +100,12 @@ function main(): void {
   const work = mkdtempSync(join(tmpdir(), 'latent-bench-'));
   // One BLAS thread for both sides, as abab.py sets it.
   const env = { ...process.env, OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? '1', OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '1' };
-  const engine = join(repoRoot, 'dist', 'bench', 'mcmc.js');
-  if (!existsSync(engine)) throw new Error(`${engine} is missing: run 'node esbuild.mjs' first (npm run bench does)`);
+  const built = join(repoRoot, 'dist', 'bench', 'mcmc.js');
+  if (!existsSync(built)) throw new Error(`${built} is missing: run 'node esbuild.mjs' first (npm run bench does)`);
+  // Every round runs this copy: dist/ is shared, and a rebuild during the run must not change the engine under test.
+  const engine = join(work, 'mcmc.js');
+  copyFileSync(built, engine);
+  if (existsSync(`${built}.map`)) copyFileSync(`${built}.map`, `${engine}.map`);
   process.stderr.write(`[bench] work folder ${work}; peers copied to ${peerBench}${missing ? `; JAGS: ${missing}` : ''}\n`);
 
   const results: WorkloadResult[] = [];
@@ -140,7 +146,8 @@ function main(): void {
     engine_threads: options.threads,
     seed: options.seed,
     jags: missing ? { skipped: missing } : { ran: true },
-    machine: { cpus: availableParallelism(), model: cpus()[0]?.model, node: process.version },
+    machine: { cpus: availableParallelism(), model: cpus()[0]?.model, node: process.version, load_average_at_end: loadavg() },
+    engine_source: source,
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     workloads: results,
   };
@@ -151,6 +158,16 @@ function main(): void {
   writeFileSync(out, `${JSON.stringify(report, null, 1)}\n`);
   process.stdout.write(`\nResults: ${out}\n`);
   rmSync(peerBench, { recursive: true, force: true });
+}
+
+/** The commit the engine was built from, and the engine's source files that differed from it (the tree is shared). */
+function engineSource(): { commit: string; modified: string[] } | undefined {
+  try {
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
+    return { commit: git('rev-parse', 'HEAD'), modified: git('status', '--porcelain', '--', 'src/engine').split('\n').filter(Boolean) };
+  } catch {
+    return undefined;
+  }
 }
 
 function num(x: unknown): string {
