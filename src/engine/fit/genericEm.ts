@@ -221,38 +221,58 @@ class ExactEStep implements EStep {
   }
 }
 
+/**
+ * The E-step by Gibbs draws of the latent nodes. The number of draws grows
+ * by a tenth per iteration (up to 20 times the first), so the Monte-Carlo
+ * error shrinks as the parameters settle (Booth & Hobert 1999).
+ */
 class MonteCarloEStep implements EStep {
   private readonly samplers: Sampler[];
   private readonly latent: StochasticNode[];
-  private readonly draws: Float64Array[];
+  private readonly draws: Float64Array[] = [];
+  private readonly width: number;
   /** 1/S for the latent nodes and their children, 0 elsewhere; `firstWeight` has 1 elsewhere. */
   private readonly weight: Float64Array;
   private readonly firstWeight: Float64Array;
+  private readonly touched: Uint8Array;
   private readonly involved: StochasticNode[];
+  private sweeps: number;
+  private readonly maxSweeps: number;
+  private runs = 0;
 
   constructor(
     private readonly graph: ModelGraph,
     latent: StochasticNode[],
-    private readonly sweeps: number,
+    sweeps: number,
     private readonly random: Random,
   ) {
     const ids = new Set(latent.map((n) => n.id));
     this.samplers = assignSamplers(graph).filter((s) => s.nodes.every((n) => ids.has(n.id)));
     this.latent = latent;
-    const width = latent.reduce((a, n) => a + n.offsets.length, 0);
-    this.draws = Array.from({ length: sweeps }, () => new Float64Array(width));
+    this.width = latent.reduce((a, n) => a + n.offsets.length, 0);
     this.weight = new Float64Array(graph.stochastic.length);
-    const touched = new Set<number>();
+    this.firstWeight = new Float64Array(graph.stochastic.length);
+    this.touched = new Uint8Array(graph.stochastic.length);
     for (const n of latent) {
-      touched.add(n.id);
-      for (const c of n.children) touched.add(c);
+      this.touched[n.id] = 1;
+      for (const c of n.children) this.touched[c] = 1;
     }
-    this.involved = [...touched].map((id) => graph.stochastic[id]!);
-    for (const id of touched) this.weight[id] = 1 / sweeps;
-    this.firstWeight = this.weight.map((w) => (w === 0 ? 1 : w));
+    this.involved = graph.stochastic.filter((n) => this.touched[n.id]);
+    this.sweeps = Math.max(1, Math.floor(sweeps));
+    this.maxSweeps = 20 * this.sweeps;
+  }
+
+  private setWeights(): void {
+    for (let id = 0; id < this.weight.length; id++) {
+      this.weight[id] = this.touched[id] ? 1 / this.sweeps : 0;
+      this.firstWeight[id] = this.touched[id] ? 1 / this.sweeps : 1;
+    }
   }
 
   run(): number {
+    if (this.runs++ > 0) this.sweeps = Math.min(this.maxSweeps, Math.ceil(this.sweeps * 1.1));
+    while (this.draws.length < this.sweeps) this.draws.push(new Float64Array(this.width));
+    this.setWeights();
     const burn = Math.max(5, Math.floor(this.sweeps / 5));
     for (let k = 0; k < burn; k++) for (const s of this.samplers) s.update(this.random);
     let total = 0;

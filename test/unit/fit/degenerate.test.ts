@@ -131,7 +131,7 @@ describe('degenerate fits: generic EM', () => {
   });
 
   /*
-   * Both components collapse onto their points. Today tau[1] keeps its last value with the
+   * Both components collapse onto their points. Before the fix, tau[1] kept its last value with the
    * message "its rate has no information" and tau[2] becomes 1.3e30 (the variance of rounding
    * error) without a word; the log-likelihood reported, 100.6, is meaningless (the supremum is
    * +∞). A diagnostic should say that the variance of each collapsed component went to 0.
