@@ -287,7 +287,10 @@ async function testExample(file) {
             page: ctx.wb.page,
             log,
             /** Screenshot of the renderer's view number `index` (notebook order) to artifacts/<name>.png. */
-            screenshotView: (index, name) => screenshotView(nb, index, path.join(ARTIFACTS, `${name}.png`)),
+            screenshotView: (index, name) => {
+              assert.notEqual(name, safeName(file), "an output's screenshot must not replace the notebook's");
+              return screenshotView(nb, index, path.join(ARTIFACTS, `${name}.png`));
+            },
           },
         );
       }

@@ -148,7 +148,7 @@ export async function checkBernoulliNotebook({ views }, { log, screenshotView })
 
 /** examples/em/missing-covariate.ipynb: the closed-form ML estimates the notebook states. */
 export async function checkMissingCovariateNotebook({ views }, { log, screenshotView }) {
-  const [figures] = await convergedFits(views, ['missing-covariate'], screenshotView);
+  const [figures] = await convergedFits(views, ['missing-covariate-fit'], screenshotView);
   assert.match(views[0].roles, /latent: x/, `the missing x are latent (${views[0].roles})`);
   checkStated(figures, { a: 1.188, b: 0.795, tau: 3.394, mx: 1.831, tx: 0.426 }, 0.0015, 'missing covariate');
   log(`missing covariate: ${[...figures.params].map(([n, v]) => `${n} ${v}`).join(', ')}`);
