@@ -163,8 +163,9 @@ async function fitWithKernel(
     if (!outcome.ok) throw kernelError(outcome.diagnostics, request);
     const fit = outcome.fit;
     output.params = plate.parameters(fit.parameters as GaussianParameters);
-    output.status = fit.cancelled ? 'cancelled' : 'converged';
-    output.converged = !fit.cancelled;
+    // Online EM runs its passes over the stream; it has no convergence test of its own.
+    output.status = fit.cancelled ? 'cancelled' : 'max-iterations';
+    output.converged = false;
     output.iteration = fit.steps;
     Object.assign(output, { loglik: fit.logLikelihood, loglikPerSample: fit.meanLogLikelihood, observations: fit.rows, parameterCount: fit.parameterCount, bic: fit.bic, aic: fit.aic });
     output.messages.push({ severity: 'info', message: `Online EM: ${fit.steps} minibatch steps of ${settings.batchSize ?? 1000} rows; the curve is each minibatch's log-likelihood scaled to all rows (noisy); the final log-likelihood is over all rows.` });

@@ -252,6 +252,9 @@ function checkStart(graph: ModelGraph, given: Set<StochasticNode>, initsRange: S
     if (culprit) {
       throw errorAt(initsRange, `The initial value of ${culprit.name} is impossible: ${node === culprit ? `it lies outside the support of ${node.distribution.name}` : `${node.name} has zero probability (or an undefined density) given it`}.`);
     }
+    if (node.observed && node.offsets.some((o) => !Number.isFinite(node.variable.values[o]!))) {
+      throw errorAt(node.statement.range, `The data ${node.name} hold a value that is not finite (Inf); give a finite number, or NA for a missing value.`);
+    }
     const what = node.observed ? `the data ${node.name} have zero probability` : `${node.name} has zero probability`;
     throw errorAt(node.statement.range, `The model cannot start: ${what} at the starting values${Number.isNaN(density) ? ' (its density is undefined: check its parameters)' : ''}. Give initial values that are consistent with the data.`);
   }

@@ -45,7 +45,8 @@ describe('example: online EM on the 5-dimensional mixture', () => {
   it('one pass of minibatches reaches within 1 % of the batch EM log-likelihood (100,000 rows)', async () => {
     const { online, batch } = await bothFits(100_000);
     assert.equal(online.settings.method, 'online.em');
-    assert.equal(online.status, 'converged', JSON.stringify(online.messages));
+    // Online EM makes its passes over the stream and has no convergence test of its own.
+    assert.equal(online.status, 'max-iterations', JSON.stringify(online.messages));
     assert.equal(batch.status, 'converged', JSON.stringify(batch.messages));
     assert.equal(online.observations, 100_000);
     assert.equal(online.iteration, 100, 'one pass of 1,000-row minibatches');
