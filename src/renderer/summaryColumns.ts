@@ -28,11 +28,16 @@ export interface SummaryColumn {
 
 const plain = (value: (node: NodeResult) => string) => (node: NodeResult): SummaryCell => ({ text: value(node) });
 
+/** R-hat with three decimals, as posterior and Stan print it: 1.000 and 1.013 must not look alike. */
+function formatRhat(rhat: number): string {
+  return Number.isFinite(rhat) && rhat < 1e3 ? rhat.toFixed(3) : formatNumber(rhat);
+}
+
 function rhatCell(node: NodeResult): SummaryCell {
   const rhat = node.diagnostics?.rhat ?? Number.NaN;
-  if (node.labelSwitching) return { text: `${formatNumber(rhat)} ⇄`, flag: node.labelSwitching };
-  if (rhat >= RHAT_LIMIT) return { text: formatNumber(rhat), flag: `R-hat ${formatNumber(rhat)} ≥ ${RHAT_LIMIT}: the chains disagree; run longer or look at the model.` };
-  return { text: formatNumber(rhat) };
+  if (node.labelSwitching) return { text: `${formatRhat(rhat)} ⇄`, flag: node.labelSwitching };
+  if (rhat >= RHAT_LIMIT) return { text: formatRhat(rhat), flag: `R-hat ${formatRhat(rhat)} ≥ ${RHAT_LIMIT}: the chains disagree; run longer or look at the model.` };
+  return { text: formatRhat(rhat) };
 }
 
 function essCell(which: 'ess_bulk' | 'ess_tail', what: string) {

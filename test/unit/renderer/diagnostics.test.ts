@@ -66,7 +66,7 @@ describe('convergence diagnostics in the run view', () => {
     const flagged = (name: string) => row(element, name).filter((td) => td.classList.contains('latent-flagged'));
     assert.deepEqual(flagged('ok'), []);
     assert.deepEqual(flagged('rhat').map((td) => td.cellIndex), [column(element, 'R-hat')]);
-    assert.match(flagged('rhat')[0]!.title, /R-hat 1\.01 ≥ 1\.01/);
+    assert.match(flagged('rhat')[0]!.title, /R-hat 1\.010 ≥ 1\.01/);
     assert.deepEqual(flagged('bulk').map((td) => td.cellIndex), [column(element, 'ESS bulk')]);
     assert.match(flagged('bulk')[0]!.title, /Bulk ESS 399 < 400/);
     assert.deepEqual(flagged('tail').map((td) => td.cellIndex), [column(element, 'ESS tail')]);
@@ -79,7 +79,7 @@ describe('convergence diagnostics in the run view', () => {
     const message = 'mu[1], mu[2]: chain 1 and chain 2 differ by a swap of labels 1↔2 (label switching); R-hat for these nodes is not meaningful until the labels are identified (order constraint, or fix one assignment).';
     const element = await render([node('mu[1]', { rhat: 2.3 }, message), node('mu[2]', { rhat: 2.4 }, message)], [{ severity: 'warning', message }]);
     const rhat = row(element, 'mu[1]')[column(element, 'R-hat')]!;
-    assert.equal(rhat.textContent, '2.3 ⇄');
+    assert.equal(rhat.textContent, '2.300 ⇄');
     assert.equal(rhat.title, message);
     assert.match(element.querySelector('.latent-diagnostics-note')!.textContent!, /⇄ label switching/);
     assert.match(element.querySelector('.latent-messages')!.textContent!, /differ by a swap of labels 1↔2/);
