@@ -61,7 +61,7 @@ export function runGenericEm(
   } else {
     if (settings.method !== 'mcem') messages.push(`No exact E-step: ${built.reason}; using Monte-Carlo EM (Gibbs draws of the latent nodes).`);
     estep = new MonteCarloEStep(graph, roles.latent, settings.sweeps ?? 50, random);
-    engine = `Monte-Carlo EM (${settings.sweeps ?? 50} Gibbs sweeps of the latent nodes per E-step)`;
+    engine = `Monte-Carlo EM (${settings.sweeps ?? 50} Gibbs sweeps of the latent nodes per E-step at first, a tenth more each iteration up to ${4 * (settings.sweeps ?? 50)})`;
   }
   if (settings.method === 'online.em') throw new Error('online EM needs a mixture recognised by a kernel');
 
@@ -223,7 +223,7 @@ class ExactEStep implements EStep {
 
 /**
  * The E-step by Gibbs draws of the latent nodes. The number of draws grows
- * by a tenth per iteration (up to 20 times the first), so the Monte-Carlo
+ * by a tenth per iteration (up to 4 times the first), so the Monte-Carlo
  * error shrinks as the parameters settle (Booth & Hobert 1999).
  */
 class MonteCarloEStep implements EStep {
@@ -259,7 +259,7 @@ class MonteCarloEStep implements EStep {
     }
     this.involved = graph.stochastic.filter((n) => this.touched[n.id]);
     this.sweeps = Math.max(1, Math.floor(sweeps));
-    this.maxSweeps = 20 * this.sweeps;
+    this.maxSweeps = 4 * this.sweeps;
   }
 
   private setWeights(): void {
