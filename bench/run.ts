@@ -4,7 +4,7 @@
  * session, alternating engine and JAGS runs (A B A B …) so that drift of the
  * machine hits both equally, as ../shared/bench/abab.py does.
  *
- *   npm run bench [-- --quick] [--rounds N] [--only pumps,bmf] [--chains 2] [--threads 2] [--seed 1] [--out FILE] [--no-jags]
+ *   npm run bench [-- --quick] [--rounds N] [--only pumps,bmf] [--chains 2] [--threads 2] [--seed 1] [--out FILE] [--no-jags] [--prepare]
  *
  * For each workload it prepares the data and starts (bench/workloads.ts) in a
  * work folder, writes one Latent document per chain (the model of
@@ -33,6 +33,8 @@ interface Options {
   seed: number;
   out: string | undefined;
   jags: boolean;
+  /** Only write the work folders and print the abab.py command of each workload. */
+  prepare: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -40,7 +42,7 @@ function parseOptions(argv: string[]): Options {
     const k = argv.indexOf(name);
     return k >= 0 ? argv[k + 1] : undefined;
   };
-  const known = new Set(['--quick', '--no-jags', '--rounds', '--only', '--chains', '--threads', '--seed', '--out']);
+  const known = new Set(['--quick', '--no-jags', '--prepare', '--rounds', '--only', '--chains', '--threads', '--seed', '--out']);
   for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown option ${a}; options: ${[...known].join(' ')}`);
   const quick = argv.includes('--quick');
   const only = value('--only')?.split(',').map((s) => s.trim());
@@ -57,6 +59,7 @@ function parseOptions(argv: string[]): Options {
     seed: Number(value('--seed') ?? 1),
     out: value('--out'),
     jags: !argv.includes('--no-jags'),
+    prepare: argv.includes('--prepare'),
   };
 }
 
@@ -113,6 +116,11 @@ function main(): void {
     const length = options.quick ? workload.quick : workload.full;
     const folder = join(work, workload.name);
     const { initsNote } = prepareFolder(workload, length, options, peerBench, folder);
+    if (options.prepare) {
+      const jags = [PYTHON, ...jagsArguments(peerBench, workload.jagsModel, length, options.chains, options.seed, join(folder, 'jags'))].join(' ');
+      process.stdout.write(`${PYTHON} ${join(peerBench, 'abab.py')} --rate --metric iters_per_second_thread --metric-b iters_per_second --a '${process.execPath} ${engine} --dir ${folder}' --b '${jags}'\n`);
+      continue;
+    }
     const rounds: RoundResult[] = [];
     let jagsDraws: Map<string, Float64Array[]> | undefined;
     for (let r = 0; r < options.rounds; r++) {
@@ -137,6 +145,7 @@ function main(): void {
     results.push(compareWorkload(workload, length, rounds, jagsStats, jagsRmse, initsNote));
   }
 
+  if (options.prepare) return;
   const report = {
     kind: 'latent-bench',
     date: new Date().toISOString(),
