@@ -53,10 +53,10 @@ export function compileModel(document: Document, data: NamedValues): ModelGraph 
   if (problems.length) throw new ModelError(problems);
 
   const order = deterministicOrder(deterministic, readsOf);
-  wireChildren(stochastic, deterministic, readsOf, order);
+  const sinks = wireChildren(stochastic, deterministic, readsOf, order);
   rejectStochasticCycles(stochastic);
   const unobserved = stochastic.filter((n) => !n.observed).map((n) => n.id);
-  const graph: ModelGraph = { variables, stochastic, deterministic, deterministicOrder: order, unobserved, modelRange: document.model!.range, expressions: compiler };
+  const graph: ModelGraph = { variables, stochastic, deterministic, deterministicOrder: order, sinks, unobserved, modelRange: document.model!.range, expressions: compiler };
   refreshDeterministic(graph);
   checkObservedSupport(graph);
   return graph;
@@ -233,12 +233,13 @@ function rejectStochasticCycles(stochastic: StochasticNode[]): void {
   }
 }
 
+/** Wires each stochastic node to its stochastic children and the deterministic nodes between; returns the deterministic sinks in order. */
 function wireChildren(
   stochastic: StochasticNode[],
   deterministic: DeterministicNode[],
   readsOf: Map<StochasticNode | DeterministicNode, ElementRef[]>,
   order: number[],
-): void {
+): number[] {
   // Reverse edges: for each node, the nodes that read it directly.
   const stochasticReaders = new Map<number, Set<number>>();
   const deterministicReaders = new Map<number, Set<number>>();
@@ -261,19 +262,36 @@ function wireChildren(
   }
   const position = new Int32Array(deterministic.length);
   order.forEach((id, k) => (position[id] = k));
+  // A deterministic node no stochastic node reads, even indirectly (a prediction, a summary such as
+  // an RMSE), need not follow every update: it is recomputed only when draws are recorded.
+  const feedsStochastic = new Uint8Array(deterministic.length);
+  for (let k = order.length - 1; k >= 0; k--) {
+    const id = order[k]!;
+    if ((stochasticReaders.get(-1 - id)?.size ?? 0) > 0) feedsStochastic[id] = 1;
+    else for (const d of deterministicReaders.get(-1 - id) ?? []) if (feedsStochastic[d]) feedsStochastic[id] = 1;
+  }
   for (const node of stochastic) {
     const children = new Set(stochasticReaders.get(node.id) ?? []);
     const dependents = new Set<number>();
     const pending = [...(deterministicReaders.get(node.id) ?? [])];
     while (pending.length) {
       const d = pending.pop()!;
-      if (dependents.has(d)) continue;
+      if (dependents.has(d) || !feedsStochastic[d]) continue;
       dependents.add(d);
       for (const c of stochasticReaders.get(-1 - d) ?? []) children.add(c);
       pending.push(...(deterministicReaders.get(-1 - d) ?? []));
     }
     node.children = [...children].sort((a, b) => a - b);
     node.dependents = [...dependents].sort((a, b) => position[a]! - position[b]!);
+  }
+  return order.filter((id) => !feedsStochastic[id]);
+}
+
+/** Recomputes the deterministic nodes no stochastic node reads (predictions, summaries): before draws are recorded. */
+export function refreshSinks(graph: ModelGraph): void {
+  for (const id of graph.sinks) {
+    const d = graph.deterministic[id]!;
+    d.variable.values[d.offset] = d.evaluate();
   }
 }
 

@@ -74,6 +74,12 @@ export interface ModelGraph {
   deterministic: DeterministicNode[];
   /** Deterministic node ids in topological order. */
   deterministicOrder: number[];
+  /**
+   * Deterministic nodes no stochastic node reads, even indirectly, in
+   * topological order: `propagate` skips them, so they are current only
+   * after `refreshSinks` (or `refreshDeterministic`).
+   */
+  sinks: number[];
   /** Unobserved stochastic nodes, in statement order: the nodes a sampler updates. */
   unobserved: number[];
   modelRange: SourceRange;

@@ -2,7 +2,7 @@ import { assignSamplers, runChain } from '../inference/gibbs';
 import { setInitialValues } from '../inference/initialValues';
 import type { Sampler } from '../inference/samplers';
 import { errorAt } from '../language/source';
-import { compileModel } from '../model/compile';
+import { compileModel, refreshSinks } from '../model/compile';
 import { elementName, Role, type ModelGraph, type Variable } from '../model/graph';
 import { Random } from '../random/rng';
 import type { RunRequest } from './request';
@@ -90,6 +90,7 @@ export function sampleChain(
       grown.set(buffer);
       buffer = grown;
     }
+    refreshSinks(session.graph);
     for (let m = 0; m < width; m++) buffer[rows * width + m] = monitors[m]!.variable.values[monitors[m]!.offset]!;
     rows++;
   };

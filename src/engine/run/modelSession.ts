@@ -1,3 +1,4 @@
+import { refreshSinks } from '../model/compile';
 import type { NamedValues } from '../language/rvalues';
 import { errorAt, type SourceRange } from '../language/source';
 import { elementName, nodeLogDensity, Role, type StochasticNode, type Variable } from '../model/graph';
@@ -81,9 +82,14 @@ export class ModelSession {
         for (let s = 0; s < samplers.length; s++) samplers[s]!.update(random);
         if (adapt) for (let s = 0; s < samplers.length; s++) samplers[s]!.adapt?.();
         const iteration = this.iteration + k;
+        let fresh = false;
         for (let m = 0; m < monitors.length; m++) {
           const { monitor } = monitors[m]!;
-          if (iteration >= monitor.start && (iteration - monitor.start) % monitor.thin === 0) record(monitors[m]!, c);
+          if (iteration >= monitor.start && (iteration - monitor.start) % monitor.thin === 0) {
+            if (!fresh) refreshSinks(chain.graph);
+            fresh = true;
+            record(monitors[m]!, c);
+          }
         }
       }
     }

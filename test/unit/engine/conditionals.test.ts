@@ -249,8 +249,10 @@ describe('linearity analysis', () => {
   w[1] <- th
   w[2] <- 5
   y ~ dnorm(twice + other, 1)
+  # v and w feed a stochastic node: deterministic nodes nothing reads are not followed by the analysis.
+  y2 ~ dnorm(sum(v[]) + sum(w[]), 1)
 }
-data list(y = 0)`;
+data list(y = 0, y2 = 0)`;
   const g = compileWithInits(MODEL);
   const analysis = new DependenceAnalysis(g, node(g, 'th'));
   const of = (text: string): Dependence => {
