@@ -1,5 +1,6 @@
 import type { Expression } from '../language/ast';
 import { currentParameters, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { compileLinearTerm, type LinearTerm } from './linearForm';
 import { Dependence, DependenceAnalysis } from './linearity';
 
 /**
@@ -119,7 +120,10 @@ class NormalConditional implements Conditional {
   private readonly flat: boolean;
   /** Children whose first argument is the node itself (b = 1, a = 0: no evaluation needed). */
   private readonly direct: Uint8Array;
+  private readonly terms: Array<LinearTerm | undefined>;
+  /** Whether every child's coefficient is known without probing (the node itself, or a compiled linear term). */
   private readonly allDirect: boolean;
+  private readonly slope = new Float64Array(1);
 
   constructor(
     private readonly graph: ModelGraph,
@@ -129,7 +133,9 @@ class NormalConditional implements Conditional {
     this.intercepts = new Float64Array(children.length);
     this.flat = node.distribution.name === 'dunif';
     this.direct = Uint8Array.from(children.map((c) => (isNodeItself(graph, c, node) ? 1 : 0)));
-    this.allDirect = this.direct.every((x) => x === 1);
+    // Other children's a + b·θ read off compiled linear terms where they compile; then nothing is probed.
+    this.terms = children.map((c, j) => (this.direct[j] ? undefined : compileLinearTerm(graph, [node], c.statement.args[0]!, c.scope)));
+    this.allDirect = this.direct.every((x, j) => x === 1 || this.terms[j] !== undefined);
   }
 
   parameters(out: Float64Array): void {
@@ -177,16 +183,27 @@ class NormalConditional implements Conditional {
     // The coefficients follow from two evaluations; linearity was checked symbolically.
     if (!this.allDirect) {
       setValue(graph, node, 0);
-      for (let j = 0; j < children.length; j++) intercepts[j] = direct[j] ? 0 : children[j]!.params[0]!();
+      for (let j = 0; j < children.length; j++) intercepts[j] = direct[j] || this.terms[j] ? 0 : children[j]!.params[0]!();
       setValue(graph, node, 1);
     }
+    const { terms, slope } = this;
     for (let j = 0; j < children.length; j++) {
       const child = children[j]!;
       const w = weight ? weight[child.id]! : 1;
       if (w === 0) continue;
-      const b = direct[j] ? 1 : child.params[0]!() - intercepts[j]!;
+      let a: number, b: number;
+      if (direct[j]) {
+        a = 0;
+        b = 1;
+      } else if (terms[j]) {
+        slope[0] = 0;
+        a = terms[j]!(1, slope);
+        b = slope[0]!;
+      } else {
+        a = intercepts[j]!;
+        b = child.params[0]!() - a;
+      }
       if (b === 0) continue;
-      const a = direct[j] ? 0 : intercepts[j]!;
       if (child.distribution.name === 'dnorm') {
         const tau = w * child.params[1]!();
         precision += tau * b * b;

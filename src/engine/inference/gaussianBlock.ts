@@ -1,6 +1,7 @@
 import type { Expression } from '../language/ast';
 import { currentParameters, propagate, Role, type ModelGraph, type StochasticNode } from '../model/graph';
 import { choleskyInPlace, solveWithCholeskyInPlace } from '../math/linalg';
+import { compileLinearTerm, type LinearTerm } from './linearForm';
 import { Dependence, DependenceAnalysis } from './linearity';
 
 /**
@@ -20,6 +21,8 @@ export class GaussianBlock {
   readonly precision: Float64Array;
   readonly linear: Float64Array;
   private readonly saved: Float64Array;
+  private readonly row: Float64Array;
+  private readonly terms: LinearTerm[] | undefined;
   private readonly coordinates: Array<{ node: StochasticNode; offset: number }>;
   /** Length of each child's mean (1 for dnorm, m for dmnorm) and where its rows start. */
   private readonly childSides: Int32Array;
@@ -61,6 +64,10 @@ export class GaussianBlock {
     this.precision = new Float64Array(d * d);
     this.linear = new Float64Array(d);
     this.saved = new Float64Array(d);
+    this.row = new Float64Array(d);
+    // Scalar normal children whose means compile to linear terms need no probing at all.
+    const terms = children.map((c) => (c.side === 1 ? compileLinearTerm(graph, members, c.statement.args[0]!, c.scope) : undefined));
+    this.terms = terms.every((t) => t !== undefined) ? (terms as LinearTerm[]) : undefined;
     let widest = 1;
     for (const c of children) widest = Math.max(widest, c.side);
     this.weighted = new Float64Array(widest);
@@ -116,10 +123,26 @@ export class GaussianBlock {
     return true;
   }
 
-  /** a_j and A_j by d + 1 evaluations of the children's means. */
+  /** a_j and A_j: read off compiled linear terms, or else by d + 1 evaluations of the children's means. */
   private computeDesign(): void {
     const { d, children, childSides, childStarts, intercepts, coefficients, active, saved } = this;
     const rows = intercepts.length;
+    if (this.terms) {
+      const row = this.row;
+      for (let j = 0; j < children.length; j++) {
+        row.fill(0);
+        const start = childStarts[j]!;
+        intercepts[start] = this.terms[j]!(1, row);
+        let moves = 0;
+        for (let k = 0; k < d; k++) {
+          coefficients[k * rows + start] = row[k]!;
+          if (row[k] !== 0) moves = 1;
+        }
+        active[j] = moves;
+      }
+      this.designKnown = true;
+      return;
+    }
     // Probing moves the coordinates; they go back where they were, so a caller that refuses the update leaves the block untouched.
     for (let k = 0; k < d; k++) saved[k] = this.coordinates[k]!.node.variable.values[this.coordinates[k]!.offset]!;
     for (let k = 0; k < d; k++) this.setCoordinate(k, 0);

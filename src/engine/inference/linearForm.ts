@@ -1,0 +1,160 @@
+import type { Expression } from '../language/ast';
+import type { LoopScope } from '../model/expressions';
+import { Role, type Evaluator, type ModelGraph, type StochasticNode } from '../model/graph';
+import { Dependence, DependenceAnalysis } from './linearity';
+
+/**
+ * An affine expression a + Σ_k b_k·θ_k of some coordinates θ, evaluated at
+ * the current values of everything else without moving θ: `term(s, out)`
+ * adds s·b into `out` (one slot per coordinate) and returns s·a. Gibbs and
+ * EM then read a child's intercept and coefficients in one pass, instead of
+ * evaluating the child d + 1 times with θ set to 0 and to each unit vector.
+ */
+export type LinearTerm = (scale: number, out: Float64Array) => number;
+
+/**
+ * Compiles `e` (in `scope`) into a LinearTerm over `coordinates` — each the
+ * element offset of a member node in its variable, in block order — or
+ * returns undefined when the expression is not affine in them in a form
+ * this compiler knows (a stochastic index, a function of θ): the caller then
+ * probes by evaluation.
+ */
+export function compileLinearTerm(
+  graph: ModelGraph,
+  members: StochasticNode[],
+  e: Expression,
+  scope: LoopScope,
+): LinearTerm | undefined {
+  const analysis = new DependenceAnalysis(graph, members);
+  const coordinate = new Map<string, Map<number, number>>();
+  let k = 0;
+  for (const node of members) {
+    let map = coordinate.get(node.variable.name);
+    if (!map) coordinate.set(node.variable.name, (map = new Map()));
+    for (const o of node.offsets) map.set(o, k++);
+  }
+  const dependents = new Set(members.flatMap((n) => n.dependents));
+  const cache = new Map<number, LinearTerm | undefined>();
+
+  const constant = (x: Expression, s: LoopScope): Evaluator => graph.expressions.compile(x, s).evaluate;
+  const free = (x: Expression, s: LoopScope): boolean => {
+    analysis.selects = false;
+    const d = analysis.of(x, s);
+    return d === Dependence.Constant && !analysis.selects;
+  };
+
+  const compile = (x: Expression, s: LoopScope): LinearTerm | undefined => {
+    if (free(x, s)) {
+      const f = constant(x, s);
+      return (scale) => scale * f();
+    }
+    switch (x.kind) {
+      case 'name':
+      case 'index':
+        return reference(x, s);
+      case 'unary': {
+        if (x.op !== '-') return x.op === '+' ? compile(x.operand, s) : undefined;
+        const inner = compile(x.operand, s);
+        return inner && ((scale, out) => inner(-scale, out));
+      }
+      case 'binary': {
+        if (x.op === '+' || x.op === '-') {
+          const a = compile(x.left, s);
+          const b = compile(x.right, s);
+          if (!a || !b) return undefined;
+          return x.op === '+' ? (scale, out) => a(scale, out) + b(scale, out) : (scale, out) => a(scale, out) + b(-scale, out);
+        }
+        if (x.op === '*') {
+          if (free(x.left, s)) return scaled(constant(x.left, s), compile(x.right, s));
+          if (free(x.right, s)) return scaled(constant(x.right, s), compile(x.left, s));
+          return undefined;
+        }
+        if (x.op === '/' && free(x.right, s)) {
+          const f = constant(x.right, s);
+          return scaled(() => 1 / f(), compile(x.left, s));
+        }
+        return undefined;
+      }
+      case 'call':
+        if (x.callee === 'inprod' && x.args.length === 2) return innerProduct(x.args[0]!.value, x.args[1]!.value, s);
+        if ((x.callee === 'sum' || x.callee === 'mean') && x.args.length === 1) {
+          const terms = elementTerms(x.args[0]!.value, s);
+          if (!terms) return undefined;
+          const factor = x.callee === 'mean' ? 1 / terms.length : 1;
+          return (scale, out) => {
+            let a = 0;
+            for (let j = 0; j < terms.length; j++) a += terms[j]!(scale * factor, out);
+            return a;
+          };
+        }
+        return undefined;
+      default:
+        return undefined;
+    }
+  };
+
+  const scaled = (f: Evaluator, inner: LinearTerm | undefined): LinearTerm | undefined => inner && ((scale, out) => inner(scale * f(), out));
+
+  /** A reference to one element: a coordinate, a deterministic node affine in θ, or something free of θ. */
+  const reference = (x: Extract<Expression, { kind: 'name' | 'index' }>, s: LoopScope): LinearTerm | undefined => {
+    const direct = graph.expressions.array(x, s).direct;
+    if (!direct || direct.offsets.length !== 1) return undefined;
+    const variable = graph.variables.get(x.name)!;
+    return element(variable.name, direct.offsets[0]!);
+  };
+
+  const element = (name: string, offset: number): LinearTerm | undefined => {
+    const slot = coordinate.get(name)?.get(offset);
+    if (slot !== undefined) {
+      return (scale, out) => {
+        out[slot] = out[slot]! + scale;
+        return 0;
+      };
+    }
+    const variable = graph.variables.get(name)!;
+    if (variable.role[offset] === Role.Deterministic && dependents.has(variable.node[offset]!)) {
+      const id = variable.node[offset]!;
+      if (!cache.has(id)) {
+        const d = graph.deterministic[id]!;
+        cache.set(id, d.statement.target.link ? undefined : compile(d.statement.value, d.scope));
+      }
+      return cache.get(id);
+    }
+    const values = variable.values;
+    return (scale) => scale * values[offset]!;
+  };
+
+  /** The elements of an array argument as linear terms, or undefined (a stochastic index, an unknown form). */
+  const elementTerms = (x: Expression, s: LoopScope): LinearTerm[] | undefined => {
+    if (x.kind !== 'name' && x.kind !== 'index') {
+      const t = compile(x, s);
+      return t && [t];
+    }
+    const direct = graph.expressions.array(x, s).direct;
+    if (!direct) return undefined;
+    const terms: LinearTerm[] = [];
+    for (const o of direct.offsets) {
+      const t = element(x.name, o);
+      if (!t) return undefined;
+      terms.push(t);
+    }
+    return terms;
+  };
+
+  const innerProduct = (left: Expression, right: Expression, s: LoopScope): LinearTerm | undefined => {
+    const leftFree = free(left, s);
+    const rightFree = free(right, s);
+    if (!leftFree && !rightFree) return undefined;
+    const values = graph.expressions.array(leftFree ? left : right, s);
+    const terms = elementTerms(leftFree ? right : left, s);
+    if (!terms || terms.length !== values.evaluators.length) return undefined;
+    const weights = values.evaluators;
+    return (scale, out) => {
+      let a = 0;
+      for (let j = 0; j < terms.length; j++) a += terms[j]!(scale * weights[j]!(), out);
+      return a;
+    };
+  };
+
+  return compile(e, scope);
+}
