@@ -39,12 +39,13 @@ export function compileLinearTerm(
   const constant = (x: Expression, s: LoopScope): Evaluator => graph.expressions.compile(x, s).evaluate;
   const free = (x: Expression, s: LoopScope): boolean => {
     analysis.selects = false;
-    const d = analysis.of(x, s);
-    return d === Dependence.Constant && !analysis.selects;
+    // An array argument (X[i, ]) is free when every element is.
+    const constant = x.kind === 'name' || x.kind === 'index' ? analysis.elements(x, s).every((d) => d === Dependence.Constant) : analysis.of(x, s) === Dependence.Constant;
+    return constant && !analysis.selects;
   };
 
   const compile = (x: Expression, s: LoopScope): LinearTerm | undefined => {
-    if (free(x, s)) {
+    if (free(x, s) && !isArray(x, s)) {
       const f = constant(x, s);
       return (scale) => scale * f();
     }
@@ -93,6 +94,7 @@ export function compileLinearTerm(
     }
   };
 
+  const isArray = (x: Expression, s: LoopScope): boolean => (x.kind === 'name' || x.kind === 'index') && graph.expressions.array(x, s).evaluators.length !== 1;
   const scaled = (f: Evaluator, inner: LinearTerm | undefined): LinearTerm | undefined => inner && ((scale, out) => inner(scale * f(), out));
 
   /** A reference to one element: a coordinate, a deterministic node affine in θ, or something free of θ. */
