@@ -234,7 +234,7 @@ class NormalConditional implements Conditional {
 }
 
 /** Whether the child's first argument is a plain reference to the node's own element. */
-function isNodeItself(graph: ModelGraph, child: StochasticNode, node: StochasticNode): boolean {
+export function isNodeItself(graph: ModelGraph, child: StochasticNode, node: StochasticNode): boolean {
   const arg = child.statement.args[0]!;
   if (arg.kind !== 'name' && arg.kind !== 'index') return false;
   const direct = graph.expressions.array(arg, child.scope).direct;
