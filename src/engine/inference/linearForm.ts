@@ -148,12 +148,46 @@ export function compileLinearTerm(
     const rightFree = free(right, s);
     if (!leftFree && !rightFree) return undefined;
     const values = graph.expressions.array(leftFree ? left : right, s);
+    const fused = fusedInnerProduct(values.direct, leftFree ? right : left, s);
+    if (fused) return fused;
     const terms = elementTerms(leftFree ? right : left, s);
     if (!terms || terms.length !== values.evaluators.length) return undefined;
     const weights = values.evaluators;
     return (scale, out) => {
       let a = 0;
       for (let j = 0; j < terms.length; j++) a += terms[j]!(scale * weights[j]!(), out);
+      return a;
+    };
+  };
+
+  /**
+   * inprod(w, θ-side) with both sides plain arrays and every θ-side element a
+   * coordinate or a value free of θ (U[u, ] against V[i, ] in a matrix
+   * factorisation): one loop over typed arrays, no closure per element.
+   */
+  const fusedInnerProduct = (weights: { values: Float64Array; offsets: Int32Array } | undefined, x: Expression, s: LoopScope): LinearTerm | undefined => {
+    if (!weights || (x.kind !== 'name' && x.kind !== 'index')) return undefined;
+    const direct = graph.expressions.array(x, s).direct;
+    if (!direct || direct.offsets.length !== weights.offsets.length) return undefined;
+    const variable = graph.variables.get(x.name)!;
+    const slots = new Int32Array(direct.offsets.length);
+    for (let j = 0; j < slots.length; j++) {
+      const o = direct.offsets[j]!;
+      const slot = coordinate.get(x.name)?.get(o);
+      if (slot !== undefined) slots[j] = slot;
+      else if (variable.role[o] === Role.Deterministic && dependents.has(variable.node[o]!)) return undefined;
+      else slots[j] = -1;
+    }
+    const wv = weights.values, wo = weights.offsets, xv = direct.values, xo = direct.offsets;
+    const n = slots.length;
+    return (scale, out) => {
+      let a = 0;
+      for (let j = 0; j < n; j++) {
+        const w = scale * wv[wo[j]!]!;
+        const slot = slots[j]!;
+        if (slot >= 0) out[slot] = out[slot]! + w;
+        else a += w * xv[xo[j]!]!;
+      }
       return a;
     };
   };
