@@ -1,4 +1,4 @@
-import { currentParameters, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { currentParameters, propagate, Role, type ModelGraph, type StochasticNode } from '../model/graph';
 import { drawTruncatedNormal } from '../random/draws';
 import type { Random } from '../random/rng';
 import { Dependence, DependenceAnalysis } from './linearity';
@@ -15,34 +15,53 @@ import type { Sampler } from './samplers';
 export class CensoredNormalSampler implements Sampler {
   readonly label = 'conjugate truncated normal';
   readonly nodes: StochasticNode[];
+  /** The interval when the cut points are data (they are fixed then, and so are the observed intervals). */
+  private readonly fixed: [number, number] | undefined;
+  private readonly propagates: boolean;
 
   constructor(
     private readonly graph: ModelGraph,
     private readonly node: StochasticNode,
     private readonly children: StochasticNode[],
+    cutsAreData: boolean,
   ) {
     this.nodes = [node];
+    this.fixed = cutsAreData ? this.interval() : undefined;
+    this.propagates = node.dependents.length > 0;
   }
 
-  update(random: Random): void {
-    const { node, children } = this;
-    const mean = node.params[0]!();
-    const precision = node.params[1]!();
+  private interval(): [number, number] {
     let lower = Number.NEGATIVE_INFINITY;
     let upper = Number.POSITIVE_INFINITY;
-    for (let j = 0; j < children.length; j++) {
-      const child = children[j]!;
+    for (let j = 0; j < this.children.length; j++) {
+      const child = this.children[j]!;
       const cuts = currentParameters(child);
       const k = child.variable.values[child.offset]!;
       if (k >= 1 && cuts[k]! > lower) lower = cuts[k]!;
       if (k + 1 < cuts.length && cuts[k + 1]! < upper) upper = cuts[k + 1]!;
     }
+    return [lower, upper];
+  }
+
+  update(random: Random): void {
+    const { node } = this;
+    const mean = node.params[0]!();
+    const precision = node.params[1]!();
+    const [lower, upper] = this.fixed ?? this.interval();
     const x = drawTruncatedNormal(random, mean, 1 / Math.sqrt(precision), lower, upper);
     // An empty interval (inconsistent censoring) leaves the value where it is.
     if (Number.isNaN(x)) return;
     node.variable.values[node.offset] = x;
-    propagate(this.graph, node);
+    if (this.propagates) propagate(this.graph, node);
   }
+}
+
+/** Whether every child's cut points read only data (then each observed interval never changes). */
+export function cutsAreData(graph: ModelGraph, node: StochasticNode): boolean {
+  return node.children.every((id) => {
+    const child = graph.stochastic[id]!;
+    return graph.expressions.array(child.statement.args[1]!, child.scope).reads.every((r) => r.variable.role[r.offset] === Role.Data);
+  });
 }
 
 /** Whether the node is such a latent normal: untruncated dnorm, every child an observed dinterval of the node itself with cut points free of it. */

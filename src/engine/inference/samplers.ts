@@ -1,6 +1,6 @@
 import type { ModelGraph, StochasticNode } from '../model/graph';
 import type { Random } from '../random/rng';
-import { CensoredNormalSampler, isCensoredNormal } from './censoredNormalSampler';
+import { CensoredNormalSampler, cutsAreData, isCensoredNormal } from './censoredNormalSampler';
 import { analyzeConditional } from './conditionals';
 import { ConjugateSampler, DirichletSampler, GaussianBlockSampler, WishartSampler } from './conjugateSamplers';
 import { analyzeDirichlet } from './dirichletConditional';
@@ -78,7 +78,7 @@ const gaussianBlockFactory: SamplerFactory = {
 const conjugateFactory: SamplerFactory = {
   name: 'conjugate',
   claim(graph, node) {
-    if (isCensoredNormal(graph, node)) return [new CensoredNormalSampler(graph, node, childrenOf(graph, node))];
+    if (isCensoredNormal(graph, node)) return [new CensoredNormalSampler(graph, node, childrenOf(graph, node), cutsAreData(graph, node))];
     const scalar = analyzeConditional(graph, node);
     if (scalar) return [new ConjugateSampler(graph, scalar)];
     const dirichlet = analyzeDirichlet(graph, node);
