@@ -42,6 +42,7 @@ export class GaussianBlock {
   /** With a fixed design, fixed child precisions and a fixed prior, Λ and its factor are computed once too. */
   private readonly fixedPrecision: boolean;
   private precisionKnown = false;
+  private childPrecisions: Float64Array | undefined;
   private precisionOk = false;
 
   constructor(
@@ -207,12 +208,14 @@ export class GaussianBlock {
     const rows = intercepts.length;
     linear.fill(0);
     this.addPrior(false);
+    // With fixed precisions (probit's z[i], precision 1) each child's precision is read once, not per update.
+    const taus = this.fixedPrecision ? (this.childPrecisions ??= Float64Array.from(children, (c) => (c.side === 1 ? c.params[1]!() : Number.NaN))) : undefined;
     for (let j = 0; j < children.length; j++) {
       if (!active[j]) continue;
       const child = children[j]!;
       const start = childStarts[j]!;
       if (child.side === 1) {
-        const w = child.params[1]!() * (child.variable.values[child.offset]! - intercepts[start]!);
+        const w = (taus ? taus[j]! : child.params[1]!()) * (child.variable.values[child.offset]! - intercepts[start]!);
         for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[k * rows + start]!;
         continue;
       }
