@@ -1,11 +1,10 @@
 import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { formatProblem, ModelError } from '../engine/language/source';
+import { resolve } from 'node:path';
 import { formatSummaryTable } from '../engine/output/summaryTable';
 import { BUILT_IN_DEFAULTS, readRunRequest, type RunDefaults } from '../engine/run/request';
 import { startRun, type RunOptions } from '../engine/run/runner';
 import { sampleJson } from './sampleJson';
+import { readModelRequest, untilDone } from './modelCommand';
 
 /** `latent sample`'s options, read from its arguments. */
 export interface SampleArguments {
@@ -72,26 +71,13 @@ export function splitMonitorList(text: string): string[] {
  * run fails, 2 when the model file cannot be read.
  */
 export async function runSample(file: string, args: SampleArguments, options: RunOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch (e) {
-    err(`latent: cannot read ${file}: ${(e as Error).message}`);
-    return 2;
-  }
-  let request;
-  try {
-    request = readRunRequest(source, args.defaults, () => randomInt(0, 2 ** 31), { baseDirectory: dirname(resolve(file)), dataFiles: args.dataFiles, initsFiles: args.initsFiles });
-  } catch (e) {
-    if (!(e instanceof ModelError)) throw e;
-    for (const p of e.problems) err(formatProblem(p, file));
-    return 1;
-  }
-  const handle = startRun(request, options);
-  const onInterrupt = (): void => handle.cancel();
-  process.once('SIGINT', onInterrupt);
-  const { output } = await handle.result;
-  process.removeListener('SIGINT', onInterrupt);
+  const request = readModelRequest(
+    file,
+    (source, baseDirectory) => readRunRequest(source, args.defaults, () => randomInt(0, 2 ** 31), { baseDirectory, dataFiles: args.dataFiles, initsFiles: args.initsFiles }),
+    err,
+  );
+  if (typeof request === 'number') return request;
+  const { output } = await untilDone(startRun(request, options));
   out(args.json ? JSON.stringify(sampleJson(output)) : formatSummaryTable(output));
   if (output.status !== 'failed') return 0;
   for (const m of output.messages) {

@@ -1,11 +1,10 @@
 import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { formatProblem, ModelError } from '../engine/language/source';
+import { resolve } from 'node:path';
 import { readCalibrationRequest } from '../engine/sbc/request';
 import { startCalibration, type CalibrationOptions } from '../engine/sbc/runner';
 import type { SbcSettings } from '../engine/sbc/sbcOutput';
 import { formatCalibrationTable } from '../engine/sbc/sbcTable';
+import { readModelRequest, untilDone } from './modelCommand';
 
 /** `latent sbc`'s options, read from its arguments. */
 export interface SbcArguments {
@@ -49,26 +48,13 @@ export function parseSbcArguments(args: string[]): SbcArguments | string {
  * cannot be read.
  */
 export async function runSbc(file: string, args: SbcArguments, options: CalibrationOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch (e) {
-    err(`latent: cannot read ${file}: ${(e as Error).message}`);
-    return 2;
-  }
-  let request;
-  try {
-    request = readCalibrationRequest(source, args.defaults, () => randomInt(0, 2 ** 31), { baseDirectory: dirname(resolve(file)), dataFiles: args.dataFiles, initsFiles: args.initsFiles });
-  } catch (e) {
-    if (!(e instanceof ModelError)) throw e;
-    for (const p of e.problems) err(formatProblem(p, file));
-    return 1;
-  }
-  const handle = startCalibration(request, options);
-  const onInterrupt = (): void => handle.cancel();
-  process.once('SIGINT', onInterrupt);
-  const output = await handle.result;
-  process.removeListener('SIGINT', onInterrupt);
+  const request = readModelRequest(
+    file,
+    (source, baseDirectory) => readCalibrationRequest(source, args.defaults, () => randomInt(0, 2 ** 31), { baseDirectory, dataFiles: args.dataFiles, initsFiles: args.initsFiles }),
+    err,
+  );
+  if (typeof request === 'number') return request;
+  const output = await untilDone(startCalibration(request, options));
   out(args.json ? JSON.stringify(output) : formatCalibrationTable(output));
   if (output.status !== 'failed') return 0;
   for (const m of output.messages) {
