@@ -1,14 +1,13 @@
 import { randomInt } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { ModelError } from '../engine/language/source';
 import type { RunMessage } from '../engine/output/runOutput';
-import { toMessage } from '../engine/run/runner';
 import { readCalibrationRequest } from '../engine/sbc/request';
 import { startCalibration } from '../engine/sbc/runner';
 import { SBC_OUTPUT_MIME, SBC_OUTPUT_SCHEMA, type SbcOutput } from '../engine/sbc/sbcOutput';
 import { formatCalibrationTable } from '../engine/sbc/sbcTable';
 import { errorOutput } from './cellRun';
+import { readRequestOrReport, streamToCell } from './cellStreaming';
 import { runDefaults } from './settings';
 
 /**
@@ -25,18 +24,13 @@ export async function runCalibrationCell(
   chainWorkerScript: string,
 ): Promise<void> {
   const uri = execution.cell.notebook.uri;
-  let request;
-  try {
-    const seed = runDefaults(uri).seed;
-    request = readCalibrationRequest(text, seed === undefined ? {} : { seed }, () => randomInt(0, 2 ** 31), {
-      baseDirectory: uri.scheme === 'file' ? dirname(uri.fsPath) : undefined,
-    });
-  } catch (e) {
-    if (!(e instanceof ModelError)) throw e;
-    await execution.replaceOutput(errorOutput(e.problems.map(toMessage).map(toCell)));
-    execution.end(false, Date.now());
-    return;
-  }
+  const seed = runDefaults(uri).seed;
+  const request = await readRequestOrReport(
+    execution,
+    () => readCalibrationRequest(text, seed === undefined ? {} : { seed }, () => randomInt(0, 2 ** 31), { baseDirectory: uri.scheme === 'file' ? dirname(uri.fsPath) : undefined }),
+    toCell,
+  );
+  if (!request) return;
 
   const items = (o: SbcOutput): vscode.NotebookCellOutputItem[] => {
     const mapped = { ...o, messages: o.messages.map(toCell) };
@@ -46,28 +40,14 @@ export async function runCalibrationCell(
     schema: SBC_OUTPUT_SCHEMA, status: 'running', settings: request.settings, progress: { done: 0, total: request.settings.simulations },
     failed: 0, nodes: [], messages: [], timings: { totalMs: 0 },
   };
-  const output = new vscode.NotebookCellOutput(items(initial));
-  await execution.replaceOutput(output);
-  // Updates are chained so they reach the notebook in order, each replacing the same output's items.
-  let updates: Thenable<void> = Promise.resolve();
-  const handle = startCalibration(request, {
-    workerScript: join(dirname(chainWorkerScript), 'sbcWorker.js'),
-    onUpdate: (preview) => {
-      updates = updates.then(() => execution.replaceOutputItems(items(preview), output));
-    },
-  });
-  const cancellation = execution.token.onCancellationRequested(() => handle.cancel());
-  try {
-    const final = await handle.result;
-    await updates;
-    if (final.status === 'failed' && final.nodes.length === 0) {
-      await execution.replaceOutput(errorOutput(final.messages.map(toCell)));
-      execution.end(false, Date.now());
-    } else {
-      await execution.replaceOutputItems(items(final), output);
-      execution.end(final.status === 'complete', Date.now());
-    }
-  } finally {
-    cancellation.dispose();
+  const { final, output } = await streamToCell(execution, initial, items, (onUpdate) =>
+    startCalibration(request, { workerScript: join(dirname(chainWorkerScript), 'sbcWorker.js'), onUpdate }),
+  );
+  if (final.status === 'failed' && final.nodes.length === 0) {
+    await execution.replaceOutput(errorOutput(final.messages.map(toCell)));
+    execution.end(false, Date.now());
+  } else {
+    await execution.replaceOutputItems(items(final), output);
+    execution.end(final.status === 'complete', Date.now());
   }
 }

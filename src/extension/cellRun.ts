@@ -3,13 +3,13 @@ import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { RUN_OUTPUT_MIME, type RunMessage, type RunOutput } from '../engine/output/runOutput';
 import { formatSummaryTable } from '../engine/output/summaryTable';
-import { ModelError } from '../engine/language/source';
 import { ComposedSource, definedModelName, referencedModel } from '../engine/run/namedModels';
 import { readRunRequest } from '../engine/run/request';
-import { startRun, toMessage } from '../engine/run/runner';
+import { startRun } from '../engine/run/runner';
 import { calibrateDirective } from '../engine/sbc/request';
 import { fitDirective } from '../engine/run/fitRequest';
 import { runCalibrationCell } from './calibrationRun';
+import { readRequestOrReport, streamToCell } from './cellStreaming';
 import { runFitCell } from './fitRun';
 import { runDefaults } from './settings';
 
@@ -32,43 +32,24 @@ export async function runCell(execution: vscode.NotebookCellExecution, workerScr
   if (calibrateDirective(composed?.text ?? source)) return runCalibrationCell(execution, composed?.text ?? source, toCell, workerScript);
   if (fitDirective(composed?.text ?? source)) return runFitCell(execution, composed?.text ?? source, toCell, workerScript);
 
-  let request;
-  try {
-    const uri = execution.cell.notebook.uri;
-    // Data files are read relative to the notebook; an untitled notebook has no folder yet.
-    request = readRunRequest(composed?.text ?? source, runDefaults(uri), () => randomInt(0, 2 ** 31), {
-      baseDirectory: uri.scheme === 'file' ? dirname(uri.fsPath) : undefined,
-    });
-  } catch (e) {
-    if (!(e instanceof ModelError)) throw e;
-    await execution.replaceOutput(errorOutput(e.problems.map(toMessage).map(toCell)));
-    execution.end(false, Date.now());
-    return;
-  }
-
-  const output = new vscode.NotebookCellOutput(outputItems(initialOutput(request.settings)));
-  await execution.replaceOutput(output);
-  // Updates are chained so they reach the notebook in order, each replacing the same output's items.
-  let updates: Thenable<void> = Promise.resolve();
-  const handle = startRun(request, {
-    workerScript,
-    onUpdate: (preview) => {
-      updates = updates.then(() => execution.replaceOutputItems(outputItems(preview), output));
-    },
+  const uri = execution.cell.notebook.uri;
+  // Data files are read relative to the notebook; an untitled notebook has no folder yet.
+  const request = await readRequestOrReport(
+    execution,
+    () => readRunRequest(composed?.text ?? source, runDefaults(uri), () => randomInt(0, 2 ** 31), { baseDirectory: uri.scheme === 'file' ? dirname(uri.fsPath) : undefined }),
+    toCell,
+  );
+  if (!request) return;
+  const { final, output } = await streamToCell(execution, initialOutput(request.settings), outputItems, (onUpdate) => {
+    const handle = startRun(request, { workerScript, onUpdate });
+    return { result: handle.result.then((r) => r.output), cancel: () => handle.cancel() };
   });
-  const cancellation = execution.token.onCancellationRequested(() => handle.cancel());
-  try {
-    const { output: final } = await handle.result;
-    await updates;
-    if (final.status === 'failed') {
-      await execution.replaceOutput(errorOutput(final.messages.map(toCell)));
-      execution.end(false, Date.now());
-    } else {
-      await execution.replaceOutputItems(outputItems(final), output);
-      execution.end(final.status === 'complete', Date.now());
-    }
-  } finally {
-    cancellation.dispose();
+  if (final.status === 'failed') {
+    await execution.replaceOutput(errorOutput(final.messages.map(toCell)));
+    execution.end(false, Date.now());
+  } else {
+    await execution.replaceOutputItems(outputItems(final), output);
+    execution.end(final.status === 'complete', Date.now());
   }
 }
 
