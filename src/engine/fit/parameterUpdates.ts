@@ -24,17 +24,25 @@ export interface ParameterUpdate {
   apply(regCovar: number): string | undefined;
 }
 
-class ScalarUpdate implements ParameterUpdate {
+/** A conditional whose statistics live in one array: flat share, weighted prior, weighted children. */
+interface StatisticsConditional {
+  readonly node: StochasticNode;
+  prior(out: Float64Array, withPrior: boolean): void;
+  addPrior(out: Float64Array, w: number): void;
+  accumulate(out: Float64Array, weight?: Float64Array): void;
+}
+
+/** The M-step of a conditional with array statistics; subclasses turn the statistics into the mode. */
+abstract class StatisticsUpdate<C extends StatisticsConditional> implements ParameterUpdate {
   readonly nodes: StochasticNode[];
-  readonly label: string;
-  private readonly stats = new Float64Array(4);
+  abstract readonly label: string;
 
   constructor(
-    private readonly graph: ModelGraph,
-    private readonly conditional: Conditional,
+    protected readonly graph: ModelGraph,
+    protected readonly conditional: C,
+    protected readonly stats: Float64Array,
   ) {
     this.nodes = [conditional.node];
-    this.label = `${conditional.family} mode`;
   }
 
   begin(): void {
@@ -44,6 +52,17 @@ class ScalarUpdate implements ParameterUpdate {
   accumulate(weight: Float64Array, withPrior: boolean): void {
     if (withPrior) this.conditional.addPrior(this.stats, weight[this.conditional.node.id]!);
     this.conditional.accumulate(this.stats, weight);
+  }
+
+  abstract apply(regCovar: number): string | undefined;
+}
+
+class ScalarUpdate extends StatisticsUpdate<Conditional> {
+  readonly label: string;
+
+  constructor(graph: ModelGraph, conditional: Conditional) {
+    super(graph, conditional, new Float64Array(4));
+    this.label = `${conditional.family} mode`;
   }
 
   apply(): string | undefined {
@@ -82,28 +101,13 @@ class ScalarUpdate implements ParameterUpdate {
   }
 }
 
-class DirichletUpdate implements ParameterUpdate {
-  readonly nodes: StochasticNode[];
+class DirichletUpdate extends StatisticsUpdate<DirichletConditional> {
   readonly label = 'dirichlet mode';
-  private readonly stats: Float64Array;
   private readonly value: Float64Array;
 
-  constructor(
-    private readonly graph: ModelGraph,
-    private readonly conditional: DirichletConditional,
-  ) {
-    this.nodes = [conditional.node];
-    this.stats = new Float64Array(conditional.node.side);
+  constructor(graph: ModelGraph, conditional: DirichletConditional) {
+    super(graph, conditional, new Float64Array(conditional.node.side));
     this.value = new Float64Array(conditional.node.side);
-  }
-
-  begin(): void {
-    this.conditional.prior(this.stats, false);
-  }
-
-  accumulate(weight: Float64Array, withPrior: boolean): void {
-    if (withPrior) this.conditional.addPrior(this.stats, weight[this.conditional.node.id]!);
-    this.conditional.accumulate(this.stats, weight);
   }
 
   apply(): string | undefined {
