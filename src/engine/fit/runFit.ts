@@ -3,7 +3,7 @@ import { fitMixtureOnline, rowBlocksOf } from '../em/online';
 import type { GaussianParameters, MixtureDiagnostic, MixtureOptions } from '../em/types';
 import { setInitialValues } from '../inference/initialValues';
 import { errorAt, ModelError, type Problem } from '../language/source';
-import { compileModel } from '../model/compile';
+import { compileModel, refreshDeterministic } from '../model/compile';
 import { elementName, type ModelGraph, type StochasticNode } from '../model/graph';
 import { FIT_OUTPUT_SCHEMA, type FitMessage, type FitOutput, type FitParameter, type MixturePicture } from '../output/fitOutput';
 import { Random } from '../random/rng';
@@ -233,10 +233,7 @@ function snapshot(nodes: StochasticNode[]): Map<StochasticNode, Float64Array> {
 
 function restore(graph: ModelGraph, values: Map<StochasticNode, Float64Array>): void {
   for (const [node, v] of values) node.offsets.forEach((o, k) => (node.variable.values[o] = v[k]!));
-  for (const id of graph.deterministicOrder) {
-    const d = graph.deterministic[id]!;
-    d.variable.values[d.offset] = d.evaluate();
-  }
+  refreshDeterministic(graph);
 }
 
 function parameterValues(nodes: StochasticNode[]): FitParameter[] {

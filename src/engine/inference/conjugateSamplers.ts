@@ -19,7 +19,7 @@ export class ConjugateSampler implements Sampler {
     private readonly conditional: Conditional,
   ) {
     const truncated = conditional.family === 'normal' && (conditional.node.statement.truncation || conditional.node.distribution.name === 'dunif' ||
-      graph.stochastic.some((c) => c.distribution.name === 'dinterval' && conditional.node.children.includes(c.id)));
+      conditional.node.children.some((id) => graph.stochastic[id]!.distribution.name === 'dinterval'));
     this.label = truncated ? 'conjugate truncated normal' : `conjugate ${conditional.family}`;
     this.nodes = [conditional.node];
   }
