@@ -2,6 +2,7 @@ import type { Document, Expression, IndexExpression, Statement } from '../langua
 import type { NamedValues } from '../language/rvalues';
 import type { GaussianParameters, MixtureProblem } from '../em/types';
 import { cholesky, inverseFromCholesky } from '../math/linalg';
+import { elementName } from '../model/graph';
 import type { FitParameter } from '../output/fitOutput';
 
 /**
@@ -107,15 +108,8 @@ export function findMixturePlate(document: Document, data: NamedValues, inits: N
     const index = precisionSlot.at === 0 ? [k, a, b] : precisionSlot.at === 1 ? [a, k, b] : [a, b, k];
     return (index[0]! * precisionDims[1]! + index[1]!) * precisionDims[2]! + index[2]!;
   };
-  const name = (variable: string, dims: number[], offset: number): string => {
-    const index: number[] = [];
-    let rest = offset;
-    for (let d = dims.length - 1; d >= 0; d--) {
-      index.unshift((rest % dims[d]!) + 1);
-      rest = Math.floor(rest / dims[d]!);
-    }
-    return `${variable}[${index.join(',')}]`;
-  };
+  const name = (variable: string, dims: number[], offset: number): string => elementName({ name: variable, dims }, offset);
+
 
   let given: GaussianParameters | undefined;
   const wi = inits?.get(w), mi = inits?.get(meanSlot.name), oi = inits?.get(precisionSlot.name);

@@ -95,7 +95,7 @@ export function rangeName(variable: Variable, offsets: ArrayLike<number>): strin
   return `${variable.name}[${first.map((a, d) => (a === last[d] ? `${a}` : `${a}:${last[d]}`)).join(',')}]`;
 }
 
-function indicesOf(variable: Variable, offset: number): number[] {
+function indicesOf(variable: Pick<Variable, 'dims'>, offset: number): number[] {
   const index: number[] = [];
   let rest = offset;
   for (let d = variable.dims.length - 1; d >= 0; d--) {
@@ -105,7 +105,7 @@ function indicesOf(variable: Variable, offset: number): number[] {
   return index;
 }
 
-export function elementName(variable: Variable, offset: number): string {
+export function elementName(variable: Pick<Variable, 'name' | 'dims'>, offset: number): string {
   if (variable.dims.length === 0) return variable.name;
   return `${variable.name}[${indicesOf(variable, offset).join(',')}]`;
 }
