@@ -26,6 +26,7 @@
 //   LATENT_E2E_RUN_TIMEOUT_MS   how long one notebook's Run All may take (default 180000)
 //   LATENT_E2E_KEEP=1           keep the temporary workspace, user data and extensions dirs
 //   LATENT_E2E_CHROMIUM         the Chromium binary (default /usr/bin/chromium)
+//   LATENT_E2E_ONLY             a regular expression: only the tests whose names match run
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -47,6 +48,8 @@ const EXAMPLES_DIR = path.resolve(process.env.LATENT_EXAMPLES_DIR || path.join(R
 const ARTIFACTS = path.join(E2E_DIR, 'artifacts');
 const RUN_TIMEOUT_MS = Number(process.env.LATENT_E2E_RUN_TIMEOUT_MS || 180_000);
 const KEEP = process.env.LATENT_E2E_KEEP === '1';
+// While developing one feature: run only the tests whose names match (e.g. 'example em/|palette').
+const ONLY = process.env.LATENT_E2E_ONLY ? new RegExp(process.env.LATENT_E2E_ONLY) : null;
 const KERNEL = 'Latent';
 // The engine answers a cancel in well under a second (test/unit/engine/runner.test.ts); the UI adds
 // the click, VS Code's round trip and this test's polling.
@@ -185,6 +188,7 @@ const safeName = (s) => s.replace(/\.ipynb$/, '').replace(/[^A-Za-z0-9._-]+/g, '
 
 /** A test that starts from a clean workbench and leaves a screenshot when it fails. */
 function e2eTest(name, fn, { timeout = 10 * 60_000 } = {}) {
+  if (ONLY && !ONLY.test(name)) return;
   it(name, { timeout }, async () => {
     log(`=== ${name}`);
     const t0 = Date.now();
