@@ -23,7 +23,7 @@ const builds = [
   { ...node, entryPoints: ['src/engine/sbc/sbcWorker.ts'], outfile: 'dist/sbcWorker.js' },
   { ...node, entryPoints: ['src/engine/em/estepWorker.ts'], outfile: 'dist/em-worker.js' },
   { ...node, entryPoints: ['src/engine/fit/fitWorker.ts'], outfile: 'dist/fitWorker.js' },
-  { ...node, entryPoints: ['scripts/bench/gmm.ts'], outfile: 'dist/bench/gmm.js' },
+  { ...node, entryPoints: ['bench/gmm.ts'], outfile: 'dist/bench/gmm.js' },
   { ...node, entryPoints: ['bench/engineRunner.ts'], outfile: 'dist/bench/mcmc.js' },
   { ...node, entryPoints: ['bench/run.ts'], outfile: 'dist/bench/run.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },

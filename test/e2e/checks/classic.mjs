@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { LATENT_MIMES, rowsByName, savedOutputs, shownNumber } from '../lib/latent-views.mjs';
 
 /**
- * JAGS's reference run (../shared/data/classic-bugs/eyes/bench.R, "benchstats": Mean and SD),
- * copied here because the e2e suite runs where that folder may not be.
+ * JAGS's reference run (test/fixtures/classic-bugs/eyes/bench.R, "benchstats": Mean and SD),
+ * copied here so that the e2e suite reads nothing outside its own folder.
  */
 const EYES_BENCH = {
   'P[1]': { mean: 0.5994429576, sd: 0.0990720457214025 },

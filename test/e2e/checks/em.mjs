@@ -175,3 +175,20 @@ export async function checkLassoNotebook({ views }, { log, screenshotView }) {
   assert.ok(l1(beta) < l1(leastSquares), `shrunk: L1 norm ${l1(beta).toFixed(3)} < least squares' ${l1(leastSquares).toFixed(3)} (β = ${beta.join(', ')})`);
   log(`lasso: β = ${beta.map((b) => b.toFixed(3)).join(', ')}, L1 ${l1(beta).toFixed(3)} vs ${l1(leastSquares).toFixed(3)}`);
 }
+
+/**
+ * examples/em/online-em.ipynb (its data made by `npm run data:mixture`, see run.mjs): one pass of
+ * online EM ends within 1 % of the batch EM's mean log-likelihood per row, and batch EM reaches
+ * scikit-learn's −7.439743 from the same start (the notebook's text; shown to 4 decimals).
+ */
+export async function checkOnlineEmNotebook({ views }, { log, screenshotView }) {
+  assert.deepEqual(views.map((v) => v.kind), ['fit', 'fit'], 'two fits');
+  await screenshotView(0, 'em-online');
+  const online = checkFit(views[0], 'online EM');
+  const batch = checkConvergedFit(views[1], 'batch EM');
+  const onlinePerRow = online.number('per observation');
+  const batchPerRow = batch.number('per observation');
+  near(batchPerRow, -7.439743, 0.0001, 'batch EM per row');
+  assert.ok(Math.abs(onlinePerRow - batchPerRow) < 0.01 * Math.abs(batchPerRow), `online ${onlinePerRow} within 1 % of batch ${batchPerRow}`);
+  log(`online EM: ${onlinePerRow} per row, batch ${batchPerRow}`);
+}

@@ -1,6 +1,6 @@
 /**
  * Issue 4's acceptance test for Bayesian matrix factorisation: the model of
- * ../shared/bench/peers/jags/bmf.bug in the Latent language
+ * the peer benchmark's JAGS model bmf.bug in the Latent language
  * (bench/models/bmf.latent) on the 200 × 300 ratings subset with D = 5, the
  * train/test split of jags_run.py (bench/workloads.ts builds the same data).
  */
@@ -16,8 +16,8 @@ import { BUILT_IN_DEFAULTS, readRunRequest } from '../../../src/engine/run/reque
 import { concat } from '../../../src/engine/run/summarize';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
-/** ../shared beside the clone (CI has /work/shared's content there). */
-const RATINGS = resolve(REPO_ROOT, '../shared/bench/data/ratings_sub200x300.csv');
+/** The benchmark's ratings subset, copied into the fixtures (its SOURCE.md). */
+const RATINGS = resolve(REPO_ROOT, 'test/fixtures/bench-data/ratings_sub200x300.csv');
 const MODEL = resolve(REPO_ROOT, 'bench/models/bmf.latent');
 
 /**

@@ -1,4 +1,4 @@
-# Reference for the rats example with its data as given (../shared/data/classic-bugs/rats/data.R,
+# Reference for the rats example with its data as given (examples/classic-bugs/rats/data.R,
 # whose weights include missing values, NA), made with JAGS 4.3.1: examples/classic-bugs/rats/rats.cmd
 # with `update 200000` kept iterations and inits.R plus .RNG.name "base::Mersenne-Twister" and
 # .RNG.seed 11 and 12 for chains 1 and 2. Mean and SD over both chains' 400,000 draws; the

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { runCheck } from '../../../src/cli/check';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
-const CLASSIC_BUGS = resolve(REPO_ROOT, '../shared/data/classic-bugs');
+const CLASSIC_BUGS = resolve(REPO_ROOT, 'examples/classic-bugs');
 const EXAMPLES = ['pump', 'rats', 'dyes', 'line', 'seeds', 'eyes', 'dugongs'];
 
 function check(file: string, dataFiles: string[] = []): { code: number; lines: string[] } {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseEmArguments, runEm, type EmArguments } from '../../../src/cli/em';
-import { SHARED_BENCH_DATA } from '../em/helpers';
+import { BENCH_DATA } from '../em/helpers';
 
 const ROOT = resolve(__dirname, '../../..');
 const WORKERS = {
@@ -25,13 +25,13 @@ const GMM = `model {
   }
   w[1:K] ~ ddirch(alpha[])
 }
-data from "${join(SHARED_BENCH_DATA, 'gmm_d2_k3_n1000.csv')}" with (x = c(x1, x2), N = length(x1), z = NULL)
+data from "${join(BENCH_DATA, 'gmm_d2_k3_n1000.csv')}" with (x = c(x1, x2), N = length(x1), z = NULL)
 data list(K = 3, m0 = c(0, 0), P0 = structure(c(0.01, 0, 0, 0.01), .Dim = c(2, 2)), R = structure(c(1, 0, 0, 1), .Dim = c(2, 2)), alpha = c(1, 1, 1))
 `;
 
 /** The shared start (gmm_d2_k3_n1000.init.json: weights, means, covariances) in the model's names: Omega is the precision. */
 function sharedStart(): string {
-  const init = JSON.parse(readFileSync(join(SHARED_BENCH_DATA, 'gmm_d2_k3_n1000.init.json'), 'utf8')) as { weights: number[]; means: number[][]; covariances: number[][][] };
+  const init = JSON.parse(readFileSync(join(BENCH_DATA, 'gmm_d2_k3_n1000.init.json'), 'utf8')) as { weights: number[]; means: number[][]; covariances: number[][][] };
   const precisions = init.covariances.map(([[a, b], [, d]]) => {
     const det = a! * d! - b! * b!;
     return [[d! / det, -b! / det], [-b! / det, a! / det]];

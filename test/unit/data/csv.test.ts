@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { readCsv } from '../../../src/engine/data/csv';
 import type { Problem } from '../../../src/engine/language/source';
 import { assertRangeInText, modelErrorOf, textOf } from '../engine/helpers';
-import { BENCH_DATA, get, list } from './helpers';
+import { EM_EXAMPLES, get, list } from './helpers';
 
 function rejected(text: string): { message: string; covered: string } {
   const problems = modelErrorOf(() => readCsv(text, 'data.csv'));
@@ -43,10 +43,10 @@ describe('CSV data', () => {
   });
 
   it('reads the benchmark files', () => {
-    const faithful = readCsv(readFileSync(join(BENCH_DATA, 'faithful.csv'), 'utf8'), 'faithful.csv');
+    const faithful = readCsv(readFileSync(join(EM_EXAMPLES, 'faithful.csv'), 'utf8'), 'faithful.csv');
     assert.deepEqual([...faithful.keys()], ['eruptions', 'waiting']);
     assert.equal(get(faithful, 'waiting').values.length, 272);
-    const probit = readCsv(readFileSync(join(BENCH_DATA, 'probit_n2000_d5.csv'), 'utf8'), 'probit.csv');
+    const probit = readCsv(readFileSync(join(EM_EXAMPLES, 'probit_n2000_d5.csv'), 'utf8'), 'probit.csv');
     assert.deepEqual([...probit.keys()], ['y', 'x1', 'x2', 'x3', 'x4', 'x5']);
     assert.deepEqual(get(probit, 'x2').dims, [2000]);
   });

@@ -7,7 +7,7 @@ import { formatOf } from '../../../src/engine/data/files';
 import { parseDocument } from '../../../src/engine/language/parser';
 import { BUILT_IN_DEFAULTS, readRunRequest, type ReadOptions } from '../../../src/engine/run/request';
 import { assertRangeInText, modelErrorOf, textOf } from '../engine/helpers';
-import { BENCH_DATA, CLASSIC_BUGS, fakeFiles, get, list, REPO_ROOT, row } from './helpers';
+import { CLASSIC_BUGS, EM_EXAMPLES, fakeFiles, get, list, REPO_ROOT, row } from './helpers';
 
 const MODEL = 'model {\n  for (i in 1:N) { y[i] ~ dnorm(mu, 1) }\n  mu ~ dnorm(0, 1)\n}\n';
 
@@ -109,7 +109,7 @@ describe('data files: with (...)', () => {
     assert.deepEqual(row(get(r.data, 'Y'), 2), [3, 2, null]);
     const probit = read(
       'model { for (i in 1:N) { y[i] ~ dbern(phi(inprod(X[i, ], b[]))) }\n for (k in 1:5) { b[k] ~ dnorm(0, 1) } }\ndata from "probit_n2000_d5.csv" with (X = c(x1:x5), N = length(y))',
-      { baseDirectory: BENCH_DATA },
+      { baseDirectory: EM_EXAMPLES },
     );
     const X = get(probit.data, 'X');
     assert.deepEqual(X.dims, [2000, 5]);

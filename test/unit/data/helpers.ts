@@ -5,10 +5,14 @@ import { resolve } from 'node:path';
 import type { DataArray, NamedValues } from '../../../src/engine/language/rvalues';
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
-/** Read-only data shared with CI: the classic BUGS examples (data.R, inits.R, bench.R per example). */
-export const CLASSIC_BUGS = resolve(REPO_ROOT, '../shared/data/classic-bugs');
-/** Benchmark data sets (CSV and JSON). */
-export const BENCH_DATA = resolve(REPO_ROOT, '../shared/bench/data');
+/** The classic BUGS examples: data.R and inits.R per example, as the JAGS classic-bugs suite gives them. */
+export const CLASSIC_BUGS = resolve(REPO_ROOT, 'examples/classic-bugs');
+/** Their reference results (bench.R per example), copied with their source noted. */
+export const CLASSIC_BUGS_REFERENCE = resolve(REPO_ROOT, 'test/fixtures/classic-bugs');
+/** Small benchmark data sets (CSV and JSON), copied with their source noted. */
+export const BENCH_DATA = resolve(REPO_ROOT, 'test/fixtures/bench-data');
+/** The EM examples' data, among them two published sets (faithful.csv, probit_n2000_d5.csv). */
+export const EM_EXAMPLES = resolve(REPO_ROOT, 'examples/em');
 
 /** The named value, which must be there. */
 export function get(values: NamedValues, name: string): DataArray {

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readRDump } from '../../../src/engine/data/rdump';
 import { assertRangeInText, modelErrorOf, textOf } from '../engine/helpers';
-import { at, CLASSIC_BUGS, get, list, row } from './helpers';
+import { at, CLASSIC_BUGS, CLASSIC_BUGS_REFERENCE, get, list, row } from './helpers';
 
 const EXAMPLES = readdirSync(CLASSIC_BUGS).filter((d) => statSync(join(CLASSIC_BUGS, d)).isDirectory());
 
 function readExample(example: string, file: string) {
-  return readRDump(readFileSync(join(CLASSIC_BUGS, example, file), 'utf8'), file);
+  return readRDump(readFileSync(join(file === 'bench.R' ? CLASSIC_BUGS_REFERENCE : CLASSIC_BUGS, example, file), 'utf8'), file);
 }
 
 /** Reads a text that must fail with one problem; its message, and the text its range covers. */

@@ -1,16 +1,16 @@
 /** Shared helpers for the EM tests: the bench datasets, their shared starts, and small synthetic mixtures. */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ONLINE_EM_MIXTURE, writeMixtureData } from '../../../scripts/mixtureData';
 import { readCsvMatrix } from '../../../src/engine/data/csvRowBlocks';
 import type { GaussianParameters, MixtureProblem } from '../../../src/engine/em/types';
 import { Random } from '../../../src/engine/random/rng';
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
-/** ../shared beside the clone (CI has /work/shared's content there). */
-export const SHARED_BENCH_DATA = resolve(REPO_ROOT, '../shared/bench/data');
+/** The benchmark's small data sets, copied with their source noted (test/fixtures/bench-data/SOURCE.md). */
+export const BENCH_DATA = resolve(REPO_ROOT, 'test/fixtures/bench-data');
 
 export const WORKER = {
   workerScript: resolve(REPO_ROOT, 'src/engine/em/estepWorker.ts'),
@@ -18,17 +18,18 @@ export const WORKER = {
 };
 
 /**
- * The folder of the generated bench data (gen.mjs, ~1 s), made once per
- * machine and version of gen.mjs: generated into a fresh folder and renamed
- * into place, so that test files running at once never read a half-written file.
+ * The folder of the generated 100,000-row mixture (scripts/mixtureData.ts, ~1 s),
+ * made once per machine and version of the generator: generated into a fresh
+ * folder and renamed into place, so that test files running at once never
+ * read a half-written file.
  */
-export function generatedBenchData(): string {
-  const generator = join(SHARED_BENCH_DATA, 'gen.mjs');
-  const version = createHash('sha1').update(readFileSync(generator)).digest('hex').slice(0, 12);
-  const target = join(tmpdir(), `latent-em-bench-data-${version}`);
-  if (existsSync(join(target, 'gmm_d5_k5_n100000.csv'))) return target;
-  const fresh = mkdtempSync(join(tmpdir(), 'latent-em-gen-'));
-  execFileSync(process.execPath, [generator, fresh], { stdio: 'ignore' });
+export function generatedMixtureData(): string {
+  const generator = join(REPO_ROOT, 'scripts/mixtureData.ts');
+  const version = createHash('sha1').update(readFileSync(generator)).update(readFileSync(join(REPO_ROOT, 'src/engine/random/rng.ts'))).digest('hex').slice(0, 12);
+  const target = join(tmpdir(), `latent-mixture-data-${version}`);
+  if (existsSync(join(target, `${ONLINE_EM_MIXTURE.name}.csv`))) return target;
+  const fresh = mkdtempSync(join(tmpdir(), 'latent-mixture-gen-'));
+  writeMixtureData(fresh);
   try {
     renameSync(fresh, target);
   } catch {

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { openCsvRowBlocks } from '../../../src/engine/data/csvRowBlocks';
 import { fitMixture } from '../../../src/engine/em/fitMixture';
 import { fitMixtureOnline, rowBlocksOf, type RowBlock, type RowBlockSource } from '../../../src/engine/em/online';
-import { benchMixture, bernoulliMixtureData, generatedBenchData } from './helpers';
+import { benchMixture, bernoulliMixtureData, generatedMixtureData } from './helpers';
 
 /** Wraps a source to count passes and the largest block handed out. */
 function watched(source: RowBlockSource): RowBlockSource & { passes: number; largestBlock: number } {
@@ -29,7 +29,7 @@ function watched(source: RowBlockSource): RowBlockSource & { passes: number; lar
 }
 
 test('online EM streamed from the CSV file reaches the batch log-likelihood within 1 % on the 100,000-row mixture', async () => {
-  const folder = generatedBenchData();
+  const folder = generatedMixtureData();
   const { problem, start } = await benchMixture(folder, 'gmm_d5_k5_n100000');
   const batch = await fitMixture(problem, { init: start, tolerance: 1e-6, keepResponsibilities: false });
   assert.ok(batch.ok);

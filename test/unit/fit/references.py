@@ -1,21 +1,23 @@
 """Reference figures for the EM example tests (test/unit/fit/*.test.ts), computed
 independently of the engine. Run once, from the repository root:
 
-    /usr/bin/python3 test/unit/fit/references.py
+    npm run data:mixture -- /tmp/latent-mixture && /usr/bin/python3 test/unit/fit/references.py /tmp/latent-mixture
 
 (Debian's python3-sklearn, numpy, scipy). The tests quote its output.
 """
+import json
+import sys
+
 import numpy as np
 from scipy.optimize import minimize
 from scipy.stats import norm
 from sklearn.mixture import GaussianMixture
 
 EX = 'examples/em/'
-SHARED = '../shared/bench/data/'
 
 
 def faithful():
-    data = np.loadtxt(SHARED + 'faithful.csv', delimiter=',', skiprows=1)
+    data = np.loadtxt(EX + 'faithful.csv', delimiter=',', skiprows=1)
     # k-means++ starts, as the engine's. (init_params='random_from_data' finds spikes of the
     # likelihood for K = 3 — a component on a few nearly collinear points, −1053.2 — which
     # only reg_covar bounds; not an answer anyone wants.)
@@ -69,7 +71,7 @@ def bernoulli_mixture():
 
 
 def probit():
-    d = np.loadtxt(SHARED + 'probit_n2000_d5.csv', delimiter=',', skiprows=1)
+    d = np.loadtxt(EX + 'probit_n2000_d5.csv', delimiter=',', skiprows=1)
     y, x = d[:, 0], d[:, 1:]
 
     def nll(b):
@@ -80,6 +82,19 @@ def probit():
     print(f'probit ML: beta {np.round(r.x, 6).tolist()}  loglik {-r.fun:.6f}')
 
 
+def generated_mixture(folder):
+    """scikit-learn's EM on the generated 5-D mixture (scripts/mixtureData.ts) from its start (.init.json)."""
+    name = folder + '/gmm_d5_k5_n100000'
+    x = np.loadtxt(name + '.csv', delimiter=',', skiprows=1)[:, :5]
+    start = json.load(open(name + '.init.json'))
+    g = GaussianMixture(start['K'], covariance_type='full', tol=1e-6, reg_covar=1e-6, max_iter=500,
+                        weights_init=start['weights'], means_init=start['means'],
+                        precisions_init=np.linalg.inv(np.array(start['covariances']))).fit(x)
+    print(f'generated mixture D5 K5: mean loglik {g.score(x):.8f} after {g.n_iter_} iterations (converged {g.converged_})')
+
+
+if len(sys.argv) > 1:
+    generated_mixture(sys.argv[1])
 faithful()
 three_clusters()
 bernoulli_mixture()

@@ -10,14 +10,15 @@
  * em.sec_per_iter = (t_ITERS − t_1)/(ITERS − 1): a fit with tolerance 0 runs
  * exactly ITERS iterations; subtracting the 1-iteration fit removes the
  * start, the final evaluation and (with threads) the workers' start. Median
- * over --reps. A bare dataset name resolves in ../shared/bench/data.
+ * over --reps. A bare dataset name resolves in the peer benchmark's data
+ * folder, ../shared/bench/data, when it is beside the repository.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readCsvMatrix } from '../../src/engine/data/csvRowBlocks';
-import { fitMixture } from '../../src/engine/em/fitMixture';
-import type { GaussianParameters, MixtureOptions, MixtureProblem } from '../../src/engine/em/types';
+import { readCsvMatrix } from '../src/engine/data/csvRowBlocks';
+import { fitMixture } from '../src/engine/em/fitMixture';
+import type { GaussianParameters, MixtureOptions, MixtureProblem } from '../src/engine/em/types';
 
 interface Args {
   data: string;
@@ -53,7 +54,8 @@ function parseArgs(argv: string[]): Args {
   };
 }
 
-const repoRoot = resolve(__dirname, '..', '..');
+/** bench/ under tsx, dist/bench/ when built. */
+const repoRoot = resolve(__dirname, __filename.endsWith('.ts') ? '..' : join('..', '..'));
 
 function dataPath(name: string): string {
   return existsSync(name) ? name : join(repoRoot, '..', 'shared', 'bench', 'data', name);
