@@ -4,6 +4,7 @@ import { checkText } from '../engine/language/check';
 import { formatProblem, ModelError, type Problem } from '../engine/language/source';
 import { bindModel } from '../engine/model/bind';
 import { BUILT_IN_DEFAULTS, readRunRequest } from '../engine/run/request';
+import { appendAll } from '../engine/collections';
 
 /**
  * `latent check MODEL [--data FILE]...`: every problem of a model and its data,
@@ -27,11 +28,11 @@ export function runCheck(file: string, dataFiles: string[], write: (line: string
   }
   try {
     const request = readRunRequest(source, { ...BUILT_IN_DEFAULTS, seed: 1 }, () => 1, { baseDirectory: dirname(resolve(file)), dataFiles });
-    problems.push(...request.warnings);
+    appendAll(problems, request.warnings);
     if (request.document.model) bindModel(request.document, request.data);
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
-    problems.push(...e.problems);
+    appendAll(problems, e.problems);
   }
   problems.sort((a, b) => a.range.start.offset - b.range.start.offset);
   for (const p of problems) write(formatProblem(p, file));

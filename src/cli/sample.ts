@@ -5,6 +5,7 @@ import { BUILT_IN_DEFAULTS, readRunRequest, type RunDefaults } from '../engine/r
 import { startRun, type RunOptions } from '../engine/run/runner';
 import { sampleJson } from './sampleJson';
 import { readModelRequest, untilDone } from './modelCommand';
+import { appendAll } from '../engine/collections';
 
 /** `latent sample`'s options, read from its arguments. */
 export interface SampleArguments {
@@ -33,7 +34,7 @@ export function parseSampleArguments(args: string[]): SampleArguments | string {
     } else if (flag === '--monitor') {
       const names = splitMonitorList(value);
       if (names.length === 0) return '--monitor needs node names, as in --monitor mu,theta[3]';
-      monitor.push(...names);
+      appendAll(monitor, names);
     } else {
       const name = flag.replace(/^--/, '');
       const number = Number(value);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { runCell } from './cellRun';
+import { endingOnException } from './cellGuard';
 
 export const CONTROLLER_ID = 'latent-kernel';
 
@@ -35,7 +36,7 @@ export class LatentController implements vscode.Disposable {
     for (const cell of cells) {
       const execution = this.controller.createNotebookCellExecution(cell);
       execution.executionOrder = ++this.executionOrder;
-      await runCell(execution, this.workerScript);
+      await endingOnException(execution, () => runCell(execution, this.workerScript));
     }
   }
 

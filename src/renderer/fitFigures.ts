@@ -10,6 +10,7 @@ import type { Annotations, Data, Layout, Shape } from 'plotly.js';
 import type { FitOutput, MixturePicture } from '../engine/output/fitOutput';
 import { axis, baseLayout, type Figure } from './figures';
 import { chainColor, parseColor, withAlpha, type Theme } from './theme';
+import { maxOf, minOf } from '../engine/collections';
 
 export const MIXTURE_HEIGHT = 340;
 
@@ -193,13 +194,13 @@ function mixture1d(mixture: MixturePicture, theme: Theme): Figure {
   const spreads = mixture.components.map((c) => Math.sqrt(Math.max(c.covariance[0]![0]!, 0)));
   const lows = [...xs, ...mixture.components.map((c, k) => c.mean[0]! - 3 * spreads[k]!)].filter(Number.isFinite);
   const highs = [...xs, ...mixture.components.map((c, k) => c.mean[0]! + 3 * spreads[k]!)].filter(Number.isFinite);
-  const lo = Math.min(...lows);
-  const hi = Math.max(...highs);
+  const lo = minOf(lows);
+  const hi = maxOf(highs);
   const data: Data[] = [];
   let peak = 0;
   if (xs.length) {
     const bars = densityHistogram(xs);
-    peak = Math.max(...bars.y);
+    peak = maxOf(bars.y);
     data.push({
       type: 'bar',
       name: 'data',
@@ -311,8 +312,8 @@ function normalDensity(x: number, mean: number, sd: number): number {
 
 /** Bars of a histogram scaled to a density (area 1): √n bins, 10 to 60. */
 export function densityHistogram(xs: number[]): { x: number[]; y: number[]; width: number[] } {
-  const lo = Math.min(...xs);
-  const hi = Math.max(...xs);
+  const lo = minOf(xs);
+  const hi = maxOf(xs);
   const bins = Math.min(60, Math.max(10, Math.round(Math.sqrt(xs.length))));
   const width = hi > lo ? (hi - lo) / bins : 1;
   const counts = new Array<number>(bins).fill(0);

@@ -2,6 +2,7 @@ import { suggest } from '../../engine/language/check';
 import { ModelError, rangeOf, type Problem, type SourceRange } from '../../engine/language/source';
 import type { MonitorTarget } from '../../engine/run/modelSession';
 import { tokenizeScript, type ScriptToken } from './scriptTokens';
+import { appendAll } from '../../engine/collections';
 
 /** A file name in a script, with where it is written. */
 export interface FileName {
@@ -49,7 +50,7 @@ export function parseScript(text: string): ScriptCommand[] {
       commands.push(parser.command());
     } catch (e) {
       if (!(e instanceof ModelError)) throw e;
-      problems.push(...e.problems);
+      appendAll(problems, e.problems);
       parser.skipCommand();
     }
   }

@@ -1,6 +1,7 @@
 import type { NamedValues } from '../language/rvalues';
 import type { Problem } from '../language/source';
 import { fileError, fileProblem, LineIndex } from './fileProblems';
+import { quoted as quotedToken } from '../language/messageText';
 
 /** One field of a record, with where it starts and ends in the text. */
 interface Field {
@@ -40,7 +41,7 @@ export function readCsv(text: string, fileName: string, delimiter = ',', warn: (
       warn(fileProblem(fileName, lines.range(f.start, f.end), `Column ${k + 1} has no name in the header: it is left out of the data.`, 'warning'));
       return;
     }
-    if (seen.has(name)) fail(f.start, f.end, `Column ${k + 1} is named '${name}', as column ${seen.get(name)! + 1} is.`);
+    if (seen.has(name)) fail(f.start, f.end, `Column ${k + 1} is named ${quotedToken(name)}, as column ${seen.get(name)! + 1} is.`);
     seen.set(name, k);
     keep.push(k);
   });
@@ -57,7 +58,7 @@ export function readCsv(text: string, fileName: string, delimiter = ',', warn: (
       const f = record[k]!;
       const value = cellValue(f.text);
       if (value === undefined) {
-        fail(f.start, f.end, `'${f.text.trim()}' in column '${names[k]}' is not a number; write a number, or NA or nothing for a missing value.`);
+        fail(f.start, f.end, `${quotedToken(f.text.trim())} in column ${quotedToken(names[k]!)} is not a number; write a number, or NA or nothing for a missing value.`);
       }
       columns[c]![r] = value!;
     });
@@ -105,7 +106,7 @@ function splitRecords(text: string, delimiter: string, fail: (start: number, end
       // Spaces may follow the closing quote; anything else is an error.
       while (text[at] === ' ' || (text[at] === '\t' && delimiter !== '\t')) at++;
       if (at < text.length && text[at] !== delimiter && text[at] !== '\n' && text[at] !== '\r') {
-        fail(at, at + 1, `Unexpected '${text[at]}' after a quoted field; expected '${delimiter === '\t' ? '\\t' : delimiter}' or the end of the line.`);
+        fail(at, at + 1, `Unexpected ${quotedToken(text[at]!)} after a quoted field; expected '${delimiter === '\t' ? '\\t' : delimiter}' or the end of the line.`);
       }
     } else {
       while (at < text.length && text[at] !== delimiter && text[at] !== '\n' && text[at] !== '\r') at++;

@@ -10,8 +10,10 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { Problem } from '../language/source';
 import { ModelError } from '../language/source';
+import { assertRegularFile } from './boundedRead';
 import { cellValue } from './csv';
 import { fileProblem } from './fileProblems';
+import { quoted } from '../language/messageText';
 
 export interface CsvRowBlock {
   /** rows × columns, row-major. */
@@ -90,6 +92,7 @@ export async function openCsvRowBlocks(path: string, options: CsvRowBlockOptions
   const blockRows = options.blockRows ?? 8192;
   let header: { value: string; column: number }[] | undefined;
   try {
+    assertRegularFile(path);
     for await (const l of lines(path)) {
       if (l.text.trim() === '') continue;
       header = splitLine(l.text, delimiter);
@@ -126,7 +129,7 @@ export async function openCsvRowBlocks(path: string, options: CsvRowBlockOptions
         if (v === undefined) {
           const message = f.value.includes('"')
             ? 'A quoted field holding the delimiter is not supported when streaming; use the in-memory reader.'
-            : `'${f.value}' in column '${names[c]}' is not a number; write a number, or NA or nothing for a missing value.`;
+            : `${quoted(f.value)} in column ${quoted(names[c]!)} is not a number; write a number, or NA or nothing for a missing value.`;
           throw new ModelError([problemAt(fileName, l.line, f.column, l.offset, f.value.length, message)]);
         }
         values[rows * columns + c] = v;

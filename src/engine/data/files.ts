@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { Argument, Expression } from '../language/ast';
 import { suggest } from '../language/check';
@@ -7,6 +6,9 @@ import { errorAt, ModelError, type Problem, type SourceRange } from '../language
 import { readCsv } from './csv';
 import { readJsonData } from './json';
 import { readRDump } from './rdump';
+import { appendAll } from '../collections';
+
+export { DEFAULT_MAX_FILE_BYTES, readTextFile } from './boundedRead';
 
 export type DataFormat = 'rdump' | 'json' | 'csv' | 'tsv';
 
@@ -46,7 +48,6 @@ export interface FileAccess {
   readFile: (path: string) => string;
 }
 
-export const readTextFile = (path: string): string => readFileSync(path, 'utf8');
 
 /** Values read from a file, and where each name came from (for messages such as "never used"). */
 export interface LoadedFile {
@@ -103,6 +104,8 @@ function reason(e: unknown): string {
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';
+    case 'ELOOP':
+      return 'too many symbolic links';
     default:
       return e instanceof Error ? e.message : String(e);
   }
@@ -159,7 +162,7 @@ export function applyBindings(values: NamedValues, bindings: Argument[], fileNam
       }
     } catch (e) {
       if (!(e instanceof ModelError)) throw e;
-      problems.push(...e.problems);
+      appendAll(problems, e.problems);
     }
   }
   if (problems.length) throw new ModelError(problems);

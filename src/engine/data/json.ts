@@ -1,6 +1,7 @@
 import type { DataArray, NamedValues } from '../language/rvalues';
 import type { Problem } from '../language/source';
 import { fileError, fileProblem, LineIndex } from './fileProblems';
+import { quoted } from '../language/messageText';
 
 /** A JSON value with the offsets it spans, so that problems can say where. */
 type Json =
@@ -31,9 +32,9 @@ export function readJsonData(text: string, fileName: string, warn: (p: Problem) 
   }
   const result: NamedValues = new Map();
   for (const { key, keyStart, keyEnd, value } of root.members) {
-    if (result.has(key)) fail(keyStart, keyEnd, `'${key}' is given twice.`);
+    if (result.has(key)) fail(keyStart, keyEnd, `${quoted(key)} is given twice.`);
     if (value.kind === 'string' || value.kind === 'object') {
-      warn(fileProblem(fileName, lines.range(keyStart, keyEnd), `'${key}' is ${value.kind === 'string' ? 'a string' : 'an object'}, not numbers: it is left out of the data.`, 'warning'));
+      warn(fileProblem(fileName, lines.range(keyStart, keyEnd), `${quoted(key)} is ${value.kind === 'string' ? 'a string' : 'an object'}, not numbers: it is left out of the data.`, 'warning'));
       continue;
     }
     result.set(key, toArray(key, value, fail));
@@ -100,7 +101,7 @@ class JsonParser {
     if (this.at >= this.text.length) this.fail(0, 0, 'The file is empty; expected a JSON object such as {"N": 3}.');
     const value = this.value();
     this.space();
-    if (this.at < this.text.length) this.fail(this.at, this.at + 1, `Unexpected '${this.text[this.at]}' after the JSON value.`);
+    if (this.at < this.text.length) this.fail(this.at, this.at + 1, `Unexpected ${quoted(this.text[this.at]!)} after the JSON value.`);
     return value;
   }
 
@@ -127,7 +128,7 @@ class JsonParser {
     if (c === undefined) return this.fail(start, start, 'The JSON ends early: a value is missing.');
     const word = /^[A-Za-z]+/.exec(this.text.slice(start, start + 20))?.[0];
     if (word === 'NaN' || word === 'NA' || word === 'Infinity') this.fail(start, start + word.length, `${word} is not JSON; write null for a missing value.`);
-    return this.fail(start, start + 1, `Unexpected '${c}': expected a number, null, an array or an object.`);
+    return this.fail(start, start + 1, `Unexpected ${quoted(c ?? '')}: expected a number, null, an array or an object.`);
   }
 
   private object(): Json {

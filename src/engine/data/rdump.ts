@@ -5,6 +5,7 @@ import { evaluateArray, evaluateList, type NamedValues } from '../language/rvalu
 import { ModelError, type Position, type Problem, type SourceRange } from '../language/source';
 import type { Token } from '../language/tokens';
 import { fileError, inFile } from './fileProblems';
+import { quoted } from '../language/messageText';
 
 /**
  * Reads data in R's dump format, as JAGS reads it (`data.R`, `inits.R`):
@@ -54,7 +55,7 @@ function readAssignments(source: string, tokens: Token[], fileName: string): Nam
       continue;
     }
     if (!isAssignment(k)) {
-      throw fileError(fileName, first.range, `Expected an assignment such as "x" <- c(1, 2), found '${first.text}'.`);
+      throw fileError(fileName, first.range, `Expected an assignment such as "x" <- c(1, 2), found ${quoted(first.text)}.`);
     }
     const name = first.text;
     const arrow = tokens[k + 1]!;
@@ -69,8 +70,8 @@ function readAssignments(source: string, tokens: Token[], fileName: string): Nam
       if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
       else if (t.text === ')' || t.text === ']' || t.text === '}') depth = Math.max(0, depth - 1);
     }
-    if (k === start) throw fileError(fileName, arrow.range, `'${name}' has no value after '${arrow.text}'.`);
-    if (result.has(name)) throw fileError(fileName, first.range, `'${name}' is given twice.`);
+    if (k === start) throw fileError(fileName, arrow.range, `${quoted(name)} has no value after '${arrow.text}'.`);
+    if (result.has(name)) throw fileError(fileName, first.range, `${quoted(name)} is given twice.`);
     // JAGS's generator name, a string: the engine has one generator, so it is accepted and skipped.
     if (name === '.RNG.name') continue;
     const from = tokens[start]!.range.start;

@@ -1,4 +1,5 @@
 import type { ParameterDraws } from './draws';
+import { appendAll } from '../collections';
 
 /** Mean and sd of one scalar in each segment: the split halves of each chain, in chain order. */
 export interface SegmentMoments {
@@ -77,7 +78,7 @@ export function findLabelSwitching(elements: readonly { name: string; moments: S
     const found = relabellings(components);
     if (!found) continue;
     const existing = findings.get(found.description);
-    if (existing) existing.nodes.push(...found.nodes);
+    if (existing) appendAll(existing.nodes, found.nodes);
     else findings.set(found.description, found);
   }
   return [...findings.values()].map(({ nodes, description }) => ({
@@ -200,7 +201,7 @@ function describeSegments(segments: number[], chains: number): string {
   }
   const parts: string[] = [];
   if (whole.length) parts.push(`${whole.length === 1 ? 'chain' : 'chains'} ${whole.join(', ')}`);
-  parts.push(...halves);
+  appendAll(parts, halves);
   return parts.join(', ');
 }
 

@@ -1,5 +1,6 @@
 import { fileError, LineIndex } from '../data/fileProblems';
 import type { ParameterDraws } from './draws';
+import { appendAll } from '../collections';
 
 /** One chain of a Stan CSV file: its columns by name, after the renaming described at `readStanCsv`. */
 export interface StanChain {
@@ -42,7 +43,7 @@ export function readStanCsv(text: string, fileName: string): StanChain {
         }
       });
       keep = header.flatMap((name, k) => (name.endsWith('__') && name !== 'lp__' ? [] : [k]));
-      values.push(...keep.map(() => []));
+      appendAll(values, keep.map(() => []));
       continue;
     }
     if (fields.length !== header.length) {

@@ -2,6 +2,7 @@ import { errorAt } from '../language/source';
 import type { ModelGraph, StochasticNode } from '../model/graph';
 import type { Random } from '../random/rng';
 import { SAMPLER_FACTORIES, type Sampler } from './samplers';
+import { appendAll } from '../collections';
 
 /** Assigns samplers to every unobserved node, trying the factories in order; a block sampler may take several nodes. */
 export function assignSamplers(graph: ModelGraph): Sampler[] {
@@ -20,7 +21,7 @@ export function assignSamplers(graph: ModelGraph): Sampler[] {
       throw errorAt(node.statement.range, `No sampler can update ${node.name} (${node.distribution.name}, unobserved): ${node.distribution.name} nodes are sampled only with a conjugate structure (e.g. a dwish prior on the precision of dmnorm children, or dmulti data). Observe it or change its prior.`);
     }
     for (const s of made) for (const n of s.nodes) claimed[n.id] = 1;
-    samplers.push(...made);
+    appendAll(samplers, made);
   }
   return samplers;
 }

@@ -1,9 +1,12 @@
 import { OPERATORS, PUNCTUATION, type Token, type TokenKind } from './tokens';
+import { quoted } from './messageText';
 import type { Position, Problem } from './source';
 
 const NAME_START = /[A-Za-z_.]/;
 const NAME_PART = /[A-Za-z0-9_.]/;
 const DIGIT = /[0-9]/;
+/** A binary file given as data would otherwise make a problem of every other byte. */
+const MAX_UNEXPECTED_REPORTED = 20;
 
 /**
  * Splits model text into tokens. Newlines are kept as tokens because a
@@ -18,6 +21,8 @@ export function tokenize(text: string): { tokens: Token[]; problems: Problem[] }
   let column = 0;
 
   const here = (): Position => ({ line, column, offset });
+  /** Characters that start no token: the first MAX_UNEXPECTED_REPORTED are reported one by one, the rest at once. */
+  const unexpected: { count: number; first?: Position; last?: Position } = { count: 0 };
   const advance = (n: number): void => {
     for (let k = 0; k < n; k++) {
       if (text.charCodeAt(offset) === 10) {
@@ -91,11 +96,26 @@ export function tokenize(text: string): { tokens: Token[]; problems: Problem[] }
         advance(1);
         push('punct', start);
       } else {
-        advance(1);
-        problems.push({ severity: 'error', message: `Unexpected character '${c}'.`, range: { start, end: here() } });
+        const character = String.fromCodePoint(text.codePointAt(offset)!);
+        advance(character.length);
+        unexpected.count++;
+        if (unexpected.count <= MAX_UNEXPECTED_REPORTED) {
+          problems.push({ severity: 'error', message: `Unexpected character ${quoted(character)}.`, range: { start, end: here() } });
+        } else {
+          unexpected.last = here();
+          unexpected.first ??= start;
+        }
         push('invalid', start);
       }
     }
+  }
+  if (unexpected.first && unexpected.last) {
+    const more = unexpected.count - MAX_UNEXPECTED_REPORTED;
+    problems.push({
+      severity: 'error',
+      message: `${more} more unexpected character${more === 1 ? '' : 's'} up to here: this does not read as model text or R data (is it a binary file?).`,
+      range: { start: unexpected.first, end: unexpected.last },
+    });
   }
   push('eof', here());
   return { tokens, problems };

@@ -50,6 +50,13 @@ export function parseExpressionText(text: string): { expression?: Expression; pr
 class Parser {
   private position = 0;
   private depth = 0;
+  /**
+   * How deep each expression built so far is (a leaf is 1). The parser's own recursion is
+   * bounded by MAX_NESTING, but a chain such as 1 + 1 + ... + 1 is parsed by a loop into a
+   * tree as deep as it is long, and the checker, binder, compiler and evaluators recurse over
+   * expressions: the depth is bounded here, once, for all of them.
+   */
+  private readonly heights = new WeakMap<Expression, number>();
   /** Offsets at which a new line starts a token: a recovery point after an error. */
   private readonly lineStarts = new Set<number>();
 
@@ -406,7 +413,7 @@ class Parser {
       this.next();
       // '^' is right-associative; the rest are left-associative.
       const right = this.expression(op.text === '^' ? precedence : precedence + 1);
-      left = { kind: 'binary', op: op.text, left, right, range: rangeOf(left.range, right.range) };
+      left = this.built({ kind: 'binary', op: op.text, left, right, range: rangeOf(left.range, right.range) }, [left, right]);
     }
   }
 
@@ -415,7 +422,7 @@ class Parser {
     if (t.kind === 'operator' && (t.text === '-' || t.text === '+' || t.text === '!')) {
       this.next();
       const operand = this.expression(t.text === '!' ? NOT_PRECEDENCE : UNARY_PRECEDENCE);
-      return { kind: 'unary', op: t.text, operand, range: rangeOf(t.range, operand.range) };
+      return this.built({ kind: 'unary', op: t.text, operand, range: rangeOf(t.range, operand.range) }, [operand]);
     }
     return this.primary();
   }
@@ -435,16 +442,33 @@ class Parser {
       if (this.isPunct('(')) {
         const open = this.next();
         const args = this.callArguments(open);
-        return { kind: 'call', callee: t.text, calleeRange: t.range, args, range: rangeOf(t.range, this.previous().range) };
+        return this.built({ kind: 'call', callee: t.text, calleeRange: t.range, args, range: rangeOf(t.range, this.previous().range) }, args.map((a) => a.value));
       }
       if (this.isPunct('[')) {
         const open = this.next();
         const indices = this.indices(open);
-        return { kind: 'index', name: t.text, nameRange: t.range, indices, range: rangeOf(t.range, this.previous().range) };
+        const inner = indices.flatMap((i) => (i.kind === 'range' ? [i.from, i.to] : i.kind === 'at' ? [i.value] : []));
+        return this.built({ kind: 'index', name: t.text, nameRange: t.range, indices, range: rangeOf(t.range, this.previous().range) }, inner);
       }
       return { kind: 'name', name: t.text, range: t.range };
     }
     return this.fail(t.range, `Expected a value, a name or '(', found '${describe(t)}'.`);
+  }
+
+  /** Records how deep `e` is, from its operands; fails, naming the expression, past MAX_EXPRESSION_DEPTH. */
+  private built<E extends Expression>(e: E, operands: Expression[]): E {
+    let height = 0;
+    for (const operand of operands) height = Math.max(height, this.heights.get(operand) ?? 1);
+    height += 1;
+    if (height > MAX_EXPRESSION_DEPTH) {
+      this.fail(
+        e.range,
+        `This expression nests more than ${MAX_EXPRESSION_DEPTH} operations inside one another (a sum of more than ${MAX_EXPRESSION_DEPTH} terms written out does): ` +
+          'split it, e.g. into partial sums in deterministic nodes, or use sum() or inprod() over an array.',
+      );
+    }
+    this.heights.set(e, height);
+    return e;
   }
 
   // ---- token helpers -------------------------------------------------------
@@ -526,6 +550,12 @@ class Parser {
 }
 
 const MAX_NESTING = 200;
+/**
+ * The deepest expression tree accepted. The analyses that recurse over expressions use a few
+ * stack frames per level; 1,000 levels leave them a wide margin on Node's default stack, in
+ * worker threads too (test/unit/language/depth.test.ts runs a sum of this many terms).
+ */
+export const MAX_EXPRESSION_DEPTH = 1000;
 
 const TOP_LEVEL_WORDS = new Set(['model', 'data', 'var', 'inits', 'sample', 'calibrate', 'fit']);
 

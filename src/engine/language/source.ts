@@ -1,3 +1,5 @@
+import { printable } from './messageText';
+
 /** A position in a document, zero-based, as VS Code counts them. */
 export interface Position {
   line: number;
@@ -24,10 +26,18 @@ export function rangeOf(start: SourceRange, end: SourceRange): SourceRange {
   return { start: start.start, end: end.end };
 }
 
-/** Thrown inside the engine for a problem the user must fix; caught at the run boundary. */
+/**
+ * Thrown inside the engine for a problem the user must fix; caught at the run boundary.
+ * Messages quote inputs (names, tokens, file names): their control characters are escaped
+ * here, once for every message, so that no input can write escape sequences to a terminal.
+ */
 export class ModelError extends Error {
-  constructor(readonly problems: Problem[]) {
-    super(problems.map((p) => p.message).join('\n'));
+  readonly problems: Problem[];
+
+  constructor(problems: Problem[]) {
+    const safe = problems.map((p) => (printable(p.message) === p.message ? p : { ...p, message: printable(p.message) }));
+    super(safe.map((p) => p.message).join('\n'));
+    this.problems = safe;
     this.name = 'ModelError';
   }
 }
@@ -37,5 +47,5 @@ export function errorAt(range: SourceRange, message: string): ModelError {
 }
 
 export function formatProblem(p: Problem, file = 'cell'): string {
-  return `${file}:${p.range.start.line + 1}:${p.range.start.column + 1}: ${p.severity}: ${p.message}`;
+  return printable(`${file}:${p.range.start.line + 1}:${p.range.start.column + 1}: ${p.severity}: ${p.message}`);
 }

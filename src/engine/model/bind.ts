@@ -4,6 +4,7 @@ import { errorAt, ModelError, type Problem, type SourceRange } from '../language
 import { suggest } from '../language/check';
 import { ExpressionCompiler, type LoopScope } from './expressions';
 import { elementName, Role, type Variable } from './graph';
+import { appendAll } from '../collections';
 
 export type Relation = Extract<Statement, { kind: 'stochastic' | 'deterministic' }>;
 
@@ -92,7 +93,7 @@ class ProblemList {
       if (!(e instanceof ModelError)) throw e;
       if (!this.reported.has(statement)) {
         this.reported.add(statement);
-        this.problems.push(...e.problems);
+        appendAll(this.problems, e.problems);
       }
       return undefined;
     }

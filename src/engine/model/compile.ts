@@ -9,6 +9,7 @@ import { MULTIVARIATE_DISTRIBUTIONS } from './multivariate';
 import type { ElementRef, ExpressionCompiler } from './expressions';
 import { INVERSE_LINKS } from './functions';
 import { elementName, rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode } from './graph';
+import { appendAll } from '../collections';
 
 const DISTRIBUTIONS: Record<string, Distribution> = { ...SCALAR_DISTRIBUTIONS, ...MULTIVARIATE_DISTRIBUTIONS };
 
@@ -36,7 +37,7 @@ export function compileModel(document: Document, data: NamedValues): ModelGraph 
     if (!(e instanceof ModelError)) throw e;
     if (reported.has(statement)) return;
     reported.add(statement);
-    problems.push(...e.problems);
+    appendAll(problems, e.problems);
   };
 
   const stochastic: StochasticNode[] = [];
@@ -102,15 +103,15 @@ function defineNode(
   statement.args.forEach((a, k) => {
     if (ranks[k] === 0) {
       const c = compiler.compile(a, scope);
-      reads.push(...c.reads);
+      appendAll(reads, c.reads);
       params.push(c.evaluate);
       paramSizes.push(1);
       paramDims.push([]);
       return;
     }
     const c = compiler.array(a, scope);
-    reads.push(...c.reads);
-    params.push(...c.evaluators);
+    appendAll(reads, c.reads);
+    appendAll(params, c.evaluators);
     paramSizes.push(c.evaluators.length);
     paramDims.push(c.dims.length > 1 ? c.dims.filter((n) => n !== 1) : c.dims);
   });
@@ -151,12 +152,12 @@ function defineNode(
     const t = statement.truncation;
     if (t.lower) {
       const c = compiler.compile(t.lower, scope);
-      reads.push(...c.reads);
+      appendAll(reads, c.reads);
       node.lower = c.evaluate;
     }
     if (t.upper) {
       const c = compiler.compile(t.upper, scope);
-      reads.push(...c.reads);
+      appendAll(reads, c.reads);
       node.upper = c.evaluate;
     }
   }
@@ -279,7 +280,7 @@ function wireChildren(
       if (dependents.has(d) || !feedsStochastic[d]) continue;
       dependents.add(d);
       for (const c of stochasticReaders.get(-1 - d) ?? []) children.add(c);
-      pending.push(...(deterministicReaders.get(-1 - d) ?? []));
+      appendAll(pending, (deterministicReaders.get(-1 - d) ?? []));
     }
     node.children = [...children].sort((a, b) => a - b);
     node.dependents = [...dependents].sort((a, b) => position[a]! - position[b]!);

@@ -3,6 +3,7 @@ import { suggest } from '../language/check';
 import { errorAt, type SourceRange } from '../language/source';
 import { FUNCTIONS } from './functions';
 import { Role, type Evaluator, type Variable } from './graph';
+import { appendAll } from '../collections';
 
 /** An element of a variable that an expression reads. */
 export interface ElementRef {
@@ -180,7 +181,7 @@ export class ExpressionCompiler {
     if (e.args.some((a) => a.name !== undefined)) throw errorAt(e.range, `${e.callee}() takes positional arguments only.`);
     if (f.reducesArrays && e.args.length === 1) {
       const { evaluators, reads: own, direct } = this.array(e.args[0]!.value, scope);
-      reads.push(...own);
+      appendAll(reads, own);
       if (direct && direct.offsets.length > 0) {
         const { values, offsets } = direct;
         const n = offsets.length;
@@ -200,7 +201,7 @@ export class ExpressionCompiler {
     }
     if (f.reducesArrays) {
       const elements: Evaluator[] = [];
-      for (const arg of e.args) elements.push(...this.elements(arg.value, scope, reads));
+      for (const arg of e.args) appendAll(elements, this.elements(arg.value, scope, reads));
       if (elements.length === 0) throw errorAt(e.range, `${e.callee}() needs at least one value.`);
       const buffer = new Float64Array(elements.length);
       const n = elements.length;
@@ -225,7 +226,8 @@ export class ExpressionCompiler {
     if (e.args.length !== 2) throw errorAt(e.range, `inprod() takes 2 argument(s), got ${e.args.length}.`);
     const left = this.array(e.args[0]!.value, scope);
     const right = this.array(e.args[1]!.value, scope);
-    reads.push(...left.reads, ...right.reads);
+    appendAll(reads, left.reads);
+    appendAll(reads, right.reads);
     const a = left.evaluators;
     const b = right.evaluators;
     if (a.length !== b.length) throw errorAt(e.range, `inprod() needs two vectors of the same length, got ${a.length} and ${b.length}.`);
@@ -269,7 +271,7 @@ export class ExpressionCompiler {
   /** The elements an array argument denotes: `x`, `x[]`, `x[2:5]`, `Y[i, ]`, `mu[z[i], ]`, or a scalar expression. */
   private elements(e: Expression, scope: LoopScope, reads: ElementRef[]): Evaluator[] {
     const { evaluators, reads: own } = this.array(e, scope);
-    reads.push(...own);
+    appendAll(reads, own);
     return evaluators;
   }
 

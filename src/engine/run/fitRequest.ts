@@ -8,6 +8,7 @@ import type { FitMethod, FitSettings } from '../output/fitOutput';
 import { FIT_DEFAULTS, FIT_METHODS, FIT_OPTION_NAMES, FIT_OPTIONS, VARIANT_DEFAULTS, type ModelNames } from './fitOptions';
 import { blankRuns } from './namedModels';
 import { BUILT_IN_DEFAULTS, readRunRequest, type ReadOptions, type RequestFiles, type RunRequest } from './request';
+import { appendAll } from '../collections';
 
 /** Settings a fit takes when the directive does not say: the CLI's flags (`--mle` is `estimator: 'ml'`). */
 export type FitDefaults = Partial<FitSettings>;
@@ -61,7 +62,7 @@ export function readFitRequest(source: string, defaults: FitDefaults, freshSeed:
     run = readRunRequest(blankRuns(source), { ...BUILT_IN_DEFAULTS, seed: defaults.seed }, freshSeed, options);
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
-    found.push(...e.problems);
+    appendAll(found, e.problems);
   }
   const document = run?.document ?? parsed.document;
   const directiveRange = directive?.range ?? document.model?.range ?? zeroRange();

@@ -8,6 +8,7 @@ import { definedNames } from '../model/bind';
 import { unusedDataWarnings, type DataOrigin } from '../model/dataChecks';
 import type { RunSettings } from '../output/runOutput';
 import { MAX_SEED, takeRngSeed } from './rngEntries';
+import { appendAll } from '../collections';
 
 /** Settings a run takes when the cell does not say (the extension's configuration, or the CLI's flags). */
 export interface RunDefaults {
@@ -35,6 +36,8 @@ export interface RequestFiles {
   dataFiles: string[];
   /** Initial values files given besides the document (the CLI's --inits), likewise. */
   initsFiles: string[];
+  /** The largest file read whole (DEFAULT_MAX_FILE_BYTES when not given): a larger one is refused with a message. */
+  maxFileBytes?: number;
 }
 
 /** How readRunRequest finds files: RequestFiles, all optional, and a way to read them (node:fs unless a test says otherwise). */
@@ -95,12 +98,13 @@ export function readRunRequest(source: string, defaults: RunDefaults, freshSeed:
       return f();
     } catch (e) {
       if (!(e instanceof ModelError)) throw e;
-      found.push(...e.problems);
+      appendAll(found, e.problems);
       return undefined;
     }
   };
   const files: RequestFiles = { baseDirectory: options.baseDirectory, dataFiles: options.dataFiles ?? [], initsFiles: options.initsFiles ?? [] };
-  const access: FileAccess = { baseDirectory: files.baseDirectory, readFile: options.readFile ?? readTextFile };
+  if (options.maxFileBytes !== undefined) files.maxFileBytes = options.maxFileBytes;
+  const access: FileAccess = { baseDirectory: files.baseDirectory, readFile: options.readFile ?? ((path) => readTextFile(path, options.maxFileBytes)) };
 
   const data = new Values('data', found);
   const inits = new Values('initial values', found);
@@ -159,7 +163,7 @@ export function readRunRequest(source: string, defaults: RunDefaults, freshSeed:
     // Names, distributions and argument counts, now that the data's names are known.
     const known = complete ? new Set([...data.values.keys(), ...definedNames(document.data?.statements ?? [])]) : undefined;
     for (const p of checkText(source, known).problems) (p.severity === 'error' ? found : warnings).push(p);
-    if (complete) warnings.push(...unusedDataWarnings(document, data.origins));
+    if (complete) appendAll(warnings, unusedDataWarnings(document, data.origins));
   }
   if (found.length) throw new ModelError(found.sort((a, b) => a.range.start.offset - b.range.start.offset));
   return {

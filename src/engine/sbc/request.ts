@@ -5,6 +5,7 @@ import { errorAt, ModelError, type Problem, type SourceRange } from '../language
 import { BUILT_IN_DEFAULTS, readRunRequest, type ReadOptions, type RunRequest } from '../run/request';
 import type { CalibrationModel } from './calibrate';
 import type { SbcSettings } from './sbcOutput';
+import { appendAll } from '../collections';
 
 /** Settings when neither the directive nor the CLI says: 99 draws give 100 possible ranks, 10 ranks per bin. */
 export const SBC_DEFAULTS: Omit<SbcSettings, 'seed'> = { simulations: 200, draws: 99, bins: 10, burnin: 500, thin: 2 };
@@ -65,7 +66,7 @@ export function readCalibrationRequest(source: string, defaults: Partial<SbcSett
     run = readRunRequest(text, { ...BUILT_IN_DEFAULTS, chains: 1 }, freshSeed, options);
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
-    found.push(...e.problems);
+    appendAll(found, e.problems);
   }
   // The run's seed is the defaults' or a fresh one (or an inits file's .RNG.seed); the directive's wins.
   const settings: SbcSettings = { ...SBC_DEFAULTS, ...defaults, seed: defaults.seed ?? run?.settings.seed ?? 0 };
@@ -78,7 +79,7 @@ export function readCalibrationRequest(source: string, defaults: Partial<SbcSett
         applyOption(settings, option);
       } catch (e) {
         if (!(e instanceof ModelError)) throw e;
-        found.push(...e.problems);
+        appendAll(found, e.problems);
       }
     }
   }

@@ -6,6 +6,7 @@ import type { CalibrationJob, CalibrationMessage } from './protocol';
 import type { CalibrationRequest } from './request';
 import { SBC_OUTPUT_SCHEMA, type SbcOutput } from './sbcOutput';
 import { CalibrationTally } from './tally';
+import { appendAll } from '../collections';
 
 export interface CalibrationOptions {
   /** The calibration worker's script (dist/sbcWorker.js in the extension and the CLI). */
@@ -49,7 +50,7 @@ export function startCalibration(request: CalibrationRequest, options: Calibrati
         severity: 'warning',
         message: `${tally.failed} of ${tally.finished} simulations failed and are left out of the histograms, which then check the samplers only on the data the others drew. The first ones:`,
       });
-      failures.push(...tally.failures.map((message): RunMessage => ({ severity: 'warning', message })));
+      appendAll(failures, tally.failures.map((message): RunMessage => ({ severity: 'warning', message })));
     }
     return {
       schema: SBC_OUTPUT_SCHEMA,

@@ -19,8 +19,14 @@ export interface EditorRange {
  * its data inline) names that are neither data nor defined by the model.
  */
 export function problemsIn(text: string): Problem[] {
-  const { document } = parseDocument(text);
-  return checkText(text, inlineDataNames(document)).problems;
+  try {
+    const { document } = parseDocument(text);
+    return checkText(text, inlineDataNames(document)).problems;
+  } catch (e) {
+    // Checking runs on open and as the user types: a checker bug must cost one diagnostic, not the editor's features.
+    const start = { line: 0, column: 0, offset: 0 };
+    return [{ severity: 'error', message: `The model checker stopped on this document (${e instanceof Error ? e.message : String(e)}); running it still reports its problems.`, range: { start, end: start } }];
+  }
 }
 
 export function editorRange(range: SourceRange): EditorRange {

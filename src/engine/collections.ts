@@ -1,0 +1,32 @@
+/**
+ * Whole-array operations that stay safe however long the array is.
+ * `target.push(...items)` and `Math.min(...values)` pass every element as an
+ * argument of one call, and past about 100,000 of them the call overflows the
+ * stack: a binary file given as data (every byte a problem), a sum over a
+ * long vector (every element a read) or a plot of 200,000 points would.
+ */
+
+/** Appends every item to `target`, in order. */
+export function appendAll<T>(target: T[], items: Iterable<T>): void {
+  for (const item of items) target.push(item);
+}
+
+/** The smallest value (Infinity for none, as Math.min() gives); NaN if any is NaN. */
+export function minOf(values: Iterable<number>): number {
+  let least = Infinity;
+  for (const v of values) {
+    if (Number.isNaN(v)) return NaN;
+    if (v < least) least = v;
+  }
+  return least;
+}
+
+/** The largest value (-Infinity for none, as Math.max() gives); NaN if any is NaN. */
+export function maxOf(values: Iterable<number>): number {
+  let most = -Infinity;
+  for (const v of values) {
+    if (Number.isNaN(v)) return NaN;
+    if (v > most) most = v;
+  }
+  return most;
+}
