@@ -5,6 +5,7 @@ import type { FitSettings } from '../output/fitOutput';
 import type { Random } from '../random/rng';
 import { buildLocalUnits, type LocalUnit } from './localPosteriors';
 import { buildParameterUpdates, localLogDensity, type ParameterUpdate } from './parameterUpdates';
+import { ConvergenceMonitor } from './convergence';
 import type { Roles } from './roles';
 
 /** What each iteration reports, for live curves. */
@@ -17,6 +18,9 @@ export interface EmIteration {
 
 export interface EmOutcome {
   status: 'converged' | 'max-iterations' | 'cancelled' | 'stopped';
+  /** The estimated distance of the objective to its limit when the run ended (+∞ when unknown), and that limit. */
+  distance: number;
+  limit: number;
   iterations: number;
   objective: number[];
   beta: number[];
@@ -79,6 +83,9 @@ export function runGenericEm(
   let logLikelihood = Number.NaN;
   let previous = Number.NaN;
   let iteration = 0;
+  // Exact EM: the objective's distance to its limit (convergence.ts). Monte-Carlo EM's objective is noisy: the parameters' relative change instead.
+  const monitor = new ConvergenceMonitor(settings.tolerance);
+  let relativeMove = Number.POSITIVE_INFINITY;
   for (; iteration <= settings.maxIterations; iteration++) {
     if (cancelled()) {
       status = 'cancelled';
@@ -97,7 +104,8 @@ export function runGenericEm(
     if (beta === 1 && exact && !Number.isNaN(previous) && value < previous - 1e-8 * Math.max(1, Math.abs(previous))) {
       messages.push(`The objective decreased at iteration ${iteration} (${previous} → ${value}); plain EM never decreases it, so this is a numerical problem or a bug.`);
     }
-    if (beta === 1 && !Number.isNaN(previous) && Math.abs(value - previous) / Math.max(observations, 1) < settings.tolerance) {
+    if (beta === 1) monitor.push(value);
+    if (beta === 1 && (exact ? monitor.converged() : relativeMove < Math.sqrt(settings.tolerance))) {
       status = 'converged';
       break;
     }
@@ -106,13 +114,14 @@ export function runGenericEm(
     const sweeps = settings.method === 'ecm' ? 20 : 1;
     for (let sweep = 0; sweep < sweeps; sweep++) {
       const moved = mStep(updates, estep, withPrior, settings.regCovar, messages);
+      if (sweep === 0) relativeMove = moved;
       if (moved < 1e-10) break;
     }
     if (beta < 1) beta = Math.min(1, beta * growth);
   }
   estep.centre();
   return {
-    status, iterations: Math.min(iteration, settings.maxIterations), objective, beta: betas, logLikelihood,
+    status, distance: exact ? monitor.distance() : Number.POSITIVE_INFINITY, limit: exact ? monitor.limit() : Number.NaN, iterations: Math.min(iteration, settings.maxIterations), objective, beta: betas, logLikelihood,
     objectiveValue: objective[objective.length - 1] ?? Number.NaN, observations, exact, messages, engine,
   };
 }
@@ -134,7 +143,7 @@ function logPrior(updates: ParameterUpdate[], estep: EStep): number {
   return total;
 }
 
-/** One M-step sweep; returns the largest change of a parameter element. */
+/** One M-step sweep; returns the largest relative change of a parameter element (relative to max(1, |value|)). */
 function mStep(updates: ParameterUpdate[], estep: EStep, withPrior: boolean, regCovar: number, messages: string[]): number {
   let moved = 0;
   for (const update of updates) {
@@ -144,7 +153,12 @@ function mStep(updates: ParameterUpdate[], estep: EStep, withPrior: boolean, reg
     const problem = update.apply(regCovar);
     if (problem && !messages.includes(problem)) messages.push(problem);
     let k = 0;
-    for (const n of update.nodes) for (const o of n.offsets) moved = Math.max(moved, Math.abs(n.variable.values[o]! - before[k++]!));
+    for (const n of update.nodes) {
+      for (const o of n.offsets) {
+        const b = before[k++]!;
+        moved = Math.max(moved, Math.abs(n.variable.values[o]! - b) / Math.max(1, Math.abs(b)));
+      }
+    }
   }
   return moved;
 }

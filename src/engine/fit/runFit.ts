@@ -5,11 +5,12 @@ import { setInitialValues } from '../inference/initialValues';
 import { errorAt, ModelError, type Problem } from '../language/source';
 import { compileModel, refreshDeterministic } from '../model/compile';
 import { elementName, type ModelGraph, type StochasticNode } from '../model/graph';
-import { FIT_OUTPUT_SCHEMA, type FitMessage, type FitOutput, type FitParameter, type MixturePicture } from '../output/fitOutput';
+import { FIT_OUTPUT_SCHEMA, type FitMessage, type FitOutput, type FitParameter, type FitStart, type MixturePicture } from '../output/fitOutput';
 import { Random } from '../random/rng';
 import type { FitRequest } from '../run/fitRequest';
 import { ParameterError, runGenericEm, type EmIteration } from './genericEm';
 import { findMixturePlate, type MixturePlate } from './mixturePlate';
+import { planStarts } from '../starts/proposeStarts';
 import { classifyNodes } from './roles';
 
 export interface FitOptions {
@@ -56,7 +57,8 @@ export async function runFit(request: FitRequest, options: FitOptions = {}): Pro
     if (roles.parameters.length === 0) throw errorAt(request.directiveRange, 'Nothing to estimate: every unobserved node is latent. Name the latent variables with latent = c(...).');
     const random = new Random(request.settings.seed, 0);
     if (request.settings.init === 'given' && !request.inits) throw errorAt(request.directiveRange, "init = \"given\" needs starting values: add an 'inits' line (or --init FILE).");
-    setInitialValues(graph, request.inits, request.initsRange, request.settings.init === 'random' ? random : undefined);
+    // Checks the given values against the model before any start is made.
+    setInitialValues(graph, request.inits, request.initsRange);
     if (request.settings.method === 'online.em') {
       throw errorAt(request.directiveRange, 'online.em works on Gaussian mixtures written as z[i] ~ dcat(w[]); x[i, ] ~ dmnorm(mu[z[i], ], Omega[, , z[i]]) with the components in a loop; this model is not one. Use em or mcem.');
     }
@@ -81,9 +83,15 @@ function fitGeneric(
 ): void {
   const { settings } = request;
   output.objective = { kind: settings.estimator === 'map' ? 'logpost' : 'loglik', values: [], beta: [] };
-  let best: { value: number; values: Map<StochasticNode, Float64Array>; outcome: ReturnType<typeof runGenericEm> } | undefined;
-  for (let restart = 0; restart < Math.max(1, settings.restarts); restart++) {
-    if (restart > 0) setInitialValues(graph, request.inits, request.initsRange, random);
+  const plan = planStarts(graph, roles.latent, roles.parameters, {
+    seed: settings.seed, withPrior: settings.estimator === 'map', inits: request.inits, initsRange: request.initsRange, given: settings.init === 'given',
+  });
+  const count = settings.restarts > 0 ? settings.restarts : plan.defaultCount;
+  const tried: FitStart[] = [];
+  let best: { value: number; values: Map<StochasticNode, Float64Array>; outcome: ReturnType<typeof runGenericEm>; index: number } | undefined;
+  for (let start = 0; start < count; start++) {
+    // init = "random": every start a prior draw (start 0 is the typical values or the given ones).
+    const method = plan.apply(settings.init === 'random' ? start + 1 : start);
     const curve: number[] = [];
     const betas: number[] = [];
     let outcome;
@@ -104,13 +112,15 @@ function fitGeneric(
       if (e instanceof ParameterError) throw errorAt(e.node.statement.range, e.message);
       throw e;
     }
-    if (!best || outcome.objectiveValue > best.value) {
-      best = { value: outcome.objectiveValue, values: snapshot(roles.parameters), outcome };
+    tried.push({ method, objective: outcome.objectiveValue, status: outcome.status, iterations: outcome.iterations });
+    if (!best || outcome.objectiveValue > best.value || Number.isNaN(best.value)) {
+      best = { value: outcome.objectiveValue, values: snapshot(roles.parameters), outcome, index: start };
       output.objective.values = curve;
       output.objective.beta = betas;
     }
     if (outcome.status === 'cancelled') break;
   }
+  output.start = { chosen: best!.index, starts: tried };
   restore(graph, best!.values);
   const outcome = best!.outcome;
   output.engine = outcome.engine;
@@ -173,8 +183,9 @@ async function fitWithKernel(
     return;
   }
   const mixtureOptions: MixtureOptions = {
-    estimator: settings.estimator, regCovar: settings.regCovar, tolerance: settings.tolerance, maxIterations: settings.maxIterations,
-    restarts: settings.restarts, init: given ?? (settings.init === 'random' ? 'random' : 'kmeans++'), seed: settings.seed,
+    // The kernel's tolerance is per row (scikit-learn's); the setting is in the objective's units.
+    estimator: settings.estimator, regCovar: settings.regCovar, tolerance: settings.tolerance / problem.rows, maxIterations: settings.maxIterations,
+    restarts: Math.max(1, settings.restarts), init: given ?? (settings.init === 'random' ? 'random' : 'kmeans++'), seed: settings.seed,
     annealing: settings.method === 'annealed.em' ? { betaStart: settings.betaStart, growth: settings.betaGrowth } : undefined,
     threads: settings.threads ?? 1, workerScript: options.emWorkerScript, workerExecArgv: options.workerExecArgv, signal: controller.signal,
   };

@@ -17,7 +17,7 @@ export interface FitSettings {
   /** Convergence: absolute change of the objective per observation between iterations. */
   tolerance: number;
   maxIterations: number;
-  /** Starts tried (n_init); the best final objective is kept. */
+  /** Starts tried (n_init); the best final objective is kept. 0: automatic (several for models with exchangeable components or factors, one otherwise). */
   restarts: number;
   /** Where parameters start: 'given' uses the inits (required then), else random or k-means++ for mixtures. */
   init: 'kmeans++' | 'random' | 'given';
@@ -65,6 +65,14 @@ export interface MixturePicture {
   components: Array<{ weight: number; mean: number[]; covariance: number[][] }>;
 }
 
+/** One start of a fit: how it was made and how it ended. */
+export interface FitStart {
+  method: string;
+  objective: number;
+  status: string;
+  iterations: number;
+}
+
 export interface FitOutput {
   schema: typeof FIT_OUTPUT_SCHEMA;
   status: FitStatus;
@@ -90,6 +98,8 @@ export interface FitOutput {
   /** Hard assignments of a finite latent node per observation (1-based component), at most 10,000 shown. */
   assignments?: { node: string; values: number[] };
   mixture?: MixturePicture;
+  /** The starts tried (generic EM) and the one kept. */
+  start?: { chosen: number; starts: FitStart[] };
   messages: FitMessage[];
   timing: { seconds: number; secondsPerIteration: number };
 }
