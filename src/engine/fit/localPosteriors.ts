@@ -4,6 +4,7 @@ import { finiteSupport, MAX_ENUMERATED } from '../inference/finiteSampler';
 import { GaussianBlock, gaussianBlockChildren } from '../inference/gaussianBlock';
 import { solveLowerTransposeInPlace } from '../math/linalg';
 import { nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { ScaleUnit } from './scaleUnit';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -20,7 +21,9 @@ export interface LocalUnit {
   readonly nodes: StochasticNode[];
   /** Stochastic nodes whose densities read the unit. */
   readonly children: StochasticNode[];
-  readonly kind: 'finite' | 'normal' | 'block';
+  readonly kind: 'finite' | 'normal' | 'block' | 'scale';
+  /** The posterior mean and sd of each scalar of the unit (for latent globals in the output). */
+  summary?(): { mean: number; sd: number };
   /** Points of the current posterior. */
   pointCount(): number;
   /** Computes the posterior at the current parameters, tempered by β for finite units (annealing); returns log p(children | parameters). */
@@ -273,6 +276,7 @@ export function buildLocalUnits(graph: ModelGraph, latent: StochasticNode[]): { 
       const conditional = analyzeConditional(graph, node);
       if (conditional?.family === 'normal') unit = new NormalUnit(graph, node, children, conditional);
     }
+    if (!unit) unit = ScaleUnit.recognise(graph, node);
     if (!unit) return { reason: `${node.name} (${node.distribution.name}) has no closed-form posterior given the parameters` };
     for (const n of unit.nodes) taken.add(n.id);
     units.push(unit);

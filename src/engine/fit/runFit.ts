@@ -51,7 +51,7 @@ export async function runFit(request: FitRequest, options: FitOptions = {}): Pro
       return output;
     }
     const graph = compileModel(request.document, request.data);
-    const roles = classifyNodes(graph, request.document.model!.statements, request.settings.latent, request.directiveRange);
+    const roles = classifyNodes(graph, request.document.model!.statements, request.settings.latent, request.directiveRange, request.settings.parameters);
     output.latent = [...new Set(roles.latent.map((n) => n.variable.name))];
     output.parameters = [...new Set(roles.parameters.map((n) => n.variable.name))];
     if (roles.parameters.length === 0) throw errorAt(request.directiveRange, 'Nothing to estimate: every unobserved node is latent. Name the latent variables with latent = c(...).');

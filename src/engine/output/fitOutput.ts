@@ -26,6 +26,8 @@ export interface FitSettings {
   regCovar: number;
   /** Names of the variables treated as latent (E-step); by default those indexed by the observation loop. */
   latent?: string[];
+  /** Names of variables point-estimated although the default would make them latent (local scales). */
+  parameters?: string[];
   /** Online EM: rows per minibatch, step (t + t0)^−κ. */
   batchSize?: number;
   kappa?: number;

@@ -158,7 +158,15 @@ export const FIT_OPTIONS: readonly FitOptionInfo[] = [
     snippet: 'latent = c($1)',
     description: 'The stochastic nodes treated as latent (their posterior in the E-step), as in latent = c(z). Default: the nodes indexed by the observation loop. The other unobserved nodes are parameters (point estimates).',
     apply(settings, value, model) {
-      settings.latent = latentNames(value, model);
+      settings.latent = nodeNames(value, model, 'latent');
+    },
+  },
+  {
+    name: 'parameters',
+    snippet: 'parameters = c($1)',
+    description: 'Stochastic nodes to point-estimate (M-step) although the default would make them latent, as in parameters = c(s2): a local scale (one per element of another unobserved node, used only as its variance or precision) is latent by default.',
+    apply(settings, value, model) {
+      settings.parameters = nodeNames(value, model, 'parameters');
     },
   },
   {
@@ -229,17 +237,17 @@ function logicalValue(e: Expression): boolean | undefined {
 }
 
 /** `latent = z`, `latent = c(z, w)` or quoted names: each a stochastic node of the model, once. */
-function latentNames(e: Expression, model: ModelNames): string[] {
+function nodeNames(e: Expression, model: ModelNames, option: 'latent' | 'parameters'): string[] {
   const items = e.kind === 'call' && e.callee === 'c' ? e.args.map((a) => a.value) : [e];
-  if (items.length === 0) throw errorAt(e.range, 'latent needs at least one node name, as in latent = c(z).');
+  if (items.length === 0) throw errorAt(e.range, `${option} needs at least one node name, as in ${option} = c(z).`);
   const stochastic = [...model.nodes].filter(([, role]) => role === 'stochastic').map(([name]) => name);
   const names: string[] = [];
   for (const item of items) {
     const name = item.kind === 'name' ? item.name : item.kind === 'string' ? item.value : undefined;
-    if (name === undefined) throw errorAt(item.range, 'latent takes node names, as in latent = c(z, w).');
-    if (model.nodes.get(name) === 'deterministic') throw errorAt(item.range, `'${name}' is defined by '<-': only stochastic nodes ('~') can be latent.`);
+    if (name === undefined) throw errorAt(item.range, `${option} takes node names, as in ${option} = c(z, w).`);
+    if (model.nodes.get(name) === 'deterministic') throw errorAt(item.range, `'${name}' is defined by '<-': only stochastic nodes ('~') can be ${option === 'latent' ? 'latent' : 'parameters'}.`);
     if (!model.nodes.has(name)) throw errorAt(item.range, `'${name}' is not a node of the model.${suggest(name, stochastic)}`);
-    if (names.includes(name)) throw errorAt(item.range, `'${name}' is named twice in latent.`);
+    if (names.includes(name)) throw errorAt(item.range, `'${name}' is named twice in ${option}.`);
     names.push(name);
   }
   return names;

@@ -16,7 +16,8 @@ import { setInitialValues } from '../inference/initialValues';
 import type { NamedValues } from '../language/rvalues';
 import type { SourceRange } from '../language/source';
 import { refreshDeterministic } from '../model/compile';
-import { propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { drawFromPrior } from '../inference/priorDraws';
 import { Random } from '../random/rng';
 import { mStepFromImputed, type ImputedSelector } from './imputedMStep';
 import { pcaScores } from './pcaScores';
@@ -58,6 +59,7 @@ export function planStarts(graph: ModelGraph, latent: StochasticNode[], paramete
       }
       setInitialValues(graph, k === 0 ? options.inits : undefined, options.initsRange, k === 0 ? undefined : random);
       const base = k === 0 ? 'the priors\u2019 typical values' : 'a draw from the priors';
+      if (k === 0) drawOffCentre(graph, latent, parameters, random);
       if (!driven) return base;
       const selectors = structure.mixtures.map((m) => clusterStart(m, random));
       const factored = structure.factors.filter((f) => factorStart(graph, f, k === 0 ? undefined : random));
@@ -70,6 +72,24 @@ export function planStarts(graph: ModelGraph, latent: StochasticNode[], paramete
       return described.length ? `${described.join(' and ')}, then an M-step` : base;
     },
   };
+}
+
+/**
+ * A parameter whose prior reads a latent node (w[d] ~ dnorm(0, 1/s2[d]) with
+ * s2 latent) starts at a draw from its prior rather than at the prior's
+ * centre: at w = 0 the latent scale's E-step is degenerate (E[1/s2] = ∞),
+ * a fixed point EM never leaves.
+ */
+function drawOffCentre(graph: ModelGraph, latent: StochasticNode[], parameters: StochasticNode[], random: Random): void {
+  const latentIds = new Set(latent.map((n) => n.id));
+  const readsLatent = new Set<number>();
+  for (const n of latent) for (const c of n.children) readsLatent.add(c);
+  for (const p of parameters) {
+    if (!readsLatent.has(p.id) || latentIds.has(p.id) || p.distribution.discrete) continue;
+    const saved = Float64Array.from(p.offsets, (o) => p.variable.values[o]!);
+    if (!drawFromPrior(p, random) || !Number.isFinite(nodeLogDensity(p))) p.offsets.forEach((o, j) => (p.variable.values[o] = saved[j]!));
+    propagate(graph, p);
+  }
 }
 
 /** k-means++ of the standardised rows, hard labels softened by SPREAD. */
