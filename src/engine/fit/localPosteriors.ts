@@ -22,8 +22,8 @@ export interface LocalUnit {
   /** Stochastic nodes whose densities read the unit. */
   readonly children: StochasticNode[];
   readonly kind: 'finite' | 'normal' | 'block' | 'scale';
-  /** The posterior mean and sd of each scalar of the unit (for latent globals in the output). */
-  summary?(): { mean: number; sd: number };
+  /** The posterior mean and sd of each scalar of the unit, in the order of its nodes (latent globals in the output). */
+  summaries?(): Array<{ mean: number; sd: number }>;
   /** Points of the current posterior. */
   pointCount(): number;
   /** Computes the posterior at the current parameters, tempered by β for finite units (annealing); returns log p(children | parameters). */
@@ -188,6 +188,10 @@ class NormalUnit implements LocalUnit {
   setCentre(): void {
     this.set(this.mean);
   }
+
+  summaries(): Array<{ mean: number; sd: number }> {
+    return [{ mean: this.mean, sd: this.sd }];
+  }
 }
 
 /** A Gaussian block (several scalar normal nodes sharing their children, or one dmnorm node). */
@@ -242,6 +246,19 @@ class BlockUnit implements LocalUnit {
 
   setCentre(): void {
     this.block.setAll(this.mean);
+  }
+
+  /** Variances are the row sums of squares of L⁻ᵀ's columns (Λ = L·Lᵀ). */
+  summaries(): Array<{ mean: number; sd: number }> {
+    const { d } = this;
+    const variance = new Float64Array(d);
+    for (let k = 0; k < d; k++) {
+      this.column.fill(0);
+      this.column[k] = 1;
+      solveLowerTransposeInPlace(this.block.precision, this.column, d);
+      for (let i = 0; i < d; i++) variance[i] += this.column[i]! ** 2;
+    }
+    return Array.from(this.mean, (mean, i) => ({ mean, sd: Math.sqrt(variance[i]!) }));
   }
 }
 

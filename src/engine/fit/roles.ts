@@ -12,6 +12,8 @@ export interface Roles {
    * is one row i — or the observed nodes when no loop indexes them.
    */
   observations: number;
+  /** Latent nodes outside the observation loops (a latent regression's weights, local scales): their posterior is reported. */
+  globalLatent: StochasticNode[];
 }
 
 /**
@@ -42,19 +44,19 @@ export function classifyNodes(graph: ModelGraph, statements: Statement[], latent
     }
   }
   const observations = countRows(graph, enclosing, observationLoops);
+  const perRow = (n: StochasticNode): boolean =>
+    (enclosing.get(n.statement) ?? []).some((loop) => loop.kind === 'for' && observationLoops.has(loop) && targetUses(n.statement, loop.variable));
+  const split = (latent: StochasticNode[], parameters: StochasticNode[]): Roles => ({ latent, parameters, observations, globalLatent: latent.filter((n) => !perRow(n)) });
   if (latentNames) {
     const wanted = new Set(latentNames);
-    return { latent: unobserved.filter((n) => wanted.has(n.variable.name)), parameters: unobserved.filter((n) => !wanted.has(n.variable.name)), observations };
+    return split(unobserved.filter((n) => wanted.has(n.variable.name)), unobserved.filter((n) => !wanted.has(n.variable.name)));
   }
   for (const name of parameterNames) {
     if (!unobserved.some((n) => n.variable.name === name)) throw errorAt(range, `parameters = c(...) names '${name}', which has no unobserved stochastic node.`);
   }
   const forced = new Set(parameterNames);
-  const isLatent = (n: StochasticNode): boolean =>
-    !forced.has(n.variable.name) &&
-    ((enclosing.get(n.statement) ?? []).some((loop) => loop.kind === 'for' && observationLoops.has(loop) && targetUses(n.statement, loop.variable)) ||
-      isLocalScale(graph, n, enclosing));
-  return { latent: unobserved.filter(isLatent), parameters: unobserved.filter((n) => !isLatent(n)), observations };
+  const isLatent = (n: StochasticNode): boolean => !forced.has(n.variable.name) && (perRow(n) || isLocalScale(graph, n, enclosing));
+  return split(unobserved.filter(isLatent), unobserved.filter((n) => !isLatent(n)));
 }
 
 /**

@@ -3,14 +3,12 @@ import { fitMixtureOnline, rowBlocksOf } from '../em/online';
 import type { GaussianParameters, MixtureDiagnostic, MixtureOptions } from '../em/types';
 import { setInitialValues } from '../inference/initialValues';
 import { errorAt, ModelError, type Problem } from '../language/source';
-import { compileModel, refreshDeterministic } from '../model/compile';
-import { elementName, type ModelGraph, type StochasticNode } from '../model/graph';
-import { FIT_OUTPUT_SCHEMA, type FitMessage, type FitOutput, type FitParameter, type FitStart, type MixturePicture } from '../output/fitOutput';
+import { compileModel } from '../model/compile';
+import { FIT_OUTPUT_SCHEMA, type FitMessage, type FitOutput, type MixturePicture } from '../output/fitOutput';
 import { Random } from '../random/rng';
 import type { FitRequest } from '../run/fitRequest';
-import { ParameterError, runGenericEm, type EmIteration } from './genericEm';
+import { fitGeneric, parameterValues } from './fitGeneric';
 import { findMixturePlate, type MixturePlate } from './mixturePlate';
-import { planStarts } from '../starts/proposeStarts';
 import { classifyNodes } from './roles';
 
 export interface FitOptions {
@@ -70,76 +68,6 @@ export async function runFit(request: FitRequest, options: FitOptions = {}): Pro
   }
   output.timing = timing(started, output.iteration);
   return output;
-}
-
-function fitGeneric(
-  graph: ModelGraph,
-  roles: ReturnType<typeof classifyNodes>,
-  request: FitRequest,
-  output: FitOutput,
-  random: Random,
-  options: FitOptions,
-  update: (force?: boolean) => void,
-): void {
-  const { settings } = request;
-  output.objective = { kind: settings.estimator === 'map' ? 'logpost' : 'loglik', values: [], beta: [] };
-  const plan = planStarts(graph, roles.latent, roles.parameters, {
-    seed: settings.seed, withPrior: settings.estimator === 'map', inits: request.inits, initsRange: request.initsRange, given: settings.init === 'given',
-  });
-  const count = settings.restarts > 0 ? settings.restarts : plan.defaultCount;
-  const tried: FitStart[] = [];
-  let best: { value: number; values: Map<StochasticNode, Float64Array>; outcome: ReturnType<typeof runGenericEm>; index: number } | undefined;
-  for (let start = 0; start < count; start++) {
-    // init = "random": every start a prior draw (start 0 is the typical values or the given ones).
-    const method = plan.apply(settings.init === 'random' ? start + 1 : start);
-    const curve: number[] = [];
-    const betas: number[] = [];
-    let outcome;
-    try {
-      outcome = runGenericEm(graph, roles, settings, random, (report: EmIteration) => {
-        curve.push(report.objective);
-        betas.push(report.beta);
-        if (!best) {
-          output.iteration = report.iteration;
-          output.objective.values = curve;
-          output.objective.beta = betas;
-          output.loglik = report.logLikelihood;
-          output.params = parameterValues(roles.parameters);
-          update();
-        }
-      }, () => options.signal?.aborted ?? false);
-    } catch (e) {
-      if (e instanceof ParameterError) throw errorAt(e.node.statement.range, e.message);
-      throw e;
-    }
-    tried.push({ method, objective: outcome.objectiveValue, status: outcome.status, iterations: outcome.iterations });
-    if (!best || outcome.objectiveValue > best.value || Number.isNaN(best.value)) {
-      best = { value: outcome.objectiveValue, values: snapshot(roles.parameters), outcome, index: start };
-      output.objective.values = curve;
-      output.objective.beta = betas;
-    }
-    if (outcome.status === 'cancelled') break;
-  }
-  output.start = { chosen: best!.index, starts: tried };
-  restore(graph, best!.values);
-  const outcome = best!.outcome;
-  output.engine = outcome.engine;
-  output.status = outcome.status;
-  output.converged = outcome.status === 'converged';
-  output.iteration = outcome.iterations;
-  output.observations = outcome.observations;
-  output.loglik = outcome.logLikelihood;
-  output.loglikPerSample = outcome.logLikelihood / outcome.observations;
-  output.parameterCount = freeParameterCount(roles.parameters);
-  if (outcome.exact) {
-    output.bic = output.parameterCount * Math.log(outcome.observations) - 2 * outcome.logLikelihood;
-    output.aic = 2 * output.parameterCount - 2 * outcome.logLikelihood;
-  } else {
-    output.messages.push({ severity: 'info', message: 'Monte-Carlo EM: the objective shown is the complete-data log-likelihood averaged over the E-step draws (an estimate; it need not rise at every iteration). BIC and AIC need the observed-data log-likelihood and are not given.' });
-  }
-  for (const message of outcome.messages) output.messages.push({ severity: /decreased|stopped/.test(message) ? 'warning' : 'info', message });
-  const finite = roles.latent.filter((n) => n.distribution.name === 'dcat');
-  if (finite.length) output.assignments = { node: finite[0]!.variable.name, values: finite.slice(0, 10_000).map((n) => n.variable.values[n.offset]!) };
 }
 
 async function fitWithKernel(
@@ -236,30 +164,6 @@ function addKernelDiagnostics(output: FitOutput, diagnostics: MixtureDiagnostic[
 function kernelError(diagnostics: MixtureDiagnostic[], request: FitRequest): ModelError {
   const problems: Problem[] = diagnostics.filter((d) => d.severity === 'error').map((d) => ({ severity: 'error', message: d.message, range: request.directiveRange }));
   return new ModelError(problems.length ? problems : [{ severity: 'error', message: 'The mixture fit stopped.', range: request.directiveRange }]);
-}
-
-function snapshot(nodes: StochasticNode[]): Map<StochasticNode, Float64Array> {
-  return new Map(nodes.map((n) => [n, Float64Array.from(n.offsets, (o) => n.variable.values[o]!)]));
-}
-
-function restore(graph: ModelGraph, values: Map<StochasticNode, Float64Array>): void {
-  for (const [node, v] of values) node.offsets.forEach((o, k) => (node.variable.values[o] = v[k]!));
-  refreshDeterministic(graph);
-}
-
-function parameterValues(nodes: StochasticNode[]): FitParameter[] {
-  return nodes.flatMap((n) => Array.from(n.offsets, (o) => ({ name: elementName(n.variable, o), value: n.variable.values[o]! })));
-}
-
-/** Free scalars: a Dirichlet loses one to the sum constraint, a symmetric matrix counts its upper triangle. */
-function freeParameterCount(nodes: StochasticNode[]): number {
-  let count = 0;
-  for (const n of nodes) {
-    if (n.distribution.name === 'ddirch') count += n.side - 1;
-    else if (n.distribution.name === 'dwish') count += (n.side * (n.side + 1)) / 2;
-    else count += n.offsets.length;
-  }
-  return count;
 }
 
 function timing(started: number, iterations: number): { seconds: number; secondsPerIteration: number } {

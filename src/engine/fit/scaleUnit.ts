@@ -120,9 +120,8 @@ export class ScaleUnit implements LocalUnit {
     this.set(this.mean);
   }
 
-  /** The posterior mean and sd of the scale. */
-  summary(): { mean: number; sd: number } {
-    return { mean: this.mean, sd: this.sd };
+  summaries(): Array<{ mean: number; sd: number }> {
+    return [{ mean: this.mean, sd: this.sd }];
   }
 
   private set(x: number): void {

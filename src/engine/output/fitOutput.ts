@@ -41,7 +41,7 @@ export interface FitSettings {
   threads?: number;
 }
 
-export type FitStatus = 'running' | 'converged' | 'max-iterations' | 'cancelled' | 'stopped' | 'failed';
+export type FitStatus = 'running' | 'converged' | 'max-iterations' | 'cancelled' | 'stopped' | 'degenerate' | 'failed';
 
 export interface FitMessage {
   severity: 'error' | 'warning' | 'info';
@@ -67,6 +67,16 @@ export interface MixturePicture {
   components: Array<{ weight: number; mean: number[]; covariance: number[][] }>;
 }
 
+/** A way a fit can end at an answer that is not a proper optimum; a fit with one is never "converged". */
+export type FitDiagnosticKind = 'collapsed-scale' | 'boundary-probability' | 'unbounded-objective' | 'symmetric-point' | 'zero-information';
+
+export interface FitDiagnostic {
+  kind: FitDiagnosticKind;
+  message: string;
+  /** The nodes concerned, named as JAGS names them. */
+  nodes?: string[];
+}
+
 /** One start of a fit: how it was made and how it ended. */
 export interface FitStart {
   method: string;
@@ -87,7 +97,11 @@ export interface FitOutput {
   /** Iterations done so far (annealing included). */
   iteration: number;
   /** The objective per iteration: start, then after each M-step (of the kept restart once finished). */
-  objective: { kind: 'loglik' | 'logpost'; values: number[]; beta?: number[] };
+  /**
+   * The objective per iteration: start, then after each M-step (of the kept restart once finished). `mc-*`: a
+   * Monte-Carlo estimate (MCEM: the complete-data value averaged over the E-step's draws), `error` its standard error.
+   */
+  objective: { kind: 'loglik' | 'logpost' | 'mc-loglik' | 'mc-logpost'; values: number[]; beta?: number[]; error?: number };
   /** Of the final (or current) parameters; absent while unknown. */
   loglik?: number;
   loglikPerSample?: number;
@@ -100,6 +114,12 @@ export interface FitOutput {
   /** Hard assignments of a finite latent node per observation (1-based component), at most 10,000 shown. */
   assignments?: { node: string; values: number[] };
   mixture?: MixturePicture;
+  /** How the run stopped: by the tolerance (with the objective's estimated distance to its limit) or at the iteration limit. */
+  convergence?: { stoppedBy: 'tolerance' | 'iteration-limit' | 'cancelled' | 'error'; distance: number; limit: number };
+  /** Degenerate answers found (status 'degenerate' when one of them is not a warning only). */
+  diagnostics?: FitDiagnostic[];
+  /** Posterior mean and sd of latent nodes that are not per-observation (a latent regression's weights, local scales). */
+  latentSummaries?: Array<{ name: string; mean: number; sd: number }>;
   /** The starts tried (generic EM) and the one kept. */
   start?: { chosen: number; starts: FitStart[] };
   messages: FitMessage[];

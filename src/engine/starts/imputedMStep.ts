@@ -15,13 +15,26 @@ export interface ImputedSelector {
  * others at their current values — as the M-step would from that E-step.
  * This turns a data-driven guess of the latents (k-means++ clusters, PCA
  * scores) into parameters of any family the M-step knows. A few sweeps, so
- * that parameters read by each other settle. False when some parameter has
- * no M-step (then the caller keeps its own start).
+ * that parameters read by each other settle. The updates are built once
+ * (graph analysis), then `run` from each guess; `run` is false when some
+ * parameter has no M-step (then the caller keeps its own start).
  */
-export function mStepFromImputed(graph: ModelGraph, parameters: StochasticNode[], withPrior: boolean, selectors: ImputedSelector[]): boolean {
-  const weight = new Float64Array(graph.stochastic.length);
-  const points = Math.max(1, ...selectors.map((s) => s.components));
-  const forEachPoint = (visit: (weight: Float64Array) => void): void => {
+export class ImputedMStep {
+  private readonly weight: Float64Array;
+  private selectors: ImputedSelector[] = [];
+  private made?: ReturnType<typeof buildParameterUpdates>;
+
+  constructor(
+    private readonly graph: ModelGraph,
+    private readonly parameters: StochasticNode[],
+    private readonly withPrior: boolean,
+  ) {
+    this.weight = new Float64Array(graph.stochastic.length);
+  }
+
+  private forEachPoint(visit: (weight: Float64Array) => void): void {
+    const { graph, weight, selectors } = this;
+    const points = Math.max(1, ...selectors.map((s) => s.components));
     for (let s = 0; s < points; s++) {
       weight.fill(s === 0 ? 1 : 0);
       for (const sel of selectors) {
@@ -35,28 +48,32 @@ export function mStepFromImputed(graph: ModelGraph, parameters: StochasticNode[]
       }
       visit(weight);
     }
-  };
-  const expected = (node: StochasticNode) => (): number => {
-    let total = 0;
-    forEachPoint((w) => (total += localLogDensity(graph, node, withPrior, w)));
-    return total;
-  };
-  const made = buildParameterUpdates(graph, parameters, expected);
-  if ('reason' in made) return false;
-  for (let sweep = 0; sweep < 3; sweep++) {
-    for (const update of made.updates) {
-      update.begin();
-      forEachPoint((w) => update.accumulate(w, withPrior));
-      update.apply(1e-6);
-    }
   }
-  for (const sel of selectors) {
-    sel.nodes.forEach((node, i) => {
-      let best = 0;
-      for (let k = 1; k < sel.components; k++) if (sel.responsibilities[i * sel.components + k]! > sel.responsibilities[i * sel.components + best]!) best = k;
-      node.variable.values[node.offset] = sel.first[i]! + best;
-      propagate(graph, node);
+
+  run(selectors: ImputedSelector[]): boolean {
+    const { graph, withPrior } = this;
+    this.selectors = selectors;
+    this.made ??= buildParameterUpdates(graph, this.parameters, (node) => (): number => {
+      let total = 0;
+      this.forEachPoint((w) => (total += localLogDensity(graph, node, withPrior, w)));
+      return total;
     });
+    if ('reason' in this.made) return false;
+    for (let sweep = 0; sweep < 3; sweep++) {
+      for (const update of this.made.updates) {
+        update.begin();
+        this.forEachPoint((w) => update.accumulate(w, withPrior));
+        update.apply(1e-6);
+      }
+    }
+    for (const sel of selectors) {
+      sel.nodes.forEach((node, i) => {
+        let best = 0;
+        for (let k = 1; k < sel.components; k++) if (sel.responsibilities[i * sel.components + k]! > sel.responsibilities[i * sel.components + best]!) best = k;
+        node.variable.values[node.offset] = sel.first[i]! + best;
+        propagate(graph, node);
+      });
+    }
+    return true;
   }
-  return true;
 }

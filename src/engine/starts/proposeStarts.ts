@@ -19,7 +19,7 @@ import { refreshDeterministic } from '../model/compile';
 import { nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
 import { drawFromPrior } from '../inference/priorDraws';
 import { Random } from '../random/rng';
-import { mStepFromImputed, type ImputedSelector } from './imputedMStep';
+import { ImputedMStep, type ImputedSelector } from './imputedMStep';
 import { pcaScores } from './pcaScores';
 import { findSymmetricStructure, type FactorGroups, type MixtureSelector, type SymmetricStructure } from './structure';
 
@@ -40,6 +40,13 @@ export interface StartPlan {
   defaultCount: number;
   /** Sets the graph (parameters, and latents where imputed) to start k; returns how it was made, e.g. "k-means++ on the rows of x (for z), seed stream 1001". */
   apply(k: number): string;
+  /**
+   * Moves the parameters off a symmetric point (symmetry.ts) by a fresh
+   * data-driven guess of the latents and one M-step, leaving the parameters
+   * the structure does not concern where they are; undefined without
+   * exchangeable parts.
+   */
+  perturb(attempt: number): string | undefined;
 }
 
 /** Share of a row's responsibility spread over all components, so that no start makes a probability exactly 0 or 1 or a component empty. */
@@ -48,6 +55,7 @@ const SPREAD = 0.1;
 export function planStarts(graph: ModelGraph, latent: StochasticNode[], parameters: StochasticNode[], options: StartOptions): StartPlan {
   const structure = findSymmetricStructure(graph, latent);
   const driven = structure.mixtures.length + structure.factors.length > 0;
+  const imputed = new ImputedMStep(graph, parameters, options.withPrior);
   return {
     structure,
     defaultCount: driven ? 4 : 1,
@@ -60,18 +68,25 @@ export function planStarts(graph: ModelGraph, latent: StochasticNode[], paramete
       setInitialValues(graph, k === 0 ? options.inits : undefined, options.initsRange, k === 0 ? undefined : random);
       const base = k === 0 ? 'the priors\u2019 typical values' : 'a draw from the priors';
       if (k === 0) drawOffCentre(graph, latent, parameters, random);
-      if (!driven) return base;
-      const selectors = structure.mixtures.map((m) => clusterStart(m, random));
-      const factored = structure.factors.filter((f) => factorStart(graph, f, k === 0 ? undefined : random));
-      const described = [
-        ...structure.mixtures.map((m) => `k-means++ on the rows of ${m.observed} (for ${m.variable})`),
-        ...factored.map((f) => `${k === 0 ? 'PCA' : 'rotated PCA'} scores of ${f.observed} (for ${f.variable})`),
-      ];
-      if (!mStepFromImputed(graph, parameters, options.withPrior, selectors)) return base;
-      refreshDeterministic(graph);
-      return described.length ? `${described.join(' and ')}, then an M-step` : base;
+      return (driven && dataDriven(random, k > 0)) || base;
+    },
+    perturb(attempt: number): string | undefined {
+      return driven ? dataDriven(new Random(options.seed, 2000 + attempt), true) : undefined;
     },
   };
+
+  /** Latents guessed from the data (k-means++ clusters, PCA scores), then the parameters by an M-step; undefined when the M-step cannot be made. */
+  function dataDriven(random: Random, rotate: boolean): string | undefined {
+    const selectors = structure.mixtures.map((m) => clusterStart(m, random));
+    const factored = structure.factors.filter((f) => factorStart(graph, f, rotate ? random : undefined));
+    const described = [
+      ...structure.mixtures.map((m) => `k-means++ on the rows of ${m.observed} (for ${m.variable})`),
+      ...factored.map((f) => `${rotate ? 'rotated PCA' : 'PCA'} scores of ${f.observed} (for ${f.variable})`),
+    ];
+    if (!described.length || !imputed.run(selectors)) return undefined;
+    refreshDeterministic(graph);
+    return `${described.join(' and ')}, then an M-step`;
+  }
 }
 
 /**
