@@ -132,7 +132,7 @@ function report(output: FitOutput, roles: Roles, kept: StartRun & { index: numbe
   output.params = parameterValues(roles.parameters);
   output.convergence = {
     stoppedBy: outcome.status === 'converged' ? 'tolerance' : outcome.status === 'max-iterations' ? 'iteration-limit' : outcome.status === 'cancelled' ? 'cancelled' : 'error',
-    distance: outcome.distance,
+    distance: outcome.exact ? outcome.distance : Number.NaN,
     limit: outcome.limit,
   };
   if (kept.diagnostics.length) output.diagnostics = kept.diagnostics;

@@ -104,7 +104,8 @@ export function runGenericEm(
   let iteration = 0;
   // Exact EM: the objective's distance to its limit (convergence.ts). Monte-Carlo EM's objective is noisy: the parameters' relative change instead.
   const monitor = new ConvergenceMonitor(settings.tolerance);
-  let relativeMove = Number.POSITIVE_INFINITY;
+  // Monte-Carlo EM: settled when the parameters moved by less than √tol (relative) at each of the last 5 iterations, with the E-step at its most draws.
+  let settled = 0;
   for (; iteration <= settings.maxIterations; iteration++) {
     if (cancelled()) {
       status = 'cancelled';
@@ -124,7 +125,7 @@ export function runGenericEm(
       messages.push(`The objective decreased at iteration ${iteration} (${previous} → ${value}); plain EM never decreases it, so this is a numerical problem or a bug.`);
     }
     if (beta === 1) monitor.push(value);
-    if (beta === 1 && (exact ? monitor.converged() : relativeMove < Math.sqrt(settings.tolerance))) {
+    if (beta === 1 && (exact ? monitor.converged() : settled >= 5 && estep.atMostDraws())) {
       status = 'converged';
       break;
     }
@@ -133,7 +134,7 @@ export function runGenericEm(
     const sweeps = settings.method === 'ecm' ? 20 : 1;
     for (let sweep = 0; sweep < sweeps; sweep++) {
       const moved = mStep(updates, estep, withPrior, settings.regCovar, messages);
-      if (sweep === 0) relativeMove = moved;
+      if (sweep === 0) settled = moved < Math.sqrt(settings.tolerance) ? settled + 1 : 0;
       if (moved < 1e-10) break;
     }
     if (beta < 1) beta = Math.min(1, beta * growth);
@@ -192,6 +193,8 @@ export interface EStep {
   expectedLogDensity(node: StochasticNode, withPrior: boolean): number;
   /** Leaves the latent nodes at their posterior centres. */
   centre(): void;
+  /** Whether the E-step uses as many draws as it ever will (always, when exact). */
+  atMostDraws(): boolean;
   /** Forgets what earlier runs learnt (Monte-Carlo EM's growing number of draws), for a new start. */
   reset(): void;
   /** Whether the node's density is part of a latent unit's normaliser (a parameter whose prior reads a latent node). */
@@ -275,6 +278,10 @@ class ExactEStep implements EStep {
   }
 
   reset(): void {}
+
+  atMostDraws(): boolean {
+    return true;
+  }
 
   error(): number {
     return 0;
@@ -375,6 +382,10 @@ class MonteCarloEStep implements EStep {
   private standardError = Number.NaN;
   logLikelihood(): number {
     return Number.NaN;
+  }
+
+  atMostDraws(): boolean {
+    return this.sweeps >= this.maxSweeps;
   }
 
   reset(): void {

@@ -53,9 +53,16 @@ export function fitSummaryRows(output: FitOutput): Array<[string, string]> {
   rows.push(['iterations', String(output.iteration)]);
   if (output.converged !== undefined) rows.push(['converged', output.converged ? 'yes' : 'no']);
   const c = output.convergence;
-  if (c) rows.push(['stopped', c.stoppedBy === 'tolerance' ? `by the tolerance, estimated distance ${c.distance.toExponential(1)}` : c.stoppedBy === 'iteration-limit' ? 'at the iteration limit' : c.stoppedBy]);
+  if (c) rows.push(['stopped', stoppedText(c)]);
   for (const d of output.diagnostics ?? []) rows.push(['diagnostic', d.kind]);
   return rows;
+}
+
+function stoppedText(c: NonNullable<FitOutput['convergence']>): string {
+  if (c.stoppedBy === 'iteration-limit') return 'at the iteration limit';
+  if (c.stoppedBy !== 'tolerance') return c.stoppedBy;
+  // Monte-Carlo EM has no distance to the limit: its rule is on the parameters' changes.
+  return Number.isFinite(c.distance) ? `by the tolerance, estimated distance ${c.distance.toExponential(1)}` : 'by the tolerance on the parameters\u2019 relative change';
 }
 
 /** The name of the objective a fit climbs, one per fit. */

@@ -39,13 +39,15 @@ function exactMap(): { beta: number[]; tau: number } {
 }
 
 describe('example: the Bayesian lasso as a Gaussian scale mixture', () => {
-  it('runs as Monte-Carlo EM (the variances s2 have no closed-form E-step in the engine) and shrinks the coefficients', async () => {
+  it('runs as Monte-Carlo EM when asked (mcem) and shrinks the coefficients', async () => {
     const out = await fitCell(NOTEBOOK, 0);
     assert.deepEqual(out.latent, ['s2']);
     assert.deepEqual(out.parameters.sort(), ['beta', 'tau']);
     assert.match(out.engine, /Monte-Carlo EM \(100 Gibbs sweeps .* up to 400\)/);
     assert.equal(out.bic, undefined);
-    assert.ok(out.messages.some((m) => /Monte-Carlo EM: the objective shown is .*an estimate/.test(m.message)));
+    assert.ok(out.messages.some((m) => /Monte-Carlo EM: the objective is .*an estimate/.test(m.message)));
+    assert.equal(out.objective.kind, 'mc-logpost');
+    assert.equal(out.loglik, undefined);
     assertFiniteParams(out);
     const beta = vector(out, 'beta', D);
     const ols = leastSquares(X, y);
