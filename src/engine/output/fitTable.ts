@@ -55,6 +55,8 @@ export function fitSummaryRows(output: FitOutput): Array<[string, string]> {
   const c = output.convergence;
   if (c) rows.push(['stopped', stoppedText(c)]);
   for (const d of output.diagnostics ?? []) rows.push(['diagnostic', d.kind]);
+  // Latent globals are not point estimates: their posterior given the fitted parameters.
+  for (const l of (output.latentSummaries ?? []).slice(0, 50)) rows.push([`${l.name} (latent)`, `mean ${formatEstimate(l.mean)}, sd ${formatEstimate(l.sd)}`]);
   return rows;
 }
 

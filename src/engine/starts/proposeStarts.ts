@@ -16,7 +16,7 @@ import { setInitialValues } from '../inference/initialValues';
 import type { NamedValues } from '../language/rvalues';
 import type { SourceRange } from '../language/source';
 import { refreshDeterministic } from '../model/compile';
-import { nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { currentParameters, nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
 import { drawFromPrior } from '../inference/priorDraws';
 import { Random } from '../random/rng';
 import { ImputedMStep, type ImputedSelector } from './imputedMStep';
@@ -63,11 +63,12 @@ export function planStarts(graph: ModelGraph, latent: StochasticNode[], paramete
       const random = new Random(options.seed, 1000 + k);
       if (k === 0 && options.given) {
         setInitialValues(graph, options.inits, options.initsRange);
-        return 'the given initial values';
+        const moved = drawOffCentre(graph, latent, parameters, random, true);
+        return moved.length ? `the given initial values, but ${list(moved)} drawn from the prior (given at the prior's centre, where the E-step of a latent scale is infinite)` : 'the given initial values';
       }
       setInitialValues(graph, k === 0 ? options.inits : undefined, options.initsRange, k === 0 ? undefined : random);
       const base = k === 0 ? 'the priors\u2019 typical values' : 'a draw from the priors';
-      if (k === 0) drawOffCentre(graph, latent, parameters, random);
+      if (k === 0) drawOffCentre(graph, latent, parameters, random, false);
       return (driven && dataDriven(random, k > 0)) || base;
     },
     perturb(attempt: number): string | undefined {
@@ -95,16 +96,24 @@ export function planStarts(graph: ModelGraph, latent: StochasticNode[], paramete
  * centre: at w = 0 the latent scale's E-step is degenerate (E[1/s2] = ∞),
  * a fixed point EM never leaves.
  */
-function drawOffCentre(graph: ModelGraph, latent: StochasticNode[], parameters: StochasticNode[], random: Random): void {
+function drawOffCentre(graph: ModelGraph, latent: StochasticNode[], parameters: StochasticNode[], random: Random, onlyAtCentre: boolean): string[] {
   const latentIds = new Set(latent.map((n) => n.id));
   const readsLatent = new Set<number>();
   for (const n of latent) for (const c of n.children) readsLatent.add(c);
+  const moved: string[] = [];
   for (const p of parameters) {
-    if (!readsLatent.has(p.id) || latentIds.has(p.id) || p.distribution.discrete) continue;
-    const saved = Float64Array.from(p.offsets, (o) => p.variable.values[o]!);
-    if (!drawFromPrior(p, random) || !Number.isFinite(nodeLogDensity(p))) p.offsets.forEach((o, j) => (p.variable.values[o] = saved[j]!));
+    if (!readsLatent.has(p.id) || latentIds.has(p.id) || p.distribution.discrete || p.distribution.multivariate) continue;
+    if (onlyAtCentre && !(p.distribution.name === 'dnorm' && p.variable.values[p.offset] === currentParameters(p)[0])) continue;
+    const saved = p.variable.values[p.offset]!;
+    if (!drawFromPrior(p, random) || !Number.isFinite(nodeLogDensity(p))) p.variable.values[p.offset] = saved;
+    else moved.push(p.name);
     propagate(graph, p);
   }
+  return moved;
+}
+
+function list(names: string[]): string {
+  return names.length <= 4 ? names.join(', ') : `${names.slice(0, 4).join(', ')} and ${names.length - 4} more`;
 }
 
 /** k-means++ of the standardised rows, hard labels softened by SPREAD. */
