@@ -7,6 +7,7 @@ import { compileModel } from '../model/compile';
 import { FIT_OUTPUT_SCHEMA, type FitMessage, type FitOutput, type MixturePicture } from '../output/fitOutput';
 import { Random } from '../random/rng';
 import type { FitRequest } from '../run/fitRequest';
+import { ConvergenceMonitor } from './convergence';
 import { fitGeneric, parameterValues } from './fitGeneric';
 import { findMixturePlate, type MixturePlate } from './mixturePlate';
 import { classifyNodes } from './roles';
@@ -111,8 +112,8 @@ async function fitWithKernel(
     return;
   }
   const mixtureOptions: MixtureOptions = {
-    // The kernel's tolerance is per row (scikit-learn's); the setting is in the objective's units.
-    estimator: settings.estimator, regCovar: settings.regCovar, tolerance: settings.tolerance / problem.rows, maxIterations: settings.maxIterations,
+    // The setting is the objective's distance to its limit, as in generic EM (the kernel's own `tolerance` is scikit-learn's per-row change).
+    estimator: settings.estimator, regCovar: settings.regCovar, tolerance: settings.tolerance / problem.rows, distanceTolerance: settings.tolerance, maxIterations: settings.maxIterations,
     restarts: Math.max(1, settings.restarts), init: given ?? (settings.init === 'random' ? 'random' : 'kmeans++'), seed: settings.seed,
     annealing: settings.method === 'annealed.em' ? { betaStart: settings.betaStart, growth: settings.betaGrowth } : undefined,
     threads: settings.threads ?? 1, workerScript: options.emWorkerScript, workerExecArgv: options.workerExecArgv, signal: controller.signal,
@@ -133,10 +134,21 @@ async function fitWithKernel(
   output.iteration = fit.iterations;
   output.objective.values = Array.from(fit.objectiveCurve);
   output.objective.beta = Array.from(fit.betaCurve);
+  output.convergence = kernelConvergence(output.objective.values, output.objective.beta, fit.status);
   Object.assign(output, { loglik: fit.logLikelihood, loglikPerSample: fit.meanLogLikelihood, observations: problem.rows, parameterCount: fit.parameterCount, bic: fit.bic, aic: fit.aic });
   if (fit.assignments) output.assignments = { node: plate.latent, values: Array.from(fit.assignments.subarray(0, 10_000), (k) => k + 1) };
   if (D <= 2 && fit.responsibilities) output.mixture = mixturePicture(plate, fit.parameters as GaussianParameters, fit.responsibilities);
   addKernelDiagnostics(output, fit.diagnostics);
+}
+
+/** How a kernel fit stopped, with the distance the stopping rule saw (the curve's last point is the final E-step's, after the stop). */
+function kernelConvergence(values: number[], betas: number[], status: string): FitOutput['convergence'] {
+  const monitor = new ConvergenceMonitor(Number.POSITIVE_INFINITY);
+  values.forEach((v, i) => {
+    if (betas[i] === 1 && i < values.length - 1) monitor.push(v);
+  });
+  const stoppedBy = status === 'converged' ? 'tolerance' : status === 'max-iterations' ? 'iteration-limit' : status === 'cancelled' ? 'cancelled' : 'error';
+  return { stoppedBy, distance: monitor.distance(), limit: monitor.limit() };
 }
 
 function mixturePicture(plate: MixturePlate, parameters: GaussianParameters, responsibilities: Float64Array): MixturePicture {
