@@ -9,6 +9,7 @@
 //   evidence.csv            y and x1..x4, n = 40, coefficients (1, −0.5, 0.25, 0), noise sd 0.5
 //   missing-covariate.csv   y and x, n = 60, y = 1 + 0.8 x + N(0, 0.7²), x ~ N(2, 1.5²), about 30 % of x NA
 //   three-clusters.csv      x1, x2: 450 points, three round clusters at (−6, 0), (0, 0), (6, 0), sd 1 (+ `source`)
+//   factors.csv             x1..x5: 200 rows from 2 latent factors, x = m + W z + noise (sd 0.3 to 0.7 per column)
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,8 +98,27 @@ function threeClusters() {
   write('three-clusters.csv', ['x1', 'x2', 'source'], rows);
 }
 
+function factors() {
+  const random = generator(17);
+  const mean = [1, -2, 0.5, 3, 0];
+  const loadings = [
+    [1.2, 0.0],
+    [0.8, 0.6],
+    [0.0, 1.1],
+    [-0.7, 0.9],
+    [0.5, -0.4],
+  ];
+  const noise = [0.3, 0.5, 0.4, 0.6, 0.7];
+  const rows = Array.from({ length: 200 }, () => {
+    const z = [random.normal(), random.normal()];
+    return mean.map((m, d) => round(m + loadings[d][0] * z[0] + loadings[d][1] * z[1] + noise[d] * random.normal(), 3));
+  });
+  write('factors.csv', columns('x', 5), rows);
+}
+
 binaryVectors();
 regression('lasso.csv', 11, 50, [3, 0, 0, 1.5, 0, 0, -2, 0], 1);
 regression('evidence.csv', 5, 40, [1, -0.5, 0.25, 0], 0.5);
 missingCovariate();
 threeClusters();
+factors();

@@ -8,6 +8,7 @@
 
 import type { Annotations, Data, Layout, Shape } from 'plotly.js';
 import type { FitOutput, MixturePicture } from '../engine/output/fitOutput';
+import { objectiveName } from '../engine/output/fitTable';
 import { axis, baseLayout, type Figure } from './figures';
 import { chainColor, parseColor, withAlpha, type Theme } from './theme';
 import { maxOf, minOf } from '../engine/collections';
@@ -22,7 +23,7 @@ function titled(theme: Theme, text: string): Partial<Layout['xaxis']> {
 }
 
 function objectiveLabel(output: FitOutput): string {
-  return output.objective.kind === 'logpost' ? 'log posterior' : 'log-likelihood';
+  return objectiveName(output.objective.kind);
 }
 
 /** The objective per iteration; where β < 1 (annealing), points in the second colour and each new β marked. */
@@ -98,17 +99,20 @@ function formatBeta(b: number): string {
 }
 
 /**
- * `final − objective` per iteration on a log axis: a straight line means
- * linear convergence, and its slope the rate. While the fit runs, the gap is
- * to the latest value. Iterations at or above that value have no gap to draw.
- * The dotted line is tol × n, the scale of the change the stopping rule looks for.
+ * `limit − objective` per iteration on a log axis, the limit extrapolated
+ * from the last iterations (Aitken; the stopping rule's estimate): a
+ * straight line means linear convergence, and its slope the rate; the last
+ * point is the distance left when the run stopped. Without an estimate of
+ * the limit (while running, Monte-Carlo EM) the gap is to the latest value.
+ * The dotted line is tol, the distance the stopping rule accepts.
  */
 export function gapFigure(output: FitOutput, theme: Theme): Figure {
   const { values } = output.objective;
-  const final = values.at(-1) ?? Number.NaN;
+  const limit = output.status !== 'running' && Number.isFinite(output.convergence?.limit) ? output.convergence!.limit : undefined;
+  const final = limit ?? values.at(-1) ?? Number.NaN;
   const x: number[] = [];
   const y: number[] = [];
-  values.slice(0, -1).forEach((v, i) => {
+  (limit === undefined ? values.slice(0, -1) : values).forEach((v, i) => {
     const gap = final - v;
     if (gap > 0 && Number.isFinite(gap)) {
       x.push(i);
@@ -129,11 +133,11 @@ export function gapFigure(output: FitOutput, theme: Theme): Figure {
   ];
   const layout = baseLayout(theme, 'fit:gap');
   layout.xaxis = titled(theme, 'iteration');
-  layout.yaxis = { ...titled(theme, output.status === 'running' ? 'gap to latest' : 'gap to final'), type: 'log', exponentformat: 'power' };
-  const tolerance = output.settings.tolerance * (output.observations ?? Number.NaN);
+  layout.yaxis = { ...titled(theme, limit !== undefined ? 'gap to the extrapolated limit' : output.status === 'running' ? 'gap to latest' : 'gap to final'), type: 'log', exponentformat: 'power' };
+  const tolerance = output.settings.tolerance;
   if (Number.isFinite(tolerance) && tolerance > 0 && y.length) {
     layout.shapes = [{ type: 'line', xref: 'paper', yref: 'y', x0: 0, x1: 1, y0: tolerance, y1: tolerance, line: { color: withAlpha(theme.muted, 0.7), width: 1, dash: 'dot' } }];
-    layout.annotations = [{ xref: 'paper', yref: 'y', x: 1, y: Math.log10(tolerance), xanchor: 'right', yanchor: 'bottom', showarrow: false, text: 'tol × n', font: { size: theme.fontSize - 2, color: theme.muted } }];
+    layout.annotations = [{ xref: 'paper', yref: 'y', x: 1, y: Math.log10(tolerance), xanchor: 'right', yanchor: 'bottom', showarrow: false, text: 'tol', font: { size: theme.fontSize - 2, color: theme.muted } }];
   }
   if (y.length === 0) {
     layout.annotations = [{ xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, showarrow: false, text: 'No gap to show yet', font: { color: theme.muted } }];

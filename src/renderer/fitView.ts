@@ -8,7 +8,7 @@
 
 import type { FitOutput, FitStatus } from '../engine/output/fitOutput';
 // Pure formatting shared with the text/plain output (no Node code), so that both say the same.
-import { fitSummaryRows, formatEstimate, statusText } from '../engine/output/fitTable';
+import { fitSummaryRows, formatEstimate, startsText, statusText } from '../engine/output/fitTable';
 import { gapFigure, mixtureFigure, objectiveFigure } from './fitFigures';
 import { formatDuration } from './format';
 import { LiveFigures } from './liveFigures';
@@ -23,6 +23,7 @@ const STATUS_STYLE: Record<FitStatus, string> = {
   'max-iterations': 'cancelled',
   cancelled: 'cancelled',
   stopped: 'failed',
+  degenerate: 'failed',
   failed: 'failed',
 };
 
@@ -135,7 +136,7 @@ export class FitView {
     this.status.dataset.fitStatus = output.status;
     const text = statusText(output.status, output.iteration, s.maxIterations);
     this.status.textContent = text.charAt(0).toUpperCase() + text.slice(1);
-    const meta = [s.method, s.estimator === 'ml' ? 'maximum likelihood' : 'maximum a posteriori', `${s.restarts} ${s.restarts === 1 ? 'start' : 'starts'}`, `init ${s.init}`, `seed ${s.seed}`];
+    const meta = [s.method, s.estimator === 'ml' ? 'maximum likelihood' : 'maximum a posteriori', startsText(output), `seed ${s.seed}`];
     this.meta.textContent = meta.join(' · ');
     const t = output.timing;
     this.timings.textContent = t.seconds > 0 ? `${formatDuration(t.seconds * 1000)} · ${formatDuration(t.secondsPerIteration * 1000)} per iteration` : '';

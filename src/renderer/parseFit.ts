@@ -5,7 +5,7 @@
  * through drawing.
  */
 
-import type { FIT_OUTPUT_MIME, FitMessage, FitOutput, FitParameter, FitSettings, FitStatus, MixturePicture } from '../engine/output/fitOutput';
+import type { FIT_OUTPUT_MIME, FitDiagnosticKind, FitMessage, FitOutput, FitParameter, FitSettings, FitStatus, MixturePicture } from '../engine/output/fitOutput';
 
 // Type-only imports keep engine code out of the browser bundle; the literal
 // types still make the compiler catch a schema or MIME change in the engine.
@@ -14,7 +14,7 @@ export const FIT_SCHEMA: FitOutput['schema'] = 'latent.fit/1';
 
 export type FitParseResult = { ok: true; output: FitOutput } | { ok: false; error: string };
 
-const STATUSES: readonly FitStatus[] = ['running', 'converged', 'max-iterations', 'cancelled', 'stopped', 'failed'];
+const STATUSES: readonly FitStatus[] = ['running', 'converged', 'max-iterations', 'cancelled', 'stopped', 'degenerate', 'failed'];
 const SEVERITIES: readonly FitMessage['severity'][] = ['error', 'warning', 'info'];
 
 type Json = Record<string, unknown>;
@@ -42,8 +42,9 @@ export function parseFitOutput(raw: unknown): FitParseResult {
     parameters: strings(raw.parameters),
     iteration: num(raw.iteration, 0),
     objective: {
-      kind: objective.kind === 'logpost' ? 'logpost' : 'loglik',
+      kind: (['logpost', 'mc-loglik', 'mc-logpost'] as const).find((k) => k === objective.kind) ?? 'loglik',
       values: numbers(objective.values),
+      ...(typeof objective.error === 'number' ? { error: objective.error } : {}),
       ...(Array.isArray(objective.beta) ? { beta: numbers(objective.beta) } : {}),
     },
     params: Array.isArray(raw.params) ? raw.params.filter(isObject).map(parseParameter).filter((p) => p.name !== '') : [],
@@ -55,6 +56,16 @@ export function parseFitOutput(raw: unknown): FitParseResult {
     if (value !== undefined) output[key] = value;
   }
   if (typeof raw.converged === 'boolean') output.converged = raw.converged;
+  // The fit's own record of its starts, stopping and diagnostics: kept as written when their shape is right.
+  if (isObject(raw.convergence) && typeof raw.convergence.stoppedBy === 'string') {
+    output.convergence = { stoppedBy: raw.convergence.stoppedBy as NonNullable<FitOutput['convergence']>['stoppedBy'], distance: num(raw.convergence.distance), limit: num(raw.convergence.limit) };
+  }
+  if (isObject(raw.start) && Array.isArray(raw.start.starts)) {
+    const starts = raw.start.starts.filter(isObject).map((t) => ({ method: String(t.method ?? ''), objective: num(t.objective), status: String(t.status ?? ''), iterations: num(t.iterations, 0) }));
+    output.start = { chosen: Math.min(Math.max(num(raw.start.chosen, 0), 0), Math.max(starts.length - 1, 0)), starts };
+  }
+  if (Array.isArray(raw.diagnostics)) output.diagnostics = raw.diagnostics.filter(isObject).map((d) => ({ kind: String(d.kind) as FitDiagnosticKind, message: String(d.message ?? '') }));
+  if (Array.isArray(raw.latentSummaries)) output.latentSummaries = raw.latentSummaries.filter(isObject).map((d) => ({ name: String(d.name ?? ''), mean: num(d.mean), sd: num(d.sd) }));
   const mixture = isObject(raw.mixture) ? parseMixture(raw.mixture) : undefined;
   if (mixture) output.mixture = mixture;
   return { ok: true, output };

@@ -10,6 +10,7 @@
  * This is scikit-learn's GaussianMixture loop, so iteration counts and the
  * final mean log-likelihood (its score()) compare one to one.
  */
+import { ConvergenceMonitor } from '../fit/convergence';
 import { Random } from '../random/rng';
 import { annealingBetas, holdShapes, jitter } from './annealing';
 import type { EStepRunner, RowSet } from './estep';
@@ -44,6 +45,7 @@ interface Settings {
   betas: number[];
   iterationsPerStep: number;
   keepResponsibilities: boolean;
+  distanceTolerance?: number;
 }
 
 function resolveSettings(o: MixtureOptions): Settings {
@@ -58,6 +60,7 @@ function resolveSettings(o: MixtureOptions): Settings {
     betas: annealingBetas(o.annealing),
     iterationsPerStep: o.annealing?.iterationsPerStep ?? 100,
     keepResponsibilities: o.keepResponsibilities ?? true,
+    distanceTolerance: o.distanceTolerance,
   };
 }
 
@@ -219,6 +222,7 @@ async function runRestart(context: Context, restart: number): Promise<RestartRun
   }
   let previousObjective = Number.NaN;
   let repaired = false;
+  const monitor = settings.distanceTolerance === undefined ? undefined : new ConvergenceMonitor(settings.distanceTolerance);
   for (let step = 0; step < settings.maxIterations && status !== 'cancelled'; step++) {
     if (context.signal?.aborted) {
       status = 'cancelled';
@@ -232,7 +236,8 @@ async function runRestart(context: Context, restart: number): Promise<RestartRun
     repaired = mStep();
     const change = (e.objective - previousObjective) / n;
     previousObjective = e.objective;
-    if (Math.abs(change) < settings.tolerance) {
+    monitor?.push(e.objective);
+    if (monitor ? monitor.converged() : Math.abs(change) < settings.tolerance) {
       status = 'converged';
       break;
     }
@@ -241,7 +246,7 @@ async function runRestart(context: Context, restart: number): Promise<RestartRun
     report('not-converged', {
       severity: 'warning',
       code: 'not-converged',
-      message: `EM did not converge in ${settings.maxIterations} iterations (tolerance ${settings.tolerance} on the mean objective per row): raise maxIterations or the tolerance.`,
+      message: `EM did not converge in ${settings.maxIterations} iterations (${monitor ? `tolerance ${settings.distanceTolerance} on the objective's estimated distance to its limit` : `tolerance ${settings.tolerance} on the mean objective per row`}): raise maxIterations or the tolerance.`,
     });
   }
   const outputs: RowOutputs = {

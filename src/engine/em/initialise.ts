@@ -50,6 +50,15 @@ export function initialParameters(problem: MixtureProblem, init: 'kmeans++' | 'r
   return fromResponsibilities(problem, x, K, weight, regCovar, init === 'kmeans++', events);
 }
 
+/**
+ * Hard k-means++ responsibilities (rows × K, row-major) of a data matrix whose
+ * missing values are NaN: the mixture kernels' start, shared with the
+ * generic starts of any model with a latent component index (starts/).
+ */
+export function kMeansPlusPlusResponsibilities(data: Float64Array, rows: number, d: number, K: number, random: Random): Float64Array {
+  return kMeansPlusPlusLabels(new ImputedData(data, rows, d), K, random);
+}
+
 /** Given starting values, with the weights renormalised. */
 export function givenParameters(p: MixtureParameters): MixtureParameters {
   const copy = cloneParameters(p);

@@ -78,6 +78,8 @@ export interface MixtureOptions {
   regCovar?: number;
   /** Convergence: absolute change of the mean objective per row between iterations. Default 1e-3 (scikit-learn's). */
   tolerance?: number;
+  /** Convergence instead by the objective's estimated distance to its limit (fit/convergence.ts), in the objective's units. */
+  distanceTolerance?: number;
   /** EM iterations at β = 1 at most. Default 100. */
   maxIterations?: number;
   /** Starts tried (n_init); the best final objective is kept. Default 1. */

@@ -1,10 +1,11 @@
 import { assignSamplers } from '../inference/gibbs';
 import type { Sampler } from '../inference/samplers';
-import { nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { elementName, nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
 import type { FitSettings } from '../output/fitOutput';
 import type { Random } from '../random/rng';
 import { buildLocalUnits, type LocalUnit } from './localPosteriors';
 import { buildParameterUpdates, localLogDensity, type ParameterUpdate } from './parameterUpdates';
+import { ConvergenceMonitor } from './convergence';
 import type { Roles } from './roles';
 
 /** What each iteration reports, for live curves. */
@@ -17,11 +18,19 @@ export interface EmIteration {
 
 export interface EmOutcome {
   status: 'converged' | 'max-iterations' | 'cancelled' | 'stopped';
+  /** The estimated distance of the objective to its limit when the run ended (+∞ when unknown), and that limit. */
+  distance: number;
+  limit: number;
   iterations: number;
   objective: number[];
   beta: number[];
+  /** The observed-data log-likelihood (exact E-step), or NaN: Monte-Carlo EM has only an estimate of the complete-data one. */
   logLikelihood: number;
   objectiveValue: number;
+  /** Monte-Carlo EM: the standard error of the last objective estimate (draws treated as independent); 0 when exact. */
+  objectiveError: number;
+  /** Posterior mean and sd of each scalar of the `summarised` latent nodes, by JAGS name. */
+  latentSummaries: Array<{ name: string; mean: number; sd: number }>;
   /** Observed stochastic nodes: the sample size of BIC. */
   observations: number;
   exact: boolean;
@@ -40,15 +49,18 @@ export interface EmOutcome {
  * the latest values of the others (ECM; `ecm` repeats the sweep until the
  * parameters settle, `em` does one sweep per E-step).
  */
-export function runGenericEm(
-  graph: ModelGraph,
-  roles: Roles,
-  settings: FitSettings,
-  random: Random,
-  onIteration: (report: EmIteration) => void,
-  cancelled: () => boolean,
-): EmOutcome {
-  const messages: string[] = [];
+export interface EmMachine {
+  readonly estep: EStep;
+  readonly updates: ParameterUpdate[];
+  readonly exact: boolean;
+  readonly engine: string;
+  /** What the setup found (no exact E-step, say), repeated in each run's messages. */
+  readonly notes: string[];
+}
+
+/** The E-step and the M-step updates of a model, built once and run from each start. */
+export function prepareGenericEm(graph: ModelGraph, roles: Roles, settings: FitSettings, random: Random): EmMachine {
+  const notes: string[] = [];
   const withPrior = settings.estimator === 'map';
   const latentIds = new Set(roles.latent.map((n) => n.id));
   const built = settings.method === 'mcem' ? { reason: 'Monte-Carlo EM was asked for' } : buildLocalUnits(graph, roles.latent);
@@ -59,17 +71,28 @@ export function runGenericEm(
     estep = new ExactEStep(graph, built.units, latentIds);
     engine = `EM from the conjugate conditionals (exact E-step over ${built.units.length} latent unit(s))`;
   } else {
-    if (settings.method !== 'mcem') messages.push(`No exact E-step: ${built.reason}; using Monte-Carlo EM (Gibbs draws of the latent nodes).`);
+    if (settings.method !== 'mcem') notes.push(`No exact E-step: ${built.reason}; using Monte-Carlo EM (Gibbs draws of the latent nodes).`);
     estep = new MonteCarloEStep(graph, roles.latent, settings.sweeps ?? 50, random);
     engine = `Monte-Carlo EM (${settings.sweeps ?? 50} Gibbs sweeps of the latent nodes per E-step at first, a tenth more each iteration up to ${4 * (settings.sweeps ?? 50)})`;
   }
   if (settings.method === 'online.em') throw new Error('online EM needs a mixture recognised by a kernel');
-
   const expected = (node: StochasticNode) => (): number => estep.expectedLogDensity(node, withPrior);
   const made = buildParameterUpdates(graph, roles.parameters, expected);
   if ('reason' in made) throw new ParameterError(made.reason, made.node);
-  const updates = made.updates;
+  return { estep, updates: made.updates, exact, engine, notes };
+}
 
+export function runGenericEm(
+  machine: EmMachine,
+  roles: Roles,
+  settings: FitSettings,
+  onIteration: (report: EmIteration) => void,
+  cancelled: () => boolean,
+): EmOutcome {
+  const { estep, updates, exact, engine } = machine;
+  const messages = [...machine.notes];
+  const withPrior = settings.estimator === 'map';
+  estep.reset();
   const observations = roles.observations;
   const objective: number[] = [];
   const betas: number[] = [];
@@ -79,13 +102,17 @@ export function runGenericEm(
   let logLikelihood = Number.NaN;
   let previous = Number.NaN;
   let iteration = 0;
+  // Exact EM: the objective's distance to its limit (convergence.ts). Monte-Carlo EM's objective is noisy: the parameters' relative change instead.
+  const monitor = new ConvergenceMonitor(settings.tolerance);
+  // Monte-Carlo EM: settled when the parameters moved by less than √tol (relative) at each of the last 5 iterations, with the E-step at its most draws.
+  let settled = 0;
   for (; iteration <= settings.maxIterations; iteration++) {
     if (cancelled()) {
       status = 'cancelled';
       break;
     }
-    logLikelihood = estep.run(beta);
-    const value = logLikelihood + (withPrior ? logPrior(updates, estep) : 0);
+    const value = estep.run(beta) + (withPrior ? logPrior(updates, estep) : 0);
+    logLikelihood = estep.logLikelihood();
     objective.push(value);
     betas.push(beta);
     onIteration({ iteration, beta, objective: value, logLikelihood });
@@ -97,7 +124,8 @@ export function runGenericEm(
     if (beta === 1 && exact && !Number.isNaN(previous) && value < previous - 1e-8 * Math.max(1, Math.abs(previous))) {
       messages.push(`The objective decreased at iteration ${iteration} (${previous} → ${value}); plain EM never decreases it, so this is a numerical problem or a bug.`);
     }
-    if (beta === 1 && !Number.isNaN(previous) && Math.abs(value - previous) / Math.max(observations, 1) < settings.tolerance) {
+    if (beta === 1) monitor.push(value);
+    if (beta === 1 && (exact ? monitor.converged() : settled >= 5 && estep.atMostDraws())) {
       status = 'converged';
       break;
     }
@@ -106,13 +134,15 @@ export function runGenericEm(
     const sweeps = settings.method === 'ecm' ? 20 : 1;
     for (let sweep = 0; sweep < sweeps; sweep++) {
       const moved = mStep(updates, estep, withPrior, settings.regCovar, messages);
+      if (sweep === 0) settled = moved < Math.sqrt(settings.tolerance) ? settled + 1 : 0;
       if (moved < 1e-10) break;
     }
     if (beta < 1) beta = Math.min(1, beta * growth);
   }
   estep.centre();
   return {
-    status, iterations: Math.min(iteration, settings.maxIterations), objective, beta: betas, logLikelihood,
+    objectiveError: estep.error(), latentSummaries: estep.summaries(roles.globalLatent),
+    status, distance: exact ? monitor.distance() : Number.POSITIVE_INFINITY, limit: exact ? monitor.limit() : Number.NaN, iterations: Math.min(iteration, settings.maxIterations), objective, beta: betas, logLikelihood,
     objectiveValue: objective[objective.length - 1] ?? Number.NaN, observations, exact, messages, engine,
   };
 }
@@ -134,7 +164,7 @@ function logPrior(updates: ParameterUpdate[], estep: EStep): number {
   return total;
 }
 
-/** One M-step sweep; returns the largest change of a parameter element. */
+/** One M-step sweep; returns the largest relative change of a parameter element (relative to max(1, |value|)). */
 function mStep(updates: ParameterUpdate[], estep: EStep, withPrior: boolean, regCovar: number, messages: string[]): number {
   let moved = 0;
   for (const update of updates) {
@@ -144,12 +174,17 @@ function mStep(updates: ParameterUpdate[], estep: EStep, withPrior: boolean, reg
     const problem = update.apply(regCovar);
     if (problem && !messages.includes(problem)) messages.push(problem);
     let k = 0;
-    for (const n of update.nodes) for (const o of n.offsets) moved = Math.max(moved, Math.abs(n.variable.values[o]! - before[k++]!));
+    for (const n of update.nodes) {
+      for (const o of n.offsets) {
+        const b = before[k++]!;
+        moved = Math.max(moved, Math.abs(n.variable.values[o]! - b) / Math.max(1, Math.abs(b)));
+      }
+    }
   }
   return moved;
 }
 
-interface EStep {
+export interface EStep {
   /** Computes the latent posterior at the current parameters; returns the observed-data log-likelihood (exact) or an estimate. */
   run(beta: number): number;
   /** Calls `visit` with the child weights of each point of the latent posterior, the latent nodes set to that point. */
@@ -158,8 +193,17 @@ interface EStep {
   expectedLogDensity(node: StochasticNode, withPrior: boolean): number;
   /** Leaves the latent nodes at their posterior centres. */
   centre(): void;
+  /** Whether the E-step uses as many draws as it ever will (always, when exact). */
+  atMostDraws(): boolean;
+  /** Forgets what earlier runs learnt (Monte-Carlo EM's growing number of draws), for a new start. */
+  reset(): void;
   /** Whether the node's density is part of a latent unit's normaliser (a parameter whose prior reads a latent node). */
   holds(node: StochasticNode): boolean;
+  /** The observed-data log-likelihood at the last run (without the shares of units that hold parameters' priors); NaN when unknown. */
+  logLikelihood(): number;
+  /** The standard error of the last run's value (0 when exact). */
+  error(): number;
+  summaries(nodes: StochasticNode[]): Array<{ name: string; mean: number; sd: number }>;
 }
 
 class ExactEStep implements EStep {
@@ -181,10 +225,19 @@ class ExactEStep implements EStep {
     this.outside = graph.stochastic.filter((n) => n.observed && this.unitOf[n.id] === -1 && !latentIds.has(n.id));
   }
 
+  private likelihood = Number.NaN;
+
   run(beta: number): number {
     let total = 0;
-    for (const unit of this.units) total += unit.update(beta);
+    let priors = 0;
+    for (const unit of this.units) {
+      const share = unit.update(beta);
+      total += share;
+      // A unit with an unobserved child (a local scale and its coefficient) is prior, not likelihood.
+      if (unit.children.some((c) => !c.observed)) priors += share;
+    }
     for (const node of this.outside) total += nodeLogDensity(node);
+    this.likelihood = total - priors;
     let points = 1;
     for (const unit of this.units) points = Math.max(points, unit.pointCount());
     const n = this.graph.stochastic.length;
@@ -219,6 +272,37 @@ class ExactEStep implements EStep {
   holds(node: StochasticNode): boolean {
     return this.unitOf[node.id]! >= 0;
   }
+
+  logLikelihood(): number {
+    return this.likelihood;
+  }
+
+  reset(): void {}
+
+  atMostDraws(): boolean {
+    return true;
+  }
+
+  error(): number {
+    return 0;
+  }
+
+  summaries(nodes: StochasticNode[]): Array<{ name: string; mean: number; sd: number }> {
+    const wanted = new Set(nodes.map((n) => n.id));
+    const out: Array<{ name: string; mean: number; sd: number }> = [];
+    for (const unit of this.units) {
+      if (!unit.summaries || !unit.nodes.some((n) => wanted.has(n.id))) continue;
+      const values = unit.summaries();
+      let k = 0;
+      for (const n of unit.nodes) {
+        for (const o of n.offsets) {
+          const v = values[k++];
+          if (v && wanted.has(n.id)) out.push({ name: elementName(n.variable, o), ...v });
+        }
+      }
+    }
+    return out;
+  }
 }
 
 /**
@@ -237,6 +321,7 @@ class MonteCarloEStep implements EStep {
   private readonly touched: Uint8Array;
   private readonly involved: StochasticNode[];
   private sweeps: number;
+  private readonly firstSweeps: number;
   private readonly maxSweeps: number;
   private runs = 0;
 
@@ -258,7 +343,7 @@ class MonteCarloEStep implements EStep {
       for (const c of n.children) this.touched[c] = 1;
     }
     this.involved = graph.stochastic.filter((n) => this.touched[n.id]);
-    this.sweeps = Math.max(1, Math.floor(sweeps));
+    this.sweeps = this.firstSweeps = Math.max(1, Math.floor(sweeps));
     this.maxSweeps = 4 * this.sweeps;
   }
 
@@ -276,16 +361,63 @@ class MonteCarloEStep implements EStep {
     const burn = Math.max(5, Math.floor(this.sweeps / 5));
     for (let k = 0; k < burn; k++) for (const s of this.samplers) s.update(this.random);
     let total = 0;
+    let squares = 0;
     for (let draw = 0; draw < this.sweeps; draw++) {
       for (const s of this.samplers) s.update(this.random);
       this.record(draw);
-      for (const n of this.involved) total += nodeLogDensity(n);
+      let value = 0;
+      for (const n of this.involved) value += nodeLogDensity(n);
+      total += value;
+      squares += value * value;
     }
+    const mean = total / this.sweeps;
+    this.standardError = Math.sqrt(Math.max(squares / this.sweeps - mean * mean, 0) / this.sweeps);
     let outside = 0;
     for (const n of this.graph.stochastic) if (n.observed && this.weight[n.id] === 0) outside += nodeLogDensity(n);
     this.centre();
     // An estimate of the complete-data log-likelihood, averaged over the draws.
     return total / this.sweeps + outside;
+  }
+
+  private standardError = Number.NaN;
+  logLikelihood(): number {
+    return Number.NaN;
+  }
+
+  atMostDraws(): boolean {
+    return this.sweeps >= this.maxSweeps;
+  }
+
+  reset(): void {
+    this.sweeps = this.firstSweeps;
+    this.runs = 0;
+  }
+
+  error(): number {
+    return this.standardError;
+  }
+
+  /** Mean and sd of the latent nodes' draws. */
+  summaries(nodes: StochasticNode[]): Array<{ name: string; mean: number; sd: number }> {
+    const out: Array<{ name: string; mean: number; sd: number }> = [];
+    const wanted = new Set(nodes.map((n) => n.id));
+    let k = 0;
+    for (const n of this.latent) {
+      for (const o of n.offsets) {
+        if (wanted.has(n.id)) {
+          let sum = 0, squares = 0;
+          for (let d = 0; d < this.sweeps; d++) {
+            const v = this.draws[d]![k]!;
+            sum += v;
+            squares += v * v;
+          }
+          const mean = sum / this.sweeps;
+          out.push({ name: elementName(n.variable, o), mean, sd: Math.sqrt(Math.max(squares / this.sweeps - mean * mean, 0)) });
+        }
+        k++;
+      }
+    }
+    return out;
   }
 
   private record(draw: number): void {

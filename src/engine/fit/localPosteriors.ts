@@ -4,6 +4,7 @@ import { finiteSupport, MAX_ENUMERATED } from '../inference/finiteSampler';
 import { GaussianBlock, gaussianBlockChildren } from '../inference/gaussianBlock';
 import { solveLowerTransposeInPlace } from '../math/linalg';
 import { nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { ScaleUnit } from './scaleUnit';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -20,7 +21,9 @@ export interface LocalUnit {
   readonly nodes: StochasticNode[];
   /** Stochastic nodes whose densities read the unit. */
   readonly children: StochasticNode[];
-  readonly kind: 'finite' | 'normal' | 'block';
+  readonly kind: 'finite' | 'normal' | 'block' | 'scale';
+  /** The posterior mean and sd of each scalar of the unit, in the order of its nodes (latent globals in the output). */
+  summaries?(): Array<{ mean: number; sd: number }>;
   /** Points of the current posterior. */
   pointCount(): number;
   /** Computes the posterior at the current parameters, tempered by β for finite units (annealing); returns log p(children | parameters). */
@@ -185,6 +188,10 @@ class NormalUnit implements LocalUnit {
   setCentre(): void {
     this.set(this.mean);
   }
+
+  summaries(): Array<{ mean: number; sd: number }> {
+    return [{ mean: this.mean, sd: this.sd }];
+  }
 }
 
 /** A Gaussian block (several scalar normal nodes sharing their children, or one dmnorm node). */
@@ -240,6 +247,19 @@ class BlockUnit implements LocalUnit {
   setCentre(): void {
     this.block.setAll(this.mean);
   }
+
+  /** Variances are the row sums of squares of L⁻ᵀ's columns (Λ = L·Lᵀ). */
+  summaries(): Array<{ mean: number; sd: number }> {
+    const { d } = this;
+    const variance = new Float64Array(d);
+    for (let k = 0; k < d; k++) {
+      this.column.fill(0);
+      this.column[k] = 1;
+      solveLowerTransposeInPlace(this.block.precision, this.column, d);
+      for (let i = 0; i < d; i++) variance[i] += this.column[i]! ** 2;
+    }
+    return Array.from(this.mean, (mean, i) => ({ mean, sd: Math.sqrt(variance[i]!) }));
+  }
 }
 
 /**
@@ -273,6 +293,7 @@ export function buildLocalUnits(graph: ModelGraph, latent: StochasticNode[]): { 
       const conditional = analyzeConditional(graph, node);
       if (conditional?.family === 'normal') unit = new NormalUnit(graph, node, children, conditional);
     }
+    if (!unit) unit = ScaleUnit.recognise(graph, node);
     if (!unit) return { reason: `${node.name} (${node.distribution.name}) has no closed-form posterior given the parameters` };
     for (const n of unit.nodes) taken.add(n.id);
     units.push(unit);

@@ -12,16 +12,22 @@ export interface Roles {
    * is one row i — or the observed nodes when no loop indexes them.
    */
   observations: number;
+  /** Latent nodes outside the observation loops (a latent regression's weights, local scales): their posterior is reported. */
+  globalLatent: StochasticNode[];
 }
 
 /**
  * By default a node is latent when its relation sits in an observation loop
  * — a `for` loop over which observed nodes are indexed — and its target is
  * indexed by that loop's variable (z[i] in `for (i in 1:N) { z[i] ~ …;
- * y[i] ~ … }`); every other unobserved node is a parameter. `latentNames`
- * overrides this: exactly the nodes of those variables are latent.
+ * y[i] ~ … }`), or when it is a local scale: one per element of another
+ * unobserved node, read only by that node's variance or precision (s2[d] in
+ * `w[d] ~ dnorm(0, 1/s2[d]); s2[d] ~ dexp(g*g/2)`) — as a parameter its
+ * joint mode with w[d] collapses to s2[d] = w[d] = 0. Every other unobserved
+ * node is a parameter. `latentNames` overrides this: exactly the nodes of
+ * those variables are latent; `parameterNames` makes nodes parameters.
  */
-export function classifyNodes(graph: ModelGraph, statements: Statement[], latentNames: string[] | undefined, range: SourceRange): Roles {
+export function classifyNodes(graph: ModelGraph, statements: Statement[], latentNames: string[] | undefined, range: SourceRange, parameterNames: string[] = []): Roles {
   const unobserved = graph.unobserved.map((id) => graph.stochastic[id]!);
   if (latentNames) {
     for (const name of latentNames) {
@@ -38,13 +44,34 @@ export function classifyNodes(graph: ModelGraph, statements: Statement[], latent
     }
   }
   const observations = countRows(graph, enclosing, observationLoops);
+  const perRow = (n: StochasticNode): boolean =>
+    (enclosing.get(n.statement) ?? []).some((loop) => loop.kind === 'for' && observationLoops.has(loop) && targetUses(n.statement, loop.variable));
+  const split = (latent: StochasticNode[], parameters: StochasticNode[]): Roles => ({ latent, parameters, observations, globalLatent: latent.filter((n) => !perRow(n)) });
   if (latentNames) {
     const wanted = new Set(latentNames);
-    return { latent: unobserved.filter((n) => wanted.has(n.variable.name)), parameters: unobserved.filter((n) => !wanted.has(n.variable.name)), observations };
+    return split(unobserved.filter((n) => wanted.has(n.variable.name)), unobserved.filter((n) => !wanted.has(n.variable.name)));
   }
-  const isLatent = (n: StochasticNode): boolean =>
-    (enclosing.get(n.statement) ?? []).some((loop) => loop.kind === 'for' && observationLoops.has(loop) && targetUses(n.statement, loop.variable));
-  return { latent: unobserved.filter(isLatent), parameters: unobserved.filter((n) => !isLatent(n)), observations };
+  for (const name of parameterNames) {
+    if (!unobserved.some((n) => n.variable.name === name)) throw errorAt(range, `parameters = c(...) names '${name}', which has no unobserved stochastic node.`);
+  }
+  const forced = new Set(parameterNames);
+  const isLatent = (n: StochasticNode): boolean => !forced.has(n.variable.name) && (perRow(n) || isLocalScale(graph, n, enclosing));
+  return split(unobserved.filter(isLatent), unobserved.filter((n) => !isLatent(n)));
+}
+
+/**
+ * One per element of another unobserved node (its relation indexed by an
+ * enclosing loop, its only child unobserved) and read by that child's
+ * precision or variance only: its second argument mentions it, its first
+ * (the mean) does not.
+ */
+function isLocalScale(graph: ModelGraph, n: StochasticNode, enclosing: Map<Statement, Statement[]>): boolean {
+  if (n.children.length !== 1 || n.distribution.multivariate || n.distribution.discrete) return false;
+  if (!(enclosing.get(n.statement) ?? []).some((loop) => loop.kind === 'for' && targetUses(n.statement, loop.variable))) return false;
+  const child = graph.stochastic[n.children[0]!]!;
+  if (child.observed || child.distribution.name !== 'dnorm') return false;
+  const [mean, precision] = child.statement.args;
+  return !!mean && !!precision && !mentions(mean, n.variable.name) && mentions(precision, n.variable.name);
 }
 
 function countRows(graph: ModelGraph, enclosing: Map<Statement, Statement[]>, observationLoops: Set<Statement>): number {
@@ -90,7 +117,7 @@ function mentions(e: Expression, name: string): boolean {
   switch (e.kind) {
     case 'name': return e.name === name;
     case 'number': case 'string': return false;
-    case 'index': return e.indices.some((i) => (i.kind === 'at' ? mentions(i.value, name) : i.kind === 'range' ? mentions(i.from, name) || mentions(i.to, name) : false));
+    case 'index': return e.name === name || e.indices.some((i) => (i.kind === 'at' ? mentions(i.value, name) : i.kind === 'range' ? mentions(i.from, name) || mentions(i.to, name) : false));
     case 'unary': return mentions(e.operand, name);
     case 'binary': return mentions(e.left, name) || mentions(e.right, name);
     case 'call': return e.args.some((a) => mentions(a.value, name));

@@ -3,12 +3,12 @@ import { fitMixtureOnline, rowBlocksOf } from '../em/online';
 import type { GaussianParameters, MixtureDiagnostic, MixtureOptions } from '../em/types';
 import { setInitialValues } from '../inference/initialValues';
 import { errorAt, ModelError, type Problem } from '../language/source';
-import { compileModel, refreshDeterministic } from '../model/compile';
-import { elementName, type ModelGraph, type StochasticNode } from '../model/graph';
-import { FIT_OUTPUT_SCHEMA, type FitMessage, type FitOutput, type FitParameter, type MixturePicture } from '../output/fitOutput';
+import { compileModel } from '../model/compile';
+import { FIT_OUTPUT_SCHEMA, type FitMessage, type FitOutput, type MixturePicture } from '../output/fitOutput';
 import { Random } from '../random/rng';
 import type { FitRequest } from '../run/fitRequest';
-import { ParameterError, runGenericEm, type EmIteration } from './genericEm';
+import { ConvergenceMonitor } from './convergence';
+import { fitGeneric, parameterValues } from './fitGeneric';
 import { findMixturePlate, type MixturePlate } from './mixturePlate';
 import { classifyNodes } from './roles';
 
@@ -50,13 +50,14 @@ export async function runFit(request: FitRequest, options: FitOptions = {}): Pro
       return output;
     }
     const graph = compileModel(request.document, request.data);
-    const roles = classifyNodes(graph, request.document.model!.statements, request.settings.latent, request.directiveRange);
+    const roles = classifyNodes(graph, request.document.model!.statements, request.settings.latent, request.directiveRange, request.settings.parameters);
     output.latent = [...new Set(roles.latent.map((n) => n.variable.name))];
     output.parameters = [...new Set(roles.parameters.map((n) => n.variable.name))];
     if (roles.parameters.length === 0) throw errorAt(request.directiveRange, 'Nothing to estimate: every unobserved node is latent. Name the latent variables with latent = c(...).');
     const random = new Random(request.settings.seed, 0);
     if (request.settings.init === 'given' && !request.inits) throw errorAt(request.directiveRange, "init = \"given\" needs starting values: add an 'inits' line (or --init FILE).");
-    setInitialValues(graph, request.inits, request.initsRange, request.settings.init === 'random' ? random : undefined);
+    // Checks the given values against the model before any start is made.
+    setInitialValues(graph, request.inits, request.initsRange);
     if (request.settings.method === 'online.em') {
       throw errorAt(request.directiveRange, 'online.em works on Gaussian mixtures written as z[i] ~ dcat(w[]); x[i, ] ~ dmnorm(mu[z[i], ], Omega[, , z[i]]) with the components in a loop; this model is not one. Use em or mcem.');
     }
@@ -68,68 +69,6 @@ export async function runFit(request: FitRequest, options: FitOptions = {}): Pro
   }
   output.timing = timing(started, output.iteration);
   return output;
-}
-
-function fitGeneric(
-  graph: ModelGraph,
-  roles: ReturnType<typeof classifyNodes>,
-  request: FitRequest,
-  output: FitOutput,
-  random: Random,
-  options: FitOptions,
-  update: (force?: boolean) => void,
-): void {
-  const { settings } = request;
-  output.objective = { kind: settings.estimator === 'map' ? 'logpost' : 'loglik', values: [], beta: [] };
-  let best: { value: number; values: Map<StochasticNode, Float64Array>; outcome: ReturnType<typeof runGenericEm> } | undefined;
-  for (let restart = 0; restart < Math.max(1, settings.restarts); restart++) {
-    if (restart > 0) setInitialValues(graph, request.inits, request.initsRange, random);
-    const curve: number[] = [];
-    const betas: number[] = [];
-    let outcome;
-    try {
-      outcome = runGenericEm(graph, roles, settings, random, (report: EmIteration) => {
-        curve.push(report.objective);
-        betas.push(report.beta);
-        if (!best) {
-          output.iteration = report.iteration;
-          output.objective.values = curve;
-          output.objective.beta = betas;
-          output.loglik = report.logLikelihood;
-          output.params = parameterValues(roles.parameters);
-          update();
-        }
-      }, () => options.signal?.aborted ?? false);
-    } catch (e) {
-      if (e instanceof ParameterError) throw errorAt(e.node.statement.range, e.message);
-      throw e;
-    }
-    if (!best || outcome.objectiveValue > best.value) {
-      best = { value: outcome.objectiveValue, values: snapshot(roles.parameters), outcome };
-      output.objective.values = curve;
-      output.objective.beta = betas;
-    }
-    if (outcome.status === 'cancelled') break;
-  }
-  restore(graph, best!.values);
-  const outcome = best!.outcome;
-  output.engine = outcome.engine;
-  output.status = outcome.status;
-  output.converged = outcome.status === 'converged';
-  output.iteration = outcome.iterations;
-  output.observations = outcome.observations;
-  output.loglik = outcome.logLikelihood;
-  output.loglikPerSample = outcome.logLikelihood / outcome.observations;
-  output.parameterCount = freeParameterCount(roles.parameters);
-  if (outcome.exact) {
-    output.bic = output.parameterCount * Math.log(outcome.observations) - 2 * outcome.logLikelihood;
-    output.aic = 2 * output.parameterCount - 2 * outcome.logLikelihood;
-  } else {
-    output.messages.push({ severity: 'info', message: 'Monte-Carlo EM: the objective shown is the complete-data log-likelihood averaged over the E-step draws (an estimate; it need not rise at every iteration). BIC and AIC need the observed-data log-likelihood and are not given.' });
-  }
-  for (const message of outcome.messages) output.messages.push({ severity: /decreased|stopped/.test(message) ? 'warning' : 'info', message });
-  const finite = roles.latent.filter((n) => n.distribution.name === 'dcat');
-  if (finite.length) output.assignments = { node: finite[0]!.variable.name, values: finite.slice(0, 10_000).map((n) => n.variable.values[n.offset]!) };
 }
 
 async function fitWithKernel(
@@ -173,8 +112,9 @@ async function fitWithKernel(
     return;
   }
   const mixtureOptions: MixtureOptions = {
-    estimator: settings.estimator, regCovar: settings.regCovar, tolerance: settings.tolerance, maxIterations: settings.maxIterations,
-    restarts: settings.restarts, init: given ?? (settings.init === 'random' ? 'random' : 'kmeans++'), seed: settings.seed,
+    // The setting is the objective's distance to its limit, as in generic EM (the kernel's own `tolerance` is scikit-learn's per-row change).
+    estimator: settings.estimator, regCovar: settings.regCovar, tolerance: settings.tolerance / problem.rows, distanceTolerance: settings.tolerance, maxIterations: settings.maxIterations,
+    restarts: Math.max(1, settings.restarts), init: given ?? (settings.init === 'random' ? 'random' : 'kmeans++'), seed: settings.seed,
     annealing: settings.method === 'annealed.em' ? { betaStart: settings.betaStart, growth: settings.betaGrowth } : undefined,
     threads: settings.threads ?? 1, workerScript: options.emWorkerScript, workerExecArgv: options.workerExecArgv, signal: controller.signal,
   };
@@ -194,10 +134,21 @@ async function fitWithKernel(
   output.iteration = fit.iterations;
   output.objective.values = Array.from(fit.objectiveCurve);
   output.objective.beta = Array.from(fit.betaCurve);
+  output.convergence = kernelConvergence(output.objective.values, output.objective.beta, fit.status);
   Object.assign(output, { loglik: fit.logLikelihood, loglikPerSample: fit.meanLogLikelihood, observations: problem.rows, parameterCount: fit.parameterCount, bic: fit.bic, aic: fit.aic });
   if (fit.assignments) output.assignments = { node: plate.latent, values: Array.from(fit.assignments.subarray(0, 10_000), (k) => k + 1) };
   if (D <= 2 && fit.responsibilities) output.mixture = mixturePicture(plate, fit.parameters as GaussianParameters, fit.responsibilities);
   addKernelDiagnostics(output, fit.diagnostics);
+}
+
+/** How a kernel fit stopped, with the distance the stopping rule saw (the curve's last point is the final E-step's, after the stop). */
+function kernelConvergence(values: number[], betas: number[], status: string): FitOutput['convergence'] {
+  const monitor = new ConvergenceMonitor(Number.POSITIVE_INFINITY);
+  values.forEach((v, i) => {
+    if (betas[i] === 1 && i < values.length - 1) monitor.push(v);
+  });
+  const stoppedBy = status === 'converged' ? 'tolerance' : status === 'max-iterations' ? 'iteration-limit' : status === 'cancelled' ? 'cancelled' : 'error';
+  return { stoppedBy, distance: monitor.distance(), limit: monitor.limit() };
 }
 
 function mixturePicture(plate: MixturePlate, parameters: GaussianParameters, responsibilities: Float64Array): MixturePicture {
@@ -225,30 +176,6 @@ function addKernelDiagnostics(output: FitOutput, diagnostics: MixtureDiagnostic[
 function kernelError(diagnostics: MixtureDiagnostic[], request: FitRequest): ModelError {
   const problems: Problem[] = diagnostics.filter((d) => d.severity === 'error').map((d) => ({ severity: 'error', message: d.message, range: request.directiveRange }));
   return new ModelError(problems.length ? problems : [{ severity: 'error', message: 'The mixture fit stopped.', range: request.directiveRange }]);
-}
-
-function snapshot(nodes: StochasticNode[]): Map<StochasticNode, Float64Array> {
-  return new Map(nodes.map((n) => [n, Float64Array.from(n.offsets, (o) => n.variable.values[o]!)]));
-}
-
-function restore(graph: ModelGraph, values: Map<StochasticNode, Float64Array>): void {
-  for (const [node, v] of values) node.offsets.forEach((o, k) => (node.variable.values[o] = v[k]!));
-  refreshDeterministic(graph);
-}
-
-function parameterValues(nodes: StochasticNode[]): FitParameter[] {
-  return nodes.flatMap((n) => Array.from(n.offsets, (o) => ({ name: elementName(n.variable, o), value: n.variable.values[o]! })));
-}
-
-/** Free scalars: a Dirichlet loses one to the sum constraint, a symmetric matrix counts its upper triangle. */
-function freeParameterCount(nodes: StochasticNode[]): number {
-  let count = 0;
-  for (const n of nodes) {
-    if (n.distribution.name === 'ddirch') count += n.side - 1;
-    else if (n.distribution.name === 'dwish') count += (n.side * (n.side + 1)) / 2;
-    else count += n.offsets.length;
-  }
-  return count;
 }
 
 function timing(started: number, iterations: number): { seconds: number; secondsPerIteration: number } {

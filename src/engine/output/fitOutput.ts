@@ -17,7 +17,7 @@ export interface FitSettings {
   /** Convergence: absolute change of the objective per observation between iterations. */
   tolerance: number;
   maxIterations: number;
-  /** Starts tried (n_init); the best final objective is kept. */
+  /** Starts tried (n_init); the best final objective is kept. 0: automatic (several for models with exchangeable components or factors, one otherwise). */
   restarts: number;
   /** Where parameters start: 'given' uses the inits (required then), else random or k-means++ for mixtures. */
   init: 'kmeans++' | 'random' | 'given';
@@ -26,6 +26,8 @@ export interface FitSettings {
   regCovar: number;
   /** Names of the variables treated as latent (E-step); by default those indexed by the observation loop. */
   latent?: string[];
+  /** Names of variables point-estimated although the default would make them latent (local scales). */
+  parameters?: string[];
   /** Online EM: rows per minibatch, step (t + t0)^−κ. */
   batchSize?: number;
   kappa?: number;
@@ -39,7 +41,7 @@ export interface FitSettings {
   threads?: number;
 }
 
-export type FitStatus = 'running' | 'converged' | 'max-iterations' | 'cancelled' | 'stopped' | 'failed';
+export type FitStatus = 'running' | 'converged' | 'max-iterations' | 'cancelled' | 'stopped' | 'degenerate' | 'failed';
 
 export interface FitMessage {
   severity: 'error' | 'warning' | 'info';
@@ -65,6 +67,24 @@ export interface MixturePicture {
   components: Array<{ weight: number; mean: number[]; covariance: number[][] }>;
 }
 
+/** A way a fit can end at an answer that is not a proper optimum; a fit with one is never "converged". */
+export type FitDiagnosticKind = 'collapsed-scale' | 'boundary-probability' | 'unbounded-objective' | 'symmetric-point' | 'zero-information';
+
+export interface FitDiagnostic {
+  kind: FitDiagnosticKind;
+  message: string;
+  /** The nodes concerned, named as JAGS names them. */
+  nodes?: string[];
+}
+
+/** One start of a fit: how it was made and how it ended. */
+export interface FitStart {
+  method: string;
+  objective: number;
+  status: string;
+  iterations: number;
+}
+
 export interface FitOutput {
   schema: typeof FIT_OUTPUT_SCHEMA;
   status: FitStatus;
@@ -77,7 +97,11 @@ export interface FitOutput {
   /** Iterations done so far (annealing included). */
   iteration: number;
   /** The objective per iteration: start, then after each M-step (of the kept restart once finished). */
-  objective: { kind: 'loglik' | 'logpost'; values: number[]; beta?: number[] };
+  /**
+   * The objective per iteration: start, then after each M-step (of the kept restart once finished). `mc-*`: a
+   * Monte-Carlo estimate (MCEM: the complete-data value averaged over the E-step's draws), `error` its standard error.
+   */
+  objective: { kind: 'loglik' | 'logpost' | 'mc-loglik' | 'mc-logpost'; values: number[]; beta?: number[]; error?: number };
   /** Of the final (or current) parameters; absent while unknown. */
   loglik?: number;
   loglikPerSample?: number;
@@ -90,6 +114,14 @@ export interface FitOutput {
   /** Hard assignments of a finite latent node per observation (1-based component), at most 10,000 shown. */
   assignments?: { node: string; values: number[] };
   mixture?: MixturePicture;
+  /** How the run stopped: by the tolerance (with the objective's estimated distance to its limit) or at the iteration limit. */
+  convergence?: { stoppedBy: 'tolerance' | 'iteration-limit' | 'cancelled' | 'error'; distance: number; limit: number };
+  /** Degenerate answers found (status 'degenerate' when one of them is not a warning only). */
+  diagnostics?: FitDiagnostic[];
+  /** Posterior mean and sd of latent nodes that are not per-observation (a latent regression's weights, local scales). */
+  latentSummaries?: Array<{ name: string; mean: number; sd: number }>;
+  /** The starts tried (generic EM) and the one kept. */
+  start?: { chosen: number; starts: FitStart[] };
   messages: FitMessage[];
   timing: { seconds: number; secondsPerIteration: number };
 }

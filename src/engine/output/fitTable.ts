@@ -10,10 +10,10 @@ import type { FitOutput, FitStatus } from './fitOutput';
 export function formatFitTable(output: FitOutput): string {
   const { settings } = output;
   const estimator = settings.estimator === 'ml' ? 'maximum likelihood' : 'maximum a posteriori';
-  const restarts = `${settings.restarts} ${settings.restarts === 1 ? 'start' : 'starts'}`;
+  const restarts = startsText(output);
   const timing = output.timing.seconds > 0 ? `; ${output.timing.seconds.toFixed(2)} s (${formatMs(output.timing.secondsPerIteration)} per iteration)` : '';
   const lines = [
-    `Latent ${settings.method} fit (${estimator}): ${statusText(output.status, output.iteration, settings.maxIterations)}; seed ${settings.seed}, ${restarts}, init ${settings.init}, tol ${formatEstimate(settings.tolerance)}${timing}`,
+    `Latent ${settings.method} fit (${estimator}): ${statusText(output.status, output.iteration, settings.maxIterations)}; seed ${settings.seed}, ${restarts}, tol ${formatEstimate(settings.tolerance)}${timing}`,
   ];
   const roles = [output.engine && `engine: ${output.engine}`, output.latent.length && `latent: ${output.latent.join(', ')}`, output.parameters.length && `parameters: ${output.parameters.join(', ')}`];
   const described = roles.filter((r): r is string => typeof r === 'string');
@@ -44,11 +44,48 @@ export function fitSummaryRows(output: FitOutput): Array<[string, string]> {
   if (output.loglik !== undefined) rows.push(['log-likelihood', formatLogLik(output.loglik, 4)]);
   if (output.loglikPerSample !== undefined) rows.push(['per observation', `${formatLogLik(output.loglikPerSample, 6)}${output.observations !== undefined ? `  (n = ${output.observations})` : ''}`]);
   if (output.objective.kind === 'logpost' && final !== undefined) rows.push(['log posterior', formatLogLik(final, 4)]);
+  if ((output.objective.kind === 'mc-loglik' || output.objective.kind === 'mc-logpost') && final !== undefined) {
+    const error = output.objective.error !== undefined && Number.isFinite(output.objective.error) ? ` ± ${output.objective.error.toPrecision(2)}` : '';
+    rows.push([`${objectiveName(output.objective.kind)}`, `${formatLogLik(final, 4)}${error}`]);
+  }
   if (output.bic !== undefined) rows.push(['BIC', `${formatLogLik(output.bic, 4)}${output.parameterCount !== undefined ? `  (${output.parameterCount} free parameters)` : ''}`]);
   if (output.aic !== undefined) rows.push(['AIC', formatLogLik(output.aic, 4)]);
   rows.push(['iterations', String(output.iteration)]);
   if (output.converged !== undefined) rows.push(['converged', output.converged ? 'yes' : 'no']);
+  const c = output.convergence;
+  if (c) rows.push(['stopped', stoppedText(c)]);
+  for (const d of output.diagnostics ?? []) rows.push(['diagnostic', d.kind]);
+  // Latent globals are not point estimates: their posterior given the fitted parameters.
+  for (const l of (output.latentSummaries ?? []).slice(0, 50)) rows.push([`${l.name} (latent)`, `mean ${formatEstimate(l.mean)}, sd ${formatEstimate(l.sd)}`]);
   return rows;
+}
+
+function stoppedText(c: NonNullable<FitOutput['convergence']>): string {
+  if (c.stoppedBy === 'iteration-limit') return 'at the iteration limit';
+  if (c.stoppedBy !== 'tolerance') return c.stoppedBy;
+  // Monte-Carlo EM has no distance to the limit: its rule is on the parameters' changes.
+  return Number.isFinite(c.distance) ? `by the tolerance, estimated distance ${c.distance.toExponential(1)}` : 'by the tolerance on the parameters\u2019 relative change';
+}
+
+/** The name of the objective a fit climbs, one per fit. */
+export function objectiveName(kind: FitOutput['objective']['kind']): string {
+  switch (kind) {
+    case 'loglik': return 'log-likelihood';
+    case 'logpost': return 'log posterior';
+    case 'mc-loglik': return 'complete-data log-likelihood (Monte-Carlo estimate)';
+    case 'mc-logpost': return 'complete-data log posterior (Monte-Carlo estimate)';
+  }
+}
+
+/** `4 starts, kept 2 (k-means++ on the rows of x (for z), then an M-step)`, or the setting while none has run. */
+export function startsText(output: FitOutput): string {
+  const start = output.start;
+  if (!start || start.starts.length === 0) {
+    const n = output.settings.restarts;
+    return n > 0 ? `${n} ${n === 1 ? 'start' : 'starts'}, init ${output.settings.init}` : `init ${output.settings.init}`;
+  }
+  const chosen = start.starts[start.chosen]!;
+  return start.starts.length === 1 ? `start: ${chosen.method}` : `${start.starts.length} starts, kept ${start.chosen + 1} (${chosen.method})`;
 }
 
 /** How the fit stands, e.g. `converged after 23 iterations`. */
@@ -65,6 +102,8 @@ export function statusText(status: FitStatus, iteration: number, maxIterations: 
       return `cancelled after ${iterations}`;
     case 'stopped':
       return `stopped after ${iterations} (see the messages)`;
+    case 'degenerate':
+      return `degenerate answer after ${iterations} (not converged: see the diagnostics)`;
     case 'failed':
       return 'failed';
     default:
