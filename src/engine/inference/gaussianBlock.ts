@@ -1,7 +1,7 @@
 import type { Expression } from '../language/ast';
 import { currentParameters, propagate, Role, type ModelGraph, type StochasticNode } from '../model/graph';
 import { choleskyInPlace, solveWithCholeskyInPlace } from '../math/linalg';
-import { compileLinearTerm, type LinearTerm } from './linearForm';
+import { linearTermCompiler, type LinearTerm } from './linearForm';
 import { Dependence, DependenceAnalysis } from './linearity';
 
 /**
@@ -67,7 +67,8 @@ export class GaussianBlock {
     this.saved = new Float64Array(d);
     this.row = new Float64Array(d);
     // Scalar normal children whose means compile to linear terms need no probing at all.
-    const terms = children.map((c) => (c.side === 1 ? compileLinearTerm(graph, members, c.statement.args[0]!, c.scope) : undefined));
+    const compileTerm = linearTermCompiler(graph, members);
+    const terms = children.map((c) => (c.side === 1 ? compileTerm(c.statement.args[0]!, c.scope) : undefined));
     this.terms = terms.every((t) => t !== undefined) ? (terms as LinearTerm[]) : undefined;
     let widest = 1;
     for (const c of children) widest = Math.max(widest, c.side);

@@ -103,14 +103,17 @@ export class DependenceAnalysis {
     for (let d = 0; d < dims.length; d++) {
       const index = indices[d];
       const size = dims[d]!;
-      const all = Array.from({ length: size }, (_, k) => k + 1);
+      // Positions are listed only for ranges and stochastic indices: a fixed index (X[i, ]) must cost O(1), not O(rows).
+      const all = (): number[] => Array.from({ length: size }, (_, k) => k + 1);
       if (!index || index.kind === 'empty') {
-        choices.push({ positions: all, selected: false });
+        choices.push({ positions: all(), selected: false });
       } else if (index.kind === 'range') {
         const from = this.graph.expressions.tryConstant(index.from, scope);
         const to = this.graph.expressions.tryConstant(index.to, scope);
         if (from === undefined || to === undefined) return [Dependence.Nonlinear];
-        choices.push({ positions: all.filter((k) => k >= from && k <= to), selected: false });
+        const positions: number[] = [];
+        for (let k = Math.max(1, from); k <= Math.min(size, to); k++) positions.push(k);
+        choices.push({ positions, selected: false });
       } else {
         const at = this.graph.expressions.tryConstant(index.value, scope);
         if (at !== undefined) {
@@ -118,7 +121,7 @@ export class DependenceAnalysis {
           continue;
         }
         if (this.of(index.value, scope) !== Dependence.Constant) return [Dependence.Nonlinear];
-        choices.push({ positions: all, selected: true });
+        choices.push({ positions: all(), selected: true });
       }
     }
     const strides = dims.map((_, d) => dims.slice(d + 1).reduce((a, b) => a * b, 1));

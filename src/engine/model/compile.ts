@@ -42,9 +42,10 @@ export function compileModel(document: Document, data: NamedValues): ModelGraph 
   const stochastic: StochasticNode[] = [];
   const deterministic: DeterministicNode[] = [];
   const readsOf = new Map<StochasticNode | DeterministicNode, ElementRef[]>();
+  const scratch = new ScratchPool();
   for (const instance of instances) {
     try {
-      const node = defineNode(instance, compiler, stochastic, deterministic);
+      const node = defineNode(instance, compiler, stochastic, deterministic, scratch);
       readsOf.set(node.node, node.reads);
     } catch (e) {
       report(instance.statement, e);
@@ -67,6 +68,7 @@ function defineNode(
   compiler: ExpressionCompiler,
   stochastic: StochasticNode[],
   deterministic: DeterministicNode[],
+  scratch: ScratchPool,
 ): { node: StochasticNode | DeterministicNode; reads: ElementRef[] } {
   const { statement, scope, variable } = instance;
   const target = statement.target;
@@ -128,7 +130,7 @@ function defineNode(
   } else if (instance.offsets.length !== 1) {
     throw errorAt(target.range, `${target.name} is a whole vector or matrix here, but ${distribution.name} is a distribution of a single value: define one element at a time, as in ${target.name}[i] ~ ${distribution.name}(...).`);
   }
-  const offsets = Int32Array.from(instance.offsets);
+  const offsets = scratch.offsets(instance.offsets);
   const offset = offsets[0]!;
   const name = distribution.multivariate ? rangeName(variable, offsets) : elementName(variable, offset);
   let observed = true;
@@ -142,8 +144,8 @@ function defineNode(
     throw errorAt(target.range, `${name} is partly observed (${missing} of ${offsets.length} elements are missing); a multivariate node must be fully observed or fully missing.`);
   }
   const node: StochasticNode = {
-    id: stochastic.length, name, variable, offset, offsets, side, distribution, params, paramSizes,
-    paramValues: new Float64Array(params.length), value: new Float64Array(offsets.length),
+    id: stochastic.length, name, variable, offset, offsets, side, distribution, params, paramSizes: scratch.sizes(paramSizes),
+    paramValues: scratch.values(params.length), value: distribution.multivariate ? new Float64Array(offsets.length) : SCALAR_VALUE,
     observed, statement, scope, children: [], dependents: [],
   };
   if (statement.truncation) {
@@ -166,6 +168,55 @@ function defineNode(
     variable.node[o] = node.id;
   }
   return { node, reads };
+}
+
+/** A scalar node has no multivariate value to gather: its `value` scratch is never written, so all share one. */
+const SCALAR_VALUE = new Float64Array(1);
+
+/**
+ * Small per-node typed arrays (offsets, parameter scratch) carved as views
+ * out of shared blocks: a typed array of its own costs about 250 bytes of
+ * memory however short, a view about 90, and a model with a million rows
+ * has two million nodes.
+ */
+class ScratchPool {
+  private static readonly BLOCK = 1 << 16;
+  private valueBlock = new Float64Array(ScratchPool.BLOCK);
+  private valueUsed = 0;
+  private offsetBlock = new Int32Array(ScratchPool.BLOCK);
+  private offsetUsed = 0;
+
+  values(n: number): Float64Array {
+    if (n > ScratchPool.BLOCK / 4) return new Float64Array(n);
+    if (this.valueUsed + n > this.valueBlock.length) {
+      this.valueBlock = new Float64Array(ScratchPool.BLOCK);
+      this.valueUsed = 0;
+    }
+    return this.valueBlock.subarray(this.valueUsed, (this.valueUsed += n));
+  }
+
+  private readonly sizeLists = new Map<string, number[]>();
+
+  /** The parameter sizes of a node: every node of a relation has the same, so they share one list. */
+  sizes(list: number[]): number[] {
+    const key = list.join(',');
+    const found = this.sizeLists.get(key);
+    if (found) return found;
+    this.sizeLists.set(key, list);
+    return list;
+  }
+
+  offsets(from: readonly number[]): Int32Array {
+    const n = from.length;
+    if (n > ScratchPool.BLOCK / 4) return Int32Array.from(from);
+    if (this.offsetUsed + n > this.offsetBlock.length) {
+      this.offsetBlock = new Int32Array(ScratchPool.BLOCK);
+      this.offsetUsed = 0;
+    }
+    const view = this.offsetBlock.subarray(this.offsetUsed, (this.offsetUsed += n));
+    for (let k = 0; k < n; k++) view[k] = from[k]!;
+    return view;
+  }
 }
 
 /** Distributions the sampler cannot handle yet, or called with the wrong number of arguments. */
