@@ -3,6 +3,7 @@ import { currentParameters, propagate, Role, type ModelGraph, type StochasticNod
 import { choleskyInPlace, solveWithCholeskyInPlace } from '../math/linalg';
 import { linearTermCompiler, type LinearTerm } from './linearForm';
 import { Dependence, DependenceAnalysis } from './linearity';
+import { readsOnlyFixedOr } from './parents';
 
 /**
  * The joint complete conditional of a Gaussian block θ (one dmnorm node, or
@@ -74,10 +75,11 @@ export class GaussianBlock {
     for (const c of children) widest = Math.max(widest, c.side);
     this.weighted = new Float64Array(widest);
     const ids = new Set(members.map((m) => m.id));
-    this.fixedDesign = children.every((c) => readsOnly(graph, c.statement.args[0]!, c, ids));
+    // The parents answer for a whole child at once; only a child with other moving parents has its arguments looked at one by one.
+    this.fixedDesign = children.every((c) => readsOnlyFixedOr(graph, c, ids) || readsOnly(graph, c.statement.args[0]!, c, ids));
     const none = new Set<number>();
     this.fixedPrecision = this.fixedDesign &&
-      children.every((c) => readsOnly(graph, c.statement.args[1]!, c, none)) &&
+      children.every((c) => readsOnlyFixedOr(graph, c, none) || readsOnly(graph, c.statement.args[1]!, c, none)) &&
       members.every((m) => m.statement.args.every((arg) => readsOnly(graph, arg, m, none)));
   }
 

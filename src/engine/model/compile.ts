@@ -8,6 +8,7 @@ import { SCALAR_DISTRIBUTIONS } from './distributions';
 import { MULTIVARIATE_DISTRIBUTIONS } from './multivariate';
 import type { ElementRef, ExpressionCompiler } from './expressions';
 import { INVERSE_LINKS } from './functions';
+import { ReadTable, deterministicOrder, wireChildren } from './wiring';
 import { elementName, rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode } from './graph';
 
 const DISTRIBUTIONS: Record<string, Distribution> = { ...SCALAR_DISTRIBUTIONS, ...MULTIVARIATE_DISTRIBUTIONS };
@@ -41,20 +42,20 @@ export function compileModel(document: Document, data: NamedValues): ModelGraph 
 
   const stochastic: StochasticNode[] = [];
   const deterministic: DeterministicNode[] = [];
-  const readsOf = new Map<StochasticNode | DeterministicNode, ElementRef[]>();
+  const reads = new ReadTable();
   const scratch = new ScratchPool();
   for (const instance of instances) {
     try {
       const node = defineNode(instance, compiler, stochastic, deterministic, scratch);
-      readsOf.set(node.node, node.reads);
+      reads.add(node.node, node.reads);
     } catch (e) {
       report(instance.statement, e);
     }
   }
   if (problems.length) throw new ModelError(problems);
 
-  const order = deterministicOrder(deterministic, readsOf);
-  const sinks = wireChildren(stochastic, deterministic, readsOf, order);
+  const order = deterministicOrder(deterministic, reads);
+  const sinks = wireChildren(stochastic, deterministic, reads, order);
   rejectStochasticCycles(stochastic);
   const unobserved = stochastic.filter((n) => !n.observed).map((n) => n.id);
   const graph: ModelGraph = { variables, stochastic, deterministic, deterministicOrder: order, sinks, unobserved, modelRange: document.model!.range, expressions: compiler };
@@ -237,24 +238,6 @@ function unsupportedDistributions(statements: Statement[]): Problem[] {
   });
 }
 
-/** Topological order of the deterministic nodes; a directed cycle is an error. */
-function deterministicOrder(deterministic: DeterministicNode[], readsOf: Map<StochasticNode | DeterministicNode, ElementRef[]>): number[] {
-  const state = new Uint8Array(deterministic.length); // 0 new, 1 visiting, 2 done
-  const order: number[] = [];
-  const visit = (node: DeterministicNode): void => {
-    if (state[node.id] === 2) return;
-    if (state[node.id] === 1) throw errorAt(node.statement.range, `${node.name} depends on itself through a cycle of '<-' relations.`);
-    state[node.id] = 1;
-    for (const r of readsOf.get(node) ?? []) {
-      if (r.variable.role[r.offset] === Role.Deterministic) visit(deterministic[r.variable.node[r.offset]!]!);
-    }
-    state[node.id] = 2;
-    order.push(node.id);
-  };
-  for (const node of deterministic) visit(node);
-  return order;
-}
-
 /** A stochastic node may not depend on itself, directly or through other nodes (JAGS rejects such graphs too). */
 function rejectStochasticCycles(stochastic: StochasticNode[]): void {
   const state = new Uint8Array(stochastic.length); // 0 new, 1 on the current path, 2 done
@@ -282,60 +265,6 @@ function rejectStochasticCycles(stochastic: StochasticNode[]): void {
       }
     }
   }
-}
-
-/** Wires each stochastic node to its stochastic children and the deterministic nodes between; returns the deterministic sinks in order. */
-function wireChildren(
-  stochastic: StochasticNode[],
-  deterministic: DeterministicNode[],
-  readsOf: Map<StochasticNode | DeterministicNode, ElementRef[]>,
-  order: number[],
-): number[] {
-  // Reverse edges: for each node, the nodes that read it directly.
-  const stochasticReaders = new Map<number, Set<number>>();
-  const deterministicReaders = new Map<number, Set<number>>();
-  const key = (r: ElementRef): number | undefined => {
-    const role = r.variable.role[r.offset];
-    if (role === Role.Stochastic) return r.variable.node[r.offset]!;
-    if (role === Role.Deterministic) return -1 - r.variable.node[r.offset]!;
-    return undefined;
-  };
-  for (const [node, reads] of readsOf) {
-    const isStochastic = 'distribution' in node;
-    for (const r of reads) {
-      const k = key(r);
-      if (k === undefined) continue;
-      const readers = isStochastic ? stochasticReaders : deterministicReaders;
-      let set = readers.get(k);
-      if (!set) readers.set(k, (set = new Set()));
-      set.add(node.id);
-    }
-  }
-  const position = new Int32Array(deterministic.length);
-  order.forEach((id, k) => (position[id] = k));
-  // A deterministic node no stochastic node reads, even indirectly (a prediction, a summary such as
-  // an RMSE), need not follow every update: it is recomputed only when draws are recorded.
-  const feedsStochastic = new Uint8Array(deterministic.length);
-  for (let k = order.length - 1; k >= 0; k--) {
-    const id = order[k]!;
-    if ((stochasticReaders.get(-1 - id)?.size ?? 0) > 0) feedsStochastic[id] = 1;
-    else for (const d of deterministicReaders.get(-1 - id) ?? []) if (feedsStochastic[d]) feedsStochastic[id] = 1;
-  }
-  for (const node of stochastic) {
-    const children = new Set(stochasticReaders.get(node.id) ?? []);
-    const dependents = new Set<number>();
-    const pending = [...(deterministicReaders.get(node.id) ?? [])];
-    while (pending.length) {
-      const d = pending.pop()!;
-      if (dependents.has(d) || !feedsStochastic[d]) continue;
-      dependents.add(d);
-      for (const c of stochasticReaders.get(-1 - d) ?? []) children.add(c);
-      pending.push(...(deterministicReaders.get(-1 - d) ?? []));
-    }
-    node.children = [...children].sort((a, b) => a - b);
-    node.dependents = [...dependents].sort((a, b) => position[a]! - position[b]!);
-  }
-  return order.filter((id) => !feedsStochastic[id]);
 }
 
 /** Recomputes the deterministic nodes no stochastic node reads (predictions, summaries): before draws are recorded. */
