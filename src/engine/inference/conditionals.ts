@@ -1,6 +1,6 @@
 import type { Expression } from '../language/ast';
 import { currentParameters, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
-import { compileLinearTerm, type LinearTerm } from './linearForm';
+import { linearTermCompiler, type LinearTerm } from './linearForm';
 import { Dependence, DependenceAnalysis } from './linearity';
 
 /**
@@ -134,7 +134,8 @@ class NormalConditional implements Conditional {
     this.flat = node.distribution.name === 'dunif';
     this.direct = Uint8Array.from(children.map((c) => (isNodeItself(graph, c, node) ? 1 : 0)));
     // Other children's a + b·θ read off compiled linear terms where they compile; then nothing is probed.
-    this.terms = children.map((c, j) => (this.direct[j] ? undefined : compileLinearTerm(graph, [node], c.statement.args[0]!, c.scope)));
+    const compileTerm = linearTermCompiler(graph, [node]);
+    this.terms = children.map((c, j) => (this.direct[j] ? undefined : compileTerm(c.statement.args[0]!, c.scope)));
     this.allDirect = this.direct.every((x, j) => x === 1 || this.terms[j] !== undefined);
   }
 

@@ -1,8 +1,9 @@
 import type { Expression } from '../language/ast';
 import { currentParameters, propagate, Role, type ModelGraph, type StochasticNode } from '../model/graph';
 import { choleskyInPlace, solveWithCholeskyInPlace } from '../math/linalg';
-import { compileLinearTerm, type LinearTerm } from './linearForm';
+import { linearTermCompiler, type LinearTerm } from './linearForm';
 import { Dependence, DependenceAnalysis } from './linearity';
+import { readsOnlyFixedOr } from './parents';
 
 /**
  * The joint complete conditional of a Gaussian block θ (one dmnorm node, or
@@ -67,16 +68,18 @@ export class GaussianBlock {
     this.saved = new Float64Array(d);
     this.row = new Float64Array(d);
     // Scalar normal children whose means compile to linear terms need no probing at all.
-    const terms = children.map((c) => (c.side === 1 ? compileLinearTerm(graph, members, c.statement.args[0]!, c.scope) : undefined));
+    const compileTerm = linearTermCompiler(graph, members);
+    const terms = children.map((c) => (c.side === 1 ? compileTerm(c.statement.args[0]!, c.scope) : undefined));
     this.terms = terms.every((t) => t !== undefined) ? (terms as LinearTerm[]) : undefined;
     let widest = 1;
     for (const c of children) widest = Math.max(widest, c.side);
     this.weighted = new Float64Array(widest);
     const ids = new Set(members.map((m) => m.id));
-    this.fixedDesign = children.every((c) => readsOnly(graph, c.statement.args[0]!, c, ids));
+    // The parents answer for a whole child at once; only a child with other moving parents has its arguments looked at one by one.
+    this.fixedDesign = children.every((c) => readsOnlyFixedOr(graph, c, ids) || readsOnly(graph, c.statement.args[0]!, c, ids));
     const none = new Set<number>();
     this.fixedPrecision = this.fixedDesign &&
-      children.every((c) => readsOnly(graph, c.statement.args[1]!, c, none)) &&
+      children.every((c) => readsOnlyFixedOr(graph, c, none) || readsOnly(graph, c.statement.args[1]!, c, none)) &&
       members.every((m) => m.statement.args.every((arg) => readsOnly(graph, arg, m, none)));
   }
 

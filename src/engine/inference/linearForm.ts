@@ -1,5 +1,5 @@
 import type { Expression } from '../language/ast';
-import type { LoopScope } from '../model/expressions';
+import type { ArrayArgument, LoopScope } from '../model/expressions';
 import { Role, type Evaluator, type ModelGraph, type StochasticNode } from '../model/graph';
 import { Dependence, DependenceAnalysis } from './linearity';
 
@@ -25,6 +25,15 @@ export function compileLinearTerm(
   e: Expression,
   scope: LoopScope,
 ): LinearTerm | undefined {
+  return linearTermCompiler(graph, members)(e, scope);
+}
+
+/**
+ * compileLinearTerm for many expressions over the same coordinates (the
+ * children of one block): the dependence analysis and the coordinate map are
+ * built once, not once per child, and the terms share them.
+ */
+export function linearTermCompiler(graph: ModelGraph, members: StochasticNode[]): (e: Expression, scope: LoopScope) => LinearTerm | undefined {
   const analysis = new DependenceAnalysis(graph, members);
   const coordinate = new Map<string, Map<number, number>>();
   let k = 0;
@@ -35,6 +44,19 @@ export function compileLinearTerm(
   }
   const dependents = new Set(members.flatMap((n) => n.dependents));
   const cache = new Map<number, LinearTerm | undefined>();
+  // One child's expression asks for the same array argument (X[i, ]) several times: compile it once per scope.
+  let arraysScope: LoopScope | undefined;
+  const arrays = new Map<Expression, ArrayArgument>();
+  let sharedSlots: Int32Array | undefined;
+  const arrayOf = (x: Expression, s: LoopScope): ArrayArgument => {
+    if (s !== arraysScope) {
+      arrays.clear();
+      arraysScope = s;
+    }
+    let found = arrays.get(x);
+    if (!found) arrays.set(x, (found = graph.expressions.array(x, s)));
+    return found;
+  };
 
   const constant = (x: Expression, s: LoopScope): Evaluator => graph.expressions.compile(x, s).evaluate;
   const free = (x: Expression, s: LoopScope): boolean => {
@@ -94,12 +116,12 @@ export function compileLinearTerm(
     }
   };
 
-  const isArray = (x: Expression, s: LoopScope): boolean => (x.kind === 'name' || x.kind === 'index') && graph.expressions.array(x, s).evaluators.length !== 1;
+  const isArray = (x: Expression, s: LoopScope): boolean => (x.kind === 'name' || x.kind === 'index') && arrayOf(x, s).evaluators.length !== 1;
   const scaled = (f: Evaluator, inner: LinearTerm | undefined): LinearTerm | undefined => inner && ((scale, out) => inner(scale * f(), out));
 
   /** A reference to one element: a coordinate, a deterministic node affine in θ, or something free of θ. */
   const reference = (x: Extract<Expression, { kind: 'name' | 'index' }>, s: LoopScope): LinearTerm | undefined => {
-    const direct = graph.expressions.array(x, s).direct;
+    const direct = arrayOf(x, s).direct;
     if (!direct || direct.offsets.length !== 1) return undefined;
     const variable = graph.variables.get(x.name)!;
     return element(variable.name, direct.offsets[0]!);
@@ -132,7 +154,7 @@ export function compileLinearTerm(
       const t = compile(x, s);
       return t && [t];
     }
-    const direct = graph.expressions.array(x, s).direct;
+    const direct = arrayOf(x, s).direct;
     if (!direct) return undefined;
     const terms: LinearTerm[] = [];
     for (const o of direct.offsets) {
@@ -147,7 +169,7 @@ export function compileLinearTerm(
     const leftFree = free(left, s);
     const rightFree = free(right, s);
     if (!leftFree && !rightFree) return undefined;
-    const values = graph.expressions.array(leftFree ? left : right, s);
+    const values = arrayOf(leftFree ? left : right, s);
     const fused = fusedInnerProduct(values.direct, leftFree ? right : left, s);
     if (fused) return fused;
     const terms = elementTerms(leftFree ? right : left, s);
@@ -167,10 +189,10 @@ export function compileLinearTerm(
    */
   const fusedInnerProduct = (weights: { values: Float64Array; offsets: Int32Array } | undefined, x: Expression, s: LoopScope): LinearTerm | undefined => {
     if (!weights || (x.kind !== 'name' && x.kind !== 'index')) return undefined;
-    const direct = graph.expressions.array(x, s).direct;
+    const direct = arrayOf(x, s).direct;
     if (!direct || direct.offsets.length !== weights.offsets.length) return undefined;
     const variable = graph.variables.get(x.name)!;
-    const slots = new Int32Array(direct.offsets.length);
+    let slots: Int32Array = new Int32Array(direct.offsets.length);
     for (let j = 0; j < slots.length; j++) {
       const o = direct.offsets[j]!;
       const slot = coordinate.get(x.name)?.get(o);
@@ -178,6 +200,9 @@ export function compileLinearTerm(
       else if (variable.role[o] === Role.Deterministic && dependents.has(variable.node[o]!)) return undefined;
       else slots[j] = -1;
     }
+    // The children of a block (every row of a regression) mostly share their slots: one array serves them all.
+    if (sharedSlots && sharedSlots.length === slots.length && sharedSlots.every((x, j) => x === slots[j])) slots = sharedSlots;
+    else sharedSlots = slots;
     const wv = weights.values, wo = weights.offsets, xv = direct.values, xo = direct.offsets;
     const n = slots.length;
     return (scale, out) => {
@@ -192,5 +217,5 @@ export function compileLinearTerm(
     };
   };
 
-  return compile(e, scope);
+  return compile;
 }

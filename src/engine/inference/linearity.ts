@@ -1,5 +1,5 @@
 import type { Expression, IndexExpression } from '../language/ast';
-import { Role, type ModelGraph, type StochasticNode } from '../model/graph';
+import { Role, type ModelGraph, type StochasticNode, type Variable } from '../model/graph';
 import type { LoopScope } from '../model/expressions';
 
 /**
@@ -98,79 +98,62 @@ export class DependenceAnalysis {
     if (!variable) return [Dependence.Nonlinear];
     const dims = variable.dims.length === 0 ? [1] : variable.dims;
     const indices: Array<IndexExpression | undefined> = e.kind === 'index' ? e.indices : dims.map(() => undefined);
-    // Each dimension: the positions an element may take, and whether they are alternatives (a stochastic index) or a range.
-    const choices: Array<{ positions: number[]; selected: boolean }> = [];
+    // Each dimension: the positions from..to an element may take, and whether they are alternatives (a stochastic index) or a range.
+    const choices: Choice[] = [];
     for (let d = 0; d < dims.length; d++) {
       const index = indices[d];
       const size = dims[d]!;
-      const all = Array.from({ length: size }, (_, k) => k + 1);
       if (!index || index.kind === 'empty') {
-        choices.push({ positions: all, selected: false });
+        choices.push({ from: 1, to: size, selected: false });
       } else if (index.kind === 'range') {
         const from = this.graph.expressions.tryConstant(index.from, scope);
         const to = this.graph.expressions.tryConstant(index.to, scope);
         if (from === undefined || to === undefined) return [Dependence.Nonlinear];
-        choices.push({ positions: all.filter((k) => k >= from && k <= to), selected: false });
+        choices.push({ from: Math.max(1, from), to: Math.min(size, to), selected: false });
       } else {
         const at = this.graph.expressions.tryConstant(index.value, scope);
         if (at !== undefined) {
-          choices.push({ positions: [at], selected: false });
+          choices.push({ from: at, to: at, selected: false });
           continue;
         }
         if (this.of(index.value, scope) !== Dependence.Constant) return [Dependence.Nonlinear];
-        choices.push({ positions: all, selected: true });
+        choices.push({ from: 1, to: size, selected: true });
       }
     }
     const strides = dims.map((_, d) => dims.slice(d + 1).reduce((a, b) => a * b, 1));
-    return this.walkAll(choices, strides, (offset) => this.element(variable.name, offset));
+    return this.walkAll(choices, strides, variable);
   }
 
   /**
    * Enumerates output elements (one per combination of range positions), each
-   * folding the alternatives of the stochastic indices; row-major.
+   * folding the alternatives of the stochastic indices; row-major. Costs one
+   * step per element read: a fixed index (X[i, ]) never lists its dimension.
    */
-  private walkAll(
-    choices: Array<{ positions: number[]; selected: boolean }>,
-    strides: number[],
-    at: (offset: number) => Dependence,
-  ): Dependence[] {
+  private walkAll(choices: Choice[], strides: number[], variable: Variable): Dependence[] {
     const outputs: Dependence[] = [];
-    const rangeDims = choices.map((c, d) => (c.selected ? -1 : d)).filter((d) => d >= 0);
-    const selectedDims = choices.map((c, d) => (c.selected ? d : -1)).filter((d) => d >= 0);
-    const fixedOffset = (picks: Map<number, number>): number => {
-      let o = 0;
-      picks.forEach((p, d) => (o += (p - 1) * strides[d]!));
-      return o;
+    const rangeDims: number[] = [];
+    const selectedDims: number[] = [];
+    choices.forEach((c, d) => (c.selected ? selectedDims : rangeDims).push(d));
+    const overSelected = (s: number, offset: number, folded: Dependence | undefined): Dependence | undefined => {
+      if (s === selectedDims.length) {
+        const x = this.element(variable, offset);
+        return folded === undefined ? x : this.select(folded, x);
+      }
+      const d = selectedDims[s]!;
+      const { from, to } = choices[d]!;
+      for (let p = from; p <= to; p++) folded = overSelected(s + 1, offset + (p - 1) * strides[d]!, folded);
+      return folded;
     };
-    const picks = new Map<number, number>();
-    const overRanges = (k: number): void => {
+    const overRanges = (k: number, offset: number): void => {
       if (k === rangeDims.length) {
-        let folded: Dependence | undefined;
-        const overSelected = (s: number): void => {
-          if (s === selectedDims.length) {
-            const x = at(fixedOffset(picks));
-            folded = folded === undefined ? x : this.select(folded, x);
-            return;
-          }
-          const d = selectedDims[s]!;
-          for (const p of choices[d]!.positions) {
-            picks.set(d, p);
-            overSelected(s + 1);
-          }
-          picks.delete(d);
-        };
-        overSelected(0);
-        outputs.push(folded ?? Dependence.Constant);
+        outputs.push(overSelected(0, offset, undefined) ?? Dependence.Constant);
         return;
       }
       const d = rangeDims[k]!;
-      for (const p of choices[d]!.positions) {
-        picks.set(d, p);
-        overRanges(k + 1);
-      }
-      picks.delete(d);
+      const { from, to } = choices[d]!;
+      for (let p = from; p <= to; p++) overRanges(k + 1, offset + (p - 1) * strides[d]!);
     };
-    overRanges(0);
+    overRanges(0, 0);
     return outputs;
   }
 
@@ -184,8 +167,7 @@ export class DependenceAnalysis {
     return add(a, b);
   }
 
-  private element(name: string, offset: number): Dependence {
-    const variable = this.graph.variables.get(name)!;
+  private element(variable: Variable, offset: number): Dependence {
     const role = variable.role[offset];
     if (role === Role.Stochastic) return this.members.has(variable.node[offset]!) ? Dependence.Scale : Dependence.Constant;
     if (role !== Role.Deterministic) return Dependence.Constant;
@@ -199,6 +181,13 @@ export class DependenceAnalysis {
     this.cache.set(id, result);
     return result;
   }
+}
+
+/** The positions one index may take: a range, or the alternatives of a stochastic index. */
+interface Choice {
+  from: number;
+  to: number;
+  selected: boolean;
 }
 
 /** Dependence of a sum: c + c·θ is affine, not a scale; c·θ + d·θ stays a scale. */

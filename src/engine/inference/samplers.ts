@@ -32,23 +32,43 @@ export interface SamplerFactory {
 
 const childrenOf = (graph: ModelGraph, node: StochasticNode): StochasticNode[] => node.children.map((id) => graph.stochastic[id]!);
 
-const byChildren = new WeakMap<ModelGraph, Map<string, StochasticNode[]>>();
+/**
+ * Unobserved, untruncated scalar normal nodes chained by their first child:
+ * head[c] is the first such node whose first child is c, next[n] the one
+ * after n (in statement order). Built once per graph, in typed arrays.
+ */
+interface NormalChains {
+  head: Int32Array;
+  next: Int32Array;
+}
 
-/** Unobserved, untruncated scalar normal nodes grouped by their exact set of children. */
-function normalNodesByChildren(graph: ModelGraph): Map<string, StochasticNode[]> {
-  let groups = byChildren.get(graph);
-  if (groups) return groups;
-  groups = new Map();
-  for (const id of graph.unobserved) {
-    const n = graph.stochastic[id]!;
+const chainsByGraph = new WeakMap<ModelGraph, NormalChains>();
+
+function normalChains(graph: ModelGraph): NormalChains {
+  let chains = chainsByGraph.get(graph);
+  if (chains) return chains;
+  const head = new Int32Array(graph.stochastic.length).fill(-1);
+  const next = new Int32Array(graph.stochastic.length).fill(-1);
+  for (let k = graph.unobserved.length - 1; k >= 0; k--) {
+    const n = graph.stochastic[graph.unobserved[k]!]!;
     if (n.distribution.name !== 'dnorm' || n.statement.truncation || n.children.length === 0) continue;
-    const key = n.children.join(',');
-    const list = groups.get(key);
-    if (list) list.push(n);
-    else groups.set(key, [n]);
+    next[n.id] = head[n.children[0]!]!;
+    head[n.children[0]!] = n.id;
   }
-  byChildren.set(graph, groups);
-  return groups;
+  chainsByGraph.set(graph, (chains = { head, next }));
+  return chains;
+}
+
+/** The scalar normal nodes (with `node` itself) whose children are exactly `node`'s, in statement order. */
+function normalNodesWithChildrenOf(graph: ModelGraph, node: StochasticNode): StochasticNode[] {
+  const { head, next } = normalChains(graph);
+  const found: StochasticNode[] = [];
+  const children = node.children;
+  for (let id = head[children[0]!]!; id >= 0; id = next[id]!) {
+    const other = graph.stochastic[id]!.children;
+    if (other.length === children.length && other.every((c, k) => c === children[k])) found.push(graph.stochastic[id]!);
+  }
+  return found;
 }
 
 /** The largest block of scalar normal nodes updated jointly (the cost grows with its cube). */
@@ -68,7 +88,7 @@ const gaussianBlockFactory: SamplerFactory = {
       return children ? [new GaussianBlockSampler(new GaussianBlock(graph, [node], children))] : undefined;
     }
     if (node.distribution.name !== 'dnorm' || node.children.length === 0 || node.statement.truncation) return undefined;
-    const members = (normalNodesByChildren(graph).get(node.children.join(',')) ?? []).filter(free);
+    const members = normalNodesWithChildrenOf(graph, node).filter(free);
     if (members.length < 2 || members.length > MAX_BLOCK) return undefined;
     const children = gaussianBlockChildren(graph, members);
     return children ? [new GaussianBlockSampler(new GaussianBlock(graph, members, children))] : undefined;

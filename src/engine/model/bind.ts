@@ -38,7 +38,7 @@ export function bindModel(document: Document, data: NamedValues): BoundModel {
   const variables = new Map<string, Variable>();
   for (const [name, value] of data) variables.set(name, dataVariable(name, value));
   const modelNames = new Set([...definedNames(model.statements), ...definedNames(document.data?.statements ?? [])]);
-  const compiler = new ExpressionCompiler(variables, modelNames, (name) => suggest(name, [...variables.keys(), ...modelNames]));
+  const compiler = new ExpressionCompiler(variables, modelNames, suggestionsAmong(variables, modelNames));
   const problems = new ProblemList();
 
   if (document.data) evaluateDataBlock(document.data, variables, compiler, problems);
@@ -79,6 +79,15 @@ export function bindModel(document: Document, data: NamedValues): BoundModel {
   problems.throwIfAny();
   rejectCycles(instances, reads);
   return { variables, instances, compiler };
+}
+
+/**
+ * The compiler's "did you mean" lookup. Made outside bindModel on purpose: a
+ * closure made there shares bindModel's scope and would keep every unrolled
+ * instance alive for as long as the compiled model keeps its compiler.
+ */
+function suggestionsAmong(variables: ReadonlyMap<string, Variable>, modelNames: ReadonlySet<string>): (name: string) => string {
+  return (name) => suggest(name, [...variables.keys(), ...modelNames]);
 }
 
 /** Collects problems, one per statement: a statement in a loop fails the same way for every index. */

@@ -8,6 +8,7 @@ import { SCALAR_DISTRIBUTIONS } from './distributions';
 import { MULTIVARIATE_DISTRIBUTIONS } from './multivariate';
 import type { ElementRef, ExpressionCompiler } from './expressions';
 import { INVERSE_LINKS } from './functions';
+import { ReadTable, deterministicOrder, wireChildren } from './wiring';
 import { elementName, rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode } from './graph';
 import { appendAll } from '../collections';
 
@@ -42,19 +43,20 @@ export function compileModel(document: Document, data: NamedValues): ModelGraph 
 
   const stochastic: StochasticNode[] = [];
   const deterministic: DeterministicNode[] = [];
-  const readsOf = new Map<StochasticNode | DeterministicNode, ElementRef[]>();
+  const reads = new ReadTable();
+  const scratch = new ScratchPool();
   for (const instance of instances) {
     try {
-      const node = defineNode(instance, compiler, stochastic, deterministic);
-      readsOf.set(node.node, node.reads);
+      const node = defineNode(instance, compiler, stochastic, deterministic, scratch);
+      reads.add(node.node, node.reads);
     } catch (e) {
       report(instance.statement, e);
     }
   }
   if (problems.length) throw new ModelError(problems);
 
-  const order = deterministicOrder(deterministic, readsOf);
-  const sinks = wireChildren(stochastic, deterministic, readsOf, order);
+  const order = deterministicOrder(deterministic, reads);
+  const sinks = wireChildren(stochastic, deterministic, reads, order);
   rejectStochasticCycles(stochastic);
   const unobserved = stochastic.filter((n) => !n.observed).map((n) => n.id);
   const graph: ModelGraph = { variables, stochastic, deterministic, deterministicOrder: order, sinks, unobserved, modelRange: document.model!.range, expressions: compiler };
@@ -68,6 +70,7 @@ function defineNode(
   compiler: ExpressionCompiler,
   stochastic: StochasticNode[],
   deterministic: DeterministicNode[],
+  scratch: ScratchPool,
 ): { node: StochasticNode | DeterministicNode; reads: ElementRef[] } {
   const { statement, scope, variable } = instance;
   const target = statement.target;
@@ -129,7 +132,7 @@ function defineNode(
   } else if (instance.offsets.length !== 1) {
     throw errorAt(target.range, `${target.name} is a whole vector or matrix here, but ${distribution.name} is a distribution of a single value: define one element at a time, as in ${target.name}[i] ~ ${distribution.name}(...).`);
   }
-  const offsets = Int32Array.from(instance.offsets);
+  const offsets = scratch.offsets(instance.offsets);
   const offset = offsets[0]!;
   const name = distribution.multivariate ? rangeName(variable, offsets) : elementName(variable, offset);
   let observed = true;
@@ -143,8 +146,8 @@ function defineNode(
     throw errorAt(target.range, `${name} is partly observed (${missing} of ${offsets.length} elements are missing); a multivariate node must be fully observed or fully missing.`);
   }
   const node: StochasticNode = {
-    id: stochastic.length, name, variable, offset, offsets, side, distribution, params, paramSizes,
-    paramValues: new Float64Array(params.length), value: new Float64Array(offsets.length),
+    id: stochastic.length, name, variable, offset, offsets, side, distribution, params, paramSizes: scratch.sizes(paramSizes),
+    paramValues: scratch.values(params.length), value: distribution.multivariate ? new Float64Array(offsets.length) : SCALAR_VALUE,
     observed, statement, scope, children: [], dependents: [],
   };
   if (statement.truncation) {
@@ -169,6 +172,55 @@ function defineNode(
   return { node, reads };
 }
 
+/** A scalar node has no multivariate value to gather: its `value` scratch is never written, so all share one. */
+const SCALAR_VALUE = new Float64Array(1);
+
+/**
+ * Small per-node typed arrays (offsets, parameter scratch) carved as views
+ * out of shared blocks: a typed array of its own costs about 250 bytes of
+ * memory however short, a view about 90, and a model with a million rows
+ * has two million nodes.
+ */
+class ScratchPool {
+  private static readonly BLOCK = 1 << 16;
+  private valueBlock = new Float64Array(ScratchPool.BLOCK);
+  private valueUsed = 0;
+  private offsetBlock = new Int32Array(ScratchPool.BLOCK);
+  private offsetUsed = 0;
+
+  values(n: number): Float64Array {
+    if (n > ScratchPool.BLOCK / 4) return new Float64Array(n);
+    if (this.valueUsed + n > this.valueBlock.length) {
+      this.valueBlock = new Float64Array(ScratchPool.BLOCK);
+      this.valueUsed = 0;
+    }
+    return this.valueBlock.subarray(this.valueUsed, (this.valueUsed += n));
+  }
+
+  private readonly sizeLists = new Map<string, number[]>();
+
+  /** The parameter sizes of a node: every node of a relation has the same, so they share one list. */
+  sizes(list: number[]): number[] {
+    const key = list.join(',');
+    const found = this.sizeLists.get(key);
+    if (found) return found;
+    this.sizeLists.set(key, list);
+    return list;
+  }
+
+  offsets(from: readonly number[]): Int32Array {
+    const n = from.length;
+    if (n > ScratchPool.BLOCK / 4) return Int32Array.from(from);
+    if (this.offsetUsed + n > this.offsetBlock.length) {
+      this.offsetBlock = new Int32Array(ScratchPool.BLOCK);
+      this.offsetUsed = 0;
+    }
+    const view = this.offsetBlock.subarray(this.offsetUsed, (this.offsetUsed += n));
+    for (let k = 0; k < n; k++) view[k] = from[k]!;
+    return view;
+  }
+}
+
 /** Distributions the sampler cannot handle yet, or called with the wrong number of arguments. */
 function unsupportedDistributions(statements: Statement[]): Problem[] {
   return statements.flatMap((s): Problem[] => {
@@ -185,24 +237,6 @@ function unsupportedDistributions(statements: Statement[]): Problem[] {
     }
     return [];
   });
-}
-
-/** Topological order of the deterministic nodes; a directed cycle is an error. */
-function deterministicOrder(deterministic: DeterministicNode[], readsOf: Map<StochasticNode | DeterministicNode, ElementRef[]>): number[] {
-  const state = new Uint8Array(deterministic.length); // 0 new, 1 visiting, 2 done
-  const order: number[] = [];
-  const visit = (node: DeterministicNode): void => {
-    if (state[node.id] === 2) return;
-    if (state[node.id] === 1) throw errorAt(node.statement.range, `${node.name} depends on itself through a cycle of '<-' relations.`);
-    state[node.id] = 1;
-    for (const r of readsOf.get(node) ?? []) {
-      if (r.variable.role[r.offset] === Role.Deterministic) visit(deterministic[r.variable.node[r.offset]!]!);
-    }
-    state[node.id] = 2;
-    order.push(node.id);
-  };
-  for (const node of deterministic) visit(node);
-  return order;
 }
 
 /** A stochastic node may not depend on itself, directly or through other nodes (JAGS rejects such graphs too). */
@@ -232,60 +266,6 @@ function rejectStochasticCycles(stochastic: StochasticNode[]): void {
       }
     }
   }
-}
-
-/** Wires each stochastic node to its stochastic children and the deterministic nodes between; returns the deterministic sinks in order. */
-function wireChildren(
-  stochastic: StochasticNode[],
-  deterministic: DeterministicNode[],
-  readsOf: Map<StochasticNode | DeterministicNode, ElementRef[]>,
-  order: number[],
-): number[] {
-  // Reverse edges: for each node, the nodes that read it directly.
-  const stochasticReaders = new Map<number, Set<number>>();
-  const deterministicReaders = new Map<number, Set<number>>();
-  const key = (r: ElementRef): number | undefined => {
-    const role = r.variable.role[r.offset];
-    if (role === Role.Stochastic) return r.variable.node[r.offset]!;
-    if (role === Role.Deterministic) return -1 - r.variable.node[r.offset]!;
-    return undefined;
-  };
-  for (const [node, reads] of readsOf) {
-    const isStochastic = 'distribution' in node;
-    for (const r of reads) {
-      const k = key(r);
-      if (k === undefined) continue;
-      const readers = isStochastic ? stochasticReaders : deterministicReaders;
-      let set = readers.get(k);
-      if (!set) readers.set(k, (set = new Set()));
-      set.add(node.id);
-    }
-  }
-  const position = new Int32Array(deterministic.length);
-  order.forEach((id, k) => (position[id] = k));
-  // A deterministic node no stochastic node reads, even indirectly (a prediction, a summary such as
-  // an RMSE), need not follow every update: it is recomputed only when draws are recorded.
-  const feedsStochastic = new Uint8Array(deterministic.length);
-  for (let k = order.length - 1; k >= 0; k--) {
-    const id = order[k]!;
-    if ((stochasticReaders.get(-1 - id)?.size ?? 0) > 0) feedsStochastic[id] = 1;
-    else for (const d of deterministicReaders.get(-1 - id) ?? []) if (feedsStochastic[d]) feedsStochastic[id] = 1;
-  }
-  for (const node of stochastic) {
-    const children = new Set(stochasticReaders.get(node.id) ?? []);
-    const dependents = new Set<number>();
-    const pending = [...(deterministicReaders.get(node.id) ?? [])];
-    while (pending.length) {
-      const d = pending.pop()!;
-      if (dependents.has(d) || !feedsStochastic[d]) continue;
-      dependents.add(d);
-      for (const c of stochasticReaders.get(-1 - d) ?? []) children.add(c);
-      appendAll(pending, (deterministicReaders.get(-1 - d) ?? []));
-    }
-    node.children = [...children].sort((a, b) => a - b);
-    node.dependents = [...dependents].sort((a, b) => position[a]! - position[b]!);
-  }
-  return order.filter((id) => !feedsStochastic[id]);
 }
 
 /** Recomputes the deterministic nodes no stochastic node reads (predictions, summaries): before draws are recorded. */

@@ -50,6 +50,9 @@ export class ExpressionCompiler {
     private readonly suggest: (name: string) => string,
   ) {}
 
+  /** Per variable, the offsets 0, 1, 2, …: contiguous runs of offsets are views of it. */
+  private readonly identities = new WeakMap<Variable, Int32Array>();
+
   compile(e: Expression, scope: LoopScope): CompiledExpression {
     const reads: ElementRef[] = [];
     const evaluate = this.scalar(e, scope, reads);
@@ -228,25 +231,11 @@ export class ExpressionCompiler {
     const right = this.array(e.args[1]!.value, scope);
     appendAll(reads, left.reads);
     appendAll(reads, right.reads);
-    const a = left.evaluators;
-    const b = right.evaluators;
-    if (a.length !== b.length) throw errorAt(e.range, `inprod() needs two vectors of the same length, got ${a.length} and ${b.length}.`);
-    const n = a.length;
-    if (left.direct && right.direct) {
-      // The hot path of regressions and factorisations: one loop over two arrays, no closure per element.
-      const { values: va, offsets: oa } = left.direct;
-      const { values: vb, offsets: ob } = right.direct;
-      return () => {
-        let s = 0;
-        for (let k = 0; k < n; k++) s += va[oa[k]!]! * vb[ob[k]!]!;
-        return s;
-      };
-    }
-    return () => {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += a[k]!() * b[k]!();
-      return s;
-    };
+    const lengths = [left.direct?.offsets.length ?? left.evaluators.length, right.direct?.offsets.length ?? right.evaluators.length];
+    if (lengths[0] !== lengths[1]) throw errorAt(e.range, `inprod() needs two vectors of the same length, got ${lengths[0]} and ${lengths[1]}.`);
+    // The hot path of regressions and factorisations: one loop over two arrays, no closure per element.
+    if (left.direct && right.direct) return directInnerProduct(left.direct, right.direct);
+    return evaluatedInnerProduct(left.evaluators, right.evaluators);
   }
 
   /**
@@ -261,11 +250,62 @@ export class ExpressionCompiler {
     const v = this.variable(e.name, e.kind === 'name' ? e.range : e.nameRange);
     const plans = e.kind === 'index' ? this.indexPlans(v, e, scope, reads) : v.dims.map((size): IndexPlan => ({ kind: 'range', from: 1, to: size }));
     const dims = plans.flatMap((p) => (p.kind === 'range' ? [p.to - p.from + 1] : []));
+    const shape = dims.length ? dims : [1];
+    if (plans.some((p) => p.kind === 'dynamic')) return { evaluators: this.expand(v, plans, reads), dims: shape, reads };
+    // Without a stochastic index, element k is read k-th: the fused loops can read the array directly. The
+    // per-element evaluators are made only when asked for: inprod(X[i, ], beta[]) never needs them.
     const first = reads.length;
-    const evaluators = this.expand(v, plans, reads);
-    // Without a stochastic index, element k is read k-th: the fused loops below can read the array directly.
-    const direct = plans.every((p) => p.kind !== 'dynamic') ? { values: v.values, offsets: Int32Array.from(reads.slice(first), (r) => r.offset) } : undefined;
-    return { evaluators, dims: dims.length ? dims : [1], reads, direct };
+    this.fixedReads(v, plans, reads);
+    const direct = { values: v.values, offsets: this.offsetsOf(v, reads, first) };
+    let evaluators: Evaluator[] | undefined;
+    return {
+      get evaluators(): Evaluator[] {
+        return (evaluators ??= Array.from(direct.offsets, (offset) => valueAt(direct.values, offset)));
+      },
+      dims: shape,
+      reads,
+      direct,
+    };
+  }
+
+  /** The elements selected by fixed positions and ranges, row-major, as reads. */
+  private fixedReads(v: Variable, plans: IndexPlan[], reads: ElementRef[]): void {
+    if (v.dims.length === 0) {
+      reads.push({ variable: v, offset: 0 });
+      return;
+    }
+    const dims = v.dims;
+    const walk = (d: number, offset: number): void => {
+      if (d === plans.length) {
+        reads.push({ variable: v, offset });
+        return;
+      }
+      const p = plans[d]!;
+      const size = dims[d] ?? 1;
+      if (p.kind === 'fixed') walk(d + 1, offset * size + (p.at - 1));
+      else if (p.kind === 'range') for (let i = p.from; i <= p.to; i++) walk(d + 1, offset * size + (i - 1));
+    };
+    walk(0, 0);
+  }
+
+  /**
+   * The offsets read from `first` on. A contiguous run (`X[i, ]`, `beta[]`)
+   * is a view of the variable's identity offsets, not an array of its own:
+   * compiled closures keep these for the life of the model, one per row.
+   */
+  private offsetsOf(v: Variable, reads: ElementRef[], first: number): Int32Array {
+    const n = reads.length - first;
+    const start = n > 0 ? reads[first]!.offset : 0;
+    let contiguous = true;
+    for (let k = 1; k < n && contiguous; k++) contiguous = reads[first + k]!.offset === start + k;
+    if (!contiguous || n === 0) return Int32Array.from(reads.slice(first), (r) => r.offset);
+    let identity = this.identities.get(v);
+    if (!identity) {
+      identity = new Int32Array(v.values.length);
+      for (let k = 0; k < identity.length; k++) identity[k] = k;
+      this.identities.set(v, identity);
+    }
+    return identity.subarray(start, start + n);
   }
 
   /** The elements an array argument denotes: `x`, `x[]`, `x[2:5]`, `Y[i, ]`, `mu[z[i], ]`, or a scalar expression. */
@@ -368,4 +408,33 @@ export class ExpressionCompiler {
       return values[offset]!;
     };
   }
+}
+
+/*
+ * The inner-product closures are made outside the compiler's methods so that each keeps only what it reads:
+ * a closure made inside shares its scope with the per-element evaluators, and would keep them all alive
+ * (one context and six closures per row of a regression, for the life of the model).
+ */
+function valueAt(values: Float64Array, offset: number): Evaluator {
+  return () => values[offset]!;
+}
+
+function directInnerProduct(left: { values: Float64Array; offsets: Int32Array }, right: { values: Float64Array; offsets: Int32Array }): Evaluator {
+  const { values: va, offsets: oa } = left;
+  const { values: vb, offsets: ob } = right;
+  const n = oa.length;
+  return () => {
+    let s = 0;
+    for (let k = 0; k < n; k++) s += va[oa[k]!]! * vb[ob[k]!]!;
+    return s;
+  };
+}
+
+function evaluatedInnerProduct(a: Evaluator[], b: Evaluator[]): Evaluator {
+  const n = a.length;
+  return () => {
+    let s = 0;
+    for (let k = 0; k < n; k++) s += a[k]!() * b[k]!();
+    return s;
+  };
 }

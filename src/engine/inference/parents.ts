@@ -1,0 +1,40 @@
+import type { ModelGraph, StochasticNode } from '../model/graph';
+
+/**
+ * The stochastic parents of every stochastic node (the reverse of
+ * `children`: read directly or through deterministic nodes), built once per
+ * graph in compressed rows. Structural questions asked of every child of a
+ * block ("does it read anything that moves besides the block?") then cost
+ * the child's parents, not a recompilation of its relation.
+ */
+export interface Parents {
+  start: Int32Array;
+  ids: Int32Array;
+}
+
+const built = new WeakMap<ModelGraph, Parents>();
+
+export function parentsOf(graph: ModelGraph): Parents {
+  let parents = built.get(graph);
+  if (parents) return parents;
+  const n = graph.stochastic.length;
+  const start = new Int32Array(n + 1);
+  for (const node of graph.stochastic) for (const c of node.children) start[c + 1]!++;
+  for (let k = 0; k < n; k++) start[k + 1]! += start[k]!;
+  const ids = new Int32Array(start[n]!);
+  const fill = start.slice(0, n);
+  for (const node of graph.stochastic) for (const c of node.children) ids[fill[c]!++] = node.id;
+  parents = { start, ids };
+  built.set(graph, parents);
+  return parents;
+}
+
+/** Whether every stochastic parent of `node` is observed or one of `allowed`: then all its relation reads is fixed or allowed. */
+export function readsOnlyFixedOr(graph: ModelGraph, node: StochasticNode, allowed: ReadonlySet<number>): boolean {
+  const { start, ids } = parentsOf(graph);
+  for (let k = start[node.id]!; k < start[node.id + 1]!; k++) {
+    const p = ids[k]!;
+    if (!allowed.has(p) && !graph.stochastic[p]!.observed) return false;
+  }
+  return true;
+}

@@ -1,0 +1,171 @@
+import { errorAt } from '../language/source';
+import type { ElementRef } from './expressions';
+import { Role, type DeterministicNode, type StochasticNode, type Variable } from './graph';
+
+/**
+ * The elements each node's relation reads, kept compactly (two integers per
+ * read, in growable typed arrays) until every node is defined and the reads
+ * can be resolved to the nodes that define them. A model with a million rows
+ * reads several million elements: one object per read, kept in a map until
+ * wiring, was most of the compiler's memory and garbage-collection time.
+ */
+export class ReadTable {
+  private readonly variables: Variable[] = [];
+  private readonly variableIndex = new Map<Variable, number>();
+  private readVariable = new Int32Array(1024);
+  private readOffset = new Int32Array(1024);
+  private count = 0;
+  /** Per stochastic (resp. deterministic) id, where its reads start and end in the table. */
+  private readonly stochasticSpan: number[] = [];
+  private readonly deterministicSpan: number[] = [];
+
+  add(node: StochasticNode | DeterministicNode, reads: readonly ElementRef[]): void {
+    const spans = 'distribution' in node ? this.stochasticSpan : this.deterministicSpan;
+    spans[2 * node.id] = this.count;
+    if (this.count + reads.length > this.readOffset.length) this.grow(this.count + reads.length);
+    for (const r of reads) {
+      let v = this.variableIndex.get(r.variable);
+      if (v === undefined) {
+        v = this.variables.length;
+        this.variables.push(r.variable);
+        this.variableIndex.set(r.variable, v);
+      }
+      this.readVariable[this.count] = v;
+      this.readOffset[this.count++] = r.offset;
+    }
+    spans[2 * node.id + 1] = this.count;
+  }
+
+  private grow(atLeast: number): void {
+    const size = Math.max(atLeast, 2 * this.readOffset.length);
+    const variables = new Int32Array(size);
+    variables.set(this.readVariable);
+    this.readVariable = variables;
+    const offsets = new Int32Array(size);
+    offsets.set(this.readOffset);
+    this.readOffset = offsets;
+  }
+
+  /**
+   * Calls `visit` with each node a node reads: a stochastic node as its id,
+   * a deterministic node as −1 − its id; data and unused elements are skipped.
+   */
+  forEachParent(kind: 'stochastic' | 'deterministic', id: number, visit: (key: number) => void): void {
+    const spans = kind === 'stochastic' ? this.stochasticSpan : this.deterministicSpan;
+    const end = spans[2 * id + 1] ?? 0;
+    for (let k = spans[2 * id] ?? 0; k < end; k++) {
+      const key = this.keyAt(k);
+      if (key !== undefined) visit(key);
+    }
+  }
+
+  private keyAt(k: number): number | undefined {
+    const variable = this.variables[this.readVariable[k]!]!;
+    const offset = this.readOffset[k]!;
+    const role = variable.role[offset];
+    if (role === Role.Stochastic) return variable.node[offset]!;
+    if (role === Role.Deterministic) return -1 - variable.node[offset]!;
+    return undefined;
+  }
+}
+
+/** Topological order of the deterministic nodes; a directed cycle is an error. */
+export function deterministicOrder(deterministic: DeterministicNode[], reads: ReadTable): number[] {
+  const state = new Uint8Array(deterministic.length); // 0 new, 1 visiting, 2 done
+  const order: number[] = [];
+  const visit = (node: DeterministicNode): void => {
+    if (state[node.id] === 2) return;
+    if (state[node.id] === 1) throw errorAt(node.statement.range, `${node.name} depends on itself through a cycle of '<-' relations.`);
+    state[node.id] = 1;
+    reads.forEachParent('deterministic', node.id, (key) => {
+      if (key < 0) visit(deterministic[-1 - key]!);
+    });
+    state[node.id] = 2;
+    order.push(node.id);
+  };
+  for (const node of deterministic) visit(node);
+  return order;
+}
+
+/**
+ * Reverse edges in compressed rows: for each source (stochastic id s, or
+ * deterministic id d as stochasticCount + d), the ids of the stochastic and
+ * of the deterministic nodes that read it directly (with repeats).
+ */
+class Readers {
+  readonly start: Int32Array;
+  readonly ids: Int32Array;
+
+  /** `each` lists the edges (source, reader); it is called twice, to count and then to fill. */
+  constructor(sources: number, each: (add: (source: number, reader: number) => void) => void) {
+    const counts = new Int32Array(sources + 1);
+    each((source) => counts[source + 1]!++);
+    for (let k = 0; k < sources; k++) counts[k + 1]! += counts[k]!;
+    this.start = counts;
+    this.ids = new Int32Array(counts[sources]!);
+    const fill = counts.slice(0, sources);
+    each((source, reader) => (this.ids[fill[source]!++] = reader));
+  }
+}
+
+/** Wires each stochastic node to its stochastic children and the deterministic nodes between; returns the deterministic sinks in order. */
+export function wireChildren(stochastic: StochasticNode[], deterministic: DeterministicNode[], reads: ReadTable, order: number[]): number[] {
+  const nS = stochastic.length;
+  const sources = nS + deterministic.length;
+  const source = (key: number): number => (key >= 0 ? key : nS + (-1 - key));
+  const stochasticReaders = new Readers(sources, (add) => {
+    for (let id = 0; id < nS; id++) reads.forEachParent('stochastic', id, (key) => add(source(key), id));
+  });
+  const deterministicReaders = new Readers(sources, (add) => {
+    for (let id = 0; id < deterministic.length; id++) reads.forEachParent('deterministic', id, (key) => add(source(key), id));
+  });
+  const position = new Int32Array(deterministic.length);
+  order.forEach((id, k) => (position[id] = k));
+  // A deterministic node no stochastic node reads, even indirectly (a prediction, a summary such as
+  // an RMSE), need not follow every update: it is recomputed only when draws are recorded.
+  const feedsStochastic = new Uint8Array(deterministic.length);
+  for (let k = order.length - 1; k >= 0; k--) {
+    const id = order[k]!;
+    const s = nS + id;
+    if (stochasticReaders.start[s + 1]! > stochasticReaders.start[s]!) {
+      feedsStochastic[id] = 1;
+      continue;
+    }
+    for (let r = deterministicReaders.start[s]!; r < deterministicReaders.start[s + 1]!; r++) {
+      if (feedsStochastic[deterministicReaders.ids[r]!]) feedsStochastic[id] = 1;
+    }
+  }
+  // Marks stamped with the current node's id + 1, so no set is built per node.
+  const childMark = new Int32Array(nS);
+  const dependentMark = new Int32Array(deterministic.length);
+  const pending: number[] = [];
+  for (const node of stochastic) {
+    const stamp = node.id + 1;
+    const children: number[] = [];
+    const dependents: number[] = [];
+    const addChildrenOf = (s: number): void => {
+      for (let r = stochasticReaders.start[s]!; r < stochasticReaders.start[s + 1]!; r++) {
+        const c = stochasticReaders.ids[r]!;
+        if (childMark[c] === stamp) continue;
+        childMark[c] = stamp;
+        children.push(c);
+      }
+    };
+    const queueDependentsOf = (s: number): void => {
+      for (let r = deterministicReaders.start[s]!; r < deterministicReaders.start[s + 1]!; r++) pending.push(deterministicReaders.ids[r]!);
+    };
+    addChildrenOf(node.id);
+    queueDependentsOf(node.id);
+    while (pending.length) {
+      const d = pending.pop()!;
+      if (dependentMark[d] === stamp || !feedsStochastic[d]) continue;
+      dependentMark[d] = stamp;
+      dependents.push(d);
+      addChildrenOf(nS + d);
+      queueDependentsOf(nS + d);
+    }
+    node.children = children.length > 1 ? children.sort((a, b) => a - b) : children;
+    node.dependents = dependents.length > 1 ? dependents.sort((a, b) => position[a]! - position[b]!) : dependents;
+  }
+  return order.filter((id) => !feedsStochastic[id]);
+}
