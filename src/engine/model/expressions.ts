@@ -152,7 +152,13 @@ export class ExpressionCompiler {
     switch (e.op) {
       case '+': return () => a() + b();
       case '-': return () => a() - b();
-      case '*': return () => a() * b();
+      // JAGS takes 0 × ±∞ as 0 (its saturated deviances, (n - r) * log(1 - r/n) at r = n, rely on it).
+      case '*': return () => {
+        const x = a();
+        if (x === 0) return 0;
+        const y = b();
+        return y === 0 ? 0 : x * y;
+      };
       case '/': return () => a() / b();
       case '^': return () => Math.pow(a(), b());
       case '<': return () => (a() < b() ? 1 : 0);
