@@ -31,11 +31,12 @@ data list(r = c(5, 0, 3), n = c(5, 4, 6))`);
     assert.deepEqual(values('z5'), [1, 1, 1]);
   });
 
-  it('keeps ordinary products, infinities and NaN where no factor is zero', () => {
-    const g = compile('model {\n a <- 2 * 3\n b <- -log(0) * 2\n c <- log(-1) * 2\n x ~ dnorm(0, 1)\n}');
+  it('keeps ordinary products, infinities and NaN where no factor is zero, and missing values (NaN) times 0', () => {
+    const g = compile('model {\n a <- 2 * 3\n b <- -log(0) * 2\n c <- log(-1) * 2\n m <- 0 * z\n x ~ dnorm(0, 1)\n}\ndata list(z = NA)');
     const get = (name: string): number => g.variables.get(name)!.values[0]!;
     assert.equal(get('a'), 6);
     assert.equal(get('b'), Number.POSITIVE_INFINITY);
     assert.ok(Number.isNaN(get('c')));
+    assert.ok(Number.isNaN(get('m')), 'a missing value times 0 is still missing');
   });
 });
