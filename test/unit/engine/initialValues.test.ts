@@ -48,7 +48,8 @@ describe('initial values', () => {
   });
 
   it('reports an unobserved node no sampler can update (dmulti without a conjugate structure) at its statement', () => {
-    const source = 'model {\n n[1:3] ~ dmulti(p[], 5)\n}\ndata list(p = c(0.2, 0.3, 0.5))';
+    // The observed y makes n informative; without it n would simply be drawn from its prior.
+    const source = 'model {\n n[1:3] ~ dmulti(p[], 5)\n y ~ dnorm(n[1], 1)\n}\ndata list(p = c(0.2, 0.3, 0.5), y = 1)';
     const p = singleProblem(source, () => prepareChain(request(source), 0));
     assert.match(p.message, /No sampler can update n\[1:3\] \(dmulti, unobserved\)/);
     assert.equal(textOf(source, p.range), 'n[1:3] ~ dmulti(p[], 5)');
