@@ -111,7 +111,7 @@ export async function runEm(file: string, args: EmArguments, options: StartFitOp
   if (output.status !== 'failed') return 0;
   // Fit messages count lines and columns from 1.
   for (const m of output.messages) {
-    if (m.range) err(`${file}:${m.range.startLine}:${m.range.startColumn}: ${m.severity}: ${m.message}`);
+    if (m.range && m.severity !== 'warning') err(`${file}:${m.range.startLine}:${m.range.startColumn}: ${m.severity}: ${m.message}`);
   }
   return 1;
 }

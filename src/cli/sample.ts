@@ -82,7 +82,7 @@ export async function runSample(file: string, args: SampleArguments, options: Ru
   out(args.json ? JSON.stringify(sampleJson(output)) : formatSummaryTable(output));
   if (output.status !== 'failed') return 0;
   for (const m of output.messages) {
-    if (m.range) err(`${file}:${m.range.startLine + 1}:${m.range.startColumn + 1}: ${m.severity}: ${m.message}`);
+    if (m.range && m.severity !== 'warning') err(`${file}:${m.range.startLine + 1}:${m.range.startColumn + 1}: ${m.severity}: ${m.message}`);
   }
   return 1;
 }

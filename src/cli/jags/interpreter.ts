@@ -204,10 +204,13 @@ class ScriptState {
     const targets = chain === undefined ? [...this.inits.keys()] : [this.chainIndex(chain, range) - 1];
     const values = loadDataFile(file.path, 'initial values', this.inputs, file.range).values;
     const seed = takeRngSeed(values, file.range);
-    for (const name of values.keys()) {
-      if (!this.variables.has(name)) throw errorAt(file.range, `'${name}' in ${file.path} is not a variable of the model.`);
-    }
     this.env.log(`Reading parameter file ${file.path}`);
+    // As JAGS: "WARNING: Unused variable(s) in initial value table", and the run goes on.
+    const unused = [...values.keys()].filter((name) => !this.variables.has(name));
+    for (const name of unused) values.delete(name);
+    if (unused.length) {
+      this.env.warn({ severity: 'warning', message: `Unused variable(s) in the initial values of ${file.path}, ignored: ${unused.join(', ')}.`, range: file.range }, this.env.scriptName);
+    }
     for (const k of targets) {
       for (const [name, value] of values) this.inits[k]!.set(name, value);
       if (seed !== undefined) this.seeds[k] = seed;

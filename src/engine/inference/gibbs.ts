@@ -1,13 +1,17 @@
 import { errorAt } from '../language/source';
 import type { ModelGraph, StochasticNode } from '../model/graph';
 import type { Random } from '../random/rng';
+import { forwardSamplePredictive } from './predictiveNodes';
 import { SAMPLER_FACTORIES, type Sampler } from './samplers';
 import { appendAll } from '../collections';
 
 /** Assigns samplers to every unobserved node, trying the factories in order; a block sampler may take several nodes. */
-export function assignSamplers(graph: ModelGraph): Sampler[] {
+export function assignSamplers(graph: ModelGraph, options: { forwardSamplePredictive?: boolean } = {}): Sampler[] {
   const samplers: Sampler[] = [];
   const claimed = new Uint8Array(graph.stochastic.length);
+  // Nodes without observed descendants are drawn from their priors, last (predictiveNodes.ts).
+  const predictive = options.forwardSamplePredictive ? forwardSamplePredictive(graph) : undefined;
+  for (const n of predictive?.nodes ?? []) claimed[n.id] = 1;
   const free = (n: StochasticNode): boolean => !claimed[n.id];
   for (const id of graph.unobserved) {
     if (claimed[id]) continue;
@@ -23,6 +27,7 @@ export function assignSamplers(graph: ModelGraph): Sampler[] {
     for (const s of made) for (const n of s.nodes) claimed[n.id] = 1;
     appendAll(samplers, made);
   }
+  if (predictive) samplers.push(predictive);
   return samplers;
 }
 

@@ -4,6 +4,7 @@ import { intervalIndex } from '../model/distributions';
 import { refreshDeterministic } from '../model/compile';
 import { currentParameters, elementName, nodeLogDensity, propagate, Role, scatterValue, type ModelGraph, type StochasticNode } from '../model/graph';
 import { cholesky, inverseFromCholesky } from '../math/linalg';
+import { repairDiscreteStart } from './discreteStart';
 import type { Random } from '../random/rng';
 import { analyzeConditional } from './conditionals';
 import { drawFromPrior } from './priorDraws';
@@ -158,6 +159,7 @@ export function setInitialValues(graph: ModelGraph, inits: NamedValues | undefin
   }
   refreshDeterministic(graph);
   repairStart(graph, given, random !== undefined);
+  repairDiscreteStart(graph, given);
   checkStart(graph, given, initsRange);
 }
 

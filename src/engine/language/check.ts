@@ -1,6 +1,7 @@
 import type { Document, Expression, IndexExpression, Statement } from './ast';
 import { DISTRIBUTION_CATALOG, FUNCTION_CATALOG } from './catalog';
 import { parseDocument } from './parser';
+import { structuralProblems } from './structure';
 import type { Problem, SourceRange } from './source';
 
 /** The result of checking a document: its parse and every problem found, in text order. */
@@ -13,8 +14,10 @@ export interface CheckResult {
  * The checks that need no data and run as the user types: the parse, unknown
  * distributions and functions (with a suggestion), argument counts, and
  * names used in the model that nothing defines when the document's inline
- * data are known. Deeper checks (dimensions, index ranges, cycles, support)
- * need the data and happen when the model is compiled.
+ * data are known, and the structure (cycles, elements defined twice, index
+ * counts: language/structure.ts). Deeper checks (sizes, index ranges, cycles
+ * through computed indices, support) need the data and happen when the model
+ * is compiled.
  */
 export function checkText(text: string, knownData?: ReadonlySet<string>): CheckResult {
   const { document, problems } = parseDocument(text);
@@ -24,6 +27,7 @@ export function checkText(text: string, knownData?: ReadonlySet<string>): CheckR
     collectDefined(document.model.statements, defined);
     const visit = new NameChecker(found, defined, knownData);
     visit.statements(document.model.statements, new Set());
+    found.push(...structuralProblems(document.model.statements));
   }
   found.sort((a, b) => a.range.start.offset - b.range.start.offset);
   return { document, problems: found };

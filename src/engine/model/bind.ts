@@ -2,6 +2,7 @@ import type { Block, Declaration, Document, Expression, IndexExpression, Stateme
 import type { DataArray, NamedValues } from '../language/rvalues';
 import { errorAt, ModelError, type Problem, type SourceRange } from '../language/source';
 import { suggest } from '../language/check';
+import { compileArrayValue } from './arrayValues';
 import { ExpressionCompiler, type LoopScope } from './expressions';
 import { elementName, Role, type Variable } from './graph';
 import { appendAll } from '../collections';
@@ -41,10 +42,10 @@ export function bindModel(document: Document, data: NamedValues): BoundModel {
   const compiler = new ExpressionCompiler(variables, modelNames, suggestionsAmong(variables, modelNames));
   const problems = new ProblemList();
 
+  // Declarations first: a data block may fill a declared array by whole rows (var r[2, 3]; r[j, ] <- y[i, ]).
+  declare(document.declarations, variables, compiler, problems);
   if (document.data) evaluateDataBlock(document.data, variables, compiler, problems);
   problems.throwIfAny();
-
-  declare(document.declarations, variables, compiler, problems);
   const unrolled: Unrolled[] = [];
   unroll(model.statements, new Map(), unrolled, compiler, problems);
   problems.throwIfAny();
@@ -240,12 +241,25 @@ function evaluateDataBlock(block: Block, variables: Map<string, Variable>, compi
     if (u.statement.kind !== 'deterministic') continue;
     const statement = u.statement;
     problems.attempt(statement, () => {
-      const variable = variables.get(statement.target.name)!;
+      const variable = variables.get(statement.target.name);
+      if (!variable) return; // its size could not be inferred: reported above
       const offsets = offsetsOf(variable, u.bounds, statement);
-      if (offsets.length !== 1) throw errorAt(statement.target.range, 'Define data block values one element at a time.');
-      const value = compiler.constant(statement.value, u.scope, 'A data block value');
-      variable.values[offsets[0]!] = value;
-      variable.role[offsets[0]!] = Role.Data;
+      const value = compileArrayValue(compiler, statement.value, u.scope);
+      for (const r of value.reads) {
+        if (r.variable.role[r.offset] !== Role.Data) {
+          throw errorAt(statement.value.range, `A data block value must be fixed by the data, but it reads ${r.variable.name}, which is not given as data.`);
+        }
+      }
+      const size = value.dims.reduce((a, b) => a * b, 1);
+      if (size !== offsets.length) {
+        throw errorAt(statement.range, `${statement.target.name} here has ${offsets.length} element(s) but the right-hand side gives ${value.dims.join(' × ')} = ${size}.`);
+      }
+      const out = new Float64Array(size);
+      value.evaluate(out);
+      offsets.forEach((offset, k) => {
+        variable.values[offset] = out[k]!;
+        variable.role[offset] = Role.Data;
+      });
     });
   }
 }

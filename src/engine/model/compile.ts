@@ -2,6 +2,7 @@ import type { Document, Statement } from '../language/ast';
 import { suggest } from '../language/check';
 import type { NamedValues } from '../language/rvalues';
 import { errorAt, ModelError, type Problem } from '../language/source';
+import { defineArrayNodes } from './arrayNodes';
 import { bindModel, type BoundInstance } from './bind';
 import { checkDataShapes, checkObservedSupport } from './dataChecks';
 import { SCALAR_DISTRIBUTIONS } from './distributions';
@@ -47,8 +48,9 @@ export function compileModel(document: Document, data: NamedValues): ModelGraph 
   const scratch = new ScratchPool();
   for (const instance of instances) {
     try {
-      const node = defineNode(instance, compiler, stochastic, deterministic, scratch);
-      reads.add(node.node, node.reads);
+      const vector = instance.statement.kind === 'deterministic' && instance.offsets.length !== 1;
+      const defined = vector ? defineArrayNodes(instance, compiler, deterministic) : [defineNode(instance, compiler, stochastic, deterministic, scratch)];
+      for (const d of defined) reads.add(d.node, d.reads);
     } catch (e) {
       report(instance.statement, e);
     }
@@ -76,9 +78,6 @@ function defineNode(
   const target = statement.target;
 
   if (statement.kind === 'deterministic') {
-    if (instance.offsets.length !== 1) {
-      throw errorAt(target.range, `${target.name} is defined as a whole vector or matrix here; vector-valued deterministic nodes are not supported yet. Define it element by element in a loop.`);
-    }
     const offset = instance.offsets[0]!;
     const compiled = compiler.compile(statement.value, scope);
     const inverse = target.link ? INVERSE_LINKS[target.link] : undefined;

@@ -377,3 +377,27 @@ export function unusedDataWarnings(document: Document, origins: ReadonlyMap<stri
   return warnings;
 }
 
+
+/**
+ * Drops every initial value whose name the model never mentions (a `tau`
+ * left over from another version of the model) and returns a warning for
+ * each, as JAGS warns "Unused variable(s) in initial value table" and goes
+ * on. Names the model does mention stay: a value for data or a deterministic
+ * node is still an error where the values are set.
+ */
+export function dropUnusedInits(document: Document, inits: NamedValues, origins: ReadonlyMap<string, DataOrigin>): Problem[] {
+  if (!document.model) return [];
+  const used = new Set([...usedNames(document), ...definedNodes(document).keys()]);
+  const warnings: Problem[] = [];
+  for (const name of [...inits.keys()]) {
+    if (used.has(name)) continue;
+    inits.delete(name);
+    const origin = origins.get(name);
+    warnings.push({
+      severity: 'warning',
+      message: `'${name}' is given an initial value${origin?.file ? ` (in ${origin.file})` : ''} but the model has no such variable; it is ignored.`,
+      range: origin?.range ?? document.model.range,
+    });
+  }
+  return warnings;
+}

@@ -1,6 +1,8 @@
 import type { Expression, IndexExpression } from '../language/ast';
 import { suggest } from '../language/check';
 import { errorAt, type SourceRange } from '../language/source';
+import { compileArrayValue, isArrayExpression } from './arrayValues';
+import { ARRAY_FUNCTIONS } from './arrayFunctions';
 import { FUNCTIONS } from './functions';
 import { Role, type Evaluator, type Variable } from './graph';
 import { appendAll } from '../collections';
@@ -25,8 +27,15 @@ type IndexPlan =
   | { kind: 'range'; from: number; to: number }
   | { kind: 'dynamic'; value: Evaluator; size: number };
 
-/** Functions of the language whose value is a vector or a matrix. */
-const VECTOR_VALUED = new Set(['inverse', 't', 'c', 'rep']);
+/** Functions of R that JAGS's bugs module does not have in models. */
+const VECTOR_VALUED = new Set(['c', 'rep']);
+
+/** x·y, except that 0 × ±∞ is 0 as in JAGS; a NaN (missing data) stays NaN. */
+export function zeroTimesInfinity(x: number, y: number): number {
+  const p = x * y;
+  if (p === p) return p;
+  return (x === 0 && y === y) || (y === 0 && x === x) ? 0 : p;
+}
 
 /** Loop variables in scope with their current values, while unrolling. */
 export type LoopScope = ReadonlyMap<string, number>;
@@ -151,12 +160,14 @@ export class ExpressionCompiler {
   }
 
   private binary(e: Extract<Expression, { kind: 'binary' }>, scope: LoopScope, reads: ElementRef[]): Evaluator {
+    if (e.op.startsWith('%') || isArrayExpression(e, scope)) return this.scalarOfArray(e, scope, reads);
     const a = this.scalar(e.left, scope, reads);
     const b = this.scalar(e.right, scope, reads);
     switch (e.op) {
       case '+': return () => a() + b();
       case '-': return () => a() - b();
-      case '*': return () => a() * b();
+      // JAGS takes 0 × ±∞ as 0 (its saturated deviances, (n - r) * log(1 - r/n) at r = n, rely on it).
+      case '*': return () => zeroTimesInfinity(a(), b());
       case '/': return () => a() / b();
       case '^': return () => Math.pow(a(), b());
       case '<': return () => (a() < b() ? 1 : 0);
@@ -175,8 +186,9 @@ export class ExpressionCompiler {
   private call(e: Extract<Expression, { kind: 'call' }>, scope: LoopScope, reads: ElementRef[]): Evaluator {
     if (e.callee === 'inprod') return this.innerProduct(e, scope, reads);
     const f = FUNCTIONS[e.callee];
+    if (ARRAY_FUNCTIONS[e.callee] || (f && !f.reducesArrays && isArrayExpression(e, scope))) return this.scalarOfArray(e, scope, reads);
     if (!f && VECTOR_VALUED.has(e.callee)) {
-      throw errorAt(e.calleeRange, `${e.callee}() gives a matrix or a vector; vector-valued deterministic nodes are not supported yet. Write the elements out, or use the matrix directly as a distribution's parameter.`);
+      throw errorAt(e.calleeRange, `${e.callee}() is R's, not a function of JAGS models: write the elements out, or give the vector as data.`);
     }
     if (!f) {
       throw errorAt(e.calleeRange, `Unknown function '${e.callee}'.${suggest(e.callee, Object.keys(FUNCTIONS))}`);
@@ -225,6 +237,21 @@ export class ExpressionCompiler {
     };
   }
 
+  /** A scalar from array-valued parts (logdet(A[,]), length(x[]), t(x[]) %*% y[]); a vector or matrix here is an error. */
+  private scalarOfArray(e: Expression, scope: LoopScope, reads: ElementRef[]): Evaluator {
+    const value = compileArrayValue(this, e, scope);
+    const n = value.dims.reduce((a, b) => a * b, 1);
+    if (n !== 1) {
+      throw errorAt(e.range, `This gives a ${value.dims.join(' × ')} array where one value is expected: define a vector or matrix node with it, as in x[1:${value.dims[0]}] <- ..., or index the result's elements.`);
+    }
+    reads.push(...value.reads);
+    const out = new Float64Array(1);
+    return () => {
+      value.evaluate(out);
+      return out[0]!;
+    };
+  }
+
   private innerProduct(e: Extract<Expression, { kind: 'call' }>, scope: LoopScope, reads: ElementRef[]): Evaluator {
     if (e.args.length !== 2) throw errorAt(e.range, `inprod() takes 2 argument(s), got ${e.args.length}.`);
     const left = this.array(e.args[0]!.value, scope);
@@ -245,7 +272,15 @@ export class ExpressionCompiler {
    */
   array(e: Expression, scope: LoopScope): ArrayArgument {
     const reads: ElementRef[] = [];
-    if (e.kind !== 'name' && e.kind !== 'index') return { evaluators: [this.scalar(e, scope, reads)], dims: [1], reads };
+    if (e.kind !== 'name' && e.kind !== 'index') {
+      if (!isArrayExpression(e, scope)) return { evaluators: [this.scalar(e, scope, reads)], dims: [1], reads };
+      // A computed vector or matrix argument (B[,] %*% x[]): the first element computes all of it, the others read it
+      // (a node's parameters are evaluated in order).
+      const value = compileArrayValue(this, e, scope);
+      const buffer = new Float64Array(value.dims.reduce((a, b) => a * b, 1));
+      const evaluators = Array.from(buffer, (_, k): Evaluator => (k === 0 ? () => (value.evaluate(buffer), buffer[0]!) : () => buffer[k]!));
+      return { evaluators, dims: value.dims, reads: value.reads };
+    }
     if (e.kind === 'name' && scope.has(e.name)) return { evaluators: [this.scalar(e, scope, reads)], dims: [1], reads };
     const v = this.variable(e.name, e.kind === 'name' ? e.range : e.nameRange);
     const plans = e.kind === 'index' ? this.indexPlans(v, e, scope, reads) : v.dims.map((size): IndexPlan => ({ kind: 'range', from: 1, to: size }));

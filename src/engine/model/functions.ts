@@ -1,5 +1,7 @@
 import erfc from '@stdlib/math-base-special-erfc';
 import gammaln from '@stdlib/math-base-special-gammaln';
+import { normalQuantile } from '../diagnostics/normalQuantile';
+import { TRIGONOMETRIC_FUNCTIONS } from './trigonometric';
 
 /**
  * Scalar functions of the model language, as JAGS defines them. Vector
@@ -43,8 +45,8 @@ export const FUNCTIONS: Record<string, ModelFunction> = Object.fromEntries(
     unary('round', Math.round),
     unary('trunc', Math.trunc),
     unary('step', (x) => (x >= 0 ? 1 : 0)),
-    unary('sin', Math.sin),
-    unary('cos', Math.cos),
+    ...TRIGONOMETRIC_FUNCTIONS,
+    unary('probit', normalQuantile),
     binary('pow', Math.pow),
     unary('loggam', gammaln),
     unary('logfact', (x) => gammaln(x + 1)),

@@ -29,7 +29,7 @@ export function prepareChain(request: RunRequest, chain: number): ChainSession {
   const random = start?.seed === undefined ? new Random(request.settings.seed, chain) : new Random(start.seed, 0);
   // Chain 1 starts where JAGS would (typical values); the others from prior draws, so R-hat can see poor mixing.
   setInitialValues(graph, start?.inits ?? request.inits, request.initsRange, chain > 0 ? random : undefined);
-  const samplers = assignSamplers(graph);
+  const samplers = assignSamplers(graph, { forwardSamplePredictive: true });
   const labels = new Map<number, string>();
   for (const s of samplers) for (const n of s.nodes) labels.set(n.id, s.label);
   const monitors = resolveMonitors(graph, request.settings.monitor, labels, request);

@@ -5,7 +5,7 @@ import { evaluateList, type NamedValues } from '../language/rvalues';
 import { ModelError, type Problem, type SourceRange } from '../language/source';
 import { loadDataFile, readTextFile, type FileAccess } from '../data/files';
 import { definedNames } from '../model/bind';
-import { unusedDataWarnings, type DataOrigin } from '../model/dataChecks';
+import { dropUnusedInits, unusedDataWarnings, type DataOrigin } from '../model/dataChecks';
 import type { RunSettings } from '../output/runOutput';
 import { MAX_SEED, takeRngSeed } from './rngEntries';
 import { appendAll } from '../collections';
@@ -164,6 +164,7 @@ export function readRunRequest(source: string, defaults: RunDefaults, freshSeed:
     const known = complete ? new Set([...data.values.keys(), ...definedNames(document.data?.statements ?? [])]) : undefined;
     for (const p of checkText(source, known).problems) (p.severity === 'error' ? found : warnings).push(p);
     if (complete) appendAll(warnings, unusedDataWarnings(document, data.origins));
+    appendAll(warnings, dropUnusedInits(document, inits.values, inits.origins));
   }
   if (found.length) throw new ModelError(found.sort((a, b) => a.range.start.offset - b.range.start.offset));
   return {

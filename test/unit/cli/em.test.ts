@@ -129,4 +129,17 @@ describe('latent em: fits', () => {
     assert.equal(code, 1);
     assert.match(err, /:14:20: error: init = "given" starts from the initial values, but none are given: add an inits line \(with the CLI, --init FILE\)\./);
   });
+
+  it('warns of a leftover initial value (tau) that the model does not have, and fits from the rest', async () => {
+    const dir = folder({
+      'normal.bug': 'model {\n  for (i in 1:3) { y[i] ~ dnorm(mu, 1) }\n  mu ~ dnorm(0, 0.01)\n}\ndata list(y = c(1, 2, 3))\n',
+      'start.R': 'mu <- 0\ntau <- 1\n',
+    });
+    const { code, out, err } = await run(join(dir, 'normal.bug'), ['--init', join(dir, 'start.R'), '--seed', '1']);
+    assert.equal(code, 0, err);
+    assert.match(err, /warning: 'tau' is given an initial value \(in .*start\.R\) but the model has no such variable; it is ignored\./);
+    // MAP of mu: precision 3 + 0.01, mean 6 / 3.01.
+    const mu = Number(/^mu +(\S+)/m.exec(out)?.[1]);
+    assert.ok(Math.abs(mu - 6 / 3.01) < 1e-4, out);
+  });
 });

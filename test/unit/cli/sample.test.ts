@@ -129,4 +129,15 @@ describe('latent sample', () => {
     assert.equal(json.status, 'failed');
     assert.match(errors.join('\n'), /model\.bug:1:1: error: Cannot monitor 'nu'/);
   });
+
+  it('warns of initial values and data the model does not use (a leftover tau), and samples', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latent-sample-'));
+    writeFileSync(join(dir, 'inits.R'), 'mu <- 0\ntau <- 1\n');
+    writeFileSync(join(dir, 'data.R'), 'zzz <- 4\n');
+    const { code, json, errors } = await sampleJson(PREDICTIVE, ['--inits', join(dir, 'inits.R'), '--data', join(dir, 'data.R'), '--chains', '1', '--iterations', '200', '--seed', '3']);
+    assert.equal(code, 0, errors.join('\n'));
+    assert.equal(json.status, 'complete');
+    assert.ok(errors.some((e) => /warning: 'tau' is given an initial value/.test(e)), errors.join('\n'));
+    assert.ok(errors.some((e) => /warning: 'zzz' is given as data/.test(e)), errors.join('\n'));
+  });
 });

@@ -42,6 +42,12 @@ const CASES: Case[] = [
     at: 'a ~ dnorm(a, 1)',
   },
   {
+    what: 'a directed cycle through computed indices, which only the data reveal',
+    source: 'model {\n  for (i in 1:2) { x[i] ~ dnorm(x[3 - i], 1) }\n}',
+    message: /x\[\d\] depends on itself: the model has a directed cycle through x\[\d\]/,
+    at: 'x[i] ~ dnorm(x[3 - i], 1)',
+  },
+  {
     what: 'a cycle through a deterministic node',
     source: 'model {\n  a ~ dnorm(m, 1)\n  m <- 2 * b\n  b ~ dnorm(a, 1)\n}',
     message: /b depends on itself: the model has a directed cycle through a/,
@@ -374,7 +380,7 @@ const PROMPT_MS = 15_000;
 
 /** One case per kind of failure, run as a notebook cell runs: chains in worker threads. */
 const THROUGH_WORKERS = [
-  'a directed cycle through two stochastic nodes',
+  'a directed cycle through computed indices, which only the data reveal',
   'a loop bound given as NA',
   'an initial value outside the support (a negative precision)',
   "an initial value that makes a child's data impossible (binomial data above the initial size)",

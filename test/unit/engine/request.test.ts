@@ -139,7 +139,8 @@ sample with gibbs(monitor = c(sigma, y, "y[1]", x, tau))`;
     assert.deepEqual(session.monitors.map((m) => [m.name, m.sampler]), [
       ['sigma', 'deterministic'],
       ['y[1]', 'observed'],
-      ['y[2]', 'conjugate normal'],
+      // No observed descendants: drawn from its prior, after the other updates (predictiveNodes.ts).
+      ['y[2]', 'predictive draw'],
       ['y[1]', 'observed'],
       ['x[1]', 'data'],
       ['x[2]', 'data'],

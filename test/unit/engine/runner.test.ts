@@ -115,7 +115,8 @@ describe('runner (worker threads)', () => {
 
   it('fails with a message that points at a node no sampler can update', async () => {
     // An unknown name such as dnrm is caught when the request is read; this one only when a chain compiles the model.
-    const source = 'model {\n  mu ~ dnorm(0, 1)\n  n[1:3] ~ dmulti(p[], 5)\n}\ndata list(p = c(0.2, 0.3, 0.5))\nsample with gibbs(chains = 2, seed = 1)';
+    // y makes n informative (an unobserved node without observed descendants would be drawn from its prior).
+    const source = 'model {\n  mu ~ dnorm(0, 1)\n  n[1:3] ~ dmulti(p[], 5)\n  y ~ dnorm(n[1], 1)\n}\ndata list(p = c(0.2, 0.3, 0.5), y = 1)\nsample with gibbs(chains = 2, seed = 1)';
     const { output } = await run(source).result;
     assert.equal(output.status, 'failed');
     const message = output.messages.find((m) => /No sampler can update n\[1:3\]/.test(m.message));

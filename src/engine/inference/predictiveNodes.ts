@@ -1,0 +1,88 @@
+import { propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import type { Random } from '../random/rng';
+import { drawFromPrior } from './priorDraws';
+import type { Sampler } from './samplers';
+
+/** Distributions drawFromPrior draws exactly (untruncated). */
+const DRAWN = new Set([
+  'dnorm', 'dgamma', 'dexp', 'dunif', 'dbeta', 'dlnorm', 'dt', 'dlogis', 'ddexp', 'dweib', 'dchisqr', 'dpar',
+  'dpois', 'dbern', 'dbin', 'dnegbin', 'dcat', 'ddirch', 'dmulti', 'dmnorm', 'dwish',
+]);
+
+/**
+ * Unobserved stochastic nodes with no observed descendant (a missing
+ * response, a predicted genotype, a replicate for a posterior predictive
+ * check) carry no information about the rest of the model: their parents'
+ * posterior is the same with them integrated out. As JAGS does, they are
+ * left out of their parents' conditionals and drawn from their priors after
+ * the other updates. Updating them one site at a time instead is correct in
+ * principle but can be reducible: with pen = c(0, 0, 1), y ~ dbern(pen[g])
+ * missing and g ~ dcat(...), a single-site sampler never leaves g = 3, y = 1,
+ * and the posterior of g comes out wrong without a warning.
+ *
+ * Prunes those nodes from every node's `children` (so factories made
+ * afterwards build conditionals without them) and returns the sampler that
+ * draws them, parents first; undefined when there are none.
+ */
+export function forwardSamplePredictive(graph: ModelGraph): Sampler | undefined {
+  const informative = informativeNodes(graph);
+  const predictive = topological(graph, graph.unobserved.map((id) => graph.stochastic[id]!).filter((n) => !informative[n.id]));
+  if (predictive.length === 0) return undefined;
+  for (const node of graph.stochastic) {
+    if (node.children.some((c) => !informative[c])) node.children = node.children.filter((c) => informative[c]);
+  }
+  return new PriorDrawSampler(graph, predictive);
+}
+
+/** Observed nodes, the nodes with an observed descendant, and nodes whose prior cannot be drawn directly (kept in the ordinary samplers). */
+function informativeNodes(graph: ModelGraph): Uint8Array {
+  const parents: number[][] = graph.stochastic.map(() => []);
+  for (const node of graph.stochastic) for (const c of node.children) parents[c]!.push(node.id);
+  const informative = new Uint8Array(graph.stochastic.length);
+  // Upwards from the observed (and the undrawable) nodes: their ancestors are informative too.
+  const pending = graph.stochastic.filter((n) => n.observed || !DRAWN.has(n.distribution.name) || n.lower || n.upper).map((n) => n.id);
+  for (const id of pending) informative[id] = 1;
+  while (pending.length) {
+    for (const p of parents[pending.pop()!]!) {
+      if (informative[p]) continue;
+      informative[p] = 1;
+      pending.push(p);
+    }
+  }
+  return informative;
+}
+
+/** The nodes ordered so that each comes after its parents among them. */
+function topological(graph: ModelGraph, nodes: StochasticNode[]): StochasticNode[] {
+  const members = new Set(nodes.map((n) => n.id));
+  const parents = new Map<number, number>(nodes.map((n) => [n.id, 0]));
+  for (const n of nodes) for (const c of n.children) if (members.has(c)) parents.set(c, parents.get(c)! + 1);
+  const ready = nodes.filter((n) => parents.get(n.id) === 0);
+  const order: StochasticNode[] = [];
+  while (ready.length) {
+    const n = ready.shift()!;
+    order.push(n);
+    for (const c of n.children) {
+      if (!members.has(c)) continue;
+      const left = parents.get(c)! - 1;
+      parents.set(c, left);
+      if (left === 0) ready.push(graph.stochastic[c]!);
+    }
+  }
+  return order;
+}
+
+class PriorDrawSampler implements Sampler {
+  readonly label = 'predictive draw';
+
+  constructor(
+    private readonly graph: ModelGraph,
+    readonly nodes: StochasticNode[],
+  ) {}
+
+  update(random: Random): void {
+    for (const node of this.nodes) {
+      if (drawFromPrior(node, random)) propagate(this.graph, node);
+    }
+  }
+}
