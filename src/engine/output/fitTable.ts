@@ -1,4 +1,5 @@
 import type { FitOutput, FitStatus } from './fitOutput';
+import { formatVariationalTable } from './variationalTable';
 
 /**
  * The `text/plain` form of an EM-family fit: what was fitted and how it
@@ -8,6 +9,7 @@ import type { FitOutput, FitStatus } from './fitOutput';
  * Log-likelihoods keep enough digits to compare with another program's to 1e-6.
  */
 export function formatFitTable(output: FitOutput): string {
+  if (output.settings.method === 'vi') return formatVariationalTable(output);
   const { settings } = output;
   const estimator = settings.estimator === 'ml' ? 'maximum likelihood' : 'maximum a posteriori';
   const restarts = `${settings.restarts} ${settings.restarts === 1 ? 'start' : 'starts'}`;

@@ -75,7 +75,8 @@ export function fitVariational(graph: ModelGraph, request: FitRequest, output: F
   output.observations = plan.graph.stochastic.filter((n) => n.observed).length;
   if (kept.assignments) output.assignments = kept.assignments;
   output.variational = { elbo: outcome.elbo, contributions: kept.contributions, nodes: kept.nodes, bestRestart, restartElbos };
-  output.messages.push({ severity: 'info', message: `Discrete nodes started from ${kept.started}.${restartElbos.length > 1 ? ` Start ${bestRestart + 1} of ${restartElbos.length} kept (the best ELBO).` : ''}` });
+  const restarts = restartElbos.length > 1 ? ` Start ${bestRestart + 1} of ${restartElbos.length} kept (the best ELBO).` : '';
+  if (kept.started || restarts) output.messages.push({ severity: 'info', message: `${kept.started ? `Discrete nodes started from ${kept.started}.` : ''}${restarts}`.trim() });
   for (const d of outcome.decreases) {
     output.messages.push({ severity: 'warning', message: `The ELBO decreased at iteration ${d.iteration}, from ${d.from} to ${d.to}: coordinate ascent never lowers it beyond rounding; please report this model.` });
   }
@@ -104,5 +105,5 @@ function describeFactors(plan: VariationalPlan): string {
     const label = f.family === 'normal' && f.nodes.length > 1 ? 'Gaussian block' : f.family;
     counts.set(label, (counts.get(label) ?? 0) + 1);
   }
-  return [...counts].map(([family, n]) => `${n} ${family}`).join(', ') + (plan.factors.length === 1 ? ' factor' : ' factors');
+  return [...counts].map(([family, n]) => `${n} ${family} factor${n === 1 ? '' : 's'}`).join(', ');
 }

@@ -15,7 +15,7 @@ import type { VariationalPlan } from './plan';
  */
 export function startFactors(plan: VariationalPlan, init: 'kmeans++' | 'random' | 'given', random: Random): string {
   for (const f of plan.factors) f.start();
-  if (init === 'given') return 'given values';
+  if (init === 'given') return plan.factors.some((f) => f instanceof CategoricalFactor) ? 'given values' : '';
   const groups = new Map<number, CategoricalFactor[]>();
   for (const f of plan.factors) {
     if (!(f instanceof CategoricalFactor)) continue;
@@ -34,7 +34,7 @@ export function startFactors(plan: VariationalPlan, init: 'kmeans++' | 'random' 
     factors.forEach((f, i) => f.startFrom(r.subarray(i * K, (i + 1) * K)));
     how = features ? 'k-means++ on the data the discrete nodes explain' : 'random responsibilities';
   }
-  return how || 'the model\'s initial values';
+  return how || (groups.size ? 'the model\'s initial values' : '');
 }
 
 /** Each discrete node's observed continuous children's values, one row per node, when every row has the same length; else undefined. */
