@@ -21,6 +21,7 @@ function titled(theme: Theme, text: string): Partial<Layout['xaxis']> {
 }
 
 function objectiveLabel(output: FitOutput): string {
+  if (output.objective.kind === 'elbo') return 'ELBO';
   return output.objective.kind === 'logpost' ? 'log posterior' : 'log-likelihood';
 }
 
@@ -129,10 +130,12 @@ export function gapFigure(output: FitOutput, theme: Theme): Figure {
   const layout = baseLayout(theme, 'fit:gap');
   layout.xaxis = titled(theme, 'iteration');
   layout.yaxis = { ...titled(theme, output.status === 'running' ? 'gap to latest' : 'gap to final'), type: 'log', exponentformat: 'power' };
-  const tolerance = output.settings.tolerance * (output.observations ?? Number.NaN);
+  // VI's tolerance is relative to the bound; EM's is per observation.
+  const elbo = output.objective.kind === 'elbo';
+  const tolerance = output.settings.tolerance * (elbo ? Math.abs(final) : (output.observations ?? Number.NaN));
   if (Number.isFinite(tolerance) && tolerance > 0 && y.length) {
     layout.shapes = [{ type: 'line', xref: 'paper', yref: 'y', x0: 0, x1: 1, y0: tolerance, y1: tolerance, line: { color: withAlpha(theme.muted, 0.7), width: 1, dash: 'dot' } }];
-    layout.annotations = [{ xref: 'paper', yref: 'y', x: 1, y: Math.log10(tolerance), xanchor: 'right', yanchor: 'bottom', showarrow: false, text: 'tol × n', font: { size: theme.fontSize - 2, color: theme.muted } }];
+    layout.annotations = [{ xref: 'paper', yref: 'y', x: 1, y: Math.log10(tolerance), xanchor: 'right', yanchor: 'bottom', showarrow: false, text: elbo ? 'tol × |ELBO|' : 'tol × n', font: { size: theme.fontSize - 2, color: theme.muted } }];
   }
   if (y.length === 0) {
     layout.annotations = [{ xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, showarrow: false, text: 'No gap to show yet', font: { color: theme.muted } }];

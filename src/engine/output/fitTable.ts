@@ -46,6 +46,7 @@ export function fitSummaryRows(output: FitOutput): Array<[string, string]> {
   if (output.loglik !== undefined) rows.push(['log-likelihood', formatLogLik(output.loglik, 4)]);
   if (output.loglikPerSample !== undefined) rows.push(['per observation', `${formatLogLik(output.loglikPerSample, 6)}${output.observations !== undefined ? `  (n = ${output.observations})` : ''}`]);
   if (output.objective.kind === 'logpost' && final !== undefined) rows.push(['log posterior', formatLogLik(final, 4)]);
+  if (output.objective.kind === 'elbo' && final !== undefined) rows.push(['ELBO', formatLogLik(final, 6)]);
   if (output.bic !== undefined) rows.push(['BIC', `${formatLogLik(output.bic, 4)}${output.parameterCount !== undefined ? `  (${output.parameterCount} free parameters)` : ''}`]);
   if (output.aic !== undefined) rows.push(['AIC', formatLogLik(output.aic, 4)]);
   rows.push(['iterations', String(output.iteration)]);
