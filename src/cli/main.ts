@@ -100,7 +100,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // Exit once stdout has drained: process.exit cuts a long JSON object written to a pipe at 64 KB.
+  (code) => process.stdout.write('', () => process.exit(code)),
   (e: unknown) => {
     process.stderr.write(`latent: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(70);

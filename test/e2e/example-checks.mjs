@@ -39,6 +39,7 @@ import {
   checkMissingCovariateNotebook,
   checkProbitNotebook,
 } from './checks/em.mjs';
+import { checkFaithfulVariationalNotebook, checkRegressionVariationalNotebook } from './checks/vi.mjs';
 
 export const EXAMPLE_CHECKS = {
   'diagnostics/convergence.ipynb': { minRendererOutputs: 4, checks: [checkConvergenceNotebook] },
@@ -50,5 +51,7 @@ export const EXAMPLE_CHECKS = {
   'em/missing-covariate.ipynb': { checks: [checkMissingCovariateNotebook] },
   'em/evidence-hyperparameters.ipynb': { checks: [checkEvidenceNotebook] },
   'em/bayesian-lasso.ipynb': { checks: [checkLassoNotebook] },
+  'vi/faithful-bayesian-mixture.ipynb': { checks: [checkFaithfulVariationalNotebook] },
+  'vi/bayesian-regression.ipynb': { minRendererOutputs: 3, checks: [checkRegressionVariationalNotebook] },
   // em/online-em.ipynb is left out: its 100,000-row data file is made by ../shared/bench/data/gen.mjs and not committed.
 };
