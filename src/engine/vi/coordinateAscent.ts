@@ -38,7 +38,7 @@ export function boundContributions(plan: VariationalPlan): Array<{ name: string;
 
 /**
  * Coordinate ascent on the bound (Bishop, PRML §10.1.1; Winn & Bishop's VMP):
- * each sweep updates every factor once, in the plan's order, to its optimum
+ * each sweep updates every factor once, in the plan's update order, to its optimum
  * given the others; the bound is evaluated after each sweep.
  */
 export function coordinateAscent(
@@ -52,7 +52,7 @@ export function coordinateAscent(
   let previous = Number.NaN;
   for (let iteration = 1; iteration <= settings.maxIterations; iteration++) {
     if (cancelled()) return { elbo: previous, curve, iterations: iteration - 1, status: 'cancelled', decreases };
-    for (const factor of plan.factors) factor.update();
+    for (const factor of plan.order) factor.update();
     const elbo = evidenceLowerBound(plan);
     curve.push(elbo);
     onSweep(iteration, elbo);

@@ -20,8 +20,10 @@ import { WishartFactor } from './wishartFactor';
 /** The mean-field factorisation of a model and the terms of its bound, built once before the coordinate ascent. */
 export interface VariationalPlan {
   graph: ModelGraph;
-  /** In update order: the continuous factors in statement order, then the discrete ones (their start then drives the first sweep). */
+  /** The continuous factors in statement order, then the discrete ones. */
   factors: Factor[];
+  /** The update order: `factors`, or the discrete factors first when the run starts from given values of the others (an E-step first, as EM and BayesPy do). */
+  order: Factor[];
   terms: Term[];
 }
 
@@ -54,7 +56,7 @@ export function planVariational(graph: ModelGraph): VariationalPlan {
     for (const f of readers(term, factorOf, parents.get(term.node.id) ?? [])) subscribe(f, term);
   }
   const factors = [...all.filter((f) => f.family !== 'categorical'), ...all.filter((f) => f.family === 'categorical')];
-  return { graph, factors, terms };
+  return { graph, factors, terms, order: factors };
 }
 
 function readers(term: Term, factorOf: Map<number, Factor>, parents: StochasticNode[]): Set<Factor> {

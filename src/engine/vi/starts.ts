@@ -10,12 +10,16 @@ import type { VariationalPlan } from './plan';
  * the discrete nodes of a mixture start from responsibilities — k-means++
  * hard labels on the data they explain, or random ones — so that the
  * exchangeable components never start at one common value (a fixed point).
+ * With given values, the discrete factors are updated first in each sweep.
  * Kept apart so that EM's shared starts can replace it.
  * Returns how the discrete nodes started, for the output.
  */
 export function startFactors(plan: VariationalPlan, init: 'kmeans++' | 'random' | 'given', random: Random): string {
   for (const f of plan.factors) f.start();
-  if (init === 'given') return plan.factors.some((f) => f instanceof CategoricalFactor) ? 'given values' : '';
+  const discrete = plan.factors.filter((f) => f instanceof CategoricalFactor);
+  // Given values start the continuous factors: the discrete ones are updated first from them. Otherwise the discrete nodes' start drives the first sweep.
+  plan.order = init === 'given' ? [...discrete, ...plan.factors.filter((f) => !(f instanceof CategoricalFactor))] : plan.factors;
+  if (init === 'given') return discrete.length ? 'given values (the discrete nodes updated first)' : '';
   const groups = new Map<number, CategoricalFactor[]>();
   for (const f of plan.factors) {
     if (!(f instanceof CategoricalFactor)) continue;
