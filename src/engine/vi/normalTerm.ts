@@ -93,7 +93,7 @@ export class NormalTerm implements Term {
     for (let c = 0; c < configurations.count; c++) {
       const shape = shapes[c]!;
       if (factor instanceof NormalFactor) {
-        const part = shape.parts.find((p) => p.factor === factor);
+        const part = partOf(shape, factor);
         if (!part) continue;
         const w = configurations.weight(c);
         if (w !== 0) this.sendNormal(shape, part, w);
@@ -200,4 +200,11 @@ export class NormalTerm implements Term {
     precision.set(shape.precision!);
     return shape.logDetPrecision;
   }
+}
+
+/** The factor's part of the residual, if any (a loop: this runs per term and configuration in every update). */
+function partOf(shape: NormalShape, factor: NormalFactor): NormalPart | undefined {
+  const { parts } = shape;
+  for (let i = 0; i < parts.length; i++) if (parts[i]!.factor === factor) return parts[i];
+  return undefined;
 }

@@ -169,6 +169,9 @@ type FamilySet = 'normal' | 'gamma' | 'beta' | 'dirichlet' | 'wishart';
 /** Builds one term per stochastic node: its structure read off the model in every configuration of the discrete nodes it reads. */
 class TermBuilder {
   private readonly analyses = new Map<FamilySet, DependenceAnalysis>();
+  private readonly familyOf = new Map<number, FamilySet>();
+  /** The unobserved parents of the node whose term is being built. */
+  private parents: StochasticNode[] = [];
 
   constructor(
     private readonly graph: ModelGraph,
@@ -184,7 +187,10 @@ class TermBuilder {
       else if (f instanceof DirichletFactor) sets.dirichlet.push(node);
       else if (f instanceof WishartFactor) sets.wishart.push(node);
     }
-    for (const key of Object.keys(sets) as FamilySet[]) this.analyses.set(key, new DependenceAnalysis(graph, sets[key]));
+    for (const key of Object.keys(sets) as FamilySet[]) {
+      this.analyses.set(key, new DependenceAnalysis(graph, sets[key]));
+      for (const n of sets[key]) this.familyOf.set(n.id, key);
+    }
   }
 
   /** How argument k of the node depends on the nodes of one family (an array argument: its worst element). */
@@ -198,7 +204,10 @@ class TermBuilder {
 
   /** Checks that argument k depends on each family at most as `allowed` says (Constant when not listed). */
   private require(node: StochasticNode, k: number, allowed: Partial<Record<FamilySet, Dependence>>, what: string): void {
+    // Only the families of the node's unobserved parents can appear in its arguments: the others need no analysis.
+    const read = new Set(this.parents.map((p) => this.familyOf.get(p.id)));
     for (const family of this.analyses.keys()) {
+      if (!read.has(family)) continue;
       const limit = allowed[family] ?? Dependence.Constant;
       if (this.dependence(node, k, family) > limit) {
         throw errorAt(node.statement.range, `VI cannot treat '${node.name}': its ${what} ${describe(family, limit)}, so the ${family} factors it reads have no conjugate update. Use Gibbs sampling for this model.`);
@@ -210,6 +219,7 @@ class TermBuilder {
     const { graph, factorOf } = this;
     const own = factorOf.get(node.id);
     if (!own && parents.length === 0) return new ConstantTerm(node, nodeLogDensity(node));
+    this.parents = parents;
     if (node.statement.truncation) throw errorAt(node.statement.range, `VI does not treat truncated nodes (T(,)) that depend on unobserved nodes: '${node.name}'.`);
     const discrete = [...new Set([own, ...parents.map((p) => factorOf.get(p.id))].filter((f): f is CategoricalFactor => f instanceof CategoricalFactor))];
     const configurations = new Configurations(discrete);
