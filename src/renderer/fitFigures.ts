@@ -28,7 +28,9 @@ function objectiveLabel(output: FitOutput): string {
 /** The objective per iteration; where β < 1 (annealing), points in the second colour and each new β marked. */
 export function objectiveFigure(output: FitOutput, theme: Theme): Figure {
   const { values, beta } = output.objective;
-  const x = values.map((_, i) => i);
+  // EM's first value is at the start (iteration 0); VI's first is the bound after iteration 1.
+  const first = output.objective.kind === 'elbo' ? 1 : 0;
+  const x = values.map((_, i) => i + first);
   const annealed = beta !== undefined && beta.some((b) => b < 1);
   const main = chainColor(theme, 0);
   const warm = chainColor(theme, 1);
@@ -108,10 +110,11 @@ export function gapFigure(output: FitOutput, theme: Theme): Figure {
   const final = values.at(-1) ?? Number.NaN;
   const x: number[] = [];
   const y: number[] = [];
+  const first = output.objective.kind === 'elbo' ? 1 : 0;
   values.slice(0, -1).forEach((v, i) => {
     const gap = final - v;
     if (gap > 0 && Number.isFinite(gap)) {
-      x.push(i);
+      x.push(i + first);
       y.push(gap);
     }
   });
