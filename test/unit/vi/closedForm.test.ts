@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import erfc from '@stdlib/math-base-special-erfc';
 import gammaln from '@stdlib/math-base-special-gammaln';
 import { coordinateAscent, evidenceLowerBound } from '../../../src/engine/vi/coordinateAscent';
 import { NormalFactor } from '../../../src/engine/vi/normalFactor';
@@ -51,4 +52,18 @@ data list(N = ${y.length}, y = c(${y}))
   const entropyTau = a - Math.log(b) + gammaln(a) + (1 - a) * digamma(a);
   const byHand = likelihood + priorMu + priorTau + entropyMu + entropyTau;
   assert.ok(relative(evidenceLowerBound(plan), byHand) < 1e-12, `${evidenceLowerBound(plan)} vs ${byHand}`);
+});
+
+test('a censored normal\'s truncated-normal factor is exact: the ELBO is log P(y), into the far tail', () => {
+  // q(z) is the exact posterior N(m, 1) truncated to the interval y names, so the bound is log Φ(±m); Φ by erfc.
+  const cases: Array<[number, number, number]> = [
+    [0.7, 1, Math.log(0.5 * erfc(-0.7 / Math.SQRT2))],
+    [0.7, 0, Math.log(0.5 * erfc(0.7 / Math.SQRT2))],
+    [9, 0, Math.log(0.5 * erfc(9 / Math.SQRT2))],
+  ];
+  for (const [m, y, logP] of cases) {
+    const plan = planOf(`model {\n  z ~ dnorm(${m}, 1)\n  y ~ dinterval(z, 0)\n}\ndata list(y = ${y})`);
+    const outcome = coordinateAscent(plan, { tolerance: 1e-15, maxIterations: 5 }, () => {}, () => false);
+    assert.ok(relative(outcome.elbo, logP) < 1e-10, `m = ${m}, y = ${y}: ${outcome.elbo} vs ${logP}`);
+  }
 });

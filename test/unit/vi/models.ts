@@ -106,3 +106,18 @@ model {
 data list(N = 30, x = ${list(x)}, y = ${list(y)})
 `;
 }
+
+/** Eight schools, centred: normal means of normal means, a gamma precision between them. */
+export function eightSchools(): string {
+  return `
+model {
+  mu ~ dnorm(0, 1.0E-4)
+  tau ~ dgamma(1, 1)
+  for (j in 1:8) {
+    theta[j] ~ dnorm(mu, tau)
+    y[j] ~ dnorm(theta[j], 1 / (sigma[j] * sigma[j]))
+  }
+}
+data list(y = c(28, 8, -3, 7, -1, 1, 18, 12), sigma = c(15, 10, 16, 11, 9, 11, 10, 18))
+`;
+}

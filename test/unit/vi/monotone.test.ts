@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runFit } from '../../../src/engine/fit/runFit';
 import { readFitRequest } from '../../../src/engine/run/fitRequest';
-import { gaussianMixture1d, lda, probit, regressionUnknownPrecision, wishartMixture } from './models';
+import { eightSchools, gaussianMixture1d, lda, probit, regressionUnknownPrecision, wishartMixture } from './models';
 
-const MODELS: Record<string, () => string> = { regression: regressionUnknownPrecision, 'Gaussian mixture (dcat/dnorm/dgamma/ddirch)': gaussianMixture1d, 'dmnorm/dwish mixture': wishartMixture, 'probit by augmentation': probit, LDA: lda };
+const MODELS: Record<string, () => string> = { regression: regressionUnknownPrecision, 'Gaussian mixture (dcat/dnorm/dgamma/ddirch)': gaussianMixture1d, 'dmnorm/dwish mixture': wishartMixture, 'probit by augmentation': probit, LDA: lda, 'eight schools (hierarchical normal)': eightSchools };
 
 for (const [name, model] of Object.entries(MODELS)) {
   test(`VI never decreases the ELBO: ${name}, several seeds`, async () => {

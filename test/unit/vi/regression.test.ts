@@ -71,3 +71,11 @@ test('with the exact posterior as its only factor, the ELBO is the log evidence 
   const logPosterior = -1.5 * Math.log(2 * Math.PI) - 0.5 * Math.log(det) - 0.5 * quadratic;
   assert.ok(relative(outcome.elbo, logLik + logPrior - logPosterior) < 1e-10, `${outcome.elbo} vs ${logLik + logPrior - logPosterior}`);
 });
+
+test('a deterministic node linear in the coefficients passes exact moments: the same posterior', () => {
+  const plan = planOf(source.replace('y[i] ~ dnorm(b[1] + b[2] * x1[i] + b[3] * x2[i], tau)', 'm[i] <- b[1] + b[2] * x1[i] + b[3] * x2[i]\n    y[i] ~ dnorm(m[i], tau)'));
+  coordinateAscent(plan, { tolerance: 1e-14, maxIterations: 10 }, () => {}, () => false);
+  const q = plan.factors.find((f): f is NormalFactor => f instanceof NormalFactor)!;
+  const exact = exactPosterior();
+  for (let a = 0; a < 3; a++) assert.ok(relative(q.mean[a]!, exact.mean[a]!) < 1e-8 && relative(q.covariance[a * 3 + a]!, exact.covariance[a]![a]!) < 1e-8);
+});
