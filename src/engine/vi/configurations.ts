@@ -48,13 +48,4 @@ export class Configurations {
       propagate(graph, node);
     }
   }
-
-  /** The value configuration c gives `factor`'s node. */
-  valueOf(factor: CategoricalFactor, c: number): number {
-    const j = this.factors.indexOf(factor);
-    return factor.values[this.indices[c * this.factors.length + j]!]!;
-  }
 }
-
-/** No discrete node: one configuration of weight 1. */
-export const SINGLE = new Configurations([]);

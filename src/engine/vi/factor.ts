@@ -55,9 +55,6 @@ export function subscribe(factor: Factor, term: Term): void {
   if (!factor.terms.includes(term)) factor.terms.push(term);
 }
 
-/** 95 % interval's lower and upper probabilities. */
-export const INTERVAL = [0.025, 0.975] as const;
-
 /** A factor over one node: its update clears its message accumulators, adds every reader's message, then sets q from them. */
 export abstract class NodeFactor implements Factor {
   abstract readonly family: FactorFamily;

@@ -61,17 +61,6 @@ export class NormalTerm implements Term {
     this.product = new Float64Array(m * widest);
   }
 
-  /** The factors this term reads. */
-  factors(): Factor[] {
-    const set = new Set<Factor>();
-    for (const s of this.shapes) {
-      for (const p of s.parts) set.add(p.factor);
-      if (s.gamma) set.add(s.gamma);
-      if (s.wishart) set.add(s.wishart);
-    }
-    return [...set];
-  }
-
   expected(): number {
     const { configurations, shapes, m } = this;
     let total = 0;

@@ -33,9 +33,6 @@ export function multivariateDigamma(k: number, d: number): number {
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const SQRT1_2 = Math.SQRT1_2;
 
-/** Standard normal density. */
-const phi = (z: number): number => Math.exp(-0.5 * z * z - LOG_SQRT_2PI);
-
 /**
  * log P(a < Z < b) for a standard normal Z, accurate in either tail (probit
  * augmentation meets |a| of 10 and more): the upper tail is used on the
@@ -129,4 +126,4 @@ export function betaQuantile(p: number, a: number, b: number): number {
   return 0.5 * (lo + hi);
 }
 
-export { gammaln, phi };
+export { gammaln };
