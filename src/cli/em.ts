@@ -4,7 +4,7 @@ import { startFit, type StartFitOptions } from '../engine/fit/startFit';
 import type { FitOutput } from '../engine/output/fitOutput';
 import { formatFitTable } from '../engine/output/fitTable';
 import { describeBounds, inBounds, NUMERIC_BOUNDS } from '../engine/run/fitOptions';
-import { readFitRequest, type FitDefaults } from '../engine/run/fitRequest';
+import { readFitRequest, type FitDefaults, type FitRequest } from '../engine/run/fitRequest';
 import { readModelRequest, untilDone } from './modelCommand';
 
 export const EM_USAGE = 'latent em MODEL [--data FILE]... [--init FILE]... [--mle] [--tol t] [--max-iter n] [--restarts n] [--seed s] [--threads n] [--json]';
@@ -32,10 +32,12 @@ const NUMBER_FLAGS: Record<string, { option: string; key: 'tolerance' | 'maxIter
  * sample) and makes the fit start from them; `--mle` ignores the priors of
  * the parameters (maximum likelihood), the default being MAP.
  */
-export function parseEmArguments(args: string[]): EmArguments | string {
-  const parsed: EmArguments = { defaults: {}, json: false, dataFiles: [], initsFiles: [] };
+export function parseEmArguments(args: string[], command: 'em' | 'vi' = 'em'): EmArguments | string {
+  const parsed: EmArguments = { defaults: command === 'vi' ? { method: 'vi' } : {}, json: false, dataFiles: [], initsFiles: [] };
   for (let k = 0; k < args.length; k++) {
     const flag = args[k]!;
+    // VI has no estimator to choose and no E-step threads.
+    if (command === 'vi' && (flag === '--mle' || flag === '--threads')) return `unknown option ${flag} for vi`;
     if (flag === '--json') {
       parsed.json = true;
       continue;
@@ -100,14 +102,36 @@ export function emJson(output: FitOutput): object {
  * 2 when the model file cannot be read.
  */
 export async function runEm(file: string, args: EmArguments, options: StartFitOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  return runFitCommand(file, args, options, out, err, emJson);
+}
+
+/**
+ * A fit command (`latent em`, `latent vi`): reads the document, runs the fit
+ * in a worker and prints its table or `toJson`'s object; `refuse` may turn
+ * the request down with a message. Exit codes as runEm's.
+ */
+export async function runFitCommand(
+  file: string,
+  args: EmArguments,
+  options: StartFitOptions,
+  out: (text: string) => void,
+  err: (text: string) => void,
+  toJson: (output: FitOutput) => object,
+  refuse?: (request: FitRequest) => string | undefined,
+): Promise<number> {
   const request = readModelRequest(
     file,
     (source, baseDirectory) => readFitRequest(source, args.defaults, () => randomInt(0, 2 ** 31), { baseDirectory, dataFiles: args.dataFiles, initsFiles: args.initsFiles }),
     err,
   );
   if (typeof request === 'number') return request;
+  const refusal = refuse?.(request);
+  if (refusal) {
+    err(`${file}: error: ${refusal}`);
+    return 1;
+  }
   const output = await untilDone(startFit(request, options));
-  out(args.json ? JSON.stringify(emJson(output)) : formatFitTable(output));
+  out(args.json ? JSON.stringify(toJson(output)) : formatFitTable(output));
   if (output.status !== 'failed') return 0;
   // Fit messages count lines and columns from 1.
   for (const m of output.messages) {

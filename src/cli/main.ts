@@ -6,12 +6,14 @@ import { EM_USAGE, parseEmArguments, runEm } from './em';
 import { runJags } from './jags/runJags';
 import { parseSampleArguments, runSample } from './sample';
 import { parseSbcArguments, runSbc } from './sbc';
+import { runVi, VI_USAGE } from './vi';
 
 const USAGE = `usage: latent check MODEL [--data FILE]...
        latent sample MODEL [--data FILE]... [--inits FILE]... [--chains n] [--burnin n] [--iterations n] [--thin n] [--seed s] [--monitor a,b,...] [--json]
        latent jags SCRIPT.cmd [--seed s]
        ${DIAGNOSE_USAGE}
        ${EM_USAGE}
+       ${VI_USAGE}
        latent sbc MODEL [--data FILE]... [--inits FILE]... [--simulations n] [--draws L] [--bins B] [--burnin n] [--thin n] [--seed s] [--json]
 
 MODEL is a Latent document: a JAGS model block with its data and run directives.
@@ -40,7 +42,13 @@ line; em without one): point estimates, latent nodes in the E-step. MAP by defau
 values (R dump, JSON) and starts from them. Flags give the settings the document's
 fit line leaves out. --json prints one JSON object: loglik, loglik_per_sample,
 iterations, converged, seconds, seconds_per_iteration, params (JAGS names), bic, aic
-and the objective per iteration.`;
+and the objective per iteration.
+
+vi fits the model by mean-field variational inference (coordinate ascent; the document's
+'fit with vi(...)' line, or none): each unobserved node gets a factor in the family of
+its complete conditional. --tol is relative to the ELBO. --json prints one JSON object:
+elbo, elbo_per_iteration, iterations, converged, seconds, seconds_per_iteration and
+nodes (JAGS names), each with family, mean, sd, q2.5, q97.5 and the factor's parameters.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, file, ...rest] = argv;
@@ -69,6 +77,11 @@ async function main(argv: string[]): Promise<number> {
     if (typeof args === 'string') return usage(args);
     return runEm(file, args, { workerScript: join(__dirname, 'fitWorker.js'), emWorkerScript: join(__dirname, 'em-worker.js') }, out, err);
   }
+  if (command === 'vi' && file) {
+    const args = parseEmArguments(rest, 'vi');
+    if (typeof args === 'string') return usage(args);
+    return runVi(file, args, { workerScript: join(__dirname, 'fitWorker.js') }, out, err);
+  }
   if (command === 'sbc' && file) {
     const args = parseSbcArguments(rest);
     if (typeof args === 'string') return usage(args);
@@ -87,7 +100,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // Exit once stdout has drained: process.exit cuts a long JSON object written to a pipe at 64 KB.
+  (code) => process.stdout.write('', () => process.exit(code)),
   (e: unknown) => {
     process.stderr.write(`latent: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(70);

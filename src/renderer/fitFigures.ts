@@ -29,7 +29,9 @@ function objectiveLabel(output: FitOutput): string {
 /** The objective per iteration; where β < 1 (annealing), points in the second colour and each new β marked. */
 export function objectiveFigure(output: FitOutput, theme: Theme): Figure {
   const { values, beta } = output.objective;
-  const x = values.map((_, i) => i);
+  // EM's first value is at the start (iteration 0); VI's first is the bound after iteration 1.
+  const first = output.objective.kind === 'elbo' ? 1 : 0;
+  const x = values.map((_, i) => i + first);
   const annealed = beta !== undefined && beta.some((b) => b < 1);
   const main = chainColor(theme, 0);
   const warm = chainColor(theme, 1);
@@ -112,10 +114,11 @@ export function gapFigure(output: FitOutput, theme: Theme): Figure {
   const final = limit ?? values.at(-1) ?? Number.NaN;
   const x: number[] = [];
   const y: number[] = [];
+  const first = output.objective.kind === 'elbo' ? 1 : 0;
   (limit === undefined ? values.slice(0, -1) : values).forEach((v, i) => {
     const gap = final - v;
     if (gap > 0 && Number.isFinite(gap)) {
-      x.push(i);
+      x.push(i + first);
       y.push(gap);
     }
   });
@@ -134,10 +137,12 @@ export function gapFigure(output: FitOutput, theme: Theme): Figure {
   const layout = baseLayout(theme, 'fit:gap');
   layout.xaxis = titled(theme, 'iteration');
   layout.yaxis = { ...titled(theme, limit !== undefined ? 'gap to the extrapolated limit' : output.status === 'running' ? 'gap to latest' : 'gap to final'), type: 'log', exponentformat: 'power' };
-  const tolerance = output.settings.tolerance;
+  // VI's tolerance is relative to the bound; EM's is in the objective's units.
+  const elbo = output.objective.kind === 'elbo';
+  const tolerance = output.settings.tolerance * (elbo ? Math.abs(final) : 1);
   if (Number.isFinite(tolerance) && tolerance > 0 && y.length) {
     layout.shapes = [{ type: 'line', xref: 'paper', yref: 'y', x0: 0, x1: 1, y0: tolerance, y1: tolerance, line: { color: withAlpha(theme.muted, 0.7), width: 1, dash: 'dot' } }];
-    layout.annotations = [{ xref: 'paper', yref: 'y', x: 1, y: Math.log10(tolerance), xanchor: 'right', yanchor: 'bottom', showarrow: false, text: 'tol', font: { size: theme.fontSize - 2, color: theme.muted } }];
+    layout.annotations = [{ xref: 'paper', yref: 'y', x: 1, y: Math.log10(tolerance), xanchor: 'right', yanchor: 'bottom', showarrow: false, text: elbo ? 'tol × |ELBO|' : 'tol', font: { size: theme.fontSize - 2, color: theme.muted } }];
   }
   if (y.length === 0) {
     layout.annotations = [{ xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, showarrow: false, text: 'No gap to show yet', font: { color: theme.muted } }];

@@ -16,6 +16,7 @@ export const FIT_STYLES = `
 }
 .latent-run.latent-fit .latent-fit-curves[hidden],
 .latent-run.latent-fit .latent-fit-mixture[hidden],
+.latent-run.latent-fit .latent-fit-densities[hidden],
 .latent-run.latent-fit .latent-table-wrap[hidden] { display: none; }
 .latent-run.latent-fit .latent-fit-objective,
 .latent-run.latent-fit .latent-fit-gap {
@@ -26,6 +27,9 @@ export const FIT_STYLES = `
 .latent-run.latent-fit .latent-fit-mixture {
   max-width: 640px;
   height: ${MIXTURE_HEIGHT}px;
+}
+.latent-run.latent-fit .latent-fit-densities {
+  max-width: 900px;
 }
 .latent-run.latent-fit .latent-fit-tables {
   display: flex;

@@ -10,6 +10,7 @@ import type { FitOutput, FitStatus } from '../engine/output/fitOutput';
 // Pure formatting shared with the text/plain output (no Node code), so that both say the same.
 import { fitSummaryRows, formatEstimate, startsText, statusText } from '../engine/output/fitTable';
 import { gapFigure, mixtureFigure, objectiveFigure } from './fitFigures';
+import { densityFigure, monitoredNodes } from './variationalFigures';
 import { formatDuration } from './format';
 import { LiveFigures } from './liveFigures';
 import type { PlotApi } from './plotApi';
@@ -41,9 +42,11 @@ export class FitView {
   private readonly objectiveDiv: HTMLElement;
   private readonly gapDiv: HTMLElement;
   private readonly mixtureDiv: HTMLElement;
+  private readonly densitiesDiv: HTMLElement;
   private readonly summaryBody: HTMLElement;
   private readonly paramsWrap: HTMLElement;
   private readonly paramsBody: HTMLElement;
+  private readonly paramsHead: HTMLElement;
   private disposed = false;
 
   constructor(
@@ -71,6 +74,8 @@ export class FitView {
     this.curves.append(this.objectiveDiv, this.gapDiv);
     this.mixtureDiv = this.figureDiv('latent-fit-mixture', 'The data coloured by responsibility, with the fitted components');
     this.mixtureDiv.hidden = true;
+    this.densitiesDiv = this.figureDiv('latent-fit-densities', 'Variational density of each monitored node, its 95 % interval shaded');
+    this.densitiesDiv.hidden = true;
 
     const tables = this.div('latent-fit-tables');
     const summary = this.table(['', '']);
@@ -79,11 +84,12 @@ export class FitView {
     this.summaryBody = summary.body;
     const params = this.table(['parameter', 'estimate']);
     this.paramsBody = params.body;
+    this.paramsHead = params.table.tHead!;
     this.paramsWrap = this.div('latent-table-wrap');
     this.paramsWrap.append(params.table);
     tables.append(summary.table, this.paramsWrap);
 
-    this.root.append(style, header, this.roles, this.messages, this.curves, this.mixtureDiv, tables);
+    this.root.append(style, header, this.roles, this.messages, this.curves, this.mixtureDiv, this.densitiesDiv, tables);
     element.replaceChildren(this.root);
     this.figures = new LiveFigures(this.root, plot, (output, signal) => this.apply(output, signal));
   }
@@ -93,8 +99,8 @@ export class FitView {
   }
 
   /** The figure divs (for tests and diagnostics). */
-  plotDivs(): { objective: HTMLElement; gap: HTMLElement; mixture: HTMLElement } {
-    return { objective: this.objectiveDiv, gap: this.gapDiv, mixture: this.mixtureDiv };
+  plotDivs(): { objective: HTMLElement; gap: HTMLElement; mixture: HTMLElement; densities: HTMLElement } {
+    return { objective: this.objectiveDiv, gap: this.gapDiv, mixture: this.mixtureDiv, densities: this.densitiesDiv };
   }
 
   update(output: FitOutput, signal?: AbortSignal): Promise<void> {
@@ -114,10 +120,19 @@ export class FitView {
     this.renderMessages(output);
     this.summaryBody.replaceChildren(...fitSummaryRows(output).map(([label, value]) => this.row([label, value])));
     this.paramsWrap.hidden = output.params.length === 0;
-    this.paramsBody.replaceChildren(...output.params.map((p) => this.row([p.name, formatEstimate(p.value)])));
+    const variational = output.variational?.nodes;
+    this.paramsHead.replaceChildren(this.row(variational ? ['node', 'family', 'mean', 'sd', '2.5%', '97.5%'] : ['parameter', 'estimate'], 'th'));
+    this.paramsBody.replaceChildren(
+      ...(variational
+        ? variational.map((n) => this.row([n.name, n.family, ...[n.mean, n.sd, n.lower, n.upper].map(formatEstimate)]))
+        : output.params.map((p) => this.row([p.name, formatEstimate(p.value)]))),
+    );
 
     const hasCurve = output.objective.values.length > 0;
     this.curves.hidden = !hasCurve;
+    const bound = output.objective.kind === 'elbo';
+    this.objectiveDiv.setAttribute('aria-label', bound ? 'ELBO per iteration' : 'Objective per iteration');
+    this.gapDiv.setAttribute('aria-label', `Gap of the ${bound ? 'ELBO' : 'objective'} to its final value, log scale`);
     const jobs: Promise<void>[] = [];
     if (hasCurve && !signal?.aborted) {
       jobs.push(this.figures.draw(this.objectiveDiv, objectiveFigure(output, theme), 'latent-fit-objective'));
@@ -127,6 +142,13 @@ export class FitView {
     this.mixtureDiv.hidden = !mixture;
     if (mixture && !signal?.aborted) jobs.push(this.figures.draw(this.mixtureDiv, mixtureFigure(mixture, theme), 'latent-fit-mixture'));
     else if (!mixture) this.figures.clear(this.mixtureDiv);
+    const monitored = monitoredNodes(output.variational?.nodes ?? []);
+    this.densitiesDiv.hidden = monitored.length === 0;
+    if (monitored.length && !signal?.aborted) {
+      const figure = densityFigure(monitored, theme);
+      this.densitiesDiv.style.height = `${figure.layout.height}px`;
+      jobs.push(this.figures.draw(this.densitiesDiv, figure, 'latent-fit-densities'));
+    } else if (!monitored.length) this.figures.clear(this.densitiesDiv);
     await Promise.all(jobs);
   }
 
@@ -136,7 +158,8 @@ export class FitView {
     this.status.dataset.fitStatus = output.status;
     const text = statusText(output.status, output.iteration, s.maxIterations);
     this.status.textContent = text.charAt(0).toUpperCase() + text.slice(1);
-    const meta = [s.method, s.estimator === 'ml' ? 'maximum likelihood' : 'maximum a posteriori', startsText(output), `seed ${s.seed}`];
+    const estimator = s.method === 'vi' ? 'mean-field variational' : s.estimator === 'ml' ? 'maximum likelihood' : 'maximum a posteriori';
+    const meta = [s.method, estimator, startsText(output), `seed ${s.seed}`];
     this.meta.textContent = meta.join(' · ');
     const t = output.timing;
     this.timings.textContent = t.seconds > 0 ? `${formatDuration(t.seconds * 1000)} · ${formatDuration(t.secondsPerIteration * 1000)} per iteration` : '';

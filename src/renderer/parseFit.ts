@@ -5,7 +5,7 @@
  * through drawing.
  */
 
-import type { FIT_OUTPUT_MIME, FitDiagnosticKind, FitMessage, FitOutput, FitParameter, FitSettings, FitStatus, MixturePicture } from '../engine/output/fitOutput';
+import type { FIT_OUTPUT_MIME, FitDiagnosticKind, FitMessage, FitOutput, FitParameter, FitSettings, FitStatus, MixturePicture, VariationalNode, VariationalResult } from '../engine/output/fitOutput';
 
 // Type-only imports keep engine code out of the browser bundle; the literal
 // types still make the compiler catch a schema or MIME change in the engine.
@@ -42,7 +42,7 @@ export function parseFitOutput(raw: unknown): FitParseResult {
     parameters: strings(raw.parameters),
     iteration: num(raw.iteration, 0),
     objective: {
-      kind: (['logpost', 'mc-loglik', 'mc-logpost'] as const).find((k) => k === objective.kind) ?? 'loglik',
+      kind: (['logpost', 'mc-loglik', 'mc-logpost', 'elbo'] as const).find((k) => k === objective.kind) ?? 'loglik',
       values: numbers(objective.values),
       ...(typeof objective.error === 'number' ? { error: objective.error } : {}),
       ...(Array.isArray(objective.beta) ? { beta: numbers(objective.beta) } : {}),
@@ -68,6 +68,7 @@ export function parseFitOutput(raw: unknown): FitParseResult {
   if (Array.isArray(raw.latentSummaries)) output.latentSummaries = raw.latentSummaries.filter(isObject).map((d) => ({ name: String(d.name ?? ''), mean: num(d.mean), sd: num(d.sd) }));
   const mixture = isObject(raw.mixture) ? parseMixture(raw.mixture) : undefined;
   if (mixture) output.mixture = mixture;
+  if (isObject(raw.variational)) output.variational = parseVariational(raw.variational);
   return { ok: true, output };
 }
 
@@ -121,4 +122,18 @@ function parseMessage(raw: Json): FitMessage {
     message.range = { startLine: range.startLine, startColumn: num(range.startColumn, 0), endLine: num(range.endLine, range.startLine), endColumn: num(range.endColumn, 0) };
   }
   return message;
+}
+
+/** A VI fit's bound and marginals; elements without a name are dropped, a density kept only when its two arrays agree. */
+function parseVariational(raw: Json): VariationalResult {
+  const nodes = (Array.isArray(raw.nodes) ? raw.nodes : []).filter(isObject).map((n): VariationalNode => {
+    const node: VariationalNode = {
+      name: typeof n.name === 'string' ? n.name : '', family: typeof n.family === 'string' ? n.family : '',
+      mean: num(n.mean), sd: num(n.sd), lower: num(n.lower), upper: num(n.upper), parameters: isObject(n.parameters) ? (n.parameters as VariationalNode['parameters']) : {},
+    };
+    const density = isObject(n.density) ? { x: numbers(n.density.x), y: numbers(n.density.y) } : undefined;
+    if (density && density.x.length === density.y.length) node.density = density;
+    return node;
+  }).filter((n) => n.name !== '');
+  return { elbo: num(raw.elbo), contributions: [], nodes, bestRestart: num(raw.bestRestart, 0), restartElbos: numbers(raw.restartElbos) };
 }

@@ -40,6 +40,7 @@ import {
   checkOnlineEmNotebook,
   checkProbitNotebook,
 } from './checks/em.mjs';
+import { checkFaithfulVariationalNotebook, checkRegressionVariationalNotebook } from './checks/vi.mjs';
 
 export const EXAMPLE_CHECKS = {
   'diagnostics/convergence.ipynb': { minRendererOutputs: 4, checks: [checkConvergenceNotebook] },
@@ -53,4 +54,6 @@ export const EXAMPLE_CHECKS = {
   'em/bayesian-lasso.ipynb': { checks: [checkLassoNotebook] },
   // Its 100,000-row data file is made by `npm run data:mixture` (run.mjs does, into the copied examples).
   'em/online-em.ipynb': { minRendererOutputs: 2, checks: [checkOnlineEmNotebook] },
+  'vi/faithful-bayesian-mixture.ipynb': { checks: [checkFaithfulVariationalNotebook] },
+  'vi/bayesian-regression.ipynb': { minRendererOutputs: 3, checks: [checkRegressionVariationalNotebook] },
 };

@@ -10,6 +10,7 @@ import type { FitRequest } from '../run/fitRequest';
 import { ConvergenceMonitor } from './convergence';
 import { fitGeneric, parameterValues } from './fitGeneric';
 import { findMixturePlate, type MixturePlate } from './mixturePlate';
+import { fitVariational } from '../vi/runVi';
 import { classifyNodes } from './roles';
 
 export interface FitOptions {
@@ -41,7 +42,7 @@ export async function runFit(request: FitRequest, options: FitOptions = {}): Pro
   };
   try {
     // A Gaussian mixture plate goes to the vectorised kernels without unrolling the model into nodes.
-    const plate = request.settings.method === 'mcem' ? undefined : findMixturePlate(request.document, request.data, request.inits);
+    const plate = request.settings.method === 'mcem' || request.settings.method === 'vi' ? undefined : findMixturePlate(request.document, request.data, request.inits);
     if (plate) {
       output.latent = [plate.latent];
       output.parameters = plate.parameterNames;
@@ -50,6 +51,11 @@ export async function runFit(request: FitRequest, options: FitOptions = {}): Pro
       return output;
     }
     const graph = compileModel(request.document, request.data);
+    if (request.settings.method === 'vi') {
+      fitVariational(graph, request, output, () => update(), () => options.signal?.aborted ?? false);
+      output.timing = timing(started, output.iteration);
+      return output;
+    }
     const roles = classifyNodes(graph, request.document.model!.statements, request.settings.latent, request.directiveRange, request.settings.parameters);
     output.latent = [...new Set(roles.latent.map((n) => n.variable.name))];
     output.parameters = [...new Set(roles.parameters.map((n) => n.variable.name))];

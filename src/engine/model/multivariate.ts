@@ -38,7 +38,7 @@ const length = (dims: number[]): number => dims.reduce((a, b) => a * b, 1);
 const isSquare = (dims: number[], d: number): boolean => dims.length === 2 && dims[0] === d && dims[1] === d;
 
 /** log Γ_p(a), the multivariate gamma function. */
-function logMultivariateGamma(a: number, p: number): number {
+export function logMultivariateGamma(a: number, p: number): number {
   let s = (p * (p - 1) * Math.log(Math.PI)) / 4;
   for (let j = 1; j <= p; j++) s += gammaln(a + (1 - j) / 2);
   return s;

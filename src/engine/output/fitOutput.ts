@@ -7,8 +7,8 @@
 export const FIT_OUTPUT_MIME = 'application/vnd.latent.fit+json';
 export const FIT_OUTPUT_SCHEMA = 'latent.fit/1';
 
-/** The variants of the EM family; the directive's algorithm name. */
-export type FitMethod = 'em' | 'ecm' | 'online.em' | 'annealed.em' | 'mcem';
+/** The variants of the EM family, and mean-field variational inference; the directive's algorithm name. */
+export type FitMethod = 'em' | 'ecm' | 'online.em' | 'annealed.em' | 'mcem' | 'vi';
 
 export interface FitSettings {
   method: FitMethod;
@@ -39,6 +39,8 @@ export interface FitSettings {
   sweeps?: number;
   /** E-step worker threads (mixture kernels). */
   threads?: number;
+  /** VI: the nodes whose variational densities the output draws (default: the first scalars of the non-local nodes). */
+  monitor?: string[];
 }
 
 export type FitStatus = 'running' | 'converged' | 'max-iterations' | 'cancelled' | 'stopped' | 'degenerate' | 'failed';
@@ -101,7 +103,7 @@ export interface FitOutput {
    * The objective per iteration: start, then after each M-step (of the kept restart once finished). `mc-*`: a
    * Monte-Carlo estimate (MCEM: the complete-data value averaged over the E-step's draws), `error` its standard error.
    */
-  objective: { kind: 'loglik' | 'logpost' | 'mc-loglik' | 'mc-logpost'; values: number[]; beta?: number[]; error?: number };
+  objective: { kind: 'loglik' | 'logpost' | 'mc-loglik' | 'mc-logpost' | 'elbo'; values: number[]; beta?: number[]; error?: number };
   /** Of the final (or current) parameters; absent while unknown. */
   loglik?: number;
   loglikPerSample?: number;
@@ -122,6 +124,33 @@ export interface FitOutput {
   latentSummaries?: Array<{ name: string; mean: number; sd: number }>;
   /** The starts tried (generic EM) and the one kept. */
   start?: { chosen: number; starts: FitStart[] };
+  /** Mean-field VI (`fit with vi(...)`): the bound and every element's variational marginal. */
+  variational?: VariationalResult;
   messages: FitMessage[];
   timing: { seconds: number; secondsPerIteration: number };
+}
+
+/** One scalar element's variational marginal: its factor's family, moments, 95 % interval and the factor's parameters. */
+export interface VariationalNode {
+  /** As JAGS names it: `mu[1,2]`. */
+  name: string;
+  family: string;
+  mean: number;
+  sd: number;
+  /** The 2.5 % and 97.5 % quantiles of the marginal. */
+  lower: number;
+  upper: number;
+  parameters: Record<string, number | number[] | string>;
+  /** For monitored elements: the marginal density on a grid, for the renderer. */
+  density?: { x: number[]; y: number[] };
+}
+
+export interface VariationalResult {
+  elbo: number;
+  /** Each stochastic node's E_q[log p(node | parents)] and each factor's entropy, by node name: the bound is their sum. */
+  contributions: Array<{ name: string; expectedLogDensity: number; entropy: number }>;
+  nodes: VariationalNode[];
+  /** The kept start (0-based) and each start's final bound. */
+  bestRestart: number;
+  restartElbos: number[];
 }

@@ -1,4 +1,5 @@
 import type { FitOutput, FitStatus } from './fitOutput';
+import { formatVariationalTable } from './variationalTable';
 
 /**
  * The `text/plain` form of an EM-family fit: what was fitted and how it
@@ -8,6 +9,7 @@ import type { FitOutput, FitStatus } from './fitOutput';
  * Log-likelihoods keep enough digits to compare with another program's to 1e-6.
  */
 export function formatFitTable(output: FitOutput): string {
+  if (output.settings.method === 'vi') return formatVariationalTable(output);
   const { settings } = output;
   const estimator = settings.estimator === 'ml' ? 'maximum likelihood' : 'maximum a posteriori';
   const restarts = startsText(output);
@@ -48,6 +50,7 @@ export function fitSummaryRows(output: FitOutput): Array<[string, string]> {
     const error = output.objective.error !== undefined && Number.isFinite(output.objective.error) ? ` ± ${output.objective.error.toPrecision(2)}` : '';
     rows.push([`${objectiveName(output.objective.kind)}`, `${formatLogLik(final, 4)}${error}`]);
   }
+  if (output.objective.kind === 'elbo' && final !== undefined) rows.push(['ELBO', formatLogLik(final, 6)]);
   if (output.bic !== undefined) rows.push(['BIC', `${formatLogLik(output.bic, 4)}${output.parameterCount !== undefined ? `  (${output.parameterCount} free parameters)` : ''}`]);
   if (output.aic !== undefined) rows.push(['AIC', formatLogLik(output.aic, 4)]);
   rows.push(['iterations', String(output.iteration)]);
@@ -74,6 +77,7 @@ export function objectiveName(kind: FitOutput['objective']['kind']): string {
     case 'logpost': return 'log posterior';
     case 'mc-loglik': return 'complete-data log-likelihood (Monte-Carlo estimate)';
     case 'mc-logpost': return 'complete-data log posterior (Monte-Carlo estimate)';
+    case 'elbo': return 'ELBO';
   }
 }
 

@@ -11,7 +11,10 @@ import type { NodeRole } from '../language/symbols';
 import type { FitMethod, FitSettings } from '../output/fitOutput';
 import { MAX_SEED } from './rngEntries';
 
-export const FIT_METHODS: readonly FitMethod[] = ['em', 'ecm', 'online.em', 'annealed.em', 'mcem'];
+export const FIT_METHODS: readonly FitMethod[] = ['em', 'ecm', 'online.em', 'annealed.em', 'mcem', 'vi'];
+
+/** The EM family: the algorithms that give point estimates (the options of the estimator apply to them only). */
+const EM_METHODS: readonly FitMethod[] = ['em', 'ecm', 'online.em', 'annealed.em', 'mcem'];
 
 /** One line per algorithm, for completion and hover. */
 export const FIT_METHOD_INFO: Readonly<Record<FitMethod, string>> = {
@@ -20,6 +23,7 @@ export const FIT_METHOD_INFO: Readonly<Record<FitMethod, string>> = {
   'online.em': 'Online EM over minibatches: the sufficient statistics move with step (t + t0)^−kappa.',
   'annealed.em': 'Deterministic-annealing EM: the E-step posterior raised to β, β rising to 1 (escapes poor local optima).',
   mcem: 'Monte-Carlo EM: Gibbs sweeps of the latent nodes, averaged, where the E-step has no closed form.',
+  vi: 'Mean-field variational inference (coordinate ascent / VMP): each unobserved node gets a factor in the family of its complete conditional; the ELBO rises every iteration.',
 };
 
 /** The settings every algorithm takes when neither the directive nor the caller's defaults say. */
@@ -40,6 +44,8 @@ export const VARIANT_DEFAULTS: Readonly<Partial<Record<FitMethod, Partial<FitSet
   'online.em': { batchSize: 1000, kappa: 0.6, t0: 2 },
   'annealed.em': { betaStart: 0.1, betaGrowth: 1.5 },
   mcem: { sweeps: 10 },
+  // VI's tolerance is relative to the bound: |ΔELBO| ≤ tol·|ELBO|.
+  vi: { tolerance: 1e-10, maxIterations: 1000 },
 };
 
 export const INIT_CHOICES: readonly FitSettings['init'][] = ['kmeans++', 'random', 'given'];
@@ -103,6 +109,7 @@ export const FIT_OPTIONS: readonly FitOptionInfo[] = [
     name: 'mle',
     snippet: 'mle = ${1|TRUE,FALSE|}',
     description: 'TRUE: maximum likelihood, the priors of the parameters ignored. FALSE (default): maximum a posteriori, priors included.',
+    methods: EM_METHODS,
     apply(settings, value) {
       const v = logicalValue(value);
       if (v === undefined) throw errorAt(value.range, 'mle takes TRUE or FALSE.');
@@ -112,7 +119,7 @@ export const FIT_OPTIONS: readonly FitOptionInfo[] = [
   {
     name: 'tol',
     snippet: 'tol = ${1:1e-5}',
-    description: 'Convergence: the run stops when the objective\'s estimated distance to its limit (Aitken\'s extrapolation of the last iterations) is below this, in the objective\'s units; the Gaussian-mixture kernel stops when one iteration gains less than this. Default 1e-5, which leaves every estimate within 0.5 % of its standard error. Monte-Carlo EM: when the parameters\' relative change is below √tol.',
+    description: 'Convergence: the run stops when the objective\'s estimated distance to its limit (Aitken\'s extrapolation of the last iterations) is below this, in the objective\'s units; the Gaussian-mixture kernel stops when one iteration gains less than this. Default 1e-5, which leaves every estimate within 0.5 % of its standard error. Monte-Carlo EM: when the parameters\' relative change is below √tol. VI: when the ELBO changes by less than tol·|ELBO| (default 1e-10).',
     apply: numeric('tol', 'tolerance', { min: 0, max: ANY, openMin: true }),
   },
   {
@@ -151,12 +158,14 @@ export const FIT_OPTIONS: readonly FitOptionInfo[] = [
     name: 'reg.covar',
     snippet: 'reg.covar = ${1:1e-6}',
     description: 'Ridge added to the diagonal of each fitted covariance (scikit-learn\'s reg_covar), keeping it positive definite. Default 1e-6.',
+    methods: EM_METHODS,
     apply: numeric('reg.covar', 'regCovar', { min: 0, max: ANY }),
   },
   {
     name: 'latent',
     snippet: 'latent = c($1)',
     description: 'The stochastic nodes treated as latent (their posterior in the E-step), as in latent = c(z). Default: the nodes indexed by the observation loop. The other unobserved nodes are parameters (point estimates).',
+    methods: EM_METHODS,
     apply(settings, value, model) {
       settings.latent = nodeNames(value, model, 'latent');
     },
@@ -165,6 +174,7 @@ export const FIT_OPTIONS: readonly FitOptionInfo[] = [
     name: 'parameters',
     snippet: 'parameters = c($1)',
     description: 'Stochastic nodes to point-estimate (M-step) although the default would make them latent, as in parameters = c(s2): a local scale (one per element of another unobserved node, used only as its variance or precision) is latent by default.',
+    methods: EM_METHODS,
     apply(settings, value, model) {
       settings.parameters = nodeNames(value, model, 'parameters');
     },
@@ -215,7 +225,24 @@ export const FIT_OPTIONS: readonly FitOptionInfo[] = [
     name: 'threads',
     snippet: 'threads = ${1:2}',
     description: 'Worker threads for the E-step of large mixtures, 1 to 64. Default: the engine\'s choice.',
+    methods: EM_METHODS,
     apply: numeric('threads', 'threads', { min: 1, max: 64, integer: true }),
+  },
+  {
+    name: 'iterations',
+    snippet: 'iterations = ${1:1000}',
+    description: 'VI: iterations (sweeps over every factor) at most; the same as max.iter. Default 1000.',
+    methods: ['vi'],
+    apply: numeric('iterations', 'maxIterations', { min: 1, max: 1e7, integer: true }),
+  },
+  {
+    name: 'monitor',
+    snippet: 'monitor = c($1)',
+    description: 'VI: the nodes whose variational densities (with their 95 % intervals) the output draws, as in monitor = c(mu, tau). Default: the first scalars of the nodes that are not per observation.',
+    methods: ['vi'],
+    apply(settings, value, model) {
+      settings.monitor = nodeNames(value, model, 'monitor');
+    },
   },
 ];
 
@@ -236,8 +263,8 @@ function logicalValue(e: Expression): boolean | undefined {
   return undefined;
 }
 
-/** `latent = z`, `latent = c(z, w)` or quoted names: each a stochastic node of the model, once. */
-function nodeNames(e: Expression, model: ModelNames, option: 'latent' | 'parameters'): string[] {
+/** `latent = z`, `monitor = c(z, w)` or quoted names: each a stochastic node of the model, once. */
+function nodeNames(e: Expression, model: ModelNames, option: 'latent' | 'parameters' | 'monitor'): string[] {
   const items = e.kind === 'call' && e.callee === 'c' ? e.args.map((a) => a.value) : [e];
   if (items.length === 0) throw errorAt(e.range, `${option} needs at least one node name, as in ${option} = c(z).`);
   const stochastic = [...model.nodes].filter(([, role]) => role === 'stochastic').map(([name]) => name);
@@ -245,7 +272,7 @@ function nodeNames(e: Expression, model: ModelNames, option: 'latent' | 'paramet
   for (const item of items) {
     const name = item.kind === 'name' ? item.name : item.kind === 'string' ? item.value : undefined;
     if (name === undefined) throw errorAt(item.range, `${option} takes node names, as in ${option} = c(z, w).`);
-    if (model.nodes.get(name) === 'deterministic') throw errorAt(item.range, `'${name}' is defined by '<-': only stochastic nodes ('~') can be ${option === 'latent' ? 'latent' : 'parameters'}.`);
+    if (model.nodes.get(name) === 'deterministic') throw errorAt(item.range, `'${name}' is defined by '<-': only stochastic nodes ('~') can be ${option === 'monitor' ? 'monitored' : option}.`);
     if (!model.nodes.has(name)) throw errorAt(item.range, `'${name}' is not a node of the model.${suggest(name, stochastic)}`);
     if (names.includes(name)) throw errorAt(item.range, `'${name}' is named twice in ${option}.`);
     names.push(name);

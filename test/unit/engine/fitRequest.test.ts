@@ -168,7 +168,7 @@ describe('fit requests: problems, each with its range', () => {
   it('names an unknown algorithm, with a suggestion and the list', () => {
     const { message, covered } = rejected(`${MODEL}fit with emm(restarts = 2)`);
     assert.equal(covered, 'emm');
-    assert.match(message, /Unknown algorithm 'emm' for fit\. Did you mean 'em'\? Algorithms: em, ecm, online\.em, annealed\.em, mcem\./);
+    assert.match(message, /Unknown algorithm 'emm' for fit\. Did you mean 'em'\? Algorithms: em, ecm, online\.em, annealed\.em, mcem, vi\./);
   });
 
   it('names an unknown option, with a suggestion', () => {

@@ -39,8 +39,8 @@ describe('editor: the fit directive', () => {
   });
 
   it('offers the EM algorithms after fit with and fit NAME with, gibbs after sample with', () => {
-    assert.deepEqual(labels(entriesAt(`${MODEL}fit with ‸`)), ['em', 'ecm', 'online.em', 'annealed.em', 'mcem']);
-    assert.deepEqual(labels(entriesAt('fit mixture with ‸')), ['em', 'ecm', 'online.em', 'annealed.em', 'mcem']);
+    assert.deepEqual(labels(entriesAt(`${MODEL}fit with ‸`)), ['em', 'ecm', 'online.em', 'annealed.em', 'mcem', 'vi']);
+    assert.deepEqual(labels(entriesAt('fit mixture with ‸')), ['em', 'ecm', 'online.em', 'annealed.em', 'mcem', 'vi']);
     assert.equal(entriesAt(`${MODEL}fit with ‸`)[0]!.insertText, 'em($0)');
     assert.equal(entriesAt(`${MODEL}fit with ‸(tol = 1)`)[0]!.insertText, 'em');
     assert.deepEqual(labels(entriesAt(`${MODEL}sample with ‸`)), ['gibbs']);
@@ -55,7 +55,10 @@ describe('editor: the fit directive', () => {
     assert.ok(['batch', 'kappa', 't0'].every((o) => online.includes(o)));
     assert.ok(labels(entriesAt(`${MODEL}fit with annealed.em(‸`)).includes('beta.growth'));
     assert.ok(labels(entriesAt(`${MODEL}fit with mcem(‸`)).includes('sweeps'));
-    assert.equal(labels(entriesAt(`${MODEL}fit with em(‸`)).length, FIT_OPTION_NAMES.length - 6);
+    // Six variant options, and VI's iterations and monitor.
+    assert.equal(labels(entriesAt(`${MODEL}fit with em(‸`)).length, FIT_OPTION_NAMES.length - 8);
+    const vi = labels(entriesAt(`${MODEL}fit with vi(‸`));
+    assert.deepEqual(vi, ['tol', 'max.iter', 'restarts', 'init', 'seed', 'iterations', 'monitor'], 'VI offers its own options, not the estimator\'s');
     // gibbs keeps its own.
     assert.ok(labels(entriesAt(`${MODEL}sample with gibbs(‸`)).includes('chains'));
   });

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseEmArguments, type EmArguments } from '../../../src/cli/em';
+import { runVi } from '../../../src/cli/vi';
+
+const ROOT = resolve(__dirname, '../../..');
+const WORKERS = { workerScript: join(ROOT, 'src/engine/fit/fitWorker.ts'), workerExecArgv: ['--require', 'tsx/cjs'] };
+
+const MODEL = `model {
+  mu[1:2] ~ dmnorm(m0[], P0[, ])
+  tau ~ dgamma(1, 1)
+  for (i in 1:N) { y[i] ~ dnorm(mu[1] + mu[2] * x[i], tau) }
+}
+data list(N = 5, x = c(-1, 0, 1, 2, 3), y = c(-0.9, 0.2, 1.1, 1.8, 3.2), m0 = c(0, 0), P0 = structure(c(0.1, 0, 0, 0.1), .Dim = c(2, 2)))
+`;
+
+async function run(source: string, flags: string[]): Promise<{ code: number; out: string; err: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'latent-vi-'));
+  const file = join(dir, 'model.latent');
+  writeFileSync(file, source);
+  const args = parseEmArguments(flags, 'vi') as EmArguments;
+  let out = '';
+  let err = '';
+  const code = await runVi(file, args, WORKERS, (t) => (out += `${t}\n`), (t) => (err += `${t}\n`));
+  return { code, out, err };
+}
+
+describe('latent vi', () => {
+  it('prints one JSON object: the bound, its curve, timing and every element under its JAGS name', async () => {
+    const { code, out } = await run(MODEL, ['--json', '--seed', '3', '--tol', '1e-12']);
+    assert.equal(code, 0);
+    const json = JSON.parse(out) as Record<string, unknown> & { nodes: Record<string, Record<string, number>>; elbo_per_iteration: number[] };
+    assert.equal(json.schema, 'latent.vi/1');
+    for (const key of ['elbo', 'elbo_per_iteration', 'iterations', 'converged', 'seconds', 'seconds_per_iteration', 'nodes']) assert.ok(key in json, key);
+    assert.equal(json.elbo, json.elbo_per_iteration.at(-1));
+    assert.deepEqual(Object.keys(json.nodes).sort(), ['mu[1]', 'mu[2]', 'tau']);
+    const mu2 = json.nodes['mu[2]']!;
+    assert.equal(mu2.family, 'normal');
+    assert.ok(mu2['q2.5']! < mu2.mean! && mu2.mean! < mu2['q97.5']!);
+    assert.equal(json.nodes.tau!.family, 'gamma');
+    assert.ok(json.nodes.tau!.shape! > 1 && json.nodes.tau!.rate! > 0);
+    assert.equal(json.converged, true);
+  });
+
+  it('prints a table, and refuses the EM-only flags', async () => {
+    const { code, out } = await run(MODEL, []);
+    assert.equal(code, 0);
+    assert.match(out, /Latent vi fit \(mean-field variational inference\): converged/);
+    assert.match(out, /mu\[2\]\s+normal/);
+    assert.match(out, /ELBO\s+-?\d/);
+    assert.match(String(parseEmArguments(['--mle'], 'vi')), /unknown option --mle for vi/);
+  });
+
+  it('reports a model VI cannot treat at its line, exit 1', async () => {
+    const { code, err } = await run('model {\n  s ~ dunif(0, 1)\n  y ~ dnorm(0, s)\n}\ndata list(y = 1)\n', []);
+    assert.equal(code, 1);
+    assert.match(err, /model\.latent:2:\d+: error: VI has no variational factor for the dunif node 's'/);
+  });
+});

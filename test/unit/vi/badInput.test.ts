@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runFit } from '../../../src/engine/fit/runFit';
+import type { FitOutput } from '../../../src/engine/output/fitOutput';
+import { readFitRequest } from '../../../src/engine/run/fitRequest';
+
+async function fit(model: string, options = ''): Promise<FitOutput> {
+  return runFit(readFitRequest(`${model}\nfit with vi(${options})`, {}, () => 1));
+}
+
+function failure(output: FitOutput): { message: string; line: number | undefined } {
+  assert.equal(output.status, 'failed', 'the fit is refused, not run');
+  const error = output.messages.find((m) => m.severity === 'error');
+  assert.ok(error, 'an error message');
+  assert.ok(!/NaN|internal|undefined/.test(error.message), `a clear message: ${error.message}`);
+  return { message: error.message, line: error.range?.startLine };
+}
+
+test('a node with no conjugate update is named, with its statement', async () => {
+  const { message, line } = failure(await fit(`model {
+  b ~ dnorm(0, 0.1)
+  for (i in 1:3) {
+    y[i] ~ dbern(ilogit(b * x[i]))
+  }
+}
+data list(x = c(1, -1, 2), y = c(1, 0, 1))`));
+  assert.match(message, /VI cannot treat 'y\[1\]'/);
+  assert.match(message, /probability/);
+  assert.equal(line, 4);
+});
+
+test('a distribution VI has no factor for is named', async () => {
+  const { message, line } = failure(await fit(`model {
+  s ~ dunif(0, 10)
+  for (i in 1:3) { y[i] ~ dnorm(0, s) }
+}
+data list(y = c(1, -1, 2))`));
+  assert.match(message, /no variational factor for the dunif node 's'/);
+  assert.equal(line, 2);
+});
+
+test('an improper prior gets a clear message at its statement', async () => {
+  const { message, line } = failure(await fit(`model {
+  mu ~ dnorm(0, 0)
+  tau ~ dgamma(1, 1)
+  for (i in 1:3) { y[i] ~ dnorm(mu, tau) }
+}
+data list(y = c(1, -1, 2))`));
+  // The model check refuses it before VI plans anything; VI itself refuses flat priors (dunif, above).
+  assert.match(message, /precision must be > 0/);
+  assert.equal(line, 2);
+});
+
+test('a precision that is not a constant times one gamma node is refused', async () => {
+  const { message } = failure(await fit(`model {
+  s ~ dgamma(1, 1)
+  for (i in 1:3) { y[i] ~ dnorm(0, 1 / s) }
+}
+data list(y = c(1, -1, 2))`));
+  assert.match(message, /VI cannot treat 'y\[1\]': its precision/);
+});
+
+test('VI options of the EM family are refused with the list they belong to', () => {
+  assert.throws(() => readFitRequest('model { mu ~ dnorm(0, 1) }\nfit with vi(mle = TRUE)', {}, () => 1), /'mle' is an option of em, ecm, online\.em, annealed\.em, mcem, not of vi/);
+});
