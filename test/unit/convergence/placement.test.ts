@@ -5,18 +5,8 @@ import { placeOnDirective, placeOnStatements, relocate } from '../../../src/engi
 import type { FitOutput } from '../../../src/engine/output/fitOutput';
 import type { NodeResult, RunOutput } from '../../../src/engine/output/runOutput';
 import type { SbcOutput } from '../../../src/engine/sbc/sbcOutput';
+import { MIXTURE_CELL as MIXTURE } from './mixtureCell';
 
-const MIXTURE = `model mixture {
-  mu[1] ~ dnorm(0, 0.01)
-  mu[2] ~ dnorm(0, 0.01)
-  tau ~ dgamma(2, 2)
-  p[1:2] ~ ddirch(alpha[])
-  for (i in 1:N) {
-    z[i] ~ dcat(p[])
-    y[i] ~ dnorm(mu[z[i]], tau)
-  }
-}
-sample with gibbs(chains = 4, burnin = 500, iterations = 2000, seed = 7, monitor = c(mu, p, tau))`;
 
 /** A node's result with the diagnostics that matter here; the rest is filler the findings do not read. */
 function node(name: string, rhat: number, ess: number, extra: Partial<NodeResult> = {}): NodeResult {

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addToMonitor, orderingConstraint, runOptionValue, setRunOption, type TextEdit } from '../../../src/engine/convergence/quickFixes';
+import { addToMonitor, orderingConstraint, runOptionValue, setRunOption } from '../../../src/engine/convergence/quickFixes';
 import { checkText } from '../../../src/engine/language/check';
-
-/** Applies edits (computed on `text`) from the last to the first, as a WorkspaceEdit does. */
-function apply(text: string, edits: readonly TextEdit[]): string {
-  return [...edits].sort((a, b) => b.start - a.start).reduce((t, e) => t.slice(0, e.start) + e.text + t.slice(e.end), text);
-}
+import { applyEdits as apply } from './mixtureCell';
 
 describe('quick fixes on the run directive', () => {
   const cell = 'model { mu ~ dnorm(0, 1) }\nsample with gibbs(chains = 4, burnin = 500, iterations = 2000, seed = 7)';
