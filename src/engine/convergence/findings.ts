@@ -142,13 +142,14 @@ export function fitFindings(output: FitOutput): Finding[] {
     }
   }
   for (const m of output.messages) {
-    if (/collapsed to 0/.test(m.message)) {
+    // Kernels give a code; the conjugate-conditional EM says it in words.
+    if (m.code === 'empty-component' || (!m.code && /^Component \d+ is empty/.test(m.message))) {
+      findings.push({ code: 'empty-component', severity: 'warning', nodes: emptyComponentNodes(output), message: m.message });
+    } else if (m.code === 'singular-covariance' || (!m.code && /^The covariance of component \d+ is singular/.test(m.message))) {
+      findings.push({ code: 'singular-covariance', severity: 'warning', nodes: [], message: m.message });
+    } else if (/collapsed to 0/.test(m.message)) {
       const node = /^([A-Za-z_.][A-Za-z0-9_.]*(?:\[[^\]]*\])?):/.exec(m.message)?.[1];
       findings.push({ code: 'collapsed-variance', severity: 'warning', nodes: node ? [node] : [], message: node ? `{nodes}${m.message.slice(node.length)}` : m.message });
-    } else if (/^Component \d+ is empty/.test(m.message)) {
-      findings.push({ code: 'empty-component', severity: 'warning', nodes: emptyComponentNodes(output), message: m.message });
-    } else if (/^The covariance of component \d+ is singular/.test(m.message)) {
-      findings.push({ code: 'singular-covariance', severity: 'warning', nodes: [], message: m.message });
     }
   }
   return findings;
