@@ -36,7 +36,7 @@ function runTable(nodes: NodeResult[]): string {
   const rows = nodes.slice(0, HOVER_ROWS).map((n) => {
     const d = n.diagnostics;
     const flag = (bad: boolean): string => (bad ? ' ⚠' : '');
-    const rhat = d ? `${num(d.rhat, 3)}${flag(d.rhat >= RHAT_LIMIT)}${n.labelSwitching ? ' ⇄' : ''}` : '–';
+    const rhat = d ? `${Number.isFinite(d.rhat) ? d.rhat.toFixed(3) : '–'}${flag(d.rhat >= RHAT_LIMIT)}${n.labelSwitching ? ' ⇄' : ''}` : '–';
     const ess = d ? `${num(d.ess_bulk, 3)} / ${num(d.ess_tail, 3)}${flag(Math.min(d.ess_bulk, d.ess_tail) < ESS_LIMIT)}` : '–';
     return `| ${n.name} | ${num(n.summary.mean)} | ${num(n.summary.sd)} | ${num(n.summary['q2.5'])} – ${num(n.summary['q97.5'])} | ${rhat} | ${ess} | ${n.sampler} |`;
   });

@@ -81,7 +81,7 @@ describe('findings of a cell run, in the notebook', () => {
   it('hovers on mu with its latest results, and on a name without results with nothing', () => {
     const at = MIXTURE.indexOf('mu[2] ~') + 1;
     const hover = resultHoverAt(MIXTURE, at, found.results)!;
-    assert.match(hover.markdown, /\| mu\[1\] \| 1\.9 \| 0\.25 \| 1\.4 – 2\.4 \| 1\.73 ⚠ ⇄ \| 7 \/ 9 ⚠ \| block normal \(2\) \|/);
+    assert.match(hover.markdown, /\| mu\[1\] \| 1\.9 \| 0\.25 \| 1\.4 – 2\.4 \| 1\.730 ⚠ ⇄ \| 7 \/ 9 ⚠ \| block normal \(2\) \|/);
     assert.match(hover.markdown, /\| mu\[2\] \|/);
     assert.equal(resultHoverAt(MIXTURE, MIXTURE.indexOf('alpha'), found.results), undefined);
     assert.equal(resultHoverAt(MIXTURE, MIXTURE.indexOf('dnorm') + 1, found.results), undefined, 'a distribution is not a node');
