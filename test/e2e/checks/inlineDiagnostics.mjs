@@ -117,3 +117,41 @@ export async function testInlineDiagnostics({ wb, nb, sources, kernel, artifacts
   await shot('inline-diagnostics-after-fix');
   await wb.hidePanel();
 }
+
+// ---------------------------------------------------------------- checks as you type that read data files
+/** The data file beside the as-you-type notebook: what a run of its first cell reads. */
+export const DATA_CHECK_FILE = { name: '_e2e-data.R', text: 'N <- 3\ny <- c(1.2, 0.8, 1.9)\n' };
+/** One problem per cell, each only a run would have found before: a misspelt name, a missing file, an unknown option. */
+export const DATA_CHECK_CELLS = [
+  `model {\n  for (i in 1:N) { y[i] ~ dnorm(mu, tua) }\n  mu ~ dnorm(0, 1)\n  tau ~ dgamma(1, 1)\n}\ndata from "${DATA_CHECK_FILE.name}"`,
+  `model {\n  for (i in 1:N) { y[i] ~ dnorm(mu, 1) }\n  mu ~ dnorm(0, 1)\n}\ndata from "_e2e-no-such-file.R"`,
+  `model {\n  for (i in 1:N) { y[i] ~ dnorm(mu, 1) }\n  mu ~ dnorm(0, 1)\n}\ndata from "${DATA_CHECK_FILE.name}"\nfit with em(restart = 5)`,
+];
+const EXPECTED_PROBLEMS = [
+  { text: "Unknown name 'tua': it is neither data nor defined in the model. Did you mean 'tau'?", line: 2, column: 37 },
+  { text: "Cannot read data file '_e2e-no-such-file.R'", line: 5, column: 11 },
+  { text: "Unknown option 'restart' for fit. Did you mean 'restarts'?", line: 6, column: 13 },
+];
+
+/** Opens the notebook of DATA_CHECK_CELLS (not run) and reads the three problems from the Problems view, at their places. */
+export async function testDataChecksAsYouType({ wb, nb, artifacts, log, waitFor }) {
+  const rows = await waitFor(
+    async () => {
+      const shown = await wb.problems();
+      return EXPECTED_PROBLEMS.every((p) => shown.some((r) => r.includes(p.text))) ? shown : null;
+    },
+    { timeoutMs: 30_000, intervalMs: 1000, message: 'the Problems view does not list the three problems of the data checks' },
+  ).catch(async (e) => {
+    throw new Error(`${e.message}; it shows ${JSON.stringify(await wb.problems())}`);
+  });
+  log(`problems: ${JSON.stringify(rows)}`);
+  for (const p of EXPECTED_PROBLEMS) {
+    const row = rows.find((r) => r.includes(p.text));
+    assert.match(row, new RegExp(`\\[Ln ${p.line}, Col ${p.column}\\]`), `"${p.text}" at line ${p.line}, column ${p.column} (${row})`);
+  }
+  assert.ok(!rows.some((r) => /Unknown name '(N|y)'/.test(r)), `the names the data file gives are known (${JSON.stringify(rows)})`);
+  await wb.screenshot(path.join(artifacts, 'data-checks-as-you-type.png'));
+  // Squiggled in the cells too: the misspelt name in the first.
+  assert.equal((await nb.squiggles(0)).length, 1, 'one squiggle in the first cell');
+  await wb.hidePanel();
+}
