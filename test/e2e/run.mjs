@@ -625,7 +625,7 @@ async function testConvergenceDiagnostics() {
 /** As you type, what a run would report: a name the data file does not give, a missing file, an unknown option. */
 async function testDataChecks() {
   const nb = await ctx.wb.openNotebook(DATA_CHECK_NOTEBOOK);
-  await testDataChecksAsYouType({ wb: ctx.wb, nb, artifacts: ARTIFACTS, log, waitFor });
+  await testDataChecksAsYouType({ wb: ctx.wb, nb, folder: path.join(ctx.workspace, TEMP_DIR_IN_WORKSPACE), artifacts: ARTIFACTS, log, waitFor });
 }
 
 // ---------------------------------------------------------------- the suite

@@ -30,7 +30,7 @@ export class ConvergenceFindings implements vscode.Disposable {
     this.subscriptions.push(
       this.collection,
       this.changed,
-      vscode.workspace.onDidOpenNotebookDocument((n) => n.getCells().forEach((c) => this.read(c))),
+      vscode.workspace.onDidOpenNotebookDocument((n) => this.readLater(n)),
       vscode.workspace.onDidCloseNotebookDocument((n) => this.forgetNotebook(n)),
       vscode.workspace.onDidChangeNotebookDocument((e) => {
         for (const change of e.contentChanges) {
@@ -47,7 +47,12 @@ export class ConvergenceFindings implements vscode.Disposable {
         if (this.targets().has(key)) this.schedule(`edit:${key}`, EDIT_DEBOUNCE_MS, () => this.relocateIn(e.document));
       }),
     );
-    vscode.workspace.notebookDocuments.forEach((n) => n.getCells().forEach((c) => this.read(c)));
+    vscode.workspace.notebookDocuments.forEach((n) => this.readLater(n));
+  }
+
+  /** Reads a notebook's saved outputs soon, not while it opens (big outputs take a moment to parse). */
+  private readLater(notebook: vscode.NotebookDocument): void {
+    for (const cell of notebook.getCells()) this.schedule(`read:${cell.document.uri.toString()}`, OUTPUT_DEBOUNCE_MS, () => this.read(cell));
   }
 
   /** The placements whose diagnostics are in `document` (for the quick fixes). */

@@ -1,4 +1,4 @@
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { parseDocument } from '../../engine/language/parser';
 import type { Problem, Severity } from '../../engine/language/source';
@@ -39,6 +39,7 @@ export class ModelDiagnostics implements vscode.Disposable {
         for (const change of e.contentChanges) change.removedCells.forEach((cell) => this.forget(cell.document.uri));
       }),
       vscode.workspace.onDidCloseNotebookDocument((n) => n.getCells().forEach((cell) => this.forget(cell.document.uri))),
+      this.watchDataFiles(),
     );
     vscode.workspace.textDocuments.forEach((d) => this.refresh(d));
   }
@@ -62,6 +63,18 @@ export class ModelDiagnostics implements vscode.Disposable {
       },
       () => undefined, // a failed read leaves the checks that need no files
     );
+  }
+
+  /** A data file created, changed or deleted: the documents that read a file of that name are checked again. */
+  private watchDataFiles(): vscode.Disposable {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.{R,r,txt,dump,json,csv,tsv}');
+    const recheck = (uri: vscode.Uri): void => {
+      const name = basename(uri.fsPath);
+      for (const document of vscode.workspace.textDocuments) {
+        if (document.languageId === LANGUAGE_ID && document.getText().includes(name)) this.schedule(document);
+      }
+    };
+    return vscode.Disposable.from(watcher, watcher.onDidCreate(recheck), watcher.onDidChange(recheck), watcher.onDidDelete(recheck));
   }
 
   private schedule(document: vscode.TextDocument): void {

@@ -133,8 +133,11 @@ const EXPECTED_PROBLEMS = [
   { text: "Unknown option 'restart' for fit. Did you mean 'restarts'?", line: 6, column: 13 },
 ];
 
-/** Opens the notebook of DATA_CHECK_CELLS (not run) and reads the three problems from the Problems view, at their places. */
-export async function testDataChecksAsYouType({ wb, nb, artifacts, log, waitFor }) {
+/**
+ * Opens the notebook of DATA_CHECK_CELLS (not run; in `folder`) and reads the three problems from the
+ * Problems view, at their places; then creates the missing file and sees its problem go.
+ */
+export async function testDataChecksAsYouType({ wb, nb, folder, artifacts, log, waitFor }) {
   const rows = await waitFor(
     async () => {
       const shown = await wb.problems();
@@ -153,5 +156,14 @@ export async function testDataChecksAsYouType({ wb, nb, artifacts, log, waitFor 
   await wb.screenshot(path.join(artifacts, 'data-checks-as-you-type.png'));
   // Squiggled in the cells too: the misspelt name in the first.
   assert.equal((await nb.squiggles(0)).length, 1, 'one squiggle in the first cell');
+
+  // The missing file appears on disk: its problem goes without an edit of the cell.
+  fs.writeFileSync(path.join(folder, '_e2e-no-such-file.R'), DATA_CHECK_FILE.text);
+  await waitFor(async () => !(await wb.problems()).some((r) => r.includes(EXPECTED_PROBLEMS[1].text)), {
+    timeoutMs: 20_000,
+    intervalMs: 1000,
+    message: 'the missing-file problem stayed after the file was created',
+  });
+  log('the created data file cleared its problem');
   await wb.hidePanel();
 }

@@ -133,3 +133,35 @@ describe('findings of a calibration of a model defined in another cell', () => {
     assert.match(apply(MIXTURE, fixes[2]!.edits.map((e) => e.edit)), /monitor = c\(mu, p, tau, z\)\)$/);
   });
 });
+
+describe('quick fixes that ask a run or a fit for more', () => {
+  it('on a high R-hat: run longer, more burn-in and more chains, from the settings the run used when the cell does not say', () => {
+    const cell = 'model {\n  for (j in 1:3) {\n    theta[j] ~ dnorm(0, 1)\n  }\n}\nsample with gibbs(seed = 1)';
+    const slow = { ...run, nodes: [node('theta[2]', 0, 1.05)], settings: { ...run.settings, iterations: 1500, burnin: 300, chains: 3 } };
+    const found = placeJobFindings([{ key: 'c', text: cell }], 0, [readJobOutput('application/vnd.latent.run+json', bytes(slow))!])!;
+    const [placement] = found.placements;
+    assert.equal(placement!.finding.code, 'rhat');
+    const fixes = quickFixesFor(placement!, [], () => cell);
+    assert.deepEqual(fixes.map((f) => f.title), ['Run longer: iterations = 3000', 'More burn-in: burnin = 1000', 'More chains: chains = 6']);
+    assert.equal(apply(cell, fixes[0]!.edits.map((e) => e.edit)), cell.replace('gibbs(seed = 1)', 'gibbs(seed = 1, iterations = 3000)'));
+  });
+
+  it("on a fit stopped at its limit: max.iter doubled; on Monte-Carlo EM's noise: more sweeps", () => {
+    const cell = 'model { mu ~ dnorm(0, 1) }\nfit with mcem(max.iter = 50, sweeps = 20)';
+    const fit = {
+      schema: 'latent.fit/1',
+      status: 'max-iterations',
+      settings: { method: 'mcem', maxIterations: 50, tolerance: 1e-3, sweeps: 20 },
+      objective: { kind: 'loglik', values: [-5, -4, -4.2, -4.1] },
+      params: [{ name: 'mu', value: 0.3 }],
+      messages: [],
+    };
+    const found = placeJobFindings([{ key: 'c', text: cell }], 0, [readJobOutput('application/vnd.latent.fit+json', bytes(fit))!])!;
+    const titles = found.placements.map((p) => [p.finding.code, quickFixesFor(p, [], () => cell).map((f) => f.title)]);
+    assert.deepEqual(titles, [
+      ['not-converged', ['Run longer: max.iter = 100']],
+      ['mcem-noise', ['More sweeps per E-step: sweeps = 40']],
+    ]);
+    assert.deepEqual(resultHoverAt(cell, cell.indexOf('mu'), found.results)?.markdown.includes('| mu | 0.3 |'), true);
+  });
+});
