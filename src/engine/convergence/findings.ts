@@ -1,5 +1,5 @@
 import type { FitOutput } from '../output/fitOutput';
-import type { NodeResult, RunOutput } from '../output/runOutput';
+import type { NodeDiagnostics, NodeResult, RunOutput } from '../output/runOutput';
 import { flagLevel, type SbcOutput } from '../sbc/sbcOutput';
 
 /**
@@ -36,6 +36,16 @@ export interface Finding {
 export const RHAT_LIMIT = 1.01;
 export const ESS_LIMIT = 400;
 
+/** Monitored nodes no sampler updates (their draws are the data, or follow from other nodes): never "stuck". */
+const NOT_SAMPLED = new Set(['observed', 'data', 'deterministic', 'none']);
+
+/** A diagnostic that could be computed: JSON writes NaN as null, and saved outputs come back with null. */
+const known = (v: number | null): v is number => typeof v === 'number' && Number.isFinite(v);
+
+export function lowEffectiveSize(d: NodeDiagnostics): boolean {
+  return (known(d.ess_bulk) && d.ess_bulk < ESS_LIMIT) || (known(d.ess_tail) && d.ess_tail < ESS_LIMIT);
+}
+
 export function runFindings(output: RunOutput): Finding[] {
   if (output.status !== 'complete' && output.status !== 'cancelled') return [];
   const findings: Finding[] = [];
@@ -50,7 +60,7 @@ export function runFindings(output: RunOutput): Finding[] {
     findings.push({ code: 'label-switching', severity: 'warning', nodes, message: `{nodes}: ${why}` });
   }
   const explained = (n: NodeResult): boolean => n.labelSwitching !== undefined;
-  const stuck = output.nodes.filter((n) => n.draws > 1 && n.summary.sd === 0 && n.sampler !== 'finite enumeration');
+  const stuck = output.nodes.filter((n) => n.draws > 1 && n.summary.sd === 0 && !(NOT_SAMPLED.has(n.sampler) || n.sampler === 'finite enumeration'));
   if (stuck.length) {
     findings.push({
       code: 'stuck-node',
@@ -60,7 +70,7 @@ export function runFindings(output: RunOutput): Finding[] {
     });
   }
   const moving = output.nodes.filter((n) => !explained(n) && !stuck.includes(n) && n.diagnostics);
-  const highRhat = moving.filter((n) => n.diagnostics!.rhat >= RHAT_LIMIT);
+  const highRhat = moving.filter((n) => known(n.diagnostics!.rhat) && n.diagnostics!.rhat >= RHAT_LIMIT);
   if (highRhat.length) {
     findings.push({
       code: 'rhat',
@@ -69,7 +79,7 @@ export function runFindings(output: RunOutput): Finding[] {
       message: `{nodes}: R-hat {rhat} ≥ ${RHAT_LIMIT}: the chains (or the halves of a chain) disagree, so they have not converged. Run longer, with more burn-in, or reparameterise.`,
     });
   }
-  const lowEss = moving.filter((n) => !highRhat.includes(n) && (n.diagnostics!.ess_bulk < ESS_LIMIT || n.diagnostics!.ess_tail < ESS_LIMIT));
+  const lowEss = moving.filter((n) => !highRhat.includes(n) && lowEffectiveSize(n.diagnostics!));
   if (lowEss.length) {
     findings.push({
       code: 'low-ess',

@@ -1,7 +1,7 @@
 // What a hover on a node name and an inlay hint at the end of its statement
 // show of the latest job's results. No `vscode` import: runs in plain Node.
 import { definingStatements, splitScalarName, statementDefining } from '../../engine/convergence/statements';
-import { RHAT_LIMIT, ESS_LIMIT } from '../../engine/convergence/findings';
+import { lowEffectiveSize, RHAT_LIMIT } from '../../engine/convergence/findings';
 import { parseDocument } from '../../engine/language/parser';
 import { nameAt } from '../../engine/language/symbols';
 import type { NodeResult } from '../../engine/output/runOutput';
@@ -37,7 +37,7 @@ function runTable(nodes: NodeResult[]): string {
     const d = n.diagnostics;
     const flag = (bad: boolean): string => (bad ? ' ⚠' : '');
     const rhat = d ? `${Number.isFinite(d.rhat) ? d.rhat.toFixed(3) : '–'}${flag(d.rhat >= RHAT_LIMIT)}${n.labelSwitching ? ' ⇄' : ''}` : '–';
-    const ess = d ? `${num(d.ess_bulk, 3)} / ${num(d.ess_tail, 3)}${flag(Math.min(d.ess_bulk, d.ess_tail) < ESS_LIMIT)}` : '–';
+    const ess = d ? `${num(d.ess_bulk, 3)} / ${num(d.ess_tail, 3)}${flag(lowEffectiveSize(d))}` : '–';
     return `| ${n.name} | ${num(n.summary.mean)} | ${num(n.summary.sd)} | ${num(n.summary['q2.5'])} – ${num(n.summary['q97.5'])} | ${rhat} | ${ess} | ${n.sampler} |`;
   });
   const more = nodes.length > HOVER_ROWS ? `\n\n…and ${nodes.length - HOVER_ROWS} more in the cell's output.` : '';

@@ -91,6 +91,15 @@ describe('convergence findings placed on statements', () => {
     assert.deepEqual(runFindings(run([node('tau', 1.0, 5000)])), []);
   });
 
+  it('says nothing of diagnostics that could not be computed (null in saved JSON), nor of observed or constant deterministic nodes', () => {
+    const constant = { mean: 2, sd: 0, 'q2.5': 2, q25: 2, q50: 2, q75: 2, 'q97.5': 2 };
+    const observed = node('y[1]', Number.NaN, Number.NaN, { sampler: 'observed', summary: constant });
+    const derived = node('n.groups', Number.NaN, Number.NaN, { sampler: 'deterministic', summary: constant });
+    const saved = JSON.parse(JSON.stringify(run([observed, derived, node('tau', 1.0, 5000)]))) as RunOutput;
+    assert.equal(saved.nodes[0]!.diagnostics!.ess_bulk, null);
+    assert.deepEqual(runFindings(saved), []);
+  });
+
   it('names a node the sampler never moved', () => {
     const stuck = node('sigma', Number.NaN, Number.NaN, { sampler: 'slice', summary: { mean: 1, sd: 0, 'q2.5': 1, q25: 1, q50: 1, q75: 1, 'q97.5': 1 } });
     const [finding] = runFindings(run([stuck]));
