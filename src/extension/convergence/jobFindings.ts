@@ -1,7 +1,8 @@
 // What one cell's job outputs say, placed in the text of the notebook's cells.
 // No `vscode` import: the cells are given as plain texts, so that it runs (and
 // is tested) in plain Node; findingStore.ts feeds it the notebook's cells.
-import { fitFindings, runFindings, sbcFindings, type Finding } from '../../engine/convergence/findings';
+import { fitFindings } from '../../engine/convergence/fitFindings';
+import { runFindings, sbcFindings, type Finding } from '../../engine/convergence/findings';
 import { placeOnDirective, placeOnStatements, type PlacedFinding, type QuotedResults } from '../../engine/convergence/placement';
 import { parseDocument } from '../../engine/language/parser';
 import { FIT_OUTPUT_MIME, FIT_OUTPUT_SCHEMA, type FitOutput } from '../../engine/output/fitOutput';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fitFindings } from '../../../src/engine/convergence/findings';
+import { fitFindings } from '../../../src/engine/convergence/fitFindings';
 import { placeOnDirective, placeOnStatements } from '../../../src/engine/convergence/placement';
 import { bivariateMixture, FAR_THIRD, scalarMixture, TWO_GROUPS } from '../fit/degenerateModels';
 import { fitSource } from '../fit/notebookFits';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fitFindings, runFindings, sbcFindings } from '../../../src/engine/convergence/findings';
+import { fitFindings } from '../../../src/engine/convergence/fitFindings';
+import { runFindings, sbcFindings } from '../../../src/engine/convergence/findings';
 import { placeOnDirective, placeOnStatements, relocate } from '../../../src/engine/convergence/placement';
 import type { FitOutput } from '../../../src/engine/output/fitOutput';
 import type { NodeResult, RunOutput } from '../../../src/engine/output/runOutput';
