@@ -618,7 +618,16 @@ async function testCompletion() {
 /** Convergence findings as editor markers on the statements, a result hover, the ordering quick fix, a rerun. */
 async function testConvergenceDiagnostics() {
   const nb = await ctx.wb.openNotebook(CONVERGENCE_NOTEBOOK);
-  await testInlineDiagnostics({ wb: ctx.wb, nb, sources: TEMP_NOTEBOOKS[CONVERGENCE_NOTEBOOK], kernel: KERNEL, artifacts: ARTIFACTS, log, waitFor });
+  await testInlineDiagnostics({
+    wb: ctx.wb,
+    nb,
+    sources: TEMP_NOTEBOOKS[CONVERGENCE_NOTEBOOK],
+    kernel: KERNEL,
+    settingsFile: path.join(ctx.workspace, '.vscode', 'settings.json'),
+    artifacts: ARTIFACTS,
+    log,
+    waitFor,
+  });
   await nb.save();
 }
 

@@ -34,9 +34,10 @@ function statementPlaces(source) {
 }
 
 /**
- * @param helpers { wb: the Workbench, nb: the opened NotebookView of the two cells, sources: their texts, kernel, artifacts: the screenshots folder, log, waitFor }
+ * @param helpers { wb: the Workbench, nb: the opened NotebookView of the two cells, sources: their texts, kernel,
+ *   settingsFile: the workspace's .vscode/settings.json (the inlay hints are turned on there, then off), artifacts: the screenshots folder, log, waitFor }
  */
-export async function testInlineDiagnostics({ wb, nb, sources, kernel, artifacts, log, waitFor }) {
+export async function testInlineDiagnostics({ wb, nb, sources, kernel, settingsFile, artifacts, log, waitFor }) {
   const shot = (name) => wb.screenshot(path.join(artifacts, `${name}.png`));
   const places = statementPlaces(sources[0]);
   await nb.ensureKernel(kernel);
@@ -116,6 +117,28 @@ export async function testInlineDiagnostics({ wb, nb, sources, kernel, artifacts
   assert.deepEqual(after, [], 'no convergence warnings after the ordering and a rerun');
   await shot('inline-diagnostics-after-fix');
   await wb.hidePanel();
+
+  // (5) The opt-in inlay hints: `mean ± sd` at the end of the lines that define one monitored scalar.
+  // In the workspace's settings (.vscode/settings.json), which VS Code watches as a file of the folder.
+  const original = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
+  const folderMade = !fs.existsSync(path.dirname(settingsFile));
+  fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+  fs.writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(original ?? '{}'), 'latent.results.inlayHints': true }, null, 2));
+  try {
+    const hintedLines = () =>
+      nb.row(0).evaluate((row) => [...row.querySelectorAll('.view-lines .view-line')].map((l) => l.textContent.replace(/\u00a0/g, ' ')).filter((t) => t.includes('±')));
+    const hinted = await waitFor(async () => {
+      const lines = await hintedLines();
+      return lines.length ? lines : null;
+    }, { timeoutMs: 20_000, intervalMs: 500, message: 'no inlay hint with ± in the mixture cell after turning latent.results.inlayHints on' });
+    log(`inlay hints: ${JSON.stringify(hinted)}`);
+    assert.ok(hinted.some((l) => /^\s*tau ~ dgamma\(2, 2\)\s*\d\.\d+ ± 0\.\d+/.test(l)), `tau's line ends with its mean ± sd (${JSON.stringify(hinted)})`);
+    await page.mouse.move(1, 1);
+    await shot('inline-diagnostics-inlay-hints');
+  } finally {
+    if (original !== undefined) fs.writeFileSync(settingsFile, original);
+    else fs.rmSync(folderMade ? path.dirname(settingsFile) : settingsFile, { recursive: true });
+  }
 }
 
 // ---------------------------------------------------------------- checks as you type that read data files
