@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { LatentController } from './controller';
+import { registerConvergenceFeatures } from './convergence';
 import { registerLanguageFeatures } from './language';
 import { registerNewNotebookCommand } from './newNotebook';
 
@@ -8,6 +9,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new LatentController(context.asAbsolutePath('dist/worker.js')),
     registerNewNotebookCommand(),
     registerLanguageFeatures(),
+    registerConvergenceFeatures(),
   );
 }
 

@@ -43,6 +43,7 @@ import {
   startCodeServer,
 } from './lib/code-server.mjs';
 import { EXAMPLE_CHECKS } from './example-checks.mjs';
+import { convergenceRunCells, DATA_CHECK_CELLS, DATA_CHECK_FILE, testDataChecksAsYouType, testInlineDiagnostics } from './checks/inlineDiagnostics.mjs';
 
 const VSIX = path.resolve(process.env.LATENT_VSIX || path.join(REPO_ROOT, 'latent-notebooks.vsix'));
 const EXAMPLES_DIR = path.resolve(process.env.LATENT_EXAMPLES_DIR || path.join(REPO_ROOT, 'examples'));
@@ -74,7 +75,12 @@ const TEMP_DIR_IN_WORKSPACE = '_e2e';
 const SYNTAX_ERROR_NOTEBOOK = '_e2e-syntax-error.ipynb';
 const CANCEL_NOTEBOOK = '_e2e-cancel.ipynb';
 const EDITOR_NOTEBOOK = '_e2e-editor.ipynb';
+// The sampled models of examples/diagnostics/convergence.ipynb, without its calibrations.
+const CONVERGENCE_NOTEBOOK = '_e2e-convergence.ipynb';
+const DATA_CHECK_NOTEBOOK = '_e2e-data-checks.ipynb';
 const TEMP_NOTEBOOKS = {
+  [DATA_CHECK_NOTEBOOK]: DATA_CHECK_CELLS,
+  [CONVERGENCE_NOTEBOOK]: fs.existsSync(EXAMPLES_DIR) ? convergenceRunCells(EXAMPLES_DIR) : [],
   [SYNTAX_ERROR_NOTEBOOK]: [SYNTAX_ERROR_CELL, GOOD_CELL],
   [CANCEL_NOTEBOOK]: [LONG_CELL, GOOD_CELL],
   [EDITOR_NOTEBOOK]: [TYPO_CELL, GOOD_CELL],
@@ -144,6 +150,7 @@ async function setup() {
   // so that Quick Open's file index has them; in a folder of their own.
   for (const [name, sources] of Object.entries(TEMP_NOTEBOOKS)) writeNotebook(name, sources);
   fs.writeFileSync(path.join(ctx.workspace, TEMP_DIR_IN_WORKSPACE, TYPO_FILE), `${TYPO_CELL}\n`);
+  fs.writeFileSync(path.join(ctx.workspace, TEMP_DIR_IN_WORKSPACE, DATA_CHECK_FILE.name), DATA_CHECK_FILE.text);
   writeUserSettings(ctx.userDataDir, {
     // One wheel step scrolls a list 500 px instead of 50 (see NotebookView.scrollList).
     'workbench.list.mouseWheelScrollSensitivity': 10,
@@ -619,6 +626,28 @@ async function testCompletion() {
   await ctx.wb.escape();
 }
 
+/** Convergence findings as editor markers on the statements, a result hover, the ordering quick fix, a rerun. */
+async function testConvergenceDiagnostics() {
+  const nb = await ctx.wb.openNotebook(CONVERGENCE_NOTEBOOK);
+  await testInlineDiagnostics({
+    wb: ctx.wb,
+    nb,
+    sources: TEMP_NOTEBOOKS[CONVERGENCE_NOTEBOOK],
+    kernel: KERNEL,
+    settingsFile: path.join(ctx.workspace, '.vscode', 'settings.json'),
+    artifacts: ARTIFACTS,
+    log,
+    waitFor,
+  });
+  await nb.save();
+}
+
+/** As you type, what a run would report: a name the data file does not give, a missing file, an unknown option. */
+async function testDataChecks() {
+  const nb = await ctx.wb.openNotebook(DATA_CHECK_NOTEBOOK);
+  await testDataChecksAsYouType({ wb: ctx.wb, nb, folder: path.join(ctx.workspace, TEMP_DIR_IN_WORKSPACE), artifacts: ARTIFACTS, log, waitFor });
+}
+
 // ---------------------------------------------------------------- the suite
 describe('Latent in VS Code (code-server + Chromium)', { concurrency: false }, () => {
   // A failed setup fails every test (with its reason) rather than cancelling them.
@@ -649,5 +678,7 @@ describe('Latent in VS Code (code-server + Chromium)', { concurrency: false }, (
   e2eTest("a cell's problems go with the cell and with its notebook", testDiagnosticsLifecycle, { timeout: 3 * 60_000 });
   e2eTest('a hover on a distribution in a cell shows its parameterisation', testHover, { timeout: 3 * 60_000 });
   e2eTest('completion after ~ offers the distributions with their parameters', testCompletion, { timeout: 3 * 60_000 });
+  e2eTest('a misspelt name, a missing data file and an unknown option are reported as you type', testDataChecks, { timeout: 3 * 60_000 });
+  e2eTest('convergence warnings sit on the mixture means, with an ordering quick fix that clears them on rerun', testConvergenceDiagnostics, { timeout: 8 * 60_000 });
   e2eTest('"Latent: New Notebook" opens a starter notebook that runs on the Latent kernel', testNewNotebookCommand, { timeout: 5 * 60_000 });
 });

@@ -54,32 +54,43 @@ export function segmentMoments(chains: readonly Float64Array[]): SegmentMoments 
 }
 
 /**
- * Finds label switching among indexed scalars (`mu[1]`, `mu[2]`, …, one index):
- * chains, or halves of a chain, that agree after a permutation of the labels
- * but not as labelled. Only when every segment is explained by some
- * permutation is it called label switching; chains that disagree otherwise
- * are plain non-convergence, which R-hat reports. Parameters whose labels
- * move together (a mixture's means and precisions) share one finding.
+ * Finds label switching among indexed scalars: chains, or halves of a chain,
+ * that agree after a permutation of the labels but not as labelled. Labels
+ * are the values of one index position of a variable, whatever its other
+ * indices: `mu[1]`, `mu[2]`; a Bernoulli mixture's `p[k,d]` (the first index
+ * labels rows of D scalars that move together); `Omega[,,k]` (the last). Every
+ * position of a variable is tried. Only when every segment is explained by
+ * some permutation is it called label switching; chains that disagree
+ * otherwise are plain non-convergence, which R-hat reports. Parameters whose
+ * labels move together (a mixture's means and precisions) share one finding.
  * Not detected: labels that switch back and forth within each half of a
  * chain, which blur every component into the same bimodal mixture.
  */
 export function findLabelSwitching(elements: readonly { name: string; moments: SegmentMoments }[]): LabelSwitching[] {
-  const groups = new Map<string, { label: string; moments: SegmentMoments; name: string }[]>();
+  const variables = new Map<string, { indices: string[]; name: string; moments: SegmentMoments }[]>();
   for (const element of elements) {
-    const match = /^(.+)\[\s*(\d+)\s*\]$/.exec(element.name);
+    const match = /^(.+)\[([\d\s,]+)\]$/.exec(element.name);
     if (!match) continue;
-    const list = groups.get(match[1]!) ?? [];
-    list.push({ label: match[2]!, moments: element.moments, name: element.name });
-    groups.set(match[1]!, list);
+    const indices = match[2]!.split(',').map((i) => i.trim());
+    if (indices.some((i) => i === '')) continue;
+    const key = `${match[1]!}/${indices.length}`;
+    const list = variables.get(key) ?? [];
+    list.push({ indices, name: element.name, moments: element.moments });
+    variables.set(key, list);
   }
   const findings = new Map<string, { nodes: string[]; description: string }>();
-  for (const components of groups.values()) {
-    if (components.length < 2) continue;
-    const found = relabellings(components);
-    if (!found) continue;
-    const existing = findings.get(found.description);
-    if (existing) appendAll(existing.nodes, found.nodes);
-    else findings.set(found.description, found);
+  for (const scalars of variables.values()) {
+    const arity = scalars[0]!.indices.length;
+    for (let axis = 0; axis < arity; axis++) {
+      const components = componentsAlong(scalars, axis);
+      if (!components) continue;
+      const found = relabellings(components);
+      if (!found) continue;
+      const existing = findings.get(found.description);
+      if (existing) appendAll(existing.nodes, found.nodes);
+      else findings.set(found.description, found);
+      break; // one labelling index per variable
+    }
   }
   return [...findings.values()].map(({ nodes, description }) => ({
     nodes,
@@ -92,22 +103,59 @@ export function findLabelSwitchingInDraws(parameters: readonly ParameterDraws[])
   return findLabelSwitching(parameters.map((p) => ({ name: p.name, moments: segmentMoments(p.chains) })));
 }
 
-function relabellings(components: { label: string; moments: SegmentMoments; name: string }[]): { nodes: string[]; description: string } | undefined {
+/** One label's scalars: the same other indices, in the same order, for every label. */
+interface Component {
+  label: string;
+  scalars: { name: string; moments: SegmentMoments }[];
+}
+
+/**
+ * The scalars of a variable grouped by their index at `axis` (the label),
+ * each group ordered by the remaining indices; undefined unless every label
+ * has the same remaining indices (a full grid), or there are fewer than two labels.
+ */
+function componentsAlong(scalars: readonly { indices: string[]; name: string; moments: SegmentMoments }[], axis: number): Component[] | undefined {
+  const byLabel = new Map<string, Map<string, { name: string; moments: SegmentMoments }>>();
+  for (const s of scalars) {
+    const label = s.indices[axis]!;
+    const rest = s.indices.filter((_, i) => i !== axis).join(',');
+    const group = byLabel.get(label) ?? new Map<string, { name: string; moments: SegmentMoments }>();
+    group.set(rest, { name: s.name, moments: s.moments });
+    byLabel.set(label, group);
+  }
+  if (byLabel.size < 2) return undefined;
+  const groups = [...byLabel.entries()];
+  const keys = [...groups[0]![1].keys()];
+  if (groups.some(([, g]) => g.size !== keys.length || keys.some((k) => !g.has(k)))) return undefined;
+  return groups.map(([label, g]) => ({ label, scalars: keys.map((k) => g.get(k)!) }));
+}
+
+/** Distance, in pooled posterior sds, between one scalar in the reference segment and another in segment `s`. */
+function scalarDistance(a: SegmentMoments, b: SegmentMoments, s: number): number {
+  const gap = Math.abs(b.means[s]! - a.means[0]!);
+  if (a.sds[0] === 0 && b.sds[s] === 0) return gap === 0 ? 0 : Infinity;
+  const ratio = b.sds[s]! / a.sds[0]!;
+  if (!(ratio <= SD_RATIO && ratio >= 1 / SD_RATIO)) return Infinity;
+  const scale = Math.sqrt((a.sds[0]! ** 2 + b.sds[s]! ** 2) / 2);
+  return gap === 0 ? 0 : gap / scale;
+}
+
+function relabellings(components: Component[]): { nodes: string[]; description: string } | undefined {
   const k = components.length;
-  const segments = components[0]!.moments.means.length;
+  const first = components[0]!.scalars[0]!.moments;
+  const segments = first.means.length;
   const chains = segments / 2;
-  if (segments < 2 || components[0]!.moments.length < MIN_SEGMENT) return undefined;
+  if (segments < 2 || first.length < MIN_SEGMENT) return undefined;
   // Each segment's permutation relative to segment 0: perm[i] = the label index that plays reference label i.
   const perms: number[][] = [];
   for (let s = 0; s < segments; s++) {
+    // A label matches another when every one of its scalars does: the worst scalar decides.
     const distance = (i: number, j: number): number => {
-      const a = components[i]!.moments;
-      const b = components[j]!.moments;
-      const ratio = b.sds[s]! / a.sds[0]!;
-      if (!(ratio <= SD_RATIO && ratio >= 1 / SD_RATIO)) return Infinity;
-      const scale = Math.sqrt((a.sds[0]! ** 2 + b.sds[s]! ** 2) / 2);
-      const gap = Math.abs(b.means[s]! - a.means[0]!);
-      return gap === 0 ? 0 : gap / scale;
+      const a = components[i]!.scalars;
+      const b = components[j]!.scalars;
+      let worst = 0;
+      for (let e = 0; e < a.length && worst !== Infinity; e++) worst = Math.max(worst, scalarDistance(a[e]!.moments, b[e]!.moments, s));
+      return worst;
     };
     const identity = Array.from({ length: k }, (_, i) => i);
     const own = identity.map((i) => distance(i, i));
@@ -118,8 +166,15 @@ function relabellings(components: { label: string; moments: SegmentMoments; name
     // Labels that already agree keep their place; only the others are permuted among themselves.
     const free = identity.filter((i) => own[i]! >= AGREE);
     if (free.length > MAX_FREE_LABELS) return undefined;
-    const worst = (perm: number[]): number => Math.max(...perm.map((j, x) => distance(free[x]!, free[j]!)));
-    const best = free.length <= EXHAUSTIVE_LABELS ? bestPermutation(free.length, worst) : greedyPermutation(free.length, (x, y) => distance(free[x]!, free[y]!));
+    const memo = new Map<number, number>();
+    const freeDistance = (x: number, y: number): number => {
+      const key = x * free.length + y;
+      let d = memo.get(key);
+      if (d === undefined) memo.set(key, (d = distance(free[x]!, free[y]!)));
+      return d;
+    };
+    const worst = (perm: number[]): number => Math.max(...perm.map((j, x) => freeDistance(x, j)));
+    const best = free.length <= EXHAUSTIVE_LABELS ? bestPermutation(free.length, worst) : greedyPermutation(free.length, freeDistance);
     if (!best || worst(best) >= AGREE) return undefined; // differs, and not by relabelling
     const perm = [...identity];
     best.forEach((j, x) => (perm[free[x]!] = free[j]!));
@@ -142,7 +197,7 @@ function relabellings(components: { label: string; moments: SegmentMoments; name
     others.length === 1
       ? `${reference.where} and ${others[0]!.where} differ by ${describePermutation(others[0]!.perm, labels)}`
       : `relative to ${reference.where}, ${others.map((o) => `${o.where} ${o.where.startsWith('chains') || o.where.includes(', ') ? 'differ' : 'differs'} by ${describePermutation(o.perm, labels)}`).join('; ')}`;
-  const nodes = components.filter((_, i) => moved.has(i)).map((c) => c.name);
+  const nodes = components.filter((_, i) => moved.has(i)).flatMap((c) => c.scalars.map((e) => e.name));
   return { nodes, description };
 }
 

@@ -176,7 +176,7 @@ function mixturePicture(plate: MixturePlate, parameters: GaussianParameters, res
 }
 
 function addKernelDiagnostics(output: FitOutput, diagnostics: MixtureDiagnostic[]): void {
-  for (const d of diagnostics) output.messages.push({ severity: d.severity, message: d.message });
+  for (const d of diagnostics) output.messages.push({ severity: d.severity, message: d.message, code: d.code });
 }
 
 function kernelError(diagnostics: MixtureDiagnostic[], request: FitRequest): ModelError {

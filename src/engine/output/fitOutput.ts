@@ -48,6 +48,8 @@ export type FitStatus = 'running' | 'converged' | 'max-iterations' | 'cancelled'
 export interface FitMessage {
   severity: 'error' | 'warning' | 'info';
   message: string;
+  /** What happened, when a kernel says (`empty-component`, `singular-covariance`, `objective-decrease`, `not-converged`, …): the editor's findings key on it. */
+  code?: string;
   /** 1-based lines and columns in the cell, when the message points somewhere. */
   range?: { startLine: number; startColumn: number; endLine: number; endColumn: number };
 }

@@ -1,5 +1,8 @@
+import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { Severity } from '../../engine/language/source';
+import { parseDocument } from '../../engine/language/parser';
+import type { Problem, Severity } from '../../engine/language/source';
+import { checkDataFiles, DataFileCache } from './dataFileCheck';
 import { editorRange, problemsIn } from './diagnosticsLogic';
 
 export const LANGUAGE_ID = 'latent';
@@ -16,12 +19,15 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
  * .bug/.jags/.latent files alike, one diagnostic collection keyed by the
  * (cell) document's URI. Checked on open, and 250 ms after the last change;
  * cleared when a document closes, its language changes, a cell is removed or
- * its notebook closes.
+ * its notebook closes. A document whose data come from files is checked
+ * again once the files are read in the background (what a run would see:
+ * their names, a missing file), unless it changed meanwhile.
  */
 export class ModelDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection(LANGUAGE_ID);
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly dataFiles = new DataFileCache();
 
   constructor() {
     this.subscriptions.push(
@@ -33,6 +39,7 @@ export class ModelDiagnostics implements vscode.Disposable {
         for (const change of e.contentChanges) change.removedCells.forEach((cell) => this.forget(cell.document.uri));
       }),
       vscode.workspace.onDidCloseNotebookDocument((n) => n.getCells().forEach((cell) => this.forget(cell.document.uri))),
+      this.watchDataFiles(),
     );
     vscode.workspace.textDocuments.forEach((d) => this.refresh(d));
   }
@@ -44,13 +51,30 @@ export class ModelDiagnostics implements vscode.Disposable {
       this.collection.delete(document.uri);
       return;
     }
-    const diagnostics = problemsIn(document.getText()).map((p) => {
-      const r = editorRange(p.range);
-      const diagnostic = new vscode.Diagnostic(new vscode.Range(r.startLine, r.startCharacter, r.endLine, r.endCharacter), p.message, SEVERITY[p.severity]);
-      diagnostic.source = LANGUAGE_ID;
-      return diagnostic;
-    });
-    this.collection.set(document.uri, diagnostics);
+    const text = document.getText();
+    this.collection.set(document.uri, toDiagnostics(problemsIn(text)));
+    const parsed = parseDocument(text).document;
+    if (!parsed.directives.some((d) => (d.kind === 'data' || d.kind === 'inits') && d.value.kind === 'file')) return;
+    const version = document.version;
+    void checkDataFiles(parsed, folderOf(document), this.dataFiles).then(
+      (files) => {
+        if (document.isClosed || document.version !== version || document.languageId !== LANGUAGE_ID) return;
+        this.collection.set(document.uri, toDiagnostics(problemsIn(text, files)));
+      },
+      () => undefined, // a failed read leaves the checks that need no files
+    );
+  }
+
+  /** A data file created, changed or deleted: the documents that read a file of that name are checked again. */
+  private watchDataFiles(): vscode.Disposable {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.{R,r,txt,dump,json,csv,tsv}');
+    const recheck = (uri: vscode.Uri): void => {
+      const name = basename(uri.fsPath);
+      for (const document of vscode.workspace.textDocuments) {
+        if (document.languageId === LANGUAGE_ID && document.getText().includes(name)) this.schedule(document);
+      }
+    };
+    return vscode.Disposable.from(watcher, watcher.onDidCreate(recheck), watcher.onDidChange(recheck), watcher.onDidDelete(recheck));
   }
 
   private schedule(document: vscode.TextDocument): void {
@@ -84,4 +108,20 @@ export class ModelDiagnostics implements vscode.Disposable {
     this.pending.clear();
     this.subscriptions.forEach((d) => d.dispose());
   }
+}
+
+function toDiagnostics(problems: Problem[]): vscode.Diagnostic[] {
+  return problems.map((p) => {
+    const r = editorRange(p.range);
+    const diagnostic = new vscode.Diagnostic(new vscode.Range(r.startLine, r.startCharacter, r.endLine, r.endCharacter), p.message, SEVERITY[p.severity]);
+    diagnostic.source = LANGUAGE_ID;
+    return diagnostic;
+  });
+}
+
+/** Where a run reads the document's data files from: the notebook's folder for a cell, the file's own for a file; none when unsaved. */
+function folderOf(document: vscode.TextDocument): string | undefined {
+  const notebook = vscode.workspace.notebookDocuments.find((n) => n.getCells().some((c) => c.document === document));
+  const uri = notebook ? notebook.uri : document.uri;
+  return uri.scheme === 'file' ? dirname(uri.fsPath) : undefined;
 }

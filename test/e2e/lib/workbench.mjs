@@ -165,6 +165,38 @@ export class Workbench {
     return (await this.page.locator('.markers-panel .monaco-list-row').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
   }
 
+  /**
+   * Opens the Quick Fix menu (Ctrl+.) at the cursor and applies the action whose title
+   * matches `title` (a RegExp); returns the titles the menu offered. The menu is the
+   * action widget: `.action-widget .monaco-list-row.action`, one row per code action.
+   */
+  async quickFix(title, { timeoutMs = 15_000 } = {}) {
+    const rows = this.page.locator('.action-widget .monaco-list-row.action');
+    let tries = 0;
+    const offered = await waitFor(
+      async () => {
+        if (!(await rows.count())) {
+          // Ctrl+. first; then the command, should the key not reach the editor.
+          if (tries++ % 2 === 0) await this.page.keyboard.press('Control+.');
+          else await this.runCommand('Quick Fix...');
+          await sleep(700);
+        }
+        const titles = (await rows.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+        return titles.length ? titles : null;
+      },
+      { timeoutMs, intervalMs: 500, message: 'the Quick Fix menu did not open' },
+    );
+    log(`quick fixes offered: ${JSON.stringify(offered)}`);
+    const index = offered.findIndex((t) => title.test(t));
+    if (index < 0) throw new Error(`no quick fix matching ${title}: ${JSON.stringify(offered)}`);
+    // The keyboard, not a click: the widget's pointer block intercepts clicks while it opens.
+    // The first action is focused when the menu opens.
+    for (let i = 0; i < index; i++) await this.page.keyboard.press('ArrowDown');
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.action-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+    return offered;
+  }
+
   /** Hides the panel (Problems, Output, ...) should one be open. */
   async hidePanel() {
     if (await this.page.locator('.part.panel').isVisible().catch(() => false)) await this.runCommand('View: Hide Panel');

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseEmArguments, runEm, type EmArguments } from '../../../src/cli/em';
 import { BENCH_DATA } from '../em/helpers';
+import { GAUSSIAN_MIXTURE_MODEL } from '../fit/degenerateModels';
 
 const ROOT = resolve(__dirname, '../../..');
 const WORKERS = {
@@ -14,17 +15,7 @@ const WORKERS = {
 };
 
 /** The Gaussian mixture of the issue, in the modelling language, over the shared 1,000-row, 2-D, 3-component data. */
-const GMM = `model {
-  for (i in 1:N) {
-    z[i] ~ dcat(w[])
-    x[i, 1:2] ~ dmnorm(mu[z[i], ], Omega[, , z[i]])
-  }
-  for (k in 1:K) {
-    mu[k, 1:2] ~ dmnorm(m0[], P0[, ])
-    Omega[1:2, 1:2, k] ~ dwish(R[, ], 3)
-  }
-  w[1:K] ~ ddirch(alpha[])
-}
+const GMM = `${GAUSSIAN_MIXTURE_MODEL}
 data from "${join(BENCH_DATA, 'gmm_d2_k3_n1000.csv')}" with (x = c(x1, x2), N = length(x1), z = NULL)
 data list(K = 3, m0 = c(0, 0), P0 = structure(c(0.01, 0, 0, 0.01), .Dim = c(2, 2)), R = structure(c(1, 0, 0, 1), .Dim = c(2, 2)), alpha = c(1, 1, 1))
 `;

@@ -95,4 +95,62 @@ describe('label switching', () => {
     assert.deepEqual(findLabelSwitching(elements), []);
     assert.ok(performance.now() - started < 1000);
   });
+
+  /** Scalars `name[...]` of a grid whose index at `axis` is the label; `centre(label, rest)` per chain (labels 0-based). */
+  function grid(name: string, shape: number[], axis: number, chainLabels: number[][], seed: number): ParameterDraws[] {
+    const out: ParameterDraws[] = [];
+    const total = shape.reduce((a, b) => a * b, 1);
+    for (let flat = 0; flat < total; flat++) {
+      const index: number[] = [];
+      let rest = flat;
+      for (const size of shape) {
+        index.push(rest % size);
+        rest = Math.floor(rest / size);
+      }
+      const label = index[axis]!;
+      const others = index.filter((_, i) => i !== axis).reduce((a, b) => 10 * a + b, 0);
+      out.push({
+        name: `${name}[${index.map((i) => i + 1).join(',')}]`,
+        // Label l of chain c sits where label chainLabels[c][l] sits in truth: 8 sds apart per label, 3 per other index.
+        chains: chainLabels.map((labels, c) => chain(new Random(seed, 100 * c + flat), 1000, at(8 * labels[label]! + 3 * others))),
+      });
+    }
+    return out;
+  }
+
+  it("is found for a Bernoulli mixture's p[k,d] whose rows k are swapped, naming every element of the moved rows", () => {
+    const p = grid('p', [2, 3], 0, [[0, 1], [1, 0], [0, 1], [1, 0]], 11);
+    const [finding, ...more] = findLabelSwitchingInDraws(p);
+    assert.equal(more.length, 0);
+    assert.deepEqual([...finding!.nodes].sort(), ['p[1,1]', 'p[1,2]', 'p[1,3]', 'p[2,1]', 'p[2,2]', 'p[2,3]']);
+    assert.match(finding!.message, /chains 1, 3 and chains 2, 4 differ by a swap of labels 1↔2 \(label switching\)/);
+  });
+
+  it('is found for mu[k,1:D] together with the weights w[k] when both move', () => {
+    const mu = grid('mu', [3, 2], 0, [[0, 1, 2], [1, 0, 2]], 12);
+    const w = grid('w', [3], 0, [[0, 1, 2], [1, 0, 2]], 13);
+    const findings = findLabelSwitchingInDraws([...mu, ...w]);
+    assert.equal(findings.length, 1, JSON.stringify(findings.map((f) => f.message)));
+    assert.deepEqual([...findings[0]!.nodes].sort(), ['mu[1,1]', 'mu[1,2]', 'mu[2,1]', 'mu[2,2]', 'w[1]', 'w[2]']);
+  });
+
+  it('is found along the last index, Omega[,,k]', () => {
+    const omega = grid('Omega', [2, 2, 2], 2, [[0, 1], [1, 0]], 14);
+    const [finding] = findLabelSwitchingInDraws(omega);
+    assert.ok(finding, 'a finding');
+    assert.equal(finding.nodes.length, 8);
+    assert.ok(finding.nodes.every((n) => /^Omega\[\d,\d,[12]\]$/.test(n)));
+  });
+
+  it('is not claimed for a multi-index node when only one element of a label moves (a mode, not a relabelling)', () => {
+    const p = grid('p', [2, 2], 0, [[0, 1], [0, 1]], 15);
+    // Chain 2's p[1,2] alone sits at p[2,2]'s place: rows are not swapped as wholes.
+    const moved = p.find((s) => s.name === 'p[1,2]')!;
+    moved.chains[1] = chain(new Random(15, 999), 1000, at(8 + 3));
+    assert.deepEqual(findLabelSwitchingInDraws(p), []);
+  });
+
+  it('stays quiet for converged multi-index nodes', () => {
+    assert.deepEqual(findLabelSwitchingInDraws(grid('p', [3, 4], 0, [[0, 1, 2], [0, 1, 2], [0, 1, 2]], 16)), []);
+  });
 });
