@@ -35,7 +35,7 @@ import {
   checkBernoulliNotebook,
   checkEvidenceNotebook,
   checkFaithfulNotebook,
-  checkLassoNotebook,
+  checkLassoNotebook, checkPpcaNotebook,
   checkMissingCovariateNotebook,
   checkProbitNotebook,
 } from './checks/em.mjs';
@@ -49,6 +49,7 @@ export const EXAMPLE_CHECKS = {
   'em/bernoulli-mixture.ipynb': { checks: [checkBernoulliNotebook] },
   'em/missing-covariate.ipynb': { checks: [checkMissingCovariateNotebook] },
   'em/evidence-hyperparameters.ipynb': { checks: [checkEvidenceNotebook] },
-  'em/bayesian-lasso.ipynb': { checks: [checkLassoNotebook] },
+  'em/bayesian-lasso.ipynb': { minRendererOutputs: 2, checks: [checkLassoNotebook] },
+  'em/ppca.ipynb': { checks: [checkPpcaNotebook] },
   // em/online-em.ipynb is left out: its 100,000-row data file is made by ../shared/bench/data/gen.mjs and not committed.
 };
