@@ -191,7 +191,7 @@ export async function checkLassoNotebook({ views }, { log, screenshotView }) {
 
 /** examples/em/ppca.ipynb: EM from PCA scores reaches Tipping & Bishop's closed-form maximum likelihood. */
 export async function checkPpcaNotebook({ views }, { log, screenshotView }) {
-  const [figures] = await convergedFits(views, ['ppca'], screenshotView);
+  const [figures] = await convergedFits(views, ['ppca-fit'], screenshotView);
   assert.match(views[0].header, /PCA scores of x \(for z\)/, `the start is named (${views[0].header})`);
   // The notebook's text: log-likelihood −1261.1023 and tau 3.36892 in closed form.
   near(figures.number('log-likelihood'), -1261.1023, 0.001, 'PPCA log-likelihood');

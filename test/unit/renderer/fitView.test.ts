@@ -150,7 +150,7 @@ describe('fit figures', () => {
     const output = gmm2dFit({ objective: { kind: 'loglik', values }, convergence: { stoppedBy: 'tolerance', distance: 0.25, limit: -8 } });
     const figure = gapFigure(output, theme());
     assert.deepEqual((figure.data[0] as Partial<PlotData>).y, [2, 1, 0.5, 0.25]);
-    assert.match(String((figure.layout.yaxis as { title?: { text?: string } }).title?.text), /extrapolated limit/);
+    assert.match(String((figure.layout.yaxis as { title?: { text?: string } }).title?.text), /limit \(extrapolated\)/);
   });
 
   it('leaves out iterations at or above the final value, and says so when nothing is left', () => {
