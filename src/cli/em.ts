@@ -87,6 +87,11 @@ export function emJson(output: FitOutput): object {
     parameter_count: output.parameterCount ?? null,
     objective: output.objective.values,
     objective_kind: output.objective.kind,
+    ...(output.objective.error !== undefined ? { objective_error: output.objective.error } : {}),
+    ...(output.convergence ? { convergence: { stopped_by: output.convergence.stoppedBy, distance: finiteOrNull(output.convergence.distance), limit: finiteOrNull(output.convergence.limit) } } : {}),
+    ...(output.start ? { starts: output.start.starts, kept_start: output.start.chosen + 1 } : {}),
+    diagnostics: output.diagnostics ?? [],
+    ...(output.latentSummaries ? { latent_summaries: output.latentSummaries } : {}),
     settings: output.settings,
     engine: output.engine,
     latent: output.latent,
@@ -95,6 +100,9 @@ export function emJson(output: FitOutput): object {
     messages: output.messages,
   };
 }
+
+/** JSON has no ∞ or NaN: an unknown distance is null. */
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 /**
  * Runs `latent em MODEL ...`: prints the fit's table, or with --json one JSON

@@ -22,8 +22,10 @@ function titled(theme: Theme, text: string): Partial<Layout['xaxis']> {
   return { ...axis(theme), title: { text, font: { size: theme.fontSize, color: theme.muted }, standoff: 4 } };
 }
 
+/** The objective's name, short enough for an axis (the summary rows give it in full). */
 function objectiveLabel(output: FitOutput): string {
-  return objectiveName(output.objective.kind);
+  const kind = output.objective.kind;
+  return kind === 'mc-loglik' || kind === 'mc-logpost' ? `${objectiveName(kind === 'mc-loglik' ? 'loglik' : 'logpost')} (MC estimate)` : objectiveName(kind);
 }
 
 /** The objective per iteration; where β < 1 (annealing), points in the second colour and each new β marked. */
@@ -136,10 +138,10 @@ export function gapFigure(output: FitOutput, theme: Theme): Figure {
   ];
   const layout = baseLayout(theme, 'fit:gap');
   layout.xaxis = titled(theme, 'iteration');
-  layout.yaxis = { ...titled(theme, limit !== undefined ? 'gap to the extrapolated limit' : output.status === 'running' ? 'gap to latest' : 'gap to final'), type: 'log', exponentformat: 'power' };
-  // VI's tolerance is relative to the bound; EM's is in the objective's units.
+  layout.yaxis = { ...titled(theme, limit !== undefined ? 'gap to limit (extrapolated)' : output.status === 'running' ? 'gap to latest' : 'gap to final'), type: 'log', exponentformat: 'power' };
+  // VI's tolerance is relative to the bound; EM's is in the objective's units; Monte-Carlo EM's is on the parameters, not on this gap.
   const elbo = output.objective.kind === 'elbo';
-  const tolerance = output.settings.tolerance * (elbo ? Math.abs(final) : 1);
+  const tolerance = output.objective.kind.startsWith('mc-') ? Number.NaN : output.settings.tolerance * (elbo ? Math.abs(final) : 1);
   if (Number.isFinite(tolerance) && tolerance > 0 && y.length) {
     layout.shapes = [{ type: 'line', xref: 'paper', yref: 'y', x0: 0, x1: 1, y0: tolerance, y1: tolerance, line: { color: withAlpha(theme.muted, 0.7), width: 1, dash: 'dot' } }];
     layout.annotations = [{ xref: 'paper', yref: 'y', x: 1, y: Math.log10(tolerance), xanchor: 'right', yanchor: 'bottom', showarrow: false, text: elbo ? 'tol × |ELBO|' : 'tol', font: { size: theme.fontSize - 2, color: theme.muted } }];

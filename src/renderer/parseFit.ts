@@ -89,6 +89,7 @@ function parseSettings(raw: Json): FitSettings {
     if (value !== undefined) settings[key] = value;
   }
   if (Array.isArray(raw.latent)) settings.latent = strings(raw.latent);
+  if (Array.isArray(raw.parameters)) settings.parameters = strings(raw.parameters);
   return settings;
 }
 

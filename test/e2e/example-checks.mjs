@@ -35,7 +35,7 @@ import {
   checkBernoulliNotebook,
   checkEvidenceNotebook,
   checkFaithfulNotebook,
-  checkLassoNotebook,
+  checkLassoNotebook, checkPpcaNotebook,
   checkMissingCovariateNotebook,
   checkOnlineEmNotebook,
   checkProbitNotebook,
@@ -51,7 +51,8 @@ export const EXAMPLE_CHECKS = {
   'em/bernoulli-mixture.ipynb': { checks: [checkBernoulliNotebook] },
   'em/missing-covariate.ipynb': { checks: [checkMissingCovariateNotebook] },
   'em/evidence-hyperparameters.ipynb': { checks: [checkEvidenceNotebook] },
-  'em/bayesian-lasso.ipynb': { checks: [checkLassoNotebook] },
+  'em/bayesian-lasso.ipynb': { minRendererOutputs: 2, checks: [checkLassoNotebook] },
+  'em/ppca.ipynb': { checks: [checkPpcaNotebook] },
   // Its 100,000-row data file is made by `npm run data:mixture` (run.mjs does, into the copied examples).
   'em/online-em.ipynb': { minRendererOutputs: 2, checks: [checkOnlineEmNotebook] },
   'vi/faithful-bayesian-mixture.ipynb': { checks: [checkFaithfulVariationalNotebook] },

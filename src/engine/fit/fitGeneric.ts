@@ -68,6 +68,9 @@ export function fitGeneric(graph: ModelGraph, roles: Roles, request: FitRequest,
   }
   const kept = best!;
   restore(graph, kept.values);
+  // The latent nodes (assignments) at the kept parameters' posterior, not the last start's.
+  machine.estep.run(1);
+  machine.estep.centre();
   report(output, roles, kept, tried, settings.maxIterations, settings.tolerance);
 }
 

@@ -141,6 +141,11 @@ async function fitWithKernel(
   output.objective.values = Array.from(fit.objectiveCurve);
   output.objective.beta = Array.from(fit.betaCurve);
   output.convergence = kernelConvergence(output.objective.values, output.objective.beta, fit.status);
+  const method = typeof mixtureOptions.init === 'string' ? (mixtureOptions.init === 'kmeans++' ? 'k-means++ on the rows' : 'random responsibilities') : 'the given initial values';
+  output.start = {
+    chosen: fit.keptRestart,
+    starts: fit.restarts.map((r) => ({ method, objective: r.objective, status: r.converged ? 'converged' : 'not converged', iterations: r.iterations })),
+  };
   Object.assign(output, { loglik: fit.logLikelihood, loglikPerSample: fit.meanLogLikelihood, observations: problem.rows, parameterCount: fit.parameterCount, bic: fit.bic, aic: fit.aic });
   if (fit.assignments) output.assignments = { node: plate.latent, values: Array.from(fit.assignments.subarray(0, 10_000), (k) => k + 1) };
   if (D <= 2 && fit.responsibilities) output.mixture = mixturePicture(plate, fit.parameters as GaussianParameters, fit.responsibilities);

@@ -162,18 +162,41 @@ export async function checkEvidenceNotebook({ views }, { log, screenshotView }) 
   log(`evidence: alpha ${figures.params.get('alpha')}, beta ${figures.params.get('beta')}`);
 }
 
-/** examples/em/bayesian-lasso.ipynb: Monte-Carlo EM shrinks the coefficients (a smaller L1 norm than least squares). */
+/**
+ * examples/em/bayesian-lasso.ipynb: Monte-Carlo EM (an estimate of the objective with its error,
+ * no log-likelihood claimed) beside the exact E-step (s2 latent by default, the exact MAP).
+ */
 export async function checkLassoNotebook({ views }, { log, screenshotView }) {
-  assert.deepEqual(views.map((v) => v.kind), ['fit'], 'one fit');
-  await screenshotView(0, 'em-lasso');
-  const figures = checkFit(views[0], 'lasso');
-  assert.match(views[0].roles, /Monte-Carlo EM/, `the fit is Monte-Carlo EM (${views[0].roles})`);
-  const beta = Array.from({ length: 8 }, (_, j) => figures.params.get(`beta[${j + 1}]`));
+  assert.deepEqual(views.map((v) => v.kind), ['fit', 'fit'], 'two fits: Monte-Carlo EM, then the exact E-step');
+  await screenshotView(0, 'em-lasso-mcem');
+  await screenshotView(1, 'em-lasso-exact');
+  const [mcemView, exactView] = views;
+  assert.match(mcemView.roles, /Monte-Carlo EM/, `the first fit is Monte-Carlo EM (${mcemView.roles})`);
+  const mcem = fitFigures(mcemView);
+  assert.ok(!mcem.summary.has('log-likelihood'), 'Monte-Carlo EM claims no log-likelihood');
+  assert.match(mcem.summary.get('complete-data log posterior (Monte-Carlo estimate)') ?? '', /± \d/, 'the Monte-Carlo objective with its standard error');
+  const beta = Array.from({ length: 8 }, (_, j) => mcem.params.get(`beta[${j + 1}]`));
   // Least squares, as the notebook's text gives it.
   const leastSquares = [3.009, 0.093, 0.06, 1.403, -0.187, 0.207, -2.302, -0.112];
   const l1 = (v) => v.reduce((sum, x) => sum + Math.abs(x), 0);
   assert.ok(l1(beta) < l1(leastSquares), `shrunk: L1 norm ${l1(beta).toFixed(3)} < least squares' ${l1(leastSquares).toFixed(3)} (β = ${beta.join(', ')})`);
-  log(`lasso: β = ${beta.map((b) => b.toFixed(3)).join(', ')}, L1 ${l1(beta).toFixed(3)} vs ${l1(leastSquares).toFixed(3)}`);
+  const exact = checkConvergedFit(exactView, 'lasso, exact E-step');
+  assert.match(exactView.roles, /exact E-step over 8 latent unit.*latent: s2/, `s2 is latent with an exact E-step (${exactView.roles})`);
+  // The exact MAP the notebook states: (2.928, 0.041, 0, 1.347, −0.080, 0.070, −2.190, 0), τ = 0.833 (3 decimals).
+  checkStated(exact, { 'beta[1]': 2.928, 'beta[2]': 0.041, 'beta[3]': 0, 'beta[4]': 1.347, 'beta[5]': -0.08, 'beta[6]': 0.07, 'beta[7]': -2.19, 'beta[8]': 0, tau: 0.833 }, 0.0015, 'lasso exact');
+  assert.match(exact.summary.get('stopped') ?? '', /by the tolerance, estimated distance/, 'says how it stopped');
+  assert.match(exact.summary.get('s2[1] (latent)') ?? '', /mean .*, sd /, 'the latent scales\' posterior mean and sd');
+  log(`lasso: MCEM β = ${beta.map((b) => b.toFixed(3)).join(', ')}; exact β = ${Array.from({ length: 8 }, (_, j) => exact.params.get(`beta[${j + 1}]`).toFixed(3)).join(', ')}`);
+}
+
+/** examples/em/ppca.ipynb: EM from PCA scores reaches Tipping & Bishop's closed-form maximum likelihood. */
+export async function checkPpcaNotebook({ views }, { log, screenshotView }) {
+  const [figures] = await convergedFits(views, ['ppca-fit'], screenshotView);
+  assert.match(views[0].header, /PCA scores of x \(for z\)/, `the start is named (${views[0].header})`);
+  // The notebook's text: log-likelihood −1261.1023 and tau 3.36892 in closed form.
+  near(figures.number('log-likelihood'), -1261.1023, 0.001, 'PPCA log-likelihood');
+  near(figures.params.get('tau'), 3.36892, 0.0005, 'PPCA tau');
+  log(`ppca: log-likelihood ${figures.summary.get('log-likelihood')}, tau ${figures.params.get('tau')}`);
 }
 
 /**

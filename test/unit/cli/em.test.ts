@@ -98,7 +98,7 @@ describe('latent em: fits', () => {
     const dir = folder({ 'gmm.bug': `${GMM}fit with em(max.iter = 3, mle = TRUE)\n`, 'start.json': sharedStart() });
     const { code, out } = await run(join(dir, 'gmm.bug'), ['--init', join(dir, 'start.json'), '--max-iter', '200', '--seed', '5']);
     assert.equal(code, 0);
-    assert.match(out.split('\n')[0]!, /^Latent em fit \(maximum likelihood\): not converged: stopped at max\.iter \(3\); seed 5, 1 start, init given/);
+    assert.match(out.split('\n')[0]!, /^Latent em fit \(maximum likelihood\): not converged: stopped at max\.iter \(3\); seed 5, start: the given initial values/);
     assert.match(out, /^iterations +3$/m);
     assert.match(out, /^Omega\[2,2,3\] +-?\d/m);
   });

@@ -55,7 +55,7 @@ describe('fit view', () => {
     assert.equal(status.textContent, 'Converged after 23 iterations');
     assert.equal(status.dataset.status, 'complete');
     assert.equal(status.dataset.fitStatus, 'converged');
-    assert.equal(element.querySelector('.latent-meta')?.textContent, 'em · maximum likelihood · 1 start · init given · seed 42');
+    assert.equal(element.querySelector('.latent-meta')?.textContent, 'em · maximum likelihood · 1 start, init given · seed 42');
     assert.equal(element.querySelector('.latent-timings')?.textContent, '46 ms · 2 ms per iteration');
     assert.equal(element.querySelector('.latent-fit-roles')?.textContent, 'Gaussian mixture kernel (K = 3, d = 2) · latent: z · parameters: mu, Omega, w');
     const summary = [...element.querySelectorAll('table.latent-fit-summary tr')].map((tr) => [...tr.children].map((c) => c.textContent));
@@ -141,8 +141,16 @@ describe('fit figures', () => {
     for (let i = 1; i < y.length; i++) assert.ok(y[i]! < y[i - 1]! && y[i]! > 0);
     // Linear convergence at rate 0.55 in the fixture: early on, the log gap falls by about log(0.55) per iteration.
     assert.ok(Math.abs(Math.log(y[1]! / y[0]!) - Math.log(0.55)) < 1e-3);
-    // tol × n reference line.
-    assert.equal(figure.layout.shapes?.[0]?.y0, 1e-3 * 1000);
+    // The tol reference line: the distance to the limit the stopping rule accepts.
+    assert.equal(figure.layout.shapes?.[0]?.y0, 1e-3);
+  });
+
+  it('draws the gap against the extrapolated limit when the fit gives one, the last iteration included', () => {
+    const values = [-10, -9, -8.5, -8.25];
+    const output = gmm2dFit({ objective: { kind: 'loglik', values }, convergence: { stoppedBy: 'tolerance', distance: 0.25, limit: -8 } });
+    const figure = gapFigure(output, theme());
+    assert.deepEqual((figure.data[0] as Partial<PlotData>).y, [2, 1, 0.5, 0.25]);
+    assert.match(String((figure.layout.yaxis as { title?: { text?: string } }).title?.text), /limit \(extrapolated\)/);
   });
 
   it('leaves out iterations at or above the final value, and says so when nothing is left', () => {
