@@ -33,7 +33,7 @@ function typicalScalar(node: StochasticNode): number {
     case 'dnegbin': x = Math.round((p[1]! * (1 - p[0]!)) / p[0]!); break;
     case 'dcat': x = 1 + mode(p); break;
     case 'dinterval': x = intervalIndex(p); break;
-    default: x = 0;
+    default: x = node.distribution.multivariate ? 0 : node.distribution.typical?.(p) ?? 0;
   }
   const lower = node.lower?.() ?? Number.NEGATIVE_INFINITY;
   const upper = node.upper?.() ?? Number.POSITIVE_INFINITY;
@@ -72,6 +72,8 @@ function setTypicalMultivariate(node: StochasticNode): boolean {
       break;
     }
     case 'dmnorm':
+    case 'dmnorm.vcov':
+    case 'dmt':
       x.set(p.subarray(0, d));
       break;
     case 'dwish': {

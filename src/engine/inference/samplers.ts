@@ -125,7 +125,7 @@ const sliceFactory: SamplerFactory = {
     const distribution = node.distribution;
     const children = childrenOf(graph, node);
     if (!distribution.multivariate) return [new SliceSampler(graph, node, children, 0, distribution.discrete)];
-    if (distribution.name === 'dmnorm') return Array.from(node.offsets, (_, k) => new SliceSampler(graph, node, children, k));
+    if (distribution.name === 'dmnorm' || distribution.name === 'dmnorm.vcov' || distribution.name === 'dmt') return Array.from(node.offsets, (_, k) => new SliceSampler(graph, node, children, k));
     if (distribution.name === 'ddirch') return [new SimplexSliceSampler(graph, node, children)];
     return undefined;
   },

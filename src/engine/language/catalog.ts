@@ -25,6 +25,8 @@ export interface DistributionInfo {
   /** Shape of a node with this distribution. */
   shape: ValueShape;
   description: string;
+  /** Takes any number of arguments, at least as many as `parameters` (dsum). */
+  variadic?: boolean;
 }
 
 export interface FunctionInfo {
@@ -57,10 +59,19 @@ const distributionList: DistributionInfo[] = [
   { name: 'dbern', parameters: [p('p', 'success probability')], support: 'x = 0 or 1', discrete: true, shape: 'scalar', description: 'Bernoulli distribution' },
   { name: 'dnegbin', parameters: [p('p', 'success probability'), p('r', 'number of successes')], support: 'x = 0, 1, 2, …', discrete: true, shape: 'scalar', description: 'Negative binomial: failures before the r-th success' },
   { name: 'dcat', parameters: [p('pi', 'vector of probabilities (normalised by JAGS)', 'vector')], support: 'x = 1, …, length(pi)', discrete: true, shape: 'scalar', description: 'Categorical distribution' },
+  { name: 'df', parameters: [p('n', 'numerator degrees of freedom'), p('m', 'denominator degrees of freedom')], support: 'x ≥ 0', discrete: false, shape: 'scalar', description: 'F distribution' },
+  { name: 'dgen.gamma', parameters: [p('r', 'shape'), p('lambda', 'rate'), p('b', 'power: (lambda·x)^b ~ dgamma(r, 1)')], support: 'x ≥ 0', discrete: false, shape: 'scalar', description: 'Generalised gamma distribution, density b·lambda^(b·r)·x^(b·r−1)·exp(−(lambda·x)^b) / Γ(r)' },
+  { name: 'dnchisqr', parameters: [p('k', 'degrees of freedom'), p('delta', 'non-centrality, ≥ 0')], support: 'x ≥ 0', discrete: false, shape: 'scalar', description: 'Non-central chi-squared distribution' },
+  { name: 'dhyper', parameters: [p('n1', 'successes in the population'), p('n2', 'failures in the population'), p('m1', 'number drawn'), p('psi', 'odds ratio (1: the central hypergeometric)')], support: 'x = max(0, m1 − n2), …, min(n1, m1)', discrete: true, shape: 'scalar', description: "Non-central (Fisher's) hypergeometric distribution" },
+  { name: 'dbetabin', parameters: [p('a', 'first shape, > 0'), p('b', 'second shape, > 0'), p('n', 'number of trials')], support: 'x = 0, 1, …, n', discrete: true, shape: 'scalar', description: 'Beta-binomial distribution: dbin(p, n) with p ~ dbeta(a, b)' },
+  { name: 'dsum', parameters: [p('x1', 'a term'), p('x2', 'another term (any number may follow)')], support: 'x = x1 + x2 + …', discrete: false, shape: 'scalar', description: 'The sum of its arguments, observed: data that constrain a sum of nodes', variadic: true },
+  { name: 'dround', parameters: [p('t', 'the value being rounded'), p('d', 'number of decimal places')], support: 'x = t rounded to d places', discrete: false, shape: 'scalar', description: 'Rounding: x is t rounded to d decimal places (rounded data)' },
   { name: 'dinterval', parameters: [p('t', 'the value being censored'), p('c', 'increasing cut points', 'vector')], support: 'x = 0, …, length(c)', discrete: true, shape: 'scalar', description: 'Interval censoring: x is the number of cut points below t' },
   { name: 'dmulti', parameters: [p('pi', 'vector of probabilities', 'vector'), p('n', 'number of trials')], support: 'counts summing to n', discrete: true, shape: 'vector', description: 'Multinomial distribution' },
   { name: 'ddirch', parameters: [p('alpha', 'vector of concentrations, > 0', 'vector')], support: 'probability vector', discrete: false, shape: 'vector', description: 'Dirichlet distribution' },
   { name: 'dmnorm', parameters: [p('mu', 'mean vector', 'vector'), p('Omega', 'precision matrix = inverse covariance', 'matrix')], support: 'x real vector', discrete: false, shape: 'vector', description: 'Multivariate normal distribution' },
+  { name: 'dmnorm.vcov', parameters: [p('mu', 'mean vector', 'vector'), p('Sigma', 'covariance matrix', 'matrix')], support: 'x real vector', discrete: false, shape: 'vector', description: 'Multivariate normal distribution by its covariance matrix' },
+  { name: 'dmt', parameters: [p('mu', 'location vector', 'vector'), p('Omega', 'precision-like scale matrix', 'matrix'), p('k', 'degrees of freedom, > 0')], support: 'x real vector', discrete: false, shape: 'vector', description: "Multivariate Student's t distribution" },
   { name: 'dwish', parameters: [p('R', 'scale matrix', 'matrix'), p('k', 'degrees of freedom, ≥ dimension')], support: 'positive definite matrix', discrete: false, shape: 'matrix', description: 'Wishart distribution, mean k·inverse(R)' },
 ];
 

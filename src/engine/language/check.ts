@@ -63,7 +63,7 @@ class NameChecker {
       const d = DISTRIBUTION_CATALOG.get(s.distribution);
       if (!d) {
         this.error(s.distributionRange, `Unknown distribution '${s.distribution}'.${suggest(s.distribution, [...DISTRIBUTION_CATALOG.keys()])}`);
-      } else if (s.args.length !== d.parameters.length) {
+      } else if (d.variadic ? s.args.length < d.parameters.length : s.args.length !== d.parameters.length) {
         this.error(s.distributionRange, `${d.name} takes ${d.parameters.length} argument(s) (${d.parameters.map((q) => q.name).join(', ')}), got ${s.args.length}.`);
       }
       for (const a of s.args) this.expression(a, loops);

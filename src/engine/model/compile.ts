@@ -6,6 +6,8 @@ import { defineArrayNodes } from './arrayNodes';
 import { bindModel, type BoundInstance } from './bind';
 import { checkDataShapes, checkObservedSupport } from './dataChecks';
 import { SCALAR_DISTRIBUTIONS } from './distributions';
+import { MORE_SCALAR_DISTRIBUTIONS } from './moreDistributions';
+import { MORE_MULTIVARIATE_DISTRIBUTIONS } from './moreMultivariate';
 import { MULTIVARIATE_DISTRIBUTIONS } from './multivariate';
 import type { ElementRef, ExpressionCompiler } from './expressions';
 import { INVERSE_LINKS } from './functions';
@@ -13,7 +15,7 @@ import { ReadTable, deterministicOrder, wireChildren } from './wiring';
 import { elementName, rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode } from './graph';
 import { appendAll } from '../collections';
 
-const DISTRIBUTIONS: Record<string, Distribution> = { ...SCALAR_DISTRIBUTIONS, ...MULTIVARIATE_DISTRIBUTIONS };
+const DISTRIBUTIONS: Record<string, Distribution> = { ...SCALAR_DISTRIBUTIONS, ...MORE_SCALAR_DISTRIBUTIONS, ...MULTIVARIATE_DISTRIBUTIONS, ...MORE_MULTIVARIATE_DISTRIBUTIONS };
 
 /**
  * Compiles a parsed document and its data into a model graph: unrolls the
@@ -94,7 +96,7 @@ function defineNode(
     const close = suggest(statement.distribution, Object.keys(DISTRIBUTIONS));
     throw errorAt(statement.distributionRange, `Unknown or not yet supported distribution '${statement.distribution}'.${close}`);
   }
-  if (statement.args.length !== distribution.parameters.length) {
+  if (!arityFits(distribution, statement.args.length)) {
     throw errorAt(statement.range, `${distribution.name} takes ${distribution.parameters.length} argument(s) (${distribution.parameters.join(', ')}), got ${statement.args.length}.`);
   }
   const ranks = distribution.parameterRanks ?? distribution.parameters.map(() => 0);
@@ -230,12 +232,16 @@ function unsupportedDistributions(statements: Statement[]): Problem[] {
       const message = `Unknown or not yet supported distribution '${s.distribution}'.${suggest(s.distribution, Object.keys(DISTRIBUTIONS))}`;
       return [{ severity: 'error', message, range: s.distributionRange }];
     }
-    if (s.args.length !== d.parameters.length) {
+    if (!arityFits(d, s.args.length)) {
       const message = `${d.name} takes ${d.parameters.length} argument(s) (${d.parameters.join(', ')}), got ${s.args.length}.`;
       return [{ severity: 'error', message, range: s.range }];
     }
     return [];
   });
+}
+
+function arityFits(d: Distribution, count: number): boolean {
+  return !d.multivariate && d.variadic ? count >= d.parameters.length : count === d.parameters.length;
 }
 
 /** A stochastic node may not depend on itself, directly or through other nodes (JAGS rejects such graphs too). */

@@ -25,6 +25,10 @@ export interface ScalarDistribution {
   bounds(p: Float64Array): [number, number];
   /** A message when the parameters are outside their domain, else undefined. */
   checkParameters(p: Float64Array): string | undefined;
+  /** Takes any number of arguments, at least `parameters.length` (dsum). */
+  variadic?: boolean;
+  /** A central value to start a chain from, when the samplers' defaults do not know the distribution. */
+  typical?(p: Float64Array): number;
 }
 
 const LOG_2PI = Math.log(2 * Math.PI);

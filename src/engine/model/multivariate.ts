@@ -44,7 +44,7 @@ export function logMultivariateGamma(a: number, p: number): number {
   return s;
 }
 
-function positiveDefinite(p: Float64Array, start: number, d: number, what: string): string | undefined {
+export function positiveDefinite(p: Float64Array, start: number, d: number, what: string): string | undefined {
   scratch(d * d);
   for (let i = 0; i < d; i++) {
     for (let j = 0; j < i; j++) {

@@ -13,7 +13,8 @@ import { mcseMean } from '../../../src/engine/diagnostics/convergence';
 import { readBench, type BenchRow } from './bench';
 
 /**
- * The seven classic BUGS examples, each run two ways — its notebook's cell
+ * The classic BUGS examples (the seven of ../shared with its bench.R, and further ones
+ * with JAGS 4.3 references in test/fixtures/classic-bugs), each run two ways — its notebook's cell
  * through the engine (worker threads, as the notebook kernel runs it) and its
  * JAGS script through `latent jags`'s interpreter — and every monitored node
  * judged by JAGS's rule against the reference run (bench.R):
@@ -34,7 +35,7 @@ import { readBench, type BenchRow } from './bench';
  * listed (the README's in the notebooks and scripts), shortened where the full
  * run would cost more than a few seconds.
  */
-const EXAMPLES: Array<{ name: string; iterations: number; benchData?: string; reference?: string }> = [
+const EXAMPLES: Array<{ name: string; iterations: number; benchData?: string; reference?: string; jags?: boolean }> = [
   { name: 'pump', iterations: 5000 },
   {
     name: 'rats',
@@ -49,7 +50,16 @@ const EXAMPLES: Array<{ name: string; iterations: number; benchData?: string; re
   { name: 'seeds', iterations: 5000 },
   { name: 'eyes', iterations: 10000 },
   { name: 'dugongs', iterations: 5000 },
+  // Written from the public descriptions; references from JAGS 4.3 on the same files (test/fixtures/classic-bugs/README.md).
+  { name: 'surgical', iterations: 5000, jags: true },
+  { name: 'salm', iterations: 5000, jags: true },
+  { name: 'beetles', iterations: 5000, jags: true },
+  { name: 'air', iterations: 5000, jags: true },
+  { name: 'hearts', iterations: 5000, jags: true },
+  { name: 'birats', iterations: 3000, jags: true },
 ];
+
+const JAGS_REFERENCES = resolve(__dirname, '../../fixtures/classic-bugs');
 
 const Z = 3;
 const REPO_ROOT = resolve(__dirname, '../../..');
@@ -134,12 +144,12 @@ function once<T>(f: () => T): () => T {
 
 describe('classic BUGS examples against JAGS reference runs', () => {
   for (const example of EXAMPLES) {
-    const bench = (): Map<string, BenchRow> => readBench(join(CLASSIC_BUGS, example.name, 'bench.R'));
+    const bench = (): Map<string, BenchRow> => readBench(example.jags ? join(JAGS_REFERENCES, example.name, 'jags-4.3.R') : join(CLASSIC_BUGS, example.name, 'bench.R'));
     // The data bench.R was computed from, when it is not the example's own.
     const benchData = example.benchData && join(CLASSIC_BUGS, example.name, example.benchData);
     const notebook = once(() => runNotebook(example.name, example.iterations, benchData));
     const script = once(() => runScriptFile(example.name, example.iterations, benchData));
-    const against = benchData ? `bench.R (on ${example.benchData})` : 'bench.R';
+    const against = example.jags ? 'JAGS 4.3 on the same files' : benchData ? `bench.R (on ${example.benchData})` : 'bench.R';
     it(`${example.name}: the notebook's cell passes JAGS's rule against ${against}`, async () => {
       judge(await notebook(), bench());
     });

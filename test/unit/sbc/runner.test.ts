@@ -45,7 +45,8 @@ describe('calibration in worker threads', () => {
   });
 
   it('reports a model problem as a failed output with its range', async () => {
-    const request = readCalibrationRequest(CELL.replace('dgamma(2, 1)', 'dgamma(2, 1)\n  tau ~ dnorm(0, 1)'), {}, () => 1);
+    // A cycle through computed indices: the text alone does not show it (a twice-defined node would be caught when the request is read).
+    const request = readCalibrationRequest(CELL.replace('dgamma(2, 1)', 'dgamma(2, 1)\n  for (k in 1:2) { z[k] ~ dnorm(z[3 - k], 1) }'), {}, () => 1);
     const output = await startCalibration(request, WORKER).result;
     assert.equal(output.status, 'failed');
     assert.ok(output.messages.some((m) => m.severity === 'error' && m.range), JSON.stringify(output.messages));

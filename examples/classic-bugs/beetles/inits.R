@@ -1,0 +1,2 @@
+"alpha.star" <- 0
+"beta" <- 0
