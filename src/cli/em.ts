@@ -1,11 +1,10 @@
-import { randomInt } from 'node:crypto';
 import { resolve } from 'node:path';
-import { startFit, type StartFitOptions } from '../engine/fit/startFit';
+import { outputText } from '../engine/job/output';
+import type { JobWorkers } from '../engine/job/startJob';
 import type { FitOutput } from '../engine/output/fitOutput';
-import { formatFitTable } from '../engine/output/fitTable';
 import { describeBounds, inBounds, NUMERIC_BOUNDS } from '../engine/run/fitOptions';
-import { readFitRequest, type FitDefaults } from '../engine/run/fitRequest';
-import { readModelRequest, untilDone } from './modelCommand';
+import type { FitDefaults } from '../engine/run/fitRequest';
+import { runModelFile } from './runModelFile';
 
 export const EM_USAGE = 'latent em MODEL [--data FILE]... [--init FILE]... [--mle] [--tol t] [--max-iter n] [--restarts n] [--seed s] [--threads n] [--json]';
 
@@ -99,19 +98,10 @@ export function emJson(output: FitOutput): object {
  * object (emJson). Returns the exit code: 1 when the model or the fit fails,
  * 2 when the model file cannot be read.
  */
-export async function runEm(file: string, args: EmArguments, options: StartFitOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
-  const request = readModelRequest(
+export async function runEm(file: string, args: EmArguments, workers: JobWorkers, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  return runModelFile(
     file,
-    (source, baseDirectory) => readFitRequest(source, args.defaults, () => randomInt(0, 2 ** 31), { baseDirectory, dataFiles: args.dataFiles, initsFiles: args.initsFiles }),
-    err,
+    { kind: 'fit', choices: { fit: args.defaults }, dataFiles: args.dataFiles, initsFiles: args.initsFiles, format: (o) => (args.json && o.kind === 'fit' ? JSON.stringify(emJson(o.output)) : outputText(o)) },
+    workers, out, err,
   );
-  if (typeof request === 'number') return request;
-  const output = await untilDone(startFit(request, options));
-  out(args.json ? JSON.stringify(emJson(output)) : formatFitTable(output));
-  if (output.status !== 'failed') return 0;
-  // Fit messages count lines and columns from 1.
-  for (const m of output.messages) {
-    if (m.range) err(`${file}:${m.range.startLine}:${m.range.startColumn}: ${m.severity}: ${m.message}`);
-  }
-  return 1;
 }

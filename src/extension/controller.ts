@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { JobWorkers } from '../engine/job/startJob';
 import { runCell } from './cellRun';
 
 export const CONTROLLER_ID = 'latent-kernel';
@@ -12,7 +13,7 @@ export class LatentController implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private executionOrder = 0;
 
-  constructor(private readonly workerScript: string) {
+  constructor(private readonly workers: JobWorkers) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, 'jupyter-notebook', 'Latent');
     this.controller.supportedLanguages = ['latent'];
     this.controller.supportsExecutionOrder = true;
@@ -35,7 +36,7 @@ export class LatentController implements vscode.Disposable {
     for (const cell of cells) {
       const execution = this.controller.createNotebookCellExecution(cell);
       execution.executionOrder = ++this.executionOrder;
-      await runCell(execution, this.workerScript);
+      await runCell(execution, this.workers);
     }
   }
 

@@ -5,7 +5,7 @@ import { registerNewNotebookCommand } from './newNotebook';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
-    new LatentController(context.asAbsolutePath('dist/worker.js')),
+    new LatentController({ folder: context.asAbsolutePath('dist') }),
     registerNewNotebookCommand(),
     registerLanguageFeatures(),
   );

@@ -1,0 +1,85 @@
+import { ModelError } from '../language/source';
+import type { RunMessage } from '../output/runOutput';
+import { toMessage } from '../run/runner';
+import type { Job } from './job';
+import { failedWithoutResults, initialJobOutput, outputMessages, type JobOutput } from './output';
+import type { JobHandle } from './startJob';
+
+/**
+ * Where a job's outputs go: a notebook cell, a results notebook, the terminal,
+ * a progress notification. The driver calls `show` with the first output and
+ * each update (in order, each awaited before the next; a sink without `show`
+ * gets no updates, and the engine prepares none), then either `finish`
+ * with the final output or `fail` with messages when there is nothing else to
+ * show (the document's problems, a job that failed before any result).
+ */
+export interface JobSink {
+  show?(output: JobOutput): void | Thenable<void>;
+  finish(output: JobOutput): void | Thenable<void>;
+  /** `output`: the failed job's output, when it started; undefined for problems found reading the document. */
+  fail(messages: RunMessage[], output?: JobOutput): void | Thenable<void>;
+}
+
+/** Cancels a job when asked: a cell's Stop, a notification's Cancel, Ctrl-C. */
+export interface CancelSignal {
+  onCancel(cancel: () => void): { dispose(): void };
+}
+
+/**
+ * Reads a job and runs it into a sink: the one path from text to shown
+ * output. `read` throws ModelError for problems in the document, which the
+ * sink gets as messages; `start` starts the job (startJob with the caller's
+ * workers). Resolves with the final output, or undefined when the job could
+ * not start.
+ */
+export async function runJob(
+  read: () => Job,
+  start: (job: Job, onUpdate: ((output: JobOutput) => void) | undefined) => JobHandle,
+  sink: JobSink,
+  cancel?: CancelSignal,
+): Promise<JobOutput | undefined> {
+  let job: Job;
+  try {
+    job = read();
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+    await sink.fail(e.problems.map(toMessage));
+    return undefined;
+  }
+  let shown: Promise<void> = Promise.resolve();
+  let handle: JobHandle;
+  if (sink.show) {
+    const show = sink.show.bind(sink);
+    await show(initialJobOutput(job));
+    handle = start(job, (output) => {
+      shown = shown.then(() => show(output));
+    });
+  } else {
+    handle = start(job, undefined);
+  }
+  const subscription = cancel?.onCancel(() => handle.cancel());
+  try {
+    const final = await handle.result;
+    await shown;
+    if (failedWithoutResults(final)) await sink.fail(outputMessages(final), final);
+    else await sink.finish(final);
+    return final;
+  } finally {
+    subscription?.dispose();
+  }
+}
+
+/** Several sinks fed the same outputs, in order (a results notebook and its progress notification). */
+export function allSinks(...sinks: JobSink[]): JobSink {
+  return {
+    async show(o) {
+      for (const s of sinks) await s.show?.(o);
+    },
+    async finish(o) {
+      for (const s of sinks) await s.finish(o);
+    },
+    async fail(m, o) {
+      for (const s of sinks) await s.fail(m, o);
+    },
+  };
+}

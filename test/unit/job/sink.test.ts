@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { TerminalSink } from '../../../src/cli/terminalSink';
+import { readJob } from '../../../src/engine/job/job';
+import { outputText, type JobOutput } from '../../../src/engine/job/output';
+import { allSinks, runJob, type JobSink } from '../../../src/engine/job/sink';
+import { startJob } from '../../../src/engine/job/startJob';
+import type { RunMessage } from '../../../src/engine/output/runOutput';
+import { TS_WORKERS } from './tsWorkers';
+
+const MODEL = `model {
+  for (i in 1:N) { y[i] ~ dnorm(mu, 1) }
+  mu ~ dnorm(0, 0.01)
+}
+data list(N = 3, y = c(1, 2, 3))
+`;
+
+/** A sink that records what reaches it, in order. */
+class RecordingSink implements JobSink {
+  readonly events: string[] = [];
+  final: JobOutput | undefined;
+  failed: RunMessage[] | undefined;
+  show(o: JobOutput): void {
+    this.events.push(`show ${o.kind} ${o.output.status}`);
+  }
+  finish(o: JobOutput): void {
+    this.final = o;
+    this.events.push(`finish ${o.kind} ${o.output.status}`);
+  }
+  fail(messages: RunMessage[], o?: JobOutput): void {
+    this.failed = messages;
+    this.events.push(`fail ${o ? o.kind : 'reading'}`);
+  }
+}
+
+const run = (text: string, sink: JobSink, cancelAfterStart = false): Promise<JobOutput | undefined> =>
+  runJob(
+    () => readJob(text, {}, () => 1),
+    (job, onUpdate) => startJob(job, { ...TS_WORKERS, maxParallel: 2, updateIntervalMs: 10 }, onUpdate),
+    sink,
+    cancelAfterStart ? { onCancel: (cancel) => (setTimeout(cancel, 0), { dispose() {} }) } : undefined,
+  );
+
+describe('the job path: one driver, any sink', () => {
+  it('streams a sampling job into a sink: the settings first, then updates, then the final output', async () => {
+    const sink = new RecordingSink();
+    const final = await run(`${MODEL}sample with gibbs(chains = 2, burnin = 200, iterations = 2000, seed = 3)`, sink);
+    assert.equal(sink.events[0], 'show sample running');
+    assert.equal(sink.events.at(-1), 'finish sample complete');
+    assert.equal(sink.final, final);
+    assert.ok(final?.kind === 'sample' && final.output.nodes.some((n) => n.name === 'mu'));
+  });
+
+  it('runs fits and calibrations by the same path', async () => {
+    const fitted = new RecordingSink();
+    await run(`${MODEL}fit with em(seed = 2)`, fitted);
+    assert.equal(fitted.events[0], 'show fit running');
+    assert.match(fitted.events.at(-1)!, /^finish fit (converged|max-iterations)$/);
+    const calibrated = new RecordingSink();
+    await run(`${MODEL}calibrate with sbc(simulations = 4, draws = 9, bins = 2, burnin = 20, seed = 1)`, calibrated);
+    assert.equal(calibrated.events.at(-1), 'finish calibrate complete');
+  });
+
+  it('gives problems in the document to the sink as messages, before anything starts', async () => {
+    const sink = new RecordingSink();
+    const final = await run(`${MODEL}sample with gibbs(chain = 2)`, sink);
+    assert.equal(final, undefined);
+    assert.deepEqual(sink.events, ['fail reading']);
+    assert.match(sink.failed![0]!.message, /Unknown option 'chain'/);
+    assert.equal(sink.failed![0]!.range?.startLine, 5);
+  });
+
+  it('a cancelled job finishes with what it has, marked cancelled', async () => {
+    const sink = new RecordingSink();
+    const final = await run(`${MODEL}sample with gibbs(chains = 1, burnin = 0, iterations = 1000000000, seed = 3)`, sink, true);
+    assert.equal(final?.output.status, 'cancelled');
+    assert.equal(sink.events.at(-1), 'finish sample cancelled');
+  });
+
+  it('feeds several sinks the same outputs', async () => {
+    const a = new RecordingSink();
+    const b = new RecordingSink();
+    await run(`${MODEL}fit with em(seed = 2)`, allSinks(a, b));
+    assert.deepEqual(a.events, b.events);
+  });
+
+  it('the terminal sink prints the final table, and problems as file:line:column with exit code 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latent-sink-'));
+    writeFileSync(join(dir, 'm.bug'), MODEL);
+    const out: string[] = [];
+    const err: string[] = [];
+    const good = new TerminalSink('m.bug', outputText, (t) => out.push(t), (t) => err.push(t));
+    await run(`${MODEL}fit with em(seed = 2)`, good);
+    assert.equal(good.exitCode, 0);
+    assert.equal(out.length, 1, 'no updates on the terminal: one table at the end');
+    assert.match(out[0]!, /em fit/);
+    const bad = new TerminalSink('m.bug', outputText, (t) => out.push(t), (t) => err.push(t));
+    await run(`${MODEL}fit with em(restart = 2)`, bad);
+    assert.equal(bad.exitCode, 1);
+    assert.match(err[0]!, /^m\.bug:6:13: error: Unknown option 'restart'/);
+  });
+});
