@@ -23,7 +23,9 @@ class RecordingSink implements JobSink {
   readonly events: string[] = [];
   final: JobOutput | undefined;
   failed: RunMessage[] | undefined;
+  readonly phases: string[] = [];
   show(o: JobOutput): void {
+    if (o.kind === 'sample' && o.output.phase && !this.phases.includes(o.output.phase)) this.phases.push(o.output.phase);
     this.events.push(`show ${o.kind} ${o.output.status}`);
   }
   finish(o: JobOutput): void {
@@ -52,6 +54,7 @@ describe('the job path: one driver, any sink', () => {
     assert.equal(sink.events.at(-1), 'finish sample complete');
     assert.equal(sink.final, final);
     assert.ok(final?.kind === 'sample' && final.output.nodes.some((n) => n.name === 'mu'));
+    assert.deepEqual(sink.phases.slice(0, 3), ['reading the data', 'compiling the model', 'assigning samplers to 1 unobserved node (4 stochastic in all)']);
   });
 
   it('runs fits and calibrations by the same path', async () => {
@@ -78,6 +81,9 @@ describe('the job path: one driver, any sink', () => {
     const final = await run(`${MODEL}sample with gibbs(chains = 1, burnin = 0, iterations = 1000000000, seed = 3)`, sink, true);
     assert.equal(final?.output.status, 'cancelled');
     assert.equal(sink.events.at(-1), 'finish sample cancelled');
+    // Cancelled at once: no draws kept, and the output says so rather than speaking of summaries.
+    assert.ok(final?.kind === 'sample' && final.output.nodes.length === 0);
+    assert.match(final.output.messages.at(-1)!.message, /cancelled before any draws were kept \(while [a-z ]+\); there is nothing to summarise/);
   });
 
   it('feeds several sinks the same outputs', async () => {
