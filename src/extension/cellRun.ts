@@ -1,12 +1,14 @@
 import { randomInt } from 'node:crypto';
 import * as vscode from 'vscode';
 import { readJob } from '../engine/job/job';
-import { runJob } from '../engine/job/sink';
+import { allSinks, anySignal, runJob } from '../engine/job/sink';
 import { startJob, type JobWorkers } from '../engine/job/startJob';
 import type { RunMessage } from '../engine/output/runOutput';
 import { ComposedSource, definedModelName, referencedModel } from '../engine/run/namedModels';
 import { cellSink, errorOutput, tokenSignal } from './cellSink';
 import { jobChoices, readOptionsFor } from './settings';
+import type { RunningJobs } from './workbench/runningJobs';
+import { UNTRUSTED_MESSAGE } from './workbench/trust';
 
 /**
  * Executes one cell: reads its job (sampling, a fit or a calibration, as its
@@ -14,9 +16,14 @@ import { jobChoices, readOptionsFor } from './settings';
  * and ends the execution. Problems in the cell become an error output, never
  * an exception.
  */
-export async function runCell(execution: vscode.NotebookCellExecution, workers: JobWorkers): Promise<void> {
+export async function runCell(execution: vscode.NotebookCellExecution, workers: JobWorkers, jobs: RunningJobs): Promise<void> {
   execution.start(Date.now());
   await execution.clearOutput();
+  if (!vscode.workspace.isTrusted) {
+    await execution.replaceOutput(errorOutput([{ severity: 'info', message: UNTRUSTED_MESSAGE }]));
+    execution.end(false, Date.now());
+    return;
+  }
   const source = execution.cell.document.getText();
   const composed = composeWithNamedModel(execution.cell, source);
   if (composed instanceof Error) {
@@ -26,11 +33,12 @@ export async function runCell(execution: vscode.NotebookCellExecution, workers: 
   }
   const toCell = (m: RunMessage): RunMessage => (composed ? composed.toCell(m) : m);
   const uri = execution.cell.notebook.uri;
+  const tracked = jobs.track(`${uri.path.split('/').pop()} cell ${execution.cell.index + 1}`);
   await runJob(
     () => readJob(composed?.text ?? source, jobChoices(uri), () => randomInt(0, 2 ** 31), readOptionsFor(uri)),
     (job, onUpdate) => startJob(job, workers, onUpdate),
-    cellSink(execution, toCell),
-    tokenSignal(execution.token),
+    allSinks(cellSink(execution, toCell), tracked.sink),
+    anySignal(tokenSignal(execution.token), tracked.signal),
   );
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { JobWorkers } from '../engine/job/startJob';
 import { runCell } from './cellRun';
+import type { RunningJobs } from './workbench/runningJobs';
 
 export const CONTROLLER_ID = 'latent-kernel';
 
@@ -13,7 +14,10 @@ export class LatentController implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private executionOrder = 0;
 
-  constructor(private readonly workers: JobWorkers) {
+  constructor(
+    private readonly workers: JobWorkers,
+    private readonly jobs: RunningJobs,
+  ) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, 'jupyter-notebook', 'Latent');
     this.controller.supportedLanguages = ['latent'];
     this.controller.supportsExecutionOrder = true;
@@ -36,7 +40,7 @@ export class LatentController implements vscode.Disposable {
     for (const cell of cells) {
       const execution = this.controller.createNotebookCellExecution(cell);
       execution.executionOrder = ++this.executionOrder;
-      await runCell(execution, this.workers);
+      await runCell(execution, this.workers, this.jobs);
     }
   }
 

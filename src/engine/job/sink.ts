@@ -20,9 +20,37 @@ export interface JobSink {
   fail(messages: RunMessage[], output?: JobOutput): void | Thenable<void>;
 }
 
-/** Cancels a job when asked: a cell's Stop, a notification's Cancel, Ctrl-C. */
+/** Cancels a job when asked: a cell's Stop, a notification's Cancel, the status bar, Ctrl-C. */
 export interface CancelSignal {
   onCancel(cancel: () => void): { dispose(): void };
+}
+
+/** A cancel signal raised by calling `cancel()`; raised before a job starts, it cancels the job as soon as it starts. */
+export class Cancellation implements CancelSignal {
+  private readonly listeners = new Set<() => void>();
+  private cancelled = false;
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  onCancel(cancel: () => void): { dispose(): void } {
+    if (this.cancelled) queueMicrotask(cancel);
+    this.listeners.add(cancel);
+    return { dispose: () => this.listeners.delete(cancel) };
+  }
+}
+
+/** Any of several signals cancels. */
+export function anySignal(...signals: CancelSignal[]): CancelSignal {
+  return {
+    onCancel(cancel) {
+      const subscriptions = signals.map((s) => s.onCancel(cancel));
+      return { dispose: () => subscriptions.forEach((s) => s.dispose()) };
+    },
+  };
 }
 
 /**

@@ -1,0 +1,107 @@
+import { randomInt } from 'node:crypto';
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { readJob, tryReadJob, type JobKind } from '../../engine/job/job';
+import type { JobOutput } from '../../engine/job/output';
+import { describeProgress } from '../../engine/job/progress';
+import { allSinks, anySignal, runJob, type JobSink } from '../../engine/job/sink';
+import { startJob, type JobWorkers } from '../../engine/job/startJob';
+import { toMessage } from '../../engine/run/runner';
+import { tokenSignal } from '../cellSink';
+import { jobChoices } from '../settings';
+import { commandText } from './commandText';
+import { chooseDataFiles, modelTarget } from './modelTarget';
+import { KIND_TITLE, resultsNotebookSink, showProblems, type CommandRun } from './resultsNotebook';
+import type { RunningJobs } from './runningJobs';
+import { jobsAllowed } from './trust';
+
+/** What the commands share: the engine's workers, remembered data choices, the log, the running jobs and the problems they found. */
+export interface CommandServices {
+  workers: JobWorkers;
+  state: vscode.Memento;
+  log: vscode.LogOutputChannel;
+  jobs: RunningJobs;
+  problems: vscode.DiagnosticCollection;
+}
+
+const GERUND: Readonly<Record<JobKind, string>> = { sample: 'Sampling', fit: 'Fitting', calibrate: 'Calibrating' };
+
+/** Latent: Check Model, Sample Model…, Fit Model (EM)…, Calibrate Model (SBC)… — on a model file, a cell, or the active editor. */
+export function registerModelCommands(services: CommandServices): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand('latent.checkModel', (arg?: unknown) => checkModel(services, arg)),
+    vscode.commands.registerCommand('latent.sampleModel', (arg?: unknown) => runModelCommand(services, arg, 'sample')),
+    vscode.commands.registerCommand('latent.fitModel', (arg?: unknown, algorithm?: string) => runModelCommand(services, arg, 'fit', algorithm)),
+    vscode.commands.registerCommand('latent.calibrateModel', (arg?: unknown) => runModelCommand(services, arg, 'calibrate')),
+  );
+}
+
+/** The model, its data files and the text to run; undefined when the user stopped (or trust forbids). */
+async function prepare(services: CommandServices, arg: unknown, kind: JobKind, algorithm?: string): Promise<CommandRun | undefined> {
+  if (!jobsAllowed()) return undefined;
+  const target = await modelTarget(arg);
+  if (!target) return undefined;
+  const files = await chooseDataFiles(target, services.state);
+  if (!files) return undefined;
+  return { target, kind, files, text: commandText(target.document.getText(), target.folder, files, kind, algorithm) };
+}
+
+/**
+ * Reads the model with its data as a sampling run would, without running it:
+ * every problem in the Problems view on the model (names the data lack,
+ * unused data, bad directives), or a note that all is well.
+ */
+async function checkModel(services: CommandServices, arg: unknown): Promise<boolean | undefined> {
+  const run = await prepare(services, arg, 'sample');
+  if (!run) return undefined;
+  const { target } = run;
+  const job = tryReadJob(run.text, { ...jobChoices(target.document.uri), kind: 'sample' }, () => 0, { baseDirectory: target.folder });
+  const messages = job instanceof Error ? job.problems.map(toMessage) : job.kind === 'sample' ? job.request.warnings.map(toMessage) : [];
+  showProblems(target.document, messages, services.problems);
+  const read = run.files.length ? ` with ${run.files.map((f) => basename(f)).join(', ')}` : '';
+  if (job instanceof Error) {
+    services.log.warn(`Check ${target.name}${read}: ${messages.length} problem(s)`);
+    void vscode.window.showErrorMessage(`Latent: ${target.name}${read}: ${messages.length} problem${messages.length === 1 ? '' : 's'} (see the Problems view).`);
+    return false;
+  }
+  services.log.info(`Check ${target.name}${read}: no problems${messages.length ? `, ${messages.length} warning(s)` : ''}`);
+  void vscode.window.showInformationMessage(`Latent: ${target.name}${read}: no problems${messages.length ? ` (${messages.length} warning${messages.length === 1 ? '' : 's'} in the Problems view)` : ''}.`);
+  return true;
+}
+
+/**
+ * Runs the model as a job of `kind` with a progress notification (phase,
+ * percent, speed, time left, Cancel) and the status-bar item, then opens its
+ * results notebook beside the editor. Resolves with the final output (for
+ * tests), undefined when nothing ran.
+ */
+async function runModelCommand(services: CommandServices, arg: unknown, kind: JobKind, algorithm?: string): Promise<JobOutput | undefined> {
+  const run = await prepare(services, arg, kind, algorithm);
+  if (!run) return undefined;
+  const { target } = run;
+  const label = `${KIND_TITLE[kind]} ${target.name}`;
+  services.log.info(`${label}${run.files.length ? ` with ${run.files.join(', ')}` : ''}`);
+  const tracked = services.jobs.track(label);
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Latent: ${GERUND[kind]} ${target.name}`, cancellable: true },
+    (progress, token) => {
+      let reported = 0;
+      const notification: JobSink = {
+        show(o) {
+          const { percent, message } = describeProgress(o);
+          const increment = percent === undefined ? undefined : Math.max(0, percent - reported);
+          if (percent !== undefined) reported = Math.max(reported, percent);
+          progress.report({ message, increment });
+        },
+        finish() {},
+        fail() {},
+      };
+      return runJob(
+        () => readJob(run.text, { ...jobChoices(target.document.uri), kind }, () => randomInt(0, 2 ** 31), { baseDirectory: target.folder }),
+        (job, onUpdate) => startJob(job, services.workers, onUpdate),
+        allSinks(tracked.sink, notification, resultsNotebookSink(run, services.problems, services.log)),
+        anySignal(tokenSignal(token), tracked.signal),
+      );
+    },
+  );
+}
