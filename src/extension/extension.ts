@@ -8,12 +8,13 @@ import { RunningJobs } from './workbench/runningJobs';
 export function activate(context: vscode.ExtensionContext): void {
   const workers = { folder: context.asAbsolutePath('dist') };
   const jobs = new RunningJobs();
+  const controller = new LatentController(workers, jobs);
   context.subscriptions.push(
     jobs,
-    new LatentController(workers, jobs),
+    controller,
     registerNewNotebookCommand(),
     registerLanguageFeatures(),
-    registerWorkbench(context, workers, jobs),
+    registerWorkbench(context, workers, jobs, (editor, cell) => controller.executionFor(editor, cell)),
   );
 }
 

@@ -42,6 +42,7 @@ import {
   startCodeServer,
 } from './lib/code-server.mjs';
 import { EXAMPLE_CHECKS } from './example-checks.mjs';
+import { LONG_MODEL, LONG_MODEL_FILE, workbenchTests } from './workbench-commands.mjs';
 
 const VSIX = path.resolve(process.env.LATENT_VSIX || path.join(REPO_ROOT, 'latent-notebooks.vsix'));
 const EXAMPLES_DIR = path.resolve(process.env.LATENT_EXAMPLES_DIR || path.join(REPO_ROOT, 'examples'));
@@ -133,6 +134,7 @@ async function setup() {
   // so that Quick Open's file index has them; in a folder of their own.
   for (const [name, sources] of Object.entries(TEMP_NOTEBOOKS)) writeNotebook(name, sources);
   fs.writeFileSync(path.join(ctx.workspace, TEMP_DIR_IN_WORKSPACE, TYPO_FILE), `${TYPO_CELL}\n`);
+  fs.writeFileSync(path.join(ctx.workspace, TEMP_DIR_IN_WORKSPACE, LONG_MODEL_FILE), LONG_MODEL);
   writeUserSettings(ctx.userDataDir, {
     // One wheel step scrolls a list 500 px instead of 50 (see NotebookView.scrollList).
     'workbench.list.mouseWheelScrollSensitivity': 10,
@@ -639,4 +641,6 @@ describe('Latent in VS Code (code-server + Chromium)', { concurrency: false }, (
   e2eTest('a hover on a distribution in a cell shows its parameterisation', testHover, { timeout: 3 * 60_000 });
   e2eTest('completion after ~ offers the distributions with their parameters', testCompletion, { timeout: 3 * 60_000 });
   e2eTest('"Latent: New Notebook" opens a starter notebook that runs on the Latent kernel', testNewNotebookCommand, { timeout: 5 * 60_000 });
+  const workbench = workbenchTests({ wb: () => ctx.wb, NotebookView, waitFor, inspectNotebook, artifacts: ARTIFACTS });
+  for (const [name, fn, timeout] of workbench) e2eTest(name, fn, { timeout });
 });

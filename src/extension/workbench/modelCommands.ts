@@ -11,7 +11,7 @@ import { tokenSignal } from '../cellSink';
 import { jobChoices } from '../settings';
 import { commandText } from './commandText';
 import { chooseDataFiles, modelTarget } from './modelTarget';
-import { KIND_TITLE, resultsNotebookSink, showProblems, type CommandRun } from './resultsNotebook';
+import { KIND_TITLE, openResultsNotebook, showProblems, type CellExecutionFor, type CommandRun } from './resultsNotebook';
 import type { RunningJobs } from './runningJobs';
 import { jobsAllowed } from './trust';
 
@@ -22,6 +22,7 @@ export interface CommandServices {
   log: vscode.LogOutputChannel;
   jobs: RunningJobs;
   problems: vscode.DiagnosticCollection;
+  executionFor: CellExecutionFor;
 }
 
 const GERUND: Readonly<Record<JobKind, string>> = { sample: 'Sampling', fit: 'Fitting', calibrate: 'Calibrating' };
@@ -70,9 +71,9 @@ async function checkModel(services: CommandServices, arg: unknown): Promise<bool
 }
 
 /**
- * Runs the model as a job of `kind` with a progress notification (phase,
- * percent, speed, time left, Cancel) and the status-bar item, then opens its
- * results notebook beside the editor. Resolves with the final output (for
+ * Runs the model as a job of `kind` in a results notebook opened beside the
+ * editor, with a progress notification (phase, percent, speed, time left,
+ * Cancel) and the status-bar item. Resolves with the final output (for
  * tests), undefined when nothing ran.
  */
 async function runModelCommand(services: CommandServices, arg: unknown, kind: JobKind, algorithm?: string): Promise<JobOutput | undefined> {
@@ -81,6 +82,8 @@ async function runModelCommand(services: CommandServices, arg: unknown, kind: Jo
   const { target } = run;
   const label = `${KIND_TITLE[kind]} ${target.name}`;
   services.log.info(`${label}${run.files.length ? ` with ${run.files.join(', ')}` : ''}`);
+  const results = await openResultsNotebook(run, services.executionFor, services.problems, services.log);
+  if (!results) return undefined;
   const tracked = services.jobs.track(label);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Latent: ${GERUND[kind]} ${target.name}`, cancellable: true },
@@ -99,8 +102,8 @@ async function runModelCommand(services: CommandServices, arg: unknown, kind: Jo
       return runJob(
         () => readJob(run.text, { ...jobChoices(target.document.uri), kind }, () => randomInt(0, 2 ** 31), { baseDirectory: target.folder }),
         (job, onUpdate) => startJob(job, services.workers, onUpdate),
-        allSinks(tracked.sink, notification, resultsNotebookSink(run, services.problems, services.log)),
-        anySignal(tokenSignal(token), tracked.signal),
+        allSinks(results.sink, tracked.sink, notification),
+        anySignal(tokenSignal(token), tracked.signal, results.signal),
       );
     },
   );

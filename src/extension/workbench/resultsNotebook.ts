@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
 import type { JobKind } from '../../engine/job/job';
-import type { JobOutput } from '../../engine/job/output';
-import { succeeded } from '../../engine/job/output';
-import type { JobSink } from '../../engine/job/sink';
+import { allSinks, type CancelSignal, type JobSink } from '../../engine/job/sink';
 import type { RunMessage } from '../../engine/output/runOutput';
-import { errorOutput, outputItems } from '../cellSink';
+import { cellSink, tokenSignal } from '../cellSink';
 import type { ModelTarget } from './modelTarget';
 
 export const KIND_TITLE: Readonly<Record<JobKind, string>> = { sample: 'Sample', fit: 'Fit', calibrate: 'Calibrate' };
@@ -17,33 +15,53 @@ export interface CommandRun {
   files: readonly string[];
 }
 
+/** An execution of a cell on the Latent kernel (the controller selects itself for the notebook first). */
+export type CellExecutionFor = (editor: vscode.NotebookEditor, cell: vscode.NotebookCell) => Promise<vscode.NotebookCellExecution | undefined>;
+
 /**
- * A command's job written to a new notebook beside the editor once it ends:
- * a note saying where the model came from, then the model cell (the file's
- * text with its data and the run) holding the output, drawn by the same
- * renderer as a cell's, so the fit can be kept, rerun and saved. Problems in
- * the model itself go to the Problems view on the model instead.
+ * Opens a command's results notebook beside the editor: a note saying where
+ * the model came from, then the model cell (the file's text with its data and
+ * the run), executed on the Latent kernel so the job's output streams into it
+ * as a cell run's does and is drawn by the same renderer; the fit can be kept,
+ * rerun and saved. Returns the sink for the job (the cell; problems in the
+ * model also go to the Problems view on the model) and the cell's Stop, or
+ * undefined when the kernel could not take the cell.
  */
-export function resultsNotebookSink(run: CommandRun, problems: vscode.DiagnosticCollection, log: vscode.LogOutputChannel): JobSink {
-  return {
-    async finish(o: JobOutput) {
-      problems.delete(run.target.document.uri);
-      log.info(`${KIND_TITLE[run.kind]} ${run.target.name}: ${o.output.status}`);
-      await openResultsNotebook(run, new vscode.NotebookCellOutput(outputItems(o)), succeeded(o));
+export async function openResultsNotebook(
+  run: CommandRun,
+  executionFor: CellExecutionFor,
+  problems: vscode.DiagnosticCollection,
+  log: vscode.LogOutputChannel,
+): Promise<{ sink: JobSink; signal: CancelSignal } | undefined> {
+  const { target, kind, files } = run;
+  const where = target.document.uri.scheme === 'file' ? vscode.workspace.asRelativePath(target.document.uri, false) : target.name;
+  const read = files.length ? ` with ${files.map((f) => `\`${f.split(/[\\/]/).pop()}\``).join(', ')}` : '';
+  const note = new vscode.NotebookCellData(
+    vscode.NotebookCellKind.Markup,
+    `### ${KIND_TITLE[kind]}: \`${where}\`\n\nThe cell below is the model of \`${where}\`${read} and the run the command made. Run it again (Shift+Enter) to repeat it, edit it, or save this notebook to keep the result.`,
+    'markdown',
+  );
+  const data = new vscode.NotebookData([note, new vscode.NotebookCellData(vscode.NotebookCellKind.Code, run.text, 'latent')]);
+  data.metadata = { metadata: { kernelspec: { name: 'latent', display_name: 'Latent', language: 'latent' }, language_info: { name: 'latent' } } };
+  const notebook = await vscode.workspace.openNotebookDocument('jupyter-notebook', data);
+  const editor = await vscode.window.showNotebookDocument(notebook, { viewColumn: vscode.ViewColumn.Beside });
+  const execution = await executionFor(editor, notebook.cellAt(1));
+  if (!execution) {
+    log.error(`${KIND_TITLE[kind]} ${target.name}: the Latent kernel could not be selected for the results notebook`);
+    void vscode.window.showErrorMessage('Latent: the results notebook could not be run on the Latent kernel; run its cell yourself (Shift+Enter).');
+    return undefined;
+  }
+  const model: JobSink = {
+    finish(o) {
+      problems.delete(target.document.uri);
+      log.info(`${KIND_TITLE[kind]} ${target.name}: ${o.output.status}`);
     },
-    async fail(messages: RunMessage[], o?: JobOutput) {
-      for (const m of messages) log.error(`${run.target.name}${m.range ? `:${m.range.startLine + 1}:${m.range.startColumn + 1}` : ''}: ${m.message}`);
-      if (o) {
-        await openResultsNotebook(run, errorOutput(messages), false);
-        return;
-      }
-      showProblems(run.target.document, messages, problems);
-      const first = messages[0];
-      const more = messages.length > 1 ? ` (and ${messages.length - 1} more in the Problems view)` : '';
-      const choice = await vscode.window.showErrorMessage(`Latent: ${run.target.name}${first?.range ? `, line ${first.range.startLine + 1}` : ''}: ${first?.message ?? 'the model cannot run'}${more}`, 'Show Log');
-      if (choice) log.show();
+    fail(messages, o) {
+      for (const m of messages) log.error(`${target.name}${m.range ? `:${m.range.startLine + 1}:${m.range.startColumn + 1}` : ''}: ${m.message}`);
+      if (!o) showProblems(target.document, messages, problems);
     },
   };
+  return { sink: allSinks(cellSink(execution), model), signal: tokenSignal(execution.token) };
 }
 
 /** Messages as the model's problems; a message on a line the command added (a picked data file) is shown on the model's last line. */
@@ -60,22 +78,4 @@ export function showProblems(document: vscode.TextDocument, messages: RunMessage
       return diagnostic;
     }),
   );
-}
-
-async function openResultsNotebook(run: CommandRun, output: vscode.NotebookCellOutput, success: boolean): Promise<void> {
-  const { target, kind, files } = run;
-  const source = target.document.uri.scheme === 'file' ? `[${target.name}](${target.document.uri.toString()})` : target.name;
-  const read = files.length ? ` with ${files.map((f) => `\`${f.split(/[\\/]/).pop()}\``).join(', ')}` : '';
-  const note = new vscode.NotebookCellData(
-    vscode.NotebookCellKind.Markup,
-    `### ${KIND_TITLE[kind]}: ${source}\n\nThe cell below is the model of ${source}${read} and the run the command made. Run it again (Shift+Enter) to repeat it, edit it, or save this notebook to keep the result.`,
-    'markdown',
-  );
-  const cell = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, run.text, 'latent');
-  cell.outputs = [output];
-  cell.executionSummary = { success };
-  const data = new vscode.NotebookData([note, cell]);
-  data.metadata = { metadata: { kernelspec: { name: 'latent', display_name: 'Latent', language: 'latent' }, language_info: { name: 'latent' } } };
-  const notebook = await vscode.workspace.openNotebookDocument('jupyter-notebook', data);
-  await vscode.window.showNotebookDocument(notebook, { viewColumn: vscode.ViewColumn.Beside });
 }

@@ -1,0 +1,201 @@
+// End-to-end tests of the editor as the workbench (issue 12): palette commands on a model
+// file (Check, Sample, Fit EM) with their data picked beside it, the results notebook they
+// open (the model cell and its rendered output), a CodeLens click, and Cancel from the
+// progress notification and from the status bar within a second. Registered by run.mjs.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { log, sleep } from './lib/log.mjs';
+import { LATENT_MIMES, latentViews } from './lib/latent-views.mjs';
+
+/** A model whose run never ends by itself: sampled from the palette, then cancelled. */
+export const LONG_MODEL_FILE = '_e2e-long.bug';
+export const LONG_MODEL = `model {
+  mu ~ dnorm(0, 1.0E-4)
+  for (i in 1:N) { y[i] ~ dnorm(mu, 1) }
+}
+data list(N = 3, y = c(1.2, 0.8, 1.9))
+sample with gibbs(chains = 2, burnin = 0, iterations = 100000000, seed = 1)
+`;
+const PUMP = 'classic-bugs/pump/pump.bug';
+// As in run.mjs: the engine answers a cancel in well under a second; the UI adds the click, VS Code's round trip and the polling.
+const CANCEL_LIMIT_S = 1.5;
+const STATUS_ITEM = '.statusbar-item[id="latent.latent-notebooks.latent.jobs"]';
+
+/**
+ * The tests, given the suite's context: `wb` (Workbench), `NotebookView`, `waitFor`,
+ * `inspectNotebook(nb, name)` (screenshot and rendered views of the whole notebook) and `artifacts`.
+ */
+export function workbenchTests(t) {
+  const page = () => t.wb().page;
+  const shot = (name) => t.wb().screenshot(path.join(t.artifacts, `${name}.png`));
+
+  async function openModelFile(file) {
+    await t.wb().quickOpen(file);
+    const mode = page().locator('.statusbar-item[id="status.editor.mode"]');
+    await t.waitFor(async () => ((await mode.allTextContents())[0] ?? '').trim() === 'Latent', { timeoutMs: 20_000, message: `${file} did not open as a Latent document` });
+  }
+
+  /** The data quick pick a model without data lines asks: its title, the files offered and those preselected; Enter accepts. */
+  async function acceptDataPick(model, screenshot) {
+    const widget = page().locator('.quick-input-widget');
+    await t.waitFor(async () => ((await widget.locator('.quick-input-title').allTextContents())[0] ?? '').includes(`Data for ${model}`), { timeoutMs: 15_000, message: `no data quick pick for ${model}` });
+    const rows = widget.locator('.quick-input-list .monaco-list-row');
+    const offered = (await rows.locator('.label-name').allTextContents()).map((s) => s.trim());
+    const checked = [];
+    for (let i = 0; i < (await rows.count()); i++) {
+      const box = rows.nth(i).locator('input[type="checkbox"], .monaco-checkbox, .quick-input-list-checkbox').first();
+      const on = await box.evaluate((el) => el.checked === true || el.classList.contains('checked') || el.getAttribute('aria-checked') === 'true').catch(() => false);
+      if (on) checked.push(offered[i]);
+    }
+    log(`data pick for ${model}: offered ${JSON.stringify(offered)}, preselected ${JSON.stringify(checked)}`);
+    if (screenshot) await shot(screenshot);
+    await page().keyboard.press('Enter');
+    await widget.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+    return { offered, checked };
+  }
+
+  async function notificationTexts() {
+    return (await page().locator('.notifications-toasts .notification-toast').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
+  }
+
+  /** Closes the active (untitled, dirty) results notebook without asking to save it. */
+  async function closeResults() {
+    await t.wb().runCommand('View: Revert and Close Editor');
+  }
+
+  /** The results notebook a command opens (untitled, beside the model), once its job ended: its cells and views, with a screenshot. */
+  async function resultsNotebook(screenshot, mime, { timeoutMs = 120_000, codeCells = 1 } = {}) {
+    await t.waitFor(async () => /^Untitled-\d+\.ipynb$/.test(((await page().locator('.tabs-container .tab.active .label-name').allTextContents()).at(-1) ?? '').trim()), {
+      timeoutMs,
+      message: 'no results notebook opened',
+    });
+    await page().waitForSelector('.notebook-editor', { state: 'attached', timeout: 60_000 });
+    const nb = new t.NotebookView(t.wb(), 'Untitled.ipynb');
+    await t.waitFor(async () => (await nb.root.locator('.monaco-list-row.code-cell-row').count()) > 0, { timeoutMs: 30_000, message: 'the results notebook shows no code cell' });
+    const result = await t.inspectNotebook(nb, screenshot, { expectedSvgOutputs: codeCells });
+    const code = result.cells.filter((c) => c.kind === 'code');
+    assert.equal(code.length, codeCells, `the results notebook holds ${codeCells} code cell(s): the model`);
+    assert.equal(code[0].language, 'latent', 'a latent cell, so that it can be rerun');
+    assert.ok(code[0].mimes.includes(mime), `the model cell holds the ${mime} output (has ${code[0].mimes.join(', ')})`);
+    assert.ok(result.cells.some((c) => c.kind === 'markdown'), 'a note says where the model came from');
+    return { nb, ...result, code: code[0] };
+  }
+
+  async function paletteOnPump() {
+    await openModelFile(PUMP);
+
+    await t.wb().runCommand('Latent: Check Model');
+    const pick = await acceptDataPick('pump.bug', 'palette-data-pick');
+    assert.ok(pick.offered.includes('data.R') && pick.offered.includes('inits.R'), 'the R dump files beside the model are offered');
+    assert.deepEqual(pick.checked.sort(), ['data.R', 'inits.R'], 'data.R and inits.R are preselected');
+    const checked = await t.waitFor(async () => (await notificationTexts()).find((n) => /pump\.bug with data\.R, inits\.R: no problems/.test(n)), { timeoutMs: 20_000, message: 'Check Model said nothing' });
+    log(`check: ${checked}`);
+    await shot('palette-check');
+    await t.wb().dismissNotifications();
+
+    await t.wb().runCommand('Latent: Sample Model…');
+    await acceptDataPick('pump.bug');
+    const sample = await resultsNotebook('palette-sample-results', LATENT_MIMES.run);
+    const run = sample.views.find((v) => v.kind === 'run');
+    assert.ok(run, `a run view is drawn (views: ${sample.views.map((v) => v.kind).join(', ')})`);
+    assert.equal(run.status, 'complete', `the run completed (${run.status})`);
+    assert.match(JSON.stringify(run.tables), /theta\[10\]/, 'the table lists theta[10]');
+    assert.ok(sample.outputs.some((o) => o.svgs > 0), 'with its plots');
+    assert.match(sample.code.firstLine, /Pump failures/, 'the model cell holds the file\'s text');
+    assert.equal(sample.code.state, 'success', 'the model cell ran on the Latent kernel');
+
+    await closeResults();
+    await t.wb().closeAllEditors();
+    await openModelFile(PUMP);
+    await t.wb().runCommand('Latent: Fit Model (EM)…');
+    await acceptDataPick('pump.bug');
+    const fit = await resultsNotebook('palette-fit-em-results', LATENT_MIMES.fit);
+    const fitView = fit.views.find((v) => v.kind === 'fit');
+    assert.ok(fitView, `a fit view is drawn (views: ${fit.views.map((v) => v.kind).join(', ')})`);
+    assert.match(fitView.header, /converged|iterations/, `the fit ended (${fitView.header})`);
+    assert.match(JSON.stringify(fitView.tables), /alpha/, 'its estimates name alpha');
+    await closeResults();
+  }
+
+  async function codeLensOnPump() {
+    await openModelFile(PUMP);
+    const lens = page().locator('.contentWidgets .codelens-decoration a', { hasText: /^Sample$/ });
+    await t.waitFor(async () => (await lens.count()) > 0, { timeoutMs: 20_000, message: 'no Sample CodeLens above the model' });
+    const titles = (await page().locator('.contentWidgets .codelens-decoration a').allTextContents()).map((s) => s.trim());
+    log(`CodeLens: ${JSON.stringify(titles)}`);
+    for (const title of ['Sample', 'Fit EM', 'Check', 'Calibrate']) assert.ok(titles.includes(title), `the CodeLens offers ${title} (shows ${JSON.stringify(titles)})`);
+    await shot('codelens');
+    await lens.first().click();
+    const pick = await acceptDataPick('pump.bug');
+    assert.deepEqual(pick.checked.sort(), ['data.R', 'inits.R'], 'the last choice for this model is remembered');
+    const sample = await resultsNotebook('codelens-sample-results', LATENT_MIMES.run);
+    assert.ok(sample.views.some((v) => v.kind === 'run' && v.status === 'complete'), 'the CodeLens run completed');
+    await closeResults();
+  }
+
+  /** Starts the never-ending model from the palette and waits until it samples; returns the notification. */
+  async function startLongRun() {
+    await openModelFile(LONG_MODEL_FILE);
+    await t.wb().runCommand('Latent: Sample Model…');
+    const toast = page().locator('.notifications-toasts .notification-toast', { hasText: `Sampling ${LONG_MODEL_FILE}` });
+    await t.waitFor(async () => /sampling · \d+% · [\d,.]+ it\/s/.test((await toast.allInnerTexts()).join(' ')), { timeoutMs: 30_000, message: 'no progress notification with percent and it/s' });
+    await t.waitFor(async () => (await page().locator(STATUS_ITEM).count()) > 0 && (await page().locator(STATUS_ITEM).isVisible()), { timeoutMs: 10_000, message: 'no status-bar item while the job runs' });
+    await sleep(2000);
+    log(`notification: ${(await toast.allInnerTexts()).join(' ').replace(/\s+/g, ' ')}; status bar: ${(await page().locator(STATUS_ITEM).allInnerTexts()).join(' ')}`);
+    return toast;
+  }
+
+  async function cancelled(how, cancel) {
+    const t0 = Date.now();
+    await cancel();
+    await t.waitFor(async () => !(await page().locator(STATUS_ITEM).isVisible().catch(() => false)), { timeoutMs: 30_000, intervalMs: 50, message: `the job did not stop after ${how}` });
+    const seconds = (Date.now() - t0) / 1000;
+    log(`${how}: stopped after ${seconds.toFixed(2)} s`);
+    assert.ok(seconds <= CANCEL_LIMIT_S, `${how} stops the run within ${CANCEL_LIMIT_S} s (took ${seconds.toFixed(2)} s)`);
+    const result = await resultsNotebook(`cancel-${how.replace(/\W+/g, '-')}`, LATENT_MIMES.run);
+    const view = (await latentViews(result.nb)).find((v) => v.kind === 'run');
+    assert.match(view?.status ?? '', /cancelled/, `the results notebook shows the cancelled run (${view?.status})`);
+    await closeResults();
+  }
+
+  async function cancelCommandRuns() {
+    const toast = await startLongRun();
+    await shot('cancel-notification');
+    await cancelled('the notification\'s Cancel', () => toast.locator('.monaco-button', { hasText: 'Cancel' }).first().click());
+    await t.wb().closeAllEditors();
+    await startLongRun();
+    await shot('cancel-status-bar');
+    await cancelled('a click on the status bar', () => page().locator(STATUS_ITEM).click());
+  }
+
+  /** Quick Mixture from CSV on Old Faithful, K = 1 to 3: the notebook's first cell is the model BIC prefers, K = 2. */
+  async function quickMixtureOnFaithful() {
+    await t.wb().runCommand('Latent: Quick Mixture from CSV…');
+    const input = page().locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('faithful.csv');
+    await t.wb().pickQuickInput('faithful.csv');
+    const widget = page().locator('.quick-input-widget');
+    await t.waitFor(async () => ((await widget.locator('.quick-input-title').allTextContents())[0] ?? '').includes('Columns of faithful.csv'), { timeoutMs: 15_000, message: 'no column pick' });
+    const columns = (await widget.locator('.quick-input-list .label-name').allTextContents()).map((x) => x.trim());
+    assert.deepEqual(columns, ['eruptions', 'waiting'], 'the numeric columns are offered');
+    await shot('quick-mixture-columns');
+    await page().keyboard.press('Enter');
+    await t.waitFor(async () => ((await widget.locator('.quick-input-title').allTextContents())[0] ?? '').includes('components K'), { timeoutMs: 15_000, message: 'no K input' });
+    await input.fill('1:3');
+    await page().keyboard.press('Enter');
+    const result = await resultsNotebook('quick-mixture-results', LATENT_MIMES.fit, { codeCells: 3, timeoutMs: 180_000 });
+    assert.match(result.cells[0].firstLine, /A mixture of 2 multivariate normals on eruptions, waiting/, `the first cell is the model BIC prefers, K = 2 (${result.cells[0].firstLine})`);
+    assert.equal(result.cells[1].kind, 'markdown', 'then the BIC/AIC table');
+    const fits = result.views.filter((v) => v.kind === 'fit');
+    assert.equal(fits.length, 3, 'one fit per K');
+    await closeResults();
+  }
+
+  return [
+    ['palette: Check, Sample and Fit EM on pump.bug open their results notebooks', paletteOnPump, 6 * 60_000],
+    ['a CodeLens above the model samples it', codeLensOnPump, 4 * 60_000],
+    ['a palette run is cancelled from its notification and from the status bar within a second', cancelCommandRuns, 4 * 60_000],
+    ['Quick Mixture from CSV on Old Faithful prefers K = 2 by BIC', quickMixtureOnFaithful, 5 * 60_000],
+  ];
+}
