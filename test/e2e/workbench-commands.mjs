@@ -3,6 +3,7 @@
 // open (the model cell and its rendered output), a CodeLens click, and Cancel from the
 // progress notification and from the status bar within a second. Registered by run.mjs.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { log, sleep } from './lib/log.mjs';
 import { LATENT_MIMES, latentViews } from './lib/latent-views.mjs';
@@ -63,6 +64,23 @@ export function workbenchTests(t) {
     await t.wb().runCommand('View: Revert and Close Editor');
   }
 
+  /** After a test, passed or not: every untitled results notebook reverted and closed, so that no save dialog blocks the next test. */
+  async function closeAllResults() {
+    const untitled = page().locator('.tabs-container .tab', { has: page().locator('.label-name', { hasText: /^Untitled-\d+\.ipynb$/ }) });
+    for (let i = 0; i < 10 && (await untitled.count().catch(() => 0)) > 0; i++) {
+      await untitled.first().click().catch(() => {});
+      await closeResults().catch(() => {});
+    }
+  }
+
+  const cleaned = (fn) => async () => {
+    try {
+      await fn();
+    } finally {
+      await closeAllResults();
+    }
+  };
+
   /** The results notebook a command opens (untitled, beside the model), once its job ended: its cells and views, with a screenshot. */
   async function resultsNotebook(screenshot, mime, { timeoutMs = 120_000, codeCells = 1 } = {}) {
     await t.waitFor(async () => /^Untitled-\d+\.ipynb$/.test(((await page().locator('.tabs-container .tab.active .label-name').allTextContents()).at(-1) ?? '').trim()), {
@@ -102,8 +120,22 @@ export function workbenchTests(t) {
     assert.match(JSON.stringify(run.tables), /theta\[10\]/, 'the table lists theta[10]');
     assert.ok(sample.outputs.some((o) => o.svgs > 0), 'with its plots');
     assert.match(sample.code.firstLine, /Pump failures/, 'the model cell holds the file\'s text');
-    assert.equal(sample.code.state, 'success', 'the model cell ran on the Latent kernel');
+    assert.equal(sample.code.state, 'success', `the model cell ran on the Latent kernel (its state: ${sample.code.state}, "${sample.code.statusText}")`);
 
+    await closeResults();
+    await t.wb().closeAllEditors();
+    await openModelFile(PUMP);
+    await t.wb().runCommand('Latent: Export Draws…');
+    await acceptDataPick('pump.bug');
+    await resultsNotebook('palette-export-draws-results', LATENT_MIMES.run);
+    const written = t.workspacePath('classic-bugs/pump/pump-draws');
+    const files = await t.waitFor(async () => {
+      const found = fs.existsSync(written) ? fs.readdirSync(written).sort() : [];
+      return found.length === 4 ? found : null;
+    }, { timeoutMs: 20_000, message: `Export Draws wrote no 4 chain files in ${written}` });
+    assert.deepEqual(files, ['chain-1.csv', 'chain-2.csv', 'chain-3.csv', 'chain-4.csv']);
+    const header = fs.readFileSync(path.join(written, 'chain-1.csv'), 'utf8').split('\n').find((l) => !l.startsWith('#'));
+    assert.match(header, /^theta\.1,theta\.2,.*theta\.10/, `CmdStan column names (${header.slice(0, 80)})`);
     await closeResults();
     await t.wb().closeAllEditors();
     await openModelFile(PUMP);
@@ -193,9 +225,9 @@ export function workbenchTests(t) {
   }
 
   return [
-    ['palette: Check, Sample and Fit EM on pump.bug open their results notebooks', paletteOnPump, 6 * 60_000],
-    ['a CodeLens above the model samples it', codeLensOnPump, 4 * 60_000],
-    ['a palette run is cancelled from its notification and from the status bar within a second', cancelCommandRuns, 4 * 60_000],
-    ['Quick Mixture from CSV on Old Faithful prefers K = 2 by BIC', quickMixtureOnFaithful, 5 * 60_000],
+    ['palette: Check, Sample, Export Draws and Fit EM on pump.bug open their results notebooks', cleaned(paletteOnPump), 8 * 60_000],
+    ['a CodeLens above the model samples it', cleaned(codeLensOnPump), 4 * 60_000],
+    ['a palette run is cancelled from its notification and from the status bar within a second', cleaned(cancelCommandRuns), 4 * 60_000],
+    ['Quick Mixture from CSV on Old Faithful prefers K = 2 by BIC', cleaned(quickMixtureOnFaithful), 5 * 60_000],
   ];
 }

@@ -6,12 +6,17 @@ import { FIT_OUTPUT_MIME, type FitOutput } from '../output/fitOutput';
 import { formatFitTable } from '../output/fitTable';
 import { RUN_OUTPUT_MIME, RUN_OUTPUT_SCHEMA, type RunMessage, type RunOutput } from '../output/runOutput';
 import { formatSummaryTable } from '../output/summaryTable';
+import type { DrawStore } from '../run/drawStore';
 import { SBC_OUTPUT_MIME, SBC_OUTPUT_SCHEMA, type SbcOutput } from '../sbc/sbcOutput';
 import { formatCalibrationTable } from '../sbc/sbcTable';
 import { fromRunMessage, initialOutput as initialFitOutput, toRunMessage } from './fitMessages';
 import type { Job, JobKind } from './job';
 
-export type JobOutput = { kind: 'sample'; output: RunOutput } | { kind: 'fit'; output: FitOutput } | { kind: 'calibrate'; output: SbcOutput };
+export type JobOutput =
+  /** A sampling job's final output also holds every kept draw (for Export Draws), with the monitored scalars' names. */
+  | { kind: 'sample'; output: RunOutput; draws?: { store: DrawStore; names: string[] } }
+  | { kind: 'fit'; output: FitOutput }
+  | { kind: 'calibrate'; output: SbcOutput };
 
 export const OUTPUT_MIME: Readonly<Record<JobKind, string>> = { sample: RUN_OUTPUT_MIME, fit: FIT_OUTPUT_MIME, calibrate: SBC_OUTPUT_MIME };
 

@@ -74,13 +74,24 @@ export async function runJob(
     await sink.fail(e.problems.map(toMessage));
     return undefined;
   }
-  let shown: Promise<void> = Promise.resolve();
+  // Updates are shown one at a time, in order; one that arrives while another is being shown
+  // waits, replacing any older one still waiting: a slow sink sees fewer updates, never a backlog
+  // (which would also hold back the final output after a cancel).
+  let waiting: JobOutput | undefined;
+  let showing: Promise<void> | undefined;
   let handle: JobHandle;
   if (sink.show) {
     const show = sink.show.bind(sink);
     await show(initialJobOutput(job));
+    const drain = async (): Promise<void> => {
+      for (let next = waiting; next; next = waiting) {
+        waiting = undefined;
+        await show(next);
+      }
+    };
     handle = start(job, (output) => {
-      shown = shown.then(() => show(output));
+      waiting = output;
+      showing ??= drain().finally(() => (showing = undefined));
     });
   } else {
     handle = start(job, undefined);
@@ -88,7 +99,8 @@ export async function runJob(
   const subscription = cancel?.onCancel(() => handle.cancel());
   try {
     const final = await handle.result;
-    await shown;
+    waiting = undefined;
+    await showing;
     if (failedWithoutResults(final)) await sink.fail(outputMessages(final), final);
     else await sink.finish(final);
     return final;

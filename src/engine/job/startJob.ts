@@ -35,7 +35,10 @@ export function startJob(job: Job, workers: JobWorkers, onUpdate?: (output: JobO
         workerScript: script('chain', 'worker.js'), workerExecArgv: execArgv, maxParallel: workers.maxParallel, updateIntervalMs: workers.updateIntervalMs,
         onUpdate: onUpdate && ((output) => onUpdate({ kind: 'sample', output })),
       });
-      return { result: handle.result.then((r) => ({ kind: 'sample', output: r.output })), cancel: () => handle.cancel() };
+      return {
+        result: handle.result.then((r) => ({ kind: 'sample', output: r.output, ...(r.draws ? { draws: { store: r.draws, names: r.monitors.map((m) => m.name) } } : {}) })),
+        cancel: () => handle.cancel(),
+      };
     }
     case 'fit': {
       const handle = startFit(job.request, {

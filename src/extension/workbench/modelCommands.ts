@@ -1,11 +1,13 @@
 import { randomInt } from 'node:crypto';
-import { basename } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { readJob, tryReadJob, type JobKind } from '../../engine/job/job';
 import type { JobOutput } from '../../engine/job/output';
 import { describeProgress } from '../../engine/job/progress';
 import { allSinks, anySignal, runJob, type JobSink } from '../../engine/job/sink';
 import { startJob, type JobWorkers } from '../../engine/job/startJob';
+import { stanCsvChain } from '../../engine/output/stanCsvWriter';
 import { toMessage } from '../../engine/run/runner';
 import { tokenSignal } from '../cellSink';
 import { jobChoices } from '../settings';
@@ -34,6 +36,7 @@ export function registerModelCommands(services: CommandServices): vscode.Disposa
     vscode.commands.registerCommand('latent.sampleModel', (arg?: unknown) => runModelCommand(services, arg, 'sample')),
     vscode.commands.registerCommand('latent.fitModel', (arg?: unknown, algorithm?: string) => runModelCommand(services, arg, 'fit', algorithm)),
     vscode.commands.registerCommand('latent.calibrateModel', (arg?: unknown) => runModelCommand(services, arg, 'calibrate')),
+    vscode.commands.registerCommand('latent.exportDraws', (arg?: unknown) => exportDraws(services, arg)),
   );
 }
 
@@ -107,4 +110,41 @@ async function runModelCommand(services: CommandServices, arg: unknown, kind: Jo
       );
     },
   );
+}
+
+/**
+ * Latent: Export Draws… — samples the model as Sample Model… does, then
+ * writes every kept draw as one CmdStan-style CSV file per chain (readable by
+ * `latent diagnose`, posterior, ArviZ) into a folder beside the model named
+ * after it (`pump-draws/chain-1.csv`, …), or one the user picks for a cell.
+ * Resolves with the files written.
+ */
+async function exportDraws(services: CommandServices, arg: unknown): Promise<string[] | undefined> {
+  const final = await runModelCommand(services, arg, 'sample');
+  if (final?.kind !== 'sample' || !final.draws || final.draws.store.total() === 0) {
+    if (final) void vscode.window.showWarningMessage('Latent: the run kept no draws, so there is nothing to export.');
+    return undefined;
+  }
+  const target = await modelTarget(arg);
+  const stem = basename(target?.name ?? 'model', extname(target?.name ?? 'model'));
+  let folder = target?.folder && join(target.folder, `${stem}-draws`);
+  if (!folder) {
+    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Folder for the draws (one CSV file per chain)' });
+    if (!picked?.[0]) return undefined;
+    folder = picked[0].fsPath;
+  }
+  const { store, names } = final.draws;
+  const settings = final.output.settings;
+  const files: string[] = [];
+  mkdirSync(folder, { recursive: true });
+  for (let chain = 0; chain < store.chains; chain++) {
+    const comments = [`Latent gibbs draws of ${target?.name ?? 'a model'}: chain ${chain + 1} of ${store.chains}`, `seed = ${settings.seed}, burnin = ${settings.burnin}, iterations = ${settings.iterations}, thin = ${settings.thin}`, `status = ${final.output.status}`];
+    const file = join(folder, `chain-${chain + 1}.csv`);
+    writeFileSync(file, stanCsvChain(store, names, chain, comments));
+    files.push(file);
+  }
+  services.log.info(`Export Draws: ${files.join(', ')}`);
+  const reveal = await vscode.window.showInformationMessage(`Latent: wrote ${files.length} chain file${files.length === 1 ? '' : 's'} (${names.length} columns, ${store.total()} draws) to ${vscode.workspace.asRelativePath(folder)}.`, 'Reveal');
+  if (reveal) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(files[0]!));
+  return files;
 }

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { TerminalSink } from '../../../src/cli/terminalSink';
 import { readJob } from '../../../src/engine/job/job';
 import { outputText, type JobOutput } from '../../../src/engine/job/output';
-import { allSinks, runJob, type JobSink } from '../../../src/engine/job/sink';
+import { allSinks, Cancellation, runJob, type JobSink } from '../../../src/engine/job/sink';
 import { startJob } from '../../../src/engine/job/startJob';
 import type { RunMessage } from '../../../src/engine/output/runOutput';
 import { TS_WORKERS } from './tsWorkers';
@@ -84,6 +84,31 @@ describe('the job path: one driver, any sink', () => {
     // Cancelled at once: no draws kept, and the output says so rather than speaking of summaries.
     assert.ok(final?.kind === 'sample' && final.output.nodes.length === 0);
     assert.match(final.output.messages.at(-1)!.message, /cancelled before any draws were kept \(while [a-z ]+\); there is nothing to summarise/);
+  });
+
+  it('a slow sink gets the latest update, not a backlog: a cancel reaches it within a second', async () => {
+    const cancellation = new Cancellation();
+    let shows = 0;
+    let cancelledAt = 0;
+    let finishedAt = 0;
+    const slow: JobSink = {
+      // Each update takes 300 ms to show, while the engine sends one every 10 ms.
+      show: () => new Promise((resolve) => setTimeout(() => resolve(void shows++), 300)),
+      finish: () => void (finishedAt = Date.now()),
+      fail: (m) => assert.fail(m.map((x) => x.message).join('; ')),
+    };
+    setTimeout(() => {
+      cancelledAt = Date.now();
+      cancellation.cancel();
+    }, 1500);
+    await runJob(
+      () => readJob(`${MODEL}sample with gibbs(chains = 1, burnin = 0, iterations = 1000000000, seed = 3)`, {}, () => 1),
+      (job, onUpdate) => startJob(job, { ...TS_WORKERS, updateIntervalMs: 10 }, onUpdate),
+      slow,
+      cancellation,
+    );
+    assert.ok(finishedAt - cancelledAt < 1000, `finished ${finishedAt - cancelledAt} ms after the cancel`);
+    assert.ok(shows <= 8, `${shows} updates shown in 1.5 s at 300 ms each`);
   });
 
   it('feeds several sinks the same outputs', async () => {
