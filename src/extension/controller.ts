@@ -65,7 +65,7 @@ export class LatentController implements vscode.Disposable {
       });
       this.controller.updateNotebookAffinity(editor.notebook, vscode.NotebookControllerAffinity.Preferred);
       await vscode.commands.executeCommand('notebook.selectKernel', { notebookEditor: editor, id: CONTROLLER_ID, extension: EXTENSION_ID });
-      await Promise.race([selected, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      await Promise.race([selected, new Promise((resolve) => setTimeout(resolve, 2000))]);
       subscription?.dispose();
     }
     try {

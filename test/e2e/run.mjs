@@ -641,6 +641,6 @@ describe('Latent in VS Code (code-server + Chromium)', { concurrency: false }, (
   e2eTest('a hover on a distribution in a cell shows its parameterisation', testHover, { timeout: 3 * 60_000 });
   e2eTest('completion after ~ offers the distributions with their parameters', testCompletion, { timeout: 3 * 60_000 });
   e2eTest('"Latent: New Notebook" opens a starter notebook that runs on the Latent kernel', testNewNotebookCommand, { timeout: 5 * 60_000 });
-  const workbench = workbenchTests({ wb: () => ctx.wb, NotebookView, waitFor, inspectNotebook, artifacts: ARTIFACTS, workspacePath: (p) => path.join(ctx.workspace, p) });
+  const workbench = workbenchTests({ wb: () => ctx.wb, NotebookView, waitFor, inspectNotebook, artifacts: ARTIFACTS, workspacePath: (p) => path.join(ctx.workspace, p), Workbench, vsix: VSIX });
   for (const [name, fn, timeout] of workbench) e2eTest(name, fn, { timeout });
 });

@@ -6,15 +6,19 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { log, sleep } from './lib/log.mjs';
+import os from 'node:os';
+import { installExtension, startCodeServer, writeUserSettings } from './lib/code-server.mjs';
 import { LATENT_MIMES, latentViews } from './lib/latent-views.mjs';
 
 /** A model whose run never ends by itself: sampled from the palette, then cancelled. */
 export const LONG_MODEL_FILE = '_e2e-long.bug';
+// A thousand observations, so that it samples a few thousand iterations per second, as a real model
+// does, rather than millions (whose draws would flood the editor while the test waits to cancel).
 export const LONG_MODEL = `model {
   mu ~ dnorm(0, 1.0E-4)
   for (i in 1:N) { y[i] ~ dnorm(mu, 1) }
 }
-data list(N = 3, y = c(1.2, 0.8, 1.9))
+data list(N = 1000, y = rep(1.2, 1000))
 sample with gibbs(chains = 2, burnin = 0, iterations = 100000000, seed = 1)
 `;
 const PUMP = 'classic-bugs/pump/pump.bug';
@@ -224,10 +228,104 @@ export function workbenchTests(t) {
     await closeResults();
   }
 
+  /**
+   * A workspace opened untrusted (Restricted Mode), in a code-server of its own with trust
+   * on: the palette runs nothing and says why, a cell run says why in its output, and a
+   * saved output still renders.
+   */
+  async function untrustedWorkspace() {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-e2e-untrusted-'));
+    const userDataDir = path.join(tmp, 'user-data');
+    const extensionsDir = path.join(tmp, 'extensions');
+    const folder = path.join(tmp, 'untrusted');
+    fs.mkdirSync(extensionsDir, { recursive: true });
+    fs.cpSync(t.workspacePath('classic-bugs/pump'), folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'saved-output.ipynb'), savedOutputNotebook());
+    writeUserSettings(userDataDir, {
+      'security.workspace.trust.enabled': true,
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.emptyWindow': false,
+      'workbench.list.mouseWheelScrollSensitivity': 10,
+    });
+    installExtension(t.vsix, { extensionsDir, userDataDir });
+    const server = await startCodeServer({ userDataDir, extensionsDir, folder, logFile: path.join(t.artifacts, 'code-server-untrusted.log'), workspaceTrust: true });
+    const main = t.wb();
+    const wb = new t.Workbench(main.browser, { url: server.url, folder });
+    const local = { wb: () => wb };
+    try {
+      await wb.open();
+      const restricted = wb.page.locator('.statusbar-item', { hasText: 'Restricted Mode' });
+      await t.waitFor(async () => (await restricted.count()) > 0, { timeoutMs: 20_000, message: 'the workspace did not open in Restricted Mode' });
+
+      // The palette: no data pick, no results notebook, a message saying why.
+      await wb.quickOpen('pump.bug');
+      await wb.runCommand('Latent: Sample Model…');
+      const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'untrusted workspace' });
+      await t.waitFor(async () => (await toast.count()) > 0, { timeoutMs: 15_000, message: 'no message saying why nothing runs' });
+      const said = (await toast.first().innerText()).replace(/\s+/g, ' ');
+      log(`untrusted: ${said}`);
+      assert.match(said, /runs no model and reads no data file in an untrusted workspace \(Restricted Mode\)/);
+      await sleep(3000);
+      assert.equal(await wb.page.locator('.quick-input-widget').filter({ visible: true }).count(), 0, 'no data quick pick');
+      assert.equal(await wb.page.locator('.tabs-container .tab .label-name', { hasText: /^Untitled/ }).count(), 0, 'no results notebook');
+      await wb.screenshot(path.join(t.artifacts, 'untrusted-palette.png'));
+      await wb.dismissNotifications();
+
+      // A saved output still renders.
+      const nb = await wb.openNotebook('saved-output.ipynb');
+      const views = await t.waitFor(async () => {
+        const found = await latentViews(nb);
+        return found.length > 0 && found[0].plots.length > 0 && found[0].undrawn === 0 ? found : null;
+      }, { timeoutMs: 60_000, message: 'the saved output was not drawn' });
+      assert.equal(views[0].status, 'complete');
+      await wb.screenshot(path.join(t.artifacts, 'untrusted-saved-output.png'));
+      Object.assign(local, { nb });
+    } finally {
+      await wb.context?.close().catch(() => {});
+      await server.stop();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+
   return [
     ['palette: Check, Sample, Export Draws and Fit EM on pump.bug open their results notebooks', cleaned(paletteOnPump), 8 * 60_000],
     ['a CodeLens above the model samples it', cleaned(codeLensOnPump), 4 * 60_000],
     ['a palette run is cancelled from its notification and from the status bar within a second', cleaned(cancelCommandRuns), 4 * 60_000],
     ['Quick Mixture from CSV on Old Faithful prefers K = 2 by BIC', cleaned(quickMixtureOnFaithful), 5 * 60_000],
+    ['an untrusted workspace runs nothing, says why, and still draws saved outputs', untrustedWorkspace, 4 * 60_000],
   ];
+}
+
+/** A notebook saved with one run output (as the renderer's schema has it), for the untrusted workspace. */
+function savedOutputNotebook() {
+  const iterations = Array.from({ length: 50 }, (_, i) => i + 1);
+  const node = (name, offset) => ({
+    name,
+    sampler: 'conjugate gamma',
+    draws: 50,
+    summary: { mean: offset, sd: 0.7, 'q2.5': offset - 1.2, q25: offset - 0.5, q50: offset, q75: offset + 0.5, 'q97.5': offset + 1.2 },
+    trace: { iterations, chains: [0, 1].map((c) => iterations.map((i) => offset + Math.sin(i / 7 + c))) },
+    histogram: { edges: Array.from({ length: 11 }, (_, i) => offset - 1 + i * 0.25), counts: [1, 3, 6, 10, 14, 14, 10, 6, 3, 1] },
+  });
+  const output = {
+    schema: 'latent.run/1',
+    status: 'complete',
+    settings: { algorithm: 'gibbs', chains: 2, burnin: 500, iterations: 1000, thin: 1, seed: 1, monitor: [] },
+    progress: { done: 3000, total: 3000 },
+    nodes: [node('alpha', 0.7), node('beta', 0.9)],
+    messages: [],
+    timings: { compileMs: 10, sampleMs: 500, totalMs: 510 },
+  };
+  return JSON.stringify({
+    cells: [{
+      cell_type: 'code',
+      execution_count: 1,
+      metadata: { vscode: { languageId: 'latent' } },
+      outputs: [{ output_type: 'display_data', data: { [LATENT_MIMES.run]: output, 'text/plain': 'a saved run' }, metadata: {} }],
+      source: ['model {\n', '  alpha ~ dexp(1)\n', '  beta ~ dgamma(0.1, 1)\n', '}\n'],
+    }],
+    metadata: { language_info: { name: 'latent' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  }, null, 1);
 }

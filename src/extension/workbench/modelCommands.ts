@@ -102,6 +102,7 @@ async function runModelCommand(services: CommandServices, arg: unknown, kind: Jo
         finish() {},
         fail() {},
       };
+      services.log.info(`${label}: starting the job`);
       return runJob(
         () => readJob(run.text, { ...jobChoices(target.document.uri), kind }, () => randomInt(0, 2 ** 31), { baseDirectory: target.folder }),
         (job, onUpdate) => startJob(job, services.workers, onUpdate),

@@ -43,9 +43,12 @@ export async function openResultsNotebook(
   );
   const data = new vscode.NotebookData([note, new vscode.NotebookCellData(vscode.NotebookCellKind.Code, run.text, 'latent')]);
   data.metadata = { metadata: { kernelspec: { name: 'latent', display_name: 'Latent', language: 'latent' }, language_info: { name: 'latent' } } };
+  const started = Date.now();
   const notebook = await vscode.workspace.openNotebookDocument('jupyter-notebook', data);
   const editor = await vscode.window.showNotebookDocument(notebook, { viewColumn: vscode.ViewColumn.Beside });
+  log.info(`${KIND_TITLE[kind]} ${target.name}: results notebook shown after ${Date.now() - started} ms`);
   const execution = await executionFor(editor, notebook.cellAt(1));
+  log.info(`${KIND_TITLE[kind]} ${target.name}: its cell executing on the Latent kernel after ${Date.now() - started} ms`);
   if (!execution) {
     log.error(`${KIND_TITLE[kind]} ${target.name}: the Latent kernel could not be selected for the results notebook`);
     void vscode.window.showErrorMessage('Latent: the results notebook could not be run on the Latent kernel; run its cell yourself (Shift+Enter).');
