@@ -74,33 +74,19 @@ export async function runJob(
     await sink.fail(e.problems.map(toMessage));
     return undefined;
   }
-  // Updates are shown one at a time, in order; one that arrives while another is being shown
-  // waits, replacing any older one still waiting: a slow sink sees fewer updates, never a backlog
-  // (which would also hold back the final output after a cancel).
-  let waiting: JobOutput | undefined;
-  let showing: Promise<void> | undefined;
+  let queue: ShowQueue | undefined;
   let handle: JobHandle;
   if (sink.show) {
-    const show = sink.show.bind(sink);
-    await show(initialJobOutput(job));
-    const drain = async (): Promise<void> => {
-      for (let next = waiting; next; next = waiting) {
-        waiting = undefined;
-        await show(next);
-      }
-    };
-    handle = start(job, (output) => {
-      waiting = output;
-      showing ??= drain().finally(() => (showing = undefined));
-    });
+    await sink.show(initialJobOutput(job));
+    queue = new ShowQueue(sink.show.bind(sink));
+    handle = start(job, (output) => queue!.push(output));
   } else {
     handle = start(job, undefined);
   }
   const subscription = cancel?.onCancel(() => handle.cancel());
   try {
     const final = await handle.result;
-    waiting = undefined;
-    await showing;
+    await queue?.settle();
     if (failedWithoutResults(final)) await sink.fail(outputMessages(final), final);
     else await sink.finish(final);
     return final;
@@ -109,17 +95,60 @@ export async function runJob(
   }
 }
 
-/** Several sinks fed the same outputs, in order (a results notebook and its progress notification). */
+/**
+ * Updates for a sink, shown one at a time and in order; one that arrives
+ * while another is being shown waits, replacing any older one still waiting:
+ * a slow sink sees fewer updates, never a backlog (which would also hold back
+ * the final output after a cancel).
+ */
+class ShowQueue {
+  private waiting: JobOutput | undefined;
+  private showing: Promise<void> | undefined;
+
+  constructor(private readonly show: (output: JobOutput) => void | Thenable<void>) {}
+
+  push(output: JobOutput): void {
+    this.waiting = output;
+    this.showing ??= this.drain().finally(() => (this.showing = undefined));
+  }
+
+  /** Drops what waits and resolves once the update being shown is shown: then the final output may follow. */
+  async settle(): Promise<void> {
+    this.waiting = undefined;
+    await this.showing;
+  }
+
+  private async drain(): Promise<void> {
+    for (let next = this.waiting; next; next = this.waiting) {
+      this.waiting = undefined;
+      await this.show(next);
+    }
+  }
+}
+
+/**
+ * Several sinks fed the same outputs, each at its own pace: a slow one (a
+ * notebook cell) holds back neither the others' updates nor their end (the
+ * status bar and the notification know at once that a cancelled job stopped).
+ */
 export function allSinks(...sinks: JobSink[]): JobSink {
+  const queues = sinks.map((s) => (s.show ? new ShowQueue(s.show.bind(s)) : undefined));
+  const settled = (k: number): Promise<void> => queues[k]?.settle() ?? Promise.resolve();
   return {
-    async show(o) {
-      for (const s of sinks) await s.show?.(o);
+    show(o) {
+      for (const q of queues) q?.push(o);
     },
     async finish(o) {
-      for (const s of sinks) await s.finish(o);
+      await Promise.all(sinks.map(async (s, k) => {
+        await settled(k);
+        await s.finish(o);
+      }));
     },
     async fail(m, o) {
-      for (const s of sinks) await s.fail(m, o);
+      await Promise.all(sinks.map(async (s, k) => {
+        await settled(k);
+        await s.fail(m, o);
+      }));
     },
   };
 }
