@@ -33,9 +33,9 @@ const GERUND: Readonly<Record<JobKind, string>> = { sample: 'Sampling', fit: 'Fi
 export function registerModelCommands(services: CommandServices): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.commands.registerCommand('latent.checkModel', (arg?: unknown) => checkModel(services, arg)),
-    vscode.commands.registerCommand('latent.sampleModel', (arg?: unknown) => runModelCommand(services, arg, 'sample')),
-    vscode.commands.registerCommand('latent.fitModel', (arg?: unknown, algorithm?: string) => runModelCommand(services, arg, 'fit', algorithm)),
-    vscode.commands.registerCommand('latent.calibrateModel', (arg?: unknown) => runModelCommand(services, arg, 'calibrate')),
+    vscode.commands.registerCommand('latent.sampleModel', async (arg?: unknown) => (await runModelCommand(services, arg, 'sample'))?.final),
+    vscode.commands.registerCommand('latent.fitModel', async (arg?: unknown, algorithm?: string) => (await runModelCommand(services, arg, 'fit', algorithm))?.final),
+    vscode.commands.registerCommand('latent.calibrateModel', async (arg?: unknown) => (await runModelCommand(services, arg, 'calibrate'))?.final),
     vscode.commands.registerCommand('latent.exportDraws', (arg?: unknown) => exportDraws(services, arg)),
   );
 }
@@ -76,10 +76,10 @@ async function checkModel(services: CommandServices, arg: unknown): Promise<bool
 /**
  * Runs the model as a job of `kind` in a results notebook opened beside the
  * editor, with a progress notification (phase, percent, speed, time left,
- * Cancel) and the status-bar item. Resolves with the final output (for
- * tests), undefined when nothing ran.
+ * Cancel) and the status-bar item. Resolves with what ran and its final
+ * output, undefined when nothing ran.
  */
-async function runModelCommand(services: CommandServices, arg: unknown, kind: JobKind, algorithm?: string): Promise<JobOutput | undefined> {
+async function runModelCommand(services: CommandServices, arg: unknown, kind: JobKind, algorithm?: string): Promise<{ run: CommandRun; final: JobOutput | undefined } | undefined> {
   const run = await prepare(services, arg, kind, algorithm);
   if (!run) return undefined;
   const { target } = run;
@@ -88,7 +88,7 @@ async function runModelCommand(services: CommandServices, arg: unknown, kind: Jo
   const results = await openResultsNotebook(run, services.executionFor, services.problems, services.log);
   if (!results) return undefined;
   const tracked = services.jobs.track(label);
-  return vscode.window.withProgress(
+  const final = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Latent: ${GERUND[kind]} ${target.name}`, cancellable: true },
     (progress, token) => {
       let reported = 0;
@@ -111,6 +111,7 @@ async function runModelCommand(services: CommandServices, arg: unknown, kind: Jo
       );
     },
   );
+  return { run, final };
 }
 
 /**
@@ -121,14 +122,16 @@ async function runModelCommand(services: CommandServices, arg: unknown, kind: Jo
  * Resolves with the files written.
  */
 async function exportDraws(services: CommandServices, arg: unknown): Promise<string[] | undefined> {
-  const final = await runModelCommand(services, arg, 'sample');
+  const ran = await runModelCommand(services, arg, 'sample');
+  if (!ran) return undefined;
+  const { final, run } = ran;
   if (final?.kind !== 'sample' || !final.draws || final.draws.store.total() === 0) {
-    if (final) void vscode.window.showWarningMessage('Latent: the run kept no draws, so there is nothing to export.');
+    void vscode.window.showWarningMessage('Latent: the run kept no draws, so there is nothing to export.');
     return undefined;
   }
-  const target = await modelTarget(arg);
-  const stem = basename(target?.name ?? 'model', extname(target?.name ?? 'model'));
-  let folder = target?.folder && join(target.folder, `${stem}-draws`);
+  const target = run.target;
+  const stem = basename(target.name, extname(target.name));
+  let folder = target.folder && join(target.folder, `${stem}-draws`);
   if (!folder) {
     const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Folder for the draws (one CSV file per chain)' });
     if (!picked?.[0]) return undefined;
@@ -139,7 +142,7 @@ async function exportDraws(services: CommandServices, arg: unknown): Promise<str
   const files: string[] = [];
   mkdirSync(folder, { recursive: true });
   for (let chain = 0; chain < store.chains; chain++) {
-    const comments = [`Latent gibbs draws of ${target?.name ?? 'a model'}: chain ${chain + 1} of ${store.chains}`, `seed = ${settings.seed}, burnin = ${settings.burnin}, iterations = ${settings.iterations}, thin = ${settings.thin}`, `status = ${final.output.status}`];
+    const comments = [`Latent gibbs draws of ${target.name}: chain ${chain + 1} of ${store.chains}`, `seed = ${settings.seed}, burnin = ${settings.burnin}, iterations = ${settings.iterations}, thin = ${settings.thin}`, `status = ${final.output.status}`];
     const file = join(folder, `chain-${chain + 1}.csv`);
     writeFileSync(file, stanCsvChain(store, names, chain, comments));
     files.push(file);
