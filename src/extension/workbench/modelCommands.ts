@@ -103,10 +103,22 @@ async function runModelCommand(services: CommandServices, arg: unknown, kind: Jo
         fail() {},
       };
       services.log.info(`${label}: starting the job`);
+      let cancelledAt = 0;
+      const cancelled = anySignal(tokenSignal(token), tracked.signal, results.signal).onCancel(() => {
+        cancelledAt = Date.now();
+        services.log.info(`${label}: cancel requested`);
+      });
+      const stopped: JobSink = {
+        finish(o) {
+          cancelled.dispose();
+          if (cancelledAt) services.log.info(`${label}: ${o.output.status} ${Date.now() - cancelledAt} ms after the cancel`);
+        },
+        fail: () => cancelled.dispose(),
+      };
       return runJob(
         () => readJob(run.text, { ...jobChoices(target.document.uri), kind }, () => randomInt(0, 2 ** 31), { baseDirectory: target.folder }),
         (job, onUpdate) => startJob(job, services.workers, onUpdate),
-        allSinks(results.sink, tracked.sink, notification),
+        allSinks(results.sink, tracked.sink, notification, stopped),
         anySignal(tokenSignal(token), tracked.signal, results.signal),
       );
     },
