@@ -1,11 +1,10 @@
-import { randomInt } from 'node:crypto';
 import { resolve } from 'node:path';
-import { startFit, type StartFitOptions } from '../engine/fit/startFit';
+import { outputText } from '../engine/job/output';
+import type { JobWorkers } from '../engine/job/startJob';
 import type { FitOutput } from '../engine/output/fitOutput';
-import { formatFitTable } from '../engine/output/fitTable';
 import { describeBounds, inBounds, NUMERIC_BOUNDS } from '../engine/run/fitOptions';
-import { readFitRequest, type FitDefaults, type FitRequest } from '../engine/run/fitRequest';
-import { readModelRequest, untilDone } from './modelCommand';
+import type { FitDefaults, FitRequest } from '../engine/run/fitRequest';
+import { runModelFile } from './runModelFile';
 
 export const EM_USAGE = 'latent em MODEL [--data FILE]... [--init FILE]... [--mle] [--tol t] [--max-iter n] [--restarts n] [--seed s] [--threads n] [--json]';
 
@@ -109,41 +108,34 @@ const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : nul
  * object (emJson). Returns the exit code: 1 when the model or the fit fails,
  * 2 when the model file cannot be read.
  */
-export async function runEm(file: string, args: EmArguments, options: StartFitOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
-  return runFitCommand(file, args, options, out, err, emJson);
+export async function runEm(file: string, args: EmArguments, workers: JobWorkers, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  return runFitCommand(file, args, workers, out, err, emJson);
 }
 
 /**
- * A fit command (`latent em`, `latent vi`): reads the document, runs the fit
- * in a worker and prints its table or `toJson`'s object; `refuse` may turn
- * the request down with a message. Exit codes as runEm's.
+ * A fit command (`latent em`, `latent vi`) through the one job path: prints
+ * the fit's table or `toJson`'s object; `refuse` may turn the request down
+ * with a message. Exit codes as runModelFile's.
  */
 export async function runFitCommand(
   file: string,
   args: EmArguments,
-  options: StartFitOptions,
+  workers: JobWorkers,
   out: (text: string) => void,
   err: (text: string) => void,
   toJson: (output: FitOutput) => object,
   refuse?: (request: FitRequest) => string | undefined,
 ): Promise<number> {
-  const request = readModelRequest(
+  return runModelFile(
     file,
-    (source, baseDirectory) => readFitRequest(source, args.defaults, () => randomInt(0, 2 ** 31), { baseDirectory, dataFiles: args.dataFiles, initsFiles: args.initsFiles }),
-    err,
+    {
+      kind: 'fit',
+      choices: { fit: args.defaults },
+      dataFiles: args.dataFiles,
+      initsFiles: args.initsFiles,
+      format: (o) => (args.json && o.kind === 'fit' ? JSON.stringify(toJson(o.output)) : outputText(o)),
+      refuse: refuse && ((job) => (job.kind === 'fit' ? refuse(job.request) : undefined)),
+    },
+    workers, out, err,
   );
-  if (typeof request === 'number') return request;
-  const refusal = refuse?.(request);
-  if (refusal) {
-    err(`${file}: error: ${refusal}`);
-    return 1;
-  }
-  const output = await untilDone(startFit(request, options));
-  out(args.json ? JSON.stringify(toJson(output)) : formatFitTable(output));
-  if (output.status !== 'failed') return 0;
-  // Fit messages count lines and columns from 1.
-  for (const m of output.messages) {
-    if (m.range && m.severity !== 'warning') err(`${file}:${m.range.startLine}:${m.range.startColumn}: ${m.severity}: ${m.message}`);
-  }
-  return 1;
 }

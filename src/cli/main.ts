@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { runCheck } from './check';
 import { DIAGNOSE_USAGE, runDiagnose } from './diagnose';
 import { EM_USAGE, parseEmArguments, runEm } from './em';
@@ -70,22 +70,22 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'sample' && file) {
     const args = parseSampleArguments(rest);
     if (typeof args === 'string') return usage(args);
-    return runSample(file, args, { workerScript: join(__dirname, 'worker.js') }, out, err);
+    return runSample(file, args, { folder: __dirname }, out, err);
   }
   if (command === 'em' && file) {
     const args = parseEmArguments(rest);
     if (typeof args === 'string') return usage(args);
-    return runEm(file, args, { workerScript: join(__dirname, 'fitWorker.js'), emWorkerScript: join(__dirname, 'em-worker.js') }, out, err);
+    return runEm(file, args, { folder: __dirname }, out, err);
   }
   if (command === 'vi' && file) {
     const args = parseEmArguments(rest, 'vi');
     if (typeof args === 'string') return usage(args);
-    return runVi(file, args, { workerScript: join(__dirname, 'fitWorker.js') }, out, err);
+    return runVi(file, args, { folder: __dirname }, out, err);
   }
   if (command === 'sbc' && file) {
     const args = parseSbcArguments(rest);
     if (typeof args === 'string') return usage(args);
-    return runSbc(file, args, { workerScript: join(__dirname, 'sbcWorker.js') }, out, err);
+    return runSbc(file, args, { folder: __dirname }, out, err);
   }
   if (command === 'jags' && file) {
     let seed = randomInt(0, 2 ** 31);

@@ -1,10 +1,9 @@
-import { randomInt } from 'node:crypto';
 import { resolve } from 'node:path';
-import { formatSummaryTable } from '../engine/output/summaryTable';
-import { BUILT_IN_DEFAULTS, readRunRequest, type RunDefaults } from '../engine/run/request';
-import { startRun, type RunOptions } from '../engine/run/runner';
+import type { JobWorkers } from '../engine/job/startJob';
+import { outputText } from '../engine/job/output';
+import { BUILT_IN_DEFAULTS, type RunDefaults } from '../engine/run/request';
+import { runModelFile } from './runModelFile';
 import { sampleJson } from './sampleJson';
-import { readModelRequest, untilDone } from './modelCommand';
 import { appendAll } from '../engine/collections';
 
 /** `latent sample`'s options, read from its arguments. */
@@ -71,18 +70,10 @@ export function splitMonitorList(text: string): string[] {
  * JSON object (see sampleJson). Returns the exit code: 1 when the model or the
  * run fails, 2 when the model file cannot be read.
  */
-export async function runSample(file: string, args: SampleArguments, options: RunOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
-  const request = readModelRequest(
+export async function runSample(file: string, args: SampleArguments, workers: JobWorkers, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  return runModelFile(
     file,
-    (source, baseDirectory) => readRunRequest(source, args.defaults, () => randomInt(0, 2 ** 31), { baseDirectory, dataFiles: args.dataFiles, initsFiles: args.initsFiles }),
-    err,
+    { kind: 'sample', choices: { sample: args.defaults }, dataFiles: args.dataFiles, initsFiles: args.initsFiles, format: (o) => (args.json && o.kind === 'sample' ? JSON.stringify(sampleJson(o.output)) : outputText(o)) },
+    workers, out, err,
   );
-  if (typeof request === 'number') return request;
-  const { output } = await untilDone(startRun(request, options));
-  out(args.json ? JSON.stringify(sampleJson(output)) : formatSummaryTable(output));
-  if (output.status !== 'failed') return 0;
-  for (const m of output.messages) {
-    if (m.range && m.severity !== 'warning') err(`${file}:${m.range.startLine + 1}:${m.range.startColumn + 1}: ${m.severity}: ${m.message}`);
-  }
-  return 1;
 }

@@ -1,10 +1,8 @@
-import { randomInt } from 'node:crypto';
 import { resolve } from 'node:path';
-import { readCalibrationRequest } from '../engine/sbc/request';
-import { startCalibration, type CalibrationOptions } from '../engine/sbc/runner';
+import { outputText } from '../engine/job/output';
+import type { JobWorkers } from '../engine/job/startJob';
 import type { SbcSettings } from '../engine/sbc/sbcOutput';
-import { formatCalibrationTable } from '../engine/sbc/sbcTable';
-import { readModelRequest, untilDone } from './modelCommand';
+import { runModelFile } from './runModelFile';
 
 /** `latent sbc`'s options, read from its arguments. */
 export interface SbcArguments {
@@ -47,18 +45,10 @@ export function parseSbcArguments(args: string[]): SbcArguments | string {
  * exit code: 1 when the model or the calibration fails, 2 when the model file
  * cannot be read.
  */
-export async function runSbc(file: string, args: SbcArguments, options: CalibrationOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
-  const request = readModelRequest(
+export async function runSbc(file: string, args: SbcArguments, workers: JobWorkers, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  return runModelFile(
     file,
-    (source, baseDirectory) => readCalibrationRequest(source, args.defaults, () => randomInt(0, 2 ** 31), { baseDirectory, dataFiles: args.dataFiles, initsFiles: args.initsFiles }),
-    err,
+    { kind: 'calibrate', choices: { calibrate: args.defaults }, dataFiles: args.dataFiles, initsFiles: args.initsFiles, format: (o) => (args.json ? JSON.stringify(o.output) : outputText(o)) },
+    workers, out, err,
   );
-  if (typeof request === 'number') return request;
-  const output = await untilDone(startCalibration(request, options));
-  out(args.json ? JSON.stringify(output) : formatCalibrationTable(output));
-  if (output.status !== 'failed') return 0;
-  for (const m of output.messages) {
-    if (m.range) err(`${file}:${m.range.startLine + 1}:${m.range.startColumn + 1}: ${m.severity}: ${m.message}`);
-  }
-  return 1;
 }

@@ -1,4 +1,4 @@
-import type { StartFitOptions } from '../engine/fit/startFit';
+import type { JobWorkers } from '../engine/job/startJob';
 import type { FitOutput } from '../engine/output/fitOutput';
 import { runFitCommand, type EmArguments } from './em';
 
@@ -34,7 +34,7 @@ export function viJson(output: FitOutput): object {
 }
 
 /** Runs `latent vi MODEL ...`: the table, or with --json one object (viJson). Exit 1 when the model or the fit fails, 2 when the file cannot be read. */
-export async function runVi(file: string, args: EmArguments, options: StartFitOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
-  return runFitCommand(file, args, options, out, err, viJson, (request) =>
+export async function runVi(file: string, args: EmArguments, workers: JobWorkers, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  return runFitCommand(file, args, workers, out, err, viJson, (request) =>
     request.settings.method === 'vi' ? undefined : `the document's fit line asks for ${request.settings.method}; latent vi runs 'fit with vi(...)' (or a document without a fit line).`);
 }

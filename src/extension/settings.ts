@@ -1,5 +1,7 @@
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { RunDefaults } from '../engine/run/request';
+import type { JobChoices } from '../engine/job/job';
+import type { ReadOptions, RunDefaults } from '../engine/run/request';
 
 /** The run defaults from the user's `latent.sampling.*` settings. */
 export function runDefaults(scope?: vscode.Uri): RunDefaults {
@@ -13,4 +15,16 @@ export function runDefaults(scope?: vscode.Uri): RunDefaults {
   };
   if (typeof seed === 'number') defaults.seed = seed;
   return defaults;
+}
+
+/** What the settings add to a document's job: sampling's defaults, and the seed setting for fits and calibrations too. */
+export function jobChoices(scope?: vscode.Uri): JobChoices {
+  const sample = runDefaults(scope);
+  const seeded = sample.seed === undefined ? {} : { seed: sample.seed };
+  return { sample, fit: seeded, calibrate: seeded };
+}
+
+/** Data files are read relative to the document's folder; an untitled document has none, and reads absolute paths only. */
+export function readOptionsFor(uri: vscode.Uri): ReadOptions {
+  return { baseDirectory: uri.scheme === 'file' ? dirname(uri.fsPath) : undefined };
 }

@@ -72,6 +72,7 @@ export function parseRunOutput(raw: unknown): ParseResult {
       monitor: Array.isArray(settings.monitor) ? settings.monitor.filter((m): m is string => typeof m === 'string') : [],
     },
     progress: { done: num(progress.done, 0), total: num(progress.total, 0) },
+    ...(typeof raw.phase === 'string' ? { phase: raw.phase } : {}),
     nodes: Array.isArray(raw.nodes) ? raw.nodes.filter(isObject).map(parseNode).filter((n) => n.name !== '') : [],
     messages: Array.isArray(raw.messages) ? raw.messages.filter(isObject).map(parseMessage) : [],
     timings: {

@@ -306,7 +306,7 @@ export class RunView {
       const left = total - drawnCount;
       text = `Plots show the first ${drawnCount} of ${total} nodes; ${left} ${left === 1 ? 'node is' : 'nodes are'} left out (the table lists all).`;
     } else if (total === 0 && output.status === 'running') {
-      text = 'Waiting for the first draws…';
+      text = output.phase ? `${output.phase[0]!.toUpperCase()}${output.phase.slice(1)}…` : 'Waiting for the first draws…';
     }
     this.note.textContent = text;
     this.note.hidden = text === '';

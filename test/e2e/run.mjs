@@ -44,6 +44,7 @@ import {
 } from './lib/code-server.mjs';
 import { EXAMPLE_CHECKS } from './example-checks.mjs';
 import { convergenceRunCells, DATA_CHECK_CELLS, DATA_CHECK_FILE, testDataChecksAsYouType, testInlineDiagnostics } from './checks/inlineDiagnostics.mjs';
+import { LONG_MODEL, LONG_MODEL_FILE, workbenchTests } from './workbench-commands.mjs';
 
 const VSIX = path.resolve(process.env.LATENT_VSIX || path.join(REPO_ROOT, 'latent-notebooks.vsix'));
 const EXAMPLES_DIR = path.resolve(process.env.LATENT_EXAMPLES_DIR || path.join(REPO_ROOT, 'examples'));
@@ -151,6 +152,7 @@ async function setup() {
   for (const [name, sources] of Object.entries(TEMP_NOTEBOOKS)) writeNotebook(name, sources);
   fs.writeFileSync(path.join(ctx.workspace, TEMP_DIR_IN_WORKSPACE, TYPO_FILE), `${TYPO_CELL}\n`);
   fs.writeFileSync(path.join(ctx.workspace, TEMP_DIR_IN_WORKSPACE, DATA_CHECK_FILE.name), DATA_CHECK_FILE.text);
+  fs.writeFileSync(path.join(ctx.workspace, TEMP_DIR_IN_WORKSPACE, LONG_MODEL_FILE), LONG_MODEL);
   writeUserSettings(ctx.userDataDir, {
     // One wheel step scrolls a list 500 px instead of 50 (see NotebookView.scrollList).
     'workbench.list.mouseWheelScrollSensitivity': 10,
@@ -681,4 +683,6 @@ describe('Latent in VS Code (code-server + Chromium)', { concurrency: false }, (
   e2eTest('a misspelt name, a missing data file and an unknown option are reported as you type', testDataChecks, { timeout: 3 * 60_000 });
   e2eTest('convergence warnings sit on the mixture means, with an ordering quick fix that clears them on rerun', testConvergenceDiagnostics, { timeout: 8 * 60_000 });
   e2eTest('"Latent: New Notebook" opens a starter notebook that runs on the Latent kernel', testNewNotebookCommand, { timeout: 5 * 60_000 });
+  const workbench = workbenchTests({ wb: () => ctx.wb, NotebookView, waitFor, inspectNotebook, artifacts: ARTIFACTS, workspacePath: (p) => path.join(ctx.workspace, p), Workbench, vsix: VSIX });
+  for (const [name, fn, timeout] of workbench) e2eTest(name, fn, { timeout });
 });

@@ -117,6 +117,8 @@ export interface RunOutput {
   status: RunStatus;
   settings: RunSettings;
   progress: RunProgress;
+  /** While running, before the first draws: what the engine is doing (`compiling the model`, `assigning samplers to 20000 nodes`). */
+  phase?: string;
   nodes: NodeResult[];
   messages: RunMessage[];
   timings: RunTimings;

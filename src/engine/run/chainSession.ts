@@ -23,12 +23,16 @@ export interface ChainSession {
   random: Random;
 }
 
-export function prepareChain(request: RunRequest, chain: number): ChainSession {
+/** Compiles and initialises one chain; `onPhase` hears each step as it begins (compiling can take a minute on a large model). */
+export function prepareChain(request: RunRequest, chain: number, onPhase: (phase: string) => void = () => {}): ChainSession {
   const start = request.chainStarts?.[chain];
+  onPhase('compiling the model');
   const graph = compileModel(request.document, request.data);
   const random = start?.seed === undefined ? new Random(request.settings.seed, chain) : new Random(start.seed, 0);
   // Chain 1 starts where JAGS would (typical values); the others from prior draws, so R-hat can see poor mixing.
   setInitialValues(graph, start?.inits ?? request.inits, request.initsRange, chain > 0 ? random : undefined);
+  const unobserved = graph.stochastic.filter((n) => !n.observed).length;
+  onPhase(`assigning samplers to ${unobserved.toLocaleString('en-US')} unobserved node${unobserved === 1 ? '' : 's'} (${graph.stochastic.length.toLocaleString('en-US')} stochastic in all)`);
   const samplers = assignSamplers(graph, { forwardSamplePredictive: true });
   const labels = new Map<number, string>();
   for (const s of samplers) for (const n of s.nodes) labels.set(n.id, s.label);

@@ -10,9 +10,10 @@ import { concat, summarizeDraws } from './summarize';
 function runChainJob(job: ChainJob): void {
   const post = (message: ChainMessage, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(message, transfer);
   try {
+    post({ type: 'phase', phase: 'reading the data' });
     const request = readRunRequest(job.source, job.settings, () => job.settings.seed, job.files);
     request.settings = job.settings;
-    const session = prepareChain(request, job.chain);
+    const session = prepareChain(request, job.chain, (phase) => post({ type: 'phase', phase }));
     post({ type: 'ready', monitors: session.monitors.map((m) => ({ name: m.name, sampler: m.sampler })) });
     const total = job.settings.burnin + job.settings.iterations;
     let lastPost = 0;

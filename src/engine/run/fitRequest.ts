@@ -32,12 +32,6 @@ export interface FitRequest {
 
 type RunDirective = Extract<Directive, { kind: 'run' }>;
 
-/** The document's `fit [NAME] with ALGORITHM(...)` directive, if any. */
-export function fitDirective(source: string): RunDirective | undefined {
-  for (const d of parseDocument(source).document.directives) if (d.kind === 'run' && d.verb === 'fit') return d;
-  return undefined;
-}
-
 /**
  * Reads a document for `fit with ALGORITHM(option = value, ...)`, ALGORITHM
  * one of em, ecm, online.em, annealed.em, mcem (options: src/engine/run/fitOptions.ts).

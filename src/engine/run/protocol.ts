@@ -14,6 +14,8 @@ export interface ChainJob {
 }
 
 export type ChainMessage =
+  /** What the chain is doing before it samples, so that a long compilation is not shown as `0%` with nothing said. */
+  | { type: 'phase'; phase: string }
   | { type: 'ready'; monitors: MonitorInfo[] }
   | { type: 'progress'; done: number; draws: Float64Array }
   | { type: 'done' }

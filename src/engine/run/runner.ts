@@ -46,6 +46,7 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
   let monitors: MonitorInfo[] | undefined;
   let store: DrawStore | undefined;
   let compiledAt: number | undefined;
+  let phase: string | undefined = 'starting the chains';
   let nextChain = 0;
   let settled = false;
   let lastUpdate = 0;
@@ -59,6 +60,7 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
       status,
       settings,
       progress: { done: done.reduce((a, b) => a + b, 0), total: settings.chains * (settings.burnin + settings.iterations) },
+      ...(status === 'running' && nodes.length === 0 && phase ? { phase } : {}),
       nodes,
       // Warnings from reading the request (e.g. data the model never uses) come first, on every output.
       messages: [...request.warnings.map(toMessage), ...messages, ...labelSwitchingMessages(nodes)],
@@ -110,11 +112,19 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
   const onMessage = (chain: number, message: ChainMessage): void => {
     if (settled) return;
     switch (message.type) {
+      case 'phase':
+        // The chains go through the same steps at once: the steps of whichever reports stand for all, until the first is ready.
+        if (!monitors) {
+          phase = message.phase;
+          options.onUpdate?.(output('running', [], []));
+        }
+        return;
       case 'ready':
         if (!monitors) {
           monitors = message.monitors;
           store = new DrawStore(settings.chains, monitors.length);
           compiledAt = Date.now();
+          phase = settings.burnin > 0 ? 'burning in (draws are kept after it)' : 'sampling';
         }
         return;
       case 'progress':
@@ -147,7 +157,14 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
   const parallel = Math.max(1, Math.min(settings.chains, options.maxParallel ?? availableParallelism()));
   while (nextChain < parallel) launch(nextChain++);
 
-  return { result, cancel: () => settle('cancelled', [{ severity: 'info', message: 'The run was cancelled; the summaries use the draws made so far.' }]) };
+  const cancel = (): void => {
+    const drawn = store !== undefined && store.total() > 0;
+    settle('cancelled', [{
+      severity: 'info',
+      message: drawn ? 'The run was cancelled; the summaries use the draws made so far.' : `The run was cancelled before any draws were kept (while ${(phase ?? 'starting').replace(/ \(.*\)$/, '')}); there is nothing to summarise.`,
+    }]);
+  };
+  return { result, cancel };
 }
 
 /** Above this many stored values, final summaries (sorting every draw) leave the coordinator's thread. */

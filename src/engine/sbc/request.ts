@@ -44,7 +44,7 @@ export interface CalibrationRequest {
 }
 
 /** The document's `calibrate [NAME] with sbc(...)` directive, if any. */
-export function calibrateDirective(source: string): Extract<Directive, { kind: 'run' }> | undefined {
+function calibrateDirective(source: string): Extract<Directive, { kind: 'run' }> | undefined {
   for (const d of parseDocument(source).document.directives) if (d.kind === 'run' && d.verb === 'calibrate') return d;
   return undefined;
 }

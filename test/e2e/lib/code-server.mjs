@@ -117,6 +117,8 @@ export async function startCodeServer({
   logFile,
   echo = false,
   timeoutMs = 60_000,
+  // true: workspace trust applies (the folder opens in Restricted Mode unless trusted); the tests otherwise turn it off.
+  workspaceTrust = false,
 }) {
   const config = writeConfig(userDataDir);
   const args = [
@@ -126,7 +128,7 @@ export async function startCodeServer({
     '--bind-addr', `${host}:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     '--user-data-dir', userDataDir,

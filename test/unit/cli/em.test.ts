@@ -6,13 +6,9 @@ import { describe, it } from 'node:test';
 import { parseEmArguments, runEm, type EmArguments } from '../../../src/cli/em';
 import { BENCH_DATA } from '../em/helpers';
 import { GAUSSIAN_MIXTURE_MODEL } from '../fit/degenerateModels';
+import { TS_WORKERS } from '../job/tsWorkers';
 
-const ROOT = resolve(__dirname, '../../..');
-const WORKERS = {
-  workerScript: join(ROOT, 'src/engine/fit/fitWorker.ts'),
-  emWorkerScript: join(ROOT, 'src/engine/em/estepWorker.ts'),
-  workerExecArgv: ['--require', 'tsx/cjs'],
-};
+const WORKERS = TS_WORKERS;
 
 /** The Gaussian mixture of the issue, in the modelling language, over the shared 1,000-row, 2-D, 3-component data. */
 const GMM = `${GAUSSIAN_MIXTURE_MODEL}

@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseSampleArguments, runSample, splitMonitorList, type SampleArguments } from '../../../src/cli/sample';
 import { nodeStatistics } from '../../../src/cli/sampleJson';
 import type { NodeResult } from '../../../src/engine/output/runOutput';
-import type { RunOptions } from '../../../src/engine/run/runner';
-
-/** Chain workers in TypeScript, loaded through tsx (see runner.test.ts). */
-const WORKER: RunOptions = {
-  workerScript: resolve(__dirname, '../../../src/engine/run/chainWorker.ts'),
-  workerExecArgv: ['--require', 'tsx/cjs'],
-};
+import { TS_WORKERS as WORKER } from '../job/tsWorkers';
 
 interface SampleJson {
   status: string;

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseSbcArguments, runSbc } from '../../../src/cli/sbc';
 import type { SbcOutput } from '../../../src/engine/sbc/sbcOutput';
+import { TS_WORKERS } from '../job/tsWorkers';
 
-const WORKER = { workerScript: resolve(__dirname, '../../../src/engine/sbc/sbcWorker.ts'), workerExecArgv: ['--require', 'tsx/cjs'], maxParallel: 2 };
+const WORKER = { ...TS_WORKERS, maxParallel: 2 };
 
 const MODEL = `model {
   for (i in 1:N) { y[i] ~ dnorm(mu, 1) }

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
+import { TS_WORKERS } from '../job/tsWorkers';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseEmArguments, type EmArguments } from '../../../src/cli/em';
 import { runVi } from '../../../src/cli/vi';
 
-const ROOT = resolve(__dirname, '../../..');
-const WORKERS = { workerScript: join(ROOT, 'src/engine/fit/fitWorker.ts'), workerExecArgv: ['--require', 'tsx/cjs'] };
+const WORKERS = TS_WORKERS;
 
 const MODEL = `model {
   mu[1:2] ~ dmnorm(m0[], P0[, ])

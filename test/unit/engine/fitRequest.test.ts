@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseDocument } from '../../../src/engine/language/parser';
 import { FIT_DEFAULTS, FIT_OPTIONS } from '../../../src/engine/run/fitOptions';
-import { fitDirective, readFitRequest, type FitDefaults } from '../../../src/engine/run/fitRequest';
+import { readFitRequest, type FitDefaults } from '../../../src/engine/run/fitRequest';
 import { assertRangeInText, modelErrorOf, singleProblem, textOf } from './helpers';
 
 /** A two-component, one-dimensional Gaussian mixture as the language writes it. */
@@ -45,8 +45,8 @@ describe('fit directive: parsing', () => {
   });
 
   it('reads a named model, and explains a missing with by a fit example', () => {
-    const named = fitDirective('fit mixture with em(restarts = 3)');
-    assert.equal(named?.model?.text, 'mixture');
+    const [named] = parseDocument('fit mixture with em(restarts = 3)').document.directives;
+    assert.equal(named?.kind === 'run' && named.verb === 'fit' ? named.model?.text : undefined, 'mixture');
     const { problems } = parseDocument(`${MODEL}fit em()`);
     assert.equal(problems.length, 1);
     assert.match(problems[0]!.message, /Expected 'with' after 'fit', as in fit with em\(restarts = 5\)/);

@@ -235,6 +235,11 @@ describe('RunView', () => {
     assert.equal(text('.latent-status'), 'Running 0%');
   });
 
+  it('names the engine\'s phase while a run has no draws yet (a long compilation is not a silent 0%)', async () => {
+    await view.update(makeOutput({ status: 'running', nodes: [], progress: { done: 0, total: 6000 }, phase: 'assigning samplers to 20,000 unobserved nodes' }));
+    assert.equal(text('.latent-note'), 'Assigning samplers to 20,000 unobserved nodes…');
+  });
+
   it('shows node text as text, never as markup', async () => {
     await view.update(makeOutput({ nodes: [makeNode('<img src=x onerror=alert(1)>')], messages: [{ severity: 'info', message: '<b>hi</b>' }] }));
     assert.equal(element.querySelector('img'), null);

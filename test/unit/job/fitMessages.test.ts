@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatFitTable } from '../../../src/engine/output/fitTable';
-import { fitDirective, readFitRequest } from '../../../src/engine/run/fitRequest';
+import { jobKindOf } from '../../../src/engine/job/job';
+import { readFitRequest } from '../../../src/engine/run/fitRequest';
 import { ComposedSource, referencedModel } from '../../../src/engine/run/namedModels';
 import { toMessage } from '../../../src/engine/run/runner';
-import { fromRunMessage, initialOutput, toRunMessage } from '../../../src/extension/fitMessages';
+import { fromRunMessage, initialOutput, toRunMessage } from '../../../src/engine/job/fitMessages';
 import { modelErrorOf } from '../engine/helpers';
 
 const MODEL_CELL = `model mixture {
@@ -32,7 +33,7 @@ describe('fit cells: messages and the first output', () => {
     const reference = referencedModel(cell);
     assert.ok(reference);
     const composed = new ComposedSource(cell, MODEL_CELL, reference);
-    assert.ok(fitDirective(composed.text), 'the running cell\'s directive is the fit; the model cell\'s sample line is blanked');
+    assert.equal(jobKindOf(composed.text), 'fit', 'the running cell\'s directive is the fit; the model cell\'s sample line is blanked');
     const [problem] = modelErrorOf(() => readFitRequest(composed.text, {}, () => 1));
     const inCell = composed.toCell(toMessage(problem!));
     assert.deepEqual(inCell.range, { startLine: 0, startColumn: 20, endLine: 0, endColumn: 31 });

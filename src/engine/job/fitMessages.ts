@@ -1,9 +1,9 @@
-// The parts of running a fit cell that need no editor (so that they run, and
+// The parts of showing a fit that need no editor (so that they run, and
 // are tested, in plain Node): the output before the first update, and the
 // conversion of message ranges between the fit's 1-based lines and columns
 // and the 0-based ones of run messages and of the cell mapping.
-import { FIT_OUTPUT_SCHEMA, type FitMessage, type FitOutput, type FitSettings } from '../engine/output/fitOutput';
-import type { RunMessage } from '../engine/output/runOutput';
+import { FIT_OUTPUT_SCHEMA, type FitMessage, type FitOutput, type FitSettings } from '../output/fitOutput';
+import type { RunMessage } from '../output/runOutput';
 
 /** What the output shows before the first update: the settings, nothing fitted yet. */
 export function initialOutput(settings: FitSettings): FitOutput {

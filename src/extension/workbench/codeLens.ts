@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+import { parseDocument } from '../../engine/language/parser';
+import { FIT_METHODS } from '../../engine/run/fitOptions';
+
+/** The actions above a model block: a title and the command with its arguments after the document's Uri. */
+interface ModelAction {
+  title: string;
+  command: string;
+  args?: unknown[];
+}
+
+/**
+ * The CodeLens row above each model block. Fit VI appears by itself once the
+ * fit path accepts `vi` as an algorithm (FIT_METHODS), with no change here.
+ */
+export function modelActions(): ModelAction[] {
+  const actions: ModelAction[] = [
+    { title: 'Sample', command: 'latent.sampleModel' },
+    { title: 'Fit EM', command: 'latent.fitModel' },
+  ];
+  if ((FIT_METHODS as readonly string[]).includes('vi')) actions.push({ title: 'Fit VI', command: 'latent.fitModel', args: ['vi'] });
+  actions.push({ title: 'Check', command: 'latent.checkModel' }, { title: 'Calibrate', command: 'latent.calibrateModel' });
+  return actions;
+}
+
+/** `Sample · Fit EM · Check · Calibrate` above each `model { ... }`, in model files and in notebook cells. */
+export class ModelCodeLensProvider implements vscode.CodeLensProvider {
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const model = parseDocument(document.getText()).document.model;
+    if (!model) return [];
+    const line = new vscode.Range(model.range.start.line, 0, model.range.start.line, 0);
+    return modelActions().map((a) => new vscode.CodeLens(line, { title: a.title, command: a.command, arguments: [document.uri, ...(a.args ?? [])] }));
+  }
+}
