@@ -4,6 +4,7 @@ import type { ModelGraph } from '../model/graph';
 import { classifyNodes } from '../fit/roles';
 import type { FitDiagnostic, FitOutput, FitStart, VariationalNode, VariationalResult } from '../output/fitOutput';
 import { planStarts, type StartPlan } from '../starts/proposeStarts';
+import type { MixtureSelector } from '../starts/structure';
 import { findSymmetricPoint } from '../starts/symmetry';
 import type { FitRequest } from '../run/fitRequest';
 import { CategoricalFactor } from './categoricalFactor';
@@ -106,8 +107,19 @@ function better(run: Finished, than: Finished, tolerance: number): boolean {
  * shared starts' perturbation and run again, kept when the bound rises.
  */
 function runStart(plan: VariationalPlan, starts: StartPlan, settings: FitRequest['settings'], cancelled: () => boolean, live: (iteration: number, curve: number[]) => void): Finished {
+  const discrete = new Map(plan.factors.filter((f) => f instanceof CategoricalFactor).map((f) => [f.node, f]));
+  // Each component's expected rows under q: emptied components (the answer for surplus ones) are not a symmetric point.
+  const occupancy = (m: MixtureSelector): Float64Array | undefined => {
+    const rows = new Float64Array(m.components);
+    for (const node of m.nodes) {
+      const f = discrete.get(node);
+      if (!f) return undefined;
+      for (let k = 0; k < m.components; k++) rows[k] += f.probabilities[k]!;
+    }
+    return rows;
+  };
   const ascend = (): Finished => {
-    startFactors(plan);
+    startFactors(plan, starts.imputed);
     const curve: number[] = [];
     let outcome: AscentOutcome;
     try {
@@ -121,7 +133,7 @@ function runStart(plan: VariationalPlan, starts: StartPlan, settings: FitRequest
     }
     const run = finish(plan, outcome, settings.monitor);
     // finish wrote the means into the graph: the symmetry check reads the likelihoods there.
-    run.symmetric = outcome.status === 'converged' ? findSymmetricPoint(plan.graph, starts.structure) : [];
+    run.symmetric = outcome.status === 'converged' ? findSymmetricPoint(plan.graph, starts.structure, occupancy) : [];
     return run;
   };
   let run = ascend();

@@ -49,15 +49,31 @@ for (const [name, { model, variable, observed, components }] of Object.entries(M
   });
 }
 
-test('VI from a symmetric given start (every component alike) leaves it by the shared perturbation and says so', async () => {
+test('VI from a symmetric given start (two components alike, equal weights) leaves it by the shared perturbation and says so', async () => {
+  // Two components for three clusters, so that both hold data at any answer: equal weights, means and precisions are an exact symmetric point.
+  const model = gaussianMixture1d().replace('K = 3, alpha = c(1, 1, 1)', 'K = 2, alpha = c(1, 1)');
+  assert.notEqual(model, gaussianMixture1d());
+  const source = `${model}
+inits list(mu = c(0.5, 0.5), tau = c(0.2, 0.2), w = c(0.5, 0.5))
+fit with vi(seed = 4, restarts = 1)`;
+  const output = await runFit(readFitRequest(source, {}, () => 4));
+  assert.deepEqual(output.start!.starts.map((s) => s.method), ['the given initial values']);
+  assert.ok(output.messages.some((m) => /Components 1 and 2 of z are identical.*restarted from k-means\+\+ on the rows of y/.test(m.message)), JSON.stringify(output.messages));
+  assert.equal(output.converged, true);
+  const [a, b] = byComponent(output.params ?? [], 'mu', 2).map((m) => m[0]!);
+  // The clusters' centres are −3, 0.5 and 4 (models.ts): two components split them, their means several units apart.
+  assert.ok(Math.abs(a! - b!) > 2, `${a}, ${b}`);
+});
+
+test('VI: components emptied at their prior are identical but not a symmetric point (surplus components, Bishop PRML §10.2)', async () => {
+  // Components 1 and 2 start alike with a smaller weight than 3: coordinate ascent empties both, leaving them at their common prior.
   const source = `${gaussianMixture1d()}
 inits list(mu = c(0.5, 0.5, 0.5), tau = c(0.2, 0.2, 0.2), w = c(0.25, 0.25, 0.5))
 fit with vi(seed = 4, restarts = 1)`;
   const output = await runFit(readFitRequest(source, {}, () => 4));
-  assert.deepEqual(output.start!.starts.map((s) => s.method), ['the given initial values']);
-  assert.ok(output.messages.some((m) => /Components .* of z are identical.*restarted from k-means\+\+ on the rows of y/.test(m.message)), JSON.stringify(output.messages));
-  assert.equal(output.converged, true);
-  const means = byComponent(output.params ?? [], 'mu', 3).map((m) => m[0]!).sort((a, b) => a - b);
-  // The data's centres are −3, 0.5 and 4 (models.ts), 20 points each with sd 0.8: each mean within 4 standard errors (0.8/√20 ≈ 0.18).
-  for (const [k, centre] of [-3, 0.5, 4].entries()) assert.ok(Math.abs(means[k]! - centre) < 0.72, JSON.stringify(means));
+  const w = (output.params ?? []).filter((p) => /^w\[/.test(p.name)).map((p) => p.value);
+  // With α = 1 an empty component keeps E[w] = 1/(N + 3) = 1/63 ≈ 0.016: less than one row's share.
+  assert.ok(w[0]! < 0.02 && w[1]! < 0.02, JSON.stringify(w));
+  assert.equal(output.status, 'converged', JSON.stringify(output.messages));
+  assert.ok(!(output.diagnostics ?? []).some((d) => d.kind === 'symmetric-point'));
 });
