@@ -26,6 +26,7 @@ export function viJson(output: FitOutput): object {
     seconds_per_iteration: output.timing.secondsPerIteration,
     nodes: Object.fromEntries((v?.nodes ?? []).map((n) => [n.name, { family: n.family, mean: n.mean, sd: n.sd, 'q2.5': n.lower, 'q97.5': n.upper, ...n.parameters }])),
     restarts: v ? { best: v.bestRestart + 1, elbo: v.restartElbos } : null,
+    ...(output.start ? { starts: output.start.starts, kept_start: output.start.chosen + 1 } : {}),
     contributions: v?.contributions ?? [],
     settings: output.settings,
     engine: output.engine,

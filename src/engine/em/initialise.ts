@@ -251,8 +251,3 @@ function dataCovariance(x: ImputedData): Float64Array {
   }
   return c;
 }
-
-/** Start responsibilities (rows × K) for a mixture over `data` (rows × d): k-means++ hard labels or random ones; shared with VI's starts. */
-export function startResponsibilities(data: Float64Array, rows: number, d: number, K: number, init: 'kmeans++' | 'random', random: Random): Float64Array {
-  return init === 'random' ? randomResponsibilities(rows, K, random) : kMeansPlusPlusLabels(new ImputedData(data, rows, d), K, random);
-}

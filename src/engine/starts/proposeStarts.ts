@@ -47,6 +47,8 @@ export interface StartPlan {
    * exchangeable parts.
    */
   perturb(attempt: number): string | undefined;
+  /** Whether the last apply or perturb set the latent nodes from the data (k-means++ labels, PCA scores), so that an algorithm keeping a distribution over them (VI) may start them there. */
+  readonly imputed: boolean;
 }
 
 /** Share of a row's responsibility spread over all components, so that no start makes a probability exactly 0 or 1 or a component empty. */
@@ -56,11 +58,16 @@ export function planStarts(graph: ModelGraph, latent: StochasticNode[], paramete
   const structure = findSymmetricStructure(graph, latent);
   const driven = structure.mixtures.length + structure.factors.length > 0;
   const imputed = new ImputedMStep(graph, parameters, options.withPrior);
+  let fromData = false;
   return {
     structure,
     defaultCount: driven ? 4 : 1,
+    get imputed(): boolean {
+      return fromData;
+    },
     apply(k: number): string {
       const random = new Random(options.seed, 1000 + k);
+      fromData = false;
       if (k === 0 && options.given) {
         setInitialValues(graph, options.inits, options.initsRange);
         const moved = drawOffCentre(graph, latent, parameters, random, true);
@@ -85,6 +92,7 @@ export function planStarts(graph: ModelGraph, latent: StochasticNode[], paramete
       ...factored.map((f) => `${rotate ? 'rotated PCA' : 'PCA'} scores of ${f.observed} (for ${f.variable})`),
     ];
     if (!described.length || !imputed.run(selectors)) return undefined;
+    fromData = true;
     refreshDeterministic(graph);
     return `${described.join(' and ')}, then an M-step`;
   }

@@ -1,7 +1,7 @@
 import { finiteSupport } from '../inference/finiteSampler';
 import { nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
 import type { FitDiagnostic } from '../output/fitOutput';
-import type { SymmetricStructure } from './structure';
+import type { MixtureSelector, SymmetricStructure } from './structure';
 
 /** Σ log density of the node's children at its current value. */
 function childrenLogDensity(graph: ModelGraph, node: StochasticNode): number {
@@ -22,10 +22,12 @@ const same = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.m
  * carries no information). Read from likelihoods, not parameter names, so
  * it holds for any model text. Leaves the latent nodes as it found them.
  */
-export function findSymmetricPoint(graph: ModelGraph, structure: SymmetricStructure): FitDiagnostic[] {
+export function findSymmetricPoint(graph: ModelGraph, structure: SymmetricStructure, occupancy?: (m: MixtureSelector) => Float64Array | undefined): FitDiagnostic[] {
   const found: FitDiagnostic[] = [];
   for (const m of structure.mixtures) {
     const K = m.components;
+    // VI passes each component's expected rows: identical components that hold less than one row are emptied (surplus components at their prior), not a saddle.
+    const rows = occupancy?.(m);
     const distinct = new Uint8Array(K * K);
     const values = new Float64Array(K);
     for (const node of m.nodes) {
@@ -41,7 +43,8 @@ export function findSymmetricPoint(graph: ModelGraph, structure: SymmetricStruct
       for (let a = 0; a < K; a++) for (let b = a + 1; b < K; b++) if (!same(values[a]!, values[b]!)) distinct[a * K + b] = 1;
     }
     const pairs: string[] = [];
-    for (let a = 0; a < K; a++) for (let b = a + 1; b < K; b++) if (!distinct[a * K + b]) pairs.push(`${a + 1} and ${b + 1}`);
+    const held = (k: number): boolean => !rows || rows[k]! >= 1;
+    for (let a = 0; a < K; a++) for (let b = a + 1; b < K; b++) if (!distinct[a * K + b] && held(a) && held(b)) pairs.push(`${a + 1} and ${b + 1}`);
     if (pairs.length) {
       found.push({
         kind: 'symmetric-point',

@@ -1,8 +1,11 @@
 import { setInitialValues } from '../inference/initialValues';
 import { errorAt } from '../language/source';
 import type { ModelGraph } from '../model/graph';
-import type { FitOutput, VariationalNode, VariationalResult } from '../output/fitOutput';
-import { Random } from '../random/rng';
+import { classifyNodes } from '../fit/roles';
+import type { FitDiagnostic, FitOutput, FitStart, VariationalNode, VariationalResult } from '../output/fitOutput';
+import { planStarts, type StartPlan } from '../starts/proposeStarts';
+import type { MixtureSelector } from '../starts/structure';
+import { findSymmetricPoint } from '../starts/symmetry';
 import type { FitRequest } from '../run/fitRequest';
 import { CategoricalFactor } from './categoricalFactor';
 import { boundContributions, coordinateAscent, type AscentOutcome } from './coordinateAscent';
@@ -10,6 +13,9 @@ import { marginalDensity } from './density';
 import { FactorError } from './factor';
 import { planVariational, type VariationalPlan } from './plan';
 import { startFactors } from './starts';
+
+/** Starts off a symmetric point tried before it is reported (as EM's escapes). */
+const ESCAPES = 3;
 
 /** At most this many elements get a density by default (`monitor` names others). */
 const DEFAULT_MONITORED = 12;
@@ -19,7 +25,9 @@ interface Finished {
   nodes: VariationalNode[];
   contributions: VariationalResult['contributions'];
   assignments?: { node: string; values: number[] };
-  started: string;
+  /** Where the run converged to a symmetric point (findSymmetricPoint), what it found. */
+  symmetric: FitDiagnostic[];
+  notes: string[];
 }
 
 /**
@@ -32,65 +40,126 @@ export function fitVariational(graph: ModelGraph, request: FitRequest, output: F
   // The plan probes the model around a valid point: every node needs a value first.
   setInitialValues(graph, request.inits, request.initsRange);
   const plan = planVariational(graph);
-  const random = new Random(settings.seed, 0);
+  // EM's split and EM's starts: the same code finds the exchangeable parts and starts off them (src/engine/starts).
+  const roles = classifyNodes(graph, request.document.model!.statements, settings.latent, request.directiveRange, settings.parameters);
+  const starts = planStarts(graph, roles.latent, roles.parameters, {
+    seed: settings.seed, withPrior: true, inits: request.inits, initsRange: request.initsRange, given: settings.init === 'given',
+  });
+  const count = settings.restarts > 0 ? settings.restarts : starts.defaultCount;
   output.engine = `mean-field VI (coordinate ascent): ${describeFactors(plan)}`;
   output.objective = { kind: 'elbo', values: [] };
   output.latent = [...new Set(plan.factors.filter((f) => f instanceof CategoricalFactor).map((f) => f.nodes[0]!.variable.name))];
   output.parameters = [...new Set(plan.factors.filter((f) => !(f instanceof CategoricalFactor)).flatMap((f) => f.nodes.map((n) => n.variable.name)))];
-  const restartElbos: number[] = [];
-  let best: Finished | undefined;
-  let bestRestart = 0;
-  for (let restart = 0; restart < Math.max(1, settings.restarts); restart++) {
-    const randomStart = restart > 0 || settings.init === 'random';
-    setInitialValues(graph, request.inits, request.initsRange, randomStart && settings.init !== 'given' ? random : undefined);
-    const started = startFactors(plan, restart > 0 && settings.init === 'given' ? 'random' : settings.init, random);
-    const curve: number[] = [];
-    let outcome: AscentOutcome;
-    try {
-      outcome = coordinateAscent(plan, settings, (iteration, elbo) => {
-        curve.push(elbo);
-        if (best) return;
-        output.iteration = iteration;
-        output.objective.values = curve;
-        update();
-      }, cancelled);
-    } catch (e) {
-      if (e instanceof FactorError) throw errorAt(e.node.statement.range, e.message);
-      throw e;
-    }
-    restartElbos.push(outcome.elbo);
-    if (!best || outcome.elbo > best.outcome.elbo) {
-      best = finish(plan, outcome, settings.monitor, started);
-      bestRestart = restart;
-    }
-    if (outcome.status === 'cancelled') break;
+  const tried: FitStart[] = [];
+  let best: (Finished & { index: number }) | undefined;
+  for (let start = 0; start < count; start++) {
+    // init = "random": every start a prior draw (start 0 is the typical values or the given ones), as for EM.
+    const method = starts.apply(settings.init === 'random' ? start + 1 : start);
+    const run = runStart(plan, starts, settings, cancelled, (iteration, curve) => {
+      if (best) return;
+      output.iteration = iteration;
+      output.objective.values = curve;
+      update();
+    });
+    tried.push({ method, objective: run.outcome.elbo, status: run.symmetric.length ? 'degenerate (symmetric-point)' : run.outcome.status, iterations: run.outcome.iterations });
+    if (!best || better(run, best, settings.tolerance)) best = { ...run, index: start };
+    if (run.outcome.status === 'cancelled') break;
   }
   const kept = best!;
   const { outcome } = kept;
-  output.status = outcome.status;
-  output.converged = outcome.status === 'converged';
+  const symmetric = kept.symmetric.length > 0;
+  output.start = { chosen: kept.index, starts: tried };
+  output.status = symmetric ? 'degenerate' : outcome.status;
+  output.converged = !symmetric && outcome.status === 'converged';
   output.iteration = outcome.iterations;
   output.objective.values = outcome.curve;
   output.params = kept.nodes.map((n) => ({ name: n.name, value: n.mean }));
   output.observations = plan.graph.stochastic.filter((n) => n.observed).length;
   if (kept.assignments) output.assignments = kept.assignments;
-  output.variational = { elbo: outcome.elbo, contributions: kept.contributions, nodes: kept.nodes, bestRestart, restartElbos };
-  const restarts = restartElbos.length > 1 ? ` Start ${bestRestart + 1} of ${restartElbos.length} kept (the best ELBO).` : '';
-  if (kept.started || restarts) output.messages.push({ severity: 'info', message: `${kept.started ? `Discrete nodes started from ${kept.started}.` : ''}${restarts}`.trim() });
+  if (symmetric) output.diagnostics = [...(output.diagnostics ?? []), ...kept.symmetric];
+  output.variational = { elbo: outcome.elbo, contributions: kept.contributions, nodes: kept.nodes, bestRestart: kept.index, restartElbos: tried.map((t) => t.objective) };
+  const chosen = tried.length > 1 ? ` Start ${kept.index + 1} of ${tried.length} kept (the best ELBO).` : '';
+  output.messages.push({ severity: 'info', message: `Started from ${tried[kept.index]!.method}.${chosen}` });
+  for (const note of kept.notes) output.messages.push({ severity: 'info', message: note });
   for (const d of outcome.decreases) {
     output.messages.push({ severity: 'warning', message: `The ELBO decreased at iteration ${d.iteration}, from ${d.from} to ${d.to}: coordinate ascent never lowers it beyond rounding; please report this model.` });
   }
   if (outcome.status === 'max-iterations') output.messages.push({ severity: 'warning', message: `Stopped after ${outcome.iterations} iterations without reaching tol = ${settings.tolerance}; raise iterations or tol.` });
 }
 
-function finish(plan: VariationalPlan, outcome: AscentOutcome, monitor: string[] | undefined, started: string): Finished {
+/**
+ * A run away from a symmetric point beats one at it; otherwise the higher
+ * bound wins. Bounds within the stopping tolerance (relative, at least 1e-9:
+ * a sum over every node rounds at about 1e-12) are the same optimum, and the
+ * earlier start is kept — the given values, when there are any.
+ */
+function better(run: Finished, than: Finished, tolerance: number): boolean {
+  if (!run.symmetric.length !== !than.symmetric.length) return !run.symmetric.length;
+  const [x, y] = [run.outcome.elbo, than.outcome.elbo];
+  return x > y + Math.max(tolerance, 1e-9) * Math.abs(y) || (Number.isNaN(y) && !Number.isNaN(x));
+}
+
+/**
+ * One start run to convergence from the graph's current values: the factors
+ * start as point masses there and the discrete ones are updated first (from
+ * the start's parameters). A run that converges where exchangeable parts are
+ * identical (a symmetric fixed point of VI as of EM) is moved off it by the
+ * shared starts' perturbation and run again, kept when the bound rises.
+ */
+function runStart(plan: VariationalPlan, starts: StartPlan, settings: FitRequest['settings'], cancelled: () => boolean, live: (iteration: number, curve: number[]) => void): Finished {
+  const discrete = new Map(plan.factors.filter((f) => f instanceof CategoricalFactor).map((f) => [f.node, f]));
+  // Each component's expected rows under q: emptied components (the answer for surplus ones) are not a symmetric point.
+  const occupancy = (m: MixtureSelector): Float64Array | undefined => {
+    const rows = new Float64Array(m.components);
+    for (const node of m.nodes) {
+      const f = discrete.get(node);
+      if (!f) return undefined;
+      for (let k = 0; k < m.components; k++) rows[k] += f.probabilities[k]!;
+    }
+    return rows;
+  };
+  const ascend = (): Finished => {
+    startFactors(plan, starts.imputed);
+    const curve: number[] = [];
+    let outcome: AscentOutcome;
+    try {
+      outcome = coordinateAscent(plan, settings, (iteration, elbo) => {
+        curve.push(elbo);
+        live(iteration, curve);
+      }, cancelled);
+    } catch (e) {
+      if (e instanceof FactorError) throw errorAt(e.node.statement.range, e.message);
+      throw e;
+    }
+    const run = finish(plan, outcome, settings.monitor);
+    // finish wrote the means into the graph: the symmetry check reads the likelihoods there.
+    run.symmetric = outcome.status === 'converged' ? findSymmetricPoint(plan.graph, starts.structure, occupancy) : [];
+    return run;
+  };
+  let run = ascend();
+  for (let attempt = 0; run.symmetric.length && attempt < ESCAPES && !cancelled(); attempt++) {
+    const how = starts.perturb(attempt);
+    if (!how) break;
+    const after = ascend();
+    const message = run.symmetric[0]!.message.replace(/, a .*$/, '');
+    if (after.outcome.elbo > run.outcome.elbo) {
+      after.notes = [...run.notes, `${message} at iteration ${run.outcome.iterations}: restarted from ${how}; the ELBO rose from ${run.outcome.elbo.toFixed(4)} to ${after.outcome.elbo.toFixed(4)}.`];
+      run = after;
+    } else {
+      run.notes.push(`A start off the symmetric point (${how}) did not raise the ELBO.`);
+    }
+  }
+  return run;
+}
+
+function finish(plan: VariationalPlan, outcome: AscentOutcome, monitor: string[] | undefined): Finished {
   const nodes = plan.factors.flatMap((f) => f.summaries());
   const monitored = monitor ? nodes.filter((n) => monitor.includes(n.name.replace(/\[.*$/, ''))) : defaultMonitored(plan);
   for (const n of monitored) n.density = marginalDensity(n);
   for (const f of plan.factors) f.writeMeans();
   const finite = plan.factors.filter((f): f is CategoricalFactor => f instanceof CategoricalFactor && f.node.distribution.name === 'dcat');
   const assignments = finite.length ? { node: finite[0]!.node.variable.name, values: finite.slice(0, 10_000).map((f) => f.mode()) } : undefined;
-  return { outcome, nodes, contributions: boundContributions(plan), assignments, started };
+  return { outcome, nodes, contributions: boundContributions(plan), assignments, symmetric: [], notes: [] };
 
   function defaultMonitored(p: VariationalPlan): VariationalNode[] {
     // Per-observation nodes (probit's z[i]) are not shown by default: their variables are long.

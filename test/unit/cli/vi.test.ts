@@ -43,6 +43,9 @@ describe('latent vi', () => {
     assert.equal(json.nodes.tau!.family, 'gamma');
     assert.ok(json.nodes.tau!.shape! > 1 && json.nodes.tau!.rate! > 0);
     assert.equal(json.converged, true);
+    // The start that won, named as EM names it: a regression has no exchangeable parts, one start at the priors' typical values.
+    assert.deepEqual((json.starts as Array<{ method: string }>).map((s) => s.method), ['the priors\u2019 typical values']);
+    assert.equal(json.kept_start, 1);
   });
 
   it('prints a table, and refuses the EM-only flags', async () => {
