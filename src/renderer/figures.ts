@@ -47,6 +47,15 @@ export function axis(theme: Theme): Partial<LayoutAxis> {
   };
 }
 
+/**
+ * An axis of iteration numbers: with few iterations Plotly's automatic ticks
+ * fall on halves (0.5, 1.5), which are no iterations; up to 10 every integer
+ * is ticked. Beyond, the automatic step is at least 2 and falls on integers.
+ */
+export function iterationTicks(lastIteration: number): Partial<LayoutAxis> {
+  return lastIteration <= 10 ? { tickmode: 'linear', tick0: 0, dtick: 1 } : {};
+}
+
 export function baseLayout(theme: Theme, uirevision: string): Partial<Layout> {
   return {
     height: PLOT_HEIGHT,
@@ -93,6 +102,7 @@ export function traceFigure(node: NodeResult, theme: Theme, options: TraceOption
   }));
   const layout = baseLayout(theme, `${node.name}:trace`);
   const planned = options.plannedIterations ?? 0;
+  layout.xaxis = { ...layout.xaxis, ...iterationTicks(Math.max(iterations.at(-1) ?? 0, planned)) };
   if (planned > 0 && iterations.length > 0) {
     const first = iterations[0]!;
     const last = iterations[iterations.length - 1]!;

@@ -8,7 +8,7 @@
 
 import type { Annotations, Data, Layout, Shape } from 'plotly.js';
 import type { FitOutput, MixturePicture } from '../engine/output/fitOutput';
-import { axis, baseLayout, type Figure } from './figures';
+import { axis, baseLayout, iterationTicks, type Figure } from './figures';
 import { chainColor, parseColor, withAlpha, type Theme } from './theme';
 
 export const MIXTURE_HEIGHT = 340;
@@ -45,7 +45,7 @@ export function objectiveFigure(output: FitOutput, theme: Theme): Figure {
     },
   ];
   const layout = baseLayout(theme, 'fit:objective');
-  layout.xaxis = titled(theme, 'iteration');
+  layout.xaxis = { ...titled(theme, 'iteration'), ...iterationTicks(values.length - 1) };
   layout.yaxis = titled(theme, objectiveLabel(output));
   if (annealed) {
     const { shapes, annotations } = betaMarks(beta!, theme);
@@ -127,17 +127,37 @@ export function gapFigure(output: FitOutput, theme: Theme): Figure {
     },
   ];
   const layout = baseLayout(theme, 'fit:gap');
-  layout.xaxis = titled(theme, 'iteration');
+  layout.xaxis = { ...titled(theme, 'iteration'), ...iterationTicks(values.length - 1) };
   layout.yaxis = { ...titled(theme, output.status === 'running' ? 'gap to latest' : 'gap to final'), type: 'log', exponentformat: 'power' };
   const tolerance = output.settings.tolerance * (output.observations ?? Number.NaN);
   if (Number.isFinite(tolerance) && tolerance > 0 && y.length) {
     layout.shapes = [{ type: 'line', xref: 'paper', yref: 'y', x0: 0, x1: 1, y0: tolerance, y1: tolerance, line: { color: withAlpha(theme.muted, 0.7), width: 1, dash: 'dot' } }];
-    layout.annotations = [{ xref: 'paper', yref: 'y', x: 1, y: Math.log10(tolerance), xanchor: 'right', yanchor: 'bottom', showarrow: false, text: 'tol × n', font: { size: theme.fontSize - 2, color: theme.muted } }];
+    // At the left end: the curve starts high there and ends, on the right, near the line.
+    layout.annotations = [{ xref: 'paper', yref: 'y', x: 0, y: Math.log10(tolerance), xanchor: 'left', yanchor: 'bottom', showarrow: false, text: 'tol × n', font: { size: theme.fontSize - 2, color: theme.muted } }];
   }
+  if (y.length > 0 && x.length < values.length - 1) layout.annotations = [...(layout.annotations ?? []), undrawnNote(values, x, theme)];
   if (y.length === 0) {
     layout.annotations = [{ xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, showarrow: false, text: 'No gap to show yet', font: { color: theme.muted } }];
   }
   return { data, layout };
+}
+
+/** Says which iterations have no gap to draw on the log axis (at or above the final value), instead of dropping them silently. */
+function undrawnNote(values: number[], drawn: number[], theme: Theme): Partial<Annotations> {
+  const kept = new Set(drawn);
+  const left = values.slice(0, -1).flatMap((_, i) => (kept.has(i) ? [] : [i]));
+  const list = left.length <= 5 ? left.join(', ') : `${left.slice(0, 4).join(', ')}, … (${left.length})`;
+  return {
+    xref: 'paper',
+    yref: 'paper',
+    x: 1,
+    y: 1,
+    xanchor: 'right',
+    yanchor: 'top',
+    showarrow: false,
+    text: `not drawn, at or above the final value: iteration${left.length === 1 ? '' : 's'} ${list}`,
+    font: { size: theme.fontSize - 2, color: theme.muted },
+  };
 }
 
 /** The colour of component k, and a point's colour: the components' colours mixed by its responsibilities. */

@@ -12,6 +12,7 @@ import { fitSummaryRows, formatEstimate, statusText } from '../engine/output/fit
 import { gapFigure, mixtureFigure, objectiveFigure } from './fitFigures';
 import { formatDuration } from './format';
 import { LiveFigures } from './liveFigures';
+import { Pager, TABLE_PAGE_SIZE } from './pager';
 import type { PlotApi } from './plotApi';
 import { STYLES } from './styles';
 import { FIT_STYLES } from './fitStyles';
@@ -43,6 +44,8 @@ export class FitView {
   private readonly summaryBody: HTMLElement;
   private readonly paramsWrap: HTMLElement;
   private readonly paramsBody: HTMLElement;
+  private readonly paramsPager: Pager;
+  private latest: FitOutput | undefined;
   private disposed = false;
 
   constructor(
@@ -79,7 +82,10 @@ export class FitView {
     const params = this.table(['parameter', 'estimate']);
     this.paramsBody = params.body;
     this.paramsWrap = this.div('latent-table-wrap');
-    this.paramsWrap.append(params.table);
+    this.paramsPager = new Pager(this.doc, TABLE_PAGE_SIZE, 'parameters', () => {
+      if (this.latest) void this.update(this.latest);
+    });
+    this.paramsWrap.append(this.paramsPager.root, params.table);
     tables.append(summary.table, this.paramsWrap);
 
     this.root.append(style, header, this.roles, this.messages, this.curves, this.mixtureDiv, tables);
@@ -108,12 +114,13 @@ export class FitView {
   }
 
   private async apply(output: FitOutput, signal: AbortSignal | undefined): Promise<void> {
+    this.latest = output;
     const theme = this.figures.theme();
     this.renderHeader(output);
     this.renderMessages(output);
     this.summaryBody.replaceChildren(...fitSummaryRows(output).map(([label, value]) => this.row([label, value])));
     this.paramsWrap.hidden = output.params.length === 0;
-    this.paramsBody.replaceChildren(...output.params.map((p) => this.row([p.name, formatEstimate(p.value)])));
+    this.paramsBody.replaceChildren(...this.paramsPager.select(output.params, (p) => p.name).map((p) => this.row([p.name, formatEstimate(p.value)])));
 
     const hasCurve = output.objective.values.length > 0;
     this.curves.hidden = !hasCurve;

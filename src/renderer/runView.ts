@@ -8,12 +8,13 @@
 import type { NodeResult, RunOutput } from '../engine/output/runOutput';
 import { histogramFigure, plotConfig, traceFigure, type Figure } from './figures';
 import { formatNumber, progressPercent, settingsSummary, statusLabel, timingsSummary } from './format';
+import { Pager } from './pager';
 import type { PlotApi } from './plotApi';
 import { STYLES } from './styles';
 import { diagnosticsNote, SUMMARY_COLUMNS } from './summaryColumns';
 import { chainColor, readTheme, themeKey, type Theme } from './theme';
 
-/** Nodes drawn as figures at most; the summary table always lists every node. */
+/** Nodes per page: the summary table and the figures show the same page of the (filtered) nodes. */
 export const MAX_PLOTTED_NODES = 24;
 
 export interface RunViewOptions {
@@ -52,6 +53,7 @@ export class RunView {
   private readonly legend: HTMLElement;
   private readonly note: HTMLElement;
   private readonly grid: HTMLElement;
+  private readonly pager: Pager;
   private readonly rows = new Map<string, NodeRow>();
 
   private latest: RunOutput | undefined;
@@ -119,7 +121,11 @@ export class RunView {
     this.note = this.div('latent-note');
     this.grid = this.div('latent-grid');
 
-    this.root.append(style, header, this.progress, this.messages, this.tableWrap, this.diagnosticsNote, this.legend, this.note, this.grid);
+    this.pager = new Pager(this.doc, this.maxPlottedNodes, 'nodes', () => {
+      if (this.latest) void this.update(this.latest);
+    });
+
+    this.root.append(style, header, this.progress, this.messages, this.pager.root, this.tableWrap, this.diagnosticsNote, this.legend, this.note, this.grid);
     element.replaceChildren(this.root);
 
     const win = this.doc.defaultView;
@@ -211,11 +217,11 @@ export class RunView {
 
     this.renderHeader(output);
     this.renderMessages(output);
-    this.renderTable(output);
+    const drawn = this.pager.select(output.nodes, (node) => node.name);
+    this.renderTable(output, drawn);
     this.renderLegend(output, theme);
 
-    const drawn = output.nodes.slice(0, this.maxPlottedNodes);
-    this.renderNote(output, drawn.length);
+    this.renderNote(output);
     this.reconcileRows(drawn);
 
     const jobs: Promise<void>[] = [];
@@ -256,9 +262,9 @@ export class RunView {
     this.messages.replaceChildren(...items);
   }
 
-  private renderTable(output: RunOutput): void {
-    this.tableWrap.hidden = output.nodes.length === 0;
-    const rows = output.nodes.map((node) => {
+  private renderTable(output: RunOutput, shown: NodeResult[]): void {
+    this.tableWrap.hidden = shown.length === 0;
+    const rows = shown.map((node) => {
       const tr = this.doc.createElement('tr');
       for (const { cell, className } of SUMMARY_COLUMNS) {
         const td = this.doc.createElement('td');
@@ -299,15 +305,8 @@ export class RunView {
     this.legend.replaceChildren(...items);
   }
 
-  private renderNote(output: RunOutput, drawnCount: number): void {
-    const total = output.nodes.length;
-    let text = '';
-    if (total > drawnCount) {
-      const left = total - drawnCount;
-      text = `Plots show the first ${drawnCount} of ${total} nodes; ${left} ${left === 1 ? 'node is' : 'nodes are'} left out (the table lists all).`;
-    } else if (total === 0 && output.status === 'running') {
-      text = 'Waiting for the first draws…';
-    }
+  private renderNote(output: RunOutput): void {
+    const text = output.nodes.length === 0 && output.status === 'running' ? 'Waiting for the first draws…' : '';
     this.note.textContent = text;
     this.note.hidden = text === '';
   }

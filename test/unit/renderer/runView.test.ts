@@ -184,28 +184,50 @@ describe('RunView', () => {
     assert.equal(plot.ops('react').length, 4);
   });
 
-  it(`draws at most ${MAX_PLOTTED_NODES} nodes and says how many were left out; the table lists all`, async () => {
+  it(`shows ${MAX_PLOTTED_NODES} nodes a page, table and figures alike, says which of how many, and pages and filters the rest`, async () => {
     const nodes = Array.from({ length: 30 }, (_, i) => makeNode(`theta[${i + 1}]`, { points: 5 }));
     await view.update(makeOutput({ nodes }));
+    const tableRows = () => [...element.querySelectorAll('table.latent-summary tbody tr')].map((tr) => tr.firstElementChild!.textContent);
 
     assert.equal(rows().length, MAX_PLOTTED_NODES);
     assert.equal(rows().at(-1)!.dataset.node, `theta[${MAX_PLOTTED_NODES}]`);
-    assert.equal(element.querySelectorAll('table.latent-summary tbody tr').length, 30);
+    assert.equal(tableRows().length, MAX_PLOTTED_NODES);
     assert.equal(plot.ops('newPlot').length, 2 * MAX_PLOTTED_NODES);
-    const note = element.querySelector<HTMLElement>('.latent-note')!;
-    assert.equal(note.hidden, false);
-    assert.match(note.textContent!, /first 24 of 30 nodes; 6 nodes are left out/);
+    const pager = element.querySelector<HTMLElement>('.latent-pager')!;
+    assert.equal(pager.hidden, false);
+    assert.equal(text('.latent-pager-count'), 'shown 1–24 of 30 nodes');
 
+    const [previous, next] = [...pager.querySelectorAll('button')];
+    assert.equal(previous!.disabled, true);
+    next!.click();
+    await nextFrame();
+    await view.update(makeOutput({ nodes }));
+    assert.deepEqual(tableRows(), ['theta[25]', 'theta[26]', 'theta[27]', 'theta[28]', 'theta[29]', 'theta[30]']);
+    assert.deepEqual(rows().map((r) => r.dataset.node), tableRows());
+    assert.equal(text('.latent-pager-count'), 'shown 25–30 of 30 nodes');
+    assert.equal(next!.disabled, true);
+
+    const filter = pager.querySelector('input')!;
+    filter.value = 'TA[2';
+    filter.dispatchEvent(new window.Event('input'));
+    await nextFrame();
+    await view.update(makeOutput({ nodes }));
+    assert.deepEqual(tableRows(), ['theta[2]', ...Array.from({ length: 10 }, (_, i) => `theta[${20 + i}]`)]);
+    assert.equal(text('.latent-pager-count'), 'shown 11 of 30 nodes (11 match “ta[2”)');
+
+    filter.value = '';
+    filter.dispatchEvent(new window.Event('input'));
     await view.update(makeOutput({ nodes: nodes.slice(0, 3) }));
-    assert.equal(note.hidden, true);
+    assert.equal(pager.hidden, true, 'no controls while everything fits on a page');
+    assert.equal(tableRows().length, 3);
   });
 
-  it('honours a smaller cap', async () => {
+  it('honours a smaller page', async () => {
     view.dispose();
     view = new RunView(element, plot, { maxPlottedNodes: 1 });
     await view.update(makeOutput());
     assert.equal(rows().length, 1);
-    assert.match(text('.latent-note'), /first 1 of 2 nodes; 1 node is left out/);
+    assert.equal(text('.latent-pager-count'), 'shown no. 1 of 2 nodes');
   });
 
   it('lists messages with severity and 1-based location', async () => {
