@@ -6,6 +6,7 @@
  * and Gelman et al.'s pV = var(D)/2 (BDA3, section 7.2).
  */
 
+import { geyerEss } from './ess';
 import { paretoSmooth } from './psis';
 
 /** S draws × N observations, draw-major: value (s, i) at s·N + i. Draws of chain c come as one block, chains in order. */
@@ -221,36 +222,9 @@ function effectiveSampleSizeOfChains(x: Float64Array, chains: number): number {
   let varPlus = (meanVar * (n - 1)) / n;
   if (chains > 1) varPlus += variance(means);
   const rho = new Float64Array(n);
-  const rhoAt = (t: number): number => 1 - (meanVar - acov(t)) / varPlus;
-  let t = 0;
-  let even = 1;
-  let odd = rhoAt(1);
-  rho[0] = even;
-  rho[1] = odd;
-  while (t < n - 5 && !Number.isNaN(even + odd) && even + odd > 0) {
-    t += 2;
-    even = rhoAt(t);
-    odd = rhoAt(t + 1);
-    if (even + odd >= 0) {
-      rho[t] = even;
-      rho[t + 1] = odd;
-    }
-  }
-  const maxT = t;
-  if (even > 0) rho[maxT] = even;
-  // Initial monotone sequence: each pair sum no larger than the one before.
-  for (t = 2; t <= maxT - 2; t += 2) {
-    if (rho[t]! + rho[t + 1]! > rho[t - 2]! + rho[t - 1]!) {
-      rho[t] = (rho[t - 2]! + rho[t - 1]!) / 2;
-      rho[t + 1] = rho[t]!;
-    }
-  }
-  // R's rho[1:max_t] is lag 0 alone when max_t = 0 (1:0 counts down).
-  let sum = maxT === 0 ? rho[0]! : 0;
-  for (let j = 0; j < maxT; j++) sum += rho[j]!;
-  const total = chains * n;
-  const tau = Math.max(-1 + 2 * sum + rho[maxT]!, 1 / Math.log10(total));
-  return total / tau;
+  rho[0] = 1;
+  rho[1] = 1 - (meanVar - acov(1)) / varPlus;
+  return geyerEss(rho, (t) => 1 - (meanVar - acov(t)) / varPlus, n, chains * n);
 }
 
 /** DIC from the deviance of each draw, D_s = −2 Σ_i log p(y_i | θ_s), and, if known, the deviance at the posterior mean. */
