@@ -26,6 +26,10 @@ export function parseSampleArguments(args: string[]): SampleArguments | string {
       parsed.json = true;
       continue;
     }
+    if (flag === '--loo') {
+      parsed.defaults.loo = true;
+      continue;
+    }
     const value = args[++k];
     if (value === undefined || value.startsWith('--')) return `${flag} needs a value`;
     if (flag === '--data' || flag === '--inits') {
