@@ -15,6 +15,7 @@ import { LiveFigures } from './liveFigures';
 import { Pager, TABLE_PAGE_SIZE } from './pager';
 import type { PlotApi } from './plotApi';
 import { STYLES } from './styles';
+import { tableRow, textTable } from './tables';
 import { FIT_STYLES } from './fitStyles';
 
 /** The status colours of the run view's stylesheet, by fit status. */
@@ -75,11 +76,11 @@ export class FitView {
     this.mixtureDiv.hidden = true;
 
     const tables = this.div('latent-fit-tables');
-    const summary = this.table(['', '']);
+    const summary = textTable(this.doc, ['', '']);
     summary.table.classList.add('latent-fit-summary');
     summary.table.tHead?.remove();
     this.summaryBody = summary.body;
-    const params = this.table(['parameter', 'estimate']);
+    const params = textTable(this.doc, ['parameter', 'estimate']);
     this.paramsBody = params.body;
     this.paramsWrap = this.div('latent-table-wrap');
     this.paramsPager = new Pager(this.doc, TABLE_PAGE_SIZE, 'parameters', () => {
@@ -118,9 +119,9 @@ export class FitView {
     const theme = this.figures.theme();
     this.renderHeader(output);
     this.renderMessages(output);
-    this.summaryBody.replaceChildren(...fitSummaryRows(output).map(([label, value]) => this.row([label, value])));
+    this.summaryBody.replaceChildren(...fitSummaryRows(output).map(([label, value]) => tableRow(this.doc, [label, value])));
     this.paramsWrap.hidden = output.params.length === 0;
-    this.paramsBody.replaceChildren(...this.paramsPager.select(output.params, (p) => p.name).map((p) => this.row([p.name, formatEstimate(p.value)])));
+    this.paramsBody.replaceChildren(...this.paramsPager.select(output.params, (p) => p.name).map((p) => tableRow(this.doc, [p.name, formatEstimate(p.value)])));
 
     const hasCurve = output.objective.values.length > 0;
     this.curves.hidden = !hasCurve;
@@ -163,26 +164,6 @@ export class FitView {
         return li;
       }),
     );
-  }
-
-  private table(headers: string[]): { table: HTMLTableElement; body: HTMLElement } {
-    const table = this.doc.createElement('table');
-    table.className = 'latent-summary';
-    const head = this.doc.createElement('thead');
-    head.append(this.row(headers, 'th'));
-    const body = this.doc.createElement('tbody');
-    table.append(head, body);
-    return { table, body };
-  }
-
-  private row(cells: string[], tag: 'td' | 'th' = 'td'): HTMLTableRowElement {
-    const tr = this.doc.createElement('tr');
-    for (const text of cells) {
-      const cell = this.doc.createElement(tag);
-      cell.textContent = text;
-      tr.append(cell);
-    }
-    return tr;
   }
 
   private figureDiv(className: string, label: string): HTMLDivElement {

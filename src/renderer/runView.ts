@@ -6,11 +6,14 @@
  */
 
 import type { NodeResult, RunOutput } from '../engine/output/runOutput';
+// Pure formatting shared with the text/plain output, so that both say the same.
+import { comparisonNotes, comparisonRows } from '../engine/output/comparisonTable';
 import { histogramFigure, plotConfig, traceFigure, type Figure } from './figures';
 import { formatNumber, progressPercent, settingsSummary, statusLabel, timingsSummary } from './format';
 import { Pager } from './pager';
 import type { PlotApi } from './plotApi';
 import { STYLES } from './styles';
+import { tableRow, textTable } from './tables';
 import { diagnosticsNote, SUMMARY_COLUMNS } from './summaryColumns';
 import { chainColor, readTheme, themeKey, type Theme } from './theme';
 
@@ -51,6 +54,7 @@ export class RunView {
   private readonly tableBody: HTMLElement;
   private readonly diagnosticsNote: HTMLElement;
   private readonly legend: HTMLElement;
+  private readonly comparison: HTMLElement;
   private readonly note: HTMLElement;
   private readonly grid: HTMLElement;
   private readonly pager: Pager;
@@ -118,6 +122,8 @@ export class RunView {
 
     this.diagnosticsNote = this.div('latent-diagnostics-note');
     this.legend = this.div('latent-legend');
+    this.comparison = this.div('latent-comparison');
+    this.comparison.hidden = true;
     this.note = this.div('latent-note');
     this.grid = this.div('latent-grid');
 
@@ -125,7 +131,7 @@ export class RunView {
       if (this.latest) void this.update(this.latest);
     });
 
-    this.root.append(style, header, this.progress, this.messages, this.pager.root, this.tableWrap, this.diagnosticsNote, this.legend, this.note, this.grid);
+    this.root.append(style, header, this.progress, this.messages, this.pager.root, this.tableWrap, this.diagnosticsNote, this.comparison, this.legend, this.note, this.grid);
     element.replaceChildren(this.root);
 
     const win = this.doc.defaultView;
@@ -219,6 +225,7 @@ export class RunView {
     this.renderMessages(output);
     const drawn = this.pager.select(output.nodes, (node) => node.name);
     this.renderTable(output, drawn);
+    this.renderComparison(output);
     this.renderLegend(output, theme);
 
     this.renderNote(output);
@@ -285,6 +292,27 @@ export class RunView {
     const note = diagnosticsNote(output.nodes);
     this.diagnosticsNote.textContent = note;
     this.diagnosticsNote.hidden = note === '';
+  }
+
+  /** PSIS-LOO, WAIC and DIC of a run with loo = TRUE: a small table and what the Pareto k̂ say. */
+  private renderComparison(output: RunOutput): void {
+    const mc = output.modelComparison;
+    this.comparison.hidden = !mc;
+    if (!mc) {
+      this.comparison.replaceChildren();
+      return;
+    }
+    const title = this.div('latent-comparison-title');
+    title.textContent = 'Model comparison';
+    const { table, body } = textTable(this.doc, ['criterion', 'estimate', 'SE']);
+    table.classList.add('latent-comparison-table');
+    body.append(...comparisonRows(mc).map((cells) => tableRow(this.doc, cells)));
+    const notes = comparisonNotes(mc).map((text, i) => {
+      const note = this.div(i === 0 && mc.high_k.length ? 'latent-diagnostics-note' : 'latent-comparison-note');
+      note.textContent = text;
+      return note;
+    });
+    this.comparison.replaceChildren(title, table, ...notes);
   }
 
   private renderLegend(output: RunOutput, theme: Theme): void {

@@ -129,6 +129,12 @@ export const STYLES = `
   font-size: 0.92em;
 }
 .latent-run .latent-diagnostics-note[hidden] { display: none; }
+.latent-run .latent-comparison[hidden] { display: none; }
+.latent-run .latent-comparison-title { font-weight: 600; }
+.latent-run .latent-comparison-note {
+  color: var(--vscode-descriptionForeground);
+  font-size: 0.92em;
+}
 .latent-run .latent-legend {
   display: flex;
   flex-wrap: wrap;

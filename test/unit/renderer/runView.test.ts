@@ -222,6 +222,36 @@ describe('RunView', () => {
     assert.equal(tableRows().length, 3);
   });
 
+  it('shows the model comparison of a run with loo = TRUE, and what its Pareto k say', async () => {
+    const est = (estimate: number, se: number) => ({ estimate, se });
+    await view.update(
+      makeOutput({
+        modelComparison: {
+          draws: 4000,
+          observations: 8,
+          elpd_loo: est(-19.86, 5.26),
+          p_loo: est(3.86, 3.12),
+          looic: est(39.72, 10.52),
+          pareto_k: { good: 7, ok: 0, bad: 0, very_bad: 1 },
+          high_k: [{ name: 'y[8]', k: 1.04 }],
+          elpd_waic: est(-19.04, 4.45),
+          p_waic: est(3.04, 2.31),
+          waic: est(38.08, 8.9),
+          dic: { mean_deviance: 34.09, pD: null, dic: null, pV: 2.77, dic_pV: 36.86 },
+        },
+      }),
+    );
+    const section = element.querySelector<HTMLElement>('.latent-comparison')!;
+    assert.equal(section.hidden, false);
+    const cells = [...section.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent));
+    assert.deepEqual(cells[0], ['elpd_loo', '-19.86', '5.26']);
+    assert.deepEqual(cells.find((c) => c[0] === 'pD (Spiegelhalter)'), ['pD (Spiegelhalter)', '–', '']);
+    assert.match(section.textContent!, /1 very bad \(> 1\) of 8 observations; PSIS-LOO is unreliable for y\[8\] 1\.04/);
+    assert.match(section.textContent!, /pD is undefined/);
+    await view.update(makeOutput());
+    assert.equal(section.hidden, true);
+  });
+
   it('honours a smaller page', async () => {
     view.dispose();
     view = new RunView(element, plot, { maxPlottedNodes: 1 });
