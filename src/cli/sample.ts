@@ -5,6 +5,7 @@ import { BUILT_IN_DEFAULTS, readRunRequest, type RunDefaults } from '../engine/r
 import { startRun, type RunOptions } from '../engine/run/runner';
 import { sampleJson } from './sampleJson';
 import { readModelRequest, untilDone } from './modelCommand';
+import { writeStanCsv } from './stanCsvFiles';
 
 /** `latent sample`'s options, read from its arguments. */
 export interface SampleArguments {
@@ -12,6 +13,8 @@ export interface SampleArguments {
   json: boolean;
   dataFiles: string[];
   initsFiles: string[];
+  /** Where to write the kept draws as Stan CSV, one file per chain. */
+  outputDir?: string;
 }
 
 const NUMBER_FLAGS = ['chains', 'burnin', 'iterations', 'thin', 'seed'] as const;
@@ -32,7 +35,9 @@ export function parseSampleArguments(args: string[]): SampleArguments | string {
     }
     const value = args[++k];
     if (value === undefined || value.startsWith('--')) return `${flag} needs a value`;
-    if (flag === '--data' || flag === '--inits') {
+    if (flag === '--output-dir') {
+      parsed.outputDir = resolve(value);
+    } else if (flag === '--data' || flag === '--inits') {
       (flag === '--data' ? parsed.dataFiles : parsed.initsFiles).push(resolve(value));
     } else if (flag === '--monitor') {
       const names = splitMonitorList(value);
@@ -81,7 +86,12 @@ export async function runSample(file: string, args: SampleArguments, options: Ru
     err,
   );
   if (typeof request === 'number') return request;
-  const { output } = await untilDone(startRun(request, options));
+  const outcome = await untilDone(startRun(request, options));
+  const { output } = outcome;
+  if (args.outputDir && outcome.draws && output.status !== 'failed') {
+    const written = writeStanCsv(args.outputDir, file, outcome, err);
+    if (written === undefined) return 1;
+  }
   out(args.json ? JSON.stringify(sampleJson(output)) : formatSummaryTable(output));
   if (output.status !== 'failed') return 0;
   for (const m of output.messages) {
