@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { runCell } from './cellRun';
+import { registerOutputImages } from './outputImages';
 
 export const CONTROLLER_ID = 'latent-kernel';
 
@@ -18,7 +19,7 @@ export class LatentController implements vscode.Disposable {
     this.controller.supportsExecutionOrder = true;
     this.controller.description = 'Gibbs sampling for JAGS-dialect models';
     this.controller.executeHandler = (cells) => this.execute(cells);
-    this.subscriptions.push(this.controller, vscode.workspace.onDidOpenNotebookDocument((n) => this.preferFor(n)));
+    this.subscriptions.push(this.controller, vscode.workspace.onDidOpenNotebookDocument((n) => this.preferFor(n)), registerOutputImages(this.controller));
     vscode.workspace.notebookDocuments.forEach((n) => this.preferFor(n));
   }
 

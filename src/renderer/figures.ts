@@ -6,6 +6,7 @@
 
 import type { Config, Data, Layout, LayoutAxis, Shape } from 'plotly.js';
 import type { Histogram, NodeResult } from '../engine/output/runOutput';
+import { exportButtons } from './figureExport';
 import { chainColor, type Theme } from './theme';
 
 export interface Figure {
@@ -27,8 +28,9 @@ export function plotConfig(fileName: string): Partial<Config> {
     showSendToCloud: false,
     showEditInChartStudio: false,
     showLink: false,
-    modeBarButtonsToRemove: ['select2d', 'lasso2d', 'hoverClosestCartesian', 'hoverCompareCartesian', 'toggleSpikelines'],
-    toImageButtonOptions: { filename: fileName, scale: 2 },
+    // Plotly's own PNG button downloads, which a notebook webview does not allow: ours save through the host.
+    modeBarButtonsToRemove: ['select2d', 'lasso2d', 'hoverClosestCartesian', 'hoverCompareCartesian', 'toggleSpikelines', 'toImage'],
+    modeBarButtonsToAdd: exportButtons(fileName),
   };
 }
 
