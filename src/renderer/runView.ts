@@ -8,6 +8,8 @@
 import type { NodeResult, RunOutput } from '../engine/output/runOutput';
 // Pure formatting shared with the text/plain output, so that both say the same.
 import { comparisonNotes, comparisonRows } from '../engine/output/comparisonTable';
+import { autocorrelationFigure, forestFigure, rankFigure } from './chainFigures';
+import { needsAttention } from '../engine/diagnostics/flags';
 import { histogramFigure, plotConfig, traceFigure, type Figure } from './figures';
 import { formatNumber, progressPercent, settingsSummary, statusLabel, timingsSummary } from './format';
 import { Pager } from './pager';
@@ -29,6 +31,8 @@ interface NodeRow {
   readonly el: HTMLElement;
   readonly detail: HTMLElement;
   readonly traceDiv: HTMLElement;
+  readonly rankDiv: HTMLElement;
+  readonly acfDiv: HTMLElement;
   readonly histDiv: HTMLElement;
   drawn: boolean;
 }
@@ -57,6 +61,8 @@ export class RunView {
   private readonly comparison: HTMLElement;
   private readonly note: HTMLElement;
   private readonly grid: HTMLElement;
+  private readonly forest: HTMLElement;
+  private forestDrawn = false;
   private readonly pager: Pager;
   private readonly rows = new Map<string, NodeRow>();
 
@@ -126,12 +132,16 @@ export class RunView {
     this.comparison.hidden = true;
     this.note = this.div('latent-note');
     this.grid = this.div('latent-grid');
+    this.forest = this.div('latent-forest');
+    this.forest.setAttribute('role', 'img');
+    this.forest.setAttribute('aria-label', 'Forest plot: the 50 % and 95 % intervals and the median of each node shown');
+    this.forest.hidden = true;
 
     this.pager = new Pager(this.doc, this.maxPlottedNodes, 'nodes', () => {
       if (this.latest) void this.update(this.latest);
     });
 
-    this.root.append(style, header, this.progress, this.messages, this.pager.root, this.tableWrap, this.diagnosticsNote, this.comparison, this.legend, this.note, this.grid);
+    this.root.append(style, header, this.progress, this.messages, this.pager.root, this.tableWrap, this.diagnosticsNote, this.comparison, this.forest, this.legend, this.note, this.grid);
     element.replaceChildren(this.root);
 
     const win = this.doc.defaultView;
@@ -158,12 +168,17 @@ export class RunView {
   }
 
   /** The plot divs of the drawn nodes, by node name (for tests and diagnostics). */
-  plotDivs(): Map<string, { trace: HTMLElement; histogram: HTMLElement }> {
-    const result = new Map<string, { trace: HTMLElement; histogram: HTMLElement }>();
+  plotDivs(): Map<string, { trace: HTMLElement; rank: HTMLElement; autocorrelation: HTMLElement; histogram: HTMLElement }> {
+    const result = new Map<string, { trace: HTMLElement; rank: HTMLElement; autocorrelation: HTMLElement; histogram: HTMLElement }>();
     for (const row of this.rows.values()) {
-      result.set(row.name, { trace: row.traceDiv, histogram: row.histDiv });
+      result.set(row.name, { trace: row.traceDiv, rank: row.rankDiv, autocorrelation: row.acfDiv, histogram: row.histDiv });
     }
     return result;
+  }
+
+  /** The forest plot's div (for tests and diagnostics). */
+  forestDiv(): HTMLElement {
+    return this.forest;
   }
 
   /**
@@ -195,6 +210,7 @@ export class RunView {
     for (const row of this.rows.values()) {
       this.purgeRow(row);
     }
+    if (this.forestDrawn) this.plot.purge(this.forest);
     this.rows.clear();
     this.widths.clear();
     this.resizePending.clear();
@@ -240,7 +256,21 @@ export class RunView {
       row.detail.textContent = nodeDetail(node);
       jobs.push(this.drawRow(row, node, theme, output.status === 'running' ? output.settings.iterations : 0));
     }
+    if (!signal?.aborted && !this.disposed) jobs.push(this.drawForest(drawn, theme));
     await Promise.all(jobs);
+  }
+
+  /** The forest plot of the nodes on the page, once there are two or more with draws. */
+  private drawForest(nodes: NodeResult[], theme: Theme): Promise<void> {
+    const shown = nodes.filter((n) => Number.isFinite(n.summary.q50));
+    this.forest.hidden = shown.length < 2;
+    if (this.forest.hidden) return Promise.resolve();
+    const warning = readWarningColor(this.root, theme);
+    const figure = forestFigure(shown, theme, (n) => n.diagnostics !== undefined && needsAttention(n.diagnostics), warning);
+    this.forest.style.height = `${figure.layout.height}px`;
+    const first = !this.forestDrawn;
+    this.forestDrawn = true;
+    return this.draw(this.forest, figure, plotConfig('latent-forest'), first);
   }
 
   private renderHeader(output: RunOutput): void {
@@ -371,13 +401,18 @@ export class RunView {
     const traceDiv = this.div('latent-trace');
     traceDiv.setAttribute('role', 'img');
     traceDiv.setAttribute('aria-label', `Trace plot of ${name}`);
+    const rankDiv = this.div('latent-rank');
+    rankDiv.setAttribute('role', 'img');
+    rankDiv.setAttribute('aria-label', `Rank plot of ${name}: a histogram of ranks per chain, flat when the chains agree`);
+    const acfDiv = this.div('latent-acf');
+    acfDiv.setAttribute('role', 'img');
+    acfDiv.setAttribute('aria-label', `Autocorrelation of ${name} per chain`);
     const histDiv = this.div('latent-hist');
     histDiv.setAttribute('role', 'img');
     histDiv.setAttribute('aria-label', `Posterior histogram of ${name}`);
-    el.append(caption, traceDiv, histDiv);
-    this.resizeObserver?.observe(traceDiv);
-    this.resizeObserver?.observe(histDiv);
-    return { name, el, detail, traceDiv, histDiv, drawn: false };
+    el.append(caption, traceDiv, rankDiv, acfDiv, histDiv);
+    for (const div of [traceDiv, rankDiv, acfDiv, histDiv]) this.resizeObserver?.observe(div);
+    return { name, el, detail, traceDiv, rankDiv, acfDiv, histDiv, drawn: false };
   }
 
   private drawRow(row: NodeRow, node: NodeResult, theme: Theme, plannedIterations: number): Promise<void> {
@@ -386,6 +421,8 @@ export class RunView {
     row.drawn = true;
     return Promise.all([
       this.draw(row.traceDiv, traceFigure(node, theme, { plannedIterations }), plotConfig(`${fileName}-trace`), first),
+      this.draw(row.rankDiv, rankFigure(node, theme), plotConfig(`${fileName}-rank`), first),
+      this.draw(row.acfDiv, autocorrelationFigure(node, theme), plotConfig(`${fileName}-autocorrelation`), first),
       this.draw(row.histDiv, histogramFigure(node, theme), plotConfig(`${fileName}-posterior`), first),
     ]).then(() => undefined);
   }
@@ -406,7 +443,7 @@ export class RunView {
   }
 
   private purgeRow(row: NodeRow): void {
-    for (const div of [row.traceDiv, row.histDiv]) {
+    for (const div of [row.traceDiv, row.rankDiv, row.acfDiv, row.histDiv]) {
       this.resizeObserver?.unobserve(div);
       this.widths.delete(div);
       this.resizePending.delete(div);
@@ -499,6 +536,12 @@ function nodeDetail(node: NodeResult): string {
     parts.push(node.sampler);
   }
   return parts.join(' · ');
+}
+
+/** VS Code's warning colour, as the summary table's flags use it. */
+function readWarningColor(root: HTMLElement, theme: Theme): string {
+  const value = root.ownerDocument.defaultView?.getComputedStyle(root.ownerDocument.documentElement).getPropertyValue('--vscode-editorWarning-foreground').trim();
+  return value || theme.chainColors[5] || theme.foreground;
 }
 
 function reportPlotError(error: unknown): void {

@@ -180,6 +180,14 @@ export const STYLES = `
   min-width: 0;
   height: ${PLOT_HEIGHT}px;
 }
+.latent-run .latent-rank,
+.latent-run .latent-acf {
+  flex: 1 1 200px;
+  min-width: 0;
+  height: ${PLOT_HEIGHT}px;
+}
+.latent-run .latent-forest { min-width: 0; }
+.latent-run .latent-forest[hidden] { display: none; }
 .latent-run .latent-hist {
   flex: 1 1 200px;
   min-width: 0;

@@ -110,7 +110,7 @@ describe('RunView', () => {
       assert.equal(row.querySelectorAll('.latent-trace').length, 1);
       assert.equal(row.querySelectorAll('.latent-hist').length, 1);
     }
-    assert.equal(plot.ops('newPlot').length, 4);
+    assert.equal(plot.ops('newPlot').length, 9, 'trace, rank, autocorrelation and histogram of two nodes, and the forest plot');
     assert.equal(plot.ops('react').length, 0);
     const muTrace = rows()[0]!.querySelector('.latent-trace');
     assert.equal(plot.ops('newPlot')[0]!.div, muTrace);
@@ -142,18 +142,21 @@ describe('RunView', () => {
   it('updates the same plot divs in place on a streamed update', async () => {
     await view.update(makeOutput({ status: 'running', nodes: [makeNode('mu', { points: 10 }), makeNode('tau', { points: 10 })] }));
     const before = rows();
-    const divsBefore = [...element.querySelectorAll('.latent-trace, .latent-hist')];
+    const divsBefore = [...element.querySelectorAll('.latent-trace, .latent-rank, .latent-acf, .latent-hist')];
     plot.clear();
 
     await view.update(makeOutput({ status: 'complete', nodes: [makeNode('mu', { points: 40 }), makeNode('tau', { points: 40 })] }));
 
     assert.deepEqual(rows(), before, 'rows are reused');
-    assert.deepEqual([...element.querySelectorAll('.latent-trace, .latent-hist')], divsBefore, 'plot divs are reused');
+    assert.deepEqual([...element.querySelectorAll('.latent-trace, .latent-rank, .latent-acf, .latent-hist')], divsBefore, 'plot divs are reused');
     assert.equal(plot.ops('newPlot').length, 0);
     assert.equal(plot.ops('purge').length, 0);
     assert.deepEqual(
       plot.ops('react').map((c) => c.div),
-      divsBefore.filter((d) => d.matches('.latent-node[data-node="mu"] *')).concat(divsBefore.filter((d) => d.matches('.latent-node[data-node="tau"] *'))),
+      divsBefore
+        .filter((d) => d.matches('.latent-node[data-node="mu"] *'))
+        .concat(divsBefore.filter((d) => d.matches('.latent-node[data-node="tau"] *')))
+        .concat([view.forestDiv()]),
     );
     const muTrace = plot.ops('react')[0]!;
     assert.equal(((muTrace.data![0] as Partial<PlotData>).x as number[]).length, 40);
@@ -179,9 +182,9 @@ describe('RunView', () => {
     assert.equal(rows()[0], c);
     assert.equal(rows()[2], a);
     assert.equal(b!.isConnected, false);
-    assert.deepEqual(plot.ops('purge').map((call) => call.div), [b!.querySelector('.latent-trace'), b!.querySelector('.latent-hist')]);
-    assert.deepEqual(plot.ops('newPlot').map((call) => call.div.closest<HTMLElement>('.latent-node')!.dataset.node), ['d', 'd']);
-    assert.equal(plot.ops('react').length, 4);
+    assert.deepEqual(plot.ops('purge').map((call) => call.div), ['.latent-trace', '.latent-rank', '.latent-acf', '.latent-hist'].map((c) => b!.querySelector(c)));
+    assert.deepEqual(plot.ops('newPlot').map((call) => call.div.closest<HTMLElement>('.latent-node')!.dataset.node), ['d', 'd', 'd', 'd']);
+    assert.equal(plot.ops('react').length, 9, 'the four figures of a and c, and the forest plot');
   });
 
   it(`shows ${MAX_PLOTTED_NODES} nodes a page, table and figures alike, says which of how many, and pages and filters the rest`, async () => {
@@ -192,7 +195,7 @@ describe('RunView', () => {
     assert.equal(rows().length, MAX_PLOTTED_NODES);
     assert.equal(rows().at(-1)!.dataset.node, `theta[${MAX_PLOTTED_NODES}]`);
     assert.equal(tableRows().length, MAX_PLOTTED_NODES);
-    assert.equal(plot.ops('newPlot').length, 2 * MAX_PLOTTED_NODES);
+    assert.equal(plot.ops('newPlot').length, 4 * MAX_PLOTTED_NODES + 1, 'four figures a node, and the forest plot of the page');
     const pager = element.querySelector<HTMLElement>('.latent-pager')!;
     assert.equal(pager.hidden, false);
     assert.equal(text('.latent-pager-count'), 'shown 1–24 of 30 nodes');
@@ -300,8 +303,8 @@ describe('RunView', () => {
     const third = view.update(makeOutput({ status: 'complete' }));
     await Promise.all([first, second, third]);
 
-    assert.equal(plot.ops('newPlot').length, 4);
-    assert.equal(plot.ops('react').length, 4, 'the middle update was skipped');
+    assert.equal(plot.ops('newPlot').length, 9);
+    assert.equal(plot.ops('react').length, 9, 'the middle update was skipped');
     assert.equal(text('.latent-status'), 'Complete');
   });
 
@@ -314,14 +317,15 @@ describe('RunView', () => {
 
   it('dispose purges every plot, disconnects observers and empties the element', async () => {
     await view.update(makeOutput());
-    const divs = [...element.querySelectorAll<HTMLElement>('.latent-trace, .latent-hist')];
+    const divs = [...element.querySelectorAll<HTMLElement>('.latent-trace, .latent-rank, .latent-acf, .latent-hist')];
     const observer = FakeResizeObserver.instances[0]!;
     assert.deepEqual([...observer.observed], divs);
     plot.clear();
+    const forest = view.forestDiv();
 
     view.dispose();
 
-    assert.deepEqual(plot.ops('purge').map((c) => c.div), divs);
+    assert.deepEqual(plot.ops('purge').map((c) => c.div), [...divs, forest]);
     assert.ok(divs.every((d) => d.dataset.plotted === undefined));
     assert.equal(observer.disconnected, true);
     assert.equal(element.childElementCount, 0);
@@ -364,7 +368,7 @@ describe('RunView', () => {
     await nextFrame();
 
     const reacts = plot.ops('react');
-    assert.equal(reacts.length, 2);
+    assert.equal(reacts.length, 4, 'one node: trace, rank, autocorrelation, histogram (no forest for one node)');
     assert.equal((reacts[0]!.data![0] as Partial<PlotData>).line?.color, '#222222');
     assert.equal(plot.ops('newPlot').length, 0);
 
