@@ -30,6 +30,7 @@
 //   },
 import { checkConvergenceNotebook } from './checks/convergence.mjs';
 import { checkEyesNotebook } from './checks/classic.mjs';
+import { checkPlotsNotebook } from './checks/plots.mjs';
 import {
   checkAnnealedNotebook,
   checkBernoulliNotebook,
@@ -42,6 +43,7 @@ import {
 
 export const EXAMPLE_CHECKS = {
   'diagnostics/convergence.ipynb': { minRendererOutputs: 4, checks: [checkConvergenceNotebook] },
+  'diagnostics/plots-and-comparison.ipynb': { minRendererOutputs: 2, checks: [checkPlotsNotebook] },
   'classic-bugs/eyes/eyes.ipynb': { checks: [checkEyesNotebook] },
   'em/faithful-mixture.ipynb': { minRendererOutputs: 2, checks: [checkFaithfulNotebook] },
   'em/annealed-em.ipynb': { minRendererOutputs: 2, checks: [checkAnnealedNotebook] },
