@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { runCell } from './cellRun';
-import { registerOutputImages } from './outputImages';
+import { OutputImages } from './outputImages';
 
 export const CONTROLLER_ID = 'latent-kernel';
 
@@ -12,6 +12,7 @@ export class LatentController implements vscode.Disposable {
   private readonly controller: vscode.NotebookController;
   private readonly subscriptions: vscode.Disposable[] = [];
   private executionOrder = 0;
+  private readonly images: OutputImages;
 
   constructor(private readonly workerScript: string) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, 'jupyter-notebook', 'Latent');
@@ -19,7 +20,8 @@ export class LatentController implements vscode.Disposable {
     this.controller.supportsExecutionOrder = true;
     this.controller.description = 'Gibbs sampling for JAGS-dialect models';
     this.controller.executeHandler = (cells) => this.execute(cells);
-    this.subscriptions.push(this.controller, vscode.workspace.onDidOpenNotebookDocument((n) => this.preferFor(n)), registerOutputImages(this.controller));
+    this.images = new OutputImages(this.controller);
+    this.subscriptions.push(this.controller, vscode.workspace.onDidOpenNotebookDocument((n) => this.preferFor(n)), this.images);
     vscode.workspace.notebookDocuments.forEach((n) => this.preferFor(n));
   }
 
@@ -33,10 +35,15 @@ export class LatentController implements vscode.Disposable {
   }
 
   private async execute(cells: vscode.NotebookCell[]): Promise<void> {
-    for (const cell of cells) {
-      const execution = this.controller.createNotebookCellExecution(cell);
-      execution.executionOrder = ++this.executionOrder;
-      await runCell(execution, this.workerScript);
+    this.images.begin(cells);
+    try {
+      for (const cell of cells) {
+        const execution = this.controller.createNotebookCellExecution(cell);
+        execution.executionOrder = ++this.executionOrder;
+        await runCell(execution, this.workerScript);
+      }
+    } finally {
+      this.images.end();
     }
   }
 

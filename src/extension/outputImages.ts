@@ -21,13 +21,51 @@ type Message =
   | { type: 'saveFigure'; format: 'png' | 'svg'; fileName: string; dataUrl: string }
   | { type: 'outputImage'; mime: string; fingerprint: string; png: string };
 
-export function registerOutputImages(controller: vscode.NotebookController): vscode.Disposable {
-  const messaging = vscode.notebooks.createRendererMessaging(RENDERER_ID);
-  return messaging.onDidReceiveMessage(({ editor, message }) => {
-    const m = message as Message;
-    if (m?.type === 'saveFigure') void saveFigure(editor.notebook, m);
-    else if (m?.type === 'outputImage') void attachImage(controller, editor.notebook, { mime: m.mime, fingerprint: m.fingerprint }, m.png);
-  });
+/**
+ * Receives the renderer's messages. Images are attached only to outputs of
+ * cells this controller ran in this session (opening a notebook never changes
+ * it), and only while the controller runs nothing: a second execution on a
+ * cell that is still running, or queued by "Run All", would confuse its state.
+ */
+export class OutputImages implements vscode.Disposable {
+  private readonly subscription: vscode.Disposable;
+  private readonly ran = new WeakSet<vscode.NotebookCell>();
+  private readonly pending: Array<{ notebook: vscode.NotebookDocument; key: OutputKey; png: string }> = [];
+  private running = 0;
+
+  constructor(private readonly controller: vscode.NotebookController) {
+    const messaging = vscode.notebooks.createRendererMessaging(RENDERER_ID);
+    this.subscription = messaging.onDidReceiveMessage(({ editor, message }) => {
+      const m = message as Message;
+      if (m?.type === 'saveFigure') void saveFigure(editor.notebook, m);
+      else if (m?.type === 'outputImage') {
+        this.pending.push({ notebook: editor.notebook, key: { mime: m.mime, fingerprint: m.fingerprint }, png: m.png });
+        void this.flush();
+      }
+    });
+  }
+
+  /** The controller starts running `cells`; images wait until it has run them all. */
+  begin(cells: readonly vscode.NotebookCell[]): void {
+    this.running++;
+    cells.forEach((cell) => this.ran.add(cell));
+  }
+
+  end(): void {
+    this.running--;
+    void this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    while (this.running === 0 && this.pending.length) {
+      const { notebook, key, png } = this.pending.shift()!;
+      await attachImage(this.controller, notebook, key, png, (cell) => this.ran.has(cell)).catch((error: unknown) => console.error('Latent: adding the output image failed', error));
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
 }
 
 /** The bytes of a data URL (base64 or percent-encoded, as Plotly's toImage gives for PNG and SVG). */
@@ -58,13 +96,13 @@ export interface OutputKey {
   fingerprint: string;
 }
 
-/** Adds the image to the output the key names, unless it has one; retries while the cell's run is still ending. */
-export async function attachImage(controller: vscode.NotebookController, notebook: vscode.NotebookDocument, key: OutputKey, png: string, attempts = 20): Promise<void> {
+/** Adds the image to the output the key names (in a cell `eligible` accepts), unless it has one; retries while the cell's run is still ending. */
+async function attachImage(controller: vscode.NotebookController, notebook: vscode.NotebookDocument, key: OutputKey, png: string, eligible: (cell: vscode.NotebookCell) => boolean, attempts = 20): Promise<void> {
   const bytes = Buffer.from(png, 'base64');
   if (bytes.length === 0 || bytes.length > MAX_IMAGE_BYTES) return;
   for (let attempt = 0; attempt < attempts; attempt++) {
     const found = findOutput(notebook, key);
-    if (!found || found.output.items.some((item) => item.mime === 'image/png')) return;
+    if (!found || !eligible(found.cell) || found.output.items.some((item) => item.mime === 'image/png')) return;
     const { cell, output } = found;
     let execution: vscode.NotebookCellExecution;
     try {
@@ -80,7 +118,8 @@ export async function attachImage(controller: vscode.NotebookController, noteboo
     try {
       await execution.replaceOutputItems([...output.items, new vscode.NotebookCellOutputItem(bytes, 'image/png')], output);
     } finally {
-      execution.end(summary?.success, summary?.timing?.endTime ?? Date.now());
+      // Images come only from finished, not failed, outputs: the run succeeded unless it said otherwise.
+      execution.end(summary?.success ?? true, summary?.timing?.endTime ?? Date.now());
     }
     return;
   }

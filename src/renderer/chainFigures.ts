@@ -99,7 +99,7 @@ export function autocorrelationFigure(node: NodeResult, theme: Theme): Figure {
     };
   });
   const layout = baseLayout(theme, `${node.name}:acf`);
-  layout.xaxis = { ...axis(theme), title: { text: step > 1 ? `lag (iterations; every ${step}th draw)` : 'lag (iterations)', font: { size: theme.fontSize - 1, color: theme.muted }, standoff: 2 } };
+  layout.xaxis = { ...axis(theme), title: { text: step > 1 ? `lag (iterations; draws shown every ${step})` : 'lag (iterations)', font: { size: theme.fontSize - 1, color: theme.muted }, standoff: 2 } };
   layout.yaxis = { ...axis(theme), range: [-1, 1], zeroline: true, zerolinecolor: theme.border };
   layout.margin = { l: 36, r: 8, t: 6, b: 30, pad: 0 };
   return { data, layout };

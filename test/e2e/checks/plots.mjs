@@ -2,6 +2,7 @@
 // forest plot drawn; the model comparison shown; each output saved with its image/png
 // fallback; a figure exported as SVG and as PNG through the toolbar and the save dialog.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +59,24 @@ export async function checkPlotsNotebook({ views }, { notebook, workbench, page,
     log(`  image/png fallback: ${width} × ${height}, ${bytes.length} bytes`);
   }
   fs.writeFileSync(path.join(ARTIFACTS, 'plots-fallback.png'), Buffer.from(images[0], 'base64'));
+
+  // nbconvert (Debian jupyter-nbconvert), where installed: the HTML shows each run's image.
+  const nbconvert = spawnSync('jupyter', ['nbconvert', '--to', 'html', '--output-dir', ARTIFACTS, '--output', 'plots-and-comparison', file], { encoding: 'utf8' });
+  if (nbconvert.error || nbconvert.status !== 0) {
+    log(`  nbconvert not run: ${nbconvert.error?.message ?? nbconvert.stderr.slice(-200)}`);
+  } else {
+    const html = path.join(ARTIFACTS, 'plots-and-comparison.html');
+    const shown = (fs.readFileSync(html, 'utf8').match(/<img src="data:image\/png;base64,/g) ?? []).length;
+    assert.equal(shown, 2, 'nbconvert: each run output shows its image');
+    await page.context().newPage().then(async (tab) => {
+      await tab.goto(`file://${html}`);
+      const drawn = await tab.locator('img[src^="data:image/png"]').evaluateAll((imgs) => imgs.map((i) => i.naturalWidth));
+      await tab.screenshot({ path: path.join(ARTIFACTS, 'plots-nbconvert.png'), fullPage: true });
+      await tab.close();
+      assert.deepEqual(drawn.map((w) => w > 0), [true, true], `nbconvert HTML in Chromium: both images load (${drawn})`);
+    });
+    log('  nbconvert HTML: both run outputs show their image');
+  }
 
   // Export: the forest plot's toolbar, then the save dialog's proposed path (next to the notebook).
   for (const format of ['svg', 'png']) {
