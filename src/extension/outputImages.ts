@@ -16,6 +16,8 @@ export const RENDERER_ID = 'latent-run-renderer';
 
 /** Largest image kept in an output; the renderer's are far smaller (≈ 0.1–0.3 MB). */
 const MAX_IMAGE_BYTES = 1_000_000;
+/** The edit is applied (it is queued before end()), but its promise may settle late: the cell must not look busy meanwhile. */
+const EDIT_TIMEOUT_MS = 500;
 
 type Message =
   | { type: 'saveFigure'; format: 'png' | 'svg'; fileName: string; dataUrl: string }
@@ -113,13 +115,22 @@ async function attachImage(controller: vscode.NotebookController, notebook: vsco
       continue;
     }
     const summary = cell.executionSummary;
-    if (summary?.executionOrder !== undefined) execution.executionOrder = summary.executionOrder;
-    execution.start(summary?.timing?.startTime ?? Date.now());
+    const started = Date.now();
     try {
-      await execution.replaceOutputItems([...output.items, new vscode.NotebookCellOutputItem(bytes, 'image/png')], output);
+      if (summary?.executionOrder !== undefined) execution.executionOrder = summary.executionOrder;
+      execution.start(started);
+      // Never leave the cell looking busy: end soon even when the edit's promise has not settled.
+      await Promise.race([
+        execution.replaceOutputItems([...output.items, new vscode.NotebookCellOutputItem(bytes, 'image/png')], output),
+        new Promise((resolve) => setTimeout(resolve, EDIT_TIMEOUT_MS)),
+      ]);
     } finally {
       // Images come only from finished, not failed, outputs: the run succeeded unless it said otherwise.
-      execution.end(summary?.success ?? true, summary?.timing?.endTime ?? Date.now());
+      try {
+        execution.end(summary?.success ?? true, Date.now());
+      } catch (error) {
+        console.error('Latent: ending the image execution failed', error);
+      }
     }
     return;
   }
