@@ -24,7 +24,9 @@ type Message =
   | { type: 'outputImage'; mime: string; fingerprint: string; png: string };
 
 /**
- * Receives the renderer's messages. Images are attached only to outputs of
+ * Receives the renderer's messages. Images are attached (setting
+ * `latent.outputs.staticImage`, off by default: each image needs a short
+ * extra execution of its cell, which VS Code shows) only to outputs of
  * cells this controller ran in this session (opening a notebook never changes
  * it), and only while the controller runs nothing: a second execution on a
  * cell that is still running, or queued by "Run All", would confuse its state.
@@ -40,7 +42,7 @@ export class OutputImages implements vscode.Disposable {
     this.subscription = messaging.onDidReceiveMessage(({ editor, message }) => {
       const m = message as Message;
       if (m?.type === 'saveFigure') void saveFigure(editor.notebook, m);
-      else if (m?.type === 'outputImage') {
+      else if (m?.type === 'outputImage' && vscode.workspace.getConfiguration('latent', editor.notebook.uri).get<boolean>('outputs.staticImage', false)) {
         this.pending.push({ notebook: editor.notebook, key: { mime: m.mime, fingerprint: m.fingerprint }, png: m.png });
         void this.flush();
       }
@@ -58,10 +60,19 @@ export class OutputImages implements vscode.Disposable {
     void this.flush();
   }
 
+  private flushing = false;
+
+  /** One image at a time, each in its own short execution. */
   private async flush(): Promise<void> {
-    while (this.running === 0 && this.pending.length) {
-      const { notebook, key, png } = this.pending.shift()!;
-      await attachImage(this.controller, notebook, key, png, (cell) => this.ran.has(cell)).catch((error: unknown) => console.error('Latent: adding the output image failed', error));
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.running === 0 && this.pending.length) {
+        const { notebook, key, png } = this.pending.shift()!;
+        await attachImage(this.controller, notebook, key, png, (cell) => this.ran.has(cell)).catch((error: unknown) => console.error('Latent: adding the output image failed', error));
+      }
+    } finally {
+      this.flushing = false;
     }
   }
 

@@ -36,7 +36,15 @@ export async function checkPlotsNotebook({ views }, { notebook, workbench, page,
   await screenshotView(0, 'plots-hierarchical');
   await screenshotView(1, 'plots-pooled');
 
-  // The static fallback: the host adds image/png to each run output after the run (then the notebook is dirty again).
+  // The static fallback (setting latent.outputs.staticImage, here in the workspace's settings for this
+  // check only): run again, then the host adds image/png to each run output (the notebook is dirty again).
+  const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+  fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+  fs.writeFileSync(settingsFile, JSON.stringify({ 'latent.outputs.staticImage': true }));
+  await page.waitForTimeout(1500);
+  const before = await notebook.state();
+  await workbench.runCommand('Notebook: Run All');
+  await notebook.waitExecutionDone({ timeoutMs: 180_000, before });
   const file = path.join(workspace, 'diagnostics', 'plots-and-comparison.ipynb');
   let images = [];
   const deadline = Date.now() + 60_000;
@@ -48,6 +56,7 @@ export async function checkPlotsNotebook({ views }, { notebook, workbench, page,
     if (images.length === outputs.length && outputs.length === 2) break;
     await page.waitForTimeout(1000);
   }
+  fs.rmSync(settingsFile, { force: true });
   assert.equal(images.length, 2, 'each run output saved with its image/png');
   for (const image of images) {
     const bytes = Buffer.from(Array.isArray(image) ? image.join('') : image, 'base64');
@@ -101,7 +110,6 @@ export async function checkPlotsNotebook({ views }, { notebook, workbench, page,
     assert.ok(bytes.length > 1000, `${format}: ${bytes.length} bytes`);
     log(`  exported ${path.basename(target)}: ${bytes.length} bytes`);
   }
-  void workbench;
 }
 
 async function frameWith(notebook, selector) {
