@@ -17,6 +17,8 @@ export interface ModelFileRun {
   format: (output: JobOutput) => string;
   /** Turns a job down before it starts (`latent vi` on a document whose fit line asks for EM), with the message. */
   refuse?: (job: Job) => string | undefined;
+  /** Work on the final output before it is printed (writing its draws); false fails the command. */
+  beforePrint?: (output: JobOutput) => boolean;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function runModelFile(file: string, run: ModelFileRun, workers: Job
     err(`latent: cannot read ${file}: ${(e as Error).message}`);
     return 2;
   }
-  const sink = new TerminalSink(file, run.format, out, err);
+  const sink = new TerminalSink(file, run.format, out, err, run.beforePrint);
   const options = { baseDirectory: dirname(resolve(file)), dataFiles: run.dataFiles, initsFiles: run.initsFiles };
   const read = (): Job => {
     const job = readJob(source, { ...run.choices, kind: run.kind }, () => randomInt(0, 2 ** 31), options);

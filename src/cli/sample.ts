@@ -5,6 +5,7 @@ import { BUILT_IN_DEFAULTS, type RunDefaults } from '../engine/run/request';
 import { runModelFile } from './runModelFile';
 import { sampleJson } from './sampleJson';
 import { appendAll } from '../engine/collections';
+import { writeStanCsv } from './stanCsvFiles';
 
 /** `latent sample`'s options, read from its arguments. */
 export interface SampleArguments {
@@ -12,6 +13,8 @@ export interface SampleArguments {
   json: boolean;
   dataFiles: string[];
   initsFiles: string[];
+  /** Where to write the kept draws as Stan CSV, one file per chain. */
+  outputDir?: string;
 }
 
 const NUMBER_FLAGS = ['chains', 'burnin', 'iterations', 'thin', 'seed'] as const;
@@ -26,9 +29,15 @@ export function parseSampleArguments(args: string[]): SampleArguments | string {
       parsed.json = true;
       continue;
     }
+    if (flag === '--loo') {
+      parsed.defaults.loo = true;
+      continue;
+    }
     const value = args[++k];
     if (value === undefined || value.startsWith('--')) return `${flag} needs a value`;
-    if (flag === '--data' || flag === '--inits') {
+    if (flag === '--output-dir') {
+      parsed.outputDir = resolve(value);
+    } else if (flag === '--data' || flag === '--inits') {
       (flag === '--data' ? parsed.dataFiles : parsed.initsFiles).push(resolve(value));
     } else if (flag === '--monitor') {
       const names = splitMonitorList(value);
@@ -73,7 +82,18 @@ export function splitMonitorList(text: string): string[] {
 export async function runSample(file: string, args: SampleArguments, workers: JobWorkers, out: (text: string) => void, err: (text: string) => void): Promise<number> {
   return runModelFile(
     file,
-    { kind: 'sample', choices: { sample: args.defaults }, dataFiles: args.dataFiles, initsFiles: args.initsFiles, format: (o) => (args.json && o.kind === 'sample' ? JSON.stringify(sampleJson(o.output)) : outputText(o)) },
+    {
+      kind: 'sample',
+      choices: { sample: args.defaults },
+      dataFiles: args.dataFiles,
+      initsFiles: args.initsFiles,
+      format: (o) => (args.json && o.kind === 'sample' ? JSON.stringify(sampleJson(o.output)) : outputText(o)),
+      // --output-dir: the draws as Stan CSV per chain, before the summary is printed; a folder that cannot be written fails the command.
+      beforePrint: (o) => {
+        if (!args.outputDir || o.kind !== 'sample' || !o.draws || o.output.status === 'failed') return true;
+        return writeStanCsv(args.outputDir, file, o.draws, o.output.settings, err) !== undefined;
+      },
+    },
     workers, out, err,
   );
 }

@@ -38,5 +38,6 @@ export function sampleJson(output: RunOutput): object {
     samplers: Object.fromEntries(output.nodes.map((n) => [n.name, n.sampler])),
     draws: Object.fromEntries(output.nodes.map((n) => [n.name, n.draws])),
     messages: output.messages,
+    ...(output.modelComparison ? { model_comparison: output.modelComparison } : {}),
   };
 }

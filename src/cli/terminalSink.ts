@@ -18,9 +18,14 @@ export class TerminalSink implements JobSink {
     private readonly format: (output: JobOutput) => string,
     private readonly out: (text: string) => void,
     private readonly err: (text: string) => void,
+    private readonly beforePrint?: (output: JobOutput) => boolean,
   ) {}
 
   finish(output: JobOutput): void {
+    if (this.beforePrint && !this.beforePrint(output)) {
+      this.exitCode = 1;
+      return;
+    }
     this.out(this.format(output));
     if (output.output.status === 'failed') this.reportFailure(outputMessages(output).filter((m) => m.range));
   }

@@ -3,6 +3,7 @@ import type { JobWorkers } from '../engine/job/startJob';
 import { runCell } from './cellRun';
 import { endingOnException } from './cellGuard';
 import type { RunningJobs } from './workbench/runningJobs';
+import { OutputImages } from './outputImages';
 
 export const CONTROLLER_ID = 'latent-kernel';
 /** The extension's id (publisher.name), which names its controller to `notebook.selectKernel`. */
@@ -17,6 +18,7 @@ export class LatentController implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private executionOrder = 0;
   private readonly selected = new Set<vscode.NotebookDocument>();
+  private readonly images: OutputImages;
 
   constructor(
     private readonly workers: JobWorkers,
@@ -27,10 +29,12 @@ export class LatentController implements vscode.Disposable {
     this.controller.supportsExecutionOrder = true;
     this.controller.description = 'Gibbs sampling for JAGS-dialect models';
     this.controller.executeHandler = (cells) => this.execute(cells);
+    this.images = new OutputImages(this.controller);
     this.subscriptions.push(
       this.controller,
       vscode.workspace.onDidOpenNotebookDocument((n) => this.preferFor(n)),
       this.controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => (selected ? this.selected.add(notebook) : this.selected.delete(notebook))),
+      this.images,
     );
     vscode.workspace.notebookDocuments.forEach((n) => this.preferFor(n));
   }
@@ -45,10 +49,15 @@ export class LatentController implements vscode.Disposable {
   }
 
   private async execute(cells: vscode.NotebookCell[]): Promise<void> {
-    for (const cell of cells) {
-      const execution = this.controller.createNotebookCellExecution(cell);
-      execution.executionOrder = ++this.executionOrder;
-      await endingOnException(execution, () => runCell(execution, this.workers, this.jobs));
+    this.images.begin(cells);
+    try {
+      for (const cell of cells) {
+        const execution = this.controller.createNotebookCellExecution(cell);
+        execution.executionOrder = ++this.executionOrder;
+        await endingOnException(execution, () => runCell(execution, this.workers, this.jobs));
+      }
+    } finally {
+      this.images.end();
     }
   }
 

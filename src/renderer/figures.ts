@@ -6,6 +6,7 @@
 
 import type { Config, Data, Layout, LayoutAxis, Shape } from 'plotly.js';
 import type { Histogram, NodeResult } from '../engine/output/runOutput';
+import { exportButtons } from './figureExport';
 import { chainColor, type Theme } from './theme';
 
 export interface Figure {
@@ -27,8 +28,9 @@ export function plotConfig(fileName: string): Partial<Config> {
     showSendToCloud: false,
     showEditInChartStudio: false,
     showLink: false,
-    modeBarButtonsToRemove: ['select2d', 'lasso2d', 'hoverClosestCartesian', 'hoverCompareCartesian', 'toggleSpikelines'],
-    toImageButtonOptions: { filename: fileName, scale: 2 },
+    // Plotly's own PNG button downloads, which a notebook webview does not allow: ours save through the host.
+    modeBarButtonsToRemove: ['select2d', 'lasso2d', 'hoverClosestCartesian', 'hoverCompareCartesian', 'toggleSpikelines', 'toImage'],
+    modeBarButtonsToAdd: exportButtons(fileName),
   };
 }
 
@@ -45,6 +47,15 @@ export function axis(theme: Theme): Partial<LayoutAxis> {
     automargin: true,
     tickfont: { size: theme.fontSize - 1 },
   };
+}
+
+/**
+ * An axis of iteration numbers: with few iterations Plotly's automatic ticks
+ * fall on halves (0.5, 1.5), which are no iterations; up to 10 every integer
+ * is ticked. Beyond, the automatic step is at least 2 and falls on integers.
+ */
+export function iterationTicks(lastIteration: number): Partial<LayoutAxis> {
+  return lastIteration <= 10 ? { tickmode: 'linear', tick0: 0, dtick: 1 } : {};
 }
 
 export function baseLayout(theme: Theme, uirevision: string): Partial<Layout> {
@@ -93,6 +104,7 @@ export function traceFigure(node: NodeResult, theme: Theme, options: TraceOption
   }));
   const layout = baseLayout(theme, `${node.name}:trace`);
   const planned = options.plannedIterations ?? 0;
+  layout.xaxis = { ...layout.xaxis, ...iterationTicks(Math.max(iterations.at(-1) ?? 0, planned)) };
   if (planned > 0 && iterations.length > 0) {
     const first = iterations[0]!;
     const last = iterations[iterations.length - 1]!;

@@ -9,7 +9,7 @@
 import type { Annotations, Data, Layout, Shape } from 'plotly.js';
 import type { FitOutput, MixturePicture } from '../engine/output/fitOutput';
 import { objectiveName } from '../engine/output/fitTable';
-import { axis, baseLayout, type Figure } from './figures';
+import { axis, baseLayout, iterationTicks, type Figure } from './figures';
 import { chainColor, parseColor, withAlpha, type Theme } from './theme';
 import { maxOf, minOf } from '../engine/collections';
 
@@ -51,7 +51,7 @@ export function objectiveFigure(output: FitOutput, theme: Theme): Figure {
     },
   ];
   const layout = baseLayout(theme, 'fit:objective');
-  layout.xaxis = titled(theme, 'iteration');
+  layout.xaxis = { ...titled(theme, 'iteration'), ...iterationTicks(values.length - 1) };
   layout.yaxis = titled(theme, objectiveLabel(output));
   if (annealed) {
     const { shapes, annotations } = betaMarks(beta!, theme);
@@ -117,7 +117,8 @@ export function gapFigure(output: FitOutput, theme: Theme): Figure {
   const x: number[] = [];
   const y: number[] = [];
   const first = output.objective.kind === 'elbo' ? 1 : 0;
-  (limit === undefined ? values.slice(0, -1) : values).forEach((v, i) => {
+  const candidates = limit === undefined ? values.slice(0, -1) : values;
+  candidates.forEach((v, i) => {
     const gap = final - v;
     if (gap > 0 && Number.isFinite(gap)) {
       x.push(i + first);
@@ -137,19 +138,39 @@ export function gapFigure(output: FitOutput, theme: Theme): Figure {
     },
   ];
   const layout = baseLayout(theme, 'fit:gap');
-  layout.xaxis = titled(theme, 'iteration');
+  layout.xaxis = { ...titled(theme, 'iteration'), ...iterationTicks(values.length - 1) };
   layout.yaxis = { ...titled(theme, limit !== undefined ? 'gap to limit (extrapolated)' : output.status === 'running' ? 'gap to latest' : 'gap to final'), type: 'log', exponentformat: 'power' };
   // VI's tolerance is relative to the bound; EM's is in the objective's units; Monte-Carlo EM's is on the parameters, not on this gap.
   const elbo = output.objective.kind === 'elbo';
   const tolerance = output.objective.kind.startsWith('mc-') ? Number.NaN : output.settings.tolerance * (elbo ? Math.abs(final) : 1);
   if (Number.isFinite(tolerance) && tolerance > 0 && y.length) {
     layout.shapes = [{ type: 'line', xref: 'paper', yref: 'y', x0: 0, x1: 1, y0: tolerance, y1: tolerance, line: { color: withAlpha(theme.muted, 0.7), width: 1, dash: 'dot' } }];
-    layout.annotations = [{ xref: 'paper', yref: 'y', x: 1, y: Math.log10(tolerance), xanchor: 'right', yanchor: 'bottom', showarrow: false, text: elbo ? 'tol × |ELBO|' : 'tol', font: { size: theme.fontSize - 2, color: theme.muted } }];
+    // At the left end: the curve starts high there and ends, on the right, near the line.
+    layout.annotations = [{ xref: 'paper', yref: 'y', x: 0, y: Math.log10(tolerance), xanchor: 'left', yanchor: 'bottom', showarrow: false, text: elbo ? 'tol × |ELBO|' : 'tol', font: { size: theme.fontSize - 2, color: theme.muted } }];
   }
+  if (y.length > 0 && x.length < candidates.length) layout.annotations = [...(layout.annotations ?? []), undrawnNote(candidates.length, x, first, limit === undefined ? 'the final value' : 'the extrapolated limit', theme)];
   if (y.length === 0) {
     layout.annotations = [{ xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, showarrow: false, text: 'No gap to show yet', font: { color: theme.muted } }];
   }
   return { data, layout };
+}
+
+/** Says which iterations have no gap to draw on the log axis (at or above the final value), instead of dropping them silently. */
+function undrawnNote(count: number, drawn: number[], first: number, reference: string, theme: Theme): Partial<Annotations> {
+  const kept = new Set(drawn);
+  const left = Array.from({ length: count }, (_, i) => i + first).filter((i) => !kept.has(i));
+  const list = left.length <= 5 ? left.join(', ') : `${left.slice(0, 4).join(', ')}, … (${left.length})`;
+  return {
+    xref: 'paper',
+    yref: 'paper',
+    x: 1,
+    y: 1,
+    xanchor: 'right',
+    yanchor: 'top',
+    showarrow: false,
+    text: `not drawn, at or above ${reference}: iteration${left.length === 1 ? '' : 's'} ${list}`,
+    font: { size: theme.fontSize - 2, color: theme.muted },
+  };
 }
 
 /** The colour of component k, and a point's colour: the components' colours mixed by its responsibilities. */

@@ -25,7 +25,6 @@ export const FIT_STYLES = `
   height: ${PLOT_HEIGHT}px;
 }
 .latent-run.latent-fit .latent-fit-mixture {
-  max-width: 640px;
   height: ${MIXTURE_HEIGHT}px;
 }
 .latent-run.latent-fit .latent-fit-densities {

@@ -13,8 +13,10 @@ import { gapFigure, mixtureFigure, objectiveFigure } from './fitFigures';
 import { densityFigure, monitoredNodes } from './variationalFigures';
 import { formatDuration } from './format';
 import { LiveFigures } from './liveFigures';
+import { Pager, TABLE_PAGE_SIZE } from './pager';
 import type { PlotApi } from './plotApi';
 import { STYLES } from './styles';
+import { tableRow, textTable } from './tables';
 import { FIT_STYLES } from './fitStyles';
 
 /** The status colours of the run view's stylesheet, by fit status. */
@@ -47,6 +49,8 @@ export class FitView {
   private readonly paramsWrap: HTMLElement;
   private readonly paramsBody: HTMLElement;
   private readonly paramsHead: HTMLElement;
+  private readonly paramsPager: Pager;
+  private latest: FitOutput | undefined;
   private disposed = false;
 
   constructor(
@@ -78,15 +82,18 @@ export class FitView {
     this.densitiesDiv.hidden = true;
 
     const tables = this.div('latent-fit-tables');
-    const summary = this.table(['', '']);
+    const summary = textTable(this.doc, ['', '']);
     summary.table.classList.add('latent-fit-summary');
     summary.table.tHead?.remove();
     this.summaryBody = summary.body;
-    const params = this.table(['parameter', 'estimate']);
+    const params = textTable(this.doc, ['parameter', 'estimate']);
     this.paramsBody = params.body;
     this.paramsHead = params.table.tHead!;
     this.paramsWrap = this.div('latent-table-wrap');
-    this.paramsWrap.append(params.table);
+    this.paramsPager = new Pager(this.doc, TABLE_PAGE_SIZE, 'parameters', () => {
+      if (this.latest) void this.update(this.latest);
+    });
+    this.paramsWrap.append(this.paramsPager.root, params.table);
     tables.append(summary.table, this.paramsWrap);
 
     this.root.append(style, header, this.roles, this.messages, this.curves, this.mixtureDiv, this.densitiesDiv, tables);
@@ -115,17 +122,18 @@ export class FitView {
   }
 
   private async apply(output: FitOutput, signal: AbortSignal | undefined): Promise<void> {
+    this.latest = output;
     const theme = this.figures.theme();
     this.renderHeader(output);
     this.renderMessages(output);
-    this.summaryBody.replaceChildren(...fitSummaryRows(output).map(([label, value]) => this.row([label, value])));
+    this.summaryBody.replaceChildren(...fitSummaryRows(output).map(([label, value]) => tableRow(this.doc, [label, value])));
     this.paramsWrap.hidden = output.params.length === 0;
     const variational = output.variational?.nodes;
-    this.paramsHead.replaceChildren(this.row(variational ? ['node', 'family', 'mean', 'sd', '2.5%', '97.5%'] : ['parameter', 'estimate'], 'th'));
+    this.paramsHead.replaceChildren(tableRow(this.doc, variational ? ['node', 'family', 'mean', 'sd', '2.5%', '97.5%'] : ['parameter', 'estimate'], 'th'));
     this.paramsBody.replaceChildren(
       ...(variational
-        ? variational.map((n) => this.row([n.name, n.family, ...[n.mean, n.sd, n.lower, n.upper].map(formatEstimate)]))
-        : output.params.map((p) => this.row([p.name, formatEstimate(p.value)]))),
+        ? this.paramsPager.select(variational, (n) => n.name).map((n) => tableRow(this.doc, [n.name, n.family, ...[n.mean, n.sd, n.lower, n.upper].map(formatEstimate)]))
+        : this.paramsPager.select(output.params, (p) => p.name).map((p) => tableRow(this.doc, [p.name, formatEstimate(p.value)]))),
     );
 
     const hasCurve = output.objective.values.length > 0;
@@ -180,26 +188,6 @@ export class FitView {
         return li;
       }),
     );
-  }
-
-  private table(headers: string[]): { table: HTMLTableElement; body: HTMLElement } {
-    const table = this.doc.createElement('table');
-    table.className = 'latent-summary';
-    const head = this.doc.createElement('thead');
-    head.append(this.row(headers, 'th'));
-    const body = this.doc.createElement('tbody');
-    table.append(head, body);
-    return { table, body };
-  }
-
-  private row(cells: string[], tag: 'td' | 'th' = 'td'): HTMLTableRowElement {
-    const tr = this.doc.createElement('tr');
-    for (const text of cells) {
-      const cell = this.doc.createElement(tag);
-      cell.textContent = text;
-      tr.append(cell);
-    }
-    return tr;
   }
 
   private figureDiv(className: string, label: string): HTMLDivElement {

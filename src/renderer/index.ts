@@ -9,7 +9,9 @@
  */
 
 import * as Plotly from 'plotly.js-basic-dist-min';
-import type { ActivationFunction } from 'vscode-notebook-renderer';
+import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
+import { textFingerprint } from '../engine/output/fingerprint';
+import { configureFigureExport, sendOutputImage } from './figureExport';
 import { FitView } from './fitView';
 import { outputViews } from './outputViews';
 import { parseRunOutput } from './parse';
@@ -26,8 +28,27 @@ const plotly: PlotApi = {
   resize: (div) => Plotly.Plots.resize(div),
 };
 
-export const activate: ActivationFunction = () => {
+export const activate: ActivationFunction = (context) => {
   const views = new Map<string, RunView>();
+  configureFigureExport(
+    { toImage: (root, options) => Plotly.toImage(root, options), downloadImage: (div, options) => Plotly.downloadImage(div, options) },
+    context.postMessage ? (message) => void context.postMessage!(message) : undefined,
+  );
+  /** Outputs whose static image was sent in this session. */
+  const imaged = new Set<string>();
+  /** Once an output is final (not running), its figures go to the host as one PNG. */
+  const afterRender = (item: OutputItem, element: HTMLElement): void => {
+    if (imaged.has(item.id) || !context.postMessage) return;
+    let status: unknown;
+    try {
+      status = (item.json() as { status?: unknown }).status;
+    } catch {
+      return;
+    }
+    if (typeof status !== 'string' || status === 'running' || status === 'failed') return;
+    imaged.add(item.id);
+    sendOutputImage(element, { mime: item.mime, fingerprint: textFingerprint(item.text()) }).catch((error: unknown) => console.error('Latent renderer: the output image failed', error));
+  };
 
   /** Calibration outputs (`calibrate with sbc(...)`) have their own MIME type and views. */
   const calibrations = sbcRenderer(plotly);
@@ -41,6 +62,27 @@ export const activate: ActivationFunction = () => {
 
   return {
     async renderOutputItem(outputItem, element, signal) {
+      await renderItem(outputItem, element, signal);
+      if (!signal.aborted) afterRender(outputItem, element);
+    },
+
+    disposeOutputItem(id) {
+      calibrations.dispose(id);
+      fits.dispose(id);
+      if (id !== undefined) {
+        imaged.delete(id);
+        disposeView(id);
+        return;
+      }
+      imaged.clear();
+      for (const view of views.values()) {
+        view.dispose();
+      }
+      views.clear();
+    },
+  };
+
+  async function renderItem(outputItem: OutputItem, element: HTMLElement, signal: AbortSignal): Promise<void> {
       if (outputItem.mime === SBC_OUTPUT_MIME) return calibrations.render(outputItem.id, () => outputItem.json(), element, signal);
       if (outputItem.mime === FIT_MIME) return fits.render(outputItem.id, () => outputItem.json(), element, signal);
       let parsed: ReturnType<typeof parseRunOutput>;
@@ -68,19 +110,5 @@ export const activate: ActivationFunction = () => {
         views.set(outputItem.id, view);
       }
       await view.update(parsed.output, signal);
-    },
-
-    disposeOutputItem(id) {
-      calibrations.dispose(id);
-      fits.dispose(id);
-      if (id !== undefined) {
-        disposeView(id);
-        return;
-      }
-      for (const view of views.values()) {
-        view.dispose();
-      }
-      views.clear();
-    },
-  };
+  }
 };

@@ -6,7 +6,9 @@
  */
 
 import type {
+  ComparisonEstimate,
   Histogram,
+  ModelComparison,
   NodeDiagnostics,
   NodeResult,
   PosteriorSummary,
@@ -81,7 +83,30 @@ export function parseRunOutput(raw: unknown): ParseResult {
       totalMs: num(timings.totalMs, 0),
     },
   };
+  const comparison = parseComparison(raw.modelComparison);
+  if (comparison) output.modelComparison = comparison;
   return { ok: true, output };
+}
+
+/** A run's model comparison, when it has one whose parts are all there; numbers that are not become NaN. */
+function parseComparison(raw: unknown): ModelComparison | undefined {
+  if (!isObject(raw) || !isObject(raw.dic) || !isObject(raw.pareto_k)) return undefined;
+  const estimate = (value: unknown): ComparisonEstimate => (isObject(value) ? { estimate: num(value.estimate), se: num(value.se) } : { estimate: Number.NaN, se: Number.NaN });
+  const nullable = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+  const { dic, pareto_k: k } = raw;
+  return {
+    draws: num(raw.draws, 0),
+    observations: num(raw.observations, 0),
+    elpd_loo: estimate(raw.elpd_loo),
+    p_loo: estimate(raw.p_loo),
+    looic: estimate(raw.looic),
+    pareto_k: { good: num(k.good, 0), ok: num(k.ok, 0), bad: num(k.bad, 0), very_bad: num(k.very_bad, 0) },
+    high_k: Array.isArray(raw.high_k) ? raw.high_k.filter(isObject).map((o) => ({ name: String(o.name ?? ''), k: num(o.k) })) : [],
+    elpd_waic: estimate(raw.elpd_waic),
+    p_waic: estimate(raw.p_waic),
+    waic: estimate(raw.waic),
+    dic: { mean_deviance: num(dic.mean_deviance), pD: nullable(dic.pD), dic: nullable(dic.dic), pV: num(dic.pV), dic_pV: num(dic.dic_pV) },
+  };
 }
 
 function parseNode(raw: Json): NodeResult {

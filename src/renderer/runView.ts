@@ -6,14 +6,20 @@
  */
 
 import type { NodeResult, RunOutput } from '../engine/output/runOutput';
+// Pure formatting shared with the text/plain output, so that both say the same.
+import { comparisonNotes, comparisonRows } from '../engine/output/comparisonTable';
+import { autocorrelationFigure, forestFigure, rankFigure } from './chainFigures';
+import { needsAttention } from '../engine/diagnostics/flags';
 import { histogramFigure, plotConfig, traceFigure, type Figure } from './figures';
 import { formatNumber, progressPercent, settingsSummary, statusLabel, timingsSummary } from './format';
+import { Pager } from './pager';
 import type { PlotApi } from './plotApi';
 import { STYLES } from './styles';
+import { tableRow, textTable } from './tables';
 import { diagnosticsNote, SUMMARY_COLUMNS } from './summaryColumns';
 import { chainColor, readTheme, themeKey, type Theme } from './theme';
 
-/** Nodes drawn as figures at most; the summary table always lists every node. */
+/** Nodes per page: the summary table and the figures show the same page of the (filtered) nodes. */
 export const MAX_PLOTTED_NODES = 24;
 
 export interface RunViewOptions {
@@ -25,6 +31,8 @@ interface NodeRow {
   readonly el: HTMLElement;
   readonly detail: HTMLElement;
   readonly traceDiv: HTMLElement;
+  readonly rankDiv: HTMLElement;
+  readonly acfDiv: HTMLElement;
   readonly histDiv: HTMLElement;
   drawn: boolean;
 }
@@ -50,8 +58,12 @@ export class RunView {
   private readonly tableBody: HTMLElement;
   private readonly diagnosticsNote: HTMLElement;
   private readonly legend: HTMLElement;
+  private readonly comparison: HTMLElement;
   private readonly note: HTMLElement;
   private readonly grid: HTMLElement;
+  private readonly forest: HTMLElement;
+  private forestDrawn = false;
+  private readonly pager: Pager;
   private readonly rows = new Map<string, NodeRow>();
 
   private latest: RunOutput | undefined;
@@ -116,10 +128,20 @@ export class RunView {
 
     this.diagnosticsNote = this.div('latent-diagnostics-note');
     this.legend = this.div('latent-legend');
+    this.comparison = this.div('latent-comparison');
+    this.comparison.hidden = true;
     this.note = this.div('latent-note');
     this.grid = this.div('latent-grid');
+    this.forest = this.div('latent-forest');
+    this.forest.setAttribute('role', 'img');
+    this.forest.setAttribute('aria-label', 'Forest plot: the 50 % and 95 % intervals and the median of each node shown');
+    this.forest.hidden = true;
 
-    this.root.append(style, header, this.progress, this.messages, this.tableWrap, this.diagnosticsNote, this.legend, this.note, this.grid);
+    this.pager = new Pager(this.doc, this.maxPlottedNodes, 'nodes', () => {
+      if (this.latest) void this.update(this.latest);
+    });
+
+    this.root.append(style, header, this.progress, this.messages, this.pager.root, this.tableWrap, this.diagnosticsNote, this.comparison, this.forest, this.legend, this.note, this.grid);
     element.replaceChildren(this.root);
 
     const win = this.doc.defaultView;
@@ -146,12 +168,17 @@ export class RunView {
   }
 
   /** The plot divs of the drawn nodes, by node name (for tests and diagnostics). */
-  plotDivs(): Map<string, { trace: HTMLElement; histogram: HTMLElement }> {
-    const result = new Map<string, { trace: HTMLElement; histogram: HTMLElement }>();
+  plotDivs(): Map<string, { trace: HTMLElement; rank: HTMLElement; autocorrelation: HTMLElement; histogram: HTMLElement }> {
+    const result = new Map<string, { trace: HTMLElement; rank: HTMLElement; autocorrelation: HTMLElement; histogram: HTMLElement }>();
     for (const row of this.rows.values()) {
-      result.set(row.name, { trace: row.traceDiv, histogram: row.histDiv });
+      result.set(row.name, { trace: row.traceDiv, rank: row.rankDiv, autocorrelation: row.acfDiv, histogram: row.histDiv });
     }
     return result;
+  }
+
+  /** The forest plot's div (for tests and diagnostics). */
+  forestDiv(): HTMLElement {
+    return this.forest;
   }
 
   /**
@@ -183,6 +210,7 @@ export class RunView {
     for (const row of this.rows.values()) {
       this.purgeRow(row);
     }
+    if (this.forestDrawn) this.plot.purge(this.forest);
     this.rows.clear();
     this.widths.clear();
     this.resizePending.clear();
@@ -211,11 +239,12 @@ export class RunView {
 
     this.renderHeader(output);
     this.renderMessages(output);
-    this.renderTable(output);
+    const drawn = this.pager.select(output.nodes, (node) => node.name);
+    this.renderTable(output, drawn);
+    this.renderComparison(output);
     this.renderLegend(output, theme);
 
-    const drawn = output.nodes.slice(0, this.maxPlottedNodes);
-    this.renderNote(output, drawn.length);
+    this.renderNote(output);
     this.reconcileRows(drawn);
 
     const jobs: Promise<void>[] = [];
@@ -227,7 +256,21 @@ export class RunView {
       row.detail.textContent = nodeDetail(node);
       jobs.push(this.drawRow(row, node, theme, output.status === 'running' ? output.settings.iterations : 0));
     }
+    if (!signal?.aborted && !this.disposed) jobs.push(this.drawForest(drawn, theme));
     await Promise.all(jobs);
+  }
+
+  /** The forest plot of the nodes on the page, once there are two or more with draws. */
+  private drawForest(nodes: NodeResult[], theme: Theme): Promise<void> {
+    const shown = nodes.filter((n) => Number.isFinite(n.summary.q50));
+    this.forest.hidden = shown.length < 2;
+    if (this.forest.hidden) return Promise.resolve();
+    const warning = readWarningColor(this.root, theme);
+    const figure = forestFigure(shown, theme, (n) => n.diagnostics !== undefined && needsAttention(n.diagnostics), warning);
+    this.forest.style.height = `${figure.layout.height}px`;
+    const first = !this.forestDrawn;
+    this.forestDrawn = true;
+    return this.draw(this.forest, figure, plotConfig('latent-forest'), first);
   }
 
   private renderHeader(output: RunOutput): void {
@@ -256,9 +299,9 @@ export class RunView {
     this.messages.replaceChildren(...items);
   }
 
-  private renderTable(output: RunOutput): void {
-    this.tableWrap.hidden = output.nodes.length === 0;
-    const rows = output.nodes.map((node) => {
+  private renderTable(output: RunOutput, shown: NodeResult[]): void {
+    this.tableWrap.hidden = shown.length === 0;
+    const rows = shown.map((node) => {
       const tr = this.doc.createElement('tr');
       for (const { cell, className } of SUMMARY_COLUMNS) {
         const td = this.doc.createElement('td');
@@ -281,6 +324,27 @@ export class RunView {
     this.diagnosticsNote.hidden = note === '';
   }
 
+  /** PSIS-LOO, WAIC and DIC of a run with loo = TRUE: a small table and what the Pareto k̂ say. */
+  private renderComparison(output: RunOutput): void {
+    const mc = output.modelComparison;
+    this.comparison.hidden = !mc;
+    if (!mc) {
+      this.comparison.replaceChildren();
+      return;
+    }
+    const title = this.div('latent-comparison-title');
+    title.textContent = 'Model comparison';
+    const { table, body } = textTable(this.doc, ['criterion', 'estimate', 'SE']);
+    table.classList.add('latent-comparison-table');
+    body.append(...comparisonRows(mc).map((cells) => tableRow(this.doc, cells)));
+    const notes = comparisonNotes(mc).map((text, i) => {
+      const note = this.div(i === 0 && mc.high_k.length ? 'latent-diagnostics-note' : 'latent-comparison-note');
+      note.textContent = text;
+      return note;
+    });
+    this.comparison.replaceChildren(title, table, ...notes);
+  }
+
   private renderLegend(output: RunOutput, theme: Theme): void {
     const chains = Math.max(output.settings.chains || 0, ...output.nodes.map((n) => n.trace.chains.length));
     this.legend.hidden = chains < 2 || output.nodes.length === 0;
@@ -299,15 +363,9 @@ export class RunView {
     this.legend.replaceChildren(...items);
   }
 
-  private renderNote(output: RunOutput, drawnCount: number): void {
-    const total = output.nodes.length;
-    let text = '';
-    if (total > drawnCount) {
-      const left = total - drawnCount;
-      text = `Plots show the first ${drawnCount} of ${total} nodes; ${left} ${left === 1 ? 'node is' : 'nodes are'} left out (the table lists all).`;
-    } else if (total === 0 && output.status === 'running') {
-      text = output.phase ? `${output.phase[0]!.toUpperCase()}${output.phase.slice(1)}…` : 'Waiting for the first draws…';
-    }
+  private renderNote(output: RunOutput): void {
+    const phase = output.phase ? `${output.phase[0]!.toUpperCase()}${output.phase.slice(1)}…` : 'Waiting for the first draws…';
+    const text = output.nodes.length === 0 && output.status === 'running' ? phase : '';
     this.note.textContent = text;
     this.note.hidden = text === '';
   }
@@ -344,13 +402,18 @@ export class RunView {
     const traceDiv = this.div('latent-trace');
     traceDiv.setAttribute('role', 'img');
     traceDiv.setAttribute('aria-label', `Trace plot of ${name}`);
+    const rankDiv = this.div('latent-rank');
+    rankDiv.setAttribute('role', 'img');
+    rankDiv.setAttribute('aria-label', `Rank plot of ${name}: a histogram of ranks per chain, flat when the chains agree`);
+    const acfDiv = this.div('latent-acf');
+    acfDiv.setAttribute('role', 'img');
+    acfDiv.setAttribute('aria-label', `Autocorrelation of ${name} per chain`);
     const histDiv = this.div('latent-hist');
     histDiv.setAttribute('role', 'img');
     histDiv.setAttribute('aria-label', `Posterior histogram of ${name}`);
-    el.append(caption, traceDiv, histDiv);
-    this.resizeObserver?.observe(traceDiv);
-    this.resizeObserver?.observe(histDiv);
-    return { name, el, detail, traceDiv, histDiv, drawn: false };
+    el.append(caption, traceDiv, rankDiv, acfDiv, histDiv);
+    for (const div of [traceDiv, rankDiv, acfDiv, histDiv]) this.resizeObserver?.observe(div);
+    return { name, el, detail, traceDiv, rankDiv, acfDiv, histDiv, drawn: false };
   }
 
   private drawRow(row: NodeRow, node: NodeResult, theme: Theme, plannedIterations: number): Promise<void> {
@@ -359,6 +422,8 @@ export class RunView {
     row.drawn = true;
     return Promise.all([
       this.draw(row.traceDiv, traceFigure(node, theme, { plannedIterations }), plotConfig(`${fileName}-trace`), first),
+      this.draw(row.rankDiv, rankFigure(node, theme), plotConfig(`${fileName}-rank`), first),
+      this.draw(row.acfDiv, autocorrelationFigure(node, theme), plotConfig(`${fileName}-autocorrelation`), first),
       this.draw(row.histDiv, histogramFigure(node, theme), plotConfig(`${fileName}-posterior`), first),
     ]).then(() => undefined);
   }
@@ -379,7 +444,7 @@ export class RunView {
   }
 
   private purgeRow(row: NodeRow): void {
-    for (const div of [row.traceDiv, row.histDiv]) {
+    for (const div of [row.traceDiv, row.rankDiv, row.acfDiv, row.histDiv]) {
       this.resizeObserver?.unobserve(div);
       this.widths.delete(div);
       this.resizePending.delete(div);
@@ -472,6 +537,12 @@ function nodeDetail(node: NodeResult): string {
     parts.push(node.sampler);
   }
   return parts.join(' · ');
+}
+
+/** VS Code's warning colour, as the summary table's flags use it. */
+function readWarningColor(root: HTMLElement, theme: Theme): string {
+  const value = root.ownerDocument.defaultView?.getComputedStyle(root.ownerDocument.documentElement).getPropertyValue('--vscode-editorWarning-foreground').trim();
+  return value || theme.chainColors[5] || theme.foreground;
 }
 
 function reportPlotError(error: unknown): void {

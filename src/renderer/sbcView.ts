@@ -9,14 +9,15 @@
 import { flagLevel, SBC_OUTPUT_SCHEMA, type SbcOutput } from '../engine/sbc/sbcOutput';
 import { plotConfig } from './figures';
 import { formatDuration, formatNumber } from './format';
+import { Pager, TABLE_PAGE_SIZE } from './pager';
 import type { PlotApi } from './plotApi';
 import { renderError } from './runView';
 import { rankHistogramFigure } from './sbcFigures';
 import { STYLES } from './styles';
 import { readTheme } from './theme';
 
-/** Histograms drawn at most; the table always lists every node. */
-export const MAX_PLOTTED_SBC_NODES = 24;
+/** Nodes per page; the table and the histograms show the same page of the (filtered) nodes. */
+export const SBC_PAGE_SIZE = TABLE_PAGE_SIZE;
 
 const SBC_STYLES = `
 .latent-sbc .latent-sbc-grid {
@@ -49,6 +50,8 @@ export class SbcView {
   private readonly table: HTMLTableElement;
   private readonly verdict: HTMLElement;
   private readonly grid: HTMLElement;
+  private readonly pager: Pager;
+  private latest: SbcOutput | undefined;
   /** Per drawn node, its plot div and the text of its caption after the name. */
   private readonly plots = new Map<string, { div: HTMLElement; label: Text }>();
   private disposed = false;
@@ -68,7 +71,10 @@ export class SbcView {
     wrap.append(this.table);
     this.verdict = this.el('div', 'latent-note');
     this.grid = this.el('div', 'latent-sbc-grid');
-    this.root.append(style, this.header, this.messages, wrap, this.verdict, this.grid);
+    this.pager = new Pager(this.doc, SBC_PAGE_SIZE, 'nodes', () => {
+      if (this.latest) void this.update(this.latest);
+    });
+    this.root.append(style, this.header, this.messages, this.pager.root, wrap, this.verdict, this.grid);
     element.replaceChildren(this.root);
   }
 
@@ -78,6 +84,7 @@ export class SbcView {
 
   async update(output: SbcOutput, signal?: AbortSignal): Promise<void> {
     if (this.disposed) return;
+    this.latest = output;
     const { settings, progress } = output;
     const percent = progress.total ? Math.floor((100 * progress.done) / progress.total) : 0;
     const status = output.status === 'running' ? `Calibrating ${percent}%` : output.status[0]!.toUpperCase() + output.status.slice(1);
@@ -110,16 +117,17 @@ export class SbcView {
     );
 
     const level = flagLevel(output);
-    this.renderTable(output, level);
+    const shown = this.pager.select(output.nodes, (n) => n.name);
+    this.renderTable(output, shown, level);
     const flagged = output.nodes.filter((n) => n.pValue < level);
     this.verdict.hidden = output.nodes.length === 0;
     this.verdict.textContent = flagged.length
       ? `Ranks not uniform at the ${formatNumber(level)} level (1 % over ${output.nodes.length} nodes): ${flagged.map((n) => n.name).join(', ')}. The sampler, the priors, or too short a burn-in or thinning may be at fault.`
       : `Every node's ranks are consistent with uniform at the ${formatNumber(level)} level (1 % over ${output.nodes.length} nodes). The band holds a bin's count 99 % of the time when ranks are uniform.`;
-    await this.renderPlots(output, level, signal);
+    await this.renderPlots(output, shown, level, signal);
   }
 
-  private renderTable(output: SbcOutput, level: number): void {
+  private renderTable(output: SbcOutput, shown: SbcOutput['nodes'], level: number): void {
     const head = this.el('thead');
     const headRow = this.el('tr');
     for (const [label, cls] of [['node', ''], ['sampler', 'latent-sampler'], ['χ²', ''], ['df', ''], ['p-value', '']] as const) {
@@ -129,7 +137,7 @@ export class SbcView {
     }
     head.append(headRow);
     const body = this.el('tbody');
-    for (const n of output.nodes) {
+    for (const n of shown) {
       const tr = this.el('tr');
       tr.dataset.node = n.name;
       const cells: Array<[string, string]> = [
@@ -150,9 +158,9 @@ export class SbcView {
     this.table.hidden = output.nodes.length === 0;
   }
 
-  private async renderPlots(output: SbcOutput, level: number, signal?: AbortSignal): Promise<void> {
+  private async renderPlots(output: SbcOutput, shown: SbcOutput['nodes'], level: number, signal?: AbortSignal): Promise<void> {
     const theme = readTheme(this.root);
-    const shown = output.nodes.slice(0, MAX_PLOTTED_SBC_NODES);
+    this.dropPlotsNotIn(shown);
     for (const node of shown) {
       if (signal?.aborted || this.disposed) return;
       const figure = rankHistogramFigure(node, theme, node.pValue < level, output.settings.draws);
@@ -175,6 +183,22 @@ export class SbcView {
       this.grid.append(cell);
       this.plots.set(node.name, { div, label: text });
       await this.plot.newPlot(div, figure.data, figure.layout, plotConfig(`sbc-${node.name}`));
+    }
+    // Kept histograms move to their place in the page's order (append moves a node).
+    for (const node of shown) {
+      const cell = this.plots.get(node.name)?.div.closest('.latent-node');
+      if (cell) this.grid.append(cell);
+    }
+  }
+
+  /** Frees the histograms of nodes that left the page, and keeps the grid in the page's order. */
+  private dropPlotsNotIn(shown: SbcOutput['nodes']): void {
+    const wanted = new Set(shown.map((n) => n.name));
+    for (const [name, { div }] of this.plots) {
+      if (wanted.has(name)) continue;
+      this.plot.purge(div);
+      div.closest('.latent-node')?.remove();
+      this.plots.delete(name);
     }
   }
 

@@ -5,6 +5,7 @@
  */
 
 import { PLOT_HEIGHT } from './figures';
+import { PAGER_STYLES } from './pager';
 
 const MONO = 'var(--notebook-cell-output-font-family, var(--vscode-editor-font-family, monospace))';
 const BORDER = 'var(--vscode-editorWidget-border, rgba(128, 128, 128, 0.35))';
@@ -79,8 +80,10 @@ export const STYLES = `
   margin-right: 6px;
 }
 .latent-run .latent-table-wrap {
-  max-height: 320px;
-  overflow: auto;
+  /* No height cap: long tables are paged (pager.ts), since the webview may hide a scroll area's bar. */
+  overflow-x: auto;
+  scrollbar-width: thin;
+  scrollbar-color: var(--vscode-scrollbarSlider-background, rgba(128, 128, 128, 0.5)) transparent;
   align-self: flex-start;
   max-width: 100%;
 }
@@ -126,6 +129,12 @@ export const STYLES = `
   font-size: 0.92em;
 }
 .latent-run .latent-diagnostics-note[hidden] { display: none; }
+.latent-run .latent-comparison[hidden] { display: none; }
+.latent-run .latent-comparison-title { font-weight: 600; }
+.latent-run .latent-comparison-note {
+  color: var(--vscode-descriptionForeground);
+  font-size: 0.92em;
+}
 .latent-run .latent-legend {
   display: flex;
   flex-wrap: wrap;
@@ -171,6 +180,14 @@ export const STYLES = `
   min-width: 0;
   height: ${PLOT_HEIGHT}px;
 }
+.latent-run .latent-rank,
+.latent-run .latent-acf {
+  flex: 1 1 200px;
+  min-width: 0;
+  height: ${PLOT_HEIGHT}px;
+}
+.latent-run .latent-forest { min-width: 0; }
+.latent-run .latent-forest[hidden] { display: none; }
 .latent-run .latent-hist {
   flex: 1 1 200px;
   min-width: 0;
@@ -185,4 +202,4 @@ export const STYLES = `
   color: var(--vscode-errorForeground, #f14c4c);
   white-space: pre-wrap;
 }
-`;
+${PAGER_STYLES}`;

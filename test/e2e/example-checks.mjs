@@ -30,6 +30,7 @@
 //   },
 import { checkConvergenceNotebook } from './checks/convergence.mjs';
 import { checkEyesNotebook } from './checks/classic.mjs';
+import { checkPlotsNotebook } from './checks/plots.mjs';
 import {
   checkAnnealedNotebook,
   checkBernoulliNotebook,
@@ -44,6 +45,7 @@ import { checkFaithfulVariationalNotebook, checkRegressionVariationalNotebook } 
 
 export const EXAMPLE_CHECKS = {
   'diagnostics/convergence.ipynb': { minRendererOutputs: 4, checks: [checkConvergenceNotebook] },
+  'diagnostics/plots-and-comparison.ipynb': { minRendererOutputs: 2, checks: [checkPlotsNotebook] },
   'classic-bugs/eyes/eyes.ipynb': { checks: [checkEyesNotebook] },
   'em/faithful-mixture.ipynb': { minRendererOutputs: 2, checks: [checkFaithfulNotebook] },
   'em/annealed-em.ipynb': { minRendererOutputs: 2, checks: [checkAnnealedNotebook] },

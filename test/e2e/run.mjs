@@ -310,6 +310,8 @@ async function testExample(file) {
             workbench: ctx.wb,
             page: ctx.wb.page,
             log,
+            /** The temporary copy of examples/ the workbench has open. */
+            workspace: ctx.workspace,
             /** Screenshot of the renderer's view number `index` (notebook order) to artifacts/<name>.png. */
             screenshotView: (index, name) => {
               assert.notEqual(name, safeName(file), "an output's screenshot must not replace the notebook's");

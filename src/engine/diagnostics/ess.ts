@@ -115,12 +115,23 @@ export function effectiveSampleSize(segments: readonly Float64Array[], workspace
   const rhoAt = (t: number): number => 1 - (meanVar - acovAt(t)) / varPlus;
 
   rho[0] = 1;
-  let even = 1;
-  let odd = rhoAt(1);
+  const odd = rhoAt(1);
   rho[1] = odd;
   // Chains this correlated run Geyer's sequence far (an AR(1) chain with ρ₁ = φ
   // until φᵗ sinks below the noise, ~1/√S): cheaper to transform at once.
   if (odd > 0 && Math.log(Math.sqrt(m * n)) / -Math.log(Math.min(odd, 1 - 1e-9)) > directLags / 2) preferFft = true;
+  return geyerEss(rho, rhoAt, n, m * n);
+}
+
+/**
+ * The ESS of `draws` draws in segments of n from their autocorrelations, rho[0]
+ * = 1 and rho[1] set, `rhoAt(t)` giving lag t: Geyer's initial positive
+ * sequence (pairs summed while positive), made monotone, τ capped below at
+ * 1/log10(draws). `rho` is scratch of length ≥ n.
+ */
+export function geyerEss(rho: Float64Array, rhoAt: (t: number) => number, n: number, draws: number): number {
+  let even = 1;
+  let odd = rho[1]!;
   let t = 0;
   while (t < n - 5 && !Number.isNaN(even + odd) && even + odd > 0) {
     t += 2;
@@ -140,10 +151,9 @@ export function effectiveSampleSize(segments: readonly Float64Array[], workspace
       rho[t + 1] = rho[t]!;
     }
   }
-  // posterior sums ρ̂ over R's 1:max_t; for max_t = 0 that sequence is c(1, 0), i.e. ρ̂_0 alone.
+  // R sums ρ̂ over 1:max_t; for max_t = 0 that sequence is c(1, 0), i.e. ρ̂_0 alone.
   let sum = 0;
   for (let k = 0; k < Math.max(maxT, 1); k++) sum += rho[k]!;
-  const draws = m * n;
   const tau = Math.max(-1 + 2 * sum + rho[maxT]!, 1 / Math.log10(draws));
   return draws / tau;
 }

@@ -22,6 +22,8 @@ export interface RunSettings {
   thin: number;
   seed: number;
   monitor: string[];
+  /** Record the pointwise log-likelihood of the observed nodes for PSIS-LOO, WAIC and DIC (`gibbs(loo = TRUE)`, `--loo`). */
+  loo?: boolean;
 }
 
 export interface PosteriorSummary {
@@ -112,6 +114,34 @@ export interface RunTimings {
   totalMs: number;
 }
 
+/** An estimate summed over observations, with its standard error. */
+export interface ComparisonEstimate {
+  estimate: number;
+  se: number;
+}
+
+/**
+ * Predictive accuracy from the pointwise log-likelihood of the observed nodes
+ * (runs with `loo = TRUE`): PSIS-LOO and WAIC (Vehtari, Gelman & Gabry 2017,
+ * as R's `loo` computes them) and DIC with Spiegelhalter's pD and Gelman's pV.
+ */
+export interface ModelComparison {
+  draws: number;
+  observations: number;
+  elpd_loo: ComparisonEstimate;
+  p_loo: ComparisonEstimate;
+  looic: ComparisonEstimate;
+  /** Observations per Pareto k̂ band: ≤ 0.5 good, ≤ 0.7 ok, ≤ 1 bad, > 1 very bad. */
+  pareto_k: { good: number; ok: number; bad: number; very_bad: number };
+  /** The observations with k̂ > 0.7, worst first (at most 10). */
+  high_k: Array<{ name: string; k: number }>;
+  elpd_waic: ComparisonEstimate;
+  p_waic: ComparisonEstimate;
+  waic: ComparisonEstimate;
+  /** D̄, the posterior mean deviance; pD = D̄ − D(θ̄) (null when θ̄ is not a value the model allows); pV = var(D)/2. */
+  dic: { mean_deviance: number; pD: number | null; dic: number | null; pV: number; dic_pV: number };
+}
+
 export interface RunOutput {
   schema: typeof RUN_OUTPUT_SCHEMA;
   status: RunStatus;
@@ -122,4 +152,6 @@ export interface RunOutput {
   nodes: NodeResult[];
   messages: RunMessage[];
   timings: RunTimings;
+  /** Present at the end of a run with `loo = TRUE`. */
+  modelComparison?: ModelComparison;
 }

@@ -1,31 +1,47 @@
-import type { DrawStore } from '../run/drawStore';
+/**
+ * Kept draws as CmdStan writes them, one file per chain: `#` comment lines
+ * with the settings (in CmdStan's `key = value` layout, so readers that look
+ * for `num_samples`, `thin` or `seed` find them), a header row naming each
+ * scalar the Stan way (`theta[3]` → `theta.3`, `Omega[1,2]` → `Omega.1.2`),
+ * then one row per kept draw. There is no `lp__` or other sampler column:
+ * a Gibbs run has no leapfrog statistics, and a made-up value would mislead.
+ * Numbers are written in their shortest exact form.
+ */
 
-/** `theta[3]` → `theta.3`, `Omega[1,2]` → `Omega.1.2`: element names as CmdStan writes its columns (readStanCsv renames them back). */
-export function stanColumnName(name: string): string {
-  return name.replace(/\[([^\]]*)\]$/, (_, index: string) => `.${index.split(',').map((i) => i.trim()).join('.')}`);
+import type { DrawStore } from '../run/drawStore';
+import type { RunSettings } from './runOutput';
+
+/** `theta[3]` → `theta.3`, `Omega[1,2]` → `Omega.1.2`, as CmdStan names the elements of arrays. */
+export function jagsToStanName(name: string): string {
+  const match = /^([^[]+)\[([^\]]*)\]$/.exec(name);
+  return match ? `${match[1]}.${match[2]!.split(',').map((s) => s.trim()).join('.')}` : name;
 }
 
-/**
- * One chain's kept draws as a CmdStan-style CSV file: `#` comment lines
- * saying what wrote it, a header of the monitored scalars, one line per
- * draw, each number as JavaScript's shortest exact form, so that a round
- * trip through the file loses nothing.
- */
-export function stanCsvChain(store: DrawStore, names: readonly string[], chain: number, comments: readonly string[]): string {
-  const columns = names.map((_, m) => store.column(chain, m));
-  const rows = store.count(chain);
-  const lines = comments.map((c) => `# ${c}`);
-  lines.push(names.map(stanColumnName).join(','));
-  for (let r = 0; r < rows; r++) {
-    let line = '';
-    for (let m = 0; m < columns.length; m++) line += (m ? ',' : '') + formatValue(columns[m]![r]!);
-    lines.push(line);
-  }
+export function stanCsvText(draws: DrawStore, names: string[], chain: number, settings: RunSettings, model: string): string {
+  const lines = [
+    '# Written by Latent (latent sample --output-dir): kept draws of one chain, in the layout of CmdStan\'s output.',
+    `# model = ${model}`,
+    '# method = sample (Default)',
+    '#   sample',
+    `#     num_samples = ${settings.iterations}`,
+    `#     num_warmup = ${settings.burnin}`,
+    '#     save_warmup = 0 (Default)',
+    `#     thin = ${settings.thin}`,
+    '#     algorithm = gibbs',
+    `# id = ${chain + 1}`,
+    '# random',
+    `#   seed = ${settings.seed}`,
+    names.map(jagsToStanName).join(','),
+  ];
+  const columns = names.map((_, m) => draws.column(chain, m));
+  const rows = draws.count(chain);
+  for (let s = 0; s < rows; s++) lines.push(columns.map((c) => formatValue(c[s]!)).join(','));
   return `${lines.join('\n')}\n`;
 }
 
 function formatValue(x: number): string {
   if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
   return String(x);
 }

@@ -1,4 +1,5 @@
 import { essFlagged, ESS_LIMIT, needsAttention, RHAT_LIMIT, rhatFlagged } from '../diagnostics/flags';
+import { formatComparisonLines } from './comparisonTable';
 import type { NodeResult, RunOutput } from './runOutput';
 
 /**
@@ -29,6 +30,7 @@ export function formatSummaryTable(output: RunOutput): string {
       lines.push('', `! R-hat ≥ ${RHAT_LIMIT} or ESS < ${ESS_LIMIT}: the chains have not mixed enough to trust that summary yet.`);
     }
   }
+  lines.push(...formatComparisonLines(output.modelComparison));
   return lines.join('\n');
 }
 

@@ -5,6 +5,7 @@ import { errorAt } from '../language/source';
 import { compileModel, refreshSinks } from '../model/compile';
 import { elementName, Role, type ModelGraph, type Variable } from '../model/graph';
 import { Random } from '../random/rng';
+import { PointwiseRecorder } from './pointwise';
 import type { RunRequest } from './request';
 
 /** A monitored scalar: where its value lives and what updates it. */
@@ -21,6 +22,8 @@ export interface ChainSession {
   samplers: Sampler[];
   monitors: Monitor[];
   random: Random;
+  /** Present when the run records pointwise log-likelihoods (settings.loo). */
+  pointwise?: PointwiseRecorder;
 }
 
 /** Compiles and initialises one chain; `onPhase` hears each step as it begins (compiling can take a minute on a large model). */
@@ -37,7 +40,7 @@ export function prepareChain(request: RunRequest, chain: number, onPhase: (phase
   const labels = new Map<number, string>();
   for (const s of samplers) for (const n of s.nodes) labels.set(n.id, s.label);
   const monitors = resolveMonitors(graph, request.settings.monitor, labels, request);
-  return { graph, samplers, monitors, random };
+  return { graph, samplers, monitors, random, ...(request.settings.loo ? { pointwise: new PointwiseRecorder(graph) } : {}) };
 }
 
 function resolveMonitors(graph: ModelGraph, names: string[], labels: Map<number, string>, request: RunRequest): Monitor[] {
@@ -97,6 +100,7 @@ export function sampleChain(
     refreshSinks(session.graph);
     for (let m = 0; m < width; m++) buffer[rows * width + m] = monitors[m]!.variable.values[monitors[m]!.offset]!;
     rows++;
+    session.pointwise?.record();
   };
   runChain(session.samplers, session.random, plan, record, (done) => {
     onProgress(done, buffer.slice(0, rows * width));

@@ -14,21 +14,27 @@ function runChainJob(job: ChainJob): void {
     const request = readRunRequest(job.source, job.settings, () => job.settings.seed, job.files);
     request.settings = job.settings;
     const session = prepareChain(request, job.chain, (phase) => post({ type: 'phase', phase }));
-    post({ type: 'ready', monitors: session.monitors.map((m) => ({ name: m.name, sampler: m.sampler })) });
+    const pointwise = session.pointwise;
+    post({ type: 'ready', monitors: session.monitors.map((m) => ({ name: m.name, sampler: m.sampler })), ...(pointwise ? { observed: pointwise.names } : {}) });
     const total = job.settings.burnin + job.settings.iterations;
     let lastPost = 0;
     let pending: Float64Array[] = [];
+    let pendingLogLik: Float64Array[] = [];
     sampleChain(session, job.settings, (done, draws) => {
       pending.push(draws);
+      if (pointwise) pendingLogLik.push(pointwise.take());
       const now = Date.now();
       // Stream about ten times a second: often enough for live plots, rare enough to stay cheap.
       if (now - lastPost < 100 && done < total) return;
       lastPost = now;
       const merged = pending.length === 1 ? pending[0]! : concat(pending);
       pending = [];
-      post({ type: 'progress', done, draws: merged }, [merged.buffer as ArrayBuffer]);
+      if (!pointwise) return post({ type: 'progress', done, draws: merged }, [merged.buffer as ArrayBuffer]);
+      const logLik = concat(pendingLogLik);
+      pendingLogLik = [];
+      post({ type: 'progress', done, draws: merged, logLik }, [merged.buffer as ArrayBuffer, logLik.buffer as ArrayBuffer]);
     });
-    post({ type: 'done' });
+    post(pointwise ? { type: 'done', unobservedSums: pointwise.sums, kept: pointwise.kept } : { type: 'done' });
   } catch (e) {
     if (e instanceof ModelError) post({ type: 'problems', problems: e.problems });
     else post({ type: 'crash', message: e instanceof Error ? e.message : String(e), ...(e instanceof Error && e.stack ? { stack: e.stack } : {}) });

@@ -256,7 +256,7 @@ export function numberValue(e: Expression): number | undefined {
 }
 
 /** TRUE/FALSE as R writes them (T and F too). */
-function logicalValue(e: Expression): boolean | undefined {
+export function logicalValue(e: Expression): boolean | undefined {
   if (e.kind !== 'name') return undefined;
   if (e.name === 'TRUE' || e.name === 'T') return true;
   if (e.name === 'FALSE' || e.name === 'F') return false;

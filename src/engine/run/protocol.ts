@@ -16,9 +16,9 @@ export interface ChainJob {
 export type ChainMessage =
   /** What the chain is doing before it samples, so that a long compilation is not shown as `0%` with nothing said. */
   | { type: 'phase'; phase: string }
-  | { type: 'ready'; monitors: MonitorInfo[] }
-  | { type: 'progress'; done: number; draws: Float64Array }
-  | { type: 'done' }
+  | { type: 'ready'; monitors: MonitorInfo[]; observed?: string[] }
+  | { type: 'progress'; done: number; draws: Float64Array; logLik?: Float64Array }
+  | { type: 'done'; unobservedSums?: Float64Array; kept?: number }
   | { type: 'problems'; problems: Problem[] }
   | { type: 'crash'; message: string; stack?: string };
 

@@ -7,6 +7,7 @@ import { loadDataFile, readTextFile, type FileAccess } from '../data/files';
 import { definedNames } from '../model/bind';
 import { dropUnusedInits, unusedDataWarnings, type DataOrigin } from '../model/dataChecks';
 import type { RunSettings } from '../output/runOutput';
+import { logicalValue } from './fitOptions';
 import { MAX_SEED, takeRngSeed } from './rngEntries';
 import { appendAll } from '../collections';
 
@@ -20,6 +21,8 @@ export interface RunDefaults {
   seed?: number;
   /** Nodes to monitor when the run does not say (the CLI's --monitor); empty or undefined: every unobserved stochastic node. */
   monitor?: string[];
+  /** Record pointwise log-likelihoods for model comparison (the CLI's --loo). */
+  loo?: boolean;
 }
 
 export const BUILT_IN_DEFAULTS: RunDefaults = { chains: 4, burnin: 1000, iterations: 2000, thin: 1 };
@@ -71,7 +74,7 @@ export interface ChainStart {
   seed?: number;
 }
 
-const GIBBS_OPTIONS = ['chains', 'burnin', 'iterations', 'thin', 'seed', 'monitor'] as const;
+const GIBBS_OPTIONS = ['chains', 'burnin', 'iterations', 'thin', 'seed', 'monitor', 'loo'] as const;
 const LIMITS: Record<string, [number, number]> = {
   chains: [1, 64],
   burnin: [0, 1e9],
@@ -148,6 +151,7 @@ export function readRunRequest(source: string, defaults: RunDefaults, freshSeed:
     thin: defaults.thin,
     seed: rngSeed ?? defaults.seed ?? freshSeed(),
     monitor: [...(defaults.monitor ?? [])],
+    ...(defaults.loo ? { loo: true } : {}),
   };
   // Calibration and fit directives have readers of their own (sbc/request.ts, fitRequest.ts); sampling takes its settings from a sample line only.
   const run = runs[0];
@@ -229,6 +233,13 @@ function applyOption(settings: RunSettings, option: Argument): void {
   if (name === undefined) throw new ModelError([problem(option.range, 'Run options are named, as in gibbs(chains = 4, iterations = 5000).')]);
   if (name === 'monitor') {
     settings.monitor = monitorNames(option.value);
+    return;
+  }
+  if (name === 'loo') {
+    const on = logicalValue(option.value);
+    if (on === undefined) throw new ModelError([problem(option.value.range, 'loo takes TRUE or FALSE.')]);
+    if (on) settings.loo = true;
+    else delete settings.loo;
     return;
   }
   if (!(GIBBS_OPTIONS as readonly string[]).includes(name)) {

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { RUN_OUTPUT_SCHEMA, type NodeResult, type RunMessage, type RunOutput, type RunStatus } from '../output/runOutput';
 import type { Problem } from '../language/source';
+import { modelComparison, type RecordedPointwise } from './comparison';
 import { DrawStore } from './drawStore';
 import type { ChainJob, ChainMessage, SummaryJob, SummaryMessage } from './protocol';
 import type { RunRequest } from './request';
@@ -45,6 +46,7 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
   const finished = new Set<number>();
   let monitors: MonitorInfo[] | undefined;
   let store: DrawStore | undefined;
+  let pointwise: RecordedPointwise | undefined;
   let compiledAt: number | undefined;
   let phase: string | undefined = 'starting the chains';
   let nextChain = 0;
@@ -78,8 +80,12 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
     settled = true;
     for (const w of workers.values()) void w.terminate();
     workers.clear();
-    const finish = (nodes: NodeResult[], extra: RunMessage[] = []): void =>
-      resolve({ output: output(status, [...messages, ...extra], nodes), draws: store, monitors: monitors ?? [] });
+    const finish = (nodes: NodeResult[], extra: RunMessage[] = []): void => {
+      const result = output(status, [...messages, ...extra], nodes);
+      const comparison = pointwise && status !== 'failed' ? modelComparison(request, pointwise) : undefined;
+      if (comparison) result.modelComparison = comparison;
+      resolve({ output: result, draws: store, monitors: monitors ?? [] });
+    };
     const large = store !== undefined && store.total() * store.width > SYNCHRONOUS_SUMMARY_LIMIT;
     if (!large) {
       finish(summaries(false));
@@ -123,6 +129,7 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
         if (!monitors) {
           monitors = message.monitors;
           store = new DrawStore(settings.chains, monitors.length);
+          if (message.observed) pointwise = { names: message.observed, store: new DrawStore(settings.chains, message.observed.length), sums: undefined, kept: 0 };
           compiledAt = Date.now();
           phase = settings.burnin > 0 ? 'burning in (draws are kept after it)' : 'sampling';
         }
@@ -130,10 +137,12 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
       case 'progress':
         done[chain] = message.done;
         store?.append(chain, message.draws);
+        if (message.logLik) pointwise?.store.append(chain, message.logLik);
         maybeUpdate();
         return;
       case 'done':
         finished.add(chain);
+        if (pointwise && message.unobservedSums) addSums(pointwise, message.unobservedSums, message.kept ?? 0);
         if (nextChain < settings.chains) launch(nextChain++);
         else if (finished.size === settings.chains) settle('complete');
         return;
@@ -165,6 +174,12 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
     }]);
   };
   return { result, cancel };
+}
+
+function addSums(pointwise: RecordedPointwise, sums: Float64Array, kept: number): void {
+  if (!pointwise.sums) pointwise.sums = new Float64Array(sums.length);
+  for (let k = 0; k < sums.length; k++) pointwise.sums[k] += sums[k]!;
+  pointwise.kept += kept;
 }
 
 /** Above this many stored values, final summaries (sorting every draw) leave the coordinator's thread. */

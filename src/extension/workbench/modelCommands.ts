@@ -7,7 +7,7 @@ import type { JobOutput } from '../../engine/job/output';
 import { describeProgress } from '../../engine/job/progress';
 import { allSinks, anySignal, runJob, type JobSink } from '../../engine/job/sink';
 import { startJob, type JobWorkers } from '../../engine/job/startJob';
-import { stanCsvChain } from '../../engine/output/stanCsvWriter';
+import { stanCsvText } from '../../engine/output/stanCsvWriter';
 import { toMessage } from '../../engine/run/runner';
 import { tokenSignal } from '../cellSink';
 import { jobChoices } from '../settings';
@@ -154,9 +154,8 @@ async function exportDraws(services: CommandServices, arg: unknown): Promise<str
   const files: string[] = [];
   mkdirSync(folder, { recursive: true });
   for (let chain = 0; chain < store.chains; chain++) {
-    const comments = [`Latent gibbs draws of ${target.name}: chain ${chain + 1} of ${store.chains}`, `seed = ${settings.seed}, burnin = ${settings.burnin}, iterations = ${settings.iterations}, thin = ${settings.thin}`, `status = ${final.output.status}`];
     const file = join(folder, `chain-${chain + 1}.csv`);
-    writeFileSync(file, stanCsvChain(store, names, chain, comments));
+    writeFileSync(file, stanCsvText(store, names, chain, settings, target.name));
     files.push(file);
   }
   services.log.info(`Export Draws: ${files.join(', ')}`);

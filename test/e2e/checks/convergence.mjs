@@ -13,8 +13,8 @@ const ESS_LIMIT = 400;
 /** The notebook's calibrate cells: sbc(simulations = 200, draws = 99, bins = 10, ...). */
 const SIMULATIONS = 200;
 const BINS = 10;
-/** Histograms an SBC view draws at most (sbcView.ts MAX_PLOTTED_SBC_NODES). */
-const MAX_SBC_PLOTS = 24;
+/** Nodes per page of an SBC view (sbcView.ts SBC_PAGE_SIZE): the table and the histograms show the same page. */
+const MAX_SBC_PLOTS = 50;
 const SWITCHING = ['mu[1]', 'mu[2]', 'p[1]', 'p[2]'];
 
 const flaggedCells = (view) =>

@@ -25,6 +25,11 @@ const theme: Theme = {
 const traces = (data: unknown[]) => data as Partial<PlotData>[];
 
 describe('renderer figures', () => {
+  it('ticks whole iterations on a short trace, automatic ticks on a long one', () => {
+    assert.equal(traceFigure(makeNode('mu', { chains: 2, points: 4 }), theme).layout.xaxis?.dtick, 1);
+    assert.equal(traceFigure(makeNode('mu', { chains: 2, points: 30 }), theme).layout.xaxis?.dtick, undefined);
+  });
+
   it('draws one line per chain against the iterations, each chain in its own colour', () => {
     const node = makeNode('mu', { chains: 4, points: 30 });
     const { data } = traceFigure(node, theme);
@@ -102,6 +107,6 @@ describe('renderer figures', () => {
     assert.equal(config.responsive, true);
     assert.equal(config.showSendToCloud, false);
     assert.equal(config.showEditInChartStudio, false);
-    assert.equal(config.toImageButtonOptions?.filename, 'latent-mu-trace');
+    assert.equal(config.modeBarButtonsToAdd, plotConfig('latent-mu-trace').modeBarButtonsToAdd, 'the same save buttons each time (else Plotly.react redraws from scratch)');
   });
 });

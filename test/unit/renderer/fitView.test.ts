@@ -129,7 +129,73 @@ describe('fit view', () => {
   });
 });
 
+describe('fit view tables and layout', () => {
+  it('lists every estimate of a 14-parameter fit (Old Faithful, K = 2: w[2] too), with no height cap hiding rows', async () => {
+    const element = outputElement();
+    const names = ['mu[1,1]', 'mu[1,2]', 'mu[2,1]', 'mu[2,2]', ...[1, 2].flatMap((a) => [1, 2].flatMap((b) => [1, 2].map((k) => `Omega[${a},${b},${k}]`))), 'w[1]', 'w[2]'];
+    const view = new FitView(element, new RecordingPlot());
+    await view.update(gmm2dFit({ params: names.map((name, i) => ({ name, value: i })) }));
+    const shown = [...element.querySelectorAll('.latent-table-wrap tbody tr')].map((tr) => tr.firstElementChild!.textContent);
+    assert.deepEqual(shown, names);
+    assert.equal(element.querySelector<HTMLElement>('.latent-pager')!.hidden, true, 'no paging for 14 rows');
+    const css = element.querySelector('style')!.textContent!;
+    const wrapRule = /\.latent-table-wrap \{([^}]*)\}/.exec(css)![1]!;
+    assert.doesNotMatch(wrapRule, /max-height/, 'a table is never cut to a scroll area');
+    view.dispose();
+  });
+
+  it('pages a long parameter table (p[1,1] … p[6,20]) and finds p[1,10] and beyond by the filter', async () => {
+    const element = outputElement();
+    const names = Array.from({ length: 120 }, (_, i) => `p[${Math.floor(i / 20) + 1},${(i % 20) + 1}]`);
+    const view = new FitView(element, new RecordingPlot());
+    const output = gmm2dFit({ params: names.map((name, i) => ({ name, value: i })) });
+    await view.update(output);
+    const shown = () => [...element.querySelectorAll('.latent-table-wrap tbody tr')].map((tr) => tr.firstElementChild!.textContent);
+    assert.equal(shown().length, 50);
+    assert.equal(element.querySelector('.latent-pager-count')?.textContent, 'shown 1–50 of 120 parameters');
+    const filter = element.querySelector<HTMLInputElement>('.latent-pager input')!;
+    filter.value = 'p[1,1';
+    filter.dispatchEvent(new window.Event('input'));
+    await view.update(output);
+    assert.deepEqual(shown(), ['p[1,1]', 'p[1,10]', 'p[1,11]', 'p[1,12]', 'p[1,13]', 'p[1,14]', 'p[1,15]', 'p[1,16]', 'p[1,17]', 'p[1,18]', 'p[1,19]']);
+    view.dispose();
+  });
+
+  it('gives the mixture figure the whole width of the output', () => {
+    const element = outputElement();
+    const view = new FitView(element, new RecordingPlot());
+    const css = element.querySelector('style')!.textContent!;
+    const rule = /\.latent-fit-mixture \{([^}]*)\}/.exec(css)![1]!;
+    assert.doesNotMatch(rule, /max-width/);
+    view.dispose();
+  });
+});
+
 describe('fit figures', () => {
+  it('ticks whole iterations only on short fits', () => {
+    const short = gmm2dFit({ objective: { kind: 'loglik', values: [-12, -10.5, -10.2, -10.1] } });
+    for (const figure of [objectiveFigure(short, theme()), gapFigure(short, theme())]) {
+      assert.equal(figure.layout.xaxis?.dtick, 1);
+      assert.equal(figure.layout.xaxis?.tick0, 0);
+    }
+    assert.equal(objectiveFigure(gmm2dFit(), theme()).layout.xaxis?.dtick, undefined, '23 iterations: automatic (integer) ticks');
+  });
+
+  it('writes "tol × n" at the left end of its line, away from the end of the curve', () => {
+    const figure = gapFigure(gmm2dFit(), theme());
+    const label = figure.layout.annotations!.find((a) => a.text === 'tol × n')!;
+    assert.equal(label.x, 0);
+    assert.equal(label.xanchor, 'left');
+  });
+
+  it('says which iterations it cannot draw on the log axis (gap ≤ 0) instead of dropping them silently', () => {
+    const figure = gapFigure(gmm2dFit({ objective: { kind: 'loglik', values: [-10, -5, -4.5, -4, -4.2, -4.1] } }), theme());
+    assert.deepEqual((figure.data[0] as Partial<PlotData>).x, [0, 1, 2, 4]);
+    const notes = figure.layout.annotations!.map((a) => String(a.text));
+    assert.ok(notes.includes('not drawn, at or above the final value: iteration 3'), notes.join(' | '));
+    assert.equal(gapFigure(gmm2dFit(), theme()).layout.annotations!.length, 1, 'a monotone fit has only the tol label');
+  });
+
   it('draws the gap to the final value, positive and shrinking, on a log axis', () => {
     const output = gmm2dFit();
     const values = output.objective.values;

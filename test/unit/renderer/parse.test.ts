@@ -13,6 +13,29 @@ describe('renderer parseRunOutput', () => {
     assert.deepEqual(result.output, output);
   });
 
+  it('keeps a model comparison, and leaves out one that lacks its parts', () => {
+    const est = { estimate: -31.09, se: 0.95 };
+    const modelComparison = {
+      draws: 8000,
+      observations: 8,
+      elpd_loo: est,
+      p_loo: est,
+      looic: est,
+      pareto_k: { good: 4, ok: 3, bad: 1, very_bad: 0 },
+      high_k: [{ name: 'y[2]', k: 0.72 }],
+      elpd_waic: est,
+      p_waic: est,
+      waic: est,
+      dic: { mean_deviance: 60.25, pD: null, dic: null, pV: 2.39, dic_pV: 62.64 },
+    };
+    const parsed = parseRunOutput(JSON.parse(JSON.stringify({ ...makeOutput(), modelComparison })));
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.output.modelComparison, modelComparison);
+    const partial = parseRunOutput(JSON.parse(JSON.stringify({ ...makeOutput(), modelComparison: { draws: 1 } })));
+    assert.ok(partial.ok);
+    assert.equal(partial.output.modelComparison, undefined);
+  });
+
   it('refuses other schema versions with a readable reason', () => {
     const result = parseRunOutput({ ...makeOutput(), schema: 'latent.run/2' });
     assert.equal(result.ok, false);

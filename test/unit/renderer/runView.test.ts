@@ -110,7 +110,7 @@ describe('RunView', () => {
       assert.equal(row.querySelectorAll('.latent-trace').length, 1);
       assert.equal(row.querySelectorAll('.latent-hist').length, 1);
     }
-    assert.equal(plot.ops('newPlot').length, 4);
+    assert.equal(plot.ops('newPlot').length, 9, 'trace, rank, autocorrelation and histogram of two nodes, and the forest plot');
     assert.equal(plot.ops('react').length, 0);
     const muTrace = rows()[0]!.querySelector('.latent-trace');
     assert.equal(plot.ops('newPlot')[0]!.div, muTrace);
@@ -142,18 +142,21 @@ describe('RunView', () => {
   it('updates the same plot divs in place on a streamed update', async () => {
     await view.update(makeOutput({ status: 'running', nodes: [makeNode('mu', { points: 10 }), makeNode('tau', { points: 10 })] }));
     const before = rows();
-    const divsBefore = [...element.querySelectorAll('.latent-trace, .latent-hist')];
+    const divsBefore = [...element.querySelectorAll('.latent-trace, .latent-rank, .latent-acf, .latent-hist')];
     plot.clear();
 
     await view.update(makeOutput({ status: 'complete', nodes: [makeNode('mu', { points: 40 }), makeNode('tau', { points: 40 })] }));
 
     assert.deepEqual(rows(), before, 'rows are reused');
-    assert.deepEqual([...element.querySelectorAll('.latent-trace, .latent-hist')], divsBefore, 'plot divs are reused');
+    assert.deepEqual([...element.querySelectorAll('.latent-trace, .latent-rank, .latent-acf, .latent-hist')], divsBefore, 'plot divs are reused');
     assert.equal(plot.ops('newPlot').length, 0);
     assert.equal(plot.ops('purge').length, 0);
     assert.deepEqual(
       plot.ops('react').map((c) => c.div),
-      divsBefore.filter((d) => d.matches('.latent-node[data-node="mu"] *')).concat(divsBefore.filter((d) => d.matches('.latent-node[data-node="tau"] *'))),
+      divsBefore
+        .filter((d) => d.matches('.latent-node[data-node="mu"] *'))
+        .concat(divsBefore.filter((d) => d.matches('.latent-node[data-node="tau"] *')))
+        .concat([view.forestDiv()]),
     );
     const muTrace = plot.ops('react')[0]!;
     assert.equal(((muTrace.data![0] as Partial<PlotData>).x as number[]).length, 40);
@@ -179,33 +182,85 @@ describe('RunView', () => {
     assert.equal(rows()[0], c);
     assert.equal(rows()[2], a);
     assert.equal(b!.isConnected, false);
-    assert.deepEqual(plot.ops('purge').map((call) => call.div), [b!.querySelector('.latent-trace'), b!.querySelector('.latent-hist')]);
-    assert.deepEqual(plot.ops('newPlot').map((call) => call.div.closest<HTMLElement>('.latent-node')!.dataset.node), ['d', 'd']);
-    assert.equal(plot.ops('react').length, 4);
+    assert.deepEqual(plot.ops('purge').map((call) => call.div), ['.latent-trace', '.latent-rank', '.latent-acf', '.latent-hist'].map((c) => b!.querySelector(c)));
+    assert.deepEqual(plot.ops('newPlot').map((call) => call.div.closest<HTMLElement>('.latent-node')!.dataset.node), ['d', 'd', 'd', 'd']);
+    assert.equal(plot.ops('react').length, 9, 'the four figures of a and c, and the forest plot');
   });
 
-  it(`draws at most ${MAX_PLOTTED_NODES} nodes and says how many were left out; the table lists all`, async () => {
+  it(`shows ${MAX_PLOTTED_NODES} nodes a page, table and figures alike, says which of how many, and pages and filters the rest`, async () => {
     const nodes = Array.from({ length: 30 }, (_, i) => makeNode(`theta[${i + 1}]`, { points: 5 }));
     await view.update(makeOutput({ nodes }));
+    const tableRows = () => [...element.querySelectorAll('table.latent-summary tbody tr')].map((tr) => tr.firstElementChild!.textContent);
 
     assert.equal(rows().length, MAX_PLOTTED_NODES);
     assert.equal(rows().at(-1)!.dataset.node, `theta[${MAX_PLOTTED_NODES}]`);
-    assert.equal(element.querySelectorAll('table.latent-summary tbody tr').length, 30);
-    assert.equal(plot.ops('newPlot').length, 2 * MAX_PLOTTED_NODES);
-    const note = element.querySelector<HTMLElement>('.latent-note')!;
-    assert.equal(note.hidden, false);
-    assert.match(note.textContent!, /first 24 of 30 nodes; 6 nodes are left out/);
+    assert.equal(tableRows().length, MAX_PLOTTED_NODES);
+    assert.equal(plot.ops('newPlot').length, 4 * MAX_PLOTTED_NODES + 1, 'four figures a node, and the forest plot of the page');
+    const pager = element.querySelector<HTMLElement>('.latent-pager')!;
+    assert.equal(pager.hidden, false);
+    assert.equal(text('.latent-pager-count'), 'shown 1–24 of 30 nodes');
 
+    const [previous, next] = [...pager.querySelectorAll('button')];
+    assert.equal(previous!.disabled, true);
+    next!.click();
+    await nextFrame();
+    await view.update(makeOutput({ nodes }));
+    assert.deepEqual(tableRows(), ['theta[25]', 'theta[26]', 'theta[27]', 'theta[28]', 'theta[29]', 'theta[30]']);
+    assert.deepEqual(rows().map((r) => r.dataset.node), tableRows());
+    assert.equal(text('.latent-pager-count'), 'shown 25–30 of 30 nodes');
+    assert.equal(next!.disabled, true);
+
+    const filter = pager.querySelector('input')!;
+    filter.value = 'TA[2';
+    filter.dispatchEvent(new window.Event('input'));
+    await nextFrame();
+    await view.update(makeOutput({ nodes }));
+    assert.deepEqual(tableRows(), ['theta[2]', ...Array.from({ length: 10 }, (_, i) => `theta[${20 + i}]`)]);
+    assert.equal(text('.latent-pager-count'), 'shown 11 of 30 nodes (11 match “ta[2”)');
+
+    filter.value = '';
+    filter.dispatchEvent(new window.Event('input'));
     await view.update(makeOutput({ nodes: nodes.slice(0, 3) }));
-    assert.equal(note.hidden, true);
+    assert.equal(pager.hidden, true, 'no controls while everything fits on a page');
+    assert.equal(tableRows().length, 3);
   });
 
-  it('honours a smaller cap', async () => {
+  it('shows the model comparison of a run with loo = TRUE, and what its Pareto k say', async () => {
+    const est = (estimate: number, se: number) => ({ estimate, se });
+    await view.update(
+      makeOutput({
+        modelComparison: {
+          draws: 4000,
+          observations: 8,
+          elpd_loo: est(-19.86, 5.26),
+          p_loo: est(3.86, 3.12),
+          looic: est(39.72, 10.52),
+          pareto_k: { good: 7, ok: 0, bad: 0, very_bad: 1 },
+          high_k: [{ name: 'y[8]', k: 1.04 }],
+          elpd_waic: est(-19.04, 4.45),
+          p_waic: est(3.04, 2.31),
+          waic: est(38.08, 8.9),
+          dic: { mean_deviance: 34.09, pD: null, dic: null, pV: 2.77, dic_pV: 36.86 },
+        },
+      }),
+    );
+    const section = element.querySelector<HTMLElement>('.latent-comparison')!;
+    assert.equal(section.hidden, false);
+    const cells = [...section.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent));
+    assert.deepEqual(cells[0], ['elpd_loo', '-19.86', '5.26']);
+    assert.deepEqual(cells.find((c) => c[0] === 'pD (Spiegelhalter)'), ['pD (Spiegelhalter)', '–', '']);
+    assert.match(section.textContent!, /1 very bad \(> 1\) of 8 observations; PSIS-LOO is unreliable for y\[8\] 1\.04/);
+    assert.match(section.textContent!, /pD is undefined/);
+    await view.update(makeOutput());
+    assert.equal(section.hidden, true);
+  });
+
+  it('honours a smaller page', async () => {
     view.dispose();
     view = new RunView(element, plot, { maxPlottedNodes: 1 });
     await view.update(makeOutput());
     assert.equal(rows().length, 1);
-    assert.match(text('.latent-note'), /first 1 of 2 nodes; 1 node is left out/);
+    assert.equal(text('.latent-pager-count'), 'shown no. 1 of 2 nodes');
   });
 
   it('lists messages with severity and 1-based location', async () => {
@@ -253,8 +308,8 @@ describe('RunView', () => {
     const third = view.update(makeOutput({ status: 'complete' }));
     await Promise.all([first, second, third]);
 
-    assert.equal(plot.ops('newPlot').length, 4);
-    assert.equal(plot.ops('react').length, 4, 'the middle update was skipped');
+    assert.equal(plot.ops('newPlot').length, 9);
+    assert.equal(plot.ops('react').length, 9, 'the middle update was skipped');
     assert.equal(text('.latent-status'), 'Complete');
   });
 
@@ -267,14 +322,15 @@ describe('RunView', () => {
 
   it('dispose purges every plot, disconnects observers and empties the element', async () => {
     await view.update(makeOutput());
-    const divs = [...element.querySelectorAll<HTMLElement>('.latent-trace, .latent-hist')];
+    const divs = [...element.querySelectorAll<HTMLElement>('.latent-trace, .latent-rank, .latent-acf, .latent-hist')];
     const observer = FakeResizeObserver.instances[0]!;
     assert.deepEqual([...observer.observed], divs);
     plot.clear();
+    const forest = view.forestDiv();
 
     view.dispose();
 
-    assert.deepEqual(plot.ops('purge').map((c) => c.div), divs);
+    assert.deepEqual(plot.ops('purge').map((c) => c.div), [...divs, forest]);
     assert.ok(divs.every((d) => d.dataset.plotted === undefined));
     assert.equal(observer.disconnected, true);
     assert.equal(element.childElementCount, 0);
@@ -317,7 +373,7 @@ describe('RunView', () => {
     await nextFrame();
 
     const reacts = plot.ops('react');
-    assert.equal(reacts.length, 2);
+    assert.equal(reacts.length, 4, 'one node: trace, rank, autocorrelation, histogram (no forest for one node)');
     assert.equal((reacts[0]!.data![0] as Partial<PlotData>).line?.color, '#222222');
     assert.equal(plot.ops('newPlot').length, 0);
 

@@ -1,10 +1,11 @@
 // The DOM must be installed before the renderer (and the Plotly bundle in it) loads.
-import { document, outputElement } from './dom';
+import { document, outputElement, window } from './dom';
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { OutputItem, RendererApi } from 'vscode-notebook-renderer';
 import { SBC_OUTPUT_MIME, type SbcNodeResult, type SbcOutput } from '../../../src/engine/sbc/sbcOutput';
 import { activate } from '../../../src/renderer/index';
+import { SbcView } from '../../../src/renderer/sbcView';
 import { fakeContext } from './fixtures';
 
 /** What Plotly keeps on a div it has drawn into. */
@@ -103,6 +104,29 @@ describe('calibration renderer (real Plotly)', () => {
     assert.match(element.querySelector('.latent-error')?.textContent ?? '', /Unsupported calibration output schema "latent.sbc\/9"/);
     await api.renderOutputItem(item('sbc-4', { ...output(), nodes: [{ name: 'mu' }] }), element, signal());
     assert.match(element.querySelector('.latent-error')?.textContent ?? '', /lacks its name, counts/);
+  });
+
+  it('lists all 40 nodes its verdict names in the table, and pages and filters beyond a page', async () => {
+    // A view with a figure-less plot API: 120 real Plotly figures would take minutes on a loaded machine.
+    const element = outputElement();
+    const view = new SbcView(element, { newPlot: async () => undefined, react: async () => undefined, purge: () => undefined, resize: () => undefined });
+    const counts = [20, 22, 18, 19, 21, 20, 20, 19, 21, 20];
+    const many = (n: number) => Array.from({ length: n }, (_, i) => node(`b[${i + 1}]`, counts, i % 2 ? 1e-9 : 0.5));
+    await view.update(output({ nodes: many(40) }));
+    const tableNames = () => [...element.querySelectorAll<HTMLElement>('table.latent-sbc-table tbody tr')].map((r) => r.dataset.node);
+    assert.equal(tableNames().length, 40);
+    assert.equal(element.querySelectorAll('.latent-sbc-plot').length, 40);
+    assert.match(element.querySelector('.latent-note')?.textContent ?? '', /b\[40\]/);
+    await view.update(output({ nodes: many(70) }));
+    assert.equal(tableNames().length, 50);
+    assert.equal(element.querySelector('.latent-pager-count')?.textContent, 'shown 1–50 of 70 nodes');
+    const filter = element.querySelector<HTMLInputElement>('.latent-pager input')!;
+    filter.value = 'b[6';
+    filter.dispatchEvent(new window.Event('input'));
+    await view.update(output({ nodes: many(70) }));
+    assert.deepEqual(tableNames(), ['b[6]', ...Array.from({ length: 10 }, (_, i) => `b[${60 + i}]`)]);
+    assert.deepEqual([...element.querySelectorAll<HTMLElement>('.latent-sbc .latent-node')].map((n) => n.dataset.node), tableNames(), 'the histograms of the same page');
+    view.dispose();
   });
 
   it('frees the plots of a disposed output', async () => {
