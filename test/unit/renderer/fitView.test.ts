@@ -181,9 +181,9 @@ describe('fit figures', () => {
     assert.equal(objectiveFigure(gmm2dFit(), theme()).layout.xaxis?.dtick, undefined, '23 iterations: automatic (integer) ticks');
   });
 
-  it('writes "tol × n" at the left end of its line, away from the end of the curve', () => {
+  it('writes "tol" at the left end of its line, away from the end of the curve', () => {
     const figure = gapFigure(gmm2dFit(), theme());
-    const label = figure.layout.annotations!.find((a) => a.text === 'tol × n')!;
+    const label = figure.layout.annotations!.find((a) => a.text === 'tol')!;
     assert.equal(label.x, 0);
     assert.equal(label.xanchor, 'left');
   });
