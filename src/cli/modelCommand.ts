@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { readTextFile } from '../engine/data/files';
+import { printable } from '../engine/language/messageText';
 import { formatProblem, ModelError } from '../engine/language/source';
 
 /**
@@ -12,9 +13,9 @@ import { formatProblem, ModelError } from '../engine/language/source';
 export function readModelRequest<R>(file: string, read: (source: string, baseDirectory: string) => R, err: (text: string) => void): R | number {
   let source: string;
   try {
-    source = readFileSync(file, 'utf8');
+    source = readTextFile(file);
   } catch (e) {
-    err(`latent: cannot read ${file}: ${(e as Error).message}`);
+    err(printable(`latent: cannot read ${file}: ${(e as Error).message}`));
     return 2;
   }
   try {
@@ -26,9 +27,19 @@ export function readModelRequest<R>(file: string, read: (source: string, baseDir
   }
 }
 
-/** Waits for a started job, cancelling it on Ctrl-C (its partial result is then printed as usual). */
+let interrupted = false;
+
+/** Whether Ctrl-C stopped a job: the command then exits with 130 (128 + SIGINT), as shells expect, after printing what it has. */
+export function wasInterrupted(): boolean {
+  return interrupted;
+}
+
+/** Waits for a started job, cancelling it on Ctrl-C (its partial result is then printed as usual; a second Ctrl-C ends the process). */
 export async function untilDone<T>(handle: { result: Promise<T>; cancel(): void }): Promise<T> {
-  const onInterrupt = (): void => handle.cancel();
+  const onInterrupt = (): void => {
+    interrupted = true;
+    handle.cancel();
+  };
   process.once('SIGINT', onInterrupt);
   try {
     return await handle.result;

@@ -6,6 +6,7 @@ import { startRun, type RunOptions } from '../engine/run/runner';
 import { sampleJson } from './sampleJson';
 import { readModelRequest, untilDone } from './modelCommand';
 import { appendAll } from '../engine/collections';
+import { printable } from '../engine/language/messageText';
 
 /** `latent sample`'s options, read from its arguments. */
 export interface SampleArguments {
@@ -82,7 +83,7 @@ export async function runSample(file: string, args: SampleArguments, options: Ru
   out(args.json ? JSON.stringify(sampleJson(output)) : formatSummaryTable(output));
   if (output.status !== 'failed') return 0;
   for (const m of output.messages) {
-    if (m.range) err(`${file}:${m.range.startLine + 1}:${m.range.startColumn + 1}: ${m.severity}: ${m.message}`);
+    if (m.range) err(printable(`${file}:${m.range.startLine + 1}:${m.range.startColumn + 1}: ${m.severity}: ${m.message}`));
   }
   return 1;
 }

@@ -111,6 +111,9 @@ interface Unrolled {
   bounds: Array<[number, number] | undefined>;
 }
 
+/** The most relations (nodes) a model unrolls into: at a few hundred bytes each, some gigabytes. */
+export const MAX_UNROLLED_RELATIONS = 10_000_000;
+
 function unroll(statements: Statement[], scope: Map<string, number>, out: Unrolled[], compiler: ExpressionCompiler, problems: ProblemList): void {
   for (const s of statements) {
     if (s.kind === 'for') {
@@ -123,12 +126,29 @@ function unroll(statements: Statement[], scope: Map<string, number>, out: Unroll
         });
         continue;
       }
+      if (to < from - 1) {
+        // JAGS runs 1:0 as an empty loop; a bound further below is a mistake in the data (N = -1), not a loop to skip.
+        problems.attempt(s, () => {
+          throw errorAt(rangeBetween(s.from.range, s.to.range), `The loop over ${s.variable} runs from ${from} to ${to}: its upper bound is below its lower bound (only ${from}:${from - 1}, an empty loop, may be); check the value that gives ${to}.`);
+        });
+        continue;
+      }
+      if (out.length + (to - from + 1) > MAX_UNROLLED_RELATIONS) {
+        // Before unrolling, so that N = 1e12 is a message, not minutes of work and an out-of-memory crash.
+        throw errorAt(
+          rangeBetween(s.from.range, s.to.range),
+          `The loop over ${s.variable} runs ${to - from + 1} times: the model would unroll into more than ${MAX_UNROLLED_RELATIONS.toLocaleString('en')} nodes, more than the engine holds; check the value that gives ${to}.`,
+        );
+      }
       for (let i = from; i <= to; i++) {
         const inner = new Map(scope);
         inner.set(s.variable, i);
         unroll(s.body, inner, out, compiler, problems);
       }
     } else {
+      if (out.length >= MAX_UNROLLED_RELATIONS) {
+        throw errorAt(s.range, `The model unrolls into more than ${MAX_UNROLLED_RELATIONS.toLocaleString('en')} nodes, more than the engine holds; its loops run too many times together.`);
+      }
       problems.attempt(s, () => out.push({ statement: s, scope, bounds: targetBounds(s.target.indices, scope, compiler) }));
     }
   }

@@ -1,4 +1,4 @@
-import type { Document, Statement } from '../language/ast';
+import type { Document, Expression, Statement } from '../language/ast';
 import { suggest } from '../language/check';
 import type { NamedValues } from '../language/rvalues';
 import { errorAt, ModelError, type Problem } from '../language/source';
@@ -187,22 +187,93 @@ function unsupportedDistributions(statements: Statement[]): Problem[] {
   });
 }
 
-/** Topological order of the deterministic nodes; a directed cycle is an error. */
+/**
+ * Topological order of the deterministic nodes; a directed cycle is an error, and so is a chain
+ * of definitions too deep for the analyses that follow definitions back (linearity, linear
+ * forms, conjugacy), which recurse once per definition and per level of its expression.
+ * Iterative: a chain such as c[i] <- c[i-1] + 1 may be as long as the data.
+ */
 function deterministicOrder(deterministic: DeterministicNode[], readsOf: Map<StochasticNode | DeterministicNode, ElementRef[]>): number[] {
   const state = new Uint8Array(deterministic.length); // 0 new, 1 visiting, 2 done
   const order: number[] = [];
-  const visit = (node: DeterministicNode): void => {
-    if (state[node.id] === 2) return;
-    if (state[node.id] === 1) throw errorAt(node.statement.range, `${node.name} depends on itself through a cycle of '<-' relations.`);
-    state[node.id] = 1;
-    for (const r of readsOf.get(node) ?? []) {
-      if (r.variable.role[r.offset] === Role.Deterministic) visit(deterministic[r.variable.node[r.offset]!]!);
+  const parents = (node: DeterministicNode): DeterministicNode[] =>
+    (readsOf.get(node) ?? []).filter((r) => r.variable.role[r.offset] === Role.Deterministic).map((r) => deterministic[r.variable.node[r.offset]!]!);
+  for (const root of deterministic) {
+    if (state[root.id] === 2) continue;
+    const stack: Array<{ node: DeterministicNode; parents: DeterministicNode[]; next: number }> = [{ node: root, parents: parents(root), next: 0 }];
+    state[root.id] = 1;
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      if (top.next === top.parents.length) {
+        state[top.node.id] = 2;
+        order.push(top.node.id);
+        stack.pop();
+        continue;
+      }
+      const parent = top.parents[top.next++]!;
+      if (state[parent.id] === 1) throw errorAt(parent.statement.range, `${parent.name} depends on itself through a cycle of '<-' relations.`);
+      if (state[parent.id] === 0) {
+        state[parent.id] = 1;
+        stack.push({ node: parent, parents: parents(parent), next: 0 });
+      }
     }
-    state[node.id] = 2;
-    order.push(node.id);
-  };
-  for (const node of deterministic) visit(node);
+  }
+  rejectDeepDefinitions(deterministic, order, parents);
   return order;
+}
+
+/** The deepest chain of definitions accepted, counted in expression levels (c[i] <- c[i-1] + 1 counts 2 per element). */
+export const MAX_DEFINITION_DEPTH = 2000;
+
+function rejectDeepDefinitions(deterministic: DeterministicNode[], order: number[], parents: (node: DeterministicNode) => DeterministicNode[]): void {
+  const depth = new Float64Array(deterministic.length);
+  const heights = new Map<Expression, number>();
+  for (const id of order) {
+    const node = deterministic[id]!;
+    let height = heights.get(node.statement.value);
+    if (height === undefined) heights.set(node.statement.value, (height = expressionHeight(node.statement.value)));
+    let deepest = 0;
+    for (const p of parents(node)) deepest = Math.max(deepest, depth[p.id]!);
+    depth[id] = deepest + height;
+    if (depth[id]! > MAX_DEFINITION_DEPTH) {
+      throw errorAt(
+        node.statement.range,
+        `${node.name} ends a chain of '<-' definitions more than ${MAX_DEFINITION_DEPTH} expression levels deep, each reading the one before: ` +
+          'the samplers follow such chains back one level at a time. Make the chain shorter, or give the recursion a little noise (a stochastic node, ~) so that it breaks.',
+      );
+    }
+  }
+}
+
+/** How deep an expression nests (a name or number is 1), without recursion. */
+function expressionHeight(e: Expression): number {
+  let deepest = 0;
+  const stack: Array<[Expression, number]> = [[e, 1]];
+  while (stack.length) {
+    const [x, level] = stack.pop()!;
+    deepest = Math.max(deepest, level);
+    const next = level + 1;
+    switch (x.kind) {
+      case 'unary':
+        stack.push([x.operand, next]);
+        break;
+      case 'binary':
+        stack.push([x.left, next], [x.right, next]);
+        break;
+      case 'call':
+        for (const a of x.args) stack.push([a.value, next]);
+        break;
+      case 'index':
+        for (const i of x.indices) {
+          if (i.kind === 'at') stack.push([i.value, next]);
+          else if (i.kind === 'range') stack.push([i.from, next], [i.to, next]);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return deepest;
 }
 
 /** A stochastic node may not depend on itself, directly or through other nodes (JAGS rejects such graphs too). */

@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import { runCheck } from '../../../src/cli/check';
 import { ModelError } from '../../../src/engine/language/source';
 import { MAX_EXPRESSION_DEPTH } from '../../../src/engine/language/parser';
+import { MAX_DEFINITION_DEPTH } from '../../../src/engine/model/compile';
 import { prepareChain } from '../../../src/engine/run/chainSession';
 import { BUILT_IN_DEFAULTS, readRunRequest, type ReadOptions } from '../../../src/engine/run/request';
 import { startRun } from '../../../src/engine/run/runner';
@@ -89,6 +90,26 @@ data list(y = c(1, 2, 3))
 sample with gibbs(chains = 1, burnin = 10, iterations = 20, seed = 1, monitor = c(mu, s, w))
 `;
     const { output } = await startRun(read(source), WORKER).result;
+    assert.equal(output.status, 'complete', JSON.stringify(output.messages));
+  });
+});
+
+describe('long chains of definitions', () => {
+  // c[i] <- c[i-1] + 1 counts 4 levels per element (+, the index, i - 1, a name).
+  const chain = (n: number): string =>
+    `model {\n  mu ~ dnorm(0, 1)\n  c[1] <- mu\n  for (i in 2:N) { c[i] <- c[i-1] + 1 }\n  y ~ dnorm(c[N], 1)\n}\ndata list(N = ${n}, y = 3)\nsample with gibbs(chains = 1, burnin = 10, iterations = 20, seed = 1, monitor = c(mu))\n`;
+
+  it('a chain of 100,000 definitions is refused at the statement that goes past the limit, not a stack overflow', async () => {
+    const source = chain(100_000);
+    const { output } = await startRun(read(source), WORKER).result;
+    assert.equal(output.status, 'failed');
+    assert.equal(output.messages.length, 1);
+    assert.match(output.messages[0]!.message, new RegExp(`^c\\[${MAX_DEFINITION_DEPTH / 4 + 1}\\] ends a chain of '<-' definitions more than ${MAX_DEFINITION_DEPTH} expression levels deep`));
+    assert.equal(output.messages[0]!.range?.startLine, 3);
+  });
+
+  it(`the longest chain accepted (${MAX_DEFINITION_DEPTH / 4} definitions) samples in a worker thread`, async () => {
+    const { output } = await startRun(read(chain(MAX_DEFINITION_DEPTH / 4)), WORKER).result;
     assert.equal(output.status, 'complete', JSON.stringify(output.messages));
   });
 });
