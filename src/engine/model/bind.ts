@@ -189,9 +189,11 @@ function inferDimensions(unrolled: Unrolled[], variables: Map<string, Variable>,
       if (!seen) dims.set(name, ends);
       else if (seen.length !== ends.length) throw errorAt(u.statement.target.range, `${name} is used with ${ends.length} index(es) here but ${seen.length} elsewhere.`);
       else ends.forEach((e, d) => (seen[d] = Math.max(seen[d]!, e)));
+      rejectHugeVariable(name, dims.get(name)!, u.statement.target.range);
     });
   }
-  for (const [name, d] of dims) variables.set(name, emptyVariable(name, d));
+  // A variable too large to hold has its problem reported already: it is not allocated.
+  for (const [name, d] of dims) if (d.reduce((a, b) => a * b, 1) <= MAX_UNROLLED_RELATIONS) variables.set(name, emptyVariable(name, d));
 }
 
 function offsetsOf(variable: Variable, bounds: Array<[number, number] | undefined>, statement: Relation): number[] {
@@ -227,6 +229,7 @@ function declare(declarations: Declaration[], variables: Map<string, Variable>, 
         if (!same) throw errorAt(d.range, `${d.name} is declared as [${dims.join(', ')}] but the data give it dimensions [${known.dims.join(', ')}].`);
         return;
       }
+      rejectHugeVariable(d.name, dims, d.range);
       variables.set(d.name, emptyVariable(d.name, dims));
     });
   }
@@ -395,6 +398,14 @@ export function definedNames(statements: Statement[]): string[] {
 function dataVariable(name: string, value: DataArray): Variable {
   const size = value.values.length;
   return { name, dims: [...value.dims], values: Float64Array.from(value.values), role: new Uint8Array(size).fill(Role.Data), node: new Int32Array(size).fill(-1) };
+}
+
+/** A variable too large to hold (an index of 1e308 in the model, a declared x[1e12]): refused before it is allocated. */
+function rejectHugeVariable(name: string, dims: number[], range: SourceRange): void {
+  const size = dims.reduce((a, b) => a * b, 1);
+  if (size > MAX_UNROLLED_RELATIONS) {
+    throw errorAt(range, `${name} would hold ${size < 1e15 ? size.toLocaleString('en') : size.toExponential(1)} elements (dimensions [${dims.join(', ')}]): more than ${MAX_UNROLLED_RELATIONS.toLocaleString('en')}, more than the engine holds; check the index or the size that gives it.`);
+  }
 }
 
 function emptyVariable(name: string, dims: number[]): Variable {

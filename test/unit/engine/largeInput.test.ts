@@ -114,6 +114,29 @@ describe('long chains of definitions', () => {
   });
 });
 
+describe('the memory of the draws', () => {
+  const MODEL = 'model {\n  for (i in 1:N) { x[i] ~ dnorm(0, 1) }\n}\ndata list(N = 100000)\n';
+
+  it('a run whose kept draws would pass the limit is refused before sampling, saying what to change', () => {
+    const source = `${MODEL}sample with gibbs(chains = 4, iterations = 10000)\n`;
+    const problems = modelErrorOf(() => prepareChain(readRunRequest(source, BUILT_IN_DEFAULTS, () => 1), 0));
+    assert.equal(problems.length, 1);
+    assert.equal(
+      problems[0]!.message,
+      'The run would keep 29.8 GB of draws (100,000 monitored scalars × 10,000 kept iterations × 4 chains × 8 bytes), more than the limit of 1.0 GB: ' +
+        'monitor fewer nodes (monitor = c(...)), thin the chains (thin = 10 keeps every 10th draw), or run fewer iterations or chains.',
+    );
+    assert.equal(textOf(source, problems[0]!.range), 'sample with gibbs(chains = 4, iterations = 10000)');
+  });
+
+  it('thinning brings the same run under a limit the request sets', () => {
+    const source = `${MODEL}sample with gibbs(chains = 2, iterations = 1000, thin = 10)\n`;
+    // 100,000 × 100 × 2 × 8 bytes = 160 MB.
+    assert.ok(prepareChain(readRunRequest(source, BUILT_IN_DEFAULTS, () => 1, { maxDrawBytes: 200e6 }), 0));
+    assert.match(modelErrorOf(() => prepareChain(readRunRequest(source, BUILT_IN_DEFAULTS, () => 1, { maxDrawBytes: 100e6 }), 0))[0]!.message, /more than the limit of 0\.09 GB/);
+  });
+});
+
 describe('huge arrays', () => {
   it('a sum over a 300,000-element vector compiles (its reads are not spread into one call)', () => {
     const values = Float64Array.from({ length: 300_000 }, (_, i) => i % 7);
