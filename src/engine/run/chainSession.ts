@@ -4,6 +4,7 @@ import type { Sampler } from '../inference/samplers';
 import { errorAt, type SourceRange } from '../language/source';
 import { compileModel, refreshSinks } from '../model/compile';
 import { elementName, Role, type ModelGraph, type Variable } from '../model/graph';
+import { megabytesFromEnvironment } from '../data/boundedRead';
 import { Random } from '../random/rng';
 import type { RunRequest } from './request';
 
@@ -37,8 +38,11 @@ export function prepareChain(request: RunRequest, chain: number): ChainSession {
   return { graph, samplers, monitors, random };
 }
 
-/** The most memory a run's kept draws may take unless the request says otherwise: the draws of every chain meet in one process. */
-export const DEFAULT_MAX_DRAW_BYTES = 1024 ** 3;
+/**
+ * The most memory a run's kept draws may take unless the request says otherwise (the draws of
+ * every chain meet in one process): 1 GB, or LATENT_MAX_DRAW_MB megabytes from the environment.
+ */
+export const DEFAULT_MAX_DRAW_BYTES = megabytesFromEnvironment('LATENT_MAX_DRAW_MB') ?? 1024 ** 3;
 
 /**
  * Refuses, before sampling, a run whose kept draws (monitored scalars × kept iterations ×
@@ -56,7 +60,8 @@ function rejectOversizedDraws(monitored: number, request: RunRequest, modelRange
   throw errorAt(
     run?.range ?? modelRange,
     `The run would keep ${gigabytes(bytes)} of draws (${monitored.toLocaleString('en')} monitored scalars × ${kept.toLocaleString('en')} kept iterations × ${chains} chains × 8 bytes), more than the limit of ${gigabytes(limit)}: ` +
-      'monitor fewer nodes (monitor = c(...)), thin the chains (thin = 10 keeps every 10th draw), or run fewer iterations or chains.',
+      'monitor fewer nodes (monitor = c(...)), thin the chains (thin = 10 keeps every 10th draw), or run fewer iterations or chains ' +
+      '(or raise the limit with LATENT_MAX_DRAW_MB=<megabytes> in the environment).',
   );
 }
 

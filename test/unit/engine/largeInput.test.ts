@@ -124,7 +124,8 @@ describe('the memory of the draws', () => {
     assert.equal(
       problems[0]!.message,
       'The run would keep 29.8 GB of draws (100,000 monitored scalars × 10,000 kept iterations × 4 chains × 8 bytes), more than the limit of 1.0 GB: ' +
-        'monitor fewer nodes (monitor = c(...)), thin the chains (thin = 10 keeps every 10th draw), or run fewer iterations or chains.',
+        'monitor fewer nodes (monitor = c(...)), thin the chains (thin = 10 keeps every 10th draw), or run fewer iterations or chains ' +
+        '(or raise the limit with LATENT_MAX_DRAW_MB=<megabytes> in the environment).',
     );
     assert.equal(textOf(source, problems[0]!.range), 'sample with gibbs(chains = 4, iterations = 10000)');
   });
@@ -194,7 +195,7 @@ describe('files that are not data', () => {
   it('a file past the size limit is refused with the limit and how to raise it', () => {
     writeFileSync(join(folder, 'big.R'), `x <- c(${terms(200_000, '1', ', ')})\n`);
     const problems = modelErrorOf(() => read('model {\n  mu ~ dnorm(0, 1)\n}\ndata from "big.R"\n', { maxFileBytes: 100_000 }));
-    assert.match(problems[0]!.message, /'big\.R' .*: it holds 0\.57 MB, more than the limit of 0\.10 MB for a file read whole \(raise it with the maxFileBytes option, or --max-file-mb in the CLI\)\./);
+    assert.match(problems[0]!.message, /'big\.R' .*: it holds 0\.57 MB, more than the limit of 0\.10 MB for a file read whole \(raise it with LATENT_MAX_FILE_MB=<megabytes> in the environment\)\./);
     // Under the default limit the same file reads.
     assert.ok(read('model {\n  mu ~ dnorm(0, 1)\n}\ndata from "big.R"\n').data.get('x'));
   });
