@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { readTextFile } from '../engine/data/files';
 import { checkText } from '../engine/language/check';
+import { printable } from '../engine/language/messageText';
 import { formatProblem, ModelError, type Problem } from '../engine/language/source';
 import { bindModel } from '../engine/model/bind';
 import { BUILT_IN_DEFAULTS, readRunRequest } from '../engine/run/request';
@@ -14,9 +15,13 @@ import { appendAll } from '../engine/collections';
 export function runCheck(file: string, dataFiles: string[], write: (line: string) => void): number {
   let source: string;
   try {
-    source = readFileSync(file, 'utf8');
+    source = readTextFile(file);
   } catch (e) {
-    write(`${file}:1:1: error: cannot read the model: ${(e as Error).message}`);
+    write(printable(`${file}:1:1: error: cannot read the model: ${(e as Error).message}`));
+    return 1;
+  }
+  if (source.trim() === '') {
+    write(printable(`${file}:1:1: error: the file is empty: expected a model, as in model { y ~ dnorm(mu, 1) }.`));
     return 1;
   }
   const problems: Problem[] = [];

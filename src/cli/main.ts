@@ -4,13 +4,14 @@ import { runCheck } from './check';
 import { DIAGNOSE_USAGE, runDiagnose } from './diagnose';
 import { EM_USAGE, parseEmArguments, runEm } from './em';
 import { runJags } from './jags/runJags';
+import { wasInterrupted } from './terminalSink';
 import { parseSampleArguments, runSample } from './sample';
 import { parseSbcArguments, runSbc } from './sbc';
 import { runVi, VI_USAGE } from './vi';
 
 const USAGE = `usage: latent check MODEL [--data FILE]...
        latent sample MODEL [--data FILE]... [--inits FILE]... [--chains n] [--burnin n] [--iterations n] [--thin n] [--seed s] [--monitor a,b,...] [--loo] [--output-dir DIR] [--json]
-       latent jags SCRIPT.cmd [--seed s]
+       latent jags SCRIPT.cmd [--seed s] [--force]
        ${DIAGNOSE_USAGE}
        ${EM_USAGE}
        ${VI_USAGE}
@@ -91,19 +92,25 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'jags' && file) {
     let seed = randomInt(0, 2 ** 31);
-    if (rest.length) {
-      const value = Number(rest[1]);
-      if (rest[0] !== '--seed' || rest.length !== 2 || !Number.isInteger(value) || value < 0) return usage(`bad option ${rest.join(' ')}`);
+    let force = false;
+    for (let k = 0; k < rest.length; k++) {
+      if (rest[k] === '--force') {
+        force = true;
+        continue;
+      }
+      const value = Number(rest[k + 1]);
+      if (rest[k] !== '--seed' || k + 1 >= rest.length || !Number.isInteger(value) || value < 0) return usage(`bad option ${rest.slice(k).join(' ')}`);
       seed = value;
+      k++;
     }
-    return runJags(file, { seed }, out, err);
+    return runJags(file, { seed, force }, out, err);
   }
   return usage();
 }
 
 main(process.argv.slice(2)).then(
-  // Exit once stdout has drained: process.exit cuts a long JSON object written to a pipe at 64 KB.
-  (code) => process.stdout.write('', () => process.exit(code)),
+  // Exit once stdout has drained: process.exit cuts a long JSON object written to a pipe at 64 KB. Ctrl-C: 130 (128 + SIGINT), as shells expect.
+  (code) => process.stdout.write('', () => process.exit(wasInterrupted() ? 130 : code)),
   (e: unknown) => {
     process.stderr.write(`latent: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(70);

@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { readJob, type Job, type JobChoices, type JobKind } from '../engine/job/job';
 import { formatProblem } from '../engine/language/source';
+import { readTextFile } from '../engine/data/files';
+import { printable } from '../engine/language/messageText';
 import type { JobOutput } from '../engine/job/output';
 import { runJob } from '../engine/job/sink';
 import { startJob, type JobWorkers } from '../engine/job/startJob';
@@ -31,9 +32,9 @@ export interface ModelFileRun {
 export async function runModelFile(file: string, run: ModelFileRun, workers: JobWorkers, out: (text: string) => void, err: (text: string) => void): Promise<number> {
   let source: string;
   try {
-    source = readFileSync(file, 'utf8');
+    source = readTextFile(file);
   } catch (e) {
-    err(`latent: cannot read ${file}: ${(e as Error).message}`);
+    err(printable(`latent: cannot read ${file}: ${(e as Error).message}`));
     return 2;
   }
   const sink = new TerminalSink(file, run.format, out, err, run.beforePrint);
@@ -41,7 +42,7 @@ export async function runModelFile(file: string, run: ModelFileRun, workers: Job
   const read = (): Job => {
     const job = readJob(source, { ...run.choices, kind: run.kind }, () => randomInt(0, 2 ** 31), options);
     // Warnings (data or initial values the model never uses) go out before the run, whatever its outcome.
-    for (const w of job.kind === 'calibrate' ? job.request.run.warnings : job.request.warnings) err(formatProblem(w, file));
+    for (const w of job.kind === 'calibrate' ? job.request.run.warnings : job.request.warnings) err(printable(formatProblem(w, file)));
     return job;
   };
   const readOrRefuse = (): Job => {
@@ -54,7 +55,7 @@ export async function runModelFile(file: string, run: ModelFileRun, workers: Job
     await runJob(readOrRefuse, (job, onUpdate) => startJob(job, workers, onUpdate), sink, interruptSignal);
   } catch (e) {
     if (!(e instanceof JobRefused)) throw e;
-    err(`${file}: error: ${e.message}`);
+    err(printable(`${file}: error: ${e.message}`));
     return 1;
   }
   return sink.exitCode;

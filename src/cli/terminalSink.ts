@@ -2,6 +2,7 @@ import type { JobOutput } from '../engine/job/output';
 import { outputMessages } from '../engine/job/output';
 import type { CancelSignal, JobSink } from '../engine/job/sink';
 import type { RunMessage } from '../engine/output/runOutput';
+import { printable } from '../engine/language/messageText';
 
 /**
  * A job's outputs on the terminal: no updates while it runs (so the engine
@@ -38,14 +39,25 @@ export class TerminalSink implements JobSink {
 
   private reportFailure(messages: RunMessage[]): void {
     this.exitCode = 1;
-    for (const m of messages) this.err(`${this.file}:${m.range ? `${m.range.startLine + 1}:${m.range.startColumn + 1}:` : ''} ${m.severity}: ${m.message}`);
+    for (const m of messages) this.err(printable(`${this.file}:${m.range ? `${m.range.startLine + 1}:${m.range.startColumn + 1}:` : ''} ${m.severity}: ${m.message}`));
   }
+}
+
+let interrupted = false;
+
+/** Whether Ctrl-C stopped a job: the command then exits with 130 (128 + SIGINT), as shells expect, after printing what it has. */
+export function wasInterrupted(): boolean {
+  return interrupted;
 }
 
 /** Ctrl-C cancels the job (its partial result is then printed as usual). */
 export const interruptSignal: CancelSignal = {
   onCancel(cancel) {
-    process.once('SIGINT', cancel);
-    return { dispose: () => process.removeListener('SIGINT', cancel) };
+    const onInterrupt = (): void => {
+      interrupted = true;
+      cancel();
+    };
+    process.once('SIGINT', onInterrupt);
+    return { dispose: () => process.removeListener('SIGINT', onInterrupt) };
   },
 };

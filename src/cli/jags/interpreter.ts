@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { loadDataFile, readTextFile, type FileAccess } from '../../engine/data/files';
 import type { NamedValues } from '../../engine/language/rvalues';
@@ -25,6 +25,8 @@ export interface ScriptEnvironment {
   log: (line: string) => void;
   /** Warnings, formatted `file:line:column: warning: message`. */
   warn: (problem: Problem, file: string) => void;
+  /** Whether CODA files already in the output folder may be replaced (the CLI's --force); else the script stops before it samples. */
+  overwrite?: boolean;
 }
 
 /** A problem that stopped the script, and the file its range is in. */
@@ -49,6 +51,10 @@ const MODULES = new Set(['basemod', 'bugs', 'dic', 'glm', 'lecuyer', 'mix', 'msm
  * the script ran to its end or to `exit`).
  */
 export function runScript(commands: ScriptCommand[], environment: ScriptEnvironment): ScriptFailure[] {
+  if (!environment.overwrite) {
+    const existing = existingCodaFiles(commands, environment.outputDirectory);
+    if (existing) return [{ problem: existing, file: environment.scriptName }];
+  }
   const state = new ScriptState(environment);
   for (const command of commands) {
     try {
@@ -61,6 +67,26 @@ export function runScript(commands: ScriptCommand[], environment: ScriptEnvironm
     }
   }
   return [];
+}
+
+/**
+ * A `coda` command whose index file is already in the output folder: JAGS would overwrite it
+ * silently, and the draws of an earlier run would be lost. Checked before anything runs.
+ */
+function existingCodaFiles(commands: ScriptCommand[], outputDirectory: string): Problem | undefined {
+  for (const c of commands) {
+    if (c.kind !== 'coda') continue;
+    const index = codaFileNames(c.stem, 1).index;
+    const absolute = isAbsolute(index) ? index : resolve(outputDirectory, index);
+    if (existsSync(absolute)) {
+      return {
+        severity: 'error',
+        message: `${index} is already in ${dirname(absolute)}: this script's 'coda' would overwrite it and the CODA chain files of an earlier run. Move them away, run in another folder, give 'coda' another stem(...), or pass --force to overwrite them.`,
+        range: c.range,
+      };
+    }
+  }
+  return undefined;
 }
 
 class ScriptState {

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { readTextFile } from '../../engine/data/files';
+import { printable } from '../../engine/language/messageText';
 import { formatProblem, ModelError } from '../../engine/language/source';
 import { runScript } from './interpreter';
 import { parseScript } from './script';
@@ -9,6 +10,8 @@ export interface JagsRunOptions {
   seed: number;
   /** Where CODA and other output files go; the current folder by default, as JAGS writes them. */
   outputDirectory?: string;
+  /** Overwrite CODA files already there (--force); else the script stops before it runs. */
+  force?: boolean;
 }
 
 /**
@@ -19,9 +22,9 @@ export interface JagsRunOptions {
 export function runJags(scriptPath: string, options: JagsRunOptions, out: (line: string) => void, err: (line: string) => void): number {
   let text: string;
   try {
-    text = readFileSync(scriptPath, 'utf8');
+    text = readTextFile(scriptPath);
   } catch (e) {
-    err(`${scriptPath}:1:1: error: cannot read the script: ${(e as Error).message}`);
+    err(printable(`${scriptPath}:1:1: error: cannot read the script: ${(e as Error).message}`));
     return 1;
   }
   let commands;
@@ -37,6 +40,7 @@ export function runJags(scriptPath: string, options: JagsRunOptions, out: (line:
     inputDirectory: dirname(resolve(scriptPath)),
     outputDirectory: options.outputDirectory ?? process.cwd(),
     seed: options.seed,
+    overwrite: options.force ?? false,
     log: out,
     warn: (p, file) => err(formatProblem(p, file)),
   });

@@ -1,7 +1,16 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 
-/** The largest data, initial-values or draws file read, unless a run says otherwise (ReadOptions.maxFileBytes, the CLI's --max-file-mb). */
-export const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
+/**
+ * The largest data, initial-values or draws file read whole, unless a run says otherwise
+ * (ReadOptions.maxFileBytes): 512 MB, or LATENT_MAX_FILE_MB megabytes from the environment.
+ */
+export const DEFAULT_MAX_FILE_BYTES = megabytesFromEnvironment('LATENT_MAX_FILE_MB') ?? 512 * 1024 * 1024;
+
+/** A positive number of megabytes from an environment variable, in bytes; undefined when unset or not a positive number. */
+export function megabytesFromEnvironment(name: string): number | undefined {
+  const value = Number(process.env[name]);
+  return process.env[name] !== undefined && value > 0 ? value * 1024 * 1024 : undefined;
+}
 
 /** A file that is refused before or while it is read: the message says why, for "Cannot read … file 'x': <why>." */
 export class FileRefused extends Error {}
@@ -18,7 +27,7 @@ export function readTextFile(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): s
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw new FileRefused(`it is ${kindOf(stats)}, not a regular file`);
-    if (stats.size > maxBytes) throw new FileRefused(`it holds ${megabytes(stats.size)}, more than the limit of ${megabytes(maxBytes)} for a file read whole (raise it with the maxFileBytes option, or --max-file-mb in the CLI)`);
+    if (stats.size > maxBytes) throw new FileRefused(`it holds ${megabytes(stats.size)}, more than the limit of ${megabytes(maxBytes)} for a file read whole (raise it with LATENT_MAX_FILE_MB=<megabytes> in the environment)`);
     // The file may grow after fstat: read at most one byte past the limit to notice.
     const buffer = Buffer.allocUnsafe(Math.min(stats.size, maxBytes) + 1);
     let length = 0;

@@ -73,7 +73,8 @@ const NUMBER = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
 /** A CSV cell as a number: NA, NaN or empty is missing (NaN), TRUE/FALSE are 1/0, Inf and -Inf as R writes them; undefined if not a number. */
 export function cellValue(text: string): number | undefined {
   const t = text.trim();
-  if (t === '' || t === 'NA' || t === 'NaN') return Number.NaN;
+  // Only NA or nothing is missing: NaN is the result of a failed computation, reported at its cell.
+  if (t === '' || t === 'NA') return Number.NaN;
   if (NUMBER.test(t)) return Number(t);
   if (t === 'Inf' || t === '+Inf') return Number.POSITIVE_INFINITY;
   if (t === '-Inf') return Number.NEGATIVE_INFINITY;

@@ -1,6 +1,7 @@
 import { fileError, LineIndex } from '../data/fileProblems';
 import type { ParameterDraws } from './draws';
 import { appendAll } from '../collections';
+import { quoted } from '../language/messageText';
 
 /** One chain of a Stan CSV file: its columns by name, after the renaming described at `readStanCsv`. */
 export interface StanChain {
@@ -59,12 +60,15 @@ export function readStanCsv(text: string, fileName: string): StanChain {
       const field = fields[k]!.trim();
       const value = field === '' ? Number.NaN : Number(field);
       if (field === '' || (Number.isNaN(value) && !/^(nan|-?inf(inity)?)$/i.test(field))) {
-        fail(fieldStarts[k]!, fieldStarts[k]! + fields[k]!.length, `'${field}' in column '${header![k]}' is not a number.`);
+        fail(fieldStarts[k]!, fieldStarts[k]! + fields[k]!.length, `${quoted(field)} in column ${quoted(header![k]!)} is not a number.`);
       }
       values[c]!.push(Number.isNaN(value) ? parseSpecial(field) : value);
     });
   }
   if (!header) return fail(0, 0, 'The file has no header row: a Stan CSV file has comment lines starting with #, then a row of column names, then one row per draw.');
+  if (values.every((v) => v.length === 0)) {
+    return fail(text.length, text.length, 'The file has a header but no draws: was the run stopped before sampling, or is this the output of an optimisation or a warm-up only?');
+  }
   const names = keep.map((k) => stanToJagsName(header![k]!));
   const seen = new Set<string>();
   for (const name of names) {

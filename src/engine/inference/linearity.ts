@@ -27,7 +27,9 @@ export const enum Dependence {
 export class DependenceAnalysis {
   private readonly members: Set<number>;
   private readonly dependents: Set<number>;
-  private readonly cache = new Map<number, Dependence>();
+  /** Per deterministic node: its dependence, and whether its definition selects θ through a stochastic index. */
+  private readonly cache = new Map<number, { dependence: Dependence; selects: boolean }>();
+  private warmedUp = false;
   /** Set when an analysed expression selected θ through a stochastic index. */
   selects = false;
 
@@ -173,14 +175,55 @@ export class DependenceAnalysis {
     if (role !== Role.Deterministic) return Dependence.Constant;
     const id = variable.node[offset]!;
     if (!this.dependents.has(id)) return Dependence.Constant;
+    if (!this.warmedUp && this.dependents.size > WARM_UP_ABOVE) this.warmUp();
+    return this.deterministic(id);
+  }
+
+  private deterministic(id: number): Dependence {
     const cached = this.cache.get(id);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      if (cached.selects) this.selects = true;
+      return cached.dependence;
+    }
+    const outer = this.selects;
+    this.selects = false;
     const d = this.graph.deterministic[id]!;
     const inner = this.of(d.statement.value, d.scope);
-    const result = d.statement.target.link && inner !== Dependence.Constant ? Dependence.Nonlinear : inner;
-    this.cache.set(id, result);
-    return result;
+    const dependence = d.statement.target.link && inner !== Dependence.Constant ? Dependence.Nonlinear : inner;
+    const selects = this.selects;
+    this.cache.set(id, { dependence, selects });
+    this.selects = outer || selects;
+    return dependence;
   }
+
+  /**
+   * Analyses every deterministic dependent of θ, parents before children, so that following
+   * a definition back never recurses further than one expression deep: a chain such as
+   * c[i] <- c[i-1] + 1 over 100,000 elements would otherwise recurse 100,000 definitions deep.
+   */
+  private warmUp(): void {
+    this.warmedUp = true;
+    const position = topologicalPositions(this.graph);
+    const outer = this.selects;
+    for (const id of [...this.dependents].sort((a, b) => position[a]! - position[b]!)) this.deterministic(id);
+    this.selects = outer;
+  }
+}
+
+/** Past this many deterministic dependents, a chain of definitions may be deep: they are analysed in order first. */
+const WARM_UP_ABOVE = 256;
+
+const positions = new WeakMap<ModelGraph, Int32Array>();
+
+/** Each deterministic node's place in the graph's topological order. */
+function topologicalPositions(graph: ModelGraph): Int32Array {
+  let position = positions.get(graph);
+  if (!position) {
+    position = new Int32Array(graph.deterministic.length);
+    graph.deterministicOrder.forEach((id, k) => (position![id] = k));
+    positions.set(graph, position);
+  }
+  return position;
 }
 
 /** The positions one index may take: a range, or the alternatives of a stochastic index. */

@@ -39,6 +39,7 @@ export function evaluateArray(e: Expression): DataArray {
       if (e.name === 'TRUE' || e.name === 'T') return scalar(1);
       if (e.name === 'FALSE' || e.name === 'F') return scalar(0);
       if (e.name === 'Inf') return scalar(Number.POSITIVE_INFINITY);
+      if (e.name === 'NaN') throw errorAt(e.range, 'NaN (not a number, the result of a failed computation) is not a value the model can use; write NA for a missing value.');
       throw errorAt(e.range, `'${e.name}' is not a value here: data and initial values are numbers, NA, c(...) or structure(...).`);
     case 'unary': {
       const inner = evaluateArray(e.operand);
@@ -118,8 +119,8 @@ function evaluateCall(e: Extract<Expression, { kind: 'call' }>): DataArray {
   }
 }
 
-/** R's missing values: NA and its typed forms, and NaN, which JAGS also reads as missing. */
-const MISSING = new Set(['NA', 'NA_integer_', 'NA_real_', 'NaN']);
+/** R's missing values: NA and its typed forms. (NaN is an error: a failed computation, not a missing value.) */
+const MISSING = new Set(['NA', 'NA_integer_', 'NA_real_']);
 
 /** Guards against data that would exhaust memory, e.g. 1:1e12. */
 const MAX_ELEMENTS = 1e8;

@@ -121,6 +121,9 @@ interface Unrolled {
   bounds: Array<[number, number] | undefined>;
 }
 
+/** The most relations (nodes) a model unrolls into: at a few hundred bytes each, some gigabytes. */
+export const MAX_UNROLLED_RELATIONS = 10_000_000;
+
 function unroll(statements: Statement[], scope: Map<string, number>, out: Unrolled[], compiler: ExpressionCompiler, problems: ProblemList): void {
   for (const s of statements) {
     if (s.kind === 'for') {
@@ -133,12 +136,29 @@ function unroll(statements: Statement[], scope: Map<string, number>, out: Unroll
         });
         continue;
       }
+      if (to < from - 1) {
+        // JAGS runs 1:0 as an empty loop; a bound further below is a mistake in the data (N = -1), not a loop to skip.
+        problems.attempt(s, () => {
+          throw errorAt(rangeBetween(s.from.range, s.to.range), `The loop over ${s.variable} runs from ${from} to ${to}: its upper bound is below its lower bound (only ${from}:${from - 1}, an empty loop, may be); check the value that gives ${to}.`);
+        });
+        continue;
+      }
+      if (out.length + (to - from + 1) > MAX_UNROLLED_RELATIONS) {
+        // Before unrolling, so that N = 1e12 is a message, not minutes of work and an out-of-memory crash.
+        throw errorAt(
+          rangeBetween(s.from.range, s.to.range),
+          `The loop over ${s.variable} runs ${to - from + 1} times: the model would unroll into more than ${MAX_UNROLLED_RELATIONS.toLocaleString('en')} nodes, more than the engine holds; check the value that gives ${to}.`,
+        );
+      }
       for (let i = from; i <= to; i++) {
         const inner = new Map(scope);
         inner.set(s.variable, i);
         unroll(s.body, inner, out, compiler, problems);
       }
     } else {
+      if (out.length >= MAX_UNROLLED_RELATIONS) {
+        throw errorAt(s.range, `The model unrolls into more than ${MAX_UNROLLED_RELATIONS.toLocaleString('en')} nodes, more than the engine holds; its loops run too many times together.`);
+      }
       problems.attempt(s, () => out.push({ statement: s, scope, bounds: targetBounds(s.target.indices, scope, compiler) }));
     }
   }
@@ -179,9 +199,11 @@ function inferDimensions(unrolled: Unrolled[], variables: Map<string, Variable>,
       if (!seen) dims.set(name, ends);
       else if (seen.length !== ends.length) throw errorAt(u.statement.target.range, `${name} is used with ${ends.length} index(es) here but ${seen.length} elsewhere.`);
       else ends.forEach((e, d) => (seen[d] = Math.max(seen[d]!, e)));
+      rejectHugeVariable(name, dims.get(name)!, u.statement.target.range);
     });
   }
-  for (const [name, d] of dims) variables.set(name, emptyVariable(name, d));
+  // A variable too large to hold has its problem reported already: it is not allocated.
+  for (const [name, d] of dims) if (d.reduce((a, b) => a * b, 1) <= MAX_UNROLLED_RELATIONS) variables.set(name, emptyVariable(name, d));
 }
 
 function offsetsOf(variable: Variable, bounds: Array<[number, number] | undefined>, statement: Relation): number[] {
@@ -217,6 +239,7 @@ function declare(declarations: Declaration[], variables: Map<string, Variable>, 
         if (!same) throw errorAt(d.range, `${d.name} is declared as [${dims.join(', ')}] but the data give it dimensions [${known.dims.join(', ')}].`);
         return;
       }
+      rejectHugeVariable(d.name, dims, d.range);
       variables.set(d.name, emptyVariable(d.name, dims));
     });
   }
@@ -398,6 +421,14 @@ export function definedNames(statements: Statement[]): string[] {
 function dataVariable(name: string, value: DataArray): Variable {
   const size = value.values.length;
   return { name, dims: [...value.dims], values: Float64Array.from(value.values), role: new Uint8Array(size).fill(Role.Data), node: new Int32Array(size).fill(-1) };
+}
+
+/** A variable too large to hold (an index of 1e308 in the model, a declared x[1e12]): refused before it is allocated. */
+function rejectHugeVariable(name: string, dims: number[], range: SourceRange): void {
+  const size = dims.reduce((a, b) => a * b, 1);
+  if (size > MAX_UNROLLED_RELATIONS) {
+    throw errorAt(range, `${name} would hold ${size < 1e15 ? size.toLocaleString('en') : size.toExponential(1)} elements (dimensions [${dims.join(', ')}]): more than ${MAX_UNROLLED_RELATIONS.toLocaleString('en')}, more than the engine holds; check the index or the size that gives it.`);
+  }
 }
 
 function emptyVariable(name: string, dims: number[]): Variable {

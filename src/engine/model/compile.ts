@@ -1,4 +1,4 @@
-import type { Document, Statement } from '../language/ast';
+import type { Document, Expression, Statement } from '../language/ast';
 import { suggest } from '../language/check';
 import type { NamedValues } from '../language/rvalues';
 import { errorAt, ModelError, type Problem } from '../language/source';
@@ -11,7 +11,7 @@ import { MORE_MULTIVARIATE_DISTRIBUTIONS } from './moreMultivariate';
 import { MULTIVARIATE_DISTRIBUTIONS } from './multivariate';
 import type { ElementRef, ExpressionCompiler } from './expressions';
 import { INVERSE_LINKS } from './functions';
-import { ReadTable, deterministicOrder, wireChildren } from './wiring';
+import { ReadTable, deterministicOrder, deterministicParents, wireChildren } from './wiring';
 import { elementName, rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode } from './graph';
 import { appendAll } from '../collections';
 
@@ -60,6 +60,7 @@ export function compileModel(document: Document, data: NamedValues): ModelGraph 
   if (problems.length) throw new ModelError(problems);
 
   const order = deterministicOrder(deterministic, reads);
+  rejectDeepDefinitions(deterministic, order, (node) => deterministicParents(reads, node.id).map((id) => deterministic[id]!));
   const sinks = wireChildren(stochastic, deterministic, reads, order);
   rejectStochasticCycles(stochastic);
   const unobserved = stochastic.filter((n) => !n.observed).map((n) => n.id);
@@ -242,6 +243,60 @@ function unsupportedDistributions(statements: Statement[]): Problem[] {
 
 function arityFits(d: Distribution, count: number): boolean {
   return !d.multivariate && d.variadic ? count >= d.parameters.length : count === d.parameters.length;
+}
+
+/** The deepest chain of definitions accepted, counted in expression levels (c[i] <- c[i-1] + 1 counts 2 per element). */
+export const MAX_DEFINITION_DEPTH = 2000;
+
+function rejectDeepDefinitions(deterministic: DeterministicNode[], order: number[], parents: (node: DeterministicNode) => DeterministicNode[]): void {
+  const depth = new Float64Array(deterministic.length);
+  const heights = new Map<Expression, number>();
+  for (const id of order) {
+    const node = deterministic[id]!;
+    let height = heights.get(node.statement.value);
+    if (height === undefined) heights.set(node.statement.value, (height = expressionHeight(node.statement.value)));
+    let deepest = 0;
+    for (const p of parents(node)) deepest = Math.max(deepest, depth[p.id]!);
+    depth[id] = deepest + height;
+    if (depth[id]! > MAX_DEFINITION_DEPTH) {
+      throw errorAt(
+        node.statement.range,
+        `${node.name} ends a chain of '<-' definitions more than ${MAX_DEFINITION_DEPTH} expression levels deep, each reading the one before: ` +
+          'the samplers follow such chains back one level at a time. Make the chain shorter, or give the recursion a little noise (a stochastic node, ~) so that it breaks.',
+      );
+    }
+  }
+}
+
+/** How deep an expression nests (a name or number is 1), without recursion. */
+function expressionHeight(e: Expression): number {
+  let deepest = 0;
+  const stack: Array<[Expression, number]> = [[e, 1]];
+  while (stack.length) {
+    const [x, level] = stack.pop()!;
+    deepest = Math.max(deepest, level);
+    const next = level + 1;
+    switch (x.kind) {
+      case 'unary':
+        stack.push([x.operand, next]);
+        break;
+      case 'binary':
+        stack.push([x.left, next], [x.right, next]);
+        break;
+      case 'call':
+        for (const a of x.args) stack.push([a.value, next]);
+        break;
+      case 'index':
+        for (const i of x.indices) {
+          if (i.kind === 'at') stack.push([i.value, next]);
+          else if (i.kind === 'range') stack.push([i.from, next], [i.to, next]);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return deepest;
 }
 
 /** A stochastic node may not depend on itself, directly or through other nodes (JAGS rejects such graphs too). */

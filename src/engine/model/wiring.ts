@@ -71,20 +71,42 @@ export class ReadTable {
 
 /** Topological order of the deterministic nodes; a directed cycle is an error. */
 export function deterministicOrder(deterministic: DeterministicNode[], reads: ReadTable): number[] {
+  // Iterative: a chain such as c[i] <- c[i-1] + 1 may be as long as the data.
   const state = new Uint8Array(deterministic.length); // 0 new, 1 visiting, 2 done
   const order: number[] = [];
-  const visit = (node: DeterministicNode): void => {
-    if (state[node.id] === 2) return;
-    if (state[node.id] === 1) throw errorAt(node.statement.range, `${node.name} depends on itself through a cycle of '<-' relations.`);
-    state[node.id] = 1;
-    reads.forEachParent('deterministic', node.id, (key) => {
-      if (key < 0) visit(deterministic[-1 - key]!);
-    });
-    state[node.id] = 2;
-    order.push(node.id);
-  };
-  for (const node of deterministic) visit(node);
+  for (const root of deterministic) {
+    if (state[root.id] === 2) continue;
+    const stack: Array<{ id: number; parents: number[]; next: number }> = [{ id: root.id, parents: deterministicParents(reads, root.id), next: 0 }];
+    state[root.id] = 1;
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      if (top.next === top.parents.length) {
+        state[top.id] = 2;
+        order.push(top.id);
+        stack.pop();
+        continue;
+      }
+      const parent = top.parents[top.next++]!;
+      if (state[parent] === 1) {
+        const node = deterministic[parent]!;
+        throw errorAt(node.statement.range, `${node.name} depends on itself through a cycle of '<-' relations.`);
+      }
+      if (state[parent] === 0) {
+        state[parent] = 1;
+        stack.push({ id: parent, parents: deterministicParents(reads, parent), next: 0 });
+      }
+    }
+  }
   return order;
+}
+
+/** The ids of the deterministic nodes a deterministic node reads directly. */
+export function deterministicParents(reads: ReadTable, id: number): number[] {
+  const parents: number[] = [];
+  reads.forEachParent('deterministic', id, (key) => {
+    if (key < 0) parents.push(-1 - key);
+  });
+  return parents;
 }
 
 /**

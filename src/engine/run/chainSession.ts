@@ -1,9 +1,10 @@
 import { assignSamplers, runChain } from '../inference/gibbs';
 import { setInitialValues } from '../inference/initialValues';
 import type { Sampler } from '../inference/samplers';
-import { errorAt } from '../language/source';
+import { errorAt, type SourceRange } from '../language/source';
 import { compileModel, refreshSinks } from '../model/compile';
 import { elementName, Role, type ModelGraph, type Variable } from '../model/graph';
+import { megabytesFromEnvironment } from '../data/boundedRead';
 import { Random } from '../random/rng';
 import { PointwiseRecorder } from './pointwise';
 import type { RunRequest } from './request';
@@ -40,7 +41,35 @@ export function prepareChain(request: RunRequest, chain: number, onPhase: (phase
   const labels = new Map<number, string>();
   for (const s of samplers) for (const n of s.nodes) labels.set(n.id, s.label);
   const monitors = resolveMonitors(graph, request.settings.monitor, labels, request);
+  rejectOversizedDraws(monitors.length, request, graph.modelRange);
   return { graph, samplers, monitors, random, ...(request.settings.loo ? { pointwise: new PointwiseRecorder(graph) } : {}) };
+}
+
+/**
+ * The most memory a run's kept draws may take unless the request says otherwise (the draws of
+ * every chain meet in one process): 1 GB, or LATENT_MAX_DRAW_MB megabytes from the environment.
+ */
+export const DEFAULT_MAX_DRAW_BYTES = megabytesFromEnvironment('LATENT_MAX_DRAW_MB') ?? 1024 ** 3;
+
+/**
+ * Refuses, before sampling, a run whose kept draws (monitored scalars × kept iterations ×
+ * chains, 8 bytes each) would pass the limit, saying what to change: a run that would
+ * otherwise fill the memory and die after minutes.
+ */
+function rejectOversizedDraws(monitored: number, request: RunRequest, modelRange: SourceRange): void {
+  const { chains, iterations, thin } = request.settings;
+  const kept = Math.ceil(iterations / thin);
+  const bytes = monitored * kept * chains * 8;
+  const limit = request.files.maxDrawBytes ?? DEFAULT_MAX_DRAW_BYTES;
+  if (bytes <= limit) return;
+  const run = request.document.directives.find((d) => d.kind === 'run');
+  const gigabytes = (b: number): string => `${(b / 1024 ** 3).toFixed(b < 1024 ** 3 ? 2 : 1)} GB`;
+  throw errorAt(
+    run?.range ?? modelRange,
+    `The run would keep ${gigabytes(bytes)} of draws (${monitored.toLocaleString('en')} monitored scalars × ${kept.toLocaleString('en')} kept iterations × ${chains} chains × 8 bytes), more than the limit of ${gigabytes(limit)}: ` +
+      'monitor fewer nodes (monitor = c(...)), thin the chains (thin = 10 keeps every 10th draw), or run fewer iterations or chains ' +
+      '(or raise the limit with LATENT_MAX_DRAW_MB=<megabytes> in the environment).',
+  );
 }
 
 function resolveMonitors(graph: ModelGraph, names: string[], labels: Map<number, string>, request: RunRequest): Monitor[] {

@@ -41,6 +41,8 @@ export interface RequestFiles {
   initsFiles: string[];
   /** The largest file read whole (DEFAULT_MAX_FILE_BYTES when not given): a larger one is refused with a message. */
   maxFileBytes?: number;
+  /** The most memory the kept draws may take (DEFAULT_MAX_DRAW_BYTES when not given): a larger run is refused before it samples. */
+  maxDrawBytes?: number;
 }
 
 /** How readRunRequest finds files: RequestFiles, all optional, and a way to read them (node:fs unless a test says otherwise). */
@@ -107,6 +109,7 @@ export function readRunRequest(source: string, defaults: RunDefaults, freshSeed:
   };
   const files: RequestFiles = { baseDirectory: options.baseDirectory, dataFiles: options.dataFiles ?? [], initsFiles: options.initsFiles ?? [] };
   if (options.maxFileBytes !== undefined) files.maxFileBytes = options.maxFileBytes;
+  if (options.maxDrawBytes !== undefined) files.maxDrawBytes = options.maxDrawBytes;
   const access: FileAccess = { baseDirectory: files.baseDirectory, readFile: options.readFile ?? ((path) => readTextFile(path, options.maxFileBytes)) };
 
   const data = new Values('data', found);

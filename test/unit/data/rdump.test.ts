@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readRDump } from '../../../src/engine/data/rdump';
+import { ModelError } from '../../../src/engine/language/source';
 import { assertRangeInText, modelErrorOf, textOf } from '../engine/helpers';
 import { at, CLASSIC_BUGS, CLASSIC_BUGS_REFERENCE, get, list, row } from './helpers';
 
@@ -88,11 +89,18 @@ describe('R dump format: the forms JAGS and R write', () => {
   });
 
   it("reads R's integer suffix, a:b, rep, negative numbers, Inf and the typed NAs", () => {
-    const values = readRDump('n <- 10L\ns <- 1:3\nr <- rep(0, 2)\nm <- c(-1.5, 2e-3, Inf, NA_integer_, NA_real_, NaN, NA)\n', 'data.R');
+    const values = readRDump('n <- 10L\ns <- 1:3\nr <- rep(0, 2)\nm <- c(-1.5, 2e-3, Inf, NA_integer_, NA_real_, NA)\n', 'data.R');
     assert.deepEqual(list(get(values, 'n')), [10]);
     assert.deepEqual(list(get(values, 's')), [1, 2, 3]);
     assert.deepEqual(list(get(values, 'r')), [0, 0]);
-    assert.deepEqual(list(get(values, 'm')), [-1.5, 0.002, Infinity, null, null, null, null]);
+    assert.deepEqual(list(get(values, 'm')), [-1.5, 0.002, Infinity, null, null, null]);
+  });
+
+  it('reports NaN at its place: only NA means missing', () => {
+    assert.throws(
+      () => readRDump('y <- c(1, 2,\n  NaN, 4)\n', 'data.R'),
+      (e: unknown) => e instanceof ModelError && /^data\.R:2:3: NaN \(not a number, the result of a failed computation\) is not a value the model can use; write NA for a missing value\.$/.test(e.problems[0]!.message),
+    );
   });
 
   it('reads structure() with .Dim, .Dim = as.integer(...), dim =, and three dimensions, filling column-major', () => {

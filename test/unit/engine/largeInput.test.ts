@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import { runCheck } from '../../../src/cli/check';
 import { ModelError } from '../../../src/engine/language/source';
 import { MAX_EXPRESSION_DEPTH } from '../../../src/engine/language/parser';
+import { MAX_DEFINITION_DEPTH } from '../../../src/engine/model/compile';
 import { prepareChain } from '../../../src/engine/run/chainSession';
 import { BUILT_IN_DEFAULTS, readRunRequest, type ReadOptions } from '../../../src/engine/run/request';
 import { startRun } from '../../../src/engine/run/runner';
@@ -93,6 +94,50 @@ sample with gibbs(chains = 1, burnin = 10, iterations = 20, seed = 1, monitor = 
   });
 });
 
+describe('long chains of definitions', () => {
+  // c[i] <- c[i-1] + 1 counts 4 levels per element (+, the index, i - 1, a name).
+  const chain = (n: number): string =>
+    `model {\n  mu ~ dnorm(0, 1)\n  c[1] <- mu\n  for (i in 2:N) { c[i] <- c[i-1] + 1 }\n  y ~ dnorm(c[N], 1)\n}\ndata list(N = ${n}, y = 3)\nsample with gibbs(chains = 1, burnin = 10, iterations = 20, seed = 1, monitor = c(mu))\n`;
+
+  it('a chain of 100,000 definitions is refused at the statement that goes past the limit, not a stack overflow', async () => {
+    const source = chain(100_000);
+    const { output } = await startRun(read(source), WORKER).result;
+    assert.equal(output.status, 'failed');
+    assert.equal(output.messages.length, 1);
+    assert.match(output.messages[0]!.message, new RegExp(`^c\\[${MAX_DEFINITION_DEPTH / 4 + 1}\\] ends a chain of '<-' definitions more than ${MAX_DEFINITION_DEPTH} expression levels deep`));
+    assert.equal(output.messages[0]!.range?.startLine, 3);
+  });
+
+  it(`the longest chain accepted (${MAX_DEFINITION_DEPTH / 4} definitions) samples in a worker thread`, async () => {
+    const { output } = await startRun(read(chain(MAX_DEFINITION_DEPTH / 4)), WORKER).result;
+    assert.equal(output.status, 'complete', JSON.stringify(output.messages));
+  });
+});
+
+describe('the memory of the draws', () => {
+  const MODEL = 'model {\n  for (i in 1:N) { x[i] ~ dnorm(0, 1) }\n}\ndata list(N = 100000)\n';
+
+  it('a run whose kept draws would pass the limit is refused before sampling, saying what to change', () => {
+    const source = `${MODEL}sample with gibbs(chains = 4, iterations = 10000)\n`;
+    const problems = modelErrorOf(() => prepareChain(readRunRequest(source, BUILT_IN_DEFAULTS, () => 1), 0));
+    assert.equal(problems.length, 1);
+    assert.equal(
+      problems[0]!.message,
+      'The run would keep 29.8 GB of draws (100,000 monitored scalars × 10,000 kept iterations × 4 chains × 8 bytes), more than the limit of 1.0 GB: ' +
+        'monitor fewer nodes (monitor = c(...)), thin the chains (thin = 10 keeps every 10th draw), or run fewer iterations or chains ' +
+        '(or raise the limit with LATENT_MAX_DRAW_MB=<megabytes> in the environment).',
+    );
+    assert.equal(textOf(source, problems[0]!.range), 'sample with gibbs(chains = 4, iterations = 10000)');
+  });
+
+  it('thinning brings the same run under a limit the request sets', () => {
+    const source = `${MODEL}sample with gibbs(chains = 2, iterations = 1000, thin = 10)\n`;
+    // 100,000 × 100 × 2 × 8 bytes = 160 MB.
+    assert.ok(prepareChain(readRunRequest(source, BUILT_IN_DEFAULTS, () => 1, { maxDrawBytes: 200e6 }), 0));
+    assert.match(modelErrorOf(() => prepareChain(readRunRequest(source, BUILT_IN_DEFAULTS, () => 1, { maxDrawBytes: 100e6 }), 0))[0]!.message, /more than the limit of 0\.09 GB/);
+  });
+});
+
 describe('huge arrays', () => {
   it('a sum over a 300,000-element vector compiles (its reads are not spread into one call)', () => {
     const values = Float64Array.from({ length: 300_000 }, (_, i) => i % 7);
@@ -150,7 +195,7 @@ describe('files that are not data', () => {
   it('a file past the size limit is refused with the limit and how to raise it', () => {
     writeFileSync(join(folder, 'big.R'), `x <- c(${terms(200_000, '1', ', ')})\n`);
     const problems = modelErrorOf(() => read('model {\n  mu ~ dnorm(0, 1)\n}\ndata from "big.R"\n', { maxFileBytes: 100_000 }));
-    assert.match(problems[0]!.message, /'big\.R' .*: it holds 0\.57 MB, more than the limit of 0\.10 MB for a file read whole \(raise it with the maxFileBytes option, or --max-file-mb in the CLI\)\./);
+    assert.match(problems[0]!.message, /'big\.R' .*: it holds 0\.57 MB, more than the limit of 0\.10 MB for a file read whole \(raise it with LATENT_MAX_FILE_MB=<megabytes> in the environment\)\./);
     // Under the default limit the same file reads.
     assert.ok(read('model {\n  mu ~ dnorm(0, 1)\n}\ndata from "big.R"\n').data.get('x'));
   });

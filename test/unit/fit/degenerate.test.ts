@@ -57,7 +57,8 @@ describe('degenerate fits: mixture kernel', () => {
     rows[2]![0] = Number.POSITIVE_INFINITY;
     assertCleanFailure(await fitSource(bivariateMixture(2, rows).replace('Infinity', 'Inf')), /x\[3,1:2\]/);
     rows[2]![0] = Number.NaN;
-    assertCleanFailure(await fitSource(bivariateMixture(2, rows)), /x\[3,1:2\] is partly observed/);
+    // NA marks the missing element (NaN in data is itself an error, naming its place).
+    assertCleanFailure(await fitSource(bivariateMixture(2, rows).replace('NaN', 'NA')), /x\[3,1:2\] is partly observed/);
   });
 });
 
@@ -109,9 +110,10 @@ describe('degenerate fits: generic EM', () => {
     }
   });
 
-  it('non-finite data: Inf is a clean failure naming the node; NaN is read as missing', async () => {
+  it('non-finite data: Inf is a clean failure naming the node; NaN is an error at its place; NA is read as missing', async () => {
     assertCleanFailure(await fitSource(scalarMixture(2, '1, 2, Inf, 4')), /x\[3\]/);
-    const out = await fitSource(scalarMixture(2, '1, 2, NaN, 4'));
+    await assert.rejects(fitSource(scalarMixture(2, '1, 2, NaN, 4')), /NaN \(not a number, the result of a failed computation\) is not a value the model can use; write NA/);
+    const out = await fitSource(scalarMixture(2, '1, 2, NA, 4'));
     assert.notEqual(out.status, 'failed', JSON.stringify(out.messages));
     assert.ok(out.latent.includes('x'), 'the missing x[3] is latent');
     assertFiniteParams(out);
