@@ -26,6 +26,7 @@ const builds = [
   { ...node, entryPoints: ['bench/gmm.ts'], outfile: 'dist/bench/gmm.js' },
   { ...node, entryPoints: ['bench/engineRunner.ts'], outfile: 'dist/bench/mcmc.js' },
   { ...node, entryPoints: ['bench/run.ts'], outfile: 'dist/bench/run.js' },
+  { ...node, entryPoints: ['bench/scale.ts'], outfile: 'dist/bench/scale.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   {
     entryPoints: ['src/renderer/index.ts'],

@@ -274,7 +274,10 @@ export function buildLocalUnits(graph: ModelGraph, latent: StochasticNode[]): { 
   for (const n of latent) {
     if (n.distribution.name !== 'dnorm' || n.statement.truncation || n.children.length === 0) continue;
     const key = n.children.join(',');
-    byChildren.set(key, [...(byChildren.get(key) ?? []), n]);
+    const group = byChildren.get(key);
+    // Appending in place: copying the list for every member made grouping quadratic in the group's size.
+    if (group) group.push(n);
+    else byChildren.set(key, [n]);
   }
   for (const node of latent) {
     if (taken.has(node.id)) continue;

@@ -281,12 +281,21 @@ export function buildParameterUpdates(
   const updates: ParameterUpdate[] = [];
   const taken = new Set<number>();
   const free = parameters.filter((n) => !n.observed);
+  const normalScalar = (n: StochasticNode): boolean => n.distribution.name === 'dnorm' && !n.statement.truncation && n.children.length > 0;
+  // Scalar normal parameters by their exact children, grouped once: scanning every parameter for each made this quadratic.
+  const byChildren = new Map<string, StochasticNode[]>();
+  for (const n of free) {
+    if (!normalScalar(n)) continue;
+    const key = n.children.join(',');
+    const list = byChildren.get(key);
+    if (list) list.push(n);
+    else byChildren.set(key, [n]);
+  }
   for (const node of free) {
     if (taken.has(node.id)) continue;
     let update: ParameterUpdate | undefined;
-    if (node.distribution.name === 'dnorm' && !node.statement.truncation && node.children.length > 0) {
-      const key = node.children.join(',');
-      const group = free.filter((n) => !taken.has(n.id) && n.distribution.name === 'dnorm' && !n.statement.truncation && n.children.join(',') === key);
+    if (normalScalar(node)) {
+      const group = byChildren.get(node.children.join(','))!.filter((n) => !taken.has(n.id));
       // Mixture means read through z[i] share every child but are separate problems: as a block, one empty component would stall them all.
       const children = group.length > 1 && !selectsThroughIndex(graph, group) ? gaussianBlockChildren(graph, group) : undefined;
       if (children) update = new BlockUpdate(new GaussianBlock(graph, group, children));

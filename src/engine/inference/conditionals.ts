@@ -134,8 +134,9 @@ class NormalConditional implements Conditional {
     this.flat = node.distribution.name === 'dunif';
     this.direct = Uint8Array.from(children.map((c) => (isNodeItself(graph, c, node) ? 1 : 0)));
     // Other children's a + b·θ read off compiled linear terms where they compile; then nothing is probed.
-    const compileTerm = linearTermCompiler(graph, [node]);
-    this.terms = children.map((c, j) => (this.direct[j] ? undefined : compileTerm(c.statement.args[0]!, c.scope)));
+    // Made only when a child needs it: a latent normal read directly by its children (probit's z[i]) needs none.
+    let compileTerm: ReturnType<typeof linearTermCompiler> | undefined;
+    this.terms = children.map((c, j) => (this.direct[j] ? undefined : (compileTerm ??= linearTermCompiler(graph, [node]))(c.statement.args[0]!, c.scope)));
     this.allDirect = this.direct.every((x, j) => x === 1 || this.terms[j] !== undefined);
   }
 

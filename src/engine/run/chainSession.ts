@@ -95,16 +95,30 @@ function resolveMonitors(graph: ModelGraph, names: string[], labels: Map<number,
     }
     return monitors;
   }
-  const byElement = new Map<string, Monitor>();
-  for (const v of graph.variables.values()) for (let o = 0; o < v.values.length; o++) byElement.set(elementName(v, o), monitor(v, o));
   const run = request.document.directives.find((d) => d.kind === 'run');
   return names.flatMap((name) => {
     const v = graph.variables.get(name);
     if (v) return Array.from({ length: v.values.length }, (_, o) => monitor(v, o));
-    const element = byElement.get(name.replace(/\s+/g, ''));
-    if (element) return [element];
+    const element = elementOf(graph, name.replace(/\s+/g, ''));
+    if (element) return [monitor(element.variable, element.offset)];
     throw errorAt(run?.range ?? graph.modelRange, `Cannot monitor '${name}': it is not a variable of the model.`);
   });
+}
+
+/**
+ * The element a name such as `theta[2,3]` denotes, or undefined. Parsed, not
+ * looked up in a table of every element's name: a model with 200,000 rows of
+ * data has millions of elements, and monitoring `beta[1]` must not name them all.
+ */
+function elementOf(graph: ModelGraph, name: string): { variable: Variable; offset: number } | undefined {
+  const match = /^([^[\]]+)\[(\d+(?:,\d+)*)\]$/.exec(name);
+  const variable = match && graph.variables.get(match[1]!);
+  if (!match || !variable) return undefined;
+  const indices = match[2]!.split(',').map(Number);
+  const dims = variable.dims.length === 0 ? [1] : variable.dims;
+  if (indices.length !== dims.length || indices.some((at, d) => at < 1 || at > dims[d]!)) return undefined;
+  const offset = indices.reduce((o, at, d) => o * dims[d]! + (at - 1), 0);
+  return elementName(variable, offset) === name ? { variable, offset } : undefined;
 }
 
 /**

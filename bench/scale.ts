@@ -1,0 +1,176 @@
+/**
+ * Probit regression by augmentation at data size, side by side with JAGS
+ * (issue 10): setup and sampling times of one chain, A B A B.
+ *
+ *   npm run bench:scale                                   # 200,000 rows, 1,000 iterations, 2 rounds
+ *   node dist/bench/scale.js [--rows 200000] [--iterations 1000] [--rounds 2] [--no-jags] [--no-em] [--dir DIR]
+ *
+ * The data come from scripts/probitData.ts (seeded, 3 coefficients), written
+ * once into DIR (a temporary folder by default): probit.latent for the engine,
+ * probit.bug with probit.cmd and setup.cmd for JAGS. Each round runs, in
+ * fresh processes, the engine (`--latent DIR`: readRunRequest, prepareChain
+ * — the setup — then sampleChain, in one thread as the chain worker does)
+ * and then `jags probit.cmd` and `jags setup.cmd` (JAGS's setup is the run
+ * that stops after `initialize`, as ../shared/bench/peers/jags_run.py times
+ * it; its sampling is the full run minus that). With --no-em skipped, the
+ * engine's EM setup (compile, roles, the E-step units and M-step updates, and
+ * one E-step) is timed too; JAGS has no EM. Wall seconds of each process's
+ * own phases; peak RSS of each process from /usr/bin/time when present.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { probitData, probitValues, PROBIT_MODEL } from '../scripts/probitData';
+import { runGenericEm } from '../src/engine/fit/genericEm';
+import { classifyNodes } from '../src/engine/fit/roles';
+import { setInitialValues } from '../src/engine/inference/initialValues';
+import { compileModel } from '../src/engine/model/compile';
+import { writeRDump } from '../src/engine/output/rdumpWriter';
+import { Random } from '../src/engine/random/rng';
+import { prepareChain, sampleChain } from '../src/engine/run/chainSession';
+import { readFitRequest } from '../src/engine/run/fitRequest';
+import { BUILT_IN_DEFAULTS, readRunRequest } from '../src/engine/run/request';
+
+/** Wall and CPU seconds (user + system, all threads) of the two phases. */
+interface Timing {
+  setup: number;
+  sampling: number;
+  setupCpu: number;
+  samplingCpu: number;
+  rssMb?: number;
+}
+
+const cpuSeconds = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+const TIME = '/usr/bin/time';
+
+function option(argv: string[], name: string, fallback: string): string {
+  const i = argv.indexOf(name);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
+}
+
+/** Writes the data and both sides' files into `dir`. */
+function prepare(dir: string, rows: number, iterations: number): void {
+  const data = probitData(rows, 3, 1);
+  writeFileSync(join(dir, 'data.json'), JSON.stringify({ N: rows, D: 3, X: Array.from({ length: rows }, (_, i) => Array.from(data.X.subarray(3 * i, 3 * i + 3))), y: Array.from(data.y) }));
+  writeFileSync(join(dir, 'inits.json'), JSON.stringify({ beta: [0, 0, 0], z: Array.from(data.z) }));
+  writeFileSync(join(dir, 'data.R'), writeRDump(probitValues(data)));
+  writeFileSync(join(dir, 'inits.R'), writeRDump(new Map([['beta', { values: new Float64Array(3), dims: [3] }], ['z', { values: data.z, dims: [rows] }]])));
+  writeFileSync(join(dir, 'probit.latent'), `${PROBIT_MODEL}data from "data.json"\ninits from "inits.json"\nsample with gibbs(chains = 1, burnin = 0, iterations = ${iterations}, seed = 1, monitor = c(beta))\n`);
+  writeFileSync(join(dir, 'probit.bug'), PROBIT_MODEL);
+  const head = ['model in "probit.bug"', 'data in "data.R"', 'compile, nchains(1)', 'parameters in "inits.R"', 'initialize'];
+  writeFileSync(join(dir, 'setup.cmd'), [...head, 'exit', ''].join('\n'));
+  writeFileSync(join(dir, 'probit.cmd'), [...head, 'monitor beta', `update ${iterations}`, 'coda *', 'exit', ''].join('\n'));
+}
+
+/** The engine's side, in this process: prints {setup, sampling} as one JSON line. */
+function latentSample(dir: string): void {
+  const [started, startedCpu] = [performance.now(), cpuSeconds()];
+  const source = readFileSync(join(dir, 'probit.latent'), 'utf8');
+  const request = readRunRequest(source, BUILT_IN_DEFAULTS, () => 1, { baseDirectory: dir });
+  const session = prepareChain(request, 0);
+  const [prepared, preparedCpu] = [performance.now(), cpuSeconds()];
+  let draws = 0;
+  sampleChain(session, request.settings, (_done, d) => (draws += d.length));
+  const [ended, endedCpu] = [performance.now(), cpuSeconds()];
+  if (draws !== 3 * request.settings.iterations) throw new Error(`expected ${3 * request.settings.iterations} draws, got ${draws}`);
+  const timing: Timing = { setup: (prepared - started) / 1000, sampling: (ended - prepared) / 1000, setupCpu: preparedCpu - startedCpu, samplingCpu: endedCpu - preparedCpu };
+  console.log(JSON.stringify(timing));
+}
+
+/** The engine's EM, to the end of its first E-step: prints {setup, sampling: 0}. */
+function latentEm(dir: string): void {
+  const [started, startedCpu] = [performance.now(), cpuSeconds()];
+  const source = readFileSync(join(dir, 'probit.latent'), 'utf8').replace(/^sample with.*$/m, '');
+  const request = readFitRequest(source, {}, () => 1, { baseDirectory: dir });
+  const graph = compileModel(request.document, request.data);
+  const roles = classifyNodes(graph, request.document.model!.statements, undefined, request.directiveRange);
+  setInitialValues(graph, request.inits, request.initsRange);
+  const outcome = runGenericEm(graph, roles, { ...request.settings, maxIterations: 0 }, new Random(1), () => undefined, () => false);
+  if (!outcome.exact) throw new Error(`expected an exact E-step, got: ${outcome.engine}`);
+  const timing: Timing = { setup: (performance.now() - started) / 1000, sampling: 0, setupCpu: cpuSeconds() - startedCpu, samplingCpu: 0 };
+  console.log(JSON.stringify(timing));
+}
+
+/** Runs a command under /usr/bin/time -v when present; returns its stdout and peak RSS. */
+function measured(program: string, args: string[], cwd: string): { stdout: string; rssMb?: number; seconds: number; cpu: number } {
+  const timed = existsSync(TIME);
+  const started = performance.now();
+  const result = spawnSync(timed ? TIME : program, timed ? ['-v', program, ...args] : args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) throw new Error(`${program} ${args.join(' ')} failed:\n${(result.stderr ?? '').slice(-2000)}`);
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr ?? '');
+  const cpu = ['User', 'System'].reduce((sum, kind) => sum + Number(new RegExp(`${kind} time \\(seconds\\): ([\\d.]+)`).exec(result.stderr ?? '')?.[1] ?? Number.NaN), 0);
+  return { stdout: result.stdout, seconds, cpu, ...(rss ? { rssMb: Number(rss[1]) / 1024 } : {}) };
+}
+
+function engine(mode: '--latent' | '--latent-em', dir: string): Timing {
+  const run = measured(process.execPath, [__filename, mode, dir], dir);
+  const lines = run.stdout.trim().split('\n');
+  return { ...(JSON.parse(lines[lines.length - 1]!) as Timing), ...(run.rssMb ? { rssMb: run.rssMb } : {}) };
+}
+
+function jags(dir: string): Timing {
+  const setup = measured('jags', ['setup.cmd'], dir);
+  const full = measured('jags', ['probit.cmd'], dir);
+  return {
+    setup: setup.seconds, sampling: Math.max(full.seconds - setup.seconds, 0),
+    setupCpu: setup.cpu, samplingCpu: Math.max(full.cpu - setup.cpu, 0),
+    ...(full.rssMb ? { rssMb: full.rssMb } : {}),
+  };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+function report(label: string, runs: Timing[]): string {
+  const f = (x: number): string => x.toFixed(2).padStart(7);
+  const m = (k: keyof Timing): number => median(runs.map((r) => r[k] ?? Number.NaN));
+  const rss = runs.map((r) => r.rssMb).filter((x): x is number => x !== undefined);
+  return `${label.padEnd(10)} setup ${f(m('setup'))} s (CPU ${f(m('setupCpu'))} s)   sampling ${f(m('sampling'))} s (CPU ${f(m('samplingCpu'))} s)   peak RSS ${rss.length ? `${median(rss).toFixed(0)} MB` : '?'}`;
+}
+
+function main(argv: string[]): void {
+  if (argv[0] === '--latent') return latentSample(argv[1]!);
+  if (argv[0] === '--latent-em') return latentEm(argv[1]!);
+  const rows = Number(option(argv, '--rows', '200000'));
+  const iterations = Number(option(argv, '--iterations', '1000'));
+  const rounds = Number(option(argv, '--rounds', '2'));
+  let withJags = !argv.includes('--no-jags');
+  if (withJags) {
+    try {
+      execFileSync('sh', ['-c', 'command -v jags'], { stdio: 'ignore' });
+    } catch {
+      console.log('jags is not installed (Debian package jags): the engine alone.');
+      withJags = false;
+    }
+  }
+  const dir = option(argv, '--dir', '') || mkdtempSync(join(tmpdir(), 'latent-scale-'));
+  prepare(dir, rows, iterations);
+  console.log(`probit by augmentation, ${rows} rows, 3 coefficients, 1 chain, ${iterations} iterations; work folder ${dir}`);
+  const latent: Timing[] = [];
+  const peer: Timing[] = [];
+  const em: Timing[] = [];
+  for (let r = 0; r < rounds; r++) {
+    latent.push(engine('--latent', dir));
+    if (withJags) peer.push(jags(dir));
+    if (!argv.includes('--no-em')) em.push(engine('--latent-em', dir));
+    const pair = (t: Timing): string => `${t.setup.toFixed(2)} + ${t.sampling.toFixed(2)} s (CPU ${t.setupCpu.toFixed(2)} + ${t.samplingCpu.toFixed(2)})`;
+    console.log(`round ${r + 1}: Latent ${pair(latent[r]!)}${withJags ? `, JAGS ${pair(peer[r]!)}` : ''}${em[r] ? `, Latent EM setup ${pair(em[r]!)}` : ''}`);
+  }
+  console.log(report('Latent', latent));
+  if (withJags) {
+    console.log(report('JAGS', peer));
+    const ratio = (k: keyof Timing): string => (median(peer.map((p) => p[k] ?? Number.NaN)) / median(latent.map((l) => l[k] ?? Number.NaN))).toFixed(2);
+    console.log(`ratio JAGS / Latent (above 1: Latent is faster): setup ${ratio('setup')} (CPU ${ratio('setupCpu')}), sampling ${ratio('sampling')} (CPU ${ratio('samplingCpu')})`);
+  }
+  if (em.length) console.log(`${'Latent EM'.padEnd(10)} setup to the first E-step ${median(em.map((e) => e.setup)).toFixed(2)} s (CPU ${median(em.map((e) => e.setupCpu)).toFixed(2)} s)   peak RSS ${em[0]!.rssMb?.toFixed(0) ?? '?'} MB`);
+}
+
+main(process.argv.slice(2));
