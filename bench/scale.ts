@@ -22,7 +22,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probitData, probitValues, PROBIT_MODEL } from '../scripts/probitData';
-import { runGenericEm } from '../src/engine/fit/genericEm';
+import { prepareGenericEm, runGenericEm } from '../src/engine/fit/genericEm';
 import { classifyNodes } from '../src/engine/fit/roles';
 import { setInitialValues } from '../src/engine/inference/initialValues';
 import { compileModel } from '../src/engine/model/compile';
@@ -90,7 +90,8 @@ function latentEm(dir: string): void {
   const graph = compileModel(request.document, request.data);
   const roles = classifyNodes(graph, request.document.model!.statements, undefined, request.directiveRange);
   setInitialValues(graph, request.inits, request.initsRange);
-  const outcome = runGenericEm(graph, roles, { ...request.settings, maxIterations: 0 }, new Random(1), () => undefined, () => false);
+  const settings = { ...request.settings, maxIterations: 0 };
+  const outcome = runGenericEm(prepareGenericEm(graph, roles, settings, new Random(1)), roles, settings, () => undefined, () => false);
   if (!outcome.exact) throw new Error(`expected an exact E-step, got: ${outcome.engine}`);
   const timing: Timing = { setup: (performance.now() - started) / 1000, sampling: 0, setupCpu: cpuSeconds() - startedCpu, samplingCpu: 0 };
   console.log(JSON.stringify(timing));
