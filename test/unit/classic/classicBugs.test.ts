@@ -13,7 +13,7 @@ import { mcseMean } from '../../../src/engine/diagnostics/convergence';
 import { readBench, type BenchRow } from './bench';
 
 /**
- * The classic BUGS examples (the seven of ../shared with its bench.R, and further ones
+ * The classic BUGS examples (the seven of JAGS's classic suite with its bench.R, and further ones
  * with JAGS 4.3 references in test/fixtures/classic-bugs), each run two ways — its notebook's cell
  * through the engine (worker threads, as the notebook kernel runs it) and its
  * JAGS script through `latent jags`'s interpreter — and every monitored node

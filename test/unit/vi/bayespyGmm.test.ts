@@ -6,7 +6,7 @@ import { runFit } from '../../../src/engine/fit/runFit';
 import { readFitRequest } from '../../../src/engine/run/fitRequest';
 import { relative } from './helpers';
 
-const FIXTURES = resolve(__dirname, '../../fixtures/vi');
+const FIXTURES = resolve(__dirname, '../../fixtures/bench-data');
 
 /** BayesPy 0.5.22 on the same model, data and start (test/fixtures/vi/README.md): the bound after iteration 1, and converged. */
 const BAYESPY_FIRST = -3952.2671649389554;
