@@ -29,12 +29,13 @@ export interface CommandServices {
 
 const GERUND: Readonly<Record<JobKind, string>> = { sample: 'Sampling', fit: 'Fitting', calibrate: 'Calibrating' };
 
-/** Latent: Check Model, Sample Model…, Fit Model (EM)…, Calibrate Model (SBC)… — on a model file, a cell, or the active editor. */
+/** Latent: Check Model, Sample Model…, Fit Model (EM)…, Fit Model (VI)…, Calibrate Model (SBC)… — on a model file, a cell, or the active editor. */
 export function registerModelCommands(services: CommandServices): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.commands.registerCommand('latent.checkModel', (arg?: unknown) => checkModel(services, arg)),
     vscode.commands.registerCommand('latent.sampleModel', async (arg?: unknown) => (await runModelCommand(services, arg, 'sample'))?.final),
     vscode.commands.registerCommand('latent.fitModel', async (arg?: unknown, algorithm?: string) => (await runModelCommand(services, arg, 'fit', algorithm))?.final),
+    vscode.commands.registerCommand('latent.fitModelVi', async (arg?: unknown) => (await runModelCommand(services, arg, 'fit', 'vi'))?.final),
     vscode.commands.registerCommand('latent.calibrateModel', async (arg?: unknown) => (await runModelCommand(services, arg, 'calibrate'))?.final),
     vscode.commands.registerCommand('latent.exportDraws', (arg?: unknown) => exportDraws(services, arg)),
   );
