@@ -1,5 +1,5 @@
 import type { FitOutput, VariationalNode } from './fitOutput';
-import { formatEstimate, formatLogLik, statusText } from './fitTable';
+import { formatEstimate, formatLogLik, startsText, statusText } from './fitTable';
 
 /**
  * The `text/plain` form of a VI fit: how it ended, messages, each element's
@@ -8,10 +8,9 @@ import { formatEstimate, formatLogLik, statusText } from './fitTable';
  */
 export function formatVariationalTable(output: FitOutput): string {
   const { settings } = output;
-  const starts = `${settings.restarts} ${settings.restarts === 1 ? 'start' : 'starts'}`;
   const timing = output.timing.seconds > 0 ? `; ${output.timing.seconds.toFixed(2)} s` : '';
   const lines = [
-    `Latent vi fit (mean-field variational inference): ${statusText(output.status, output.iteration, settings.maxIterations)}; seed ${settings.seed}, ${starts}, init ${settings.init}, tol ${formatEstimate(settings.tolerance)} (relative)${timing}`,
+    `Latent vi fit (mean-field variational inference): ${statusText(output.status, output.iteration, settings.maxIterations)}; seed ${settings.seed}, ${startsText(output)}, tol ${formatEstimate(settings.tolerance)} (relative)${timing}`,
   ];
   if (output.engine) lines.push(`engine: ${output.engine}`);
   for (const m of output.messages) lines.push(`${m.severity}: ${m.message}${m.range ? ` (line ${m.range.startLine}, column ${m.range.startColumn})` : ''}`);

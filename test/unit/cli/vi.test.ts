@@ -52,6 +52,9 @@ describe('latent vi', () => {
     const { code, out } = await run(MODEL, []);
     assert.equal(code, 0);
     assert.match(out, /Latent vi fit \(mean-field variational inference\): converged/);
+    // The header names the start that was used, never a method that did not run (no k-means++ without a mixture).
+    assert.doesNotMatch(out.split('\n')[0]!, /kmeans|0 starts/);
+    assert.match(out.split('\n')[0]!, /start: the priors’ typical values/);
     assert.match(out, /mu\[2\]\s+normal/);
     assert.match(out, /ELBO\s+-?\d/);
     assert.match(String(parseEmArguments(['--mle'], 'vi')), /unknown option --mle for vi/);
