@@ -1,3 +1,4 @@
+import { depthFirst } from '../depthFirst';
 import type { Expression, IndexExpression, Statement } from './ast';
 import type { Problem, SourceRange } from './source';
 
@@ -145,31 +146,13 @@ function text(e: Expression, loops: Loops): string {
 function cycles(relations: Relation[], byKey: ReadonlyMap<string, Relation>): Problem[] {
   const index = new Map(relations.map((r, k) => [r, k]));
   const parents = relations.map((r) => [...new Set(r.reads)].flatMap((key) => (byKey.has(key) ? [index.get(byKey.get(key)!)!] : [])));
-  const state = new Uint8Array(relations.length); // 0 new, 1 on the current path, 2 done
   const problems: Problem[] = [];
-  for (let root = 0; root < relations.length; root++) {
-    if (state[root]) continue;
-    const stack: Array<[number, number]> = [[root, 0]];
-    state[root] = 1;
-    while (stack.length) {
-      const top = stack[stack.length - 1]!;
-      const [k, next] = top;
-      if (next >= parents[k]!.length) {
-        state[k] = 2;
-        stack.pop();
-        continue;
-      }
-      top[1]++;
-      const p = parents[k]![next]!;
-      if (state[p] === 1) {
-        const r = relations[k]!;
-        const through = p === k ? '' : ` through ${relations[p]!.shown}`;
-        problems.push({ severity: 'error', message: `${r.shown} depends on itself: the model has a directed cycle${through}.`, range: r.statement.range });
-      } else if (state[p] === 0) {
-        state[p] = 1;
-        stack.push([p, 0]);
-      }
-    }
-  }
+  depthFirst(relations.length, (k) => parents[k]!, {
+    cycle(k, p) {
+      const r = relations[k]!;
+      const through = p === k ? '' : ` through ${relations[p]!.shown}`;
+      problems.push({ severity: 'error', message: `${r.shown} depends on itself: the model has a directed cycle${through}.`, range: r.statement.range });
+    },
+  });
   return problems;
 }

@@ -1,3 +1,4 @@
+import { depthFirst } from '../depthFirst';
 import type { Block, Declaration, Document, Expression, IndexExpression, Statement } from '../language/ast';
 import type { DataArray, NamedValues } from '../language/rvalues';
 import { errorAt, ModelError, type Problem, type SourceRange } from '../language/source';
@@ -386,32 +387,13 @@ function rejectCycles(instances: BoundInstance[], reads: Array<Array<[Variable, 
     }
     return [...set];
   });
-  const state = new Uint8Array(instances.length);
-  for (let root = 0; root < instances.length; root++) {
-    if (state[root]) continue;
-    const stack: Array<[number, number]> = [[root, 0]];
-    state[root] = 1;
-    while (stack.length) {
-      const top = stack[stack.length - 1]!;
-      const [k, next] = top;
-      if (next >= parents[k]!.length) {
-        state[k] = 2;
-        stack.pop();
-        continue;
-      }
-      top[1]++;
-      const p = parents[k]![next]!;
-      if (state[p] === 1) {
-        const instance = instances[k]!;
-        const name = elementName(instance.variable, instance.offsets[0]!);
-        throw errorAt(instance.statement.range, `${name} depends on itself: the model has a directed cycle${p === k ? '' : ` through ${elementName(instances[p]!.variable, instances[p]!.offsets[0]!)}`}.`);
-      }
-      if (state[p] === 0) {
-        state[p] = 1;
-        stack.push([p, 0]);
-      }
-    }
-  }
+  depthFirst(instances.length, (k) => parents[k]!, {
+    cycle(k, p) {
+      const instance = instances[k]!;
+      const name = elementName(instance.variable, instance.offsets[0]!);
+      throw errorAt(instance.statement.range, `${name} depends on itself: the model has a directed cycle${p === k ? '' : ` through ${elementName(instances[p]!.variable, instances[p]!.offsets[0]!)}`}.`);
+    },
+  });
 }
 
 export function definedNames(statements: Statement[]): string[] {

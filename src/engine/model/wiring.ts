@@ -1,3 +1,4 @@
+import { depthFirst } from '../depthFirst';
 import { errorAt } from '../language/source';
 import type { ElementRef } from './expressions';
 import { Role, type DeterministicNode, type StochasticNode, type Variable } from './graph';
@@ -71,32 +72,14 @@ export class ReadTable {
 
 /** Topological order of the deterministic nodes; a directed cycle is an error. */
 export function deterministicOrder(deterministic: DeterministicNode[], reads: ReadTable): number[] {
-  // Iterative: a chain such as c[i] <- c[i-1] + 1 may be as long as the data.
-  const state = new Uint8Array(deterministic.length); // 0 new, 1 visiting, 2 done
   const order: number[] = [];
-  for (const root of deterministic) {
-    if (state[root.id] === 2) continue;
-    const stack: Array<{ id: number; parents: number[]; next: number }> = [{ id: root.id, parents: deterministicParents(reads, root.id), next: 0 }];
-    state[root.id] = 1;
-    while (stack.length) {
-      const top = stack[stack.length - 1]!;
-      if (top.next === top.parents.length) {
-        state[top.id] = 2;
-        order.push(top.id);
-        stack.pop();
-        continue;
-      }
-      const parent = top.parents[top.next++]!;
-      if (state[parent] === 1) {
-        const node = deterministic[parent]!;
-        throw errorAt(node.statement.range, `${node.name} depends on itself through a cycle of '<-' relations.`);
-      }
-      if (state[parent] === 0) {
-        state[parent] = 1;
-        stack.push({ id: parent, parents: deterministicParents(reads, parent), next: 0 });
-      }
-    }
-  }
+  depthFirst(deterministic.length, (id) => deterministicParents(reads, id), {
+    cycle(_, parent) {
+      const node = deterministic[parent]!;
+      throw errorAt(node.statement.range, `${node.name} depends on itself through a cycle of '<-' relations.`);
+    },
+    finished: (id) => order.push(id),
+  });
   return order;
 }
 
