@@ -65,7 +65,8 @@ const GOOD_CELL = `model {
 }
 data list(N = 5, y = c(1.2, 0.8, 1.9, 1.4, 1.1))
 sample with gibbs(chains = 2, burnin = 500, iterations = 2000, seed = 1)`;
-const LONG_CELL = GOOD_CELL.replace('iterations = 2000', 'iterations = 100000000');
+// Thinned: unthinned, its kept draws (3.2 GB) would pass the draws' memory limit and the run would be refused.
+const LONG_CELL = GOOD_CELL.replace('iterations = 2000', 'iterations = 100000000, thin = 1000');
 const SYNTAX_ERROR_CELL = 'model { mu ~ dnorm(0, }';
 // A misspelt distribution on the cell's second line, column 8 (1-based, as VS Code shows it).
 const TYPO_CELL = `model {

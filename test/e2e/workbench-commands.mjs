@@ -13,13 +13,14 @@ import { LATENT_MIMES, latentViews } from './lib/latent-views.mjs';
 /** A model whose run never ends by itself: sampled from the palette, then cancelled. */
 export const LONG_MODEL_FILE = '_e2e-long.bug';
 // A thousand observations, so that it samples a few thousand iterations per second, as a real model
-// does, rather than millions (whose draws would flood the editor while the test waits to cancel).
+// does, rather than millions (whose draws would flood the editor while the test waits to cancel);
+// thinned, so that its kept draws stay within the draws' memory limit.
 export const LONG_MODEL = `model {
   mu ~ dnorm(0, 1.0E-4)
   for (i in 1:N) { y[i] ~ dnorm(mu, 1) }
 }
 data list(N = 1000, y = rep(1.2, 1000))
-sample with gibbs(chains = 2, burnin = 0, iterations = 100000000, seed = 1)
+sample with gibbs(chains = 2, burnin = 0, iterations = 100000000, thin = 100, seed = 1)
 `;
 const PUMP = 'classic-bugs/pump/pump.bug';
 // As in run.mjs: the engine answers a cancel in well under a second; the UI adds the click, VS Code's round trip and the polling.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readRDump } from '../../../src/engine/data/rdump';
@@ -9,8 +9,13 @@ import { at, CLASSIC_BUGS, CLASSIC_BUGS_REFERENCE, get, list, row } from './help
 
 const EXAMPLES = readdirSync(CLASSIC_BUGS).filter((d) => statSync(join(CLASSIC_BUGS, d)).isDirectory());
 
+/** The reference run: the classic suite's bench.R, or the JAGS 4.3 run recorded for an example written from its description. */
+function referenceFile(example: string): string {
+  return existsSync(join(CLASSIC_BUGS_REFERENCE, example, 'bench.R')) ? 'bench.R' : 'jags-4.3.R';
+}
+
 function readExample(example: string, file: string) {
-  return readRDump(readFileSync(join(file === 'bench.R' ? CLASSIC_BUGS_REFERENCE : CLASSIC_BUGS, example, file), 'utf8'), file);
+  return readRDump(readFileSync(join(file === referenceFile(example) ? CLASSIC_BUGS_REFERENCE : CLASSIC_BUGS, example, file), 'utf8'), file);
 }
 
 /** Reads a text that must fail with one problem; its message, and the text its range covers. */
@@ -23,12 +28,13 @@ function rejected(text: string, fileName = 'data.R'): { message: string; covered
 }
 
 describe('R dump format: the classic BUGS examples', () => {
-  it('finds the seven examples', () => {
-    assert.deepEqual(EXAMPLES.sort(), ['dugongs', 'dyes', 'eyes', 'line', 'pump', 'rats', 'seeds']);
+  it('finds the seven examples of the classic suite and the six written from their descriptions', () => {
+    assert.deepEqual(EXAMPLES.sort(), ['air', 'beetles', 'birats', 'dugongs', 'dyes', 'eyes', 'hearts', 'line', 'pump', 'rats', 'salm', 'seeds', 'surgical']);
+    assert.deepEqual(EXAMPLES.filter((e) => referenceFile(e) === 'bench.R'), ['dugongs', 'dyes', 'eyes', 'line', 'pump', 'rats', 'seeds']);
   });
 
   for (const example of EXAMPLES) {
-    for (const file of ['data.R', 'inits.R', 'bench.R']) {
+    for (const file of ['data.R', 'inits.R', referenceFile(example)]) {
       it(`reads ${example}/${file}`, () => {
         const values = readExample(example, file);
         assert.ok(values.size > 0);
