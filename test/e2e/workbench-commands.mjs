@@ -165,7 +165,7 @@ export function workbenchTests(t) {
     await t.waitFor(async () => (await lens.count()) > 0, { timeoutMs: 20_000, message: 'no Sample CodeLens above the model' });
     const titles = (await page().locator('.contentWidgets .codelens-decoration a').allTextContents()).map((s) => s.trim());
     log(`CodeLens: ${JSON.stringify(titles)}`);
-    for (const title of ['Sample', 'Fit EM', 'Check', 'Calibrate']) assert.ok(titles.includes(title), `the CodeLens offers ${title} (shows ${JSON.stringify(titles)})`);
+    for (const title of ['Sample', 'Fit EM', 'Fit VI', 'Check', 'Calibrate']) assert.ok(titles.includes(title), `the CodeLens offers ${title} (shows ${JSON.stringify(titles)})`);
     await shot('codelens');
     await lens.first().click();
     const pick = await acceptDataPick('pump.bug');

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { parseDocument } from '../../engine/language/parser';
-import { FIT_METHODS } from '../../engine/run/fitOptions';
 
 /** The actions above a model block: a title and the command with its arguments after the document's Uri. */
 interface ModelAction {
@@ -9,21 +8,18 @@ interface ModelAction {
   args?: unknown[];
 }
 
-/**
- * The CodeLens row above each model block. Fit VI appears by itself once the
- * fit path accepts `vi` as an algorithm (FIT_METHODS), with no change here.
- */
+/** The CodeLens row above each model block. */
 export function modelActions(): ModelAction[] {
-  const actions: ModelAction[] = [
+  return [
     { title: 'Sample', command: 'latent.sampleModel' },
     { title: 'Fit EM', command: 'latent.fitModel' },
+    { title: 'Fit VI', command: 'latent.fitModelVi' },
+    { title: 'Check', command: 'latent.checkModel' },
+    { title: 'Calibrate', command: 'latent.calibrateModel' },
   ];
-  if ((FIT_METHODS as readonly string[]).includes('vi')) actions.push({ title: 'Fit VI', command: 'latent.fitModel', args: ['vi'] });
-  actions.push({ title: 'Check', command: 'latent.checkModel' }, { title: 'Calibrate', command: 'latent.calibrateModel' });
-  return actions;
 }
 
-/** `Sample · Fit EM · Check · Calibrate` above each `model { ... }`, in model files and in notebook cells. */
+/** `Sample · Fit EM · Fit VI · Check · Calibrate` above each `model { ... }`, in model files and in notebook cells. */
 export class ModelCodeLensProvider implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const model = parseDocument(document.getText()).document.model;
