@@ -318,6 +318,19 @@ export class NotebookView {
     return this.root.locator(`.monaco-list-row:is(.code-cell-row, .markdown-cell-row)[data-index="${index}"]`);
   }
 
+  /**
+   * Scrolls the cell list until the row of cell `index` is rendered: the list renders only the
+   * rows near its view, and a tall output above (a run's plots) can push the next cell out of it.
+   */
+  async revealRow(index) {
+    const row = this.row(index);
+    for (let i = 0; i < 100 && (await row.count()) === 0; i++) {
+      const shown = await this.root.locator('.monaco-list-row[data-index]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-index'))));
+      await this.scrollList(shown.length && Math.max(...shown) < index ? +1 : -1);
+    }
+    return row;
+  }
+
   async kernelLabel() {
     const labels = await this.root.locator('.notebook-toolbar-container .kernel-label').allTextContents();
     return (labels[0] ?? '').trim();
@@ -569,7 +582,7 @@ export class NotebookView {
   /** Clicks a cell's run button (shown on hover). */
   async runCell(index) {
     log(`run cell ${index} (its run button)`);
-    const row = this.row(index);
+    const row = await this.revealRow(index);
     // Focus the cell through its editor first: after a tall output the row's top (where the
     // run button sits) can be out of view, and the button shows only for a hovered/focused cell.
     const editor = row.locator('.monaco-editor').first();
