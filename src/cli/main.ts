@@ -10,7 +10,7 @@ import { parseSbcArguments, runSbc } from './sbc';
 import { runVi, VI_USAGE } from './vi';
 
 const USAGE = `usage: latent check MODEL [--data FILE]...
-       latent sample MODEL [--data FILE]... [--inits FILE]... [--chains n] [--burnin n] [--iterations n] [--thin n] [--seed s] [--monitor a,b,...] [--loo] [--output-dir DIR] [--json]
+       latent sample MODEL [--data FILE]... [--inits FILE]... [--chains n] [--burnin n] [--iterations n] [--thin n] [--seed s] [--monitor a,b,...] [--loo] [--ppc] [--output-dir DIR] [--json]
        latent jags SCRIPT.cmd [--seed s] [--force]
        ${DIAGNOSE_USAGE}
        ${EM_USAGE}
@@ -26,6 +26,7 @@ Flags give the settings the document's 'sample with gibbs(...)' line leaves out.
 data entry (NA) or a deterministic node gives its posterior predictive mean and sd.
 --json prints one JSON object: per monitored scalar its mean, sd and quantiles.
 --loo records the log-likelihood of each observed node: PSIS-LOO, WAIC and DIC.
+--ppc draws replicated data for the observed nodes: posterior predictive p-values of their mean, sd, min and max.
 --output-dir DIR writes the kept draws as Stan CSV, DIR/MODEL_1.csv, ... (one per chain).
 
 SCRIPT.cmd is a JAGS script (model in, data in, compile, parameters in, initialize,

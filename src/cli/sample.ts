@@ -29,8 +29,8 @@ export function parseSampleArguments(args: string[]): SampleArguments | string {
       parsed.json = true;
       continue;
     }
-    if (flag === '--loo') {
-      parsed.defaults.loo = true;
+    if (flag === '--loo' || flag === '--ppc') {
+      parsed.defaults[flag === '--loo' ? 'loo' : 'ppc'] = true;
       continue;
     }
     const value = args[++k];

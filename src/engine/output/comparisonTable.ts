@@ -21,6 +21,9 @@ export function comparisonRows(mc: ModelComparison): Array<[string, string, stri
     ['DIC (pD)', mc.dic.dic === null ? '–' : fixed(mc.dic.dic), ''],
     ['pV (Gelman)', fixed(mc.dic.pV), ''],
     ['DIC (pV)', fixed(mc.dic.dic_pV), ''],
+    ...(mc.dic.pD_plummer !== undefined && mc.dic.dic_plummer !== undefined
+      ? ([['pD (Plummer, as JAGS)', fixed(mc.dic.pD_plummer), ''], ['DIC (Plummer)', fixed(mc.dic.dic_plummer), '']] as Array<[string, string, string]>)
+      : []),
   ];
 }
 

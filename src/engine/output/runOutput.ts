@@ -6,6 +6,10 @@
  * Bump RUN_OUTPUT_SCHEMA when a field changes meaning or disappears; adding an
  * optional field does not need a bump.
  */
+import type { PredictiveCheck } from '../run/predictiveChecks';
+
+export type { PredictiveCheck };
+
 export const RUN_OUTPUT_MIME = 'application/vnd.latent.run+json';
 export const RUN_OUTPUT_SCHEMA = 'latent.run/1';
 
@@ -24,6 +28,8 @@ export interface RunSettings {
   monitor: string[];
   /** Record the pointwise log-likelihood of the observed nodes for PSIS-LOO, WAIC and DIC (`gibbs(loo = TRUE)`, `--loo`). */
   loo?: boolean;
+  /** Draw replicated data for the observed nodes: posterior predictive checks (`gibbs(ppc = TRUE)`, `--ppc`). */
+  ppc?: boolean;
 }
 
 export interface PosteriorSummary {
@@ -139,7 +145,19 @@ export interface ModelComparison {
   p_waic: ComparisonEstimate;
   waic: ComparisonEstimate;
   /** D̄, the posterior mean deviance; pD = D̄ − D(θ̄) (null when θ̄ is not a value the model allows); pV = var(D)/2. */
-  dic: { mean_deviance: number; pD: number | null; dic: number | null; pV: number; dic_pV: number };
+  dic: {
+    mean_deviance: number;
+    pD: number | null;
+    dic: number | null;
+    pV: number;
+    dic_pV: number;
+    /**
+     * Plummer's pD, JAGS's (`dic.samples`): half the symmetrised divergence between chains,
+     * and D̄ + that pD. Absent with one chain, or an observed node of a family without a closed form.
+     */
+    pD_plummer?: number;
+    dic_plummer?: number;
+  };
 }
 
 export interface RunOutput {
@@ -154,4 +172,6 @@ export interface RunOutput {
   timings: RunTimings;
   /** Present at the end of a run with `loo = TRUE`. */
   modelComparison?: ModelComparison;
+  /** Present at the end of a run with `ppc = TRUE`: per observed variable. */
+  predictiveChecks?: PredictiveCheck[];
 }

@@ -15,14 +15,20 @@ function runChainJob(job: ChainJob): void {
     request.settings = job.settings;
     const session = prepareChain(request, job.chain, (phase) => post({ type: 'phase', phase }));
     const pointwise = session.pointwise;
-    post({ type: 'ready', monitors: session.monitors.map((m) => ({ name: m.name, sampler: m.sampler })), ...(pointwise ? { observed: pointwise.names } : {}) });
+    const families = pointwise?.parameters?.families;
+    post({ type: 'ready', monitors: session.monitors.map((m) => ({ name: m.name, sampler: m.sampler })), ...(pointwise ? { observed: pointwise.names } : {}), ...(families ? { parameterFamilies: families } : {}) });
     const total = job.settings.burnin + job.settings.iterations;
     let lastPost = 0;
     let pending: Float64Array[] = [];
     let pendingLogLik: Float64Array[] = [];
+    let pendingParameters: Float64Array[] = [];
     sampleChain(session, job.settings, (done, draws) => {
       pending.push(draws);
-      if (pointwise) pendingLogLik.push(pointwise.take());
+      if (pointwise) {
+        const taken = pointwise.take();
+        pendingLogLik.push(taken.logLik);
+        if (taken.parameters) pendingParameters.push(taken.parameters);
+      }
       const now = Date.now();
       // Stream about ten times a second: often enough for live plots, rare enough to stay cheap.
       if (now - lastPost < 100 && done < total) return;
@@ -32,9 +38,16 @@ function runChainJob(job: ChainJob): void {
       if (!pointwise) return post({ type: 'progress', done, draws: merged }, [merged.buffer as ArrayBuffer]);
       const logLik = concat(pendingLogLik);
       pendingLogLik = [];
-      post({ type: 'progress', done, draws: merged, logLik }, [merged.buffer as ArrayBuffer, logLik.buffer as ArrayBuffer]);
+      if (!pointwise.parameters) return post({ type: 'progress', done, draws: merged, logLik }, [merged.buffer as ArrayBuffer, logLik.buffer as ArrayBuffer]);
+      const parameters = concat(pendingParameters);
+      pendingParameters = [];
+      post({ type: 'progress', done, draws: merged, logLik, parameters }, [merged.buffer as ArrayBuffer, logLik.buffer as ArrayBuffer, parameters.buffer as ArrayBuffer]);
     });
-    post(pointwise ? { type: 'done', unobservedSums: pointwise.sums, kept: pointwise.kept } : { type: 'done' });
+    post({
+      type: 'done',
+      ...(pointwise ? { unobservedSums: pointwise.sums, kept: pointwise.kept } : {}),
+      ...(session.predictive ? { checks: session.predictive.results() } : {}),
+    });
   } catch (e) {
     if (e instanceof ModelError) post({ type: 'problems', problems: e.problems });
     else post({ type: 'crash', message: e instanceof Error ? e.message : String(e), ...(e instanceof Error && e.stack ? { stack: e.stack } : {}) });

@@ -7,8 +7,9 @@
 
 import { countParetoK, dic, psisLoo, waic, type PointwiseLogLik } from '../diagnostics/modelComparison';
 import type { ModelComparison } from '../output/runOutput';
-import type { DrawStore } from './drawStore';
+import { DrawStore } from './drawStore';
 import { devianceAtMean } from './pointwise';
+import { parameterLayout, plummerPd, type ParameterLayout } from '../diagnostics/plummerPd';
 import type { RunRequest } from './request';
 
 export interface RecordedPointwise {
@@ -17,6 +18,35 @@ export interface RecordedPointwise {
   /** Sums of every unobserved element over the kept draws of all chains, and the count of those draws. */
   sums: Float64Array | undefined;
   kept: number;
+  /** Each observed node's parameters at each kept draw, where Plummer's pD can use them. */
+  parameters?: { layout: ParameterLayout; store: DrawStore };
+}
+
+export function newRecordedPointwise(chains: number, names: string[], parameterFamilies: string[] | undefined): RecordedPointwise {
+  const recorded: RecordedPointwise = { names, store: new DrawStore(chains, names.length), sums: undefined, kept: 0 };
+  if (parameterFamilies && chains > 1) {
+    const layout = parameterLayout(parameterFamilies);
+    recorded.parameters = { layout, store: new DrawStore(chains, layout.width) };
+  }
+  return recorded;
+}
+
+/** Plummer's pD over the draws every chain has (a cancelled run's chains are cut to the shortest). */
+function plummerPdOf(recorded: RecordedPointwise): number | undefined {
+  const parameters = recorded.parameters;
+  if (!parameters) return undefined;
+  const { layout, store } = parameters;
+  const draws = Math.min(...Array.from({ length: store.chains }, (_, c) => store.count(c)));
+  const chains = Array.from({ length: store.chains }, (_, c) => {
+    const rows = new Float64Array(draws * layout.width);
+    for (let k = 0; k < layout.width; k++) {
+      const column = store.column(c, k);
+      for (let s = 0; s < draws; s++) rows[s * layout.width + k] = column[s]!;
+    }
+    return rows;
+  });
+  const pd = plummerPd(layout, chains, draws);
+  return pd !== undefined && Number.isFinite(pd) ? pd : undefined;
 }
 
 /** The draws × observations matrix, chains as consecutive blocks of equal length. */
@@ -49,6 +79,7 @@ export function modelComparison(request: RunRequest, recorded: RecordedPointwise
     }
   }
   const d = dic(ll, Number.isFinite(atMean) ? atMean : undefined);
+  const plummer = plummerPdOf(recorded);
   const counts = countParetoK(loo.pointwise.k);
   const high = Array.from(loo.pointwise.k, (k, i) => ({ name: recorded.names[i]!, k }))
     .filter((o) => o.k > 0.7)
@@ -65,6 +96,13 @@ export function modelComparison(request: RunRequest, recorded: RecordedPointwise
     elpd_waic: w.elpd_waic,
     p_waic: w.p_waic,
     waic: w.waic,
-    dic: { mean_deviance: d.meanDeviance, pD: d.pD ?? null, dic: d.dic ?? null, pV: d.pV, dic_pV: d.dicV },
+    dic: {
+      mean_deviance: d.meanDeviance,
+      pD: d.pD ?? null,
+      dic: d.dic ?? null,
+      pV: d.pV,
+      dic_pV: d.dicV,
+      ...(plummer !== undefined ? { pD_plummer: plummer, dic_plummer: d.meanDeviance + plummer } : {}),
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { Problem } from '../language/source';
 import type { NodeResult, RunSettings } from '../output/runOutput';
 import type { RequestFiles } from './request';
+import type { ChainCheck } from './predictiveChecks';
 import type { MonitorInfo } from './summarize';
 
 /** What the coordinator sends a chain worker: everything needed to rebuild the run from scratch. */
@@ -16,9 +17,10 @@ export interface ChainJob {
 export type ChainMessage =
   /** What the chain is doing before it samples, so that a long compilation is not shown as `0%` with nothing said. */
   | { type: 'phase'; phase: string }
-  | { type: 'ready'; monitors: MonitorInfo[]; observed?: string[] }
-  | { type: 'progress'; done: number; draws: Float64Array; logLik?: Float64Array }
-  | { type: 'done'; unobservedSums?: Float64Array; kept?: number }
+  | { type: 'ready'; monitors: MonitorInfo[]; observed?: string[]; parameterFamilies?: string[] }
+  /** logLik and parameters: the pointwise recorder's rows (loo); parameters only where Plummer's pD can use them. */
+  | { type: 'progress'; done: number; draws: Float64Array; logLik?: Float64Array; parameters?: Float64Array }
+  | { type: 'done'; unobservedSums?: Float64Array; kept?: number; checks?: ChainCheck[] }
   | { type: 'problems'; problems: Problem[] }
   | { type: 'crash'; message: string; stack?: string };
 

@@ -23,6 +23,8 @@ export interface RunDefaults {
   monitor?: string[];
   /** Record pointwise log-likelihoods for model comparison (the CLI's --loo). */
   loo?: boolean;
+  /** Posterior predictive checks (the CLI's --ppc). */
+  ppc?: boolean;
 }
 
 export const BUILT_IN_DEFAULTS: RunDefaults = { chains: 4, burnin: 1000, iterations: 2000, thin: 1 };
@@ -76,7 +78,7 @@ export interface ChainStart {
   seed?: number;
 }
 
-const GIBBS_OPTIONS = ['chains', 'burnin', 'iterations', 'thin', 'seed', 'monitor', 'loo'] as const;
+const GIBBS_OPTIONS = ['chains', 'burnin', 'iterations', 'thin', 'seed', 'monitor', 'loo', 'ppc'] as const;
 const LIMITS: Record<string, [number, number]> = {
   chains: [1, 64],
   burnin: [0, 1e9],
@@ -155,6 +157,7 @@ export function readRunRequest(source: string, defaults: RunDefaults, freshSeed:
     seed: rngSeed ?? defaults.seed ?? freshSeed(),
     monitor: [...(defaults.monitor ?? [])],
     ...(defaults.loo ? { loo: true } : {}),
+    ...(defaults.ppc ? { ppc: true } : {}),
   };
   // Calibration and fit directives have readers of their own (sbc/request.ts, fitRequest.ts); sampling takes its settings from a sample line only.
   const run = runs[0];
@@ -238,11 +241,11 @@ function applyOption(settings: RunSettings, option: Argument): void {
     settings.monitor = monitorNames(option.value);
     return;
   }
-  if (name === 'loo') {
+  if (name === 'loo' || name === 'ppc') {
     const on = logicalValue(option.value);
-    if (on === undefined) throw new ModelError([problem(option.value.range, 'loo takes TRUE or FALSE.')]);
-    if (on) settings.loo = true;
-    else delete settings.loo;
+    if (on === undefined) throw new ModelError([problem(option.value.range, `${name} takes TRUE or FALSE.`)]);
+    if (on) settings[name] = true;
+    else delete settings[name];
     return;
   }
   if (!(GIBBS_OPTIONS as readonly string[]).includes(name)) {

@@ -2,8 +2,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { RUN_OUTPUT_SCHEMA, type NodeResult, type RunMessage, type RunOutput, type RunStatus } from '../output/runOutput';
 import type { Problem } from '../language/source';
-import { modelComparison, type RecordedPointwise } from './comparison';
+import { modelComparison, newRecordedPointwise, type RecordedPointwise } from './comparison';
 import { DrawStore } from './drawStore';
+import { mergeChecks, type ChainCheck } from './predictiveChecks';
 import type { ChainJob, ChainMessage, SummaryJob, SummaryMessage } from './protocol';
 import type { RunRequest } from './request';
 import { labelSwitchingMessages, summarizeDraws, type MonitorInfo } from './summarize';
@@ -47,6 +48,7 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
   let monitors: MonitorInfo[] | undefined;
   let store: DrawStore | undefined;
   let pointwise: RecordedPointwise | undefined;
+  const checks: ChainCheck[][] = [];
   let compiledAt: number | undefined;
   let phase: string | undefined = 'starting the chains';
   let nextChain = 0;
@@ -84,6 +86,7 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
       const result = output(status, [...messages, ...extra], nodes);
       const comparison = pointwise && status !== 'failed' ? modelComparison(request, pointwise) : undefined;
       if (comparison) result.modelComparison = comparison;
+      if (checks.length > 0 && status !== 'failed') result.predictiveChecks = mergeChecks(checks.filter((c) => c !== undefined));
       resolve({ output: result, draws: store, monitors: monitors ?? [] });
     };
     const large = store !== undefined && store.total() * store.width > SYNCHRONOUS_SUMMARY_LIMIT;
@@ -129,7 +132,7 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
         if (!monitors) {
           monitors = message.monitors;
           store = new DrawStore(settings.chains, monitors.length);
-          if (message.observed) pointwise = { names: message.observed, store: new DrawStore(settings.chains, message.observed.length), sums: undefined, kept: 0 };
+          if (message.observed) pointwise = newRecordedPointwise(settings.chains, message.observed, message.parameterFamilies);
           compiledAt = Date.now();
           phase = settings.burnin > 0 ? 'burning in (draws are kept after it)' : 'sampling';
         }
@@ -138,11 +141,13 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
         done[chain] = message.done;
         store?.append(chain, message.draws);
         if (message.logLik) pointwise?.store.append(chain, message.logLik);
+        if (message.parameters) pointwise?.parameters?.store.append(chain, message.parameters);
         maybeUpdate();
         return;
       case 'done':
         finished.add(chain);
         if (pointwise && message.unobservedSums) addSums(pointwise, message.unobservedSums, message.kept ?? 0);
+        if (message.checks) checks[chain] = message.checks;
         if (nextChain < settings.chains) launch(nextChain++);
         else if (finished.size === settings.chains) settle('complete');
         return;

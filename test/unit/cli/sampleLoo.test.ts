@@ -57,6 +57,10 @@ describe('latent sample --loo', () => {
     // and pV = var(χ²₁)/2 = 1 (MC sd √((60 − 4)/4000)/2 = 0.059); 5 sd each.
     assert.ok(Math.abs(mc.dic.pD! - 1) < 0.11, `pD ${mc.dic.pD}`);
     assert.ok(Math.abs(mc.dic.pV - 1) < 0.3, `pV ${mc.dic.pV}`);
+    // Plummer's pD (JAGS's): half the symmetrised divergence between two chains' N(mu_c, 1) per observation,
+    // summed, is N (mu_1 − mu_2)²/2 = χ²₁ in law (mu_c independent N(ȳ, 1/N)): mean 1, sd √2 per pair of draws;
+    // over 1000 draws of each of 6 pairs of chains the mean errs by at most √(2/1000) = 0.045 sd; 4 sd.
+    assert.ok(mc.dic.pD_plummer !== undefined && Math.abs(mc.dic.pD_plummer - 1) < 0.18, `Plummer's pD ${mc.dic.pD_plummer}`);
     // p_loo and p_waic of a one-parameter model with no influential point: near 1 (their sums of 20 small terms).
     assert.ok(Math.abs(mc.p_loo.estimate - 1) < 0.25 && Math.abs(mc.p_waic.estimate - 1) < 0.25, `p_loo ${mc.p_loo.estimate}, p_waic ${mc.p_waic.estimate}`);
     assert.equal(mc.high_k.length, 0);
