@@ -12,6 +12,7 @@ import type {
   NodeDiagnostics,
   NodeResult,
   PosteriorSummary,
+  PredictiveCheck,
   RUN_OUTPUT_MIME,
   RunMessage,
   RunOutput,
@@ -85,6 +86,7 @@ export function parseRunOutput(raw: unknown): ParseResult {
   };
   const comparison = parseComparison(raw.modelComparison);
   if (comparison) output.modelComparison = comparison;
+  if (Array.isArray(raw.predictiveChecks)) output.predictiveChecks = raw.predictiveChecks.filter(isObject).map(parsePredictiveCheck);
   return { ok: true, output };
 }
 
@@ -105,7 +107,28 @@ function parseComparison(raw: unknown): ModelComparison | undefined {
     elpd_waic: estimate(raw.elpd_waic),
     p_waic: estimate(raw.p_waic),
     waic: estimate(raw.waic),
-    dic: { mean_deviance: num(dic.mean_deviance), pD: nullable(dic.pD), dic: nullable(dic.dic), pV: num(dic.pV), dic_pV: num(dic.dic_pV) },
+    dic: {
+      mean_deviance: num(dic.mean_deviance),
+      pD: nullable(dic.pD),
+      dic: nullable(dic.dic),
+      pV: num(dic.pV),
+      dic_pV: num(dic.dic_pV),
+      ...(typeof dic.pD_plummer === 'number' && typeof dic.dic_plummer === 'number' ? { pD_plummer: dic.pD_plummer, dic_plummer: dic.dic_plummer } : {}),
+    },
+  };
+}
+
+const STATISTIC_NAMES = new Set(['mean', 'sd', 'min', 'max']);
+
+function parsePredictiveCheck(raw: Json): PredictiveCheck {
+  const statistics = Array.isArray(raw.statistics) ? raw.statistics.filter(isObject).filter((s) => STATISTIC_NAMES.has(String(s.name))) : [];
+  return {
+    variable: String(raw.variable ?? ''),
+    observations: num(raw.observations, 0),
+    draws: num(raw.draws, 0),
+    statistics: statistics.map((s) => ({ name: s.name as PredictiveCheck['statistics'][number]['name'], observed: num(s.observed), p_value: num(s.p_value), replicated: numbers(s.replicated) })),
+    observed: numbers(raw.observed),
+    replicates: Array.isArray(raw.replicates) ? raw.replicates.map(numbers) : [],
   };
 }
 

@@ -8,6 +8,7 @@
 import type { NodeResult, RunOutput } from '../engine/output/runOutput';
 // Pure formatting shared with the text/plain output, so that both say the same.
 import { comparisonNotes, comparisonRows } from '../engine/output/comparisonTable';
+import { RunPanels } from './runPanels';
 import { autocorrelationFigure, forestFigure, rankFigure } from './chainFigures';
 import { needsAttention } from '../engine/diagnostics/flags';
 import { histogramFigure, plotConfig, traceFigure, type Figure } from './figures';
@@ -63,6 +64,7 @@ export class RunView {
   private readonly grid: HTMLElement;
   private readonly forest: HTMLElement;
   private forestDrawn = false;
+  private readonly panels: RunPanels;
   private readonly pager: Pager;
   private readonly rows = new Map<string, NodeRow>();
 
@@ -141,7 +143,8 @@ export class RunView {
       if (this.latest) void this.update(this.latest);
     });
 
-    this.root.append(style, header, this.progress, this.messages, this.pager.root, this.tableWrap, this.diagnosticsNote, this.comparison, this.forest, this.legend, this.note, this.grid);
+    this.panels = new RunPanels(this.doc);
+    this.root.append(style, header, this.progress, this.messages, this.pager.root, this.tableWrap, this.diagnosticsNote, this.comparison, this.forest, this.legend, this.note, this.grid, this.panels.root);
     element.replaceChildren(this.root);
 
     const win = this.doc.defaultView;
@@ -211,6 +214,7 @@ export class RunView {
       this.purgeRow(row);
     }
     if (this.forestDrawn) this.plot.purge(this.forest);
+    for (const div of this.panels.drawnDivs()) this.plot.purge(div);
     this.rows.clear();
     this.widths.clear();
     this.resizePending.clear();
@@ -257,6 +261,8 @@ export class RunView {
       jobs.push(this.drawRow(row, node, theme, output.status === 'running' ? output.settings.iterations : 0));
     }
     if (!signal?.aborted && !this.disposed) jobs.push(this.drawForest(drawn, theme));
+    // The pair plot redraws every trace point: only once the run has ended.
+    if (!signal?.aborted && !this.disposed && output.status !== 'running') jobs.push(this.panels.update(output, drawn, theme, (div, figure, config, first) => this.draw(div, figure, config, first)));
     await Promise.all(jobs);
   }
 

@@ -187,6 +187,9 @@ export const STYLES = `
   height: ${PLOT_HEIGHT}px;
 }
 .latent-run .latent-forest { min-width: 0; }
+.latent-run .latent-pairs, .latent-run .latent-ppc-plot { min-width: 0; }
+.latent-run .latent-pairs[hidden], .latent-run .latent-comparison-note[hidden] { display: none; }
+.latent-run .latent-ppc-check { margin-top: 8px; }
 .latent-run .latent-forest[hidden] { display: none; }
 .latent-run .latent-hist {
   flex: 1 1 200px;

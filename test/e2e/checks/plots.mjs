@@ -31,7 +31,21 @@ export async function checkPlotsNotebook({ views }, { notebook, workbench, page,
   assert.ok(forest?.drawn, 'the forest plot is drawn');
   assert.ok(forest.points >= NODES, `a median per node (${forest.points})`);
   assert.ok(forest.lines >= 2 * NODES, `two intervals per node (${forest.lines})`);
+  // The pair plot of the page's nodes (at most five), chains coloured: a scatter per chain in each of the 5 × 4 off-diagonal cells.
+  const pairs = hierarchical.plots.find((p) => /latent-pairs/.test(p.className));
+  assert.ok(pairs?.drawn, 'the pair plot is drawn');
+  assert.ok(pairs.points >= 5 * 4 * CHAINS * 10, `the pair plot's points (${pairs.points})`);
+  assert.ok(pairs.bars > 0, 'histograms on its diagonal');
+  assert.match(hierarchical.text, /Pair plot of [^;]+ \(the first 5 of the 10 on this page/);
+  assert.ok(!pooled.plots.some((p) => /latent-pairs/.test(p.className) && p.drawn), 'no pair plot of a single node');
+  // The posterior predictive check of y (ppc = TRUE): observed bars, replicated data sets as lines, four p-values.
+  const ppc = hierarchical.plots.find((p) => /latent-ppc-plot/.test(p.className));
+  assert.ok(ppc?.drawn && ppc.bars > 0 && ppc.lines >= CHAINS, `the predictive check of y: ${ppc?.bars} bars, ${ppc?.lines} replicated data sets`);
+  assert.match(hierarchical.text, /Posterior predictive check of y: 8 observations, 8000 replicated data sets/);
+  for (const statistic of ['mean', 'sd', 'min', 'max']) assert.match(hierarchical.text, new RegExp(`${statistic}\\s*-?[\\d.]+\\s*[01]\\.\\d{3}`), `the p-value of ${statistic}`);
+  assert.match(hierarchical.text, /pD \(Plummer, as JAGS\)/);
   const tauRank = hierarchical.plots.find((p) => /latent-rank/.test(p.className) && /^tau\b/.test(p.caption));
+  log(`  pair plot: ${pairs.points} points; predictive check of y: ${ppc.bars} bars, ${ppc.lines} replicates`);
   log(`  forest: ${forest.points} medians; tau's rank plot: ${tauRank?.lines} lines; comparison: ${/elpd_loo\s*(-?[\d.]+)/.exec(hierarchical.text)?.[1]} vs ${/elpd_loo\s*(-?[\d.]+)/.exec(pooled.text)?.[1]}`);
   await screenshotView(0, 'plots-hierarchical');
   await screenshotView(1, 'plots-pooled');

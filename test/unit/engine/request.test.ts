@@ -56,7 +56,7 @@ describe('run requests: settings', () => {
 describe('run requests: problems', () => {
   it('reports an unknown option with a suggestion and the list of options, at the option', () => {
     const { message, covered } = rejected(`${MODEL}sample with gibbs(chians = 2)`);
-    assert.match(message, /Unknown option 'chians' for gibbs\. Did you mean 'chains'\? Options: chains, burnin, iterations, thin, seed, monitor, loo\./);
+    assert.match(message, /Unknown option 'chians' for gibbs\. Did you mean 'chains'\? Options: chains, burnin, iterations, thin, seed, monitor, loo, ppc\./);
     assert.equal(covered, 'chians = 2');
   });
 

@@ -72,7 +72,7 @@ describe('unknown run options as you type', () => {
     assert.match(fit[0]!.message, /^Unknown option 'restart' for fit\. Did you mean 'restarts'\? Options: /);
     assert.deepEqual(editorRange(fit[0]!.range), { startLine: 6, startCharacter: 12, endLine: 6, endCharacter: 23 });
     const gibbs = problemsIn(`${MODEL}data list(N = 1, y = 1)\nsample with gibbs(iteration = 10)`);
-    assert.match(gibbs[0]!.message, /^Unknown option 'iteration' for gibbs\. Did you mean 'iterations'\? Options: chains, burnin, iterations, thin, seed, monitor, loo\.$/);
+    assert.match(gibbs[0]!.message, /^Unknown option 'iteration' for gibbs\. Did you mean 'iterations'\? Options: chains, burnin, iterations, thin, seed, monitor, loo, ppc\.$/);
     const sbc = problemsIn(`${MODEL}data list(N = 1, y = 1)\ncalibrate with sbc(simulation = 10)`);
     assert.match(sbc[0]!.message, /^Unknown option 'simulation' for sbc\. Did you mean 'simulations'\?/);
   });
