@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { resolve } from 'node:path';
 import { runCheck } from './check';
+import { COMPARE_USAGE, runCompare } from './compare';
 import { DIAGNOSE_USAGE, runDiagnose } from './diagnose';
 import { EM_USAGE, parseEmArguments, runEm } from './em';
 import { runJags } from './jags/runJags';
@@ -11,6 +12,7 @@ import { runVi, VI_USAGE } from './vi';
 
 const USAGE = `usage: latent check MODEL [--data FILE]...
        latent sample MODEL [--data FILE]... [--inits FILE]... [--chains n] [--burnin n] [--iterations n] [--thin n] [--seed s] [--monitor a,b,...] [--loo] [--ppc] [--output-dir DIR] [--json]
+       ${COMPARE_USAGE}
        latent jags SCRIPT.cmd [--seed s] [--force]
        ${DIAGNOSE_USAGE}
        ${EM_USAGE}
@@ -28,6 +30,10 @@ data entry (NA) or a deterministic node gives its posterior predictive mean and 
 --loo records the log-likelihood of each observed node: PSIS-LOO, WAIC and DIC.
 --ppc draws replicated data for the observed nodes: posterior predictive p-values of their mean, sd, min and max.
 --output-dir DIR writes the kept draws as Stan CSV, DIR/MODEL_1.csv, ... (one per chain).
+
+compare samples each MODEL with the log-likelihood recorded (flags as for sample) and ranks
+them by elpd_loo as R's loo_compare does: elpd_diff and se_diff from the best, elpd_loo,
+p_loo, looic, WAIC and DIC. --json prints one JSON object: models, best first.
 
 SCRIPT.cmd is a JAGS script (model in, data in, compile, parameters in, initialize,
 update, monitor, coda, ...). It reads files relative to its own folder and writes
@@ -75,6 +81,13 @@ async function main(argv: string[]): Promise<number> {
     const args = parseSampleArguments(rest);
     if (typeof args === 'string') return usage(args);
     return runSample(file, args, { folder: __dirname }, out, err);
+  }
+  if (command === 'compare') {
+    const args = argv.slice(1);
+    const files = args.slice(0, Math.max(0, args.findIndex((a) => a.startsWith('--')) === -1 ? args.length : args.findIndex((a) => a.startsWith('--'))));
+    const parsed = parseSampleArguments(args.slice(files.length));
+    if (typeof parsed === 'string') return usage(parsed);
+    return runCompare(files, parsed, { folder: __dirname }, out, err);
   }
   if (command === 'em' && file) {
     const args = parseEmArguments(rest);

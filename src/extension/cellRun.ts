@@ -5,7 +5,9 @@ import { allSinks, anySignal, runJob } from '../engine/job/sink';
 import { startJob, type JobWorkers } from '../engine/job/startJob';
 import type { RunMessage } from '../engine/output/runOutput';
 import { ComposedSource, definedModelName, referencedModel } from '../engine/run/namedModels';
+import { parseDocument } from '../engine/language/parser';
 import { cellSink, errorOutput, tokenSignal } from './cellSink';
+import { runCompareCell } from './compareCell';
 import { jobChoices, readOptionsFor } from './settings';
 import type { RunningJobs } from './workbench/runningJobs';
 import { UNTRUSTED_MESSAGE } from './workbench/trust';
@@ -25,6 +27,8 @@ export async function runCell(execution: vscode.NotebookCellExecution, workers: 
     return;
   }
   const source = execution.cell.document.getText();
+  const compare = parseDocument(source).document.directives.find((d) => d.kind === 'compare');
+  if (compare?.kind === 'compare') return runCompareCell(execution, compare, workers);
   const composed = composeWithNamedModel(execution.cell, source);
   if (composed instanceof Error) {
     await execution.replaceOutput(errorOutput([{ severity: 'error', message: composed.message }]));

@@ -98,7 +98,9 @@ export type Directive =
       algorithmRange: SourceRange;
       options: Argument[];
       range: SourceRange;
-    };
+    }
+  /** `compare m1, m2 with loo`: samples the named models (defined in cells above) and ranks them by elpd_loo. */
+  | { kind: 'compare'; models: Array<{ text: string; range: SourceRange }>; criterion: 'loo'; range: SourceRange };
 
 export interface Document {
   declarations: Declaration[];

@@ -145,6 +145,9 @@ class Parser {
       case 'fit':
         doc.directives.push(this.runDirective());
         return;
+      case 'compare':
+        doc.directives.push(this.compareDirective());
+        return;
       default:
         this.fail(t.range, `Unknown section '${t.text}': expected 'model {', 'data', 'var', 'inits' or a run such as 'sample with gibbs(...)'.`);
     }
@@ -186,6 +189,28 @@ class Parser {
       end = this.previous().range;
     }
     return { kind: 'run', verb: verb.text as RunVerb, ...(model ? { model } : {}), algorithm: algorithm.text, algorithmRange: algorithm.range, options, range: rangeOf(verb.range, end) };
+  }
+
+  /** `compare NAME, NAME[, ...] [with loo]`. */
+  private compareDirective(): Directive {
+    const verb = this.next();
+    const models: Array<{ text: string; range: SourceRange }> = [];
+    for (;;) {
+      const name = this.next();
+      if (name.kind !== 'name' || name.text === 'with') this.fail(name.range, `Expected the name of a model, as in compare m1, m2 with loo; found '${describe(name)}'.`);
+      models.push({ text: name.text, range: name.range });
+      if (!this.isPunct(',')) break;
+      this.next();
+    }
+    let end = this.previous().range;
+    if (this.peek().kind === 'name' && this.peek().text === 'with') {
+      this.next();
+      const criterion = this.next();
+      if (criterion.kind !== 'name' || criterion.text !== 'loo') this.fail(criterion.range, `Models are compared with loo (PSIS-LOO, with WAIC and DIC beside it); found '${describe(criterion)}'.`);
+      end = criterion.range;
+    }
+    if (models.length < 2) this.report(rangeOf(verb.range, end), 'Comparing needs two models or more, as in compare m1, m2 with loo.');
+    return { kind: 'compare', models, criterion: 'loo', range: rangeOf(verb.range, end) };
   }
 
   private declarations(into: Declaration[]): void {
@@ -557,7 +582,7 @@ const MAX_NESTING = 200;
  */
 export const MAX_EXPRESSION_DEPTH = 1000;
 
-const TOP_LEVEL_WORDS = new Set(['model', 'data', 'var', 'inits', 'sample', 'calibrate', 'fit']);
+const TOP_LEVEL_WORDS = new Set(['model', 'data', 'var', 'inits', 'sample', 'calibrate', 'fit', 'compare']);
 
 type RunVerb = Extract<Directive, { kind: 'run' }>['verb'];
 

@@ -141,6 +141,8 @@ export interface ModelComparison {
   pareto_k: { good: number; ok: number; bad: number; very_bad: number };
   /** The observations with k̂ > 0.7, worst first (at most 10). */
   high_k: Array<{ name: string; k: number }>;
+  /** elpd_loo of each observation, for comparing models (`compare`); left out beyond MAX_POINTWISE observations. */
+  elpd_loo_pointwise?: number[];
   elpd_waic: ComparisonEstimate;
   p_waic: ComparisonEstimate;
   waic: ComparisonEstimate;

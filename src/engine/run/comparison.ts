@@ -64,6 +64,9 @@ export function pointwiseMatrix(recorded: RecordedPointwise): PointwiseLogLik {
   return { draws: perChain * store.chains, observations: width, values, chains: store.chains, names };
 }
 
+/** Observations whose pointwise elpd a run output carries at most (a comparison of larger models is refused). */
+export const MAX_POINTWISE = 20000;
+
 /** undefined when there is nothing to compare: no observed node, or fewer than 2 draws per chain. */
 export function modelComparison(request: RunRequest, recorded: RecordedPointwise): ModelComparison | undefined {
   const ll = pointwiseMatrix(recorded);
@@ -93,6 +96,7 @@ export function modelComparison(request: RunRequest, recorded: RecordedPointwise
     looic: loo.looic,
     pareto_k: { good: counts.good, ok: counts.ok, bad: counts.bad, very_bad: counts.veryBad },
     high_k: high,
+    ...(ll.observations <= MAX_POINTWISE ? { elpd_loo_pointwise: Array.from(loo.pointwise.elpd) } : {}),
     elpd_waic: w.elpd_waic,
     p_waic: w.p_waic,
     waic: w.waic,

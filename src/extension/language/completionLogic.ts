@@ -201,7 +201,8 @@ export const GIBBS_OPTION_INFO: ReadonlyArray<{ name: string; snippet: string; d
   { name: 'thin', snippet: 'thin = ${1:1}', description: 'Keep every n-th iteration.' },
   { name: 'seed', snippet: 'seed = ${1:1}', description: 'Seed of the random numbers. Without it a fresh seed is chosen and reported in the output, so every run can be repeated.' },
   { name: 'monitor', snippet: 'monitor = c($1)', description: 'The nodes to summarise and plot, as in monitor = c(mu, tau). Default: every unobserved stochastic node.' },
-  { name: 'loo', snippet: 'loo = ${1|TRUE,FALSE|}', description: 'TRUE: record the log-likelihood of each observed node at each kept draw, and report PSIS-LOO (with Pareto k), WAIC and DIC (pD, pV) at the end.' },
+  { name: 'loo', snippet: 'loo = ${1|TRUE,FALSE|}', description: 'TRUE: record the log-likelihood of each observed node at each kept draw, and report PSIS-LOO (with Pareto k), WAIC and DIC (pD, pV, and the pD of JAGS) at the end.' },
+  { name: 'ppc', snippet: 'ppc = ${1|TRUE,FALSE|}', description: 'TRUE: posterior predictive checks: at each kept draw, replicated data for every observed node; the output overlays them on the observed data and gives the p-values of their mean, sd, min and max.' },
 ];
 
 const TOP_LEVEL_SNIPPETS: CompletionEntry[] = [

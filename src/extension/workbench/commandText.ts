@@ -37,9 +37,9 @@ export function commandText(source: string, folder: string | undefined, files: r
   const edits: Array<{ start: number; end: number; text: string }> = [];
   let own: string | undefined;
   for (const d of document.directives) {
-    if (d.kind === 'run') {
-      const fits = d.verb === kind && (algorithm === undefined || d.algorithm === algorithm);
-      if (fits && own === undefined && !d.model) own = source.slice(d.range.start.offset, d.range.end.offset);
+    if (d.kind === 'run' || d.kind === 'compare') {
+      const fits = d.kind === 'run' && d.verb === kind && (algorithm === undefined || d.algorithm === algorithm);
+      if (d.kind === 'run' && fits && own === undefined && !d.model) own = source.slice(d.range.start.offset, d.range.end.offset);
       edits.push({ start: d.range.start.offset, end: d.range.end.offset, text: '' });
     } else if (d.value.kind === 'file' && folder && !isAbsolute(d.value.path)) {
       edits.push({ start: d.value.pathRange.start.offset, end: d.value.pathRange.end.offset, text: JSON.stringify(join(folder, d.value.path)) });

@@ -72,6 +72,16 @@ export async function checkPlotsNotebook({ views }, { notebook, workbench, page,
   }
   fs.rmSync(settingsFile, { force: true });
   assert.equal(images.length, 2, 'each run output saved with its image/png');
+
+  // The compare cell: both models ranked by elpd_loo, as loo_compare prints them, in the saved notebook.
+  const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const compareCell = saved.cells.find((c) => /^compare /.test([].concat(c.source).join('')));
+  const table = [].concat(compareCell?.outputs?.[0]?.data?.['text/plain'] ?? []).join('');
+  assert.match(table, /^model +elpd_diff +se_diff +elpd_loo +se_elpd_loo +p_loo +se_p_loo +looic +waic +DIC$/m, `the comparison table: ${table}`);
+  assert.match(table, /^(hierarchical|pooled) +0\.00 +0\.00 /m);
+  assert.match(table, /^(hierarchical|pooled) +-\d+\.\d\d +\d+\.\d\d /m);
+  assert.ok(compareCell.outputs[0].data['text/html'], 'and as an HTML table');
+  log(`  compare: ${table.split('\n').slice(1, 3).join(' | ')}`);
   for (const image of images) {
     const bytes = Buffer.from(Array.isArray(image) ? image.join('') : image, 'base64');
     assert.equal(bytes.subarray(1, 4).toString(), 'PNG');

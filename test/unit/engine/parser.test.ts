@@ -221,7 +221,7 @@ describe('parser: declarations and directives', () => {
     ].join('\n');
     const doc = parseClean(text);
     assert.deepEqual(
-      doc.directives.map((d) => (d.kind === 'run' ? `${d.verb} with ${d.algorithm}(${d.options.map((o) => `${o.name}=${show(o.value)}`).join(', ')})` : `${d.kind} ${show(d.value)}`)),
+      doc.directives.map((d) => (d.kind === 'run' ? `${d.verb} with ${d.algorithm}(${d.options.map((o) => `${o.name}=${show(o.value)}`).join(', ')})` : d.kind === 'compare' ? 'compare' : `${d.kind} ${show(d.value)}`)),
       ['data list(N=3, y=c(1, 2, 3))', 'inits list(mu=0)', 'sample with gibbs(chains=2, seed=3, monitor=c(mu, tau))'],
     );
     const run = doc.directives[2]!;
@@ -367,5 +367,19 @@ describe('parser: errors', () => {
       }
       for (const p of result.problems) assertRangeInText(p.range, text, `trial ${trial}: ${p.message}`);
     }
+  });
+});
+
+describe('compare directive', () => {
+  it('reads the models to compare and the criterion', () => {
+    const doc = parseClean('compare hierarchical, pooled with loo\n');
+    const d = doc.directives[0]!;
+    assert.equal(d.kind, 'compare');
+    if (d.kind === 'compare') assert.deepEqual(d.models.map((m) => m.text), ['hierarchical', 'pooled']);
+  });
+
+  it('says what is wrong with one model, or another criterion', () => {
+    assert.match(parseDocument('compare m1 with loo\n').problems[0]!.message, /two models or more/);
+    assert.match(parseDocument('compare m1, m2 with waic\n').problems[0]!.message, /compared with loo/);
   });
 });

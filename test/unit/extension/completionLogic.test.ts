@@ -166,7 +166,7 @@ describe('completion entries', () => {
   });
 
   it('offers the gibbs options not given yet, and nodes for monitor', () => {
-    assert.deepEqual(labels(entriesAt('sample with gibbs(chains = 2, seed = 1, ‸)')), ['burnin', 'iterations', 'thin', 'monitor', 'loo']);
+    assert.deepEqual(labels(entriesAt('sample with gibbs(chains = 2, seed = 1, ‸)')), ['burnin', 'iterations', 'thin', 'monitor', 'loo', 'ppc']);
     assert.deepEqual(labels(entriesAt(`${MODEL}sample with gibbs(monitor = c(‸))`)), ['mu', 'Y', 'alpha', 'beta', 'tau']);
   });
 
