@@ -47,8 +47,17 @@ export function objectiveFigure(output: FitOutput, theme: Theme): Figure {
       line: { color: main, width: 1.5 },
       marker: { size: 4, color: annealed ? beta!.map((b) => (b < 1 ? warm : main)) : main },
       ...(annealed ? { customdata: beta } : {}),
-      hovertemplate: `iteration %{x}<br>%{y:.6f}${annealed ? '<br>β = %{customdata:.3g}' : ''}<extra></extra>`,
+      hovertemplate: `${otherStarts(output).length ? `kept start ${output.start!.chosen + 1}<br>` : ''}iteration %{x}<br>%{y:.6f}${annealed ? '<br>β = %{customdata:.3g}' : ''}<extra></extra>`,
     },
+    ...otherStarts(output).map(({ index, curve }): Data => ({
+      type: 'scatter',
+      mode: 'lines',
+      name: `start ${index + 1}`,
+      x: curve.values.map((_, i) => i * curve.step + first),
+      y: curve.values,
+      line: { color: withAlpha(theme.muted, 0.7), width: 1, dash: 'dot' },
+      hovertemplate: `start ${index + 1} (not kept)<br>iteration %{x}<br>%{y:.6f}<extra></extra>`,
+    })),
   ];
   const layout = baseLayout(theme, 'fit:objective');
   layout.xaxis = { ...titled(theme, 'iteration'), ...iterationTicks(values.length - 1) };
@@ -60,6 +69,13 @@ export function objectiveFigure(output: FitOutput, theme: Theme): Figure {
     layout.margin = { l: 44, r: 8, t: 18, b: 24, pad: 0 };
   }
   return { data, layout };
+}
+
+/** The starts a finished fit tried besides the one it kept, with their curves: drawn behind the kept one. */
+function otherStarts(output: FitOutput): Array<{ index: number; curve: { step: number; values: number[] } }> {
+  const start = output.start;
+  if (!start || start.starts.length < 2 || output.status === 'running') return [];
+  return start.starts.flatMap((s, index) => (index !== start.chosen && s.curve && s.curve.values.length > 0 ? [{ index, curve: s.curve }] : []));
 }
 
 /**

@@ -61,7 +61,13 @@ export function parseFitOutput(raw: unknown): FitParseResult {
     output.convergence = { stoppedBy: raw.convergence.stoppedBy as NonNullable<FitOutput['convergence']>['stoppedBy'], distance: num(raw.convergence.distance), limit: num(raw.convergence.limit) };
   }
   if (isObject(raw.start) && Array.isArray(raw.start.starts)) {
-    const starts = raw.start.starts.filter(isObject).map((t) => ({ method: String(t.method ?? ''), objective: num(t.objective), status: String(t.status ?? ''), iterations: num(t.iterations, 0) }));
+    const starts = raw.start.starts.filter(isObject).map((t) => ({
+      method: String(t.method ?? ''),
+      objective: num(t.objective),
+      status: String(t.status ?? ''),
+      iterations: num(t.iterations, 0),
+      ...(isObject(t.curve) && Array.isArray(t.curve.values) ? { curve: { step: Math.max(1, num(t.curve.step, 1)), values: numbers(t.curve.values) } } : {}),
+    }));
     output.start = { chosen: Math.min(Math.max(num(raw.start.chosen, 0), 0), Math.max(starts.length - 1, 0)), starts };
   }
   if (Array.isArray(raw.diagnostics)) output.diagnostics = raw.diagnostics.filter(isObject).map((d) => ({ kind: String(d.kind) as FitDiagnosticKind, message: String(d.message ?? '') }));

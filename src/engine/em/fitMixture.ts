@@ -107,7 +107,7 @@ export async function fitMixture(problem: MixtureProblem, options: MixtureOption
     for (let restart = 0; restart < (given ? 1 : settings.restarts); restart++) {
       if (best && options.signal?.aborted) break;
       const run = await runRestart(context, restart);
-      restarts.push({ restart, objective: run.objective, iterations: run.iterations, converged: run.status === 'converged' });
+      restarts.push({ restart, objective: run.objective, iterations: run.iterations, converged: run.status === 'converged', curve: run.curve });
       if (!best || run.objective > best.objective || (Number.isNaN(best.objective) && !Number.isNaN(run.objective))) {
         best = run;
         kept = restart;

@@ -147,6 +147,8 @@ export interface RestartSummary {
   objective: number;
   iterations: number;
   converged: boolean;
+  /** The objective per iteration of this restart. */
+  curve: ArrayLike<number>;
 }
 
 export interface MixtureFit {

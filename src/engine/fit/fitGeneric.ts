@@ -9,7 +9,7 @@
 import { errorAt } from '../language/source';
 import { refreshDeterministic } from '../model/compile';
 import { elementName, type ModelGraph, type StochasticNode } from '../model/graph';
-import type { FitDiagnostic, FitOutput, FitParameter, FitStart } from '../output/fitOutput';
+import { startCurve, type FitDiagnostic, type FitOutput, type FitParameter, type FitStart } from '../output/fitOutput';
 import type { Random } from '../random/rng';
 import type { FitRequest } from '../run/fitRequest';
 import { planStarts, type StartPlan } from '../starts/proposeStarts';
@@ -62,7 +62,7 @@ export function fitGeneric(graph: ModelGraph, roles: Roles, request: FitRequest,
     // init = "random": every start a prior draw (start 0 is the typical values or the given ones).
     const method = plan.apply(settings.init === 'random' ? start + 1 : start);
     const run = runStart(graph, roles, request, plan, machine, live, cancelled);
-    tried.push({ method, objective: run.outcome.objectiveValue, status: statusOf(run), iterations: run.curve.length - 1 });
+    tried.push({ method, objective: run.outcome.objectiveValue, status: statusOf(run), iterations: run.curve.length - 1, curve: startCurve(run.curve) });
     if (!best || better(run, best)) best = { ...run, index: start };
     if (run.outcome.status === 'cancelled') break;
   }

@@ -4,7 +4,7 @@ import type { GaussianParameters, MixtureDiagnostic, MixtureOptions } from '../e
 import { setInitialValues } from '../inference/initialValues';
 import { errorAt, ModelError, type Problem } from '../language/source';
 import { compileModel } from '../model/compile';
-import { FIT_OUTPUT_SCHEMA, type FitMessage, type FitOutput, type MixturePicture } from '../output/fitOutput';
+import { FIT_OUTPUT_SCHEMA, startCurve, type FitMessage, type FitOutput, type MixturePicture } from '../output/fitOutput';
 import { Random } from '../random/rng';
 import type { FitRequest } from '../run/fitRequest';
 import { ConvergenceMonitor } from './convergence';
@@ -144,7 +144,7 @@ async function fitWithKernel(
   const method = typeof mixtureOptions.init === 'string' ? (mixtureOptions.init === 'kmeans++' ? 'k-means++ on the rows' : 'random responsibilities') : 'the given initial values';
   output.start = {
     chosen: fit.keptRestart,
-    starts: fit.restarts.map((r) => ({ method, objective: r.objective, status: r.converged ? 'converged' : 'not converged', iterations: r.iterations })),
+    starts: fit.restarts.map((r) => ({ method, objective: r.objective, status: r.converged ? 'converged' : 'not converged', iterations: r.iterations, curve: startCurve(r.curve) })),
   };
   Object.assign(output, { loglik: fit.logLikelihood, loglikPerSample: fit.meanLogLikelihood, observations: problem.rows, parameterCount: fit.parameterCount, bic: fit.bic, aic: fit.aic });
   if (fit.assignments) output.assignments = { node: plate.latent, values: Array.from(fit.assignments.subarray(0, 10_000), (k) => k + 1) };

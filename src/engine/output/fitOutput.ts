@@ -87,6 +87,19 @@ export interface FitStart {
   objective: number;
   status: string;
   iterations: number;
+  /** Its objective per iteration, thinned to at most MAX_START_POINTS (iteration = index × the step), for overlaying the starts. */
+  curve?: { step: number; values: number[] };
+}
+
+/** Points of each start's curve an output keeps: the starts are drawn as context, not read point by point. */
+export const MAX_START_POINTS = 300;
+
+/** A start's objective curve, thinned to at most MAX_START_POINTS evenly spaced iterations (the last always kept). */
+export function startCurve(values: ArrayLike<number>): { step: number; values: number[] } {
+  const step = Math.max(1, Math.ceil(values.length / MAX_START_POINTS));
+  const thinned: number[] = [];
+  for (let i = 0; i < values.length; i += step) thinned.push(values[i]!);
+  return { step, values: thinned };
 }
 
 export interface FitOutput {

@@ -2,7 +2,7 @@ import { setInitialValues } from '../inference/initialValues';
 import { errorAt } from '../language/source';
 import type { ModelGraph } from '../model/graph';
 import { classifyNodes } from '../fit/roles';
-import type { FitDiagnostic, FitOutput, FitStart, VariationalNode, VariationalResult } from '../output/fitOutput';
+import { startCurve, type FitDiagnostic, type FitOutput, type FitStart, type VariationalNode, type VariationalResult } from '../output/fitOutput';
 import { planStarts, type StartPlan } from '../starts/proposeStarts';
 import type { MixtureSelector } from '../starts/structure';
 import { findSymmetricPoint } from '../starts/symmetry';
@@ -61,7 +61,7 @@ export function fitVariational(graph: ModelGraph, request: FitRequest, output: F
       output.objective.values = curve;
       update();
     });
-    tried.push({ method, objective: run.outcome.elbo, status: run.symmetric.length ? 'degenerate (symmetric-point)' : run.outcome.status, iterations: run.outcome.iterations });
+    tried.push({ method, objective: run.outcome.elbo, status: run.symmetric.length ? 'degenerate (symmetric-point)' : run.outcome.status, iterations: run.outcome.iterations, curve: startCurve(run.outcome.curve) });
     if (!best || better(run, best, settings.tolerance)) best = { ...run, index: start };
     if (run.outcome.status === 'cancelled') break;
   }

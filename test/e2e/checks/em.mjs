@@ -143,6 +143,9 @@ export async function checkBernoulliNotebook({ views }, { log, screenshotView })
   const weights = [1, 2, 3].map((k) => figures.params.get(`w[${k}]`)).sort((a, b) => b - a);
   // The notebook's text: weights ≈ 0.51, 0.29, 0.20 (2 decimals).
   [0.51, 0.29, 0.2].forEach((w, i) => near(weights[i], w, 0.006, `weight ${i + 1}`));
+  // Default starts (4 on a mixture): the three not kept are drawn behind the kept curve.
+  const objective = plotOf(views[0], 'latent-fit-objective');
+  assert.ok(objective.lines >= 4, `the objective of the kept start and of the 3 others (${objective.lines} lines)`);
   log(`bernoulli: patterns ${patterns.join(', ')}, weights ${weights.map((w) => w.toFixed(3)).join(', ')}`);
 }
 

@@ -226,6 +226,27 @@ describe('fit figures', () => {
     assert.match(String(single.layout.annotations?.[0]?.text), /No gap/);
   });
 
+  it('overlays the starts a finished fit did not keep behind the kept curve, thinned with their step', () => {
+    const curve = (from: number, to: number, n: number) => ({ step: 2, values: Array.from({ length: n }, (_, i) => from + ((to - from) * i) / (n - 1)) });
+    const start = {
+      chosen: 1,
+      starts: [
+        { method: 'k-means++', objective: -4100, status: 'converged', iterations: 9, curve: curve(-4500, -4100, 5) },
+        { method: 'k-means++', objective: -3733.87, status: 'converged', iterations: 22, curve: curve(-4020, -3733.87, 12) },
+        { method: 'prior draw', objective: -3900, status: 'converged', iterations: 7, curve: curve(-4300, -3900, 4) },
+      ],
+    };
+    const figure = objectiveFigure(gmm2dFit({ start }), theme());
+    assert.equal(figure.data.length, 3, 'the kept curve and the two others');
+    const others = figure.data.slice(1) as Array<Partial<PlotData>>;
+    assert.deepEqual(others.map((d) => d.name), ['start 1', 'start 3']);
+    assert.deepEqual(others[0]!.x, [0, 2, 4, 6, 8]);
+    assert.equal(others[1]!.y!.at(-1), -3900);
+    assert.match(String((figure.data[0] as Partial<PlotData>).hovertemplate), /kept start 2/);
+    assert.equal(objectiveFigure(gmm2dFit({ start, status: 'running' }), theme()).data.length, 1, 'not while running');
+    assert.equal(objectiveFigure(gmm2dFit({ start: { chosen: 0, starts: [start.starts[0]!] } }), theme()).data.length, 1, 'one start: nothing to overlay');
+  });
+
   it('marks each new annealing β on the objective curve, with the points of β < 1 in the second colour', () => {
     const output = annealedFit();
     const t = theme();
