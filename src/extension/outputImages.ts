@@ -21,6 +21,9 @@ const EDIT_TIMEOUT_MS = 500;
 
 type Message =
   | { type: 'saveFigure'; format: 'png' | 'svg'; fileName: string; dataUrl: string }
+  | { type: 'copiedFigure'; format: 'png' }
+  | { type: 'copyFigure'; svg: string; reason: string }
+  | { type: 'exportSettings?' }
   | { type: 'outputImage'; mime: string; fingerprint: string; png: string };
 
 /**
@@ -39,14 +42,22 @@ export class OutputImages implements vscode.Disposable {
 
   constructor(private readonly controller: vscode.NotebookController) {
     const messaging = vscode.notebooks.createRendererMessaging(RENDERER_ID);
-    this.subscription = messaging.onDidReceiveMessage(({ editor, message }) => {
+    const exportSettings = (scope?: vscode.Uri) => ({ type: 'exportSettings', theme: vscode.workspace.getConfiguration('latent', scope).get<string>('outputs.exportTheme', 'editor') === 'light' ? 'light' : 'editor' });
+    const received = messaging.onDidReceiveMessage(({ editor, message }) => {
       const m = message as Message;
       if (m?.type === 'saveFigure') void saveFigure(editor.notebook, m);
+      else if (m?.type === 'exportSettings?') void messaging.postMessage(exportSettings(editor.notebook.uri), editor);
+      else if (m?.type === 'copiedFigure') void vscode.window.setStatusBarMessage('Latent: copied the figure as PNG', 5000);
+      else if (m?.type === 'copyFigure' && typeof m.svg === 'string') void copySvg(m.svg, m.reason);
       else if (m?.type === 'outputImage' && vscode.workspace.getConfiguration('latent', editor.notebook.uri).get<boolean>('outputs.staticImage', false)) {
         this.pending.push({ notebook: editor.notebook, key: { mime: m.mime, fingerprint: m.fingerprint }, png: m.png });
         void this.flush();
       }
     });
+    const changed = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('latent.outputs.exportTheme')) for (const editor of vscode.window.visibleNotebookEditors) void messaging.postMessage(exportSettings(editor.notebook.uri), editor);
+    });
+    this.subscription = vscode.Disposable.from(received, changed);
   }
 
   /** The controller starts running `cells`; images wait until it has run them all. */
@@ -101,6 +112,12 @@ async function saveFigure(notebook: vscode.NotebookDocument, m: Extract<Message,
   if (!target) return;
   await vscode.workspace.fs.writeFile(target, bytes);
   void vscode.window.setStatusBarMessage(`Latent: saved ${vscode.workspace.asRelativePath(target)}`, 5000);
+}
+
+/** VS Code's clipboard takes text: the figure as SVG text, which editors and office programs paste as a picture. */
+async function copySvg(svg: string, reason: string): Promise<void> {
+  await vscode.env.clipboard.writeText(svg);
+  void vscode.window.setStatusBarMessage(`Latent: copied the figure as SVG text (${reason})`, 8000);
 }
 
 /** Which output: the MIME type and the fingerprint of the text of one of its items. */

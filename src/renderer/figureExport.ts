@@ -15,8 +15,26 @@ export type ImageFormat = 'png' | 'svg';
 /** Messages from the renderer to the extension host (src/extension/outputImages.ts reads them). */
 export type RendererMessage =
   | { type: 'saveFigure'; format: ImageFormat; fileName: string; dataUrl: string }
+  /** The renderer put the figure on the clipboard as a PNG (`png`), or could not and sends its SVG text for the host to copy. */
+  | { type: 'copiedFigure'; format: 'png' }
+  | { type: 'copyFigure'; svg: string; reason: string }
+  /** Asks the host for the export settings (it answers with an ExportSettingsMessage). */
+  | { type: 'exportSettings?' }
   /** The output is named by its item's MIME type and the fingerprint of its text (engine/output/fingerprint.ts). */
   | { type: 'outputImage'; mime: string; fingerprint: string; png: string };
+
+/** The host's answer, and its news when the setting changes: `light` exports on white with dark text, for publication. */
+export interface ExportSettingsMessage {
+  type: 'exportSettings';
+  theme: ExportTheme;
+}
+export type ExportTheme = 'editor' | 'light';
+
+let exportTheme: ExportTheme = 'editor';
+
+export function setExportTheme(theme: ExportTheme): void {
+  exportTheme = theme;
+}
 
 export interface ImageMaker {
   /** Plotly.toImage: a data URL of the figure in `div` (or of a figure object). */
@@ -51,10 +69,12 @@ export function exportButtons(fileName: string): ModeBarButton[] {
     { name: 'latent-save-png', title: 'Save as PNG', icon: PNG_ICON, click: (gd) => void saveFigure(gd as unknown as PlotDiv, 'png', fileName) },
     { name: 'latent-save-svg', title: 'Save as SVG', icon: SVG_ICON, click: (gd) => void saveFigure(gd as unknown as PlotDiv, 'svg', fileName) },
   ];
+  buttons.push({ name: 'latent-copy', title: 'Copy to clipboard', icon: COPY_ICON, click: (gd) => void copyFigure(gd as unknown as PlotDiv) });
   buttonsByName.set(fileName, buttons);
   return buttons;
 }
 
+const COPY_ICON = { width: 1000, height: 1000, path: 'M300 250h450v600h-450z M200 150h450v60h-390v540h-60z' };
 const PNG_ICON = { width: 1000, height: 1000, path: 'M150 100h450l250 250v550h-700z M580 130v240h240 M250 500v160 M250 500h60q40 0 40 40q0 40 -40 40h-60' };
 
 /**
@@ -71,9 +91,65 @@ export async function saveFigure(div: PlotDiv, format: ImageFormat, fileName: st
     await maker.downloadImage(div, { format, filename: fileName, width, height });
     return;
   }
-  const layout = { ...(div.layout ?? {}), paper_bgcolor: background, plot_bgcolor: background };
-  const dataUrl = await maker.toImage({ data: div.data ?? [], layout }, { format, width, height, scale: format === 'png' ? 2 : 1 });
+  const dataUrl = await maker.toImage(exportedFigure(div, background), { format, width, height, scale: format === 'png' ? 2 : 1 });
   post({ type: 'saveFigure', format, fileName, dataUrl });
+}
+
+/** Light colours for publication: text and axes dark on white, whatever the editor's theme. */
+const LIGHT = { background: '#ffffff', text: '#222222', axis: '#555555', grid: '#e5e5e5' };
+
+/**
+ * The figure as exported: on an opaque background, in the editor's colours
+ * or (setting latent.outputs.exportTheme = "light") recoloured for a white
+ * page; the traces keep their colours.
+ */
+export function exportedFigure(div: PlotDiv, editorBackground: string): { data: Data[]; layout: Partial<Layout> } {
+  const layout: Record<string, unknown> = { ...(div.layout ?? {}) };
+  if (exportTheme !== 'light') return { data: div.data ?? [], layout: { ...layout, paper_bgcolor: editorBackground, plot_bgcolor: editorBackground } };
+  for (const key of Object.keys(layout)) {
+    if (!/^[xy]axis\d*$/.test(key)) continue;
+    const axis = layout[key] as Record<string, unknown>;
+    const title = axis.title as { text?: string; font?: object } | undefined;
+    layout[key] = { ...axis, color: LIGHT.axis, gridcolor: LIGHT.grid, linecolor: LIGHT.axis, tickcolor: LIGHT.axis, ...(title ? { title: { ...title, font: { ...(title.font ?? {}), color: LIGHT.text } } } : {}) };
+  }
+  const font = (layout.font as object | undefined) ?? {};
+  const legend = layout.legend as { font?: object } | undefined;
+  return {
+    data: div.data ?? [],
+    layout: {
+      ...layout,
+      paper_bgcolor: LIGHT.background,
+      plot_bgcolor: LIGHT.background,
+      font: { ...font, color: LIGHT.text },
+      ...(legend ? { legend: { ...legend, font: { ...(legend.font ?? {}), color: LIGHT.text } } } : {}),
+    } as Partial<Layout>,
+  };
+}
+
+/**
+ * Copies the figure: as a PNG through the webview's clipboard (Chromium takes
+ * a ClipboardItem whose data is still being made, so the click's user
+ * activation is used at once); where that is refused, as SVG text through the
+ * host, whose clipboard takes text only.
+ */
+export async function copyFigure(div: PlotDiv): Promise<void> {
+  if (!maker) return;
+  const width = Math.max(div.clientWidth || 0, 320);
+  const height = Math.max(div.clientHeight || 0, 200);
+  const figure = exportedFigure(div, opaqueBackground(div));
+  const win = div.ownerDocument.defaultView as (Window & { ClipboardItem?: typeof ClipboardItem }) | null;
+  try {
+    if (!win?.ClipboardItem || !win.navigator.clipboard?.write) throw new Error('this webview has no image clipboard');
+    const png = maker.toImage(figure, { format: 'png', width, height, scale: 2 }).then(async (url) => (await fetch(url)).blob());
+    await win.navigator.clipboard.write([new win.ClipboardItem({ 'image/png': png })]);
+    post?.({ type: 'copiedFigure', format: 'png' });
+  } catch (error) {
+    if (!post) return;
+    const svg = await maker.toImage(figure, { format: 'svg', width, height });
+    const match = /^data:image\/svg\+xml(;base64)?,(.*)$/s.exec(svg);
+    const text = !match ? svg : match[1] ? atob(match[2]!) : decodeURIComponent(match[2]!);
+    post({ type: 'copyFigure', svg: text, reason: error instanceof Error ? error.message : String(error) });
+  }
 }
 
 function opaqueBackground(element: HTMLElement): string {

@@ -11,7 +11,7 @@
 import * as Plotly from 'plotly.js-basic-dist-min';
 import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
 import { textFingerprint } from '../engine/output/fingerprint';
-import { configureFigureExport, sendOutputImage } from './figureExport';
+import { configureFigureExport, sendOutputImage, setExportTheme, type ExportSettingsMessage } from './figureExport';
 import { FitView } from './fitView';
 import { outputViews } from './outputViews';
 import { parseRunOutput } from './parse';
@@ -34,6 +34,11 @@ export const activate: ActivationFunction = (context) => {
     { toImage: (root, options) => Plotly.toImage(root, options), downloadImage: (div, options) => Plotly.downloadImage(div, options) },
     context.postMessage ? (message) => void context.postMessage!(message) : undefined,
   );
+  context.onDidReceiveMessage?.((message: unknown) => {
+    const m = message as Partial<ExportSettingsMessage> | undefined;
+    if (m?.type === 'exportSettings' && (m.theme === 'light' || m.theme === 'editor')) setExportTheme(m.theme);
+  });
+  void context.postMessage?.({ type: 'exportSettings?' });
   /** Outputs whose static image was sent in this session. */
   const imaged = new Set<string>();
   /** Once an output is final (not running), its figures go to the host as one PNG. */

@@ -111,15 +111,21 @@ export async function checkPlotsNotebook({ views }, { notebook, workbench, page,
     log('  nbconvert HTML: both run outputs show their image');
   }
 
-  // Export: the forest plot's toolbar, then the save dialog's proposed path (next to the notebook).
-  for (const format of ['svg', 'png']) {
-    const target = path.join(workspace, 'diagnostics', `latent-forest.${format}`);
+  // Export: the forest plot's toolbar, then the save dialog's proposed path (next to the notebook);
+  // the SVG again with the light export theme (latent.outputs.exportTheme), for a white page.
+  for (const format of ['svg', 'png', 'light svg']) {
+    if (format === 'light svg') {
+      fs.writeFileSync(settingsFile, JSON.stringify({ 'latent.outputs.exportTheme': 'light' }));
+      await page.waitForTimeout(2000);
+    }
+    const extension = format.replace('light ', '');
+    const target = path.join(workspace, 'diagnostics', `latent-forest.${extension}`);
     fs.rmSync(target, { force: true });
     const frame = await frameWith(notebook, '.latent-forest');
     const forestDiv = frame.locator('.latent-forest').first();
     await forestDiv.scrollIntoViewIfNeeded();
     await forestDiv.hover();
-    await frame.locator(`.latent-forest .modebar-btn[data-title="Save as ${format.toUpperCase()}"]`).first().click();
+    await frame.locator(`.latent-forest .modebar-btn[data-title="Save as ${extension.toUpperCase()}"]`).first().click();
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
     const proposed = await input.inputValue();
@@ -129,11 +135,23 @@ export async function checkPlotsNotebook({ views }, { notebook, workbench, page,
     while (!fs.existsSync(target) && Date.now() - start < 15_000) await page.waitForTimeout(250);
     assert.ok(fs.existsSync(target), `${target} written`);
     const bytes = fs.readFileSync(target);
-    if (format === 'svg') assert.match(bytes.toString('utf8', 0, 400), /<svg[\s>]/, 'an SVG document');
+    if (extension === 'svg') assert.match(bytes.toString('utf8', 0, 400), /<svg[\s>]/, 'an SVG document');
     else assert.equal(bytes.subarray(1, 4).toString(), 'PNG', 'a PNG image');
     assert.ok(bytes.length > 1000, `${format}: ${bytes.length} bytes`);
-    log(`  exported ${path.basename(target)}: ${bytes.length} bytes`);
+    const background = /class="bg"[^>]*style="fill: (rgb\([^)]*\))/.exec(bytes.toString('utf8'))?.[1] ?? /<rect[^>]*style="fill: (rgb\([^)]*\))/.exec(bytes.toString('utf8'))?.[1];
+    if (format === 'light svg') assert.equal(background, 'rgb(255, 255, 255)', 'the light export theme: a white page');
+    log(`  exported ${path.basename(target)} (${format}): ${bytes.length} bytes${background ? `, background ${background}` : ''}`);
   }
+  fs.rmSync(settingsFile, { force: true });
+
+  // Copy: a PNG through the webview's clipboard where Chromium allows it, else SVG text through the host; the status bar says which.
+  const frame = await frameWith(notebook, '.latent-forest');
+  const forestDiv = frame.locator('.latent-forest').first();
+  await forestDiv.hover();
+  await frame.locator('.latent-forest .modebar-btn[data-title="Copy to clipboard"]').first().click();
+  const status = page.locator('.statusbar-item', { hasText: 'Latent: copied the figure' }).first();
+  await status.waitFor({ state: 'visible', timeout: 15_000 });
+  log(`  copy: ${(await status.innerText()).trim()}`);
 }
 
 async function frameWith(notebook, selector) {

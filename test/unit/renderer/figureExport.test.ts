@@ -2,7 +2,7 @@ import { document, outputElement, setThemeVariables, window } from './dom';
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { textFingerprint } from '../../../src/engine/output/fingerprint';
-import { configureFigureExport, saveFigure, sendOutputImage, type ImageMaker, type RendererMessage } from '../../../src/renderer/figureExport';
+import { configureFigureExport, copyFigure, exportedFigure, saveFigure, sendOutputImage, setExportTheme, type ImageMaker, type RendererMessage } from '../../../src/renderer/figureExport';
 import { plotConfig } from '../../../src/renderer/figures';
 
 interface Call {
@@ -46,7 +46,7 @@ describe('figure export', () => {
   it("replaces Plotly's download button (blocked in the webview) by Save as PNG and Save as SVG", () => {
     const config = plotConfig('latent-mu-trace');
     assert.ok(config.modeBarButtonsToRemove?.includes('toImage'));
-    assert.deepEqual(config.modeBarButtonsToAdd?.map((b) => (typeof b === 'string' ? b : b.title)), ['Save as PNG', 'Save as SVG']);
+    assert.deepEqual(config.modeBarButtonsToAdd?.map((b) => (typeof b === 'string' ? b : b.title)), ['Save as PNG', 'Save as SVG', 'Copy to clipboard']);
   });
 
   it('sends the host the figure as an image on the editor background, with its file name', async () => {
@@ -59,6 +59,42 @@ describe('figure export', () => {
     assert.deepEqual(sent, [{ type: 'saveFigure', format: 'svg', fileName: 'latent-mu-trace', dataUrl: 'data:image/svg+xml,%3Csvg%3E%3C%2Fsvg%3E' }]);
     const figure = maker.calls[0]!.root as { layout: { paper_bgcolor: string } };
     assert.equal(figure.layout.paper_bgcolor, '#1e1e1e', 'opaque, not the transparent on-screen background');
+  });
+
+  it('exports in the editor colours by default, and dark on white with the light export theme', () => {
+    const div = plotDiv(outputElement()) as HTMLElement & { layout: object };
+    div.layout = { paper_bgcolor: 'rgba(0,0,0,0)', font: { color: '#cccccc', size: 12 }, xaxis: { color: '#999', gridcolor: '#333', title: { text: 'iteration', font: { size: 12 } } }, yaxis2: { color: '#999' } };
+    const editor = exportedFigure(div, '#1e1e1e').layout as Record<string, unknown>;
+    assert.equal(editor.paper_bgcolor, '#1e1e1e');
+    assert.deepEqual(editor.xaxis, (div.layout as Record<string, unknown>).xaxis);
+    setExportTheme('light');
+    try {
+      const light = exportedFigure(div, '#1e1e1e').layout as Record<string, { color?: string; gridcolor?: string; title?: { text: string; font: { color: string; size: number } } } | string>;
+      assert.equal(light.paper_bgcolor, '#ffffff');
+      assert.equal(light.plot_bgcolor, '#ffffff');
+      assert.deepEqual(light.font, { color: '#222222', size: 12 });
+      const x = light.xaxis as { color: string; gridcolor: string; title: { text: string; font: { color: string; size: number } } };
+      assert.equal(x.color, '#555555');
+      assert.equal(x.gridcolor, '#e5e5e5');
+      assert.deepEqual(x.title, { text: 'iteration', font: { size: 12, color: '#222222' } });
+      assert.equal((light.yaxis2 as { color: string }).color, '#555555', 'every axis of a multi-panel figure');
+    } finally {
+      setExportTheme('editor');
+    }
+  });
+
+  it('copies as SVG text through the host where the webview has no image clipboard', async () => {
+    const maker = recordingMaker();
+    const sent: RendererMessage[] = [];
+    configureFigureExport(maker, (m) => sent.push(m));
+    await copyFigure(plotDiv(outputElement()));
+    assert.equal(sent.length, 1);
+    const message = sent[0]!;
+    assert.equal(message.type, 'copyFigure');
+    if (message.type === 'copyFigure') {
+      assert.equal(message.svg, '<svg></svg>');
+      assert.match(message.reason, /no image clipboard/);
+    }
   });
 
   it("downloads through Plotly where there is no host to save through", async () => {
