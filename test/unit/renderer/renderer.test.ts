@@ -64,7 +64,7 @@ describe('notebook renderer (real Plotly)', () => {
     assert.equal(after.trace.querySelector('svg.main-svg'), svgBefore, 'Plotly.react kept the drawn SVG (no redraw from scratch)');
     assert.equal(after.trace.data?.[0]?.x?.length, 50, 'new data drawn');
     assert.equal(element.querySelectorAll('.latent-run').length, 1);
-    assert.equal(element.querySelectorAll('.js-plotly-plot').length, 9, 'four figures a node and the forest plot');
+    assert.equal(element.querySelectorAll('.js-plotly-plot').length, 10, 'four figures a node, the forest plot and the pair plot');
     assert.equal(element.querySelector('.latent-status')?.textContent, 'Complete');
   });
 
@@ -127,7 +127,7 @@ describe('notebook renderer (real Plotly)', () => {
 
     await api().renderOutputItem(outputItem('out-1', makeOutput()), element, signal());
     assert.equal(element.querySelector('.latent-error'), null);
-    assert.equal(element.querySelectorAll('.js-plotly-plot').length, 9, 'four figures a node and the forest plot');
+    assert.equal(element.querySelectorAll('.js-plotly-plot').length, 10, 'four figures a node, the forest plot and the pair plot');
   });
 
   it('a failed render replaces a drawn view and purges it', async () => {

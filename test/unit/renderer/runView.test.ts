@@ -149,7 +149,7 @@ describe('RunView', () => {
 
     assert.deepEqual(rows(), before, 'rows are reused');
     assert.deepEqual([...element.querySelectorAll('.latent-trace, .latent-rank, .latent-acf, .latent-hist')], divsBefore, 'plot divs are reused');
-    assert.equal(plot.ops('newPlot').length, 0);
+    assert.deepEqual(plot.ops('newPlot').map((c) => c.div.className), ['latent-pairs'], 'only the pair plot, drawn once the run has ended');
     assert.equal(plot.ops('purge').length, 0);
     assert.deepEqual(
       plot.ops('react').map((c) => c.div),
@@ -184,7 +184,7 @@ describe('RunView', () => {
     assert.equal(b!.isConnected, false);
     assert.deepEqual(plot.ops('purge').map((call) => call.div), ['.latent-trace', '.latent-rank', '.latent-acf', '.latent-hist'].map((c) => b!.querySelector(c)));
     assert.deepEqual(plot.ops('newPlot').map((call) => call.div.closest<HTMLElement>('.latent-node')!.dataset.node), ['d', 'd', 'd', 'd']);
-    assert.equal(plot.ops('react').length, 9, 'the four figures of a and c, and the forest plot');
+    assert.equal(plot.ops('react').length, 10, 'the four figures of a and c, the forest plot and the pair plot');
   });
 
   it(`shows ${MAX_PLOTTED_NODES} nodes a page, table and figures alike, says which of how many, and pages and filters the rest`, async () => {
@@ -195,7 +195,7 @@ describe('RunView', () => {
     assert.equal(rows().length, MAX_PLOTTED_NODES);
     assert.equal(rows().at(-1)!.dataset.node, `theta[${MAX_PLOTTED_NODES}]`);
     assert.equal(tableRows().length, MAX_PLOTTED_NODES);
-    assert.equal(plot.ops('newPlot').length, 4 * MAX_PLOTTED_NODES + 1, 'four figures a node, and the forest plot of the page');
+    assert.equal(plot.ops('newPlot').length, 4 * MAX_PLOTTED_NODES + 2, 'four figures a node, and the forest plot and the pair plot of the page');
     const pager = element.querySelector<HTMLElement>('.latent-pager')!;
     assert.equal(pager.hidden, false);
     assert.equal(text('.latent-pager-count'), 'shown 1–24 of 30 nodes');
@@ -308,7 +308,7 @@ describe('RunView', () => {
     const third = view.update(makeOutput({ status: 'complete' }));
     await Promise.all([first, second, third]);
 
-    assert.equal(plot.ops('newPlot').length, 9);
+    assert.equal(plot.ops('newPlot').length, 10, 'the first, and the pair plot once complete');
     assert.equal(plot.ops('react').length, 9, 'the middle update was skipped');
     assert.equal(text('.latent-status'), 'Complete');
   });
@@ -327,10 +327,11 @@ describe('RunView', () => {
     assert.deepEqual([...observer.observed], divs);
     plot.clear();
     const forest = view.forestDiv();
+    const pairs = element.querySelector<HTMLElement>('.latent-pairs');
 
     view.dispose();
 
-    assert.deepEqual(plot.ops('purge').map((c) => c.div), [...divs, forest]);
+    assert.deepEqual(plot.ops('purge').map((c) => c.div), [...divs, forest, pairs]);
     assert.ok(divs.every((d) => d.dataset.plotted === undefined));
     assert.equal(observer.disconnected, true);
     assert.equal(element.childElementCount, 0);
