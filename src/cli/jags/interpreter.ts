@@ -8,7 +8,7 @@ import { codaChain, codaFileNames, codaIndex, type CodaTrace } from '../../engin
 import { writeRDump } from '../../engine/output/rdumpWriter';
 import { ModelSession, type MonitorTarget, type SessionMonitor } from '../../engine/run/modelSession';
 import { readRunRequest, type RunRequest } from '../../engine/run/request';
-import { takeRngSeed } from '../../engine/run/rngEntries';
+import { rngNameWarning, takeRngSeed } from '../../engine/run/rngEntries';
 import type { FileName, ScriptCommand } from './script';
 
 /** Where a script's files are and where its messages go. */
@@ -229,6 +229,8 @@ class ScriptState {
     if (session.initialized) throw errorAt(range, "Initial values are read before 'initialize'.");
     const targets = chain === undefined ? [...this.inits.keys()] : [this.chainIndex(chain, range) - 1];
     const values = loadDataFile(file.path, 'initial values', this.inputs, file.range).values;
+    const generator = rngNameWarning(values, file.range);
+    if (generator) this.env.warn(generator, this.env.scriptName);
     const seed = takeRngSeed(values, file.range);
     this.env.log(`Reading parameter file ${file.path}`);
     // As JAGS: "WARNING: Unused variable(s) in initial value table", and the run goes on.
@@ -263,10 +265,21 @@ class ScriptState {
     const session = this.initialized(range, 'coda');
     const chosen = target === undefined ? session.monitors : session.monitors.filter((m) => m.label === label(target) || (!target.ranges && variableOf(m) === target.name));
     if (target && chosen.length === 0) throw errorAt(target.range, `There is no monitor of ${label(target)}: set it with 'monitor ${label(target)}' before the updates.`);
-    const traces = chosen.flatMap((m) => codaTraces(m));
+    const traces = chosen.filter((m) => !m.pooled).flatMap((m) => codaTraces(m));
     const files = codaFileNames(stem, session.chainCount);
     this.write(files.index, codaIndex(traces));
     files.chains.forEach((name, c) => this.write(name, codaChain(traces, c)));
+    // Monitors of all chains together (pD) go where JAGS puts them: STEMindex0.txt and STEMchain0.txt.
+    const pooled = chosen.filter((m) => m.pooled).flatMap((m) => codaTraces(m));
+    if (pooled.length === 0) return;
+    this.write(`${stem}index0.txt`, codaIndex(pooled));
+    this.write(`${stem}chain0.txt`, codaChain(pooled, 0));
+    for (const trace of pooled) {
+      const values = trace.chains[0]!;
+      let mean = 0;
+      for (let k = 0; k < values.length; k++) mean += values[k]! / values.length;
+      this.env.log(`${trace.name}: ${values.length ? mean.toPrecision(5) : 'no iterations'} (the mean over ${values.length} monitored iterations)`);
+    }
   }
 
   private compiled(range: SourceRange): { request: RunRequest; session: ModelSession } {

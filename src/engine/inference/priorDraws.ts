@@ -73,7 +73,7 @@ function grow(size: number): boolean {
   return true;
 }
 
-function drawScalar(name: string, p: Float64Array, random: Random): number {
+export function drawScalar(name: string, p: Float64Array, random: Random): number {
   switch (name) {
     case 'dnorm': return p[0]! + random.normal() / Math.sqrt(p[1]!);
     case 'dgamma': return drawGamma(random, p[0]!, p[1]!);
