@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readBench } from '../classic/bench';
-import { drawsOf, estimate, samplePosterior } from '../engine/posteriorCheck';
+import { drawsOf, samplePosterior } from '../engine/posteriorCheck';
+import { agreeWithJags, fixtureCell } from './jagsReference';
 import { compileModel } from '../../../src/engine/model/compile';
 import { readRunRequest } from '../../../src/engine/run/request';
 import { prepareChain } from '../../../src/engine/run/chainSession';
@@ -15,37 +14,18 @@ import { ModelError } from '../../../src/engine/language/source';
  * 2 chains × 200,000 kept draws, summarised by `node --import tsx
  * ../../../scripts/codaBench.ts NAME- NAME-jags-4.3.R`; see its README).
  *
- * JAGS's rule for its reference runs, with our shorter run's Monte-Carlo error:
- *   |mean − JAGS mean| ≤ 0.15 · JAGS SD + 3 · SE,
- * SE our batch-means standard error (posteriorCheck's estimate). A correct
- * sampler exceeds it with probability below 0.3 % per node even without the
- * 0.15 SD; a sampler that does not keep the sum (or ignores the rounding)
- * moves a mean by whole SDs. The runs keep SE ≤ 0.05 SD.
+ * Judged by JAGS's rule with our run's Monte-Carlo error (jagsReference.ts);
+ * a sampler that does not keep the sum (or ignores the rounding) moves a
+ * mean by whole SDs. The runs keep SE ≤ 0.05 SD.
  */
 const FOLDER = join(__dirname, '../../fixtures/observation-devices');
 
-/** The model with its R-dump data (and initial values) written inline, as a cell. */
-function cell(name: string, monitor: string, inits?: string): string {
-  const model = readFileSync(join(FOLDER, `${name}.bug`), 'utf8');
-  const list = (file: string): string => readFileSync(join(FOLDER, file), 'utf8').trim().split('\n').map((line) => line.replace(/^\s*([\w.]+)\s*<-\s*/, '$1 = ')).join(',\n');
-  return `${model}\ndata list(${list(`${name}.R`)})\n${inits ? `inits list(${list(inits)})\n` : ''}sample with gibbs(monitor = c(${monitor}))\n`;
-}
-
-function agreeWithJags(name: string, monitor: string, iterations: number, inits?: string): void {
-  const reference = readBench(join(FOLDER, `${name}-jags-4.3.R`));
-  const posterior = samplePosterior(cell(name, monitor, inits), { chains: 2, burnin: 2000, iterations, seed: 11 });
-  const failures: string[] = [];
-  for (const [node, jags] of reference) {
-    const ours = estimate(drawsOf(posterior, node));
-    const allowed = 0.15 * jags.sd + 3 * ours.standardError;
-    if (!(Math.abs(ours.value - jags.mean) <= allowed)) failures.push(`${node}: ${ours.value.toFixed(4)} vs JAGS ${jags.mean.toFixed(4)} (allowed ±${allowed.toFixed(4)})`);
-  }
-  assert.deepEqual(failures, []);
-}
+const cell = (name: string, monitor: string, inits?: string): string => fixtureCell(FOLDER, name, monitor, inits);
+const agree = (name: string, monitor: string, iterations: number, inits?: string): void => agreeWithJags(FOLDER, name, monitor, iterations, inits);
 
 describe('dsum and dround (JAGS observation devices)', () => {
   it('keeps an observed sum of normal terms, agreeing with JAGS', () => {
-    agreeWithJags('dsum-normal', 'x', 10000);
+    agree('dsum-normal', 'x', 10000);
     const posterior = samplePosterior(cell('dsum-normal', 'x'), { chains: 1, burnin: 100, iterations: 500, seed: 3 });
     const [x1, x2, x3] = ['x[1]', 'x[2]', 'x[3]'].map((n) => drawsOf(posterior, n)[0]!);
     for (let k = 0; k < 500; k++) assert.ok(Math.abs(x1![k]! + x2![k]! + x3![k]! - 6) < 1e-8, 'every draw keeps the sum');
@@ -53,7 +33,7 @@ describe('dsum and dround (JAGS observation devices)', () => {
   });
 
   it('keeps an observed total of counts, moving whole units in pairs, agreeing with JAGS', () => {
-    agreeWithJags('dsum-counts', 'n, theta', 10000, 'dsum-counts-inits.R');
+    agree('dsum-counts', 'n, theta', 10000, 'dsum-counts-inits.R');
     const posterior = samplePosterior(cell('dsum-counts', 'n'), { chains: 1, burnin: 100, iterations: 500, seed: 3 });
     const n = ['n[1]', 'n[2]', 'n[3]'].map((name) => drawsOf(posterior, name)[0]!);
     for (let k = 0; k < 500; k++) {
@@ -71,7 +51,7 @@ describe('dsum and dround (JAGS observation devices)', () => {
   });
 
   it('takes a rounded record as its rounding interval, agreeing with JAGS', () => {
-    agreeWithJags('dround', 'mu, sigma, z', 10000);
+    agree('dround', 'mu, sigma, z', 10000);
     const posterior = samplePosterior(cell('dround', 'z'), { chains: 1, burnin: 100, iterations: 500, seed: 3 });
     const z1 = drawsOf(posterior, 'z[1]')[0]!;
     for (const z of z1) assert.ok(z >= 2.5 && z < 3.5, `z[1] = ${z} rounds to 3`);
