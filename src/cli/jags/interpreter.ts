@@ -42,6 +42,9 @@ class FileProblems extends Error {
   }
 }
 
+/** The most chains one script compiles: each is a copy of the model's graph in memory. */
+const MAX_CHAINS = 1000;
+
 /** Modules JAGS ships; loading one is accepted (the engine has all it needs built in), `dic` makes `deviance` known. */
 const MODULES = new Set(['basemod', 'bugs', 'dic', 'glm', 'lecuyer', 'mix', 'msm']);
 
@@ -63,10 +66,21 @@ export function runScript(commands: ScriptCommand[], environment: ScriptEnvironm
     } catch (e) {
       if (e instanceof FileProblems) return e.failures;
       if (e instanceof ModelError) return e.problems.map((problem) => ({ problem, file: environment.scriptName }));
-      throw e;
+      // Not a problem of the script or its files that the engine recognised: still reported at the command that met it.
+      return [{ problem: commandFailure(command, e), file: environment.scriptName }];
     }
   }
   return [];
+}
+
+/** A failure the engine did not foresee, at the command that met it, with what it knows. */
+function commandFailure(command: ScriptCommand, e: unknown): Problem {
+  const what = e instanceof RangeError ? 'ran out of room (the model, its data or the run may be too large)' : `failed: ${e instanceof Error ? e.message : String(e)}`;
+  return {
+    severity: 'error',
+    message: `'${command.kind}' ${what}. The script stopped here; this is a defect of Latent if the files are valid for JAGS: please report it with the script and its files.`,
+    range: command.range,
+  };
 }
 
 /**
@@ -204,6 +218,7 @@ class ScriptState {
   private compile(chains: number, range: SourceRange): void {
     if (!this.model) throw errorAt(range, "There is no model to compile: 'model in \"file\"' first.");
     if (this.session) throw errorAt(range, "The model is already compiled: 'model clear' first to compile another.");
+    if (chains > MAX_CHAINS) throw errorAt(range, `nchains(${chains}) asks for more chains than a session holds (at most ${MAX_CHAINS}): each chain is a compiled copy of the model.`);
     this.env.log('Compiling model graph');
     const model = this.model;
     const request = this.inModel(range, () =>
