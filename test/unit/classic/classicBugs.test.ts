@@ -57,6 +57,7 @@ const EXAMPLES: Array<{ name: string; iterations: number; benchData?: string; re
   { name: 'air', iterations: 5000, jags: true },
   { name: 'hearts', iterations: 5000, jags: true },
   { name: 'birats', iterations: 3000, jags: true },
+  { name: 'stacks', iterations: 5000, jags: true },
 ];
 
 const JAGS_REFERENCES = resolve(__dirname, '../../fixtures/classic-bugs');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runJags } from '../../../src/cli/jags/runJags';
 import { Random } from '../../../src/engine/random/rng';
-import { edit } from './mutations';
+import { edit, SLOW_TO_COMPILE } from './mutations';
 
 /**
  * `latent jags` on broken versions of the classic examples' scripts: the
@@ -18,7 +18,7 @@ import { edit } from './mutations';
  * for ever; that it is refused is checked in the interpreter's tests).
  */
 const classic = join(__dirname, '../../../examples/classic-bugs');
-const examples = readdirSync(classic).map((name) => {
+const examples = readdirSync(classic).filter((name) => !SLOW_TO_COMPILE.has(name)).map((name) => {
   const read = (file: string): string => readFileSync(join(classic, name, file), 'utf8');
   return { name, files: { [`${name}.bug`]: read(`${name}.bug`), 'data.R': read('data.R'), 'inits.R': read('inits.R'), 'run.cmd': read(`${name}.cmd`) } as Record<string, string> };
 });
