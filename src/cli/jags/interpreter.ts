@@ -8,7 +8,7 @@ import { codaChain, codaFileNames, codaIndex, type CodaTrace } from '../../engin
 import { writeRDump } from '../../engine/output/rdumpWriter';
 import { ModelSession, type MonitorTarget, type SessionMonitor } from '../../engine/run/modelSession';
 import { readRunRequest, type RunRequest } from '../../engine/run/request';
-import { takeRngSeed } from '../../engine/run/rngEntries';
+import { rngNameWarning, takeRngSeed } from '../../engine/run/rngEntries';
 import type { FileName, ScriptCommand } from './script';
 
 /** Where a script's files are and where its messages go. */
@@ -42,6 +42,9 @@ class FileProblems extends Error {
   }
 }
 
+/** The most chains one script compiles: each is a copy of the model's graph in memory. */
+const MAX_CHAINS = 1000;
+
 /** Modules JAGS ships; loading one is accepted (the engine has all it needs built in), `dic` makes `deviance` known. */
 const MODULES = new Set(['basemod', 'bugs', 'dic', 'glm', 'lecuyer', 'mix', 'msm']);
 
@@ -63,10 +66,21 @@ export function runScript(commands: ScriptCommand[], environment: ScriptEnvironm
     } catch (e) {
       if (e instanceof FileProblems) return e.failures;
       if (e instanceof ModelError) return e.problems.map((problem) => ({ problem, file: environment.scriptName }));
-      throw e;
+      // Not a problem of the script or its files that the engine recognised: still reported at the command that met it.
+      return [{ problem: commandFailure(command, e), file: environment.scriptName }];
     }
   }
   return [];
+}
+
+/** A failure the engine did not foresee, at the command that met it, with what it knows. */
+function commandFailure(command: ScriptCommand, e: unknown): Problem {
+  const what = e instanceof RangeError ? 'ran out of room (the model, its data or the run may be too large)' : `failed: ${e instanceof Error ? e.message : String(e)}`;
+  return {
+    severity: 'error',
+    message: `'${command.kind}' ${what}. The script stopped here; this is a defect of Latent if the files are valid for JAGS: please report it with the script and its files.`,
+    range: command.range,
+  };
 }
 
 /**
@@ -204,6 +218,7 @@ class ScriptState {
   private compile(chains: number, range: SourceRange): void {
     if (!this.model) throw errorAt(range, "There is no model to compile: 'model in \"file\"' first.");
     if (this.session) throw errorAt(range, "The model is already compiled: 'model clear' first to compile another.");
+    if (chains > MAX_CHAINS) throw errorAt(range, `nchains(${chains}) asks for more chains than a session holds (at most ${MAX_CHAINS}): each chain is a compiled copy of the model.`);
     this.env.log('Compiling model graph');
     const model = this.model;
     const request = this.inModel(range, () =>
@@ -229,6 +244,8 @@ class ScriptState {
     if (session.initialized) throw errorAt(range, "Initial values are read before 'initialize'.");
     const targets = chain === undefined ? [...this.inits.keys()] : [this.chainIndex(chain, range) - 1];
     const values = loadDataFile(file.path, 'initial values', this.inputs, file.range).values;
+    const generator = rngNameWarning(values, file.range);
+    if (generator) this.env.warn(generator, this.env.scriptName);
     const seed = takeRngSeed(values, file.range);
     this.env.log(`Reading parameter file ${file.path}`);
     // As JAGS: "WARNING: Unused variable(s) in initial value table", and the run goes on.
@@ -263,10 +280,21 @@ class ScriptState {
     const session = this.initialized(range, 'coda');
     const chosen = target === undefined ? session.monitors : session.monitors.filter((m) => m.label === label(target) || (!target.ranges && variableOf(m) === target.name));
     if (target && chosen.length === 0) throw errorAt(target.range, `There is no monitor of ${label(target)}: set it with 'monitor ${label(target)}' before the updates.`);
-    const traces = chosen.flatMap((m) => codaTraces(m));
+    const traces = chosen.filter((m) => !m.pooled).flatMap((m) => codaTraces(m));
     const files = codaFileNames(stem, session.chainCount);
     this.write(files.index, codaIndex(traces));
     files.chains.forEach((name, c) => this.write(name, codaChain(traces, c)));
+    // Monitors of all chains together (pD) go where JAGS puts them: STEMindex0.txt and STEMchain0.txt.
+    const pooled = chosen.filter((m) => m.pooled).flatMap((m) => codaTraces(m));
+    if (pooled.length === 0) return;
+    this.write(`${stem}index0.txt`, codaIndex(pooled));
+    this.write(`${stem}chain0.txt`, codaChain(pooled, 0));
+    for (const trace of pooled) {
+      const values = trace.chains[0]!;
+      let mean = 0;
+      for (let k = 0; k < values.length; k++) mean += values[k]! / values.length;
+      this.env.log(`${trace.name}: ${values.length ? mean.toPrecision(5) : 'no iterations'} (the mean over ${values.length} monitored iterations)`);
+    }
   }
 
   private compiled(range: SourceRange): { request: RunRequest; session: ModelSession } {

@@ -1,11 +1,12 @@
 import type { Argument, Expression, IndexExpression } from '../language/ast';
 import { tokenize } from '../language/lexer';
 import { parseExpressionText } from '../language/parser';
-import { evaluateArray, evaluateList, type NamedValues } from '../language/rvalues';
+import { evaluateArray, evaluateList, type DataArray, type NamedValues } from '../language/rvalues';
 import { ModelError, type Position, type Problem, type SourceRange } from '../language/source';
 import type { Token } from '../language/tokens';
 import { fileError, inFile } from './fileProblems';
 import { quoted } from '../language/messageText';
+import { JAGS_GENERATORS } from '../run/rngEntries';
 
 /**
  * Reads data in R's dump format, as JAGS reads it (`data.R`, `inits.R`):
@@ -72,13 +73,26 @@ function readAssignments(source: string, tokens: Token[], fileName: string): Nam
     }
     if (k === start) throw fileError(fileName, arrow.range, `${quoted(name)} has no value after '${arrow.text}'.`);
     if (result.has(name)) throw fileError(fileName, first.range, `${quoted(name)} is given twice.`);
-    // JAGS's generator name, a string: the engine has one generator, so it is accepted and skipped.
-    if (name === '.RNG.name') continue;
+    // JAGS's generator name, a string: kept as its place in JAGS's list, so that a run can say it draws from its own generator.
+    if (name === '.RNG.name') {
+      result.set(name, generatorOf(tokens.slice(start, k), fileName));
+      continue;
+    }
     const from = tokens[start]!.range.start;
     const to = tokens[k - 1]!.range.end.offset;
     result.set(name, naming(fileName, () => evaluateArray(parseSlice(source, from, to))));
   }
   return result;
+}
+
+/** `.RNG.name`'s value, one of JAGS's generators, as its index in JAGS_GENERATORS. */
+function generatorOf(value: Token[], fileName: string): DataArray {
+  const [only] = value;
+  const at = only && value.length === 1 && only.kind === 'string' ? JAGS_GENERATORS.indexOf(only.text) : -1;
+  if (at < 0) {
+    throw fileError(fileName, (only ?? value[0]!).range, `.RNG.name must be the name of one of JAGS's generators, in quotes: ${JAGS_GENERATORS.map((g) => `"${g}"`).join(', ')}.`);
+  }
+  return { values: Float64Array.of(at), dims: [] };
 }
 
 /**

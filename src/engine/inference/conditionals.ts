@@ -1,3 +1,4 @@
+import { roundingInterval } from '../model/observationDevices';
 import type { Expression } from '../language/ast';
 import { currentParameters, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
 import { linearTermCompiler, type LinearTerm } from './linearForm';
@@ -56,7 +57,7 @@ export function analyzeConditional(graph: ModelGraph, node: StochasticNode): Con
     case 'dunif': {
       const ok = uses.every(({ child, dependence }) => {
         if (child.distribution.name === 'dnorm') return dependence(0) !== Dependence.Nonlinear && dependence(1) === Dependence.Constant;
-        if (child.distribution.name === 'dinterval') return child.observed && dependence(0) !== Dependence.Nonlinear && dependence(1) === Dependence.Constant;
+        if (child.distribution.name === 'dinterval' || child.distribution.name === 'dround') return child.observed && dependence(0) !== Dependence.Nonlinear && dependence(1) === Dependence.Constant;
         return false;
       });
       if (!ok) return undefined;
@@ -110,7 +111,7 @@ export function setValue(graph: ModelGraph, node: StochasticNode, x: number): vo
 
 /**
  * Normal (or flat, from dunif) prior, normal children whose means are
- * a_j + b_j·θ, and interval-censored children dinterval(a_j + b_j·θ, c):
+ * a_j + b_j·θ, and interval-censored children dinterval(a_j + b_j·θ, c) or dround(a_j + b_j·θ, d):
  * the conditional is normal, truncated to the prior's bounds and to the
  * intervals the censored children's data imply.
  */
@@ -212,11 +213,7 @@ class NormalConditional implements Conditional {
         weighted += tau * b * (child.variable.values[child.offset]! - a);
         continue;
       }
-      // dinterval: the data say which interval (c_k, c_{k+1}] holds a + b·θ.
-      const cuts = currentParameters(child);
-      const k = child.variable.values[child.offset]!;
-      const from = k >= 1 ? cuts[k]! : Number.NEGATIVE_INFINITY;
-      const to = k + 1 < cuts.length ? cuts[k + 1]! : Number.POSITIVE_INFINITY;
+      const [from, to] = censoringInterval(child);
       const lo = ((b > 0 ? from : to) - a) / b;
       const hi = ((b > 0 ? to : from) - a) / b;
       if (lo > lower) lower = lo;
@@ -233,6 +230,18 @@ class NormalConditional implements Conditional {
   finish(out: Float64Array): void {
     out[0] = out[1]! > 0 ? out[0]! / out[1]! : 0;
   }
+}
+
+/**
+ * The interval an observed censoring child says its first argument lies in:
+ * dinterval's (c_k, c_{k+1}] for the data's k, dround's [x − h, x + h) for
+ * the recorded x (h = half a unit of the last decimal place).
+ */
+function censoringInterval(child: StochasticNode): [number, number] {
+  const cuts = currentParameters(child);
+  const k = child.variable.values[child.offset]!;
+  if (child.distribution.name === 'dround') return roundingInterval(k, cuts[1]!);
+  return [k >= 1 ? cuts[k]! : Number.NEGATIVE_INFINITY, k + 1 < cuts.length ? cuts[k + 1]! : Number.POSITIVE_INFINITY];
 }
 
 /** Whether the child's first argument is a plain reference to the node's own element. */

@@ -19,7 +19,7 @@ export class ConjugateSampler implements Sampler {
     private readonly conditional: Conditional,
   ) {
     const truncated = conditional.family === 'normal' && (conditional.node.statement.truncation || conditional.node.distribution.name === 'dunif' ||
-      conditional.node.children.some((id) => graph.stochastic[id]!.distribution.name === 'dinterval'));
+      conditional.node.children.some((id) => ['dinterval', 'dround'].includes(graph.stochastic[id]!.distribution.name)));
     this.label = truncated ? 'conjugate truncated normal' : `conjugate ${conditional.family}`;
     this.nodes = [conditional.node];
   }

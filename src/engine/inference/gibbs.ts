@@ -1,5 +1,6 @@
 import { errorAt } from '../language/source';
-import type { ModelGraph, StochasticNode } from '../model/graph';
+import { currentParameters, Role, type ModelGraph, type StochasticNode } from '../model/graph';
+import { truncationLogMass } from '../model/truncation';
 import type { Random } from '../random/rng';
 import { forwardSamplePredictive } from './predictiveNodes';
 import { SAMPLER_FACTORIES, type Sampler } from './samplers';
@@ -7,6 +8,7 @@ import { appendAll } from '../collections';
 
 /** Assigns samplers to every unobserved node, trying the factories in order; a block sampler may take several nodes. */
 export function assignSamplers(graph: ModelGraph, options: { forwardSamplePredictive?: boolean } = {}): Sampler[] {
+  refuseUnnormalisedTruncation(graph);
   const samplers: Sampler[] = [];
   const claimed = new Uint8Array(graph.stochastic.length);
   // Nodes without observed descendants are drawn from their priors, last (predictiveNodes.ts).
@@ -29,6 +31,25 @@ export function assignSamplers(graph: ModelGraph, options: { forwardSamplePredic
   }
   if (predictive) samplers.push(predictive);
   return samplers;
+}
+
+/**
+ * A truncated node whose parameters or bounds move needs the mass inside its
+ * bounds in its parents' conditionals (model/truncation.ts). Where the family
+ * has no CDF here, sampling would silently leave it out: refused instead.
+ */
+function refuseUnnormalisedTruncation(graph: ModelGraph): void {
+  for (const node of graph.stochastic) {
+    const t = node.statement.truncation;
+    if (!t || node.distribution.multivariate) continue;
+    const lower = node.lower ? node.lower() : Number.NEGATIVE_INFINITY;
+    const upper = node.upper ? node.upper() : Number.POSITIVE_INFINITY;
+    if (!Number.isNaN(truncationLogMass(node.distribution, currentParameters(node), lower, upper))) continue;
+    const moving = [...node.statement.args, t.lower, t.upper].some((e) => e && graph.expressions.array(e, node.scope).reads.some((r) => r.variable.role[r.offset] !== Role.Data));
+    if (moving) {
+      throw errorAt(t.range, `${node.name}: T(,) on ${node.distribution.name} whose parameters or bounds are estimated needs ${node.distribution.name}'s CDF, which the engine does not have; give the parameters as data, or use a distribution with a CDF here (dnorm, dlnorm, dgamma, dexp, dweib, dlogis, ddexp, dpar, dunif, or a count).`);
+    }
+  }
 }
 
 export interface ChainPlan {

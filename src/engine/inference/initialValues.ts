@@ -6,7 +6,8 @@ import { currentParameters, elementName, nodeLogDensity, propagate, Role, scatte
 import { cholesky, inverseFromCholesky } from '../math/linalg';
 import { repairDiscreteStart } from './discreteStart';
 import type { Random } from '../random/rng';
-import { analyzeConditional } from './conditionals';
+import { analyzeConditional, isNodeItself, setValue } from './conditionals';
+import { meetObservedSums } from './sumSampler';
 import { drawFromPrior } from './priorDraws';
 
 /**
@@ -160,6 +161,7 @@ export function setInitialValues(graph: ModelGraph, inits: NamedValues | undefin
     pending = next;
   }
   refreshDeterministic(graph);
+  meetObservedSums(graph, (n) => given.has(n));
   repairStart(graph, given, random !== undefined);
   repairDiscreteStart(graph, given);
   checkStart(graph, given, initsRange);
@@ -182,6 +184,7 @@ function repairStart(graph: ModelGraph, given: Set<StochasticNode>, drawn: boole
       propagate(graph, node);
       if (possible()) continue;
     }
+    if (startAtRoundedValue(graph, node) && possible()) continue;
     const conditional = analyzeConditional(graph, node);
     if (conditional?.family !== 'normal') continue;
     conditional.parameters(bounds);
@@ -192,6 +195,18 @@ function repairStart(graph: ModelGraph, given: Set<StochasticNode>, drawn: boole
     node.variable.values[node.offset] = inside;
     propagate(graph, node);
   }
+}
+
+/** A node recorded rounded (x ~ dround(node, d), observed) starts at the recorded value, which lies in its rounding interval. */
+function startAtRoundedValue(graph: ModelGraph, node: StochasticNode): boolean {
+  for (const id of node.children) {
+    const child = graph.stochastic[id]!;
+    if (child.observed && child.distribution.name === 'dround' && isNodeItself(graph, child, node)) {
+      setValue(graph, node, child.variable.values[child.offset]!);
+      return true;
+    }
+  }
+  return false;
 }
 
 /** An element of the data, missing (NA), that a node's parameters read: an index or a covariate must be given. */

@@ -1,3 +1,4 @@
+import { roundTo, sumOf } from '../model/observationDevices';
 import { intervalIndex } from '../model/distributions';
 import { currentParameters, scatterValue, type StochasticNode } from '../model/graph';
 import { cholesky } from '../math/linalg';
@@ -72,7 +73,7 @@ function grow(size: number): boolean {
   return true;
 }
 
-function drawScalar(name: string, p: Float64Array, random: Random): number {
+export function drawScalar(name: string, p: Float64Array, random: Random): number {
   switch (name) {
     case 'dnorm': return p[0]! + random.normal() / Math.sqrt(p[1]!);
     case 'dgamma': return drawGamma(random, p[0]!, p[1]!);
@@ -92,6 +93,8 @@ function drawScalar(name: string, p: Float64Array, random: Random): number {
     case 'dnegbin': return drawNegativeBinomial(random, p[0]!, p[1]!);
     case 'dcat': return drawCategorical(random, p, p.length) + 1;
     case 'dinterval': return intervalIndex(p);
+    case 'dsum': return sumOf(p);
+    case 'dround': return roundTo(p[0]!, p[1]!);
     default: return Number.NaN;
   }
 }

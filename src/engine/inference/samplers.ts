@@ -7,6 +7,7 @@ import { analyzeDirichlet } from './dirichletConditional';
 import { FiniteSampler, finiteSupport, MAX_ENUMERATED } from './finiteSampler';
 import { GaussianBlock, gaussianBlockChildren } from './gaussianBlock';
 import { SimplexSliceSampler, SliceSampler } from './sliceSamplers';
+import { claimSumTerms } from './sumSampler';
 import { analyzeWishart } from './wishartConditional';
 
 /** Updates some nodes of the graph by one Gibbs step. */
@@ -95,6 +96,12 @@ const gaussianBlockFactory: SamplerFactory = {
   },
 };
 
+/** Terms of an observed dsum: moved in pairs that keep the sum (before any sampler that would move one alone). */
+const sumFactory: SamplerFactory = {
+  name: 'sum-preserving',
+  claim: (graph, node) => claimSumTerms(graph, node),
+};
+
 const conjugateFactory: SamplerFactory = {
   name: 'conjugate',
   claim(graph, node) {
@@ -131,4 +138,4 @@ const sliceFactory: SamplerFactory = {
   },
 };
 
-export const SAMPLER_FACTORIES: readonly SamplerFactory[] = [gaussianBlockFactory, conjugateFactory, finiteFactory, sliceFactory];
+export const SAMPLER_FACTORIES: readonly SamplerFactory[] = [sumFactory, gaussianBlockFactory, conjugateFactory, finiteFactory, sliceFactory];

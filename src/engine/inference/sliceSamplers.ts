@@ -5,6 +5,70 @@ import type { Sampler } from './samplers';
 const MAX_STEPS = 50;
 const MAX_SHRINKS = 200;
 
+/** A univariate log density, up to a constant, that a slice step explores; evaluating it sets the state to x. */
+export interface SliceTarget {
+  logConditional(x: number): number;
+}
+
+/**
+ * One slice step from x0 with stepping out (Neal 2003, fig. 3) by `width`, at
+ * most MAX_STEPS steps in all, and shrinking. Returns the new point, where the
+ * state is left; or NaN when shrinking reached `smallest` first (a bracket
+ * rounding cannot narrow, or an infinite density at x0), with the state put
+ * back at x0.
+ */
+export function sliceStep(target: SliceTarget, x0: number, width: number, smallest: number, random: Random): number {
+  const level = target.logConditional(x0) - random.exponential();
+  let left = x0 - width * random.uniform();
+  let right = left + width;
+  let steps = Math.floor(MAX_STEPS * random.uniform());
+  let rightSteps = MAX_STEPS - 1 - steps;
+  while (steps-- > 0 && target.logConditional(left) > level) left -= width;
+  while (rightSteps-- > 0 && target.logConditional(right) > level) right += width;
+  for (let shrink = 0; shrink < MAX_SHRINKS; shrink++) {
+    const x = left + (right - left) * random.uniform();
+    if (target.logConditional(x) > level) return x;
+    if (x < x0) left = x;
+    else right = x;
+    if (right - left < smallest) break;
+  }
+  target.logConditional(x0);
+  return Number.NaN;
+}
+
+/**
+ * A slice sampler of one coordinate whose width adapts during burn-in to
+ * twice the mean size of its moves, as JAGS's slice sampler's does. For a
+ * count the coordinate is continuous and the state its floor.
+ */
+export abstract class AdaptiveSlice implements SliceTarget {
+  private width: number;
+  private movedTotal = 0;
+  private moves = 0;
+
+  constructor(protected readonly discrete: boolean) {
+    this.width = discrete ? 2 : 1;
+  }
+
+  abstract logConditional(x: number): number;
+
+  /** One slice step from x0 (see sliceStep); records the move's size for adaptation. */
+  protected slice(x0: number, smallest: number, random: Random): void {
+    const x = sliceStep(this, x0, this.width, smallest, random);
+    if (Number.isNaN(x)) return;
+    this.movedTotal += Math.abs(x - x0);
+    this.moves++;
+  }
+
+  adapt(): void {
+    if (this.moves >= 50) {
+      this.width = Math.max(2 * (this.movedTotal / this.moves), this.discrete ? 1 : 1e-8);
+      this.movedTotal = 0;
+      this.moves = 0;
+    }
+  }
+}
+
 /**
  * Univariate slice sampling with stepping out (Neal 2003, fig. 3), for one
  * element of a continuous node (a scalar, or one coordinate of a dmnorm
@@ -13,12 +77,9 @@ const MAX_SHRINKS = 200;
  * constant density (as JAGS's discrete slice sampler does). The width adapts
  * during burn-in to the mean size of the moves, as JAGS's slice sampler does.
  */
-export class SliceSampler implements Sampler {
+export class SliceSampler extends AdaptiveSlice implements Sampler {
   readonly label: string;
   readonly nodes: StochasticNode[];
-  private width = 1;
-  private movedTotal = 0;
-  private moves = 0;
   private readonly target: number;
 
   constructor(
@@ -26,15 +87,15 @@ export class SliceSampler implements Sampler {
     private readonly node: StochasticNode,
     private readonly children: StochasticNode[],
     element = 0,
-    private readonly discrete = false,
+    discrete = false,
   ) {
+    super(discrete);
     this.nodes = [node];
     this.target = node.offsets[element]!;
     this.label = discrete ? 'discrete slice' : node.distribution.multivariate ? 'slice (by element)' : 'slice';
-    if (discrete) this.width = 2;
   }
 
-  private logConditional(x: number): number {
+  logConditional(x: number): number {
     const { node } = this;
     node.variable.values[this.target] = this.discrete ? Math.floor(x) : x;
     propagate(this.graph, node);
@@ -51,36 +112,7 @@ export class SliceSampler implements Sampler {
     const current = this.node.variable.values[this.target]!;
     // For a count, the continuous x is spread uniformly over [value, value + 1).
     const x0 = this.discrete ? current + random.uniform() : current;
-    const level = this.logConditional(x0) - random.exponential();
-    let left = x0 - this.width * random.uniform();
-    let right = left + this.width;
-    let steps = Math.floor(MAX_STEPS * random.uniform());
-    let rightSteps = MAX_STEPS - 1 - steps;
-    while (steps-- > 0 && this.logConditional(left) > level) left -= this.width;
-    while (rightSteps-- > 0 && this.logConditional(right) > level) right += this.width;
-    // Shrinking always ends: a bracket that rounding cannot narrow further (or an infinite density at x0,
-    // which no other point can reach) leaves the value where it was.
-    const smallest = this.discrete ? 1e-9 : 1e-14 * Math.max(Math.abs(x0), 1e-300);
-    for (let shrink = 0; shrink < MAX_SHRINKS; shrink++) {
-      const x = left + (right - left) * random.uniform();
-      if (this.logConditional(x) > level) {
-        this.movedTotal += Math.abs(x - x0);
-        this.moves++;
-        return;
-      }
-      if (x < x0) left = x;
-      else right = x;
-      if (right - left < smallest) break;
-    }
-    this.logConditional(x0);
-  }
-
-  adapt(): void {
-    if (this.moves >= 50) {
-      this.width = Math.max(2 * (this.movedTotal / this.moves), this.discrete ? 1 : 1e-8);
-      this.movedTotal = 0;
-      this.moves = 0;
-    }
+    this.slice(x0, this.discrete ? 1e-9 : 1e-14 * Math.max(Math.abs(x0), 1e-300), random);
   }
 }
 

@@ -8,6 +8,7 @@ import { checkDataShapes, checkObservedSupport } from './dataChecks';
 import { SCALAR_DISTRIBUTIONS } from './distributions';
 import { MORE_SCALAR_DISTRIBUTIONS } from './moreDistributions';
 import { MORE_MULTIVARIATE_DISTRIBUTIONS } from './moreMultivariate';
+import { OBSERVATION_DEVICES } from './observationDevices';
 import { MULTIVARIATE_DISTRIBUTIONS } from './multivariate';
 import type { ElementRef, ExpressionCompiler } from './expressions';
 import { INVERSE_LINKS } from './functions';
@@ -15,7 +16,7 @@ import { ReadTable, deterministicOrder, deterministicParents, wireChildren } fro
 import { elementName, rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode } from './graph';
 import { appendAll } from '../collections';
 
-const DISTRIBUTIONS: Record<string, Distribution> = { ...SCALAR_DISTRIBUTIONS, ...MORE_SCALAR_DISTRIBUTIONS, ...MULTIVARIATE_DISTRIBUTIONS, ...MORE_MULTIVARIATE_DISTRIBUTIONS };
+const DISTRIBUTIONS: Record<string, Distribution> = { ...SCALAR_DISTRIBUTIONS, ...MORE_SCALAR_DISTRIBUTIONS, ...OBSERVATION_DEVICES, ...MULTIVARIATE_DISTRIBUTIONS, ...MORE_MULTIVARIATE_DISTRIBUTIONS };
 
 /**
  * Compiles a parsed document and its data into a model graph: unrolls the

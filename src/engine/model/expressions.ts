@@ -197,6 +197,7 @@ export class ExpressionCompiler {
     if (f.reducesArrays && e.args.length === 1) {
       const { evaluators, reads: own, direct } = this.array(e.args[0]!.value, scope);
       appendAll(reads, own);
+      if (direct && direct.offsets.length > 0 && e.callee === 'sum') return directSum(direct.values, direct.offsets);
       if (direct && direct.offsets.length > 0) {
         const { values, offsets } = direct;
         const n = offsets.length;
@@ -230,6 +231,8 @@ export class ExpressionCompiler {
       throw errorAt(e.range, `${e.callee}() takes ${min === max ? min : `${min} to ${max}`} argument(s), got ${e.args.length}.`);
     }
     const args = e.args.map((a) => this.scalar(a.value, scope, reads));
+    if (f.of1 && args.length === 1) return unaryCall(f.of1, args[0]!);
+    if (f.of2 && args.length === 2) return binaryCall(f.of2, args[0]!, args[1]!);
     const buffer = new Float64Array(args.length);
     return () => {
       for (let k = 0; k < args.length; k++) buffer[k] = args[k]!();
@@ -452,6 +455,24 @@ export class ExpressionCompiler {
  */
 function valueAt(values: Float64Array, offset: number): Evaluator {
   return () => values[offset]!;
+}
+
+function unaryCall(f: (x: number) => number, a: Evaluator): Evaluator {
+  return () => f(a());
+}
+
+function binaryCall(f: (x: number, y: number) => number, a: Evaluator, b: Evaluator): Evaluator {
+  return () => f(a(), b());
+}
+
+/** sum() of elements read in place: the most common reduction (counts of indicators, totals) without a copy. */
+function directSum(values: Float64Array, offsets: Int32Array): Evaluator {
+  const n = offsets.length;
+  return () => {
+    let s = 0;
+    for (let k = 0; k < n; k++) s += values[offsets[k]!]!;
+    return s;
+  };
 }
 
 function directInnerProduct(left: { values: Float64Array; offsets: Int32Array }, right: { values: Float64Array; offsets: Int32Array }): Evaluator {

@@ -14,6 +14,9 @@ export interface ModelFunction {
   /** Whether array arguments are reduced (sum, mean) rather than taken element by element. */
   reducesArrays: boolean;
   evaluate(args: Float64Array, count: number): number;
+  /** The same function of one or two plain arguments, when it takes that many: compiled calls skip the argument buffer. */
+  of1?: (x: number) => number;
+  of2?: (x: number, y: number) => number;
 }
 
 function phi(x: number): number {
@@ -21,8 +24,8 @@ function phi(x: number): number {
   return 0.5 * erfc(-x / Math.SQRT2);
 }
 
-const unary = (name: string, f: (x: number) => number): ModelFunction => ({ name, arity: 1, reducesArrays: false, evaluate: (a) => f(a[0]!) });
-const binary = (name: string, f: (x: number, y: number) => number): ModelFunction => ({ name, arity: 2, reducesArrays: false, evaluate: (a) => f(a[0]!, a[1]!) });
+const unary = (name: string, f: (x: number) => number): ModelFunction => ({ name, arity: 1, reducesArrays: false, evaluate: (a) => f(a[0]!), of1: f });
+const binary = (name: string, f: (x: number, y: number) => number): ModelFunction => ({ name, arity: 2, reducesArrays: false, evaluate: (a) => f(a[0]!, a[1]!), of2: f });
 const reducer = (name: string, f: (a: Float64Array, n: number) => number): ModelFunction => ({ name, arity: -1, reducesArrays: true, evaluate: f });
 
 function sum(a: Float64Array, n: number): number {

@@ -3,6 +3,7 @@ import type { SourceRange } from '../language/source';
 import type { ScalarDistribution } from './distributions';
 import type { MultivariateDistribution } from './multivariate';
 import type { ExpressionCompiler, LoopScope } from './expressions';
+import { truncationLogMass } from './truncation';
 
 /** Reads the current value of an expression; closes over the model's arrays. */
 export type Evaluator = () => number;
@@ -136,9 +137,14 @@ export function nodeLogDensity(node: StochasticNode): number {
   const distribution = node.distribution;
   if (distribution.multivariate) return distribution.logDensity(gatherValue(node), currentParameters(node), node.side);
   const x = node.variable.values[node.offset]!;
-  if (node.lower && x < node.lower()) return Number.NEGATIVE_INFINITY;
-  if (node.upper && x > node.upper()) return Number.NEGATIVE_INFINITY;
-  return distribution.logDensity(x, currentParameters(node));
+  if (!node.lower && !node.upper) return distribution.logDensity(x, currentParameters(node));
+  const lower = node.lower ? node.lower() : Number.NEGATIVE_INFINITY;
+  const upper = node.upper ? node.upper() : Number.POSITIVE_INFINITY;
+  if (x < lower || x > upper) return Number.NEGATIVE_INFINITY;
+  // Divided by the mass inside the bounds, as JAGS's truncated densities are: the parents' conditionals depend on it.
+  const p = currentParameters(node);
+  const logMass = truncationLogMass(distribution, p, lower, upper);
+  return distribution.logDensity(x, p) - (Number.isNaN(logMass) ? 0 : logMass);
 }
 
 /** Recomputes the deterministic nodes downstream of a stochastic node. */

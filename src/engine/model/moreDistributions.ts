@@ -5,9 +5,8 @@ import { logFactorial, type ScalarDistribution } from './distributions';
  * The rest of the scalar distributions of JAGS's bugs module (JAGS user
  * manual, chapter 9): F, generalised gamma, non-central chi-squared,
  * non-central hypergeometric and beta-binomial. Densities are normalised
- * (DIC uses them). dsum and dround, JAGS's observation devices, need samplers
- * that move several parents at once (a sum held fixed) or start inside the
- * rounding interval: not yet, so the compiler names them as not supported.
+ * (DIC uses them). dsum and dround, JAGS's observation devices, are in
+ * observationDevices.ts.
  */
 
 const POSITIVE: [number, number] = [0, Number.POSITIVE_INFINITY];

@@ -39,7 +39,7 @@ export function prepareChain(request: RunRequest, chain: number, onPhase: (phase
   // Chain 1 starts where JAGS would (typical values); the others from prior draws, so R-hat can see poor mixing.
   setInitialValues(graph, start?.inits ?? request.inits, request.initsRange, chain > 0 ? random : undefined);
   const unobserved = graph.stochastic.filter((n) => !n.observed).length;
-  onPhase(`assigning samplers to ${unobserved.toLocaleString('en-US')} unobserved node${unobserved === 1 ? '' : 's'} (${graph.stochastic.length.toLocaleString('en-US')} stochastic in all)`);
+  onPhase(`assigning samplers to ${grouped(unobserved)} unobserved node${unobserved === 1 ? '' : 's'} (${grouped(graph.stochastic.length)} stochastic in all)`);
   const samplers = assignSamplers(graph, { forwardSamplePredictive: true });
   const labels = new Map<number, string>();
   for (const s of samplers) for (const n of s.nodes) labels.set(n.id, s.label);
@@ -54,6 +54,11 @@ export function prepareChain(request: RunRequest, chain: number, onPhase: (phase
     ...(settings.loo ? { pointwise: new PointwiseRecorder(graph) } : {}),
     ...(settings.ppc ? { predictive: new PredictiveRecorder(graph, settings.seed, chain, Math.floor(settings.iterations / settings.thin)) } : {}),
   };
+}
+
+/** A count with thousands separators, 12,345: toLocaleString would load the locale data (10 ms, on every run's start). */
+function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /**

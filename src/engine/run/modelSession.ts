@@ -3,12 +3,14 @@ import type { NamedValues } from '../language/rvalues';
 import { errorAt, type SourceRange } from '../language/source';
 import { elementName, nodeLogDensity, Role, type StochasticNode, type Variable } from '../model/graph';
 import { prepareChain, type ChainSession } from './chainSession';
+import { penaltyReader } from './penalty';
+import { Random } from '../random/rng';
 import type { ChainStart, RunRequest } from './request';
 
 /**
  * What a monitor records, as a JAGS script names it: a whole variable
  * (`theta`), one element or a block of elements (`b[1,2]`, `mu[2:3]`: one
- * 1-based inclusive range per dimension), or `deviance`.
+ * 1-based inclusive range per dimension), or `deviance` or `pD` (dic module).
  */
 export interface MonitorTarget {
   name: string;
@@ -29,6 +31,8 @@ export interface SessionMonitor {
   records: Float64Array[];
   /** Records per chain so far. */
   count: number;
+  /** A monitor of all chains together (`pD`): one series in records[0], written as JAGS writes it, to CODAchain0.txt. */
+  pooled?: boolean;
 }
 
 /** Reads the current values of one monitor's scalars in one chain into `row`. */
@@ -73,28 +77,43 @@ export class ModelSession {
     this.iteration = 0;
   }
 
-  /** Runs `n` iterations of every chain; samplers adapt while `adapt` holds. */
+  /**
+   * Runs `n` iterations of every chain; samplers adapt while `adapt` holds.
+   * Chains run one after another, or in step, iteration by iteration, while
+   * a monitor of all chains together (pD) records.
+   */
   update(n: number, adapt = this.adapting): void {
-    const monitors = this.active;
-    for (const [c, chain] of this.chains.entries()) {
-      const { samplers, random } = chain;
+    if (this.active.some((a) => a.monitor.pooled)) {
       for (let k = 1; k <= n; k++) {
-        for (let s = 0; s < samplers.length; s++) samplers[s]!.update(random);
-        if (adapt) for (let s = 0; s < samplers.length; s++) samplers[s]!.adapt?.();
-        const iteration = this.iteration + k;
-        let fresh = false;
-        for (let m = 0; m < monitors.length; m++) {
-          const { monitor } = monitors[m]!;
-          if (iteration >= monitor.start && (iteration - monitor.start) % monitor.thin === 0) {
-            if (!fresh) refreshSinks(chain.graph);
-            fresh = true;
-            record(monitors[m]!, c);
-          }
-        }
+        for (let c = 0; c < this.chains.length; c++) this.step(c, this.iteration + k, adapt, false);
+        this.recordDue(this.iteration + k, 0, true);
       }
+    } else {
+      for (let c = 0; c < this.chains.length; c++) for (let k = 1; k <= n; k++) this.step(c, this.iteration + k, adapt, false);
     }
     this.iteration += n;
-    for (const { monitor, rows } of monitors) monitor.count = rows[0] ?? 0;
+    for (const { monitor, rows } of this.active) monitor.count = rows[0] ?? 0;
+  }
+
+  /** One iteration of chain c, and its records of the monitors due then. */
+  private step(c: number, iteration: number, adapt: boolean, pooled: boolean): void {
+    const { samplers, random } = this.chains[c]!;
+    for (let s = 0; s < samplers.length; s++) samplers[s]!.update(random);
+    if (adapt) for (let s = 0; s < samplers.length; s++) samplers[s]!.adapt?.();
+    this.recordDue(iteration, c, pooled);
+  }
+
+  /** Records chain c's (or, with `pooled`, all chains' together) monitors due at `iteration`. */
+  private recordDue(iteration: number, c: number, pooled: boolean): void {
+    const monitors = this.active;
+    let fresh = false;
+    for (let m = 0; m < monitors.length; m++) {
+      const { monitor } = monitors[m]!;
+      if (Boolean(monitor.pooled) !== pooled || iteration < monitor.start || (iteration - monitor.start) % monitor.thin !== 0) continue;
+      if (!fresh) for (const chain of pooled ? this.chains : [this.chains[c]!]) refreshSinks(chain.graph);
+      fresh = true;
+      record(monitors[m]!, c);
+    }
   }
 
   /**
@@ -107,12 +126,20 @@ export class ModelSession {
     if (!this.initialized) throw errorAt(target.range, 'Monitors are set after initialize.');
     const readers: Reader[] = [];
     let names: string[];
+    let pooled = false;
     const graph = this.chains[0]!.graph;
     if (target.name === 'deviance' && !graph.variables.has('deviance')) {
       if (!withDeviance) throw errorAt(target.range, "'deviance' is known once the dic module is loaded: add 'load dic' before this line.");
       if (target.ranges) throw errorAt(target.range, "'deviance' is a single value; monitor it without an index.");
       names = ['deviance'];
       for (const chain of this.chains) readers.push(devianceReader(chain));
+    } else if (target.name === 'pD' && !graph.variables.has('pD')) {
+      if (!withDeviance) throw errorAt(target.range, "'pD' is known once the dic module is loaded: add 'load dic' before this line.");
+      if (target.ranges) throw errorAt(target.range, "'pD' is a single value; monitor it without an index.");
+      names = ['pD'];
+      const penalty = penaltyReader(this.chains.map((c) => c.graph), new Random(this.request.settings.seed, this.chainCount), target.range);
+      readers.push((row, base) => (row[base] = penalty()));
+      pooled = true;
     } else {
       const variable = graph.variables.get(target.name);
       if (!variable) throw errorAt(target.range, `Cannot monitor '${target.name}': it is not a variable of the model.`);
@@ -125,10 +152,11 @@ export class ModelSession {
       thin,
       start: this.iteration + 1,
       names,
-      records: this.chains.map(() => new Float64Array(names.length * 64)),
+      records: readers.map(() => new Float64Array(names.length * 64)),
       count: 0,
+      ...(pooled ? { pooled } : {}),
     };
-    this.active.push({ monitor, readers, rows: this.chains.map(() => 0) });
+    this.active.push({ monitor, readers, rows: readers.map(() => 0) });
     this.adapting = false;
     return monitor;
   }

@@ -8,7 +8,7 @@ import { definedNames } from '../model/bind';
 import { dropUnusedInits, unusedDataWarnings, type DataOrigin } from '../model/dataChecks';
 import type { RunSettings } from '../output/runOutput';
 import { logicalValue } from './fitOptions';
-import { MAX_SEED, takeRngSeed } from './rngEntries';
+import { MAX_SEED, rngNameWarning, takeRngSeed } from './rngEntries';
 import { appendAll } from '../collections';
 
 /** Settings a run takes when the cell does not say (the extension's configuration, or the CLI's flags). */
@@ -143,6 +143,8 @@ export function readRunRequest(source: string, defaults: RunDefaults, freshSeed:
   }
 
   // `.RNG.seed` in an inits file seeds the run when the cell does not (inits files written for JAGS carry it).
+  const generator = rngNameWarning(inits.values, initsRange);
+  if (generator) warnings.push(generator);
   const rngSeed = collect(() => takeRngSeed(inits.values, initsRange));
 
   const runs = document.directives.filter((d) => d.kind === 'run');

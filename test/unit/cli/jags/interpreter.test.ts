@@ -184,4 +184,17 @@ describe('latent jags', () => {
     assert.equal(lines[0]![0], '1');
     assert.ok(lines.every((l) => /^\d+$/.test(l[0]!) && l[1]!.length > 0));
   });
+
+  it('reports a file it cannot write at the command, not as an internal error', () => {
+    // d.R is a file, so d.R/copy.R cannot be made: the system's error, at the command's place.
+    const ran = jags(`${HEAD}data to "d.R"\ndata to "d.R/copy.R"\n`);
+    assert.equal(ran.code, 1);
+    assert.match(ran.errors[0]!, /run\.cmd:6:1: error: 'data to' failed: .*(ENOTDIR|EEXIST|not a directory).*The script stopped here; this is a defect of Latent if the files are valid for JAGS/);
+  });
+
+  it('refuses more chains than a session holds, at compile', () => {
+    const ran = jags('model in "line.bug"\ndata in "data.R"\ncompile, nchains(10000000000)\ninitialize\n');
+    assert.equal(ran.code, 1);
+    assert.match(ran.errors[0]!, /run\.cmd:3:1: error: nchains\(10000000000\) asks for more chains than a session holds \(at most 1000\)/);
+  });
 });
