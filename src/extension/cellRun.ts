@@ -1,18 +1,17 @@
-import { randomInt } from 'node:crypto';
 import * as vscode from 'vscode';
-import { readJob } from '../engine/job/job';
-import { allSinks, anySignal, runJob } from '../engine/job/sink';
-import { startJob, type JobWorkers } from '../engine/job/startJob';
+import { runJobInWorker } from '../engine/job/jobInWorker';
+import { allSinks, anySignal } from '../engine/job/sink';
+import type { JobWorkers } from '../engine/job/startJob';
 import type { RunMessage } from '../engine/output/runOutput';
 import { ComposedSource, definedModelName, referencedModel } from '../engine/run/namedModels';
 import { cellSink, errorOutput, tokenSignal } from './cellSink';
-import { jobChoices, readOptionsFor } from './settings';
+import { jobChoices, maxOutputBytes, readOptionsFor } from './settings';
 import type { RunningJobs } from './workbench/runningJobs';
 import { UNTRUSTED_MESSAGE } from './workbench/trust';
 
 /**
  * Executes one cell: reads its job (sampling, a fit or a calibration, as its
- * run directive says), runs it in workers while streaming into one output,
+ * run directive says) and runs it in a worker of its own while streaming into one output,
  * and ends the execution. Problems in the cell become an error output, never
  * an exception.
  */
@@ -34,11 +33,12 @@ export async function runCell(execution: vscode.NotebookCellExecution, workers: 
   const toCell = (m: RunMessage): RunMessage => (composed ? composed.toCell(m) : m);
   const uri = execution.cell.notebook.uri;
   const tracked = jobs.track(`${uri.path.split('/').pop()} cell ${execution.cell.index + 1}`);
-  await runJob(
-    () => readJob(composed?.text ?? source, jobChoices(uri), () => randomInt(0, 2 ** 31), readOptionsFor(uri)),
-    (job, onUpdate) => startJob(job, workers, onUpdate),
+  // Read and run in a worker of the job's own: its files are read there, and its draws stay there.
+  await runJobInWorker(
+    { source: composed?.text ?? source, choices: jobChoices(uri), options: readOptionsFor(uri), workers, maxOutputBytes: maxOutputBytes(uri) },
     allSinks(cellSink(execution, toCell), tracked.sink),
     anySignal(tokenSignal(execution.token), tracked.signal),
+    uri.toString(),
   );
 }
 
