@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
+import { pathsOutsideFolder } from '../engine/data/workspacePaths';
 import { runJobInWorker } from '../engine/job/jobInWorker';
 import { allSinks, anySignal } from '../engine/job/sink';
 import type { JobWorkers } from '../engine/job/startJob';
 import type { RunMessage } from '../engine/output/runOutput';
 import { ComposedSource, definedModelName, referencedModel } from '../engine/run/namedModels';
+import { toMessage } from '../engine/run/runner';
 import { cellSink, errorOutput, tokenSignal } from './cellSink';
 import { jobChoices, maxOutputBytes, readOptionsFor } from './settings';
 import type { RunningJobs } from './workbench/runningJobs';
@@ -18,12 +20,16 @@ import { UNTRUSTED_MESSAGE } from './workbench/trust';
 export async function runCell(execution: vscode.NotebookCellExecution, workers: JobWorkers, jobs: RunningJobs): Promise<void> {
   execution.start(Date.now());
   await execution.clearOutput();
+  const source = execution.cell.document.getText();
   if (!vscode.workspace.isTrusted) {
-    await execution.replaceOutput(errorOutput([{ severity: 'info', message: UNTRUSTED_MESSAGE }]));
+    // Nothing is read or run; files that lie outside the workspace folder are named, since trusting it would let the cell read them.
+    const uri = execution.cell.notebook.uri;
+    const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? readOptionsFor(uri).baseDirectory;
+    const outside = folder === undefined ? [] : pathsOutsideFolder(source, readOptionsFor(uri).baseDirectory, folder).map(toMessage);
+    await execution.replaceOutput(errorOutput([{ severity: 'info', message: UNTRUSTED_MESSAGE }, ...outside]));
     execution.end(false, Date.now());
     return;
   }
-  const source = execution.cell.document.getText();
   const composed = composeWithNamedModel(execution.cell, source);
   if (composed instanceof Error) {
     await execution.replaceOutput(errorOutput([{ severity: 'error', message: composed.message }]));

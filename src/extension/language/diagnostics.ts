@@ -55,6 +55,8 @@ export class ModelDiagnostics implements vscode.Disposable {
     this.collection.set(document.uri, toDiagnostics(problemsIn(text)));
     const parsed = parseDocument(text).document;
     if (!parsed.directives.some((d) => (d.kind === 'data' || d.kind === 'inits') && d.value.kind === 'file')) return;
+    // In an untrusted workspace no data file is read, not even in the background.
+    if (!vscode.workspace.isTrusted) return;
     const version = document.version;
     void checkDataFiles(parsed, folderOf(document), this.dataFiles).then(
       (files) => {
