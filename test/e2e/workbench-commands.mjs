@@ -247,6 +247,8 @@ export function workbenchTests(t) {
     fs.mkdirSync(extensionsDir, { recursive: true });
     fs.cpSync(t.workspacePath('classic-bugs/pump'), folder, { recursive: true });
     fs.writeFileSync(path.join(folder, 'saved-output.ipynb'), savedOutputNotebook());
+    fs.writeFileSync(path.join(folder, 'outside-data.ipynb'), outsideDataNotebook());
+    fs.writeFileSync(path.join(tmp, 'outside.R'), 'hidden_in_file <- c(4, 2)\n');
     writeUserSettings(userDataDir, {
       'security.workspace.trust.enabled': true,
       'security.workspace.trust.startupPrompt': 'never',
@@ -286,6 +288,22 @@ export function workbenchTests(t) {
       assert.equal(views[0].status, 'complete');
       await wb.screenshot(path.join(t.artifacts, 'untrusted-saved-output.png'));
       Object.assign(local, { nb });
+
+      // A cell that reads a file outside the workspace folder: nothing runs, and the output names the file at its place.
+      const outside = await wb.openNotebook('outside-data.ipynb');
+      await outside.ensureKernel('Latent');
+      await outside.runCell(0);
+      const shown = await t.waitFor(async () => (await outside.webviewOutputs()).find((o) => o.visible && /workspace folder/.test(o.text)), {
+        timeoutMs: 30_000,
+        message: 'the cell did not say which file is outside the workspace folder',
+      });
+      const text = shown.text.replace(/\s+/g, ' ');
+      log(`untrusted cell: ${text.slice(0, 500)}`);
+      assert.match(text, /runs no model and reads no data file in an untrusted workspace/);
+      assert.match(text, /Line 5, column 11: error: '\.\.\/outside\.R' is outside the notebook's workspace folder: reading it needs a trusted workspace\./);
+      assert.doesNotMatch(text, /hidden_in_file/, 'nothing of the file is shown');
+      assert.equal((await outside.cellInfo(0)).state, 'error');
+      await wb.screenshot(path.join(t.artifacts, 'untrusted-outside-file.png'));
     } finally {
       await wb.context?.close().catch(() => {});
       await server.stop();
@@ -298,8 +316,18 @@ export function workbenchTests(t) {
     ['a CodeLens above the model samples it', cleaned(codeLensOnPump), 4 * 60_000],
     ['a palette run is cancelled from its notification and from the status bar within a second', cleaned(cancelCommandRuns), 4 * 60_000],
     ['Quick Mixture from CSV on Old Faithful prefers K = 2 by BIC', cleaned(quickMixtureOnFaithful), 5 * 60_000],
-    ['an untrusted workspace runs nothing, says why, and still draws saved outputs', untrustedWorkspace, 4 * 60_000],
+    ['an untrusted workspace runs nothing, says why, names files outside its folder, and still draws saved outputs', untrustedWorkspace, 4 * 60_000],
   ];
+}
+
+/** A notebook whose cell reads a data file beside the workspace folder, for the untrusted workspace. */
+function outsideDataNotebook() {
+  return JSON.stringify({
+    cells: [{ cell_type: 'code', execution_count: null, metadata: { vscode: { languageId: 'latent' } }, outputs: [], source: ['model {\n', '  for (i in 1:2) { y[i] ~ dnorm(mu, 1) }\n', '  mu ~ dnorm(0, 1)\n', '}\n', 'data from "../outside.R"\n'] }],
+    metadata: { language_info: { name: 'latent' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  }, null, 1);
 }
 
 /** A notebook saved with one run output (as the renderer's schema has it), for the untrusted workspace. */
