@@ -296,6 +296,9 @@ export function workbenchTests(t) {
       const shown = await t.waitFor(async () => (await outside.webviewOutputs()).find((o) => o.visible && /workspace folder/.test(o.text)), {
         timeoutMs: 30_000,
         message: 'the cell did not say which file is outside the workspace folder',
+      }).catch(async (e) => {
+        await wb.screenshot(path.join(t.artifacts, 'untrusted-outside-file.FAILED.png'));
+        throw new Error(`${e.message}; outputs: ${JSON.stringify((await outside.webviewOutputs()).map((o) => o.text.slice(0, 300)))}; cell: ${JSON.stringify(await outside.cellInfo(0))}`);
       });
       const text = shown.text.replace(/\s+/g, ' ');
       log(`untrusted cell: ${text.slice(0, 500)}`);

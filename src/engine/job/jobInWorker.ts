@@ -35,16 +35,17 @@ export function runJobInWorker(
   let ended = false;
   let heardAt = Date.now();
   return new Promise<JobOutput | undefined>((resolve) => {
-    const end = (work: PromiseLike<void> | void, final: JobOutput | undefined): void => {
+    // `work` is the sink's last call, made only by the first end: a worker's exit after its finish must not fail the job.
+    const end = (work: () => PromiseLike<void> | void, final: JobOutput | undefined): void => {
       if (ended) return;
       ended = true;
       clearInterval(watch);
       subscription?.dispose();
       live.delete(worker);
       void worker.terminate();
-      void Promise.resolve(work).then(() => resolve(final), () => resolve(final));
+      void Promise.resolve().then(work).then(() => resolve(final), () => resolve(final));
     };
-    const failWith = (message: string): void => end(queued.fail([{ severity: 'error', message }], last), last);
+    const failWith = (message: string): void => end(() => queued.fail([{ severity: 'error', message }], last), last);
     worker.on('message', (message: FromJobWorker) => {
       heardAt = Date.now();
       switch (message.type) {
@@ -53,10 +54,10 @@ export function runJobInWorker(
           queued.show?.(message.output);
           return;
         case 'finish':
-          end(queued.finish(message.output), message.output);
+          end(() => queued.finish(message.output), message.output);
           return;
         case 'fail':
-          end(queued.fail(message.messages, message.output), message.output);
+          end(() => queued.fail(message.messages, message.output), message.output);
           return;
         case 'crash':
           failWith(`Latent could not run this: ${message.message}`);

@@ -24,14 +24,14 @@ export function garbageBytes() {
   return bytes;
 }
 
-/** A quick run for the soak: about a second of sampling, then final summaries. */
+/** A quick run for the soak: about a second of sampling, then final summaries in a worker of their own (240,000 draws). */
 export const SOAK_CELL = `model {
   for (i in 1:N) { y[i] ~ dnorm(mu, tau) }
   mu ~ dnorm(0, 1.0E-4)
   tau ~ dgamma(0.001, 0.001)
 }
 data list(N = 5, y = c(1.2, 0.8, 1.9, 1.4, 1.1))
-sample with gibbs(chains = 2, burnin = 1000, iterations = 40000, seed = 7)`;
+sample with gibbs(chains = 2, burnin = 1000, iterations = 60000, seed = 7)`;
 
 export const SOAK_RUNS = Number(process.env.LATENT_E2E_SOAK_RUNS || 100);
 

@@ -44,6 +44,8 @@ describe('a job in a worker of its own', () => {
     assert.equal(final.output.nodes[0]!.name, 'mu');
     assert.ok(Math.abs(final.output.nodes[0]!.summary.mean - 1) < 0.5);
     assert.equal(liveJobCount(), 0);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(sink.failed, undefined, 'the worker\'s exit after its finish is no failure');
   });
 
   it('a binary file given as data ends the job with a message naming the file, not its bytes', async () => {
