@@ -26,6 +26,7 @@ export function runJobInWorker(
   sink: JobSink,
   cancel?: CancelSignal,
   owner = '',
+  silenceNoteMs = SILENCE_NOTE_MS,
 ): Promise<JobOutput | undefined> {
   const { jobScript, ...workers } = request.workers;
   const worker = new Worker(jobScript ?? join(workers.folder, 'jobWorker.js'), { workerData: { ...request, workers }, execArgv: workers.execArgv ?? [] });
@@ -72,10 +73,10 @@ export function runJobInWorker(
     // A job that says nothing for a long time is named (it may be a long compilation, or stuck); it goes on until stopped.
     const watch = setInterval(() => {
       const silent = Date.now() - heardAt;
-      if (silent < SILENCE_NOTE_MS || !last || !queued.show) return;
+      if (silent < silenceNoteMs || !last || !queued.show) return;
       heardAt = Date.now();
       queued.show(withNote(last, `No progress was reported for ${Math.round(silent / 1000)} s; the job is still running (Stop ends it).`));
-    }, Math.min(SILENCE_NOTE_MS, 10_000));
+    }, Math.min(silenceNoteMs, 10_000));
     const subscription = cancel?.onCancel(() => worker.postMessage({ type: 'cancel' }));
   });
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { endAllJobs, liveJobCount, runJobInWorker } from '../../../src/engine/job/jobInWorker';
 import { DEFAULT_MAX_OUTPUT_BYTES } from '../../../src/engine/job/outputBudget';
@@ -88,6 +88,26 @@ describe('a job in a worker of its own', () => {
     );
     assert.match(sink.failed?.[0]?.message ?? '', /Latent stopped/);
     assert.equal(liveJobCount(), 0);
+  });
+
+  it('a job that reports nothing for a long time is named in its output, and goes on until stopped', async () => {
+    let noted: string | undefined;
+    const sink = recorder((o) => {
+      const note = o.output.messages.find((m) => /No progress was reported/.test(m.message));
+      if (note && !noted) {
+        noted = note.message;
+        void endAllJobs();
+      }
+    });
+    await runJobInWorker(
+      { source: '', choices: {}, options: {}, workers: { ...TS_JOB_WORKERS, jobScript: resolve(__dirname, 'fixtures/silentJobWorker.ts') } },
+      sink,
+      undefined,
+      'test',
+      300,
+    );
+    assert.match(noted ?? '', /^No progress was reported for \d+ s; the job is still running \(Stop ends it\)\.$/);
+    assert.match(sink.failed?.[0]?.message ?? '', /Latent stopped/);
   });
 
   it('a 5,000-node model\'s outputs stay within the byte budget; the text table lists every node', async () => {
