@@ -43,8 +43,7 @@ export async function runCell(execution: vscode.NotebookCellExecution, workers: 
   await runJobInWorker(
     { source: composed?.text ?? source, choices: jobChoices(uri), options: readOptionsFor(uri), workers, maxOutputBytes: maxOutputBytes(uri) },
     allSinks(cellSink(execution, toCell), tracked.sink),
-    anySignal(tokenSignal(execution.token), tracked.signal),
-    uri.toString(),
+    { cancel: anySignal(tokenSignal(execution.token), tracked.signal), owner: uri.toString() },
   );
 }
 

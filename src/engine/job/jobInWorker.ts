@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RunMessage } from '../output/runOutput';
-import type { FromJobWorker, JobWorkerRequest } from './jobWorkerProtocol';
+import type { ExportedDraws, FromJobWorker, JobWorkerRequest } from './jobWorkerProtocol';
 import type { JobOutput } from './output';
 import { allSinks, type CancelSignal, type JobSink } from './sink';
 
@@ -21,16 +21,9 @@ export const SILENCE_NOTE_MS = 120_000;
  * could not start); a worker that dies or throws is a failure with a message,
  * never a job that does not end.
  */
-export function runJobInWorker(
-  request: Omit<JobWorkerRequest, 'workers'> & { workers: JobWorkerRequest['workers'] & { jobScript?: string } },
-  sink: JobSink,
-  cancel?: CancelSignal,
-  owner = '',
-  silenceNoteMs = SILENCE_NOTE_MS,
-): Promise<JobOutput | undefined> {
-  const { jobScript, ...workers } = request.workers;
-  const worker = new Worker(jobScript ?? join(workers.folder, 'jobWorker.js'), { workerData: { ...request, workers }, execArgv: workers.execArgv ?? [] });
-  live.set(worker, owner);
+export function runJobInWorker(request: WorkerRequest, sink: JobSink, options: RunInWorkerOptions = {}): Promise<JobOutput | undefined> {
+  const { cancel, owner = '', silenceNoteMs = SILENCE_NOTE_MS, onExported } = options;
+  const worker = startWorker(request, owner);
   const queued = allSinks(sink);
   let last: JobOutput | undefined;
   let ended = false;
@@ -63,6 +56,11 @@ export function runJobInWorker(
         case 'crash':
           failWith(`Latent could not run this: ${message.message}`);
           return;
+        case 'exported':
+          onExported?.(message.exported);
+          return;
+        case 'checked':
+          return;
       }
     });
     worker.on('error', (error) => failWith(`The job stopped: ${error.message}`));
@@ -78,6 +76,48 @@ export function runJobInWorker(
       queued.show(withNote(last, `No progress was reported for ${Math.round(silent / 1000)} s; the job is still running (Stop ends it).`));
     }, Math.min(silenceNoteMs, 10_000));
     const subscription = cancel?.onCancel(() => worker.postMessage({ type: 'cancel' }));
+  });
+}
+
+/** A job's request as runJobInWorker takes it: the worker's script may be named (tests run the TypeScript source). */
+export type WorkerRequest = Omit<JobWorkerRequest, 'workers'> & { workers: JobWorkerRequest['workers'] & { jobScript?: string } };
+
+export interface RunInWorkerOptions {
+  cancel?: CancelSignal;
+  /** Who started the job (a notebook's URI): endJobsOf(owner) ends it. */
+  owner?: string;
+  /** Milliseconds of silence before the output says so (SILENCE_NOTE_MS). */
+  silenceNoteMs?: number;
+  /** Hears what Export Draws wrote (request.exportDraws), before the final output. */
+  onExported?: (exported: ExportedDraws) => void;
+}
+
+function startWorker(request: WorkerRequest, owner: string): Worker {
+  const { jobScript, ...workers } = request.workers;
+  const worker = new Worker(jobScript ?? join(workers.folder, 'jobWorker.js'), { workerData: { ...request, workers }, execArgv: workers.execArgv ?? [] });
+  live.set(worker, owner);
+  return worker;
+}
+
+/**
+ * Reads a document in a worker, as a run would (its data and inits files too), and runs nothing
+ * (Check Model): its problems, or its warnings when it has none.
+ */
+export function checkInWorker(request: WorkerRequest): Promise<{ problems: RunMessage[] } | { warnings: RunMessage[] }> {
+  const worker = startWorker({ ...request, checkOnly: true }, '');
+  return new Promise((resolve) => {
+    const done = (answer: { problems: RunMessage[] } | { warnings: RunMessage[] }): void => {
+      live.delete(worker);
+      void worker.terminate();
+      resolve(answer);
+    };
+    worker.on('message', (message: FromJobWorker) => {
+      if (message.type === 'checked') done({ warnings: message.warnings });
+      else if (message.type === 'fail') done({ problems: message.messages });
+      else if (message.type === 'crash') done({ problems: [{ severity: 'error', message: `Latent could not read this: ${message.message}` }] });
+    });
+    worker.on('error', (error) => done({ problems: [{ severity: 'error', message: `Latent could not read this: ${error.message}` }] }));
+    worker.on('exit', (code) => setImmediate(() => live.has(worker) && done({ problems: [{ severity: 'error', message: `The check's worker ended unexpectedly (exit code ${code}).` }] })));
   });
 }
 

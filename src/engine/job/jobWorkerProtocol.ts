@@ -12,6 +12,17 @@ export interface JobWorkerRequest {
   workers: JobWorkers;
   /** The byte budget of one output (undefined: DEFAULT_MAX_OUTPUT_BYTES). */
   maxOutputBytes?: number;
+  /** Only read the document (Check Model): its problems, or its warnings, and nothing runs. */
+  checkOnly?: boolean;
+  /** Write a sampling job's kept draws as one Stan CSV file per chain into `folder` (Export Draws): the draws never leave the worker. */
+  exportDraws?: { folder: string; model: string };
+}
+
+/** What Export Draws wrote. */
+export interface ExportedDraws {
+  files: string[];
+  columns: number;
+  draws: number;
 }
 
 export type ToJobWorker = { type: 'cancel' };
@@ -21,4 +32,8 @@ export type FromJobWorker =
   | { type: 'finish'; output: JobOutput }
   | { type: 'fail'; messages: RunMessage[]; output?: JobOutput }
   /** Something other than a problem in the document was thrown (a bug): the cell shows it as an error. */
-  | { type: 'crash'; message: string };
+  | { type: 'crash'; message: string }
+  /** A check-only request read the document without problems: its warnings. */
+  | { type: 'checked'; warnings: RunMessage[] }
+  /** Sent before `finish` when the request asked for the draws to be exported. */
+  | { type: 'exported'; exported: ExportedDraws };

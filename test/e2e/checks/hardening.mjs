@@ -56,7 +56,7 @@ export function hardeningTests({ wb, waitFor, serverPid, files }) {
   }
 
   /**
-   * SOAK_RUNS runs of one cell, each stopped after a random wait (0–2.5 s: while reading, sampling,
+   * SOAK_RUNS runs of one cell, each stopped after a random wait (0–1.5 s: while reading, sampling,
    * summarising, or after it ended), then one full run. Every run must end; the extension host's
    * resident memory after them stays within 20 % of its level after a first warm-up run, and its
    * threads come back to that level (no job worker or chain left behind).
@@ -79,7 +79,7 @@ export function hardeningTests({ wb, waitFor, serverPid, files }) {
     for (let k = 0; k < SOAK_RUNS; k++) {
       await nb.runCell(0);
       await waitFor(async () => (await nb.cellInfo(0))?.state === 'executing' || (await nb.state()).toolbarStop, { timeoutMs: 20_000, message: `run ${k + 1} did not start` }).catch(() => null);
-      await sleep(random() * 2500);
+      await sleep(random() * 1500);
       const running = (await nb.cellInfo(0))?.state === 'executing';
       if (running) {
         const row = nb.row(0);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { endAllJobs, liveJobCount, runJobInWorker } from '../../../src/engine/job/jobInWorker';
+import { checkInWorker, endAllJobs, liveJobCount, runJobInWorker } from '../../../src/engine/job/jobInWorker';
 import { DEFAULT_MAX_OUTPUT_BYTES } from '../../../src/engine/job/outputBudget';
 import { outputText, type JobOutput } from '../../../src/engine/job/output';
 import { Cancellation, type JobSink } from '../../../src/engine/job/sink';
@@ -29,8 +29,8 @@ function recorder(onShow?: (o: JobOutput) => void): JobSink & { shown: JobOutput
 }
 
 const SETTINGS = { sample: { chains: 2, burnin: 50, iterations: 200, thin: 1, seed: 3 } };
-const run = (source: string, sink: JobSink, options: { baseDirectory?: string } = {}, cancel?: Cancellation, maxOutputBytes?: number) =>
-  runJobInWorker({ source, choices: SETTINGS, options: { baseDirectory: options.baseDirectory, dataFiles: [], initsFiles: [] }, workers: { ...TS_JOB_WORKERS, updateIntervalMs: 50 }, ...(maxOutputBytes ? { maxOutputBytes } : {}) }, sink, cancel);
+const run = (source: string, sink: JobSink, options: { baseDirectory?: string } = {}) =>
+  runJobInWorker({ source, choices: SETTINGS, options: { baseDirectory: options.baseDirectory, dataFiles: [], initsFiles: [] }, workers: { ...TS_JOB_WORKERS, updateIntervalMs: 50 } }, sink);
 
 describe('a job in a worker of its own', () => {
   it('reads its data file there, samples, and hands over outputs without the draws; the worker ends with the job', async () => {
@@ -74,7 +74,7 @@ describe('a job in a worker of its own', () => {
     const final = await runJobInWorker(
       { source: 'model { mu ~ dnorm(0, 1) }\n', choices: { sample: { chains: 1, burnin: 0, iterations: 1e8, thin: 1000, seed: 1 } }, options: {}, workers: { ...TS_JOB_WORKERS, updateIntervalMs: 50 } },
       sink,
-      cancel,
+      { cancel },
     );
     assert.ok(final?.kind === 'sample' && final.output.status === 'cancelled', JSON.stringify(final?.output.status));
     assert.equal(liveJobCount(), 0);
@@ -102,12 +102,39 @@ describe('a job in a worker of its own', () => {
     await runJobInWorker(
       { source: '', choices: {}, options: {}, workers: { ...TS_JOB_WORKERS, jobScript: resolve(__dirname, 'fixtures/silentJobWorker.ts') } },
       sink,
-      undefined,
-      'test',
-      300,
+      { owner: 'test', silenceNoteMs: 300 },
     );
     assert.match(noted ?? '', /^No progress was reported for \d+ s; the job is still running \(Stop ends it\)\.$/);
     assert.match(sink.failed?.[0]?.message ?? '', /Latent stopped/);
+  });
+
+  it('Check Model reads in a worker: the problems of a missing file, or the warnings of a good document', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latent-jobworker-'));
+    writeFileSync(join(dir, 'y.R'), 'y <- c(1, 2)\nN <- 2\nunused <- 3\n');
+    const model = 'model {\n  for (i in 1:N) { y[i] ~ dnorm(mu, 1) }\n  mu ~ dnorm(0, 1)\n}\n';
+    const request = (data: string) => ({ source: `${model}data from "${data}"\n`, choices: { kind: 'sample' as const }, options: { baseDirectory: dir }, workers: TS_JOB_WORKERS });
+    const missing = await checkInWorker(request('nope.R'));
+    assert.ok('problems' in missing);
+    assert.match(missing.problems[0]!.message, /Cannot read data file 'nope\.R'.*no such file/);
+    const good = await checkInWorker(request('y.R'));
+    assert.ok('warnings' in good);
+    assert.ok(good.warnings.some((w) => /unused/.test(w.message)), JSON.stringify(good.warnings));
+    assert.equal(liveJobCount(), 0);
+  });
+
+  it('Export Draws writes one Stan CSV file per chain from the worker, which keeps the draws', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latent-jobworker-'));
+    let exported: { files: string[]; columns: number; draws: number } | undefined;
+    const final = await runJobInWorker(
+      { source: 'model { mu ~ dnorm(0, 1) }\n', choices: SETTINGS, options: {}, workers: TS_JOB_WORKERS, exportDraws: { folder: join(dir, 'draws'), model: 'm.bug' } },
+      recorder(),
+      { onExported: (e) => (exported = e) },
+    );
+    assert.ok(final?.kind === 'sample' && !('draws' in final));
+    assert.deepEqual(exported?.files, [join(dir, 'draws', 'chain-1.csv'), join(dir, 'draws', 'chain-2.csv')]);
+    assert.deepEqual([exported!.columns, exported!.draws], [1, 400]);
+    const lines = readFileSync(exported!.files[0]!, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    assert.equal(lines.length, 201, 'a header and 200 draws');
   });
 
   it('a 5,000-node model\'s outputs stay within the byte budget; the text table lists every node', async () => {
