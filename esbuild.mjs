@@ -23,6 +23,7 @@ const builds = [
   { ...node, entryPoints: ['src/engine/sbc/sbcWorker.ts'], outfile: 'dist/sbcWorker.js' },
   { ...node, entryPoints: ['src/engine/em/estepWorker.ts'], outfile: 'dist/em-worker.js' },
   { ...node, entryPoints: ['src/engine/fit/fitWorker.ts'], outfile: 'dist/fitWorker.js' },
+  { ...node, entryPoints: ['src/engine/job/jobWorker.ts'], outfile: 'dist/jobWorker.js' },
   { ...node, entryPoints: ['bench/gmm.ts'], outfile: 'dist/bench/gmm.js' },
   { ...node, entryPoints: ['bench/engineRunner.ts'], outfile: 'dist/bench/mcmc.js' },
   { ...node, entryPoints: ['bench/run.ts'], outfile: 'dist/bench/run.js' },

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { endAllJobs, endJobsOf } from '../engine/job/jobInWorker';
 import { LatentController } from './controller';
 import { registerConvergenceFeatures } from './convergence';
 import { registerLanguageFeatures } from './language';
@@ -17,7 +18,11 @@ export function activate(context: vscode.ExtensionContext): void {
     registerLanguageFeatures(),
     registerConvergenceFeatures(),
     registerWorkbench(context, workers, jobs, (editor, cell) => controller.executionFor(editor, cell)),
+    vscode.workspace.onDidCloseNotebookDocument((notebook) => endJobsOf(notebook.uri.toString(), 'The job was ended: its notebook was closed.')),
   );
 }
 
-export function deactivate(): void {}
+/** Ends every job's worker (and with it its chains), so that no thread outlives the extension. */
+export function deactivate(): Promise<void> {
+  return endAllJobs();
+}

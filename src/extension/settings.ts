@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { JobChoices } from '../engine/job/job';
+import { DEFAULT_MAX_OUTPUT_BYTES } from '../engine/job/outputBudget';
 import type { ReadOptions, RunDefaults } from '../engine/run/request';
 
 /** The run defaults from the user's `latent.sampling.*` settings. */
@@ -26,5 +27,21 @@ export function jobChoices(scope?: vscode.Uri): JobChoices {
 
 /** Data files are read relative to the document's folder; an untitled document has none, and reads absolute paths only. */
 export function readOptionsFor(uri: vscode.Uri): ReadOptions {
-  return { baseDirectory: uri.scheme === 'file' ? dirname(uri.fsPath) : undefined };
+  const limits = vscode.workspace.getConfiguration('latent.limits', uri);
+  const megabytes = (key: string, fallback: number): number => {
+    const value = limits.get<number>(key, fallback);
+    return (typeof value === 'number' && value > 0 ? value : fallback) * 1024 * 1024;
+  };
+  return {
+    baseDirectory: uri.scheme === 'file' ? dirname(uri.fsPath) : undefined,
+    maxFileBytes: megabytes('maxFileMB', 512),
+    maxDrawBytes: megabytes('maxDrawMB', 1024),
+    maxModelBytes: megabytes('maxModelMB', 4096),
+  };
+}
+
+/** The byte budget of one run output's rendered view (setting latent.output.maxBytes). */
+export function maxOutputBytes(uri: vscode.Uri): number {
+  const value = vscode.workspace.getConfiguration('latent.output', uri).get<number>('maxBytes', DEFAULT_MAX_OUTPUT_BYTES);
+  return typeof value === 'number' && value >= 20_000 ? value : DEFAULT_MAX_OUTPUT_BYTES;
 }

@@ -12,6 +12,7 @@ import type { Data } from 'plotly.js';
 import type { NodeResult } from '../engine/output/runOutput';
 import { axis, baseLayout, type Figure } from './figures';
 import { chainColor, withAlpha, type Theme } from './theme';
+import { plotlyText } from './format';
 
 /** Ranks (1 … N, ties averaged) of every value among all of them. */
 export function pooledRanks(chains: number[][]): number[][] {
@@ -115,14 +116,14 @@ export function forestHeight(nodes: number): number {
  * first node on top; a node flagged by R-hat or ESS is drawn in the warning colour.
  */
 export function forestFigure(nodes: NodeResult[], theme: Theme, flagged: (node: NodeResult) => boolean, warning: string): Figure {
-  const names = nodes.map((n) => n.name);
+  const names = nodes.map((n) => plotlyText(n.name));
   const color = (n: NodeResult): string => (flagged(n) ? warning : chainColor(theme, 0));
   const segments = (lo: 'q2.5' | 'q25', hi: 'q97.5' | 'q75', width: number): Data[] =>
     nodes.map((n) => ({
       type: 'scatter',
       mode: 'lines',
       x: [n.summary[lo], n.summary[hi]],
-      y: [n.name, n.name],
+      y: [plotlyText(n.name), plotlyText(n.name)],
       line: { color: withAlpha(color(n), width > 2 ? 0.9 : 0.6), width },
       hoverinfo: 'skip',
       showlegend: false,
@@ -132,7 +133,7 @@ export function forestFigure(nodes: NodeResult[], theme: Theme, flagged: (node: 
     const rhat = d && Number.isFinite(d.rhat) ? d.rhat.toFixed(3) : '–';
     const bulk = d && Number.isFinite(d.ess_bulk) ? String(Math.round(d.ess_bulk)) : '–';
     const tail = d && Number.isFinite(d.ess_tail) ? String(Math.round(d.ess_tail)) : '–';
-    return `${n.name}: median %{x:.4g}<br>95% [${n.summary['q2.5'].toPrecision(4)}, ${n.summary['q97.5'].toPrecision(4)}]<br>R-hat ${rhat} · ESS bulk ${bulk}, tail ${tail}`;
+    return `${plotlyText(n.name)}: median %{x:.4g}<br>95% [${n.summary['q2.5'].toPrecision(4)}, ${n.summary['q97.5'].toPrecision(4)}]<br>R-hat ${rhat} · ESS bulk ${bulk}, tail ${tail}`;
   });
   const medians: Data = {
     type: 'scatter',

@@ -8,6 +8,7 @@ import type { Config, Data, Layout, LayoutAxis, Shape } from 'plotly.js';
 import type { Histogram, NodeResult } from '../engine/output/runOutput';
 import { exportButtons } from './figureExport';
 import { chainColor, type Theme } from './theme';
+import { plotlyText } from './format';
 
 export interface Figure {
   data: Data[];
@@ -137,7 +138,7 @@ export function histogramFigure(node: NodeResult, theme: Theme): Figure {
   const data: Data[] = [
     {
       type: 'bar',
-      name: node.name,
+      name: plotlyText(node.name),
       x: bars.x,
       y: bars.y,
       width: bars.width,

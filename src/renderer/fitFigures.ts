@@ -12,6 +12,7 @@ import { objectiveName } from '../engine/output/fitTable';
 import { axis, baseLayout, iterationTicks, type Figure } from './figures';
 import { chainColor, parseColor, withAlpha, type Theme } from './theme';
 import { maxOf, minOf } from '../engine/collections';
+import { plotlyText } from './format';
 
 export const MIXTURE_HEIGHT = 340;
 
@@ -19,7 +20,7 @@ export const MIXTURE_HEIGHT = 340;
 const MARKER_LIMIT = 80;
 
 function titled(theme: Theme, text: string): Partial<Layout['xaxis']> {
-  return { ...axis(theme), title: { text, font: { size: theme.fontSize, color: theme.muted }, standoff: 4 } };
+  return { ...axis(theme), title: { text: plotlyText(text), font: { size: theme.fontSize, color: theme.muted }, standoff: 4 } };
 }
 
 /** The objective's name, short enough for an axis (the summary rows give it in full). */

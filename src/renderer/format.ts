@@ -95,3 +95,13 @@ export function timingsSummary(output: RunOutput): string[] {
   }
   return parts;
 }
+
+/**
+ * Text from the data (node names, CSV column names) as plotly draws it: plotly reads a subset of
+ * HTML in its strings (<a href>, <span style>, <b>, <br>) and %{…} in hover templates, so a
+ * column named `<a href="…">` would become a link. Entities are drawn as the characters they
+ * stand for, so the text shows as written and is never markup.
+ */
+export function plotlyText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/%\{/g, '%&#123;');
+}

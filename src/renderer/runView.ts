@@ -352,7 +352,8 @@ export class RunView {
   }
 
   private renderLegend(output: RunOutput, theme: Theme): void {
-    const chains = Math.max(output.settings.chains || 0, ...output.nodes.map((n) => n.trace.chains.length));
+    // A loop, not a spread: an output may hold tens of thousands of nodes.
+    const chains = output.nodes.reduce((most, n) => Math.max(most, n.trace.chains.length), output.settings.chains || 0);
     this.legend.hidden = chains < 2 || output.nodes.length === 0;
     if (this.legend.hidden) {
       this.legend.replaceChildren();

@@ -9,6 +9,7 @@ import type { Annotations, Data, Layout, Shape } from 'plotly.js';
 import type { VariationalNode } from '../engine/output/fitOutput';
 import { axis, baseLayout, type Figure } from './figures';
 import { chainColor, withAlpha, type Theme } from './theme';
+import { plotlyText } from './format';
 
 const COLUMNS = 3;
 export const PANEL_HEIGHT = 150;
@@ -35,7 +36,7 @@ export function densityFigure(nodes: VariationalNode[], theme: Theme): Figure {
     const { x, y } = node.density!;
     const hover = `${node.name}<br>%{x:.4g}<br>density %{y:.4g}<extra></extra>`;
     if (node.family === 'categorical') {
-      data.push({ type: 'bar', x, y, xaxis, yaxis, marker: { color: colour }, hovertemplate: `${node.name} = %{x}<br>q = %{y:.4f}<extra></extra>` });
+      data.push({ type: 'bar', x, y, xaxis, yaxis, marker: { color: colour }, hovertemplate: `${plotlyText(node.name)} = %{x}<br>q = %{y:.4f}<extra></extra>` });
     } else {
       const inside = x.map((v, k) => (v >= node.lower && v <= node.upper ? y[k]! : null));
       data.push({ type: 'scatter', mode: 'lines', x, y: inside, xaxis, yaxis, fill: 'tozeroy', fillcolor: withAlpha(colour, 0.25), line: { width: 0, color: colour }, hoverinfo: 'skip' });
@@ -44,7 +45,7 @@ export function densityFigure(nodes: VariationalNode[], theme: Theme): Figure {
     }
     annotations.push({
       xref: `${xaxis} domain` as Annotations['xref'], yref: `${yaxis} domain` as Annotations['yref'], x: 0, y: 1, xanchor: 'left', yanchor: 'bottom', showarrow: false,
-      text: `${node.name} · ${node.family} · 95%: ${short(node.lower)} to ${short(node.upper)}`, font: { size: theme.fontSize - 2, color: theme.muted },
+      text: `${plotlyText(node.name)} · ${node.family} · 95%: ${short(node.lower)} to ${short(node.upper)}`, font: { size: theme.fontSize - 2, color: theme.muted },
     });
     (layout as Record<string, unknown>)[`xaxis${suffix}`] = axis(theme);
     (layout as Record<string, unknown>)[`yaxis${suffix}`] = { ...axis(theme), showticklabels: false };

@@ -45,6 +45,7 @@ import {
 import { EXAMPLE_CHECKS } from './example-checks.mjs';
 import { convergenceRunCells, DATA_CHECK_CELLS, DATA_CHECK_FILE, testDataChecksAsYouType, testInlineDiagnostics } from './checks/inlineDiagnostics.mjs';
 import { LONG_MODEL, LONG_MODEL_FILE, workbenchTests } from './workbench-commands.mjs';
+import { GARBAGE_CELL, hardeningTests, SOAK_CELL, STACK_CELL, writeHardeningFiles } from './checks/hardening.mjs';
 
 const VSIX = path.resolve(process.env.LATENT_VSIX || path.join(REPO_ROOT, 'latent-notebooks.vsix'));
 const EXAMPLES_DIR = path.resolve(process.env.LATENT_EXAMPLES_DIR || path.join(REPO_ROOT, 'examples'));
@@ -80,7 +81,11 @@ const EDITOR_NOTEBOOK = '_e2e-editor.ipynb';
 // The sampled models of examples/diagnostics/convergence.ipynb, without its calibrations.
 const CONVERGENCE_NOTEBOOK = '_e2e-convergence.ipynb';
 const DATA_CHECK_NOTEBOOK = '_e2e-data-checks.ipynb';
+const HOSTILE_NOTEBOOK = '_e2e-hostile.ipynb';
+const SOAK_NOTEBOOK = '_e2e-soak.ipynb';
 const TEMP_NOTEBOOKS = {
+  [HOSTILE_NOTEBOOK]: [STACK_CELL, GARBAGE_CELL, GOOD_CELL],
+  [SOAK_NOTEBOOK]: [SOAK_CELL],
   [DATA_CHECK_NOTEBOOK]: DATA_CHECK_CELLS,
   [CONVERGENCE_NOTEBOOK]: fs.existsSync(EXAMPLES_DIR) ? convergenceRunCells(EXAMPLES_DIR) : [],
   [SYNTAX_ERROR_NOTEBOOK]: [SYNTAX_ERROR_CELL, GOOD_CELL],
@@ -152,6 +157,7 @@ async function setup() {
   // so that Quick Open's file index has them; in a folder of their own.
   for (const [name, sources] of Object.entries(TEMP_NOTEBOOKS)) writeNotebook(name, sources);
   fs.writeFileSync(path.join(ctx.workspace, TEMP_DIR_IN_WORKSPACE, TYPO_FILE), `${TYPO_CELL}\n`);
+  writeHardeningFiles(path.join(ctx.workspace, TEMP_DIR_IN_WORKSPACE));
   fs.writeFileSync(path.join(ctx.workspace, TEMP_DIR_IN_WORKSPACE, DATA_CHECK_FILE.name), DATA_CHECK_FILE.text);
   fs.writeFileSync(path.join(ctx.workspace, TEMP_DIR_IN_WORKSPACE, LONG_MODEL_FILE), LONG_MODEL);
   writeUserSettings(ctx.userDataDir, {
@@ -186,6 +192,10 @@ async function teardown() {
     log('chromium closed');
   }
   if (ctx.server) await ctx.server.stop();
+  // Nothing of ours may keep the extension host alive once the server is told to stop.
+  const leftovers = ctx.server?.leftovers() ?? [];
+  fs.writeFileSync(path.join(ARTIFACTS, 'leftover-processes.json'), JSON.stringify(leftovers, null, 1));
+  log(`processes left 3 s after code-server stopped: ${leftovers.length}`);
   // VS Code's own logs (extension host, window, server) help when a check fails.
   const logs = ctx.userDataDir && path.join(ctx.userDataDir, 'logs');
   if (logs && fs.existsSync(logs)) {
@@ -195,6 +205,8 @@ async function teardown() {
   }
   if (ctx.tmp && !KEEP) fs.rmSync(ctx.tmp, { recursive: true, force: true });
   log(`artifacts: ${ARTIFACTS}`);
+  const hosts = leftovers.filter((p) => /--type=extensionHost/.test(p.args));
+  if (hosts.length) throw new Error(`the extension host outlived code-server: ${hosts.map((p) => `${p.pid} (${p.threads} threads)`).join(', ')}`);
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -688,4 +700,6 @@ describe('Latent in VS Code (code-server + Chromium)', { concurrency: false }, (
   e2eTest('"Latent: New Notebook" opens a starter notebook that runs on the Latent kernel', testNewNotebookCommand, { timeout: 5 * 60_000 });
   const workbench = workbenchTests({ wb: () => ctx.wb, NotebookView, waitFor, inspectNotebook, artifacts: ARTIFACTS, workspacePath: (p) => path.join(ctx.workspace, p), Workbench, vsix: VSIX });
   for (const [name, fn, timeout] of workbench) e2eTest(name, fn, { timeout });
+  const hardening = hardeningTests({ wb: () => ctx.wb, waitFor, serverPid: () => ctx.server.pid, files: { hostile: HOSTILE_NOTEBOOK, soak: SOAK_NOTEBOOK, artifacts: ARTIFACTS } });
+  for (const [name, fn, timeout] of hardening) e2eTest(name, fn, { timeout });
 });

@@ -236,8 +236,8 @@ export function workbenchTests(t) {
 
   /**
    * A workspace opened untrusted (Restricted Mode), in a code-server of its own with trust
-   * on: the palette runs nothing and says why, a cell run says why in its output, and a
-   * saved output still renders.
+   * on: the palette runs nothing and says why, a file outside the workspace folder is named
+   * at its place in the Problems view, and a saved output still renders.
    */
   async function untrustedWorkspace() {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-e2e-untrusted-'));
@@ -247,6 +247,8 @@ export function workbenchTests(t) {
     fs.mkdirSync(extensionsDir, { recursive: true });
     fs.cpSync(t.workspacePath('classic-bugs/pump'), folder, { recursive: true });
     fs.writeFileSync(path.join(folder, 'saved-output.ipynb'), savedOutputNotebook());
+    fs.writeFileSync(path.join(folder, 'outside-data.ipynb'), outsideDataNotebook());
+    fs.writeFileSync(path.join(tmp, 'outside.R'), 'hidden_in_file <- c(4, 2)\n');
     writeUserSettings(userDataDir, {
       'security.workspace.trust.enabled': true,
       'security.workspace.trust.startupPrompt': 'never',
@@ -286,6 +288,23 @@ export function workbenchTests(t) {
       assert.equal(views[0].status, 'complete');
       await wb.screenshot(path.join(t.artifacts, 'untrusted-saved-output.png'));
       Object.assign(local, { nb });
+
+      // A cell that reads a file outside the workspace folder (VS Code itself asks for trust before any cell runs
+      // here): the checks as you type name the file at its place, read nothing, and show nothing of it.
+      await wb.openNotebook('outside-data.ipynb');
+      const rows = await t.waitFor(async () => {
+        const found = await wb.problems();
+        return found.some((r) => /workspace folder/.test(r)) ? found : null;
+      }, { timeoutMs: 30_000, message: 'the Problems view did not name the file outside the workspace folder' }).catch(async (e) => {
+        await wb.screenshot(path.join(t.artifacts, 'untrusted-outside-file.FAILED.png'));
+        throw e;
+      });
+      log(`untrusted problems: ${JSON.stringify(rows)}`);
+      const row = rows.find((r) => /workspace folder/.test(r));
+      assert.match(row, /'\.\.\/outside\.R' is outside the notebook's workspace folder: reading it needs a trusted workspace\./);
+      assert.match(row, /\[Ln 5, Col 11\]/, 'at the file name in the cell');
+      assert.ok(rows.every((r) => !/hidden_in_file/.test(r)), 'nothing of the file is shown');
+      await wb.screenshot(path.join(t.artifacts, 'untrusted-outside-file.png'));
     } finally {
       await wb.context?.close().catch(() => {});
       await server.stop();
@@ -298,8 +317,18 @@ export function workbenchTests(t) {
     ['a CodeLens above the model samples it', cleaned(codeLensOnPump), 4 * 60_000],
     ['a palette run is cancelled from its notification and from the status bar within a second', cleaned(cancelCommandRuns), 4 * 60_000],
     ['Quick Mixture from CSV on Old Faithful prefers K = 2 by BIC', cleaned(quickMixtureOnFaithful), 5 * 60_000],
-    ['an untrusted workspace runs nothing, says why, and still draws saved outputs', untrustedWorkspace, 4 * 60_000],
+    ['an untrusted workspace runs nothing, says why, names files outside its folder, and still draws saved outputs', untrustedWorkspace, 4 * 60_000],
   ];
+}
+
+/** A notebook whose cell reads a data file beside the workspace folder, for the untrusted workspace. */
+function outsideDataNotebook() {
+  return JSON.stringify({
+    cells: [{ cell_type: 'code', execution_count: null, metadata: { vscode: { languageId: 'latent' } }, outputs: [], source: ['model {\n', '  for (i in 1:2) { y[i] ~ dnorm(mu, 1) }\n', '  mu ~ dnorm(0, 1)\n', '}\n', 'data from "../outside.R"\n'] }],
+    metadata: { language_info: { name: 'latent' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  }, null, 1);
 }
 
 /** A notebook saved with one run output (as the renderer's schema has it), for the untrusted workspace. */

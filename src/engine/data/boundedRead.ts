@@ -27,7 +27,7 @@ export function readTextFile(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): s
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw new FileRefused(`it is ${kindOf(stats)}, not a regular file`);
-    if (stats.size > maxBytes) throw new FileRefused(`it holds ${megabytes(stats.size)}, more than the limit of ${megabytes(maxBytes)} for a file read whole (raise it with LATENT_MAX_FILE_MB=<megabytes> in the environment)`);
+    if (stats.size > maxBytes) throw new FileRefused(`it holds ${megabytes(stats.size)}, more than the limit of ${megabytes(maxBytes)} for a file read whole (raise it: setting latent.limits.maxFileMB, or LATENT_MAX_FILE_MB=<megabytes> in the environment of the command line)`);
     // The file may grow after fstat: read at most one byte past the limit to notice.
     const buffer = Buffer.allocUnsafe(Math.min(stats.size, maxBytes) + 1);
     let length = 0;

@@ -12,11 +12,15 @@ import { formatCalibrationTable } from '../sbc/sbcTable';
 import { fromRunMessage, initialOutput as initialFitOutput, toRunMessage } from './fitMessages';
 import type { Job, JobKind } from './job';
 
-export type JobOutput =
+export type JobOutput = (
   /** A sampling job's final output also holds every kept draw (for Export Draws), with the monitored scalars' names. */
   | { kind: 'sample'; output: RunOutput; draws?: { store: DrawStore; names: string[] } }
   | { kind: 'fit'; output: FitOutput }
-  | { kind: 'calibrate'; output: SbcOutput };
+  | { kind: 'calibrate'; output: SbcOutput }
+) & {
+  /** The text table, when it was made from a fuller output than this one (an output cut to its byte budget). */
+  text?: string;
+};
 
 export const OUTPUT_MIME: Readonly<Record<JobKind, string>> = { sample: RUN_OUTPUT_MIME, fit: FIT_OUTPUT_MIME, calibrate: SBC_OUTPUT_MIME };
 
@@ -47,6 +51,7 @@ export function initialJobOutput(job: Job): JobOutput {
 
 /** The plain-text table beside the rendered output (and the CLI's output). */
 export function outputText(o: JobOutput): string {
+  if (o.text !== undefined) return o.text;
   switch (o.kind) {
     case 'sample':
       return formatSummaryTable(o.output);
@@ -64,13 +69,14 @@ export function outputMessages(o: JobOutput): RunMessage[] {
 
 /** The output with each message's range moved by `map` (a named model's cell composed with the running cell). */
 export function mapOutputMessages(o: JobOutput, map: (m: RunMessage) => RunMessage): JobOutput {
+  const text = o.text === undefined ? {} : { text: o.text };
   switch (o.kind) {
     case 'sample':
-      return { kind: o.kind, output: { ...o.output, messages: o.output.messages.map(map) } };
+      return { kind: o.kind, output: { ...o.output, messages: o.output.messages.map(map) }, ...text };
     case 'fit':
-      return { kind: o.kind, output: { ...o.output, messages: o.output.messages.map((m) => fromRunMessage(map(toRunMessage(m)))) } };
+      return { kind: o.kind, output: { ...o.output, messages: o.output.messages.map((m) => fromRunMessage(map(toRunMessage(m)))) }, ...text };
     case 'calibrate':
-      return { kind: o.kind, output: { ...o.output, messages: o.output.messages.map(map) } };
+      return { kind: o.kind, output: { ...o.output, messages: o.output.messages.map(map) }, ...text };
   }
 }
 

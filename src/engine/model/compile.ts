@@ -3,7 +3,7 @@ import { suggest } from '../language/check';
 import type { NamedValues } from '../language/rvalues';
 import { errorAt, ModelError, type Problem } from '../language/source';
 import { defineArrayNodes } from './arrayNodes';
-import { bindModel, type BoundInstance } from './bind';
+import { bindModel, type BoundInstance, type GraphMemoryLimit } from './bind';
 import { checkDataShapes, checkObservedSupport } from './dataChecks';
 import { SCALAR_DISTRIBUTIONS } from './distributions';
 import { MORE_SCALAR_DISTRIBUTIONS } from './moreDistributions';
@@ -24,12 +24,12 @@ const DISTRIBUTIONS: Record<string, Distribution> = { ...SCALAR_DISTRIBUTIONS, .
  * wires each node to its parents and children. Throws ModelError with the
  * source ranges of every problem it finds.
  */
-export function compileModel(document: Document, data: NamedValues): ModelGraph {
+export function compileModel(document: Document, data: NamedValues, memory?: GraphMemoryLimit): ModelGraph {
   checkDataShapes(document, data);
   const unsupported = unsupportedDistributions(document.model?.statements ?? []);
   let bound;
   try {
-    bound = bindModel(document, data);
+    bound = bindModel(document, data, memory);
   } catch (e) {
     if (e instanceof ModelError) throw new ModelError([...unsupported, ...e.problems].sort((a, b) => a.range.start.offset - b.range.start.offset));
     throw e;

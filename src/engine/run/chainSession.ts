@@ -34,7 +34,12 @@ export interface ChainSession {
 export function prepareChain(request: RunRequest, chain: number, onPhase: (phase: string) => void = () => {}): ChainSession {
   const start = request.chainStarts?.[chain];
   onPhase('compiling the model');
-  const graph = compileModel(request.document, request.data);
+  // Every chain may run at once, each with its own graph.
+  const graph = compileModel(request.document, request.data, {
+    bytes: request.files.maxModelBytes ?? DEFAULT_MAX_MODEL_BYTES,
+    copies: request.settings.chains,
+    raise: 'setting latent.limits.maxModelMB, or LATENT_MAX_MODEL_MB=<megabytes> in the environment of the command line',
+  });
   const random = start?.seed === undefined ? new Random(request.settings.seed, chain) : new Random(start.seed, 0);
   // Chain 1 starts where JAGS would (typical values); the others from prior draws, so R-hat can see poor mixing.
   setInitialValues(graph, start?.inits ?? request.inits, request.initsRange, chain > 0 ? random : undefined);
@@ -67,6 +72,9 @@ function grouped(n: number): string {
  */
 export const DEFAULT_MAX_DRAW_BYTES = megabytesFromEnvironment('LATENT_MAX_DRAW_MB') ?? 1024 ** 3;
 
+/** The most memory a run's unrolled graphs may take unless the request says otherwise: 4 GB, or LATENT_MAX_MODEL_MB megabytes. */
+export const DEFAULT_MAX_MODEL_BYTES = megabytesFromEnvironment('LATENT_MAX_MODEL_MB') ?? 4 * 1024 ** 3;
+
 /**
  * Refuses, before sampling, a run whose kept draws (monitored scalars × kept iterations ×
  * chains, 8 bytes each) would pass the limit, saying what to change: a run that would
@@ -84,7 +92,7 @@ function rejectOversizedDraws(monitored: number, request: RunRequest, modelRange
     run?.range ?? modelRange,
     `The run would keep ${gigabytes(bytes)} of draws (${monitored.toLocaleString('en')} monitored scalars × ${kept.toLocaleString('en')} kept iterations × ${chains} chains × 8 bytes), more than the limit of ${gigabytes(limit)}: ` +
       'monitor fewer nodes (monitor = c(...)), thin the chains (thin = 10 keeps every 10th draw), or run fewer iterations or chains ' +
-      '(or raise the limit with LATENT_MAX_DRAW_MB=<megabytes> in the environment).',
+      '(or raise the limit: setting latent.limits.maxDrawMB, or LATENT_MAX_DRAW_MB=<megabytes> in the environment of the command line).',
   );
 }
 

@@ -45,6 +45,8 @@ export interface RequestFiles {
   maxFileBytes?: number;
   /** The most memory the kept draws may take (DEFAULT_MAX_DRAW_BYTES when not given): a larger run is refused before it samples. */
   maxDrawBytes?: number;
+  /** The most memory the run's unrolled graphs may take (DEFAULT_MAX_MODEL_BYTES when not given): a larger model is refused before it is built. */
+  maxModelBytes?: number;
 }
 
 /** How readRunRequest finds files: RequestFiles, all optional, and a way to read them (node:fs unless a test says otherwise). */
@@ -112,6 +114,7 @@ export function readRunRequest(source: string, defaults: RunDefaults, freshSeed:
   const files: RequestFiles = { baseDirectory: options.baseDirectory, dataFiles: options.dataFiles ?? [], initsFiles: options.initsFiles ?? [] };
   if (options.maxFileBytes !== undefined) files.maxFileBytes = options.maxFileBytes;
   if (options.maxDrawBytes !== undefined) files.maxDrawBytes = options.maxDrawBytes;
+  if (options.maxModelBytes !== undefined) files.maxModelBytes = options.maxModelBytes;
   const access: FileAccess = { baseDirectory: files.baseDirectory, readFile: options.readFile ?? ((path) => readTextFile(path, options.maxFileBytes)) };
 
   const data = new Values('data', found);

@@ -77,14 +77,17 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
   };
   const summaries = (preview: boolean): NodeResult[] => (store && monitors ? summarizeDraws(store, monitors, settings.thin, preview) : []);
 
+  // The final summaries' worker of a large run, while it works: Stop ends it.
+  let summarizing: { stop(): void } | undefined;
   const settle = (status: RunStatus, messages: RunMessage[] = []): void => {
     if (settled) return;
     settled = true;
     for (const w of workers.values()) void w.terminate();
     workers.clear();
-    const finish = (nodes: NodeResult[], extra: RunMessage[] = []): void => {
-      const result = output(status, [...messages, ...extra], nodes);
-      const comparison = pointwise && status !== 'failed' ? modelComparison(request, pointwise) : undefined;
+    const finish = (nodes: NodeResult[], extra: RunMessage[] = [], finalStatus = status): void => {
+      summarizing = undefined;
+      const result = output(finalStatus, [...messages, ...extra], nodes);
+      const comparison = pointwise && finalStatus !== 'failed' ? modelComparison(request, pointwise) : undefined;
       if (comparison) result.modelComparison = comparison;
       if (checks.length > 0 && status !== 'failed') result.predictiveChecks = mergeChecks(checks.filter((c) => c !== undefined));
       resolve({ output: result, draws: store, monitors: monitors ?? [] });
@@ -96,9 +99,18 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
       // A cancel must answer at once: summarise the displayed (thinned) draws only.
       finish(summaries(true), [{ severity: 'info', message: `Summaries of this cancelled run use a thinned subset of its ${store!.total()} draws.` }]);
     } else {
-      summarizeInWorker(store!, monitors!, settings.thin, options).then(
-        (nodes) => finish(nodes),
-        (error: Error) => finish(summaries(true), [{ severity: 'warning', message: `Summaries use a thinned subset of the draws: ${error.message}` }]),
+      phase = 'summarising the draws';
+      const job = summarizeInWorker(store!, monitors!, settings.thin, options);
+      summarizing = {
+        stop: () => {
+          job.stop();
+          finish(summaries(true), [{ severity: 'info', message: `The run was stopped while summarising its ${store!.total()} draws: the summaries use a thinned subset of them, without diagnostics.` }], 'cancelled');
+        },
+      };
+      job.result.then(
+        (nodes) => summarizing && finish(nodes),
+        // A summary worker that dies is the run's failure, said in the output: never a run that does not end.
+        (error: Error) => summarizing && finish([], [{ severity: 'error', message: `Summarising the draws failed: ${error.message}` }], 'failed'),
       );
     }
   };
@@ -172,6 +184,7 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
   while (nextChain < parallel) launch(nextChain++);
 
   const cancel = (): void => {
+    if (summarizing) return summarizing.stop();
     const drawn = store !== undefined && store.total() > 0;
     settle('cancelled', [{
       severity: 'info',
@@ -190,17 +203,23 @@ function addSums(pointwise: RecordedPointwise, sums: Float64Array, kept: number)
 /** Above this many stored values, final summaries (sorting every draw) leave the coordinator's thread. */
 const SYNCHRONOUS_SUMMARY_LIMIT = 200_000;
 
-function summarizeInWorker(store: DrawStore, monitors: MonitorInfo[], thin: number, options: RunOptions): Promise<NodeResult[]> {
-  return new Promise((resolve, reject) => {
-    const job: SummaryJob = { kind: 'summarize', chunks: store.allChunks(), monitors, thin };
-    const worker = new Worker(options.workerScript, { workerData: job, execArgv: options.workerExecArgv ?? [] });
+/**
+ * Summarises a run's draws in a worker thread. `stop` ends the worker at once (Stop pressed while it
+ * works); a worker that throws, crashes or exits without an answer rejects the result.
+ */
+function summarizeInWorker(store: DrawStore, monitors: MonitorInfo[], thin: number, options: RunOptions): { result: Promise<NodeResult[]>; stop(): void } {
+  const job: SummaryJob = { kind: 'summarize', chunks: store.allChunks(), monitors, thin };
+  const worker = new Worker(options.workerScript, { workerData: job, execArgv: options.workerExecArgv ?? [] });
+  const result = new Promise<NodeResult[]>((resolve, reject) => {
     worker.once('message', (message: SummaryMessage) => {
       void worker.terminate();
       if (message.type === 'summary') resolve(message.nodes);
       else reject(new Error(message.message));
     });
     worker.once('error', reject);
+    worker.once('exit', (code) => setImmediate(() => reject(new Error(`its worker ended without an answer (exit code ${code})`))));
   });
+  return { result, stop: () => void worker.terminate() };
 }
 
 export function toMessage(p: Problem): RunMessage {

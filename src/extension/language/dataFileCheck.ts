@@ -34,6 +34,8 @@ export class DataFileCache {
   async read(path: string): Promise<string | undefined> {
     const info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    // A FIFO or a device would hold a thread of the pool forever, or never end: only regular files are read.
+    if (!info.isFile()) throw new Error('it is not a regular file');
     const stamp = `${info.mtimeMs}:${info.size}`;
     const known = this.texts.get(path);
     if (known?.stamp === stamp) return known.text;

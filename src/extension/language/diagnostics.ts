@@ -4,6 +4,7 @@ import { parseDocument } from '../../engine/language/parser';
 import type { Problem, Severity } from '../../engine/language/source';
 import { checkDataFiles, DataFileCache } from './dataFileCheck';
 import { editorRange, problemsIn } from './diagnosticsLogic';
+import { pathsOutsideFolder } from '../../engine/data/workspacePaths';
 
 export const LANGUAGE_ID = 'latent';
 const DEBOUNCE_MS = 250;
@@ -55,6 +56,13 @@ export class ModelDiagnostics implements vscode.Disposable {
     this.collection.set(document.uri, toDiagnostics(problemsIn(text)));
     const parsed = parseDocument(text).document;
     if (!parsed.directives.some((d) => (d.kind === 'data' || d.kind === 'inits') && d.value.kind === 'file')) return;
+    // In an untrusted workspace no data file is read, not even in the background; the files that lie
+    // outside the workspace folder are named, since trusting it would let the document read them.
+    if (!vscode.workspace.isTrusted) {
+      const outside = outsideWorkspace(text, document);
+      if (outside.length) this.collection.set(document.uri, toDiagnostics([...problemsIn(text), ...outside]));
+      return;
+    }
     const version = document.version;
     void checkDataFiles(parsed, folderOf(document), this.dataFiles).then(
       (files) => {
@@ -120,6 +128,14 @@ function toDiagnostics(problems: Problem[]): vscode.Diagnostic[] {
 }
 
 /** Where a run reads the document's data files from: the notebook's folder for a cell, the file's own for a file; none when unsaved. */
+/** The data and inits files a document names outside its workspace folder (or its own folder, outside any). */
+function outsideWorkspace(text: string, document: vscode.TextDocument): Problem[] {
+  const base = folderOf(document);
+  if (base === undefined) return [];
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(base))?.uri.fsPath ?? base;
+  return pathsOutsideFolder(text, base, folder);
+}
+
 function folderOf(document: vscode.TextDocument): string | undefined {
   const notebook = vscode.workspace.notebookDocuments.find((n) => n.getCells().some((c) => c.document === document));
   const uri = notebook ? notebook.uri : document.uri;

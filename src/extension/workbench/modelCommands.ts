@@ -1,16 +1,15 @@
-import { randomInt } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { readJob, tryReadJob, type JobKind } from '../../engine/job/job';
+import type { JobKind } from '../../engine/job/job';
+import { checkInWorker, runJobInWorker } from '../../engine/job/jobInWorker';
+import type { ExportedDraws } from '../../engine/job/jobWorkerProtocol';
 import type { JobOutput } from '../../engine/job/output';
 import { describeProgress } from '../../engine/job/progress';
-import { allSinks, anySignal, runJob, type JobSink } from '../../engine/job/sink';
-import { startJob, type JobWorkers } from '../../engine/job/startJob';
-import { stanCsvText } from '../../engine/output/stanCsvWriter';
-import { toMessage } from '../../engine/run/runner';
+import { allSinks, anySignal, type JobSink } from '../../engine/job/sink';
+import type { JobWorkers } from '../../engine/job/startJob';
+import type { RequestFiles } from '../../engine/run/request';
 import { tokenSignal } from '../cellSink';
-import { jobChoices } from '../settings';
+import { jobChoices, maxOutputBytes, readOptionsFor } from '../settings';
 import { commandText } from './commandText';
 import { chooseDataFiles, modelTarget } from './modelTarget';
 import { KIND_TITLE, openResultsNotebook, showProblems, type CellExecutionFor, type CommandRun } from './resultsNotebook';
@@ -60,11 +59,12 @@ async function checkModel(services: CommandServices, arg: unknown): Promise<bool
   const run = await prepare(services, arg, 'sample');
   if (!run) return undefined;
   const { target } = run;
-  const job = tryReadJob(run.text, { ...jobChoices(target.document.uri), kind: 'sample' }, () => 0, { baseDirectory: target.folder });
-  const messages = job instanceof Error ? job.problems.map(toMessage) : job.kind === 'sample' ? job.request.warnings.map(toMessage) : [];
+  // Read in a worker, as a run reads: the data files never on this thread.
+  const checked = await checkInWorker({ source: run.text, choices: { ...jobChoices(target.document.uri), kind: 'sample' }, options: readOptions(target), workers: services.workers });
+  const messages = 'problems' in checked ? checked.problems : checked.warnings;
   showProblems(target.document, messages, services.problems);
   const read = run.files.length ? ` with ${run.files.map((f) => basename(f)).join(', ')}` : '';
-  if (job instanceof Error) {
+  if ('problems' in checked) {
     services.log.warn(`Check ${target.name}${read}: ${messages.length} problem(s)`);
     void vscode.window.showErrorMessage(`Latent: ${target.name}${read}: ${messages.length} problem${messages.length === 1 ? '' : 's'} (see the Problems view).`);
     return false;
@@ -80,10 +80,19 @@ async function checkModel(services: CommandServices, arg: unknown): Promise<bool
  * Cancel) and the status-bar item. Resolves with what ran and its final
  * output, undefined when nothing ran.
  */
-async function runModelCommand(services: CommandServices, arg: unknown, kind: JobKind, algorithm?: string): Promise<{ run: CommandRun; final: JobOutput | undefined } | undefined> {
+async function runModelCommand(
+  services: CommandServices,
+  arg: unknown,
+  kind: JobKind,
+  algorithm?: string,
+  exportTo?: (run: CommandRun) => Promise<string | undefined>,
+): Promise<{ run: CommandRun; final: JobOutput | undefined; exported?: ExportedDraws } | undefined> {
   const run = await prepare(services, arg, kind, algorithm);
   if (!run) return undefined;
   const { target } = run;
+  const exportFolder = exportTo && (await exportTo(run));
+  if (exportTo && !exportFolder) return undefined;
+  let exported: ExportedDraws | undefined;
   const label = `${KIND_TITLE[kind]} ${target.name}`;
   services.log.info(`${label}${run.files.length ? ` with ${run.files.join(', ')}` : ''}`);
   const results = await openResultsNotebook(run, services.executionFor, services.problems, services.log);
@@ -116,15 +125,23 @@ async function runModelCommand(services: CommandServices, arg: unknown, kind: Jo
         },
         fail: () => cancelled.dispose(),
       };
-      return runJob(
-        () => readJob(run.text, { ...jobChoices(target.document.uri), kind }, () => randomInt(0, 2 ** 31), { baseDirectory: target.folder }),
-        (job, onUpdate) => startJob(job, services.workers, onUpdate),
+      // Read and run in a worker of the job's own, as a cell is: data files are read there, and draws stay there.
+      return runJobInWorker(
+        {
+          source: run.text, choices: { ...jobChoices(target.document.uri), kind }, options: readOptions(target), workers: services.workers,
+          maxOutputBytes: maxOutputBytes(target.document.uri), ...(exportFolder ? { exportDraws: { folder: exportFolder, model: target.name } } : {}),
+        },
         allSinks(results.sink, tracked.sink, notification, stopped),
-        anySignal(tokenSignal(token), tracked.signal, results.signal),
+        { cancel: anySignal(tokenSignal(token), tracked.signal, results.signal), onExported: (e) => (exported = e) },
       );
     },
   );
-  return { run, final };
+  return { run, final, ...(exported ? { exported } : {}) };
+}
+
+/** The run's files and limits: the model's folder, and the limits the settings give. */
+function readOptions(target: CommandRun['target']): Partial<RequestFiles> {
+  return { ...readOptionsFor(target.document.uri), baseDirectory: target.folder };
 }
 
 /**
@@ -135,32 +152,22 @@ async function runModelCommand(services: CommandServices, arg: unknown, kind: Jo
  * Resolves with the files written.
  */
 async function exportDraws(services: CommandServices, arg: unknown): Promise<string[] | undefined> {
-  const ran = await runModelCommand(services, arg, 'sample');
+  // The folder is known before the run, so that the job's worker writes the draws itself (they never reach this thread).
+  const ran = await runModelCommand(services, arg, 'sample', undefined, async ({ target }) => {
+    if (target.folder) return join(target.folder, `${basename(target.name, extname(target.name))}-draws`);
+    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Folder for the draws (one CSV file per chain)' });
+    return picked?.[0]?.fsPath;
+  });
   if (!ran) return undefined;
-  const { final, run } = ran;
-  if (final?.kind !== 'sample' || !final.draws || final.draws.store.total() === 0) {
+  const { final, exported } = ran;
+  if (final?.kind !== 'sample' || !exported || exported.files.length === 0) {
     void vscode.window.showWarningMessage('Latent: the run kept no draws, so there is nothing to export.');
     return undefined;
   }
-  const target = run.target;
-  const stem = basename(target.name, extname(target.name));
-  let folder = target.folder && join(target.folder, `${stem}-draws`);
-  if (!folder) {
-    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Folder for the draws (one CSV file per chain)' });
-    if (!picked?.[0]) return undefined;
-    folder = picked[0].fsPath;
-  }
-  const { store, names } = final.draws;
-  const settings = final.output.settings;
-  const files: string[] = [];
-  mkdirSync(folder, { recursive: true });
-  for (let chain = 0; chain < store.chains; chain++) {
-    const file = join(folder, `chain-${chain + 1}.csv`);
-    writeFileSync(file, stanCsvText(store, names, chain, settings, target.name));
-    files.push(file);
-  }
+  const { files } = exported;
+  const folder = dirname(files[0]!);
   services.log.info(`Export Draws: ${files.join(', ')}`);
-  const reveal = await vscode.window.showInformationMessage(`Latent: wrote ${files.length} chain file${files.length === 1 ? '' : 's'} (${names.length} columns, ${store.total()} draws) to ${vscode.workspace.asRelativePath(folder)}.`, 'Reveal');
+  const reveal = await vscode.window.showInformationMessage(`Latent: wrote ${files.length} chain file${files.length === 1 ? '' : 's'} (${exported.columns} columns, ${exported.draws} draws) to ${vscode.workspace.asRelativePath(folder)}.`, 'Reveal');
   if (reveal) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(files[0]!));
   return files;
 }

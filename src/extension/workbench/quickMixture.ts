@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { readJob } from '../../engine/job/job';
+import { DEFAULT_MAX_FILE_BYTES } from '../../engine/data/boundedRead';
+import { runJobInWorker } from '../../engine/job/jobInWorker';
 import type { JobOutput } from '../../engine/job/output';
 import { describeProgress } from '../../engine/job/progress';
-import { runJob } from '../../engine/job/sink';
-import { startJob } from '../../engine/job/startJob';
 import { cellSink, tokenSignal } from '../cellSink';
+import { readOptionsFor } from '../settings';
 import type { CommandServices } from './modelCommands';
 import { comparisonMarkdown, mixtureModelText, numericColumns, parseKRange, type MixtureFitRow } from './quickMixtureText';
 import { jobsAllowed } from './trust';
@@ -23,7 +23,14 @@ async function quickMixture(services: CommandServices, given: vscode.Uri | undef
   if (!jobsAllowed()) return undefined;
   const csv = given ?? (await pickCsv());
   if (!csv) return undefined;
-  const { numeric, other } = numericColumns(readFileSync(csv.fsPath, 'utf8'));
+  // Read without blocking this thread, and only a regular file within the size limit.
+  const info = await stat(csv.fsPath);
+  const limit = readOptionsFor(csv).maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (!info.isFile() || info.size > limit) {
+    void vscode.window.showErrorMessage(`Latent: ${basename(csv.fsPath)} is ${info.isFile() ? `larger than the limit of ${Math.round(limit / 1048576)} MB (setting latent.limits.maxFileMB)` : 'not a regular file'}.`);
+    return undefined;
+  }
+  const { numeric, other } = numericColumns(await readFile(csv.fsPath, 'utf8'));
   if (numeric.length === 0) {
     void vscode.window.showErrorMessage(`Latent: ${basename(csv.fsPath)} has no numeric columns to fit a mixture to.`);
     return undefined;
@@ -58,9 +65,9 @@ async function quickMixture(services: CommandServices, given: vscode.Uri | undef
         if (token.isCancellationRequested) break;
         const text = mixtureModelText(csv.fsPath, columns, k, RESTARTS, SEED);
         const fit: (typeof done)[number] = { k, text, messages: [] };
-        await runJob(
-          () => readJob(text, { kind: 'fit' }, () => SEED),
-          (job, onUpdate) => startJob(job, services.workers, onUpdate),
+        // The text names its seed; its data file is read in the job's worker.
+        await runJobInWorker(
+          { source: text, choices: { kind: 'fit' }, options: readOptionsFor(csv), workers: services.workers },
           {
             show: (o) => progress.report({ message: `K = ${k} (${ks.indexOf(k) + 1} of ${ks.length}): ${describeProgress(o).message}` }),
             finish: (o) => void (fit.output = o),
@@ -69,7 +76,7 @@ async function quickMixture(services: CommandServices, given: vscode.Uri | undef
               fit.messages = messages.map((m) => m.message);
             },
           },
-          tokenSignal(token),
+          { cancel: tokenSignal(token) },
         );
         services.log.info(`Quick Mixture K = ${k}: ${fit.output?.output.status ?? fit.messages.join('; ')}`);
         done.push(fit);

@@ -108,6 +108,34 @@ export function installExtension(vsix, { extensionsDir, userDataDir }) {
  * (extension host, pty host, file watcher).
  * Returns { url, port, pid, stop, logFile }.
  */
+/**
+ * The processes of a process group (code-server starts its own): pid, command line, resident
+ * memory (kB) and threads, from /proc. Linux only; empty elsewhere.
+ */
+export function groupProcesses(pgid) {
+  if (!fs.existsSync('/proc')) return [];
+  const found = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command (in parentheses): state, ppid, pgrp, …
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) !== pgid) continue;
+      const status = fs.readFileSync(`/proc/${entry}/status`, 'utf8');
+      const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+      const args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      found.push({ pid: Number(entry), args, rssKb: field('VmRSS'), threads: field('Threads') });
+    } catch { /* the process ended while being read */ }
+  }
+  return found;
+}
+
+/** The extension host of a code-server's process group (the process VS Code runs extensions in). */
+export function extensionHostOf(pgid) {
+  return groupProcesses(pgid).find((p) => /--type=extensionHost/.test(p.args)) ?? null;
+}
+
 export async function startCodeServer({
   userDataDir,
   extensionsDir,
@@ -181,6 +209,9 @@ export async function startCodeServer({
     child.stderr.on('data', onData);
   });
 
+  // The processes still in the group 3 s after the server itself ended on SIGTERM (the extension host
+  // among them would mean something kept it alive), as the last stop() found them.
+  let leftovers = [];
   const stop = async () => {
     process.off('exit', onExit);
     if (!exited) {
@@ -188,6 +219,9 @@ export async function startCodeServer({
       killGroup('SIGTERM');
       const graceful = await withTimeout(exitPromise.then(() => true), 5000, false);
       if (!graceful) killGroup('SIGKILL');
+      for (let i = 0; i < 30 && groupProcesses(child.pid).length > 0; i++) await sleep(100);
+      leftovers = groupProcesses(child.pid);
+      if (leftovers.length) log(`still running 3 s after code-server stopped: ${leftovers.map((p) => `${p.pid} ${p.args.slice(0, 120)}`).join('; ')}`);
     }
     // Children outlive the server only briefly; make sure none stays in the group.
     try { process.kill(-child.pid, 'SIGKILL'); } catch { /* group is empty */ }
@@ -225,5 +259,5 @@ export async function startCodeServer({
   }
   const actualPort = Number(new URL(url).port);
   log(`code-server ${url} (pid ${child.pid}) serving ${folder}`);
-  return { url, port: actualPort, pid: child.pid, stop, logFile, exited: () => exited, wait: () => exitPromise };
+  return { url, port: actualPort, pid: child.pid, stop, logFile, exited: () => exited, wait: () => exitPromise, leftovers: () => leftovers };
 }

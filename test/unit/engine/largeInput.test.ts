@@ -125,7 +125,7 @@ describe('the memory of the draws', () => {
       problems[0]!.message,
       'The run would keep 29.8 GB of draws (100,000 monitored scalars × 10,000 kept iterations × 4 chains × 8 bytes), more than the limit of 1.0 GB: ' +
         'monitor fewer nodes (monitor = c(...)), thin the chains (thin = 10 keeps every 10th draw), or run fewer iterations or chains ' +
-        '(or raise the limit with LATENT_MAX_DRAW_MB=<megabytes> in the environment).',
+        '(or raise the limit: setting latent.limits.maxDrawMB, or LATENT_MAX_DRAW_MB=<megabytes> in the environment of the command line).',
     );
     assert.equal(textOf(source, problems[0]!.range), 'sample with gibbs(chains = 4, iterations = 10000)');
   });
@@ -135,6 +135,26 @@ describe('the memory of the draws', () => {
     // 100,000 × 100 × 2 × 8 bytes = 160 MB.
     assert.ok(prepareChain(readRunRequest(source, BUILT_IN_DEFAULTS, () => 1, { maxDrawBytes: 200e6 }), 0));
     assert.match(modelErrorOf(() => prepareChain(readRunRequest(source, BUILT_IN_DEFAULTS, () => 1, { maxDrawBytes: 100e6 }), 0))[0]!.message, /more than the limit of 0\.09 GB/);
+  });
+});
+
+describe('the memory of the unrolled graphs', () => {
+  const MODEL = 'model {\n  for (i in 1:N) { x[i] ~ dnorm(0, 1) }\n}\ndata list(N = 100000)\nsample with gibbs(chains = 4, iterations = 10, monitor = c("x[1]"))\n';
+
+  it('a model whose graphs would pass the limit is refused before they are built, at its model block, saying what to change', () => {
+    // 100,000 nodes × 1,536 bytes × 4 chains = 586 MB, over a 100 MB limit.
+    const problems = modelErrorOf(() => prepareChain(readRunRequest(MODEL, BUILT_IN_DEFAULTS, () => 1, { maxModelBytes: 100 * 1024 ** 2 }), 0));
+    assert.equal(problems.length, 1);
+    assert.equal(
+      problems[0]!.message,
+      'The model unrolls into 100,000 nodes: its graphs would take about 586 MB (100,000 nodes × ~1.5 kB × 4 chains), more than the limit of 100 MB: ' +
+        'use fewer rows of data or fewer chains, or raise the limit (setting latent.limits.maxModelMB, or LATENT_MAX_MODEL_MB=<megabytes> in the environment of the command line).',
+    );
+    assert.match(textOf(MODEL, problems[0]!.range), /^model \{/);
+  });
+
+  it('the same model under the default limit is built', () => {
+    assert.ok(prepareChain(readRunRequest(MODEL, BUILT_IN_DEFAULTS, () => 1), 0));
   });
 });
 
@@ -195,7 +215,7 @@ describe('files that are not data', () => {
   it('a file past the size limit is refused with the limit and how to raise it', () => {
     writeFileSync(join(folder, 'big.R'), `x <- c(${terms(200_000, '1', ', ')})\n`);
     const problems = modelErrorOf(() => read('model {\n  mu ~ dnorm(0, 1)\n}\ndata from "big.R"\n', { maxFileBytes: 100_000 }));
-    assert.match(problems[0]!.message, /'big\.R' .*: it holds 0\.57 MB, more than the limit of 0\.10 MB for a file read whole \(raise it with LATENT_MAX_FILE_MB=<megabytes> in the environment\)\./);
+    assert.match(problems[0]!.message, /'big\.R' .*: it holds 0\.57 MB, more than the limit of 0\.10 MB for a file read whole \(raise it: setting latent\.limits\.maxFileMB, or LATENT_MAX_FILE_MB=<megabytes> in the environment of the command line\)\./);
     // Under the default limit the same file reads.
     assert.ok(read('model {\n  mu ~ dnorm(0, 1)\n}\ndata from "big.R"\n').data.get('x'));
   });

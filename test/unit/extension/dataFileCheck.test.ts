@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,13 @@ describe('checks as you type that read the data files', () => {
     const [problem, ...rest] = await problemsWithFiles(`${MODEL}data from "dat.R"`);
     assert.equal(rest.length, 0);
     assert.equal(problem, `5:10 error: Cannot read data file 'dat.R' (looked in ${folder}): no such file.`);
+  });
+
+  it('does not open a named pipe (which would hold a thread forever): it says the file is not a regular one', async () => {
+    execFileSync('mkfifo', [join(folder, 'pipe.R')]);
+    const [problem, ...rest] = await problemsWithFiles(`${MODEL}data from "pipe.R"`);
+    assert.equal(rest.length, 0);
+    assert.equal(problem, `5:10 error: Cannot read data file 'pipe.R' (looked in ${folder}): it is not a regular file.`);
   });
 
   it("reads a CSV's columns and the names its with (...) makes, and points at a column that is not there", async () => {

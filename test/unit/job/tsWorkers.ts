@@ -14,3 +14,6 @@ export const TS_WORKERS: JobWorkers = {
     sbc: resolve(SRC, 'sbc/sbcWorker.ts'),
   },
 };
+
+/** The job worker (jobWorker.js in the bundle) from its TypeScript source, with the TypeScript chain workers. */
+export const TS_JOB_WORKERS = { ...TS_WORKERS, jobScript: resolve(SRC, 'job/jobWorker.ts') };

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import type { PlotData, Shape } from 'plotly.js';
 import { histogramBars, histogramFigure, PLOT_HEIGHT, plotConfig, traceFigure } from '../../../src/renderer/figures';
 import type { Theme } from '../../../src/renderer/theme';
+import { forestFigure } from '../../../src/renderer/chainFigures';
+import { plotlyText } from '../../../src/renderer/format';
 import { makeNode } from './fixtures';
 
 const theme: Theme = {
@@ -108,5 +110,19 @@ describe('renderer figures', () => {
     assert.equal(config.showSendToCloud, false);
     assert.equal(config.showEditInChartStudio, false);
     assert.equal(config.modeBarButtonsToAdd, plotConfig('latent-mu-trace').modeBarButtonsToAdd, 'the same save buttons each time (else Plotly.react redraws from scratch)');
+  });
+});
+
+describe('text from the data in figures', () => {
+  const hostile = '<a href="https://example.invalid">x</a><span style="font-size:99px">%{y}</span>';
+
+  it('is escaped where plotly would read markup: the histogram\'s name, the forest\'s labels and hovers, a fit\'s axis title', () => {
+    assert.equal(plotlyText(hostile), '&lt;a href="https://example.invalid"&gt;x&lt;/a&gt;&lt;span style="font-size:99px"&gt;%&#123;y}&lt;/span&gt;');
+    const node = makeNode(hostile);
+    assert.equal(traces(histogramFigure(node, theme).data)[0]!.name, plotlyText(hostile));
+    const forest = forestFigure([node], theme, () => false, '#f00');
+    const shown = JSON.stringify(forest.data);
+    assert.ok(!shown.includes('<a ') && !shown.includes('<span'), shown.slice(0, 300));
+    assert.ok(shown.includes('&lt;a href'), 'the name is still there, as text');
   });
 });
