@@ -13,7 +13,7 @@ import type { ElementRef, ExpressionCompiler } from './expressions';
 import { INVERSE_LINKS } from './functions';
 import { ReadTable, deterministicOrder, deterministicParents, wireChildren } from './wiring';
 import { elementName, rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode } from './graph';
-import { appendAll } from '../collections';
+import { appendAll, exactly } from '../collections';
 
 const DISTRIBUTIONS: Record<string, Distribution> = { ...SCALAR_DISTRIBUTIONS, ...MORE_SCALAR_DISTRIBUTIONS, ...MULTIVARIATE_DISTRIBUTIONS, ...MORE_MULTIVARIATE_DISTRIBUTIONS };
 
@@ -148,7 +148,7 @@ function defineNode(
     throw errorAt(target.range, `${name} is partly observed (${missing} of ${offsets.length} elements are missing); a multivariate node must be fully observed or fully missing.`);
   }
   const node: StochasticNode = {
-    id: stochastic.length, name, variable, offset, offsets, side, distribution, params, paramSizes: scratch.sizes(paramSizes),
+    id: stochastic.length, name, variable, offset, offsets, side, distribution, params: exactly(params), paramSizes: scratch.sizes(paramSizes),
     paramValues: scratch.values(params.length), value: distribution.multivariate ? new Float64Array(offsets.length) : SCALAR_VALUE,
     observed, statement, scope, children: [], dependents: [],
   };

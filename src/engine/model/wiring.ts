@@ -1,3 +1,4 @@
+import { exactly } from '../collections';
 import { depthFirst } from '../depthFirst';
 import { errorAt } from '../language/source';
 import type { ElementRef } from './expressions';
@@ -169,8 +170,8 @@ export function wireChildren(stochastic: StochasticNode[], deterministic: Determ
       addChildrenOf(nS + d);
       queueDependentsOf(nS + d);
     }
-    node.children = children.length > 1 ? children.sort((a, b) => a - b) : children;
-    node.dependents = dependents.length > 1 ? dependents.sort((a, b) => position[a]! - position[b]!) : dependents;
+    node.children = exactly(children.length > 1 ? children.sort((a, b) => a - b) : children);
+    node.dependents = exactly(dependents.length > 1 ? dependents.sort((a, b) => position[a]! - position[b]!) : dependents);
   }
   return order.filter((id) => !feedsStochastic[id]);
 }
