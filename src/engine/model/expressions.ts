@@ -70,6 +70,8 @@ export class ExpressionCompiler {
 
   /** Evaluates an expression now; it may read only data and loop variables. */
   constant(e: Expression, scope: LoopScope, what: string): number {
+    const quick = literalValue(e, scope);
+    if (quick !== undefined) return quick;
     const { evaluate, reads } = this.compile(e, scope);
     for (const r of reads) {
       if (r.variable.role[r.offset] !== Role.Data || Number.isNaN(r.variable.values[r.offset]!)) {
@@ -81,6 +83,8 @@ export class ExpressionCompiler {
 
   /** The value of an expression fixed by the data and loop variables, or undefined when it reads model nodes. */
   tryConstant(e: Expression, scope: LoopScope): number | undefined {
+    const quick = literalValue(e, scope);
+    if (quick !== undefined) return quick;
     const { evaluate, reads } = this.compile(e, scope);
     for (const r of reads) {
       if (r.variable.role[r.offset] !== Role.Data || Number.isNaN(r.variable.values[r.offset]!)) return undefined;
@@ -450,6 +454,16 @@ export class ExpressionCompiler {
  */
 function valueAt(values: Float64Array, offset: number): Evaluator {
   return () => values[offset]!;
+}
+
+/**
+ * The value of a number or a loop variable, without compiling: indices such
+ * as `X[i, 2]` are asked for once per row by the binder, the compiler and the
+ * analyses, and compiling each made a closure and a list of reads to discard.
+ */
+function literalValue(e: Expression, scope: LoopScope): number | undefined {
+  if (e.kind === 'number') return e.value;
+  return e.kind === 'name' ? scope.get(e.name) : undefined;
 }
 
 /**
