@@ -5,6 +5,7 @@ import { errorAt, ModelError, type Problem, type SourceRange } from '../language
 import { suggest } from '../language/check';
 import { compileArrayValue } from './arrayValues';
 import { ExpressionCompiler, type LoopScope } from './expressions';
+import { ElementReads } from './elementReads';
 import { elementName, Role, type Variable } from './graph';
 import { appendAll, exactly } from '../collections';
 
@@ -75,7 +76,7 @@ export function bindModel(document: Document, data: NamedValues): BoundModel {
   problems.throwIfAny();
 
   const references = new ReferenceChecker(variables, compiler, modelNames);
-  const reads = new InstanceReads();
+  const reads = new ElementReads();
   for (const instance of instances) {
     problems.attempt(instance.statement, () => references.relation(instance.statement, instance.scope, reads));
     reads.close();
@@ -298,14 +299,14 @@ class ReferenceChecker {
     private readonly modelNames: ReadonlySet<string>,
   ) {}
 
-  relation(statement: Relation, scope: LoopScope, reads: InstanceReads): void {
+  relation(statement: Relation, scope: LoopScope, reads: ElementReads): void {
     const expressions = statement.kind === 'deterministic' ? [statement.value] : [...statement.args];
     if (statement.kind === 'stochastic' && statement.truncation?.lower) expressions.push(statement.truncation.lower);
     if (statement.kind === 'stochastic' && statement.truncation?.upper) expressions.push(statement.truncation.upper);
     for (const e of expressions) this.expression(e, scope, reads);
   }
 
-  private expression(e: Expression, scope: LoopScope, reads: InstanceReads): void {
+  private expression(e: Expression, scope: LoopScope, reads: ElementReads): void {
     switch (e.kind) {
       case 'name':
         if (!scope.has(e.name)) this.reference(e.name, e.range, [], scope, reads);
@@ -335,7 +336,7 @@ class ReferenceChecker {
     }
   }
 
-  private reference(name: string, range: SourceRange, indices: IndexExpression[], scope: LoopScope, reads: InstanceReads): void {
+  private reference(name: string, range: SourceRange, indices: IndexExpression[], scope: LoopScope, reads: ElementReads): void {
     const v = this.variables.get(name);
     if (!v) {
       if (this.modelNames.has(name)) return; // defined in the data block only through errors already reported
@@ -371,7 +372,7 @@ class ReferenceChecker {
 }
 
 /** A directed cycle among the model's elements is an error (JAGS rejects it too). */
-function rejectCycles(instances: BoundInstance[], reads: InstanceReads): void {
+function rejectCycles(instances: BoundInstance[], reads: ElementReads): void {
   // Instance that defines each element, to turn "instance reads element" into instance → instance edges.
   const owner = new Map<Variable, Int32Array>();
   instances.forEach((instance, k) => {
@@ -395,51 +396,6 @@ function rejectCycles(instances: BoundInstance[], reads: InstanceReads): void {
       throw errorAt(instance.statement.range, `${name} depends on itself: the model has a directed cycle${p === k ? '' : ` through ${elementName(instances[p]!.variable, instances[p]!.offsets[0]!)}`}.`);
     },
   });
-}
-
-/**
- * The elements each instance may read, two integers per read in growable
- * typed arrays: a pair object per read and a list per instance were most of
- * the binder's memory on a model with many rows.
- */
-class InstanceReads {
-  private readonly variables: Variable[] = [];
-  private readonly variableIndex = new Map<Variable, number>();
-  private readVariable = new Int32Array(1024);
-  private readOffset = new Int32Array(1024);
-  private count = 0;
-  /** Instance k's reads are `ends[k - 1]` (0 for the first) up to `ends[k]`. */
-  private readonly ends: number[] = [];
-
-  add(variable: Variable, offset: number): void {
-    let v = this.variableIndex.get(variable);
-    if (v === undefined) {
-      v = this.variables.length;
-      this.variables.push(variable);
-      this.variableIndex.set(variable, v);
-    }
-    if (this.count === this.readOffset.length) {
-      const grown = (from: Int32Array) => {
-        const to = new Int32Array(2 * from.length);
-        to.set(from);
-        return to;
-      };
-      this.readVariable = grown(this.readVariable);
-      this.readOffset = grown(this.readOffset);
-    }
-    this.readVariable[this.count] = v;
-    this.readOffset[this.count++] = offset;
-  }
-
-  /** Ends the current instance's reads. */
-  close(): void {
-    this.ends.push(this.count);
-  }
-
-  forEach(instance: number, visit: (variable: Variable, offset: number) => void): void {
-    const end = this.ends[instance] ?? 0;
-    for (let r = instance > 0 ? this.ends[instance - 1]! : 0; r < end; r++) visit(this.variables[this.readVariable[r]!]!, this.readOffset[r]!);
-  }
 }
 
 export function definedNames(statements: Statement[]): string[] {
