@@ -423,14 +423,19 @@ class MonteCarloEStep implements EStep {
   private record(draw: number): void {
     const row = this.draws[draw]!;
     let k = 0;
-    for (const n of this.latent) for (const o of n.offsets) row[k++] = n.variable.values[o]!;
+    for (const n of this.latent) {
+      // Per sweep: a scalar node's one offset directly (its offsets list is made when asked for).
+      if (!n.distribution.multivariate) row[k++] = n.variable.values[n.offset]!;
+      else for (const o of n.offsets) row[k++] = n.variable.values[o]!;
+    }
   }
 
   private restore(draw: number): void {
     const row = this.draws[draw]!;
     let k = 0;
     for (const n of this.latent) {
-      for (const o of n.offsets) n.variable.values[o] = row[k++]!;
+      if (!n.distribution.multivariate) n.variable.values[n.offset] = row[k++]!;
+      else for (const o of n.offsets) n.variable.values[o] = row[k++]!;
       propagate(this.graph, n);
     }
   }

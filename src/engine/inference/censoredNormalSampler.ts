@@ -6,53 +6,92 @@ import { isNodeItself } from './conditionals';
 import type { Sampler } from './samplers';
 
 /**
- * The latent normal of a censoring plate — z[i] ~ dnorm(m_i, τ_i) with
- * y[i] ~ dinterval(z[i], c[]) observed, as in probit by augmentation: its
+ * The latent normals of a censoring plate — z[i] ~ dnorm(m_i, τ_i) with
+ * y[i] ~ dinterval(z[i], c[]) observed, as in probit by augmentation: each
  * conditional is the prior truncated to the interval y[i] names, drawn
  * directly from the prior's parameters and the cut points, with none of the
  * general conditional's bookkeeping (this is the hot loop of such models).
+ * One sampler serves a whole run of such nodes of one statement (see
+ * `absorb`): its children and fixed intervals live in flat arrays, so a
+ * million rows cost no sampler object per row.
  */
 export class CensoredNormalSampler implements Sampler {
   readonly label = 'conjugate truncated normal';
   readonly nodes: StochasticNode[];
-  /** The interval when the cut points are data (they are fixed then, and so are the observed intervals). */
-  private readonly fixed: [number, number] | undefined;
-  private readonly propagates: boolean;
+  /** Node k's children are `children[childStart[k]]` up to `children[childStart[k + 1]]`. */
+  private readonly children: StochasticNode[];
+  private readonly childStart: number[] = [0];
+  /** Node k's interval, when the cut points are data (they are fixed then, and so are the observed intervals). */
+  private readonly lower: number[] = [];
+  private readonly upper: number[] = [];
 
   constructor(
     private readonly graph: ModelGraph,
-    private readonly node: StochasticNode,
-    private readonly children: StochasticNode[],
-    cutsAreData: boolean,
+    node: StochasticNode,
+    children: StochasticNode[],
+    private readonly cutsAreData: boolean,
   ) {
-    this.nodes = [node];
-    this.fixed = cutsAreData ? this.interval() : undefined;
-    this.propagates = node.dependents.length > 0;
+    this.nodes = [];
+    this.children = [];
+    this.add(node, children);
   }
 
-  private interval(): [number, number] {
+  /** Takes over `other`'s nodes when both update nodes of the same statement the same way; returns whether it did. */
+  absorb(other: CensoredNormalSampler): boolean {
+    if (other.graph !== this.graph || other.cutsAreData !== this.cutsAreData || other.nodes[0]!.statement !== this.nodes[0]!.statement) return false;
+    for (let k = 0; k < other.nodes.length; k++) other.forNode(k, (node, children) => this.add(node, children));
+    return true;
+  }
+
+  private forNode(k: number, visit: (node: StochasticNode, children: StochasticNode[]) => void): void {
+    visit(this.nodes[k]!, this.children.slice(this.childStart[k]!, this.childStart[k + 1]!));
+  }
+
+  private add(node: StochasticNode, children: StochasticNode[]): void {
+    const k = this.nodes.length;
+    this.nodes.push(node);
+    for (const c of children) this.children.push(c);
+    this.childStart.push(this.children.length);
+    if (this.cutsAreData) {
+      const [lower, upper] = this.interval(k);
+      this.lower.push(lower);
+      this.upper.push(upper);
+    }
+  }
+
+  private interval(k: number): [number, number] {
     let lower = Number.NEGATIVE_INFINITY;
     let upper = Number.POSITIVE_INFINITY;
-    for (let j = 0; j < this.children.length; j++) {
+    for (let j = this.childStart[k]!; j < this.childStart[k + 1]!; j++) {
       const child = this.children[j]!;
       const cuts = currentParameters(child);
-      const k = child.variable.values[child.offset]!;
-      if (k >= 1 && cuts[k]! > lower) lower = cuts[k]!;
-      if (k + 1 < cuts.length && cuts[k + 1]! < upper) upper = cuts[k + 1]!;
+      const c = child.variable.values[child.offset]!;
+      if (c >= 1 && cuts[c]! > lower) lower = cuts[c]!;
+      if (c + 1 < cuts.length && cuts[c + 1]! < upper) upper = cuts[c + 1]!;
     }
     return [lower, upper];
   }
 
   update(random: Random): void {
-    const { node } = this;
-    const mean = node.params[0]!();
-    const precision = node.params[1]!();
-    const [lower, upper] = this.fixed ?? this.interval();
-    const x = drawTruncatedNormal(random, mean, 1 / Math.sqrt(precision), lower, upper);
-    // An empty interval (inconsistent censoring) leaves the value where it is.
-    if (Number.isNaN(x)) return;
-    node.variable.values[node.offset] = x;
-    if (this.propagates) propagate(this.graph, node);
+    const { nodes } = this;
+    for (let k = 0; k < nodes.length; k++) {
+      const node = nodes[k]!;
+      const mean = node.params[0]!();
+      const precision = node.params[1]!();
+      let lower: number;
+      let upper: number;
+      if (this.cutsAreData) {
+        lower = this.lower[k]!;
+        upper = this.upper[k]!;
+      } else {
+        [lower, upper] = this.interval(k);
+      }
+      const x = drawTruncatedNormal(random, mean, 1 / Math.sqrt(precision), lower, upper);
+      // An empty interval (inconsistent censoring) leaves the value where it is.
+      if (Number.isNaN(x)) continue;
+      node.variable.values[node.offset] = x;
+      if (node.dependents.length > 0) propagate(this.graph, node);
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { CensoredNormalSampler } from './censoredNormalSampler';
 import { errorAt } from '../language/source';
 import { currentParameters, Role, type ModelGraph, type StochasticNode } from '../model/graph';
 import { truncationLogMass } from '../model/truncation';
@@ -27,6 +28,9 @@ export function assignSamplers(graph: ModelGraph, options: { forwardSamplePredic
       throw errorAt(node.statement.range, `No sampler can update ${node.name} (${node.distribution.name}, unobserved): ${node.distribution.name} nodes are sampled only with a conjugate structure (e.g. a dwish prior on the precision of dmnorm children, or dmulti data). Observe it or change its prior.`);
     }
     for (const s of made) for (const n of s.nodes) claimed[n.id] = 1;
+    // Consecutive latent normals of one censoring statement share one sampler, in the same update order.
+    const last = samplers[samplers.length - 1];
+    if (made.length === 1 && made[0] instanceof CensoredNormalSampler && last instanceof CensoredNormalSampler && last.absorb(made[0])) continue;
     appendAll(samplers, made);
   }
   if (predictive) samplers.push(predictive);

@@ -1,5 +1,5 @@
 import type { Expression } from '../language/ast';
-import type { ArrayArgument, LoopScope } from '../model/expressions';
+import { contiguousStart, type ArrayArgument, type LoopScope } from '../model/expressions';
 import { Role, type Evaluator, type ModelGraph, type StochasticNode } from '../model/graph';
 import { Dependence, DependenceAnalysis } from './linearity';
 
@@ -204,6 +204,8 @@ export function linearTermCompiler(graph: ModelGraph, members: StochasticNode[])
     if (sharedSlots && sharedSlots.length === slots.length && sharedSlots.every((x, j) => x === slots[j])) slots = sharedSlots;
     else sharedSlots = slots;
     const wv = weights.values, wo = weights.offsets, xv = direct.values, xo = direct.offsets;
+    const [w0, x0] = [contiguousStart(wo), contiguousStart(xo)];
+    if (w0 >= 0 && x0 >= 0) return contiguousInnerProductTerm(wv, w0, xv, x0, slots);
     const n = slots.length;
     return (scale, out) => {
       let a = 0;
@@ -218,4 +220,23 @@ export function linearTermCompiler(graph: ModelGraph, members: StochasticNode[])
   };
 
   return compile;
+}
+
+/**
+ * The fused term of inprod(X[i, ], θ[]) when both sides are contiguous runs:
+ * it keeps two start positions, not two offset views per row (a regression's
+ * block keeps one such term per row for the life of the chain).
+ */
+function contiguousInnerProductTerm(wv: Float64Array, w0: number, xv: Float64Array, x0: number, slots: Int32Array): LinearTerm {
+  const n = slots.length;
+  return (scale, out) => {
+    let a = 0;
+    for (let j = 0; j < n; j++) {
+      const w = scale * wv[w0 + j]!;
+      const slot = slots[j]!;
+      if (slot >= 0) out[slot] = out[slot]! + w;
+      else a += w * xv[x0 + j]!;
+    }
+    return a;
+  };
 }

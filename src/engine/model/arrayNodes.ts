@@ -2,7 +2,8 @@ import { errorAt } from '../language/source';
 import { compileArrayValue } from './arrayValues';
 import type { BoundInstance } from './bind';
 import type { ElementRef, ExpressionCompiler } from './expressions';
-import { elementName, rangeName, Role, type DeterministicNode } from './graph';
+import { rangeName, Role, type DeterministicNode } from './graph';
+import { CompiledDeterministicNode } from './nodeRecords';
 
 /**
  * A vector- or matrix-valued deterministic relation (`Sigma[1:2, 1:2] <-
@@ -26,7 +27,7 @@ export function defineArrayNodes(instance: BoundInstance, compiler: ExpressionCo
   const first: ElementRef = { variable, offset: offsets[0]! };
   return offsets.map((offset, k) => {
     const evaluate = k === 0 ? (): number => (value.evaluate(buffer), buffer[0]!) : (): number => buffer[k]!;
-    const node: DeterministicNode = { id: deterministic.length, name: elementName(variable, offset), variable, offset, evaluate, statement, scope };
+    const node: DeterministicNode = new CompiledDeterministicNode(deterministic.length, variable, offset, evaluate, statement, scope);
     deterministic.push(node);
     variable.role[offset] = Role.Deterministic;
     variable.node[offset] = node.id;

@@ -5,8 +5,9 @@ import { errorAt, ModelError, type Problem, type SourceRange } from '../language
 import { suggest } from '../language/check';
 import { compileArrayValue } from './arrayValues';
 import { ExpressionCompiler, type LoopScope } from './expressions';
+import { ElementReads } from './elementReads';
 import { elementName, Role, type Variable } from './graph';
-import { appendAll } from '../collections';
+import { appendAll, exactly } from '../collections';
 
 export type Relation = Extract<Statement, { kind: 'stochastic' | 'deterministic' }>;
 
@@ -63,11 +64,11 @@ export function bindModel(document: Document, data: NamedValues, memory?: GraphM
       let owners = definedBy.get(variable);
       if (!owners) definedBy.set(variable, (owners = new Array<Relation | undefined>(variable.values.length)));
       for (const offset of offsets) {
-        const name = elementName(variable, offset);
-        if (owners[offset]) throw errorAt(u.statement.target.range, `${name} is defined twice${owners[offset] === u.statement ? '' : ` (also at line ${owners[offset]!.range.start.line + 1})`}.`);
+        // The name only for a message: one string per element was garbage for every row.
+        if (owners[offset]) throw errorAt(u.statement.target.range, `${elementName(variable, offset)} is defined twice${owners[offset] === u.statement ? '' : ` (also at line ${owners[offset]!.range.start.line + 1})`}.`);
         owners[offset] = u.statement;
         if (u.statement.kind === 'deterministic' && variable.role[offset] === Role.Data && !Number.isNaN(variable.values[offset]!)) {
-          throw errorAt(u.statement.target.range, `${name} is given as data but defined here with '<-': a deterministic node cannot be observed.`);
+          throw errorAt(u.statement.target.range, `${elementName(variable, offset)} is given as data but defined here with '<-': a deterministic node cannot be observed.`);
         }
       }
       instances.push({ statement: u.statement, scope: u.scope, variable, offsets });
@@ -76,9 +77,11 @@ export function bindModel(document: Document, data: NamedValues, memory?: GraphM
   problems.throwIfAny();
 
   const references = new ReferenceChecker(variables, compiler, modelNames);
-  const reads = instances.map((instance) =>
-    problems.attempt(instance.statement, () => references.relation(instance.statement, instance.scope)) ?? [],
-  );
+  const reads = new ElementReads();
+  for (const instance of instances) {
+    problems.attempt(instance.statement, () => references.relation(instance.statement, instance.scope, reads));
+    reads.close();
+  }
   problems.throwIfAny();
   rejectCycles(instances, reads);
   return { variables, instances, compiler };
@@ -249,7 +252,7 @@ function offsetsOf(variable: Variable, bounds: Array<[number, number] | undefine
     for (let i = ranges[d]![0]; i <= ranges[d]![1]; i++) walk(d + 1, offset * dims[d]! + (i - 1));
   };
   walk(0, 0);
-  return offsets;
+  return exactly(offsets);
 }
 
 /** `var x[N, 2], y`: the dimensions of variables the data do not give. */
@@ -320,16 +323,14 @@ class ReferenceChecker {
     private readonly modelNames: ReadonlySet<string>,
   ) {}
 
-  relation(statement: Relation, scope: LoopScope): Array<[Variable, number]> {
-    const reads: Array<[Variable, number]> = [];
+  relation(statement: Relation, scope: LoopScope, reads: ElementReads): void {
     const expressions = statement.kind === 'deterministic' ? [statement.value] : [...statement.args];
     if (statement.kind === 'stochastic' && statement.truncation?.lower) expressions.push(statement.truncation.lower);
     if (statement.kind === 'stochastic' && statement.truncation?.upper) expressions.push(statement.truncation.upper);
     for (const e of expressions) this.expression(e, scope, reads);
-    return reads;
   }
 
-  private expression(e: Expression, scope: LoopScope, reads: Array<[Variable, number]>): void {
+  private expression(e: Expression, scope: LoopScope, reads: ElementReads): void {
     switch (e.kind) {
       case 'name':
         if (!scope.has(e.name)) this.reference(e.name, e.range, [], scope, reads);
@@ -359,7 +360,7 @@ class ReferenceChecker {
     }
   }
 
-  private reference(name: string, range: SourceRange, indices: IndexExpression[], scope: LoopScope, reads: Array<[Variable, number]>): void {
+  private reference(name: string, range: SourceRange, indices: IndexExpression[], scope: LoopScope, reads: ElementReads): void {
     const v = this.variables.get(name);
     if (!v) {
       if (this.modelNames.has(name)) return; // defined in the data block only through errors already reported
@@ -384,7 +385,7 @@ class ReferenceChecker {
     });
     const walk = (d: number, offset: number): void => {
       if (d === dims.length) {
-        reads.push([v, offset]);
+        reads.add(v, offset);
         return;
       }
       const [from, to] = positions[d] ?? [1, dims[d]!];
@@ -395,7 +396,7 @@ class ReferenceChecker {
 }
 
 /** A directed cycle among the model's elements is an error (JAGS rejects it too). */
-function rejectCycles(instances: BoundInstance[], reads: Array<Array<[Variable, number]>>): void {
+function rejectCycles(instances: BoundInstance[], reads: ElementReads): void {
   // Instance that defines each element, to turn "instance reads element" into instance → instance edges.
   const owner = new Map<Variable, Int32Array>();
   instances.forEach((instance, k) => {
@@ -403,15 +404,16 @@ function rejectCycles(instances: BoundInstance[], reads: Array<Array<[Variable, 
     if (!table) owner.set(instance.variable, (table = new Int32Array(instance.variable.values.length).fill(-1)));
     for (const offset of instance.offsets) table[offset] = k;
   });
-  const parents = reads.map((list) => {
-    const set = new Set<number>();
-    for (const [v, offset] of list) {
-      const k = owner.get(v)?.[offset] ?? -1;
-      if (k >= 0) set.add(k);
-    }
-    return [...set];
-  });
-  depthFirst(instances.length, (k) => parents[k]!, {
+  // Parents are listed when the search asks for them (once per instance), not kept for all at once.
+  const parentsOf = (k: number): number[] => {
+    const parents: number[] = [];
+    reads.forEach(k, (v, offset) => {
+      const p = owner.get(v)?.[offset] ?? -1;
+      if (p >= 0) parents.push(p);
+    });
+    return parents;
+  };
+  depthFirst(instances.length, parentsOf, {
     cycle(k, p) {
       const instance = instances[k]!;
       const name = elementName(instance.variable, instance.offsets[0]!);

@@ -13,8 +13,9 @@ import { MULTIVARIATE_DISTRIBUTIONS } from './multivariate';
 import type { ElementRef, ExpressionCompiler } from './expressions';
 import { INVERSE_LINKS } from './functions';
 import { ReadTable, deterministicOrder, deterministicParents, wireChildren } from './wiring';
-import { elementName, rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode } from './graph';
-import { appendAll } from '../collections';
+import { rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode } from './graph';
+import { appendAll, exactly } from '../collections';
+import { CompiledDeterministicNode, CompiledStochasticNode } from './nodeRecords';
 
 const DISTRIBUTIONS: Record<string, Distribution> = { ...SCALAR_DISTRIBUTIONS, ...MORE_SCALAR_DISTRIBUTIONS, ...OBSERVATION_DEVICES, ...MULTIVARIATE_DISTRIBUTIONS, ...MORE_MULTIVARIATE_DISTRIBUTIONS };
 
@@ -49,7 +50,11 @@ export function compileModel(document: Document, data: NamedValues, memory?: Gra
   const deterministic: DeterministicNode[] = [];
   const reads = new ReadTable();
   const scratch = new ScratchPool();
-  for (const instance of instances) {
+  // Each instance is let go once its node is defined: the bound model is a third of the compiler's peak memory otherwise.
+  const pending: Array<BoundInstance | undefined> = instances;
+  for (let k = 0; k < pending.length; k++) {
+    const instance = pending[k]!;
+    pending[k] = undefined;
     try {
       const vector = instance.statement.kind === 'deterministic' && instance.offsets.length !== 1;
       const defined = vector ? defineArrayNodes(instance, compiler, deterministic) : [defineNode(instance, compiler, stochastic, deterministic, scratch)];
@@ -86,7 +91,7 @@ function defineNode(
     const compiled = compiler.compile(statement.value, scope);
     const inverse = target.link ? INVERSE_LINKS[target.link] : undefined;
     const evaluate = inverse ? () => inverse(compiled.evaluate()) : compiled.evaluate;
-    const node: DeterministicNode = { id: deterministic.length, name: elementName(variable, offset), variable, offset, evaluate, statement, scope };
+    const node: DeterministicNode = new CompiledDeterministicNode(deterministic.length, variable, offset, evaluate, statement, scope);
     deterministic.push(node);
     variable.role[offset] = Role.Deterministic;
     variable.node[offset] = node.id;
@@ -135,9 +140,9 @@ function defineNode(
   } else if (instance.offsets.length !== 1) {
     throw errorAt(target.range, `${target.name} is a whole vector or matrix here, but ${distribution.name} is a distribution of a single value: define one element at a time, as in ${target.name}[i] ~ ${distribution.name}(...).`);
   }
-  const offsets = scratch.offsets(instance.offsets);
+  const offsets = instance.offsets;
   const offset = offsets[0]!;
-  const name = distribution.multivariate ? rangeName(variable, offsets) : elementName(variable, offset);
+  const elementOffsets = distribution.multivariate ? scratch.offsets(offsets) : undefined;
   let observed = true;
   let missing = 0;
   for (const o of offsets) {
@@ -146,13 +151,12 @@ function defineNode(
     if (!given) missing++;
   }
   if (distribution.multivariate && missing > 0 && missing < offsets.length) {
-    throw errorAt(target.range, `${name} is partly observed (${missing} of ${offsets.length} elements are missing); a multivariate node must be fully observed or fully missing.`);
+    throw errorAt(target.range, `${rangeName(variable, offsets)} is partly observed (${missing} of ${offsets.length} elements are missing); a multivariate node must be fully observed or fully missing.`);
   }
-  const node: StochasticNode = {
-    id: stochastic.length, name, variable, offset, offsets, side, distribution, params, paramSizes: scratch.sizes(paramSizes),
-    paramValues: scratch.values(params.length), value: distribution.multivariate ? new Float64Array(offsets.length) : SCALAR_VALUE,
-    observed, statement, scope, children: [], dependents: [],
-  };
+  const node: StochasticNode = new CompiledStochasticNode(
+    stochastic.length, variable, offset, elementOffsets, side, distribution, exactly(params), scratch.sizes(paramSizes),
+    scratch.values(params.length), distribution.multivariate ? new Float64Array(offsets.length) : SCALAR_VALUE, observed, statement, scope,
+  );
   if (statement.truncation) {
     if (distribution.multivariate) throw errorAt(statement.truncation.range, `${distribution.name} cannot be truncated: T(,) applies to scalar distributions.`);
     const t = statement.truncation;

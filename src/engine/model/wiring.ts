@@ -1,50 +1,24 @@
+import { exactly } from '../collections';
 import { depthFirst } from '../depthFirst';
+import { ElementReads } from './elementReads';
 import { errorAt } from '../language/source';
 import type { ElementRef } from './expressions';
-import { Role, type DeterministicNode, type StochasticNode, type Variable } from './graph';
+import { Role, type DeterministicNode, type StochasticNode } from './graph';
 
 /**
- * The elements each node's relation reads, kept compactly (two integers per
- * read, in growable typed arrays) until every node is defined and the reads
- * can be resolved to the nodes that define them. A model with a million rows
- * reads several million elements: one object per read, kept in a map until
- * wiring, was most of the compiler's memory and garbage-collection time.
+ * The elements each node's relation reads, kept compactly (ElementReads, one
+ * table per kind of node, in id order) until every node is defined and the
+ * reads can be resolved to the nodes that define them.
  */
 export class ReadTable {
-  private readonly variables: Variable[] = [];
-  private readonly variableIndex = new Map<Variable, number>();
-  private readVariable = new Int32Array(1024);
-  private readOffset = new Int32Array(1024);
-  private count = 0;
-  /** Per stochastic (resp. deterministic) id, where its reads start and end in the table. */
-  private readonly stochasticSpan: number[] = [];
-  private readonly deterministicSpan: number[] = [];
+  private readonly stochastic = new ElementReads();
+  private readonly deterministic = new ElementReads();
 
+  /** Nodes of each kind are added in id order, each once. */
   add(node: StochasticNode | DeterministicNode, reads: readonly ElementRef[]): void {
-    const spans = 'distribution' in node ? this.stochasticSpan : this.deterministicSpan;
-    spans[2 * node.id] = this.count;
-    if (this.count + reads.length > this.readOffset.length) this.grow(this.count + reads.length);
-    for (const r of reads) {
-      let v = this.variableIndex.get(r.variable);
-      if (v === undefined) {
-        v = this.variables.length;
-        this.variables.push(r.variable);
-        this.variableIndex.set(r.variable, v);
-      }
-      this.readVariable[this.count] = v;
-      this.readOffset[this.count++] = r.offset;
-    }
-    spans[2 * node.id + 1] = this.count;
-  }
-
-  private grow(atLeast: number): void {
-    const size = Math.max(atLeast, 2 * this.readOffset.length);
-    const variables = new Int32Array(size);
-    variables.set(this.readVariable);
-    this.readVariable = variables;
-    const offsets = new Int32Array(size);
-    offsets.set(this.readOffset);
-    this.readOffset = offsets;
+    const table = 'distribution' in node ? this.stochastic : this.deterministic;
+    for (const r of reads) table.add(r.variable, r.offset);
+    table.close();
   }
 
   /**
@@ -52,21 +26,11 @@ export class ReadTable {
    * a deterministic node as −1 − its id; data and unused elements are skipped.
    */
   forEachParent(kind: 'stochastic' | 'deterministic', id: number, visit: (key: number) => void): void {
-    const spans = kind === 'stochastic' ? this.stochasticSpan : this.deterministicSpan;
-    const end = spans[2 * id + 1] ?? 0;
-    for (let k = spans[2 * id] ?? 0; k < end; k++) {
-      const key = this.keyAt(k);
-      if (key !== undefined) visit(key);
-    }
-  }
-
-  private keyAt(k: number): number | undefined {
-    const variable = this.variables[this.readVariable[k]!]!;
-    const offset = this.readOffset[k]!;
-    const role = variable.role[offset];
-    if (role === Role.Stochastic) return variable.node[offset]!;
-    if (role === Role.Deterministic) return -1 - variable.node[offset]!;
-    return undefined;
+    (kind === 'stochastic' ? this.stochastic : this.deterministic).forEach(id, (variable, offset) => {
+      const role = variable.role[offset];
+      if (role === Role.Stochastic) visit(variable.node[offset]!);
+      else if (role === Role.Deterministic) visit(-1 - variable.node[offset]!);
+    });
   }
 }
 
@@ -169,8 +133,8 @@ export function wireChildren(stochastic: StochasticNode[], deterministic: Determ
       addChildrenOf(nS + d);
       queueDependentsOf(nS + d);
     }
-    node.children = children.length > 1 ? children.sort((a, b) => a - b) : children;
-    node.dependents = dependents.length > 1 ? dependents.sort((a, b) => position[a]! - position[b]!) : dependents;
+    node.children = exactly(children.length > 1 ? children.sort((a, b) => a - b) : children);
+    node.dependents = exactly(dependents.length > 1 ? dependents.sort((a, b) => position[a]! - position[b]!) : dependents);
   }
   return order.filter((id) => !feedsStochastic[id]);
 }

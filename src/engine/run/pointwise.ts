@@ -52,7 +52,13 @@ export class PointwiseRecorder {
     let k = 0;
     for (const node of this.unobserved) {
       const values = node.variable.values;
-      for (let j = 0; j < node.offsets.length; j++) this.sums[k++] += values[node.offsets[j]!]!;
+      // A scalar node's offsets are made when asked for: read its one offset directly in this per-sweep loop.
+      if (!node.distribution.multivariate) {
+        this.sums[k++] += values[node.offset]!;
+        continue;
+      }
+      const offsets = node.offsets;
+      for (let j = 0; j < offsets.length; j++) this.sums[k++] += values[offsets[j]!]!;
     }
     this.kept++;
   }

@@ -42,7 +42,12 @@ function setUp(rows: number): void {
     ['z', { values: data.z, dims: [rows] }],
   ]);
   setInitialValues(graph, inits, document.model!.range);
-  assert.equal(assignSamplers(graph).length, rows + 1, 'one truncated-normal sampler per z[i] and one block for beta');
+  const samplers = assignSamplers(graph);
+  assert.deepEqual(
+    samplers.map((s) => [s.label, s.nodes.length]),
+    [['conjugate truncated normal', rows], ['block normal (3)', 3]],
+    'one truncated-normal sampler serving every z[i] and one block for beta',
+  );
   const roles = classifyNodes(graph, document.model!.statements, undefined, document.model!.range);
   const local = buildLocalUnits(graph, roles.latent);
   assert.ok('units' in local && local.units.length === rows);

@@ -1,0 +1,48 @@
+import type { Variable } from './graph';
+
+/**
+ * The elements each of a list of relations (or nodes) reads, two integers per
+ * read in growable typed arrays; relation k's reads are added, then closed,
+ * before relation k + 1's. A model with a million rows reads several million
+ * elements: a pair object per read and a list per relation were most of the
+ * compiler's memory and garbage-collection time.
+ */
+export class ElementReads {
+  private readonly variables: Variable[] = [];
+  private readonly variableIndex = new Map<Variable, number>();
+  private readVariable = new Int32Array(1024);
+  private readOffset = new Int32Array(1024);
+  private count = 0;
+  /** Relation k's reads are `ends[k - 1]` (0 for the first) up to `ends[k]`. */
+  private readonly ends: number[] = [];
+
+  add(variable: Variable, offset: number): void {
+    let v = this.variableIndex.get(variable);
+    if (v === undefined) {
+      v = this.variables.length;
+      this.variables.push(variable);
+      this.variableIndex.set(variable, v);
+    }
+    if (this.count === this.readOffset.length) {
+      const grown = (from: Int32Array) => {
+        const to = new Int32Array(2 * from.length);
+        to.set(from);
+        return to;
+      };
+      this.readVariable = grown(this.readVariable);
+      this.readOffset = grown(this.readOffset);
+    }
+    this.readVariable[this.count] = v;
+    this.readOffset[this.count++] = offset;
+  }
+
+  /** Ends the current relation's reads. */
+  close(): void {
+    this.ends.push(this.count);
+  }
+
+  forEach(relation: number, visit: (variable: Variable, offset: number) => void): void {
+    const end = this.ends[relation] ?? 0;
+    for (let r = relation > 0 ? this.ends[relation - 1]! : 0; r < end; r++) visit(this.variables[this.readVariable[r]!]!, this.readOffset[r]!);
+  }
+}
