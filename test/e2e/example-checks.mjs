@@ -34,6 +34,7 @@ import { checkPlotsNotebook } from './checks/plots.mjs';
 import {
   checkAnnealedNotebook,
   checkBernoulliNotebook,
+  checkEmBoundNotebook,
   checkEvidenceNotebook,
   checkFaithfulNotebook,
   checkLassoNotebook, checkPpcaNotebook,
@@ -56,6 +57,7 @@ export const EXAMPLE_CHECKS = {
   'em/bayesian-lasso.ipynb': { minRendererOutputs: 2, checks: [checkLassoNotebook] },
   'em/ppca.ipynb': { checks: [checkPpcaNotebook] },
   // Its 100,000-row data file is made by `npm run data:mixture` (run.mjs does, into the copied examples).
+  'em/em-bound.ipynb': { checks: [checkEmBoundNotebook] },
   'em/online-em.ipynb': { minRendererOutputs: 2, checks: [checkOnlineEmNotebook] },
   'vi/faithful-bayesian-mixture.ipynb': { checks: [checkFaithfulVariationalNotebook] },
   'vi/bayesian-regression.ipynb': { minRendererOutputs: 3, checks: [checkRegressionVariationalNotebook] },

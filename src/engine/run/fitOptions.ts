@@ -229,6 +229,17 @@ export const FIT_OPTIONS: readonly FitOptionInfo[] = [
     apply: numeric('threads', 'threads', { min: 1, max: 64, integer: true }),
   },
   {
+    name: 'bound',
+    snippet: 'bound = ${1|TRUE,FALSE|}',
+    description: 'TRUE: record EM\'s bound picture — log p(X | θ), the lower bound L(q, θ) and KL(q ‖ p(Z | X, θ)) after each E-step and each M-step — and draw it. Needs an exact E-step; a Gaussian mixture is then fitted by generic EM instead of the vectorised kernel. Costs about two more E-steps per iteration. Default FALSE.',
+    methods: ['em', 'ecm', 'annealed.em'],
+    apply(settings, value) {
+      const v = logicalValue(value);
+      if (v === undefined) throw errorAt(value.range, 'bound takes TRUE or FALSE.');
+      settings.bound = v;
+    },
+  },
+  {
     name: 'iterations',
     snippet: 'iterations = ${1:1000}',
     description: 'VI: iterations (sweeps over every factor) at most; the same as max.iter. Default 1000.',
