@@ -41,6 +41,8 @@ export interface FitSettings {
   threads?: number;
   /** VI: the nodes whose variational densities the output draws (default: the first scalars of the non-local nodes). */
   monitor?: string[];
+  /** VI: deterministic annealing of the discrete factors, β from betaStart growing by betaGrowth per iteration (vi/annealing.ts). */
+  anneal?: boolean;
   /** EM with an exact E-step: record log p(X | θ), L(q, θ) and KL(q ‖ p(Z | X, θ)) after each E-step and M-step (`emBound`). */
   bound?: boolean;
 }
