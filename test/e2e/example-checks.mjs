@@ -42,7 +42,7 @@ import {
   checkOnlineEmNotebook,
   checkProbitNotebook,
 } from './checks/em.mjs';
-import { checkFaithfulVariationalNotebook, checkRegressionVariationalNotebook } from './checks/vi.mjs';
+import { checkFaithfulVariationalNotebook, checkLdaVariationalNotebook, checkProbitVariationalNotebook, checkRegressionVariationalNotebook } from './checks/vi.mjs';
 
 export const EXAMPLE_CHECKS = {
   'diagnostics/convergence.ipynb': { minRendererOutputs: 4, checks: [checkConvergenceNotebook] },
@@ -61,4 +61,6 @@ export const EXAMPLE_CHECKS = {
   'em/online-em.ipynb': { minRendererOutputs: 2, checks: [checkOnlineEmNotebook] },
   'vi/faithful-bayesian-mixture.ipynb': { checks: [checkFaithfulVariationalNotebook] },
   'vi/bayesian-regression.ipynb': { minRendererOutputs: 3, checks: [checkRegressionVariationalNotebook] },
+  'vi/lda-topics.ipynb': { checks: [checkLdaVariationalNotebook] },
+  'vi/probit-augmentation.ipynb': { minRendererOutputs: 3, checks: [checkProbitVariationalNotebook] },
 };

@@ -60,3 +60,40 @@ export async function checkRegressionVariationalNotebook({ views, saved }, { log
   assert.match(views[1].roles, /Gaussian block factor, 1 gamma factor/, 'mean field splits b and tau');
   log(`vi regression: ELBO ${exact.variational.elbo}; split ELBO ${split.variational.elbo}`);
 }
+
+/** examples/vi/lda-topics.ipynb: LDA through 2-D stochastic indices; each fitted topic on one block of three words. */
+export async function checkLdaVariationalNotebook({ views, saved }, { log, screenshotView }) {
+  assert.deepEqual(views.map((v) => v.kind), ['fit']);
+  await screenshotView(0, 'vi-lda');
+  const output = checkVariationalFit(views[0], savedOutputs(saved, FIT_MIME)[0], 'LDA');
+  const blocks = [1, 2, 3].map((k) => {
+    const masses = [0, 1, 2].map((b) => [1, 2, 3].reduce((s, j) => s + nodeMean(output, `phi[${k},${3 * b + j}]`).mean, 0));
+    assert.ok(Math.max(...masses) >= 0.8, `topic ${k} puts at least 0.8 on one block of words: ${masses}`);
+    return masses.indexOf(Math.max(...masses)) + 1;
+  });
+  assert.deepEqual(blocks, [3, 1, 2], 'the fitted topics are the true topics 3, 1, 2');
+  log(`vi lda: topics on word blocks ${blocks.join(', ')}; ELBO ${output.variational.elbo}`);
+}
+
+/** examples/vi/probit-augmentation.ipynb: VI's means are EM's MAP and the Gibbs means; its sds under two thirds of Gibbs's. */
+export async function checkProbitVariationalNotebook({ views, saved }, { log, screenshotView }) {
+  assert.deepEqual(views.map((v) => v.kind), ['fit', 'fit', 'run']);
+  await screenshotView(0, 'vi-probit');
+  const [vi, em] = savedOutputs(saved, FIT_MIME);
+  checkVariationalFit(views[0], vi, 'probit VI');
+  assert.equal(views[1].status, 'converged', `EM converged (${views[1].header})`);
+  assert.equal(views[2].status, 'complete', `the Gibbs run completed (${views[2].header})`);
+  const [run] = savedOutputs(saved, 'application/vnd.latent.run+json');
+  const lines = [];
+  for (const node of run.nodes) {
+    const q = nodeMean(vi, node.name);
+    const map = em.params.find((p) => p.name === node.name).value;
+    assert.ok(Math.abs(q.mean - map) < 1e-3, `${node.name}: VI mean ${q.mean} vs EM's MAP ${map}`);
+    // The posterior mean is within O(sd/√n) of the MAP (n = 2000), plus the Gibbs mean's Monte-Carlo error (4 MCSE).
+    assert.ok(Math.abs(q.mean - node.summary.mean) <= 0.1 * node.summary.sd + 4 * node.diagnostics.mcse_mean, `${node.name}: VI mean ${q.mean} vs Gibbs ${node.summary.mean}`);
+    // A Gibbs sd from ≥ 100 effective draws is within ~10 % of the truth; the stated ratio is under 2/3.
+    assert.ok(q.sd < (2 / 3) * node.summary.sd, `${node.name}: VI sd ${q.sd} under two thirds of the Gibbs sd ${node.summary.sd}`);
+    lines.push(`${node.name} VI ${q.mean.toFixed(4)} ± ${q.sd.toFixed(4)}, Gibbs ${node.summary.mean.toFixed(4)} ± ${node.summary.sd.toFixed(4)}`);
+  }
+  log(`vi probit: ${lines.join('; ')}`);
+}
