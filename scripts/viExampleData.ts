@@ -11,6 +11,12 @@
  * each other word) and whose documents' topic proportions are Dirichlet(0.3,
  * 0.3, 0.3). One row per document, columns w1..w30 (word indices, 1-based),
  * then `main`, the document's most used topic (for checking, not the model).
+ *
+ * and ratings of 20 items by 30 users from a rank-2 model, r = u·v +
+ * N(0, 0.5²) with u, v ~ N(0, I₂): 40 % of the 600 pairs are rated, and a
+ * fifth of the rated pairs are held out. ratings-train.csv (user, item,
+ * rating) is what the notebook fits; ratings-test.csv (tuser, titem,
+ * trating) what it predicts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,9 +56,32 @@ export function ldaCorpus(): string {
   return `${lines.join('\n')}\n`;
 }
 
+export const RATINGS = { users: 30, items: 20, rank: 2, observed: 0.4, heldOut: 0.2, noise: 0.5, seed: 2027 };
+
+export function ratings(): { train: string; test: string } {
+  const { users, items, rank, observed, heldOut, noise, seed } = RATINGS;
+  const random = new Random(seed, 0);
+  const u = Array.from({ length: users * rank }, () => random.normal());
+  const v = Array.from({ length: items * rank }, () => random.normal());
+  const train = ['user,item,rating'];
+  const test = ['tuser,titem,trating'];
+  for (let i = 0; i < users; i++) {
+    for (let j = 0; j < items; j++) {
+      if (random.uniform() >= observed) continue;
+      let r = noise * random.normal();
+      for (let l = 0; l < rank; l++) r += u[i * rank + l]! * v[j * rank + l]!;
+      (random.uniform() < heldOut ? test : train).push(`${i + 1},${j + 1},${r.toFixed(3)}`);
+    }
+  }
+  return { train: `${train.join('\n')}\n`, test: `${test.join('\n')}\n` };
+}
+
 if (require.main === module) {
   const out = process.argv[2] ?? join(__dirname, '..', 'examples', 'vi');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'lda-corpus.csv'), ldaCorpus());
-  process.stdout.write(`wrote ${join(out, 'lda-corpus.csv')}\n`);
+  const { train, test } = ratings();
+  writeFileSync(join(out, 'ratings-train.csv'), train);
+  writeFileSync(join(out, 'ratings-test.csv'), test);
+  process.stdout.write(`wrote lda-corpus.csv, ratings-train.csv and ratings-test.csv in ${out}\n`);
 }

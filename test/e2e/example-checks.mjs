@@ -42,7 +42,7 @@ import {
   checkOnlineEmNotebook,
   checkProbitNotebook,
 } from './checks/em.mjs';
-import { checkFaithfulVariationalNotebook, checkLdaVariationalNotebook, checkProbitVariationalNotebook, checkRegressionVariationalNotebook } from './checks/vi.mjs';
+import { checkFaithfulVariationalNotebook, checkLdaVariationalNotebook, checkMatrixFactorisationNotebook, checkProbitVariationalNotebook, checkRegressionVariationalNotebook } from './checks/vi.mjs';
 
 export const EXAMPLE_CHECKS = {
   'diagnostics/convergence.ipynb': { minRendererOutputs: 4, checks: [checkConvergenceNotebook] },
@@ -63,4 +63,5 @@ export const EXAMPLE_CHECKS = {
   'vi/bayesian-regression.ipynb': { minRendererOutputs: 3, checks: [checkRegressionVariationalNotebook] },
   'vi/lda-topics.ipynb': { checks: [checkLdaVariationalNotebook] },
   'vi/probit-augmentation.ipynb': { minRendererOutputs: 3, checks: [checkProbitVariationalNotebook] },
+  'vi/matrix-factorisation.ipynb': { minRendererOutputs: 2, checks: [checkMatrixFactorisationNotebook] },
 };

@@ -2,6 +2,7 @@
 // curve (labelled ELBO), the gap to the final value and the monitored nodes' variational
 // densities, and show the variational marginals; the outcome each notebook states must be the one shown.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { rowsByName, savedOutputs, shownNumber } from '../lib/latent-views.mjs';
 
 const FIT_MIME = 'application/vnd.latent.fit+json';
@@ -96,4 +97,26 @@ export async function checkProbitVariationalNotebook({ views, saved }, { log, sc
     lines.push(`${node.name} VI ${q.mean.toFixed(4)} ± ${q.sd.toFixed(4)}, Gibbs ${node.summary.mean.toFixed(4)} ± ${node.summary.sd.toFixed(4)}`);
   }
   log(`vi probit: ${lines.join('; ')}`);
+}
+
+/** examples/vi/matrix-factorisation.ipynb: VI's and Gibbs's test RMSE on the held-out ratings, as stated. */
+export async function checkMatrixFactorisationNotebook({ views, saved }, { log, screenshotView }) {
+  assert.deepEqual(views.map((v) => v.kind), ['fit', 'run']);
+  await screenshotView(0, 'vi-matrix-factorisation');
+  const output = checkVariationalFit(views[0], savedOutputs(saved, FIT_MIME)[0], 'matrix factorisation');
+  assert.equal(views[1].status, 'complete', `the Gibbs run completed (${views[1].header})`);
+  const [run] = savedOutputs(saved, 'application/vnd.latent.run+json');
+  const held = readFileSync(new URL('../../../examples/vi/ratings-test.csv', import.meta.url), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+  let vi = 0;
+  let gibbs = 0;
+  held.forEach(([u, j, r], t) => {
+    const p = [1, 2].reduce((s, l) => s + nodeMean(output, `U[${u},${l}]`).mean * nodeMean(output, `V[${j},${l}]`).mean, 0);
+    vi += (p - r) ** 2;
+    gibbs += (run.nodes.find((n) => n.name === `pred[${t + 1}]`).summary.mean - r) ** 2;
+  });
+  [vi, gibbs] = [Math.sqrt(vi / held.length), Math.sqrt(gibbs / held.length)];
+  assert.ok(Math.abs(vi - 0.835) < 1e-3, `VI test RMSE ${vi}, stated 0.835`);
+  // The Gibbs RMSE from 4,000 draws: each pred mean's MCSE is ~0.006, moving the RMSE by well under 0.005.
+  assert.ok(Math.abs(gibbs - 0.833) < 0.005 && Math.abs(vi - gibbs) < 0.01, `Gibbs test RMSE ${gibbs}, stated 0.833, VI ${vi}`);
+  log(`vi matrix factorisation: test RMSE VI ${vi.toFixed(4)}, Gibbs ${gibbs.toFixed(4)}`);
 }

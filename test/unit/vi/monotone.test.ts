@@ -25,7 +25,7 @@ for (const [name, model] of Object.entries(MODELS)) {
 
 /** Every fit cell of the VI example notebooks, from random starts (prior draws), several seeds. */
 const NOTEBOOK_CELLS: Array<[string, number]> = [
-  ['faithful-bayesian-mixture.ipynb', 0], ['bayesian-regression.ipynb', 0], ['bayesian-regression.ipynb', 1], ['lda-topics.ipynb', 0], ['probit-augmentation.ipynb', 0],
+  ['faithful-bayesian-mixture.ipynb', 0], ['bayesian-regression.ipynb', 0], ['bayesian-regression.ipynb', 1], ['lda-topics.ipynb', 0], ['probit-augmentation.ipynb', 0], ['matrix-factorisation.ipynb', 0],
 ];
 const VI_EXAMPLES = resolve(__dirname, '../../../examples/vi');
 
