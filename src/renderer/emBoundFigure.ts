@@ -15,6 +15,9 @@ import { chainColor, type Theme } from './theme';
 
 export const BOUND_HEIGHT = 360;
 
+/** The top panel opens on the first iterations, where the steps are large enough to see the saw-tooth (zoom out for the rest). */
+const FIRST_ITERATIONS = 10;
+
 export function emBoundFigure(bound: EmBoundRecord, theme: Theme): Figure {
   const objectiveName = bound.kind === 'logpost' ? 'log p(X | θ) + log p(θ)' : 'log p(X | θ)';
   const eX: number[] = [];
@@ -49,8 +52,12 @@ export function emBoundFigure(bound: EmBoundRecord, theme: Theme): Figure {
   layout.margin = { l: 56, r: 8, t: 28, b: 28, pad: 0 };
   layout.grid = { rows: 2, columns: 1, pattern: 'independent', roworder: 'top to bottom', ygap: 0.2 };
   const titled = (text: string): Partial<Layout['yaxis']> => ({ ...axis(theme), title: { text, font: { size: theme.fontSize - 1, color: theme.muted }, standoff: 4 } });
-  layout.xaxis = axis(theme);
-  layout.yaxis = titled('log p and L');
+  const shown = Math.min(FIRST_ITERATIONS, eX.at(-1) ?? 0);
+  const visible = lowerY.filter((_, k) => lowerX[k]! <= shown).concat(eY.filter((_, k) => eX[k]! <= shown));
+  const [low, high] = [Math.min(...visible), Math.max(...visible)];
+  const pad = 0.05 * (high - low || 1);
+  layout.xaxis = { ...axis(theme), range: [-0.3, shown + 0.3] };
+  layout.yaxis = { ...titled(shown < (eX.at(-1) ?? 0) ? `log p and L (iterations 0–${shown})` : 'log p and L'), range: [low - pad, high + pad] };
   layout.xaxis2 = { ...axis(theme), title: { text: 'iteration', font: { size: theme.fontSize - 1, color: theme.muted }, standoff: 2 } };
   layout.yaxis2 = { ...titled('KL (log)'), type: 'log', exponentformat: 'power' };
   return { data, layout };
