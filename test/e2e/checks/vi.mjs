@@ -114,7 +114,7 @@ export async function checkProbitVariationalNotebook({ views, saved }, { log, sc
 /** examples/vi/matrix-factorisation.ipynb: VI's and Gibbs's test RMSE on the held-out ratings, as stated. */
 export async function checkMatrixFactorisationNotebook({ views, saved }, { log, screenshotView }) {
   assert.deepEqual(views.map((v) => v.kind), ['fit', 'run']);
-  await screenshotView(0, 'vi-matrix-factorisation');
+  await screenshotView(0, 'vi-mf-fit');
   const output = checkVariationalFit(views[0], savedOutputs(saved, FIT_MIME)[0], 'matrix factorisation');
   assert.equal(views[1].status, 'complete', `the Gibbs run completed (${views[1].header})`);
   const [run] = savedOutputs(saved, 'application/vnd.latent.run+json');
