@@ -1,6 +1,7 @@
 /** The fit view's own styles, added to the run view's stylesheet (styles.ts) whose header, messages and tables it shares. */
 
 import { PLOT_HEIGHT } from './figures';
+import { BOUND_HEIGHT } from './emBoundFigure';
 import { MIXTURE_HEIGHT } from './fitFigures';
 
 export const FIT_STYLES = `
@@ -16,6 +17,7 @@ export const FIT_STYLES = `
 }
 .latent-run.latent-fit .latent-fit-curves[hidden],
 .latent-run.latent-fit .latent-fit-mixture[hidden],
+.latent-run.latent-fit .latent-fit-bound[hidden],
 .latent-run.latent-fit .latent-fit-densities[hidden],
 .latent-run.latent-fit .latent-table-wrap[hidden] { display: none; }
 .latent-run.latent-fit .latent-fit-objective,
@@ -23,6 +25,10 @@ export const FIT_STYLES = `
   flex: 1 1 300px;
   min-width: 0;
   height: ${PLOT_HEIGHT}px;
+}
+.latent-run.latent-fit .latent-fit-bound {
+  height: ${BOUND_HEIGHT}px;
+  max-width: 900px;
 }
 .latent-run.latent-fit .latent-fit-mixture {
   height: ${MIXTURE_HEIGHT}px;

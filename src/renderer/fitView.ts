@@ -9,6 +9,7 @@
 import type { FitOutput, FitStatus } from '../engine/output/fitOutput';
 // Pure formatting shared with the text/plain output (no Node code), so that both say the same.
 import { fitSummaryRows, formatEstimate, startsText, statusText } from '../engine/output/fitTable';
+import { emBoundFigure } from './emBoundFigure';
 import { gapFigure, mixtureFigure, objectiveFigure } from './fitFigures';
 import { densityFigure, monitoredNodes } from './variationalFigures';
 import { formatDuration } from './format';
@@ -44,6 +45,7 @@ export class FitView {
   private readonly objectiveDiv: HTMLElement;
   private readonly gapDiv: HTMLElement;
   private readonly mixtureDiv: HTMLElement;
+  private readonly boundDiv: HTMLElement;
   private readonly densitiesDiv: HTMLElement;
   private readonly summaryBody: HTMLElement;
   private readonly paramsWrap: HTMLElement;
@@ -78,6 +80,8 @@ export class FitView {
     this.curves.append(this.objectiveDiv, this.gapDiv);
     this.mixtureDiv = this.figureDiv('latent-fit-mixture', 'The data coloured by responsibility, with the fitted components');
     this.mixtureDiv.hidden = true;
+    this.boundDiv = this.figureDiv('latent-fit-bound', "EM's bound: log p(X | θ) and L(q, θ) after each E- and M-step, with KL(q ‖ p(Z | X, θ)) after each M-step on a log scale");
+    this.boundDiv.hidden = true;
     this.densitiesDiv = this.figureDiv('latent-fit-densities', 'Variational density of each monitored node, its 95 % interval shaded');
     this.densitiesDiv.hidden = true;
 
@@ -96,7 +100,7 @@ export class FitView {
     this.paramsWrap.append(this.paramsPager.root, params.table);
     tables.append(summary.table, this.paramsWrap);
 
-    this.root.append(style, header, this.roles, this.messages, this.curves, this.mixtureDiv, this.densitiesDiv, tables);
+    this.root.append(style, header, this.roles, this.messages, this.curves, this.boundDiv, this.mixtureDiv, this.densitiesDiv, tables);
     element.replaceChildren(this.root);
     this.figures = new LiveFigures(this.root, plot, (output, signal) => this.apply(output, signal));
   }
@@ -106,8 +110,8 @@ export class FitView {
   }
 
   /** The figure divs (for tests and diagnostics). */
-  plotDivs(): { objective: HTMLElement; gap: HTMLElement; mixture: HTMLElement; densities: HTMLElement } {
-    return { objective: this.objectiveDiv, gap: this.gapDiv, mixture: this.mixtureDiv, densities: this.densitiesDiv };
+  plotDivs(): { objective: HTMLElement; gap: HTMLElement; mixture: HTMLElement; densities: HTMLElement; bound: HTMLElement } {
+    return { objective: this.objectiveDiv, gap: this.gapDiv, mixture: this.mixtureDiv, densities: this.densitiesDiv, bound: this.boundDiv };
   }
 
   update(output: FitOutput, signal?: AbortSignal): Promise<void> {
@@ -146,6 +150,10 @@ export class FitView {
       jobs.push(this.figures.draw(this.objectiveDiv, objectiveFigure(output, theme), 'latent-fit-objective'));
       jobs.push(this.figures.draw(this.gapDiv, gapFigure(output, theme), 'latent-fit-gap'));
     }
+    const emBound = output.emBound;
+    this.boundDiv.hidden = !emBound;
+    if (emBound && !signal?.aborted) jobs.push(this.figures.draw(this.boundDiv, emBoundFigure(emBound, theme), 'latent-fit-bound'));
+    else if (!emBound) this.figures.clear(this.boundDiv);
     const mixture = output.mixture;
     this.mixtureDiv.hidden = !mixture;
     if (mixture && !signal?.aborted) jobs.push(this.figures.draw(this.mixtureDiv, mixtureFigure(mixture, theme), 'latent-fit-mixture'));

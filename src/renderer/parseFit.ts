@@ -5,7 +5,7 @@
  * through drawing.
  */
 
-import type { FIT_OUTPUT_MIME, FitDiagnosticKind, FitMessage, FitOutput, FitParameter, FitSettings, FitStatus, MixturePicture, VariationalNode, VariationalResult } from '../engine/output/fitOutput';
+import type { EmBoundRecord, FIT_OUTPUT_MIME, FitDiagnosticKind, FitMessage, FitOutput, FitParameter, FitSettings, FitStatus, MixturePicture, VariationalNode, VariationalResult } from '../engine/output/fitOutput';
 
 // Type-only imports keep engine code out of the browser bundle; the literal
 // types still make the compiler catch a schema or MIME change in the engine.
@@ -75,6 +75,7 @@ export function parseFitOutput(raw: unknown): FitParseResult {
   const mixture = isObject(raw.mixture) ? parseMixture(raw.mixture) : undefined;
   if (mixture) output.mixture = mixture;
   if (isObject(raw.variational)) output.variational = parseVariational(raw.variational);
+  if (isObject(raw.emBound)) output.emBound = parseBound(raw.emBound);
   return { ok: true, output };
 }
 
@@ -132,6 +133,15 @@ function parseMessage(raw: Json): FitMessage {
 }
 
 /** A VI fit's bound and marginals; elements without a name are dropped, a density kept only when its two arrays agree. */
+/** The bound picture's points, cut to the length all five arrays share. */
+function parseBound(raw: Json): EmBoundRecord {
+  const iteration = numbers(raw.iteration);
+  const step = (Array.isArray(raw.step) ? raw.step : []).map((s) => (s === 'M' ? 'M' : 'E') as 'E' | 'M');
+  const [objective, lower, divergence] = [numbers(raw.objective), numbers(raw.lower), numbers(raw.divergence)];
+  const n = Math.min(iteration.length, step.length, objective.length, lower.length, divergence.length);
+  return { kind: raw.kind === 'logpost' ? 'logpost' : 'loglik', iteration: iteration.slice(0, n), step: step.slice(0, n), objective: objective.slice(0, n), lower: lower.slice(0, n), divergence: divergence.slice(0, n) };
+}
+
 function parseVariational(raw: Json): VariationalResult {
   const nodes = (Array.isArray(raw.nodes) ? raw.nodes : []).filter(isObject).map((n): VariationalNode => {
     const node: VariationalNode = {

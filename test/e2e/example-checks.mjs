@@ -34,6 +34,7 @@ import { checkPlotsNotebook } from './checks/plots.mjs';
 import {
   checkAnnealedNotebook,
   checkBernoulliNotebook,
+  checkEmBoundNotebook,
   checkEvidenceNotebook,
   checkFaithfulNotebook,
   checkLassoNotebook, checkPpcaNotebook,
@@ -41,7 +42,7 @@ import {
   checkOnlineEmNotebook,
   checkProbitNotebook,
 } from './checks/em.mjs';
-import { checkFaithfulVariationalNotebook, checkRegressionVariationalNotebook } from './checks/vi.mjs';
+import { checkFaithfulVariationalNotebook, checkLdaVariationalNotebook, checkMatrixFactorisationNotebook, checkProbitVariationalNotebook, checkRegressionVariationalNotebook } from './checks/vi.mjs';
 
 export const EXAMPLE_CHECKS = {
   'diagnostics/convergence.ipynb': { minRendererOutputs: 4, checks: [checkConvergenceNotebook] },
@@ -56,7 +57,11 @@ export const EXAMPLE_CHECKS = {
   'em/bayesian-lasso.ipynb': { minRendererOutputs: 2, checks: [checkLassoNotebook] },
   'em/ppca.ipynb': { checks: [checkPpcaNotebook] },
   // Its 100,000-row data file is made by `npm run data:mixture` (run.mjs does, into the copied examples).
+  'em/em-bound.ipynb': { checks: [checkEmBoundNotebook] },
   'em/online-em.ipynb': { minRendererOutputs: 2, checks: [checkOnlineEmNotebook] },
   'vi/faithful-bayesian-mixture.ipynb': { checks: [checkFaithfulVariationalNotebook] },
   'vi/bayesian-regression.ipynb': { minRendererOutputs: 3, checks: [checkRegressionVariationalNotebook] },
+  'vi/lda-topics.ipynb': { checks: [checkLdaVariationalNotebook] },
+  'vi/probit-augmentation.ipynb': { minRendererOutputs: 3, checks: [checkProbitVariationalNotebook] },
+  'vi/matrix-factorisation.ipynb': { minRendererOutputs: 2, checks: [checkMatrixFactorisationNotebook] },
 };

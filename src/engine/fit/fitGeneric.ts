@@ -9,12 +9,13 @@
 import { errorAt } from '../language/source';
 import { refreshDeterministic } from '../model/compile';
 import { elementName, type ModelGraph, type StochasticNode } from '../model/graph';
-import { startCurve, type FitDiagnostic, type FitOutput, type FitParameter, type FitStart } from '../output/fitOutput';
+import { startCurve, type EmBoundRecord, type FitDiagnostic, type FitOutput, type FitParameter, type FitStart } from '../output/fitOutput';
 import type { Random } from '../random/rng';
 import type { FitRequest } from '../run/fitRequest';
 import { planStarts, type StartPlan } from '../starts/proposeStarts';
 import { findSymmetricPoint } from '../starts/symmetry';
 import { findDegeneracies, isDegenerate } from './degeneracy';
+import { appendBound, truncateBound } from './emBound';
 import { ParameterError, prepareGenericEm, runGenericEm, type EmIteration, type EmMachine, type EmOutcome } from './genericEm';
 import type { Roles } from './roles';
 import type { FitOptions } from './runFit';
@@ -29,6 +30,7 @@ interface StartRun {
   values: Map<StochasticNode, Float64Array>;
   diagnostics: FitDiagnostic[];
   notes: string[];
+  bound?: EmBoundRecord;
 }
 
 export function fitGeneric(graph: ModelGraph, roles: Roles, request: FitRequest, output: FitOutput, random: Random, options: FitOptions, update: (force?: boolean) => void): void {
@@ -94,6 +96,7 @@ function runStart(
   const notes: string[] = [];
   const em = (): EmOutcome => runGenericEm(machine, roles, settings, live(curve, betas), cancelled);
   let outcome = em();
+  const bound = outcome.bound;
   let symmetric = outcome.status === 'converged' ? findSymmetricPoint(graph, plan.structure) : [];
   for (let attempt = 0; symmetric.length && attempt < ESCAPES && !cancelled(); attempt++) {
     const at = snapshot(roles.parameters);
@@ -101,6 +104,8 @@ function runStart(
     const how = plan.perturb(attempt);
     if (!how) break;
     const after = em();
+    const boundLength = bound?.iteration.length ?? 0;
+    if (bound && after.bound) appendBound(bound, after.bound, before.length);
     if (after.objectiveValue > before.outcome.objectiveValue + settings.tolerance) {
       notes.push(`${symmetric[0]!.message.replace(/, a .*$/, '')} at iteration ${before.length - 1}: perturbed (${how}) and continued; the objective rose from ${before.outcome.objectiveValue.toFixed(4)} to ${after.objectiveValue.toFixed(4)}.`);
       outcome = after;
@@ -109,11 +114,12 @@ function runStart(
       restore(graph, at);
       curve.length = before.length;
       betas.length = before.length;
+      if (bound) truncateBound(bound, boundLength);
       notes.push(`A perturbation of the symmetric point (${how}) did not raise the objective.`);
     }
   }
   const diagnostics = [...symmetric, ...findDegeneracies(roles.parameters, startValues, curve, outcome.status === 'max-iterations')];
-  return { outcome, curve, betas, values: snapshot(roles.parameters), diagnostics, notes };
+  return { outcome, curve, betas, values: snapshot(roles.parameters), diagnostics, notes, ...(bound ? { bound } : {}) };
 }
 
 function statusOf(run: StartRun): string {
@@ -139,6 +145,7 @@ function report(output: FitOutput, roles: Roles, kept: StartRun & { index: numbe
     limit: outcome.limit,
   };
   if (kept.diagnostics.length) output.diagnostics = kept.diagnostics;
+  if (kept.bound) output.emBound = kept.bound;
   if (outcome.latentSummaries.length) output.latentSummaries = outcome.latentSummaries;
   const withPrior = output.objective.kind === 'logpost';
   if (outcome.exact) {

@@ -1,11 +1,12 @@
 import { assignSamplers } from '../inference/gibbs';
 import type { Sampler } from '../inference/samplers';
 import { elementName, nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
-import type { FitSettings } from '../output/fitOutput';
+import type { EmBoundRecord, FitSettings } from '../output/fitOutput';
 import type { Random } from '../random/rng';
 import { buildLocalUnits, type LocalUnit } from './localPosteriors';
 import { buildParameterUpdates, localLogDensity, type ParameterUpdate } from './parameterUpdates';
 import { ConvergenceMonitor } from './convergence';
+import { emptyBoundRecord, pushBound, type BoundShare } from './emBound';
 import type { Roles } from './roles';
 
 /** What each iteration reports, for live curves. */
@@ -36,6 +37,8 @@ export interface EmOutcome {
   exact: boolean;
   messages: string[];
   engine: string;
+  /** With `bound = TRUE` and an E-step that reports it: the bound picture's points. */
+  bound?: EmBoundRecord;
 }
 
 /**
@@ -104,6 +107,11 @@ export function runGenericEm(
   let iteration = 0;
   // Exact EM: the objective's distance to its limit (convergence.ts). Monte-Carlo EM's objective is noisy: the parameters' relative change instead.
   const monitor = new ConvergenceMonitor(settings.tolerance);
+  const record = settings.bound && estep.boundable?.() ? emptyBoundRecord(withPrior ? 'logpost' : 'loglik') : undefined;
+  if (settings.bound && !record) messages.push(`bound = TRUE: the bound picture needs an exact E-step whose every latent unit is finite, normal or a Gaussian block; ${exact ? 'a local scale unit has no closed-form share yet' : 'this E-step is Monte Carlo'}, so it was not recorded.`);
+  const recordBound = (step: 'E' | 'M'): void => {
+    if (record) pushBound(record, iteration, step, estep.bound!(), withPrior ? logPrior(updates, estep) : 0);
+  };
   // Monte-Carlo EM: settled when the parameters moved by less than √tol (relative) at each of the last 5 iterations, with the E-step at its most draws.
   let settled = 0;
   for (; iteration <= settings.maxIterations; iteration++) {
@@ -115,6 +123,10 @@ export function runGenericEm(
     logLikelihood = estep.logLikelihood();
     objective.push(value);
     betas.push(beta);
+    if (record) {
+      estep.freeze!();
+      recordBound('E');
+    }
     onIteration({ iteration, beta, objective: value, logLikelihood });
     if (!Number.isFinite(value)) {
       messages.push(`The objective is ${value} at iteration ${iteration}: the parameters make the data impossible or a density undefined; stopped with the last parameters.`);
@@ -137,13 +149,14 @@ export function runGenericEm(
       if (sweep === 0) settled = moved < Math.sqrt(settings.tolerance) ? settled + 1 : 0;
       if (moved < 1e-10) break;
     }
+    recordBound('M');
     if (beta < 1) beta = Math.min(1, beta * growth);
   }
   estep.centre();
   return {
     objectiveError: estep.error(), latentSummaries: estep.summaries(roles.globalLatent),
     status, distance: exact ? monitor.distance() : Number.POSITIVE_INFINITY, limit: exact ? monitor.limit() : Number.NaN, iterations: Math.min(iteration, settings.maxIterations), objective, beta: betas, logLikelihood,
-    objectiveValue: objective[objective.length - 1] ?? Number.NaN, observations, exact, messages, engine,
+    objectiveValue: objective[objective.length - 1] ?? Number.NaN, observations, exact, messages, engine, ...(record ? { bound: record } : {}),
   };
 }
 
@@ -204,6 +217,10 @@ export interface EStep {
   /** The standard error of the last run's value (0 when exact). */
   error(): number;
   summaries(nodes: StochasticNode[]): Array<{ name: string; mean: number; sd: number }>;
+  /** The bound picture (emBound.ts), where the E-step reports it: whether every unit does, keeping the posterior as q, and the shares at the current parameters. */
+  boundable?(): boolean;
+  freeze?(): void;
+  bound?(): BoundShare;
 }
 
 class ExactEStep implements EStep {
@@ -275,6 +292,30 @@ class ExactEStep implements EStep {
 
   logLikelihood(): number {
     return this.likelihood;
+  }
+
+  boundable(): boolean {
+    return this.units.every((u) => u.freeze && u.boundShare);
+  }
+
+  freeze(): void {
+    for (const unit of this.units) unit.freeze!();
+  }
+
+  bound(): BoundShare {
+    const total: BoundShare = { logEvidence: 0, lower: 0, divergence: 0 };
+    for (const unit of this.units) {
+      const share = unit.boundShare!();
+      total.logEvidence += share.logEvidence;
+      total.lower += share.lower;
+      total.divergence += share.divergence;
+    }
+    for (const node of this.outside) {
+      const value = nodeLogDensity(node);
+      total.logEvidence += value;
+      total.lower += value;
+    }
+    return total;
   }
 
   reset(): void {}

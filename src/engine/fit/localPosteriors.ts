@@ -4,6 +4,7 @@ import { finiteSupport, MAX_ENUMERATED } from '../inference/finiteSampler';
 import { GaussianBlock, gaussianBlockChildren } from '../inference/gaussianBlock';
 import { solveLowerTransposeInPlace } from '../math/linalg';
 import { nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { crossTruncatedNormal, expectQuadratic, gaussianDivergence, gaussianEntropy, type BoundShare, type TruncatedNormal } from './emBound';
 import { ScaleUnit } from './scaleUnit';
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -35,6 +36,10 @@ export interface LocalUnit {
   /** For finite units: the probability of each value, and the first value. */
   readonly probabilities?: Float64Array;
   readonly firstValue?: number;
+  /** The bound picture (emBound.ts): keeps the current posterior as q. */
+  freeze?(): void;
+  /** At the current parameters, with q the frozen posterior: the unit's log normaliser, L(q, θ) and KL(q ‖ posterior). Leaves the unit at its centre. */
+  boundShare?(): BoundShare;
 }
 
 function sumLogDensities(node: StochasticNode, children: StochasticNode[]): number {
@@ -88,6 +93,42 @@ class FiniteUnit implements LocalUnit {
     for (let k = 0; k < count; k++) p[k] = p[k]! / tempered;
     this.setCentre();
     return logNormaliser;
+  }
+
+  private frozen = new Float64Array(0);
+  private logJoint = new Float64Array(0);
+
+  freeze(): void {
+    this.frozen = this.probabilities.slice(0, this.count);
+  }
+
+  boundShare(): BoundShare {
+    const { node, children, graph, frozen } = this;
+    const count = frozen.length;
+    if (this.logJoint.length < count) this.logJoint = new Float64Array(count);
+    const logJoint = this.logJoint;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < count; k++) {
+      node.variable.values[node.offset] = this.firstValue + k;
+      propagate(graph, node);
+      logJoint[k] = sumLogDensities(node, children);
+      if (logJoint[k]! > max) max = logJoint[k]!;
+    }
+    let total = 0;
+    for (let k = 0; k < count; k++) total += Math.exp(logJoint[k]! - max);
+    const logEvidence = max + Math.log(total);
+    let expected = 0;
+    let entropy = 0;
+    let divergence = 0;
+    for (let k = 0; k < count; k++) {
+      const q = frozen[k]!;
+      if (q === 0) continue;
+      expected += q * logJoint[k]!;
+      entropy -= q * Math.log(q);
+      divergence += q * (Math.log(q) - (logJoint[k]! - logEvidence));
+    }
+    this.setCentre();
+    return { logEvidence, lower: expected + entropy, divergence };
   }
 
   setPoint(s: number): number {
@@ -165,6 +206,7 @@ class NormalUnit implements LocalUnit {
     const bb = Number.isFinite(b) ? b * rb : 0;
     this.mean = m + sigma * shift;
     this.sd = sigma * Math.sqrt(Math.max(1 + aa - bb - shift * shift, 0));
+    this.posterior = { m, precision, logMass, mean: this.mean, sd: this.sd, lower, upper };
     // log ∫ f = log f(x*) − log q(x*) at any x* inside the interval, q the normalised conditional; the mean is strictly inside.
     const x = Number.isFinite(this.mean) ? this.mean : Math.min(Math.max(m, lower), upper);
     this.set(x);
@@ -172,6 +214,26 @@ class NormalUnit implements LocalUnit {
     const logQ = -0.5 * LOG_2PI + 0.5 * Math.log(precision) - 0.5 * precision * (x - m) * (x - m) - logMass;
     this.setCentre();
     return logF - logQ;
+  }
+
+  private posterior: TruncatedNormal | undefined;
+  private frozen: TruncatedNormal | undefined;
+
+  freeze(): void {
+    this.frozen = this.posterior;
+  }
+
+  boundShare(): BoundShare {
+    const q = this.frozen!;
+    const logEvidence = this.update();
+    const expected = expectQuadratic(q, (x) => {
+      this.set(x);
+      return sumLogDensities(this.node, this.children);
+    });
+    const selfCross = crossTruncatedNormal(q, q);
+    const divergence = selfCross - crossTruncatedNormal(q, this.posterior!);
+    this.setCentre();
+    return { logEvidence, lower: expected - selfCross, divergence };
   }
 
   private set(x: number): void {
@@ -228,6 +290,38 @@ class BlockUnit implements LocalUnit {
     let logDetHalf = 0;
     for (let k = 0; k < d; k++) logDetHalf += Math.log(block.precision[k * d + k]!);
     return logF - (-0.5 * d * LOG_2PI + logDetHalf);
+  }
+
+  private frozenMean = new Float64Array(0);
+  private frozenFactor = new Float64Array(0);
+
+  freeze(): void {
+    this.frozenMean = Float64Array.from(this.mean);
+    this.frozenFactor = Float64Array.from(this.block.precision);
+  }
+
+  boundShare(): BoundShare {
+    const { block, d, frozenMean, frozenFactor } = this;
+    const logEvidence = this.update();
+    // q's 2d points m0 ± √d·c_k (c_k = L0⁻ᵀe_k) average any quadratic exactly: the log density of a Gaussian block and its linear-Gaussian children is one.
+    const columns = new Float64Array(d * d);
+    let expected = 0;
+    for (let k = 0; k < d; k++) {
+      const column = columns.subarray(k * d, (k + 1) * d);
+      column[k] = 1;
+      solveLowerTransposeInPlace(frozenFactor, column, d);
+      for (const sign of [1, -1]) {
+        for (let i = 0; i < d; i++) this.point[i] = frozenMean[i]! + sign * Math.sqrt(d) * column[i]!;
+        block.setAll(this.point);
+        let logF = 0;
+        for (const node of this.nodes) logF += nodeLogDensity(node);
+        for (const child of this.children) logF += nodeLogDensity(child);
+        expected += logF / (2 * d);
+      }
+    }
+    const divergence = gaussianDivergence(d, frozenMean, frozenFactor, this.mean, block.precision, columns);
+    this.setCentre();
+    return { logEvidence, lower: expected + gaussianEntropy(d, frozenFactor), divergence };
   }
 
   setPoint(s: number): number {

@@ -42,7 +42,8 @@ export async function runFit(request: FitRequest, options: FitOptions = {}): Pro
   };
   try {
     // A Gaussian mixture plate goes to the vectorised kernels without unrolling the model into nodes.
-    const plate = request.settings.method === 'mcem' || request.settings.method === 'vi' ? undefined : findMixturePlate(request.document, request.data, request.inits);
+    // The bound picture is recorded by generic EM, whose latent units report their shares; a mixture with bound = TRUE goes there.
+    const plate = request.settings.method === 'mcem' || request.settings.method === 'vi' || request.settings.bound ? undefined : findMixturePlate(request.document, request.data, request.inits);
     if (plate) {
       output.latent = [plate.latent];
       output.parameters = plate.parameterNames;

@@ -41,6 +41,27 @@ export interface FitSettings {
   threads?: number;
   /** VI: the nodes whose variational densities the output draws (default: the first scalars of the non-local nodes). */
   monitor?: string[];
+  /** VI: deterministic annealing of the discrete factors, β from betaStart growing by betaGrowth per iteration (vi/annealing.ts). */
+  anneal?: boolean;
+  /** EM with an exact E-step: record log p(X | θ), L(q, θ) and KL(q ‖ p(Z | X, θ)) after each E-step and M-step (`emBound`). */
+  bound?: boolean;
+}
+
+/**
+ * EM's bound picture (`em(bound = TRUE)`): the identity log p(X | θ) = L(q, θ) + KL(q ‖ p(Z | X, θ))
+ * at each recorded point, after the E-step of an iteration (step 'E': q is the posterior at θ, KL = 0)
+ * and after the M-step that follows it (step 'M': θ moved, q held). Parallel arrays, one entry per point.
+ */
+export interface EmBoundRecord {
+  /** 'logpost' when the parameters' log prior is added to log p and to L (MAP). */
+  kind: 'loglik' | 'logpost';
+  /** The iteration whose E-step (or the M-step that followed it) the point is at: index into the objective curve. */
+  iteration: number[];
+  step: Array<'E' | 'M'>;
+  /** log p(X | θ) (+ log prior): equal to the objective curve at the E points. */
+  objective: number[];
+  lower: number[];
+  divergence: number[];
 }
 
 export type FitStatus = 'running' | 'converged' | 'max-iterations' | 'cancelled' | 'stopped' | 'degenerate' | 'failed';
@@ -139,6 +160,8 @@ export interface FitOutput {
   latentSummaries?: Array<{ name: string; mean: number; sd: number }>;
   /** The starts tried (generic EM) and the one kept. */
   start?: { chosen: number; starts: FitStart[] };
+  /** EM's bound picture, when `bound = TRUE` (the kept start's points). */
+  emBound?: EmBoundRecord;
   /** Mean-field VI (`fit with vi(...)`): the bound and every element's variational marginal. */
   variational?: VariationalResult;
   messages: FitMessage[];

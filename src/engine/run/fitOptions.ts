@@ -203,15 +203,15 @@ export const FIT_OPTIONS: readonly FitOptionInfo[] = [
   {
     name: 'beta0',
     snippet: 'beta0 = ${1:0.1}',
-    description: 'Annealed EM: the first β, in (0, 1]. Default 0.1.',
-    methods: ['annealed.em'],
+    description: 'Annealed EM (and VI with anneal = TRUE): the first β, in (0, 1]. Default 0.1.',
+    methods: ['annealed.em', 'vi'],
     apply: numeric('beta0', 'betaStart', { min: 0, max: 1, openMin: true }),
   },
   {
     name: 'beta.growth',
     snippet: 'beta.growth = ${1:1.5}',
-    description: 'Annealed EM: β is multiplied by this after each step until it reaches 1; > 1. Default 1.5.',
-    methods: ['annealed.em'],
+    description: 'Annealed EM (and VI with anneal = TRUE): β is multiplied by this after each iteration (VI: after each step, when the tempered bound settles) until it reaches 1; > 1. Default 1.5.',
+    methods: ['annealed.em', 'vi'],
     apply: numeric('beta.growth', 'betaGrowth', { min: 1, max: ANY, openMin: true }),
   },
   {
@@ -229,11 +229,33 @@ export const FIT_OPTIONS: readonly FitOptionInfo[] = [
     apply: numeric('threads', 'threads', { min: 1, max: 64, integer: true }),
   },
   {
+    name: 'bound',
+    snippet: 'bound = ${1|TRUE,FALSE|}',
+    description: 'TRUE: record EM\'s bound picture — log p(X | θ), the lower bound L(q, θ) and KL(q ‖ p(Z | X, θ)) after each E-step and each M-step — and draw it. Needs an exact E-step; a Gaussian mixture is then fitted by generic EM instead of the vectorised kernel. Costs about two more E-steps per iteration. Default FALSE.',
+    methods: ['em', 'ecm', 'annealed.em'],
+    apply(settings, value) {
+      const v = logicalValue(value);
+      if (v === undefined) throw errorAt(value.range, 'bound takes TRUE or FALSE.');
+      settings.bound = v;
+    },
+  },
+  {
     name: 'iterations',
     snippet: 'iterations = ${1:1000}',
     description: 'VI: iterations (sweeps over every factor) at most; the same as max.iter. Default 1000.',
     methods: ['vi'],
     apply: numeric('iterations', 'maxIterations', { min: 1, max: 1e7, integer: true }),
+  },
+  {
+    name: 'anneal',
+    snippet: 'anneal = ${1|TRUE,FALSE|}',
+    description: 'VI: deterministic annealing, as annealed EM tempers its E-step — the discrete factors (assignments) are set to q ∝ exp(β·E[log p]), the precision factors (gamma, Wishart) held at their start, with β from beta0 (0.1) multiplied by beta.growth (1.5) each time the tempered bound settles, until 1; then plain coordinate ascent. Flattened assignments let the components move together before they separate, away from a poor start. Default FALSE.',
+    methods: ['vi'],
+    apply(settings, value) {
+      const v = logicalValue(value);
+      if (v === undefined) throw errorAt(value.range, 'anneal takes TRUE or FALSE.');
+      settings.anneal = v;
+    },
   },
   {
     name: 'monitor',

@@ -15,6 +15,8 @@ export class CategoricalFactor extends NodeFactor {
   readonly values: Float64Array;
   readonly probabilities: Float64Array;
   private readonly logWeights: Float64Array;
+  /** Deterministic annealing (annealing.ts): q ∝ exp(β·E[log p]); 1 outside annealing. */
+  private beta = 1;
 
   constructor(graph: ModelGraph, node: StochasticNode, lower: number, upper: number) {
     super(graph, node);
@@ -23,6 +25,10 @@ export class CategoricalFactor extends NodeFactor {
     this.probabilities = new Float64Array(count);
     this.logWeights = new Float64Array(count);
     this.start();
+  }
+
+  temper(beta: number): void {
+    this.beta = beta;
   }
 
   start(): void {
@@ -47,7 +53,8 @@ export class CategoricalFactor extends NodeFactor {
       if (logWeights[v]! > top) top = logWeights[v]!;
     }
     let sum = 0;
-    for (let v = 0; v < count; v++) sum += probabilities[v] = Math.exp(logWeights[v]! - top);
+    const beta = this.beta;
+    for (let v = 0; v < count; v++) sum += probabilities[v] = Math.exp(beta * (logWeights[v]! - top));
     for (let v = 0; v < count; v++) probabilities[v] = probabilities[v]! / sum;
   }
 

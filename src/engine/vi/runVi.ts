@@ -3,11 +3,13 @@ import { errorAt } from '../language/source';
 import type { ModelGraph } from '../model/graph';
 import { classifyNodes } from '../fit/roles';
 import { startCurve, type FitDiagnostic, type FitOutput, type FitStart, type VariationalNode, type VariationalResult } from '../output/fitOutput';
+import { Random } from '../random/rng';
 import { planStarts, type StartPlan } from '../starts/proposeStarts';
 import type { MixtureSelector } from '../starts/structure';
 import { findSymmetricPoint } from '../starts/symmetry';
 import type { FitRequest } from '../run/fitRequest';
 import { CategoricalFactor } from './categoricalFactor';
+import { annealedAscent } from './annealing';
 import { boundContributions, coordinateAscent, type AscentOutcome } from './coordinateAscent';
 import { marginalDensity } from './density';
 import { FactorError } from './factor';
@@ -22,6 +24,8 @@ const DEFAULT_MONITORED = 12;
 
 interface Finished {
   outcome: AscentOutcome;
+  /** With anneal = TRUE: each sweep's β (1 after annealing). */
+  betas?: number[];
   nodes: VariationalNode[];
   contributions: VariationalResult['contributions'];
   assignments?: { node: string; values: number[] };
@@ -73,6 +77,7 @@ export function fitVariational(graph: ModelGraph, request: FitRequest, output: F
   output.converged = !symmetric && outcome.status === 'converged';
   output.iteration = outcome.iterations;
   output.objective.values = outcome.curve;
+  if (kept.betas) output.objective.beta = kept.betas;
   output.params = kept.nodes.map((n) => ({ name: n.name, value: n.mean }));
   output.observations = plan.graph.stochastic.filter((n) => n.observed).length;
   if (kept.assignments) output.assignments = kept.assignments;
@@ -122,16 +127,24 @@ function runStart(plan: VariationalPlan, starts: StartPlan, settings: FitRequest
     startFactors(plan, starts.imputed);
     const curve: number[] = [];
     let outcome: AscentOutcome;
+    let betas: number[] | undefined;
+    const onSweep = (iteration: number, elbo: number): void => {
+      curve.push(elbo);
+      live(iteration, curve);
+    };
     try {
-      outcome = coordinateAscent(plan, settings, (iteration, elbo) => {
-        curve.push(elbo);
-        live(iteration, curve);
-      }, cancelled);
+      if (settings.anneal) {
+        // Its own stream: annealing leaves the starts unchanged.
+        const annealed = annealedAscent(plan, settings, { start: settings.betaStart ?? 0.1, growth: settings.betaGrowth ?? 1.5 }, onSweep, cancelled, new Random(settings.seed, 7));
+        outcome = annealed;
+        betas = annealed.betas;
+      } else outcome = coordinateAscent(plan, settings, onSweep, cancelled);
     } catch (e) {
       if (e instanceof FactorError) throw errorAt(e.node.statement.range, e.message);
       throw e;
     }
     const run = finish(plan, outcome, settings.monitor);
+    if (betas) run.betas = betas;
     // finish wrote the means into the graph: the symmetry check reads the likelihoods there.
     run.symmetric = outcome.status === 'converged' ? findSymmetricPoint(plan.graph, starts.structure, occupancy) : [];
     return run;

@@ -5,6 +5,7 @@ import { currentParameters, nodeLogDensity, propagate, type ModelGraph, type Sto
 import { isNodeItself } from '../inference/conditionals';
 import { Dependence, DependenceAnalysis } from '../inference/linearity';
 import { readsNow, referencesWhole } from '../inference/probe';
+import { BilinearNormalTerm } from './bilinearTerm';
 import { CategoricalFactor } from './categoricalFactor';
 import { Configurations, MAX_CONFIGURATIONS } from './configurations';
 import { BernoulliTerm, BetaTerm, CategoricalTerm, ConstantTerm, DirichletTerm, GammaTerm, PoissonTerm, WishartTerm, type CategoryShape, type ProbabilityShape, type ScaleShape } from './conjugateTerms';
@@ -100,6 +101,8 @@ export class TermBuilder {
       case 'dmnorm': {
         const normalParents = [own, ...parents.map((p) => factorOf.get(p.id))].filter((f): f is NormalFactor => f instanceof NormalFactor);
         const factors = [...new Set(normalParents)];
+        const bilinear = name === 'dnorm' && !own && factors.length === 2 && configurations.count === 1 ? this.bilinear(node, factors[0]!, factors[1]!, parents) : undefined;
+        if (bilinear) return bilinear;
         this.require(node, 0, { normal: Dependence.Linear }, 'mean');
         this.require(node, 1, name === 'dnorm' ? { gamma: Dependence.Scale } : { wishart: Dependence.Scale }, 'precision');
         const shapes = each(() => this.normalShape(node, factors, parents));
@@ -164,6 +167,56 @@ export class TermBuilder {
     }
     const blocking = own ? node : parents[0]!;
     throw errorAt(node.statement.range, `VI cannot treat '${node.name}' (${name}) ${own ? 'as an unobserved node' : `with unobserved parent '${blocking.name}'`}: no conjugate update passes through it. ${SUPPORTED}, with their usual conjugate children. Use Gibbs sampling for this model.`);
+  }
+
+  private readonly perFactor = new Map<NormalFactor, DependenceAnalysis>();
+
+  /**
+   * A dnorm node whose mean is not linear in the normal factors it reads but
+   * linear in each of two of them given the other (checked symbolically, one
+   * analysis per factor): c + aᵀCb, C and c read off by probing. Undefined
+   * when the mean is linear (the usual term) or not of that form (the usual
+   * check then names the problem).
+   */
+  private bilinear(node: StochasticNode, a: NormalFactor, b: NormalFactor, parents: StochasticNode[]): BilinearNormalTerm | undefined {
+    if (this.dependence(node, 0, 'normal') <= Dependence.Linear) return undefined;
+    const linearIn = (f: NormalFactor): boolean => {
+      let analysis = this.perFactor.get(f);
+      if (!analysis) this.perFactor.set(f, (analysis = new DependenceAnalysis(this.graph, f.nodes)));
+      return analysis.of(node.statement.args[0]!, node.scope) <= Dependence.Linear;
+    };
+    if (!linearIn(a) || !linearIn(b)) return undefined;
+    this.require(node, 1, { gamma: Dependence.Scale }, 'precision');
+    const { graph } = this;
+    const set = (f: NormalFactor, k: number, v: number): void => {
+      const c = f.coordinates[k]!;
+      c.node.variable.values[c.offset] = v;
+      propagate(graph, c.node);
+    };
+    for (const f of [a, b]) for (let k = 0; k < f.d; k++) set(f, k, 0);
+    const mean = (): number => currentParameters(node)[0]!;
+    const intercept = mean();
+    for (const f of [a, b]) {
+      for (let k = 0; k < f.d; k++) {
+        set(f, k, 1);
+        const moved = mean();
+        set(f, k, 0);
+        if (moved !== intercept) throw errorAt(node.statement.range, `VI treats a mean that multiplies two normal nodes ('${node.name}': ${a.nodes[0]!.variable.name} and ${b.nodes[0]!.variable.name}) only as c + Σ a·b, without terms linear in either: write the linear terms with their own data coefficients, or use Gibbs sampling.`);
+      }
+    }
+    const coefficients = new Float64Array(a.d * b.d);
+    for (let k = 0; k < a.d; k++) {
+      set(a, k, 1);
+      for (let l = 0; l < b.d; l++) {
+        set(b, l, 1);
+        coefficients[k * b.d + l] = mean() - intercept;
+        set(b, l, 0);
+      }
+      set(a, k, 0);
+    }
+    const rate = this.scaleShape(node, 1, parents);
+    if (!rate.gamma && !(rate.scale > 0)) throw improper(node, 'precision');
+    return new BilinearNormalTerm(node, a, b, coefficients, intercept, rate);
   }
 
   /** Intercept and coefficients of the residual x − μ by probing the model (exact: the residual is affine, checked symbolically), and the precision's form. */

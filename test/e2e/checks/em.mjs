@@ -218,3 +218,25 @@ export async function checkOnlineEmNotebook({ views }, { log, screenshotView }) 
   assert.ok(Math.abs(onlinePerRow - batchPerRow) < 0.01 * Math.abs(batchPerRow), `online ${onlinePerRow} within 1 % of batch ${batchPerRow}`);
   log(`online EM: ${onlinePerRow} per row, batch ${batchPerRow}`);
 }
+
+/**
+ * examples/em/em-bound.ipynb: EM's bound picture on the Old Faithful waiting times — the figure
+ * (log p, L and KL) drawn, and in the saved output L + KL = log p at every point, KL = 0 after each
+ * E-step, and the stated end: log-likelihood −1034.0017, means 54.61 and 80.09.
+ */
+export async function checkEmBoundNotebook({ views, saved }, { log, screenshotView }) {
+  const [figures] = await convergedFits(views, ['bound'], screenshotView);
+  const picture = plotOf(views[0], 'latent-fit-bound');
+  assert.ok(picture.drawn && picture.lines >= 3, `the bound picture is drawn: log p, L and KL (${picture.lines} lines)`);
+  const output = savedOutputs(saved, LATENT_MIMES.fit)[0];
+  const bound = output.emBound;
+  assert.ok(bound && bound.iteration.length > 10, 'the saved output holds the bound points');
+  bound.objective.forEach((p, k) => {
+    assert.ok(Math.abs(bound.lower[k] + bound.divergence[k] - p) <= 1e-9 * Math.abs(p), `L + KL = log p at point ${k}`);
+    if (bound.step[k] === 'E') assert.ok(bound.divergence[k] <= 1e-9 * Math.abs(p), `KL = 0 after the E-step at point ${k}`);
+  });
+  assert.ok(Math.abs(bound.divergence[1] - 2.326) < 0.001, `KL after the first M-step is about 2.3: ${bound.divergence[1]}`);
+  checkStated(figures, { 'mu[1]': 54.615, 'mu[2]': 80.091, 'w[1]': 0.361 }, 0.001, 'em bound');
+  assert.ok(Math.abs(figures.number('log-likelihood') - -1034.0017) < 1e-3, `log-likelihood ${figures.number('log-likelihood')}`);
+  log(`em bound: ${bound.iteration.length} points; KL after the first M-step ${bound.divergence[1]}; log-likelihood ${figures.number('log-likelihood')}`);
+}

@@ -1,30 +1,13 @@
 import { document, outputElement } from './dom';
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { Data, Layout, PlotData } from 'plotly.js';
+import type { PlotData } from 'plotly.js';
 import { runFit } from '../../../src/engine/fit/runFit';
 import type { FitOutput } from '../../../src/engine/output/fitOutput';
 import { readFitRequest } from '../../../src/engine/run/fitRequest';
 import { FitView } from '../../../src/renderer/fitView';
 import { parseFitOutput } from '../../../src/renderer/parseFit';
-import type { PlotApi } from '../../../src/renderer/plotApi';
-
-class RecordingPlot implements PlotApi {
-  readonly drawn = new Map<HTMLElement, { data: Data[]; layout: Partial<Layout> }>();
-  newPlot(div: HTMLElement, data: Data[], layout: Partial<Layout>): Promise<unknown> {
-    this.drawn.set(div, { data, layout });
-    return Promise.resolve(div);
-  }
-  react(div: HTMLElement, data: Data[], layout: Partial<Layout>): Promise<unknown> {
-    return this.newPlot(div, data, layout);
-  }
-  purge(div: HTMLElement): void {
-    this.drawn.delete(div);
-  }
-  resize(): unknown {
-    return Promise.resolve();
-  }
-}
+import { RecordingPlot } from './recordingPlot';
 
 afterEach(() => document.body.replaceChildren());
 

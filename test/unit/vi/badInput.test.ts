@@ -63,3 +63,41 @@ data list(y = c(1, -1, 2))`));
 test('VI options of the EM family are refused with the list they belong to', () => {
   assert.throws(() => readFitRequest('model { mu ~ dnorm(0, 1) }\nfit with vi(mle = TRUE)', {}, () => 1), /'mle' is an option of em, ecm, online\.em, annealed\.em, mcem, not of vi/);
 });
+
+test('anneal and bound take TRUE or FALSE, each on its own algorithms, at the option\'s place', async () => {
+  const model = `model {
+  mu ~ dnorm(0, 0.01)
+  for (i in 1:3) { y[i] ~ dnorm(mu, 1) }
+}
+data list(y = c(1, -1, 2))`;
+  const refused = (text: string, pattern: RegExp): void => {
+    let error: unknown;
+    try {
+      readFitRequest(`${model}\n${text}`, {}, () => 1);
+    } catch (e) {
+      error = e;
+    }
+    const problems = (error as { problems?: Array<{ message: string; range: { start: { line: number } } }> } | undefined)?.problems;
+    assert.ok(problems && problems.length > 0, `${text}: refused`);
+    assert.match(problems[0]!.message, pattern, `${text}: ${problems[0]!.message}`);
+    assert.equal(problems[0]!.range.start.line, 5, `${text}: on the directive's line`);
+  };
+  refused('fit with vi(anneal = "yes")', /anneal takes TRUE or FALSE/);
+  refused('fit with em(bound = 2)', /bound takes TRUE or FALSE/);
+  refused('fit with mcem(bound = TRUE)', /bound/);
+  refused('fit with em(anneal = TRUE)', /anneal/);
+});
+
+test('annealing a model without discrete nodes is plain VI after the held precisions are released', async () => {
+  const model = `model {
+  mu ~ dnorm(0, 0.01)
+  tau ~ dgamma(1, 1)
+  for (i in 1:4) { y[i] ~ dnorm(mu, tau) }
+}
+data list(y = c(1.2, 0.8, 1.9, 1.4))`;
+  const out = await fit(model, 'anneal = TRUE, seed = 1');
+  const plain = await fit(model, 'seed = 1');
+  assert.equal(out.status, 'converged', JSON.stringify(out.messages));
+  assert.ok(Number.isFinite(out.variational!.elbo));
+  assert.ok(Math.abs(out.variational!.elbo - plain.variational!.elbo) < 1e-8 * Math.abs(plain.variational!.elbo), `${out.variational!.elbo} vs ${plain.variational!.elbo}`);
+});
