@@ -224,8 +224,8 @@ export const FIT_OPTIONS: readonly FitOptionInfo[] = [
   {
     name: 'threads',
     snippet: 'threads = ${1:2}',
-    description: 'Worker threads for the E-step of large mixtures, 1 to 64. Default: the engine\'s choice.',
-    methods: EM_METHODS,
+    description: 'Worker threads for the E-step of large mixtures (EM, and VI on a Gaussian mixture), 1 to 64. Default: the engine\'s choice.',
+    methods: [...EM_METHODS, 'vi'],
     apply: numeric('threads', 'threads', { min: 1, max: 64, integer: true }),
   },
   {
