@@ -166,7 +166,7 @@ export class FitView {
     this.status.dataset.fitStatus = output.status;
     const text = statusText(output.status, output.iteration, s.maxIterations);
     this.status.textContent = text.charAt(0).toUpperCase() + text.slice(1);
-    const estimator = s.method === 'vi' ? 'mean-field variational' : s.estimator === 'ml' ? 'maximum likelihood' : 'maximum a posteriori';
+    const estimator = s.method === 'vi' || s.method === 'svi' ? 'mean-field variational' : s.estimator === 'ml' ? 'maximum likelihood' : 'maximum a posteriori';
     const meta = [s.method, estimator, startsText(output), `seed ${s.seed}`];
     this.meta.textContent = meta.join(' · ');
     const t = output.timing;

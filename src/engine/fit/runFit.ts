@@ -13,6 +13,7 @@ import { findMixturePlate, type MixturePlate } from './mixturePlate';
 import { mixturePicture } from './mixturePicture';
 import { fitVariational } from '../vi/runVi';
 import { fitMixtureVariational } from '../vi/mixture/runMixtureVi';
+import { fitMixtureStochastic } from '../vi/mixture/runMixtureSvi';
 import { classifyNodes } from './roles';
 
 export interface FitOptions {
@@ -45,6 +46,12 @@ export async function runFit(request: FitRequest, options: FitOptions = {}): Pro
   try {
     // A Gaussian mixture plate goes to the vectorised kernels without unrolling the model into nodes.
     const plate = request.settings.method === 'mcem' ? undefined : findMixturePlate(request.document, request.data, request.inits);
+    if (request.settings.method === 'svi') {
+      if (!plate) throw errorAt(request.directiveRange, 'svi works on Gaussian mixtures written as z[i] ~ dcat(w[]); x[i, ] ~ dmnorm(mu[z[i], ], Omega[, , z[i]]) with dmnorm and dwish priors in a loop over the components and w ~ ddirch; this model is not one. Use vi.');
+      await fitMixtureStochastic(plate, request, output, () => options.signal?.aborted ?? false, () => update());
+      output.timing = timing(started, output.iteration);
+      return output;
+    }
     if (plate && request.settings.method === 'vi') {
       await fitMixtureVariational(plate, request, output, { ...options, cancelled: () => options.signal?.aborted ?? false }, () => update());
       output.timing = timing(started, output.iteration);

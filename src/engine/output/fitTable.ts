@@ -9,7 +9,7 @@ import { formatVariationalTable } from './variationalTable';
  * Log-likelihoods keep enough digits to compare with another program's to 1e-6.
  */
 export function formatFitTable(output: FitOutput): string {
-  if (output.settings.method === 'vi') return formatVariationalTable(output);
+  if (output.settings.method === 'vi' || output.settings.method === 'svi') return formatVariationalTable(output);
   const { settings } = output;
   const estimator = settings.estimator === 'ml' ? 'maximum likelihood' : 'maximum a posteriori';
   const restarts = startsText(output);

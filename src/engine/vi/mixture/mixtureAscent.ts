@@ -56,7 +56,7 @@ export class MixtureWorkspace {
  * labels' statistics, so the first E-step sees factors with their spread, as
  * the generic path's start from imputed labels does.
  */
-export function startMixtureFactors(factors: MixtureFactors, start: GaussianParameters, rows: number, fromLabels: boolean, ws: MixtureWorkspace): number {
+export function startMixtureFactors(factors: MixtureFactors, start: GaussianParameters, rows: number, fromLabels: boolean, ws: { stats: Float64Array; scatter: Float64Array }): number {
   const { K, d, dd } = factors;
   const precisions = new Float64Array(K * dd);
   const factor = new Float64Array(dd);

@@ -111,17 +111,12 @@ export async function fitMixtureVariational(plate: MixturePlate, request: FitReq
     const responsibilities = new Float64Array(rows * K);
     factors.pack(ws.packed);
     await runner.run(ws.packed, 1, ws.stats, { rowLogLikelihood: new Float64Array(rows), responsibilities });
-    const nodes = summaries(plate, factors);
-    const monitored = settings.monitor ? nodes.filter((n) => settings.monitor!.includes(n.name.replace(/\[.*$/, ''))) : nodes.slice(0, DEFAULT_MONITORED);
-    for (const n of monitored) n.density = marginalDensity(n);
+    const nodes = describeFactors(plate, factors, output, settings, responsibilities);
     output.start = { chosen: index, starts: tried };
     output.status = outcome.status;
     output.converged = outcome.status === 'converged';
     output.iteration = outcome.iterations;
     output.objective.values = outcome.curve;
-    output.params = nodes.map((n) => ({ name: n.name, value: n.mean }));
-    output.observations = rows;
-    output.assignments = { node: plate.latent, values: Array.from({ length: Math.min(rows, 10_000) }, (_, i) => 1 + argmax(responsibilities, i * K, K)) };
     const { bound } = outcome;
     output.variational = {
       elbo: outcome.elbo,
@@ -134,7 +129,6 @@ export async function fitMixtureVariational(plate: MixturePlate, request: FitReq
       ],
       nodes, bestRestart: index, restartElbos: tried.map((t) => t.objective),
     };
-    if (d <= 2) output.mixture = mixturePicture(plate, pictureParameters(factors), responsibilities);
     const chosen = tried.length > 1 ? ` Start ${index + 1} of ${tried.length} kept (the best ELBO).` : '';
     output.messages.push({ severity: 'info', message: `Started from ${tried[index]!.method}.${chosen}` });
     output.messages.push({ severity: 'info', message: `The mixture's global factors hold the prior and entropy terms with each factor's own (contributions of ${plate.parameterNames.join(', ')} are E[log p] − E[log q]).` });
@@ -146,6 +140,24 @@ export async function fitMixtureVariational(plate: MixturePlate, request: FitReq
   } finally {
     await runner.close();
   }
+}
+
+/**
+ * Writes the kept factors into the output: every element's marginal (with
+ * densities for the monitored ones), the means as `params`, the hard
+ * assignments of the first 10,000 rows and, in 1 or 2 dimensions, the data
+ * coloured by responsibility. Returns the marginals.
+ */
+export function describeFactors(plate: MixturePlate, factors: MixtureFactors, output: FitOutput, settings: FitRequest['settings'], responsibilities: Float64Array): VariationalNode[] {
+  const { rows, components: K, columns: d } = plate.problem;
+  const nodes = summaries(plate, factors);
+  const monitored = settings.monitor ? nodes.filter((n) => settings.monitor!.includes(n.name.replace(/\[.*$/, ''))) : nodes.slice(0, DEFAULT_MONITORED);
+  for (const n of monitored) n.density = marginalDensity(n);
+  output.params = nodes.map((n) => ({ name: n.name, value: n.mean }));
+  output.observations = rows;
+  output.assignments = { node: plate.latent, values: Array.from({ length: Math.min(rows, 10_000) }, (_, i) => 1 + argmax(responsibilities, i * K, K)) };
+  if (d <= 2) output.mixture = mixturePicture(plate, pictureParameters(factors), responsibilities);
+  return nodes;
 }
 
 function argmax(values: Float64Array, at: number, K: number): number {
