@@ -139,7 +139,7 @@ export class FitView {
     const hasCurve = output.objective.values.length > 0;
     this.curves.hidden = !hasCurve;
     const bound = output.objective.kind === 'elbo';
-    this.objectiveDiv.setAttribute('aria-label', bound ? 'ELBO per iteration' : 'Objective per iteration');
+    this.objectiveDiv.setAttribute('aria-label', output.objective.steps ? 'ELBO per row at the minibatch steps' : bound ? 'ELBO per iteration' : 'Objective per iteration');
     this.gapDiv.setAttribute('aria-label', `Gap of the ${bound ? 'ELBO' : 'objective'} to its final value, log scale`);
     const jobs: Promise<void>[] = [];
     if (hasCurve && !signal?.aborted) {

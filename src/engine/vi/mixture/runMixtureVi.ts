@@ -120,6 +120,7 @@ export async function fitMixtureVariational(plate: MixturePlate, request: FitReq
     const { bound } = outcome;
     output.variational = {
       elbo: outcome.elbo,
+      // By variable: z's is E[log p(z | w)] and H[q(z)]; each global variable's holds its prior term and its factors' entropy together.
       contributions: [
         { name: plate.latent, expectedLogDensity: bound.z - bound.entropy, entropy: bound.entropy },
         { name: plate.columns[0]!.replace(/\[.*$/, ''), expectedLogDensity: bound.x, entropy: 0 },
@@ -131,7 +132,6 @@ export async function fitMixtureVariational(plate: MixturePlate, request: FitReq
     };
     const chosen = tried.length > 1 ? ` Start ${index + 1} of ${tried.length} kept (the best ELBO).` : '';
     output.messages.push({ severity: 'info', message: `Started from ${tried[index]!.method}.${chosen}` });
-    output.messages.push({ severity: 'info', message: `The mixture's global factors hold the prior and entropy terms with each factor's own (contributions of ${plate.parameterNames.join(', ')} are E[log p] − E[log q]).` });
     for (const dgn of diagnostics) output.messages.push({ severity: dgn.severity, message: dgn.message, code: dgn.code });
     for (const dec of outcome.decreases) {
       output.messages.push({ severity: 'warning', message: `The ELBO decreased at iteration ${dec.iteration}, from ${dec.from} to ${dec.to}: coordinate ascent never lowers it beyond rounding; please report this model.` });
