@@ -10,7 +10,8 @@
  * the median of 3), then ../shared/bench/peers/sklearn_gmm.py (vi.sec_per_iter, by its
  * differencing) and ../shared/bench/peers/bayespy_gmm.py (vb.sec_per_iter, each iteration with
  * BayesPy's bound), with OPENBLAS/OMP/MKL threads = 1. Prints each round's seconds per iteration
- * and the ratios Latent / peer (below 1: Latent is faster), then the medians as one JSON line.
+ * and the ratios Latent / peer (below 1: Latent is faster), then the medians as one JSON line;
+ * Latent's CPU seconds per iteration too (the peers report wall time only).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -47,7 +48,8 @@ function dataFolder(): string {
   return folder;
 }
 
-async function latentSecondsPerIteration(folder: string): Promise<number> {
+/** Wall and CPU seconds per iteration (CPU: what a loaded machine's waiting leaves out). */
+async function latentSecondsPerIteration(folder: string): Promise<{ wall: number; cpu: number }> {
   const start = JSON.parse(readFileSync(join(folder, `${dataset}.init.json`), 'utf8')) as { K: number; D: number; means: number[][] };
   const request = readFitRequest(bayespyMixture(dataset, start, 'tol = 1e-300'), {}, () => 1, { baseDirectory: folder });
   const plate = findMixturePlate(request.document, request.data, request.inits);
@@ -58,14 +60,20 @@ async function latentSecondsPerIteration(folder: string): Promise<number> {
   const ws = new MixtureWorkspace(runner, problem.components, problem.columns);
   const factors = new MixtureFactors(problem.components, problem.columns, mixturePriors(plate));
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let rep = 0; rep < 4; rep++) {
     startMixtureFactors(factors, plate.givenComponents, problem.rows, false, ws);
     const t = performance.now();
+    const c = process.cpuUsage();
     for (let i = 0; i < iters; i++) await mixtureSweep(factors, ws);
     // The first repetition warms the JIT up and is not counted.
-    if (rep > 0) times.push((performance.now() - t) / 1000 / iters);
+    if (rep > 0) {
+      times.push((performance.now() - t) / 1000 / iters);
+      const used = process.cpuUsage(c);
+      cpu.push((used.user + used.system) / 1e6 / iters);
+    }
   }
-  return median(times);
+  return { wall: median(times), cpu: median(cpu) };
 }
 
 function peer(script: string, args: string[]): Record<string, unknown> {
@@ -85,10 +93,10 @@ async function main(): Promise<void> {
   const csv = join(folder, `${dataset}.csv`);
   const withPeers = peers && existsSync(join(sharedBench, 'peers', 'bayespy_gmm.py'));
   if (peers && !withPeers) console.log(`(no peers: ${sharedBench}/peers is not there)`);
-  const rows: Array<{ latent: number; sklearn?: number; bayespy?: number }> = [];
+  const rows: Array<{ latent: number; latentCpu: number; sklearn?: number; bayespy?: number }> = [];
   for (let round = 1; round <= rounds; round++) {
-    const latent = await latentSecondsPerIteration(folder);
-    const row: (typeof rows)[number] = { latent };
+    const { wall: latent, cpu: latentCpu } = await latentSecondsPerIteration(folder);
+    const row: (typeof rows)[number] = { latent, latentCpu };
     if (withPeers) {
       const sk = peer('sklearn_gmm.py', ['--data', csv, '--iters', String(iters), '--reps', '2', '--max-iter', '2', '--vi-max-iter', '2']);
       row.sklearn = (sk.vi as { sec_per_iter: number }).sec_per_iter;
@@ -97,10 +105,10 @@ async function main(): Promise<void> {
     }
     rows.push(row);
     const ratios = row.sklearn ? `  Latent/sklearn ${(latent / row.sklearn).toFixed(3)}  Latent/BayesPy ${(latent / row.bayespy!).toFixed(3)}` : '';
-    console.log(`round ${round}: s/iter Latent ${latent.toFixed(4)}${row.sklearn ? `  sklearn ${row.sklearn.toFixed(4)}  BayesPy ${row.bayespy!.toFixed(4)}` : ''}${ratios}`);
+    console.log(`round ${round}: s/iter Latent ${latent.toFixed(4)} (CPU ${latentCpu.toFixed(4)})${row.sklearn ? `  sklearn ${row.sklearn.toFixed(4)}  BayesPy ${row.bayespy!.toFixed(4)}` : ''}${ratios}`);
   }
   const latent = median(rows.map((r) => r.latent));
-  const summary: Record<string, unknown> = { runner: 'latent_vi_gmm', dataset, iters, rounds, latent_sec_per_iter: latent };
+  const summary: Record<string, unknown> = { runner: 'latent_vi_gmm', dataset, iters, rounds, latent_sec_per_iter: latent, latent_cpu_sec_per_iter: median(rows.map((r) => r.latentCpu)) };
   if (withPeers) {
     const sklearn = median(rows.map((r) => r.sklearn!));
     const bayespy = median(rows.map((r) => r.bayespy!));
