@@ -78,6 +78,8 @@ describe('editor: the fit directive', () => {
     const option = hover(`${MODEL}fit with online.em(batch = 10, ka‸ppa = 0.7)`);
     assert.equal(option?.word, 'kappa');
     assert.match(option?.markdown ?? '', /^\*\*kappa\*\* \(online\.em option\): .*0\.5 < kappa ≤ 1/);
+    assert.match(hover(`${MODEL}fit with svi(batch = 10, ka‸ppa = 0.7)`)?.markdown ?? '', /^\*\*kappa\*\* \(svi option\): .*stochastic VI/);
+    assert.match(hover(`${MODEL}fit with s‸vi(batch = 10)`)?.markdown ?? '', /^\*\*svi\*\*: Stochastic variational inference/);
     assert.match(hover(`${MODEL}fit with em(ml‸e = TRUE)`)?.markdown ?? '', /maximum likelihood/);
     assert.match(hover(`${MODEL}sample with gibbs(cha‸ins = 2)`)?.markdown ?? '', /Number of chains/);
     // Not an option name: a value, or a name outside a run.
