@@ -11,7 +11,8 @@
  * differencing) and ../shared/bench/peers/bayespy_gmm.py (vb.sec_per_iter, each iteration with
  * BayesPy's bound), with OPENBLAS/OMP/MKL threads = 1. Prints each round's seconds per iteration
  * and the ratios Latent / peer (below 1: Latent is faster), then the medians as one JSON line;
- * Latent's CPU seconds per iteration too (the peers report wall time only).
+ * and the same in CPU seconds (process CPU time: Latent's own, the peers' by bench/viPeersCpu.py),
+ * which a loaded machine's waiting for a core leaves out.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -82,6 +83,13 @@ function peer(script: string, args: string[]): Record<string, unknown> {
   return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>;
 }
 
+/** The peers' CPU seconds per iteration (bench/viPeersCpu.py: the same fits, timed by process_time). */
+function peerCpu(csv: string): { sklearn_cpu_sec_per_iter: number; bayespy_cpu_sec_per_iter: number } {
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const out = execFileSync('/usr/bin/python3', [join(repoRoot, 'bench', 'viPeersCpu.py'), csv, String(iters)], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as { sklearn_cpu_sec_per_iter: number; bayespy_cpu_sec_per_iter: number };
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -93,7 +101,7 @@ async function main(): Promise<void> {
   const csv = join(folder, `${dataset}.csv`);
   const withPeers = peers && existsSync(join(sharedBench, 'peers', 'bayespy_gmm.py'));
   if (peers && !withPeers) console.log(`(no peers: ${sharedBench}/peers is not there)`);
-  const rows: Array<{ latent: number; latentCpu: number; sklearn?: number; bayespy?: number }> = [];
+  const rows: Array<{ latent: number; latentCpu: number; sklearn?: number; bayespy?: number; sklearnCpu?: number; bayespyCpu?: number }> = [];
   for (let round = 1; round <= rounds; round++) {
     const { wall: latent, cpu: latentCpu } = await latentSecondsPerIteration(folder);
     const row: (typeof rows)[number] = { latent, latentCpu };
@@ -102,10 +110,14 @@ async function main(): Promise<void> {
       row.sklearn = (sk.vi as { sec_per_iter: number }).sec_per_iter;
       const bp = peer('bayespy_gmm.py', ['--data', csv, '--iters', String(iters), '--reps', '2', '--max-iter', '1']);
       row.bayespy = (bp.vb as { sec_per_iter: number }).sec_per_iter;
+      const cpu = peerCpu(csv);
+      row.sklearnCpu = cpu.sklearn_cpu_sec_per_iter;
+      row.bayespyCpu = cpu.bayespy_cpu_sec_per_iter;
     }
     rows.push(row);
     const ratios = row.sklearn ? `  Latent/sklearn ${(latent / row.sklearn).toFixed(3)}  Latent/BayesPy ${(latent / row.bayespy!).toFixed(3)}` : '';
-    console.log(`round ${round}: s/iter Latent ${latent.toFixed(4)} (CPU ${latentCpu.toFixed(4)})${row.sklearn ? `  sklearn ${row.sklearn.toFixed(4)}  BayesPy ${row.bayespy!.toFixed(4)}` : ''}${ratios}`);
+    console.log(`round ${round}: s/iter Latent ${latent.toFixed(4)} (CPU ${latentCpu.toFixed(4)})${row.sklearn ? `  sklearn ${row.sklearn.toFixed(4)} (CPU ${row.sklearnCpu!.toFixed(4)})  BayesPy ${row.bayespy!.toFixed(4)} (CPU ${row.bayespyCpu!.toFixed(4)})` : ''}${ratios}`);
+    if (row.sklearn) console.log(`         CPU ratios: Latent/sklearn ${(latentCpu / row.sklearnCpu!).toFixed(3)}  Latent/BayesPy ${(latentCpu / row.bayespyCpu!).toFixed(3)}`);
   }
   const latent = median(rows.map((r) => r.latent));
   const summary: Record<string, unknown> = { runner: 'latent_vi_gmm', dataset, iters, rounds, latent_sec_per_iter: latent, latent_cpu_sec_per_iter: median(rows.map((r) => r.latentCpu)) };
@@ -116,6 +128,10 @@ async function main(): Promise<void> {
       sklearn_sec_per_iter: sklearn, bayespy_sec_per_iter: bayespy,
       ratio_latent_over_sklearn: latent / sklearn, ratio_latent_over_bayespy: latent / bayespy,
       per_round_ratios: rows.map((r) => ({ sklearn: r.latent / r.sklearn!, bayespy: r.latent / r.bayespy! })),
+      cpu: {
+        sklearn_sec_per_iter: median(rows.map((r) => r.sklearnCpu!)), bayespy_sec_per_iter: median(rows.map((r) => r.bayespyCpu!)),
+        ratio_latent_over_sklearn: median(rows.map((r) => r.latentCpu / r.sklearnCpu!)), ratio_latent_over_bayespy: median(rows.map((r) => r.latentCpu / r.bayespyCpu!)),
+      },
     });
   }
   console.log(JSON.stringify(summary));
