@@ -67,6 +67,7 @@ export async function fitMixtureStochastic(plate: MixturePlate, request: FitRequ
     output.start = { chosen: 0, starts: [{ method, objective: outcome.elbo, status: outcome.status, iterations: outcome.steps }] };
     output.variational = { elbo: outcome.elbo, contributions: [], nodes, bestRestart: 0, restartElbos: [outcome.elbo] };
     output.messages.push({ severity: 'info', message: `Started from ${method}.` });
+    if (settings.restarts > 1) output.messages.push({ severity: 'info', message: `svi runs one start (restarts = ${settings.restarts} is for vi): run the cell with other seeds to compare starts.` });
     output.messages.push({
       severity: 'info',
       message: `Stochastic VI: ${outcome.steps} minibatch steps over ${outcome.epochs} pass${outcome.epochs === 1 ? '' : 'es'}; the curve is the ELBO per row, evaluated on all ${rows} rows every ${Math.max(1, Math.floor(stepsPerPass / EVALUATIONS_PER_PASS))} steps (q(z) optimal for the global factors then). Final ELBO ${outcome.elbo.toFixed(4)}, ${(outcome.elbo / rows).toFixed(6)} per row.`,
