@@ -164,7 +164,7 @@ export class FitView {
     const s = output.settings;
     this.status.dataset.status = STATUS_STYLE[output.status] ?? 'failed';
     this.status.dataset.fitStatus = output.status;
-    const text = statusText(output.status, output.iteration, s.maxIterations);
+    const text = statusText(output.status, output.iteration, s.maxIterations, output.objective.steps !== undefined);
     this.status.textContent = text.charAt(0).toUpperCase() + text.slice(1);
     const estimator = s.method === 'vi' || s.method === 'svi' ? 'mean-field variational' : s.estimator === 'ml' ? 'maximum likelihood' : 'maximum a posteriori';
     const meta = [s.method, estimator, startsText(output), `seed ${s.seed}`];

@@ -91,5 +91,10 @@ data list(N = 200, alpha = c(1, 1), m0 = c(0, 0), P0 = structure(c(0.01, 0, 0, 0
     assert.ok(Math.abs(json.elbo / 200 - json.svi.elbo_per_row.at(-1)!) < 1e-9 * Math.abs(json.elbo));
     assert.equal(json.elbo_per_iteration.at(-1), json.elbo);
     assert.match(String(parseEmArguments(['--batch', '0'], 'vi')), /--batch takes a whole number/);
+    // The table: SVI ends with its passes (no convergence test), and gives the bound in total and per row.
+    const table = await run(mixture, ['--svi', '--batch', '50', '--epochs', '2', '--seed', '1']);
+    assert.equal(table.code, 0, table.err);
+    assert.match(table.out, /finished its passes: 8 minibatch steps/);
+    assert.match(table.out, /ELBO per row\s+-?\d/);
   });
 });
