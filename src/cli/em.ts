@@ -17,12 +17,20 @@ export interface EmArguments {
 }
 
 /** Flags with a number, the directive's option each stands for, and the setting it fills. */
-const NUMBER_FLAGS: Record<string, { option: string; key: 'tolerance' | 'maxIterations' | 'restarts' | 'seed' | 'threads' }> = {
+const NUMBER_FLAGS: Record<string, { option: string; key: 'tolerance' | 'maxIterations' | 'restarts' | 'seed' | 'threads' | 'batchSize' | 'kappa' | 't0' | 'epochs' }> = {
   '--tol': { option: 'tol', key: 'tolerance' },
   '--max-iter': { option: 'max.iter', key: 'maxIterations' },
   '--restarts': { option: 'restarts', key: 'restarts' },
   '--seed': { option: 'seed', key: 'seed' },
   '--threads': { option: 'threads', key: 'threads' },
+};
+
+/** `latent vi --svi`'s flags (stochastic VI), each the svi(...) option of the same name. */
+const SVI_FLAGS: typeof NUMBER_FLAGS = {
+  '--batch': { option: 'batch', key: 'batchSize' },
+  '--kappa': { option: 'kappa', key: 'kappa' },
+  '--t0': { option: 't0', key: 't0' },
+  '--epochs': { option: 'epochs', key: 'epochs' },
 };
 
 /**
@@ -35,17 +43,21 @@ export function parseEmArguments(args: string[], command: 'em' | 'vi' = 'em'): E
   const parsed: EmArguments = { defaults: command === 'vi' ? { method: 'vi' } : {}, json: false, dataFiles: [], initsFiles: [] };
   for (let k = 0; k < args.length; k++) {
     const flag = args[k]!;
-    // VI has no estimator to choose and no E-step threads.
-    if (command === 'vi' && (flag === '--mle' || flag === '--threads')) return `unknown option ${flag} for vi`;
+    // VI has no estimator to choose.
+    if (command === 'vi' && flag === '--mle') return `unknown option ${flag} for vi`;
     if (flag === '--json') {
       parsed.json = true;
+      continue;
+    }
+    if (command === 'vi' && flag === '--svi') {
+      parsed.defaults.method = 'svi';
       continue;
     }
     if (flag === '--mle') {
       parsed.defaults.estimator = 'ml';
       continue;
     }
-    const number = NUMBER_FLAGS[flag];
+    const number = NUMBER_FLAGS[flag] ?? (command === 'vi' ? SVI_FLAGS[flag] : undefined);
     if (flag !== '--data' && flag !== '--init' && !number) return `unknown option ${flag}`;
     const value = args[++k];
     if (value === undefined || value.startsWith('--')) return `${flag} needs a value`;

@@ -2,7 +2,7 @@ import type { JobWorkers } from '../engine/job/startJob';
 import type { FitOutput } from '../engine/output/fitOutput';
 import { runFitCommand, type EmArguments } from './em';
 
-export const VI_USAGE = 'latent vi MODEL [--data FILE]... [--init FILE]... [--tol t] [--max-iter n] [--restarts n] [--seed s] [--json]';
+export const VI_USAGE = 'latent vi MODEL [--data FILE]... [--init FILE]... [--tol t] [--max-iter n] [--restarts n] [--seed s] [--threads n] [--svi [--batch n] [--kappa k] [--t0 t] [--epochs n]] [--json]';
 
 /** The version of `latent vi --json`'s object (docs/output-schema.md, "Variational fits"). */
 export const VI_JSON_SCHEMA = 'latent.vi/1';
@@ -15,11 +15,15 @@ export const VI_JSON_SCHEMA = 'latent.vi/1';
  */
 export function viJson(output: FitOutput): object {
   const v = output.variational;
+  const steps = output.objective.steps;
   return {
     schema: VI_JSON_SCHEMA,
     status: output.status,
     elbo: v?.elbo ?? null,
-    elbo_per_iteration: output.objective.values,
+    method: output.settings.method,
+    // SVI: the bound is evaluated at intervals, per row; here in total, at the minibatch steps `svi.steps`.
+    elbo_per_iteration: steps ? output.objective.values.map((v) => v * (output.observations ?? 1)) : output.objective.values,
+    ...(steps ? { svi: { steps, elbo_per_row: output.objective.values, batch: output.settings.batchSize, kappa: output.settings.kappa, t0: output.settings.t0, epochs: output.settings.epochs } } : {}),
     iterations: output.iteration,
     converged: output.converged ?? false,
     seconds: output.timing.seconds,
@@ -36,6 +40,9 @@ export function viJson(output: FitOutput): object {
 
 /** Runs `latent vi MODEL ...`: the table, or with --json one object (viJson). Exit 1 when the model or the fit fails, 2 when the file cannot be read. */
 export async function runVi(file: string, args: EmArguments, workers: JobWorkers, out: (text: string) => void, err: (text: string) => void): Promise<number> {
-  return runFitCommand(file, args, workers, out, err, viJson, (request) =>
-    request.settings.method === 'vi' ? undefined : `the document's fit line asks for ${request.settings.method}; latent vi runs 'fit with vi(...)' (or a document without a fit line).`);
+  return runFitCommand(file, args, workers, out, err, viJson, (request) => {
+    const { method } = request.settings;
+    if (args.defaults.method === 'svi' && method !== 'svi') return `--svi runs stochastic VI, but the document's fit line asks for ${method}: write 'fit with svi(...)' or leave the fit line out.`;
+    return method === 'vi' || method === 'svi' ? undefined : `the document's fit line asks for ${method}; latent vi runs 'fit with vi(...)' or 'fit with svi(...)' (or a document without a fit line).`;
+  });
 }

@@ -34,7 +34,9 @@ export function objectiveFigure(output: FitOutput, theme: Theme): Figure {
   const { values, beta } = output.objective;
   // EM's first value is at the start (iteration 0); VI's first is the bound after iteration 1.
   const first = output.objective.kind === 'elbo' ? 1 : 0;
-  const x = values.map((_, i) => i + first);
+  // Stochastic VI evaluates the bound (per row) at intervals: its points sit at their minibatch steps.
+  const steps = output.objective.steps;
+  const x = steps ?? values.map((_, i) => i + first);
   const annealed = beta !== undefined && beta.some((b) => b < 1);
   const main = chainColor(theme, 0);
   const warm = chainColor(theme, 1);
@@ -48,7 +50,7 @@ export function objectiveFigure(output: FitOutput, theme: Theme): Figure {
       line: { color: main, width: 1.5 },
       marker: { size: 4, color: annealed ? beta!.map((b) => (b < 1 ? warm : main)) : main },
       ...(annealed ? { customdata: beta } : {}),
-      hovertemplate: `${otherStarts(output).length ? `kept start ${output.start!.chosen + 1}<br>` : ''}iteration %{x}<br>%{y:.6f}${annealed ? '<br>β = %{customdata:.3g}' : ''}<extra></extra>`,
+      hovertemplate: `${otherStarts(output).length ? `kept start ${output.start!.chosen + 1}<br>` : ''}${steps ? 'step' : 'iteration'} %{x}<br>%{y:.6f}${annealed ? '<br>β = %{customdata:.3g}' : ''}<extra></extra>`,
     },
     ...otherStarts(output).map(({ index, curve }): Data => ({
       type: 'scatter',
@@ -61,8 +63,8 @@ export function objectiveFigure(output: FitOutput, theme: Theme): Figure {
     })),
   ];
   const layout = baseLayout(theme, 'fit:objective');
-  layout.xaxis = { ...titled(theme, 'iteration'), ...iterationTicks(values.length - 1) };
-  layout.yaxis = titled(theme, objectiveLabel(output));
+  layout.xaxis = steps ? titled(theme, 'minibatch step') : { ...titled(theme, 'iteration'), ...iterationTicks(values.length - 1) };
+  layout.yaxis = titled(theme, steps ? `${objectiveLabel(output)} per row` : objectiveLabel(output));
   if (annealed) {
     const { shapes, annotations } = betaMarks(beta!, theme);
     layout.shapes = shapes;
@@ -135,10 +137,11 @@ export function gapFigure(output: FitOutput, theme: Theme): Figure {
   const y: number[] = [];
   const first = output.objective.kind === 'elbo' ? 1 : 0;
   const candidates = limit === undefined ? values.slice(0, -1) : values;
+  const steps = output.objective.steps;
   candidates.forEach((v, i) => {
     const gap = final - v;
     if (gap > 0 && Number.isFinite(gap)) {
-      x.push(i + first);
+      x.push(steps?.[i] ?? i + first);
       y.push(gap);
     }
   });
@@ -155,17 +158,18 @@ export function gapFigure(output: FitOutput, theme: Theme): Figure {
     },
   ];
   const layout = baseLayout(theme, 'fit:gap');
-  layout.xaxis = { ...titled(theme, 'iteration'), ...iterationTicks(values.length - 1) };
+  layout.xaxis = steps ? titled(theme, 'minibatch step') : { ...titled(theme, 'iteration'), ...iterationTicks(values.length - 1) };
   layout.yaxis = { ...titled(theme, limit !== undefined ? 'gap to limit (extrapolated)' : output.status === 'running' ? 'gap to latest' : 'gap to final'), type: 'log', exponentformat: 'power' };
   // VI's tolerance is relative to the bound; EM's is in the objective's units; Monte-Carlo EM's is on the parameters, not on this gap.
   const elbo = output.objective.kind === 'elbo';
-  const tolerance = output.objective.kind.startsWith('mc-') ? Number.NaN : output.settings.tolerance * (elbo ? Math.abs(final) : 1);
+  // Stochastic VI has no stopping tolerance: its passes end it.
+  const tolerance = output.objective.kind.startsWith('mc-') || steps ? Number.NaN : output.settings.tolerance * (elbo ? Math.abs(final) : 1);
   if (Number.isFinite(tolerance) && tolerance > 0 && y.length) {
     layout.shapes = [{ type: 'line', xref: 'paper', yref: 'y', x0: 0, x1: 1, y0: tolerance, y1: tolerance, line: { color: withAlpha(theme.muted, 0.7), width: 1, dash: 'dot' } }];
     // At the left end: the curve starts high there and ends, on the right, near the line.
     layout.annotations = [{ xref: 'paper', yref: 'y', x: 0, y: Math.log10(tolerance), xanchor: 'left', yanchor: 'bottom', showarrow: false, text: elbo ? 'tol × |ELBO|' : 'tol', font: { size: theme.fontSize - 2, color: theme.muted } }];
   }
-  if (y.length > 0 && x.length < candidates.length) layout.annotations = [...(layout.annotations ?? []), undrawnNote(candidates.length, x, first, limit === undefined ? 'the final value' : 'the extrapolated limit', theme)];
+  if (!steps && y.length > 0 && x.length < candidates.length) layout.annotations = [...(layout.annotations ?? []), undrawnNote(candidates.length, x, first, limit === undefined ? 'the final value' : 'the extrapolated limit', theme)];
   if (y.length === 0) {
     layout.annotations = [{ xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, showarrow: false, text: 'No gap to show yet', font: { color: theme.muted } }];
   }

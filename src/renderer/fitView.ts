@@ -143,7 +143,7 @@ export class FitView {
     const hasCurve = output.objective.values.length > 0;
     this.curves.hidden = !hasCurve;
     const bound = output.objective.kind === 'elbo';
-    this.objectiveDiv.setAttribute('aria-label', bound ? 'ELBO per iteration' : 'Objective per iteration');
+    this.objectiveDiv.setAttribute('aria-label', output.objective.steps ? 'ELBO per row at the minibatch steps' : bound ? 'ELBO per iteration' : 'Objective per iteration');
     this.gapDiv.setAttribute('aria-label', `Gap of the ${bound ? 'ELBO' : 'objective'} to its final value, log scale`);
     const jobs: Promise<void>[] = [];
     if (hasCurve && !signal?.aborted) {
@@ -172,9 +172,9 @@ export class FitView {
     const s = output.settings;
     this.status.dataset.status = STATUS_STYLE[output.status] ?? 'failed';
     this.status.dataset.fitStatus = output.status;
-    const text = statusText(output.status, output.iteration, s.maxIterations);
+    const text = statusText(output.status, output.iteration, s.maxIterations, output.objective.steps !== undefined);
     this.status.textContent = text.charAt(0).toUpperCase() + text.slice(1);
-    const estimator = s.method === 'vi' ? 'mean-field variational' : s.estimator === 'ml' ? 'maximum likelihood' : 'maximum a posteriori';
+    const estimator = s.method === 'vi' || s.method === 'svi' ? 'mean-field variational' : s.estimator === 'ml' ? 'maximum likelihood' : 'maximum a posteriori';
     const meta = [s.method, estimator, startsText(output), `seed ${s.seed}`];
     this.meta.textContent = meta.join(' · ');
     const t = output.timing;

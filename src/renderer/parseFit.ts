@@ -46,6 +46,7 @@ export function parseFitOutput(raw: unknown): FitParseResult {
       values: numbers(objective.values),
       ...(typeof objective.error === 'number' ? { error: objective.error } : {}),
       ...(Array.isArray(objective.beta) ? { beta: numbers(objective.beta) } : {}),
+      ...(Array.isArray(objective.steps) ? { steps: numbers(objective.steps) } : {}),
     },
     params: Array.isArray(raw.params) ? raw.params.filter(isObject).map(parseParameter).filter((p) => p.name !== '') : [],
     messages: Array.isArray(raw.messages) ? raw.messages.filter(isObject).map(parseMessage) : [],

@@ -42,7 +42,7 @@ import {
   checkOnlineEmNotebook,
   checkProbitNotebook,
 } from './checks/em.mjs';
-import { checkFaithfulVariationalNotebook, checkLdaVariationalNotebook, checkMatrixFactorisationNotebook, checkProbitVariationalNotebook, checkRegressionVariationalNotebook } from './checks/vi.mjs';
+import { checkFaithfulVariationalNotebook, checkLdaVariationalNotebook, checkMatrixFactorisationNotebook, checkProbitVariationalNotebook, checkRegressionVariationalNotebook, checkStochasticVariationalNotebook } from './checks/vi.mjs';
 
 export const EXAMPLE_CHECKS = {
   'diagnostics/convergence.ipynb': { minRendererOutputs: 4, checks: [checkConvergenceNotebook] },
@@ -64,4 +64,6 @@ export const EXAMPLE_CHECKS = {
   'vi/lda-topics.ipynb': { checks: [checkLdaVariationalNotebook] },
   'vi/probit-augmentation.ipynb': { minRendererOutputs: 3, checks: [checkProbitVariationalNotebook] },
   'vi/matrix-factorisation.ipynb': { minRendererOutputs: 2, checks: [checkMatrixFactorisationNotebook] },
+  // Its data file too is made by run.mjs (`npm run data:mixture`, into the copied examples).
+  'vi/svi-100k-mixture.ipynb': { minRendererOutputs: 2, checks: [checkStochasticVariationalNotebook] },
 };

@@ -135,8 +135,8 @@ const ctx = {
 };
 
 /**
- * The data the examples need but the repository does not hold (em/online-em.ipynb's 3.9 MB
- * mixture), made by the project's generator (`npm run data:mixture`) in the copy of the examples.
+ * The data the examples need but the repository does not hold (em/online-em.ipynb's and
+ * vi/svi-100k-mixture.ipynb's 3.9 MB mixture), made by the project's generator (`npm run data:mixture`) in the copy of the examples.
  */
 function makeGeneratedData(folder) {
   if (fs.existsSync(path.join(folder, 'gmm_d5_k5_n100000.csv'))) return;
@@ -152,6 +152,7 @@ async function setup() {
   if (fs.existsSync(EXAMPLES_DIR)) fs.cpSync(EXAMPLES_DIR, ctx.workspace, { recursive: true });
   fs.mkdirSync(ctx.workspace, { recursive: true });
   makeGeneratedData(path.join(ctx.workspace, 'em'));
+  makeGeneratedData(path.join(ctx.workspace, 'vi'));
   log(`temporary dir ${ctx.tmp}${KEEP ? ' (kept: LATENT_E2E_KEEP=1)' : ''}`);
   // The notebooks of the syntax-error and stop tests, written before VS Code starts
   // so that Quick Open's file index has them; in a folder of their own.

@@ -119,7 +119,7 @@ export async function fitMixture(problem: MixtureProblem, options: MixtureOption
   }
 }
 
-async function openEStep(problem: MixtureProblem, rowSet: RowSet, options: MixtureOptions, diagnostics: MixtureDiagnostic[]): Promise<EStepRunner> {
+export async function openEStep(problem: MixtureProblem, rowSet: RowSet, options: MixtureOptions, diagnostics: MixtureDiagnostic[]): Promise<EStepRunner> {
   const { components: K, columns: d } = problem;
   const threads = options.threads ?? 1;
   const serial = (): EStepRunner => new SerialEStep(problem.family.kind, K, d, rowSet);

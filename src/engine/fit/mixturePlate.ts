@@ -1,5 +1,6 @@
 import type { Document, Expression, IndexExpression, Statement } from '../language/ast';
 import type { NamedValues } from '../language/rvalues';
+import type { SourceRange } from '../language/source';
 import type { GaussianParameters, MixtureProblem } from '../em/types';
 import { cholesky, inverseFromCholesky } from '../math/linalg';
 import { elementName } from '../model/graph';
@@ -22,14 +23,21 @@ export interface MixturePlate {
   problem: MixtureProblem;
   /** Starting values from the inits (weights, means, covariances = inverse precisions), when all three are given. */
   given?: GaussianParameters;
+  /** The components' starting values (mu and Omega from the inits), with w's when given, else weights 1/K. */
+  givenComponents?: GaussianParameters;
   latent: string;
   parameterNames: string[];
   columns: string[];
   /** The fitted parameters, named as JAGS names the model's elements. */
   parameters(fit: GaussianParameters): FitParameter[];
+  /** JAGS's names of the elements (0-based component k, coordinates j, a, b). */
+  names: { weight(k: number): string; mean(k: number, j: number): string; precision(k: number, a: number, b: number): string };
+  /** Where the weights', the means' and the precisions' priors are written (for messages about them). */
+  ranges: { weights: SourceRange; means: SourceRange; precisions: SourceRange };
 }
 
 interface Relation {
+  range: SourceRange;
   target: string;
   indices: IndexExpression[];
   distribution: string;
@@ -44,7 +52,7 @@ export function findMixturePlate(document: Document, data: NamedValues, inits: N
   if (singles.some((s) => s.kind !== 'stochastic') || loops.some((l) => l.body.some((s) => s.kind !== 'stochastic'))) return undefined;
   const relation = (s: Statement): Relation => {
     const r = s as Extract<Statement, { kind: 'stochastic' }>;
-    return { target: r.target.name, indices: r.target.indices, distribution: r.distribution, args: r.args };
+    return { range: r.range, target: r.target.name, indices: r.target.indices, distribution: r.distribution, args: r.args };
   };
   if ([...singles, ...loops.flatMap((l) => l.body)].some((s) => s.kind === 'stochastic' && s.truncation)) return undefined;
 
@@ -110,26 +118,32 @@ export function findMixturePlate(document: Document, data: NamedValues, inits: N
   };
   const name = (variable: string, dims: number[], offset: number): string => elementName({ name: variable, dims }, offset);
 
-
-  let given: GaussianParameters | undefined;
-  const wi = inits?.get(w), mi = inits?.get(meanSlot.name), oi = inits?.get(precisionSlot.name);
-  if (wi && mi && oi && wi.values.length === K && mi.values.length === K * D && oi.values.length === K * D * D) {
+  const componentsFromInits = (muValues: Float64Array, omegaValues: Float64Array, weights?: Float64Array): GaussianParameters | undefined => {
+    if (muValues.length !== K * D || omegaValues.length !== K * D * D || (weights && weights.length !== K)) return undefined;
     const means = new Float64Array(K * D);
     const covariances = new Float64Array(K * D * D);
     const precision = new Float64Array(D * D);
     const factor = new Float64Array(D * D);
-    let ok = true;
     for (let k = 0; k < K; k++) {
-      for (let j = 0; j < D; j++) means[k * D + j] = mi.values[meanOffset(k, j)]!;
-      for (let a = 0; a < D; a++) for (let b = 0; b < D; b++) precision[a * D + b] = oi.values[precisionOffset(k, a, b)]!;
-      if (!cholesky(precision, factor, D)) ok = false;
-      else inverseFromCholesky(factor, covariances.subarray(k * D * D, (k + 1) * D * D), D, new Float64Array(D));
+      for (let j = 0; j < D; j++) means[k * D + j] = muValues[meanOffset(k, j)]!;
+      for (let a = 0; a < D; a++) for (let b = 0; b < D; b++) precision[a * D + b] = omegaValues[precisionOffset(k, a, b)]!;
+      if (!cholesky(precision, factor, D)) return undefined;
+      inverseFromCholesky(factor, covariances.subarray(k * D * D, (k + 1) * D * D), D, new Float64Array(D));
     }
-    if (ok) given = { kind: 'gaussian', weights: Float64Array.from(wi.values), means, covariances };
-  }
+    return { kind: 'gaussian', weights: weights ? Float64Array.from(weights) : new Float64Array(K).fill(1 / K), means, covariances };
+  };
+  const wi = inits?.get(w), mi = inits?.get(meanSlot.name), oi = inits?.get(precisionSlot.name);
+  const given = wi && mi && oi ? componentsFromInits(mi.values, oi.values, wi.values) : undefined;
+  const givenComponents = given ?? (mi && oi && !wi ? componentsFromInits(mi.values, oi.values) : undefined);
 
   return {
-    problem, given, latent: z,
+    problem, given, givenComponents, latent: z,
+    names: {
+      weight: (k) => `${w}[${k + 1}]`,
+      mean: (k, j) => name(meanSlot.name, meanDims, meanOffset(k, j)),
+      precision: (k, a, b) => name(precisionSlot.name, precisionDims, precisionOffset(k, a, b)),
+    },
+    ranges: { weights: weightsRelation.range, means: meanPrior.relation.range, precisions: precisionPrior.relation.range },
     parameterNames: [meanSlot.name, precisionSlot.name, w],
     columns: Array.from({ length: D }, (_, j) => `${normal.target}[, ${j + 1}]`),
     parameters(fit) {

@@ -4,13 +4,16 @@ import type { GaussianParameters, MixtureDiagnostic, MixtureOptions } from '../e
 import { setInitialValues } from '../inference/initialValues';
 import { errorAt, ModelError, type Problem } from '../language/source';
 import { compileModel } from '../model/compile';
-import { FIT_OUTPUT_SCHEMA, startCurve, type FitMessage, type FitOutput, type MixturePicture } from '../output/fitOutput';
+import { FIT_OUTPUT_SCHEMA, startCurve, type FitMessage, type FitOutput } from '../output/fitOutput';
 import { Random } from '../random/rng';
 import type { FitRequest } from '../run/fitRequest';
 import { ConvergenceMonitor } from './convergence';
 import { fitGeneric, parameterValues } from './fitGeneric';
 import { findMixturePlate, type MixturePlate } from './mixturePlate';
+import { mixturePicture } from './mixturePicture';
 import { fitVariational } from '../vi/runVi';
+import { fitMixtureVariational } from '../vi/mixture/runMixtureVi';
+import { fitMixtureStochastic } from '../vi/mixture/runMixtureSvi';
 import { classifyNodes } from './roles';
 
 export interface FitOptions {
@@ -42,8 +45,21 @@ export async function runFit(request: FitRequest, options: FitOptions = {}): Pro
   };
   try {
     // A Gaussian mixture plate goes to the vectorised kernels without unrolling the model into nodes.
-    // The bound picture is recorded by generic EM, whose latent units report their shares; a mixture with bound = TRUE goes there.
-    const plate = request.settings.method === 'mcem' || request.settings.method === 'vi' || request.settings.bound ? undefined : findMixturePlate(request.document, request.data, request.inits);
+    // The bound picture is recorded by generic EM, whose latent units report their shares, and VI's annealing runs on
+    // generic coordinate ascent: a mixture with bound = TRUE or vi(anneal = TRUE) goes there.
+    const generic = request.settings.method === 'mcem' || request.settings.bound || (request.settings.method === 'vi' && request.settings.anneal);
+    const plate = generic ? undefined : findMixturePlate(request.document, request.data, request.inits);
+    if (request.settings.method === 'svi') {
+      if (!plate) throw errorAt(request.directiveRange, 'svi works on Gaussian mixtures written as z[i] ~ dcat(w[]); x[i, ] ~ dmnorm(mu[z[i], ], Omega[, , z[i]]) with dmnorm and dwish priors in a loop over the components and w ~ ddirch; this model is not one. Use vi.');
+      await fitMixtureStochastic(plate, request, output, () => options.signal?.aborted ?? false, () => update());
+      output.timing = timing(started, output.iteration);
+      return output;
+    }
+    if (plate && request.settings.method === 'vi') {
+      await fitMixtureVariational(plate, request, output, { ...options, cancelled: () => options.signal?.aborted ?? false }, () => update());
+      output.timing = timing(started, output.iteration);
+      return output;
+    }
     if (plate) {
       output.latent = [plate.latent];
       output.parameters = plate.parameterNames;
@@ -161,24 +177,6 @@ function kernelConvergence(values: number[], betas: number[], status: string): F
   });
   const stoppedBy = status === 'converged' ? 'tolerance' : status === 'max-iterations' ? 'iteration-limit' : status === 'cancelled' ? 'cancelled' : 'error';
   return { stoppedBy, distance: monitor.distance(), limit: monitor.limit() };
-}
-
-function mixturePicture(plate: MixturePlate, parameters: GaussianParameters, responsibilities: Float64Array): MixturePicture {
-  const { data, rows, columns: D, components: K } = plate.problem;
-  const step = Math.max(1, Math.ceil(rows / 5000));
-  const points: number[][] = [];
-  const shares: number[][] = [];
-  for (let i = 0; i < rows; i += step) {
-    points.push(Array.from(data.subarray(i * D, (i + 1) * D)));
-    shares.push(Array.from(responsibilities.subarray(i * K, (i + 1) * K)));
-  }
-  const columns = plate.columns;
-  const components = Array.from({ length: K }, (_, k) => ({
-    weight: parameters.weights[k]!,
-    mean: Array.from(parameters.means.subarray(k * D, (k + 1) * D)),
-    covariance: Array.from({ length: D }, (_, a) => Array.from(parameters.covariances.subarray(k * D * D + a * D, k * D * D + (a + 1) * D))),
-  }));
-  return { columns, points, responsibilities: shares, components };
 }
 
 function addKernelDiagnostics(output: FitOutput, diagnostics: MixtureDiagnostic[]): void {

@@ -8,7 +8,7 @@ export const FIT_OUTPUT_MIME = 'application/vnd.latent.fit+json';
 export const FIT_OUTPUT_SCHEMA = 'latent.fit/1';
 
 /** The variants of the EM family, and mean-field variational inference; the directive's algorithm name. */
-export type FitMethod = 'em' | 'ecm' | 'online.em' | 'annealed.em' | 'mcem' | 'vi';
+export type FitMethod = 'em' | 'ecm' | 'online.em' | 'annealed.em' | 'mcem' | 'vi' | 'svi';
 
 export interface FitSettings {
   method: FitMethod;
@@ -28,8 +28,10 @@ export interface FitSettings {
   latent?: string[];
   /** Names of variables point-estimated although the default would make them latent (local scales). */
   parameters?: string[];
-  /** Online EM: rows per minibatch, step (t + t0)^−κ. */
+  /** Online EM and stochastic VI: rows per minibatch, step (t + t0)^−κ. */
   batchSize?: number;
+  /** Stochastic VI: passes over the data. */
+  epochs?: number;
   kappa?: number;
   t0?: number;
   /** Annealed EM: first β, and its growth factor per step. */
@@ -139,7 +141,14 @@ export interface FitOutput {
    * The objective per iteration: start, then after each M-step (of the kept restart once finished). `mc-*`: a
    * Monte-Carlo estimate (MCEM: the complete-data value averaged over the E-step's draws), `error` its standard error.
    */
-  objective: { kind: 'loglik' | 'logpost' | 'mc-loglik' | 'mc-logpost' | 'elbo'; values: number[]; beta?: number[]; error?: number };
+  objective: {
+    kind: 'loglik' | 'logpost' | 'mc-loglik' | 'mc-logpost' | 'elbo';
+    values: number[];
+    beta?: number[];
+    error?: number;
+    /** Stochastic VI: the minibatch step of each value (the bound is evaluated at intervals), and the values are per data row. */
+    steps?: number[];
+  };
   /** Of the final (or current) parameters; absent while unknown. */
   loglik?: number;
   loglikPerSample?: number;

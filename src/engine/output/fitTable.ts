@@ -9,13 +9,13 @@ import { formatVariationalTable } from './variationalTable';
  * Log-likelihoods keep enough digits to compare with another program's to 1e-6.
  */
 export function formatFitTable(output: FitOutput): string {
-  if (output.settings.method === 'vi') return formatVariationalTable(output);
+  if (output.settings.method === 'vi' || output.settings.method === 'svi') return formatVariationalTable(output);
   const { settings } = output;
   const estimator = settings.estimator === 'ml' ? 'maximum likelihood' : 'maximum a posteriori';
   const restarts = startsText(output);
   const timing = output.timing.seconds > 0 ? `; ${output.timing.seconds.toFixed(2)} s (${formatMs(output.timing.secondsPerIteration)} per iteration)` : '';
   const lines = [
-    `Latent ${settings.method} fit (${estimator}): ${statusText(output.status, output.iteration, settings.maxIterations)}; seed ${settings.seed}, ${restarts}, tol ${formatEstimate(settings.tolerance)}${timing}`,
+    `Latent ${settings.method} fit (${estimator}): ${statusText(output.status, output.iteration, settings.maxIterations, output.objective.steps !== undefined)}; seed ${settings.seed}, ${restarts}, tol ${formatEstimate(settings.tolerance)}${timing}`,
   ];
   const roles = [output.engine && `engine: ${output.engine}`, output.latent.length && `latent: ${output.latent.join(', ')}`, output.parameters.length && `parameters: ${output.parameters.join(', ')}`];
   const described = roles.filter((r): r is string => typeof r === 'string');
@@ -50,7 +50,10 @@ export function fitSummaryRows(output: FitOutput): Array<[string, string]> {
     const error = output.objective.error !== undefined && Number.isFinite(output.objective.error) ? ` ± ${output.objective.error.toPrecision(2)}` : '';
     rows.push([`${objectiveName(output.objective.kind)}`, `${formatLogLik(final, 4)}${error}`]);
   }
-  if (output.objective.kind === 'elbo' && final !== undefined) rows.push(['ELBO', formatLogLik(final, 6)]);
+  if (output.objective.kind === 'elbo' && final !== undefined) {
+    if (output.objective.steps && output.variational) rows.push(['ELBO', formatLogLik(output.variational.elbo, 4)], ['ELBO per row', formatLogLik(final, 6)]);
+    else rows.push(['ELBO', formatLogLik(final, 6)]);
+  }
   if (output.bic !== undefined) rows.push(['BIC', `${formatLogLik(output.bic, 4)}${output.parameterCount !== undefined ? `  (${output.parameterCount} free parameters)` : ''}`]);
   if (output.aic !== undefined) rows.push(['AIC', formatLogLik(output.aic, 4)]);
   rows.push(['iterations', String(output.iteration)]);
@@ -93,8 +96,10 @@ export function startsText(output: FitOutput): string {
 }
 
 /** How the fit stands, e.g. `converged after 23 iterations`. */
-export function statusText(status: FitStatus, iteration: number, maxIterations: number): string {
+export function statusText(status: FitStatus, iteration: number, maxIterations: number, stochastic = false): string {
   const iterations = `${iteration} ${iteration === 1 ? 'iteration' : 'iterations'}`;
+  // Stochastic VI has no stopping test: it ends with its passes over the rows.
+  if (stochastic && status === 'max-iterations') return `finished its passes: ${iteration} minibatch steps (stochastic VI has no convergence test)`;
   switch (status) {
     case 'running':
       return `running, ${iterations} so far`;

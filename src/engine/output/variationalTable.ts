@@ -10,7 +10,7 @@ export function formatVariationalTable(output: FitOutput): string {
   const { settings } = output;
   const timing = output.timing.seconds > 0 ? `; ${output.timing.seconds.toFixed(2)} s` : '';
   const lines = [
-    `Latent vi fit (mean-field variational inference): ${statusText(output.status, output.iteration, settings.maxIterations)}; seed ${settings.seed}, ${startsText(output)}, tol ${formatEstimate(settings.tolerance)} (relative)${timing}`,
+    `Latent ${settings.method} fit (mean-field variational inference): ${statusText(output.status, output.iteration, settings.maxIterations, output.objective.steps !== undefined)}; seed ${settings.seed}, ${startsText(output)}, tol ${formatEstimate(settings.tolerance)} (relative)${timing}`,
   ];
   if (output.engine) lines.push(`engine: ${output.engine}`);
   for (const m of output.messages) lines.push(`${m.severity}: ${m.message}${m.range ? ` (line ${m.range.startLine}, column ${m.range.startColumn})` : ''}`);
@@ -25,6 +25,8 @@ export function formatVariationalTable(output: FitOutput): string {
   const elbo = output.variational?.elbo ?? output.objective.values.at(-1);
   lines.push('');
   if (elbo !== undefined) lines.push(`ELBO        ${formatLogLik(elbo, 6)}`);
+  // Stochastic VI's curve is per row: its last point beside the total.
+  if (output.objective.steps && output.objective.values.length) lines.push(`ELBO per row  ${formatLogLik(output.objective.values.at(-1)!, 6)}`);
   lines.push(`iterations  ${output.iteration}`);
   if (output.converged !== undefined) lines.push(`converged   ${output.converged ? 'yes' : 'no'}`);
   return lines.join('\n');

@@ -11,7 +11,7 @@ import type { NodeRole } from '../language/symbols';
 import type { FitMethod, FitSettings } from '../output/fitOutput';
 import { MAX_SEED } from './rngEntries';
 
-export const FIT_METHODS: readonly FitMethod[] = ['em', 'ecm', 'online.em', 'annealed.em', 'mcem', 'vi'];
+export const FIT_METHODS: readonly FitMethod[] = ['em', 'ecm', 'online.em', 'annealed.em', 'mcem', 'vi', 'svi'];
 
 /** The EM family: the algorithms that give point estimates (the options of the estimator apply to them only). */
 const EM_METHODS: readonly FitMethod[] = ['em', 'ecm', 'online.em', 'annealed.em', 'mcem'];
@@ -24,6 +24,7 @@ export const FIT_METHOD_INFO: Readonly<Record<FitMethod, string>> = {
   'annealed.em': 'Deterministic-annealing EM: the E-step posterior raised to β, β rising to 1 (escapes poor local optima).',
   mcem: 'Monte-Carlo EM: Gibbs sweeps of the latent nodes, averaged, where the E-step has no closed form.',
   vi: 'Mean-field variational inference (coordinate ascent / VMP): each unobserved node gets a factor in the family of its complete conditional; the ELBO rises every iteration.',
+  svi: 'Stochastic variational inference (Hoffman et al. 2013) on a Gaussian mixture: minibatches of rows, natural-gradient steps (t + t0)^−kappa on the global factors; the ELBO per row is evaluated on all rows at intervals.',
 };
 
 /** The settings every algorithm takes when neither the directive nor the caller's defaults say. */
@@ -46,6 +47,8 @@ export const VARIANT_DEFAULTS: Readonly<Partial<Record<FitMethod, Partial<FitSet
   mcem: { sweeps: 10 },
   // VI's tolerance is relative to the bound: |ΔELBO| ≤ tol·|ELBO|.
   vi: { tolerance: 1e-10, maxIterations: 1000 },
+  // SVI's steps are minibatches: the passes bound them (iterations caps them further).
+  svi: { batchSize: 1000, kappa: 0.6, t0: 2, epochs: 1, maxIterations: 1e7 },
 };
 
 export const INIT_CHOICES: readonly FitSettings['init'][] = ['kmeans++', 'random', 'given'];
@@ -75,7 +78,7 @@ export interface Bounds {
   integer?: boolean;
 }
 
-type NumericKey = 'tolerance' | 'maxIterations' | 'restarts' | 'seed' | 'regCovar' | 'batchSize' | 'kappa' | 't0' | 'betaStart' | 'betaGrowth' | 'sweeps' | 'threads';
+type NumericKey = 'tolerance' | 'maxIterations' | 'restarts' | 'seed' | 'regCovar' | 'batchSize' | 'kappa' | 't0' | 'betaStart' | 'betaGrowth' | 'sweeps' | 'threads' | 'epochs';
 
 function numeric(name: string, key: NumericKey, bounds: Bounds): FitOptionInfo['apply'] {
   NUMERIC_BOUNDS.set(name, bounds);
@@ -182,22 +185,22 @@ export const FIT_OPTIONS: readonly FitOptionInfo[] = [
   {
     name: 'batch',
     snippet: 'batch = ${1:1000}',
-    description: 'Online EM: rows per minibatch. Default 1000.',
-    methods: ['online.em'],
+    description: 'Online EM and stochastic VI: rows per minibatch. Default 1000.',
+    methods: ['online.em', 'svi'],
     apply: numeric('batch', 'batchSize', { min: 1, max: 1e9, integer: true }),
   },
   {
     name: 'kappa',
     snippet: 'kappa = ${1:0.6}',
-    description: 'Online EM: the step size is (t + t0)^−kappa, 0.5 < kappa ≤ 1. Default 0.6.',
-    methods: ['online.em'],
+    description: 'Online EM and stochastic VI: the step size is (t + t0)^−kappa, 0.5 < kappa ≤ 1 (the forgetting rate). Default 0.6.',
+    methods: ['online.em', 'svi'],
     apply: numeric('kappa', 'kappa', { min: 0.5, max: 1, openMin: true }),
   },
   {
     name: 't0',
     snippet: 't0 = ${1:2}',
-    description: 'Online EM: offset of the step size (t + t0)^−kappa, ≥ 0. Default 2.',
-    methods: ['online.em'],
+    description: 'Online EM and stochastic VI: offset of the step size (t + t0)^−kappa, ≥ 0 (the delay, which damps the first steps). Default 2.',
+    methods: ['online.em', 'svi'],
     apply: numeric('t0', 't0', { min: 0, max: ANY }),
   },
   {
@@ -224,8 +227,8 @@ export const FIT_OPTIONS: readonly FitOptionInfo[] = [
   {
     name: 'threads',
     snippet: 'threads = ${1:2}',
-    description: 'Worker threads for the E-step of large mixtures, 1 to 64. Default: the engine\'s choice.',
-    methods: EM_METHODS,
+    description: 'Worker threads for the E-step of large mixtures (EM, and VI on a Gaussian mixture), 1 to 64. Default: the engine\'s choice.',
+    methods: [...EM_METHODS, 'vi'],
     apply: numeric('threads', 'threads', { min: 1, max: 64, integer: true }),
   },
   {
@@ -242,8 +245,8 @@ export const FIT_OPTIONS: readonly FitOptionInfo[] = [
   {
     name: 'iterations',
     snippet: 'iterations = ${1:1000}',
-    description: 'VI: iterations (sweeps over every factor) at most; the same as max.iter. Default 1000.',
-    methods: ['vi'],
+    description: 'VI: iterations (sweeps over every factor) at most; the same as max.iter. Default 1000. Stochastic VI: minibatch steps at most (default: as many as the passes take).',
+    methods: ['vi', 'svi'],
     apply: numeric('iterations', 'maxIterations', { min: 1, max: 1e7, integer: true }),
   },
   {
@@ -261,10 +264,17 @@ export const FIT_OPTIONS: readonly FitOptionInfo[] = [
     name: 'monitor',
     snippet: 'monitor = c($1)',
     description: 'VI: the nodes whose variational densities (with their 95 % intervals) the output draws, as in monitor = c(mu, tau). Default: the first scalars of the nodes that are not per observation.',
-    methods: ['vi'],
+    methods: ['vi', 'svi'],
     apply(settings, value, model) {
       settings.monitor = nodeNames(value, model, 'monitor');
     },
+  },
+  {
+    name: 'epochs',
+    snippet: 'epochs = ${1:1}',
+    description: 'Stochastic VI: passes over the data, each in a fresh random order of the rows. Default 1.',
+    methods: ['svi'],
+    apply: numeric('epochs', 'epochs', { min: 1, max: 1e6, integer: true }),
   },
 ];
 

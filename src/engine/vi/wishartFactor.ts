@@ -76,23 +76,27 @@ export class WishartFactor extends NodeFactor {
   }
 
   summaries(): VariationalNode[] {
-    const { d, k, mean } = this;
-    const R = Array.from(this.R);
-    // V = R⁻¹; element (i, j) has variance k(V_ij² + V_ii V_jj); a diagonal element is V_ii·χ²_k.
-    const v = (i: number, j: number): number => mean[i * d + j]! / k;
-    return Array.from(this.node.offsets, (o, index) => {
-      const i = Math.floor(index / d);
-      const j = index % d;
-      const m = mean[index]!;
-      const sd = Math.sqrt(k * (v(i, j) ** 2 + v(i, i) * v(j, j)));
-      const diagonal = i === j;
-      const rate = 1 / (2 * v(i, i));
-      return {
-        name: elementName(this.node.variable, o), family: 'wishart', mean: m, sd,
-        lower: diagonal ? gammaQuantile(0.025, k / 2, rate) : m - Z975 * sd,
-        upper: diagonal ? gammaQuantile(0.975, k / 2, rate) : m + Z975 * sd,
-        parameters: { df: k, R },
-      };
-    });
+    return wishartSummaries(Array.from(this.node.offsets, (o) => elementName(this.node.variable, o)), this.d, this.k, this.R, this.mean);
   }
+}
+
+/** One summary per element of a Wishart factor with k degrees of freedom, scale R (JAGS's) and mean E[Ω] = kR⁻¹, named by `names` (row-major). */
+export function wishartSummaries(names: string[], d: number, k: number, R: ArrayLike<number>, mean: ArrayLike<number>): VariationalNode[] {
+  const scale = Array.from(R);
+  // V = R⁻¹; element (i, j) has variance k(V_ij² + V_ii V_jj); a diagonal element is V_ii·χ²_k.
+  const v = (i: number, j: number): number => mean[i * d + j]! / k;
+  return names.map((name, index) => {
+    const i = Math.floor(index / d);
+    const j = index % d;
+    const m = mean[index]!;
+    const sd = Math.sqrt(k * (v(i, j) ** 2 + v(i, i) * v(j, j)));
+    const diagonal = i === j;
+    const rate = 1 / (2 * v(i, i));
+    return {
+      name, family: 'wishart', mean: m, sd,
+      lower: diagonal ? gammaQuantile(0.025, k / 2, rate) : m - Z975 * sd,
+      upper: diagonal ? gammaQuantile(0.975, k / 2, rate) : m + Z975 * sd,
+      parameters: { df: k, R: scale },
+    };
+  });
 }

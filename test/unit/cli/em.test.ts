@@ -104,7 +104,7 @@ describe('latent em: fits', () => {
     const bad = await run(join(dir, 'bad.bug'), []);
     assert.equal(bad.code, 1);
     assert.equal(bad.out, '');
-    assert.match(bad.err, new RegExp(`^${join(dir, 'bad.bug').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:14:13: error: 'kappa' is an option of online\\.em, not of em\\.$`, 'm'));
+    assert.match(bad.err, new RegExp(`^${join(dir, 'bad.bug').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:14:13: error: 'kappa' is an option of online\\.em, svi, not of em\\.$`, 'm'));
     const missing = await run(join(dir, 'nope.bug'), []);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /cannot read/);

@@ -65,4 +65,36 @@ describe('latent vi', () => {
     assert.equal(code, 1);
     assert.match(err, /model\.latent:2:\d+: error: VI has no variational factor for the dunif node 's'/);
   });
+
+  it('--svi runs stochastic VI on a Gaussian mixture: the bound per row at the minibatch steps, in the same latent.vi/1 object', async () => {
+    const rows: number[] = [];
+    for (let i = 0; i < 200; i++) rows.push(i % 2 ? 3 + 0.1 * Math.sin(i) : -3 + 0.1 * Math.cos(i), i % 2 ? 1 + 0.1 * Math.cos(i) : -1 + 0.1 * Math.sin(i));
+    const byColumn = [...rows.filter((_, j) => j % 2 === 0), ...rows.filter((_, j) => j % 2 === 1)];
+    const mixture = `model {
+  for (i in 1:N) { z[i] ~ dcat(w[])
+    x[i, 1:2] ~ dmnorm(mu[z[i], ], Omega[, , z[i]]) }
+  for (k in 1:2) { mu[k, 1:2] ~ dmnorm(m0[], P0[, ])
+    Omega[1:2, 1:2, k] ~ dwish(R[, ], 3) }
+  w[1:2] ~ ddirch(alpha[])
+}
+data list(N = 200, alpha = c(1, 1), m0 = c(0, 0), P0 = structure(c(0.01, 0, 0, 0.01), .Dim = c(2, 2)), R = structure(c(1, 0, 0, 1), .Dim = c(2, 2)),
+  x = structure(c(${byColumn}), .Dim = c(200, 2)))
+`;
+    const { code, out, err } = await run(mixture, ['--svi', '--batch', '50', '--kappa', '0.7', '--t0', '1', '--epochs', '2', '--seed', '1', '--json']);
+    assert.equal(code, 0, err);
+    const json = JSON.parse(out) as { method: string; iterations: number; elbo: number; elbo_per_iteration: number[]; svi: { steps: number[]; elbo_per_row: number[]; batch: number; kappa: number } };
+    assert.equal(json.method, 'svi');
+    assert.equal(json.iterations, 8, '2 passes of 4 minibatches');
+    assert.equal(json.svi.batch, 50);
+    assert.equal(json.svi.kappa, 0.7);
+    assert.equal(json.svi.steps.length, json.svi.elbo_per_row.length);
+    assert.ok(Math.abs(json.elbo / 200 - json.svi.elbo_per_row.at(-1)!) < 1e-9 * Math.abs(json.elbo));
+    assert.equal(json.elbo_per_iteration.at(-1), json.elbo);
+    assert.match(String(parseEmArguments(['--batch', '0'], 'vi')), /--batch takes a whole number/);
+    // The table: SVI ends with its passes (no convergence test), and gives the bound in total and per row.
+    const table = await run(mixture, ['--svi', '--batch', '50', '--epochs', '2', '--seed', '1']);
+    assert.equal(table.code, 0, table.err);
+    assert.match(table.out, /finished its passes: 8 minibatch steps/);
+    assert.match(table.out, /ELBO per row\s+-?\d/);
+  });
 });

@@ -168,7 +168,7 @@ describe('fit requests: problems, each with its range', () => {
   it('names an unknown algorithm, with a suggestion and the list', () => {
     const { message, covered } = rejected(`${MODEL}fit with emm(restarts = 2)`);
     assert.equal(covered, 'emm');
-    assert.match(message, /Unknown algorithm 'emm' for fit\. Did you mean 'em'\? Algorithms: em, ecm, online\.em, annealed\.em, mcem, vi\./);
+    assert.match(message, /Unknown algorithm 'emm' for fit\. Did you mean 'em'\? Algorithms: em, ecm, online\.em, annealed\.em, mcem, vi, svi\./);
   });
 
   it('names an unknown option, with a suggestion', () => {
@@ -214,7 +214,7 @@ describe('fit requests: problems, each with its range', () => {
   it('rejects an option of another variant', () => {
     const { message, covered } = rejected(`${MODEL}fit with em(kappa = 0.7)`);
     assert.equal(covered, 'kappa = 0.7');
-    assert.equal(message, "'kappa' is an option of online.em, not of em.");
+    assert.equal(message, "'kappa' is an option of online.em, svi, not of em.");
     assert.match(rejected(`${MODEL}fit with online.em(sweeps = 3)`).message, /'sweeps' is an option of mcem, not of online\.em/);
   });
 

@@ -39,8 +39,8 @@ describe('editor: the fit directive', () => {
   });
 
   it('offers the EM algorithms after fit with and fit NAME with, gibbs after sample with', () => {
-    assert.deepEqual(labels(entriesAt(`${MODEL}fit with ‸`)), ['em', 'ecm', 'online.em', 'annealed.em', 'mcem', 'vi']);
-    assert.deepEqual(labels(entriesAt('fit mixture with ‸')), ['em', 'ecm', 'online.em', 'annealed.em', 'mcem', 'vi']);
+    assert.deepEqual(labels(entriesAt(`${MODEL}fit with ‸`)), ['em', 'ecm', 'online.em', 'annealed.em', 'mcem', 'vi', 'svi']);
+    assert.deepEqual(labels(entriesAt('fit mixture with ‸')), ['em', 'ecm', 'online.em', 'annealed.em', 'mcem', 'vi', 'svi']);
     assert.equal(entriesAt(`${MODEL}fit with ‸`)[0]!.insertText, 'em($0)');
     assert.equal(entriesAt(`${MODEL}fit with ‸(tol = 1)`)[0]!.insertText, 'em');
     assert.deepEqual(labels(entriesAt(`${MODEL}sample with ‸`)), ['gibbs']);
@@ -55,10 +55,13 @@ describe('editor: the fit directive', () => {
     assert.ok(['batch', 'kappa', 't0'].every((o) => online.includes(o)));
     assert.ok(labels(entriesAt(`${MODEL}fit with annealed.em(‸`)).includes('beta.growth'));
     assert.ok(labels(entriesAt(`${MODEL}fit with mcem(‸`)).includes('sweeps'));
-    // Six variant options, and VI's iterations and monitor.
-    assert.equal(labels(entriesAt(`${MODEL}fit with em(‸`)).length, FIT_OPTION_NAMES.length - 8);
+    // Six variant options, VI's iterations and monitor, and SVI's epochs.
+    assert.equal(labels(entriesAt(`${MODEL}fit with em(‸`)).length, FIT_OPTION_NAMES.length - 9);
     const vi = labels(entriesAt(`${MODEL}fit with vi(‸`));
-    assert.deepEqual(vi, ['tol', 'max.iter', 'restarts', 'init', 'seed', 'iterations', 'monitor'], 'VI offers its own options, not the estimator\'s');
+    assert.deepEqual(vi, ['tol', 'max.iter', 'restarts', 'init', 'seed', 'threads', 'iterations', 'monitor'], 'VI offers its own options, not the estimator\'s');
+    const svi = labels(entriesAt(`${MODEL}fit with svi(‸`));
+    assert.ok(['batch', 'kappa', 't0', 'epochs', 'iterations', 'monitor', 'seed'].every((o) => svi.includes(o)), JSON.stringify(svi));
+    assert.ok(!svi.includes('mle') && !svi.includes('latent'), 'not the estimator\'s options');
     // gibbs keeps its own.
     assert.ok(labels(entriesAt(`${MODEL}sample with gibbs(‸`)).includes('chains'));
   });
@@ -75,6 +78,8 @@ describe('editor: the fit directive', () => {
     const option = hover(`${MODEL}fit with online.em(batch = 10, ka‸ppa = 0.7)`);
     assert.equal(option?.word, 'kappa');
     assert.match(option?.markdown ?? '', /^\*\*kappa\*\* \(online\.em option\): .*0\.5 < kappa ≤ 1/);
+    assert.match(hover(`${MODEL}fit with svi(batch = 10, ka‸ppa = 0.7)`)?.markdown ?? '', /^\*\*kappa\*\* \(svi option\): .*stochastic VI/);
+    assert.match(hover(`${MODEL}fit with s‸vi(batch = 10)`)?.markdown ?? '', /^\*\*svi\*\*: Stochastic variational inference/);
     assert.match(hover(`${MODEL}fit with em(ml‸e = TRUE)`)?.markdown ?? '', /maximum likelihood/);
     assert.match(hover(`${MODEL}sample with gibbs(cha‸ins = 2)`)?.markdown ?? '', /Number of chains/);
     // Not an option name: a value, or a name outside a run.

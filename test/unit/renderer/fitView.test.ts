@@ -181,6 +181,17 @@ describe('fit figures', () => {
     assert.equal(objectiveFigure(gmm2dFit(), theme()).layout.xaxis?.dtick, undefined, '23 iterations: automatic (integer) ticks');
   });
 
+  it('draws stochastic VI\'s ELBO per row at its minibatch steps, with no tol line (its passes end it)', () => {
+    const output = gmm2dFit({ objective: { kind: 'elbo', values: [-7.5, -7.46, -7.45], steps: [20, 40, 60] } });
+    const curve = objectiveFigure(output, theme());
+    assert.deepEqual((curve.data[0] as Partial<PlotData>).x, [20, 40, 60]);
+    assert.match(String((curve.layout.xaxis?.title as { text: string }).text), /minibatch step/);
+    assert.match(String((curve.layout.yaxis?.title as { text: string }).text), /per row/);
+    const gap = gapFigure({ ...output, status: 'max-iterations' }, theme());
+    assert.deepEqual((gap.data[0] as Partial<PlotData>).x, [20, 40]);
+    assert.equal(gap.layout.shapes, undefined, 'no tolerance line');
+  });
+
   it('writes "tol" at the left end of its line, away from the end of the curve', () => {
     const figure = gapFigure(gmm2dFit(), theme());
     const label = figure.layout.annotations!.find((a) => a.text === 'tol')!;
