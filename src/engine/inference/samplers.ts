@@ -5,6 +5,7 @@ import { analyzeConditional } from './conditionals';
 import { ConjugateSampler, DirichletSampler, GaussianBlockSampler, WishartSampler } from './conjugateSamplers';
 import { analyzeDirichlet } from './dirichletConditional';
 import { FiniteSampler, finiteSupport, MAX_ENUMERATED } from './finiteSampler';
+import { factorRowsFactory } from './factorRows';
 import { GaussianBlock, gaussianBlockChildren } from './gaussianBlock';
 import { SimplexSliceSampler, SliceSampler } from './sliceSamplers';
 import { analyzeWishart } from './wishartConditional';
@@ -131,4 +132,4 @@ const sliceFactory: SamplerFactory = {
   },
 };
 
-export const SAMPLER_FACTORIES: readonly SamplerFactory[] = [gaussianBlockFactory, conjugateFactory, finiteFactory, sliceFactory];
+export const SAMPLER_FACTORIES: readonly SamplerFactory[] = [factorRowsFactory, gaussianBlockFactory, conjugateFactory, finiteFactory, sliceFactory];
