@@ -39,5 +39,6 @@ export function sampleJson(output: RunOutput): object {
     draws: Object.fromEntries(output.nodes.map((n) => [n.name, n.draws])),
     messages: output.messages,
     ...(output.modelComparison ? { model_comparison: output.modelComparison } : {}),
+    ...(output.predictive ? { predictive: output.predictive } : {}),
   };
 }

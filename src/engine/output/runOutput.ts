@@ -6,6 +6,8 @@
  * Bump RUN_OUTPUT_SCHEMA when a field changes meaning or disappears; adding an
  * optional field does not need a bump.
  */
+import type { PredictiveOutput, PredictiveSpec } from '../run/predictive';
+
 export const RUN_OUTPUT_MIME = 'application/vnd.latent.run+json';
 export const RUN_OUTPUT_SCHEMA = 'latent.run/1';
 
@@ -24,6 +26,8 @@ export interface RunSettings {
   monitor: string[];
   /** Record the pointwise log-likelihood of the observed nodes for PSIS-LOO, WAIC and DIC (`gibbs(loo = TRUE)`, `--loo`). */
   loo?: boolean;
+  /** Posterior predictive summaries without kept draws: `monitor = c(..., predictive(pred, tau, rtest))` (run/predictive.ts). */
+  predictive?: PredictiveSpec;
 }
 
 export interface PosteriorSummary {
@@ -154,4 +158,6 @@ export interface RunOutput {
   timings: RunTimings;
   /** Present at the end of a run with `loo = TRUE`. */
   modelComparison?: ModelComparison;
+  /** Present at the end of a run that monitors `predictive(...)`. */
+  predictive?: PredictiveOutput;
 }

@@ -1,5 +1,6 @@
 import { essFlagged, ESS_LIMIT, needsAttention, RHAT_LIMIT, rhatFlagged } from '../diagnostics/flags';
 import { formatComparisonLines } from './comparisonTable';
+import { formatPredictiveLines } from './predictiveTable';
 import type { NodeResult, RunOutput } from './runOutput';
 
 /**
@@ -31,6 +32,7 @@ export function formatSummaryTable(output: RunOutput): string {
     }
   }
   lines.push(...formatComparisonLines(output.modelComparison));
+  lines.push(...formatPredictiveLines(output.predictive));
   return lines.join('\n');
 }
 

@@ -7,6 +7,7 @@ import { elementName, Role, type ModelGraph, type Variable } from '../model/grap
 import { megabytesFromEnvironment } from '../data/boundedRead';
 import { Random } from '../random/rng';
 import { PointwiseRecorder } from './pointwise';
+import { PredictiveRecorder } from './predictive';
 import type { RunRequest } from './request';
 
 /** A monitored scalar: where its value lives and what updates it. */
@@ -25,6 +26,8 @@ export interface ChainSession {
   random: Random;
   /** Present when the run records pointwise log-likelihoods (settings.loo). */
   pointwise?: PointwiseRecorder;
+  /** Present when the run monitors predictive(...) (settings.predictive). */
+  predictive?: PredictiveRecorder;
 }
 
 /** Compiles and initialises one chain; `onPhase` hears each step as it begins (compiling can take a minute on a large model). */
@@ -42,7 +45,13 @@ export function prepareChain(request: RunRequest, chain: number, onPhase: (phase
   for (const s of samplers) for (const n of s.nodes) labels.set(n.id, s.label);
   const monitors = resolveMonitors(graph, request.settings.monitor, labels, request);
   rejectOversizedDraws(monitors.length, request, graph.modelRange);
-  return { graph, samplers, monitors, random, ...(request.settings.loo ? { pointwise: new PointwiseRecorder(graph) } : {}) };
+  const spec = request.settings.predictive;
+  const run = request.document.directives.find((d) => d.kind === 'run');
+  return {
+    graph, samplers, monitors, random,
+    ...(request.settings.loo ? { pointwise: new PointwiseRecorder(graph) } : {}),
+    ...(spec ? { predictive: new PredictiveRecorder(graph, request.data, spec, run?.range ?? graph.modelRange) } : {}),
+  };
 }
 
 /**
@@ -144,6 +153,7 @@ export function sampleChain(
     for (let m = 0; m < width; m++) buffer[rows * width + m] = monitors[m]!.variable.values[monitors[m]!.offset]!;
     rows++;
     session.pointwise?.record();
+    session.predictive?.record();
   };
   runChain(session.samplers, session.random, plan, record, (done) => {
     onProgress(done, buffer.slice(0, rows * width));

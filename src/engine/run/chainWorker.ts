@@ -34,7 +34,11 @@ function runChainJob(job: ChainJob): void {
       pendingLogLik = [];
       post({ type: 'progress', done, draws: merged, logLik }, [merged.buffer as ArrayBuffer, logLik.buffer as ArrayBuffer]);
     });
-    post(pointwise ? { type: 'done', unobservedSums: pointwise.sums, kept: pointwise.kept } : { type: 'done' });
+    post({
+      type: 'done',
+      ...(pointwise ? { unobservedSums: pointwise.sums, kept: pointwise.kept } : {}),
+      ...(session.predictive ? { predictive: session.predictive.take() } : {}),
+    });
   } catch (e) {
     if (e instanceof ModelError) post({ type: 'problems', problems: e.problems });
     else post({ type: 'crash', message: e instanceof Error ? e.message : String(e), ...(e instanceof Error && e.stack ? { stack: e.stack } : {}) });

@@ -1,6 +1,7 @@
 import type { Problem } from '../language/source';
 import type { NodeResult, RunSettings } from '../output/runOutput';
 import type { RequestFiles } from './request';
+import type { PredictiveSums } from './predictive';
 import type { MonitorInfo } from './summarize';
 
 /** What the coordinator sends a chain worker: everything needed to rebuild the run from scratch. */
@@ -18,7 +19,7 @@ export type ChainMessage =
   | { type: 'phase'; phase: string }
   | { type: 'ready'; monitors: MonitorInfo[]; observed?: string[] }
   | { type: 'progress'; done: number; draws: Float64Array; logLik?: Float64Array }
-  | { type: 'done'; unobservedSums?: Float64Array; kept?: number }
+  | { type: 'done'; unobservedSums?: Float64Array; kept?: number; predictive?: PredictiveSums }
   | { type: 'problems'; problems: Problem[] }
   | { type: 'crash'; message: string; stack?: string };
 

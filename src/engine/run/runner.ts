@@ -4,6 +4,7 @@ import { RUN_OUTPUT_SCHEMA, type NodeResult, type RunMessage, type RunOutput, ty
 import type { Problem } from '../language/source';
 import { modelComparison, type RecordedPointwise } from './comparison';
 import { DrawStore } from './drawStore';
+import { predictiveOutput, type PredictiveSums } from './predictive';
 import type { ChainJob, ChainMessage, SummaryJob, SummaryMessage } from './protocol';
 import type { RunRequest } from './request';
 import { labelSwitchingMessages, summarizeDraws, type MonitorInfo } from './summarize';
@@ -47,6 +48,7 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
   let monitors: MonitorInfo[] | undefined;
   let store: DrawStore | undefined;
   let pointwise: RecordedPointwise | undefined;
+  const predictive: PredictiveSums[] = [];
   let compiledAt: number | undefined;
   let phase: string | undefined = 'starting the chains';
   let nextChain = 0;
@@ -84,6 +86,9 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
       const result = output(status, [...messages, ...extra], nodes);
       const comparison = pointwise && status !== 'failed' ? modelComparison(request, pointwise) : undefined;
       if (comparison) result.modelComparison = comparison;
+      // Chains send their sums when they end: a cancelled run summarises the chains that finished.
+      const ended = predictive.filter((p) => p !== undefined);
+      if (settings.predictive && ended.length && status !== 'failed') result.predictive = predictiveOutput(settings.predictive, ended, request.data, settings.thin);
       resolve({ output: result, draws: store, monitors: monitors ?? [] });
     };
     const large = store !== undefined && store.total() * store.width > SYNCHRONOUS_SUMMARY_LIMIT;
@@ -143,6 +148,7 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
       case 'done':
         finished.add(chain);
         if (pointwise && message.unobservedSums) addSums(pointwise, message.unobservedSums, message.kept ?? 0);
+        if (message.predictive) predictive[chain] = message.predictive;
         if (nextChain < settings.chains) launch(nextChain++);
         else if (finished.size === settings.chains) settle('complete');
         return;
