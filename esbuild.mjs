@@ -27,6 +27,7 @@ const builds = [
   { ...node, entryPoints: ['bench/engineRunner.ts'], outfile: 'dist/bench/mcmc.js' },
   { ...node, entryPoints: ['bench/run.ts'], outfile: 'dist/bench/run.js' },
   { ...node, entryPoints: ['bench/scale.ts'], outfile: 'dist/bench/scale.js' },
+  { ...node, entryPoints: ['bench/bpmf.ts'], outfile: 'dist/bench/bpmf.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   {
     entryPoints: ['src/renderer/index.ts'],
