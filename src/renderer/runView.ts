@@ -13,6 +13,7 @@ import { needsAttention } from '../engine/diagnostics/flags';
 import { histogramFigure, plotConfig, traceFigure, type Figure } from './figures';
 import { formatNumber, progressPercent, settingsSummary, statusLabel, timingsSummary } from './format';
 import { Pager } from './pager';
+import { PredictivePanel } from './predictivePanel';
 import type { PlotApi } from './plotApi';
 import { STYLES } from './styles';
 import { tableRow, textTable } from './tables';
@@ -59,6 +60,7 @@ export class RunView {
   private readonly diagnosticsNote: HTMLElement;
   private readonly legend: HTMLElement;
   private readonly comparison: HTMLElement;
+  private readonly predictive: PredictivePanel;
   private readonly note: HTMLElement;
   private readonly grid: HTMLElement;
   private readonly forest: HTMLElement;
@@ -130,6 +132,7 @@ export class RunView {
     this.legend = this.div('latent-legend');
     this.comparison = this.div('latent-comparison');
     this.comparison.hidden = true;
+    this.predictive = new PredictivePanel(this.doc, plot);
     this.note = this.div('latent-note');
     this.grid = this.div('latent-grid');
     this.forest = this.div('latent-forest');
@@ -141,7 +144,7 @@ export class RunView {
       if (this.latest) void this.update(this.latest);
     });
 
-    this.root.append(style, header, this.progress, this.messages, this.pager.root, this.tableWrap, this.diagnosticsNote, this.comparison, this.forest, this.legend, this.note, this.grid);
+    this.root.append(style, header, this.progress, this.messages, this.pager.root, this.tableWrap, this.diagnosticsNote, this.comparison, this.predictive.root, this.forest, this.legend, this.note, this.grid);
     element.replaceChildren(this.root);
 
     const win = this.doc.defaultView;
@@ -211,6 +214,7 @@ export class RunView {
       this.purgeRow(row);
     }
     if (this.forestDrawn) this.plot.purge(this.forest);
+    this.predictive.dispose();
     this.rows.clear();
     this.widths.clear();
     this.resizePending.clear();
@@ -256,7 +260,7 @@ export class RunView {
       row.detail.textContent = nodeDetail(node);
       jobs.push(this.drawRow(row, node, theme, output.status === 'running' ? output.settings.iterations : 0));
     }
-    if (!signal?.aborted && !this.disposed) jobs.push(this.drawForest(drawn, theme));
+    if (!signal?.aborted && !this.disposed) jobs.push(this.drawForest(drawn, theme), this.predictive.show(output.predictive, theme));
     await Promise.all(jobs);
   }
 
