@@ -23,7 +23,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpuSeconds, jagsInstalled, measured, median, option } from './processTiming';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BPMF_MODEL, makeRatings, ML100K_SHAPE, type Rating } from '../scripts/ratingsData';
+import { BPMF_JAGS_MODEL, BPMF_MODEL, makeRatings, ML100K_SHAPE, type Rating } from '../scripts/ratingsData';
 import { writeRDump } from '../src/engine/output/rdumpWriter';
 import { prepareChain, sampleChain } from '../src/engine/run/chainSession';
 import { coverageAt, predictiveOutput } from '../src/engine/run/predictive';
@@ -77,11 +77,14 @@ function prepare(dir: string, sweeps: number, burnin: number, jagsSweeps: number
   ]);
   const sizes = new Set(['N', 'Nu', 'Ni', 'D', 'Ntest']);
   writeFileSync(join(dir, 'data.json'), JSON.stringify(Object.fromEntries([...data].map(([name, v]) => [name, sizes.has(name) ? v.values[0] : Array.from(v.values)]))));
-  writeFileSync(join(dir, 'bpmf.latent'), `${BPMF_MODEL}data from "data.json"\nsample with gibbs(chains = 1, burnin = ${burnin}, iterations = ${sweeps - burnin}, seed = 1, monitor = c(tau, mu, predictive(pred, tau, rtest)))\n`);
+  const run = (iterations: number, kept: number): string => `sample with gibbs(chains = 1, burnin = ${iterations - kept}, iterations = ${kept}, seed = 1, monitor = c(tau, mu, predictive(pred, tau, rtest)))\n`;
+  writeFileSync(join(dir, 'bpmf.latent'), `${BPMF_MODEL}data from "data.json"\n${run(sweeps, sweeps - burnin)}`);
+  // The per-sweep race runs the model JAGS can sample, as many sweeps as JAGS.
+  writeFileSync(join(dir, 'same.latent'), `${BPMF_JAGS_MODEL}data from "data.json"\n${run(jagsSweeps, jagsSweeps)}`);
   // JAGS reads no held-out values it does not use.
   data.delete('rtest');
   writeFileSync(join(dir, 'data.R'), writeRDump(data));
-  writeFileSync(join(dir, 'bpmf.bug'), BPMF_MODEL);
+  writeFileSync(join(dir, 'bpmf.bug'), BPMF_JAGS_MODEL);
   const head = ['model in "bpmf.bug"', 'data in "data.R"', 'compile, nchains(1)', 'initialize'];
   writeFileSync(join(dir, 'setup.cmd'), [...head, 'exit', ''].join('\n'));
   writeFileSync(join(dir, 'bpmf.cmd'), [...head, `update ${jagsSweeps}`, 'exit', ''].join('\n'));
@@ -89,9 +92,9 @@ function prepare(dir: string, sweeps: number, burnin: number, jagsSweeps: number
 }
 
 /** The engine's side, in this process: prints its Timing as one JSON line. */
-function latentSide(dir: string): void {
+function latentSide(dir: string, file: string): void {
   const [started, startedCpu] = [performance.now(), cpuSeconds()];
-  const request = readRunRequest(readFileSync(join(dir, 'bpmf.latent'), 'utf8'), BUILT_IN_DEFAULTS, () => 1, { baseDirectory: dir });
+  const request = readRunRequest(readFileSync(join(dir, file), 'utf8'), BUILT_IN_DEFAULTS, () => 1, { baseDirectory: dir });
   const session = prepareChain(request, 0);
   const [prepared, preparedCpu] = [performance.now(), cpuSeconds()];
   sampleChain(session, request.settings, () => undefined);
@@ -109,8 +112,8 @@ function latentSide(dir: string): void {
 }
 
 
-function engine(dir: string): Timing {
-  const run = measured(process.execPath, [__filename, '--latent', dir], dir);
+function engine(dir: string, file: string): Timing {
+  const run = measured(process.execPath, [__filename, '--latent', dir, file], dir);
   const lines = run.stdout.trim().split('\n');
   return { ...(JSON.parse(lines[lines.length - 1]!) as Timing), ...(run.rssMb ? { rssMb: run.rssMb } : {}) };
 }
@@ -133,7 +136,7 @@ function report(label: string, runs: Timing[]): string {
 }
 
 function main(argv: string[]): void {
-  if (argv[0] === '--latent') return latentSide(argv[1]!);
+  if (argv[0] === '--latent') return latentSide(argv[1]!, argv[2]!);
   const sweeps = Number(option(argv, '--sweeps', '200'));
   const burnin = Number(option(argv, '--burnin', '50'));
   const jagsSweeps = Number(option(argv, '--jags-sweeps', '20'));
@@ -143,19 +146,24 @@ function main(argv: string[]): void {
   const described = prepare(dir, sweeps, burnin, jagsSweeps, argv.includes('--generated'));
   console.log(`BPMF, D = ${ML100K_SHAPE.rank}, 1 chain: ${described}; engine ${sweeps} sweeps (burn-in ${burnin}), JAGS ${jagsSweeps}; work folder ${dir}`);
   const latent: Timing[] = [];
+  const same: Timing[] = [];
   const peer: Timing[] = [];
+  const line = (t: Timing): string => `${t.sweep.toFixed(4)} s/sweep (CPU ${t.sweepCpu.toFixed(4)}), setup ${t.setup.toFixed(2)} s, RSS ${t.rssMb?.toFixed(0) ?? '?'} MB`;
   for (let r = 0; r < rounds; r++) {
-    latent.push(engine(dir));
-    if (withJags) peer.push(jags(dir, jagsSweeps));
+    latent.push(engine(dir, 'bpmf.latent'));
     const l = latent[r]!;
-    const line = (t: Timing): string => `${t.sweep.toFixed(4)} s/sweep (CPU ${t.sweepCpu.toFixed(4)}), setup ${t.setup.toFixed(2)} s, RSS ${t.rssMb?.toFixed(0) ?? '?'} MB`;
-    console.log(`round ${r + 1}: Latent ${line(l)}, test RMSE ${l.rmse!.toFixed(4)} (after 50, 100, … kept sweeps: ${l.rmseTrace!.map((x) => x.toFixed(4)).join(' ')}), 90 % coverage ${(100 * l.coverage90!).toFixed(1)} %${withJags ? `; JAGS ${line(peer[r]!)}` : ''}`);
+    console.log(`round ${r + 1}: Latent (Normal–Wishart) ${line(l)}, test RMSE ${l.rmse!.toFixed(4)} (after 50, 100, … kept sweeps: ${l.rmseTrace!.map((x) => x.toFixed(4)).join(' ')}), 90 % coverage ${(100 * l.coverage90!).toFixed(1)} %`);
+    if (!withJags) continue;
+    peer.push(jags(dir, jagsSweeps));
+    same.push(engine(dir, 'same.latent'));
+    console.log(`round ${r + 1}: JAGS (means' precision 2·I) ${line(peer[r]!)}; Latent on the same model ${line(same[r]!)}`);
   }
   console.log(report('Latent', latent));
   if (withJags) {
     console.log(report('JAGS', peer));
-    const ratio = (k: keyof Timing): string => (median(peer.map((p) => p[k] as number)) / median(latent.map((l) => l[k] as number))).toFixed(2);
-    console.log(`ratio JAGS / Latent per sweep (above 1: Latent is faster): wall ${ratio('sweep')}, CPU ${ratio('sweepCpu')}`);
+    console.log(report('Latent*', same));
+    const ratio = (k: keyof Timing): string => (median(peer.map((p) => p[k] as number)) / median(same.map((l) => l[k] as number))).toFixed(2);
+    console.log(`ratio JAGS / Latent* per sweep on the same model (above 1: Latent is faster): wall ${ratio('sweep')}, CPU ${ratio('sweepCpu')}`);
   }
 }
 

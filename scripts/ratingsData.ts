@@ -165,6 +165,16 @@ export const BPMF_MODEL = `model {
 }
 `;
 
+/**
+ * BPMF_MODEL as JAGS can sample it: JAGS's Wishart sampler needs the precision
+ * itself in every child, so the means' prior precision is fixed at 2·I
+ * instead of 2·Λ (a semi-conjugate prior; every update has the same cost).
+ */
+export const BPMF_JAGS_MODEL = BPMF_MODEL.replace(/dmnorm\(mu0\[\], 2 \* Lambda(U|V)\[, \]\)/g, 'dmnorm(mu0[], P0[, ])').replace(
+  '    for (l in 1:D) { W0[k, l] <- equals(k, l) }',
+  '    for (l in 1:D) {\n      W0[k, l] <- equals(k, l)\n      P0[k, l] <- 2 * equals(k, l)\n    }',
+);
+
 const toCsv = (rows: Rating[]): string => `user,item,rating\n${rows.map((r) => `${r.user},${r.item},${r.rating}`).join('\n')}\n`;
 
 export function writeRatings(directory: string, data: RatingsData): void {
