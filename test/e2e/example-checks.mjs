@@ -42,6 +42,7 @@ import {
   checkProbitNotebook,
 } from './checks/em.mjs';
 import { checkFaithfulVariationalNotebook, checkRegressionVariationalNotebook } from './checks/vi.mjs';
+import { checkBpmfNotebook } from './checks/bpmf.mjs';
 
 export const EXAMPLE_CHECKS = {
   'diagnostics/convergence.ipynb': { minRendererOutputs: 4, checks: [checkConvergenceNotebook] },
@@ -59,4 +60,6 @@ export const EXAMPLE_CHECKS = {
   'em/online-em.ipynb': { minRendererOutputs: 2, checks: [checkOnlineEmNotebook] },
   'vi/faithful-bayesian-mixture.ipynb': { checks: [checkFaithfulVariationalNotebook] },
   'vi/bayesian-regression.ipynb': { minRendererOutputs: 3, checks: [checkRegressionVariationalNotebook] },
+  // Its ratings are made by `npm run data:ratings` (run.mjs does, into the copied examples); one chain of 100 sweeps.
+  'bpmf/bpmf.ipynb': { checks: [checkBpmfNotebook] },
 };
