@@ -13,6 +13,7 @@ import type { Expression } from '../language/ast';
 export class WishartConditional {
   readonly family = 'wishart';
   private readonly probed: Uint8Array;
+  private readonly mean: Float64Array;
 
   constructor(
     private readonly graph: ModelGraph,
@@ -22,6 +23,7 @@ export class WishartConditional {
     private readonly scales: Float64Array,
   ) {
     this.probed = Uint8Array.from(children.map((c) => (hasStochasticIndex(graph, c, 1) ? 1 : 0)));
+    this.mean = new Float64Array(node.side);
   }
 
   /** The posterior R into `out` (d × d); returns the posterior degrees of freedom. */
@@ -54,7 +56,9 @@ export class WishartConditional {
       const child = children[j]!;
       const w = weight ? weight[child.id]! : 1;
       if (w === 0 || (probed[j] && !readsNow(graph, node, child, 1))) continue;
-      const q = currentParameters(child);
+      // Only the mean: a child's precision (d² evaluations) is Ω itself, not needed here.
+      const q = this.mean;
+      for (let a = 0; a < d; a++) q[a] = child.params[a]!();
       const values = child.variable.values;
       const ws = w * scales[j]!;
       for (let a = 0; a < d; a++) {
