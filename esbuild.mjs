@@ -29,6 +29,7 @@ const builds = [
   { ...node, entryPoints: ['bench/run.ts'], outfile: 'dist/bench/run.js' },
   { ...node, entryPoints: ['bench/scale.ts'], outfile: 'dist/bench/scale.js' },
   { ...node, entryPoints: ['bench/classic.ts'], outfile: 'dist/bench/classic.js' },
+  { ...node, entryPoints: ['bench/bpmf.ts'], outfile: 'dist/bench/bpmf.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   {
     entryPoints: ['src/renderer/index.ts'],

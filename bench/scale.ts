@@ -17,8 +17,8 @@
  * one E-step) is timed too; JAGS has no EM. Wall seconds of each process's
  * own phases; peak RSS of each process from /usr/bin/time when present.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpuSeconds, jagsInstalled, measured, median, option } from './processTiming';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probitData, probitValues, PROBIT_MODEL } from '../scripts/probitData';
@@ -41,17 +41,8 @@ interface Timing {
   rssMb?: number;
 }
 
-const cpuSeconds = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 
-const TIME = '/usr/bin/time';
 
-function option(argv: string[], name: string, fallback: string): string {
-  const i = argv.indexOf(name);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
-}
 
 /** Writes the data and both sides' files into `dir`. */
 function prepare(dir: string, rows: number, iterations: number): void {
@@ -97,17 +88,6 @@ function latentEm(dir: string): void {
   console.log(JSON.stringify(timing));
 }
 
-/** Runs a command under /usr/bin/time -v when present; returns its stdout and peak RSS. */
-function measured(program: string, args: string[], cwd: string): { stdout: string; rssMb?: number; seconds: number; cpu: number } {
-  const timed = existsSync(TIME);
-  const started = performance.now();
-  const result = spawnSync(timed ? TIME : program, timed ? ['-v', program, ...args] : args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const seconds = (performance.now() - started) / 1000;
-  if (result.status !== 0) throw new Error(`${program} ${args.join(' ')} failed:\n${(result.stderr ?? '').slice(-2000)}`);
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr ?? '');
-  const cpu = ['User', 'System'].reduce((sum, kind) => sum + Number(new RegExp(`${kind} time \\(seconds\\): ([\\d.]+)`).exec(result.stderr ?? '')?.[1] ?? Number.NaN), 0);
-  return { stdout: result.stdout, seconds, cpu, ...(rss ? { rssMb: Number(rss[1]) / 1024 } : {}) };
-}
 
 function engine(mode: '--latent' | '--latent-em', dir: string): Timing {
   const run = measured(process.execPath, [__filename, mode, dir], dir);
@@ -125,10 +105,6 @@ function jags(dir: string): Timing {
   };
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 function report(label: string, runs: Timing[]): string {
   const f = (x: number): string => x.toFixed(2).padStart(7);
@@ -143,15 +119,7 @@ function main(argv: string[]): void {
   const rows = Number(option(argv, '--rows', '200000'));
   const iterations = Number(option(argv, '--iterations', '1000'));
   const rounds = Number(option(argv, '--rounds', '2'));
-  let withJags = !argv.includes('--no-jags');
-  if (withJags) {
-    try {
-      execFileSync('sh', ['-c', 'command -v jags'], { stdio: 'ignore' });
-    } catch {
-      console.log('jags is not installed (Debian package jags): the engine alone.');
-      withJags = false;
-    }
-  }
+  const withJags = !argv.includes('--no-jags') && jagsInstalled();
   const dir = option(argv, '--dir', '') || mkdtempSync(join(tmpdir(), 'latent-scale-'));
   prepare(dir, rows, iterations);
   console.log(`probit by augmentation, ${rows} rows, 3 coefficients, 1 chain, ${iterations} iterations; work folder ${dir}`);

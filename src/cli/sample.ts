@@ -4,7 +4,7 @@ import { outputText } from '../engine/job/output';
 import { BUILT_IN_DEFAULTS, type RunDefaults } from '../engine/run/request';
 import { runModelFile } from './runModelFile';
 import { sampleJson } from './sampleJson';
-import { appendAll } from '../engine/collections';
+import { parsePredictiveText } from '../engine/run/predictive';
 import { writeStanCsv } from './stanCsvFiles';
 
 /** `latent sample`'s options, read from its arguments. */
@@ -42,7 +42,13 @@ export function parseSampleArguments(args: string[]): SampleArguments | string {
     } else if (flag === '--monitor') {
       const names = splitMonitorList(value);
       if (names.length === 0) return '--monitor needs node names, as in --monitor mu,theta[3]';
-      appendAll(monitor, names);
+      for (const name of names) {
+        const predictive = parsePredictiveText(name);
+        if (typeof predictive === 'string') return predictive;
+        if (predictive && parsed.defaults.predictive) return '--monitor takes one predictive(...) vector';
+        if (predictive) parsed.defaults.predictive = predictive;
+        else monitor.push(name);
+      }
     } else {
       const name = flag.replace(/^--/, '');
       const number = Number(value);
@@ -55,14 +61,14 @@ export function parseSampleArguments(args: string[]): SampleArguments | string {
   return parsed;
 }
 
-/** `a,b[1,2], c` → ['a', 'b[1,2]', 'c']: commas inside brackets belong to an element's index. */
+/** `a,b[1,2], c` → ['a', 'b[1,2]', 'c']: commas inside brackets belong to an element's index (inside parentheses, to predictive(...)'s arguments). */
 export function splitMonitorList(text: string): string[] {
   const names: string[] = [];
   let depth = 0;
   let current = '';
   for (const ch of text) {
-    if (ch === '[') depth++;
-    if (ch === ']') depth = Math.max(0, depth - 1);
+    if (ch === '[' || ch === '(') depth++;
+    if (ch === ']' || ch === ')') depth = Math.max(0, depth - 1);
     if (ch === ',' && depth === 0) {
       names.push(current);
       current = '';

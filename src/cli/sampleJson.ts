@@ -40,5 +40,6 @@ export function sampleJson(output: RunOutput): object {
     messages: output.messages,
     ...(output.modelComparison ? { model_comparison: output.modelComparison } : {}),
     ...(output.predictiveChecks ? { predictive_checks: output.predictiveChecks } : {}),
+    ...(output.predictive ? { predictive: output.predictive } : {}),
   };
 }

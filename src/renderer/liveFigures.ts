@@ -162,6 +162,6 @@ export class LiveFigures<T> {
   }
 }
 
-function reportPlotError(error: unknown): void {
+export function reportPlotError(error: unknown): void {
   console.error('Latent renderer: drawing a figure failed', error);
 }

@@ -5,6 +5,7 @@
  * half-way through drawing.
  */
 
+import type { PredictiveOutput } from '../engine/run/predictive';
 import type {
   ComparisonEstimate,
   Histogram,
@@ -87,7 +88,38 @@ export function parseRunOutput(raw: unknown): ParseResult {
   const comparison = parseComparison(raw.modelComparison);
   if (comparison) output.modelComparison = comparison;
   if (Array.isArray(raw.predictiveChecks)) output.predictiveChecks = raw.predictiveChecks.filter(isObject).map(parsePredictiveCheck);
+  const predictive = parsePredictive(raw.predictive);
+  if (predictive) output.predictive = predictive;
   return { ok: true, output };
+}
+
+/**
+ * A run's predictive summaries (run/predictive.ts), when the spec names the
+ * predicted vector. The per-element means and variances are not shown, so
+ * they are not copied; the test figures need their curve and coverage.
+ */
+function parsePredictive(raw: unknown): PredictiveOutput | undefined {
+  if (!isObject(raw) || !isObject(raw.spec) || typeof raw.spec.mean !== 'string') return undefined;
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  const precision = text(raw.spec.precision), observed = text(raw.spec.observed);
+  const output: PredictiveOutput = {
+    spec: { mean: raw.spec.mean, ...(precision ? { precision } : {}), ...(observed ? { observed } : {}) },
+    elements: num(raw.elements, 0),
+    draws: num(raw.draws, 0),
+    mean: [],
+    variance: [],
+    noise_variance: num(raw.noise_variance, 0),
+  };
+  const test = raw.test;
+  if (isObject(test) && isObject(test.rmse_trace)) {
+    output.test = {
+      rmse: num(test.rmse),
+      rmse_trace: { iterations: numbers(test.rmse_trace.iterations), chains: Array.isArray(test.rmse_trace.chains) ? test.rmse_trace.chains.map(numbers) : [] },
+      coverage: Array.isArray(test.coverage) ? test.coverage.filter(isObject).map((c) => ({ nominal: num(c.nominal), empirical: num(c.empirical) })) : [],
+      missing: num(test.missing, 0),
+    };
+  }
+  return output;
 }
 
 /** A run's model comparison, when it has one whose parts are all there; numbers that are not become NaN. */

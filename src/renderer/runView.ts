@@ -14,6 +14,7 @@ import { needsAttention } from '../engine/diagnostics/flags';
 import { histogramFigure, plotConfig, traceFigure, type Figure } from './figures';
 import { formatNumber, progressPercent, settingsSummary, statusLabel, timingsSummary } from './format';
 import { Pager } from './pager';
+import { PredictivePanel } from './predictivePanel';
 import type { PlotApi } from './plotApi';
 import { STYLES } from './styles';
 import { tableRow, textTable } from './tables';
@@ -60,6 +61,7 @@ export class RunView {
   private readonly diagnosticsNote: HTMLElement;
   private readonly legend: HTMLElement;
   private readonly comparison: HTMLElement;
+  private readonly predictive: PredictivePanel;
   private readonly note: HTMLElement;
   private readonly grid: HTMLElement;
   private readonly forest: HTMLElement;
@@ -132,6 +134,7 @@ export class RunView {
     this.legend = this.div('latent-legend');
     this.comparison = this.div('latent-comparison');
     this.comparison.hidden = true;
+    this.predictive = new PredictivePanel(this.doc, plot);
     this.note = this.div('latent-note');
     this.grid = this.div('latent-grid');
     this.forest = this.div('latent-forest');
@@ -144,7 +147,7 @@ export class RunView {
     });
 
     this.panels = new RunPanels(this.doc);
-    this.root.append(style, header, this.progress, this.messages, this.pager.root, this.tableWrap, this.diagnosticsNote, this.comparison, this.forest, this.legend, this.note, this.grid, this.panels.root);
+    this.root.append(style, header, this.progress, this.messages, this.pager.root, this.tableWrap, this.diagnosticsNote, this.comparison, this.predictive.root, this.forest, this.legend, this.note, this.grid, this.panels.root);
     element.replaceChildren(this.root);
 
     const win = this.doc.defaultView;
@@ -215,6 +218,7 @@ export class RunView {
     }
     if (this.forestDrawn) this.plot.purge(this.forest);
     for (const div of this.panels.drawnDivs()) this.plot.purge(div);
+    this.predictive.dispose();
     this.rows.clear();
     this.widths.clear();
     this.resizePending.clear();
@@ -260,9 +264,9 @@ export class RunView {
       row.detail.textContent = nodeDetail(node);
       jobs.push(this.drawRow(row, node, theme, output.status === 'running' ? output.settings.iterations : 0));
     }
-    if (!signal?.aborted && !this.disposed) jobs.push(this.drawForest(drawn, theme));
     // The pair plot redraws every trace point: only once the run has ended.
     if (!signal?.aborted && !this.disposed && output.status !== 'running') jobs.push(this.panels.update(output, drawn, theme, (div, figure, config, first) => this.draw(div, figure, config, first)));
+    if (!signal?.aborted && !this.disposed) jobs.push(this.drawForest(drawn, theme), this.predictive.show(output.predictive, theme));
     await Promise.all(jobs);
   }
 

@@ -130,6 +130,15 @@ export const STYLES = `
 }
 .latent-run .latent-diagnostics-note[hidden] { display: none; }
 .latent-run .latent-comparison[hidden] { display: none; }
+.latent-run .latent-predictive[hidden] { display: none; }
+.latent-run .latent-predictive-title { font-weight: 600; }
+.latent-run .latent-predictive-plots {
+  display: flex;
+  flex-wrap: wrap;
+  column-gap: 8px;
+}
+.latent-run .latent-predictive-rmse { flex: 2 1 320px; min-width: 0; height: ${PLOT_HEIGHT}px; }
+.latent-run .latent-predictive-calibration { flex: 1 1 240px; min-width: 0; height: ${PLOT_HEIGHT}px; }
 .latent-run .latent-comparison-title { font-weight: 600; }
 .latent-run .latent-comparison-note {
   color: var(--vscode-descriptionForeground);

@@ -43,6 +43,7 @@ import {
   checkProbitNotebook,
 } from './checks/em.mjs';
 import { checkFaithfulVariationalNotebook, checkLdaVariationalNotebook, checkMatrixFactorisationNotebook, checkProbitVariationalNotebook, checkRegressionVariationalNotebook, checkStochasticVariationalNotebook } from './checks/vi.mjs';
+import { checkBpmfNotebook } from './checks/bpmf.mjs';
 
 export const EXAMPLE_CHECKS = {
   'diagnostics/convergence.ipynb': { minRendererOutputs: 4, checks: [checkConvergenceNotebook] },
@@ -66,4 +67,6 @@ export const EXAMPLE_CHECKS = {
   'vi/matrix-factorisation.ipynb': { minRendererOutputs: 2, checks: [checkMatrixFactorisationNotebook] },
   // Its data file too is made by run.mjs (`npm run data:mixture`, into the copied examples).
   'vi/svi-100k-mixture.ipynb': { minRendererOutputs: 2, checks: [checkStochasticVariationalNotebook] },
+  // Its ratings are made by `npm run data:ratings` (run.mjs does, into the copied examples); one chain of 100 sweeps.
+  'bpmf/bpmf.ipynb': { checks: [checkBpmfNotebook] },
 };

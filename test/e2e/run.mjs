@@ -136,11 +136,12 @@ const ctx = {
 
 /**
  * The data the examples need but the repository does not hold (em/online-em.ipynb's and
- * vi/svi-100k-mixture.ipynb's 3.9 MB mixture), made by the project's generator (`npm run data:mixture`) in the copy of the examples.
+ * vi/svi-100k-mixture.ipynb's 3.9 MB mixture, bpmf/bpmf.ipynb's 1.4 MB of ratings), made by the
+ * project's generators (`npm run data:mixture`, `npm run data:ratings`) in the copy of the examples.
  */
-function makeGeneratedData(folder) {
-  if (fs.existsSync(path.join(folder, 'gmm_d5_k5_n100000.csv'))) return;
-  execFileSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts/mixtureData.ts'), folder], { cwd: REPO_ROOT, stdio: 'inherit' });
+function makeGeneratedData(folder, marker, script) {
+  if (fs.existsSync(path.join(folder, marker))) return;
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, script), folder], { cwd: REPO_ROOT, stdio: 'inherit' });
 }
 
 async function setup() {
@@ -151,8 +152,9 @@ async function setup() {
   fs.mkdirSync(extensionsDir, { recursive: true });
   if (fs.existsSync(EXAMPLES_DIR)) fs.cpSync(EXAMPLES_DIR, ctx.workspace, { recursive: true });
   fs.mkdirSync(ctx.workspace, { recursive: true });
-  makeGeneratedData(path.join(ctx.workspace, 'em'));
-  makeGeneratedData(path.join(ctx.workspace, 'vi'));
+  makeGeneratedData(path.join(ctx.workspace, 'em'), 'gmm_d5_k5_n100000.csv', 'scripts/mixtureData.ts');
+  makeGeneratedData(path.join(ctx.workspace, 'vi'), 'gmm_d5_k5_n100000.csv', 'scripts/mixtureData.ts');
+  makeGeneratedData(path.join(ctx.workspace, 'bpmf'), 'ratings-train.csv', 'scripts/ratingsData.ts');
   log(`temporary dir ${ctx.tmp}${KEEP ? ' (kept: LATENT_E2E_KEEP=1)' : ''}`);
   // The notebooks of the syntax-error and stop tests, written before VS Code starts
   // so that Quick Open's file index has them; in a folder of their own.

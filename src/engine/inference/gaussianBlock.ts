@@ -118,9 +118,11 @@ export class GaussianBlock {
   compute(): boolean {
     if (!this.fixedDesign || !this.designKnown) this.computeDesign();
     if (!this.fixedPrecision || !this.precisionKnown) {
-      this.computePrecision();
+      // One pass over the children for Λ and η: each child's parameters (d + d² of them for a dmnorm child) evaluated once.
+      this.computePrecision(true);
       this.precisionOk = choleskyInPlace(this.precision, this.d);
       this.precisionKnown = true;
+      return this.precisionOk;
     }
     if (!this.precisionOk) return false;
     this.computeLinear();
@@ -168,18 +170,26 @@ export class GaussianBlock {
     this.setAll(saved);
   }
 
-  /** Λ = Λ₀ + Σ_j A_jᵀ T_j A_j (lower triangle, then mirrored). */
-  private computePrecision(): void {
-    const { d, precision, children, childStarts, coefficients, active } = this;
+  /** Λ = Λ₀ + Σ_j A_jᵀ T_j A_j (lower triangle, then mirrored); with `withLinear` η too, in the same pass. */
+  private computePrecision(withLinear: boolean): void {
+    const { d, precision, linear, children, childStarts, coefficients, active, intercepts } = this;
     const rows = this.intercepts.length;
     precision.fill(0);
     this.addPrior(true);
+    if (withLinear) {
+      linear.fill(0);
+      this.addPrior(false);
+    }
     for (let j = 0; j < children.length; j++) {
       if (!active[j]) continue;
       const child = children[j]!;
       const start = childStarts[j]!;
       if (child.side === 1) {
         const tau = child.params[1]!();
+        if (withLinear) {
+          const w = tau * (child.variable.values[child.offset]! - intercepts[start]!);
+          for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[k * rows + start]!;
+        }
         for (let k = 0; k < d; k++) {
           const bk = coefficients[k * rows + start]!;
           if (bk === 0) continue;
@@ -190,6 +200,7 @@ export class GaussianBlock {
       }
       const m = child.side;
       const p = currentParameters(child);
+      if (withLinear) this.addChildLinear(child, start, p);
       for (let k = 0; k < d; k++) {
         for (let l = 0; l <= k; l++) {
           let q = 0;
@@ -207,7 +218,7 @@ export class GaussianBlock {
 
   /** η = Λ₀μ₀ + Σ_j A_jᵀ T_j (y_j − a_j). */
   private computeLinear(): void {
-    const { d, linear, children, childStarts, intercepts, coefficients, active, weighted } = this;
+    const { d, linear, children, childStarts, intercepts, coefficients, active } = this;
     const rows = intercepts.length;
     linear.fill(0);
     this.addPrior(false);
@@ -222,18 +233,24 @@ export class GaussianBlock {
         for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[k * rows + start]!;
         continue;
       }
-      const m = child.side;
-      const p = currentParameters(child);
-      for (let i = 0; i < m; i++) {
-        let s = 0;
-        for (let l = 0; l < m; l++) s += p[m + i * m + l]! * (child.variable.values[child.offsets[l]!]! - intercepts[start + l]!);
-        weighted[i] = s;
-      }
-      for (let k = 0; k < d; k++) {
-        let s = 0;
-        for (let i = 0; i < m; i++) s += coefficients[k * rows + start + i]! * weighted[i]!;
-        linear[k] = linear[k]! + s;
-      }
+      this.addChildLinear(child, start, currentParameters(child));
+    }
+  }
+
+  /** Adds a multivariate child's A_jᵀ T_j (y_j − a_j) to η, its parameters `p` evaluated. */
+  private addChildLinear(child: StochasticNode, start: number, p: Float64Array): void {
+    const { d, linear, intercepts, coefficients, weighted } = this;
+    const rows = intercepts.length;
+    const m = child.side;
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let l = 0; l < m; l++) s += p[m + i * m + l]! * (child.variable.values[child.offsets[l]!]! - intercepts[start + l]!);
+      weighted[i] = s;
+    }
+    for (let k = 0; k < d; k++) {
+      let s = 0;
+      for (let i = 0; i < m; i++) s += coefficients[k * rows + start + i]! * weighted[i]!;
+      linear[k] = linear[k]! + s;
     }
   }
 

@@ -5,6 +5,7 @@ import { analyzeConditional } from './conditionals';
 import { ConjugateSampler, DirichletSampler, GaussianBlockSampler, WishartSampler } from './conjugateSamplers';
 import { analyzeDirichlet } from './dirichletConditional';
 import { FiniteSampler, finiteSupport, MAX_ENUMERATED } from './finiteSampler';
+import { factorRowsFactory } from './factorRows';
 import { GaussianBlock, gaussianBlockChildren } from './gaussianBlock';
 import { SimplexSliceSampler, SliceSampler } from './sliceSamplers';
 import { claimSumTerms } from './sumSampler';
@@ -138,4 +139,4 @@ const sliceFactory: SamplerFactory = {
   },
 };
 
-export const SAMPLER_FACTORIES: readonly SamplerFactory[] = [sumFactory, gaussianBlockFactory, conjugateFactory, finiteFactory, sliceFactory];
+export const SAMPLER_FACTORIES: readonly SamplerFactory[] = [sumFactory, factorRowsFactory, gaussianBlockFactory, conjugateFactory, finiteFactory, sliceFactory];

@@ -9,6 +9,7 @@
 import type { PredictiveCheck } from '../run/predictiveChecks';
 
 export type { PredictiveCheck };
+import type { PredictiveOutput, PredictiveSpec } from '../run/predictive';
 
 export const RUN_OUTPUT_MIME = 'application/vnd.latent.run+json';
 export const RUN_OUTPUT_SCHEMA = 'latent.run/1';
@@ -30,6 +31,8 @@ export interface RunSettings {
   loo?: boolean;
   /** Draw replicated data for the observed nodes: posterior predictive checks (`gibbs(ppc = TRUE)`, `--ppc`). */
   ppc?: boolean;
+  /** Posterior predictive summaries without kept draws: `monitor = c(..., predictive(pred, tau, rtest))` (run/predictive.ts). */
+  predictive?: PredictiveSpec;
 }
 
 export interface PosteriorSummary {
@@ -176,4 +179,6 @@ export interface RunOutput {
   modelComparison?: ModelComparison;
   /** Present at the end of a run with `ppc = TRUE`: per observed variable. */
   predictiveChecks?: PredictiveCheck[];
+  /** Present at the end of a run that monitors `predictive(...)`. */
+  predictive?: PredictiveOutput;
 }

@@ -1,6 +1,7 @@
 import { essFlagged, ESS_LIMIT, needsAttention, RHAT_LIMIT, rhatFlagged } from '../diagnostics/flags';
 import { formatComparisonLines } from './comparisonTable';
 import { formatPredictiveCheckLines } from './predictiveCheckTable';
+import { formatPredictiveLines } from './predictiveTable';
 import type { NodeResult, RunOutput } from './runOutput';
 
 /**
@@ -33,6 +34,7 @@ export function formatSummaryTable(output: RunOutput): string {
   }
   lines.push(...formatComparisonLines(output.modelComparison));
   lines.push(...formatPredictiveCheckLines(output.predictiveChecks));
+  lines.push(...formatPredictiveLines(output.predictive));
   return lines.join('\n');
 }
 

@@ -7,7 +7,8 @@ import { elementName, Role, type ModelGraph, type Variable } from '../model/grap
 import { megabytesFromEnvironment } from '../data/boundedRead';
 import { Random } from '../random/rng';
 import { PointwiseRecorder } from './pointwise';
-import { PredictiveRecorder } from './predictiveChecks';
+import { PredictiveRecorder } from './predictive';
+import { PredictiveCheckRecorder } from './predictiveChecks';
 import type { RunRequest } from './request';
 
 /** A monitored scalar: where its value lives and what updates it. */
@@ -27,6 +28,8 @@ export interface ChainSession {
   /** Present when the run records pointwise log-likelihoods (settings.loo). */
   pointwise?: PointwiseRecorder;
   /** Present when the run checks the model's predictions (settings.ppc). */
+  checks?: PredictiveCheckRecorder;
+  /** Present when the run monitors predictive(...) (settings.predictive). */
   predictive?: PredictiveRecorder;
 }
 
@@ -51,13 +54,16 @@ export function prepareChain(request: RunRequest, chain: number, onPhase: (phase
   const monitors = resolveMonitors(graph, request.settings.monitor, labels, request);
   rejectOversizedDraws(monitors.length, request, graph.modelRange);
   const { settings } = request;
+  const spec = settings.predictive;
+  const run = request.document.directives.find((d) => d.kind === 'run');
   return {
     graph,
     samplers,
     monitors,
     random,
     ...(settings.loo ? { pointwise: new PointwiseRecorder(graph) } : {}),
-    ...(settings.ppc ? { predictive: new PredictiveRecorder(graph, settings.seed, chain, Math.floor(settings.iterations / settings.thin)) } : {}),
+    ...(settings.ppc ? { checks: new PredictiveCheckRecorder(graph, settings.seed, chain, Math.floor(settings.iterations / settings.thin)) } : {}),
+    ...(spec ? { predictive: new PredictiveRecorder(graph, request.data, spec, run?.range ?? graph.modelRange) } : {}),
   };
 }
 
@@ -168,6 +174,7 @@ export function sampleChain(
     for (let m = 0; m < width; m++) buffer[rows * width + m] = monitors[m]!.variable.values[monitors[m]!.offset]!;
     rows++;
     session.pointwise?.record();
+    session.checks?.record();
     session.predictive?.record();
   };
   runChain(session.samplers, session.random, plan, record, (done) => {

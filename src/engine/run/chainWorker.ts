@@ -46,7 +46,8 @@ function runChainJob(job: ChainJob): void {
     post({
       type: 'done',
       ...(pointwise ? { unobservedSums: pointwise.sums, kept: pointwise.kept } : {}),
-      ...(session.predictive ? { checks: session.predictive.results() } : {}),
+      ...(session.checks ? { checks: session.checks.results() } : {}),
+      ...(session.predictive ? { predictive: session.predictive.take() } : {}),
     });
   } catch (e) {
     if (e instanceof ModelError) post({ type: 'problems', problems: e.problems });

@@ -67,7 +67,7 @@ interface Group {
   check: ChainCheck;
 }
 
-export class PredictiveRecorder {
+export class PredictiveCheckRecorder {
   private readonly groups: Group[];
   private readonly random: Random;
   private readonly scratch = new Float64Array(STATS);

@@ -2,6 +2,7 @@ import type { Problem } from '../language/source';
 import type { NodeResult, RunSettings } from '../output/runOutput';
 import type { RequestFiles } from './request';
 import type { ChainCheck } from './predictiveChecks';
+import type { PredictiveSums } from './predictive';
 import type { MonitorInfo } from './summarize';
 
 /** What the coordinator sends a chain worker: everything needed to rebuild the run from scratch. */
@@ -20,7 +21,7 @@ export type ChainMessage =
   | { type: 'ready'; monitors: MonitorInfo[]; observed?: string[]; parameterFamilies?: string[] }
   /** logLik and parameters: the pointwise recorder's rows (loo); parameters only where Plummer's pD can use them. */
   | { type: 'progress'; done: number; draws: Float64Array; logLik?: Float64Array; parameters?: Float64Array }
-  | { type: 'done'; unobservedSums?: Float64Array; kept?: number; checks?: ChainCheck[] }
+  | { type: 'done'; unobservedSums?: Float64Array; kept?: number; checks?: ChainCheck[]; predictive?: PredictiveSums }
   | { type: 'problems'; problems: Problem[] }
   | { type: 'crash'; message: string; stack?: string };
 

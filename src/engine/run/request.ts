@@ -1,4 +1,5 @@
 import type { Argument, Document, Expression, FileSource } from '../language/ast';
+import { predictiveSpec, type PredictiveSpec } from './predictive';
 import { checkText, suggest } from '../language/check';
 import { parseDocument } from '../language/parser';
 import { evaluateList, type NamedValues } from '../language/rvalues';
@@ -25,6 +26,8 @@ export interface RunDefaults {
   loo?: boolean;
   /** Posterior predictive checks (the CLI's --ppc). */
   ppc?: boolean;
+  /** Predictive summaries (the CLI's --monitor 'predictive(pred,tau,rtest)'). */
+  predictive?: PredictiveSpec;
 }
 
 export const BUILT_IN_DEFAULTS: RunDefaults = { chains: 4, burnin: 1000, iterations: 2000, thin: 1 };
@@ -163,6 +166,7 @@ export function readRunRequest(source: string, defaults: RunDefaults, freshSeed:
     monitor: [...(defaults.monitor ?? [])],
     ...(defaults.loo ? { loo: true } : {}),
     ...(defaults.ppc ? { ppc: true } : {}),
+    ...(defaults.predictive ? { predictive: defaults.predictive } : {}),
   };
   // Calibration and fit directives have readers of their own (sbc/request.ts, fitRequest.ts); sampling takes its settings from a sample line only.
   const run = runs[0];
@@ -178,7 +182,9 @@ export function readRunRequest(source: string, defaults: RunDefaults, freshSeed:
     // Names, distributions and argument counts, now that the data's names are known.
     const known = complete ? new Set([...data.values.keys(), ...definedNames(document.data?.statements ?? [])]) : undefined;
     for (const p of checkText(source, known).problems) (p.severity === 'error' ? found : warnings).push(p);
-    if (complete) appendAll(warnings, unusedDataWarnings(document, data.origins));
+    // Held-out values that only predictive(...) reads are used all the same.
+    const judged = settings.predictive?.observed;
+    if (complete) appendAll(warnings, unusedDataWarnings(document, judged ? new Map([...data.origins].filter(([name]) => name !== judged)) : data.origins));
     appendAll(warnings, dropUnusedInits(document, inits.values, inits.origins));
   }
   if (found.length) throw new ModelError(found.sort((a, b) => a.range.start.offset - b.range.start.offset));
@@ -243,7 +249,11 @@ function applyOption(settings: RunSettings, option: Argument): void {
   const name = option.name;
   if (name === undefined) throw new ModelError([problem(option.range, 'Run options are named, as in gibbs(chains = 4, iterations = 5000).')]);
   if (name === 'monitor') {
-    settings.monitor = monitorNames(option.value);
+    const items = option.value.kind === 'call' && option.value.callee === 'c' ? option.value.args.map((a) => a.value) : [option.value];
+    const predictive = items.filter((item) => item.kind === 'call' && item.callee === 'predictive');
+    if (predictive.length > 1) throw new ModelError([problem(predictive[1]!.range, 'A run monitors one predictive(...) vector.')]);
+    if (predictive[0]) settings.predictive = predictiveOption(predictive[0]);
+    settings.monitor = monitorNames(items.filter((item) => !predictive.includes(item)));
     return;
   }
   if (name === 'loo' || name === 'ppc') {
@@ -270,9 +280,16 @@ function numberValue(e: Expression): number | undefined {
   return undefined;
 }
 
-/** `monitor = c(mu, tau)`, `monitor = theta`, or quoted names, as in JAGS's variable.names. */
-function monitorNames(e: Expression): string[] {
-  const items = e.kind === 'call' && e.callee === 'c' ? e.args.map((a) => a.value) : [e];
+/** `predictive(pred, tau, rtest)` among the monitored names: see run/predictive.ts. */
+function predictiveOption(e: Expression): PredictiveSpec {
+  const args = e.kind === 'call' ? e.args.map((a) => a.value) : [];
+  const spec = predictiveSpec(args.map((a) => (a.kind === 'name' ? a.name : '?')));
+  if (typeof spec === 'string') throw new ModelError([problem(e.range, spec)]);
+  return spec;
+}
+
+/** The items of `monitor = c(mu, tau)`, `monitor = theta`, or quoted names, as in JAGS's variable.names. */
+function monitorNames(items: Expression[]): string[] {
   return items.map((item) => {
     if (item.kind === 'name' || item.kind === 'string') return item.kind === 'name' ? item.name : item.value;
     throw new ModelError([problem(item.range, 'monitor takes variable names, as in monitor = c(mu, tau).')]);

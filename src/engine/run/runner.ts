@@ -5,6 +5,7 @@ import type { Problem } from '../language/source';
 import { modelComparison, newRecordedPointwise, type RecordedPointwise } from './comparison';
 import { DrawStore } from './drawStore';
 import { mergeChecks, type ChainCheck } from './predictiveChecks';
+import { predictiveOutput, type PredictiveSums } from './predictive';
 import type { ChainJob, ChainMessage, SummaryJob, SummaryMessage } from './protocol';
 import type { RunRequest } from './request';
 import { labelSwitchingMessages, summarizeDraws, type MonitorInfo } from './summarize';
@@ -49,6 +50,7 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
   let store: DrawStore | undefined;
   let pointwise: RecordedPointwise | undefined;
   const checks: ChainCheck[][] = [];
+  const predictive: PredictiveSums[] = [];
   let compiledAt: number | undefined;
   let phase: string | undefined = 'starting the chains';
   let nextChain = 0;
@@ -90,6 +92,9 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
       const comparison = pointwise && finalStatus !== 'failed' ? modelComparison(request, pointwise) : undefined;
       if (comparison) result.modelComparison = comparison;
       if (checks.length > 0 && status !== 'failed') result.predictiveChecks = mergeChecks(checks.filter((c) => c !== undefined));
+      // Chains send their sums when they end: a cancelled run summarises the chains that finished.
+      const ended = predictive.filter((p) => p !== undefined);
+      if (settings.predictive && ended.length && status !== 'failed') result.predictive = predictiveOutput(settings.predictive, ended, request.data, settings.thin);
       resolve({ output: result, draws: store, monitors: monitors ?? [] });
     };
     const large = store !== undefined && store.total() * store.width > SYNCHRONOUS_SUMMARY_LIMIT;
@@ -160,6 +165,7 @@ export function startRun(request: RunRequest, options: RunOptions): RunHandle {
         finished.add(chain);
         if (pointwise && message.unobservedSums) addSums(pointwise, message.unobservedSums, message.kept ?? 0);
         if (message.checks) checks[chain] = message.checks;
+        if (message.predictive) predictive[chain] = message.predictive;
         if (nextChain < settings.chains) launch(nextChain++);
         else if (finished.size === settings.chains) settle('complete');
         return;

@@ -61,7 +61,7 @@ function collectLatentViews() {
       height: div.getBoundingClientRect().height,
     };
   };
-  const PLOTS = '.latent-trace, .latent-rank, .latent-acf, .latent-hist, .latent-forest, .latent-pairs, .latent-ppc-plot, .latent-sbc-plot, .latent-fit-objective, .latent-fit-gap, .latent-fit-mixture, .latent-fit-densities, .latent-fit-bound';
+  const PLOTS = '.latent-trace, .latent-rank, .latent-acf, .latent-hist, .latent-forest, .latent-pairs, .latent-ppc-plot, .latent-sbc-plot, .latent-fit-objective, .latent-fit-gap, .latent-fit-mixture, .latent-fit-densities, .latent-fit-bound, .latent-predictive-rmse, .latent-predictive-calibration';
   const views = deepAll(document, '.latent-run').map((root) => {
     const kind = root.classList.contains('latent-error')
       ? 'error'

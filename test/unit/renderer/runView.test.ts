@@ -5,6 +5,7 @@ import type { Data, Layout, PlotData } from 'plotly.js';
 import type { PlotApi } from '../../../src/renderer/plotApi';
 import { MAX_PLOTTED_NODES, RunView } from '../../../src/renderer/runView';
 import { makeNode, makeOutput } from './fixtures';
+import { parseRunOutput } from '../../../src/renderer/parse';
 
 type Op = 'newPlot' | 'react' | 'purge' | 'resize';
 
@@ -394,5 +395,42 @@ describe('RunView', () => {
     await nextFrame();
     await nextFrame();
     assert.equal(plot.calls.length, 0);
+  });
+});
+
+describe('RunView predictive panel', () => {
+  const predictive = {
+    spec: { mean: 'pred', precision: 'tau', observed: 'rtest' },
+    elements: 3,
+    draws: 150,
+    mean: [3.1, 2.9, 4.2],
+    variance: [0.3, 0.31, 0.29],
+    noise_variance: 0.25,
+    test: {
+      rmse: 0.512,
+      rmse_trace: { iterations: [1, 2, 3], chains: [[0.9, 0.6, 0.55], [0.8, 0.58, 0.54]] },
+      coverage: [{ nominal: 0.5, empirical: 0.49 }, { nominal: 0.9, empirical: 0.897 }],
+      missing: 0,
+    },
+  };
+
+  it('shows the test RMSE, the 90 % coverage, the RMSE per iteration and the calibration plot, read back from the JSON', async () => {
+    const parsed = parseRunOutput(JSON.parse(JSON.stringify(makeOutput({ predictive }))));
+    assert.ok(parsed.ok);
+    await view.update(parsed.output);
+    const panel = element.querySelector<HTMLElement>('.latent-predictive')!;
+    assert.equal(panel.hidden, false);
+    assert.match(panel.textContent ?? '', /Posterior predictive of pred.*150 draws.*test RMSE 0\.512.*90 % interval coverage 89\.7 %/s);
+    const rmse = plot.ops('newPlot').find((c) => c.div.classList.contains('latent-predictive-rmse'));
+    const calibration = plot.ops('newPlot').find((c) => c.div.classList.contains('latent-predictive-calibration'));
+    assert.deepEqual((rmse?.data as PlotData[]).map((d) => d.y), [[0.9, 0.6, 0.55], [0.8, 0.58, 0.54]]);
+    assert.deepEqual((calibration?.data as PlotData[])[1]!.y, [0.49, 0.897]);
+    assert.match(String((rmse?.layout?.annotations ?? [])[0]?.text), /√E\[1\/tau\] = 0\.500/);
+  });
+
+  it('stays hidden without predictive summaries', async () => {
+    await view.update(makeOutput());
+    assert.equal(element.querySelector<HTMLElement>('.latent-predictive')!.hidden, true);
+    assert.ok(!plot.ops('newPlot').some((c) => c.div.classList.contains('latent-predictive-rmse')));
   });
 });

@@ -17,7 +17,7 @@ function checksOf(source: string, iterations: number, seed: number, chains = 2):
   const perChain = Array.from({ length: chains }, (_, chain) => {
     const session = prepareChain(request, chain);
     sampleChain(session, request.settings, () => {});
-    return session.predictive!.results();
+    return session.checks!.results();
   });
   return mergeChecks(perChain);
 }
