@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setInitialValues } from '../src/engine/inference/initialValues';
 import { compileModel } from '../src/engine/model/compile';
-import { readFitRequest } from '../src/engine/run/fitRequest';
+import { readRequest } from '../src/engine/job/job';
 import { coordinateAscent } from '../src/engine/vi/coordinateAscent';
 import { planVariational } from '../src/engine/vi/plan';
 import { startFactors } from '../src/engine/vi/starts';
@@ -41,7 +41,7 @@ data list(K = ${K}, alpha = rep(1e-3, ${K}), m0 = rep(0, ${D}), P0 = ${identity(
 inits list(mu = structure(c(${mu}), .Dim = c(${K}, ${D})), Omega = structure(c(${omega}), .Dim = c(${D}, ${D}, ${K})))
 fit with vi(init = "given")`;
 
-const request = readFitRequest(source, {}, () => 1, { baseDirectory: DATA });
+const request = readRequest('fit', source, {}, () => 1, { baseDirectory: DATA });
 const graph = compileModel(request.document, request.data);
 setInitialValues(graph, request.inits, request.initsRange);
 let t = performance.now();

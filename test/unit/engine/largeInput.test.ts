@@ -9,7 +9,8 @@ import { ModelError } from '../../../src/engine/language/source';
 import { MAX_EXPRESSION_DEPTH } from '../../../src/engine/language/parser';
 import { MAX_DEFINITION_DEPTH } from '../../../src/engine/model/compile';
 import { prepareChain } from '../../../src/engine/run/chainSession';
-import { BUILT_IN_DEFAULTS, readRunRequest, type ReadOptions } from '../../../src/engine/run/request';
+import { BUILT_IN_DEFAULTS, type ReadOptions } from '../../../src/engine/run/request';
+import { readRequest } from '../../../src/engine/job/job';
 import { startRun } from '../../../src/engine/run/runner';
 import { problemsIn } from '../../../src/extension/language/diagnosticsLogic';
 import { densityHistogram } from '../../../src/renderer/fitFigures';
@@ -26,7 +27,7 @@ const folder = mkdtempSync(join(tmpdir(), 'latent-large-input-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
 
 const WORKER = { workerScript: resolve(__dirname, '../../../src/engine/run/chainWorker.ts'), workerExecArgv: ['--require', 'tsx/cjs'] };
-const read = (source: string, options: ReadOptions = {}) => readRunRequest(source, { ...BUILT_IN_DEFAULTS, chains: 1, burnin: 10, iterations: 20, seed: 1 }, () => 1, { baseDirectory: folder, ...options });
+const read = (source: string, options: ReadOptions = {}) => readRequest('sample', source, { ...BUILT_IN_DEFAULTS, chains: 1, burnin: 10, iterations: 20, seed: 1 }, () => 1, { baseDirectory: folder, ...options });
 const terms = (n: number, term: string, op: string): string => Array<string>(n).fill(term).join(op);
 /** Characters no message may carry: controls and bidirectional overrides. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
@@ -119,7 +120,7 @@ describe('the memory of the draws', () => {
 
   it('a run whose kept draws would pass the limit is refused before sampling, saying what to change', () => {
     const source = `${MODEL}sample with gibbs(chains = 4, iterations = 10000)\n`;
-    const problems = modelErrorOf(() => prepareChain(readRunRequest(source, BUILT_IN_DEFAULTS, () => 1), 0));
+    const problems = modelErrorOf(() => prepareChain(readRequest('sample', source, BUILT_IN_DEFAULTS, () => 1), 0));
     assert.equal(problems.length, 1);
     assert.equal(
       problems[0]!.message,
@@ -133,8 +134,8 @@ describe('the memory of the draws', () => {
   it('thinning brings the same run under a limit the request sets', () => {
     const source = `${MODEL}sample with gibbs(chains = 2, iterations = 1000, thin = 10)\n`;
     // 100,000 × 100 × 2 × 8 bytes = 160 MB.
-    assert.ok(prepareChain(readRunRequest(source, BUILT_IN_DEFAULTS, () => 1, { maxDrawBytes: 200e6 }), 0));
-    assert.match(modelErrorOf(() => prepareChain(readRunRequest(source, BUILT_IN_DEFAULTS, () => 1, { maxDrawBytes: 100e6 }), 0))[0]!.message, /more than the limit of 0\.09 GB/);
+    assert.ok(prepareChain(readRequest('sample', source, BUILT_IN_DEFAULTS, () => 1, { maxDrawBytes: 200e6 }), 0));
+    assert.match(modelErrorOf(() => prepareChain(readRequest('sample', source, BUILT_IN_DEFAULTS, () => 1, { maxDrawBytes: 100e6 }), 0))[0]!.message, /more than the limit of 0\.09 GB/);
   });
 });
 

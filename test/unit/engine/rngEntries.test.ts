@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readRunRequest } from '../../../src/engine/run/request';
+import { readRequest } from '../../../src/engine/job/job';
 import { fakeFiles } from '../data/helpers';
 import { modelErrorOf, TEST_DEFAULTS } from './helpers';
 
@@ -9,7 +9,7 @@ const INITS = '".RNG.name" <- "base::Mersenne-Twister"\n".RNG.seed" <- 314\n"mu"
 
 describe('.RNG entries of JAGS inits files', () => {
   const files = fakeFiles({ '/nb/inits.R': INITS, '/nb/bad.R': '".RNG.seed" <- 1.5\n', '/nb/state.R': '".RNG.state" <- c(1L, 2L)\n"mu" <- 1\n' });
-  const read = (source: string, seed?: number) => readRunRequest(source, { ...TEST_DEFAULTS, seed }, () => 777, { baseDirectory: '/nb', readFile: files.readFile });
+  const read = (source: string, seed?: number) => readRequest('sample', source, { ...TEST_DEFAULTS, seed }, () => 777, { baseDirectory: '/nb', readFile: files.readFile });
 
   it('seeds the run with .RNG.seed and keeps .RNG.* out of the initial values', () => {
     const r = read(`${MODEL}inits from "inits.R"`);

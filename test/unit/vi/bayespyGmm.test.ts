@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { runFit } from '../../../src/engine/fit/runFit';
-import { readFitRequest } from '../../../src/engine/run/fitRequest';
+import { readRequest } from '../../../src/engine/job/job';
 import { relative } from './helpers';
 
 const FIXTURES = resolve(__dirname, '../../fixtures/bench-data');
@@ -37,7 +37,7 @@ data list(K = 3, alpha = c(1e-3, 1e-3, 1e-3), m0 = c(0, 0), P0 = structure(c(1e-
   R = structure(c(1e-5, 0, 0, 1e-5), .Dim = c(2, 2)))
 inits list(mu = structure(c(${mu}), .Dim = c(3, 2)), Omega = structure(c(${omega}), .Dim = c(2, 2, 3)))
 fit with vi(tol = 1e-15, iterations = 3000)`;
-  const output = await runFit(readFitRequest(source, {}, () => 1, { baseDirectory: FIXTURES }));
+  const output = await runFit(readRequest('fit', source, {}, () => 1, { baseDirectory: FIXTURES }));
   assert.equal(output.status, 'converged', JSON.stringify(output.messages));
   const curve = output.objective.values;
   // Same start, same update order (z first, from the given means and precisions): the same first step, to rounding.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runFit } from '../../../src/engine/fit/runFit';
-import { readFitRequest } from '../../../src/engine/run/fitRequest';
+import { readRequest } from '../../../src/engine/job/job';
 import { eightSchools, gaussianMixture1d, lda, probit, regressionUnknownPrecision, wishartMixture } from './models';
 
 const MODELS: Record<string, () => string> = { regression: regressionUnknownPrecision, 'Gaussian mixture (dcat/dnorm/dgamma/ddirch)': gaussianMixture1d, 'dmnorm/dwish mixture': wishartMixture, 'probit by augmentation': probit, LDA: lda, 'eight schools (hierarchical normal)': eightSchools };
@@ -9,7 +9,7 @@ const MODELS: Record<string, () => string> = { regression: regressionUnknownPrec
 for (const [name, model] of Object.entries(MODELS)) {
   test(`VI never decreases the ELBO: ${name}, several seeds`, async () => {
     for (const seed of [1, 2, 3]) {
-      const request = readFitRequest(`${model()}\nfit with vi(seed = ${seed}, iterations = 300, tol = 1e-12, init = "random")`, {}, () => seed);
+      const request = readRequest('fit', `${model()}\nfit with vi(seed = ${seed}, iterations = 300, tol = 1e-12, init = "random")`, {}, () => seed);
       const output = await runFit(request);
       assert.equal(output.status === 'failed', false, JSON.stringify(output.messages));
       const curve = output.objective.values;
