@@ -15,8 +15,9 @@ import type { FitRequest } from '../run/fitRequest';
 import { planStarts, type StartPlan } from '../starts/proposeStarts';
 import { findSymmetricPoint } from '../starts/symmetry';
 import { findDegeneracies, isDegenerate } from './degeneracy';
-import { ParameterError, prepareGenericEm, runGenericEm, type EmIteration, type EmMachine, type EmOutcome } from './genericEm';
+import { objectiveAt, ParameterError, prepareGenericEm, runGenericEm, type EmIteration, type EmMachine, type EmOutcome } from './genericEm';
 import type { Roles } from './roles';
+import { standardErrors } from './standardErrors';
 import type { FitOptions } from './runFit';
 
 /** Perturbations tried at a symmetric point before it is reported. */
@@ -68,10 +69,23 @@ export function fitGeneric(graph: ModelGraph, roles: Roles, request: FitRequest,
   }
   const kept = best!;
   restore(graph, kept.values);
+  const errors = kept.outcome.exact && kept.outcome.status !== 'cancelled' && !isDegenerate(kept.diagnostics)
+    ? standardErrors(graph, roles.parameters, () => objectiveAt(machine, withPrior), withPrior)
+    : undefined;
   // The latent nodes (assignments) at the kept parameters' posterior, not the last start's.
   machine.estep.run(1);
   machine.estep.centre();
   report(output, roles, kept, tried, settings.maxIterations, settings.tolerance);
+  if (errors) {
+    output.params.forEach((p, k) => {
+      const se = errors.se[k]!;
+      if (Number.isFinite(se)) p.se = se;
+    });
+    if (output.params.some((p) => p.se !== undefined)) output.standardErrors = withPrior ? 'posterior-curvature' : 'observed-information';
+    if (errors.note) output.messages.push({ severity: 'info', message: errors.note });
+  } else if (!kept.outcome.exact) {
+    output.messages.push({ severity: 'info', message: 'No standard errors: a Monte-Carlo E-step gives a noisy objective, whose curvature cannot be differentiated numerically.' });
+  }
 }
 
 /** A proper answer beats a degenerate one; otherwise the higher objective wins. */

@@ -103,7 +103,7 @@ export function runGenericEm(
   let logLikelihood = Number.NaN;
   let previous = Number.NaN;
   let iteration = 0;
-  // Exact EM: the objective's distance to its limit (convergence.ts). Monte-Carlo EM's objective is noisy: the parameters' relative change instead.
+  // Exact EM: the objective's distance to its limit (convergence.ts). Monte-Carlo EM's objective is noisy: whether the parameters settled within their noise instead (mcemStopping.ts).
   const monitor = new ConvergenceMonitor(settings.tolerance);
   // Monte-Carlo EM: settled when the iterates at the E-step's most draws show no trend beyond their noise (mcemStopping.ts).
   const stopping = new McemStopping(settings.tolerance);
@@ -158,6 +158,11 @@ export class ParameterError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The exact objective at the parameters as they are: the observed-data log-likelihood (+ the log prior for MAP), by one E-step. */
+export function objectiveAt(machine: EmMachine, withPrior: boolean): number {
+  return machine.estep.run(1) + (withPrior ? logPrior(machine.updates, machine.estep) : 0);
 }
 
 /** The parameters' log prior, leaving out priors that read a latent node: the latent unit's normaliser holds them already. */
