@@ -70,7 +70,7 @@ export function fitGeneric(graph: ModelGraph, roles: Roles, request: FitRequest,
   const kept = best!;
   restore(graph, kept.values);
   const errors = kept.outcome.exact && kept.outcome.status !== 'cancelled' && !isDegenerate(kept.diagnostics)
-    ? standardErrors(graph, roles.parameters, () => objectiveAt(machine, withPrior), withPrior)
+    ? standardErrors(graph, roles.parameters, () => objectiveAt(machine, withPrior), withPrior, rotatableLoadings(roles.parameters, plan))
     : undefined;
   // The latent nodes (assignments) at the kept parameters' posterior, not the last start's.
   machine.estep.run(1);
@@ -86,6 +86,15 @@ export function fitGeneric(graph: ModelGraph, roles: Roles, request: FitRequest,
   } else if (!kept.outcome.exact) {
     output.messages.push({ severity: 'info', message: 'No standard errors: a Monte-Carlo E-step gives a noisy objective, whose curvature cannot be differentiated numerically.' });
   }
+}
+
+/**
+ * Loadings of L ≥ 2 latent factors: matrix parameters whose last dimension is L. A single factor's sign
+ * is a discrete symmetry (its SEs hold), but L ≥ 2 factors turn continuously.
+ */
+function rotatableLoadings(parameters: StochasticNode[], plan: StartPlan): Set<string> {
+  const sizes = new Set(plan.structure.factors.map((f) => f.factors).filter((L) => L >= 2));
+  return new Set(parameters.filter((n) => n.variable.dims.length === 2 && sizes.has(n.variable.dims[1]!)).map((n) => n.variable.name));
 }
 
 /** A proper answer beats a degenerate one; otherwise the higher objective wins. */

@@ -25,12 +25,17 @@ export interface StandardErrors {
   note?: string;
 }
 
-export function standardErrors(graph: ModelGraph, parameters: StochasticNode[], objective: () => number, withPrior: boolean): StandardErrors {
+/**
+ * `rotatable`: variables identified only up to a rotation (the loadings of L ≥ 2 latent factors), whose
+ * Hessian has flat directions: left out, with a note, and held fixed for the others' SEs.
+ */
+export function standardErrors(graph: ModelGraph, parameters: StochasticNode[], objective: () => number, withPrior: boolean, rotatable: ReadonlySet<string> = new Set()): StandardErrors {
   const elements: Array<{ node: StochasticNode; offset: number; index: number }> = [];
   let index = 0;
+  const left = (node: StochasticNode): boolean => JOINTLY_CONSTRAINED.has(node.distribution.name) || rotatable.has(node.variable.name);
   for (const node of parameters) {
     for (const offset of node.offsets) {
-      if (!JOINTLY_CONSTRAINED.has(node.distribution.name)) elements.push({ node, offset, index });
+      if (!left(node)) elements.push({ node, offset, index });
       index++;
     }
   }
@@ -83,6 +88,10 @@ export function standardErrors(graph: ModelGraph, parameters: StochasticNode[], 
   const inverse = new Float64Array(p * p);
   inverseFromCholesky(l, inverse, p, new Float64Array(p));
   for (let k = 0; k < p; k++) se[elements[k]!.index] = Math.sqrt(inverse[k * p + k]!);
-  const skipped = parameters.filter((n) => JOINTLY_CONSTRAINED.has(n.distribution.name)).map((n) => n.variable.name);
-  return skipped.length ? { se, note: `No standard errors for ${[...new Set(skipped)].join(', ')} (constrained jointly: a simplex or a covariance matrix); the others hold them fixed.` } : { se };
+  const notes: string[] = [];
+  const constrained = [...new Set(parameters.filter((n) => JOINTLY_CONSTRAINED.has(n.distribution.name)).map((n) => n.variable.name))];
+  if (constrained.length) notes.push(`No standard errors for ${constrained.join(', ')} (constrained jointly: a simplex or a covariance matrix); the others hold them fixed.`);
+  const turned = [...new Set(parameters.filter((n) => rotatable.has(n.variable.name)).map((n) => n.variable.name))];
+  if (turned.length) notes.push(`No standard errors for ${turned.join(', ')}: factor loadings are identified only up to a rotation (W·R fits as well as W), so their curvature is flat along it; the others hold them fixed.`);
+  return notes.length ? { se, note: notes.join(' ') } : { se };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Random } from '../../../src/engine/random/rng';
 import { fitSource } from './notebookFits';
+import { PPCA } from './userModels';
 
 /** n draws of a normal(mean, sd), fixed by the seed, as R's c(...). */
 function normals(n: number, mean: number, sd: number, seed: number): number[] {
@@ -74,5 +75,19 @@ fit with em()`);
     assert.equal(out.standardErrors, 'posterior-curvature');
     const exact = 1 / Math.sqrt(10 + 10);
     assert.ok(Math.abs(se(out, 'mu') - exact) < 1e-4 * exact, `SE ${se(out, 'mu')} vs 1/√(n + 10) ${exact}`);
+  });
+
+  it('PPCA: no SEs for the loadings (a rotation leaves the fit unchanged), and the means get √(C_dd/n), C = WWᵀ + I/τ', async () => {
+    const out = await fitSource(PPCA());
+    const value = (name: string): number => out.params.find((p) => p.name === name)!.value;
+    assert.ok(out.params.filter((p) => p.name.startsWith('W[')).every((p) => p.se === undefined), 'no SE on W');
+    assert.ok(out.messages.some((m) => /identified only up to a rotation/.test(m.message)), out.messages.map((m) => m.message).join(' | '));
+    for (let d = 1; d <= 5; d++) {
+      // The mean's block of the information is n·C⁻¹ (and orthogonal to the covariance's parameters at the MLE). 1e-3: the
+      // difference error is ~1e-6 and the fit stops within 1 % of an SE of the MLE, where the cross terms vanish.
+      const c = value(`W[${d},1]`) ** 2 + value(`W[${d},2]`) ** 2 + 1 / value('tau');
+      const exact = Math.sqrt(c / 200);
+      assert.ok(Math.abs(se(out, `m[${d}]`) - exact) < 1e-3 * exact, `m[${d}]: SE ${se(out, `m[${d}]`)} vs ${exact}`);
+    }
   });
 });
