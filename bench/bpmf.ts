@@ -11,7 +11,7 @@
  * project's own generator, scripts/ratingsData.ts. Both sides run the same
  * model (scripts/ratingsData.ts's BPMF_MODEL) on the same data, one chain, in
  * fresh processes: the engine in one thread as the chain worker runs it
- * (readRunRequest, prepareChain, sampleChain), with the predictive summaries
+ * (readRequest, prepareChain, sampleChain), with the predictive summaries
  * of the held-out ratings; JAGS with `update K` after `initialize`, its setup
  * timed by a run that stops after `initialize`. A sweep's time is the
  * sampling time over the sweeps. Figures: seconds per sweep (wall and CPU),
@@ -19,6 +19,7 @@
  * posterior predictive mean after its sweeps and the coverage of its 90 %
  * predictive intervals.
  */
+import { readRequest } from '../src/engine/job/job';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpuSeconds, jagsInstalled, measured, median, option } from './processTiming';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ import { BPMF_JAGS_MODEL, BPMF_MODEL, makeRatings, ML100K_SHAPE, type Rating } f
 import { writeRDump } from '../src/engine/output/rdumpWriter';
 import { prepareChain, sampleChain } from '../src/engine/run/chainSession';
 import { coverageAt, predictiveOutput } from '../src/engine/run/predictive';
-import { BUILT_IN_DEFAULTS, readRunRequest } from '../src/engine/run/request';
+import { BUILT_IN_DEFAULTS } from '../src/engine/run/request';
 
 interface Timing {
   setup: number;
@@ -94,7 +95,7 @@ function prepare(dir: string, sweeps: number, burnin: number, jagsSweeps: number
 /** The engine's side, in this process: prints its Timing as one JSON line. */
 function latentSide(dir: string, file: string): void {
   const [started, startedCpu] = [performance.now(), cpuSeconds()];
-  const request = readRunRequest(readFileSync(join(dir, file), 'utf8'), BUILT_IN_DEFAULTS, () => 1, { baseDirectory: dir });
+  const request = readRequest('sample', readFileSync(join(dir, file), 'utf8'), BUILT_IN_DEFAULTS, () => 1, { baseDirectory: dir });
   const session = prepareChain(request, 0);
   const [prepared, preparedCpu] = [performance.now(), cpuSeconds()];
   sampleChain(session, request.settings, () => undefined);

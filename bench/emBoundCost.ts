@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runFit } from '../src/engine/fit/runFit';
-import { readFitRequest } from '../src/engine/run/fitRequest';
+import { readRequest } from '../src/engine/job/job';
 
 const folder = resolve(__dirname, '../examples/em');
 const notebook = JSON.parse(readFileSync(resolve(folder, 'em-bound.ipynb'), 'utf8')) as { cells: Array<{ cell_type: string; source: string[] }> };
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const times: Record<string, number[]> = { TRUE: [], FALSE: [] };
   for (let round = 0; round <= rounds; round++) {
     for (const bound of ['TRUE', 'FALSE']) {
-      const out = await runFit(readFitRequest(cell.replace('bound = TRUE', `bound = ${bound}`), {}, () => 1, { baseDirectory: folder }));
+      const out = await runFit(readRequest('fit', cell.replace('bound = TRUE', `bound = ${bound}`), {}, () => 1, { baseDirectory: folder }));
       // Round 0 warms the JIT and is not counted.
       if (round > 0) times[bound]!.push(1000 * out.timing.secondsPerIteration);
     }

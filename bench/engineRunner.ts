@@ -13,7 +13,7 @@
  * with `inits from "inits<c>.json"` (jags_run.py gives each chain its own
  * start) and its `sample with gibbs(...)` line. Chains run in worker threads,
  * at most job.threads at a time; each worker runs the engine's own chain
- * functions (readRunRequest, prepareChain, sampleChain), which is what the
+ * functions (readRequest, prepareChain, sampleChain), which is what the
  * notebook's and the CLI's chain workers run.
  *
  * Two speeds are reported. Wall-clock (the keys jags_run.py has): what a user
@@ -27,7 +27,8 @@ import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { formatProblem, ModelError } from '../src/engine/language/source';
 import { prepareChain, sampleChain } from '../src/engine/run/chainSession';
-import { BUILT_IN_DEFAULTS, readRunRequest } from '../src/engine/run/request';
+import { BUILT_IN_DEFAULTS } from '../src/engine/run/request';
+import { readRequest } from '../src/engine/job/job';
 import { concat } from '../src/engine/run/summarize';
 import { nodeStats, posteriorMeanRmse, type NodeStats } from './stats';
 
@@ -74,7 +75,7 @@ const now = (): number => performance.timeOrigin + performance.now();
 function runChainTask(task: ChainTask): ChainReply {
   const started = now();
   try {
-    const request = readRunRequest(task.source, BUILT_IN_DEFAULTS, () => 0, { baseDirectory: task.directory });
+    const request = readRequest('sample', task.source, BUILT_IN_DEFAULTS, () => 0, { baseDirectory: task.directory });
     const session = prepareChain(request, task.chain);
     const prepared = now();
     const parts: Float64Array[] = [];

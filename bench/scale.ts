@@ -8,7 +8,7 @@
  * The data come from scripts/probitData.ts (seeded, 3 coefficients), written
  * once into DIR (a temporary folder by default): probit.latent for the engine,
  * probit.bug with probit.cmd and setup.cmd for JAGS. Each round runs, in
- * fresh processes, the engine (`--latent DIR`: readRunRequest, prepareChain
+ * fresh processes, the engine (`--latent DIR`: readRequest, prepareChain
  * — the setup — then sampleChain, in one thread as the chain worker does)
  * and then `jags probit.cmd` and `jags setup.cmd` (JAGS's setup is the run
  * that stops after `initialize`, as ../shared/bench/peers/jags_run.py times
@@ -29,8 +29,8 @@ import { compileModel } from '../src/engine/model/compile';
 import { writeRDump } from '../src/engine/output/rdumpWriter';
 import { Random } from '../src/engine/random/rng';
 import { prepareChain, sampleChain } from '../src/engine/run/chainSession';
-import { readFitRequest } from '../src/engine/run/fitRequest';
-import { BUILT_IN_DEFAULTS, readRunRequest } from '../src/engine/run/request';
+import { readRequest } from '../src/engine/job/job';
+import { BUILT_IN_DEFAULTS } from '../src/engine/run/request';
 
 /** Wall and CPU seconds (user + system, all threads) of the two phases. */
 interface Timing {
@@ -62,7 +62,7 @@ function prepare(dir: string, rows: number, iterations: number): void {
 function latentSample(dir: string): void {
   const [started, startedCpu] = [performance.now(), cpuSeconds()];
   const source = readFileSync(join(dir, 'probit.latent'), 'utf8');
-  const request = readRunRequest(source, BUILT_IN_DEFAULTS, () => 1, { baseDirectory: dir });
+  const request = readRequest('sample', source, BUILT_IN_DEFAULTS, () => 1, { baseDirectory: dir });
   const session = prepareChain(request, 0);
   const [prepared, preparedCpu] = [performance.now(), cpuSeconds()];
   let draws = 0;
@@ -77,7 +77,7 @@ function latentSample(dir: string): void {
 function latentEm(dir: string): void {
   const [started, startedCpu] = [performance.now(), cpuSeconds()];
   const source = readFileSync(join(dir, 'probit.latent'), 'utf8').replace(/^sample with.*$/m, '');
-  const request = readFitRequest(source, {}, () => 1, { baseDirectory: dir });
+  const request = readRequest('fit', source, {}, () => 1, { baseDirectory: dir });
   const graph = compileModel(request.document, request.data);
   const roles = classifyNodes(graph, request.document.model!.statements, undefined, request.directiveRange);
   setInitialValues(graph, request.inits, request.initsRange);

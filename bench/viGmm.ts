@@ -23,7 +23,7 @@ import { ONLINE_EM_MIXTURE, writeMixtureData } from '../scripts/mixtureData';
 import { SerialEStep } from '../src/engine/em/estep';
 import { findIncompleteRows } from '../src/engine/em/rows';
 import { findMixturePlate } from '../src/engine/fit/mixturePlate';
-import { readFitRequest } from '../src/engine/run/fitRequest';
+import { readRequest } from '../src/engine/job/job';
 import { MixtureWorkspace, mixtureSweep, startMixtureFactors } from '../src/engine/vi/mixture/mixtureAscent';
 import { MixtureFactors } from '../src/engine/vi/mixture/mixtureFactors';
 import { mixturePriors } from '../src/engine/vi/mixture/runMixtureVi';
@@ -52,7 +52,7 @@ function dataFolder(): string {
 /** Wall and CPU seconds per iteration (CPU: what a loaded machine's waiting leaves out). */
 async function latentSecondsPerIteration(folder: string): Promise<{ wall: number; cpu: number }> {
   const start = JSON.parse(readFileSync(join(folder, `${dataset}.init.json`), 'utf8')) as { K: number; D: number; means: number[][] };
-  const request = readFitRequest(bayespyMixture(dataset, start, 'tol = 1e-300'), {}, () => 1, { baseDirectory: folder });
+  const request = readRequest('fit', bayespyMixture(dataset, start, 'tol = 1e-300'), {}, () => 1, { baseDirectory: folder });
   const plate = findMixturePlate(request.document, request.data, request.inits);
   if (!plate?.givenComponents) throw new Error('the BayesPy mixture is not matched as a mixture plate');
   const { problem } = plate;

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-// "Try it": builds and packages the extension, then opens examples/ in VS Code with it.
+// "Try it" (`npm start`): installs the dependencies that are missing, builds and packages
+// the extension, then opens examples/ in VS Code with it.
 //
-//   node scripts/open-examples.mjs [--no-package]
+//   npm start   (or: node scripts/open-examples.mjs [--no-package])
 //
+// - Without node_modules/: `npm ci`; with a package-lock.json newer than the installed
+//   tree: `npm install`.
 // - With VS Code's `code` command on PATH: installs latent-notebooks.vsix into it
 //   and opens examples/ in a VS Code window.
 // - Without it: installs code-server (VS Code's server and web workbench, from the
 //   npm registry; see test/e2e/install.sh), installs the extension into .code-server/
-//   at the repository root (kept between runs, ignored by git) and serves examples/
+//   at the repository root (kept between runs, ignored by git; LATENT_HOME names another
+//   folder) and serves examples/
 //   on http://127.0.0.1:PORT (PORT from LATENT_PORT, default 8080) until Ctrl+C.
 //
 // --no-package skips `npm run package` when latent-notebooks.vsix is already built.
@@ -35,6 +39,11 @@ function run(command, args, options = {}) {
 
 const onPath = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 
+// Install what is missing: a fresh clone has no node_modules; a pulled lock file may name packages not yet installed.
+const installed = path.join(root, 'node_modules', '.package-lock.json');
+if (!fs.existsSync(installed)) run('npm', ['ci']);
+else if (fs.statSync(path.join(root, 'package-lock.json')).mtimeMs > fs.statSync(installed).mtimeMs) run('npm', ['install']);
+
 if (!skipPackage || !fs.existsSync(vsix)) run('npm', ['run', 'package']);
 if (!fs.existsSync(vsix)) {
   console.error(`${vsix} was not produced by npm run package`);
@@ -54,11 +63,12 @@ const { runInstallScript, installExtension, writeUserSettings, startCodeServer, 
 );
 (await import('../test/e2e/lib/log.mjs')).setLogPrefix('open-examples');
 const port = Number(process.env.LATENT_PORT || 8080);
-if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+// 0: a free port, read back from code-server (the e2e check of npm start uses it).
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`LATENT_PORT must be a port number, not ${process.env.LATENT_PORT}`);
   process.exit(1);
 }
-const home = path.join(root, '.code-server');
+const home = process.env.LATENT_HOME ? path.resolve(process.env.LATENT_HOME) : path.join(root, '.code-server');
 const userDataDir = path.join(home, 'user-data');
 const extensionsDir = path.join(home, 'extensions');
 fs.mkdirSync(extensionsDir, { recursive: true });

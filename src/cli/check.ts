@@ -4,7 +4,8 @@ import { checkText } from '../engine/language/check';
 import { printable } from '../engine/language/messageText';
 import { formatProblem, ModelError, type Problem } from '../engine/language/source';
 import { bindModel } from '../engine/model/bind';
-import { BUILT_IN_DEFAULTS, readRunRequest } from '../engine/run/request';
+import { BUILT_IN_DEFAULTS } from '../engine/run/request';
+import { readRequest } from '../engine/job/job';
 import { appendAll } from '../engine/collections';
 
 /**
@@ -32,7 +33,7 @@ export function runCheck(file: string, dataFiles: string[], write: (line: string
     return textProblems.some((p) => p.severity === 'error') ? 1 : 0;
   }
   try {
-    const request = readRunRequest(source, { ...BUILT_IN_DEFAULTS, seed: 1 }, () => 1, { baseDirectory: dirname(resolve(file)), dataFiles });
+    const request = readRequest('sample', source, { ...BUILT_IN_DEFAULTS, seed: 1 }, () => 1, { baseDirectory: dirname(resolve(file)), dataFiles });
     appendAll(problems, request.warnings);
     if (request.document.model) bindModel(request.document, request.data);
   } catch (e) {

@@ -79,7 +79,7 @@ export function parseEmArguments(args: string[], command: 'em' | 'vi' = 'em'): E
 /**
  * `latent em --json`: one object with the fit's outcome, its log-likelihood
  * (total and per observation), iterations, convergence, timing, each point
- * estimate under its JAGS name (`mu[2,1]`), BIC, AIC and the objective per
+ * estimate under its JAGS name (`mu[2,1]`) and its standard error (`se`), BIC, AIC and the objective per
  * iteration, with the settings and messages.
  */
 export function emJson(output: FitOutput): object {
@@ -92,6 +92,8 @@ export function emJson(output: FitOutput): object {
     seconds: output.timing.seconds,
     seconds_per_iteration: output.timing.secondsPerIteration,
     params: Object.fromEntries(output.params.map((p) => [p.name, p.value])),
+    // Standard errors by the same names, where the fit gave them, and what they are (observed information or posterior curvature).
+    ...(output.standardErrors ? { se: Object.fromEntries(output.params.filter((p) => p.se !== undefined).map((p) => [p.name, p.se])), se_kind: output.standardErrors } : {}),
     bic: output.bic ?? null,
     aic: output.aic ?? null,
     n: output.observations ?? null,

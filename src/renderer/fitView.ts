@@ -8,7 +8,7 @@
 
 import type { FitOutput, FitStatus } from '../engine/output/fitOutput';
 // Pure formatting shared with the text/plain output (no Node code), so that both say the same.
-import { fitSummaryRows, formatEstimate, startsText, statusText } from '../engine/output/fitTable';
+import { fitSummaryRows, formatEstimate, standardErrorNote, startsText, statusText } from '../engine/output/fitTable';
 import { emBoundFigure } from './emBoundFigure';
 import { gapFigure, mixtureFigure, objectiveFigure } from './fitFigures';
 import { densityFigure, monitoredNodes } from './variationalFigures';
@@ -133,11 +133,13 @@ export class FitView {
     this.summaryBody.replaceChildren(...fitSummaryRows(output).map(([label, value]) => tableRow(this.doc, [label, value])));
     this.paramsWrap.hidden = output.params.length === 0;
     const variational = output.variational?.nodes;
-    this.paramsHead.replaceChildren(tableRow(this.doc, variational ? ['node', 'family', 'mean', 'sd', '2.5%', '97.5%'] : ['parameter', 'estimate'], 'th'));
+    const withSe = !variational && output.params.some((p) => p.se !== undefined);
+    this.paramsHead.replaceChildren(tableRow(this.doc, variational ? ['node', 'family', 'mean', 'sd', '2.5%', '97.5%'] : withSe ? ['parameter', 'estimate', 'SE'] : ['parameter', 'estimate'], 'th'));
+    if (withSe) this.paramsHead.firstElementChild?.lastElementChild?.setAttribute('title', standardErrorNote(output.standardErrors));
     this.paramsBody.replaceChildren(
       ...(variational
         ? this.paramsPager.select(variational, (n) => n.name).map((n) => tableRow(this.doc, [n.name, n.family, ...[n.mean, n.sd, n.lower, n.upper].map(formatEstimate)]))
-        : this.paramsPager.select(output.params, (p) => p.name).map((p) => tableRow(this.doc, [p.name, formatEstimate(p.value)]))),
+        : this.paramsPager.select(output.params, (p) => p.name).map((p) => tableRow(this.doc, withSe ? [p.name, formatEstimate(p.value), p.se === undefined ? '' : formatEstimate(p.se)] : [p.name, formatEstimate(p.value)]))),
     );
 
     const hasCurve = output.objective.values.length > 0;

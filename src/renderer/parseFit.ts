@@ -57,6 +57,7 @@ export function parseFitOutput(raw: unknown): FitParseResult {
     if (value !== undefined) output[key] = value;
   }
   if (typeof raw.converged === 'boolean') output.converged = raw.converged;
+  if (raw.standardErrors === 'observed-information' || raw.standardErrors === 'posterior-curvature') output.standardErrors = raw.standardErrors;
   // The fit's own record of its starts, stopping and diagnostics: kept as written when their shape is right.
   if (isObject(raw.convergence) && typeof raw.convergence.stoppedBy === 'string') {
     output.convergence = { stoppedBy: raw.convergence.stoppedBy as NonNullable<FitOutput['convergence']>['stoppedBy'], distance: num(raw.convergence.distance), limit: num(raw.convergence.limit) };
@@ -102,7 +103,8 @@ function parseSettings(raw: Json): FitSettings {
 }
 
 function parseParameter(raw: Json): FitParameter {
-  return { name: typeof raw.name === 'string' ? raw.name : '', value: num(raw.value) };
+  const se = num(raw.se);
+  return { name: typeof raw.name === 'string' ? raw.name : '', value: num(raw.value), ...(Number.isFinite(se) ? { se } : {}) };
 }
 
 /** A picture the view can draw: 1 or 2 columns, rows and responsibilities that agree, components with a mean of that size. */

@@ -9,6 +9,7 @@ import { log, sleep } from './lib/log.mjs';
 import os from 'node:os';
 import { installExtension, startCodeServer, writeUserSettings } from './lib/code-server.mjs';
 import { LATENT_MIMES, latentViews } from './lib/latent-views.mjs';
+import { testNpmStart } from './checks/npmStart.mjs';
 
 /** A model whose run never ends by itself: sampled from the palette, then cancelled. */
 export const LONG_MODEL_FILE = '_e2e-long.bug';
@@ -312,12 +313,23 @@ export function workbenchTests(t) {
     }
   }
 
+  /** `npm start` in a page of its own beside the test's workbench. */
+  async function npmStart() {
+    const own = await t.wb().context.newPage();
+    try {
+      await testNpmStart({ vsix: t.vsix, page: own, screenshot: () => own.screenshot({ path: path.join(t.artifacts, 'npm-start.png'), timeout: 60_000 }) });
+    } finally {
+      await own.close().catch(() => {});
+    }
+  }
+
   return [
     ['palette: Check, Sample, Export Draws and Fit EM on pump.bug open their results notebooks', cleaned(paletteOnPump), 8 * 60_000],
     ['a CodeLens above the model samples it', cleaned(codeLensOnPump), 4 * 60_000],
     ['a palette run is cancelled from its notification and from the status bar within a second', cleaned(cancelCommandRuns), 4 * 60_000],
     ['Quick Mixture from CSV on Old Faithful prefers K = 2 by BIC', cleaned(quickMixtureOnFaithful), 5 * 60_000],
     ['an untrusted workspace runs nothing, says why, names files outside its folder, and still draws saved outputs', untrustedWorkspace, 4 * 60_000],
+    ['npm start prints the address of a VS Code serving examples/ with the extension', npmStart, 4 * 60_000],
   ];
 }
 

@@ -7,7 +7,8 @@ import { compileModel } from '../../engine/model/compile';
 import { codaChain, codaFileNames, codaIndex, type CodaTrace } from '../../engine/output/coda';
 import { writeRDump } from '../../engine/output/rdumpWriter';
 import { ModelSession, type MonitorTarget, type SessionMonitor } from '../../engine/run/modelSession';
-import { readRunRequest, type RunRequest } from '../../engine/run/request';
+import { type RunRequest } from '../../engine/run/request';
+import { readRequest } from '../../engine/job/job';
 import { rngNameWarning, takeRngSeed } from '../../engine/run/rngEntries';
 import type { FileName, ScriptCommand } from './script';
 
@@ -200,7 +201,7 @@ class ScriptState {
   /**
    * Runs f, whose problems have ranges in the model file, except for those
    * about files given besides the model (data files: no range) and initial
-   * values (the range `readRunRequest` gives them): those are reported at
+   * values (the range `readJob` gives them): those are reported at
    * the script's command.
    */
   private inModel<T>(range: SourceRange, f: () => T): T {
@@ -222,7 +223,7 @@ class ScriptState {
     this.env.log('Compiling model graph');
     const model = this.model;
     const request = this.inModel(range, () =>
-      readRunRequest(model.source, { chains, burnin: 0, iterations: 1, thin: 1, seed: this.env.seed }, () => this.env.seed, {
+      readRequest('sample', model.source, { chains, burnin: 0, iterations: 1, thin: 1, seed: this.env.seed }, () => this.env.seed, {
         baseDirectory: dirname(model.path),
         dataFiles: this.dataFiles,
       }),

@@ -13,6 +13,7 @@ export type FindingCode =
   | 'rhat'
   | 'low-ess'
   | 'label-switching'
+  | 'factor-rotation'
   | 'stuck-node'
   | 'sbc-rejection'
   | 'objective-decrease'
@@ -58,7 +59,12 @@ export function runFindings(output: RunOutput): Finding[] {
     const why = message.slice(message.indexOf(': ') + 2);
     findings.push({ code: 'label-switching', severity: 'warning', nodes, message: `{nodes}: ${why}` });
   }
-  const explained = (n: NodeResult): boolean => n.labelSwitching !== undefined;
+  const rotated = new Map<string, string[]>();
+  for (const node of output.nodes) if (node.factorRotation) rotated.set(node.factorRotation, [...(rotated.get(node.factorRotation) ?? []), node.name]);
+  for (const [message, nodes] of rotated) {
+    findings.push({ code: 'factor-rotation', severity: 'warning', nodes, message: `{nodes}: ${message.slice(message.indexOf(': ') + 2)}` });
+  }
+  const explained = (n: NodeResult): boolean => n.labelSwitching !== undefined || n.factorRotation !== undefined;
   const stuck = output.nodes.filter((n) => n.draws > 1 && n.summary.sd === 0 && !(NOT_SAMPLED.has(n.sampler) || n.sampler === 'finite enumeration'));
   if (stuck.length) {
     findings.push({

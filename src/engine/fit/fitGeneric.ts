@@ -16,8 +16,9 @@ import { planStarts, type StartPlan } from '../starts/proposeStarts';
 import { findSymmetricPoint } from '../starts/symmetry';
 import { findDegeneracies, isDegenerate } from './degeneracy';
 import { appendBound, truncateBound } from './emBound';
-import { ParameterError, prepareGenericEm, runGenericEm, type EmIteration, type EmMachine, type EmOutcome } from './genericEm';
+import { objectiveAt, ParameterError, prepareGenericEm, runGenericEm, type EmIteration, type EmMachine, type EmOutcome } from './genericEm';
 import type { Roles } from './roles';
+import { standardErrors } from './standardErrors';
 import type { FitOptions } from './runFit';
 
 /** Perturbations tried at a symmetric point before it is reported. */
@@ -70,10 +71,32 @@ export function fitGeneric(graph: ModelGraph, roles: Roles, request: FitRequest,
   }
   const kept = best!;
   restore(graph, kept.values);
+  const errors = kept.outcome.exact && kept.outcome.status !== 'cancelled' && !isDegenerate(kept.diagnostics)
+    ? standardErrors(graph, roles.parameters, () => objectiveAt(machine, withPrior), withPrior, rotatableLoadings(roles.parameters, plan))
+    : undefined;
   // The latent nodes (assignments) at the kept parameters' posterior, not the last start's.
   machine.estep.run(1);
   machine.estep.centre();
   report(output, roles, kept, tried, settings.maxIterations, settings.tolerance);
+  if (errors) {
+    output.params.forEach((p, k) => {
+      const se = errors.se[k]!;
+      if (Number.isFinite(se)) p.se = se;
+    });
+    if (output.params.some((p) => p.se !== undefined)) output.standardErrors = withPrior ? 'posterior-curvature' : 'observed-information';
+    if (errors.note) output.messages.push({ severity: 'info', message: errors.note });
+  } else if (!kept.outcome.exact) {
+    output.messages.push({ severity: 'info', message: 'No standard errors: a Monte-Carlo E-step gives a noisy objective, whose curvature cannot be differentiated numerically.' });
+  }
+}
+
+/**
+ * Loadings of L ≥ 2 latent factors: matrix parameters whose last dimension is L. A single factor's sign
+ * is a discrete symmetry (its SEs hold), but L ≥ 2 factors turn continuously.
+ */
+function rotatableLoadings(parameters: StochasticNode[], plan: StartPlan): Set<string> {
+  const sizes = new Set(plan.structure.factors.map((f) => f.factors).filter((L) => L >= 2));
+  return new Set(parameters.filter((n) => n.variable.dims.length === 2 && sizes.has(n.variable.dims[1]!)).map((n) => n.variable.name));
 }
 
 /** A proper answer beats a degenerate one; otherwise the higher objective wins. */

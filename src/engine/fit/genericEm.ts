@@ -1,3 +1,4 @@
+import { McemStopping } from './mcemStopping';
 import { assignSamplers } from '../inference/gibbs';
 import type { Sampler } from '../inference/samplers';
 import { elementName, nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
@@ -105,15 +106,15 @@ export function runGenericEm(
   let logLikelihood = Number.NaN;
   let previous = Number.NaN;
   let iteration = 0;
-  // Exact EM: the objective's distance to its limit (convergence.ts). Monte-Carlo EM's objective is noisy: the parameters' relative change instead.
+  // Exact EM: the objective's distance to its limit (convergence.ts). Monte-Carlo EM's objective is noisy: whether the parameters settled within their noise instead (mcemStopping.ts).
   const monitor = new ConvergenceMonitor(settings.tolerance);
   const record = settings.bound && estep.boundable?.() ? emptyBoundRecord(withPrior ? 'logpost' : 'loglik') : undefined;
   if (settings.bound && !record) messages.push(`bound = TRUE: the bound picture needs an exact E-step whose every latent unit is finite, normal or a Gaussian block; ${exact ? 'a local scale unit has no closed-form share yet' : 'this E-step is Monte Carlo'}, so it was not recorded.`);
   const recordBound = (step: 'E' | 'M'): void => {
     if (record) pushBound(record, iteration, step, estep.bound!(), withPrior ? logPrior(updates, estep) : 0);
   };
-  // Monte-Carlo EM: settled when the parameters moved by less than √tol (relative) at each of the last 5 iterations, with the E-step at its most draws.
-  let settled = 0;
+  // Monte-Carlo EM: settled when the iterates at the E-step's most draws show no trend beyond their noise (mcemStopping.ts).
+  const stopping = new McemStopping(settings.tolerance);
   for (; iteration <= settings.maxIterations; iteration++) {
     if (cancelled()) {
       status = 'cancelled';
@@ -137,7 +138,9 @@ export function runGenericEm(
       messages.push(`The objective decreased at iteration ${iteration} (${previous} → ${value}); plain EM never decreases it, so this is a numerical problem or a bug.`);
     }
     if (beta === 1) monitor.push(value);
-    if (beta === 1 && (exact ? monitor.converged() : settled >= 5 && estep.atMostDraws())) {
+    if (beta === 1 && (exact ? monitor.converged() : stopping.settled())) {
+      // The window's mean: its noise is that of 2h iterations, not of the last one.
+      if (!exact) writeParameters(updates, stopping.mean());
       status = 'converged';
       break;
     }
@@ -146,10 +149,10 @@ export function runGenericEm(
     const sweeps = settings.method === 'ecm' ? 20 : 1;
     for (let sweep = 0; sweep < sweeps; sweep++) {
       const moved = mStep(updates, estep, withPrior, settings.regCovar, messages);
-      if (sweep === 0) settled = moved < Math.sqrt(settings.tolerance) ? settled + 1 : 0;
       if (moved < 1e-10) break;
     }
     recordBound('M');
+    if (!exact && beta === 1 && estep.atMostDraws()) stopping.push(readParameters(updates));
     if (beta < 1) beta = Math.min(1, beta * growth);
   }
   estep.centre();
@@ -170,11 +173,28 @@ export class ParameterError extends Error {
   }
 }
 
+/** The exact objective at the parameters as they are: the observed-data log-likelihood (+ the log prior for MAP), by one E-step. */
+export function objectiveAt(machine: EmMachine, withPrior: boolean): number {
+  return machine.estep.run(1) + (withPrior ? logPrior(machine.updates, machine.estep) : 0);
+}
+
 /** The parameters' log prior, leaving out priors that read a latent node: the latent unit's normaliser holds them already. */
 function logPrior(updates: ParameterUpdate[], estep: EStep): number {
   let total = 0;
   for (const u of updates) for (const n of u.nodes) if (!estep.holds(n)) total += nodeLogDensity(n);
   return total;
+}
+
+/** The parameters' values, in the order of the updates and their nodes' elements. */
+function readParameters(updates: ParameterUpdate[]): Float64Array {
+  const values: number[] = [];
+  for (const u of updates) for (const n of u.nodes) for (const o of n.offsets) values.push(n.variable.values[o]!);
+  return Float64Array.from(values);
+}
+
+function writeParameters(updates: ParameterUpdate[], values: Float64Array): void {
+  let k = 0;
+  for (const u of updates) for (const n of u.nodes) for (const o of n.offsets) n.variable.values[o] = values[k++]!;
 }
 
 /** One M-step sweep; returns the largest relative change of a parameter element (relative to max(1, |value|)). */

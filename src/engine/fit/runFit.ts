@@ -8,7 +8,7 @@ import { FIT_OUTPUT_SCHEMA, startCurve, type FitMessage, type FitOutput } from '
 import { Random } from '../random/rng';
 import type { FitRequest } from '../run/fitRequest';
 import { ConvergenceMonitor } from './convergence';
-import { fitGeneric, parameterValues } from './fitGeneric';
+import { fitGeneric } from './fitGeneric';
 import { findMixturePlate, type MixturePlate } from './mixturePlate';
 import { mixturePicture } from './mixturePicture';
 import { fitVariational } from '../vi/runVi';
@@ -85,7 +85,6 @@ export async function runFit(request: FitRequest, options: FitOptions = {}): Pro
       throw errorAt(request.directiveRange, 'online.em works on Gaussian mixtures written as z[i] ~ dcat(w[]); x[i, ] ~ dmnorm(mu[z[i], ], Omega[, , z[i]]) with the components in a loop; this model is not one. Use em or mcem.');
     }
     fitGeneric(graph, roles, request, output, random, options, update);
-    output.params = parameterValues(roles.parameters);
   } catch (e) {
     output.status = 'failed';
     output.messages.push(...messagesOf(e, request));

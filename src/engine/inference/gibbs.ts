@@ -7,8 +7,15 @@ import { forwardSamplePredictive } from './predictiveNodes';
 import { SAMPLER_FACTORIES, type Sampler } from './samplers';
 import { appendAll } from '../collections';
 
-/** Assigns samplers to every unobserved node, trying the factories in order; a block sampler may take several nodes. */
-export function assignSamplers(graph: ModelGraph, options: { forwardSamplePredictive?: boolean } = {}): Sampler[] {
+/** Unobserved nodes between two calls of assignSamplers' onProgress: a clock read per node would cost more than a claim. */
+const PROGRESS_STRIDE = 1024;
+
+/**
+ * Assigns samplers to every unobserved node, trying the factories in order; a block sampler may take several nodes.
+ * `onProgress` hears the share of unobserved nodes done (0 to 1) every PROGRESS_STRIDE nodes: on a large model this
+ * phase takes tens of seconds.
+ */
+export function assignSamplers(graph: ModelGraph, options: { forwardSamplePredictive?: boolean; onProgress?: (share: number) => void } = {}): Sampler[] {
   refuseUnnormalisedTruncation(graph);
   const samplers: Sampler[] = [];
   const claimed = new Uint8Array(graph.stochastic.length);
@@ -16,7 +23,10 @@ export function assignSamplers(graph: ModelGraph, options: { forwardSamplePredic
   const predictive = options.forwardSamplePredictive ? forwardSamplePredictive(graph) : undefined;
   for (const n of predictive?.nodes ?? []) claimed[n.id] = 1;
   const free = (n: StochasticNode): boolean => !claimed[n.id];
+  const total = graph.unobserved.length;
+  let seen = 0;
   for (const id of graph.unobserved) {
+    if (++seen % PROGRESS_STRIDE === 0) options.onProgress?.(seen / total);
     if (claimed[id]) continue;
     const node = graph.stochastic[id]!;
     let made: Sampler[] | undefined;

@@ -21,7 +21,14 @@ export interface CheckResult {
  */
 export function checkText(text: string, knownData?: ReadonlySet<string>): CheckResult {
   const { document, problems } = parseDocument(text);
-  const found = [...problems];
+  const found = [...problems, ...checkDocument(document, knownData)];
+  found.sort((a, b) => a.range.start.offset - b.range.start.offset);
+  return { document, problems: found };
+}
+
+/** checkText's checks after the parse, on a document already parsed (a job reads its text once). */
+export function checkDocument(document: Document, knownData?: ReadonlySet<string>): Problem[] {
+  const found: Problem[] = [];
   if (document.model) {
     const defined = new Set<string>();
     collectDefined(document.model.statements, defined);
@@ -29,8 +36,7 @@ export function checkText(text: string, knownData?: ReadonlySet<string>): CheckR
     visit.statements(document.model.statements, new Set());
     found.push(...structuralProblems(document.model.statements));
   }
-  found.sort((a, b) => a.range.start.offset - b.range.start.offset);
-  return { document, problems: found };
+  return found;
 }
 
 function collectDefined(statements: Statement[], into: Set<string>): void {

@@ -42,6 +42,16 @@ export class ModelError extends Error {
   }
 }
 
+/** Runs `f`; a ModelError it throws adds its problems to `found` instead (readers report every problem, not the first). */
+export function collectProblems(found: Problem[], f: () => void): void {
+  try {
+    f();
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+    found.push(...e.problems);
+  }
+}
+
 export function errorAt(range: SourceRange, message: string): ModelError {
   return new ModelError([{ severity: 'error', message, range }]);
 }

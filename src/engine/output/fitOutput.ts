@@ -81,6 +81,8 @@ export interface FitMessage {
 export interface FitParameter {
   name: string;
   value: number;
+  /** Standard error from the objective's curvature at the estimate (FitOutput.standardErrors says which); absent where none is given. */
+  se?: number;
 }
 
 /** For 1- and 2-dimensional mixtures: the data coloured by responsibility, with the fitted components. */
@@ -158,6 +160,11 @@ export interface FitOutput {
   aic?: number;
   converged?: boolean;
   params: FitParameter[];
+  /**
+   * What the parameters' `se` are: 'observed-information' (ML: √ of the inverse observed information, the observed-data
+   * log-likelihood's negative Hessian) or 'posterior-curvature' (MAP: the same of the log posterior, a Laplace approximation's sd).
+   */
+  standardErrors?: 'observed-information' | 'posterior-curvature';
   /** Hard assignments of a finite latent node per observation (1-based component), at most 10,000 shown. */
   assignments?: { node: string; values: number[] };
   mixture?: MixturePicture;

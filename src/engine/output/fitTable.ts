@@ -27,8 +27,13 @@ export function formatFitTable(output: FitOutput): string {
     const width = Math.max('parameter'.length, ...output.params.map((p) => p.name.length));
     const values = output.params.map((p) => formatEstimate(p.value));
     const valueWidth = Math.max('estimate'.length, ...values.map((v) => v.length));
-    lines.push('', `${'parameter'.padEnd(width)}  ${'estimate'.padStart(valueWidth)}`);
-    output.params.forEach((p, k) => lines.push(`${p.name.padEnd(width)}  ${values[k]!.padStart(valueWidth)}`));
+    const withSe = output.params.some((p) => p.se !== undefined);
+    const errors = output.params.map((p) => (p.se === undefined ? '' : formatEstimate(p.se)));
+    const seWidth = Math.max('SE'.length, ...errors.map((v) => v.length));
+    const se = (text: string): string => (withSe ? `  ${text.padStart(seWidth)}` : '');
+    lines.push('', `${'parameter'.padEnd(width)}  ${'estimate'.padStart(valueWidth)}${se('SE')}`);
+    output.params.forEach((p, k) => lines.push(`${p.name.padEnd(width)}  ${values[k]!.padStart(valueWidth)}${se(errors[k]!)}`));
+    if (withSe) lines.push(standardErrorNote(output.standardErrors));
   }
 
   const summary = fitSummaryRows(output);
@@ -70,7 +75,7 @@ function stoppedText(c: NonNullable<FitOutput['convergence']>): string {
   if (c.stoppedBy === 'iteration-limit') return 'at the iteration limit';
   if (c.stoppedBy !== 'tolerance') return c.stoppedBy;
   // Monte-Carlo EM has no distance to the limit: its rule is on the parameters' changes.
-  return Number.isFinite(c.distance) ? `by the tolerance, estimated distance ${c.distance.toExponential(1)}` : 'by the tolerance on the parameters\u2019 relative change';
+  return Number.isFinite(c.distance) ? `by the tolerance, estimated distance ${c.distance.toExponential(1)}` : 'by the tolerance: the parameters settled within their Monte-Carlo noise';
 }
 
 /** The name of the objective a fit climbs, one per fit. */
@@ -141,4 +146,11 @@ export function formatEstimate(x: number): string {
 function formatMs(seconds: number): string {
   if (!Number.isFinite(seconds)) return '–';
   return seconds >= 1 ? `${seconds.toFixed(2)} s` : `${(seconds * 1000).toPrecision(3)} ms`;
+}
+
+/** What the SE column is, under the table. */
+export function standardErrorNote(kind: FitOutput['standardErrors']): string {
+  return kind === 'posterior-curvature'
+    ? 'SE: the log posterior\'s curvature at the mode (a Laplace approximation\'s sd), latent nodes integrated out'
+    : 'SE: √ of the inverse observed information (the observed-data log-likelihood\'s curvature at the estimate)';
 }

@@ -99,6 +99,8 @@ export interface NodeResult {
   diagnostics?: NodeDiagnostics;
   /** Set when this node's chains differ by a permutation of component labels: the run message that says so. */
   labelSwitching?: string;
+  /** Set when the chains' loadings (this node among them) differ by a sign flip or rotation of latent factors: the explanation. */
+  factorRotation?: string;
   trace: TraceSeries;
   histogram: Histogram;
 }

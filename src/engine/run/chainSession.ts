@@ -47,8 +47,17 @@ export function prepareChain(request: RunRequest, chain: number, onPhase: (phase
   // Chain 1 starts where JAGS would (typical values); the others from prior draws, so R-hat can see poor mixing.
   setInitialValues(graph, start?.inits ?? request.inits, request.initsRange, chain > 0 ? random : undefined);
   const unobserved = graph.stochastic.filter((n) => !n.observed).length;
-  onPhase(`assigning samplers to ${grouped(unobserved)} unobserved node${unobserved === 1 ? '' : 's'} (${grouped(graph.stochastic.length)} stochastic in all)`);
-  const samplers = assignSamplers(graph, { forwardSamplePredictive: true });
+  const assigning = `assigning samplers to ${grouped(unobserved)} unobserved node${unobserved === 1 ? '' : 's'} (${grouped(graph.stochastic.length)} stochastic in all)`;
+  onPhase(assigning);
+  // The share done, at most five times a second: the notification and status bar show it.
+  let told = Date.now();
+  const onProgress = (share: number): void => {
+    const now = Date.now();
+    if (now - told < 200) return;
+    told = now;
+    onPhase(`${assigning} · ${Math.floor(100 * share)}%`);
+  };
+  const samplers = assignSamplers(graph, { forwardSamplePredictive: true, onProgress });
   const labels = new Map<number, string>();
   for (const s of samplers) for (const n of s.nodes) labels.set(n.id, s.label);
   const monitors = resolveMonitors(graph, request.settings.monitor, labels, request);

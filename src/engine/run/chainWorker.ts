@@ -3,7 +3,7 @@ import { ModelError } from '../language/source';
 import { prepareChain, sampleChain } from './chainSession';
 import { DrawStore } from './drawStore';
 import type { ChainJob, ChainMessage, SummaryJob, SummaryMessage, WorkerJob } from './protocol';
-import { readRunRequest } from './request';
+import { readRequest } from '../job/job';
 import { concat, summarizeDraws } from './summarize';
 
 /** Runs one chain in a worker thread and streams its draws to the coordinator. */
@@ -11,7 +11,7 @@ function runChainJob(job: ChainJob): void {
   const post = (message: ChainMessage, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(message, transfer);
   try {
     post({ type: 'phase', phase: 'reading the data' });
-    const request = readRunRequest(job.source, job.settings, () => job.settings.seed, job.files);
+    const request = readRequest('sample', job.source, job.settings, () => job.settings.seed, job.files);
     request.settings = job.settings;
     const session = prepareChain(request, job.chain, (phase) => post({ type: 'phase', phase }));
     const pointwise = session.pointwise;

@@ -122,7 +122,7 @@ export const FIT_OPTIONS: readonly FitOptionInfo[] = [
   {
     name: 'tol',
     snippet: 'tol = ${1:1e-5}',
-    description: 'Convergence: the run stops when the objective\'s estimated distance to its limit (Aitken\'s extrapolation of the last iterations) is below this, in the objective\'s units; the Gaussian-mixture kernel stops when one iteration gains less than this. Default 1e-5, which leaves every estimate within 0.5 % of its standard error. Monte-Carlo EM: when the parameters\' relative change is below √tol. VI: when the ELBO changes by less than tol·|ELBO| (default 1e-10).',
+    description: 'Convergence: the run stops when the objective\'s estimated distance to its limit (Aitken\'s extrapolation of the last iterations) is below this, in the objective\'s units; the Gaussian-mixture kernel stops when one iteration gains less than this. Default 1e-5, which leaves every estimate within 0.5 % of its standard error. Monte-Carlo EM: when the last 20 iterations show no trend beyond their noise and their mean\'s Monte-Carlo error is below √tol of each value (the estimate is that mean). VI: when the ELBO changes by less than tol·|ELBO| (default 1e-10).',
     apply: numeric('tol', 'tolerance', { min: 0, max: ANY, openMin: true }),
   },
   {

@@ -1,14 +1,12 @@
-import type { Argument, Directive, Document } from '../language/ast';
+import type { Argument, Document } from '../language/ast';
 import { suggest } from '../language/check';
-import { parseDocument } from '../language/parser';
 import type { NamedValues } from '../language/rvalues';
 import { ModelError, type Problem, type SourceRange } from '../language/source';
 import { definedNodes } from '../language/symbols';
 import type { FitMethod, FitSettings } from '../output/fitOutput';
 import { FIT_DEFAULTS, FIT_METHODS, FIT_OPTION_NAMES, FIT_OPTIONS, VARIANT_DEFAULTS, type ModelNames } from './fitOptions';
-import { blankRuns } from './namedModels';
-import { BUILT_IN_DEFAULTS, readRunRequest, type ReadOptions, type RequestFiles, type RunRequest } from './request';
-import { appendAll } from '../collections';
+import type { RequestFiles, RunDirective } from './request';
+import type { ModelInputs } from '../job/inputs';
 
 /** Settings a fit takes when the directive does not say: the CLI's flags (`--mle` is `estimator: 'ml'`). */
 export type FitDefaults = Partial<FitSettings>;
@@ -30,37 +28,15 @@ export interface FitRequest {
   directiveRange: SourceRange;
 }
 
-type RunDirective = Extract<Directive, { kind: 'run' }>;
-
 /**
- * Reads a document for `fit with ALGORITHM(option = value, ...)`, ALGORITHM
- * one of em, ecm, online.em, annealed.em, mcem (options: src/engine/run/fitOptions.ts).
- * The model, data, inits and data files are read as for a Gibbs run; `defaults`
- * gives the settings the directive leaves out (the CLI's flags). The directive
- * is optional, so that a plain model file can be fitted; other run directives
- * are then ignored, but a cell with a fit holds no other run. Throws
- * ModelError with every problem found, each with its range in the source.
+ * The settings of `fit with ALGORITHM(option = value, ...)`, ALGORITHM one of
+ * em, ecm, online.em, annealed.em, mcem, vi (options: src/engine/run/fitOptions.ts):
+ * `defaults` gives those the directive leaves out (the CLI's flags), `seed` the
+ * run's seed unless the directive gives one. The directive is optional, so that
+ * a plain model file can be fitted. Problems go to `found`, each with its range.
  */
-export function readFitRequest(source: string, defaults: FitDefaults, freshSeed: () => number, options: ReadOptions = {}): FitRequest {
-  const parsed = parseDocument(source);
-  if (parsed.problems.length) throw new ModelError(parsed.problems);
-  const runs = parsed.document.directives.filter((d): d is RunDirective => d.kind === 'run');
-  const directive = runs.find((d) => d.verb === 'fit');
-  const found: Problem[] = [];
-  if (directive) {
-    for (const other of runs) if (other !== directive) found.push(problem(other.range, 'A cell holds one run; split the runs into separate cells.'));
-  }
-
-  let run: RunRequest | undefined;
-  try {
-    run = readRunRequest(blankRuns(source), { ...BUILT_IN_DEFAULTS, seed: defaults.seed }, freshSeed, options);
-  } catch (e) {
-    if (!(e instanceof ModelError)) throw e;
-    appendAll(found, e.problems);
-  }
-  const document = run?.document ?? parsed.document;
+export function fitSettings(directive: RunDirective | undefined, defaults: FitDefaults, document: Document, inputs: ModelInputs | undefined, seed: number, found: Problem[]): { settings: FitSettings; directiveRange: SourceRange } {
   const directiveRange = directive?.range ?? document.model?.range ?? zeroRange();
-
   let method: FitMethod | undefined = defaults.method ?? FIT_DEFAULTS.method;
   if (directive) {
     method = (FIT_METHODS as readonly string[]).includes(directive.algorithm) ? (directive.algorithm as FitMethod) : undefined;
@@ -73,8 +49,7 @@ export function readFitRequest(source: string, defaults: FitDefaults, freshSeed:
     ...(method ? VARIANT_DEFAULTS[method] : {}),
     ...withoutUndefined(defaults),
     method: method ?? FIT_DEFAULTS.method,
-    // The run's seed: the defaults', an inits file's .RNG.seed, or a fresh one; the directive's wins.
-    seed: run?.settings.seed ?? defaults.seed ?? 0,
+    seed,
     init: defaults.init ?? 'kmeans++',
   };
   const model: ModelNames = { nodes: definedNodes(document) };
@@ -84,25 +59,13 @@ export function readFitRequest(source: string, defaults: FitDefaults, freshSeed:
     if (p) found.push(p);
   }
 
-  const hasInits = run?.inits !== undefined && run.inits.size > 0;
+  const hasInits = inputs?.inits !== undefined && inputs.inits.size > 0;
   const initOption = given.get('init');
   if (!initOption && defaults.init === undefined) settings.init = hasInits ? 'given' : 'kmeans++';
-  if (settings.init === 'given' && run && !hasInits) {
+  if (settings.init === 'given' && inputs && !hasInits) {
     found.push(problem(initOption?.value.range ?? directiveRange, 'init = "given" starts from the initial values, but none are given: add an inits line (with the CLI, --init FILE).'));
   }
-
-  if (found.length || !run) throw new ModelError(found.sort((a, b) => a.range.start.offset - b.range.start.offset));
-  return {
-    source: run.source,
-    document: run.document,
-    data: run.data,
-    inits: run.inits,
-    initsRange: run.initsRange,
-    settings,
-    warnings: run.warnings,
-    files: run.files,
-    directiveRange,
-  };
+  return { settings, directiveRange };
 }
 
 /** Checks one option of the directive and applies it; returns what is wrong with it, if anything. */

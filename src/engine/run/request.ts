@@ -1,16 +1,11 @@
-import type { Argument, Document, Expression, FileSource } from '../language/ast';
-import { predictiveSpec, type PredictiveSpec } from './predictive';
-import { checkText, suggest } from '../language/check';
-import { parseDocument } from '../language/parser';
-import { evaluateList, type NamedValues } from '../language/rvalues';
-import { ModelError, type Problem, type SourceRange } from '../language/source';
-import { loadDataFile, readTextFile, type FileAccess } from '../data/files';
-import { definedNames } from '../model/bind';
-import { dropUnusedInits, unusedDataWarnings, type DataOrigin } from '../model/dataChecks';
+import type { Argument, Directive, Document, Expression } from '../language/ast';
+import { suggest } from '../language/check';
+import type { NamedValues } from '../language/rvalues';
+import { collectProblems, ModelError, type Problem, type SourceRange } from '../language/source';
 import type { RunSettings } from '../output/runOutput';
 import { logicalValue } from './fitOptions';
-import { MAX_SEED, rngNameWarning, takeRngSeed } from './rngEntries';
-import { appendAll } from '../collections';
+import { MAX_SEED } from './rngEntries';
+import { predictiveSpec, type PredictiveSpec } from './predictive';
 
 /** Settings a run takes when the cell does not say (the extension's configuration, or the CLI's flags). */
 export interface RunDefaults {
@@ -52,7 +47,7 @@ export interface RequestFiles {
   maxModelBytes?: number;
 }
 
-/** How readRunRequest finds files: RequestFiles, all optional, and a way to read them (node:fs unless a test says otherwise). */
+/** How readJob finds files: RequestFiles, all optional, and a way to read them (node:fs unless a test says otherwise). */
 export interface ReadOptions extends Partial<RequestFiles> {
   readFile?: (path: string) => string;
 }
@@ -92,157 +87,34 @@ const LIMITS: Record<string, [number, number]> = {
   seed: [0, MAX_SEED],
 };
 
+/** A run directive: `sample|fit|calibrate [NAME] with ALGORITHM(options)`. */
+export type RunDirective = Extract<Directive, { kind: 'run' }>;
+
 /**
- * Parses a cell, reads its data and initial values (inline, or from files
- * relative to `options.baseDirectory`), checks the model's names against the
- * data, and checks the directives. Throws ModelError listing every problem
- * found, each with its range in the cell (a problem inside a data file is
- * reported at the file's name in the directive, its message saying
- * `file:line:column`).
+ * The settings of a sampling run: the caller's defaults, then the sample
+ * directive's options, checked. `seed` is the seed the run takes unless the
+ * directive gives one. Problems go to `found`, each with its range.
  */
-export function readRunRequest(source: string, defaults: RunDefaults, freshSeed: () => number, options: ReadOptions = {}): RunRequest {
-  const { document, problems } = parseDocument(source);
-  if (problems.length) throw new ModelError(problems);
-  const found: Problem[] = [];
-  const warnings: Problem[] = [];
-  const collect = <T>(f: () => T): T | undefined => {
-    try {
-      return f();
-    } catch (e) {
-      if (!(e instanceof ModelError)) throw e;
-      appendAll(found, e.problems);
-      return undefined;
-    }
-  };
-  const files: RequestFiles = { baseDirectory: options.baseDirectory, dataFiles: options.dataFiles ?? [], initsFiles: options.initsFiles ?? [] };
-  if (options.maxFileBytes !== undefined) files.maxFileBytes = options.maxFileBytes;
-  if (options.maxDrawBytes !== undefined) files.maxDrawBytes = options.maxDrawBytes;
-  if (options.maxModelBytes !== undefined) files.maxModelBytes = options.maxModelBytes;
-  const access: FileAccess = { baseDirectory: files.baseDirectory, readFile: options.readFile ?? ((path) => readTextFile(path, options.maxFileBytes)) };
-
-  const data = new Values('data', found);
-  const inits = new Values('initial values', found);
-  let initsRange = document.model?.range ?? zeroRange();
-  // Whether every data source could be read: else the model's names cannot be checked against them.
-  let complete = true;
-  const read = (value: Expression | FileSource, what: 'data' | 'initial values'): Sourced | undefined =>
-    collect(() => (value.kind === 'file' ? fromFile(value.path, what, access, value.pathRange, value.bindings, warnings) : inline(value, what)));
-  for (const directive of document.directives) {
-    if (directive.kind === 'data') {
-      const got = read(directive.value, 'data');
-      if (got) data.add(got, false);
-      else complete = false;
-    } else if (directive.kind === 'inits') {
-      const got = read(directive.value, 'initial values');
-      if (got) inits.add(got, false);
-      initsRange = directive.range;
-    }
-  }
-  for (const path of files.dataFiles) {
-    const got = collect(() => fromFile(path, 'data', access, zeroRange(), [], warnings));
-    if (got) data.add(got, true);
-    else complete = false;
-  }
-  for (const path of files.initsFiles) {
-    const got = collect(() => fromFile(path, 'initial values', access, zeroRange(), [], warnings));
-    if (got) inits.add(got, true);
-  }
-
-  // `.RNG.seed` in an inits file seeds the run when the cell does not (inits files written for JAGS carry it).
-  const generator = rngNameWarning(inits.values, initsRange);
-  if (generator) warnings.push(generator);
-  const rngSeed = collect(() => takeRngSeed(inits.values, initsRange));
-
-  const runs = document.directives.filter((d) => d.kind === 'run');
-  for (const extra of runs.slice(1)) found.push(problem(extra.range, 'A cell holds one run; split the runs into separate cells.'));
-
+export function sampleSettings(directive: RunDirective | undefined, defaults: RunDefaults, seed: number, found: Problem[]): RunSettings {
   const settings: RunSettings = {
     algorithm: 'gibbs',
     chains: defaults.chains,
     burnin: defaults.burnin,
     iterations: defaults.iterations,
     thin: defaults.thin,
-    seed: rngSeed ?? defaults.seed ?? freshSeed(),
+    seed,
     monitor: [...(defaults.monitor ?? [])],
     ...(defaults.loo ? { loo: true } : {}),
     ...(defaults.ppc ? { ppc: true } : {}),
     ...(defaults.predictive ? { predictive: defaults.predictive } : {}),
   };
-  // Calibration and fit directives have readers of their own (sbc/request.ts, fitRequest.ts); sampling takes its settings from a sample line only.
-  const run = runs[0];
-  if (run && run.kind === 'run' && run.verb === 'sample') {
-    if (run.algorithm !== 'gibbs') {
-      found.push(problem(run.algorithmRange, `Unknown algorithm '${run.algorithm}'; this release samples with gibbs.`));
+  if (directive) {
+    if (directive.algorithm !== 'gibbs') {
+      found.push(problem(directive.algorithmRange, `Unknown algorithm '${directive.algorithm}'; this release samples with gibbs.`));
     }
-    for (const option of run.options) collect(() => applyOption(settings, option));
+    for (const option of directive.options) collectProblems(found, () => applyOption(settings, option));
   }
-  if (!document.model) {
-    found.push(problem(zeroRange(), "The cell has no 'model { ... }' block."));
-  } else {
-    // Names, distributions and argument counts, now that the data's names are known.
-    const known = complete ? new Set([...data.values.keys(), ...definedNames(document.data?.statements ?? [])]) : undefined;
-    for (const p of checkText(source, known).problems) (p.severity === 'error' ? found : warnings).push(p);
-    // Held-out values that only predictive(...) reads are used all the same.
-    const judged = settings.predictive?.observed;
-    if (complete) appendAll(warnings, unusedDataWarnings(document, judged ? new Map([...data.origins].filter(([name]) => name !== judged)) : data.origins));
-    appendAll(warnings, dropUnusedInits(document, inits.values, inits.origins));
-  }
-  if (found.length) throw new ModelError(found.sort((a, b) => a.range.start.offset - b.range.start.offset));
-  return {
-    source,
-    document,
-    data: data.values,
-    inits: inits.touched ? inits.values : undefined,
-    initsRange,
-    settings,
-    warnings: warnings.sort((a, b) => a.range.start.offset - b.range.start.offset),
-    files,
-  };
-}
-
-/** Values from one directive or file, with where each name came from. */
-interface Sourced {
-  values: NamedValues;
-  origins: Map<string, DataOrigin>;
-}
-
-function inline(value: Expression, what: 'data' | 'initial values'): Sourced {
-  const values = evaluateList(value, what);
-  const origins = new Map<string, DataOrigin>();
-  if (value.kind === 'call') for (const a of value.args) if (a.name !== undefined) origins.set(a.name, { range: a.range });
-  return { values, origins };
-}
-
-function fromFile(path: string, what: 'data' | 'initial values', access: FileAccess, at: SourceRange, bindings: Argument[], warnings: Problem[]): Sourced {
-  const loaded = loadDataFile(path, what, access, at, bindings, (w) => warnings.push(w));
-  return { values: loaded.values, origins: new Map([...loaded.origins].map(([name, range]) => [name, { range, file: path }])) };
-}
-
-/** The data (or initial values) of a request, merged from its sources; a name given twice is a problem. */
-class Values {
-  readonly values: NamedValues = new Map();
-  readonly origins = new Map<string, DataOrigin>();
-  touched = false;
-
-  constructor(
-    private readonly what: string,
-    private readonly problems: Problem[],
-  ) {}
-
-  /** `replace`: the source's values win over earlier ones of the same name (the CLI's --data over the document's). */
-  add(got: Sourced, replace: boolean): void {
-    this.touched = true;
-    for (const [name, value] of got.values) {
-      const origin = got.origins.get(name) ?? { range: zeroRange() };
-      const earlier = this.origins.get(name);
-      if (earlier && !replace) {
-        this.problems.push(problem(origin.range, `'${name}' is given twice in the ${this.what}: ${earlier.file ? `in ${earlier.file}` : `at line ${earlier.range.start.line + 1}`} and ${origin.file ? `in ${origin.file}` : 'here'}.`));
-        continue;
-      }
-      this.values.set(name, value);
-      this.origins.set(name, origin);
-    }
-  }
+  return settings;
 }
 
 function applyOption(settings: RunSettings, option: Argument): void {
@@ -298,9 +170,4 @@ function monitorNames(items: Expression[]): string[] {
 
 function problem(range: SourceRange, message: string): Problem {
   return { severity: 'error', message, range };
-}
-
-function zeroRange(): SourceRange {
-  const p = { line: 0, column: 0, offset: 0 };
-  return { start: p, end: p };
 }

@@ -1,5 +1,6 @@
 import { diagnose } from '../diagnostics/convergence';
 import { DiagnosticsWorkspace, sortedQuantile } from '../diagnostics/drawMatrix';
+import { findFactorRotations } from '../diagnostics/factorRotation';
 import { findLabelSwitching, segmentMoments, type SegmentMoments } from '../diagnostics/labelSwitching';
 import { MAX_TRACE_POINTS, type Histogram, type NodeDiagnostics, type NodeResult, type PosteriorSummary, type RunMessage } from '../output/runOutput';
 import type { DrawStore } from './drawStore';
@@ -50,6 +51,11 @@ export function summarizeDraws(store: DrawStore, monitors: MonitorInfo[], thin: 
   for (const finding of findLabelSwitching(moments)) {
     for (const node of nodes) if (finding.nodes.includes(node.name)) node.labelSwitching = finding.message;
   }
+  // Loadings whose chains differ by a sign flip or rotation; a relabelling found above explains a variable first.
+  const relabelled = new Set(nodes.filter((n) => n.labelSwitching).map((n) => n.name));
+  for (const finding of findFactorRotations(moments.filter((m) => !relabelled.has(m.name)))) {
+    for (const node of nodes) if (finding.nodes.includes(node.name)) node.factorRotation = finding.message;
+  }
   return nodes;
 }
 
@@ -83,7 +89,10 @@ function nodeDiagnostics(chains: Float64Array[], workspace: DiagnosticsWorkspace
 /** One warning per label-switching finding among the nodes, for the run's messages. */
 export function labelSwitchingMessages(nodes: readonly NodeResult[]): RunMessage[] {
   const messages = new Set<string>();
-  for (const node of nodes) if (node.labelSwitching) messages.add(node.labelSwitching);
+  for (const node of nodes) {
+    if (node.labelSwitching) messages.add(node.labelSwitching);
+    if (node.factorRotation) messages.add(node.factorRotation);
+  }
   return [...messages].map((message) => ({ severity: 'warning', message }));
 }
 

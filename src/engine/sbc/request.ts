@@ -1,11 +1,9 @@
-import type { Argument, Directive, Expression } from '../language/ast';
+import type { Argument, Document, Expression } from '../language/ast';
 import { suggest } from '../language/check';
-import { parseDocument } from '../language/parser';
-import { errorAt, ModelError, type Problem, type SourceRange } from '../language/source';
-import { BUILT_IN_DEFAULTS, readRunRequest, type ReadOptions, type RunRequest } from '../run/request';
+import { collectProblems, errorAt, type Problem, type SourceRange } from '../language/source';
+import type { RunDirective, RunRequest } from '../run/request';
 import type { CalibrationModel } from './calibrate';
 import type { SbcSettings } from './sbcOutput';
-import { appendAll } from '../collections';
 
 /** Settings when neither the directive nor the CLI says: 99 draws give 100 possible ranks, 10 ranks per bin. */
 export const SBC_DEFAULTS: Omit<SbcSettings, 'seed'> = { simulations: 200, draws: 99, bins: 10, burnin: 500, thin: 2 };
@@ -43,52 +41,26 @@ export interface CalibrationRequest {
   settings: SbcSettings;
 }
 
-/** The document's `calibrate [NAME] with sbc(...)` directive, if any. */
-function calibrateDirective(source: string): Extract<Directive, { kind: 'run' }> | undefined {
-  for (const d of parseDocument(source).document.directives) if (d.kind === 'run' && d.verb === 'calibrate') return d;
-  return undefined;
-}
-
 /**
- * Reads a document for `calibrate with sbc(simulations = n, draws = L,
- * bins = B, burnin = n, thin = k, seed = s)`. The document's other parts (model,
- * data, inits, files) are read as for a Gibbs run; `defaults` gives the
- * settings the directive leaves out (the CLI's flags), and the directive is
- * optional so a plain model file can be calibrated. Throws ModelError with
- * every problem found.
+ * The settings of `calibrate with sbc(simulations = n, draws = L, bins = B,
+ * burnin = n, thin = k, seed = s)`: `defaults` gives those the directive
+ * leaves out (the CLI's flags), `seed` the run's seed when neither gives one.
+ * The directive is optional, so that a plain model file can be calibrated.
+ * Problems go to `found`, each with its range.
  */
-export function readCalibrationRequest(source: string, defaults: Partial<SbcSettings>, freshSeed: () => number, options: ReadOptions = {}): CalibrationRequest {
-  const directive = calibrateDirective(source);
-  const text = directive ? blank(source, directive.range) : source;
-  const found: Problem[] = [];
-  let run: RunRequest | undefined;
-  try {
-    run = readRunRequest(text, { ...BUILT_IN_DEFAULTS, chains: 1 }, freshSeed, options);
-  } catch (e) {
-    if (!(e instanceof ModelError)) throw e;
-    appendAll(found, e.problems);
-  }
-  // The run's seed is the defaults' or a fresh one (or an inits file's .RNG.seed); the directive's wins.
-  const settings: SbcSettings = { ...SBC_DEFAULTS, ...defaults, seed: defaults.seed ?? run?.settings.seed ?? 0 };
+export function calibrationSettings(directive: RunDirective | undefined, defaults: Partial<SbcSettings>, document: Document, seed: number, found: Problem[]): SbcSettings {
+  const settings: SbcSettings = { ...SBC_DEFAULTS, ...defaults, seed: defaults.seed ?? seed };
   if (directive) {
     if (directive.algorithm !== 'sbc') {
       found.push(problem(directive.algorithmRange, `Unknown calibration method '${directive.algorithm}'; calibrate with sbc(...), simulation-based calibration.`));
     }
-    for (const option of directive.options) {
-      try {
-        applyOption(settings, option);
-      } catch (e) {
-        if (!(e instanceof ModelError)) throw e;
-        appendAll(found, e.problems);
-      }
-    }
+    for (const option of directive.options) collectProblems(found, () => applyOption(settings, option));
   }
   if (settings.bins > settings.draws + 1) {
-    const at = directive?.range ?? run?.document.model?.range ?? zeroRange();
+    const at = directive?.range ?? document.model?.range ?? zeroRange();
     found.push(problem(at, `bins (${settings.bins}) cannot exceed draws + 1 (${settings.draws + 1}), the number of possible ranks.`));
   }
-  if (found.length || !run) throw new ModelError(found.sort((a, b) => a.range.start.offset - b.range.start.offset));
-  return { run, model: { document: run.document, data: run.data, inits: run.inits, initsRange: run.initsRange }, settings };
+  return settings;
 }
 
 function applyOption(settings: SbcSettings, option: Argument): void {
@@ -109,12 +81,6 @@ function numberValue(e: Expression): number | undefined {
   if (e.kind === 'number') return e.value;
   if (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'number') return -e.operand.value;
   return undefined;
-}
-
-/** Replaces a range of the text by spaces, keeping line breaks so every other position stays put. */
-function blank(source: string, range: SourceRange): string {
-  const { start, end } = range;
-  return source.slice(0, start.offset) + source.slice(start.offset, end.offset).replace(/[^\n]/g, ' ') + source.slice(end.offset);
 }
 
 function problem(range: SourceRange, message: string): Problem {

@@ -2,13 +2,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ModelError } from '../language/source';
 import { planCalibration, runSimulation } from './calibrate';
 import type { CalibrationJob, CalibrationMessage } from './protocol';
-import { readCalibrationRequest } from './request';
+import { readRequest } from '../job/job';
 
 /** Runs a share of a calibration's simulations in a worker thread, posting each outcome as it finishes. */
 function runJob(job: CalibrationJob): void {
   const post = (message: CalibrationMessage): void => parentPort!.postMessage(message);
   try {
-    const request = readCalibrationRequest(job.source, job.settings, () => job.settings.seed, job.files);
+    const request = readRequest('calibrate', job.source, job.settings, () => job.settings.seed, job.files);
     const plan = planCalibration(request.model);
     post({ type: 'ready', parameters: plan.parameters });
     for (let index = job.first; index < job.settings.simulations; index += job.stride) {

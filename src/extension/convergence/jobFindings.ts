@@ -5,7 +5,7 @@ import { fitFindings } from '../../engine/convergence/fitFindings';
 import { runFindings, sbcFindings, type Finding } from '../../engine/convergence/findings';
 import { placeOnDirective, placeOnStatements, type PlacedFinding, type QuotedResults } from '../../engine/convergence/placement';
 import { parseDocument } from '../../engine/language/parser';
-import { FIT_OUTPUT_MIME, FIT_OUTPUT_SCHEMA, type FitOutput } from '../../engine/output/fitOutput';
+import { FIT_OUTPUT_MIME, FIT_OUTPUT_SCHEMA, type FitOutput, type FitParameter, type VariationalNode } from '../../engine/output/fitOutput';
 import { RUN_OUTPUT_MIME, RUN_OUTPUT_SCHEMA, type NodeResult, type RunOutput } from '../../engine/output/runOutput';
 import { definedModelName, referencedModel } from '../../engine/run/namedModels';
 import { SBC_OUTPUT_MIME, SBC_OUTPUT_SCHEMA, type SbcOutput } from '../../engine/sbc/sbcOutput';
@@ -41,7 +41,12 @@ export interface CellText {
 export interface ModelResults {
   kind: JobOutput['kind'];
   run?: ReadonlyMap<string, NodeResult>;
-  fit?: ReadonlyMap<string, number>;
+  /** A fit's estimates by element name, with their standard errors when the fit gave them. */
+  fit?: ReadonlyMap<string, FitParameter>;
+  /** What the fit's SEs are (fitOutput.ts). */
+  standardErrors?: FitOutput['standardErrors'];
+  /** A VI fit's factors q by element name: family, moments and q's own parameters. */
+  variational?: ReadonlyMap<string, VariationalNode>;
 }
 
 export interface JobSettings {
@@ -97,7 +102,15 @@ export function placeJobFindings(cells: readonly CellText[], index: number, outp
       quoted.sbc = new Map(job.output.nodes.map((n) => [n.name, n]));
     } else {
       findings = fitFindings(job.output);
-      if (job.output.status !== 'running') results.push({ kind: 'fit', fit: new Map(job.output.params.map((p) => [p.name, p.value])) });
+      const out = job.output;
+      if (out.status !== 'running') {
+        results.push({
+          kind: 'fit',
+          fit: new Map(out.params.map((p) => [p.name, p])),
+          ...(out.standardErrors ? { standardErrors: out.standardErrors } : {}),
+          ...(out.variational ? { variational: new Map(out.variational.nodes.map((n) => [n.name, n])) } : {}),
+        });
+      }
     }
     const { placed, unplaced } = placeOnStatements(model.text, findings, quoted);
     const place = (target: string) => (finding: PlacedFinding): CellPlacement => ({ target, finding, directive: producer.key, settings });

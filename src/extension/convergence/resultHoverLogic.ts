@@ -4,6 +4,8 @@ import { definingStatements, splitScalarName, statementDefining } from '../../en
 import { lowEffectiveSize, RHAT_LIMIT } from '../../engine/convergence/findings';
 import { parseDocument } from '../../engine/language/parser';
 import { nameAt } from '../../engine/language/symbols';
+import type { FitParameter, VariationalNode } from '../../engine/output/fitOutput';
+import { standardErrorNote } from '../../engine/output/fitTable';
 import type { NodeResult } from '../../engine/output/runOutput';
 import type { ModelResults } from './jobFindings';
 
@@ -23,9 +25,14 @@ export function resultHoverAt(text: string, offset: number, results: readonly Mo
       const nodes = [...r.run.values()].filter((n) => splitScalarName(n.name).variable === variable);
       if (nodes.length) parts.push(runTable(nodes));
     }
+    const factors = [...(r.variational?.values() ?? [])].filter((n) => splitScalarName(n.name).variable === variable);
+    if (factors.length) {
+      parts.push(variationalTable(factors));
+      continue;
+    }
     if (r.fit) {
-      const params = [...r.fit.entries()].filter(([name]) => splitScalarName(name).variable === variable);
-      if (params.length) parts.push(fitTable(params));
+      const params = [...r.fit.values()].filter((p) => splitScalarName(p.name).variable === variable);
+      if (params.length) parts.push(fitTable(params, r.standardErrors));
     }
   }
   if (!parts.length) return undefined;
@@ -44,10 +51,25 @@ function runTable(nodes: NodeResult[]): string {
   return `**Latest run** (Gibbs)\n\n| node | mean | sd | 95 % interval | R-hat | ESS bulk / tail | sampler |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}${more}`;
 }
 
-function fitTable(params: [string, number][]): string {
-  const rows = params.slice(0, HOVER_ROWS).map(([name, value]) => `| ${name} | ${num(value, 6)} |`);
+function fitTable(params: FitParameter[], kind: ModelResults['standardErrors']): string {
+  const withSe = params.some((p) => p.se !== undefined);
+  const rows = params.slice(0, HOVER_ROWS).map((p) => (withSe ? `| ${p.name} | ${num(p.value, 6)} | ${num(p.se, 3)} |` : `| ${p.name} | ${num(p.value, 6)} |`));
   const more = params.length > HOVER_ROWS ? `\n\n…and ${params.length - HOVER_ROWS} more in the cell's output.` : '';
-  return `**Latest fit** (EM estimate)\n\n| node | estimate |\n|---|---|\n${rows.join('\n')}${more}`;
+  const head = withSe ? '| node | estimate | SE |\n|---|---|---|' : '| node | estimate |\n|---|---|';
+  const note = withSe ? `\n\n${standardErrorNote(kind)}.` : '';
+  return `**Latest fit** (EM estimate)\n\n${head}\n${rows.join('\n')}${more}${note}`;
+}
+
+/** A VI fit: each element's factor q, its family and its own parameters, with the moments they imply. */
+function variationalTable(factors: VariationalNode[]): string {
+  const rows = factors.slice(0, HOVER_ROWS).map((n) => `| ${n.name} | ${n.family} | ${factorParameters(n.parameters)} | ${num(n.mean)} | ${num(n.sd)} |`);
+  const more = factors.length > HOVER_ROWS ? `\n\n…and ${factors.length - HOVER_ROWS} more in the cell's output.` : '';
+  return `**Latest fit** (VI: the factor q of each element)\n\n| node | q | q's parameters | mean | sd |\n|---|---|---|---|---|\n${rows.join('\n')}${more}`;
+}
+
+function factorParameters(parameters: VariationalNode['parameters']): string {
+  const show = (v: number | number[] | string): string => (typeof v === 'string' ? v : Array.isArray(v) ? `(${v.slice(0, 4).map((x) => num(x)).join(', ')}${v.length > 4 ? ', …' : ''})` : num(v));
+  return Object.entries(parameters).map(([name, v]) => `${name} = ${show(v)}`).join(', ');
 }
 
 /** `mean ± sd` (or a fit's estimate) at the end of each statement that defines exactly one scalar with a result. */
@@ -60,7 +82,7 @@ export function resultInlayHints(text: string, results: readonly ModelResults[])
   };
   for (const r of results) {
     for (const n of r.run?.values() ?? []) add(n.name, `${num(n.summary.mean, 3)} ± ${num(n.summary.sd, 2)}`);
-    for (const [name, value] of r.fit ?? []) add(name, `= ${num(value, 4)}`);
+    for (const p of r.fit?.values() ?? []) add(p.name, p.se === undefined ? `= ${num(p.value, 4)}` : `= ${num(p.value, 4)} ± ${num(p.se, 2)}`);
   }
   return [...labels.entries()].filter(([, l]) => l.length === 1).map(([at, [label]]) => ({ offset: at.statement.range.end.offset, label: label! }));
 }

@@ -5,7 +5,8 @@
 // `vscode` import: tested in plain Node.
 import { open, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import type { Document, FileSource } from '../../engine/language/ast';
+import type { Document, Expression, FileSource } from '../../engine/language/ast';
+import { evaluateList, type DataArray, type NamedValues } from '../../engine/language/rvalues';
 import { formatOf, loadDataFile } from '../../engine/data/files';
 import { ModelError, type Problem } from '../../engine/language/source';
 
@@ -24,11 +25,18 @@ export interface DataFileCheck {
   names: Set<string> | undefined;
   /** Problems of reading the files, at the file names in the document. */
   problems: Problem[];
+  /** The shapes of the data read (inline lists and files read whole), for the index checks (language/dataShapes.ts). */
+  shapes: Map<string, DataArray>;
 }
 
 /** A file's text as far as the check reads it, by absolute path and modification: the same file is not read again. */
 export class DataFileCache {
-  private readonly texts = new Map<string, { stamp: string; text: string | undefined }>();
+  private readonly texts = new Map<string, { stamp: string; text: string | undefined; whole: boolean }>();
+
+  /** Whether the file's text as last read is all of it (not a big CSV's header only). */
+  wasReadWhole(path: string): boolean {
+    return this.texts.get(path)?.whole ?? false;
+  }
 
   /** The text to parse (whole, or a big CSV's first line), undefined for a big file of another format; throws as fs does. */
   async read(path: string): Promise<string | undefined> {
@@ -40,7 +48,7 @@ export class DataFileCache {
     const known = this.texts.get(path);
     if (known?.stamp === stamp) return known.text;
     const text = info.size <= WHOLE_FILE_LIMIT ? await readStart(path, info.size) : isCsv(path) ? firstLine(await readStart(path, HEADER_BYTES)) : undefined;
-    this.texts.set(path, { stamp, text });
+    this.texts.set(path, { stamp, text, whole: info.size <= WHOLE_FILE_LIMIT });
     return text;
   }
 }
@@ -48,21 +56,29 @@ export class DataFileCache {
 /** Reads what the document's data directives read, in the background. */
 export async function checkDataFiles(document: Document, baseDirectory: string | undefined, cache: DataFileCache): Promise<DataFileCheck> {
   const names = new Set<string>();
+  const shapes = new Map<string, DataArray>();
   let known = true;
   const problems: Problem[] = [];
   for (const d of document.directives) {
     if (d.kind !== 'data' && d.kind !== 'inits') continue;
     if (d.value.kind !== 'file') {
-      if (d.kind === 'data' && d.value.kind === 'call' && d.value.callee === 'list') d.value.args.forEach((a) => a.name !== undefined && names.add(a.name));
-      else if (d.kind === 'data') known = false;
+      if (d.kind === 'data' && d.value.kind === 'call' && d.value.callee === 'list') {
+        d.value.args.forEach((a) => a.name !== undefined && names.add(a.name));
+        for (const [name, value] of inlineValues(d.value)) shapes.set(name, value);
+      } else if (d.kind === 'data') known = false;
       continue;
     }
     const file = d.value;
     const read = await readSource(file, d.kind === 'data' ? 'data' : 'initial values', baseDirectory, cache);
     problems.push(...read.problems);
     if (d.kind !== 'data') continue;
-    if (read.names) read.names.forEach((n) => names.add(n));
-    else known = false;
+    if (read.values) {
+      for (const [name, value] of read.values) {
+        names.add(name);
+        // A big CSV read for its header has names without values: no shape to check against.
+        if (read.whole) shapes.set(name, value);
+      }
+    } else known = false;
   }
   const visit = (statements: NonNullable<Document['data']>['statements']): void => {
     for (const s of statements) {
@@ -71,10 +87,19 @@ export async function checkDataFiles(document: Document, baseDirectory: string |
     }
   };
   visit(document.data?.statements ?? []);
-  return { names: known ? names : undefined, problems };
+  return { names: known ? names : undefined, problems, shapes };
 }
 
-async function readSource(file: FileSource, what: 'data' | 'initial values', baseDirectory: string | undefined, cache: DataFileCache): Promise<{ names?: Set<string>; problems: Problem[] }> {
+/** An inline `list(...)`'s values, or none when it does not evaluate (the run reports why). */
+function inlineValues(list: Expression): NamedValues {
+  try {
+    return evaluateList(list, 'data');
+  } catch {
+    return new Map();
+  }
+}
+
+async function readSource(file: FileSource, what: 'data' | 'initial values', baseDirectory: string | undefined, cache: DataFileCache): Promise<{ values?: NamedValues; whole?: boolean; problems: Problem[] }> {
   if (!isAbsolute(file.path) && baseDirectory === undefined) return { problems: [] }; // an unsaved notebook: the run says so
   const absolute = isAbsolute(file.path) ? file.path : resolve(baseDirectory!, file.path);
   let text: string | undefined;
@@ -100,7 +125,7 @@ async function readSource(file: FileSource, what: 'data' | 'initial values', bas
       file.pathRange,
       file.bindings,
     );
-    return { names: new Set(loaded.values.keys()), problems: [] };
+    return { values: loaded.values, whole: cache.wasReadWhole(absolute), problems: [] };
   } catch (e) {
     if (e instanceof ModelError) return { problems: e.problems };
     return { problems: [] };

@@ -1,5 +1,6 @@
 // The problems the editor shows for a Latent document. No `vscode` import, so
 // that it runs (and is tested) in plain Node; diagnostics.ts makes the Diagnostics.
+import { shapeProblems } from '../../engine/language/dataShapes';
 import type { Document } from '../../engine/language/ast';
 import { checkText, suggest } from '../../engine/language/check';
 import { parseDocument } from '../../engine/language/parser';
@@ -28,7 +29,7 @@ export function problemsIn(text: string, files?: DataFileCheck): Problem[] {
   try {
     const { document } = parseDocument(text);
     const known = files ? files.names : inlineDataNames(document);
-    const problems = [...checkText(text, known).problems, ...runOptionProblems(document), ...(files?.problems ?? [])];
+    const problems = [...checkText(text, known).problems, ...runOptionProblems(document), ...(files?.problems ?? []), ...(files ? shapeProblems(document, files.shapes) : [])];
     return problems.sort((a, b) => a.range.start.offset - b.range.start.offset);
   } catch (e) {
     // Checking runs on open and as the user types: a checker bug must cost one diagnostic, not the editor's features.

@@ -162,6 +162,10 @@ export async function checkEvidenceNotebook({ views }, { log, screenshotView }) 
   const [figures] = await convergedFits(views, ['evidence'], screenshotView);
   assert.match(views[0].roles, /latent: w/, `the weights are latent (${views[0].roles})`);
   checkStated(figures, { alpha: 2.99, beta: 4.64 }, 0.006, 'evidence');
+  // The estimates' standard errors (the log posterior's curvature, the weights integrated out) in their own column.
+  const errors = new Map([...rowsByName(views[0], 1)].map(([name, row]) => [name, shownNumber(row.SE?.text ?? '')]));
+  for (const name of ['alpha', 'beta']) assert.ok(errors.get(name) > 0, `evidence: an SE for ${name} (${JSON.stringify([...errors])})`);
+  log(`evidence: SE alpha ${errors.get('alpha')}, beta ${errors.get('beta')}`);
   log(`evidence: alpha ${figures.params.get('alpha')}, beta ${figures.params.get('beta')}`);
 }
 

@@ -144,20 +144,23 @@ export async function testInlineDiagnostics({ wb, nb, sources, kernel, settingsF
 // ---------------------------------------------------------------- checks as you type that read data files
 /** The data file beside the as-you-type notebook: what a run of its first cell reads. */
 export const DATA_CHECK_FILE = { name: '_e2e-data.R', text: 'N <- 3\ny <- c(1.2, 0.8, 1.9)\n' };
-/** One problem per cell, each only a run would have found before: a misspelt name, a missing file, an unknown option. */
+/** One problem per cell, each only a run would have found before: a misspelt name, a missing file, an unknown option, an index past the data's length. */
 export const DATA_CHECK_CELLS = [
   `model {\n  for (i in 1:N) { y[i] ~ dnorm(mu, tua) }\n  mu ~ dnorm(0, 1)\n  tau ~ dgamma(1, 1)\n}\ndata from "${DATA_CHECK_FILE.name}"`,
   `model {\n  for (i in 1:N) { y[i] ~ dnorm(mu, 1) }\n  mu ~ dnorm(0, 1)\n}\ndata from "_e2e-no-such-file.R"`,
   `model {\n  for (i in 1:N) { y[i] ~ dnorm(mu, 1) }\n  mu ~ dnorm(0, 1)\n}\ndata from "${DATA_CHECK_FILE.name}"\nfit with em(restart = 5)`,
+  // The data file gives 3 values of y: the loop reads y[4].
+  `model {\n  for (i in 1:(N + 1)) { y[i] ~ dnorm(mu, 1) }\n  mu ~ dnorm(0, 1)\n}\ndata from "${DATA_CHECK_FILE.name}"`,
 ];
 const EXPECTED_PROBLEMS = [
   { text: "Unknown name 'tua': it is neither data nor defined in the model. Did you mean 'tau'?", line: 2, column: 37 },
   { text: "Cannot read data file '_e2e-no-such-file.R'", line: 5, column: 11 },
   { text: "Unknown option 'restart' for fit. Did you mean 'restarts'?", line: 6, column: 13 },
+  { text: "Index out of range: this index of 'y' reaches 4, but the data give 3 values.", line: 2, column: 28 },
 ];
 
 /**
- * Opens the notebook of DATA_CHECK_CELLS (not run; in `folder`) and reads the three problems from the
+ * Opens the notebook of DATA_CHECK_CELLS (not run; in `folder`) and reads the four problems from the
  * Problems view, at their places; then creates the missing file and sees its problem go.
  */
 export async function testDataChecksAsYouType({ wb, nb, folder, artifacts, log, waitFor }) {
@@ -166,7 +169,7 @@ export async function testDataChecksAsYouType({ wb, nb, folder, artifacts, log, 
       const shown = await wb.problems();
       return EXPECTED_PROBLEMS.every((p) => shown.some((r) => r.includes(p.text))) ? shown : null;
     },
-    { timeoutMs: 30_000, intervalMs: 1000, message: 'the Problems view does not list the three problems of the data checks' },
+    { timeoutMs: 30_000, intervalMs: 1000, message: 'the Problems view does not list the four problems of the data checks' },
   ).catch(async (e) => {
     throw new Error(`${e.message}; it shows ${JSON.stringify(await wb.problems())}`);
   });

@@ -12,7 +12,8 @@ import { test } from 'node:test';
 import { posteriorMeanRmse } from '../../../bench/stats';
 import { bmfStarts, ratingsData } from '../../../bench/workloads';
 import { prepareChain, sampleChain } from '../../../src/engine/run/chainSession';
-import { BUILT_IN_DEFAULTS, readRunRequest } from '../../../src/engine/run/request';
+import { BUILT_IN_DEFAULTS } from '../../../src/engine/run/request';
+import { readRequest } from '../../../src/engine/job/job';
 import { concat } from '../../../src/engine/run/summarize';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
@@ -52,7 +53,7 @@ test('matrix factorisation: every U[u, ] and V[j, ] row is one block normal (5) 
     writeFileSync(join(folder, 'inits.json'), JSON.stringify(bmfStarts(data, 1, 7)[0]));
     const model = readFileSync(MODEL, 'utf8');
     const source = `${model}\ninits from "inits.json"\nsample with gibbs(chains = 1, burnin = 100, iterations = 400, thin = 2, seed = 7, monitor = c(pred))\n`;
-    const request = readRunRequest(source, BUILT_IN_DEFAULTS, () => 0, { baseDirectory: folder });
+    const request = readRequest('sample', source, BUILT_IN_DEFAULTS, () => 0, { baseDirectory: folder });
     const session = prepareChain(request, 0);
 
     // Every U and V element is updated, and each by a block that is exactly one row of U or V.

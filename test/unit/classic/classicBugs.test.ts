@@ -7,7 +7,7 @@ import { runScript } from '../../../src/cli/jags/interpreter';
 import { parseScript, type ScriptCommand } from '../../../src/cli/jags/script';
 import { parseDocument } from '../../../src/engine/language/parser';
 import { readCoda } from '../../../src/engine/output/coda';
-import { readRunRequest } from '../../../src/engine/run/request';
+import { readRequest } from '../../../src/engine/job/job';
 import { startRun, type RunOptions } from '../../../src/engine/run/runner';
 import { mcseMean } from '../../../src/engine/diagnostics/convergence';
 import { readBench, type BenchRow } from './bench';
@@ -99,7 +99,7 @@ function notebookCell(name: string, iterations: number, data?: string): string {
 
 async function runNotebook(name: string, iterations: number, data?: string): Promise<Draws> {
   const cell = notebookCell(name, iterations, data);
-  const request = readRunRequest(cell, { chains: 2, burnin: 1000, iterations: 1000, thin: 1 }, () => 1, { baseDirectory: join(REPO_ROOT, 'examples/classic-bugs', name) });
+  const request = readRequest('sample', cell, { chains: 2, burnin: 1000, iterations: 1000, thin: 1 }, () => 1, { baseDirectory: join(REPO_ROOT, 'examples/classic-bugs', name) });
   const { output, draws, monitors } = await startRun(request, WORKER).result;
   assert.equal(output.status, 'complete', JSON.stringify(output.messages));
   assert.ok(draws);

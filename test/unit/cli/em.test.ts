@@ -99,6 +99,21 @@ describe('latent em: fits', () => {
     assert.match(out, /^Omega\[2,2,3\] +-?\d/m);
   });
 
+  it('shows each estimate with its standard error, in the table (an SE column) and in --json (se, se_kind)', async () => {
+    // A normal sample's ML fit: SE(mu) = σ̂/√n and SE(tau) = tau·√(2/n), from the observed information.
+    const y = [1.2, 0.8, 1.9, 1.4, 1.1, 0.3, 2.2, 1.0];
+    const dir = folder({ 'normal.bug': 'model {\n  for (i in 1:N) { y[i] ~ dnorm(mu, tau) }\n  mu ~ dnorm(0, 1.0E-6)\n  tau ~ dgamma(0.01, 0.01)\n}\n', 'data.R': `N <- 8\ny <- c(${y.join(', ')})\n` });
+    const table = await run(join(dir, 'normal.bug'), ['--data', join(dir, 'data.R'), '--mle', '--seed', '1']);
+    assert.match(table.out, /^parameter +estimate +SE$/m);
+    assert.match(table.out, /^SE: √ of the inverse observed information/m);
+    const json = JSON.parse((await run(join(dir, 'normal.bug'), ['--data', join(dir, 'data.R'), '--mle', '--seed', '1', '--json'])).out) as { params: Record<string, number>; se: Record<string, number>; se_kind: string };
+    assert.equal(json.se_kind, 'observed-information');
+    const n = y.length;
+    const variance = y.reduce((a, v) => a + (v - json.params.mu!) ** 2, 0) / n;
+    assert.ok(Math.abs(json.se.mu! - Math.sqrt(variance / n)) < 1e-4 * json.se.mu!, `SE(mu) ${json.se.mu}`);
+    assert.ok(Math.abs(json.se.tau! - json.params.tau! * Math.sqrt(2 / n)) < 1e-4 * json.se.tau!, `SE(tau) ${json.se.tau}`);
+  });
+
   it('reports problems of the model or its options at file:line:column, exit 1; an unreadable file, exit 2', async () => {
     const dir = folder({ 'bad.bug': `${GMM}fit with em(kappa = 0.7)\n` });
     const bad = await run(join(dir, 'bad.bug'), []);

@@ -6,7 +6,8 @@ import { after, describe, it } from 'node:test';
 import { parseDocument } from '../../../src/engine/language/parser';
 import { unusedDataWarnings } from '../../../src/engine/model/dataChecks';
 import { prepareChain } from '../../../src/engine/run/chainSession';
-import { BUILT_IN_DEFAULTS, readRunRequest } from '../../../src/engine/run/request';
+import { BUILT_IN_DEFAULTS } from '../../../src/engine/run/request';
+import { readRequest } from '../../../src/engine/job/job';
 import { startRun } from '../../../src/engine/run/runner';
 import { compile, modelErrorOf, singleProblem, textOf } from '../engine/helpers';
 import { CLASSIC_BUGS, REPO_ROOT } from './helpers';
@@ -70,7 +71,7 @@ describe('data checks: data arrays whose shape disagrees with the model', () => 
     // The rats data with T = 6 instead of 5: the model then reads Y[i, 6] and x[6].
     const model = readFileSync(join(REPO_ROOT, 'examples/classic-bugs/rats/rats.bug'), 'utf8');
     const source = `${model}data from "rats/data.R" with (T = NULL)\ndata list(T = 6)`;
-    const request = readRunRequest(source, BUILT_IN_DEFAULTS, () => 1, { baseDirectory: CLASSIC_BUGS });
+    const request = readRequest('sample', source, BUILT_IN_DEFAULTS, () => 1, { baseDirectory: CLASSIC_BUGS });
     const problems = modelErrorOf(() => prepareChain(request, 0));
     assert.deepEqual(problems.map((p) => [p.message, textOf(source, p.range), p.range.start.line + 1]), [
       ["Index 6 is out of range for x: dimension 1 runs from 1 to 5, as the data give x as a vector of 5 values; j runs from 1 to 6 in 'for (j in 1:T)' (line 4).", 'j', 5],
@@ -123,7 +124,7 @@ describe('data files in chain workers', () => {
   it('reads the same files in every chain, and reports the warnings in the output', async () => {
     writeFileSync(join(dir, 'y.csv'), 'y,unused\n1.1,0\n0.9,0\n1.3,0\n');
     const source = 'model {\n  for (i in 1:N) { y[i] ~ dnorm(mu, 1) }\n  mu ~ dnorm(0, 0.01)\n}\ndata from "y.csv" with (N = length(y))\nsample with gibbs(chains = 2, burnin = 50, iterations = 100, seed = 4)';
-    const request = readRunRequest(source, BUILT_IN_DEFAULTS, () => 1, { baseDirectory: dir });
+    const request = readRequest('sample', source, BUILT_IN_DEFAULTS, () => 1, { baseDirectory: dir });
     const { output } = await startRun(request, {
       workerScript: resolve(REPO_ROOT, 'src/engine/run/chainWorker.ts'),
       workerExecArgv: ['--require', 'tsx/cjs'],

@@ -5,14 +5,15 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { formatOf } from '../../../src/engine/data/files';
 import { parseDocument } from '../../../src/engine/language/parser';
-import { BUILT_IN_DEFAULTS, readRunRequest, type ReadOptions } from '../../../src/engine/run/request';
+import { BUILT_IN_DEFAULTS, type ReadOptions } from '../../../src/engine/run/request';
+import { readRequest } from '../../../src/engine/job/job';
 import { assertRangeInText, modelErrorOf, textOf } from '../engine/helpers';
 import { CLASSIC_BUGS, EM_EXAMPLES, fakeFiles, get, list, REPO_ROOT, row } from './helpers';
 
 const MODEL = 'model {\n  for (i in 1:N) { y[i] ~ dnorm(mu, 1) }\n  mu ~ dnorm(0, 1)\n}\n';
 
 function read(source: string, options: ReadOptions = {}) {
-  return readRunRequest(source, BUILT_IN_DEFAULTS, () => 1, options);
+  return readRequest('sample', source, BUILT_IN_DEFAULTS, () => 1, options);
 }
 
 /** Reads a cell that must fail with one problem; its message and the text of the cell it points at. */

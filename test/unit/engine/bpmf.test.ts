@@ -1,9 +1,9 @@
+import { readRequest } from '../../../src/engine/job/job';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeRatings } from '../../../scripts/ratingsData';
 import { prepareChain, sampleChain } from '../../../src/engine/run/chainSession';
 import { coverageAt, predictiveOutput } from '../../../src/engine/run/predictive';
-import { readRunRequest } from '../../../src/engine/run/request';
 import { TEST_DEFAULTS } from './helpers';
 import { bpmfCell } from './ratingsCell';
 
@@ -32,7 +32,7 @@ const CELL = bpmfCell(DATA, 10, 'sample with gibbs(chains = 1, burnin = 50, iter
 
 describe('BPMF at a small shape', () => {
   it('predicts held-out ratings with calibrated 90 % intervals', () => {
-    const request = readRunRequest(CELL, TEST_DEFAULTS, () => 1);
+    const request = readRequest('sample', CELL, TEST_DEFAULTS, () => 1);
     const session = prepareChain(request, 0);
     assert.deepEqual(session.samplers.filter((s) => s.label.startsWith('block normal (factor rows')).length, 2);
     sampleChain(session, request.settings, () => undefined);

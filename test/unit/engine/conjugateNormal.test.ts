@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { prepareChain, sampleChain } from '../../../src/engine/run/chainSession';
-import { readRunRequest, BUILT_IN_DEFAULTS } from '../../../src/engine/run/request';
+import { BUILT_IN_DEFAULTS } from '../../../src/engine/run/request';
+import { readRequest } from '../../../src/engine/job/job';
 
 /**
  * The Gibbs sampler against closed-form posteriors. Tolerances come from the
@@ -19,7 +20,7 @@ const ss = Y.reduce((a, y) => a + (y - ybar) ** 2, 0);
 
 /** Draws of the monitors from `chains` chains, run in this thread with a fixed seed. */
 function sample(source: string, chains: number, iterations: number): Map<string, Float64Array[]> {
-  const request = readRunRequest(source, { ...BUILT_IN_DEFAULTS, chains, burnin: 500, iterations }, () => 20261126);
+  const request = readRequest('sample', source, { ...BUILT_IN_DEFAULTS, chains, burnin: 500, iterations }, () => 20261126);
   const result = new Map<string, Float64Array[]>();
   for (let chain = 0; chain < chains; chain++) {
     const session = prepareChain(request, chain);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseDocument } from '../../../src/engine/language/parser';
 import { FIT_DEFAULTS, FIT_OPTIONS } from '../../../src/engine/run/fitOptions';
-import { readFitRequest, type FitDefaults } from '../../../src/engine/run/fitRequest';
+import { type FitDefaults } from '../../../src/engine/run/fitRequest';
+import { readRequest } from '../../../src/engine/job/job';
 import { assertRangeInText, modelErrorOf, singleProblem, textOf } from './helpers';
 
 /** A two-component, one-dimensional Gaussian mixture as the language writes it. */
@@ -22,7 +23,7 @@ data list(N = 4, x = c(-1.2, -0.8, 3.1, 2.7), alpha = c(1, 1))
 `;
 
 const read = (source: string, defaults: FitDefaults = {}, files: { dataFiles?: string[]; initsFiles?: string[]; readFile?: (p: string) => string } = {}) =>
-  readFitRequest(source, defaults, () => 4242, files);
+  readRequest('fit', source, defaults, () => 4242, files);
 
 /** Reads a cell that must fail with one problem; returns the message and the text it points at. */
 function rejected(source: string, defaults: FitDefaults = {}): { message: string; covered: string } {
@@ -62,7 +63,7 @@ describe('fit directive: parsing', () => {
 describe('fit requests: settings', () => {
   it('applies the defaults and a fresh seed when the document has no fit directive (a plain model file); MAP by default', () => {
     let calls = 0;
-    const r = readFitRequest(MODEL, {}, () => (calls++, 77));
+    const r = readRequest('fit', MODEL, {}, () => (calls++, 77));
     assert.deepEqual(r.settings, { ...FIT_DEFAULTS, seed: 77, init: 'kmeans++' });
     assert.equal(r.settings.estimator, 'map');
     assert.equal(calls, 1);

@@ -8,17 +8,18 @@ import { evaluateList, type NamedValues } from '../../../src/engine/language/rva
 import { ModelError, type Position, type Problem, type SourceRange } from '../../../src/engine/language/source';
 import { compileModel } from '../../../src/engine/model/compile';
 import type { ModelGraph, StochasticNode } from '../../../src/engine/model/graph';
-import { readRunRequest, type RunDefaults, type RunRequest } from '../../../src/engine/run/request';
+import { type RunDefaults, type RunRequest } from '../../../src/engine/run/request';
+import { readRequest } from '../../../src/engine/job/job';
 
 export const TEST_DEFAULTS: RunDefaults = { chains: 1, burnin: 100, iterations: 100, thin: 1, seed: 1 };
 
 /** Reads a cell (model plus directives) with small defaults and a fixed seed. */
 export function request(source: string, defaults: RunDefaults = TEST_DEFAULTS): RunRequest {
-  return readRunRequest(source, defaults, () => 12345);
+  return readRequest('sample', source, defaults, () => 12345);
 }
 
 /**
- * A cell's parsed document and inline data, without the checks readRunRequest
+ * A cell's parsed document and inline data, without the checks readJob
  * makes first (names, distributions, arity), so that tests reach the compiler.
  */
 export function parsed(source: string): { document: Document; data: NamedValues } {

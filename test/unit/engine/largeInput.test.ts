@@ -9,7 +9,8 @@ import { ModelError } from '../../../src/engine/language/source';
 import { MAX_EXPRESSION_DEPTH } from '../../../src/engine/language/parser';
 import { MAX_DEFINITION_DEPTH } from '../../../src/engine/model/compile';
 import { prepareChain } from '../../../src/engine/run/chainSession';
-import { BUILT_IN_DEFAULTS, readRunRequest, type ReadOptions } from '../../../src/engine/run/request';
+import { BUILT_IN_DEFAULTS, type ReadOptions } from '../../../src/engine/run/request';
+import { readRequest } from '../../../src/engine/job/job';
 import { startRun } from '../../../src/engine/run/runner';
 import { problemsIn } from '../../../src/extension/language/diagnosticsLogic';
 import { densityHistogram } from '../../../src/renderer/fitFigures';
@@ -26,7 +27,7 @@ const folder = mkdtempSync(join(tmpdir(), 'latent-large-input-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
 
 const WORKER = { workerScript: resolve(__dirname, '../../../src/engine/run/chainWorker.ts'), workerExecArgv: ['--require', 'tsx/cjs'] };
-const read = (source: string, options: ReadOptions = {}) => readRunRequest(source, { ...BUILT_IN_DEFAULTS, chains: 1, burnin: 10, iterations: 20, seed: 1 }, () => 1, { baseDirectory: folder, ...options });
+const read = (source: string, options: ReadOptions = {}) => readRequest('sample', source, { ...BUILT_IN_DEFAULTS, chains: 1, burnin: 10, iterations: 20, seed: 1 }, () => 1, { baseDirectory: folder, ...options });
 const terms = (n: number, term: string, op: string): string => Array<string>(n).fill(term).join(op);
 /** Characters no message may carry: controls and bidirectional overrides. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
@@ -119,7 +120,7 @@ describe('the memory of the draws', () => {
 
   it('a run whose kept draws would pass the limit is refused before sampling, saying what to change', () => {
     const source = `${MODEL}sample with gibbs(chains = 4, iterations = 10000)\n`;
-    const problems = modelErrorOf(() => prepareChain(readRunRequest(source, BUILT_IN_DEFAULTS, () => 1), 0));
+    const problems = modelErrorOf(() => prepareChain(readRequest('sample', source, BUILT_IN_DEFAULTS, () => 1), 0));
     assert.equal(problems.length, 1);
     assert.equal(
       problems[0]!.message,
@@ -133,8 +134,8 @@ describe('the memory of the draws', () => {
   it('thinning brings the same run under a limit the request sets', () => {
     const source = `${MODEL}sample with gibbs(chains = 2, iterations = 1000, thin = 10)\n`;
     // 100,000 × 100 × 2 × 8 bytes = 160 MB.
-    assert.ok(prepareChain(readRunRequest(source, BUILT_IN_DEFAULTS, () => 1, { maxDrawBytes: 200e6 }), 0));
-    assert.match(modelErrorOf(() => prepareChain(readRunRequest(source, BUILT_IN_DEFAULTS, () => 1, { maxDrawBytes: 100e6 }), 0))[0]!.message, /more than the limit of 0\.09 GB/);
+    assert.ok(prepareChain(readRequest('sample', source, BUILT_IN_DEFAULTS, () => 1, { maxDrawBytes: 200e6 }), 0));
+    assert.match(modelErrorOf(() => prepareChain(readRequest('sample', source, BUILT_IN_DEFAULTS, () => 1, { maxDrawBytes: 100e6 }), 0))[0]!.message, /more than the limit of 0\.09 GB/);
   });
 });
 
@@ -143,7 +144,7 @@ describe('the memory of the unrolled graphs', () => {
 
   it('a model whose graphs would pass the limit is refused before they are built, at its model block, saying what to change', () => {
     // 100,000 nodes × 1,536 bytes × 4 chains = 586 MB, over a 100 MB limit.
-    const problems = modelErrorOf(() => prepareChain(readRunRequest(MODEL, BUILT_IN_DEFAULTS, () => 1, { maxModelBytes: 100 * 1024 ** 2 }), 0));
+    const problems = modelErrorOf(() => prepareChain(readRequest('sample', MODEL, BUILT_IN_DEFAULTS, () => 1, { maxModelBytes: 100 * 1024 ** 2 }), 0));
     assert.equal(problems.length, 1);
     assert.equal(
       problems[0]!.message,
@@ -154,7 +155,7 @@ describe('the memory of the unrolled graphs', () => {
   });
 
   it('the same model under the default limit is built', () => {
-    assert.ok(prepareChain(readRunRequest(MODEL, BUILT_IN_DEFAULTS, () => 1), 0));
+    assert.ok(prepareChain(readRequest('sample', MODEL, BUILT_IN_DEFAULTS, () => 1), 0));
   });
 });
 

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Problem } from '../../../src/engine/language/source';
 import { prepareChain, sampleChain } from '../../../src/engine/run/chainSession';
-import { readRunRequest } from '../../../src/engine/run/request';
+import { readRequest } from '../../../src/engine/job/job';
 import { startRun } from '../../../src/engine/run/runner';
 import { singleProblem, textOf } from './helpers';
 
@@ -256,7 +256,7 @@ const DEFAULTS = { chains: 2, burnin: 10, iterations: 20, thin: 1 };
 /** Reads the cell and prepares the given chain (chain 0 starts from typical values, later ones from prior draws); must throw one ModelError. */
 function problemOf(source: string, chain: number): Problem {
   return singleProblem(source, () => {
-    const request = readRunRequest(source, DEFAULTS, () => 1);
+    const request = readRequest('sample', source, DEFAULTS, () => 1);
     const session = prepareChain(request, chain);
     // Should the chain start after all, its draws must not be NaN.
     sampleChain(session, { burnin: 10, iterations: 20, thin: 1 }, (_done, draws) => assert.ok(!draws.some(Number.isNaN), 'NaN draws'));
@@ -398,7 +398,7 @@ describe('models that cannot run, through startRun: a failed run with the same m
       assert.ok(c, `no case '${what}'`);
       const expected = problemOf(c.source, 0);
       // One chain: a worker costs ~0.3 s to start, and later chains' starts are covered through prepareChain above.
-      const handle = startRun(readRunRequest(c.source, { ...DEFAULTS, chains: 1 }, () => 1), WORKER);
+      const handle = startRun(readRequest('sample', c.source, { ...DEFAULTS, chains: 1 }, () => 1), WORKER);
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), PROMPT_MS)));
       const outcome = await Promise.race([handle.result, late]);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseDocument } from '../../../src/engine/language/parser';
 import { ComposedSource, definedModelName, referencedModel } from '../../../src/engine/run/namedModels';
-import { BUILT_IN_DEFAULTS, readRunRequest } from '../../../src/engine/run/request';
+import { BUILT_IN_DEFAULTS } from '../../../src/engine/run/request';
+import { readRequest } from '../../../src/engine/job/job';
 
 const MODEL_CELL = `model normal {
   mu ~ dnorm(0, 1.0E-4)
@@ -24,7 +25,7 @@ describe('models named in one cell and run from another', () => {
   it("runs the named model with its data, under the running cell's options", () => {
     const cell = 'sample normal with gibbs(chains = 2, iterations = 50, seed = 3)';
     const composed = new ComposedSource(cell, MODEL_CELL, referencedModel(cell)!);
-    const request = readRunRequest(composed.text, BUILT_IN_DEFAULTS, () => 1);
+    const request = readRequest('sample', composed.text, BUILT_IN_DEFAULTS, () => 1);
     assert.equal(request.settings.chains, 2, "the model cell's own run is not used");
     assert.equal(request.settings.seed, 3);
     assert.deepEqual(Array.from(request.data.get('y')!.values), [1, 2, 3]);
@@ -34,7 +35,7 @@ describe('models named in one cell and run from another', () => {
     const cell = '# comment\nsample normal with gibbs(chainz = 2)';
     const composed = new ComposedSource(cell, MODEL_CELL, referencedModel(cell)!);
     try {
-      readRunRequest(composed.text, BUILT_IN_DEFAULTS, () => 1);
+      readRequest('sample', composed.text, BUILT_IN_DEFAULTS, () => 1);
       assert.fail('chainz is not an option');
     } catch (e) {
       const p = (e as { problems: Array<{ message: string; range: { start: { line: number; column: number }; end: { line: number; column: number } } }> }).problems[0]!;

@@ -18,7 +18,7 @@
 
 import assert from 'node:assert/strict';
 import { prepareChain, sampleChain } from '../../../src/engine/run/chainSession';
-import { readRunRequest } from '../../../src/engine/run/request';
+import { readRequest } from '../../../src/engine/job/job';
 
 export const BATCHES_PER_CHAIN = 50;
 export const BOUND_IN_STANDARD_ERRORS = 4;
@@ -39,7 +39,7 @@ export interface RunLength {
 
 /** Runs the chains of a cell in this thread (chain 1 from typical values, the others from prior draws) and keeps every draw. */
 export function samplePosterior(source: string, run: RunLength): Posterior {
-  const request = readRunRequest(source, { chains: run.chains, burnin: run.burnin, iterations: run.iterations, thin: 1, seed: run.seed }, () => run.seed);
+  const request = readRequest('sample', source, { chains: run.chains, burnin: run.burnin, iterations: run.iterations, thin: 1, seed: run.seed }, () => run.seed);
   const draws = new Map<string, Float64Array[]>();
   const samplers = new Map<string, string>();
   for (let chain = 0; chain < run.chains; chain++) {

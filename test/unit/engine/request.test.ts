@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BUILT_IN_DEFAULTS, readRunRequest } from '../../../src/engine/run/request';
+import { BUILT_IN_DEFAULTS } from '../../../src/engine/run/request';
+import { readRequest } from '../../../src/engine/job/job';
 import { prepareChain } from '../../../src/engine/run/chainSession';
 import { assertRangeInText, modelErrorOf, textOf } from './helpers';
 
@@ -8,7 +9,7 @@ const MODEL = 'model {\n  mu ~ dnorm(0, 1)\n  tau ~ dgamma(1, 1)\n  for (i in 1:
 
 /** Reads a cell that must fail with one problem; returns the message and the text it points at. */
 function rejected(source: string): { message: string; covered: string } {
-  const problems = modelErrorOf(() => readRunRequest(source, BUILT_IN_DEFAULTS, () => 1));
+  const problems = modelErrorOf(() => readRequest('sample', source, BUILT_IN_DEFAULTS, () => 1));
   assert.equal(problems.length, 1, problems.map((p) => p.message).join(' | '));
   const p = problems[0]!;
   assertRangeInText(p.range, source, p.message);
@@ -18,37 +19,37 @@ function rejected(source: string): { message: string; covered: string } {
 describe('run requests: settings', () => {
   it('applies the defaults and a fresh seed when the cell gives no run directive', () => {
     let calls = 0;
-    const r = readRunRequest(MODEL, BUILT_IN_DEFAULTS, () => (calls++, 987));
+    const r = readRequest('sample', MODEL, BUILT_IN_DEFAULTS, () => (calls++, 987));
     assert.deepEqual(r.settings, { algorithm: 'gibbs', chains: 4, burnin: 1000, iterations: 2000, thin: 1, seed: 987, monitor: [] });
     assert.equal(calls, 1);
   });
 
   it('uses a default seed when one is configured, without asking for a fresh one', () => {
-    const r = readRunRequest(MODEL, { ...BUILT_IN_DEFAULTS, seed: 5 }, () => assert.fail('fresh seed asked for'));
+    const r = readRequest('sample', MODEL, { ...BUILT_IN_DEFAULTS, seed: 5 }, () => assert.fail('fresh seed asked for'));
     assert.equal(r.settings.seed, 5);
   });
 
   it('takes chains, seed, burn-in, iterations, thin and monitor from the run directive, keeping other defaults', () => {
-    const r = readRunRequest(`${MODEL}sample with gibbs(chains = 2, seed = 3, thin = 5, iterations = 400, monitor = c(mu, tau))`, BUILT_IN_DEFAULTS, () => 1);
+    const r = readRequest('sample', `${MODEL}sample with gibbs(chains = 2, seed = 3, thin = 5, iterations = 400, monitor = c(mu, tau))`, BUILT_IN_DEFAULTS, () => 1);
     assert.deepEqual(r.settings, { algorithm: 'gibbs', chains: 2, burnin: 1000, iterations: 400, thin: 5, seed: 3, monitor: ['mu', 'tau'] });
   });
 
   it('accepts one monitor name, quoted names and element names', () => {
-    const one = readRunRequest(`${MODEL}sample with gibbs(monitor = mu)`, BUILT_IN_DEFAULTS, () => 1);
+    const one = readRequest('sample', `${MODEL}sample with gibbs(monitor = mu)`, BUILT_IN_DEFAULTS, () => 1);
     assert.deepEqual(one.settings.monitor, ['mu']);
-    const quoted = readRunRequest(`${MODEL}sample with gibbs(monitor = c("mu", 'y[2]'))`, BUILT_IN_DEFAULTS, () => 1);
+    const quoted = readRequest('sample', `${MODEL}sample with gibbs(monitor = c("mu", 'y[2]'))`, BUILT_IN_DEFAULTS, () => 1);
     assert.deepEqual(quoted.settings.monitor, ['mu', 'y[2]']);
   });
 
   it('reads the data and the initial values', () => {
-    const r = readRunRequest(`${MODEL}inits list(mu = 0.5)`, BUILT_IN_DEFAULTS, () => 1);
+    const r = readRequest('sample', `${MODEL}inits list(mu = 0.5)`, BUILT_IN_DEFAULTS, () => 1);
     assert.deepEqual(Array.from(r.data.get('y')!.values), [1, 2, 3]);
     assert.deepEqual(Array.from(r.inits!.get('mu')!.values), [0.5]);
     assert.match(textOf(r.source, r.initsRange), /^inits list/);
   });
 
   it('merges several data directives', () => {
-    const r = readRunRequest(`${MODEL}data list(N = 3)`, BUILT_IN_DEFAULTS, () => 1);
+    const r = readRequest('sample', `${MODEL}data list(N = 3)`, BUILT_IN_DEFAULTS, () => 1);
     assert.deepEqual([...r.data.keys()].sort(), ['N', 'y']);
   });
 });
@@ -104,26 +105,26 @@ describe('run requests: problems', () => {
 
   it('reports syntax errors before anything else, with their ranges', () => {
     const source = 'model {\n mu ~ dnorm(0, 1\n}\nsample with gibbs(chains = 0)';
-    const problems = modelErrorOf(() => readRunRequest(source, BUILT_IN_DEFAULTS, () => 1));
+    const problems = modelErrorOf(() => readRequest('sample', source, BUILT_IN_DEFAULTS, () => 1));
     assert.ok(problems.length >= 1);
     for (const p of problems) assertRangeInText(p.range, source, p.message);
   });
 
   it('reports every bad option and data entry at once', () => {
     const source = `${MODEL}data list(y = 1, y = 2)\nsample with gibbs(chains = 0, thin = 1.5, colour = 1)`;
-    const problems = modelErrorOf(() => readRunRequest(source, BUILT_IN_DEFAULTS, () => 1));
+    const problems = modelErrorOf(() => readRequest('sample', source, BUILT_IN_DEFAULTS, () => 1));
     assert.equal(problems.length, 4, problems.map((p) => p.message).join(' | '));
     for (const p of problems) assertRangeInText(p.range, source, p.message);
   });
 
   it('raises a ModelError, not a crash, for bad data that reaches the request', () => {
-    assert.equal(modelErrorOf(() => readRunRequest(`${MODEL}data list(z = rep(0, -1))`, BUILT_IN_DEFAULTS, () => 1)).length, 1);
+    assert.equal(modelErrorOf(() => readRequest('sample', `${MODEL}data list(z = rep(0, -1))`, BUILT_IN_DEFAULTS, () => 1)).length, 1);
   });
 });
 
 describe('run requests: monitors of a chain', () => {
   it('monitors every unobserved node by default, with its sampler', () => {
-    const session = prepareChain(readRunRequest(MODEL, BUILT_IN_DEFAULTS, () => 1), 0);
+    const session = prepareChain(readRequest('sample', MODEL, BUILT_IN_DEFAULTS, () => 1), 0);
     assert.deepEqual(session.monitors.map((m) => [m.name, m.sampler]), [['mu', 'conjugate normal'], ['tau', 'conjugate gamma']]);
   });
 
@@ -135,7 +136,7 @@ describe('run requests: monitors of a chain', () => {
 }
 data list(x = c(0, 1), y = c(1, NA))
 sample with gibbs(monitor = c(sigma, y, "y[1]", x, tau))`;
-    const session = prepareChain(readRunRequest(source, BUILT_IN_DEFAULTS, () => 1), 0);
+    const session = prepareChain(readRequest('sample', source, BUILT_IN_DEFAULTS, () => 1), 0);
     assert.deepEqual(session.monitors.map((m) => [m.name, m.sampler]), [
       ['sigma', 'deterministic'],
       ['y[1]', 'observed'],
@@ -150,7 +151,7 @@ sample with gibbs(monitor = c(sigma, y, "y[1]", x, tau))`;
 
   it('reports a monitor that is not in the model, at the run directive', () => {
     const source = `${MODEL}sample with gibbs(monitor = c(mu, sigma))`;
-    const problems = modelErrorOf(() => prepareChain(readRunRequest(source, BUILT_IN_DEFAULTS, () => 1), 0));
+    const problems = modelErrorOf(() => prepareChain(readRequest('sample', source, BUILT_IN_DEFAULTS, () => 1), 0));
     assert.equal(problems.length, 1);
     assert.match(problems[0]!.message, /Cannot monitor 'sigma'/);
     assert.match(textOf(source, problems[0]!.range), /^sample with gibbs/);

@@ -1,6 +1,6 @@
+import { readRequest } from '../../../src/engine/job/job';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readRunRequest } from '../../../src/engine/run/request';
 import { fakeFiles } from '../data/helpers';
 import { modelErrorOf, TEST_DEFAULTS } from './helpers';
 
@@ -14,7 +14,7 @@ describe('.RNG entries of JAGS inits files', () => {
     '/nb/state.R': '".RNG.state" <- c(1L, 2L)\n"mu" <- 1\n',
     '/nb/unknown.R': '".RNG.name" <- "base::Knuth-TAOCP"\n"mu" <- 1\n',
   });
-  const read = (source: string, seed?: number) => readRunRequest(source, { ...TEST_DEFAULTS, seed }, () => 777, { baseDirectory: '/nb', readFile: files.readFile });
+  const read = (source: string, seed?: number) => readRequest('sample', source, { ...TEST_DEFAULTS, seed }, () => 777, { baseDirectory: '/nb', readFile: files.readFile });
 
   it('seeds the run with .RNG.seed and keeps .RNG.* out of the initial values', () => {
     const r = read(`${MODEL}inits from "inits.R"`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import type { RunOutput } from '../../../src/engine/output/runOutput';
-import { readRunRequest } from '../../../src/engine/run/request';
+import { readRequest } from '../../../src/engine/job/job';
 import { startRun, type RunOptions } from '../../../src/engine/run/runner';
 
 /**
@@ -29,7 +29,7 @@ data list(N = 5, x = c(1, 2, 3, 4, 5), Y = c(1, 3, 3, 3, 5), z = c(1, 0, 1, 1, 0
 `;
 
 function run(source: string, options: Partial<RunOptions> = {}) {
-  const request = readRunRequest(source, { chains: 2, burnin: 200, iterations: 500, thin: 1 }, () => 1);
+  const request = readRequest('sample', source, { chains: 2, burnin: 200, iterations: 500, thin: 1 }, () => 1);
   return startRun(request, { ...WORKER, ...options });
 }
 

@@ -1,7 +1,7 @@
+import { readRequest } from '../../../src/engine/job/job';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { readRunRequest } from '../../../src/engine/run/request';
 import { startRun, type RunOptions } from '../../../src/engine/run/runner';
 
 const WORKER: RunOptions = {
@@ -17,7 +17,7 @@ const SETTINGS = { chains: 1, burnin: 0, iterations: 150_000, thin: 1, seed: 5 }
 describe('the final summaries of a large run', () => {
   it('Stop while they are computed ends the run within a second, cancelled, with thinned summaries', async () => {
     let sampledAt: number | undefined;
-    const handle = startRun(readRunRequest(MODEL, SETTINGS, () => 1), {
+    const handle = startRun(readRequest('sample', MODEL, SETTINGS, () => 1), {
       ...WORKER,
       updateIntervalMs: 20,
       onUpdate: (o) => {
@@ -39,7 +39,7 @@ describe('the final summaries of a large run', () => {
   });
 
   it('a summary worker that dies fails the run with a message instead of leaving it running', async () => {
-    const handle = startRun(readRunRequest(MODEL, { ...SETTINGS, iterations: 20_000 }, () => 1), {
+    const handle = startRun(readRequest('sample', MODEL, { ...SETTINGS, iterations: 20_000 }, () => 1), {
       ...WORKER,
       workerScript: resolve(__dirname, 'fixtures/dyingSummaryWorker.ts'),
     });

@@ -164,4 +164,25 @@ describe('quick fixes that ask a run or a fit for more', () => {
     ]);
     assert.deepEqual(resultHoverAt(cell, cell.indexOf('mu'), found.results)?.markdown.includes('| mu | 0.3 |'), true);
   });
+
+  it('a hover on an EM fit shows the estimate with its SE; on a VI fit, the factor q and its parameters', () => {
+    const cell = 'model { mu ~ dnorm(0, 1) }\nfit with em()';
+    const em = {
+      schema: 'latent.fit/1', status: 'converged', settings: { method: 'em', maxIterations: 1000, tolerance: 1e-5 },
+      objective: { kind: 'logpost', values: [-5, -4] }, params: [{ name: 'mu', value: 0.3, se: 0.05 }], standardErrors: 'posterior-curvature', messages: [],
+    };
+    const fitted = placeJobFindings([{ key: 'c', text: cell }], 0, [readJobOutput('application/vnd.latent.fit+json', bytes(em))!])!;
+    const hover = resultHoverAt(cell, cell.indexOf('mu'), fitted.results)!.markdown;
+    assert.ok(hover.includes('| node | estimate | SE |') && hover.includes('| mu | 0.3 | 0.05 |'), hover);
+    assert.ok(hover.includes("log posterior's curvature"), hover);
+    assert.deepEqual(resultInlayHints(cell, fitted.results).map((h) => h.label), ['= 0.3 ± 0.05']);
+
+    const vi = {
+      ...em, settings: { method: 'vi', maxIterations: 1000, tolerance: 1e-10 }, objective: { kind: 'elbo', values: [-5, -4] }, params: [{ name: 'mu', value: 0.3 }],
+      variational: { elbo: -4, contributions: [], nodes: [{ name: 'mu', family: 'normal', mean: 0.3, sd: 0.2, lower: -0.1, upper: 0.7, parameters: { mean: 0.3, precision: 25 } }] },
+    };
+    const approximated = placeJobFindings([{ key: 'c', text: cell }], 0, [readJobOutput('application/vnd.latent.fit+json', bytes(vi))!])!;
+    const viHover = resultHoverAt(cell, cell.indexOf('mu'), approximated.results)!.markdown;
+    assert.ok(viHover.includes('| mu | normal | mean = 0.3, precision = 25 | 0.3 | 0.2 |'), viHover);
+  });
 });

@@ -31,6 +31,17 @@ describe('checks as you type that read the data files', () => {
     assert.deepEqual(problems, ["1:37 error: Unknown name 'tua': it is neither data nor defined in the model. Did you mean 'tau'?"]);
   });
 
+  it("flags, with their ranges, an index that runs past the data's length and a data vector indexed as a matrix", async () => {
+    // data.R gives N = 3 and y of 3 values: a loop to N + 1 reads y[4], and y[i, 1] indexes a vector with 2 indices.
+    const past = await problemsWithFiles(`${MODEL.replace('1:N', '1:(N + 1)')}data from "data.R"`);
+    assert.deepEqual(past, ["1:27 error: Index out of range: this index of 'y' reaches 4, but the data give 3 values."]);
+    const matrix = await problemsWithFiles(`${MODEL.replace('y[i] ~', 'y[i, 1] ~')}data from "data.R"`);
+    assert.deepEqual(matrix, ["1:19 error: 'y' has 1 dimension in the data (3), but is indexed here with 2."]);
+    // A CSV's columns by name and a matrix made with (...): Y is 2 × 2, so Y[i, 1:3] passes its second dimension.
+    const csv = 'model {\n  for (i in 1:2) { Y[i, 1:3] ~ dmnorm(m[], P[, ]) }\n}\ndata from "ratings.csv" with (Y = c(r1:r2))\ndata list(m = c(0, 0, 0), P = structure(c(1, 0, 0, 0, 1, 0, 0, 0, 1), .Dim = c(3, 3)))\n';
+    assert.deepEqual(await problemsWithFiles(csv), ["1:24 error: Index out of range: this index of 'Y' reaches 3, but its dimension 2 has 2 (the data's Y is 2 × 2)."]);
+  });
+
   it('reports a data file that does not exist at its name, as the run does', async () => {
     const [problem, ...rest] = await problemsWithFiles(`${MODEL}data from "dat.R"`);
     assert.equal(rest.length, 0);

@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import { runFit } from '../../../src/engine/fit/runFit';
 import { parseDocument } from '../../../src/engine/language/parser';
 import type { FitOutput } from '../../../src/engine/output/fitOutput';
-import { readFitRequest, type FitRequest } from '../../../src/engine/run/fitRequest';
+import { type FitRequest } from '../../../src/engine/run/fitRequest';
+import { readRequest } from '../../../src/engine/job/job';
 import { ComposedSource, definedModelName, referencedModel } from '../../../src/engine/run/namedModels';
 
 export const EXAMPLES = resolve(__dirname, '../../../examples/em');
@@ -51,7 +52,7 @@ export function withOptions(source: string, options: Record<string, string>, alg
 }
 
 export function fitRequest(source: string, baseDirectory = EXAMPLES): FitRequest {
-  return readFitRequest(source, {}, () => 1, { baseDirectory });
+  return readRequest('fit', source, {}, () => 1, { baseDirectory });
 }
 
 export async function fitSource(source: string, baseDirectory = EXAMPLES): Promise<FitOutput> {

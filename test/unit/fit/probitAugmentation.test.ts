@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { readRunRequest, BUILT_IN_DEFAULTS } from '../../../src/engine/run/request';
+import { BUILT_IN_DEFAULTS } from '../../../src/engine/run/request';
+import { readRequest } from '../../../src/engine/job/job';
 import { startRun } from '../../../src/engine/run/runner';
 import { assertNonDecreasing, cellDocument, EXAMPLES, fitCell, vector } from './notebookFits';
 
@@ -26,7 +27,7 @@ describe('example: probit regression by latent-variable augmentation', () => {
   });
 
   it('agrees with the Gibbs posterior mean of the notebook\'s sample cell', async () => {
-    const request = readRunRequest(cellDocument(NOTEBOOK, 1), BUILT_IN_DEFAULTS, () => 1, { baseDirectory: EXAMPLES });
+    const request = readRequest('sample', cellDocument(NOTEBOOK, 1), BUILT_IN_DEFAULTS, () => 1, { baseDirectory: EXAMPLES });
     const run = startRun(request, {
       workerScript: resolve(__dirname, '../../../src/engine/run/chainWorker.ts'),
       workerExecArgv: ['--require', 'tsx/cjs'],

@@ -6,7 +6,8 @@ import { ModelError } from '../../../src/engine/language/source';
 import { Random } from '../../../src/engine/random/rng';
 import { assertInside, edit, SLOW_TO_COMPILE } from './mutations';
 import { prepareChain } from '../../../src/engine/run/chainSession';
-import { BUILT_IN_DEFAULTS, readRunRequest } from '../../../src/engine/run/request';
+import { BUILT_IN_DEFAULTS } from '../../../src/engine/run/request';
+import { readRequest } from '../../../src/engine/job/job';
 
 /**
  * The whole pipeline a cell goes through before it samples — parse, check, read its data and
@@ -52,7 +53,7 @@ describe('fuzzing the pipeline before sampling', () => {
       };
       const label = `case ${k} (${example.name}, ${['model', 'data.R', 'inits.R'][part]})`;
       try {
-        prepareChain(readRunRequest(cell, BUILT_IN_DEFAULTS, () => 1, { baseDirectory: '/examples', readFile }), 0);
+        prepareChain(readRequest('sample', cell, BUILT_IN_DEFAULTS, () => 1, { baseDirectory: '/examples', readFile }), 0);
         prepared++;
       } catch (e) {
         assert.ok(e instanceof ModelError, `${label}: ${e instanceof Error ? e.stack : String(e)}\n--- model\n${model}\n--- data.R\n${files['data.R']}\n--- inits.R\n${files['inits.R']}`);

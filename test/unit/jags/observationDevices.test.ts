@@ -1,10 +1,10 @@
+import { readRequest } from '../../../src/engine/job/job';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { drawsOf, samplePosterior } from '../engine/posteriorCheck';
 import { agreeWithJags, fixtureCell } from './jagsReference';
 import { compileModel } from '../../../src/engine/model/compile';
-import { readRunRequest } from '../../../src/engine/run/request';
 import { prepareChain } from '../../../src/engine/run/chainSession';
 import { ModelError } from '../../../src/engine/language/source';
 
@@ -60,7 +60,7 @@ describe('dsum and dround (JAGS observation devices)', () => {
 
   it('names the term of a dsum that is not a stochastic node', () => {
     const source = 'model {\n  a ~ dnorm(0, 1)\n  b <- a * 2\n  s ~ dsum(a, b)\n}\ndata list(s = 1)\nsample with gibbs()\n';
-    const request = readRunRequest(source, { chains: 1, burnin: 0, iterations: 1, thin: 1, seed: 1 }, () => 1);
+    const request = readRequest('sample', source, { chains: 1, burnin: 0, iterations: 1, thin: 1, seed: 1 }, () => 1);
     assert.ok(compileModel(request.document, request.data));
     assert.throws(() => prepareChain(request, 0), (e: unknown) => {
       assert.ok(e instanceof ModelError);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatFitTable } from '../../../src/engine/output/fitTable';
 import { jobKindOf } from '../../../src/engine/job/job';
-import { readFitRequest } from '../../../src/engine/run/fitRequest';
+import { readRequest } from '../../../src/engine/job/job';
 import { ComposedSource, referencedModel } from '../../../src/engine/run/namedModels';
 import { toMessage } from '../../../src/engine/run/runner';
 import { fromRunMessage, initialOutput, toRunMessage } from '../../../src/engine/job/fitMessages';
@@ -34,7 +34,7 @@ describe('fit cells: messages and the first output', () => {
     assert.ok(reference);
     const composed = new ComposedSource(cell, MODEL_CELL, reference);
     assert.equal(jobKindOf(composed.text), 'fit', 'the running cell\'s directive is the fit; the model cell\'s sample line is blanked');
-    const [problem] = modelErrorOf(() => readFitRequest(composed.text, {}, () => 1));
+    const [problem] = modelErrorOf(() => readRequest('fit', composed.text, {}, () => 1));
     const inCell = composed.toCell(toMessage(problem!));
     assert.deepEqual(inCell.range, { startLine: 0, startColumn: 20, endLine: 0, endColumn: 31 });
     assert.equal(cell.slice(inCell.range!.startColumn, inCell.range!.endColumn), 'kappa = 0.7');
@@ -45,7 +45,7 @@ describe('fit cells: messages and the first output', () => {
   });
 
   it('starts the output with the settings and nothing fitted', () => {
-    const request = readFitRequest(`${MODEL_CELL.replace('sample with gibbs(chains = 2)', 'fit with annealed.em(seed = 3)')}`, {}, () => 1);
+    const request = readRequest('fit', `${MODEL_CELL.replace('sample with gibbs(chains = 2)', 'fit with annealed.em(seed = 3)')}`, {}, () => 1);
     const output = initialOutput(request.settings);
     assert.equal(output.status, 'running');
     assert.equal(output.objective.kind, 'logpost');

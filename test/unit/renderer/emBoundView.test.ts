@@ -1,9 +1,9 @@
+import { readRequest } from '../../../src/engine/job/job';
 import { document, outputElement } from './dom';
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { PlotData } from 'plotly.js';
 import { runFit } from '../../../src/engine/fit/runFit';
-import { readFitRequest } from '../../../src/engine/run/fitRequest';
 import { FitView } from '../../../src/renderer/fitView';
 import { parseFitOutput } from '../../../src/renderer/parseFit';
 import { RecordingPlot } from './recordingPlot';
@@ -25,7 +25,7 @@ inits list(mu = c(-0.5, 0.5), tau = 1, w = c(0.5, 0.5))
 
 describe("fit view of EM's bound picture", () => {
   it('draws log p through the E points and L as a saw-tooth touching it after each E-step, KL on a log axis', async () => {
-    const output = await runFit(readFitRequest(`${MIXTURE}fit with em(bound = TRUE, init = "given", max.iter = 6, tol = 1e-12)`, {}, () => 1));
+    const output = await runFit(readRequest('fit', `${MIXTURE}fit with em(bound = TRUE, init = "given", max.iter = 6, tol = 1e-12)`, {}, () => 1));
     const parsed = parseFitOutput(JSON.parse(JSON.stringify(output)));
     assert.ok(parsed.ok);
     const plot = new RecordingPlot();
@@ -45,7 +45,7 @@ describe("fit view of EM's bound picture", () => {
   });
 
   it('has no bound figure without bound = TRUE', async () => {
-    const output = await runFit(readFitRequest(`${MIXTURE}fit with em(init = "given", max.iter = 3)`, {}, () => 1));
+    const output = await runFit(readRequest('fit', `${MIXTURE}fit with em(init = "given", max.iter = 3)`, {}, () => 1));
     const plot = new RecordingPlot();
     const view = new FitView(outputElement(), plot);
     await view.update(output);

@@ -4,7 +4,7 @@ import { afterEach, describe, it } from 'node:test';
 import type { PlotData } from 'plotly.js';
 import { runFit } from '../../../src/engine/fit/runFit';
 import type { FitOutput } from '../../../src/engine/output/fitOutput';
-import { readFitRequest } from '../../../src/engine/run/fitRequest';
+import { readRequest } from '../../../src/engine/job/job';
 import { FitView } from '../../../src/renderer/fitView';
 import { parseFitOutput } from '../../../src/renderer/parseFit';
 import { RecordingPlot } from './recordingPlot';
@@ -13,7 +13,7 @@ afterEach(() => document.body.replaceChildren());
 
 /** A real VI fit, sent through JSON as the notebook sends it. */
 async function viOutput(): Promise<FitOutput> {
-  const output = await runFit(readFitRequest(`model {
+  const output = await runFit(readRequest('fit', `model {
   mu ~ dnorm(0, 0.01)
   tau ~ dgamma(1, 1)
   for (i in 1:N) { y[i] ~ dnorm(mu, tau) }

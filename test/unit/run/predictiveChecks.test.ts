@@ -5,15 +5,16 @@
  * extreme more often than by chance, and extreme on a model that cannot
  * produce the data.
  */
+import { readRequest } from '../../../src/engine/job/job';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { prepareChain, sampleChain } from '../../../src/engine/run/chainSession';
 import { checkStatistics, mergeChecks, type PredictiveCheck } from '../../../src/engine/run/predictiveChecks';
-import { BUILT_IN_DEFAULTS, readRunRequest } from '../../../src/engine/run/request';
+import { BUILT_IN_DEFAULTS } from '../../../src/engine/run/request';
 import { Random } from '../../../src/engine/random/rng';
 
 function checksOf(source: string, iterations: number, seed: number, chains = 2): PredictiveCheck[] {
-  const request = readRunRequest(source, { ...BUILT_IN_DEFAULTS, chains, burnin: 200, iterations, seed, ppc: true }, () => seed);
+  const request = readRequest('sample', source, { ...BUILT_IN_DEFAULTS, chains, burnin: 200, iterations, seed, ppc: true }, () => seed);
   const perChain = Array.from({ length: chains }, (_, chain) => {
     const session = prepareChain(request, chain);
     sampleChain(session, request.settings, () => {});

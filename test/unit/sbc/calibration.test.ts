@@ -4,7 +4,7 @@ import { parseDocument } from '../../../src/engine/language/parser';
 import type { NamedValues } from '../../../src/engine/language/rvalues';
 import { ModelError } from '../../../src/engine/language/source';
 import { calibrate, type CalibrationSettings, type SamplerAdjustment } from '../../../src/engine/sbc/calibrate';
-import { readCalibrationRequest } from '../../../src/engine/sbc/request';
+import { readRequest } from '../../../src/engine/job/job';
 
 /**
  * Simulation-based calibration of every sampler family the engine has, one
@@ -165,7 +165,7 @@ data list(N = 4, t = c(-1, 0, 0.5, 1), m = c(0.5, 0), P = structure(c(2, 0.5, 0.
 ];
 
 function read(source: string): { document: ReturnType<typeof parseDocument>['document']; data: NamedValues } {
-  const request = readCalibrationRequest(source, { seed: 1 }, () => 1);
+  const request = readRequest('calibrate', source, { seed: 1 }, () => 1);
   return { document: request.model.document, data: request.model.data };
 }
 
@@ -226,7 +226,7 @@ describe('calibration requests', () => {
  mu ~ dnorm(0, 1) }
 data list(y = 0)
 calibrate with sbc(simulations = 40, draws = 19, bins = 5, seed = 7, burnin = 10, thin = 1)`;
-    const request = readCalibrationRequest(source, {}, () => 99);
+    const request = readRequest('calibrate', source, {}, () => 99);
     assert.deepEqual(request.settings, { simulations: 40, draws: 19, bins: 5, seed: 7, burnin: 10, thin: 1 });
   });
 
@@ -247,7 +247,7 @@ calibrate with sbc(simulations = 40, draws = 19, bins = 5, seed = 7, burnin = 10
  mu ~ dnorm(0, 1) }
 data list(y = 0)
 calibrate with sbc(simulation = 40, draws = 9, bins = 20, thin = 0)`;
-    assert.throws(() => readCalibrationRequest(source, {}, () => 1), (e: unknown) => {
+    assert.throws(() => readRequest('calibrate', source, {}, () => 1), (e: unknown) => {
       assert.ok(e instanceof ModelError);
       const messages = e.problems.map((p) => p.message);
       assert.ok(messages.some((m) => m.includes("Unknown option 'simulation'") && m.includes('simulations')), messages.join('\n'));
@@ -256,7 +256,7 @@ calibrate with sbc(simulation = 40, draws = 9, bins = 20, thin = 0)`;
       for (const p of e.problems) assert.equal(p.range.start.line, 3);
       return true;
     });
-    assert.throws(() => readCalibrationRequest('model { mu ~ dnorm(0, 1) }\ncalibrate with hmc()', {}, () => 1), /Unknown calibration method 'hmc'/);
+    assert.throws(() => readRequest('calibrate', 'model { mu ~ dnorm(0, 1) }\ncalibrate with hmc()', {}, () => 1), /Unknown calibration method 'hmc'/);
   });
 
   it('says when there is nothing to calibrate', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { calibrate } from '../../../src/engine/sbc/calibrate';
-import { readCalibrationRequest } from '../../../src/engine/sbc/request';
+import { readRequest } from '../../../src/engine/job/job';
 import { startCalibration, type CalibrationOptions } from '../../../src/engine/sbc/runner';
 
 /** The calibration runner in worker threads, the TypeScript worker loaded through tsx (as in the chain runner's test). */
@@ -22,7 +22,7 @@ calibrate with sbc(simulations = 60, draws = 19, bins = 5, burnin = 20, thin = 1
 
 describe('calibration in worker threads', () => {
   it('gives the same histograms as the same calibration on one thread, and streams previews', async () => {
-    const request = readCalibrationRequest(CELL, {}, () => 1);
+    const request = readRequest('calibrate', CELL, {}, () => 1);
     const previews: number[] = [];
     const output = await startCalibration(request, { ...WORKER, updateIntervalMs: 0, onUpdate: (o) => previews.push(o.progress.done) }).result;
     assert.equal(output.status, 'complete', JSON.stringify(output.messages));
@@ -35,7 +35,7 @@ describe('calibration in worker threads', () => {
   });
 
   it('answers a cancel at once with the simulations finished so far', async () => {
-    const request = readCalibrationRequest(CELL.replace('simulations = 60', 'simulations = 100000'), {}, () => 1);
+    const request = readRequest('calibrate', CELL.replace('simulations = 60', 'simulations = 100000'), {}, () => 1);
     const handle = startCalibration(request, WORKER);
     setTimeout(() => handle.cancel(), 1500);
     const output = await handle.result;
@@ -46,7 +46,7 @@ describe('calibration in worker threads', () => {
 
   it('reports a model problem as a failed output with its range', async () => {
     // A cycle through computed indices: the text alone does not show it (a twice-defined node would be caught when the request is read).
-    const request = readCalibrationRequest(CELL.replace('dgamma(2, 1)', 'dgamma(2, 1)\n  for (k in 1:2) { z[k] ~ dnorm(z[3 - k], 1) }'), {}, () => 1);
+    const request = readRequest('calibrate', CELL.replace('dgamma(2, 1)', 'dgamma(2, 1)\n  for (k in 1:2) { z[k] ~ dnorm(z[3 - k], 1) }'), {}, () => 1);
     const output = await startCalibration(request, WORKER).result;
     assert.equal(output.status, 'failed');
     assert.ok(output.messages.some((m) => m.severity === 'error' && m.range), JSON.stringify(output.messages));

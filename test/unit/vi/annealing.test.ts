@@ -1,9 +1,9 @@
+import { readRequest } from '../../../src/engine/job/job';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runFit } from '../../../src/engine/fit/runFit';
 import type { FitOutput } from '../../../src/engine/output/fitOutput';
 import { Random } from '../../../src/engine/random/rng';
-import { readFitRequest } from '../../../src/engine/run/fitRequest';
 
 /**
  * VI with deterministic annealing (`vi(anneal = TRUE)`, vi/annealing.ts) against plain VI from the
@@ -29,7 +29,7 @@ fit with vi(init = "given", restarts = 1${options})
 }
 
 async function fit(source: string): Promise<FitOutput> {
-  const out = await runFit(readFitRequest(source, {}, () => 1));
+  const out = await runFit(readRequest('fit', source, {}, () => 1));
   assert.ok(out.status !== 'failed', JSON.stringify(out.messages));
   assert.ok(!out.messages.some((m) => /decreased/.test(m.message)), JSON.stringify(out.messages));
   return out;

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runFit } from '../../../src/engine/fit/runFit';
 import type { FitOutput } from '../../../src/engine/output/fitOutput';
-import { readFitRequest } from '../../../src/engine/run/fitRequest';
+import { readRequest } from '../../../src/engine/job/job';
 
 async function fit(model: string, options = ''): Promise<FitOutput> {
-  return runFit(readFitRequest(`${model}\nfit with vi(${options})`, {}, () => 1));
+  return runFit(readRequest('fit', `${model}\nfit with vi(${options})`, {}, () => 1));
 }
 
 function failure(output: FitOutput): { message: string; line: number | undefined } {
@@ -61,7 +61,7 @@ data list(y = c(1, -1, 2))`));
 });
 
 test('VI options of the EM family are refused with the list they belong to', () => {
-  assert.throws(() => readFitRequest('model { mu ~ dnorm(0, 1) }\nfit with vi(mle = TRUE)', {}, () => 1), /'mle' is an option of em, ecm, online\.em, annealed\.em, mcem, not of vi/);
+  assert.throws(() => readRequest('fit', 'model { mu ~ dnorm(0, 1) }\nfit with vi(mle = TRUE)', {}, () => 1), /'mle' is an option of em, ecm, online\.em, annealed\.em, mcem, not of vi/);
 });
 
 test('anneal and bound take TRUE or FALSE, each on its own algorithms, at the option\'s place', async () => {
@@ -73,7 +73,7 @@ data list(y = c(1, -1, 2))`;
   const refused = (text: string, pattern: RegExp): void => {
     let error: unknown;
     try {
-      readFitRequest(`${model}\n${text}`, {}, () => 1);
+      readRequest('fit', `${model}\n${text}`, {}, () => 1);
     } catch (e) {
       error = e;
     }

@@ -1,9 +1,9 @@
+import { readRequest } from '../../../src/engine/job/job';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { runFit } from '../../../src/engine/fit/runFit';
-import { readFitRequest } from '../../../src/engine/run/fitRequest';
 import { ONLINE_EM_MIXTURE } from '../../../scripts/mixtureData';
 import { generatedMixtureData } from '../em/helpers';
 import { relative } from './helpers';
@@ -21,7 +21,7 @@ const BAYESPY_100K = { first: -761890.7621504986, converged: -745348.1248866109 
 
 async function compare(dataset: string, folder: string, reference: { first: number; converged: number }): Promise<void> {
   const start = JSON.parse(readFileSync(join(folder, `${dataset}.init.json`), 'utf8')) as { K: number; D: number; means: number[][] };
-  const output = await runFit(readFitRequest(bayespyMixture(dataset, start, 'tol = 1e-15, iterations = 3000'), {}, () => 1, { baseDirectory: folder }));
+  const output = await runFit(readRequest('fit', bayespyMixture(dataset, start, 'tol = 1e-15, iterations = 3000'), {}, () => 1, { baseDirectory: folder }));
   assert.equal(output.status, 'converged', JSON.stringify(output.messages));
   assert.match(output.engine, /Gaussian mixture kernel/);
   const curve = output.objective.values;

@@ -1,10 +1,10 @@
+import { readRequest } from '../../../src/engine/job/job';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { runFit } from '../../../src/engine/fit/runFit';
 import type { FitOutput } from '../../../src/engine/output/fitOutput';
-import { readFitRequest } from '../../../src/engine/run/fitRequest';
 import { cellDocument, fitSource, withOptions } from '../fit/notebookFits';
 
 /**
@@ -47,7 +47,7 @@ describe('VI with a bilinear mean (matrix factorisation)', () => {
   });
 
   it('a product with terms linear in a factor is refused at its statement', async () => {
-    const out = await runFit(readFitRequest(`model {
+    const out = await runFit(readRequest('fit', `model {
   a ~ dnorm(0, 1)
   b ~ dnorm(0, 1)
   for (i in 1:3) { y[i] ~ dnorm(a * b + a, 1) }

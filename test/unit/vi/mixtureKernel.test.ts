@@ -1,3 +1,4 @@
+import { readRequest } from '../../../src/engine/job/job';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -5,7 +6,6 @@ import { test } from 'node:test';
 import { runFit } from '../../../src/engine/fit/runFit';
 import { compileModel } from '../../../src/engine/model/compile';
 import type { FitOutput } from '../../../src/engine/output/fitOutput';
-import { readFitRequest } from '../../../src/engine/run/fitRequest';
 import { fitVariational } from '../../../src/engine/vi/runVi';
 import { relative } from './helpers';
 import { bayespyMixture } from '../../../scripts/bayespyMixtureModel';
@@ -22,7 +22,7 @@ function bayespyModel(options: string): string {
 
 /** The same request fitted on the unrolled graph (the generic coordinate ascent), bypassing the plate match. */
 function fitGeneric(source: string, baseDirectory?: string): FitOutput {
-  const request = readFitRequest(source, {}, () => 1, baseDirectory ? { baseDirectory } : {});
+  const request = readRequest('fit', source, {}, () => 1, baseDirectory ? { baseDirectory } : {});
   const output = { messages: [], objective: { kind: 'elbo', values: [] } } as unknown as FitOutput;
   fitVariational(compileModel(request.document, request.data), request, output, () => {}, () => false);
   return output;
@@ -45,7 +45,7 @@ function assertSameFit(kernel: FitOutput, generic: FitOutput): void {
 
 test('the mixture kernel gives the generic coordinate ascent\'s ELBO at every sweep and the same marginals (BayesPy\'s mixture, 1,000 rows)', async () => {
   const source = bayespyModel('tol = 1e-300, iterations = 25, restarts = 1');
-  const kernel = await runFit(readFitRequest(source, {}, () => 1, { baseDirectory: FIXTURES }));
+  const kernel = await runFit(readRequest('fit', source, {}, () => 1, { baseDirectory: FIXTURES }));
   assert.match(kernel.engine, /Gaussian mixture kernel/);
   assertSameFit(kernel, fitGeneric(source, FIXTURES));
 });
@@ -55,7 +55,7 @@ test('the mixture kernel gives the generic path\'s fit from k-means++-free given
   const source = `${wishartMixture()}
 inits list(mu = structure(c(-1, 1, 0.5, -0.5), .Dim = c(2, 2)), Omega = structure(c(1, 0, 0, 1, 2, 0.3, 0.3, 1), .Dim = c(2, 2, 2)), w = c(0.4, 0.6))
 fit with vi(tol = 1e-300, iterations = 12, restarts = 1)`;
-  const kernel = await runFit(readFitRequest(source, {}, () => 1));
+  const kernel = await runFit(readRequest('fit', source, {}, () => 1));
   assert.match(kernel.engine, /Gaussian mixture kernel/);
   assertSameFit(kernel, fitGeneric(source));
 });
@@ -66,7 +66,7 @@ test('an improper prior of a kernel mixture is refused at its statement, with th
     ['c(0, 1)', '0.01, 0, 0, 0.01', 7, /Dirichlet concentration must be positive/],
     ['c(1, 1)', '0, 0, 0, 0', 4, /precision matrix must be positive definite/],
   ] as const) {
-    const output = await runFit(readFitRequest(`${improper(alpha, p0)}\nfit with vi(seed = 1)`, {}, () => 1));
+    const output = await runFit(readRequest('fit', `${improper(alpha, p0)}\nfit with vi(seed = 1)`, {}, () => 1));
     assert.equal(output.status, 'failed');
     const error = output.messages.find((m) => m.severity === 'error')!;
     assert.match(error.message, pattern);
@@ -86,7 +86,7 @@ test('surplus and degenerate components give a usable fit, never NaN: K = 6 on 1
 data list(N = 12, K = 6, alpha = rep(0.01, 6), m0 = c(0, 0), P0 = structure(c(1e-3, 0, 0, 1e-3), .Dim = c(2, 2)),
   R = structure(c(1e-3, 0, 0, 1e-3), .Dim = c(2, 2)), x = structure(c(${x}), .Dim = c(12, 2)))
 fit with vi(seed = 3, iterations = 500)`;
-  const output = await runFit(readFitRequest(source, {}, () => 1));
+  const output = await runFit(readRequest('fit', source, {}, () => 1));
   assert.notEqual(output.status, 'failed', JSON.stringify(output.messages));
   assert.ok(Number.isFinite(output.variational!.elbo));
   for (const n of output.variational!.nodes) assert.ok(Number.isFinite(n.mean) && Number.isFinite(n.sd), `${n.name}: ${n.mean} ± ${n.sd}`);
@@ -97,7 +97,7 @@ test('the worker-thread E-step gives the one-thread ELBO at every sweep (100,000
   const folder = generatedMixtureData();
   const start = JSON.parse(readFileSync(join(folder, `${ONLINE_EM_MIXTURE.name}.init.json`), 'utf8')) as { K: number; D: number; means: number[][] };
   const fit = (threads: number): Promise<FitOutput> =>
-    runFit(readFitRequest(bayespyMixture(ONLINE_EM_MIXTURE.name, start, `tol = 1e-300, iterations = 4, threads = ${threads}`), {}, () => 1, { baseDirectory: folder }), {
+    runFit(readRequest('fit', bayespyMixture(ONLINE_EM_MIXTURE.name, start, `tol = 1e-300, iterations = 4, threads = ${threads}`), {}, () => 1, { baseDirectory: folder }), {
       emWorkerScript: WORKER.workerScript, workerExecArgv: WORKER.workerExecArgv,
     });
   const [one, two] = [await fit(1), await fit(2)];

@@ -1,8 +1,8 @@
+import { readRequest } from '../../../src/engine/job/job';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { runFit } from '../../../src/engine/fit/runFit';
-import { readFitRequest } from '../../../src/engine/run/fitRequest';
 import { cellDocument, fitSource, withOptions } from '../fit/notebookFits';
 import { eightSchools, gaussianMixture1d, lda, probit, regressionUnknownPrecision, wishartMixture } from './models';
 
@@ -11,7 +11,7 @@ const MODELS: Record<string, () => string> = { regression: regressionUnknownPrec
 for (const [name, model] of Object.entries(MODELS)) {
   test(`VI never decreases the ELBO: ${name}, several seeds`, async () => {
     for (const seed of [1, 2, 3]) {
-      const request = readFitRequest(`${model()}\nfit with vi(seed = ${seed}, iterations = 300, tol = 1e-12, init = "random")`, {}, () => seed);
+      const request = readRequest('fit', `${model()}\nfit with vi(seed = ${seed}, iterations = 300, tol = 1e-12, init = "random")`, {}, () => seed);
       const output = await runFit(request);
       assert.equal(output.status === 'failed', false, JSON.stringify(output.messages));
       const curve = output.objective.values;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runFit } from '../../../src/engine/fit/runFit';
-import { readFitRequest } from '../../../src/engine/run/fitRequest';
+import { readRequest } from '../../../src/engine/job/job';
 import { gaussianMixture1d, wishartMixture } from './models';
 
 const MIXTURES: Record<string, { model: () => string; variable: string; observed: string; components: number }> = {
@@ -26,7 +26,7 @@ function byComponent(params: Array<{ name: string; value: number }>, variable: s
 for (const [name, { model, variable, observed, components }] of Object.entries(MIXTURES)) {
   test(`VI on a ${name} with default settings: several distinct starts from the shared starts, never converged at a symmetric point`, async () => {
     for (const seed of [1, 2, 3]) {
-      const output = await runFit(readFitRequest(`${model()}\nfit with vi(seed = ${seed})`, {}, () => seed));
+      const output = await runFit(readRequest('fit', `${model()}\nfit with vi(seed = ${seed})`, {}, () => seed));
       const starts = output.start!.starts;
       // The shared starts' default for a model with a latent component index is several starts, each data-driven.
       assert.ok(starts.length >= 2, `seed ${seed}: ${starts.length} start(s)`);
@@ -57,7 +57,7 @@ test('VI from a symmetric given start (two components alike, equal weights) leav
   const source = `${model}
 inits list(mu = c(0.5, 0.5), tau = c(0.2, 0.2), w = c(0.5, 0.5))
 fit with vi(seed = 4, restarts = 1)`;
-  const output = await runFit(readFitRequest(source, {}, () => 4));
+  const output = await runFit(readRequest('fit', source, {}, () => 4));
   assert.deepEqual(output.start!.starts.map((s) => s.method), ['the given initial values']);
   assert.ok(output.messages.some((m) => /Components 1 and 2 of z are identical.*restarted from k-means\+\+ on the rows of y/.test(m.message)), JSON.stringify(output.messages));
   assert.equal(output.converged, true);
@@ -71,7 +71,7 @@ test('VI: components emptied at their prior are identical but not a symmetric po
   const source = `${gaussianMixture1d()}
 inits list(mu = c(0.5, 0.5, 0.5), tau = c(0.2, 0.2, 0.2), w = c(0.25, 0.25, 0.5))
 fit with vi(seed = 4, restarts = 1)`;
-  const output = await runFit(readFitRequest(source, {}, () => 4));
+  const output = await runFit(readRequest('fit', source, {}, () => 4));
   const w = (output.params ?? []).filter((p) => /^w\[/.test(p.name)).map((p) => p.value);
   // With α = 1 an empty component keeps E[w] = 1/(N + 3) = 1/63 ≈ 0.016: less than one row's share.
   assert.ok(w[0]! < 0.02 && w[1]! < 0.02, JSON.stringify(w));

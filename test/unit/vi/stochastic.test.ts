@@ -1,3 +1,4 @@
+import { readRequest } from '../../../src/engine/job/job';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +7,6 @@ import { bayespyMixture } from '../../../scripts/bayespyMixtureModel';
 import { ONLINE_EM_MIXTURE } from '../../../scripts/mixtureData';
 import { openCsvRowBlocks } from '../../../src/engine/data/csvRowBlocks';
 import { runFit } from '../../../src/engine/fit/runFit';
-import { readFitRequest } from '../../../src/engine/run/fitRequest';
 import { MixtureFactors } from '../../../src/engine/vi/mixture/mixtureFactors';
 import { startMixtureFactors } from '../../../src/engine/vi/mixture/mixtureAscent';
 import { stochasticAscent } from '../../../src/engine/vi/mixture/stochastic';
@@ -31,7 +31,7 @@ test('SVI reaches within 1 % of batch VI\'s ELBO per row on the 100,000-row mixt
   const folder = generatedMixtureData();
   const reference = BATCH_PER_ROW;
   for (const seed of [1, 2]) {
-    const output = await runFit(readFitRequest(model(folder, `fit with svi(batch = 1000, kappa = 0.6, t0 = 2, seed = ${seed})`), {}, () => seed, { baseDirectory: folder }));
+    const output = await runFit(readRequest('fit', model(folder, `fit with svi(batch = 1000, kappa = 0.6, t0 = 2, seed = ${seed})`), {}, () => seed, { baseDirectory: folder }));
     assert.equal(output.status, 'max-iterations', JSON.stringify(output.messages));
     assert.equal(output.iteration, 100, 'one pass of 1,000-row minibatches');
     const { values, steps } = output.objective;
@@ -64,7 +64,7 @@ test('SVI streams minibatches from a CSV file (never whole in memory) to the sam
 });
 
 test('svi on a model that is not a Gaussian mixture plate says what it needs', async () => {
-  const output = await runFit(readFitRequest(`model {
+  const output = await runFit(readRequest('fit', `model {
   mu ~ dnorm(0, 0.01)
   for (i in 1:3) { y[i] ~ dnorm(mu, 1) }
 }
