@@ -55,10 +55,10 @@ describe('editor: the fit directive', () => {
     assert.ok(['batch', 'kappa', 't0'].every((o) => online.includes(o)));
     assert.ok(labels(entriesAt(`${MODEL}fit with annealed.em(‸`)).includes('beta.growth'));
     assert.ok(labels(entriesAt(`${MODEL}fit with mcem(‸`)).includes('sweeps'));
-    // Six variant options, VI's iterations and monitor, and SVI's epochs.
-    assert.equal(labels(entriesAt(`${MODEL}fit with em(‸`)).length, FIT_OPTION_NAMES.length - 9);
+    // Six variant options, VI's iterations, anneal and monitor, and SVI's epochs.
+    assert.equal(labels(entriesAt(`${MODEL}fit with em(‸`)).length, FIT_OPTION_NAMES.length - 10);
     const vi = labels(entriesAt(`${MODEL}fit with vi(‸`));
-    assert.deepEqual(vi, ['tol', 'max.iter', 'restarts', 'init', 'seed', 'threads', 'iterations', 'monitor'], 'VI offers its own options, not the estimator\'s');
+    assert.deepEqual(vi, ['tol', 'max.iter', 'restarts', 'init', 'seed', 'beta0', 'beta.growth', 'threads', 'iterations', 'anneal', 'monitor'], 'VI offers its own options, not the estimator\'s');
     const svi = labels(entriesAt(`${MODEL}fit with svi(‸`));
     assert.ok(['batch', 'kappa', 't0', 'epochs', 'iterations', 'monitor', 'seed'].every((o) => svi.includes(o)), JSON.stringify(svi));
     assert.ok(!svi.includes('mle') && !svi.includes('latent'), 'not the estimator\'s options');
