@@ -7,3 +7,7 @@ declare module '@stdlib/math-base-special-erfc' {
   /** Complementary error function. */
   export default function erfc(x: number): number;
 }
+declare module '@stdlib/math-base-special-betainc' {
+  /** Incomplete beta function, regularised by default; the upper tail when `upper` is true. */
+  export default function betainc(x: number, a: number, b: number, regularized?: boolean, upper?: boolean): number;
+}

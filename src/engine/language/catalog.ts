@@ -132,13 +132,32 @@ const functionList: FunctionInfo[] = [
   f('interp.lin', [3, 3], 'interp.lin(e, v1[], v2[])', 'Linear interpolation at e of the points (v1[k], v2[k]), v1 increasing; v2[1] or v2[n] beyond the ends'),
 ];
 
-export const FUNCTION_CATALOG: ReadonlyMap<string, FunctionInfo> = new Map(functionList.map((fn) => [fn.name, fn]));
+/** The families with JAGS's density, distribution and quantile functions (JAGS 4.3 has none for dbern, dunif, dbetabin, dcat). */
+const WITH_DISTRIBUTION_FUNCTIONS = ['dnorm', 'dlnorm', 'dgamma', 'dchisqr', 'dgen.gamma', 'dnchisqr', 'dexp', 'dweib', 'dpar', 'dlogis', 'ddexp', 'dbeta', 'dt', 'df', 'dpois', 'dbin', 'dnegbin', 'dhyper'];
+
+/** dD(x, …), pD(q, …) and qD(p, …) of a distribution, with its parameters as the distribution takes them. */
+function distributionFunctions(d: DistributionInfo): FunctionInfo[] {
+  const stem = d.name === 'ddexp' ? 'dexp' : d.name.slice(1);
+  const args = d.parameters.map((q) => q.name).join(', ');
+  const arity: [number, number] = [d.parameters.length + 1, d.parameters.length + 1];
+  const law = `X ~ ${d.name}(${args}) (${d.description}; ${d.parameters.map((q) => `${q.name}: ${q.meaning}`).join('; ')})`;
+  return [
+    f(`d${stem}`, arity, `d${stem}(x, ${args})`, `${d.discrete ? 'Probability P(X = x)' : 'Density at x (not its log)'} for ${law}`),
+    f(`p${stem}`, arity, `p${stem}(q, ${args})`, `Distribution function P(X ≤ q) for ${law}`),
+    f(`q${stem}`, arity, `q${stem}(p, ${args})`, `Quantile: the smallest q with P(X ≤ q) ≥ p, 0 ≤ p ≤ 1, for ${law}`),
+  ];
+}
+
+export const FUNCTION_CATALOG: ReadonlyMap<string, FunctionInfo> = new Map(
+  [...functionList, ...WITH_DISTRIBUTION_FUNCTIONS.flatMap((name) => distributionFunctions(DISTRIBUTION_CATALOG.get(name)!))].map((fn) => [fn.name, fn]),
+);
 
 /** Markdown for a hover on a distribution's name. */
 export function describeDistribution(d: DistributionInfo): string {
   const args = d.parameters.map((q) => q.name).join(', ');
   const lines = d.parameters.map((q) => `- \`${q.name}\`: ${q.meaning}`);
-  return [`**${d.name}(${args})** — ${d.description}`, '', ...lines, '', `Support: ${d.support}.`].join('\n');
+  const asFunction = FUNCTION_CATALOG.has(d.name) ? ['', `As a function, \`${d.name}(x, ${args})\` is the density (not its log); see also the distribution and quantile functions.`] : [];
+  return [`**${d.name}(${args})** — ${d.description}`, '', ...lines, '', `Support: ${d.support}.`, ...asFunction].join('\n');
 }
 
 /** Markdown for a hover on a function's name. */

@@ -95,6 +95,8 @@ export function compileArrayValue(compiler: ExpressionCompiler, e: Expression, s
         const buffer = new Float64Array(args.length);
         return elementwise(e.range, (x) => {
           buffer.set(x);
+          const why = fn.domainProblem?.(buffer);
+          if (why !== undefined) throw errorAt(e.range, `${e.callee}(): ${why}.`);
           return fn.evaluate(buffer, args.length);
         }, args);
       }

@@ -3,7 +3,7 @@ import { suggest } from '../language/check';
 import { errorAt, type SourceRange } from '../language/source';
 import { compileArrayValue, isArrayExpression } from './arrayValues';
 import { ARRAY_FUNCTIONS } from './arrayFunctions';
-import { FUNCTIONS } from './functions';
+import { FUNCTIONS, type ModelFunction } from './functions';
 import { Role, type Evaluator, type Variable } from './graph';
 import { appendAll } from '../collections';
 
@@ -233,6 +233,7 @@ export class ExpressionCompiler {
       throw errorAt(e.range, `${e.callee}() takes ${min === max ? min : `${min} to ${max}`} argument(s), got ${e.args.length}.`);
     }
     const args = e.args.map((a) => this.scalar(a.value, scope, reads));
+    if (f.domainProblem) return checkedCall(f, args, e);
     if (f.of1 && args.length === 1) return unaryCall(f.of1, args[0]!);
     if (f.of2 && args.length === 2) return binaryCall(f.of2, args[0]!, args[1]!);
     const buffer = new Float64Array(args.length);
@@ -457,6 +458,18 @@ export class ExpressionCompiler {
  */
 function valueAt(values: Float64Array, offset: number): Evaluator {
   return () => values[offset]!;
+}
+
+/** A call whose arguments are checked each time (the d/p/q functions): outside the domain, a message at the call instead of a NaN. */
+function checkedCall(f: ModelFunction, args: Evaluator[], e: Extract<Expression, { kind: 'call' }>): Evaluator {
+  const buffer = new Float64Array(args.length);
+  const problem = f.domainProblem!;
+  return () => {
+    for (let k = 0; k < args.length; k++) buffer[k] = args[k]!();
+    const why = problem(buffer);
+    if (why !== undefined) throw errorAt(e.range, `${e.callee}(): ${why}.`);
+    return f.evaluate(buffer, args.length);
+  };
 }
 
 function unaryCall(f: (x: number) => number, a: Evaluator): Evaluator {

@@ -1,6 +1,7 @@
 import erfc from '@stdlib/math-base-special-erfc';
 import gammaln from '@stdlib/math-base-special-gammaln';
 import { normalQuantile } from '../diagnostics/normalQuantile';
+import { DISTRIBUTION_FUNCTIONS } from './distributionFunctions';
 import { TRIGONOMETRIC_FUNCTIONS } from './trigonometric';
 
 /**
@@ -17,6 +18,8 @@ export interface ModelFunction {
   /** The same function of one or two plain arguments, when it takes that many: compiled calls skip the argument buffer. */
   of1?: (x: number) => number;
   of2?: (x: number, y: number) => number;
+  /** Why these arguments are outside the function's domain (pnorm with tau ≤ 0), or undefined; checked on every call so that no NaN passes silently. */
+  domainProblem?: (args: Float64Array) => string | undefined;
 }
 
 function phi(x: number): number {
@@ -49,6 +52,7 @@ export const FUNCTIONS: Record<string, ModelFunction> = Object.fromEntries(
     unary('trunc', Math.trunc),
     unary('step', (x) => (x >= 0 ? 1 : 0)),
     ...TRIGONOMETRIC_FUNCTIONS,
+    ...[...DISTRIBUTION_FUNCTIONS.values()].map((d) => ({ name: d.name, arity: d.arity, reducesArrays: false, evaluate: d.evaluate, domainProblem: d.problem })),
     unary('probit', normalQuantile),
     binary('pow', Math.pow),
     unary('loggam', gammaln),

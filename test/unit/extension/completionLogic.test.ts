@@ -148,7 +148,9 @@ describe('completion entries', () => {
     assert.equal(byLabel.get('x')?.kind, 'data');
     assert.equal(byLabel.get('sqrt')?.insertText, 'sqrt(${1:x})');
     assert.equal(byLabel.get('inprod')?.insertText, 'inprod(${1:x[]}, ${2:y[]})');
-    assert.equal(byLabel.has('dnorm'), false, 'no distributions in expressions');
+    // In an expression dnorm is JAGS's density function, offered as a function with its value first, not as a distribution.
+    assert.equal(byLabel.get('dnorm')?.kind, 'function', 'no distributions in expressions');
+    assert.equal(byLabel.get('pnorm')?.insertText, 'pnorm(${1:q}, ${2:mu}, ${3:tau})');
     // Outside the loop, its variable is not offered.
     assert.equal(entriesAt(MODEL.replace('tau ~ dgamma(0.001', 'tau ~ dgamma(‸0.001')).some((e) => e.label === 'i'), false);
   });
