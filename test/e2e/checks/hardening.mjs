@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ERROR_MIME } from '../lib/workbench.mjs';
 import { extensionHostOf } from '../lib/code-server.mjs';
 import { log, sleep } from '../lib/log.mjs';
 
@@ -44,6 +43,8 @@ export function hardeningTests({ wb, waitFor, serverPid, files }) {
     await wb().runCommand('Notebook: Run All');
     await nb.waitExecutionDone({ timeoutMs: 180_000, before });
     const cells = await nb.withWholeNotebookVisible(() => nb.cells());
+    // Imported here, not at the top: run.mjs loads this file before install.sh has installed playwright-core (a fresh CI machine).
+    const { ERROR_MIME } = await import('../lib/workbench.mjs');
     log(`hostile cells: ${cells.map((c) => `${c.index}:${c.state}:${c.mimes.join('+')}`).join(' ')}`);
     for (const [k, what] of [[0, 'the 20,000-term sum'], [1, 'the binary data file']]) {
       assert.equal(cells[k].state, 'error', `${what} ends as an error (${cells[k].state})`);
