@@ -315,7 +315,7 @@ async function testExample(file) {
   const seconds = await nb.waitExecutionDone({ timeoutMs: options.timeoutMs ?? RUN_TIMEOUT_MS, before });
   await inspectNotebook(nb, safeName(file), {
     inside: async ({ cells, outputs, views, rendererOutputs }) => {
-      await nb.save();
+      await nb.save({ file: path.join(ctx.workspace, file) });
       const saved = JSON.parse(fs.readFileSync(path.join(ctx.workspace, file), 'utf8'));
       checkExampleOutputs({ file, options, cells, outputs, views, rendererOutputs, saved, seconds });
       for (const check of options.checks ?? []) {

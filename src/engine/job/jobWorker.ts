@@ -1,11 +1,10 @@
-// The worker thread a notebook cell's job runs in: it reads the document and
-// its data and inits files, runs the job (whose chains are workers of this
-// worker) and keeps every draw; the editor's thread gets only the outputs,
-// within their byte budget. See jobInWorker.ts for the other side.
+// The process a notebook cell's job runs in: it reads the document and its
+// data and inits files, runs the job (whose chains are worker threads of this
+// process) and keeps every draw; the editor gets only the outputs, within
+// their byte budget. See jobInWorker.ts for the other side.
 import { randomInt } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
 import { ModelError } from '../language/source';
 import { stanCsvText } from '../output/stanCsvWriter';
 import { toMessage } from '../run/runner';
@@ -16,18 +15,17 @@ import { startJob } from './startJob';
 import type { JobOutput } from './output';
 import type { FromJobWorker, JobWorkerRequest, ToJobWorker } from './jobWorkerProtocol';
 
-const request = workerData as JobWorkerRequest;
-const port = parentPort!;
-const post = (message: FromJobWorker): void => port.postMessage(message);
+const post = (message: FromJobWorker): void => void process.send?.(message);
 const cancellation = new Cancellation();
-port.on('message', (message: ToJobWorker) => {
-  if (message.type === 'cancel') cancellation.cancel();
+process.on('message', (message: ToJobWorker) => {
+  if (message.type === 'start') start(message.request);
+  else if (message.type === 'cancel') cancellation.cancel();
 });
+// The editor went away without ending this job (it crashed or was killed): end at once, leaving nothing behind.
+process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
 
 /** An output as the editor gets it: no draws (they stay here), traces within the byte budget. */
-const shown = (o: JobOutput): JobOutput => boundJobOutput(o.kind === 'sample' ? { kind: 'sample', output: o.output } : o, request.maxOutputBytes);
-
-const read = () => readJob(request.source, request.choices, () => randomInt(0, 2 ** 31), request.options);
+const shown = (o: JobOutput, request: JobWorkerRequest): JobOutput => boundJobOutput(o.kind === 'sample' ? { kind: 'sample', output: o.output } : o, request.maxOutputBytes);
 
 /** Writes the kept draws of a finished sampling job, one Stan CSV file per chain. */
 function exportDraws(o: JobOutput, to: { folder: string; model: string }): void {
@@ -42,26 +40,33 @@ function exportDraws(o: JobOutput, to: { folder: string; model: string }): void 
   post({ type: 'exported', exported: { files, columns: names.length, draws: store.total() } });
 }
 
-if (request.checkOnly) {
-  try {
-    const job = read();
-    post({ type: 'checked', warnings: job.kind === 'sample' ? job.request.warnings.map(toMessage) : [] });
-  } catch (e) {
-    if (e instanceof ModelError) post({ type: 'fail', messages: e.problems.map(toMessage) });
-    else post({ type: 'crash', message: e instanceof Error ? e.message : String(e) });
-  }
-} else {
-  void runJob(
-    read,
-    (job, onUpdate) => startJob(job, request.workers, onUpdate),
-    {
-      show: (o) => post({ type: 'show', output: shown(o) }),
-      finish: (o) => {
-        if (request.exportDraws) exportDraws(o, request.exportDraws);
-        post({ type: 'finish', output: shown(o) });
+let started = false;
+
+function start(request: JobWorkerRequest): void {
+  if (started) return;
+  started = true;
+  const read = () => readJob(request.source, request.choices, () => randomInt(0, 2 ** 31), request.options);
+  if (request.checkOnly) {
+    try {
+      const job = read();
+      post({ type: 'checked', warnings: job.kind === 'sample' ? job.request.warnings.map(toMessage) : [] });
+    } catch (e) {
+      if (e instanceof ModelError) post({ type: 'fail', messages: e.problems.map(toMessage) });
+      else post({ type: 'crash', message: e instanceof Error ? e.message : String(e) });
+    }
+  } else {
+    void runJob(
+      read,
+      (job, onUpdate) => startJob(job, request.workers, onUpdate),
+      {
+        show: (o) => post({ type: 'show', output: shown(o, request) }),
+        finish: (o) => {
+          if (request.exportDraws) exportDraws(o, request.exportDraws);
+          post({ type: 'finish', output: shown(o, request) });
+        },
+        fail: (messages, o) => post({ type: 'fail', messages, ...(o ? { output: shown(o, request) } : {}) }),
       },
-      fail: (messages, o) => post({ type: 'fail', messages, ...(o ? { output: shown(o) } : {}) }),
-    },
-    cancellation,
-  ).catch((e: unknown) => post({ type: 'crash', message: e instanceof Error ? e.message : String(e) }));
+      cancellation,
+    ).catch((e: unknown) => post({ type: 'crash', message: e instanceof Error ? e.message : String(e) }));
+  }
 }

@@ -25,7 +25,7 @@ export interface ExportedDraws {
   draws: number;
 }
 
-export type ToJobWorker = { type: 'cancel' };
+export type ToJobWorker = { type: 'start'; request: JobWorkerRequest } | { type: 'cancel' };
 
 export type FromJobWorker =
   | { type: 'show'; output: JobOutput }

@@ -16,6 +16,7 @@
 //     error's squiggle as a `.squiggly-error` element in `.view-overlays`, over the text it marks;
 //   - a hover is a visible `.monaco-hover`; the Problems view lists markers as
 //     `.markers-panel .monaco-list-row`s whose text ends with `[Ln L, Col C]`.
+import fs from 'node:fs';
 import { chromium } from 'playwright-core';
 import { log, sleep } from './log.mjs';
 
@@ -105,12 +106,13 @@ export class Workbench {
    * Picks the quick-input row whose label is exactly `label` (or matches a RegExp). The row
    * is found by its label at each try, not by its index: the list re-renders as it filters.
    */
-  async pickQuickInput(label, { timeoutMs = 15_000 } = {}) {
-    const text = label instanceof RegExp ? label : new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-    const row = this.page
+  async pickQuickInput(label, { timeoutMs = 15_000, description = null } = {}) {
+    const text = label instanceof RegExp ? label : new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`);
+    let rows = this.page
       .locator('.quick-input-widget .quick-input-list .monaco-list-row')
-      .filter({ has: this.page.locator('.label-name', { hasText: text }) })
-      .first();
+      .filter({ has: this.page.locator('.label-name', { hasText: text }) });
+    if (description) rows = rows.filter({ has: this.page.locator('.label-description', { hasText: description }) });
+    const row = rows.first();
     await waitFor(() => row.click({ timeout: 2_000 }).then(() => true, () => false), {
       timeoutMs,
       intervalMs: 100,
@@ -126,6 +128,10 @@ export class Workbench {
    */
   async quickOpen(fileName, { attempts = 3 } = {}) {
     const label = fileName.split('/').pop();
+    // Two examples may share a name (em/ and vi/ both have probit-augmentation.ipynb), and the one opened
+    // last is listed first: pick the entry whose folder is the one asked for.
+    const folder = fileName.includes('/') ? fileName.slice(0, fileName.lastIndexOf('/')) : null;
+    const description = folder ? new RegExp(`(^|[/\\\\])${escapeRegExp(folder)}\\s*$`) : null;
     for (let attempt = 1; ; attempt++) {
       log(`Quick Open ${fileName}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
       await this.page.keyboard.press('Control+P');
@@ -133,7 +139,7 @@ export class Workbench {
       await input.waitFor({ state: 'visible' });
       await input.fill(fileName);
       try {
-        await this.pickQuickInput(label, { timeoutMs: 8_000 });
+        await this.pickQuickInput(label, { timeoutMs: 8_000, description });
         return;
       } catch (err) {
         if (attempt >= attempts) throw err;
@@ -230,6 +236,15 @@ export class Workbench {
     await this.runCommand('Notifications: Clear All Notifications').catch(() => {});
   }
 
+  /** Whether the breadcrumbs of the active editor (when shown) name the folder of `fileName` (a path in the workspace). */
+  async inFolderShown(fileName) {
+    const parts = fileName.split('/');
+    if (parts.length < 2) return true;
+    const crumbs = (await this.page.locator('.editor-group-container.active .breadcrumbs-control .monaco-breadcrumb-item').allTextContents()).map((t) => t.trim());
+    const at = crumbs.indexOf(parts[parts.length - 1]);
+    return crumbs.length === 0 || (at > 0 && crumbs[at - 1] === parts[parts.length - 2]);
+  }
+
   /** Opens a notebook (its name, or its path in the workspace) with Quick Open and waits until its cells are shown. */
   async openNotebook(fileName) {
     await this.quickOpen(fileName);
@@ -239,13 +254,17 @@ export class Workbench {
     await waitFor(
       async () => {
         const tab = (await this.page.locator('.tabs-container .tab.active .label-name').allTextContents())[0];
-        return tab === label && (await nb.root.locator('.monaco-list-row').count()) > 0;
+        return tab === label && (await this.inFolderShown(fileName)) && (await nb.root.locator('.monaco-list-row').count()) > 0;
       },
       { timeoutMs: 60_000, message: `notebook ${fileName} did not open` },
     );
     log(`notebook ${fileName} open`);
     return nb;
   }
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** In-page: summary of the rendered cell rows of a notebook root element. */
@@ -605,12 +624,22 @@ export class NotebookView {
     return rows.find((r) => r.index === index) ?? null;
   }
 
-  /** Saves the notebook (so its outputs can be read from disk) and waits until it is clean. */
-  async save() {
+  /**
+   * Saves the notebook (so its outputs can be read from disk) and waits until it is clean; given
+   * the file's path, also until the file on disk has been written since the call.
+   */
+  async save({ file = null } = {}) {
+    const before = file && fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0;
     await this.wb.runCommand('File: Save');
     await waitFor(async () => (await this.page.locator('.tabs-container .tab.active.dirty').count()) === 0, {
       timeoutMs: 15_000,
       message: `${this.fileName} stayed unsaved`,
     });
+    if (file) {
+      await waitFor(async () => fs.existsSync(file) && fs.statSync(file).mtimeMs > before, {
+        timeoutMs: 15_000,
+        message: `${file} was not written by the save`,
+      });
+    }
   }
 }

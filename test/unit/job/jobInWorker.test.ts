@@ -108,6 +108,17 @@ describe('a job in a worker of its own', () => {
     assert.match(sink.failed?.[0]?.message ?? '', /Latent stopped/);
   });
 
+  it('a job process that aborts fails its job with a message naming how it ended; this process goes on', async () => {
+    const sink = recorder();
+    const final = await runJobInWorker(
+      { source: '', choices: {}, options: {}, workers: { ...TS_JOB_WORKERS, jobScript: resolve(__dirname, 'fixtures/abortingJobWorker.ts') } },
+      sink,
+    );
+    assert.equal(final, undefined);
+    assert.match(sink.failed?.[0]?.message ?? '', /^The job's process ended unexpectedly \(signal SIGABRT\) before the job finished\. It said: .*Assertion failed/);
+    assert.equal(liveJobCount(), 0);
+  });
+
   it('Check Model reads in a worker: the problems of a missing file, or the warnings of a good document', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'latent-jobworker-'));
     writeFileSync(join(dir, 'y.R'), 'y <- c(1, 2)\nN <- 2\nunused <- 3\n');
