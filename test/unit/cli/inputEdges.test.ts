@@ -110,6 +110,7 @@ describe('latent sample and Ctrl-C', () => {
     clearInterval(timer);
     assert.equal(code, 0);
     assert.ok(wasInterrupted());
-    assert.match(printed.join('\n'), /run: cancelled;.*\n.*the summaries use the draws made so far/);
+    // On a loaded machine the first SIGINT can land while the chain is still starting: then nothing was kept, and it says so.
+    assert.match(printed.join('\n'), /run: cancelled;.*\n.*(the summaries use the draws made so far|cancelled before any draws were kept)/);
   });
 });
