@@ -61,6 +61,10 @@ const EXAMPLES: Array<{ name: string; iterations: number; benchData?: string; re
   // 1,000 abilities at 16 ms per iteration: a short run of the script alone, 100 burn-in and 300 kept; the allowance's
   // MCSE comes from this run's own draws (about 0.06 SD here), so the rule stays as strict as the run can support.
   { name: 'lsat', iterations: 300, jags: true, burnin: 100, scriptOnly: true },
+  // Written as a new user would, from the published descriptions (BUGS Examples Vols. 1 and 2); each agreed with JAGS
+  // 4.3 run side by side on the same script (scripts/jagsSideBySide.ts).
+  { name: 'blocker', iterations: 5000, jags: true },
+  { name: 'jaw', iterations: 5000, jags: true },
 ];
 
 const JAGS_REFERENCES = resolve(__dirname, '../../fixtures/classic-bugs');
