@@ -66,7 +66,8 @@ const EXAMPLES: Array<{ name: string; iterations: number; benchData?: string; re
   { name: 'blocker', iterations: 5000, jags: true },
   { name: 'orange', iterations: 5000, jags: true },
   { name: 'jaw', iterations: 5000, jags: true },
-  // 40 multinomial cells, about 0.25 ms an iteration per chain: the script alone, on a shorter run.
+  // 714 Poisson jumps (leuk) and 40 multinomial cells (alli), 0.25 to 0.5 ms an iteration per chain: the script alone, on a shorter run.
+  { name: 'leuk', iterations: 2000, jags: true, scriptOnly: true },
   { name: 'alli', iterations: 2000, jags: true, scriptOnly: true },
 ];
 
