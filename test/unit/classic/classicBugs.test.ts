@@ -66,6 +66,7 @@ const EXAMPLES: Array<{ name: string; iterations: number; benchData?: string; re
   { name: 'blocker', iterations: 5000, jags: true },
   { name: 'orange', iterations: 5000, jags: true },
   { name: 'jaw', iterations: 5000, jags: true },
+  { name: 'stagnant', iterations: 5000, jags: true },
   // 714 Poisson jumps (leuk) and 40 multinomial cells (alli), 0.25 to 0.5 ms an iteration per chain: the script alone, on a shorter run.
   { name: 'leuk', iterations: 2000, jags: true, scriptOnly: true },
   { name: 'alli', iterations: 2000, jags: true, scriptOnly: true },
