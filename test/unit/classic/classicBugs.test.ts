@@ -70,6 +70,8 @@ const EXAMPLES: Array<{ name: string; iterations: number; benchData?: string; re
   // 714 Poisson jumps (leuk) and 40 multinomial cells (alli), 0.25 to 0.5 ms an iteration per chain: the script alone, on a shorter run.
   { name: 'leuk', iterations: 2000, jags: true, scriptOnly: true },
   { name: 'alli', iterations: 2000, jags: true, scriptOnly: true },
+  // 15 correlated tree parameters, each updated alone by slice steps (JAGS moves each tree's three together): the script alone.
+  { name: 'otreesmvn', iterations: 3000, jags: true, scriptOnly: true },
 ];
 
 const JAGS_REFERENCES = resolve(__dirname, '../../fixtures/classic-bugs');
