@@ -30,7 +30,7 @@ export function formatOf(path: string): DataFormat | undefined {
 export function parseDataText(text: string, fileName: string, format: DataFormat, warn: (p: Problem) => void = () => {}): NamedValues {
   switch (format) {
     case 'rdump':
-      return readRDump(text, fileName);
+      return readRDump(text, fileName, warn);
     case 'json':
       return readJsonData(text, fileName, warn);
     case 'csv':

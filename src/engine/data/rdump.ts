@@ -1,10 +1,10 @@
 import type { Argument, Expression, IndexExpression } from '../language/ast';
 import { tokenize } from '../language/lexer';
 import { parseExpressionText } from '../language/parser';
-import { evaluateArray, evaluateList, type DataArray, type NamedValues } from '../language/rvalues';
+import { bugsOrderWarnings, evaluateArray, evaluateList, type DataArray, type NamedValues } from '../language/rvalues';
 import { ModelError, type Position, type Problem, type SourceRange } from '../language/source';
 import type { Token } from '../language/tokens';
-import { fileError, inFile } from './fileProblems';
+import { fileError, fileProblem, inFile } from './fileProblems';
 import { quoted } from '../language/messageText';
 import { JAGS_GENERATORS } from '../run/rngEntries';
 
@@ -20,13 +20,16 @@ import { JAGS_GENERATORS } from '../run/rngEntries';
  * Throws ModelError: each problem's range is in the file and its message
  * starts with `fileName:line:column:`.
  */
-export function readRDump(text: string, fileName: string): NamedValues {
+export function readRDump(text: string, fileName: string, warn: (p: Problem) => void = () => {}): NamedValues {
   const source = backticksAsQuotes(text);
   const lexed = tokenize(source);
   if (lexed.problems.length) throw inFile(fileName, lexed.problems);
   const tokens = lexed.tokens.filter((t) => t.kind !== 'newline');
   if (tokens[0]?.kind === 'name' && tokens[0].text === 'list' && tokens[1]?.text === '(') {
-    return naming(fileName, () => evaluateList(parseSlice(source, tokens[0]!.range.start, source.length), 'data'));
+    const list = parseSlice(source, tokens[0]!.range.start, source.length);
+    const values = naming(fileName, () => evaluateList(list, 'data'));
+    for (const w of bugsOrderWarnings(list)) warn(fileProblem(fileName, w.range, w.message, 'warning'));
+    return values;
   }
   return readAssignments(source, tokens, fileName);
 }

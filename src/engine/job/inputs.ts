@@ -1,6 +1,6 @@
 import type { Argument, Document, Expression, FileSource } from '../language/ast';
 import { checkDocument } from '../language/check';
-import { evaluateList, type NamedValues } from '../language/rvalues';
+import { bugsOrderWarnings, evaluateList, type NamedValues } from '../language/rvalues';
 import { ModelError, type Problem, type SourceRange } from '../language/source';
 import { loadDataFile, readTextFile, type FileAccess } from '../data/files';
 import { definedNames } from '../model/bind';
@@ -52,7 +52,7 @@ export function readModelInputs(document: Document, options: ReadOptions, found:
   // Whether every data source could be read: else the model's names cannot be checked against them.
   let complete = true;
   const read = (value: Expression | FileSource, what: 'data' | 'initial values'): Sourced | undefined =>
-    collect(() => (value.kind === 'file' ? fromFile(value.path, what, access, value.pathRange, value.bindings, warnings) : inline(value, what)));
+    collect(() => (value.kind === 'file' ? fromFile(value.path, what, access, value.pathRange, value.bindings, warnings) : inline(value, what, warnings)));
   for (const directive of document.directives) {
     if (directive.kind === 'data') {
       const got = read(directive.value, 'data');
@@ -96,8 +96,9 @@ interface Sourced {
   origins: Map<string, DataOrigin>;
 }
 
-function inline(value: Expression, what: 'data' | 'initial values'): Sourced {
+function inline(value: Expression, what: 'data' | 'initial values', warnings: Problem[]): Sourced {
   const values = evaluateList(value, what);
+  appendAll(warnings, bugsOrderWarnings(value));
   const origins = new Map<string, DataOrigin>();
   if (value.kind === 'call') for (const a of value.args) if (a.name !== undefined) origins.set(a.name, { range: a.range });
   return { values, origins };

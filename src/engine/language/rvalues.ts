@@ -1,5 +1,5 @@
 import type { Expression } from './ast';
-import { errorAt } from './source';
+import { errorAt, type Problem } from './source';
 
 /**
  * A numeric array as the engine stores data: row-major (the last index
@@ -28,6 +28,33 @@ export function evaluateList(expression: Expression, what: string): NamedValues 
     result.set(arg.name, evaluateArray(arg.value));
   }
   return result;
+}
+
+/**
+ * The arrays of a list(...) written as BUGS writes its data files, structure(.Data = c(...), .Dim = c(r, c)).
+ * BUGS (OpenBUGS, WinBUGS) fills .Data row by row; R and JAGS fill it column by column, and so do we. Data
+ * pasted from a BUGS example would be read transposed without a word, so each such matrix gets a warning.
+ * (R's dump() and JAGS's files write structure(c(...), ...) without the name, and are not warned about.)
+ */
+export function bugsOrderWarnings(list: Expression): Problem[] {
+  if (list.kind !== 'call' || list.callee !== 'list') return [];
+  const warnings: Problem[] = [];
+  for (const arg of list.args) {
+    const e = arg.value;
+    if (arg.name === undefined || e.kind !== 'call' || e.callee !== 'structure' || !e.args.some((a) => a.name === '.Data')) continue;
+    const dim = e.args.find((a) => a.name === '.Dim' || a.name === 'dim');
+    const dims = dim ? Array.from(evaluateArray(dim.value).values) : [];
+    if (dims.filter((d) => d > 1).length < 2) continue;
+    warnings.push({
+      severity: 'warning',
+      range: arg.range,
+      message:
+        `${arg.name}: structure(.Data = ..., .Dim = c(${dims.join(', ')})) in a list(...) is BUGS's data format, which fills .Data row by row; ` +
+        `it is read here as R and JAGS read it, column by column. If these values come from a BUGS data file, ${arg.name} is transposed: ` +
+        `give them in R's order (as R's dump() writes them), or reverse .Dim and the indices.`,
+    });
+  }
+  return warnings;
 }
 
 export function evaluateArray(e: Expression): DataArray {

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseExpressionText } from '../../../src/engine/language/parser';
 import { ModelError } from '../../../src/engine/language/source';
-import { columnMajorToRowMajor, evaluateArray, evaluateList, type DataArray } from '../../../src/engine/language/rvalues';
+import { bugsOrderWarnings, columnMajorToRowMajor, evaluateArray, evaluateList, type DataArray } from '../../../src/engine/language/rvalues';
+import { readRDump } from '../../../src/engine/data/rdump';
+import type { Problem } from '../../../src/engine/language/source';
 import { modelErrorOf, singleProblem, textOf } from './helpers';
 
 function parse(text: string) {
@@ -167,5 +169,27 @@ describe('R-style lists', () => {
   it('raises ModelError (never another error) for a bad entry deep inside the list', () => {
     const problems = modelErrorOf(() => evaluateList(parse('list(a = c(1, structure(c(1, 2), .Dim = c(3))))'), 'data'));
     assert.equal(problems.length, 1);
+  });
+});
+
+describe("BUGS's row-by-row .Data in a list(...)", () => {
+  // OpenBUGS and WinBUGS data files fill structure(.Data = ...) row by row; we read it column by column, as R and JAGS do.
+  const bugs = 'list(N = 2, y = structure(.Data = c(1, 2, 3, 4, 5, 6), .Dim = c(2, 3)), z = structure(c(1, 2, 3, 4), .Dim = c(2, 2)), v = structure(.Data = c(1, 2, 3), .Dim = c(1, 3)))';
+
+  it('warns about each matrix given as structure(.Data = ...) in a list, at its entry, and reads it column by column', () => {
+    const warnings = bugsOrderWarnings(parse(bugs));
+    assert.deepEqual(warnings.map((w) => [w.severity, textOf(bugs, w.range)]), [['warning', 'y = structure(.Data = c(1, 2, 3, 4, 5, 6), .Dim = c(2, 3))']]);
+    assert.match(warnings[0]!.message, /row by row.*column by column.*y is transposed/);
+    const y = evaluateList(parse(bugs), 'data').get('y')!;
+    assert.deepEqual(Array.from(y.values), [1, 3, 5, 2, 4, 6]);
+  });
+
+  it("warns about a BUGS-format data file, with the file's name and line, and not about R's dump format", () => {
+    const warned: Problem[] = [];
+    readRDump(`# from a BUGS example\n${bugs}\n`, 'data.R', (p) => warned.push(p));
+    assert.deepEqual(warned.map((w) => w.message.slice(0, 15)), ['data.R:2:13: y:']);
+    const dumped: Problem[] = [];
+    readRDump('"y" <- structure(.Data = c(1, 2, 3, 4, 5, 6), .Dim = c(2, 3))\n', 'data.R', (p) => dumped.push(p));
+    assert.deepEqual(dumped, []);
   });
 });
