@@ -137,7 +137,7 @@ interface MeanShape {
 }
 
 /** The terms of a sum `a + b + c` (any grouping). */
-function sumTerms(e: Expression, into: Expression[]): Expression[] {
+export function sumTerms(e: Expression, into: Expression[]): Expression[] {
   if (e.kind === 'binary' && e.op === '+') {
     sumTerms(e.left, into);
     sumTerms(e.right, into);
@@ -172,7 +172,7 @@ function meanShape(mean: Expression, name: string): MeanShape | undefined {
  * Whether an expression reads an element of `variable`, directly or through
  * deterministic nodes (`known` caches the answer per deterministic node).
  */
-function readsVariable(graph: ModelGraph, e: Expression, scope: LoopScope, variable: Variable, known: Map<number, boolean>): boolean {
+export function readsVariable(graph: ModelGraph, e: Expression, scope: LoopScope, variable: Variable, known: Map<number, boolean>): boolean {
   for (const r of graph.expressions.compile(e, scope).reads) {
     if (r.variable === variable) return true;
     if (r.variable.role[r.offset] !== Role.Deterministic) continue;
@@ -273,7 +273,7 @@ function sharedEvaluators(graph: ModelGraph, child: StochasticNode, shape: MeanS
 }
 
 /** Whether an expression names a loop variable of its scope (then it may differ from one instance of its statement to the next). */
-function readsLoopVariable(e: Expression, scope: LoopScope): boolean {
+export function readsLoopVariable(e: Expression, scope: LoopScope): boolean {
   switch (e.kind) {
     case 'number':
     case 'string':
