@@ -381,6 +381,10 @@ export const factorRowsFactory: SamplerFactory = {
     if (!analysed) analysedByGraph.set(graph, (analysed = new Set()));
     if (analysed.has(node.variable)) return undefined;
     analysed.add(node.variable);
+    // Cheap first: the node's first child must be a rating of the required shape, before any row is gathered (a probit's
+    // 200,000 latent normals, whose children are dinterval, are not grouped only to be declined).
+    const child = graph.stochastic[node.children[0]!]!;
+    if (child.distribution.name !== 'dnorm' || !meanShape(child.statement.args[0]!, node.variable.name)) return undefined;
     const rows = family === 'dmnorm' ? vectorRows(graph, node.variable, free) : scalarRows(graph, node.variable, free);
     if (rows.length < 2) return undefined;
     const plan = planFactorRows(graph, rows);
