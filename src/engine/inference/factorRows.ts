@@ -19,7 +19,24 @@ import type { Sampler, SamplerFactory } from './samplers';
  * nothing and evaluates no child's mean through the interpreter, except for an
  * offset a[n] when the mean has one. The generic Gaussian block would do the
  * same algebra with d + 1 probes per child and one object per row.
+ *
+ * A row is one `dmnorm` node, or D scalar normal nodes with the same children
+ * (`U[i, k] ~ dnorm(m[k], p[k])`, as the classic BMF writes it): given the
+ * rest their conditional is the same joint Gaussian with a diagonal prior
+ * precision, so they are drawn together as one block.
  */
+export interface FactorRow {
+  /** Where the row's elements are in its variable, in the order the inner product reads them. */
+  offsets: Int32Array;
+  /** The ratings (shared by every member). */
+  children: number[];
+  /** The dmnorm node, or the scalar normal nodes in the order of `offsets`. */
+  members: StochasticNode[];
+}
+
+/** Rows of D scalar normals: prior precision diagonal, from each member's own mean and precision. */
+const isScalarRow = (row: FactorRow): boolean => row.members.length > 1 || row.members[0]!.side === 1;
+
 export class FactorRowsSampler implements Sampler {
   readonly label: string;
   private readonly d: number;
@@ -31,12 +48,20 @@ export class FactorRowsSampler implements Sampler {
   /** Per shared group, its precision and offset at the start of this update. */
   private readonly shared: Float64Array;
 
+  readonly nodes: StochasticNode[];
+  private readonly scalar: boolean;
+  /** A scalar row's prior: means then the D × D precision, as a dmnorm node's parameters. */
+  private readonly scalarPrior: Float64Array;
+
   constructor(
     private readonly graph: ModelGraph,
-    readonly nodes: StochasticNode[],
+    private readonly rows: FactorRow[],
     private readonly plan: FactorRowsPlan,
   ) {
-    const d = (this.d = nodes[0]!.side);
+    const d = (this.d = rows[0]!.offsets.length);
+    this.nodes = rows.flatMap((row) => row.members);
+    this.scalar = isScalarRow(rows[0]!);
+    this.scalarPrior = new Float64Array(this.scalar ? d + d * d : 0);
     this.label = `block normal (factor rows, ${d})`;
     this.lambda = new Float64Array(d * d);
     this.eta = new Float64Array(d);
@@ -54,15 +79,27 @@ export class FactorRowsSampler implements Sampler {
       shared[2 * g] = precision();
       shared[2 * g + 1] = offset ? offset() : 0;
     }
-    const prior = plan.sharedPrior ? currentParameters(this.nodes[0]!) : undefined;
-    for (let r = 0; r < this.nodes.length; r++) this.updateRow(r, random, prior ?? currentParameters(this.nodes[r]!));
+    const prior = plan.sharedPrior ? this.prior(this.rows[0]!) : undefined;
+    for (let r = 0; r < this.rows.length; r++) this.updateRow(r, random, prior ?? this.prior(this.rows[r]!));
+  }
+
+  /** The row's prior mean and precision, laid out as a dmnorm node's parameters. */
+  private prior(row: FactorRow): Float64Array {
+    if (!this.scalar) return currentParameters(row.members[0]!);
+    const { d, scalarPrior: p } = this;
+    for (let k = 0; k < d; k++) {
+      const q = currentParameters(row.members[k]!);
+      p[k] = q[0]!;
+      p[d + k * d + k] = q[1]!;
+    }
+    return p;
   }
 
   private updateRow(r: number, random: Random, p: Float64Array): void {
     const { d, lambda, eta, partnerRow: v, draw, current: u, plan, shared } = this;
     const { childStart, children, partnerOffsets, partnerValues, group, ratingValues, ratingOffsets } = plan;
-    const row = this.nodes[r]!;
-    const values = row.variable.values;
+    const row = this.rows[r]!;
+    const values = row.members[0]!.variable.values;
     const offsets = row.offsets;
     for (let k = 0; k < d; k++) u[k] = values[offsets[k]!]!;
     // The prior: Λ₀ (whole) and η = Λ₀μ₀.
@@ -107,7 +144,7 @@ export class FactorRowsSampler implements Sampler {
     solveWithCholeskyInPlace(lambda, eta, d);
     drawMultivariateNormalFromPrecision(random, eta, lambda, draw, d);
     for (let k = 0; k < d; k++) values[offsets[k]!] = draw[k]!;
-    propagate(this.graph, row);
+    for (const member of row.members) propagate(this.graph, member);
   }
 }
 
@@ -137,7 +174,7 @@ interface MeanShape {
 }
 
 /** The terms of a sum `a + b + c` (any grouping). */
-function sumTerms(e: Expression, into: Expression[]): Expression[] {
+export function sumTerms(e: Expression, into: Expression[]): Expression[] {
   if (e.kind === 'binary' && e.op === '+') {
     sumTerms(e.left, into);
     sumTerms(e.right, into);
@@ -172,7 +209,7 @@ function meanShape(mean: Expression, name: string): MeanShape | undefined {
  * Whether an expression reads an element of `variable`, directly or through
  * deterministic nodes (`known` caches the answer per deterministic node).
  */
-function readsVariable(graph: ModelGraph, e: Expression, scope: LoopScope, variable: Variable, known: Map<number, boolean>): boolean {
+export function readsVariable(graph: ModelGraph, e: Expression, scope: LoopScope, variable: Variable, known: Map<number, boolean>): boolean {
   for (const r of graph.expressions.compile(e, scope).reads) {
     if (r.variable === variable) return true;
     if (r.variable.role[r.offset] !== Role.Deterministic) continue;
@@ -194,17 +231,17 @@ function readsVariable(graph: ModelGraph, e: Expression, scope: LoopScope, varia
  * factor rows, or undefined when some row's children are not all normal with
  * a mean `offset + inprod(row, partner row)` of the required kind.
  */
-export function planFactorRows(graph: ModelGraph, rows: StochasticNode[]): FactorRowsPlan | undefined {
+export function planFactorRows(graph: ModelGraph, rows: FactorRow[]): FactorRowsPlan | undefined {
   if (rows.length === 0) return undefined;
-  const variable = rows[0]!.variable;
-  const d = rows[0]!.side;
+  const variable = rows[0]!.members[0]!.variable;
+  const d = rows[0]!.offsets.length;
   const shapes = new Map<Statement, MeanShape | null>();
   const known = new Map<number, boolean>();
   const childStart = new Int32Array(rows.length + 1);
   let total = 0;
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
-    if (row.side !== d || row.statement.truncation) return undefined;
+    if (row.offsets.length !== d || row.members.some((m) => m.statement.truncation)) return undefined;
     total += row.children.length;
     childStart[r + 1] = total;
   }
@@ -255,8 +292,9 @@ export function planFactorRows(graph: ModelGraph, rows: StochasticNode[]): Facto
   }
   // A row without ratings would be drawn from its prior, which is right, but then a partner array is needed all the same.
   if (!partnerValues || !ratingValues) return undefined;
-  const first = rows[0]!;
-  const sharedPrior = rows.every((row) => row.statement === first.statement) && first.statement.args.every((e) => !readsLoopVariable(e, first.scope));
+  const first = rows[0]!.members[0]!;
+  const members = rows.flatMap((row) => row.members);
+  const sharedPrior = members.every((m) => m.statement === first.statement) && first.statement.args.every((e) => !readsLoopVariable(e, first.scope));
   return { childStart, children, partnerOffsets, partnerValues, ratingValues, ratingOffsets, group, shared, sharedPrior };
 }
 
@@ -273,7 +311,7 @@ function sharedEvaluators(graph: ModelGraph, child: StochasticNode, shape: MeanS
 }
 
 /** Whether an expression names a loop variable of its scope (then it may differ from one instance of its statement to the next). */
-function readsLoopVariable(e: Expression, scope: LoopScope): boolean {
+export function readsLoopVariable(e: Expression, scope: LoopScope): boolean {
   switch (e.kind) {
     case 'number':
     case 'string':
@@ -293,24 +331,61 @@ function readsLoopVariable(e: Expression, scope: LoopScope): boolean {
 
 const analysedByGraph = new WeakMap<ModelGraph, Set<Variable>>();
 
+/** Every free unobserved dmnorm node of the variable, each a row. */
+function vectorRows(graph: ModelGraph, variable: Variable, free: (n: StochasticNode) => boolean): FactorRow[] {
+  const rows: FactorRow[] = [];
+  for (const id of graph.unobserved) {
+    const n = graph.stochastic[id]!;
+    if (n.variable === variable && n.distribution.name === 'dmnorm' && free(n)) rows.push({ offsets: n.offsets, children: n.children, members: [n] });
+  }
+  return rows;
+}
+
+const sameChildren = (a: number[], b: number[]): boolean => a.length === b.length && a.every((c, k) => c === b[k]);
+
+/** The free unobserved scalar normals of the variable grouped by their children (the same ratings: one row), each group in offset order. */
+function scalarRows(graph: ModelGraph, variable: Variable, free: (n: StochasticNode) => boolean): FactorRow[] {
+  const byFirstChild = new Map<number, StochasticNode[][]>();
+  const groups: StochasticNode[][] = [];
+  for (const id of graph.unobserved) {
+    const n = graph.stochastic[id]!;
+    if (n.variable !== variable || n.distribution.name !== 'dnorm' || n.children.length === 0 || !free(n)) continue;
+    let candidates = byFirstChild.get(n.children[0]!);
+    if (!candidates) byFirstChild.set(n.children[0]!, (candidates = []));
+    const group = candidates.find((g) => sameChildren(g[0]!.children, n.children));
+    if (group) {
+      group.push(n);
+    } else {
+      candidates.push([n]);
+      groups.push(candidates[candidates.length - 1]!);
+    }
+  }
+  return groups.map((members) => {
+    members.sort((a, b) => a.offset - b.offset);
+    return { offsets: Int32Array.from(members, (m) => m.offset), children: members[0]!.children, members };
+  });
+}
+
 /**
- * Claims, at its first row, every free unobserved dmnorm row of a variable
- * whose children make it a factor matrix (see FactorRowsSampler); each
- * variable is analysed once, so the other rows cost nothing.
+ * Claims, at its first row, every row of a variable whose children make it a
+ * factor matrix (see FactorRowsSampler): its free unobserved dmnorm nodes, or
+ * its free unobserved scalar normals grouped by their children. Each variable
+ * is analysed once, so the other rows cost nothing.
  */
 export const factorRowsFactory: SamplerFactory = {
   name: 'factor rows',
   claim(graph, node, free) {
-    if (node.distribution.name !== 'dmnorm' || node.observed || node.children.length === 0) return undefined;
+    const family = node.distribution.name;
+    if ((family !== 'dmnorm' && family !== 'dnorm') || node.observed || node.children.length === 0) return undefined;
     let analysed = analysedByGraph.get(graph);
     if (!analysed) analysedByGraph.set(graph, (analysed = new Set()));
     if (analysed.has(node.variable)) return undefined;
     analysed.add(node.variable);
-    const rows: StochasticNode[] = [];
-    for (const id of graph.unobserved) {
-      const n = graph.stochastic[id]!;
-      if (n.variable === node.variable && n.distribution.name === 'dmnorm' && free(n)) rows.push(n);
-    }
+    // Cheap first: the node's first child must be a rating of the required shape, before any row is gathered (a probit's
+    // 200,000 latent normals, whose children are dinterval, are not grouped only to be declined).
+    const child = graph.stochastic[node.children[0]!]!;
+    if (child.distribution.name !== 'dnorm' || !meanShape(child.statement.args[0]!, node.variable.name)) return undefined;
+    const rows = family === 'dmnorm' ? vectorRows(graph, node.variable, free) : scalarRows(graph, node.variable, free);
     if (rows.length < 2) return undefined;
     const plan = planFactorRows(graph, rows);
     return plan ? [new FactorRowsSampler(graph, rows, plan)] : undefined;

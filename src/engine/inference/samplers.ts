@@ -6,6 +6,7 @@ import { ConjugateSampler, DirichletSampler, GaussianBlockSampler, WishartSample
 import { analyzeDirichlet } from './dirichletConditional';
 import { FiniteSampler, finiteSupport, MAX_ENUMERATED } from './finiteSampler';
 import { factorRowsFactory } from './factorRows';
+import { ratingScalarFactory } from './ratingScalars';
 import { GaussianBlock, gaussianBlockChildren } from './gaussianBlock';
 import { SimplexSliceSampler, SliceSampler } from './sliceSamplers';
 import { claimSumTerms } from './sumSampler';
@@ -139,4 +140,4 @@ const sliceFactory: SamplerFactory = {
   },
 };
 
-export const SAMPLER_FACTORIES: readonly SamplerFactory[] = [sumFactory, factorRowsFactory, gaussianBlockFactory, conjugateFactory, finiteFactory, sliceFactory];
+export const SAMPLER_FACTORIES: readonly SamplerFactory[] = [sumFactory, factorRowsFactory, ratingScalarFactory, gaussianBlockFactory, conjugateFactory, finiteFactory, sliceFactory];

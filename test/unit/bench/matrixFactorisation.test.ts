@@ -45,7 +45,7 @@ const JAGS_RMSE = 0.787;
 const MONTE_CARLO_SD = 0.0025;
 const RMSE_BAR = JAGS_RMSE + 3 * MONTE_CARLO_SD;
 
-test('matrix factorisation: every U[u, ] and V[j, ] row is one block normal (5) update, and the test RMSE is at least as good as JAGS', (t) => {
+test('matrix factorisation: every U[u, ] and V[j, ] row is one block of the factor-rows sampler, and the test RMSE is at least as good as JAGS', (t) => {
   const folder = mkdtempSync(join(tmpdir(), 'latent-bmf-'));
   try {
     const data = ratingsData(RATINGS, 5);
@@ -62,12 +62,15 @@ test('matrix factorisation: every U[u, ] and V[j, ] row is one block normal (5) 
       const names = sampler.nodes.map((n) => n.name);
       const elements = names.map((name) => /^([UV])\[(\d+),(\d+)\]$/.exec(name));
       if (elements.every((e) => e === null)) continue;
-      assert.equal(sampler.label, 'block normal (5)', `${names.join(' ')} are updated by ${sampler.label}`);
-      const [, matrix, index] = elements[0]!;
-      const row = `${matrix}[${index}, ]`;
-      assert.deepEqual(names, [1, 2, 3, 4, 5].map((k) => `${matrix}[${index},${k}]`), `a block of ${names.join(' ')}`);
-      assert.ok(!rows.has(row), `${row} has two samplers`);
-      rows.add(row);
+      // One batched sampler per matrix, its nodes row after row: each row of 5 is drawn as one block.
+      assert.equal(sampler.label, 'block normal (factor rows, 5)', `${names.join(' ')} are updated by ${sampler.label}`);
+      for (let start = 0; start < names.length; start += 5) {
+        const [, matrix, index] = elements[start]!;
+        const row = `${matrix}[${index}, ]`;
+        assert.deepEqual(names.slice(start, start + 5), [1, 2, 3, 4, 5].map((k) => `${matrix}[${index},${k}]`), `a block of ${names.slice(start, start + 5).join(' ')}`);
+        assert.ok(!rows.has(row), `${row} has two samplers`);
+        rows.add(row);
+      }
     }
     assert.equal(rows.size, 200 + 300, 'every row of U (200) and V (300) has its block');
 

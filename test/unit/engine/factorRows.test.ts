@@ -39,10 +39,12 @@ const matrix = (xs: number[], rows: number, cols: number): string =>
   // R's structure() fills column-major.
   `structure(${vector(Array.from({ length: rows * cols }, (_, k) => xs[(k % rows) * cols + Math.floor(k / rows)]!))}, .Dim = c(${rows}, ${cols}))`;
 
-function knownPartnerModel(mean: string): string {
+/** The rows as dmnorm nodes, or (scalar) as D scalar normals each with prior precision P0[k, k]. */
+function knownPartnerModel(mean: string, scalar = false): string {
+  const rows = scalar ? 'for (k in 1:D) { U[i, k] ~ dnorm(m0[k], P0[k, k]) }' : 'U[i, 1:D] ~ dmnorm(m0[], P0[, ])';
   return `model {
   for (n in 1:N) { r[n] ~ dnorm(${mean}, tau) }
-  for (i in 1:Nu) { U[i, 1:D] ~ dmnorm(m0[], P0[, ]) }
+  for (i in 1:Nu) { ${rows} }
 }
 data list(N = ${PAIRS.length}, Nu = ${USERS}, D = ${D}, tau = ${TAU}, user = ${vector(PAIRS.map((p) => p[0]))}, item = ${vector(PAIRS.map((p) => p[1]))},
   r = ${vector(RATINGS)}, off = ${vector(OFFSETS)}, V = ${matrix(V, ITEMS, D)}, m0 = ${vector(M0)}, P0 = ${matrix(P0, D, D)})
@@ -50,8 +52,8 @@ data list(N = ${PAIRS.length}, Nu = ${USERS}, D = ${D}, tau = ${TAU}, user = ${v
 }
 
 /** The exact conditional of row u: Λ = P0 + τ Σ v vᵀ, mean Λ⁻¹(P0 m0 + τ Σ v (r − offset)). */
-function exactRow(u: number, offset: (n: number) => number): { mean: number[]; covariance: Matrix } {
-  const lambda = new Matrix([P0.slice(0, 2), P0.slice(2, 4)]);
+function exactRow(u: number, offset: (n: number) => number, p0: number[]): { mean: number[]; covariance: Matrix } {
+  const lambda = new Matrix([p0.slice(0, 2), p0.slice(2, 4)]);
   const eta = lambda.mmul(Matrix.columnVector(M0));
   PAIRS.forEach(([user, item], n) => {
     if (user !== u) return;
@@ -63,7 +65,7 @@ function exactRow(u: number, offset: (n: number) => number): { mean: number[]; c
   return { mean: chol.solve(eta).to1DArray(), covariance: chol.solve(Matrix.eye(D)) };
 }
 
-function checkAgainstExact(graph: ModelGraph, offset: (n: number) => number): void {
+function checkAgainstExact(graph: ModelGraph, offset: (n: number) => number, p0 = P0): void {
   const samplers = assignSamplers(graph);
   assert.deepEqual(samplers.map((s) => s.label), [`block normal (factor rows, ${D})`]);
   const random = new Random(7);
@@ -79,7 +81,7 @@ function checkAgainstExact(graph: ModelGraph, offset: (n: number) => number): vo
     }
   }
   for (let u = 1; u <= USERS; u++) {
-    const exact = exactRow(u, offset);
+    const exact = exactRow(u, offset, p0);
     for (let k = 0; k < D; k++) {
       const at = (u - 1) * D + k;
       const mean = sums[at]! / draws;
@@ -100,6 +102,10 @@ describe('factor rows sampler', () => {
   it('takes a shared offset once and a per-rating offset rating by rating', () => {
     checkAgainstExact(compileWithInits(knownPartnerModel('0.7 + inprod(V[item[n], ], U[user[n], ])')), () => 0.7);
     checkAgainstExact(compileWithInits(knownPartnerModel('off[n] + inprod(U[user[n], ], V[item[n], ]) + 0.2')), (n) => OFFSETS[n]! + 0.2);
+  });
+
+  it('draws rows of scalar normals with the same ratings as one block, from their exact joint conditional', () => {
+    checkAgainstExact(compileWithInits(knownPartnerModel('0.7 + inprod(V[item[n], ], U[user[n], ])', true)), () => 0.7, [P0[0]!, 0, 0, P0[3]!]);
   });
 
   it('declines a rating that reads its row outside the inner product', () => {
@@ -147,6 +153,48 @@ data list(N = ${PAIRS.length}, Nu = ${USERS}, Ni = ${ITEMS}, D = ${D}, user = ${
       for (const s of slow) s.update(b);
     }
     for (const name of ['U', 'V', 'LambdaU', 'mu', 'tau']) {
+      const x = batched.variables.get(name)!.values, y = generic.variables.get(name)!.values;
+      for (let k = 0; k < x.length; k++) assert.ok(Math.abs(x[k]! - y[k]!) < 1e-9 * (1 + Math.abs(y[k]!)), `${name}[${k}]: ${x[k]} vs ${y[k]}`);
+    }
+  });
+});
+
+describe('factor rows sampler on rows of scalar normals', () => {
+  it('equals one generic Gaussian block per row, draw for draw, on the classic BMF', () => {
+    const model = `model {
+  for (n in 1:N) { r[n] ~ dnorm(mu + inprod(U[user[n], ], V[item[n], ]), tau) }
+  for (i in 1:Nu) { for (k in 1:D) { U[i, k] ~ dnorm(0, tauU) } }
+  for (j in 1:Ni) { for (k in 1:D) { V[j, k] ~ dnorm(0.1 * k, tauV) } }
+  mu ~ dnorm(0, 0.01)
+  tau ~ dgamma(1, 1)
+  tauU ~ dgamma(1, 1)
+  tauV ~ dgamma(1, 1)
+}
+data list(N = ${PAIRS.length}, Nu = ${USERS}, Ni = ${ITEMS}, D = ${D}, user = ${vector(PAIRS.map((p) => p[0]))}, item = ${vector(PAIRS.map((p) => p[1]))},
+  r = ${vector(RATINGS)})
+`;
+    const batched = compileWithInits(model);
+    const generic = compileWithInits(model);
+    const fast = assignSamplers(batched);
+    assert.equal(fast.filter((s) => s instanceof FactorRowsSampler).length, 2, fast.map((s) => s.label).join(', '));
+    assert.equal(fast.filter((s) => s instanceof FactorRowsSampler).reduce((n, s) => n + s.nodes.length, 0), (USERS + ITEMS) * D);
+    const slow: Sampler[] = [];
+    for (const s of assignSamplers(generic)) {
+      if (!(s instanceof FactorRowsSampler)) {
+        slow.push(s);
+        continue;
+      }
+      for (let r = 0; r < s.nodes.length; r += D) {
+        const twins = s.nodes.slice(r, r + D).map((n) => generic.stochastic[n.id]!);
+        slow.push(new GaussianBlockSampler(new GaussianBlock(generic, twins, gaussianBlockChildren(generic, twins)!)));
+      }
+    }
+    const [a, b] = [new Random(13), new Random(13)];
+    for (let sweep = 0; sweep < 30; sweep++) {
+      for (const s of fast) s.update(a);
+      for (const s of slow) s.update(b);
+    }
+    for (const name of ['U', 'V', 'mu', 'tau', 'tauU', 'tauV']) {
       const x = batched.variables.get(name)!.values, y = generic.variables.get(name)!.values;
       for (let k = 0; k < x.length; k++) assert.ok(Math.abs(x[k]! - y[k]!) < 1e-9 * (1 + Math.abs(y[k]!)), `${name}[${k}]: ${x[k]} vs ${y[k]}`);
     }
