@@ -30,7 +30,8 @@ const builds = [
   { ...node, entryPoints: ['bench/scale.ts'], outfile: 'dist/bench/scale.js' },
   { ...node, entryPoints: ['bench/classic.ts'], outfile: 'dist/bench/classic.js' },
   { ...node, entryPoints: ['bench/bpmf.ts'], outfile: 'dist/bench/bpmf.js' },
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js' },
+  { ...node, entryPoints: ['src/cli/launcher.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   {
     entryPoints: ['src/renderer/index.ts'],
     outfile: 'dist/renderer.js',

@@ -349,8 +349,15 @@ export function codaTraces(m: SessionMonitor): CodaTrace[] {
     name,
     first: m.start,
     thin: m.thin,
-    chains: m.records.map((rows) => Float64Array.from({ length: m.count }, (_, r) => rows[r * width + e]!)),
+    chains: m.records.map((rows) => column(rows, width, e, m.count)),
   }));
+}
+
+/** Column e of `count` rows of `width` values (a loop: Float64Array.from with a mapping function goes through the iterator protocol per value). */
+function column(rows: Float64Array, width: number, e: number, count: number): Float64Array {
+  const out = new Float64Array(count);
+  for (let r = 0; r < count; r++) out[r] = rows[r * width + e]!;
+  return out;
 }
 
 function label(target: MonitorTarget): string {

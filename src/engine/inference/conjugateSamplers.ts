@@ -127,8 +127,8 @@ export class GaussianBlockSampler implements Sampler {
 
   update(random: Random): void {
     const { block } = this;
-    let k = 0;
-    for (const node of block.members) for (const o of node.offsets) this.previous[k++] = node.variable.values[o]!;
+    // Through the block's coordinates: a scalar member's `offsets` is a new array each time it is asked for.
+    block.getAll(this.previous);
     if (!block.compute()) {
       // Not positive definite (an improper prior with too little data): keep the current values.
       block.setAll(this.previous);

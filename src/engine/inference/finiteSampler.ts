@@ -42,7 +42,11 @@ export class FiniteSampler implements Sampler {
     }
     const k = drawCategoricalFromLogWeights(random, weights, count);
     // No value has positive probability (the rest of the model is inconsistent): stay put.
-    values[node.offset] = k >= 0 && k < count ? lower + k : current;
+    const chosen = k >= 0 && k < count ? lower + k : current;
+    // The last value tried is still in place, with the nodes downstream computed from it (a sum over every
+    // indicator in Eyes): recomputing them for the same value would only repeat the work.
+    if (chosen === lower + count - 1) return;
+    values[node.offset] = chosen;
     propagate(graph, node);
   }
 }

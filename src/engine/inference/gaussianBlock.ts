@@ -83,6 +83,14 @@ export class GaussianBlock {
       members.every((m) => m.statement.args.every((arg) => readsOnly(graph, arg, m, none)));
   }
 
+  /** Reads the coordinates' current values into `out` (length d). */
+  getAll(out: Float64Array): void {
+    for (let k = 0; k < this.d; k++) {
+      const c = this.coordinates[k]!;
+      out[k] = c.node.variable.values[c.offset]!;
+    }
+  }
+
   /** Writes the coordinates' values (length d) into the model and refreshes the nodes downstream. */
   setAll(x: Float64Array): void {
     for (let k = 0; k < this.d; k++) {

@@ -110,8 +110,12 @@ export class ModelSession {
     for (let m = 0; m < monitors.length; m++) {
       const { monitor } = monitors[m]!;
       if (Boolean(monitor.pooled) !== pooled || iteration < monitor.start || (iteration - monitor.start) % monitor.thin !== 0) continue;
-      if (!fresh) for (const chain of pooled ? this.chains : [this.chains[c]!]) refreshSinks(chain.graph);
-      fresh = true;
+      if (!fresh) {
+        // Once per recorded iteration, so without a list made for it: line records 22,000 times in a 0.1 s run.
+        if (pooled) for (let k = 0; k < this.chains.length; k++) refreshSinks(this.chains[k]!.graph);
+        else refreshSinks(this.chains[c]!.graph);
+        fresh = true;
+      }
       record(monitors[m]!, c);
     }
   }

@@ -23,6 +23,13 @@ describe('CODA files', () => {
       [2.5e-300, '2.5e-300'],
       [0.00099999951, '0.001'],
       [0, '0'],
+      // Where %g's choice of notation turns on the rounded value: just below 1e-4, and the ends of the doubles.
+      [9.999995e-5, '0.0001'],
+      [9.9999949e-5, '9.99999e-05'],
+      [-0.0000123, '-1.23e-05'],
+      [1e21, '1e+21'],
+      [5e-324, '4.94066e-324'],
+      [1.7976931348623157e308, '1.79769e+308'],
     ];
     for (const [x, text] of cases) assert.equal(formatCodaValue(x), text, String(x));
     assert.deepEqual([Number.NaN, Infinity, -Infinity].map(formatCodaValue), ['NA', 'Inf', '-Inf']);
