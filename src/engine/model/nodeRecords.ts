@@ -7,12 +7,34 @@ import { elementName, rangeName, type DeterministicNode, type Distribution, type
  * one-element `offsets`, are computed when asked rather than kept: a string
  * and a typed-array view per node cost about 150 bytes, and a model with a
  * million rows has two million nodes. Names are asked for by messages,
- * monitors and summaries, never per sweep.
+ * monitors and summaries, never per sweep. What all the nodes of a relation
+ * share (its statement, distribution and parameter sizes) is kept once per
+ * relation, and a scalar node shares one shape: 8 bytes a field per node
+ * adds up to 100 MB at a million rows.
  */
 
+/** What every node of one relation (a statement, with the same parameter sizes) has in common. */
+export interface RelationRecord {
+  readonly statement: Extract<Statement, { kind: 'stochastic' }>;
+  readonly distribution: Distribution;
+  readonly paramSizes: number[];
+}
+
+/** A node's value layout: a multivariate node's offsets, side and gather scratch; one shared record for every scalar node. */
+export interface NodeShape {
+  /** A multivariate node's offsets; undefined for a scalar node (its only offset is `offset`). */
+  readonly elementOffsets: Int32Array | undefined;
+  readonly side: number;
+  readonly value: Float64Array;
+}
+
+/** A scalar node has no multivariate value to gather: its `value` scratch is never written, so all share one. */
+export const SCALAR_SHAPE: NodeShape = { elementOffsets: undefined, side: 1, value: new Float64Array(1) };
+
 export class CompiledStochasticNode implements StochasticNode {
-  lower?: Evaluator;
-  upper?: Evaluator;
+  // Declared, not initialised: only truncated nodes carry bounds, and an own field on every node would cost 16 bytes.
+  declare lower?: Evaluator;
+  declare upper?: Evaluator;
   children: number[] = [];
   dependents: number[] = [];
 
@@ -20,25 +42,41 @@ export class CompiledStochasticNode implements StochasticNode {
     public id: number,
     public variable: Variable,
     public offset: number,
-    /** A multivariate node's offsets; undefined for a scalar node (its only offset is `offset`). */
-    private readonly elementOffsets: Int32Array | undefined,
-    public side: number,
-    public distribution: Distribution,
+    private readonly shape: NodeShape,
+    private readonly relation: RelationRecord,
     public params: Evaluator[],
-    public paramSizes: number[],
     public paramValues: Float64Array,
-    public value: Float64Array,
     public observed: boolean,
-    public statement: Extract<Statement, { kind: 'stochastic' }>,
     public scope: LoopScope,
   ) {}
 
+  get statement(): Extract<Statement, { kind: 'stochastic' }> {
+    return this.relation.statement;
+  }
+
+  get distribution(): Distribution {
+    return this.relation.distribution;
+  }
+
+  get paramSizes(): number[] {
+    return this.relation.paramSizes;
+  }
+
+  get side(): number {
+    return this.shape.side;
+  }
+
+  get value(): Float64Array {
+    return this.shape.value;
+  }
+
   get name(): string {
-    return this.elementOffsets ? rangeName(this.variable, this.elementOffsets) : elementName(this.variable, this.offset);
+    const offsets = this.shape.elementOffsets;
+    return offsets ? rangeName(this.variable, offsets) : elementName(this.variable, this.offset);
   }
 
   get offsets(): Int32Array {
-    return this.elementOffsets ?? Int32Array.of(this.offset);
+    return this.shape.elementOffsets ?? Int32Array.of(this.offset);
   }
 }
 
