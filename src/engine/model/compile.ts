@@ -155,7 +155,7 @@ function defineNode(
   }
   const shape: NodeShape = elementOffsets ? { elementOffsets, side, value: new Float64Array(offsets.length) } : SCALAR_SHAPE;
   const node: StochasticNode = new CompiledStochasticNode(
-    stochastic.length, variable, offset, shape, scratch.relation(statement, distribution, paramSizes), exactly(params), scratch.values(params.length), observed, scope,
+    stochastic.length, variable, offset, shape, scratch.relation(statement, distribution, paramSizes), exactly(params), observed, scope,
   );
   if (statement.truncation) {
     if (distribution.multivariate) throw errorAt(statement.truncation.range, `${distribution.name} cannot be truncated: T(,) applies to scalar distributions.`);
@@ -180,26 +180,15 @@ function defineNode(
 }
 
 /**
- * Small per-node typed arrays (offsets, parameter scratch) carved as views
- * out of shared blocks: a typed array of its own costs about 250 bytes of
- * memory however short, a view about 90, and a model with a million rows
- * has two million nodes.
+ * Per-compile records nodes share (relations) and a multivariate node's
+ * offsets, carved as views out of shared blocks: a typed array of its own
+ * costs about 250 bytes of memory however short, a view about 90, and a
+ * model with a million rows has two million nodes.
  */
 class ScratchPool {
   private static readonly BLOCK = 1 << 16;
-  private valueBlock = new Float64Array(ScratchPool.BLOCK);
-  private valueUsed = 0;
   private offsetBlock = new Int32Array(ScratchPool.BLOCK);
   private offsetUsed = 0;
-
-  values(n: number): Float64Array {
-    if (n > ScratchPool.BLOCK / 4) return new Float64Array(n);
-    if (this.valueUsed + n > this.valueBlock.length) {
-      this.valueBlock = new Float64Array(ScratchPool.BLOCK);
-      this.valueUsed = 0;
-    }
-    return this.valueBlock.subarray(this.valueUsed, (this.valueUsed += n));
-  }
 
   private readonly relations = new Map<Statement, RelationRecord[]>();
 

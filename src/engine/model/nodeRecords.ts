@@ -37,6 +37,8 @@ export class CompiledStochasticNode implements StochasticNode {
   declare upper?: Evaluator;
   children: number[] = [];
   dependents: number[] = [];
+  /** Made when first asked for: samplers that evaluate `params` themselves (a probit's latent normals) never ask, and a view costs 96 bytes. */
+  private scratch: Float64Array | undefined = undefined;
 
   constructor(
     public id: number,
@@ -45,10 +47,13 @@ export class CompiledStochasticNode implements StochasticNode {
     private readonly shape: NodeShape,
     private readonly relation: RelationRecord,
     public params: Evaluator[],
-    public paramValues: Float64Array,
     public observed: boolean,
     public scope: LoopScope,
   ) {}
+
+  get paramValues(): Float64Array {
+    return (this.scratch ??= parameterScratch(this.params.length));
+  }
 
   get statement(): Extract<Statement, { kind: 'stochastic' }> {
     return this.relation.statement;
@@ -93,4 +98,22 @@ export class CompiledDeterministicNode implements DeterministicNode {
   get name(): string {
     return elementName(this.variable, this.offset);
   }
+}
+
+/**
+ * Parameter scratch carved as views out of shared blocks: a typed array of
+ * its own costs about 250 bytes however short, a view about 96. The blocks
+ * are shared by every graph of the thread; a view keeps its block alive.
+ */
+const BLOCK = 1 << 16;
+let block = new Float64Array(BLOCK);
+let used = 0;
+
+function parameterScratch(n: number): Float64Array {
+  if (n > BLOCK / 4) return new Float64Array(n);
+  if (used + n > block.length) {
+    block = new Float64Array(BLOCK);
+    used = 0;
+  }
+  return block.subarray(used, (used += n));
 }
