@@ -1,7 +1,6 @@
 import type { Expression } from '../language/ast';
 import { currentParameters, propagate, Role, type ModelGraph, type StochasticNode } from '../model/graph';
 import { choleskyInPlace, solveWithCholeskyInPlace } from '../math/linalg';
-import type { LoopScope } from '../model/expressions';
 import { linearTermCompiler, type LinearTerm } from './linearForm';
 import { Dependence, DependenceAnalysis } from './linearity';
 import { readsOnlyFixedOr } from './parents';
@@ -24,15 +23,15 @@ export class GaussianBlock {
   readonly linear: Float64Array;
   private readonly saved: Float64Array;
   private readonly row: Float64Array;
-  /** Compiled linear terms of the children's means, kept only when the design moves (it is read at every update then). */
-  private readonly terms: LinearTerm[] | undefined;
   /**
-   * With a fixed design, the design is read once: each child's term is
-   * compiled then, used and dropped. Kept terms cost about 100 bytes a row
-   * (a closure, its context and a slot) for the life of the chain, and a
-   * probit's coefficient block has a child per data row.
+   * Compiled linear terms of the children's means, kept only when the design
+   * moves (it is read at every update then). A fixed design is read once,
+   * while the block is made, each term dropped as soon as it is read: kept
+   * terms cost about 100 bytes a row (a closure, its context and a slot) for
+   * the life of the chain, and a probit's coefficient block has a child per
+   * data row.
    */
-  private compileTerm: ((e: Expression, scope: LoopScope) => LinearTerm | undefined) | undefined;
+  private readonly terms: LinearTerm[] | undefined;
   private readonly coordinates: Array<{ node: StochasticNode; offset: number }>;
   /** Length of each child's mean (1 for dnorm, m for dmnorm) and where its rows start. */
   private readonly childSides: Int32Array;
@@ -88,10 +87,12 @@ export class GaussianBlock {
       members.every((m) => m.statement.args.every((arg) => readsOnly(graph, arg, m, none)));
     // Scalar normal children whose means compile to linear terms need no probing at all.
     const compileTerm = linearTermCompiler(graph, members);
+    const termOf = (c: StochasticNode): LinearTerm | undefined => (c.side === 1 ? compileTerm(c.statement.args[0]!, c.scope) : undefined);
     if (this.fixedDesign) {
-      this.compileTerm = compileTerm;
+      // A child without a term leaves the design unknown: it is probed at the first update then, as a moving design is.
+      this.readTerms((j) => termOf(children[j]!));
     } else {
-      const terms = children.map((c) => (c.side === 1 ? compileTerm(c.statement.args[0]!, c.scope) : undefined));
+      const terms = children.map(termOf);
       this.terms = terms.every((t) => t !== undefined) ? (terms as LinearTerm[]) : undefined;
     }
   }
@@ -167,10 +168,8 @@ export class GaussianBlock {
   private computeDesign(): void {
     const { d, children, childSides, childStarts, intercepts, coefficients, active, saved } = this;
     const rows = intercepts.length;
-    const compileTerm = this.compileTerm;
-    this.compileTerm = undefined;
-    const termOf = compileTerm ? (j: number) => (children[j]!.side === 1 ? compileTerm(children[j]!.statement.args[0]!, children[j]!.scope) : undefined) : this.terms && ((j: number) => this.terms![j]);
-    if (termOf && this.readTerms(termOf)) return;
+    const terms = this.terms;
+    if (terms && this.readTerms((j) => terms[j])) return;
     // Probing moves the coordinates; they go back where they were, so a caller that refuses the update leaves the block untouched.
     for (let k = 0; k < d; k++) saved[k] = this.coordinates[k]!.node.variable.values[this.coordinates[k]!.offset]!;
     for (let k = 0; k < d; k++) this.setCoordinate(k, 0);
