@@ -4,7 +4,7 @@ import { analyzeDirichlet, type DirichletConditional } from '../inference/dirich
 import { GaussianBlock, gaussianBlockChildren } from '../inference/gaussianBlock';
 import { analyzeWishart, type WishartConditional } from '../inference/wishartConditional';
 import { cholesky, inverseFromCholesky, solveWithCholeskyInPlace } from '../math/linalg';
-import { nodeLogDensity, propagate, scatterValue, type ModelGraph, type StochasticNode } from '../model/graph';
+import { currentParameters, nodeLogDensity, propagate, scatterValue, type ModelGraph, type StochasticNode } from '../model/graph';
 
 /**
  * The M-step for one parameter (or a Gaussian block of them): the mode of
@@ -233,7 +233,7 @@ export class NumericUpdate implements ParameterUpdate {
     const { node, graph } = this;
     const values = node.variable.values;
     const start = values[node.offset]!;
-    const positive = start > 0 && !node.distribution.multivariate && node.distribution.bounds(node.paramValues)[0] >= 0;
+    const positive = start > 0 && !node.distribution.multivariate && node.distribution.bounds(currentParameters(node))[0] >= 0;
     const toX = (u: number): number => (positive ? Math.exp(u) : u);
     const objective = (u: number): number => {
       values[node.offset] = toX(u);

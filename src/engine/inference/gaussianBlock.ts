@@ -23,6 +23,14 @@ export class GaussianBlock {
   readonly linear: Float64Array;
   private readonly saved: Float64Array;
   private readonly row: Float64Array;
+  /**
+   * Compiled linear terms of the children's means, kept only when the design
+   * moves (it is read at every update then). A fixed design is read once,
+   * while the block is made, each term dropped as soon as it is read: kept
+   * terms cost about 100 bytes a row (a closure, its context and a slot) for
+   * the life of the chain, and a probit's coefficient block has a child per
+   * data row.
+   */
   private readonly terms: LinearTerm[] | undefined;
   private readonly coordinates: Array<{ node: StochasticNode; offset: number }>;
   /** Length of each child's mean (1 for dnorm, m for dmnorm) and where its rows start. */
@@ -67,10 +75,6 @@ export class GaussianBlock {
     this.linear = new Float64Array(d);
     this.saved = new Float64Array(d);
     this.row = new Float64Array(d);
-    // Scalar normal children whose means compile to linear terms need no probing at all.
-    const compileTerm = linearTermCompiler(graph, members);
-    const terms = children.map((c) => (c.side === 1 ? compileTerm(c.statement.args[0]!, c.scope) : undefined));
-    this.terms = terms.every((t) => t !== undefined) ? (terms as LinearTerm[]) : undefined;
     let widest = 1;
     for (const c of children) widest = Math.max(widest, c.side);
     this.weighted = new Float64Array(widest);
@@ -81,6 +85,16 @@ export class GaussianBlock {
     this.fixedPrecision = this.fixedDesign &&
       children.every((c) => readsOnlyFixedOr(graph, c, none) || readsOnly(graph, c.statement.args[1]!, c, none)) &&
       members.every((m) => m.statement.args.every((arg) => readsOnly(graph, arg, m, none)));
+    // Scalar normal children whose means compile to linear terms need no probing at all.
+    const compileTerm = linearTermCompiler(graph, members);
+    const termOf = (c: StochasticNode): LinearTerm | undefined => (c.side === 1 ? compileTerm(c.statement.args[0]!, c.scope) : undefined);
+    if (this.fixedDesign) {
+      // A child without a term leaves the design unknown: it is probed at the first update then, as a moving design is.
+      this.readTerms((j) => termOf(children[j]!));
+    } else {
+      const terms = children.map(termOf);
+      this.terms = terms.every((t) => t !== undefined) ? (terms as LinearTerm[]) : undefined;
+    }
   }
 
   /** Reads the coordinates' current values into `out` (length d). */
@@ -137,26 +151,33 @@ export class GaussianBlock {
     return true;
   }
 
+  /** Reads a_j and A_j off each child's linear term; false, with the design still unknown, at the first child without one. */
+  private readTerms(termOf: (j: number) => LinearTerm | undefined): boolean {
+    const { d, children, childStarts, intercepts, coefficients, active, row } = this;
+    const rows = intercepts.length;
+    for (let j = 0; j < children.length; j++) {
+      const term = termOf(j);
+      if (!term) return false;
+      row.fill(0);
+      const start = childStarts[j]!;
+      intercepts[start] = term(1, row);
+      let moves = 0;
+      for (let k = 0; k < d; k++) {
+        coefficients[k * rows + start] = row[k]!;
+        if (row[k] !== 0) moves = 1;
+      }
+      active[j] = moves;
+    }
+    this.designKnown = true;
+    return true;
+  }
+
   /** a_j and A_j: read off compiled linear terms, or else by d + 1 evaluations of the children's means. */
   private computeDesign(): void {
     const { d, children, childSides, childStarts, intercepts, coefficients, active, saved } = this;
     const rows = intercepts.length;
-    if (this.terms) {
-      const row = this.row;
-      for (let j = 0; j < children.length; j++) {
-        row.fill(0);
-        const start = childStarts[j]!;
-        intercepts[start] = this.terms[j]!(1, row);
-        let moves = 0;
-        for (let k = 0; k < d; k++) {
-          coefficients[k * rows + start] = row[k]!;
-          if (row[k] !== 0) moves = 1;
-        }
-        active[j] = moves;
-      }
-      this.designKnown = true;
-      return;
-    }
+    const terms = this.terms;
+    if (terms && this.readTerms((j) => terms[j])) return;
     // Probing moves the coordinates; they go back where they were, so a caller that refuses the update leaves the block untouched.
     for (let k = 0; k < d; k++) saved[k] = this.coordinates[k]!.node.variable.values[this.coordinates[k]!.offset]!;
     for (let k = 0; k < d; k++) this.setCoordinate(k, 0);

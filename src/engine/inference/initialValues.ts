@@ -2,7 +2,7 @@ import type { NamedValues } from '../language/rvalues';
 import { errorAt, type SourceRange } from '../language/source';
 import { intervalIndex } from '../model/distributions';
 import { refreshDeterministic } from '../model/compile';
-import { currentParameters, elementName, nodeLogDensity, propagate, Role, scatterValue, type ModelGraph, type StochasticNode } from '../model/graph';
+import { currentParameters, elementName, transientParameters, nodeLogDensity, propagate, Role, scatterValue, type ModelGraph, type StochasticNode } from '../model/graph';
 import { cholesky, inverseFromCholesky } from '../math/linalg';
 import { repairDiscreteStart } from './discreteStart';
 import type { Random } from '../random/rng';
@@ -239,7 +239,7 @@ function fixedByData(graph: ModelGraph, node: StochasticNode): boolean {
 
 /** A node whose parameters are outside their domain (a negative probability, a precision that is not positive definite). */
 function checkParameters(graph: ModelGraph, node: StochasticNode, given: Set<StochasticNode>, initsRange: SourceRange): void {
-  const p = currentParameters(node);
+  const p = transientParameters(node);
   let undefinedParameter = false;
   for (let k = 0; k < p.length; k++) if (Number.isNaN(p[k]!)) undefinedParameter = true;
   if (undefinedParameter) {

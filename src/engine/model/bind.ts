@@ -6,6 +6,7 @@ import { suggest } from '../language/check';
 import { compileArrayValue } from './arrayValues';
 import { ExpressionCompiler, type LoopScope } from './expressions';
 import { ElementReads } from './elementReads';
+import { NO_LOOPS, withLoopVariable } from './loopFrame';
 import { elementName, Role, type Variable } from './graph';
 import { appendAll, exactly } from '../collections';
 
@@ -49,7 +50,7 @@ export function bindModel(document: Document, data: NamedValues, memory?: GraphM
   if (document.data) evaluateDataBlock(document.data, variables, compiler, problems);
   problems.throwIfAny();
   const unrolled: Unrolled[] = [];
-  unroll(model.statements, new Map(), unrolled, compiler, problems);
+  unroll(model.statements, NO_LOOPS, unrolled, compiler, problems);
   problems.throwIfAny();
   if (memory) refuseOversizedGraph(unrolled.length, memory, model.range);
   inferDimensions(unrolled, variables, problems);
@@ -152,7 +153,7 @@ function refuseOversizedGraph(nodes: number, memory: GraphMemoryLimit, at: Sourc
 /** The most relations (nodes) a model unrolls into: at a few hundred bytes each, some gigabytes. */
 export const MAX_UNROLLED_RELATIONS = 10_000_000;
 
-function unroll(statements: Statement[], scope: Map<string, number>, out: Unrolled[], compiler: ExpressionCompiler, problems: ProblemList): void {
+function unroll(statements: Statement[], scope: LoopScope, out: Unrolled[], compiler: ExpressionCompiler, problems: ProblemList): void {
   for (const s of statements) {
     if (s.kind === 'for') {
       const bounds = problems.attempt(s, () => [compiler.constant(s.from, scope, 'A loop bound'), compiler.constant(s.to, scope, 'A loop bound')]);
@@ -179,9 +180,7 @@ function unroll(statements: Statement[], scope: Map<string, number>, out: Unroll
         );
       }
       for (let i = from; i <= to; i++) {
-        const inner = new Map(scope);
-        inner.set(s.variable, i);
-        unroll(s.body, inner, out, compiler, problems);
+        unroll(s.body, withLoopVariable(scope, s.variable, i), out, compiler, problems);
       }
     } else {
       if (out.length >= MAX_UNROLLED_RELATIONS) {
@@ -279,7 +278,7 @@ function declare(declarations: Declaration[], variables: Map<string, Variable>, 
  */
 function evaluateDataBlock(block: Block, variables: Map<string, Variable>, compiler: ExpressionCompiler, problems: ProblemList): void {
   const unrolled: Unrolled[] = [];
-  unroll(block.statements, new Map(), unrolled, compiler, problems);
+  unroll(block.statements, NO_LOOPS, unrolled, compiler, problems);
   for (const u of unrolled) {
     if (u.statement.kind === 'stochastic') {
       problems.attempt(u.statement, () => {

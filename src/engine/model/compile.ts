@@ -15,7 +15,7 @@ import { INVERSE_LINKS } from './functions';
 import { ReadTable, deterministicOrder, deterministicParents, wireChildren } from './wiring';
 import { rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode } from './graph';
 import { appendAll, exactly } from '../collections';
-import { CompiledDeterministicNode, CompiledStochasticNode } from './nodeRecords';
+import { CompiledDeterministicNode, CompiledStochasticNode, SCALAR_SHAPE, type NodeShape, type RelationRecord } from './nodeRecords';
 
 const DISTRIBUTIONS: Record<string, Distribution> = { ...SCALAR_DISTRIBUTIONS, ...MORE_SCALAR_DISTRIBUTIONS, ...OBSERVATION_DEVICES, ...MULTIVARIATE_DISTRIBUTIONS, ...MORE_MULTIVARIATE_DISTRIBUTIONS };
 
@@ -153,9 +153,9 @@ function defineNode(
   if (distribution.multivariate && missing > 0 && missing < offsets.length) {
     throw errorAt(target.range, `${rangeName(variable, offsets)} is partly observed (${missing} of ${offsets.length} elements are missing); a multivariate node must be fully observed or fully missing.`);
   }
+  const shape: NodeShape = elementOffsets ? { elementOffsets, side, value: new Float64Array(offsets.length) } : SCALAR_SHAPE;
   const node: StochasticNode = new CompiledStochasticNode(
-    stochastic.length, variable, offset, elementOffsets, side, distribution, exactly(params), scratch.sizes(paramSizes),
-    scratch.values(params.length), distribution.multivariate ? new Float64Array(offsets.length) : SCALAR_VALUE, observed, statement, scope,
+    stochastic.length, variable, offset, shape, scratch.relation(statement, distribution, paramSizes), exactly(params), observed, scope,
   );
   if (statement.truncation) {
     if (distribution.multivariate) throw errorAt(statement.truncation.range, `${distribution.name} cannot be truncated: T(,) applies to scalar distributions.`);
@@ -179,40 +179,28 @@ function defineNode(
   return { node, reads };
 }
 
-/** A scalar node has no multivariate value to gather: its `value` scratch is never written, so all share one. */
-const SCALAR_VALUE = new Float64Array(1);
-
 /**
- * Small per-node typed arrays (offsets, parameter scratch) carved as views
- * out of shared blocks: a typed array of its own costs about 250 bytes of
- * memory however short, a view about 90, and a model with a million rows
- * has two million nodes.
+ * Per-compile records nodes share (relations) and a multivariate node's
+ * offsets, carved as views out of shared blocks: a typed array of its own
+ * costs about 250 bytes of memory however short, a view about 90, and a
+ * model with a million rows has two million nodes.
  */
 class ScratchPool {
   private static readonly BLOCK = 1 << 16;
-  private valueBlock = new Float64Array(ScratchPool.BLOCK);
-  private valueUsed = 0;
   private offsetBlock = new Int32Array(ScratchPool.BLOCK);
   private offsetUsed = 0;
 
-  values(n: number): Float64Array {
-    if (n > ScratchPool.BLOCK / 4) return new Float64Array(n);
-    if (this.valueUsed + n > this.valueBlock.length) {
-      this.valueBlock = new Float64Array(ScratchPool.BLOCK);
-      this.valueUsed = 0;
-    }
-    return this.valueBlock.subarray(this.valueUsed, (this.valueUsed += n));
-  }
+  private readonly relations = new Map<Statement, RelationRecord[]>();
 
-  private readonly sizeLists = new Map<string, number[]>();
-
-  /** The parameter sizes of a node: every node of a relation has the same, so they share one list. */
-  sizes(list: number[]): number[] {
-    const key = list.join(',');
-    const found = this.sizeLists.get(key);
+  /** The record a node shares with the other nodes of its statement whose parameters have the same sizes (nearly always all of them). */
+  relation(statement: Extract<Statement, { kind: 'stochastic' }>, distribution: Distribution, paramSizes: number[]): RelationRecord {
+    let records = this.relations.get(statement);
+    if (!records) this.relations.set(statement, (records = []));
+    const found = records.find((r) => r.paramSizes.length === paramSizes.length && r.paramSizes.every((n, k) => n === paramSizes[k]));
     if (found) return found;
-    this.sizeLists.set(key, list);
-    return list;
+    const record: RelationRecord = { statement, distribution, paramSizes };
+    records.push(record);
+    return record;
   }
 
   offsets(from: readonly number[]): Int32Array {

@@ -118,6 +118,23 @@ export function currentParameters(node: StochasticNode): Float64Array {
   return p;
 }
 
+/** Scratch for `transientParameters`, one per parameter count, so that no call allocates. */
+const transientScratch: Float64Array[] = [];
+
+/**
+ * A node's parameters in a scratch shared by every node with as many, valid
+ * only until the next call: for a caller that uses them at once (a density,
+ * a check of their domain). Nodes asked only so never make their own
+ * scratch (CompiledStochasticNode's `paramValues` is made when first asked
+ * for), which at a million rows is about 100 MB.
+ */
+export function transientParameters(node: StochasticNode): Float64Array {
+  const n = node.params.length;
+  const p = (transientScratch[n] ??= new Float64Array(n));
+  for (let k = 0; k < n; k++) p[k] = node.params[k]!();
+  return p;
+}
+
 /** Copies a multivariate node's elements into its `value` scratch and returns it. */
 export function gatherValue(node: StochasticNode): Float64Array {
   const { values } = node.variable;
@@ -135,14 +152,14 @@ export function scatterValue(node: StochasticNode, x: Float64Array): void {
 /** Log density of a node at its current value, given its parents' current values (truncation included). */
 export function nodeLogDensity(node: StochasticNode): number {
   const distribution = node.distribution;
-  if (distribution.multivariate) return distribution.logDensity(gatherValue(node), currentParameters(node), node.side);
+  if (distribution.multivariate) return distribution.logDensity(gatherValue(node), transientParameters(node), node.side);
   const x = node.variable.values[node.offset]!;
-  if (!node.lower && !node.upper) return distribution.logDensity(x, currentParameters(node));
+  if (!node.lower && !node.upper) return distribution.logDensity(x, transientParameters(node));
   const lower = node.lower ? node.lower() : Number.NEGATIVE_INFINITY;
   const upper = node.upper ? node.upper() : Number.POSITIVE_INFINITY;
   if (x < lower || x > upper) return Number.NEGATIVE_INFINITY;
   // Divided by the mass inside the bounds, as JAGS's truncated densities are: the parents' conditionals depend on it.
-  const p = currentParameters(node);
+  const p = transientParameters(node);
   const logMass = truncationLogMass(distribution, p, lower, upper);
   return distribution.logDensity(x, p) - (Number.isNaN(logMass) ? 0 : logMass);
 }

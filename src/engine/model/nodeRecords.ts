@@ -7,38 +7,81 @@ import { elementName, rangeName, type DeterministicNode, type Distribution, type
  * one-element `offsets`, are computed when asked rather than kept: a string
  * and a typed-array view per node cost about 150 bytes, and a model with a
  * million rows has two million nodes. Names are asked for by messages,
- * monitors and summaries, never per sweep.
+ * monitors and summaries, never per sweep. What all the nodes of a relation
+ * share (its statement, distribution and parameter sizes) is kept once per
+ * relation, and a scalar node shares one shape: 8 bytes a field per node
+ * adds up to 100 MB at a million rows.
  */
 
+/** What every node of one relation (a statement, with the same parameter sizes) has in common. */
+export interface RelationRecord {
+  readonly statement: Extract<Statement, { kind: 'stochastic' }>;
+  readonly distribution: Distribution;
+  readonly paramSizes: number[];
+}
+
+/** A node's value layout: a multivariate node's offsets, side and gather scratch; one shared record for every scalar node. */
+export interface NodeShape {
+  /** A multivariate node's offsets; undefined for a scalar node (its only offset is `offset`). */
+  readonly elementOffsets: Int32Array | undefined;
+  readonly side: number;
+  readonly value: Float64Array;
+}
+
+/** A scalar node has no multivariate value to gather: its `value` scratch is never written, so all share one. */
+export const SCALAR_SHAPE: NodeShape = { elementOffsets: undefined, side: 1, value: new Float64Array(1) };
+
 export class CompiledStochasticNode implements StochasticNode {
-  lower?: Evaluator;
-  upper?: Evaluator;
+  // Declared, not initialised: only truncated nodes carry bounds, and an own field on every node would cost 16 bytes.
+  declare lower?: Evaluator;
+  declare upper?: Evaluator;
   children: number[] = [];
   dependents: number[] = [];
+  /** Made when first asked for: samplers that evaluate `params` themselves (a probit's latent normals) never ask, and a view costs 96 bytes. */
+  private scratch: Float64Array | undefined = undefined;
 
   constructor(
     public id: number,
     public variable: Variable,
     public offset: number,
-    /** A multivariate node's offsets; undefined for a scalar node (its only offset is `offset`). */
-    private readonly elementOffsets: Int32Array | undefined,
-    public side: number,
-    public distribution: Distribution,
+    private readonly shape: NodeShape,
+    private readonly relation: RelationRecord,
     public params: Evaluator[],
-    public paramSizes: number[],
-    public paramValues: Float64Array,
-    public value: Float64Array,
     public observed: boolean,
-    public statement: Extract<Statement, { kind: 'stochastic' }>,
     public scope: LoopScope,
   ) {}
 
+  get paramValues(): Float64Array {
+    return (this.scratch ??= parameterScratch(this.params.length));
+  }
+
+  get statement(): Extract<Statement, { kind: 'stochastic' }> {
+    return this.relation.statement;
+  }
+
+  get distribution(): Distribution {
+    return this.relation.distribution;
+  }
+
+  get paramSizes(): number[] {
+    return this.relation.paramSizes;
+  }
+
+  get side(): number {
+    return this.shape.side;
+  }
+
+  get value(): Float64Array {
+    return this.shape.value;
+  }
+
   get name(): string {
-    return this.elementOffsets ? rangeName(this.variable, this.elementOffsets) : elementName(this.variable, this.offset);
+    const offsets = this.shape.elementOffsets;
+    return offsets ? rangeName(this.variable, offsets) : elementName(this.variable, this.offset);
   }
 
   get offsets(): Int32Array {
-    return this.elementOffsets ?? Int32Array.of(this.offset);
+    return this.shape.elementOffsets ?? Int32Array.of(this.offset);
   }
 }
 
@@ -55,4 +98,22 @@ export class CompiledDeterministicNode implements DeterministicNode {
   get name(): string {
     return elementName(this.variable, this.offset);
   }
+}
+
+/**
+ * Parameter scratch carved as views out of shared blocks: a typed array of
+ * its own costs about 250 bytes however short, a view about 96. The blocks
+ * are shared by every graph of the thread; a view keeps its block alive.
+ */
+const BLOCK = 1 << 16;
+let block = new Float64Array(BLOCK);
+let used = 0;
+
+function parameterScratch(n: number): Float64Array {
+  if (n > BLOCK / 4) return new Float64Array(n);
+  if (used + n > block.length) {
+    block = new Float64Array(BLOCK);
+    used = 0;
+  }
+  return block.subarray(used, (used += n));
 }
