@@ -207,4 +207,15 @@ export interface VariationalResult {
   /** The kept start (0-based) and each start's final bound. */
   bestRestart: number;
   restartElbos: number[];
+  /** For each mixture's latent index: the components that hold data under q (vi/effectiveComponents.ts). */
+  effectiveComponents?: EffectiveComponents[];
+}
+
+/** A mixture's components under q: those holding at least one expected row, and the emptied ones (1-based). */
+export interface EffectiveComponents {
+  variable: string;
+  components: number;
+  effective: number;
+  emptied: number[];
+  expectedRows: number[];
 }
