@@ -20,5 +20,6 @@ export function effectiveComponentsMessage(e: EffectiveComponents): string | und
   if (!e.emptied.length) return undefined;
   const which = e.emptied.length === 1 ? `component ${e.emptied[0]} holds` : `components ${e.emptied.join(', ')} hold`;
   const largest = Math.max(...e.emptied.map((k) => e.expectedRows[k - 1]!));
-  return `${e.effective} of ${e.components} components of ${e.variable} hold data: ${which} less than one row (at most ${largest.toPrecision(2)} expected rows) and stay at the prior — VI's way of dropping surplus components, not a failure.`;
+  const rows = largest < 0.005 ? 'none of the rows' : `at most ${(Math.floor(largest * 100) / 100).toFixed(2)} expected rows`;
+  return `${e.effective} of ${e.components} components of ${e.variable} hold data: ${which} less than one row (${rows}) and stay at the prior — VI's way of dropping surplus components, not a failure.`;
 }
