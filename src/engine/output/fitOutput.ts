@@ -93,7 +93,8 @@ export interface MixturePicture {
   points: number[][];
   /** For each shown row, its responsibilities (K values summing to 1). */
   responsibilities: number[][];
-  components: Array<{ weight: number; mean: number[]; covariance: number[][] }>;
+  /** `emptied`: a VI component holding less than one expected row, at its prior (drawn hidden, listed in the legend). */
+  components: Array<{ weight: number; mean: number[]; covariance: number[][]; emptied?: boolean }>;
 }
 
 /** A way a fit can end at an answer that is not a proper optimum; a fit with one is never "converged". */

@@ -73,6 +73,8 @@ test('Old Faithful with K = 6 and α = 0.01 (PRML §10.2): 2 effective component
   const kernel = await runFit(readRequest('fit', FAITHFUL, {}, () => 1, { baseDirectory: EXAMPLES }));
   const generic = fitGeneric(FAITHFUL, EXAMPLES);
   assert.match(kernel.engine, /Gaussian mixture kernel/);
+  // The picture marks them, so that the view hides their prior-wide ellipses.
+  assert.deepEqual(kernel.mixture!.components.flatMap((c, k) => (c.emptied ? [k + 1] : [])), kernel.variational!.effectiveComponents![0]!.emptied);
   for (const [path, output] of [['kernel', kernel], ['generic', generic]] as const) {
     assert.equal(output.status, 'converged', `${path}: ${JSON.stringify(output.messages)}`);
     const [e] = output.variational!.effectiveComponents!;

@@ -221,7 +221,10 @@ export function describeFactors(plate: MixturePlate, factors: MixtureFactors, ou
   output.params = nodes.map((n) => ({ name: n.name, value: n.mean }));
   output.observations = rows;
   output.assignments = { node: plate.latent, values: Array.from({ length: Math.min(rows, 10_000) }, (_, i) => 1 + argmax(responsibilities, i * K, K)) };
-  if (d <= 2) output.mixture = mixturePicture(plate, pictureParameters(factors), responsibilities);
+  if (d <= 2) {
+    output.mixture = mixturePicture(plate, pictureParameters(factors), responsibilities);
+    for (const k of effectiveComponents(plate.latent, expectedRows(factors)).emptied) output.mixture.components[k - 1]!.emptied = true;
+  }
   return nodes;
 }
 
