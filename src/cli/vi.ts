@@ -30,6 +30,9 @@ export function viJson(output: FitOutput): object {
     seconds_per_iteration: output.timing.secondsPerIteration,
     nodes: Object.fromEntries((v?.nodes ?? []).map((n) => [n.name, { family: n.family, mean: n.mean, sd: n.sd, 'q2.5': n.lower, 'q97.5': n.upper, ...n.parameters }])),
     restarts: v ? { best: v.bestRestart + 1, elbo: v.restartElbos } : null,
+    // Each mixture's components holding at least one expected row; emptied ones are VI's answer for surplus components.
+    ...(v?.effectiveComponents ? { effective_components: v.effectiveComponents.map((e) => ({ variable: e.variable, of: e.components, effective: e.effective, emptied: e.emptied, expected_rows: e.expectedRows })) } : {}),
+    ...(output.diagnostics?.length ? { diagnostics: output.diagnostics } : {}),
     ...(output.start ? { starts: output.start.starts, kept_start: output.start.chosen + 1 } : {}),
     contributions: v?.contributions ?? [],
     settings: output.settings,

@@ -2,22 +2,20 @@
  * A cell that compares models (`compare m1, m2 with loo`): samples each named
  * model from the cell above that defines it — its data, initial values and
  * run settings, with the pointwise log-likelihood recorded — one after the
- * other, then writes the ranking by elpd_loo (engine/diagnostics/looCompare)
+ * other, each in a job worker of its own (engine/job/sampleForComparison),
+ * then writes the ranking by elpd_loo (engine/diagnostics/looCompare)
  * as a table. The cell's execution ends with the table, or with what stopped it.
  */
 
-import { randomInt } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Directive } from '../engine/language/ast';
-import { readJob } from '../engine/job/job';
-import { startJob, type JobWorkers } from '../engine/job/startJob';
-import { ModelError } from '../engine/language/source';
+import { sampleForComparison } from '../engine/job/sampleForComparison';
+import type { JobWorkers } from '../engine/job/startJob';
 import { rankModels, type ComparedModel } from '../engine/diagnostics/looCompare';
 import { COMPARE_HEADERS, compareNotes, compareRows, formatCompareTable } from '../engine/output/compareTable';
 import { definedModelName } from '../engine/run/namedModels';
-import { BUILT_IN_DEFAULTS } from '../engine/run/request';
-import { errorOutput } from './cellSink';
-import { jobChoices, readOptionsFor } from './settings';
+import { errorOutput, tokenSignal } from './cellSink';
+import { jobChoices, maxOutputBytes, readOptionsFor } from './settings';
 
 type CompareDirective = Extract<Directive, { kind: 'compare' }>;
 
@@ -35,23 +33,23 @@ export async function runCompareCell(execution: vscode.NotebookCellExecution, di
     if (!defining) return fail(`Line ${name.range.start.line + 1}: no cell above defines 'model ${name.text} { ... }'.`);
     if (execution.token.isCancellationRequested) return fail('The comparison was cancelled.');
     await execution.replaceOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.text(`Sampling '${name.text}' (${k + 1} of ${directive.models.length}) with the log-likelihood recorded…`, 'text/plain')]));
-    const choices = jobChoices(uri);
-    let job;
-    try {
-      job = readJob(defining.document.getText(), { ...choices, kind: 'sample', sample: { ...(choices.sample ?? BUILT_IN_DEFAULTS), loo: true } }, () => randomInt(0, 2 ** 31), readOptionsFor(uri));
-    } catch (e) {
-      if (!(e instanceof ModelError)) throw e;
-      return fail(`Model '${name.text}' (cell ${defining.index + 1}): ${e.problems.map((p) => p.message).join(' ')}`);
+    // Read and sampled in a worker of its own, as any cell's job: the editor's thread reads no file and runs no chain.
+    const outcome = await sampleForComparison(
+      { source: defining.document.getText(), choices: jobChoices(uri), options: readOptionsFor(uri), workers, maxOutputBytes: maxOutputBytes(uri) },
+      { cancel: tokenSignal(execution.token), owner: uri.toString() },
+    );
+    const which = `Model '${name.text}' (cell ${defining.index + 1})`;
+    switch (outcome.kind) {
+      case 'unreadable':
+        return fail(`${which}: ${outcome.problems.map((p) => p.message).join(' ')}`);
+      case 'unfinished': {
+        const said = outcome.errors.map((m) => m.message).join(' ');
+        return fail(`${which} did not finish sampling${said ? `: ${said}` : '.'}`);
+      }
+      case 'nothing-observed':
+        return fail(`Model '${name.text}' has no observed nodes to compare on.`);
     }
-    const handle = startJob(job, workers);
-    const cancel = execution.token.onCancellationRequested(() => handle.cancel());
-    const outcome = await handle.result.finally(() => cancel.dispose());
-    if (outcome.kind !== 'sample' || outcome.output.status !== 'complete') {
-      const said = outcome.kind === 'sample' ? outcome.output.messages.filter((m) => m.severity === 'error').map((m) => m.message).join(' ') : '';
-      return fail(`Model '${name.text}' (cell ${defining.index + 1}) did not finish sampling${said ? `: ${said}` : '.'}`);
-    }
-    if (!outcome.output.modelComparison) return fail(`Model '${name.text}' has no observed nodes to compare on.`);
-    models.push({ name: name.text, comparison: outcome.output.modelComparison });
+    models.push({ name: name.text, comparison: outcome.comparison });
   }
   let ranked;
   try {

@@ -239,14 +239,17 @@ function mixtureLayout(theme: Theme, mixture: MixturePicture): Partial<Layout> {
   return layout;
 }
 
-const componentName = (k: number, weight: number): string => `component ${k + 1} (w = ${weight.toFixed(3)})`;
+const componentName = (k: number, weight: number, emptied?: boolean): string => `component ${k + 1} (w = ${weight.toFixed(3)}${emptied ? ', emptied' : ''})`;
+/** An emptied component sits at its prior, whose spread dwarfs the data: hidden until its legend entry is clicked, and left out of the axes' range. */
+const shown = (c: MixturePicture['components'][number]): { visible?: 'legendonly' } => (c.emptied ? { visible: 'legendonly' } : {});
 
 /** Histogram of the data as a density, each component's weight × normal density and their sum, and the points as a rug coloured by their most responsible component. */
 function mixture1d(mixture: MixturePicture, theme: Theme): Figure {
   const xs = mixture.points.map((p) => p[0]!).filter(Number.isFinite);
   const spreads = mixture.components.map((c) => Math.sqrt(Math.max(c.covariance[0]![0]!, 0)));
-  const lows = [...xs, ...mixture.components.map((c, k) => c.mean[0]! - 3 * spreads[k]!)].filter(Number.isFinite);
-  const highs = [...xs, ...mixture.components.map((c, k) => c.mean[0]! + 3 * spreads[k]!)].filter(Number.isFinite);
+  const drawn = mixture.components.flatMap((c, k) => (c.emptied ? [] : [k]));
+  const lows = [...xs, ...drawn.map((k) => mixture.components[k]!.mean[0]! - 3 * spreads[k]!)].filter(Number.isFinite);
+  const highs = [...xs, ...drawn.map((k) => mixture.components[k]!.mean[0]! + 3 * spreads[k]!)].filter(Number.isFinite);
   const lo = minOf(lows);
   const hi = maxOf(highs);
   const data: Data[] = [];
@@ -272,7 +275,7 @@ function mixture1d(mixture: MixturePicture, theme: Theme): Figure {
     const y = grid.map((x) => c.weight * normalDensity(x, c.mean[0]!, sd));
     y.forEach((v, i) => (total[i]! += v));
     peak = Math.max(peak, ...y);
-    data.push({ type: 'scatter', mode: 'lines', name: componentName(k, c.weight), x: grid, y, line: { color: componentColor(theme, k), width: 1.5 }, hovertemplate: `component ${k + 1}<br>%{x:.4g}: %{y:.3g}<extra></extra>` });
+    data.push({ type: 'scatter', mode: 'lines', name: componentName(k, c.weight, c.emptied), ...shown(c), x: grid, y, line: { color: componentColor(theme, k), width: 1.5 }, hovertemplate: `component ${k + 1}<br>%{x:.4g}: %{y:.3g}<extra></extra>` });
   });
   if (mixture.components.length > 1) {
     data.push({ type: 'scatter', mode: 'lines', name: 'mixture', x: grid, y: total, line: { color: theme.foreground, width: 1, dash: 'dot' }, hovertemplate: 'mixture<br>%{x:.4g}: %{y:.3g}<extra></extra>' });
@@ -332,12 +335,14 @@ function mixture2d(mixture: MixturePicture, theme: Theme): Figure {
         hoverinfo: 'skip',
         showlegend: false,
         legendgroup: `c${k}`,
+        ...shown(c),
       });
     }
     data.push({
       type: 'scatter',
       mode: 'markers',
-      name: componentName(k, c.weight),
+      name: componentName(k, c.weight, c.emptied),
+      ...shown(c),
       x: [c.mean[0]!],
       y: [c.mean[1]!],
       marker: { symbol: 'x-thin-open', size: 11, color, line: { color, width: 2.5 } },

@@ -116,6 +116,7 @@ function parseMixture(raw: Json): MixturePicture | undefined {
     weight: num(c.weight),
     mean: numbers(c.mean),
     covariance: Array.isArray(c.covariance) ? c.covariance.map(numbers) : [],
+    ...(c.emptied === true ? { emptied: true } : {}),
   }));
   if (components.length === 0 || components.some((c) => c.mean.length !== d || c.covariance.length !== d || c.covariance.some((row) => row.length !== d))) return undefined;
   const points = Array.isArray(raw.points) ? raw.points.map(numbers) : [];

@@ -129,10 +129,7 @@ export function applyBindings(values: NamedValues, bindings: Argument[], fileNam
   const problems: Problem[] = [];
   const lookup = (name: string, range: SourceRange): DataArray => {
     const value = values.get(name);
-    if (!value) {
-      const shown = names.length > 12 ? `${names.slice(0, 12).join(', ')}, …` : names.join(', ');
-      throw errorAt(range, `'${name}' is not in ${fileName}, which gives ${shown || 'nothing'}.${suggest(name, names)}`);
-    }
+    if (!value) throw errorAt(range, missingValueMessage(name, names, fileName));
     return value;
   };
 
@@ -181,6 +178,23 @@ export function applyBindings(values: NamedValues, bindings: Argument[], fileNam
   }
   if (problems.length) throw new ModelError(problems);
   return { values: result, origins };
+}
+
+/** Names a file's values in full only when they fit on a line. */
+const LISTED_VALUES = 6;
+
+/**
+ * A `with (...)` entry naming a value the file does not give: the close name
+ * when there is one, the file's values when they are few, else how many
+ * there are and where the list is — never a wall of column names, which a
+ * wide file repeats for every bad entry.
+ */
+export function missingValueMessage(name: string, names: string[], fileName: string): string {
+  const close = suggest(name, names);
+  if (!names.length) return `'${name}' is not in ${fileName}, which gives nothing.`;
+  if (names.length <= LISTED_VALUES) return `'${name}' is not in ${fileName}, which gives ${names.join(', ')}.${close}`;
+  if (close) return `'${name}' is not among the ${names.length} values of ${fileName}.${close}`;
+  return `'${name}' is not among the ${names.length} values of ${fileName} (${names.slice(0, 3).join(', ')}, … ${names.at(-1)}; names are case-sensitive, and a CSV file's header line lists them all).`;
 }
 
 /** A bare or quoted name, as in `rating` or `"Naive SE"`. */

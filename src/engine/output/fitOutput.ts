@@ -93,7 +93,8 @@ export interface MixturePicture {
   points: number[][];
   /** For each shown row, its responsibilities (K values summing to 1). */
   responsibilities: number[][];
-  components: Array<{ weight: number; mean: number[]; covariance: number[][] }>;
+  /** `emptied`: a VI component holding less than one expected row, at its prior (drawn hidden, listed in the legend). */
+  components: Array<{ weight: number; mean: number[]; covariance: number[][]; emptied?: boolean }>;
 }
 
 /** A way a fit can end at an answer that is not a proper optimum; a fit with one is never "converged". */
@@ -207,4 +208,15 @@ export interface VariationalResult {
   /** The kept start (0-based) and each start's final bound. */
   bestRestart: number;
   restartElbos: number[];
+  /** For each mixture's latent index: the components that hold data under q (vi/effectiveComponents.ts). */
+  effectiveComponents?: EffectiveComponents[];
+}
+
+/** A mixture's components under q: those holding at least one expected row, and the emptied ones (1-based). */
+export interface EffectiveComponents {
+  variable: string;
+  components: number;
+  effective: number;
+  emptied: number[];
+  expectedRows: number[];
 }

@@ -45,13 +45,7 @@ export function findSymmetricPoint(graph: ModelGraph, structure: SymmetricStruct
     const pairs: string[] = [];
     const held = (k: number): boolean => !rows || rows[k]! >= 1;
     for (let a = 0; a < K; a++) for (let b = a + 1; b < K; b++) if (!distinct[a * K + b] && held(a) && held(b)) pairs.push(`${a + 1} and ${b + 1}`);
-    if (pairs.length) {
-      found.push({
-        kind: 'symmetric-point',
-        message: `Components ${pairs.join(', ')} of ${m.variable} are identical: every row of ${m.observed} is as likely under each, a symmetric fixed point of EM, not a maximum.`,
-        nodes: [m.variable],
-      });
-    }
+    if (pairs.length) found.push(identicalComponents(pairs, m.variable, m.observed));
   }
   for (const f of structure.factors) {
     let informative = false;
@@ -80,4 +74,13 @@ export function findSymmetricPoint(graph: ModelGraph, structure: SymmetricStruct
     }
   }
   return found;
+}
+
+/** The finding for components that every row finds equally likely (pairs as "1 and 2"); `algorithm` names the fixed point's iteration. */
+export function identicalComponents(pairs: string[], variable: string, observed: string, algorithm = 'EM'): FitDiagnostic {
+  return {
+    kind: 'symmetric-point',
+    message: `Components ${pairs.join(', ')} of ${variable} are identical: every row of ${observed} is as likely under each, a symmetric fixed point of ${algorithm}, not a maximum.`,
+    nodes: [variable],
+  };
 }

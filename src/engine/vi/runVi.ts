@@ -2,7 +2,7 @@ import { setInitialValues } from '../inference/initialValues';
 import { errorAt } from '../language/source';
 import type { ModelGraph } from '../model/graph';
 import { classifyNodes } from '../fit/roles';
-import { startCurve, type FitDiagnostic, type FitOutput, type FitStart, type VariationalNode, type VariationalResult } from '../output/fitOutput';
+import { startCurve, type EffectiveComponents, type FitDiagnostic, type FitOutput, type FitStart, type VariationalNode, type VariationalResult } from '../output/fitOutput';
 import { Random } from '../random/rng';
 import { planStarts, type StartPlan } from '../starts/proposeStarts';
 import type { MixtureSelector } from '../starts/structure';
@@ -12,6 +12,7 @@ import { CategoricalFactor } from './categoricalFactor';
 import { annealedAscent } from './annealing';
 import { boundContributions, coordinateAscent, type AscentOutcome } from './coordinateAscent';
 import { marginalDensity } from './density';
+import { effectiveComponents, effectiveComponentsMessage } from './effectiveComponents';
 import { FactorError } from './factor';
 import { planVariational, type VariationalPlan } from './plan';
 import { startFactors } from './starts';
@@ -31,6 +32,8 @@ interface Finished {
   assignments?: { node: string; values: number[] };
   /** Where the run converged to a symmetric point (findSymmetricPoint), what it found. */
   symmetric: FitDiagnostic[];
+  /** Each mixture's components holding data under q. */
+  effective: EffectiveComponents[];
   notes: string[];
 }
 
@@ -83,9 +86,14 @@ export function fitVariational(graph: ModelGraph, request: FitRequest, output: F
   if (kept.assignments) output.assignments = kept.assignments;
   if (symmetric) output.diagnostics = [...(output.diagnostics ?? []), ...kept.symmetric];
   output.variational = { elbo: outcome.elbo, contributions: kept.contributions, nodes: kept.nodes, bestRestart: kept.index, restartElbos: tried.map((t) => t.objective) };
+  if (kept.effective.length) output.variational.effectiveComponents = kept.effective;
   const chosen = tried.length > 1 ? ` Start ${kept.index + 1} of ${tried.length} kept (the best ELBO).` : '';
   output.messages.push({ severity: 'info', message: `Started from ${tried[kept.index]!.method}.${chosen}` });
   for (const note of kept.notes) output.messages.push({ severity: 'info', message: note });
+  for (const e of kept.effective) {
+    const emptied = effectiveComponentsMessage(e);
+    if (emptied) output.messages.push({ severity: 'info', message: emptied });
+  }
   for (const d of outcome.decreases) {
     output.messages.push({ severity: 'warning', message: `The ELBO decreased at iteration ${d.iteration}, from ${d.from} to ${d.to}: coordinate ascent never lowers it beyond rounding; please report this model.` });
   }
@@ -147,6 +155,10 @@ function runStart(plan: VariationalPlan, starts: StartPlan, settings: FitRequest
     if (betas) run.betas = betas;
     // finish wrote the means into the graph: the symmetry check reads the likelihoods there.
     run.symmetric = outcome.status === 'converged' ? findSymmetricPoint(plan.graph, starts.structure, occupancy) : [];
+    run.effective = starts.structure.mixtures.flatMap((m) => {
+      const rows = occupancy(m);
+      return rows ? [effectiveComponents(m.variable, rows)] : [];
+    });
     return run;
   };
   let run = ascend();
@@ -172,7 +184,7 @@ function finish(plan: VariationalPlan, outcome: AscentOutcome, monitor: string[]
   for (const f of plan.factors) f.writeMeans();
   const finite = plan.factors.filter((f): f is CategoricalFactor => f instanceof CategoricalFactor && f.node.distribution.name === 'dcat');
   const assignments = finite.length ? { node: finite[0]!.node.variable.name, values: finite.slice(0, 10_000).map((f) => f.mode()) } : undefined;
-  return { outcome, nodes, contributions: boundContributions(plan), assignments, symmetric: [], notes: [] };
+  return { outcome, nodes, contributions: boundContributions(plan), assignments, symmetric: [], effective: [], notes: [] };
 
   function defaultMonitored(p: VariationalPlan): VariationalNode[] {
     // Per-observation nodes (probit's z[i]) are not shown by default: their variables are long.

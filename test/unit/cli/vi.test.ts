@@ -28,6 +28,23 @@ async function run(source: string, flags: string[]): Promise<{ code: number; out
   return { code, out, err };
 }
 
+/** 200 rows in two tight clusters, fitted with K components of Dirichlet concentration alpha each. */
+function twoClusters(K: number, alpha: number): string {
+  const rows: number[] = [];
+  for (let i = 0; i < 200; i++) rows.push(i % 2 ? 3 + 0.1 * Math.sin(i) : -3 + 0.1 * Math.cos(i), i % 2 ? 1 + 0.1 * Math.cos(i) : -1 + 0.1 * Math.sin(i));
+  const byColumn = [...rows.filter((_, j) => j % 2 === 0), ...rows.filter((_, j) => j % 2 === 1)];
+  return `model {
+  for (i in 1:N) { z[i] ~ dcat(w[])
+    x[i, 1:2] ~ dmnorm(mu[z[i], ], Omega[, , z[i]]) }
+  for (k in 1:K) { mu[k, 1:2] ~ dmnorm(m0[], P0[, ])
+    Omega[1:2, 1:2, k] ~ dwish(R[, ], 3) }
+  w[1:K] ~ ddirch(alpha[])
+}
+data list(N = 200, K = ${K}, alpha = rep(${alpha}, ${K}), m0 = c(0, 0), P0 = structure(c(0.01, 0, 0, 0.01), .Dim = c(2, 2)), R = structure(c(1, 0, 0, 1), .Dim = c(2, 2)),
+  x = structure(c(${byColumn}), .Dim = c(200, 2)))
+`;
+}
+
 describe('latent vi', () => {
   it('prints one JSON object: the bound, its curve, timing and every element under its JAGS name', async () => {
     const { code, out } = await run(MODEL, ['--json', '--seed', '3', '--tol', '1e-12']);
@@ -67,19 +84,7 @@ describe('latent vi', () => {
   });
 
   it('--svi runs stochastic VI on a Gaussian mixture: the bound per row at the minibatch steps, in the same latent.vi/1 object', async () => {
-    const rows: number[] = [];
-    for (let i = 0; i < 200; i++) rows.push(i % 2 ? 3 + 0.1 * Math.sin(i) : -3 + 0.1 * Math.cos(i), i % 2 ? 1 + 0.1 * Math.cos(i) : -1 + 0.1 * Math.sin(i));
-    const byColumn = [...rows.filter((_, j) => j % 2 === 0), ...rows.filter((_, j) => j % 2 === 1)];
-    const mixture = `model {
-  for (i in 1:N) { z[i] ~ dcat(w[])
-    x[i, 1:2] ~ dmnorm(mu[z[i], ], Omega[, , z[i]]) }
-  for (k in 1:2) { mu[k, 1:2] ~ dmnorm(m0[], P0[, ])
-    Omega[1:2, 1:2, k] ~ dwish(R[, ], 3) }
-  w[1:2] ~ ddirch(alpha[])
-}
-data list(N = 200, alpha = c(1, 1), m0 = c(0, 0), P0 = structure(c(0.01, 0, 0, 0.01), .Dim = c(2, 2)), R = structure(c(1, 0, 0, 1), .Dim = c(2, 2)),
-  x = structure(c(${byColumn}), .Dim = c(200, 2)))
-`;
+    const mixture = twoClusters(2, 1);
     const { code, out, err } = await run(mixture, ['--svi', '--batch', '50', '--kappa', '0.7', '--t0', '1', '--epochs', '2', '--seed', '1', '--json']);
     assert.equal(code, 0, err);
     const json = JSON.parse(out) as { method: string; iterations: number; elbo: number; elbo_per_iteration: number[]; svi: { steps: number[]; elbo_per_row: number[]; batch: number; kappa: number } };
@@ -96,5 +101,16 @@ data list(N = 200, alpha = c(1, 1), m0 = c(0, 0), P0 = structure(c(0.01, 0, 0, 0
     assert.equal(table.code, 0, table.err);
     assert.match(table.out, /finished its passes: 8 minibatch steps/);
     assert.match(table.out, /ELBO per row\s+-?\d/);
+  });
+
+  it('--json counts the components that hold data: three for two clusters with a small concentration leave one emptied', async () => {
+    const { code, out, err } = await run(twoClusters(3, 0.01), ['--json', '--seed', '2']);
+    assert.equal(code, 0, err);
+    const json = JSON.parse(out) as { status: string; effective_components: Array<{ variable: string; of: number; effective: number; emptied: number[]; expected_rows: number[] }> };
+    assert.equal(json.status, 'converged');
+    assert.equal(json.effective_components.length, 1);
+    const [e] = json.effective_components;
+    assert.deepEqual([e!.variable, e!.of, e!.effective, e!.emptied.length], ['z', 3, 2, 1]);
+    assert.ok(e!.expected_rows[e!.emptied[0]! - 1]! < 1);
   });
 });

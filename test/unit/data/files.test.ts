@@ -130,6 +130,18 @@ describe('data files: with (...)', () => {
     assert.equal(covered, 'r4');
   });
 
+  it('keeps the message short for a wide file: the close name, else the count and where the names are, never every column', () => {
+    const header = Array.from({ length: 40 }, (_, j) => `gene${j + 1}`);
+    const fs = fakeFiles({ '/nb/wide.csv': `${header.join(',')}\n${header.map((_, j) => j).join(',')}\n` });
+    const o = { baseDirectory: '/nb', readFile: fs.readFile };
+    const close = rejected(`${MODEL}data from "wide.csv" with (X = c(gene1, gen2))`, o);
+    assert.equal(close.message, "'gen2' is not among the 40 values of wide.csv. Did you mean 'gene2'?");
+    assert.equal(close.covered, 'gen2');
+    const far = rejected(`${MODEL}data from "wide.csv" with (y = expression)`, o).message;
+    assert.equal(far, "'expression' is not among the 40 values of wide.csv (gene1, gene2, gene3, … gene40; names are case-sensitive, and a CSV file's header line lists them all).");
+    assert.ok(far.length < 160, far);
+  });
+
   it('reports columns of different lengths, values that are not vectors and entries it cannot read', () => {
     const fs = fakeFiles({ '/nb/d.R': 'a <- c(1, 2)\nb <- c(1, 2, 3)\nM <- structure(1:4, .Dim = c(2, 2))\nN <- 2' });
     const o = { baseDirectory: '/nb', readFile: fs.readFile };

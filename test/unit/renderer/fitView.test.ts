@@ -4,6 +4,7 @@ import { afterEach, describe, it } from 'node:test';
 import type { Data, Layout, PlotData } from 'plotly.js';
 import { blendColor, densityHistogram, ellipse, gapFigure, mixtureFigure, objectiveFigure } from '../../../src/renderer/fitFigures';
 import { FitView } from '../../../src/renderer/fitView';
+import { parseFitOutput } from '../../../src/renderer/parseFit';
 import type { PlotApi } from '../../../src/renderer/plotApi';
 import { readTheme } from '../../../src/renderer/theme';
 import { annealedFit, emCurve, faithfulFit, gmm2dFit, gmm2dRunning, probitFit } from './fitFixtures';
@@ -291,6 +292,28 @@ describe('fit figures', () => {
     assert.equal(figure.data.length, 1 + 3 * 3, 'per component: two ellipses and the mean');
     const means = figure.data.filter((d) => (d as Partial<PlotData>).mode === 'markers' && (d as Partial<PlotData>).name?.startsWith('component'));
     assert.deepEqual(means.map((m) => (m as Partial<PlotData>).x), output.mixture!.components.map((c) => [c.mean[0]]));
+  });
+
+  it('an emptied VI component is listed in the legend but drawn hidden (its prior\'s spread would dwarf the data), in 2-D and in 1-D', () => {
+    const t = theme();
+    const two = gmm2dFit().mixture!;
+    two.components[1]!.emptied = true;
+    // Through the renderer's parser, as a saved output reaches it.
+    const parsed = parseFitOutput(JSON.parse(JSON.stringify({ ...gmm2dFit(), mixture: two })));
+    assert.ok(parsed.ok);
+    const figure = mixtureFigure(parsed.output.mixture!, t);
+    const ofTwo = figure.data.filter((d) => (d as Partial<PlotData>).legendgroup === 'c1') as Partial<PlotData>[];
+    assert.equal(ofTwo.length, 3);
+    for (const trace of ofTwo) assert.equal(trace.visible, 'legendonly');
+    assert.match(ofTwo.find((d) => d.mode === 'markers')!.name!, /^component 2 \(w = [\d.]+, emptied\)$/);
+    assert.ok(figure.data.filter((d) => (d as Partial<PlotData>).legendgroup === 'c0').every((d) => (d as Partial<PlotData>).visible === undefined));
+    const one = faithfulFit().mixture!;
+    const wide = { ...one, components: [...one.components, { weight: 1e-4, mean: [3], covariance: [[1e6]], emptied: true }] };
+    const curves = mixtureFigure(wide, t).data.filter((d) => (d as Partial<PlotData>).mode === 'lines') as Partial<PlotData>[];
+    const grid = curves[0]!.x as number[];
+    // The axis spans the data and the kept components, not the emptied one's ±3000.
+    assert.ok(grid[0]! > -100 && grid.at(-1)! < 100, `${grid[0]} to ${grid.at(-1)}`);
+    assert.equal(curves[2]!.visible, 'legendonly');
   });
 
   it('ellipses lie at Mahalanobis distance 1 and 2 from the mean', () => {

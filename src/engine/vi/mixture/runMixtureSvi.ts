@@ -15,6 +15,8 @@ import type { FitRequest } from '../../run/fitRequest';
 import { rowBlocksOf } from '../../em/online';
 import { startMixtureFactors } from './mixtureAscent';
 import { ComponentFactorError, MixtureFactors } from './mixtureFactors';
+import { expectedRows, identicalComponentGroups, symmetricPointOf } from './mixtureSymmetry';
+import { effectiveComponents, effectiveComponentsMessage } from '../effectiveComponents';
 import { describeFactors, mixturePriors, mixtureStarts } from './runMixtureVi';
 import { shuffledRowBlocks, stochasticAscent } from './stochastic';
 
@@ -61,12 +63,18 @@ export async function fitMixtureStochastic(plate: MixturePlate, request: FitRequ
     factors.pack(packed);
     await final.run(packed, 1, new Float64Array(final.statsLength), { rowLogLikelihood: null, responsibilities });
     const nodes = describeFactors(plate, factors, output, settings, responsibilities);
-    output.status = outcome.status;
+    // One start, no escapes: a symmetric point it ends at is reported, and emptied components are counted, as for batch VI.
+    const symmetric = symmetricPointOf(plate, identicalComponentGroups(factors));
+    const effective = effectiveComponents(plate.latent, expectedRows(factors));
+    output.status = symmetric ? 'degenerate' : outcome.status;
+    if (symmetric) output.diagnostics = [...(output.diagnostics ?? []), symmetric];
     output.converged = false;
     output.iteration = outcome.steps;
     output.start = { chosen: 0, starts: [{ method, objective: outcome.elbo, status: outcome.status, iterations: outcome.steps }] };
-    output.variational = { elbo: outcome.elbo, contributions: [], nodes, bestRestart: 0, restartElbos: [outcome.elbo] };
+    output.variational = { elbo: outcome.elbo, contributions: [], nodes, bestRestart: 0, restartElbos: [outcome.elbo], effectiveComponents: [effective] };
     output.messages.push({ severity: 'info', message: `Started from ${method}.` });
+    const emptied = effectiveComponentsMessage(effective);
+    if (emptied) output.messages.push({ severity: 'info', message: emptied });
     if (settings.restarts > 1) output.messages.push({ severity: 'info', message: `svi runs one start (restarts = ${settings.restarts} is for vi): run the cell with other seeds to compare starts.` });
     output.messages.push({
       severity: 'info',

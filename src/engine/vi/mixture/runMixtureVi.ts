@@ -12,7 +12,7 @@ import type { GaussianParameters, MixtureDiagnostic } from '../../em/types';
 import { mixturePicture } from '../../fit/mixturePicture';
 import type { MixturePlate } from '../../fit/mixturePlate';
 import { errorAt } from '../../language/source';
-import type { FitOutput, FitStart, VariationalNode } from '../../output/fitOutput';
+import type { FitDiagnostic, FitOutput, FitStart, VariationalNode } from '../../output/fitOutput';
 import { Random } from '../../random/rng';
 import type { FitRequest } from '../../run/fitRequest';
 import { marginalDensity } from '../density';
@@ -20,12 +20,17 @@ import { betaSummary } from '../scalarFactors';
 import { wishartSummaries } from '../wishartFactor';
 import { ascendMixture, MixtureWorkspace, startMixtureFactors, type MixtureAscentOutcome } from './mixtureAscent';
 import { ComponentFactorError, improperPrior, MixtureFactors, type MixturePriors } from './mixtureFactors';
+import { expectedRows, identicalComponentGroups, splitStart, symmetricPointOf } from './mixtureSymmetry';
+import { effectiveComponents, effectiveComponentsMessage } from '../effectiveComponents';
 
 /** Starts tried when the directive does not say and no start is given (as the shared starts' default for a mixture). */
 const DEFAULT_STARTS = 4;
 /** At most this many elements get a density by default (`monitor` names others). */
 const DEFAULT_MONITORED = 12;
 const Z975 = 1.959963984540054;
+/** Splits tried off a symmetric point before it is reported (as the generic path's escapes), in standard deviations between neighbours. */
+const ESCAPES = 3;
+const ESCAPE_SPREADS = [1, 2, 0.5];
 
 export interface MixtureViOptions {
   emWorkerScript?: string;
@@ -83,38 +88,30 @@ export async function fitMixtureVariational(plate: MixturePlate, request: FitReq
   try {
     const ws = new MixtureWorkspace(runner, K, d);
     const tried: FitStart[] = [];
-    let best: { factors: MixtureFactors; outcome: MixtureAscentOutcome; index: number } | undefined;
+    let best: (KernelRun & { index: number }) | undefined;
     for (let start = 0; start < starts.count; start++) {
       const { parameters, fromLabels, method } = starts.make(start);
-      const factors = new MixtureFactors(K, d, priors);
-      let outcome: MixtureAscentOutcome;
-      try {
-        const bad = startMixtureFactors(factors, parameters, rows, fromLabels, ws);
-        if (bad >= 0) throw errorAt(request.initsRange ?? request.directiveRange, `The start's precision of component ${bad + 1} is not positive definite.`);
-        outcome = await ascendMixture(factors, ws, settings, (iteration, elbo) => {
-          if (best) return;
-          output.iteration = iteration;
-          output.objective.values.push(elbo);
-          update();
-        }, options.cancelled);
-      } catch (e) {
-        if (e instanceof ComponentFactorError) throw errorAt(plate.ranges.precisions, `VI stopped: ${e.message} Give the component proper priors, or fewer components.`);
-        throw e;
-      }
-      tried.push({ method, objective: outcome.elbo, status: outcome.status, iterations: outcome.iterations });
-      const tolerance = Math.max(settings.tolerance, 1e-9) * Math.abs(best?.outcome.elbo ?? 0);
-      if (!best || outcome.elbo > best.outcome.elbo + tolerance || (Number.isNaN(best.outcome.elbo) && !Number.isNaN(outcome.elbo))) best = { factors, outcome, index: start };
-      if (outcome.status === 'cancelled') break;
+      const run = await runKernelStart(plate, priors, request, ws, { parameters, fromLabels }, options.cancelled, (iteration, curve) => {
+        if (best) return;
+        output.iteration = iteration;
+        output.objective.values = curve;
+        update();
+      });
+      tried.push({ method, objective: run.outcome.elbo, status: run.symmetric ? 'degenerate (symmetric-point)' : run.outcome.status, iterations: run.outcome.iterations });
+      if (!best || betterRun(run, best, settings.tolerance)) best = { ...run, index: start };
+      if (run.outcome.status === 'cancelled') break;
     }
-    const { factors, outcome, index } = best!;
+    const { factors, outcome, index, symmetric, notes } = best!;
     // One more pass for the responsibilities under the kept factors (hard assignments, the picture).
     const responsibilities = new Float64Array(rows * K);
     factors.pack(ws.packed);
     await runner.run(ws.packed, 1, ws.stats, { rowLogLikelihood: new Float64Array(rows), responsibilities });
     const nodes = describeFactors(plate, factors, output, settings, responsibilities);
     output.start = { chosen: index, starts: tried };
-    output.status = outcome.status;
-    output.converged = outcome.status === 'converged';
+    output.status = symmetric ? 'degenerate' : outcome.status;
+    output.converged = !symmetric && outcome.status === 'converged';
+    if (symmetric) output.diagnostics = [...(output.diagnostics ?? []), symmetric];
+    const effective = effectiveComponents(plate.latent, expectedRows(factors));
     output.iteration = outcome.iterations;
     output.objective.values = outcome.curve;
     const { bound } = outcome;
@@ -128,10 +125,13 @@ export async function fitMixtureVariational(plate: MixturePlate, request: FitReq
         { name: plate.parameterNames[0]!, expectedLogDensity: bound.means, entropy: 0 },
         { name: plate.parameterNames[1]!, expectedLogDensity: bound.precisions, entropy: 0 },
       ],
-      nodes, bestRestart: index, restartElbos: tried.map((t) => t.objective),
+      nodes, bestRestart: index, restartElbos: tried.map((t) => t.objective), effectiveComponents: [effective],
     };
     const chosen = tried.length > 1 ? ` Start ${index + 1} of ${tried.length} kept (the best ELBO).` : '';
     output.messages.push({ severity: 'info', message: `Started from ${tried[index]!.method}.${chosen}` });
+    for (const note of notes) output.messages.push({ severity: 'info', message: note });
+    const emptied = effectiveComponentsMessage(effective);
+    if (emptied) output.messages.push({ severity: 'info', message: emptied });
     for (const dgn of diagnostics) output.messages.push({ severity: dgn.severity, message: dgn.message, code: dgn.code });
     for (const dec of outcome.decreases) {
       output.messages.push({ severity: 'warning', message: `The ELBO decreased at iteration ${dec.iteration}, from ${dec.from} to ${dec.to}: coordinate ascent never lowers it beyond rounding; please report this model.` });
@@ -140,6 +140,71 @@ export async function fitMixtureVariational(plate: MixturePlate, request: FitReq
   } finally {
     await runner.close();
   }
+}
+
+/** One start's answer: its factors and ascent, the symmetric point it could not leave (if any), and what the escapes did. */
+interface KernelRun {
+  factors: MixtureFactors;
+  outcome: MixtureAscentOutcome;
+  symmetric?: FitDiagnostic;
+  notes: string[];
+}
+
+/** As the generic path's: a run away from a symmetric point beats one at it; otherwise the higher bound, beyond the tolerance, wins. */
+function betterRun(run: KernelRun, than: KernelRun, tolerance: number): boolean {
+  if (!run.symmetric !== !than.symmetric) return !run.symmetric;
+  const [x, y] = [run.outcome.elbo, than.outcome.elbo];
+  return x > y + Math.max(tolerance, 1e-9) * Math.abs(y) || (Number.isNaN(y) && !Number.isNaN(x));
+}
+
+/**
+ * One start run to convergence. Where it converges with components that hold
+ * data and are identical (a symmetric fixed point: the updates keep them
+ * identical forever), the components are split along their principal axis
+ * and the ascent continues from there, up to ESCAPES times with wider splits;
+ * the split is kept when the bound rises. A point it cannot leave is
+ * reported, never called converged.
+ */
+async function runKernelStart(
+  plate: MixturePlate, priors: MixturePriors, request: FitRequest, ws: MixtureWorkspace, start: { parameters: GaussianParameters; fromLabels: boolean },
+  cancelled: () => boolean, live: (iteration: number, curve: number[]) => void,
+): Promise<KernelRun> {
+  const { settings } = request;
+  const { components: K, columns: d, rows } = plate.problem;
+  const ascend = async (parameters: GaussianParameters, fromLabels: boolean): Promise<{ factors: MixtureFactors; outcome: MixtureAscentOutcome }> => {
+    const factors = new MixtureFactors(K, d, priors);
+    const curve: number[] = [];
+    try {
+      const bad = startMixtureFactors(factors, parameters, rows, fromLabels, ws);
+      if (bad >= 0) throw errorAt(request.initsRange ?? request.directiveRange, `The start's precision of component ${bad + 1} is not positive definite.`);
+      const outcome = await ascendMixture(factors, ws, settings, (iteration, elbo) => {
+        curve.push(elbo);
+        live(iteration, curve);
+      }, cancelled);
+      return { factors, outcome };
+    } catch (e) {
+      if (e instanceof ComponentFactorError) throw errorAt(plate.ranges.precisions, `VI stopped: ${e.message} Give the component proper priors, or fewer components.`);
+      throw e;
+    }
+  };
+  const symmetricAt = (f: MixtureFactors, outcome: MixtureAscentOutcome): number[][] => (outcome.status === 'converged' ? identicalComponentGroups(f) : []);
+  let run = await ascend(start.parameters, start.fromLabels);
+  let groups = symmetricAt(run.factors, run.outcome);
+  const notes: string[] = [];
+  for (let attempt = 0; groups.length && attempt < ESCAPES && !cancelled(); attempt++) {
+    const spread = ESCAPE_SPREADS[attempt]!;
+    const after = await ascend(splitStart(run.factors, groups, spread), false);
+    const found = symmetricPointOf(plate, groups)!.message.replace(/, a .*$/, '');
+    if (after.outcome.elbo > run.outcome.elbo) {
+      notes.push(`${found} at iteration ${run.outcome.iterations}: split along their principal axis (${spread} sd apart) and continued; the ELBO rose from ${run.outcome.elbo.toFixed(4)} to ${after.outcome.elbo.toFixed(4)}.`);
+      run = after;
+      groups = symmetricAt(run.factors, run.outcome);
+    } else {
+      notes.push(`Splitting the identical components ${spread} sd apart did not raise the ELBO.`);
+    }
+  }
+  const symmetric = symmetricPointOf(plate, groups);
+  return { ...run, ...(symmetric ? { symmetric } : {}), notes };
 }
 
 /**
@@ -156,7 +221,10 @@ export function describeFactors(plate: MixturePlate, factors: MixtureFactors, ou
   output.params = nodes.map((n) => ({ name: n.name, value: n.mean }));
   output.observations = rows;
   output.assignments = { node: plate.latent, values: Array.from({ length: Math.min(rows, 10_000) }, (_, i) => 1 + argmax(responsibilities, i * K, K)) };
-  if (d <= 2) output.mixture = mixturePicture(plate, pictureParameters(factors), responsibilities);
+  if (d <= 2) {
+    output.mixture = mixturePicture(plate, pictureParameters(factors), responsibilities);
+    for (const k of effectiveComponents(plate.latent, expectedRows(factors)).emptied) output.mixture.components[k - 1]!.emptied = true;
+  }
   return nodes;
 }
 
