@@ -38,6 +38,8 @@ export class OutputImages implements vscode.Disposable {
   private readonly messaging: vscode.NotebookRendererMessaging;
   private readonly waiting = new Map<number, (answer: { png: string; ms: number } | undefined) => void>();
   private nextId = 1;
+  /** When each image was asked for, to log how late a late one came. */
+  private readonly asked = new Map<number, number>();
 
   constructor(private readonly log?: (line: string) => void) {
     const messaging = vscode.notebooks.createRendererMessaging(RENDERER_ID);
@@ -49,7 +51,12 @@ export class OutputImages implements vscode.Disposable {
       else if (m?.type === 'exportSettings?') void messaging.postMessage(exportSettings(editor.notebook.uri), editor);
       else if (m?.type === 'copiedFigure') void vscode.window.setStatusBarMessage('Latent: copied the figure as PNG', 5000);
       else if (m?.type === 'copyFigure' && typeof m.svg === 'string') void copySvg(m.svg, m.reason);
-      else if (m?.type === 'outputImage' && typeof m.id === 'number') this.waiting.get(m.id)?.({ png: typeof m.png === 'string' ? m.png : '', ms: m.ms });
+      else if (m?.type === 'outputImage' && typeof m.id === 'number') {
+        const waiting = this.waiting.get(m.id);
+        if (waiting) waiting({ png: typeof m.png === 'string' ? m.png : '', ms: m.ms });
+        else this.log?.(`output image ${m.id} came too late: drawn in ${m.ms} ms, ${Date.now() - (this.asked.get(m.id) ?? Date.now())} ms after it was asked for`);
+        this.asked.delete(m.id);
+      }
     });
     const changed = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('latent.outputs.exportTheme')) for (const editor of vscode.window.visibleNotebookEditors) void messaging.postMessage(exportSettings(editor.notebook.uri), editor);
@@ -69,6 +76,9 @@ export class OutputImages implements vscode.Disposable {
     if (!editor) return undefined;
     const id = this.nextId++;
     const started = Date.now();
+    this.asked.set(id, started);
+    // Answers that never come (no renderer) leave their entry: keep only the latest hundred.
+    if (this.asked.size > 100) this.asked.delete(this.asked.keys().next().value!);
     let timer: NodeJS.Timeout | undefined;
     const answer = await new Promise<{ png: string; ms: number } | undefined>((resolve) => {
       this.waiting.set(id, resolve);

@@ -12,6 +12,7 @@ import * as Plotly from 'plotly.js-basic-dist-min';
 import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
 import { configureFigureExport, outputImagePng, setExportTheme, type ExportSettingsMessage, type OutputImageRequest } from './figureExport';
 import { FitView } from './fitView';
+import { withImagePriority } from './imagePriority';
 import { thumbnailFigures } from './outputThumbnail';
 import { outputViews } from './outputViews';
 import { parseRunOutput } from './parse';
@@ -46,7 +47,7 @@ export const activate: ActivationFunction = (context) => {
     const started = performance.now();
     let png: string | undefined;
     try {
-      png = await outputImagePng(document, await thumbnailFigures(request.mime, request.output, document, plotly));
+      png = await withImagePriority(async () => outputImagePng(document, await thumbnailFigures(request.mime, request.output, document, plotly)));
     } catch (error) {
       console.error('Latent renderer: the output image failed', error);
     }
