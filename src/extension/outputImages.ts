@@ -18,10 +18,11 @@ export const RENDERER_ID = 'latent-run-renderer';
 /** Largest image kept in an output; the renderer's are far smaller (≈ 0.1–0.3 MB). */
 const MAX_IMAGE_BYTES = 1_000_000;
 /**
- * How long a run's end waits for its image. The renderer draws it from the
- * final output it is sent, apart from its live view: a few small figures,
- * typically 0.1–0.5 s in the notebook's webview. Past this the cell ends
- * without an image rather than look busy.
+ * How long a run's end waits for its image, unless `latent.outputs.staticImageWaitMs`
+ * says otherwise. The renderer draws it from the final output it is sent,
+ * apart from its live view: a few small figures, 0.3–0.4 s in the e2e
+ * notebook when the webview is free, but several seconds when the machine is
+ * saturated. Past this the cell ends without an image rather than look busy.
  */
 export const IMAGE_WAIT_MS = 1500;
 
@@ -67,11 +68,13 @@ export class OutputImages implements vscode.Disposable {
   /**
    * The PNG of `output` (a final output of MIME type `mime`) from the renderer
    * of a visible editor of `notebook`, or undefined: setting off, no editor
-   * shows the notebook, no renderer answered within IMAGE_WAIT_MS, or the
+   * shows the notebook, no renderer answered within the wait, or the
    * output has no figures.
    */
   async imageFor(notebook: vscode.NotebookDocument, mime: string, output: unknown): Promise<Uint8Array | undefined> {
-    if (!vscode.workspace.getConfiguration('latent', notebook.uri).get<boolean>('outputs.staticImage', true)) return undefined;
+    const settings = vscode.workspace.getConfiguration('latent', notebook.uri);
+    if (!settings.get<boolean>('outputs.staticImage', true)) return undefined;
+    const waitMs = Math.min(Math.max(settings.get<number>('outputs.staticImageWaitMs', IMAGE_WAIT_MS), 0), 60_000);
     const editor = vscode.window.visibleNotebookEditors.find((e) => e.notebook === notebook);
     if (!editor) return undefined;
     const id = this.nextId++;
@@ -82,7 +85,7 @@ export class OutputImages implements vscode.Disposable {
     let timer: NodeJS.Timeout | undefined;
     const answer = await new Promise<{ png: string; ms: number } | undefined>((resolve) => {
       this.waiting.set(id, resolve);
-      timer = setTimeout(() => resolve(undefined), IMAGE_WAIT_MS);
+      timer = setTimeout(() => resolve(undefined), waitMs);
       // Not delivered: no renderer is loaded in that editor yet (its first output was the final one).
       Promise.resolve(this.messaging.postMessage({ type: 'outputImage?', id, mime, output }, editor)).then(
         (delivered) => delivered || resolve(undefined),

@@ -54,6 +54,13 @@ export async function checkPlotsNotebook({ views }, { notebook, workbench, page,
   // execution (the host waits for the renderer's PNG before execution.end), so Run All over several
   // runs and a Run right after a run ends are never taken by a second execution.
   const file = path.join(workspace, 'diagnostics', 'plots-and-comparison.ipynb');
+  // The machine CI and this test share is saturated: there the renderer answered 1.2–7.9 s after the
+  // host asked (0.4 s when its webview was free), past the default 1.5 s wait. This test checks that the
+  // image travels, not how fast, so it gives the renderer 15 s (latent.outputs.staticImageWaitMs).
+  const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+  fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+  fs.writeFileSync(settingsFile, JSON.stringify({ 'latent.outputs.staticImageWaitMs': 15_000 }));
+  await page.waitForTimeout(1500);
   const runCells = () => JSON.parse(fs.readFileSync(file, 'utf8')).cells.map((c, index) => ({ index, outputs: (c.outputs ?? []).filter((o) => o.data?.[LATENT_MIMES.run]) })).filter((c) => c.outputs.length);
   const before = await notebook.state();
   await workbench.runCommand('Notebook: Run All');
@@ -86,8 +93,8 @@ export async function checkPlotsNotebook({ views }, { notebook, workbench, page,
   assert.ok(rerun.outputs[0].data['image/png'], 'the re-run output has its image too');
   // How long each run's end waited for its image (the host's log, Output view "Latent").
   const logFile = findFile(path.join(userDataDir, 'logs'), /^Latent\.log$/);
-  const waits = logFile ? [...fs.readFileSync(logFile, 'utf8').matchAll(/output image: (\d+) bytes, drawn in (\d+) ms, (\d+) ms after the run ended|output image: none within (\d+) ms/g)] : [];
-  log(`  output image waits (bytes, drawn ms, waited ms): ${waits.map((m) => (m[4] ? `none after ${m[4]} ms` : `${m[1]}/${m[2]}/${m[3]}`)).join('; ') || `no log (${logFile})`}`);
+  const waits = logFile ? [...fs.readFileSync(logFile, 'utf8').matchAll(/output image: (\d+) bytes, drawn in (\d+) ms, (\d+) ms after the run ended|output image: none within (\d+) ms|output image \d+ came too late: drawn in (\d+) ms, (\d+) ms/g)] : [];
+  log(`  output image waits (bytes, drawn ms, waited ms): ${waits.map((m) => (m[4] ? `none after ${m[4]} ms` : m[5] ? `late: drawn ${m[5]}, answered after ${m[6]} ms` : `${m[1]}/${m[2]}/${m[3]}`)).join('; ') || `no log (${logFile})`}`);
   assert.equal(images.length, 2, 'each run output saved with its image/png');
 
   // The compare cell: both models ranked by elpd_loo, as loo_compare prints them, in the saved notebook.
@@ -130,8 +137,6 @@ export async function checkPlotsNotebook({ views }, { notebook, workbench, page,
 
   // Export: the forest plot's toolbar, then the save dialog's proposed path (next to the notebook);
   // the SVG again with the light export theme (latent.outputs.exportTheme), for a white page.
-  const settingsFile = path.join(workspace, '.vscode', 'settings.json');
-  fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
   for (const format of ['svg', 'png', 'light svg']) {
     if (format === 'light svg') {
       fs.writeFileSync(settingsFile, JSON.stringify({ 'latent.outputs.exportTheme': 'light' }));
