@@ -33,7 +33,12 @@ type Message =
   | { type: 'exportSettings?' }
   | { type: 'outputImage'; id: number; png: string; ms: number };
 
-/** Receives the renderer's messages, and asks it for output images (setting `latent.outputs.staticImage`, on by default). */
+/**
+ * Receives the renderer's messages, and asks it for output images (setting
+ * `latent.outputs.staticImage`, off by default: on a saturated machine the
+ * notebook's webview answered 0.5–20 s after the run ended, busy with the
+ * run's live updates, so most runs would wait and still end without one).
+ */
 export class OutputImages implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
   private readonly messaging: vscode.NotebookRendererMessaging;
@@ -73,7 +78,7 @@ export class OutputImages implements vscode.Disposable {
    */
   async imageFor(notebook: vscode.NotebookDocument, mime: string, output: unknown): Promise<Uint8Array | undefined> {
     const settings = vscode.workspace.getConfiguration('latent', notebook.uri);
-    if (!settings.get<boolean>('outputs.staticImage', true)) return undefined;
+    if (!settings.get<boolean>('outputs.staticImage', false)) return undefined;
     const waitMs = Math.min(Math.max(settings.get<number>('outputs.staticImageWaitMs', IMAGE_WAIT_MS), 0), 60_000);
     const editor = vscode.window.visibleNotebookEditors.find((e) => e.notebook === notebook);
     if (!editor) return undefined;
