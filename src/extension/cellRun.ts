@@ -7,7 +7,7 @@ import type { RunMessage } from '../engine/output/runOutput';
 import { ComposedSource, definedModelName, referencedModel } from '../engine/run/namedModels';
 import { parseDocument } from '../engine/language/parser';
 import { toMessage } from '../engine/run/runner';
-import { cellSink, errorOutput, tokenSignal, type OutputImageFor } from './cellSink';
+import { cellSink, errorOutput, tokenSignal } from './cellSink';
 import { runCompareCell } from './compareCell';
 import { jobChoices, maxOutputBytes, readOptionsFor } from './settings';
 import type { RunningJobs } from './workbench/runningJobs';
@@ -19,7 +19,7 @@ import { UNTRUSTED_MESSAGE } from './workbench/trust';
  * and ends the execution. Problems in the cell become an error output, never
  * an exception.
  */
-export async function runCell(execution: vscode.NotebookCellExecution, workers: JobWorkers, jobs: RunningJobs, imageFor?: OutputImageFor): Promise<void> {
+export async function runCell(execution: vscode.NotebookCellExecution, workers: JobWorkers, jobs: RunningJobs): Promise<void> {
   execution.start(Date.now());
   await execution.clearOutput();
   const source = execution.cell.document.getText();
@@ -46,7 +46,7 @@ export async function runCell(execution: vscode.NotebookCellExecution, workers: 
   // Read and run in a worker of the job's own: its files are read there, and its draws stay there.
   await runJobInWorker(
     { source: composed?.text ?? source, choices: jobChoices(uri), options: readOptionsFor(uri), workers, maxOutputBytes: maxOutputBytes(uri) },
-    allSinks(cellSink(execution, toCell, imageFor), tracked.sink),
+    allSinks(cellSink(execution, toCell), tracked.sink),
     { cancel: anySignal(tokenSignal(execution.token), tracked.signal), owner: uri.toString() },
   );
 }

@@ -8,17 +8,13 @@ export function outputItems(o: JobOutput): vscode.NotebookCellOutputItem[] {
   return [vscode.NotebookCellOutputItem.json(o.output, OUTPUT_MIME[o.kind]), vscode.NotebookCellOutputItem.text(outputText(o))];
 }
 
-/** The static image of a final output (outputImages.ts), made before the execution ends. */
-export type OutputImageFor = (mime: string, output: unknown) => Promise<Uint8Array | undefined>;
-
 /**
  * Writes a job into the cell it runs in: one output, its items replaced at
  * each update; problems become an error output; the execution ends with the
  * job. `toCell` maps message ranges into the cell (a named model composed
- * with the running cell). With `imageFor`, a run that succeeded (and was not
- * stopped: Stop must end the cell at once) keeps its image beside its JSON.
+ * with the running cell).
  */
-export function cellSink(execution: vscode.NotebookCellExecution, toCell: (m: RunMessage) => RunMessage = (m) => m, imageFor?: OutputImageFor): JobSink {
+export function cellSink(execution: vscode.NotebookCellExecution, toCell: (m: RunMessage) => RunMessage = (m) => m): JobSink {
   let output: vscode.NotebookCellOutput | undefined;
   const items = (o: JobOutput): vscode.NotebookCellOutputItem[] => outputItems(mapOutputMessages(o, toCell));
   return {
@@ -28,11 +24,8 @@ export function cellSink(execution: vscode.NotebookCellExecution, toCell: (m: Ru
       await execution.replaceOutput(output);
     },
     async finish(o) {
-      const mapped = mapOutputMessages(o, toCell);
-      const image = imageFor && succeeded(o) && !execution.token.isCancellationRequested ? await imageFor(OUTPUT_MIME[o.kind], mapped.output) : undefined;
-      const finalItems = [...outputItems(mapped), ...(image ? [new vscode.NotebookCellOutputItem(image, 'image/png')] : [])];
-      if (output) await execution.replaceOutputItems(finalItems, output);
-      else await execution.replaceOutput(new vscode.NotebookCellOutput(finalItems));
+      if (output) await execution.replaceOutputItems(items(o), output);
+      else await execution.replaceOutput(new vscode.NotebookCellOutput(items(o)));
       execution.end(succeeded(o), Date.now());
     },
     async fail(messages) {

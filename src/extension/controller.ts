@@ -23,14 +23,13 @@ export class LatentController implements vscode.Disposable {
   constructor(
     private readonly workers: JobWorkers,
     private readonly jobs: RunningJobs,
-    log?: (line: string) => void,
   ) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, 'jupyter-notebook', 'Latent');
     this.controller.supportedLanguages = ['latent'];
     this.controller.supportsExecutionOrder = true;
     this.controller.description = 'Gibbs sampling for JAGS-dialect models';
     this.controller.executeHandler = (cells) => this.execute(cells);
-    this.images = new OutputImages(log);
+    this.images = new OutputImages(this.controller);
     this.subscriptions.push(
       this.controller,
       vscode.workspace.onDidOpenNotebookDocument((n) => this.preferFor(n)),
@@ -50,11 +49,15 @@ export class LatentController implements vscode.Disposable {
   }
 
   private async execute(cells: vscode.NotebookCell[]): Promise<void> {
-    for (const cell of cells) {
-      const execution = this.controller.createNotebookCellExecution(cell);
-      execution.executionOrder = ++this.executionOrder;
-      const imageFor = (mime: string, output: unknown) => this.images.imageFor(cell.notebook, mime, output);
-      await endingOnException(execution, () => runCell(execution, this.workers, this.jobs, imageFor));
+    this.images.begin(cells);
+    try {
+      for (const cell of cells) {
+        const execution = this.controller.createNotebookCellExecution(cell);
+        execution.executionOrder = ++this.executionOrder;
+        await endingOnException(execution, () => runCell(execution, this.workers, this.jobs));
+      }
+    } finally {
+      this.images.end();
     }
   }
 

@@ -2,54 +2,46 @@
  * The extension host's side of the renderer's messages (src/renderer/figureExport.ts):
  * - `saveFigure`: asks where to save a figure's PNG or SVG (next to the
  *   notebook by default) and writes it;
- * - `outputImage?` / `outputImage`: before a run's execution ends, the host
- *   sends the renderer the final output and waits briefly for a PNG of its
- *   main figures, which the cell's output then holds as `image/png` beside
- *   its JSON and text, so that the saved notebook shows plots where the
- *   Latent renderer is absent (GitHub, nbconvert, Jupyter). Within the run's
- *   own execution, because VS Code lets outputs change only through one, and
- *   a second execution would take the cell from the user's next Run.
+ * - `outputImage`: adds the PNG of an output's figures to that output as
+ *   `image/png`, beside its JSON and text, so that the saved notebook shows
+ *   plots where the Latent renderer is absent (GitHub, nbconvert, Jupyter).
+ *   VS Code lets outputs change only through an execution, so a short one is
+ *   opened on the cell with the run's own order and times.
  */
 
 import * as vscode from 'vscode';
+import { textFingerprint } from '../engine/output/fingerprint';
 
 export const RENDERER_ID = 'latent-run-renderer';
 
 /** Largest image kept in an output; the renderer's are far smaller (≈ 0.1–0.3 MB). */
 const MAX_IMAGE_BYTES = 1_000_000;
-/**
- * How long a run's end waits for its image, unless `latent.outputs.staticImageWaitMs`
- * says otherwise. The renderer draws it from the final output it is sent,
- * apart from its live view: a few small figures, 0.3–0.4 s in the e2e
- * notebook when the webview is free, but several seconds when the machine is
- * saturated. Past this the cell ends without an image rather than look busy.
- */
-export const IMAGE_WAIT_MS = 1500;
+/** The edit is applied (it is queued before end()), but its promise may settle late: the cell must not look busy meanwhile. */
+const EDIT_TIMEOUT_MS = 500;
 
 type Message =
   | { type: 'saveFigure'; format: 'png' | 'svg'; fileName: string; dataUrl: string }
   | { type: 'copiedFigure'; format: 'png' }
   | { type: 'copyFigure'; svg: string; reason: string }
   | { type: 'exportSettings?' }
-  | { type: 'outputImage'; id: number; png: string; ms: number };
+  | { type: 'outputImage'; mime: string; fingerprint: string; png: string };
 
 /**
- * Receives the renderer's messages, and asks it for output images (setting
- * `latent.outputs.staticImage`, off by default: on a saturated machine the
- * notebook's webview answered 0.5–20 s after the run ended, busy with the
- * run's live updates, so most runs would wait and still end without one).
+ * Receives the renderer's messages. Images are attached (setting
+ * `latent.outputs.staticImage`, off by default: each image needs a short
+ * extra execution of its cell, which VS Code shows) only to outputs of
+ * cells this controller ran in this session (opening a notebook never changes
+ * it), and only while the controller runs nothing: a second execution on a
+ * cell that is still running, or queued by "Run All", would confuse its state.
  */
 export class OutputImages implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
-  private readonly messaging: vscode.NotebookRendererMessaging;
-  private readonly waiting = new Map<number, (answer: { png: string; ms: number } | undefined) => void>();
-  private nextId = 1;
-  /** When each image was asked for, to log how late a late one came. */
-  private readonly asked = new Map<number, number>();
+  private readonly ran = new WeakSet<vscode.NotebookCell>();
+  private readonly pending: Array<{ notebook: vscode.NotebookDocument; key: OutputKey; png: string }> = [];
+  private running = 0;
 
-  constructor(private readonly log?: (line: string) => void) {
+  constructor(private readonly controller: vscode.NotebookController) {
     const messaging = vscode.notebooks.createRendererMessaging(RENDERER_ID);
-    this.messaging = messaging;
     const exportSettings = (scope?: vscode.Uri) => ({ type: 'exportSettings', theme: vscode.workspace.getConfiguration('latent', scope).get<string>('outputs.exportTheme', 'editor') === 'light' ? 'light' : 'editor' });
     const received = messaging.onDidReceiveMessage(({ editor, message }) => {
       const m = message as Message;
@@ -57,11 +49,9 @@ export class OutputImages implements vscode.Disposable {
       else if (m?.type === 'exportSettings?') void messaging.postMessage(exportSettings(editor.notebook.uri), editor);
       else if (m?.type === 'copiedFigure') void vscode.window.setStatusBarMessage('Latent: copied the figure as PNG', 5000);
       else if (m?.type === 'copyFigure' && typeof m.svg === 'string') void copySvg(m.svg, m.reason);
-      else if (m?.type === 'outputImage' && typeof m.id === 'number') {
-        const waiting = this.waiting.get(m.id);
-        if (waiting) waiting({ png: typeof m.png === 'string' ? m.png : '', ms: m.ms });
-        else this.log?.(`output image ${m.id} came too late: drawn in ${m.ms} ms, ${Date.now() - (this.asked.get(m.id) ?? Date.now())} ms after it was asked for`);
-        this.asked.delete(m.id);
+      else if (m?.type === 'outputImage' && vscode.workspace.getConfiguration('latent', editor.notebook.uri).get<boolean>('outputs.staticImage', false)) {
+        this.pending.push({ notebook: editor.notebook, key: { mime: m.mime, fingerprint: m.fingerprint }, png: m.png });
+        void this.flush();
       }
     });
     const changed = vscode.workspace.onDidChangeConfiguration((e) => {
@@ -70,43 +60,35 @@ export class OutputImages implements vscode.Disposable {
     this.subscription = vscode.Disposable.from(received, changed);
   }
 
-  /**
-   * The PNG of `output` (a final output of MIME type `mime`) from the renderer
-   * of a visible editor of `notebook`, or undefined: setting off, no editor
-   * shows the notebook, no renderer answered within the wait, or the
-   * output has no figures.
-   */
-  async imageFor(notebook: vscode.NotebookDocument, mime: string, output: unknown): Promise<Uint8Array | undefined> {
-    const settings = vscode.workspace.getConfiguration('latent', notebook.uri);
-    if (!settings.get<boolean>('outputs.staticImage', false)) return undefined;
-    const waitMs = Math.min(Math.max(settings.get<number>('outputs.staticImageWaitMs', IMAGE_WAIT_MS), 0), 60_000);
-    const editor = vscode.window.visibleNotebookEditors.find((e) => e.notebook === notebook);
-    if (!editor) return undefined;
-    const id = this.nextId++;
-    const started = Date.now();
-    this.asked.set(id, started);
-    // Answers that never come (no renderer) leave their entry: keep only the latest hundred.
-    if (this.asked.size > 100) this.asked.delete(this.asked.keys().next().value!);
-    let timer: NodeJS.Timeout | undefined;
-    const answer = await new Promise<{ png: string; ms: number } | undefined>((resolve) => {
-      this.waiting.set(id, resolve);
-      timer = setTimeout(() => resolve(undefined), waitMs);
-      // Not delivered: no renderer is loaded in that editor yet (its first output was the final one).
-      Promise.resolve(this.messaging.postMessage({ type: 'outputImage?', id, mime, output }, editor)).then(
-        (delivered) => delivered || resolve(undefined),
-        () => resolve(undefined),
-      );
-    });
-    clearTimeout(timer);
-    this.waiting.delete(id);
-    const bytes = answer?.png ? Buffer.from(answer.png, 'base64') : undefined;
-    this.log?.(answer ? `output image: ${bytes?.length ?? 0} bytes, drawn in ${answer.ms} ms, ${Date.now() - started} ms after the run ended` : `output image: none within ${Date.now() - started} ms`);
-    return bytes && bytes.length > 0 && bytes.length <= MAX_IMAGE_BYTES ? bytes : undefined;
+  /** The controller starts running `cells`; images wait until it has run them all. */
+  begin(cells: readonly vscode.NotebookCell[]): void {
+    this.running++;
+    cells.forEach((cell) => this.ran.add(cell));
+  }
+
+  end(): void {
+    this.running--;
+    void this.flush();
+  }
+
+  private flushing = false;
+
+  /** One image at a time, each in its own short execution. */
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.running === 0 && this.pending.length) {
+        const { notebook, key, png } = this.pending.shift()!;
+        await attachImage(this.controller, notebook, key, png, (cell) => this.ran.has(cell)).catch((error: unknown) => console.error('Latent: adding the output image failed', error));
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 
   dispose(): void {
     this.subscription.dispose();
-    for (const resolve of this.waiting.values()) resolve(undefined);
   }
 }
 
@@ -138,3 +120,55 @@ async function copySvg(svg: string, reason: string): Promise<void> {
   void vscode.window.setStatusBarMessage(`Latent: copied the figure as SVG text (${reason})`, 8000);
 }
 
+/** Which output: the MIME type and the fingerprint of the text of one of its items. */
+export interface OutputKey {
+  mime: string;
+  fingerprint: string;
+}
+
+/** Adds the image to the output the key names (in a cell `eligible` accepts), unless it has one; retries while the cell's run is still ending. */
+async function attachImage(controller: vscode.NotebookController, notebook: vscode.NotebookDocument, key: OutputKey, png: string, eligible: (cell: vscode.NotebookCell) => boolean, attempts = 20): Promise<void> {
+  const bytes = Buffer.from(png, 'base64');
+  if (bytes.length === 0 || bytes.length > MAX_IMAGE_BYTES) return;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const found = findOutput(notebook, key);
+    if (!found || !eligible(found.cell) || found.output.items.some((item) => item.mime === 'image/png')) return;
+    const { cell, output } = found;
+    let execution: vscode.NotebookCellExecution;
+    try {
+      execution = controller.createNotebookCellExecution(cell);
+    } catch {
+      // The run that made the output has not ended yet: VS Code allows one execution per cell.
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      continue;
+    }
+    const summary = cell.executionSummary;
+    const started = Date.now();
+    try {
+      if (summary?.executionOrder !== undefined) execution.executionOrder = summary.executionOrder;
+      execution.start(started);
+      // Never leave the cell looking busy: end soon even when the edit's promise has not settled.
+      await Promise.race([
+        execution.replaceOutputItems([...output.items, new vscode.NotebookCellOutputItem(bytes, 'image/png')], output),
+        new Promise((resolve) => setTimeout(resolve, EDIT_TIMEOUT_MS)),
+      ]);
+    } finally {
+      // Images come only from finished, not failed, outputs: the run succeeded unless it said otherwise.
+      try {
+        execution.end(summary?.success ?? true, Date.now());
+      } catch (error) {
+        console.error('Latent: ending the image execution failed', error);
+      }
+    }
+    return;
+  }
+}
+
+function findOutput(notebook: vscode.NotebookDocument, key: OutputKey): { cell: vscode.NotebookCell; output: vscode.NotebookCellOutput } | undefined {
+  const decoder = new TextDecoder();
+  for (const cell of notebook.getCells()) {
+    const output = cell.outputs.find((o) => o.items.some((item) => item.mime === key.mime && textFingerprint(decoder.decode(item.data)) === key.fingerprint));
+    if (output) return { cell, output };
+  }
+  return undefined;
+}

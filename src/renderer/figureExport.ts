@@ -3,10 +3,9 @@
  * Plotly mode bar) gets "Save as PNG" and "Save as SVG": the renderer makes the
  * image and, where VS Code gives it messaging, sends it to the extension host,
  * which asks where to save it (a webview cannot download files); elsewhere
- * Plotly's own download is used. At the end of a run the host asks for a
- * compact PNG of the output's main figures (outputThumbnail.ts), which it
- * stores beside the JSON as `image/png` so that GitHub, nbconvert and Jupyter
- * show the plots.
+ * Plotly's own download is used. At the end of a run the renderer sends a
+ * compact PNG of the output's first figures, which the host stores beside the
+ * JSON as `image/png` so that GitHub, nbconvert and Jupyter show the plots.
  */
 
 import type { Data, Layout, ModeBarButton } from 'plotly.js';
@@ -21,16 +20,8 @@ export type RendererMessage =
   | { type: 'copyFigure'; svg: string; reason: string }
   /** Asks the host for the export settings (it answers with an ExportSettingsMessage). */
   | { type: 'exportSettings?' }
-  /** The answer to the host's OutputImageRequest of the same id: the PNG in base64, empty when there is none, and how long it took. */
-  | { type: 'outputImage'; id: number; png: string; ms: number };
-
-/** The host asks for the static image of a run's final output (sent whole: the view on screen may lag behind). */
-export interface OutputImageRequest {
-  type: 'outputImage?';
-  id: number;
-  mime: string;
-  output: unknown;
-}
+  /** The output is named by its item's MIME type and the fingerprint of its text (engine/output/fingerprint.ts). */
+  | { type: 'outputImage'; mime: string; fingerprint: string; png: string };
 
 /** The host's answer, and its news when the setting changes: `light` exports on white with dark text, for publication. */
 export interface ExportSettingsMessage {
@@ -112,7 +103,7 @@ const LIGHT = { background: '#ffffff', text: '#222222', axis: '#555555', grid: '
  * or (setting latent.outputs.exportTheme = "light") recoloured for a white
  * page; the traces keep their colours.
  */
-export function exportedFigure(div: { data?: Data[]; layout?: Partial<Layout> }, editorBackground: string): { data: Data[]; layout: Partial<Layout> } {
+export function exportedFigure(div: PlotDiv, editorBackground: string): { data: Data[]; layout: Partial<Layout> } {
   const layout: Record<string, unknown> = { ...(div.layout ?? {}) };
   if (exportTheme !== 'light') return { data: div.data ?? [], layout: { ...layout, paper_bgcolor: editorBackground, plot_bgcolor: editorBackground } };
   for (const key of Object.keys(layout)) {
@@ -167,25 +158,28 @@ function opaqueBackground(element: HTMLElement): string {
   return color || '#ffffff';
 }
 
+/** Figures in one output's static image at most, and the size of each. */
+const IMAGE_FIGURES = 6;
 const CELL_WIDTH = 420;
 const CELL_HEIGHT = 200;
 
 /**
- * One PNG of `figures` (two per row, each 420 × 200 px, in the export theme on
- * the editor's background): about 50–250 kB, well within what a notebook
- * output should hold. Base64, or undefined without an image maker, figures
- * or a canvas.
+ * Sends the host one PNG of the output's first figures (two per row, each
+ * 420 × 200 px, on the editor's background): about 50–250 kB, well within
+ * what a notebook output should hold. Nothing without messaging or figures.
  */
-export async function outputImagePng(doc: Document, figures: ReadonlyArray<{ data: Data[]; layout: Partial<Layout> }>): Promise<string | undefined> {
-  if (!maker || figures.length === 0) return undefined;
-  const background = opaqueBackground(doc.documentElement);
+export async function sendOutputImage(root: HTMLElement, output: { mime: string; fingerprint: string }): Promise<boolean> {
+  if (!post || !maker) return false;
+  const divs = [...root.querySelectorAll<PlotDiv>('.js-plotly-plot')].filter((div) => !div.closest('[hidden]')).slice(0, IMAGE_FIGURES);
+  if (divs.length === 0) return false;
+  const background = opaqueBackground(root);
   const images = await Promise.all(
-    figures.map((figure) => {
-      const { data, layout } = exportedFigure(figure, background);
-      return maker!.toImage({ data, layout: { ...layout, width: CELL_WIDTH, height: CELL_HEIGHT, autosize: false } }, { format: 'png', width: CELL_WIDTH, height: CELL_HEIGHT });
-    }),
+    divs.map((div) => maker!.toImage({ data: div.data ?? [], layout: { ...(div.layout ?? {}), paper_bgcolor: background, plot_bgcolor: background, width: CELL_WIDTH, height: CELL_HEIGHT } }, { format: 'png', width: CELL_WIDTH, height: CELL_HEIGHT })),
   );
-  return stitch(doc, images, exportTheme === 'light' ? LIGHT.background : background);
+  const png = await stitch(root.ownerDocument, images, background);
+  if (!png) return false;
+  post({ type: 'outputImage', mime: output.mime, fingerprint: output.fingerprint, png });
+  return true;
 }
 
 /** The images in a grid of two columns on one canvas, as base64 PNG (undefined where there is no canvas). */

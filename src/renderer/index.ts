@@ -10,10 +10,9 @@
 
 import * as Plotly from 'plotly.js-basic-dist-min';
 import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
-import { configureFigureExport, outputImagePng, setExportTheme, type ExportSettingsMessage, type OutputImageRequest } from './figureExport';
+import { textFingerprint } from '../engine/output/fingerprint';
+import { configureFigureExport, sendOutputImage, setExportTheme, type ExportSettingsMessage } from './figureExport';
 import { FitView } from './fitView';
-import { withImagePriority } from './imagePriority';
-import { thumbnailFigures } from './outputThumbnail';
 import { outputViews } from './outputViews';
 import { parseRunOutput } from './parse';
 import { FIT_MIME, parseFitOutput } from './parseFit';
@@ -36,23 +35,25 @@ export const activate: ActivationFunction = (context) => {
     context.postMessage ? (message) => void context.postMessage!(message) : undefined,
   );
   context.onDidReceiveMessage?.((message: unknown) => {
-    const m = message as Partial<ExportSettingsMessage> | Partial<OutputImageRequest> | undefined;
+    const m = message as Partial<ExportSettingsMessage> | undefined;
     if (m?.type === 'exportSettings' && (m.theme === 'light' || m.theme === 'editor')) setExportTheme(m.theme);
-    else if (m?.type === 'outputImage?' && typeof m.id === 'number' && typeof m.mime === 'string') void answerImageRequest(m as OutputImageRequest);
   });
   void context.postMessage?.({ type: 'exportSettings?' });
-
-  /** Draws the requested output's image off screen, now (not after the live view catches up), and always answers. */
-  async function answerImageRequest(request: OutputImageRequest): Promise<void> {
-    const started = performance.now();
-    let png: string | undefined;
+  /** Outputs whose static image was sent in this session. */
+  const imaged = new Set<string>();
+  /** Once an output is final (not running), its figures go to the host as one PNG. */
+  const afterRender = (item: OutputItem, element: HTMLElement): void => {
+    if (imaged.has(item.id) || !context.postMessage) return;
+    let status: unknown;
     try {
-      png = await withImagePriority(async () => outputImagePng(document, await thumbnailFigures(request.mime, request.output, document, plotly)));
-    } catch (error) {
-      console.error('Latent renderer: the output image failed', error);
+      status = (item.json() as { status?: unknown }).status;
+    } catch {
+      return;
     }
-    void context.postMessage?.({ type: 'outputImage', id: request.id, png: png ?? '', ms: Math.round(performance.now() - started) });
-  }
+    if (typeof status !== 'string' || status === 'running' || status === 'failed') return;
+    imaged.add(item.id);
+    sendOutputImage(element, { mime: item.mime, fingerprint: textFingerprint(item.text()) }).catch((error: unknown) => console.error('Latent renderer: the output image failed', error));
+  };
 
   /** Calibration outputs (`calibrate with sbc(...)`) have their own MIME type and views. */
   const calibrations = sbcRenderer(plotly);
@@ -65,17 +66,20 @@ export const activate: ActivationFunction = (context) => {
   };
 
   return {
-    renderOutputItem(outputItem, element, signal) {
-      return renderItem(outputItem, element, signal);
+    async renderOutputItem(outputItem, element, signal) {
+      await renderItem(outputItem, element, signal);
+      if (!signal.aborted) afterRender(outputItem, element);
     },
 
     disposeOutputItem(id) {
       calibrations.dispose(id);
       fits.dispose(id);
       if (id !== undefined) {
+        imaged.delete(id);
         disposeView(id);
         return;
       }
+      imaged.clear();
       for (const view of views.values()) {
         view.dispose();
       }

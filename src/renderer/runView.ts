@@ -17,7 +17,6 @@ import { Pager } from './pager';
 import { PredictivePanel } from './predictivePanel';
 import type { PlotApi } from './plotApi';
 import { STYLES } from './styles';
-import { yieldToImages } from './imagePriority';
 import { tableRow, textTable } from './tables';
 import { diagnosticsNote, SUMMARY_COLUMNS } from './summaryColumns';
 import { chainColor, readTheme, themeKey, type Theme } from './theme';
@@ -258,8 +257,6 @@ export class RunView {
 
     const jobs: Promise<void>[] = [];
     for (const node of drawn) {
-      // Between rows an output image goes first: the host holds the run's cell open for it.
-      await yieldToImages();
       if (signal?.aborted || this.disposed) {
         break;
       }

@@ -328,8 +328,6 @@ async function testExample(file) {
             log,
             /** The temporary copy of examples/ the workbench has open. */
             workspace: ctx.workspace,
-            /** VS Code's user data (its logs/ hold the extension's log). */
-            userDataDir: ctx.userDataDir,
             /** Screenshot of the renderer's view number `index` (notebook order) to artifacts/<name>.png. */
             screenshotView: (index, name) => {
               assert.notEqual(name, safeName(file), "an output's screenshot must not replace the notebook's");

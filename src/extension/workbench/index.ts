@@ -10,7 +10,8 @@ import type { CellExecutionFor } from './resultsNotebook';
 import { RunningJobs } from './runningJobs';
 
 /** The editor as the workbench: model commands, their results notebooks, progress and cancel, CodeLens, examples and the log. */
-export function registerWorkbench(context: vscode.ExtensionContext, workers: JobWorkers, jobs: RunningJobs, executionFor: CellExecutionFor, { log, disposable: logDisposable } = createLog()): vscode.Disposable {
+export function registerWorkbench(context: vscode.ExtensionContext, workers: JobWorkers, jobs: RunningJobs, executionFor: CellExecutionFor): vscode.Disposable {
+  const { log, disposable: logDisposable } = createLog();
   const problems = vscode.languages.createDiagnosticCollection('latent-run');
   const services = { workers, state: context.workspaceState, log, jobs, problems, executionFor };
   return vscode.Disposable.from(

@@ -12,7 +12,7 @@ const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 
 const NODES = 10; // theta[1..8], mu, tau
 const CHAINS = 4;
 
-export async function checkPlotsNotebook({ views }, { notebook, workbench, page, log, screenshotView, workspace, userDataDir }) {
+export async function checkPlotsNotebook({ views }, { notebook, workbench, page, log, screenshotView, workspace }) {
   const runs = views.filter((v) => v.kind === 'run');
   assert.equal(runs.length, 2, 'two runs');
   const [hierarchical, pooled] = runs;
@@ -50,51 +50,27 @@ export async function checkPlotsNotebook({ views }, { notebook, workbench, page,
   await screenshotView(0, 'plots-hierarchical');
   await screenshotView(1, 'plots-pooled');
 
-  // The static fallback (setting latent.outputs.staticImage): each run output gets its image/png within
-  // the run's own execution (the host waits for the renderer's PNG before execution.end), so Run All over
-  // several runs and a Run right after a run ends are never taken by a second execution.
-  // The machine CI and this test share is saturated: there the renderer answered 0.5–20 s after the
-  // host asked (busy with the run's live updates), past the default 1.5 s wait. This test checks that
-  // the image travels, not how fast, so it gives the renderer 60 s (latent.outputs.staticImageWaitMs).
-  const file = path.join(workspace, 'diagnostics', 'plots-and-comparison.ipynb');
+  // The static fallback (setting latent.outputs.staticImage, here in the workspace's settings for this
+  // check only): run again, then the host adds image/png to each run output (the notebook is dirty again).
   const settingsFile = path.join(workspace, '.vscode', 'settings.json');
   fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-  fs.writeFileSync(settingsFile, JSON.stringify({ 'latent.outputs.staticImage': true, 'latent.outputs.staticImageWaitMs': 60_000 }));
+  fs.writeFileSync(settingsFile, JSON.stringify({ 'latent.outputs.staticImage': true }));
   await page.waitForTimeout(1500);
-  const runCells = () => JSON.parse(fs.readFileSync(file, 'utf8')).cells.map((c, index) => ({ index, outputs: (c.outputs ?? []).filter((o) => o.data?.[LATENT_MIMES.run]) })).filter((c) => c.outputs.length);
   const before = await notebook.state();
   await workbench.runCommand('Notebook: Run All');
   await notebook.waitExecutionDone({ timeoutMs: 180_000, before });
-  await notebook.save();
-  const ranAll = runCells();
-  const images = ranAll.flatMap((c) => c.outputs.map((o) => o.data['image/png']).filter(Boolean));
-  assert.equal(ranAll.length, 2, 'two run cells after Run All');
-  // Run a cell again the moment it ends: the second Run must start a second run (its execution count,
-  // which the kernel numbers across the notebook, rises again).
-  const last = ranAll.at(-1).index;
-  const countOf = async () => Number(/\d+/.exec((await notebook.cellInfo(last))?.executionLabel ?? '')?.[0] ?? NaN);
-  const waitEnded = async (above) => {
-    const until = Date.now() + 120_000;
-    while (Date.now() < until) {
-      const count = await countOf();
-      if (count > above && (await notebook.cellInfo(last))?.state === 'success') return count;
-      await page.waitForTimeout(100);
-    }
-    throw new Error(`cell ${last} did not end a run numbered above ${above} (label ${(await notebook.cellInfo(last))?.executionLabel})`);
-  };
-  const count0 = await countOf();
-  await notebook.runCell(last);
-  const count1 = await waitEnded(count0);
-  await notebook.runCell(last);
-  const count2 = await waitEnded(count1);
-  log(`  re-run right after the end: cell ${last} ran as [${count0}], [${count1}], then [${count2}]`);
-  await notebook.save();
-  const rerun = runCells().find((c) => c.index === last);
-  assert.ok(rerun.outputs[0].data['image/png'], 'the re-run output has its image too');
-  // How long each run's end waited for its image (the host's log, Output view "Latent").
-  const logFile = findFile(path.join(userDataDir, 'logs'), /^Latent\.log$/);
-  const waits = logFile ? [...fs.readFileSync(logFile, 'utf8').matchAll(/output image: (\d+) bytes, drawn in (\d+) ms, (\d+) ms after the run ended|output image: none within (\d+) ms|output image \d+ came too late: drawn in (\d+) ms, (\d+) ms/g)] : [];
-  log(`  output image waits (bytes, drawn ms, waited ms): ${waits.map((m) => (m[4] ? `none after ${m[4]} ms` : m[5] ? `late: drawn ${m[5]}, answered after ${m[6]} ms` : `${m[1]}/${m[2]}/${m[3]}`)).join('; ') || `no log (${logFile})`}`);
+  const file = path.join(workspace, 'diagnostics', 'plots-and-comparison.ipynb');
+  let images = [];
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    await notebook.save();
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const outputs = saved.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data?.[LATENT_MIMES.run]);
+    images = outputs.map((o) => o.data['image/png']).filter(Boolean);
+    if (images.length === outputs.length && outputs.length === 2) break;
+    await page.waitForTimeout(1000);
+  }
+  fs.rmSync(settingsFile, { force: true });
   assert.equal(images.length, 2, 'each run output saved with its image/png');
 
   // The compare cell: both models ranked by elpd_loo, as loo_compare prints them, in the saved notebook.
@@ -181,18 +157,4 @@ export async function checkPlotsNotebook({ views }, { notebook, workbench, page,
 async function frameWith(notebook, selector) {
   for (const frame of await notebook.outputFrames()) if ((await frame.locator(selector).count()) > 0) return frame;
   throw new Error(`no output frame holds ${selector}`);
-}
-
-/** The first file under `dir` (recursively) whose name matches `name`. */
-function findFile(dir, name) {
-  if (!fs.existsSync(dir)) return undefined;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isFile() && name.test(entry.name)) return full;
-    if (entry.isDirectory()) {
-      const found = findFile(full, name);
-      if (found) return found;
-    }
-  }
-  return undefined;
 }

@@ -2,8 +2,7 @@ import { document, outputElement, setThemeVariables, window } from './dom';
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { textFingerprint } from '../../../src/engine/output/fingerprint';
-import type { Figure } from '../../../src/renderer/figures';
-import { configureFigureExport, copyFigure, exportedFigure, outputImagePng, saveFigure, setExportTheme, type ImageMaker, type RendererMessage } from '../../../src/renderer/figureExport';
+import { configureFigureExport, copyFigure, exportedFigure, saveFigure, sendOutputImage, setExportTheme, type ImageMaker, type RendererMessage } from '../../../src/renderer/figureExport';
 import { plotConfig } from '../../../src/renderer/figures';
 
 interface Call {
@@ -103,33 +102,29 @@ describe('figure export', () => {
     configureFigureExport(maker, undefined);
     await saveFigure(plotDiv(outputElement()), 'png', 'x');
     assert.equal(maker.downloads.length, 1);
+    assert.equal(await sendOutputImage(outputElement(), { mime: 'm', fingerprint: 'f' }), false, 'no output image without messaging');
   });
 
-  it('stitches the figures into one PNG, two a row, each 420 × 200 on an opaque background', async () => {
-    setThemeVariables({ '--vscode-editor-background': '#1e1e1e' });
+  it('stitches the first six figures of an output into one PNG, two a row, and names the output by its fingerprint', async () => {
     const maker = recordingMaker();
-    configureFigureExport(maker, () => undefined);
-    const figures: Figure[] = Array.from({ length: 5 }, () => ({ data: [{ type: 'scatter', y: [1, 2] }], layout: { paper_bgcolor: 'rgba(0,0,0,0)', autosize: true } }));
+    const sent: RendererMessage[] = [];
+    configureFigureExport(maker, (m) => sent.push(m));
+    const element = outputElement();
+    for (let k = 0; k < 8; k++) plotDiv(element);
     const drawn: Array<[number, number]> = [];
-    const size: number[] = [];
     const proto = window.HTMLCanvasElement.prototype as unknown as Record<string, unknown>;
     const originals = { getContext: proto.getContext, toDataURL: proto.toDataURL };
     const imageSrc = Object.getOwnPropertyDescriptor(window.HTMLImageElement.prototype, 'src')!;
-    proto.getContext = function (this: HTMLCanvasElement) {
-      size.push(this.width, this.height);
-      return { fillRect: () => undefined, drawImage: (_: unknown, x: number, y: number) => drawn.push([x, y]), fillStyle: '' };
-    };
+    proto.getContext = () => ({ fillRect: () => undefined, drawImage: (_: unknown, x: number, y: number) => drawn.push([x, y]), fillStyle: '' });
     proto.toDataURL = () => 'data:image/png;base64,QUJD';
     // JSDOM loads no images: fire onload as a browser would.
     Object.defineProperty(window.HTMLImageElement.prototype, 'src', { configurable: true, set(this: HTMLImageElement) { setTimeout(() => this.onload?.(new window.Event('load'))); } });
     try {
-      assert.equal(await outputImagePng(document, figures), 'QUJD');
-      assert.equal(maker.calls.length, 5);
-      assert.deepEqual(size, [840, 600]);
-      assert.deepEqual(drawn, [[0, 0], [420, 0], [0, 200], [420, 200], [0, 400]]);
-      const layout = (maker.calls[0]!.root as { layout: { paper_bgcolor: string; width: number; height: number; autosize: boolean } }).layout;
-      assert.deepEqual([layout.paper_bgcolor, layout.width, layout.height, layout.autosize], ['#1e1e1e', 420, 200, false]);
-      assert.equal(await outputImagePng(document, []), undefined, 'no image of no figures');
+      const fingerprint = textFingerprint('{"status":"complete"}');
+      assert.equal(await sendOutputImage(element, { mime: 'application/vnd.latent.run+json', fingerprint }), true);
+      assert.equal(maker.calls.length, 6);
+      assert.deepEqual(drawn, [[0, 0], [420, 0], [0, 200], [420, 200], [0, 400], [420, 400]]);
+      assert.deepEqual(sent, [{ type: 'outputImage', mime: 'application/vnd.latent.run+json', fingerprint, png: 'QUJD' }]);
     } finally {
       Object.assign(proto, originals);
       Object.defineProperty(window.HTMLImageElement.prototype, 'src', imageSrc);
