@@ -9,8 +9,50 @@
  * two agree when the posterior is close to normal.
  */
 
-/** Families with a closed-form divergence, by the number of parameters each takes. */
-export const KL_FAMILIES: Readonly<Record<string, number>> = { dnorm: 2, dpois: 1, dbern: 1, dbin: 2 };
+import { digamma, gammaln } from '../vi/special';
+
+/** Families whose divergence the engine computes, by the number of parameters each takes. */
+export const KL_FAMILIES: Readonly<Record<string, number>> = { dnorm: 2, dpois: 1, dbern: 1, dbin: 2, dlnorm: 2, dexp: 1, dgamma: 2, dbeta: 2, dweib: 2, dnegbin: 2 };
+
+/** Euler–Mascheroni γ = −ψ(1): E[log Y] = −γ − log λ for Y ~ Exp(λ). */
+const EULER_GAMMA = 0.5772156649015329;
+
+/** Mean and precision: ½ [log(τp/τq) + τq/τp + τq (μp − μq)² − 1]. */
+function normal(mp: number, tp: number, mq: number, tq: number): number {
+  return 0.5 * (Math.log(tp / tq) + tq / tp + tq * (mp - mq) ** 2 - 1);
+}
+
+/**
+ * Weibull in JAGS's form v λ x^(v−1) exp(−λ x^v): under P, Y = x^vp is Exp(λp), so
+ * E[log x] = (−γ − log λp)/vp, E[x^vp] = 1/λp and E[x^vq] = Γ(1 + vq/vp) λp^(−vq/vp).
+ */
+function weibull(vp: number, lp: number, vq: number, lq: number): number {
+  const ratio = vq / vp;
+  return Math.log((vp * lp) / (vq * lq)) + ((vp - vq) * (-EULER_GAMMA - Math.log(lp))) / vp - 1 + lq * Math.exp(gammaln(1 + ratio) - ratio * Math.log(lp));
+}
+
+/**
+ * Negative binomial (failures before the r-th success, success probability p).
+ * With the same r: r log(pp/pq) + E[x] log((1−pp)/(1−pq)), E[x] = r(1−pp)/pp.
+ * Otherwise log Γ(x + r) does not cancel: the sum over x, until P's remaining
+ * mass is below 1e-12 (its tail then adds less than that times the log ratio).
+ */
+function negativeBinomial(pp: number, rp: number, pq: number, rq: number): number {
+  if (pp === 1) return -rq * Math.log(pq);
+  if (rp === rq) return rp * Math.log(pp / pq) + ((rp * (1 - pp)) / pp) * Math.log((1 - pp) / (1 - pq));
+  const [lp, lq, fp, fq] = [Math.log(pp), Math.log(pq), Math.log1p(-pp), Math.log1p(-pq)];
+  let sum = 0;
+  let mass = 0;
+  for (let x = 0; x < 10_000_000 && mass < 1 - 1e-12; x++) {
+    const logFactorial = gammaln(x + 1);
+    const logP = gammaln(x + rp) - gammaln(rp) - logFactorial + rp * lp + x * fp;
+    const logQ = gammaln(x + rq) - gammaln(rq) - logFactorial + rq * lq + x * fq;
+    const px = Math.exp(logP);
+    sum += px * (logP - logQ);
+    mass += px;
+  }
+  return sum;
+}
 
 function bernoulli(p: number, q: number): number {
   const a = p > 0 ? p * Math.log(p / q) : 0;
@@ -21,11 +63,10 @@ function bernoulli(p: number, q: number): number {
 /** KL(P ‖ Q) of a node's distribution under parameters p and q (JAGS's parameterisation). */
 export function klDivergence(family: string, p: ArrayLike<number>, q: ArrayLike<number>): number {
   switch (family) {
-    case 'dnorm': {
-      // Mean and precision: ½ [log(τp/τq) + τq/τp + τq (μp − μq)² − 1].
-      const [mp, tp, mq, tq] = [p[0]!, p[1]!, q[0]!, q[1]!];
-      return 0.5 * (Math.log(tp / tq) + tq / tp + tq * (mp - mq) ** 2 - 1);
-    }
+    // The log-normal's divergence is its logarithm's: a change of variable leaves KL unchanged.
+    case 'dnorm':
+    case 'dlnorm':
+      return normal(p[0]!, p[1]!, q[0]!, q[1]!);
     case 'dpois': {
       const [a, b] = [p[0]!, q[0]!];
       return (a > 0 ? a * Math.log(a / b) : 0) - a + b;
@@ -35,6 +76,25 @@ export function klDivergence(family: string, p: ArrayLike<number>, q: ArrayLike<
     case 'dbin':
       // dbin(p, n): n independent Bernoulli trials (n is data, the same under both).
       return p[1]! * bernoulli(p[0]!, q[0]!);
+    case 'dexp': {
+      const ratio = q[0]! / p[0]!;
+      return ratio - Math.log(ratio) - 1;
+    }
+    case 'dgamma': {
+      // Shape a, rate b: (ap − aq) ψ(ap) − log Γ(ap) + log Γ(aq) + aq log(bp/bq) + ap (bq − bp)/bp.
+      const [ap, bp, aq, bq] = [p[0]!, p[1]!, q[0]!, q[1]!];
+      return (ap - aq) * digamma(ap) - gammaln(ap) + gammaln(aq) + aq * Math.log(bp / bq) + (ap * (bq - bp)) / bp;
+    }
+    case 'dbeta': {
+      // log B(aq, bq) − log B(ap, bp) + (ap − aq) ψ(ap) + (bp − bq) ψ(bp) + (aq − ap + bq − bp) ψ(ap + bp).
+      const [ap, bp, aq, bq] = [p[0]!, p[1]!, q[0]!, q[1]!];
+      const logBeta = (a: number, b: number) => gammaln(a) + gammaln(b) - gammaln(a + b);
+      return logBeta(aq, bq) - logBeta(ap, bp) + (ap - aq) * digamma(ap) + (bp - bq) * digamma(bp) + (aq - ap + bq - bp) * digamma(ap + bp);
+    }
+    case 'dweib':
+      return weibull(p[0]!, p[1]!, q[0]!, q[1]!);
+    case 'dnegbin':
+      return negativeBinomial(p[0]!, p[1]!, q[0]!, q[1]!);
     default:
       return Number.NaN;
   }

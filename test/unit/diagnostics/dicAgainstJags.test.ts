@@ -2,7 +2,9 @@
  * DIC as JAGS's `dic.samples` computes it — the posterior mean deviance and
  * Plummer's pD from two chains — on two classic BUGS examples (pump: Poisson
  * counts with gamma rates; seeds: binomial random-effects logistic
- * regression), against JAGS 4.3.1's own runs in
+ * regression) and on test/fixtures/dic-reference/families (gamma, beta,
+ * negative binomial and log-normal observations, whose divergences have no
+ * Poisson/binomial/normal form), against JAGS 4.3.1's own runs in
  * test/fixtures/dic-reference/reference.json (`sh make-reference.sh`).
  */
 import assert from 'node:assert/strict';
@@ -17,7 +19,7 @@ const ROOT = resolve(__dirname, '../../..');
 const reference = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/dic-reference/reference.json'), 'utf8')) as Record<string, unknown> & { iterations: number };
 
 async function dicOf(example: string, iterations: number, seed: number): Promise<ModelComparison['dic']> {
-  const folder = join(ROOT, 'examples/classic-bugs', example);
+  const folder = example === 'families' ? join(ROOT, 'test/fixtures/dic-reference/families') : join(ROOT, 'examples/classic-bugs', example);
   const flags = ['--data', join(folder, 'data.R'), '--inits', join(folder, 'inits.R'), '--chains', '2', '--burnin', '1000', '--iterations', String(iterations), '--seed', String(seed), '--loo', '--json'];
   const args = parseSampleArguments(flags) as SampleArguments;
   const out: string[] = [];
@@ -43,7 +45,7 @@ function assertAgrees(label: string, ours: number, jags: number[], iterations: n
 }
 
 describe('DIC against JAGS dic.samples', () => {
-  for (const [example, iterations] of [['pump', 20000], ['seeds', 5000]] as const) {
+  for (const [example, iterations] of [['pump', 20000], ['seeds', 5000], ['families', 5000]] as const) {
     it(`${example}: mean deviance and Plummer's pD within Monte-Carlo error of JAGS 4.3.1`, async () => {
       const jags = reference[example] as { mean_deviance: number[]; pD: number[] };
       const dic = await dicOf(example, iterations, 7);
