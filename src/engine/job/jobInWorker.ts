@@ -119,7 +119,8 @@ function startWorker(request: WorkerRequest, owner: string): ChildProcess {
 }
 
 function send(child: ChildProcess, message: ToJobWorker): void {
-  if (child.connected) child.send(message, (error) => error && undefined);
+  // A process that ends between the check and the write makes the write fail: its 'close' reports the job's end.
+  if (child.connected) child.send(message, () => undefined);
 }
 
 /** SIGKILL: the process ends now, with nothing torn down that could abort it half way. */
