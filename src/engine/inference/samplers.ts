@@ -6,6 +6,7 @@ import { ConjugateSampler, DirichletSampler, GaussianBlockSampler, WishartSample
 import { analyzeDirichlet } from './dirichletConditional';
 import { FiniteSampler, finiteSupport, MAX_ENUMERATED } from './finiteSampler';
 import { factorRowsFactory } from './factorRows';
+import { GammaShapeSliceSampler, gammaShapeChildren } from './gammaShapeSlice';
 import { GaussianBlock, gaussianBlockChildren } from './gaussianBlock';
 import { ScaleExpansion } from './scaleExpansion';
 import { SimplexSliceSampler, SliceSampler } from './sliceSamplers';
@@ -139,6 +140,7 @@ const sliceFactory: SamplerFactory = {
   claim(graph, node) {
     const distribution = node.distribution;
     const children = childrenOf(graph, node);
+    if (!distribution.multivariate && !distribution.discrete && gammaShapeChildren(graph, node)) return [new GammaShapeSliceSampler(graph, node, children)];
     if (!distribution.multivariate) return [new SliceSampler(graph, node, children, 0, distribution.discrete)];
     if (distribution.name === 'dmnorm' || distribution.name === 'dmnorm.vcov' || distribution.name === 'dmt') return Array.from(node.offsets, (_, k) => new SliceSampler(graph, node, children, k));
     if (distribution.name === 'ddirch') return [new SimplexSliceSampler(graph, node, children)];

@@ -153,6 +153,20 @@ data list(N = 5, y = c(0, 0, 0, 0, 0))`,
     settings: { thin: 4 },
   },
   {
+    name: 'slice sampler of a gamma shape (Pumps-like: the shape of gamma rates of Poisson counts)',
+    source: `model {
+  for (i in 1:N) {
+    theta[i] ~ dgamma(alpha, beta)
+    x[i] ~ dpois(theta[i] * t[i])
+  }
+  alpha ~ dgamma(4, 2)
+  beta ~ dgamma(2, 2)
+}
+data list(N = 5, t = c(1, 2, 0.5, 3, 1.5), x = c(0, 0, 0, 0, 0))`,
+    expects: { 'slice (gamma shape)': ['alpha'], 'conjugate gamma': ['beta', 'theta[1]', 'theta[5]'] },
+    settings: { thin: 4 },
+  },
+  {
     name: 'slice sampler, discrete (Poisson count of binomial trials)',
     source: `model {
   n ~ dpois(8)
