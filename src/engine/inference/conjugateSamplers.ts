@@ -27,7 +27,8 @@ export class ConjugateSampler implements Sampler {
 
   update(random: Random): void {
     const p = this.parameters;
-    this.conditional.parameters(p);
+    // The node's dependents are refreshed once, below, at the value drawn.
+    this.conditional.parameters(p, false);
     const node = this.conditional.node;
     let x: number;
     switch (this.conditional.family) {
@@ -49,8 +50,7 @@ export class ConjugateSampler implements Sampler {
         break;
     }
     // An empty interval (inconsistent censoring) leaves the value where it is rather than writing NaN.
-    if (Number.isNaN(x)) return;
-    node.variable.values[node.offset] = x;
+    if (!Number.isNaN(x)) node.variable.values[node.offset] = x;
     propagate(this.graph, node);
   }
 }

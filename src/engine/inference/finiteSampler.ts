@@ -42,7 +42,10 @@ export class FiniteSampler implements Sampler {
     }
     const k = drawCategoricalFromLogWeights(random, weights, count);
     // No value has positive probability (the rest of the model is inconsistent): stay put.
-    values[node.offset] = k >= 0 && k < count ? lower + k : current;
+    const chosen = k >= 0 && k < count ? lower + k : current;
+    // The last value enumerated is still in place, its dependents refreshed: nothing to redo when it is the one drawn.
+    if (chosen === lower + count - 1) return;
+    values[node.offset] = chosen;
     propagate(graph, node);
   }
 }
