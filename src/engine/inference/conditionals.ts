@@ -21,14 +21,25 @@ export interface Conditional {
   prior(out: Float64Array, withPrior: boolean): void;
   /** Adds w × (the prior's share − the flat share `prior(out, false)` set): EM weighs a prior that reads a latent node by that node's posterior. */
   addPrior(out: Float64Array, w: number): void;
-  accumulate(out: Float64Array, weight?: Float64Array): void;
+  /**
+   * With `refreshDependents` false the node's value is put back without
+   * recomputing its dependents, for a caller that writes a new value and
+   * propagates next (a sampler): it must propagate even when it keeps the value.
+   */
+  accumulate(out: Float64Array, weight?: Float64Array, refreshDependents?: boolean): void;
   /**
    * normal: [mean, precision, lower, upper] (the bounds come from a
    * truncation, a uniform prior or interval-censored children; ±Infinity
    * when absent; precision 0 means flat between the bounds);
    * gamma: [shape, rate]; beta: [a, b].
    */
-  parameters(out: Float64Array): void;
+  parameters(out: Float64Array, refreshDependents?: boolean): void;
+}
+
+/** Puts θ back after probing: with its dependents recomputed, or (see Conditional.accumulate) the value alone. */
+function restoreValue(graph: ModelGraph, node: StochasticNode, saved: number, refreshDependents: boolean): void {
+  if (refreshDependents) setValue(graph, node, saved);
+  else node.variable.values[node.offset] = saved;
 }
 
 /** A child of θ as a conditional sees it: which parameters depend on θ, and whether a stochastic index may make it not depend on θ right now. */
@@ -141,9 +152,9 @@ class NormalConditional implements Conditional {
     this.allDirect = this.direct.every((x, j) => x === 1 || this.terms[j] !== undefined);
   }
 
-  parameters(out: Float64Array): void {
+  parameters(out: Float64Array, refreshDependents = true): void {
     this.prior(out, true);
-    this.accumulate(out);
+    this.accumulate(out, undefined, refreshDependents);
     this.finish(out);
   }
 
@@ -176,7 +187,7 @@ class NormalConditional implements Conditional {
   }
 
   /** Adds the children's shares at the current state, each multiplied by weight[child id] when weights are given (EM's expected statistics). */
-  accumulate(out: Float64Array, weight?: Float64Array): void {
+  accumulate(out: Float64Array, weight?: Float64Array, refreshDependents = true): void {
     const { graph, node, children, intercepts, direct } = this;
     const saved = node.variable.values[node.offset]!;
     let weighted = out[0]!;
@@ -219,7 +230,7 @@ class NormalConditional implements Conditional {
       if (lo > lower) lower = lo;
       if (hi < upper) upper = hi;
     }
-    if (!this.allDirect) setValue(graph, node, saved);
+    if (!this.allDirect) restoreValue(graph, node, saved, refreshDependents);
     out[0] = weighted;
     out[1] = precision;
     out[2] = lower;
@@ -267,9 +278,9 @@ class GammaConditional implements Conditional {
     this.selects = Uint8Array.from(uses.map((u) => (u.selects ? 1 : 0)));
   }
 
-  parameters(out: Float64Array): void {
+  parameters(out: Float64Array, refreshDependents = true): void {
     this.prior(out, true);
-    this.accumulate(out);
+    this.accumulate(out, undefined, refreshDependents);
   }
 
   /** The prior's [shape, rate]; without `withPrior` the flat [1, 0], so the mode is the likelihood's maximum. */
@@ -300,7 +311,7 @@ class GammaConditional implements Conditional {
   }
 
   /** Adds the children's shares at the current state, each multiplied by weight[child id] when weights are given. */
-  accumulate(out: Float64Array, weight?: Float64Array): void {
+  accumulate(out: Float64Array, weight?: Float64Array, refreshDependents = true): void {
     const { graph, node, children, selects } = this;
     const saved = node.variable.values[node.offset]!;
     let shape = out[0]!;
@@ -357,7 +368,7 @@ class GammaConditional implements Conditional {
           break;
       }
     }
-    setValue(graph, node, saved);
+    restoreValue(graph, node, saved, refreshDependents);
     out[0] = shape;
     out[1] = rate;
     if (out.length > 2) out[2] = scale;
@@ -384,9 +395,9 @@ class BetaConditional implements Conditional {
     this.selects = uses.some((u) => u.selects);
   }
 
-  parameters(out: Float64Array): void {
+  parameters(out: Float64Array, refreshDependents = true): void {
     this.prior(out, true);
-    this.accumulate(out);
+    this.accumulate(out, undefined, refreshDependents);
   }
 
   /** The prior's [a, b]; without `withPrior` the flat [1, 1]. */
@@ -401,7 +412,7 @@ class BetaConditional implements Conditional {
     out[1] = out[1]! + w * (this.node.params[1]!() - 1);
   }
 
-  accumulate(out: Float64Array, weight?: Float64Array): void {
+  accumulate(out: Float64Array, weight?: Float64Array, refreshDependents = true): void {
     const { graph, node, children } = this;
     const saved = node.variable.values[node.offset]!;
     let a = out[0]!;
@@ -417,7 +428,7 @@ class BetaConditional implements Conditional {
       a += w * y;
       b += w * (n - y);
     }
-    if (this.selects) setValue(graph, node, saved);
+    if (this.selects) restoreValue(graph, node, saved, refreshDependents);
     out[0] = a;
     out[1] = b;
   }

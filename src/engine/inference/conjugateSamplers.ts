@@ -5,6 +5,7 @@ import type { Random } from '../random/rng';
 import type { Conditional } from './conditionals';
 import type { DirichletConditional } from './dirichletConditional';
 import type { GaussianBlock } from './gaussianBlock';
+import type { ScaleExpansion } from './scaleExpansion';
 import type { Sampler } from './samplers';
 import type { WishartConditional } from './wishartConditional';
 
@@ -26,7 +27,8 @@ export class ConjugateSampler implements Sampler {
 
   update(random: Random): void {
     const p = this.parameters;
-    this.conditional.parameters(p);
+    // The node's dependents are refreshed once, below, at the value drawn.
+    this.conditional.parameters(p, false);
     const node = this.conditional.node;
     let x: number;
     switch (this.conditional.family) {
@@ -48,8 +50,7 @@ export class ConjugateSampler implements Sampler {
         break;
     }
     // An empty interval (inconsistent censoring) leaves the value where it is rather than writing NaN.
-    if (Number.isNaN(x)) return;
-    node.variable.values[node.offset] = x;
+    if (!Number.isNaN(x)) node.variable.values[node.offset] = x;
     propagate(this.graph, node);
   }
 }
@@ -117,9 +118,14 @@ export class GaussianBlockSampler implements Sampler {
   private readonly draw: Float64Array;
   private readonly previous: Float64Array;
 
-  constructor(private readonly block: GaussianBlock) {
+  /** With `expansion`, each update first rescales the block's latent children (scaleExpansion.ts), then draws the block. */
+  constructor(
+    private readonly block: GaussianBlock,
+    private readonly expansion?: ScaleExpansion,
+  ) {
     this.nodes = block.members;
-    this.label = block.members.length === 1 ? 'conjugate multivariate normal' : `block normal (${block.d})`;
+    const name = block.members.length === 1 ? 'conjugate multivariate normal' : `block normal (${block.d})`;
+    this.label = expansion ? `${name}, scale-expanded` : name;
     this.mean = new Float64Array(block.d);
     this.draw = new Float64Array(block.d);
     this.previous = new Float64Array(block.d);
@@ -134,6 +140,7 @@ export class GaussianBlockSampler implements Sampler {
       block.setAll(this.previous);
       return;
     }
+    this.expansion?.apply(random);
     block.mean(this.mean);
     drawMultivariateNormalFromPrecision(random, this.mean, block.precision, this.draw, block.d);
     block.setAll(this.draw);

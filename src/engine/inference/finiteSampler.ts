@@ -33,10 +33,15 @@ export class FiniteSampler implements Sampler {
     const weights = this.weights;
     const values = node.variable.values;
     const current = values[node.offset]!;
+    // The node's parameters do not depend on its value: read once. Inside the support a truncation's mass is the same
+    // constant for every value, so the prior's density alone weighs them.
+    const parameters = currentParameters(node);
+    const distribution = node.distribution;
+    if (distribution.multivariate) return;
     for (let k = 0; k < count; k++) {
       values[node.offset] = lower + k;
       propagate(graph, node);
-      let total = nodeLogDensity(node);
+      let total = distribution.logDensity(lower + k, parameters);
       for (let j = 0; j < children.length && total > Number.NEGATIVE_INFINITY; j++) total += nodeLogDensity(children[j]!);
       weights[k] = Number.isNaN(total) ? Number.NEGATIVE_INFINITY : total;
     }

@@ -46,10 +46,10 @@ export class GaussianBlock {
    * (a regression on data, as in probit augmentation): then a_j and A_j are
    * computed once instead of by d + 1 evaluations of every child per update.
    */
-  private readonly fixedDesign: boolean;
+  readonly fixedDesign: boolean;
   private designKnown = false;
   /** With a fixed design, fixed child precisions and a fixed prior, Λ and its factor are computed once too. */
-  private readonly fixedPrecision: boolean;
+  readonly fixedPrecision: boolean;
   private precisionKnown = false;
   private childPrecisions: Float64Array | undefined;
   private precisionOk = false;
@@ -57,7 +57,7 @@ export class GaussianBlock {
   constructor(
     private readonly graph: ModelGraph,
     readonly members: StochasticNode[],
-    private readonly children: StochasticNode[],
+    readonly children: StochasticNode[],
   ) {
     this.coordinates = members.flatMap((node) => Array.from(node.offsets, (offset) => ({ node, offset })));
     const d = (this.d = this.coordinates.length);
@@ -170,6 +170,13 @@ export class GaussianBlock {
     }
     this.designKnown = true;
     return true;
+  }
+
+  /** With a fixed design: whether every child's mean is A_j θ with no intercept (a_j = 0). */
+  interceptsAreZero(): boolean {
+    if (!this.fixedDesign) return false;
+    if (!this.designKnown) this.computeDesign();
+    return this.intercepts.every((a) => a === 0);
   }
 
   /** a_j and A_j: read off compiled linear terms, or else by d + 1 evaluations of the children's means. */

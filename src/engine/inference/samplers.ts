@@ -7,7 +7,9 @@ import { analyzeDirichlet } from './dirichletConditional';
 import { FiniteSampler, finiteSupport, MAX_ENUMERATED } from './finiteSampler';
 import { factorRowsFactory } from './factorRows';
 import { ratingScalarFactory } from './ratingScalars';
+import { GammaShapeSliceSampler, gammaShapeChildren } from './gammaShapeSlice';
 import { GaussianBlock, gaussianBlockChildren } from './gaussianBlock';
+import { ScaleExpansion } from './scaleExpansion';
 import { SimplexSliceSampler, SliceSampler } from './sliceSamplers';
 import { claimSumTerms } from './sumSampler';
 import { analyzeWishart } from './wishartConditional';
@@ -88,15 +90,21 @@ const gaussianBlockFactory: SamplerFactory = {
   claim(graph, node, free) {
     if (node.distribution.name === 'dmnorm') {
       const children = gaussianBlockChildren(graph, [node]);
-      return children ? [new GaussianBlockSampler(new GaussianBlock(graph, [node], children))] : undefined;
+      return children ? [blockSampler(graph, [node], children)] : undefined;
     }
     if (node.distribution.name !== 'dnorm' || node.children.length === 0 || node.statement.truncation) return undefined;
     const members = normalNodesWithChildrenOf(graph, node).filter(free);
     if (members.length < 2 || members.length > MAX_BLOCK) return undefined;
     const children = gaussianBlockChildren(graph, members);
-    return children ? [new GaussianBlockSampler(new GaussianBlock(graph, members, children))] : undefined;
+    return children ? [blockSampler(graph, members, children)] : undefined;
   },
 };
+
+/** A Gaussian block's sampler, scale-expanded where its children are latent normals censored at zero (probit). */
+function blockSampler(graph: ModelGraph, members: StochasticNode[], children: StochasticNode[]): Sampler {
+  const block = new GaussianBlock(graph, members, children);
+  return new GaussianBlockSampler(block, ScaleExpansion.of(graph, block));
+}
 
 /** Terms of an observed dsum: moved in pairs that keep the sum (before any sampler that would move one alone). */
 const sumFactory: SamplerFactory = {
@@ -133,6 +141,7 @@ const sliceFactory: SamplerFactory = {
   claim(graph, node) {
     const distribution = node.distribution;
     const children = childrenOf(graph, node);
+    if (!distribution.multivariate && !distribution.discrete && gammaShapeChildren(graph, node)) return [new GammaShapeSliceSampler(graph, node, children)];
     if (!distribution.multivariate) return [new SliceSampler(graph, node, children, 0, distribution.discrete)];
     if (distribution.name === 'dmnorm' || distribution.name === 'dmnorm.vcov' || distribution.name === 'dmt') return Array.from(node.offsets, (_, k) => new SliceSampler(graph, node, children, k));
     if (distribution.name === 'ddirch') return [new SimplexSliceSampler(graph, node, children)];

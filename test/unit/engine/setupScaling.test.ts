@@ -45,7 +45,7 @@ function setUp(rows: number): void {
   const samplers = assignSamplers(graph);
   assert.deepEqual(
     samplers.map((s) => [s.label, s.nodes.length]),
-    [['conjugate truncated normal', rows], ['block normal (3)', 3]],
+    [['conjugate truncated normal', rows], ['block normal (3), scale-expanded', 3]],
     'one truncated-normal sampler serving every z[i] and one block for beta',
   );
   const roles = classifyNodes(graph, document.model!.statements, undefined, document.model!.range);

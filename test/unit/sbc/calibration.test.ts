@@ -90,6 +90,19 @@ data list(N = 3, y = c(0, 0, 0), M = 4, cut = c(-0.5, 0.5), censored = c(0, 0, 0
     expects: { 'conjugate truncated normal': ['mu', 't[1]', 't[4]'] },
   },
   {
+    name: 'block normal, scale-expanded (probit coefficients by augmentation: z rescaled, then the block drawn)',
+    source: `model {
+  for (i in 1:N) {
+    z[i] ~ dnorm(b1 * x1[i] + b2 * x2[i], 1)
+    y[i] ~ dinterval(z[i], 0)
+  }
+  b1 ~ dnorm(0, 1)
+  b2 ~ dnorm(0, 1)
+}
+data list(N = 8, x1 = c(-1.2, -0.5, -0.1, 0.3, 0.6, 1.1, 1.5, -0.8), x2 = c(0.5, 1.2, -0.4, -1.3, 0.8, -0.2, 0.4, -0.9), y = c(0, 0, 0, 0, 0, 0, 0, 0))`,
+    expects: { 'block normal (2), scale-expanded': ['b1', 'b2'], 'conjugate truncated normal': ['z[1]', 'z[8]'] },
+  },
+  {
     name: 'finite enumeration (categorical labels of a mixture with known components)',
     source: `model {
   for (i in 1:N) {
@@ -137,6 +150,20 @@ data list(N = 5, mu = c(0, 0), R = structure(c(2, 0.5, 0.5, 1), .Dim = c(2, 2)),
 }
 data list(N = 5, y = c(0, 0, 0, 0, 0))`,
     expects: { slice: ['m', 'sigma'] },
+    settings: { thin: 4 },
+  },
+  {
+    name: 'slice sampler of a gamma shape (Pumps-like: the shape of gamma rates of Poisson counts)',
+    source: `model {
+  for (i in 1:N) {
+    theta[i] ~ dgamma(alpha, beta)
+    x[i] ~ dpois(theta[i] * t[i])
+  }
+  alpha ~ dgamma(4, 2)
+  beta ~ dgamma(2, 2)
+}
+data list(N = 5, t = c(1, 2, 0.5, 3, 1.5), x = c(0, 0, 0, 0, 0))`,
+    expects: { 'slice (gamma shape)': ['alpha'], 'conjugate gamma': ['beta', 'theta[1]', 'theta[5]'] },
     settings: { thin: 4 },
   },
   {
