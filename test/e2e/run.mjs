@@ -508,11 +508,18 @@ async function testNewNotebookCommand() {
  */
 async function testDiagnostics() {
   const nb = await ctx.wb.openNotebook(EDITOR_NOTEBOOK);
-  const squiggles = await waitFor(async () => {
+  // The cell's layout moves while it settles (its CodeLens line appears above the text): squiggle and word are
+  // measured until two readings in a row agree, so both boxes come from the same layout.
+  let previous = '';
+  const { squiggles, text } = await waitFor(async () => {
     const found = await nb.squiggles(0);
-    return found.length ? found : null;
+    const box = await nb.textBox(0, TYPO.text);
+    if (!found.length || !box) return null;
+    const reading = JSON.stringify([found, box]);
+    const stable = reading === previous;
+    previous = reading;
+    return stable ? { squiggles: found, text: box } : null;
   }, { timeoutMs: 20_000, message: 'no error squiggle in the cell with the typo' });
-  const text = await nb.textBox(0, TYPO.text);
   assert.ok(text, `the cell shows '${TYPO.text}'`);
   log(`squiggles ${JSON.stringify(squiggles)}; '${TYPO.text}' drawn at ${JSON.stringify(text)}`);
   assert.equal(squiggles.length, 1, 'one squiggle: the typo is the only problem');
