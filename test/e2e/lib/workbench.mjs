@@ -611,12 +611,15 @@ export class NotebookView {
     await row.locator('.run-button-container .codicon-notebook-execute').click();
   }
 
-  /** Clicks a running cell's stop button. */
+  /** Clicks a running cell's stop button; returns the time (Date.now()) the click was made. */
   async stopCell(index) {
-    log(`stop cell ${index} (its stop button)`);
+    const started = Date.now();
     const row = this.row(index);
     await row.hover();
     await row.locator('.run-button-container .codicon-notebook-stop').click();
+    const clicked = Date.now();
+    log(`stop cell ${index} (its stop button; hovering and clicking took ${((clicked - started) / 1000).toFixed(2)} s)`);
+    return clicked;
   }
 
   async cellInfo(index) {
