@@ -1,6 +1,7 @@
 import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { wrap } from 'node:module';
 import { dirname } from 'node:path';
+import { getHeapCodeStatistics } from 'node:v8';
 import { Script } from 'node:vm';
 
 /**
@@ -16,18 +17,30 @@ import { Script } from 'node:vm';
  * compiled from its text, as without a cache.
  *
  * Returns `save`, to call once the run is over (the cache then holds the
- * functions the run compiled, not only the top level); it writes only when
- * there was no usable cache.
+ * functions the run compiled, not only the top level). It writes when there
+ * was no usable cache, and also when the run compiled much that the cache did
+ * not hold (its bytecode grew by more than a quarter of what the cache gave):
+ * a first run that did little (`latent --help`) must not leave every later
+ * run compiling the engine from its text. A cache written again holds what it
+ * held and what this run compiled, so it converges to the commands in use.
  */
 export function runWithCodeCache(bundle: string, cache: string, host: { require: NodeJS.Require; module: NodeJS.Module }): { used: boolean; save: () => void } {
   const stamp = bundleStamp(bundle);
   const cachedData = readCache(cache, stamp);
   const source = readFileSync(bundle, 'utf8').replace(/^#!.*/, '');
+  const before = bytecodeBytes();
   const script = new Script(wrap(source), { filename: bundle, ...(cachedData ? { cachedData } : {}) });
   const used = cachedData !== undefined && !script.cachedDataRejected;
+  const loaded = bytecodeBytes() - before;
   const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: NodeJS.Module, filename: string, dirname: string) => void;
   run.call(host.module.exports, host.module.exports, host.require, host.module, bundle, dirname(bundle));
-  return { used, save: () => (used ? undefined : writeCache(cache, stamp, script.createCachedData())) };
+  const grewMuch = (): boolean => bytecodeBytes() - before - loaded > loaded / 4;
+  return { used, save: () => (used && !grewMuch() ? undefined : writeCache(cache, stamp, script.createCachedData())) };
+}
+
+/** The isolate's bytecode: what a code cache saves compiling. */
+function bytecodeBytes(): number {
+  return getHeapCodeStatistics().bytecode_and_metadata_size;
 }
 
 function bundleStamp(bundle: string): string {

@@ -122,7 +122,7 @@ async function main(argv: string[]): Promise<number> {
       else threads = value;
       k++;
     }
-    const chainThreads = { script: join(__dirname, 'sessionWorker.js'), ...(threads === undefined ? {} : { threads }) };
+    const chainThreads = { script: join(__dirname, 'sessionThread.js'), ...(threads === undefined ? {} : { threads }) };
     return runJags(file, { seed, force, chainThreads }, out, err);
   }
   return usage();

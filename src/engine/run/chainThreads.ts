@@ -16,7 +16,9 @@ export type SessionCall =
   | { kind: 'monitor'; target: MonitorTarget; thin: number; withDeviance: boolean }
   | { kind: 'clear'; label: string }
   | { kind: 'records' }
-  | { kind: 'parameters'; chain: number };
+  | { kind: 'parameters'; chain: number }
+  /** The session is over: the worker writes its code cache if it has one to write (see sessionWorker.ts), then ends. */
+  | { kind: 'close' };
 
 /** A worker's answer: a value, the model's problems, or a failure the engine did not foresee. */
 export type SessionAnswer = { value?: unknown; problems?: Problem[]; failure?: string };
@@ -54,6 +56,8 @@ export class ChainThreads {
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
   private readonly signals: Int32Array;
+  /** A worker stopped answering: no call waits for it again. */
+  private broken = false;
 
   constructor(
     options: ChainThreadOptions,
@@ -103,7 +107,17 @@ export class ChainThreads {
     return slot < 0 ? undefined : slot;
   }
 
+  /** Ends the workers, once each has answered `close`: a worker then writes its code cache before the process can end. */
   dispose(): void {
+    if (!this.broken) {
+      this.begin({ kind: 'close' });
+      try {
+        this.finish();
+      } catch {
+        // Ending anyway: the session's own problems were reported already.
+      }
+      this.broken = true;
+    }
     for (const port of this.ports) port.close();
     for (const worker of this.workers) void worker.terminate();
   }
@@ -123,6 +137,7 @@ export class ChainThreads {
       quiet = now === seen ? quiet + 1000 : 0;
       seen = now;
       if (quiet >= SILENCE_MS) {
+        this.broken = true;
         throw new Error(`the worker thread running chain(s) ${this.groups[slot]!.map((c) => c + 1).join(', ')} stopped answering for ${SILENCE_MS / 1000} s (it may have run out of memory)`);
       }
     }

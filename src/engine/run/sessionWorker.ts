@@ -10,6 +10,10 @@ import { ModelSession } from './modelSession';
  * session's thread waits on.
  */
 const data = workerData as SessionWorkerData;
+
+/** Set by the CLI's launcher of this worker (cli/sessionThread.ts) to write its code cache when the session ends. */
+export const codeCache = { save: (): void => {} };
+
 const session = new ModelSession(data.request, data.chainCount, { hosted: data.hosted, onProgress: () => Atomics.add(data.signals, data.workers + data.slot, 1) });
 
 function answer(call: SessionCall): unknown {
@@ -27,6 +31,9 @@ function answer(call: SessionCall): unknown {
       return session.hostedRecords();
     case 'parameters':
       return session.parameterValues(call.chain);
+    case 'close':
+      codeCache.save();
+      return undefined;
   }
 }
 
@@ -40,4 +47,5 @@ data.port.on('message', (call: SessionCall) => {
   data.port.postMessage(reply);
   Atomics.store(data.signals, data.slot, 1);
   Atomics.notify(data.signals, data.slot);
+  if (call.kind === 'close') data.port.close();
 });
