@@ -246,12 +246,14 @@ class ScriptState {
     );
     this.request = request;
     for (const w of request.warnings) this.env.warn(w.range.end.offset === 0 ? { ...w, range } : w, w.range.end.offset === 0 ? this.env.scriptName : this.model.path);
-    // Compiled once here so that a problem in the model is reported at 'compile', as JAGS does; each chain compiles its own graph at 'initialize'.
+    // Compiled here so that a problem in the model is reported at 'compile', as JAGS does; the other chains compile their own graphs.
     const graph = this.inModel(range, () => compileModel(request.document, request.data));
     this.variables = new Set(graph.variables.keys());
     const observed = graph.stochastic.filter((n) => n.observed).length;
     this.env.log(`Graph information: ${observed} observed and ${graph.stochastic.length - observed} unobserved stochastic nodes`);
     this.session = new ModelSession(request, chains, placeChains(this.commands, graph.stochastic.length, request, chains, this.env.chainThreads));
+    // The graph compiled to check the model is chain 1's: one compilation fewer.
+    this.session.compileAhead(0, graph);
     this.inits = Array.from({ length: chains }, () => new Map());
     this.seeds = new Array<number | undefined>(chains).fill(undefined);
   }

@@ -1,8 +1,8 @@
 import { refreshSinks } from '../model/compile';
 import type { NamedValues } from '../language/rvalues';
 import { errorAt, type SourceRange } from '../language/source';
-import { elementName, nodeLogDensity, Role, type StochasticNode, type Variable } from '../model/graph';
-import { prepareChain, type ChainSession } from './chainSession';
+import { elementName, nodeLogDensity, Role, type ModelGraph, type StochasticNode, type Variable } from '../model/graph';
+import { compileChainGraph, prepareChain, type ChainSession } from './chainSession';
 import type { ChainThreads } from './chainThreads';
 import { penaltyReader } from './penalty';
 import { Random } from '../random/rng';
@@ -76,6 +76,8 @@ export class ModelSession {
   private readonly threads?: ChainThreads;
   private readonly onProgress?: () => void;
   private readonly active: ActiveMonitor[] = [];
+  /** Graphs compiled ahead of `initialize`, by chain. */
+  private readonly compiled = new Map<number, ModelGraph>();
   /** Iterations done by every chain since initialisation. */
   iteration = 0;
   /** Samplers adapt until the first monitor is set. */
@@ -99,9 +101,30 @@ export class ModelSession {
   initialize(starts: ChainStart[]): void {
     const request: RunRequest = { ...this.request, chainStarts: starts, settings: { ...this.request.settings, monitor: [] } };
     this.threads?.begin({ kind: 'initialize', starts });
-    this.chains = this.hosted.map((chain) => prepareChain(request, chain));
+    this.chains = this.hosted.map((chain) => prepareChain(request, chain, undefined, this.take(chain)));
     this.threads?.finish();
     this.iteration = 0;
+  }
+
+  /**
+   * Gives chain `chain` its graph before `initialize`: one compiled for another
+   * purpose (the script's `compile` checks the model), or with no graph, one
+   * compiled now (a worker compiles while the session's thread reads initial
+   * values). A graph that cannot be compiled is left to `initialize` to report.
+   */
+  compileAhead(chain: number, graph?: ModelGraph): void {
+    if (!this.hosted.includes(chain) || this.initialized) return;
+    try {
+      this.compiled.set(chain, graph ?? compileChainGraph(this.request));
+    } catch {
+      // initialize compiles it again and reports the problem at its command.
+    }
+  }
+
+  private take(chain: number): ModelGraph | undefined {
+    const graph = this.compiled.get(chain);
+    this.compiled.delete(chain);
+    return graph;
   }
 
   /** Stops the worker threads, if any. */

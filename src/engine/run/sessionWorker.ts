@@ -37,6 +37,9 @@ function answer(call: SessionCall): unknown {
   }
 }
 
+// While the session's thread reads initial values and prepares its own chains.
+for (const chain of data.hosted) session.compileAhead(chain);
+
 data.port.on('message', (call: SessionCall) => {
   let reply: SessionAnswer;
   try {
