@@ -39,8 +39,9 @@ SCRIPT.cmd is a JAGS script (model in, data in, compile, parameters in, initiali
 update, monitor, coda, ...). It reads files relative to its own folder and writes
 CODA files (CODAindex.txt, CODAchain1.txt, ...) to the current folder.
 --seed seeds the chains whose inits files give no .RNG.seed. When the script's work is
-large, chains run at once in worker threads, at most --threads (default: the CPUs) with
-this one; the draws are the same as with --threads 1 (every chain in this thread, as JAGS).
+large, chains run at once in worker threads, at most --threads with this one (default: one
+per core the machine's load leaves free); the draws are the same as with --threads 1 (every
+chain in this thread, as JAGS runs them).
 
 sbc runs simulation-based calibration: n times, parameters drawn from the prior and
 data from the model (the data's observed values only give their shape), then L

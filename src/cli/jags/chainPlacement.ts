@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { ChainThreads, chainGroups, type ChainThreadOptions } from '../../engine/run/chainThreads';
 import type { ChainPlacement } from '../../engine/run/modelSession';
 import type { RunRequest } from '../../engine/run/request';
@@ -6,7 +6,7 @@ import type { ScriptCommand } from './script';
 
 /** How a script may spread its chains over threads. */
 export interface ChainThreadSettings extends ChainThreadOptions {
-  /** Threads at most, this one included (the number of CPUs when not given). */
+  /** Threads at most, this one included; when not given, this one and one per core the other processes leave free (freeThreads). */
   threads?: number;
   /** The least work per chain (MIN_WORK_PER_CHAIN when not given) worth a worker. */
   minimumWork?: number;
@@ -34,7 +34,18 @@ export function placeChains(commands: ScriptCommand[], stochasticNodes: number, 
   let iterations = 0;
   for (const c of commands) if (c.kind === 'update' || c.kind === 'adapt') iterations += c.iterations;
   if (stochasticNodes * iterations < (settings.minimumWork ?? MIN_WORK_PER_CHAIN)) return {};
-  const groups = chainGroups(chainCount, settings.threads ?? availableParallelism());
+  const groups = chainGroups(chainCount, settings.threads ?? freeThreads());
   if (groups.length < 2) return {};
   return { hosted: groups[0]!, threads: new ChainThreads(settings, request, chainCount, groups.slice(1)) };
+}
+
+/**
+ * This thread and one more per core that the machine's other work leaves free
+ * (CPUs minus the load average of the last minute). A worker on a core that is
+ * not free runs no sooner, and its start-up (loading and compiling again,
+ * warming up another JavaScript engine: 0.1–0.3 s of CPU) only adds to the
+ * time shared with the other processes.
+ */
+export function freeThreads(cpus = availableParallelism(), load = loadavg()[0]!): number {
+  return Math.max(1, Math.min(cpus, 1 + Math.floor(cpus - load)));
 }

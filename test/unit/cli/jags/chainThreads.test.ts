@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import type { ChainThreadSettings } from '../../../../src/cli/jags/chainPlacement';
+import { freeThreads, type ChainThreadSettings } from '../../../../src/cli/jags/chainPlacement';
 import { runJags } from '../../../../src/cli/jags/runJags';
 import { chainGroups } from '../../../../src/engine/run/chainThreads';
 
@@ -49,6 +49,14 @@ describe('latent jags: chains in worker threads', () => {
     assert.deepEqual(chainGroups(3, 2), [[0, 1], [2]]);
     assert.deepEqual(chainGroups(4, 8), [[0], [1], [2], [3]]);
     assert.deepEqual(chainGroups(3, 1), [[0, 1, 2]]);
+  });
+
+  it('uses, unless told, this thread and one per core the load leaves free', () => {
+    assert.equal(freeThreads(2, 0.1), 2);
+    assert.equal(freeThreads(2, 0.9), 2);
+    assert.equal(freeThreads(2, 1.2), 1);
+    assert.equal(freeThreads(2, 9.7), 1);
+    assert.equal(freeThreads(8, 2.5), 6);
   });
 
   it('gives byte for byte the files of a run with every chain in one thread: CODA, thinned monitors, a chain\'s values and seeds', () => {
