@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { ChainThreads, chainGroups, type ChainThreadOptions } from '../../engine/run/chainThreads';
 import type { ChainPlacement } from '../../engine/run/modelSession';
@@ -29,7 +30,8 @@ const MIN_WORK_PER_CHAIN = 300_000;
  * chains iteration by iteration in one thread.
  */
 export function placeChains(commands: ScriptCommand[], stochasticNodes: number, request: RunRequest, chainCount: number, settings: ChainThreadSettings | undefined): ChainPlacement {
-  if (!settings || chainCount < 2) return {};
+  // Without the worker's script (a partial installation), chains run here rather than wait for a worker that never starts.
+  if (!settings || chainCount < 2 || !existsSync(settings.script)) return {};
   if (commands.some((c) => c.kind === 'monitor' && c.target.name === 'pD')) return {};
   let iterations = 0;
   for (const c of commands) if (c.kind === 'update' || c.kind === 'adapt') iterations += c.iterations;

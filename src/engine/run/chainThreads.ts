@@ -26,7 +26,7 @@ export type SessionAnswer = { value?: unknown; problems?: Problem[]; failure?: s
 /** What a session worker starts with. */
 export interface SessionWorkerData {
   port: MessagePort;
-  /** Per worker: 0 while a call is pending, 1 when its answer is on the port; [workers + slot]: a count it raises as it samples. */
+  /** Per worker: the number of answers it has posted (FAILED_TO_START: it could not start); [workers + slot]: a count it raises as it samples. */
   signals: Int32Array;
   slot: number;
   workers: number;
@@ -34,6 +34,9 @@ export interface SessionWorkerData {
   chainCount: number;
   hosted: number[];
 }
+
+/** What a worker that could not start sets its count of answers to: every call, past and future, is answered (by its one failure). */
+export const FAILED_TO_START = 2 ** 30;
 
 /**
  * A worker that neither answers nor samples for this long has died (out of
@@ -48,14 +51,16 @@ const SILENCE_MS = 300_000;
  * chains one after another, and with two cores the second chain costs no
  * wall time. Calls are synchronous, as a script's commands are: `begin` posts
  * a call to every worker, the caller does its own share of the work, and
- * `finish` waits for the answers (Atomics.wait on a shared word each worker
- * sets once its answer is posted). A worker answers a problem in the model
+ * `finish` waits for the answers (Atomics.wait on a shared count each worker
+ * raises once its answer is posted). A worker answers a problem in the model
  * as problems, which `finish` throws as a ModelError.
  */
 export class ChainThreads {
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
   private readonly signals: Int32Array;
+  /** Per worker, the calls posted to it: its call is answered once its count of answers reaches this. */
+  private readonly sent: number[];
   /** A worker stopped answering: no call waits for it again. */
   private broken = false;
 
@@ -67,6 +72,7 @@ export class ChainThreads {
     readonly groups: number[][],
   ) {
     this.signals = new Int32Array(new SharedArrayBuffer(8 * groups.length));
+    this.sent = groups.map(() => 0);
     groups.forEach((hosted, slot) => {
       const { port1, port2 } = new MessageChannel();
       const workerData: SessionWorkerData = { port: port2, signals: this.signals, slot, workers: groups.length, request, chainCount, hosted };
@@ -123,7 +129,7 @@ export class ChainThreads {
   }
 
   private post(slot: number, call: SessionCall): void {
-    Atomics.store(this.signals, slot, 0);
+    this.sent[slot]!++;
     this.ports[slot]!.postMessage(call);
   }
 
@@ -131,8 +137,8 @@ export class ChainThreads {
     const progress = this.signals.length / 2 + slot;
     let seen = Atomics.load(this.signals, progress);
     let quiet = 0;
-    while (Atomics.load(this.signals, slot) === 0) {
-      if (Atomics.wait(this.signals, slot, 0, 1000) !== 'timed-out') continue;
+    for (let answered = Atomics.load(this.signals, slot); answered < this.sent[slot]!; answered = Atomics.load(this.signals, slot)) {
+      if (Atomics.wait(this.signals, slot, answered, 1000) !== 'timed-out') continue;
       const now = Atomics.load(this.signals, progress);
       quiet = now === seen ? quiet + 1000 : 0;
       seen = now;

@@ -48,7 +48,7 @@ data.port.on('message', (call: SessionCall) => {
     reply = e instanceof ModelError ? { problems: e.problems } : { failure: e instanceof Error ? e.message : String(e) };
   }
   data.port.postMessage(reply);
-  Atomics.store(data.signals, data.slot, 1);
+  Atomics.add(data.signals, data.slot, 1);
   Atomics.notify(data.signals, data.slot);
   if (call.kind === 'close') data.port.close();
 });

@@ -88,6 +88,16 @@ coda *
     assert.notEqual(inThreads.files.get('CODAchain4.txt'), inThreads.files.get('CODAchain1.txt'));
   });
 
+  it('stops at initialize with a message, not for ever, when a worker cannot load the engine', () => {
+    // The CLI's worker launcher beside the TypeScript sources finds no built sessionWorker.js next to it.
+    const launcher: ChainThreadSettings = { ...THREADS, script: resolve(__dirname, '../../../../src/cli/sessionThread.ts') };
+    const started = Date.now();
+    const ran = run('model in "m.bug"\ndata in "data.R"\ncompile, nchains(2)\ninitialize\nupdate 10\n', {}, launcher);
+    assert.equal(ran.code, 1);
+    assert.match(ran.errors.join('\n'), /run\.cmd:4:1: error: 'initialize' failed: the worker thread for chains could not load the engine/);
+    assert.ok(Date.now() - started < 60_000);
+  });
+
   it('reports a problem met in a worker thread at the same command, as in one thread', () => {
     const script = 'model in "m.bug"\ndata in "data.R"\ncompile, nchains(3)\nparameters in "bad.R", chain(3)\ninitialize\nupdate 10\n';
     const files = { 'bad.R': '"tau" <- -1\n' };
