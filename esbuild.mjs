@@ -20,6 +20,8 @@ const node = {
 const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/engine/run/chainWorker.ts'], outfile: 'dist/worker.js' },
+  { ...node, entryPoints: ['src/engine/run/sessionWorker.ts'], outfile: 'dist/sessionWorker.js' },
+  { ...node, entryPoints: ['src/cli/sessionThread.ts'], outfile: 'dist/sessionThread.js' },
   { ...node, entryPoints: ['src/engine/sbc/sbcWorker.ts'], outfile: 'dist/sbcWorker.js' },
   { ...node, entryPoints: ['src/engine/em/estepWorker.ts'], outfile: 'dist/em-worker.js' },
   { ...node, entryPoints: ['src/engine/fit/fitWorker.ts'], outfile: 'dist/fitWorker.js' },

@@ -4,7 +4,7 @@
  * user waits for it (process start, compile, sampling and CODA files), A B A B.
  *
  *   npm run bench:classic                                  # the seven examples, 3 rounds
- *   node dist/bench/classic.js [--rounds 3] [--only pump,eyes] [--dir DIR]
+ *   node dist/bench/classic.js [--rounds 3] [--only pump,eyes] [--dir DIR] [--threads n]
  *
  * Each example's folder (examples/classic-bugs/NAME: model, data, inits and
  * NAME.cmd) is copied into a work folder; per round, `node dist/cli.js jags
@@ -13,11 +13,14 @@
  * Latent / JAGS (below 1: Latent is faster), and the same for CPU time (user +
  * system, from /usr/bin/time: steadier than wall time on a loaded machine); at
  * the end the geometric means of the ratios, issue 10's criterion being the
- * wall time's (≤ 1.0).
+ * wall time's (≤ 1.0). `--threads n` is passed to `latent jags` (1: every
+ * chain in one thread, as JAGS runs them; by default chains of a large script
+ * run at once in worker threads). The load average is printed before and
+ * after: on a machine busy with other work, wall times measure waiting for a core.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** JAGS's classic suite: the seven examples with its bench.R (test/unit/classic). */
@@ -52,6 +55,7 @@ const median = (xs: number[]): number => {
 function main(argv: string[]): void {
   const rounds = Number(option(argv, '--rounds', '3'));
   const only = option(argv, '--only', '');
+  const threads = option(argv, '--threads', '');
   const names = only ? only.split(',') : EXAMPLES;
   try {
     execFileSync('sh', ['-c', 'command -v jags'], { stdio: 'ignore' });
@@ -62,14 +66,15 @@ function main(argv: string[]): void {
   }
   const dir = option(argv, '--dir', '') || mkdtempSync(join(tmpdir(), 'latent-classic-'));
   for (const name of names) cpSync(join(REPO, 'examples/classic-bugs', name), join(dir, name), { recursive: true });
-  console.log(`classic examples through 'latent jags' and 'jags' on the same scripts, ${rounds} round(s) A B; work folder ${dir}`);
+  const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+  console.log(`classic examples through 'latent jags'${threads ? ` --threads ${threads}` : ''} and 'jags' on the same scripts, ${rounds} round(s) A B; work folder ${dir}; load average ${load()}`);
   type Run = { wall: number; cpu: number };
   const times = new Map(names.map((n) => [n, { latent: [] as Run[], jags: [] as Run[] }]));
   for (let r = 0; r < rounds; r++) {
     for (const name of names) {
       const cwd = join(dir, name);
       const t = times.get(name)!;
-      t.latent.push(timed(process.execPath, [CLI, 'jags', `${name}.cmd`, '--force'], cwd));
+      t.latent.push(timed(process.execPath, [CLI, 'jags', `${name}.cmd`, '--force', ...(threads ? ['--threads', threads] : [])], cwd));
       t.jags.push(timed('jags', [`${name}.cmd`], cwd));
       const show = (x: Run): string => `${x.wall.toFixed(2)} s (CPU ${x.cpu.toFixed(2)} s)`;
       console.log(`round ${r + 1} ${name.padEnd(8)} Latent ${show(t.latent[r]!)}   JAGS ${show(t.jags[r]!)}`);
@@ -86,7 +91,7 @@ function main(argv: string[]): void {
     console.log(`${name.padEnd(9)} ${m(t.latent, 'wall').toFixed(2).padStart(9)} ${m(t.jags, 'wall').toFixed(2).padStart(9)} ${ratio.wall.toFixed(2).padStart(7)} ${m(t.latent, 'cpu').toFixed(2).padStart(11)} ${m(t.jags, 'cpu').toFixed(2).padStart(9)} ${ratio.cpu.toFixed(2).padStart(7)}`);
   }
   const mean = (x: number): string => Math.exp(x / names.length).toFixed(2);
-  console.log(`geometric mean of Latent / JAGS over ${names.length} example(s): wall ${mean(logSums.wall)} (issue 10: ≤ 1.0), CPU ${mean(logSums.cpu)}`);
+  console.log(`geometric mean of Latent / JAGS over ${names.length} example(s): wall ${mean(logSums.wall)} (issue 10: ≤ 1.0), CPU ${mean(logSums.cpu)}; load average ${load()}`);
 }
 
 main(process.argv.slice(2));

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runCheck } from './check';
 import { COMPARE_USAGE, runCompare } from './compare';
 import { DIAGNOSE_USAGE, runDiagnose } from './diagnose';
@@ -13,7 +13,7 @@ import { runVi, VI_USAGE } from './vi';
 const USAGE = `usage: latent check MODEL [--data FILE]...
        latent sample MODEL [--data FILE]... [--inits FILE]... [--chains n] [--burnin n] [--iterations n] [--thin n] [--seed s] [--monitor a,b,...] [--loo] [--ppc] [--output-dir DIR] [--json]
        ${COMPARE_USAGE}
-       latent jags SCRIPT.cmd [--seed s] [--force]
+       latent jags SCRIPT.cmd [--seed s] [--force] [--threads n]
        ${DIAGNOSE_USAGE}
        ${EM_USAGE}
        ${VI_USAGE}
@@ -38,7 +38,10 @@ p_loo, looic, WAIC and DIC. --json prints one JSON object: models, best first.
 SCRIPT.cmd is a JAGS script (model in, data in, compile, parameters in, initialize,
 update, monitor, coda, ...). It reads files relative to its own folder and writes
 CODA files (CODAindex.txt, CODAchain1.txt, ...) to the current folder.
---seed seeds the chains whose inits files give no .RNG.seed.
+--seed seeds the chains whose inits files give no .RNG.seed. When the script's work is
+large, chains run at once in worker threads, at most --threads with this one (default: one
+per core the machine's load leaves free); the draws are the same as with --threads 1 (every
+chain in this thread, as JAGS runs them).
 
 sbc runs simulation-based calibration: n times, parameters drawn from the prior and
 data from the model (the data's observed values only give their shape), then L
@@ -107,17 +110,21 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'jags' && file) {
     let seed = randomInt(0, 2 ** 31);
     let force = false;
+    let threads: number | undefined;
     for (let k = 0; k < rest.length; k++) {
       if (rest[k] === '--force') {
         force = true;
         continue;
       }
       const value = Number(rest[k + 1]);
-      if (rest[k] !== '--seed' || k + 1 >= rest.length || !Number.isInteger(value) || value < 0) return usage(`bad option ${rest.slice(k).join(' ')}`);
-      seed = value;
+      const minimum = rest[k] === '--threads' ? 1 : 0;
+      if ((rest[k] !== '--seed' && rest[k] !== '--threads') || k + 1 >= rest.length || !Number.isInteger(value) || value < minimum) return usage(`bad option ${rest.slice(k).join(' ')}`);
+      if (rest[k] === '--seed') seed = value;
+      else threads = value;
       k++;
     }
-    return runJags(file, { seed, force }, out, err);
+    const chainThreads = { script: join(__dirname, 'sessionThread.js'), ...(threads === undefined ? {} : { threads }) };
+    return runJags(file, { seed, force, chainThreads }, out, err);
   }
   return usage();
 }

@@ -7,6 +7,7 @@ import { compileModel } from '../../engine/model/compile';
 import { codaChain, codaFileNames, codaIndex, type CodaTrace } from '../../engine/output/coda';
 import { writeRDump } from '../../engine/output/rdumpWriter';
 import { ModelSession, type MonitorTarget, type SessionMonitor } from '../../engine/run/modelSession';
+import { placeChains, type ChainThreadSettings } from './chainPlacement';
 import { type RunRequest } from '../../engine/run/request';
 import { readRequest } from '../../engine/job/job';
 import { rngNameWarning, takeRngSeed } from '../../engine/run/rngEntries';
@@ -28,6 +29,8 @@ export interface ScriptEnvironment {
   warn: (problem: Problem, file: string) => void;
   /** Whether CODA files already in the output folder may be replaced (the CLI's --force); else the script stops before it samples. */
   overwrite?: boolean;
+  /** Worker threads for chains when the script's work is large (chainPlacement.ts); without it every chain runs in this thread. */
+  chainThreads?: ChainThreadSettings;
 }
 
 /** A problem that stopped the script, and the file its range is in. */
@@ -59,19 +62,23 @@ export function runScript(commands: ScriptCommand[], environment: ScriptEnvironm
     const existing = existingCodaFiles(commands, environment.outputDirectory);
     if (existing) return [{ problem: existing, file: environment.scriptName }];
   }
-  const state = new ScriptState(environment);
-  for (const command of commands) {
-    try {
-      if (command.kind === 'exit') return [];
-      state.execute(command);
-    } catch (e) {
-      if (e instanceof FileProblems) return e.failures;
-      if (e instanceof ModelError) return e.problems.map((problem) => ({ problem, file: environment.scriptName }));
-      // Not a problem of the script or its files that the engine recognised: still reported at the command that met it.
-      return [{ problem: commandFailure(command, e), file: environment.scriptName }];
+  const state = new ScriptState(environment, commands);
+  try {
+    for (const command of commands) {
+      try {
+        if (command.kind === 'exit') return [];
+        state.execute(command);
+      } catch (e) {
+        if (e instanceof FileProblems) return e.failures;
+        if (e instanceof ModelError) return e.problems.map((problem) => ({ problem, file: environment.scriptName }));
+        // Not a problem of the script or its files that the engine recognised: still reported at the command that met it.
+        return [{ problem: commandFailure(command, e), file: environment.scriptName }];
+      }
     }
+    return [];
+  } finally {
+    state.dispose();
   }
-  return [];
 }
 
 /** A failure the engine did not foresee, at the command that met it, with what it knows. */
@@ -116,7 +123,14 @@ class ScriptState {
   /** The compiled model's variables, to check the names of initial values as they are read. */
   private variables = new Set<string>();
 
-  constructor(private readonly env: ScriptEnvironment) {}
+  constructor(
+    private readonly env: ScriptEnvironment,
+    private readonly commands: ScriptCommand[],
+  ) {}
+
+  dispose(): void {
+    this.session?.dispose();
+  }
 
   execute(command: Exclude<ScriptCommand, { kind: 'exit' }>): void {
     switch (command.kind) {
@@ -127,6 +141,7 @@ class ScriptState {
         return;
       }
       case 'model clear':
+        this.session?.dispose();
         this.model = undefined;
         this.dataFiles = [];
         this.request = undefined;
@@ -209,7 +224,8 @@ class ScriptState {
       return f();
     } catch (e) {
       if (!(e instanceof ModelError)) throw e;
-      const aboutCommand = (p: Problem): boolean => p.range.end.offset === 0 || (this.request !== undefined && p.range === this.request.initsRange);
+      // A worker thread's problems are copies: the inits' range is recognised by its offsets.
+      const aboutCommand = (p: Problem): boolean => p.range.end.offset === 0 || (this.request !== undefined && sameRange(p.range, this.request.initsRange));
       throw new FileProblems(
         e.problems.map((p) => (aboutCommand(p) ? { problem: { ...p, range }, file: this.env.scriptName } : { problem: p, file: this.model?.path ?? this.env.scriptName })),
       );
@@ -230,12 +246,14 @@ class ScriptState {
     );
     this.request = request;
     for (const w of request.warnings) this.env.warn(w.range.end.offset === 0 ? { ...w, range } : w, w.range.end.offset === 0 ? this.env.scriptName : this.model.path);
-    // Compiled once here so that a problem in the model is reported at 'compile', as JAGS does; each chain compiles its own graph at 'initialize'.
+    // Compiled here so that a problem in the model is reported at 'compile', as JAGS does; the other chains compile their own graphs.
     const graph = this.inModel(range, () => compileModel(request.document, request.data));
     this.variables = new Set(graph.variables.keys());
     const observed = graph.stochastic.filter((n) => n.observed).length;
     this.env.log(`Graph information: ${observed} observed and ${graph.stochastic.length - observed} unobserved stochastic nodes`);
-    this.session = new ModelSession(request, chains);
+    this.session = new ModelSession(request, chains, placeChains(this.commands, graph.stochastic.length, request, chains, this.env.chainThreads));
+    // The graph compiled to check the model is chain 1's: one compilation fewer.
+    this.session.compileAhead(0, graph);
     this.inits = Array.from({ length: chains }, () => new Map());
     this.seeds = new Array<number | undefined>(chains).fill(undefined);
   }
@@ -358,6 +376,10 @@ function column(rows: Float64Array, width: number, e: number, count: number): Fl
   const out = new Float64Array(count);
   for (let r = 0; r < count; r++) out[r] = rows[r * width + e]!;
   return out;
+}
+
+function sameRange(a: SourceRange, b: SourceRange): boolean {
+  return a === b || (a.start.offset === b.start.offset && a.end.offset === b.end.offset && a.start.line === b.start.line && a.end.line === b.end.line);
 }
 
 function label(target: MonitorTarget): string {

@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { readTextFile } from '../../engine/data/files';
 import { printable } from '../../engine/language/messageText';
 import { formatProblem, ModelError } from '../../engine/language/source';
+import type { ChainThreadSettings } from './chainPlacement';
 import { runScript } from './interpreter';
 import { parseScript } from './script';
 
@@ -12,6 +13,8 @@ export interface JagsRunOptions {
   outputDirectory?: string;
   /** Overwrite CODA files already there (--force); else the script stops before it runs. */
   force?: boolean;
+  /** Worker threads for the chains of a large script (the CLI's: dist/sessionWorker.js); else all chains run in this thread. */
+  chainThreads?: ChainThreadSettings;
 }
 
 /**
@@ -41,6 +44,7 @@ export function runJags(scriptPath: string, options: JagsRunOptions, out: (line:
     outputDirectory: options.outputDirectory ?? process.cwd(),
     seed: options.seed,
     overwrite: options.force ?? false,
+    ...(options.chainThreads ? { chainThreads: options.chainThreads } : {}),
     log: out,
     warn: (p, file) => err(formatProblem(p, file)),
   });

@@ -166,8 +166,11 @@ export function nodeLogDensity(node: StochasticNode): number {
 
 /** Recomputes the deterministic nodes downstream of a stochastic node. */
 export function propagate(graph: ModelGraph, node: StochasticNode): void {
-  for (const id of node.dependents) {
-    const d = graph.deterministic[id]!;
+  // Indexed, not for-of: the samplers call this for every value they try, and for-of
+  // allocated an iterator result per dependent until optimised (12 MB in a 0.3 s run of Line).
+  const { dependents } = node;
+  for (let k = 0; k < dependents.length; k++) {
+    const d = graph.deterministic[dependents[k]!]!;
     d.variable.values[d.offset] = d.evaluate();
   }
 }

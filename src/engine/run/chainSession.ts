@@ -33,16 +33,23 @@ export interface ChainSession {
   predictive?: PredictiveRecorder;
 }
 
-/** Compiles and initialises one chain; `onPhase` hears each step as it begins (compiling can take a minute on a large model). */
-export function prepareChain(request: RunRequest, chain: number, onPhase: (phase: string) => void = () => {}): ChainSession {
-  const start = request.chainStarts?.[chain];
-  onPhase('compiling the model');
-  // Every chain may run at once, each with its own graph.
-  const graph = compileModel(request.document, request.data, {
+/** One chain's graph, compiled within the memory limit for a graph per chain (every chain may run at once, each with its own graph). */
+export function compileChainGraph(request: RunRequest): ModelGraph {
+  return compileModel(request.document, request.data, {
     bytes: request.files.maxModelBytes ?? DEFAULT_MAX_MODEL_BYTES,
     copies: request.settings.chains,
     raise: 'setting latent.limits.maxModelMB, or LATENT_MAX_MODEL_MB=<megabytes> in the environment of the command line',
   });
+}
+
+/**
+ * Compiles and initialises one chain; `onPhase` hears each step as it begins (compiling can take a minute on a large model).
+ * `compiled`: the chain's graph compiled ahead (compileChainGraph), not yet given values or samplers.
+ */
+export function prepareChain(request: RunRequest, chain: number, onPhase: (phase: string) => void = () => {}, compiled?: ModelGraph): ChainSession {
+  const start = request.chainStarts?.[chain];
+  onPhase('compiling the model');
+  const graph = compiled ?? compileChainGraph(request);
   const random = start?.seed === undefined ? new Random(request.settings.seed, chain) : new Random(start.seed, 0);
   // Chain 1 starts where JAGS would (typical values); the others from prior draws, so R-hat can see poor mixing.
   setInitialValues(graph, start?.inits ?? request.inits, request.initsRange, chain > 0 ? random : undefined);

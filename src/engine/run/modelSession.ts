@@ -1,8 +1,9 @@
 import { refreshSinks } from '../model/compile';
 import type { NamedValues } from '../language/rvalues';
 import { errorAt, type SourceRange } from '../language/source';
-import { elementName, nodeLogDensity, Role, type StochasticNode, type Variable } from '../model/graph';
-import { prepareChain, type ChainSession } from './chainSession';
+import { elementName, nodeLogDensity, Role, type ModelGraph, type StochasticNode, type Variable } from '../model/graph';
+import { compileChainGraph, prepareChain, type ChainSession } from './chainSession';
+import type { ChainThreads } from './chainThreads';
 import { penaltyReader } from './penalty';
 import { Random } from '../random/rng';
 import type { ChainStart, RunRequest } from './request';
@@ -46,16 +47,37 @@ interface ActiveMonitor {
   rows: number[];
 }
 
+/** Which chains a session runs in its own thread, and where the others run. */
+export interface ChainPlacement {
+  /** The chains this thread runs (all when not given), in increasing order; the first is chain 0 unless this is a worker's session. */
+  hosted?: number[];
+  /** The workers running the chains not hosted here. */
+  threads?: ChainThreads;
+  /** Called every PROGRESS_STRIDE iterations of a chain: a worker's sign of life. */
+  onProgress?: () => void;
+}
+
+const PROGRESS_STRIDE = 128;
+
 /**
  * A compiled model whose chains stay alive between commands, as a JAGS
  * session's do: initialise, update (adapting until the first monitor is set),
  * set monitors with their own thinning, update again. Iterations are counted
  * from initialisation, over adaptation, burn-in and kept iterations alike, as
- * JAGS counts them. Chains run one after another in this thread.
+ * JAGS counts them. The chains hosted here run one after another in this
+ * thread, while worker threads (`placement.threads`) run the others at the
+ * same time; each chain draws from its own stream, so the draws are the same
+ * either way.
  */
 export class ModelSession {
+  /** The hosted chains' sessions: chains[k] is chain hosted[k]. */
   private chains: ChainSession[] = [];
+  private readonly hosted: number[];
+  private readonly threads?: ChainThreads;
+  private readonly onProgress?: () => void;
   private readonly active: ActiveMonitor[] = [];
+  /** Graphs compiled ahead of `initialize`, by chain. */
+  private readonly compiled = new Map<number, ModelGraph>();
   /** Iterations done by every chain since initialisation. */
   iteration = 0;
   /** Samplers adapt until the first monitor is set. */
@@ -64,7 +86,12 @@ export class ModelSession {
   constructor(
     private readonly request: RunRequest,
     readonly chainCount: number,
-  ) {}
+    placement: ChainPlacement = {},
+  ) {
+    this.hosted = placement.hosted ?? Array.from({ length: chainCount }, (_, c) => c);
+    if (placement.threads) this.threads = placement.threads;
+    if (placement.onProgress) this.onProgress = placement.onProgress;
+  }
 
   get initialized(): boolean {
     return this.chains.length > 0;
@@ -73,8 +100,36 @@ export class ModelSession {
   /** Compiles one graph per chain, sets its initial values (per chain from `starts`) and chooses its samplers. */
   initialize(starts: ChainStart[]): void {
     const request: RunRequest = { ...this.request, chainStarts: starts, settings: { ...this.request.settings, monitor: [] } };
-    this.chains = Array.from({ length: this.chainCount }, (_, chain) => prepareChain(request, chain));
+    this.threads?.begin({ kind: 'initialize', starts });
+    this.chains = this.hosted.map((chain) => prepareChain(request, chain, undefined, this.take(chain)));
+    this.threads?.finish();
     this.iteration = 0;
+  }
+
+  /**
+   * Gives chain `chain` its graph before `initialize`: one compiled for another
+   * purpose (the script's `compile` checks the model), or with no graph, one
+   * compiled now (a worker compiles while the session's thread reads initial
+   * values). A graph that cannot be compiled is left to `initialize` to report.
+   */
+  compileAhead(chain: number, graph?: ModelGraph): void {
+    if (!this.hosted.includes(chain) || this.initialized) return;
+    try {
+      this.compiled.set(chain, graph ?? compileChainGraph(this.request));
+    } catch {
+      // initialize compiles it again and reports the problem at its command.
+    }
+  }
+
+  private take(chain: number): ModelGraph | undefined {
+    const graph = this.compiled.get(chain);
+    this.compiled.delete(chain);
+    return graph;
+  }
+
+  /** Stops the worker threads, if any. */
+  dispose(): void {
+    this.threads?.dispose();
   }
 
   /**
@@ -89,7 +144,14 @@ export class ModelSession {
         this.recordDue(this.iteration + k, 0, true);
       }
     } else {
-      for (let c = 0; c < this.chains.length; c++) for (let k = 1; k <= n; k++) this.step(c, this.iteration + k, adapt, false);
+      this.threads?.begin({ kind: 'update', n, adapt });
+      for (let c = 0; c < this.chains.length; c++) {
+        for (let k = 1; k <= n; k++) {
+          this.step(c, this.iteration + k, adapt, false);
+          if (k % PROGRESS_STRIDE === 0) this.onProgress?.();
+        }
+      }
+      this.threads?.finish();
     }
     this.iteration += n;
     for (const { monitor, rows } of this.active) monitor.count = rows[0] ?? 0;
@@ -116,7 +178,7 @@ export class ModelSession {
         else refreshSinks(this.chains[c]!.graph);
         fresh = true;
       }
-      record(monitors[m]!, c);
+      record(monitors[m]!, c, pooled ? 0 : this.hosted[c]!);
     }
   }
 
@@ -140,6 +202,8 @@ export class ModelSession {
     } else if (target.name === 'pD' && !graph.variables.has('pD')) {
       if (!withDeviance) throw errorAt(target.range, "'pD' is known once the dic module is loaded: add 'load dic' before this line.");
       if (target.ranges) throw errorAt(target.range, "'pD' is a single value; monitor it without an index.");
+      // pD pairs the chains' draws iteration by iteration: it needs every chain in this thread.
+      if (this.threads) throw errorAt(target.range, "'pD' needs every chain in one thread: this session runs chains in worker threads.");
       names = ['pD'];
       const penalty = penaltyReader(this.chains.map((c) => c.graph), new Random(this.request.settings.seed, this.chainCount), target.range);
       readers.push((row, base) => (row[base] = penalty()));
@@ -156,10 +220,13 @@ export class ModelSession {
       thin,
       start: this.iteration + 1,
       names,
-      records: readers.map(() => new Float64Array(names.length * 64)),
+      // Chains run elsewhere get their records when `monitors` collects them.
+      records: pooled ? [new Float64Array(64)] : Array.from({ length: this.chainCount }, (_, c) => new Float64Array(this.hosted.includes(c) ? names.length * 64 : 0)),
       count: 0,
       ...(pooled ? { pooled } : {}),
     };
+    this.threads?.begin({ kind: 'monitor', target, thin, withDeviance });
+    this.threads?.finish();
     this.active.push({ monitor, readers, rows: readers.map(() => 0) });
     this.adapting = false;
     return monitor;
@@ -169,11 +236,27 @@ export class ModelSession {
   clearMonitor(label: string): boolean {
     const before = this.active.length;
     for (let k = this.active.length - 1; k >= 0; k--) if (this.active[k]!.monitor.label === label) this.active.splice(k, 1);
+    this.threads?.begin({ kind: 'clear', label });
+    this.threads?.finish();
     return this.active.length < before;
   }
 
+  /** The monitors, with the records of chains run in worker threads collected. */
   get monitors(): SessionMonitor[] {
+    if (this.threads) {
+      this.threads.begin({ kind: 'records' });
+      for (const fromWorker of this.threads.finish() as HostedRecords[]) {
+        fromWorker.forEach((chains, m) => {
+          for (const { chain, rows } of chains) this.active[m]!.monitor.records[chain] = rows;
+        });
+      }
+    }
     return this.active.map((a) => a.monitor);
+  }
+
+  /** Per monitor, the records of the chains hosted here (a worker's answer to `monitors`). */
+  hostedRecords(): HostedRecords {
+    return this.active.map(({ monitor }) => this.hosted.map((chain) => ({ chain, rows: monitor.records[chain]!.slice(0, monitor.count * monitor.names.length) })));
   }
 
   /** The samplers of the first chain (all chains have the same), with the nodes each updates, in updating order. */
@@ -183,7 +266,9 @@ export class ModelSession {
 
   /** The current values of the variables with unobserved stochastic elements in one chain; other elements NA. */
   parameterValues(chain: number): NamedValues {
-    const graph = this.chains[chain]!.graph;
+    const local = this.hosted.indexOf(chain);
+    if (local < 0) return this.threads!.call(this.threads!.slotOf(chain)!, { kind: 'parameters', chain }) as NamedValues;
+    const graph = this.chains[local]!.graph;
     const out: NamedValues = new Map();
     for (const v of graph.variables.values()) {
       let any = false;
@@ -254,16 +339,19 @@ function devianceReader(chain: ChainSession): Reader {
 }
 
 /** Appends one record of a monitor in one chain, growing its buffer by doubling. */
-function record(active: ActiveMonitor, chain: number): void {
+function record(active: ActiveMonitor, local: number, chain: number): void {
   const { monitor } = active;
   const width = monitor.names.length;
-  const rows = active.rows[chain]!;
+  const rows = active.rows[local]!;
   let buffer = monitor.records[chain]!;
   if ((rows + 1) * width > buffer.length) {
     const grown = new Float64Array(Math.max(buffer.length * 2, width));
     grown.set(buffer);
     monitor.records[chain] = buffer = grown;
   }
-  active.readers[chain]!(buffer, rows * width);
-  active.rows[chain] = rows + 1;
+  active.readers[local]!(buffer, rows * width);
+  active.rows[local] = rows + 1;
 }
+
+/** Per monitor, per hosted chain, its records so far (count × width values). */
+type HostedRecords = Array<Array<{ chain: number; rows: Float64Array }>>;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -25,6 +25,35 @@ describe("the CLI's code cache", () => {
       assert.ok(existsSync(cache));
       const second = launch(bundle, cache);
       assert.deepEqual([second.value, second.used], [first.value, true]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes the cache again when a run compiled much the cache did not hold, and not when it held it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latent-code-cache-'));
+    try {
+      const bundle = join(dir, 'bundle.js'), cache = join(dir, 'bundle.cache');
+      // Functions V8 compiles only when called: a run that calls none (as \`latent --help\`) caches little of them.
+      const bodies = Array.from({ length: 300 }, (_, k) => `function f${k}(x) { let s = x; for (let i = 0; i < 3; i++) { s = (s * ${k + 3} + i) % 1000003; if (s % 7 === ${k % 7}) s += Math.floor(s / ${k + 2}); } return s; }`);
+      writeFileSync(bundle, `${bodies.join('\n')}\nmodule.exports.work = () => { let t = 0; ${bodies.map((_, k) => `t += f${k}(${k});`).join(' ')} return t; };\n`);
+      const launchWork = (): { used: boolean; save: () => void; work: () => number } => {
+        const host = { require, module: { exports: {} } as NodeJS.Module };
+        const { used, save } = runWithCodeCache(bundle, cache, host);
+        return { used, save, work: (host.module.exports as { work: () => number }).work };
+      };
+      launchWork().save();
+      const small = statSync(cache).size;
+      const second = launchWork();
+      assert.equal(second.used, true);
+      const total = second.work();
+      second.save();
+      const grown = statSync(cache);
+      assert.ok(grown.size > small * 1.5, `the cache was written again with the functions the run compiled: ${small} -> ${grown.size} bytes`);
+      const third = launchWork();
+      assert.deepEqual([third.used, third.work()], [true, total]);
+      third.save();
+      assert.equal(statSync(cache).mtimeMs, grown.mtimeMs, 'a cache that held what the run compiled is left as it is');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,0 +1,165 @@
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { ModelError, type Problem } from '../language/source';
+import type { MonitorTarget } from './modelSession';
+import type { ChainStart, RunRequest } from './request';
+
+/** Where the session worker's script is (dist/sessionWorker.js beside the CLI), and Node flags for it (a TypeScript loader in tests). */
+export interface ChainThreadOptions {
+  script: string;
+  execArgv?: string[];
+}
+
+/** What a session worker is asked, in order, on its port (sessionWorker.ts answers each). */
+export type SessionCall =
+  | { kind: 'initialize'; starts: ChainStart[] }
+  | { kind: 'update'; n: number; adapt: boolean }
+  | { kind: 'monitor'; target: MonitorTarget; thin: number; withDeviance: boolean }
+  | { kind: 'clear'; label: string }
+  | { kind: 'records' }
+  | { kind: 'parameters'; chain: number }
+  /** The session is over: the worker writes its code cache if it has one to write (see sessionWorker.ts), then ends. */
+  | { kind: 'close' };
+
+/** A worker's answer: a value, the model's problems, or a failure the engine did not foresee. */
+export type SessionAnswer = { value?: unknown; problems?: Problem[]; failure?: string };
+
+/** What a session worker starts with. */
+export interface SessionWorkerData {
+  port: MessagePort;
+  /** Per worker: the number of answers it has posted (FAILED_TO_START: it could not start); [workers + slot]: a count it raises as it samples. */
+  signals: Int32Array;
+  slot: number;
+  workers: number;
+  request: RunRequest;
+  chainCount: number;
+  hosted: number[];
+}
+
+/** What a worker that could not start sets its count of answers to: every call, past and future, is answered (by its one failure). */
+export const FAILED_TO_START = 2 ** 30;
+
+/**
+ * A worker that neither answers nor samples for this long has died (out of
+ * memory, or killed): the script stops with a message instead of waiting for ever.
+ * Generous: compiling a model of a million rows takes about a minute.
+ */
+const SILENCE_MS = 300_000;
+
+/**
+ * Chains of a JAGS-style session run in worker threads, a group of chains per
+ * worker, while the session's own thread runs the first group: JAGS runs its
+ * chains one after another, and with two cores the second chain costs no
+ * wall time. Calls are synchronous, as a script's commands are: `begin` posts
+ * a call to every worker, the caller does its own share of the work, and
+ * `finish` waits for the answers (Atomics.wait on a shared count each worker
+ * raises once its answer is posted). A worker answers a problem in the model
+ * as problems, which `finish` throws as a ModelError.
+ */
+export class ChainThreads {
+  private readonly workers: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+  private readonly signals: Int32Array;
+  /** Per worker, the calls posted to it: its call is answered once its count of answers reaches this. */
+  private readonly sent: number[];
+  /** A worker stopped answering: no call waits for it again. */
+  private broken = false;
+
+  constructor(
+    options: ChainThreadOptions,
+    request: RunRequest,
+    chainCount: number,
+    /** Per worker, the chains it runs. */
+    readonly groups: number[][],
+  ) {
+    this.signals = new Int32Array(new SharedArrayBuffer(8 * groups.length));
+    this.sent = groups.map(() => 0);
+    groups.forEach((hosted, slot) => {
+      const { port1, port2 } = new MessageChannel();
+      const workerData: SessionWorkerData = { port: port2, signals: this.signals, slot, workers: groups.length, request, chainCount, hosted };
+      const worker = new Worker(options.script, { workerData, transferList: [port2], ...(options.execArgv ? { execArgv: options.execArgv } : {}) });
+      // The script's process ends when its commands do, whatever the workers are doing.
+      worker.unref();
+      port1.unref();
+      this.workers.push(worker);
+      this.ports.push(port1);
+    });
+  }
+
+  /** Posts `call` to every worker; `finish` collects the answers. */
+  begin(call: SessionCall): void {
+    for (let slot = 0; slot < this.ports.length; slot++) this.post(slot, call);
+  }
+
+  /** Waits for every worker's answer to the call `begin` posted; throws the first worker's problems. */
+  finish(): unknown[] {
+    const answers = this.ports.map((_, slot) => this.wait(slot));
+    for (const a of answers) if (a.problems) throw new ModelError(a.problems);
+    for (const a of answers) if (a.failure !== undefined) throw new Error(a.failure);
+    return answers.map((a) => a.value);
+  }
+
+  /** Asks one worker and waits for its answer. */
+  call(slot: number, call: SessionCall): unknown {
+    this.post(slot, call);
+    const answer = this.wait(slot);
+    if (answer.problems) throw new ModelError(answer.problems);
+    if (answer.failure !== undefined) throw new Error(answer.failure);
+    return answer.value;
+  }
+
+  /** The worker running `chain`, or undefined when the session's own thread runs it. */
+  slotOf(chain: number): number | undefined {
+    const slot = this.groups.findIndex((g) => g.includes(chain));
+    return slot < 0 ? undefined : slot;
+  }
+
+  /** Ends the workers, once each has answered `close`: a worker then writes its code cache before the process can end. */
+  dispose(): void {
+    if (!this.broken) {
+      this.begin({ kind: 'close' });
+      try {
+        this.finish();
+      } catch {
+        // Ending anyway: the session's own problems were reported already.
+      }
+      this.broken = true;
+    }
+    for (const port of this.ports) port.close();
+    for (const worker of this.workers) void worker.terminate();
+  }
+
+  private post(slot: number, call: SessionCall): void {
+    this.sent[slot]!++;
+    this.ports[slot]!.postMessage(call);
+  }
+
+  private wait(slot: number): SessionAnswer {
+    const progress = this.signals.length / 2 + slot;
+    let seen = Atomics.load(this.signals, progress);
+    let quiet = 0;
+    for (let answered = Atomics.load(this.signals, slot); answered < this.sent[slot]!; answered = Atomics.load(this.signals, slot)) {
+      if (Atomics.wait(this.signals, slot, answered, 1000) !== 'timed-out') continue;
+      const now = Atomics.load(this.signals, progress);
+      quiet = now === seen ? quiet + 1000 : 0;
+      seen = now;
+      if (quiet >= SILENCE_MS) {
+        this.broken = true;
+        throw new Error(`the worker thread running chain(s) ${this.groups[slot]!.map((c) => c + 1).join(', ')} stopped answering for ${SILENCE_MS / 1000} s (it may have run out of memory)`);
+      }
+    }
+    const received = receiveMessageOnPort(this.ports[slot]!);
+    if (!received) throw new Error(`the worker thread running chain(s) ${this.groups[slot]!.map((c) => c + 1).join(', ')} signalled an answer it did not send`);
+    return received.message as SessionAnswer;
+  }
+}
+
+/**
+ * The chains split into contiguous groups, one per thread (at most `threads`):
+ * the first group stays in the session's thread, the others go to workers.
+ */
+export function chainGroups(chainCount: number, threads: number): number[][] {
+  const count = Math.max(1, Math.min(chainCount, threads));
+  const groups: number[][] = Array.from({ length: count }, () => []);
+  for (let c = 0; c < chainCount; c++) groups[Math.floor((c * count) / chainCount)]!.push(c);
+  return groups;
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { freeThreads, type ChainThreadSettings } from '../../../../src/cli/jags/chainPlacement';
+import { runJags } from '../../../../src/cli/jags/runJags';
+import { chainGroups } from '../../../../src/engine/run/chainThreads';
+
+/** Random effects with a logit link: slice and conjugate samplers, a thinned monitor and an inits file per chain. */
+const MODEL = `model {
+  for (i in 1:N) {
+    r[i] ~ dbin(p[i], n[i])
+    b[i] ~ dnorm(0, tau)
+    logit(p[i]) <- alpha + b[i]
+  }
+  alpha ~ dnorm(0, 1.0E-4)
+  tau ~ dgamma(1, 1)
+}
+`;
+const DATA = '"N" <- 4\n"r" <- c(3, 5, 2, 7)\n"n" <- c(10, 10, 8, 12)\n';
+
+/** Every chain in worker threads but the first, whatever the script's size. */
+const THREADS: ChainThreadSettings = { script: resolve(__dirname, '../../../../src/engine/run/sessionWorker.ts'), execArgv: ['--require', 'tsx/cjs'], threads: 3, minimumWork: 0 };
+
+interface Ran {
+  code: number;
+  errors: string[];
+  /** Every output file's text, by name. */
+  files: Map<string, string>;
+}
+
+function run(script: string, files: Record<string, string>, chainThreads?: ChainThreadSettings): Ran {
+  const dir = mkdtempSync(join(tmpdir(), 'latent-threads-'));
+  const output = join(dir, 'out');
+  mkdirSync(output);
+  writeFileSync(join(dir, 'm.bug'), MODEL);
+  writeFileSync(join(dir, 'data.R'), DATA);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  writeFileSync(join(dir, 'run.cmd'), script);
+  const errors: string[] = [];
+  const code = runJags(join(dir, 'run.cmd'), { seed: 5, outputDirectory: output, ...(chainThreads ? { chainThreads } : {}) }, () => {}, (l) => errors.push(l.replace(dir, 'DIR')));
+  return { code, errors, files: new Map(readdirSync(output).map((name) => [name, readFileSync(join(output, name), 'utf8')])) };
+}
+
+describe('latent jags: chains in worker threads', () => {
+  it('splits chains into contiguous groups, one per thread', () => {
+    assert.deepEqual(chainGroups(2, 2), [[0], [1]]);
+    assert.deepEqual(chainGroups(3, 2), [[0, 1], [2]]);
+    assert.deepEqual(chainGroups(4, 8), [[0], [1], [2], [3]]);
+    assert.deepEqual(chainGroups(3, 1), [[0, 1, 2]]);
+  });
+
+  it('uses, unless told, this thread and one per core the load leaves free', () => {
+    assert.equal(freeThreads(2, 0.1), 2);
+    assert.equal(freeThreads(2, 0.9), 2);
+    assert.equal(freeThreads(2, 1.2), 1);
+    assert.equal(freeThreads(2, 9.7), 1);
+    assert.equal(freeThreads(8, 2.5), 6);
+  });
+
+  it('gives byte for byte the files of a run with every chain in one thread: CODA, thinned monitors, a chain\'s values and seeds', () => {
+    const script = `model in "m.bug"
+data in "data.R"
+compile, nchains(4)
+parameters in "i3.R", chain(3)
+initialize
+update 200
+monitor alpha, thin(3)
+monitor b
+update 150
+monitor tau
+update 100
+monitor clear b
+update 20
+parameters to "p4.R", chain(4)
+parameters to "p1.R", chain(1)
+coda *
+`;
+    const files = { 'i3.R': '"alpha" <- 0.5\n"tau" <- 2\n".RNG.seed" <- 11\n' };
+    const inOne = run(script, files);
+    const inThreads = run(script, files, THREADS);
+    assert.equal(inOne.code, 0, inOne.errors.join('\n'));
+    assert.equal(inThreads.code, 0, inThreads.errors.join('\n'));
+    assert.deepEqual([...inThreads.files.keys()].sort(), ['CODAchain1.txt', 'CODAchain2.txt', 'CODAchain3.txt', 'CODAchain4.txt', 'CODAindex.txt', 'p1.R', 'p4.R']);
+    for (const [name, text] of inOne.files) assert.equal(inThreads.files.get(name), text, name);
+    // The run is not degenerate: chain 4 (a worker's) differs from chain 1.
+    assert.notEqual(inThreads.files.get('CODAchain4.txt'), inThreads.files.get('CODAchain1.txt'));
+  });
+
+  it('stops at initialize with a message, not for ever, when a worker cannot load the engine', () => {
+    // The CLI's worker launcher beside the TypeScript sources finds no built sessionWorker.js next to it.
+    const launcher: ChainThreadSettings = { ...THREADS, script: resolve(__dirname, '../../../../src/cli/sessionThread.ts') };
+    const started = Date.now();
+    const ran = run('model in "m.bug"\ndata in "data.R"\ncompile, nchains(2)\ninitialize\nupdate 10\n', {}, launcher);
+    assert.equal(ran.code, 1);
+    assert.match(ran.errors.join('\n'), /run\.cmd:4:1: error: 'initialize' failed: the worker thread for chains could not load the engine/);
+    assert.ok(Date.now() - started < 60_000);
+  });
+
+  it('reports a problem met in a worker thread at the same command, as in one thread', () => {
+    const script = 'model in "m.bug"\ndata in "data.R"\ncompile, nchains(3)\nparameters in "bad.R", chain(3)\ninitialize\nupdate 10\n';
+    const files = { 'bad.R': '"tau" <- -1\n' };
+    const inOne = run(script, files);
+    const inThreads = run(script, files, THREADS);
+    assert.equal(inOne.code, 1);
+    assert.equal(inThreads.code, 1);
+    assert.deepEqual(inThreads.errors, inOne.errors);
+    assert.match(inThreads.errors.join('\n'), /tau/);
+  });
+});
