@@ -1,6 +1,7 @@
 import { roundingInterval } from '../model/observationDevices';
 import type { Expression } from '../language/ast';
 import { currentParameters, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { ComponentTerms } from './componentTerms';
 import { linearTermCompiler, type LinearTerm } from './linearForm';
 import { Dependence, DependenceAnalysis } from './linearity';
 
@@ -133,7 +134,10 @@ class NormalConditional implements Conditional {
   /** Children whose first argument is the node itself (b = 1, a = 0: no evaluation needed). */
   private readonly direct: Uint8Array;
   private readonly terms: Array<LinearTerm | undefined>;
-  /** Whether every child's coefficient is known without probing (the node itself, or a compiled linear term). */
+  /** Children whose mean is a mixture component selected by an indicator: their table in `components`, else -1. */
+  private readonly selected: Int32Array;
+  private readonly components: ComponentTerms | undefined;
+  /** Whether every child's coefficient is known without probing (the node itself, a compiled linear term, a selected component). */
   private readonly allDirect: boolean;
   private readonly slope = new Float64Array(1);
 
@@ -149,7 +153,15 @@ class NormalConditional implements Conditional {
     // Made only when a child needs it: a latent normal read directly by its children (probit's z[i]) needs none.
     let compileTerm: ReturnType<typeof linearTermCompiler> | undefined;
     this.terms = children.map((c, j) => (this.direct[j] ? undefined : (compileTerm ??= linearTermCompiler(graph, [node]))(c.statement.args[0]!, c.scope)));
-    this.allDirect = this.direct.every((x, j) => x === 1 || this.terms[j] !== undefined);
+    this.selected = new Int32Array(children.length).fill(-1);
+    if (compileTerm && this.terms.some((t, j) => !t && !this.direct[j])) {
+      const components = new ComponentTerms(graph, node, compileTerm);
+      children.forEach((c, j) => {
+        if (!this.direct[j] && !this.terms[j]) this.selected[j] = components.add(c.statement.args[0]!, c.scope);
+      });
+      this.components = components.size > 0 ? components : undefined;
+    }
+    this.allDirect = this.direct.every((x, j) => x === 1 || this.terms[j] !== undefined || this.selected[j]! >= 0);
   }
 
   parameters(out: Float64Array, refreshDependents = true): void {
@@ -200,7 +212,8 @@ class NormalConditional implements Conditional {
       for (let j = 0; j < children.length; j++) intercepts[j] = direct[j] || this.terms[j] ? 0 : children[j]!.params[0]!();
       setValue(graph, node, 1);
     }
-    const { terms, slope } = this;
+    const { terms, slope, selected, components } = this;
+    components?.refresh();
     for (let j = 0; j < children.length; j++) {
       const child = children[j]!;
       const w = weight ? weight[child.id]! : 1;
@@ -209,6 +222,9 @@ class NormalConditional implements Conditional {
       if (direct[j]) {
         a = 0;
         b = 1;
+      } else if (selected[j]! >= 0) {
+        a = components!.intercept(selected[j]!);
+        b = components!.slope(selected[j]!);
       } else if (terms[j]) {
         slope[0] = 0;
         a = terms[j]!(1, slope);

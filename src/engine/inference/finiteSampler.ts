@@ -1,6 +1,7 @@
 import { currentParameters, nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
 import { drawCategoricalFromLogWeights } from '../random/draws';
 import type { Random } from '../random/rng';
+import { MixtureIndicator } from './mixtureIndicator';
 import type { Sampler } from './samplers';
 
 /** The largest support that is enumerated; wider discrete nodes get the discrete slice sampler. */
@@ -15,6 +16,8 @@ export class FiniteSampler implements Sampler {
   readonly label = 'finite enumeration';
   readonly nodes: StochasticNode[];
   private weights = new Float64Array(16);
+  /** A mixture's indicator (mixtureIndicator.ts): its one child weighed from the components' elements, nothing propagated. */
+  private readonly mixture: MixtureIndicator | undefined;
 
   constructor(
     private readonly graph: ModelGraph,
@@ -22,9 +25,11 @@ export class FiniteSampler implements Sampler {
     private readonly children: StochasticNode[],
   ) {
     this.nodes = [node];
+    this.mixture = MixtureIndicator.of(graph, node, children);
   }
 
   update(random: Random): void {
+    if (this.mixture?.update(random)) return;
     const { node, children, graph } = this;
     const [lower, upper] = finiteSupport(node);
     const count = upper - lower + 1;
@@ -64,3 +69,4 @@ export function finiteSupport(node: StochasticNode): [number, number] {
   const upper = Math.floor(Math.min(b, node.upper ? node.upper() : Number.POSITIVE_INFINITY));
   return [lower, upper];
 }
+

@@ -1,0 +1,125 @@
+import type { ScalarDistribution } from '../model/distributions';
+import { currentParameters, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { drawCategoricalFromLogWeights } from '../random/draws';
+import type { Random } from '../random/rng';
+import { componentOffset, readIsFreeOf, resolveComponentRead, type ComponentRead } from './componentSelection';
+import { finiteSupport } from './finiteSampler';
+
+/**
+ * The update of a finite mixture's indicator z whose one child has every
+ * parameter a plain element, fixed or selected by z (`y[i] ~ dnorm(mu[i],
+ * tau)` with `mu[i] <- lambda[T[i]]`, `x[i] ~ dpois(rate[g[i]])`): the
+ * child's density at z = k reads the k-th component's elements straight from
+ * their arrays, so weighing K components costs K densities, with no
+ * deterministic node recomputed and no closure evaluated; the nodes
+ * downstream of z are recomputed once, and only when z moves. A dcat prior
+ * whose probabilities are a plain array is read the same way (the
+ * normalising sum is the same for every k, so it is left out).
+ */
+export class MixtureIndicator {
+  private readonly parameters: Float64Array;
+  private readonly distribution: ScalarDistribution;
+  private readonly normal: boolean;
+  private weights = new Float64Array(4);
+  /** The last precision whose log was taken: rows of a mixture with a common precision take one log per sweep, not one per component and row. */
+  private lastPrecision = Number.NaN;
+  private lastLogPrecision = Number.NaN;
+
+  private constructor(
+    private readonly graph: ModelGraph,
+    private readonly node: StochasticNode,
+    private readonly child: StochasticNode,
+    private readonly reads: ComponentRead[],
+    /** The largest value of z every selecting read has an element for. */
+    private readonly limit: number,
+    /** dcat's probabilities as a plain array, else undefined (the prior's density is evaluated). */
+    private readonly probabilities: { values: Float64Array; offsets: Int32Array } | undefined,
+  ) {
+    this.parameters = new Float64Array(reads.length);
+    this.distribution = child.distribution as ScalarDistribution;
+    this.normal = this.distribution.name === 'dnorm';
+  }
+
+  static of(graph: ModelGraph, node: StochasticNode, children: StochasticNode[]): MixtureIndicator | undefined {
+    if (node.distribution.multivariate || !node.distribution.discrete || children.length !== 1) return undefined;
+    const child = children[0]!;
+    // A truncated child's density needs its bounds' mass; a child with array parameters is read element by element: leave both to enumeration.
+    if (child.distribution.multivariate || child.lower || child.upper || child.statement.truncation) return undefined;
+    if (child.statement.args.length !== child.params.length || child.paramSizes.some((size) => size !== 1)) return undefined;
+    const dependents = new Set(node.dependents);
+    let limit = Number.POSITIVE_INFINITY;
+    const reads: ComponentRead[] = [];
+    for (const arg of child.statement.args) {
+      const read = resolveComponentRead(graph, arg, child.scope);
+      if (!read || !readIsFreeOf(read, node, dependents)) return undefined;
+      if (read.stride > 0) {
+        if (read.selector !== node) return undefined;
+        limit = Math.min(limit, read.count);
+      }
+      reads.push(read);
+    }
+    // A child reading z itself, not through a selection, is left to enumeration, which sets z before weighing.
+    if (limit === Number.POSITIVE_INFINITY) return undefined;
+    return new MixtureIndicator(graph, node, child, reads, limit, plainProbabilities(graph, node));
+  }
+
+  /** Draws z from its conditional; false when its support reaches past the components (then the caller enumerates). */
+  update(random: Random): boolean {
+    const { node, probabilities } = this;
+    let lower = 1;
+    let upper: number;
+    let prior: Float64Array | undefined;
+    if (probabilities) {
+      upper = probabilities.offsets.length;
+    } else {
+      [lower, upper] = finiteSupport(node);
+      prior = currentParameters(node);
+    }
+    const count = upper - lower + 1;
+    if (!(count >= 1) || lower < 1 || upper > this.limit) return false;
+    if (this.weights.length < count) this.weights = new Float64Array(count);
+    const weights = this.weights;
+    const distribution = node.distribution as ScalarDistribution;
+    for (let k = 0; k < count; k++) {
+      const z = lower + k;
+      const logPrior = probabilities ? Math.log(probabilities.values[probabilities.offsets[k]!]!) : distribution.logDensity(z, prior!);
+      const total = logPrior + this.childLogDensity(z);
+      weights[k] = Number.isNaN(total) ? Number.NEGATIVE_INFINITY : total;
+    }
+    const k = drawCategoricalFromLogWeights(random, weights, count);
+    const values = node.variable.values;
+    // No value has positive probability (the rest of the model is inconsistent): stay put.
+    if (k < 0 || k >= count || lower + k === values[node.offset]) return true;
+    values[node.offset] = lower + k;
+    propagate(this.graph, node);
+    return true;
+  }
+
+  /** The child's log density when z = k (1 ≤ k ≤ limit), up to a constant of k for a normal child. */
+  private childLogDensity(k: number): number {
+    const { reads, parameters, child } = this;
+    const y = child.variable.values[child.offset]!;
+    if (this.normal) {
+      const mean = reads[0]!.values[componentOffset(reads[0]!, k)]!;
+      const precision = reads[1]!.values[componentOffset(reads[1]!, k)]!;
+      if (precision !== this.lastPrecision) {
+        this.lastPrecision = precision;
+        this.lastLogPrecision = Math.log(precision);
+      }
+      const d = y - mean;
+      return 0.5 * this.lastLogPrecision - 0.5 * precision * d * d;
+    }
+    for (let j = 0; j < reads.length; j++) {
+      const read = reads[j]!;
+      parameters[j] = read.values[componentOffset(read, k)]!;
+    }
+    return this.distribution.logDensity(y, parameters);
+  }
+}
+
+/** A dcat node's probabilities when they are a plain array of the model (`P[]`, `pi[g, ]`) and the node is not truncated. */
+function plainProbabilities(graph: ModelGraph, node: StochasticNode): { values: Float64Array; offsets: Int32Array } | undefined {
+  if (node.distribution.name !== 'dcat' || node.lower || node.upper || node.statement.truncation) return undefined;
+  const direct = graph.expressions.array(node.statement.args[0]!, node.scope).direct;
+  return direct && direct.offsets.length === node.paramSizes[0] ? direct : undefined;
+}
