@@ -1,6 +1,5 @@
 import type { ScalarDistribution } from '../model/distributions';
 import { currentParameters, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
-import { drawCategoricalFromLogWeights } from '../random/draws';
 import type { Random } from '../random/rng';
 import { componentOffset, readIsFreeOf, resolveComponentRead, type ComponentRead } from './componentSelection';
 import { finiteSupport } from './finiteSampler';
@@ -21,9 +20,9 @@ export class MixtureIndicator {
   private readonly distribution: ScalarDistribution;
   private readonly normal: boolean;
   private weights = new Float64Array(4);
-  /** The last precision whose log was taken: rows of a mixture with a common precision take one log per sweep, not one per component and row. */
-  private lastPrecision = Number.NaN;
-  private lastLogPrecision = Number.NaN;
+  /** Logs of the precisions and probabilities read, shared by every row that reads the same array: one log per element and sweep, not per row. */
+  private readonly precisionLogs: LogMemo | undefined;
+  private readonly probabilityLogs: LogMemo | undefined;
 
   private constructor(
     private readonly graph: ModelGraph,
@@ -38,6 +37,8 @@ export class MixtureIndicator {
     this.parameters = new Float64Array(reads.length);
     this.distribution = child.distribution as ScalarDistribution;
     this.normal = this.distribution.name === 'dnorm';
+    this.precisionLogs = this.normal ? LogMemo.of(reads[1]!.values) : undefined;
+    this.probabilityLogs = probabilities ? LogMemo.of(probabilities.values) : undefined;
   }
 
   static of(graph: ModelGraph, node: StochasticNode, children: StochasticNode[]): MixtureIndicator | undefined {
@@ -80,13 +81,16 @@ export class MixtureIndicator {
     if (this.weights.length < count) this.weights = new Float64Array(count);
     const weights = this.weights;
     const distribution = node.distribution as ScalarDistribution;
+    let max = Number.NEGATIVE_INFINITY;
     for (let k = 0; k < count; k++) {
       const z = lower + k;
-      const logPrior = probabilities ? Math.log(probabilities.values[probabilities.offsets[k]!]!) : distribution.logDensity(z, prior!);
-      const total = logPrior + this.childLogDensity(z);
-      weights[k] = Number.isNaN(total) ? Number.NEGATIVE_INFINITY : total;
+      const logPrior = probabilities ? this.probabilityLogs!.log(probabilities.offsets[k]!) : distribution.logDensity(z, prior!);
+      let total = logPrior + this.childLogDensity(z);
+      if (Number.isNaN(total) || total === Number.POSITIVE_INFINITY) total = Number.NEGATIVE_INFINITY;
+      weights[k] = total;
+      if (total > max) max = total;
     }
-    const k = drawCategoricalFromLogWeights(random, weights, count);
+    const k = max === Number.NEGATIVE_INFINITY ? -1 : drawFromLogWeights(random, weights, count, max);
     const values = node.variable.values;
     // No value has positive probability (the rest of the model is inconsistent): stay put.
     if (k < 0 || k >= count || lower + k === values[node.offset]) return true;
@@ -101,13 +105,10 @@ export class MixtureIndicator {
     const y = child.variable.values[child.offset]!;
     if (this.normal) {
       const mean = reads[0]!.values[componentOffset(reads[0]!, k)]!;
-      const precision = reads[1]!.values[componentOffset(reads[1]!, k)]!;
-      if (precision !== this.lastPrecision) {
-        this.lastPrecision = precision;
-        this.lastLogPrecision = Math.log(precision);
-      }
+      const at = componentOffset(reads[1]!, k);
+      const precision = reads[1]!.values[at]!;
       const d = y - mean;
-      return 0.5 * this.lastLogPrecision - 0.5 * precision * d * d;
+      return 0.5 * this.precisionLogs!.log(at) - 0.5 * precision * d * d;
     }
     for (let j = 0; j < reads.length; j++) {
       const read = reads[j]!;
@@ -122,4 +123,54 @@ function plainProbabilities(graph: ModelGraph, node: StochasticNode): { values: 
   if (node.distribution.name !== 'dcat' || node.lower || node.upper || node.statement.truncation) return undefined;
   const direct = graph.expressions.array(node.statement.args[0]!, node.scope).direct;
   return direct && direct.offsets.length === node.paramSizes[0] ? direct : undefined;
+}
+
+/**
+ * One index k with probability ∝ exp(logWeights[k] − max), given the largest
+ * weight `max` (finite): one exp per weight, kept in `logWeights` for the
+ * walk, so nothing is allocated and nothing computed twice.
+ */
+function drawFromLogWeights(random: Random, logWeights: Float64Array, count: number, max: number): number {
+  let total = 0;
+  for (let k = 0; k < count; k++) total += logWeights[k] = Math.exp(logWeights[k]! - max);
+  let u = random.uniform() * total;
+  let last = -1;
+  for (let k = 0; k < count; k++) {
+    const w = logWeights[k]!;
+    if (w === 0) continue;
+    last = k;
+    if (u < w) return k;
+    u -= w;
+  }
+  // Only rounding in the running subtraction gets here.
+  return last;
+}
+
+const memos = new WeakMap<Float64Array, LogMemo>();
+
+/** The log of each element of a model's array, recomputed only when the element has changed since it was last asked for. */
+class LogMemo {
+  private readonly seen: Float64Array;
+  private readonly logs: Float64Array;
+
+  private constructor(private readonly values: Float64Array) {
+    this.seen = new Float64Array(values.length).fill(Number.NaN);
+    this.logs = new Float64Array(values.length);
+  }
+
+  static of(values: Float64Array): LogMemo {
+    let memo = memos.get(values);
+    if (!memo) memos.set(values, (memo = new LogMemo(values)));
+    return memo;
+  }
+
+  log(offset: number): number {
+    const x = this.values[offset]!;
+    // NaN never equals itself, so a NaN element is logged (to NaN) every time, as it should be.
+    if (x !== this.seen[offset]) {
+      this.seen[offset] = x;
+      this.logs[offset] = Math.log(x);
+    }
+    return this.logs[offset]!;
+  }
 }
