@@ -89,21 +89,19 @@ export class ComponentTerms {
     }
   }
 
-  /** The selected component's position (0-based) for the indicator's current value, or -1 when the value selects none. */
-  private position(use: number): number {
+  /** The intercept and slope of the component the last `select` chose (NaN when its indicator selected none). */
+  intercept = Number.NaN;
+  slope = Number.NaN;
+
+  /** Looks up a use's component at its indicator's current value, into `intercept` and `slope`. */
+  select(use: number): void {
     const { table, selector } = this.uses[use]!;
-    if (!selector) return 0;
-    const z = selector.variable.values[selector.offset]!;
-    return Number.isInteger(z) && z >= 1 && z <= table.read.count ? z - 1 : -1;
-  }
-
-  intercept(use: number): number {
-    const k = this.position(use);
-    return k >= 0 ? this.uses[use]!.table.intercepts[k]! : Number.NaN;
-  }
-
-  slope(use: number): number {
-    const k = this.position(use);
-    return k >= 0 ? this.uses[use]!.table.slopes[k]! : Number.NaN;
+    let k = 0;
+    if (selector) {
+      const z = selector.variable.values[selector.offset]!;
+      k = Number.isInteger(z) && z >= 1 && z <= table.read.count ? z - 1 : -1;
+    }
+    this.intercept = k >= 0 ? table.intercepts[k]! : Number.NaN;
+    this.slope = k >= 0 ? table.slopes[k]! : Number.NaN;
   }
 }

@@ -137,6 +137,8 @@ class NormalConditional implements Conditional {
   /** Children whose mean is a mixture component selected by an indicator: their table in `components`, else -1. */
   private readonly selected: Int32Array;
   private readonly components: ComponentTerms | undefined;
+  /** Children that are normal (the others are censoring devices), read once: a child's distribution is looked up through its statement. */
+  private readonly normal: Uint8Array;
   /** Whether every child's coefficient is known without probing (the node itself, a compiled linear term, a selected component). */
   private readonly allDirect: boolean;
   private readonly slope = new Float64Array(1);
@@ -153,6 +155,7 @@ class NormalConditional implements Conditional {
     // Made only when a child needs it: a latent normal read directly by its children (probit's z[i]) needs none.
     let compileTerm: ReturnType<typeof linearTermCompiler> | undefined;
     this.terms = children.map((c, j) => (this.direct[j] ? undefined : (compileTerm ??= linearTermCompiler(graph, [node]))(c.statement.args[0]!, c.scope)));
+    this.normal = Uint8Array.from(children.map((c) => (c.distribution.name === 'dnorm' ? 1 : 0)));
     this.selected = new Int32Array(children.length).fill(-1);
     if (compileTerm && this.terms.some((t, j) => !t && !this.direct[j])) {
       const components = new ComponentTerms(graph, node, compileTerm);
@@ -212,7 +215,7 @@ class NormalConditional implements Conditional {
       for (let j = 0; j < children.length; j++) intercepts[j] = direct[j] || this.terms[j] ? 0 : children[j]!.params[0]!();
       setValue(graph, node, 1);
     }
-    const { terms, slope, selected, components } = this;
+    const { terms, slope, selected, components, normal } = this;
     components?.refresh();
     for (let j = 0; j < children.length; j++) {
       const child = children[j]!;
@@ -223,8 +226,9 @@ class NormalConditional implements Conditional {
         a = 0;
         b = 1;
       } else if (selected[j]! >= 0) {
-        a = components!.intercept(selected[j]!);
-        b = components!.slope(selected[j]!);
+        components!.select(selected[j]!);
+        a = components!.intercept;
+        b = components!.slope;
       } else if (terms[j]) {
         slope[0] = 0;
         a = terms[j]!(1, slope);
@@ -234,7 +238,7 @@ class NormalConditional implements Conditional {
         b = child.params[0]!() - a;
       }
       if (b === 0) continue;
-      if (child.distribution.name === 'dnorm') {
+      if (normal[j]) {
         const tau = w * child.params[1]!();
         precision += tau * b * b;
         weighted += tau * b * (child.variable.values[child.offset]! - a);

@@ -1,8 +1,9 @@
 import type { ScalarDistribution } from '../model/distributions';
-import { currentParameters, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { currentParameters, type ModelGraph, type StochasticNode } from '../model/graph';
 import type { Random } from '../random/rng';
 import { componentOffset, readIsFreeOf, resolveComponentRead, type ComponentRead } from './componentSelection';
 import { finiteSupport } from './finiteSampler';
+import { propagateFrom, RenamingPropagation } from './renamingPropagation';
 
 /**
  * The update of a finite mixture's indicator z whose one child has every
@@ -23,6 +24,8 @@ export class MixtureIndicator {
   /** Logs of the precisions and probabilities read, shared by every row that reads the same array: one log per element and sweep, not per row. */
   private readonly precisionLogs: LogMemo | undefined;
   private readonly probabilityLogs: LogMemo | undefined;
+  /** The row's renaming node (`mu[i] <- lambda[T[i]]`) is refreshed by copying the component z now selects. */
+  private readonly propagation: RenamingPropagation | undefined;
 
   private constructor(
     private readonly graph: ModelGraph,
@@ -37,6 +40,7 @@ export class MixtureIndicator {
     this.parameters = new Float64Array(reads.length);
     this.distribution = child.distribution as ScalarDistribution;
     this.normal = this.distribution.name === 'dnorm';
+    this.propagation = RenamingPropagation.of(graph, node);
     this.precisionLogs = this.normal ? LogMemo.of(reads[1]!.values) : undefined;
     this.probabilityLogs = probabilities ? LogMemo.of(probabilities.values) : undefined;
   }
@@ -95,7 +99,7 @@ export class MixtureIndicator {
     // No value has positive probability (the rest of the model is inconsistent): stay put.
     if (k < 0 || k >= count || lower + k === values[node.offset]) return true;
     values[node.offset] = lower + k;
-    propagate(this.graph, node);
+    propagateFrom(this.graph, node, this.propagation);
     return true;
   }
 
