@@ -1,7 +1,7 @@
 import type { Expression } from '../language/ast';
 import type { LoopScope } from '../model/expressions';
 import { Role, type ModelGraph, type StochasticNode } from '../model/graph';
-import { resolveComponentRead, type ComponentRead } from './componentSelection';
+import { componentOffset, resolveComponentRead, type ComponentRead } from './componentSelection';
 import type { LinearTerm } from './linearForm';
 
 /** One array of components a mixture's children select from, with each component's a + b·θ at the last refresh. */
@@ -10,6 +10,18 @@ interface ComponentTable {
   terms: LinearTerm[];
   intercepts: Float64Array;
   slopes: Float64Array;
+  /** Per component, over the pooled normal children that currently select it: Σ w·τ and Σ w·τ·y. */
+  precisions: Float64Array;
+  weightedValues: Float64Array;
+}
+
+/** A normal child whose mean is a use and whose precision is a plain element: its share comes from its component's sums. */
+interface PooledChild {
+  id: number;
+  use: number;
+  values: Float64Array;
+  offset: number;
+  precision: ComponentRead;
 }
 
 /**
@@ -25,6 +37,7 @@ export class ComponentTerms {
   /** Per use (a child's mean): its table, and where its indicator's value is (none for a fixed element). */
   private readonly uses: Array<{ table: ComponentTable; selector: StochasticNode | undefined }> = [];
   private readonly slot = new Float64Array(1);
+  private readonly pooled: PooledChild[] = [];
 
   constructor(
     private readonly graph: ModelGraph,
@@ -52,11 +65,68 @@ export class ComponentTerms {
         if (!term) return -1;
         terms.push(term);
       }
-      table = { read, terms, intercepts: new Float64Array(read.count), slopes: new Float64Array(read.count) };
+      const count = read.count;
+      table = { read, terms, intercepts: new Float64Array(count), slopes: new Float64Array(count), precisions: new Float64Array(count), weightedValues: new Float64Array(count) };
       this.tables.push(table);
     }
     this.uses.push({ table, selector: read.selector });
     return this.uses.length - 1;
+  }
+
+  /**
+   * Takes a normal child whose mean is `use` into the pooled statistics when its precision is a plain element (free
+   * of θ, as the conjugacy check has made sure); returns whether it did. Its share is then added by `addPooled`.
+   */
+  pool(child: StochasticNode, use: number): boolean {
+    const precision = resolveComponentRead(this.graph, child.statement.args[1]!, child.scope);
+    if (!precision) return false;
+    this.pooled.push({ id: child.id, use, values: child.variable.values, offset: child.offset, precision });
+    return true;
+  }
+
+  /**
+   * Adds the pooled children's shares to out = [Σ τ·b·(y − a), Σ τ·b²] (each child weighted by weight[child id] when
+   * given): one pass sums w·τ and w·τ·y per component, then each component adds b·(Σ w·τ·y − a·Σ w·τ) and b²·Σ w·τ.
+   * Call after `refresh`.
+   */
+  addPooled(out: Float64Array, weight?: Float64Array): void {
+    const { pooled, uses, tables } = this;
+    if (pooled.length === 0) return;
+    for (const table of tables) {
+      table.precisions.fill(0);
+      table.weightedValues.fill(0);
+    }
+    let invalid = false;
+    for (let j = 0; j < pooled.length; j++) {
+      const child = pooled[j]!;
+      const w = weight ? weight[child.id]! : 1;
+      if (w === 0) continue;
+      const { table, selector } = uses[child.use]!;
+      const z = selector ? selector.variable.values[selector.offset]! : 1;
+      const p = child.precision;
+      const zp = p.selector ? p.selector.variable.values[p.selector.offset]! : 1;
+      if (!(Number.isInteger(z) && z >= 1 && z <= table.read.count && Number.isInteger(zp) && zp >= 1 && zp <= p.count)) {
+        invalid = true;
+        continue;
+      }
+      const tau = w * p.values[componentOffset(p, zp)]!;
+      table.precisions[z - 1] = table.precisions[z - 1]! + tau;
+      table.weightedValues[z - 1] = table.weightedValues[z - 1]! + tau * child.values[child.offset]!;
+    }
+    let weighted = out[0]!;
+    let precision = out[1]!;
+    for (const table of tables) {
+      for (let k = 0; k < table.precisions.length; k++) {
+        const b = table.slopes[k]!;
+        const n = table.precisions[k]!;
+        if (b === 0 || n === 0) continue;
+        precision += b * b * n;
+        weighted += b * (table.weightedValues[k]! - table.intercepts[k]! * n);
+      }
+    }
+    // An indicator outside its components: the conditional is undefined, as the per-child path makes it.
+    out[0] = invalid ? Number.NaN : weighted;
+    out[1] = invalid ? Number.NaN : precision;
   }
 
   /** A component as an affine term in θ: θ itself, a deterministic node downstream of θ compiled, or a value free of θ. */

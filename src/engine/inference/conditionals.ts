@@ -139,6 +139,8 @@ class NormalConditional implements Conditional {
   private readonly components: ComponentTerms | undefined;
   /** Children that are normal (the others are censoring devices), read once: a child's distribution is looked up through its statement. */
   private readonly normal: Uint8Array;
+  /** Selected normal children whose shares come from their component's sums (ComponentTerms.addPooled), not one by one. */
+  private readonly pooled: Uint8Array;
   /** Whether every child's coefficient is known without probing (the node itself, a compiled linear term, a selected component). */
   private readonly allDirect: boolean;
   private readonly slope = new Float64Array(1);
@@ -157,10 +159,13 @@ class NormalConditional implements Conditional {
     this.terms = children.map((c, j) => (this.direct[j] ? undefined : (compileTerm ??= linearTermCompiler(graph, [node]))(c.statement.args[0]!, c.scope)));
     this.normal = Uint8Array.from(children.map((c) => (c.distribution.name === 'dnorm' ? 1 : 0)));
     this.selected = new Int32Array(children.length).fill(-1);
+    this.pooled = new Uint8Array(children.length);
     if (compileTerm && this.terms.some((t, j) => !t && !this.direct[j])) {
       const components = new ComponentTerms(graph, node, compileTerm);
       children.forEach((c, j) => {
-        if (!this.direct[j] && !this.terms[j]) this.selected[j] = components.add(c.statement.args[0]!, c.scope);
+        if (this.direct[j] || this.terms[j]) return;
+        this.selected[j] = components.add(c.statement.args[0]!, c.scope);
+        if (this.selected[j]! >= 0 && this.normal[j] && components.pool(c, this.selected[j]!)) this.pooled[j] = 1;
       });
       this.components = components.size > 0 ? components : undefined;
     }
@@ -215,9 +220,10 @@ class NormalConditional implements Conditional {
       for (let j = 0; j < children.length; j++) intercepts[j] = direct[j] || this.terms[j] ? 0 : children[j]!.params[0]!();
       setValue(graph, node, 1);
     }
-    const { terms, slope, selected, components, normal } = this;
+    const { terms, slope, selected, components, normal, pooled } = this;
     components?.refresh();
     for (let j = 0; j < children.length; j++) {
+      if (pooled[j]) continue;
       const child = children[j]!;
       const w = weight ? weight[child.id]! : 1;
       if (w === 0) continue;
@@ -255,6 +261,7 @@ class NormalConditional implements Conditional {
     out[1] = precision;
     out[2] = lower;
     out[3] = upper;
+    components?.addPooled(out, weight);
   }
 
   /** Natural form to [mean, precision, lower, upper]. */
