@@ -26,11 +26,17 @@ export class MixtureIndicator {
   private readonly probabilityLogs: LogMemo | undefined;
   /** The row's renaming node (`mu[i] <- lambda[T[i]]`) is refreshed by copying the component z now selects. */
   private readonly propagation: RenamingPropagation | undefined;
+  // Read once here: a node's distribution and statement are looked up through its statement's record.
+  private readonly prior: ScalarDistribution;
+  private readonly values: Float64Array;
+  private readonly offset: number;
+  private readonly childValues: Float64Array;
+  private readonly childOffset: number;
 
   private constructor(
     private readonly graph: ModelGraph,
     private readonly node: StochasticNode,
-    private readonly child: StochasticNode,
+    child: StochasticNode,
     private readonly reads: ComponentRead[],
     /** The largest value of z every selecting read has an element for. */
     private readonly limit: number,
@@ -43,6 +49,11 @@ export class MixtureIndicator {
     this.propagation = RenamingPropagation.of(graph, node);
     this.precisionLogs = this.normal ? LogMemo.of(reads[1]!.values) : undefined;
     this.probabilityLogs = probabilities ? LogMemo.of(probabilities.values) : undefined;
+    this.prior = node.distribution as ScalarDistribution;
+    this.values = node.variable.values;
+    this.offset = node.offset;
+    this.childValues = child.variable.values;
+    this.childOffset = child.offset;
   }
 
   static of(graph: ModelGraph, node: StochasticNode, children: StochasticNode[]): MixtureIndicator | undefined {
@@ -84,7 +95,7 @@ export class MixtureIndicator {
     if (!(count >= 1) || lower < 1 || upper > this.limit) return false;
     if (this.weights.length < count) this.weights = new Float64Array(count);
     const weights = this.weights;
-    const distribution = node.distribution as ScalarDistribution;
+    const distribution = this.prior;
     let max = Number.NEGATIVE_INFINITY;
     for (let k = 0; k < count; k++) {
       const z = lower + k;
@@ -95,18 +106,18 @@ export class MixtureIndicator {
       if (total > max) max = total;
     }
     const k = max === Number.NEGATIVE_INFINITY ? -1 : drawFromLogWeights(random, weights, count, max);
-    const values = node.variable.values;
+    const { values, offset } = this;
     // No value has positive probability (the rest of the model is inconsistent): stay put.
-    if (k < 0 || k >= count || lower + k === values[node.offset]) return true;
-    values[node.offset] = lower + k;
+    if (k < 0 || k >= count || lower + k === values[offset]) return true;
+    values[offset] = lower + k;
     propagateFrom(this.graph, node, this.propagation);
     return true;
   }
 
   /** The child's log density when z = k (1 ≤ k ≤ limit), up to a constant of k for a normal child. */
   private childLogDensity(k: number): number {
-    const { reads, parameters, child } = this;
-    const y = child.variable.values[child.offset]!;
+    const { reads, parameters } = this;
+    const y = this.childValues[this.childOffset]!;
     if (this.normal) {
       const mean = reads[0]!.values[componentOffset(reads[0]!, k)]!;
       const at = componentOffset(reads[1]!, k);
@@ -136,7 +147,8 @@ function plainProbabilities(graph: ModelGraph, node: StochasticNode): { values: 
  */
 function drawFromLogWeights(random: Random, logWeights: Float64Array, count: number, max: number): number {
   let total = 0;
-  for (let k = 0; k < count; k++) total += logWeights[k] = Math.exp(logWeights[k]! - max);
+  // The largest weighs exactly 1: with two components, one exp per draw.
+  for (let k = 0; k < count; k++) total += logWeights[k] = logWeights[k] === max ? 1 : Math.exp(logWeights[k]! - max);
   let u = random.uniform() * total;
   let last = -1;
   for (let k = 0; k < count; k++) {
