@@ -134,7 +134,7 @@ class NormalConditional implements Conditional {
   /** Children whose first argument is the node itself (b = 1, a = 0: no evaluation needed). */
   private readonly direct: Uint8Array;
   private readonly terms: Array<LinearTerm | undefined>;
-  /** Children whose mean is a mixture component selected by an indicator: their table in `components`, else -1. */
+  /** Children whose mean is a plain element, fixed or a mixture component selected by an indicator: their use in `components`, else -1. */
   private readonly selected: Int32Array;
   private readonly components: ComponentTerms | undefined;
   /** Children that are normal (the others are censoring devices), read once: a child's distribution is looked up through its statement. */

@@ -88,4 +88,3 @@ export function finiteSupport(node: StochasticNode): [number, number] {
   const upper = Math.floor(Math.min(b, node.upper ? node.upper() : Number.POSITIVE_INFINITY));
   return [lower, upper];
 }
-
