@@ -1,6 +1,7 @@
 import { roundingInterval } from '../model/observationDevices';
 import type { Expression } from '../language/ast';
 import { currentParameters, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { ComponentTerms } from './componentTerms';
 import { linearTermCompiler, type LinearTerm } from './linearForm';
 import { Dependence, DependenceAnalysis } from './linearity';
 
@@ -133,7 +134,14 @@ class NormalConditional implements Conditional {
   /** Children whose first argument is the node itself (b = 1, a = 0: no evaluation needed). */
   private readonly direct: Uint8Array;
   private readonly terms: Array<LinearTerm | undefined>;
-  /** Whether every child's coefficient is known without probing (the node itself, or a compiled linear term). */
+  /** Children whose mean is a plain element, fixed or a mixture component selected by an indicator: their use in `components`, else -1. */
+  private readonly selected: Int32Array;
+  private readonly components: ComponentTerms | undefined;
+  /** Children that are normal (the others are censoring devices), read once: a child's distribution is looked up through its statement. */
+  private readonly normal: Uint8Array;
+  /** Selected normal children whose shares come from their component's sums (ComponentTerms.addPooled), not one by one. */
+  private readonly pooled: Uint8Array;
+  /** Whether every child's coefficient is known without probing (the node itself, a compiled linear term, a selected component). */
   private readonly allDirect: boolean;
   private readonly slope = new Float64Array(1);
 
@@ -149,7 +157,19 @@ class NormalConditional implements Conditional {
     // Made only when a child needs it: a latent normal read directly by its children (probit's z[i]) needs none.
     let compileTerm: ReturnType<typeof linearTermCompiler> | undefined;
     this.terms = children.map((c, j) => (this.direct[j] ? undefined : (compileTerm ??= linearTermCompiler(graph, [node]))(c.statement.args[0]!, c.scope)));
-    this.allDirect = this.direct.every((x, j) => x === 1 || this.terms[j] !== undefined);
+    this.normal = Uint8Array.from(children.map((c) => (c.distribution.name === 'dnorm' ? 1 : 0)));
+    this.selected = new Int32Array(children.length).fill(-1);
+    this.pooled = new Uint8Array(children.length);
+    if (compileTerm && this.terms.some((t, j) => !t && !this.direct[j])) {
+      const components = new ComponentTerms(graph, node, compileTerm);
+      children.forEach((c, j) => {
+        if (this.direct[j] || this.terms[j]) return;
+        this.selected[j] = components.add(c.statement.args[0]!, c.scope);
+        if (this.selected[j]! >= 0 && this.normal[j] && components.pool(c, this.selected[j]!)) this.pooled[j] = 1;
+      });
+      this.components = components.size > 0 ? components : undefined;
+    }
+    this.allDirect = this.direct.every((x, j) => x === 1 || this.terms[j] !== undefined || this.selected[j]! >= 0);
   }
 
   parameters(out: Float64Array, refreshDependents = true): void {
@@ -200,8 +220,10 @@ class NormalConditional implements Conditional {
       for (let j = 0; j < children.length; j++) intercepts[j] = direct[j] || this.terms[j] ? 0 : children[j]!.params[0]!();
       setValue(graph, node, 1);
     }
-    const { terms, slope } = this;
+    const { terms, slope, selected, components, normal, pooled } = this;
+    components?.refresh();
     for (let j = 0; j < children.length; j++) {
+      if (pooled[j]) continue;
       const child = children[j]!;
       const w = weight ? weight[child.id]! : 1;
       if (w === 0) continue;
@@ -209,6 +231,10 @@ class NormalConditional implements Conditional {
       if (direct[j]) {
         a = 0;
         b = 1;
+      } else if (selected[j]! >= 0) {
+        components!.select(selected[j]!);
+        a = components!.intercept;
+        b = components!.slope;
       } else if (terms[j]) {
         slope[0] = 0;
         a = terms[j]!(1, slope);
@@ -218,7 +244,7 @@ class NormalConditional implements Conditional {
         b = child.params[0]!() - a;
       }
       if (b === 0) continue;
-      if (child.distribution.name === 'dnorm') {
+      if (normal[j]) {
         const tau = w * child.params[1]!();
         precision += tau * b * b;
         weighted += tau * b * (child.variable.values[child.offset]! - a);
@@ -235,6 +261,7 @@ class NormalConditional implements Conditional {
     out[1] = precision;
     out[2] = lower;
     out[3] = upper;
+    components?.addPooled(out, weight);
   }
 
   /** Natural form to [mean, precision, lower, upper]. */

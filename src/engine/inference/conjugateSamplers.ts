@@ -6,6 +6,7 @@ import type { Conditional } from './conditionals';
 import type { DirichletConditional } from './dirichletConditional';
 import type { GaussianBlock } from './gaussianBlock';
 import type { ScaleExpansion } from './scaleExpansion';
+import { propagateFrom, RenamingPropagation } from './renamingPropagation';
 import type { Sampler } from './samplers';
 import type { WishartConditional } from './wishartConditional';
 
@@ -14,11 +15,14 @@ export class ConjugateSampler implements Sampler {
   readonly label: string;
   readonly nodes: StochasticNode[];
   private readonly parameters = new Float64Array(4);
+  /** A mixture component's rows are refreshed by copying it (renamingPropagation.ts). */
+  private readonly propagation: RenamingPropagation | undefined;
 
   constructor(
     private readonly graph: ModelGraph,
     private readonly conditional: Conditional,
   ) {
+    this.propagation = RenamingPropagation.of(graph, conditional.node);
     const truncated = conditional.family === 'normal' && (conditional.node.statement.truncation || conditional.node.distribution.name === 'dunif' ||
       conditional.node.children.some((id) => ['dinterval', 'dround'].includes(graph.stochastic[id]!.distribution.name)));
     this.label = truncated ? 'conjugate truncated normal' : `conjugate ${conditional.family}`;
@@ -51,7 +55,7 @@ export class ConjugateSampler implements Sampler {
     }
     // An empty interval (inconsistent censoring) leaves the value where it is rather than writing NaN.
     if (!Number.isNaN(x)) node.variable.values[node.offset] = x;
-    propagate(this.graph, node);
+    propagateFrom(this.graph, node, this.propagation);
   }
 }
 

@@ -1,6 +1,7 @@
 import { currentParameters, nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
 import { drawCategoricalFromLogWeights } from '../random/draws';
 import type { Random } from '../random/rng';
+import { MixtureIndicator } from './mixtureIndicator';
 import type { Sampler } from './samplers';
 
 /** The largest support that is enumerated; wider discrete nodes get the discrete slice sampler. */
@@ -15,6 +16,10 @@ export class FiniteSampler implements Sampler {
   readonly label = 'finite enumeration';
   readonly nodes: StochasticNode[];
   private weights = new Float64Array(16);
+  /** A mixture's indicator (mixtureIndicator.ts): its one child weighed from the components' elements, nothing propagated. */
+  private readonly mixture: MixtureIndicator | undefined;
+  /** Later indicators of the same statement that this sampler updates after its own node, in order (`absorb`). */
+  private readonly followers: FiniteSampler[] = [];
 
   constructor(
     private readonly graph: ModelGraph,
@@ -22,9 +27,28 @@ export class FiniteSampler implements Sampler {
     private readonly children: StochasticNode[],
   ) {
     this.nodes = [node];
+    this.mixture = MixtureIndicator.of(graph, node, children);
+  }
+
+  /**
+   * Takes over `other`'s node when both are indicators of one mixture statement: the rows of a mixture are then one
+   * sampler updated row after row, not one sampler call per row. Returns whether it did.
+   */
+  absorb(other: FiniteSampler): boolean {
+    if (!this.mixture || !other.mixture || other.followers.length > 0 || other.graph !== this.graph || other.node.statement !== this.node.statement) return false;
+    this.followers.push(other);
+    this.nodes.push(other.node);
+    return true;
   }
 
   update(random: Random): void {
+    this.updateOwn(random);
+    const followers = this.followers;
+    for (let k = 0; k < followers.length; k++) followers[k]!.updateOwn(random);
+  }
+
+  private updateOwn(random: Random): void {
+    if (this.mixture?.update(random)) return;
     const { node, children, graph } = this;
     const [lower, upper] = finiteSupport(node);
     const count = upper - lower + 1;

@@ -3,6 +3,7 @@ import { errorAt } from '../language/source';
 import { currentParameters, Role, type ModelGraph, type StochasticNode } from '../model/graph';
 import { truncationLogMass } from '../model/truncation';
 import type { Random } from '../random/rng';
+import { FiniteSampler } from './finiteSampler';
 import { forwardSamplePredictive } from './predictiveNodes';
 import { SAMPLER_FACTORIES, type Sampler } from './samplers';
 import { appendAll } from '../collections';
@@ -41,6 +42,8 @@ export function assignSamplers(graph: ModelGraph, options: { forwardSamplePredic
     // Consecutive latent normals of one censoring statement share one sampler, in the same update order.
     const last = samplers[samplers.length - 1];
     if (made.length === 1 && made[0] instanceof CensoredNormalSampler && last instanceof CensoredNormalSampler && last.absorb(made[0])) continue;
+    // So do a mixture's consecutive indicators.
+    if (made.length === 1 && made[0] instanceof FiniteSampler && last instanceof FiniteSampler && last.absorb(made[0])) continue;
     appendAll(samplers, made);
   }
   if (predictive) samplers.push(predictive);

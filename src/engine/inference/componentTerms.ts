@@ -1,0 +1,177 @@
+import type { Expression } from '../language/ast';
+import type { LoopScope } from '../model/expressions';
+import { Role, type ModelGraph, type StochasticNode } from '../model/graph';
+import { componentOffset, resolveComponentRead, type ComponentRead } from './componentSelection';
+import type { LinearTerm } from './linearForm';
+
+/** One array of components a mixture's children select from, with each component's a + b·θ at the last refresh. */
+interface ComponentTable {
+  read: ComponentRead;
+  terms: LinearTerm[];
+  intercepts: Float64Array;
+  slopes: Float64Array;
+  /** Per component, over the pooled normal children that currently select it: Σ w·τ and Σ w·τ·y. */
+  precisions: Float64Array;
+  weightedValues: Float64Array;
+}
+
+/** A normal child whose mean is a use and whose precision is a plain element: its share comes from its component's sums. */
+interface PooledChild {
+  id: number;
+  use: number;
+  values: Float64Array;
+  offset: number;
+  precision: ComponentRead;
+}
+
+/**
+ * The means of a mixture's children as affine functions of θ when each mean
+ * is a component selected by an indicator (`lambda[T[i]]`, with
+ * `lambda[2] <- lambda[1] + theta`): each component's intercept and slope are
+ * computed once per update (`refresh`), and a child's are looked up by its
+ * indicator's current value, instead of moving θ to 0 and 1 and recomputing
+ * every child's mean. A fixed element is a table of one.
+ */
+export class ComponentTerms {
+  private readonly tables: ComponentTable[] = [];
+  /** Per use (a child's mean): its table, and where its indicator's value is (none for a fixed element). */
+  private readonly uses: Array<{ table: ComponentTable; selector: StochasticNode | undefined }> = [];
+  private readonly slot = new Float64Array(1);
+  private readonly pooled: PooledChild[] = [];
+
+  constructor(
+    private readonly graph: ModelGraph,
+    private readonly node: StochasticNode,
+    private readonly compileTerm: (e: Expression, scope: LoopScope) => LinearTerm | undefined,
+  ) {}
+
+  get size(): number {
+    return this.uses.length;
+  }
+
+  /**
+   * A use of an expression whose value is a plain element — a component selected by an indicator, or one fixed
+   * element (a row whose indicator is data, `lambda[T[1]]`) — or -1 when it is not one. Uses that read the same
+   * components share their table, so a refresh costs one term per component, not one per child.
+   */
+  add(e: Expression, scope: LoopScope): number {
+    const read = resolveComponentRead(this.graph, e, scope);
+    if (!read?.variable) return -1;
+    let table = this.tables.find((t) => t.read.values === read.values && t.read.base === read.base && t.read.stride === read.stride && t.read.count === read.count);
+    if (!table) {
+      const terms: LinearTerm[] = [];
+      for (let k = 0; k < read.count; k++) {
+        const term = this.elementTerm(read, read.base + k * read.stride);
+        if (!term) return -1;
+        terms.push(term);
+      }
+      const count = read.count;
+      table = { read, terms, intercepts: new Float64Array(count), slopes: new Float64Array(count), precisions: new Float64Array(count), weightedValues: new Float64Array(count) };
+      this.tables.push(table);
+    }
+    this.uses.push({ table, selector: read.selector });
+    return this.uses.length - 1;
+  }
+
+  /**
+   * Takes a normal child whose mean is `use` into the pooled statistics when its precision is a plain element (free
+   * of θ, as the conjugacy check has made sure); returns whether it did. Its share is then added by `addPooled`.
+   */
+  pool(child: StochasticNode, use: number): boolean {
+    const precision = resolveComponentRead(this.graph, child.statement.args[1]!, child.scope);
+    if (!precision) return false;
+    this.pooled.push({ id: child.id, use, values: child.variable.values, offset: child.offset, precision });
+    return true;
+  }
+
+  /**
+   * Adds the pooled children's shares to out = [Σ τ·b·(y − a), Σ τ·b²] (each child weighted by weight[child id] when
+   * given): one pass sums w·τ and w·τ·y per component, then each component adds b·(Σ w·τ·y − a·Σ w·τ) and b²·Σ w·τ.
+   * Call after `refresh`.
+   */
+  addPooled(out: Float64Array, weight?: Float64Array): void {
+    const { pooled, uses, tables } = this;
+    if (pooled.length === 0) return;
+    for (const table of tables) {
+      table.precisions.fill(0);
+      table.weightedValues.fill(0);
+    }
+    let invalid = false;
+    for (let j = 0; j < pooled.length; j++) {
+      const child = pooled[j]!;
+      const w = weight ? weight[child.id]! : 1;
+      if (w === 0) continue;
+      const { table, selector } = uses[child.use]!;
+      const z = selector ? selector.variable.values[selector.offset]! : 1;
+      const p = child.precision;
+      const zp = p.selector ? p.selector.variable.values[p.selector.offset]! : 1;
+      if (!(Number.isInteger(z) && z >= 1 && z <= table.read.count && Number.isInteger(zp) && zp >= 1 && zp <= p.count)) {
+        invalid = true;
+        continue;
+      }
+      const tau = w * p.values[componentOffset(p, zp)]!;
+      table.precisions[z - 1] = table.precisions[z - 1]! + tau;
+      table.weightedValues[z - 1] = table.weightedValues[z - 1]! + tau * child.values[child.offset]!;
+    }
+    let weighted = out[0]!;
+    let precision = out[1]!;
+    for (const table of tables) {
+      for (let k = 0; k < table.precisions.length; k++) {
+        const b = table.slopes[k]!;
+        const n = table.precisions[k]!;
+        if (b === 0 || n === 0) continue;
+        precision += b * b * n;
+        weighted += b * (table.weightedValues[k]! - table.intercepts[k]! * n);
+      }
+    }
+    // An indicator outside its components: the conditional is undefined, as the per-child path makes it.
+    out[0] = invalid ? Number.NaN : weighted;
+    out[1] = invalid ? Number.NaN : precision;
+  }
+
+  /** A component as an affine term in θ: θ itself, a deterministic node downstream of θ compiled, or a value free of θ. */
+  private elementTerm(read: ComponentRead, offset: number): LinearTerm | undefined {
+    const { node, graph } = this;
+    const variable = read.variable!;
+    if (variable === node.variable && node.offsets.includes(offset)) {
+      return (scale, out) => {
+        out[0] = out[0]! + scale;
+        return 0;
+      };
+    }
+    if (variable.role[offset] === Role.Deterministic && node.dependents.includes(variable.node[offset]!)) {
+      const d = graph.deterministic[variable.node[offset]!]!;
+      return d.statement.target.link ? undefined : this.compileTerm(d.statement.value, d.scope);
+    }
+    const values = variable.values;
+    return (scale) => scale * values[offset]!;
+  }
+
+  /** Each component's intercept and slope at the current values of everything but θ. */
+  refresh(): void {
+    const slot = this.slot;
+    for (const table of this.tables) {
+      for (let k = 0; k < table.terms.length; k++) {
+        slot[0] = 0;
+        table.intercepts[k] = table.terms[k]!(1, slot);
+        table.slopes[k] = slot[0]!;
+      }
+    }
+  }
+
+  /** The intercept and slope of the component the last `select` chose (NaN when its indicator selected none). */
+  intercept = Number.NaN;
+  slope = Number.NaN;
+
+  /** Looks up a use's component at its indicator's current value, into `intercept` and `slope`. */
+  select(use: number): void {
+    const { table, selector } = this.uses[use]!;
+    let k = 0;
+    if (selector) {
+      const z = selector.variable.values[selector.offset]!;
+      k = Number.isInteger(z) && z >= 1 && z <= table.read.count ? z - 1 : -1;
+    }
+    this.intercept = k >= 0 ? table.intercepts[k]! : Number.NaN;
+    this.slope = k >= 0 ? table.slopes[k]! : Number.NaN;
+  }
+}
