@@ -76,8 +76,8 @@ export class CensoredNormalSampler implements Sampler {
     const { nodes } = this;
     for (let k = 0; k < nodes.length; k++) {
       const node = nodes[k]!;
-      const mean = node.params[0]!();
-      const precision = node.params[1]!();
+      const mean = node.parameter(0);
+      const precision = node.parameter(1);
       let lower: number;
       let upper: number;
       if (this.cutsAreData) {

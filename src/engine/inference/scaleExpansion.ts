@@ -29,7 +29,7 @@ export class ScaleExpansion {
     private readonly graph: ModelGraph,
     private readonly block: GaussianBlock,
   ) {
-    this.precisions = Float64Array.from(block.children, (c) => c.params[1]!());
+    this.precisions = Float64Array.from(block.children, (c) => c.parameter(1));
     this.whitened = new Float64Array(block.d);
   }
 
@@ -77,7 +77,7 @@ export class ScaleExpansion {
 }
 
 function priorMeanIsZero(member: StochasticNode): boolean {
-  if (member.distribution.name === 'dnorm') return member.params[0]!() === 0;
+  if (member.distribution.name === 'dnorm') return member.parameter(0) === 0;
   const p = currentParameters(member);
   for (let k = 0; k < member.side; k++) if (p[k] !== 0) return false;
   return true;

@@ -10,9 +10,10 @@ import type { LoopScope } from './expressions';
  */
 export class LoopFrame implements LoopScope {
   constructor(
-    private readonly outer: LoopFrame | undefined,
-    private readonly variable: string,
-    private readonly index: number,
+    // Read by the code compiled per statement (statementCode.ts): the innermost loop's index is `f.index`, the next `f.outer.index`.
+    readonly outer: LoopFrame | undefined,
+    readonly variable: string,
+    readonly index: number,
   ) {}
 
   get(name: string): number | undefined {
