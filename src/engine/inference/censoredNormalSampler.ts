@@ -1,4 +1,4 @@
-import { currentParameters, propagate, Role, type ModelGraph, type StochasticNode } from '../model/graph';
+import { transientParameters, propagate, Role, type ModelGraph, type StochasticNode } from '../model/graph';
 import { drawTruncatedNormal } from '../random/draws';
 import type { Random } from '../random/rng';
 import { Dependence, DependenceAnalysis } from './linearity';
@@ -64,7 +64,7 @@ export class CensoredNormalSampler implements Sampler {
     let upper = Number.POSITIVE_INFINITY;
     for (let j = this.childStart[k]!; j < this.childStart[k + 1]!; j++) {
       const child = this.children[j]!;
-      const cuts = currentParameters(child);
+      const cuts = transientParameters(child);
       const c = child.variable.values[child.offset]!;
       if (c >= 1 && cuts[c]! > lower) lower = cuts[c]!;
       if (c + 1 < cuts.length && cuts[c + 1]! < upper) upper = cuts[c + 1]!;

@@ -1,6 +1,6 @@
 import { roundingInterval } from '../model/observationDevices';
 import type { Expression } from '../language/ast';
-import { currentParameters, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { currentParameters, propagate, transientParameters, type ModelGraph, type StochasticNode } from '../model/graph';
 import { linearTermCompiler, type LinearTerm } from './linearForm';
 import { Dependence, DependenceAnalysis } from './linearity';
 
@@ -249,7 +249,8 @@ class NormalConditional implements Conditional {
  * the recorded x (h = half a unit of the last decimal place).
  */
 function censoringInterval(child: StochasticNode): [number, number] {
-  const cuts = currentParameters(child);
+  // The shared scratch: a million censored rows would otherwise make a scratch each.
+  const cuts = transientParameters(child);
   const k = child.variable.values[child.offset]!;
   if (child.distribution.name === 'dround') return roundingInterval(k, cuts[1]!);
   return [k >= 1 ? cuts[k]! : Number.NEGATIVE_INFINITY, k + 1 < cuts.length ? cuts[k + 1]! : Number.POSITIVE_INFINITY];

@@ -1,4 +1,4 @@
-import { currentParameters, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { transientParameters, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
 import { drawGamma } from '../random/draws';
 import type { Random } from '../random/rng';
 import { cutsAreData } from './censoredNormalSampler';
@@ -78,7 +78,7 @@ export class ScaleExpansion {
 
 function priorMeanIsZero(member: StochasticNode): boolean {
   if (member.distribution.name === 'dnorm') return member.parameter(0) === 0;
-  const p = currentParameters(member);
+  const p = transientParameters(member);
   for (let k = 0; k < member.side; k++) if (p[k] !== 0) return false;
   return true;
 }
@@ -96,7 +96,7 @@ function isSignOfLatentNormal(graph: ModelGraph, z: StochasticNode): boolean {
     const child = graph.stochastic[id]!;
     if (child.distribution.name !== 'dinterval' || !child.observed || child.statement.truncation || !isNodeItself(graph, child, z)) return false;
     // The first parameter is z itself, the rest are the cut points.
-    const cuts = currentParameters(child);
+    const cuts = transientParameters(child);
     for (let k = 1; k < cuts.length; k++) if (cuts[k] !== 0) return false;
     return cuts.length > 1;
   });

@@ -90,7 +90,7 @@ function defineNode(
   const target = statement.target;
 
   if (statement.kind === 'deterministic') {
-    const offset = instance.offsets[0]!;
+    const offset = instance.offsets[0]! | 0;
     // The interpreter still checks the expression and lists what it reads (the graph's edges) for every row.
     const compiled = compiler.compile(statement.value, scope);
     const inverse = target.link ? INVERSE_LINKS[target.link] : undefined;
@@ -146,7 +146,8 @@ function defineNode(
     throw errorAt(target.range, `${target.name} is a whole vector or matrix here, but ${distribution.name} is a distribution of a single value: define one element at a time, as in ${target.name}[i] ~ ${distribution.name}(...).`);
   }
   const offsets = instance.offsets;
-  const offset = offsets[0]!;
+  // `| 0`: offsets come from data-derived arithmetic as heap numbers, and a node would keep a 16-byte box for its field.
+  const offset = offsets[0]! | 0;
   const elementOffsets = distribution.multivariate ? scratch.offsets(offsets) : undefined;
   let observed = true;
   let missing = 0;
@@ -159,7 +160,7 @@ function defineNode(
     throw errorAt(target.range, `${rangeName(variable, offsets)} is partly observed (${missing} of ${offsets.length} elements are missing); a multivariate node must be fully observed or fully missing.`);
   }
   const shape: NodeShape = elementOffsets ? { elementOffsets, side, value: new Float64Array(offsets.length) } : SCALAR_SHAPE;
-  const relation = scratch.relation(statement, distribution, paramSizes, () => compiledParameters(statement, ranks, statements, scope));
+  const relation = scratch.relation(statement, distribution, paramSizes, () => compiledParameters(statement, statements, scope));
   const node: StochasticNode = new CompiledStochasticNode(stochastic.length, variable, offset, shape, relation, relation.code ? undefined : exactly(params), observed, scope);
   if (statement.truncation) {
     if (distribution.multivariate) throw errorAt(statement.truncation.range, `${distribution.name} cannot be truncated: T(,) applies to scalar distributions.`);
@@ -228,13 +229,13 @@ class ScratchPool {
 /** A stochastic statement's parameters compiled once for all its rows, when all are scalars that compile. */
 function compiledParameters(
   statement: Extract<Statement, { kind: 'stochastic' }>,
-  ranks: readonly number[],
   statements: StatementCompiler,
   scope: LoopScope,
 ): StatementCode[] | undefined {
   const code: StatementCode[] = [];
   for (let k = 0; k < statement.args.length; k++) {
-    const compiled = ranks[k] === 0 ? statements.code(statement.args[k]!, scope) : undefined;
+    // An array parameter given one scalar (dinterval's cutpoint 0) compiles as a scalar; the writer refuses any array value.
+    const compiled = statements.code(statement.args[k]!, scope);
     if (!compiled) return undefined;
     code.push(compiled);
   }
