@@ -202,13 +202,13 @@ class ScratchPool {
     statement: Extract<Statement, { kind: 'stochastic' }>,
     distribution: Distribution,
     paramSizes: number[],
-    code: () => StatementCode[] | undefined,
+    code: () => Pick<RelationRecord, 'code' | 'reads'>,
   ): RelationRecord {
     let records = this.relations.get(statement);
     if (!records) this.relations.set(statement, (records = []));
     const found = records.find((r) => r.paramSizes.length === paramSizes.length && r.paramSizes.every((n, k) => n === paramSizes[k]));
     if (found) return found;
-    const record: RelationRecord = { statement, distribution, paramSizes, paramCount: paramSizes.reduce((a, b) => a + b, 0), code: code() };
+    const record: RelationRecord = { statement, distribution, paramSizes, paramCount: paramSizes.reduce((a, b) => a + b, 0), ...code() };
     records.push(record);
     return record;
   }
@@ -231,15 +231,15 @@ function compiledParameters(
   statement: Extract<Statement, { kind: 'stochastic' }>,
   statements: StatementCompiler,
   scope: LoopScope,
-): StatementCode[] | undefined {
+): Pick<RelationRecord, 'code' | 'reads'> {
   const code: StatementCode[] = [];
   for (let k = 0; k < statement.args.length; k++) {
     // An array parameter given one scalar (dinterval's cutpoint 0) compiles as a scalar; the writer refuses any array value.
     const compiled = statements.code(statement.args[k]!, scope);
-    if (!compiled) return undefined;
+    if (!compiled) return { code: undefined, reads: undefined };
     code.push(compiled);
   }
-  return code;
+  return { code, reads: statement.args.map((a) => statements.read(a, scope)) };
 }
 
 /** Distributions the sampler cannot handle yet, or called with the wrong number of arguments. */

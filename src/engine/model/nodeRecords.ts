@@ -1,6 +1,7 @@
 import type { Statement } from '../language/ast';
 import type { LoopScope } from './expressions';
-import type { StatementCode } from './statementCode';
+import type { LoopFrame } from './loopFrame';
+import type { AffineRead, StatementCode } from './statementCode';
 import { elementName, rangeName, type DeterministicNode, type Distribution, type Evaluator, type StochasticNode, type Variable } from './graph';
 
 /*
@@ -23,6 +24,8 @@ export interface RelationRecord {
   readonly paramCount: number;
   /** Each parameter compiled once for the statement, when every one of them compiles; else each node keeps closures. */
   readonly code: StatementCode[] | undefined;
+  /** Per parameter with `code`, the element it reads in place when it is such a read (affineRead), else undefined. */
+  readonly reads: Array<AffineRead | undefined> | undefined;
 }
 
 /** A node's value layout: a multivariate node's offsets, side and gather scratch; one shared record for every scalar node. */
@@ -59,7 +62,13 @@ export class CompiledStochasticNode implements StochasticNode {
 
   parameter(k: number): number {
     const own = this.evaluators;
-    return own ? own[k]!() : this.relation.code![k]!(this.scope);
+    if (own) return own[k]!();
+    const relation = this.relation;
+    const read = relation.reads![k];
+    if (!read) return relation.code![k]!(this.scope);
+    const frame = this.scope as LoopFrame;
+    const offset = read.base + (read.inner === 0 ? 0 : frame.index * read.inner) + (read.outer === 0 ? 0 : frame.outer!.index * read.outer);
+    return read.values[offset]!;
   }
 
   /** Closures over the compiled code, made when first asked for (tests and rare analyses): samplers call `parameter`. */

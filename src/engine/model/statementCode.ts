@@ -53,6 +53,11 @@ export class StatementCompiler {
 
   constructor(private readonly variables: ReadonlyMap<string, Variable>) {}
 
+  /** The element `e` reads in place for rows with this scope's loops, when it is such a read (affineRead). */
+  read(e: Expression, scope: LoopScope): AffineRead | undefined {
+    return affineRead(e, scope, this.variables);
+  }
+
   /** The compiled expression for rows with this scope's loops; undefined where it falls back to the interpreter. */
   code(e: Expression, scope: LoopScope, link?: (x: number) => number): StatementCode | undefined {
     if (!compiling) return undefined;
@@ -68,6 +73,68 @@ export class StatementCompiler {
     }
     return found ?? undefined;
   }
+}
+
+/**
+ * A parameter that reads one element at an offset affine in the two
+ * innermost loop indices (`tau`, `mu[i]`, `X[i, j]`, `b[j + 1]`, a number):
+ * the node reads it in place, without a call. Most parameters of the classic
+ * models are such reads, and a call through a statement's function cannot be
+ * inlined where nodes of many statements meet (a conditional's children).
+ */
+export interface AffineRead {
+  values: Float64Array;
+  base: number;
+  /** Multipliers of the innermost loop's index and of the next one's. */
+  inner: number;
+  outer: number;
+}
+
+/** The read `e` is, for rows of this scope's loops, or undefined when it is not such a read. */
+export function affineRead(e: Expression, scope: LoopScope, variables: ReadonlyMap<string, Variable>): AffineRead | undefined {
+  if (!compiling) return undefined;
+  const names = loopNames(scope);
+  if (!names) return undefined;
+  if (e.kind === 'number') return { values: Float64Array.of(e.value), base: 0, inner: 0, outer: 0 };
+  if (e.kind === 'name') {
+    const v = names.includes(e.name) ? undefined : variables.get(e.name);
+    return v && v.values.length === 1 ? { values: v.values, base: 0, inner: 0, outer: 0 } : undefined;
+  }
+  if (e.kind !== 'index') return undefined;
+  const v = variables.get(e.name);
+  if (!v) return undefined;
+  const dims = v.dims.length === 0 ? [1] : v.dims;
+  if (e.indices.length !== dims.length) return undefined;
+  const read: AffineRead = { values: v.values, base: 0, inner: 0, outer: 0 };
+  let stride = 1;
+  for (let d = dims.length - 1; d >= 0; d--) {
+    const index = e.indices[d]!;
+    if (index.kind !== 'at') return undefined;
+    const term = affineIndex(index.value, names);
+    if (!term) return undefined;
+    // Position p reads offset (p - 1) × stride; the interpreter has checked every row's position in range.
+    read.base += (term.constant - 1) * stride;
+    if (term.depth === 0) read.inner += stride;
+    if (term.depth === 1) read.outer += stride;
+    stride *= dims[d]!;
+  }
+  return read;
+}
+
+/** A number, or a loop variable of the two innermost loops plus or minus a number. */
+function affineIndex(e: Expression, names: string[]): { depth: number; constant: number } | undefined {
+  if (e.kind === 'number') return { depth: -1, constant: e.value };
+  const depthOf = (x: Expression): number => (x.kind === 'name' ? names.indexOf(x.name) : -1);
+  if (e.kind === 'name') {
+    const depth = depthOf(e);
+    return depth === 0 || depth === 1 ? { depth, constant: 0 } : undefined;
+  }
+  if (e.kind === 'binary' && (e.op === '+' || e.op === '-') && e.right.kind === 'number') {
+    const depth = depthOf(e.left);
+    if (depth !== 0 && depth !== 1) return undefined;
+    return { depth, constant: e.op === '+' ? e.right.value : -e.right.value };
+  }
+  return undefined;
 }
 
 /** Helpers the generated code calls: JAGS's 0 × ∞ = 0, and a position read at run time (a stochastic index), NaN outside. */

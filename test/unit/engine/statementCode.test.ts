@@ -140,7 +140,7 @@ describe('statements compiled to JavaScript agree with the interpreter', () => {
     }
   });
 
-  it('on stochastic parameters, links and truncation', () => {
+  it('on stochastic parameters (read in place or compiled), links and truncation', () => {
     const graphs = bothWays(`model {
   for (i in 1:N) {
     logit(q[i]) <- u + x[i]
@@ -150,13 +150,17 @@ describe('statements compiled to JavaScript agree with the interpreter', () => {
     cut[i] ~ dinterval(z[i], c[i] - 1)
     k[i] ~ dcat(p[])
   }
+  for (i in 2:N) {
+    for (j in 1:M) { v[i, j] ~ dnorm(X[i - 1, j], b[j]) }
+    e[i] ~ dnorm(x[i - 1], X[i, 3])
+  }
   u ~ dnorm(0, 1)
 }
 ${DATA}`);
     for (let seed = 1; seed <= 5; seed++) {
       scramble(graphs, seed);
-      // All but dcat's four (its p[] is an array value, interpreted): 4 rows of q, z, r, w and cut, and u.
-      assert.equal(assertSameValues(graphs[0], graphs[1], 'regression'), 21);
+      // All but dcat's four (its p[] is an array value, interpreted): 4 rows of q, z, r, w and cut, 3 × 3 of v, 3 of e, and u.
+      assert.equal(assertSameValues(graphs[0], graphs[1], 'regression'), 33);
     }
   });
 
