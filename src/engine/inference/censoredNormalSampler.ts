@@ -1,4 +1,4 @@
-import { currentParameters, propagate, Role, type ModelGraph, type StochasticNode } from '../model/graph';
+import { transientParameters, propagate, Role, type ModelGraph, type StochasticNode } from '../model/graph';
 import { drawTruncatedNormal } from '../random/draws';
 import type { Random } from '../random/rng';
 import { Dependence, DependenceAnalysis } from './linearity';
@@ -64,7 +64,7 @@ export class CensoredNormalSampler implements Sampler {
     let upper = Number.POSITIVE_INFINITY;
     for (let j = this.childStart[k]!; j < this.childStart[k + 1]!; j++) {
       const child = this.children[j]!;
-      const cuts = currentParameters(child);
+      const cuts = transientParameters(child);
       const c = child.variable.values[child.offset]!;
       if (c >= 1 && cuts[c]! > lower) lower = cuts[c]!;
       if (c + 1 < cuts.length && cuts[c + 1]! < upper) upper = cuts[c + 1]!;
@@ -76,8 +76,8 @@ export class CensoredNormalSampler implements Sampler {
     const { nodes } = this;
     for (let k = 0; k < nodes.length; k++) {
       const node = nodes[k]!;
-      const mean = node.params[0]!();
-      const precision = node.params[1]!();
+      const mean = node.parameter(0);
+      const precision = node.parameter(1);
       let lower: number;
       let upper: number;
       if (this.cutsAreData) {

@@ -1,6 +1,6 @@
 import { roundingInterval } from '../model/observationDevices';
 import type { Expression } from '../language/ast';
-import { currentParameters, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { currentParameters, propagate, transientParameters, type ModelGraph, type StochasticNode } from '../model/graph';
 import { ComponentTerms } from './componentTerms';
 import { linearTermCompiler, type LinearTerm } from './linearForm';
 import { Dependence, DependenceAnalysis } from './linearity';
@@ -217,7 +217,7 @@ class NormalConditional implements Conditional {
     // The coefficients follow from two evaluations; linearity was checked symbolically.
     if (!this.allDirect) {
       setValue(graph, node, 0);
-      for (let j = 0; j < children.length; j++) intercepts[j] = direct[j] || this.terms[j] ? 0 : children[j]!.params[0]!();
+      for (let j = 0; j < children.length; j++) intercepts[j] = direct[j] || this.terms[j] ? 0 : children[j]!.parameter(0);
       setValue(graph, node, 1);
     }
     const { terms, slope, selected, components, normal, pooled } = this;
@@ -241,11 +241,11 @@ class NormalConditional implements Conditional {
         b = slope[0]!;
       } else {
         a = intercepts[j]!;
-        b = child.params[0]!() - a;
+        b = child.parameter(0) - a;
       }
       if (b === 0) continue;
       if (normal[j]) {
-        const tau = w * child.params[1]!();
+        const tau = w * child.parameter(1);
         precision += tau * b * b;
         weighted += tau * b * (child.variable.values[child.offset]! - a);
         continue;
@@ -276,7 +276,8 @@ class NormalConditional implements Conditional {
  * the recorded x (h = half a unit of the last decimal place).
  */
 function censoringInterval(child: StochasticNode): [number, number] {
-  const cuts = currentParameters(child);
+  // The shared scratch: a million censored rows would otherwise make a scratch each.
+  const cuts = transientParameters(child);
   const k = child.variable.values[child.offset]!;
   if (child.distribution.name === 'dround') return roundingInterval(k, cuts[1]!);
   return [k >= 1 ? cuts[k]! : Number.NEGATIVE_INFINITY, k + 1 < cuts.length ? cuts[k + 1]! : Number.POSITIVE_INFINITY];
@@ -319,10 +320,10 @@ class GammaConditional implements Conditional {
       out[1] = 0;
     } else if (node.distribution.name === 'dexp') {
       out[0] = 1;
-      out[1] = node.params[0]!();
+      out[1] = node.parameter(0);
     } else {
-      out[0] = node.params[0]!();
-      out[1] = node.params[1]!();
+      out[0] = node.parameter(0);
+      out[1] = node.parameter(1);
     }
   }
 
@@ -330,10 +331,10 @@ class GammaConditional implements Conditional {
     if (w === 0) return;
     const { node } = this;
     if (node.distribution.name === 'dexp') {
-      out[1] = out[1]! + w * node.params[0]!();
+      out[1] = out[1]! + w * node.parameter(0);
     } else {
-      out[0] = out[0]! + w * (node.params[0]!() - 1);
-      out[1] = out[1]! + w * node.params[1]!();
+      out[0] = out[0]! + w * (node.parameter(0) - 1);
+      out[1] = out[1]! + w * node.parameter(1);
     }
   }
 
@@ -352,7 +353,7 @@ class GammaConditional implements Conditional {
       setValue(graph, node, 0);
       for (let j = 0; j < children.length; j++) {
         const child = children[j]!;
-        active[j] = !selects[j] || child.params[GAMMA_CHILD_RATE[child.distribution.name]!]!() === 0 ? 1 : 0;
+        active[j] = !selects[j] || child.parameter(GAMMA_CHILD_RATE[child.distribution.name]!) === 0 ? 1 : 0;
       }
     }
     setValue(graph, node, 1);
@@ -364,34 +365,34 @@ class GammaConditional implements Conditional {
       const y = child.variable.values[child.offset]!;
       switch (child.distribution.name) {
         case 'dnorm': {
-          const d = y - child.params[0]!();
-          const c = child.params[1]!();
+          const d = y - child.parameter(0);
+          const c = child.parameter(1);
           shape += 0.5 * w;
           rate += 0.5 * w * c * d * d;
           scale += 0.5 * w * c * y * y;
           break;
         }
         case 'dlnorm': {
-          const d = Math.log(y) - child.params[0]!();
+          const d = Math.log(y) - child.parameter(0);
           shape += 0.5 * w;
-          rate += 0.5 * w * child.params[1]!() * d * d;
+          rate += 0.5 * w * child.parameter(1) * d * d;
           break;
         }
         case 'dpois':
           shape += w * y;
-          rate += w * child.params[0]!();
+          rate += w * child.parameter(0);
           break;
         case 'dexp':
           shape += w;
-          rate += w * child.params[0]!() * y;
+          rate += w * child.parameter(0) * y;
           break;
         case 'dgamma':
-          shape += w * child.params[0]!();
-          rate += w * child.params[1]!() * y;
+          shape += w * child.parameter(0);
+          rate += w * child.parameter(1) * y;
           break;
         case 'dweib':
           shape += w;
-          rate += w * child.params[1]!() * Math.pow(y, child.params[0]!());
+          rate += w * child.parameter(1) * Math.pow(y, child.parameter(0));
           break;
       }
     }
@@ -429,14 +430,14 @@ class BetaConditional implements Conditional {
 
   /** The prior's [a, b]; without `withPrior` the flat [1, 1]. */
   prior(out: Float64Array, withPrior: boolean): void {
-    out[0] = withPrior ? this.node.params[0]!() : 1;
-    out[1] = withPrior ? this.node.params[1]!() : 1;
+    out[0] = withPrior ? this.node.parameter(0) : 1;
+    out[1] = withPrior ? this.node.parameter(1) : 1;
   }
 
   addPrior(out: Float64Array, w: number): void {
     if (w === 0) return;
-    out[0] = out[0]! + w * (this.node.params[0]!() - 1);
-    out[1] = out[1]! + w * (this.node.params[1]!() - 1);
+    out[0] = out[0]! + w * (this.node.parameter(0) - 1);
+    out[1] = out[1]! + w * (this.node.parameter(1) - 1);
   }
 
   accumulate(out: Float64Array, weight?: Float64Array, refreshDependents = true): void {
@@ -448,10 +449,10 @@ class BetaConditional implements Conditional {
     if (this.selects) setValue(graph, node, PROBE);
     for (let j = 0; j < children.length; j++) {
       const child = children[j]!;
-      if (this.selects && child.params[0]!() !== PROBE) continue;
+      if (this.selects && child.parameter(0) !== PROBE) continue;
       const w = weight ? weight[child.id]! : 1;
       const y = child.variable.values[child.offset]!;
-      const n = child.distribution.name === 'dbern' ? 1 : child.params[1]!();
+      const n = child.distribution.name === 'dbern' ? 1 : child.parameter(1);
       a += w * y;
       b += w * (n - y);
     }

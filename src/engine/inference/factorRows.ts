@@ -125,10 +125,10 @@ export class FactorRowsSampler implements Sampler {
       } else {
         // A rating whose offset or precision varies along its loop (a user's bias b[user[n]]): its own evaluators.
         const child = children[j]!;
-        tau = child.params[1]!();
+        tau = child.parameter(1);
         let dot = 0;
         for (let k = 0; k < d; k++) dot += u[k]! * v[k]!;
-        residual -= child.params[0]!() - dot;
+        residual -= child.parameter(0) - dot;
       }
       for (let k = 0; k < d; k++) {
         const tv = tau * v[k]!;

@@ -46,7 +46,7 @@ export class GammaShapeSliceSampler extends AdaptiveSlice implements Sampler {
     let sum = 0;
     for (let j = 0; j < children.length; j++) {
       const child = children[j]!;
-      sum += Math.log(child.params[1]!()) + Math.log(child.variable.values[child.offset]!);
+      sum += Math.log(child.parameter(1)) + Math.log(child.variable.values[child.offset]!);
     }
     this.sum = sum;
     const x0 = node.variable.values[node.offset]!;

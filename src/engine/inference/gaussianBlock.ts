@@ -126,9 +126,9 @@ export class GaussianBlock {
       const child = children[j]!;
       const start = shift + childStarts[j]!;
       if (child.side === 1) {
-        into[start] = child.params[0]!();
+        into[start] = child.parameter(0);
       } else {
-        for (let i = 0; i < child.side; i++) into[start + i] = child.params[i]!();
+        for (let i = 0; i < child.side; i++) into[start + i] = child.parameter(i);
       }
     }
   }
@@ -221,7 +221,7 @@ export class GaussianBlock {
       const child = children[j]!;
       const start = childStarts[j]!;
       if (child.side === 1) {
-        const tau = child.params[1]!();
+        const tau = child.parameter(1);
         if (withLinear) {
           const w = tau * (child.variable.values[child.offset]! - intercepts[start]!);
           for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[k * rows + start]!;
@@ -259,13 +259,13 @@ export class GaussianBlock {
     linear.fill(0);
     this.addPrior(false);
     // With fixed precisions (probit's z[i], precision 1) each child's precision is read once, not per update.
-    const taus = this.fixedPrecision ? (this.childPrecisions ??= Float64Array.from(children, (c) => (c.side === 1 ? c.params[1]!() : Number.NaN))) : undefined;
+    const taus = this.fixedPrecision ? (this.childPrecisions ??= Float64Array.from(children, (c) => (c.side === 1 ? c.parameter(1) : Number.NaN))) : undefined;
     for (let j = 0; j < children.length; j++) {
       if (!active[j]) continue;
       const child = children[j]!;
       const start = childStarts[j]!;
       if (child.side === 1) {
-        const w = (taus ? taus[j]! : child.params[1]!()) * (child.variable.values[child.offset]! - intercepts[start]!);
+        const w = (taus ? taus[j]! : child.parameter(1)) * (child.variable.values[child.offset]! - intercepts[start]!);
         for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[k * rows + start]!;
         continue;
       }
@@ -307,9 +307,9 @@ export class GaussianBlock {
     }
     for (let k = 0; k < d; k++) {
       const node = members[k]!;
-      const tau = node.params[1]!();
+      const tau = node.parameter(1);
       if (toPrecision) precision[k * d + k] = precision[k * d + k]! + tau;
-      else linear[k] = linear[k]! + tau * node.params[0]!();
+      else linear[k] = linear[k]! + tau * node.parameter(0);
     }
   }
 
@@ -373,9 +373,9 @@ export class GaussianBlock {
       const node = members[k]!;
       const w = weight[node.id]!;
       if (w === 0) continue;
-      const tau = node.params[1]!();
+      const tau = node.parameter(1);
       lambda[k * d + k] = lambda[k * d + k]! + w * tau;
-      eta[k] = eta[k]! + w * tau * node.params[0]!();
+      eta[k] = eta[k]! + w * tau * node.parameter(0);
     }
   }
 

@@ -16,7 +16,7 @@ import { drawFromPrior } from './priorDraws';
  * Finite and inside the support, so every density is defined at the start.
  */
 function typicalScalar(node: StochasticNode): number {
-  const p = currentParameters(node);
+  const p = transientParameters(node);
   let x: number;
   switch (node.distribution.name) {
     case 'dnorm': case 'dt': case 'dlogis': case 'ddexp': x = p[0]!; break;
@@ -101,7 +101,7 @@ function setTypical(node: StochasticNode): boolean {
 }
 
 function readsUnset(node: StochasticNode): boolean {
-  const p = currentParameters(node);
+  const p = transientParameters(node);
   for (let k = 0; k < p.length; k++) if (Number.isNaN(p[k]!)) return true;
   return false;
 }
@@ -226,7 +226,7 @@ function missingMessage(node: StochasticNode, missing: string): string {
 }
 
 function parametersValid(node: StochasticNode): boolean {
-  const p = currentParameters(node);
+  const p = transientParameters(node);
   for (let k = 0; k < p.length; k++) if (Number.isNaN(p[k]!)) return false;
   const d = node.distribution;
   return (d.multivariate ? d.checkParameters(p, node.side) : d.checkParameters(p)) === undefined;

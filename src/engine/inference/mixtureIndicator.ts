@@ -61,7 +61,7 @@ export class MixtureIndicator {
     const child = children[0]!;
     // A truncated child's density needs its bounds' mass; a child with array parameters is read element by element: leave both to enumeration.
     if (child.distribution.multivariate || child.lower || child.upper || child.statement.truncation) return undefined;
-    if (child.statement.args.length !== child.params.length || child.paramSizes.some((size) => size !== 1)) return undefined;
+    if (child.statement.args.length !== child.paramCount || child.paramSizes.some((size) => size !== 1)) return undefined;
     const dependents = new Set(node.dependents);
     let limit = Number.POSITIVE_INFINITY;
     const reads: ComponentRead[] = [];

@@ -1,4 +1,4 @@
-import { currentParameters, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { transientParameters, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
 import { drawGamma } from '../random/draws';
 import type { Random } from '../random/rng';
 import { cutsAreData } from './censoredNormalSampler';
@@ -29,7 +29,7 @@ export class ScaleExpansion {
     private readonly graph: ModelGraph,
     private readonly block: GaussianBlock,
   ) {
-    this.precisions = Float64Array.from(block.children, (c) => c.params[1]!());
+    this.precisions = Float64Array.from(block.children, (c) => c.parameter(1));
     this.whitened = new Float64Array(block.d);
   }
 
@@ -77,8 +77,8 @@ export class ScaleExpansion {
 }
 
 function priorMeanIsZero(member: StochasticNode): boolean {
-  if (member.distribution.name === 'dnorm') return member.params[0]!() === 0;
-  const p = currentParameters(member);
+  if (member.distribution.name === 'dnorm') return member.parameter(0) === 0;
+  const p = transientParameters(member);
   for (let k = 0; k < member.side; k++) if (p[k] !== 0) return false;
   return true;
 }
@@ -96,7 +96,7 @@ function isSignOfLatentNormal(graph: ModelGraph, z: StochasticNode): boolean {
     const child = graph.stochastic[id]!;
     if (child.distribution.name !== 'dinterval' || !child.observed || child.statement.truncation || !isNodeItself(graph, child, z)) return false;
     // The first parameter is z itself, the rest are the cut points.
-    const cuts = currentParameters(child);
+    const cuts = transientParameters(child);
     for (let k = 1; k < cuts.length; k++) if (cuts[k] !== 0) return false;
     return cuts.length > 1;
   });

@@ -143,8 +143,8 @@ export function claimSumTerms(graph: ModelGraph, node: StochasticNode): Sampler[
 export function meetObservedSums(graph: ModelGraph, fixed: (n: StochasticNode) => boolean): void {
   for (const sum of graph.stochastic) {
     if (!sum.observed || sum.distribution.name !== 'dsum') continue;
-    const p = new Float64Array(sum.params.length);
-    for (let k = 0; k < p.length; k++) p[k] = sum.params[k]!();
+    const p = new Float64Array(sum.paramCount);
+    for (let k = 0; k < p.length; k++) p[k] = sum.parameter(k);
     const x = sum.variable.values[sum.offset]!;
     const gap = x - sumOf(p);
     if (!(Math.abs(gap) > sumTolerance(x, p))) continue;

@@ -58,7 +58,7 @@ export class WishartConditional {
       if (w === 0 || (probed[j] && !readsNow(graph, node, child, 1))) continue;
       // Only the mean: a child's precision (d² evaluations) is Ω itself, not needed here.
       const q = this.mean;
-      for (let a = 0; a < d; a++) q[a] = child.params[a]!();
+      for (let a = 0; a < d; a++) q[a] = child.parameter(a);
       const values = child.variable.values;
       const ws = w * scales[j]!;
       for (let a = 0; a < d; a++) {

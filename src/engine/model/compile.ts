@@ -10,7 +10,8 @@ import { MORE_SCALAR_DISTRIBUTIONS } from './moreDistributions';
 import { MORE_MULTIVARIATE_DISTRIBUTIONS } from './moreMultivariate';
 import { OBSERVATION_DEVICES } from './observationDevices';
 import { MULTIVARIATE_DISTRIBUTIONS } from './multivariate';
-import type { ElementRef, ExpressionCompiler } from './expressions';
+import type { ElementRef, ExpressionCompiler, LoopScope } from './expressions';
+import { StatementCompiler, type StatementCode } from './statementCode';
 import { INVERSE_LINKS } from './functions';
 import { ReadTable, deterministicOrder, deterministicParents, wireChildren } from './wiring';
 import { rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode } from './graph';
@@ -50,6 +51,7 @@ export function compileModel(document: Document, data: NamedValues, memory?: Gra
   const deterministic: DeterministicNode[] = [];
   const reads = new ReadTable();
   const scratch = new ScratchPool();
+  const statements = new StatementCompiler(variables);
   // Each instance is let go once its node is defined: the bound model is a third of the compiler's peak memory otherwise.
   const pending: Array<BoundInstance | undefined> = instances;
   for (let k = 0; k < pending.length; k++) {
@@ -57,7 +59,7 @@ export function compileModel(document: Document, data: NamedValues, memory?: Gra
     pending[k] = undefined;
     try {
       const vector = instance.statement.kind === 'deterministic' && instance.offsets.length !== 1;
-      const defined = vector ? defineArrayNodes(instance, compiler, deterministic) : [defineNode(instance, compiler, stochastic, deterministic, scratch)];
+      const defined = vector ? defineArrayNodes(instance, compiler, deterministic) : [defineNode(instance, compiler, statements, stochastic, deterministic, scratch)];
       for (const d of defined) reads.add(d.node, d.reads);
     } catch (e) {
       report(instance.statement, e);
@@ -79,6 +81,7 @@ export function compileModel(document: Document, data: NamedValues, memory?: Gra
 function defineNode(
   instance: BoundInstance,
   compiler: ExpressionCompiler,
+  statements: StatementCompiler,
   stochastic: StochasticNode[],
   deterministic: DeterministicNode[],
   scratch: ScratchPool,
@@ -87,11 +90,13 @@ function defineNode(
   const target = statement.target;
 
   if (statement.kind === 'deterministic') {
-    const offset = instance.offsets[0]!;
+    const offset = instance.offsets[0]! | 0;
+    // The interpreter still checks the expression and lists what it reads (the graph's edges) for every row.
     const compiled = compiler.compile(statement.value, scope);
     const inverse = target.link ? INVERSE_LINKS[target.link] : undefined;
-    const evaluate = inverse ? () => inverse(compiled.evaluate()) : compiled.evaluate;
-    const node: DeterministicNode = new CompiledDeterministicNode(deterministic.length, variable, offset, evaluate, statement, scope);
+    const code = statements.code(statement.value, scope, inverse);
+    const evaluate = code ? undefined : inverse ? () => inverse(compiled.evaluate()) : compiled.evaluate;
+    const node: DeterministicNode = new CompiledDeterministicNode(deterministic.length, variable, offset, evaluate, statement, scope, code);
     deterministic.push(node);
     variable.role[offset] = Role.Deterministic;
     variable.node[offset] = node.id;
@@ -141,7 +146,8 @@ function defineNode(
     throw errorAt(target.range, `${target.name} is a whole vector or matrix here, but ${distribution.name} is a distribution of a single value: define one element at a time, as in ${target.name}[i] ~ ${distribution.name}(...).`);
   }
   const offsets = instance.offsets;
-  const offset = offsets[0]!;
+  // `| 0`: offsets come from data-derived arithmetic as heap numbers, and a node would keep a 16-byte box for its field.
+  const offset = offsets[0]! | 0;
   const elementOffsets = distribution.multivariate ? scratch.offsets(offsets) : undefined;
   let observed = true;
   let missing = 0;
@@ -154,9 +160,8 @@ function defineNode(
     throw errorAt(target.range, `${rangeName(variable, offsets)} is partly observed (${missing} of ${offsets.length} elements are missing); a multivariate node must be fully observed or fully missing.`);
   }
   const shape: NodeShape = elementOffsets ? { elementOffsets, side, value: new Float64Array(offsets.length) } : SCALAR_SHAPE;
-  const node: StochasticNode = new CompiledStochasticNode(
-    stochastic.length, variable, offset, shape, scratch.relation(statement, distribution, paramSizes), exactly(params), observed, scope,
-  );
+  const relation = scratch.relation(statement, distribution, paramSizes, () => compiledParameters(statement, statements, scope));
+  const node: StochasticNode = new CompiledStochasticNode(stochastic.length, variable, offset, shape, relation, relation.code ? undefined : exactly(params), observed, scope);
   if (statement.truncation) {
     if (distribution.multivariate) throw errorAt(statement.truncation.range, `${distribution.name} cannot be truncated: T(,) applies to scalar distributions.`);
     const t = statement.truncation;
@@ -193,12 +198,17 @@ class ScratchPool {
   private readonly relations = new Map<Statement, RelationRecord[]>();
 
   /** The record a node shares with the other nodes of its statement whose parameters have the same sizes (nearly always all of them). */
-  relation(statement: Extract<Statement, { kind: 'stochastic' }>, distribution: Distribution, paramSizes: number[]): RelationRecord {
+  relation(
+    statement: Extract<Statement, { kind: 'stochastic' }>,
+    distribution: Distribution,
+    paramSizes: number[],
+    code: () => Pick<RelationRecord, 'code' | 'reads'>,
+  ): RelationRecord {
     let records = this.relations.get(statement);
     if (!records) this.relations.set(statement, (records = []));
     const found = records.find((r) => r.paramSizes.length === paramSizes.length && r.paramSizes.every((n, k) => n === paramSizes[k]));
     if (found) return found;
-    const record: RelationRecord = { statement, distribution, paramSizes };
+    const record: RelationRecord = { statement, distribution, paramSizes, paramCount: paramSizes.reduce((a, b) => a + b, 0), ...code() };
     records.push(record);
     return record;
   }
@@ -214,6 +224,22 @@ class ScratchPool {
     for (let k = 0; k < n; k++) view[k] = from[k]!;
     return view;
   }
+}
+
+/** A stochastic statement's parameters compiled once for all its rows, when all are scalars that compile. */
+function compiledParameters(
+  statement: Extract<Statement, { kind: 'stochastic' }>,
+  statements: StatementCompiler,
+  scope: LoopScope,
+): Pick<RelationRecord, 'code' | 'reads'> {
+  const code: StatementCode[] = [];
+  for (let k = 0; k < statement.args.length; k++) {
+    // An array parameter given one scalar (dinterval's cutpoint 0) compiles as a scalar; the writer refuses any array value.
+    const compiled = statements.code(statement.args[k]!, scope);
+    if (!compiled) return { code: undefined, reads: undefined };
+    code.push(compiled);
+  }
+  return { code, reads: statement.args.map((a) => statements.read(a, scope)) };
 }
 
 /** Distributions the sampler cannot handle yet, or called with the wrong number of arguments. */

@@ -4,7 +4,7 @@ import { DISTRIBUTION_CATALOG } from '../language/catalog';
 import type { DataArray, NamedValues } from '../language/rvalues';
 import { ModelError, type Problem, type SourceRange } from '../language/source';
 import type { ScalarDistribution } from './distributions';
-import { currentParameters, nodeLogDensity, Role, type ModelGraph, type StochasticNode, type Variable } from './graph';
+import { nodeLogDensity, transientParameters, Role, type ModelGraph, type StochasticNode, type Variable } from './graph';
 
 /**
  * Checks of the data against the model, beyond what binding checks on its
@@ -307,7 +307,7 @@ function supportViolation(node: StochasticNode, fixed: (node: StochasticNode, e:
     return density === Number.NEGATIVE_INFINITY ? `${node.name} is data for ${distribution.name} but lies outside its support (or has zero probability under the given parameters).` : undefined;
   }
   const x = node.variable.values[node.offset]!;
-  const p = Float64Array.from(currentParameters(node));
+  const p = Float64Array.from(transientParameters(node));
   let start = 0;
   node.statement.args.forEach((arg, k) => {
     const size = node.paramSizes[k]!;

@@ -39,8 +39,15 @@ export interface StochasticNode {
   /** Vector length or matrix side of a multivariate node; 1 for a scalar. */
   side: number;
   distribution: Distribution;
-  /** One evaluator per parameter element: array parameters (dcat's pi[]) contribute one per element. */
+  /**
+   * One evaluator per parameter element: array parameters (dcat's pi[]) contribute one per element. Made on demand for
+   * a node whose statement is compiled; samplers read `parameter(k)`, which needs no closure per node.
+   */
   params: Evaluator[];
+  /** The current value of parameter element k (as `params[k]()`). */
+  parameter(k: number): number;
+  /** The number of parameter elements (`params.length`). */
+  paramCount: number;
   /** Elements per parameter, in order, to split `paramValues`. */
   paramSizes: number[];
   /** Scratch space for the parameter values; one per node so no allocation while sampling. */
@@ -114,7 +121,7 @@ export function elementName(variable: Pick<Variable, 'name' | 'dims'>, offset: n
 /** Evaluates a node's parameters into its scratch array and returns it. */
 export function currentParameters(node: StochasticNode): Float64Array {
   const p = node.paramValues;
-  for (let k = 0; k < node.params.length; k++) p[k] = node.params[k]!();
+  for (let k = 0; k < node.paramCount; k++) p[k] = node.parameter(k);
   return p;
 }
 
@@ -129,9 +136,9 @@ const transientScratch: Float64Array[] = [];
  * for), which at a million rows is about 100 MB.
  */
 export function transientParameters(node: StochasticNode): Float64Array {
-  const n = node.params.length;
+  const n = node.paramCount;
   const p = (transientScratch[n] ??= new Float64Array(n));
-  for (let k = 0; k < n; k++) p[k] = node.params[k]!();
+  for (let k = 0; k < n; k++) p[k] = node.parameter(k);
   return p;
 }
 

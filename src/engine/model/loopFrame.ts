@@ -10,9 +10,10 @@ import type { LoopScope } from './expressions';
  */
 export class LoopFrame implements LoopScope {
   constructor(
-    private readonly outer: LoopFrame | undefined,
-    private readonly variable: string,
-    private readonly index: number,
+    // Read by the code compiled per statement (statementCode.ts): the innermost loop's index is `f.index`, the next `f.outer.index`.
+    readonly outer: LoopFrame | undefined,
+    readonly variable: string,
+    readonly index: number,
   ) {}
 
   get(name: string): number | undefined {
@@ -62,7 +63,10 @@ export const NO_LOOPS: LoopScope = new Map<string, number>();
 
 /** `scope` with one more loop variable. */
 export function withLoopVariable(scope: LoopScope, variable: string, index: number): LoopScope {
-  if (scope instanceof LoopFrame || scope.size === 0) return new LoopFrame(scope instanceof LoopFrame ? scope : undefined, variable, index);
+  // An index computed from data (a Float64Array) is a heap number; stored as one, every frame would keep a 16-byte box and
+  // the compiled statements would read through it. A small integer (as `| 0` makes it) is kept in the field itself.
+  const small = index === (index | 0) ? index | 0 : index;
+  if (scope instanceof LoopFrame || scope.size === 0) return new LoopFrame(scope instanceof LoopFrame ? scope : undefined, variable, small);
   const copy = new Map(scope);
   copy.set(variable, index);
   return copy;

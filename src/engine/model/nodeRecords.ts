@@ -1,5 +1,7 @@
 import type { Statement } from '../language/ast';
 import type { LoopScope } from './expressions';
+import type { LoopFrame } from './loopFrame';
+import type { AffineRead, StatementCode } from './statementCode';
 import { elementName, rangeName, type DeterministicNode, type Distribution, type Evaluator, type StochasticNode, type Variable } from './graph';
 
 /*
@@ -18,6 +20,12 @@ export interface RelationRecord {
   readonly statement: Extract<Statement, { kind: 'stochastic' }>;
   readonly distribution: Distribution;
   readonly paramSizes: number[];
+  /** The number of parameter elements, the sum of `paramSizes`. */
+  readonly paramCount: number;
+  /** Each parameter compiled once for the statement, when every one of them compiles; else each node keeps closures. */
+  readonly code: StatementCode[] | undefined;
+  /** Per parameter with `code`, the element it reads in place when it is such a read (affineRead), else undefined. */
+  readonly reads: Array<AffineRead | undefined> | undefined;
 }
 
 /** A node's value layout: a multivariate node's offsets, side and gather scratch; one shared record for every scalar node. */
@@ -46,13 +54,39 @@ export class CompiledStochasticNode implements StochasticNode {
     public offset: number,
     private readonly shape: NodeShape,
     private readonly relation: RelationRecord,
-    public params: Evaluator[],
+    /** The interpreter's closures, for a statement that is not compiled (or once `params` is asked for). */
+    private evaluators: Evaluator[] | undefined,
     public observed: boolean,
     public scope: LoopScope,
   ) {}
 
+  parameter(k: number): number {
+    const own = this.evaluators;
+    if (own) return own[k]!();
+    const relation = this.relation;
+    const read = relation.reads![k];
+    if (!read) return relation.code![k]!(this.scope);
+    const frame = this.scope as LoopFrame;
+    const offset = read.base + (read.inner === 0 ? 0 : frame.index * read.inner) + (read.outer === 0 ? 0 : frame.outer!.index * read.outer);
+    return read.values[offset]!;
+  }
+
+  /** Closures over the compiled code, made when first asked for (tests and rare analyses): samplers call `parameter`. */
+  get params(): Evaluator[] {
+    return (this.evaluators ??= this.relation.code!.map((code) => () => code(this.scope)));
+  }
+
+  /** Whether the parameters run as the statement's compiled code (the differential tests ask). */
+  get compiled(): boolean {
+    return this.relation.code !== undefined && this.evaluators === undefined;
+  }
+
+  get paramCount(): number {
+    return this.relation.paramCount;
+  }
+
   get paramValues(): Float64Array {
-    return (this.scratch ??= parameterScratch(this.params.length));
+    return (this.scratch ??= parameterScratch(this.relation.paramCount));
   }
 
   get statement(): Extract<Statement, { kind: 'stochastic' }> {
@@ -90,10 +124,21 @@ export class CompiledDeterministicNode implements DeterministicNode {
     public id: number,
     public variable: Variable,
     public offset: number,
-    public evaluate: Evaluator,
+    /** The interpreter's closure, or undefined when the statement is compiled (`code`). */
+    private readonly own: Evaluator | undefined,
     public statement: Extract<Statement, { kind: 'deterministic' }>,
     public scope: LoopScope,
+    private readonly code?: StatementCode,
   ) {}
+
+  evaluate(): number {
+    return this.own ? this.own() : this.code!(this.scope);
+  }
+
+  /** Whether the value runs as the statement's compiled code (the differential tests ask). */
+  get compiled(): boolean {
+    return this.own === undefined;
+  }
 
   get name(): string {
     return elementName(this.variable, this.offset);
