@@ -45,3 +45,31 @@ export function maxOutputBytes(uri: vscode.Uri): number {
   const value = vscode.workspace.getConfiguration('latent.output', uri).get<number>('maxBytes', DEFAULT_MAX_OUTPUT_BYTES);
   return typeof value === 'number' && value >= 20_000 ? value : DEFAULT_MAX_OUTPUT_BYTES;
 }
+
+/**
+ * The static image kept in a finished output as `image/png` (setting latent.outputs.staticImage):
+ * 'compact' (the default) is drawn by the host from the final output as the run ends; 'renderer'
+ * starts from it and swaps in the renderer's Plotly image when the webview sends one; 'off' keeps none.
+ * The setting was a boolean before: true meant the renderer's image, false none.
+ */
+export type StaticImageMode = 'compact' | 'renderer' | 'off';
+
+export function staticImageMode(uri: vscode.Uri): StaticImageMode {
+  const value = vscode.workspace.getConfiguration('latent.outputs', uri).get<unknown>('staticImage', 'compact');
+  if (value === true) return 'renderer';
+  if (value === false) return 'off';
+  return value === 'renderer' || value === 'off' ? value : 'compact';
+}
+
+/** Bytes of an output's budget kept for its static image (base64, as the notebook stores it): at most a fifth. */
+export function staticImageReserve(uri: vscode.Uri): number {
+  return staticImageMode(uri) === 'off' ? 0 : Math.min(STATIC_IMAGE_RESERVE, Math.floor(maxOutputBytes(uri) / 5));
+}
+
+/** A compact image of four noisy traces is ≈ 140 kB, 185 kB in base64. */
+const STATIC_IMAGE_RESERVE = 200_000;
+
+/** The budget of a run output's JSON view: the output's budget less what its static image may take. */
+export function viewBytes(uri: vscode.Uri): number {
+  return maxOutputBytes(uri) - staticImageReserve(uri);
+}

@@ -26,7 +26,7 @@ export function encodePng(raster: Raster, text: Readonly<Record<string, string>>
   header.writeUInt32BE(height, 4);
   header.set([8, COLOUR_TYPE_RGB, 0, 0, 0], 8);
   const texts = Object.entries(text).map(([keyword, value]) => chunk('tEXt', Buffer.from(`${keyword}\0${value}`, 'latin1')));
-  return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', header), ...texts, chunk('IDAT', deflateSync(filtered, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', header), ...texts, chunk('IDAT', deflateSync(filtered)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
