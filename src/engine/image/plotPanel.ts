@@ -101,12 +101,6 @@ export class PlotPanel {
     this.raster.fillRect(left, top, Math.max(1, right - left), Math.max(1, bottom - top), colour, opacity);
   }
 
-  /** A label at the top right inside the plotting area. */
-  note(text: string, colour: Colour = INK): void {
-    const label = clip(text, this.area.width - 4);
-    this.raster.text(this.area.x + this.area.width - 2 - textWidth(label), this.area.y + 3, label, colour);
-  }
-
   private clampX(px: number): number {
     return Math.min(this.area.x + this.area.width, Math.max(this.area.x, px));
   }

@@ -1,4 +1,4 @@
-import { GLYPH_ADVANCE, GLYPH_HEIGHT, GLYPH_WIDTH, glyphRows } from './bitmapFont';
+import { GLYPH_ADVANCE, GLYPH_HEIGHT, GLYPH_WIDTH, glyphDrop, glyphRows } from './bitmapFont';
 
 /** An sRGB colour, each channel 0–255. */
 export type Colour = readonly [number, number, number];
@@ -77,9 +77,10 @@ export class Raster {
     const top = Math.round(y);
     [...text].forEach((character, k) => {
       const rows = glyphRows(character);
+      const drop = glyphDrop(character);
       for (let row = 0; row < GLYPH_HEIGHT; row++) {
         for (let column = 0; column < GLYPH_WIDTH; column++) {
-          if (rows[row]! & (1 << (GLYPH_WIDTH - 1 - column))) this.blend(left + k * GLYPH_ADVANCE + column, top + row, colour);
+          if (rows[row]! & (1 << (GLYPH_WIDTH - 1 - column))) this.blend(left + k * GLYPH_ADVANCE + column, top + drop + row, colour);
         }
       }
     });

@@ -99,10 +99,10 @@ function fitImage(output: FitOutput): Raster | undefined {
   header(raster, `${output.engine}: ${output.status}${output.iteration ? ` after ${output.iteration} iterations` : ''}`);
   const lastX = Math.max(xs[xs.length - 1] ?? 1, ...otherXs.map((x) => x[x.length - 1] ?? 0));
   const startsNote = others.length ? `; the other ${others.length} start${others.length === 1 ? '' : 's'} in grey` : '';
-  const panel = new PlotPanel(raster, { x: 0, y: HEADER_HEIGHT, width: IMAGE_WIDTH, height: FIT_HEIGHT }, `${OBJECTIVES[output.objective.kind]} per iteration${startsNote}`, [xs[0] ?? 0, lastX], range(all), { integerX: true });
+  const final = `, final ${formatNumber(values[values.length - 1]!)}`;
+  const panel = new PlotPanel(raster, { x: 0, y: HEADER_HEIGHT, width: IMAGE_WIDTH, height: FIT_HEIGHT }, `${OBJECTIVES[output.objective.kind]} per iteration${final}${startsNote}`, [xs[0] ?? 0, lastX], range(all), { integerX: true });
   others.forEach((c, k) => panel.polyline(otherXs[k]!, c.values, MUTED));
   panel.polyline(xs, values, CHAIN_COLOURS[0]!);
-  panel.note(`final ${formatNumber(values[values.length - 1]!)}`);
   return raster;
 }
 
