@@ -66,8 +66,11 @@ export function staticImageReserve(uri: vscode.Uri): number {
   return staticImageMode(uri) === 'off' ? 0 : Math.min(STATIC_IMAGE_RESERVE, Math.floor(maxOutputBytes(uri) / 5));
 }
 
-/** A compact image of four noisy traces is ≈ 140 kB, 185 kB in base64. */
-const STATIC_IMAGE_RESERVE = 200_000;
+/**
+ * An output cut to its budget has traces thinned to 200 points per chain: its image is ≈ 50 kB, 65 kB in
+ * base64. Larger images (four unthinned noisy traces, ≈ 140 kB) come with small views that leave room.
+ */
+const STATIC_IMAGE_RESERVE = 100_000;
 
 /** The budget of a run output's JSON view: the output's budget less what its static image may take. */
 export function viewBytes(uri: vscode.Uri): number {

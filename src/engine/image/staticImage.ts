@@ -35,10 +35,13 @@ const BAR: Colour = [99, 110, 250];
 const MUTED: Colour = [170, 170, 170];
 const BAND: Colour = [200, 200, 200];
 
-/** The job's image as PNG bytes, or undefined when it has nothing to draw (still running, failed before any result). */
-export function staticImage(o: JobOutput): Uint8Array | undefined {
+/**
+ * The job's image as PNG bytes, or undefined when it has nothing to draw (still running, failed before any result).
+ * `nodes`: how many nodes' figures at most (fewer make a smaller image).
+ */
+export function staticImage(o: JobOutput, nodes = IMAGE_NODES): Uint8Array | undefined {
   if (o.output.status === 'running' || failedWithoutResults(o)) return undefined;
-  const raster = o.kind === 'sample' ? samplingImage(o.output) : o.kind === 'fit' ? fitImage(o.output) : calibrationImage(o.output);
+  const raster = o.kind === 'sample' ? samplingImage(o.output, nodes) : o.kind === 'fit' ? fitImage(o.output) : calibrationImage(o.output, nodes);
   return raster && encodePng(raster, { [COMPACT_IMAGE_MARK.keyword]: COMPACT_IMAGE_MARK.value });
 }
 
@@ -47,9 +50,9 @@ export function isCompactImage(png: Uint8Array): boolean {
   return Buffer.from(png.buffer, png.byteOffset, png.byteLength).includes(`tEXt${COMPACT_IMAGE_MARK.keyword}\0${COMPACT_IMAGE_MARK.value}`, 0, 'latin1');
 }
 
-function samplingImage(output: RunOutput): Raster | undefined {
+function samplingImage(output: RunOutput, count: number): Raster | undefined {
   const drawable = output.nodes.filter((n) => n.trace.chains.some((c) => c.length > 0) || n.histogram.counts.length > 0);
-  const nodes = drawable.slice(0, IMAGE_NODES);
+  const nodes = drawable.slice(0, count);
   if (nodes.length === 0) return undefined;
   const raster = new Raster(IMAGE_WIDTH, HEADER_HEIGHT + nodes.length * NODE_ROW_HEIGHT, WHITE);
   const { chains, iterations } = output.settings;
@@ -106,8 +109,8 @@ function fitImage(output: FitOutput): Raster | undefined {
   return raster;
 }
 
-function calibrationImage(output: SbcOutput): Raster | undefined {
-  const nodes = output.nodes.filter((n) => n.counts.length > 0).slice(0, IMAGE_NODES);
+function calibrationImage(output: SbcOutput, count: number): Raster | undefined {
+  const nodes = output.nodes.filter((n) => n.counts.length > 0).slice(0, count);
   if (nodes.length === 0) return undefined;
   const columns = Math.min(2, nodes.length);
   const width = IMAGE_WIDTH / columns;

@@ -109,6 +109,8 @@ describe('the static image of a job', () => {
     const nodes = Array.from({ length: 9 }, (_, k) => makeNode(`theta[${k + 1}]`, { offset: k }));
     const image = decodePng(staticImage({ kind: 'sample', output: makeOutput({ nodes }) })!);
     assert.equal(image.height, 16 + IMAGE_NODES * 120);
+    const one = decodePng(staticImage({ kind: 'sample', output: makeOutput({ nodes }) }, 1)!);
+    assert.equal(one.height, 16 + 120, 'one node when asked for fewer (an output short of room)');
   });
 
   it('is the same bytes for the same output, and marked as Latent\'s compact image', () => {
