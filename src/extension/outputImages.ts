@@ -13,6 +13,7 @@
 import * as vscode from 'vscode';
 import { isCompactImage } from '../engine/image/staticImage';
 import { textFingerprint } from '../engine/output/fingerprint';
+import type { ExportSettingsMessage } from '../renderer/figureExport';
 import { staticImageMode } from './settings';
 
 export const RENDERER_ID = 'latent-run-renderer';
@@ -45,7 +46,11 @@ export class OutputImages implements vscode.Disposable {
 
   constructor(private readonly controller: vscode.NotebookController) {
     const messaging = vscode.notebooks.createRendererMessaging(RENDERER_ID);
-    const exportSettings = (scope?: vscode.Uri) => ({ type: 'exportSettings', theme: vscode.workspace.getConfiguration('latent', scope).get<string>('outputs.exportTheme', 'editor') === 'light' ? 'light' : 'editor' });
+    const exportSettings = (scope: vscode.Uri): ExportSettingsMessage => ({
+      type: 'exportSettings',
+      theme: vscode.workspace.getConfiguration('latent', scope).get<string>('outputs.exportTheme', 'editor') === 'light' ? 'light' : 'editor',
+      rendererImage: staticImageMode(scope) === 'renderer',
+    });
     const received = messaging.onDidReceiveMessage(({ editor, message }) => {
       const m = message as Message;
       if (m?.type === 'saveFigure') void saveFigure(editor.notebook, m);
@@ -58,7 +63,7 @@ export class OutputImages implements vscode.Disposable {
       }
     });
     const changed = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('latent.outputs.exportTheme')) for (const editor of vscode.window.visibleNotebookEditors) void messaging.postMessage(exportSettings(editor.notebook.uri), editor);
+      if (e.affectsConfiguration('latent.outputs.exportTheme') || e.affectsConfiguration('latent.outputs.staticImage')) for (const editor of vscode.window.visibleNotebookEditors) void messaging.postMessage(exportSettings(editor.notebook.uri), editor);
     });
     this.subscription = vscode.Disposable.from(received, changed);
   }
