@@ -14,7 +14,7 @@ import * as vscode from 'vscode';
 import { isCompactImage } from '../engine/image/staticImage';
 import { textFingerprint } from '../engine/output/fingerprint';
 import type { ExportSettingsMessage } from '../renderer/figureExport';
-import { staticImageMode } from './settings';
+import { maxOutputBytes, staticImageMode } from './settings';
 
 export const RENDERER_ID = 'latent-run-renderer';
 
@@ -145,6 +145,9 @@ async function attachImage(controller: vscode.NotebookController, notebook: vsco
     const found = findOutput(notebook, key);
     if (!found || !eligible(found.cell) || found.output.items.some((item) => item.mime === 'image/png' && !isCompactImage(item.data))) return;
     const { cell, output } = found;
+    // Within the output's byte budget (base64 in the notebook file), or the compact image stays.
+    const others = output.items.filter((item) => item.mime !== 'image/png').reduce((sum, item) => sum + item.data.byteLength, 0);
+    if (others + png.length > maxOutputBytes(notebook.uri)) return;
     let execution: vscode.NotebookCellExecution;
     try {
       execution = controller.createNotebookCellExecution(cell);
