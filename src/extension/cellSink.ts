@@ -12,8 +12,8 @@ export function outputItems(o: JobOutput): vscode.NotebookCellOutputItem[] {
 /**
  * Writes a job into the cell it runs in: one output, its items replaced at
  * each update, and at the end with the static image added; problems become an
- * error output; the execution ends with the job. `toCell` maps message ranges into the cell (a named model composed
- * with the running cell).
+ * error output; the execution ends with the job. `toCell` maps message ranges
+ * into the cell (a named model composed with the running cell).
  */
 export function cellSink(execution: vscode.NotebookCellExecution, toCell: (m: RunMessage) => RunMessage = (m) => m): JobSink {
   let output: vscode.NotebookCellOutput | undefined;
