@@ -9,7 +9,7 @@ import { parseDocument } from '../engine/language/parser';
 import { toMessage } from '../engine/run/runner';
 import { cellSink, errorOutput, tokenSignal } from './cellSink';
 import { runCompareCell } from './compareCell';
-import { jobChoices, maxOutputBytes, readOptionsFor } from './settings';
+import { jobChoices, readOptionsFor, viewBytes } from './settings';
 import type { RunningJobs } from './workbench/runningJobs';
 import { UNTRUSTED_MESSAGE } from './workbench/trust';
 
@@ -45,7 +45,7 @@ export async function runCell(execution: vscode.NotebookCellExecution, workers: 
   const tracked = jobs.track(`${uri.path.split('/').pop()} cell ${execution.cell.index + 1}`);
   // Read and run in a worker of the job's own: its files are read there, and its draws stay there.
   await runJobInWorker(
-    { source: composed?.text ?? source, choices: jobChoices(uri), options: readOptionsFor(uri), workers, maxOutputBytes: maxOutputBytes(uri) },
+    { source: composed?.text ?? source, choices: jobChoices(uri), options: readOptionsFor(uri), workers, maxOutputBytes: viewBytes(uri) },
     allSinks(cellSink(execution, toCell), tracked.sink),
     { cancel: anySignal(tokenSignal(execution.token), tracked.signal), owner: uri.toString() },
   );

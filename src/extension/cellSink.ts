@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { mapOutputMessages, OUTPUT_MIME, outputText, succeeded, type JobOutput } from '../engine/job/output';
 import type { CancelSignal, JobSink } from '../engine/job/sink';
 import type { RunMessage } from '../engine/output/runOutput';
+import { withStaticImage } from './staticImageItem';
 
 /** A job's output as a cell output's items: the rendered JSON and the text table beside it. */
 export function outputItems(o: JobOutput): vscode.NotebookCellOutputItem[] {
@@ -10,9 +11,9 @@ export function outputItems(o: JobOutput): vscode.NotebookCellOutputItem[] {
 
 /**
  * Writes a job into the cell it runs in: one output, its items replaced at
- * each update; problems become an error output; the execution ends with the
- * job. `toCell` maps message ranges into the cell (a named model composed
- * with the running cell).
+ * each update, and at the end with the static image added; problems become an
+ * error output; the execution ends with the job. `toCell` maps message ranges
+ * into the cell (a named model composed with the running cell).
  */
 export function cellSink(execution: vscode.NotebookCellExecution, toCell: (m: RunMessage) => RunMessage = (m) => m): JobSink {
   let output: vscode.NotebookCellOutput | undefined;
@@ -24,8 +25,9 @@ export function cellSink(execution: vscode.NotebookCellExecution, toCell: (m: Ru
       await execution.replaceOutput(output);
     },
     async finish(o) {
-      if (output) await execution.replaceOutputItems(items(o), output);
-      else await execution.replaceOutput(new vscode.NotebookCellOutput(items(o)));
+      const final = withStaticImage(items(o), o, execution.cell.notebook.uri);
+      if (output) await execution.replaceOutputItems(final, output);
+      else await execution.replaceOutput(new vscode.NotebookCellOutput(final));
       execution.end(succeeded(o), Date.now());
     },
     async fail(messages) {

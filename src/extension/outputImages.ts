@@ -2,15 +2,19 @@
  * The extension host's side of the renderer's messages (src/renderer/figureExport.ts):
  * - `saveFigure`: asks where to save a figure's PNG or SVG (next to the
  *   notebook by default) and writes it;
- * - `outputImage`: adds the PNG of an output's figures to that output as
- *   `image/png`, beside its JSON and text, so that the saved notebook shows
- *   plots where the Latent renderer is absent (GitHub, nbconvert, Jupyter).
+ * - `outputImage`: with the setting `latent.outputs.staticImage` = "renderer",
+ *   puts the renderer's Plotly PNG of an output's figures in place of the
+ *   compact image the host drew as the run ended (src/extension/staticImageItem.ts).
  *   VS Code lets outputs change only through an execution, so a short one is
- *   opened on the cell with the run's own order and times.
+ *   opened on the cell with the run's own order and times. The default
+ *   ("compact") needs none of this: the image is there when the run ends.
  */
 
 import * as vscode from 'vscode';
+import { isCompactImage } from '../engine/image/staticImage';
 import { textFingerprint } from '../engine/output/fingerprint';
+import type { ExportSettingsMessage } from '../renderer/figureExport';
+import { maxOutputBytes, staticImageMode } from './settings';
 
 export const RENDERER_ID = 'latent-run-renderer';
 
@@ -27,9 +31,9 @@ type Message =
   | { type: 'outputImage'; mime: string; fingerprint: string; png: string };
 
 /**
- * Receives the renderer's messages. Images are attached (setting
- * `latent.outputs.staticImage`, off by default: each image needs a short
- * extra execution of its cell, which VS Code shows) only to outputs of
+ * Receives the renderer's messages. Renderer images are attached (setting
+ * `latent.outputs.staticImage` = "renderer": each needs a short extra
+ * execution of its cell, which VS Code shows) only to outputs of
  * cells this controller ran in this session (opening a notebook never changes
  * it), and only while the controller runs nothing: a second execution on a
  * cell that is still running, or queued by "Run All", would confuse its state.
@@ -42,20 +46,24 @@ export class OutputImages implements vscode.Disposable {
 
   constructor(private readonly controller: vscode.NotebookController) {
     const messaging = vscode.notebooks.createRendererMessaging(RENDERER_ID);
-    const exportSettings = (scope?: vscode.Uri) => ({ type: 'exportSettings', theme: vscode.workspace.getConfiguration('latent', scope).get<string>('outputs.exportTheme', 'editor') === 'light' ? 'light' : 'editor' });
+    const exportSettings = (scope: vscode.Uri): ExportSettingsMessage => ({
+      type: 'exportSettings',
+      theme: vscode.workspace.getConfiguration('latent', scope).get<string>('outputs.exportTheme', 'editor') === 'light' ? 'light' : 'editor',
+      rendererImage: staticImageMode(scope) === 'renderer',
+    });
     const received = messaging.onDidReceiveMessage(({ editor, message }) => {
       const m = message as Message;
       if (m?.type === 'saveFigure') void saveFigure(editor.notebook, m);
       else if (m?.type === 'exportSettings?') void messaging.postMessage(exportSettings(editor.notebook.uri), editor);
       else if (m?.type === 'copiedFigure') void vscode.window.setStatusBarMessage('Latent: copied the figure as PNG', 5000);
       else if (m?.type === 'copyFigure' && typeof m.svg === 'string') void copySvg(m.svg, m.reason);
-      else if (m?.type === 'outputImage' && vscode.workspace.getConfiguration('latent', editor.notebook.uri).get<boolean>('outputs.staticImage', false)) {
+      else if (m?.type === 'outputImage' && staticImageMode(editor.notebook.uri) === 'renderer') {
         this.pending.push({ notebook: editor.notebook, key: { mime: m.mime, fingerprint: m.fingerprint }, png: m.png });
         void this.flush();
       }
     });
     const changed = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('latent.outputs.exportTheme')) for (const editor of vscode.window.visibleNotebookEditors) void messaging.postMessage(exportSettings(editor.notebook.uri), editor);
+      if (e.affectsConfiguration('latent.outputs.exportTheme') || e.affectsConfiguration('latent.outputs.staticImage')) for (const editor of vscode.window.visibleNotebookEditors) void messaging.postMessage(exportSettings(editor.notebook.uri), editor);
     });
     this.subscription = vscode.Disposable.from(received, changed);
   }
@@ -126,14 +134,20 @@ export interface OutputKey {
   fingerprint: string;
 }
 
-/** Adds the image to the output the key names (in a cell `eligible` accepts), unless it has one; retries while the cell's run is still ending. */
+/**
+ * Adds the image to the output the key names (in a cell `eligible` accepts), in place of the host's compact
+ * image, unless it already has the renderer's; retries while the cell's run is still ending.
+ */
 async function attachImage(controller: vscode.NotebookController, notebook: vscode.NotebookDocument, key: OutputKey, png: string, eligible: (cell: vscode.NotebookCell) => boolean, attempts = 20): Promise<void> {
   const bytes = Buffer.from(png, 'base64');
   if (bytes.length === 0 || bytes.length > MAX_IMAGE_BYTES) return;
   for (let attempt = 0; attempt < attempts; attempt++) {
     const found = findOutput(notebook, key);
-    if (!found || !eligible(found.cell) || found.output.items.some((item) => item.mime === 'image/png')) return;
+    if (!found || !eligible(found.cell) || found.output.items.some((item) => item.mime === 'image/png' && !isCompactImage(item.data))) return;
     const { cell, output } = found;
+    // Within the output's byte budget (base64 in the notebook file), or the compact image stays.
+    const others = output.items.filter((item) => item.mime !== 'image/png').reduce((sum, item) => sum + item.data.byteLength, 0);
+    if (others + png.length > maxOutputBytes(notebook.uri)) return;
     let execution: vscode.NotebookCellExecution;
     try {
       execution = controller.createNotebookCellExecution(cell);
@@ -149,7 +163,7 @@ async function attachImage(controller: vscode.NotebookController, notebook: vsco
       execution.start(started);
       // Never leave the cell looking busy: end soon even when the edit's promise has not settled.
       await Promise.race([
-        execution.replaceOutputItems([...output.items, new vscode.NotebookCellOutputItem(bytes, 'image/png')], output),
+        execution.replaceOutputItems([...output.items.filter((item) => item.mime !== 'image/png'), new vscode.NotebookCellOutputItem(bytes, 'image/png')], output),
         new Promise((resolve) => setTimeout(resolve, EDIT_TIMEOUT_MS)),
       ]);
     } finally {

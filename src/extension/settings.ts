@@ -45,3 +45,34 @@ export function maxOutputBytes(uri: vscode.Uri): number {
   const value = vscode.workspace.getConfiguration('latent.output', uri).get<number>('maxBytes', DEFAULT_MAX_OUTPUT_BYTES);
   return typeof value === 'number' && value >= 20_000 ? value : DEFAULT_MAX_OUTPUT_BYTES;
 }
+
+/**
+ * The static image kept in a finished output as `image/png` (setting latent.outputs.staticImage):
+ * 'compact' (the default) is drawn by the host from the final output as the run ends; 'renderer'
+ * starts from it and swaps in the renderer's Plotly image when the webview sends one; 'off' keeps none.
+ * The setting was a boolean before: true meant the renderer's image, false none.
+ */
+export type StaticImageMode = 'compact' | 'renderer' | 'off';
+
+export function staticImageMode(uri: vscode.Uri): StaticImageMode {
+  const value = vscode.workspace.getConfiguration('latent.outputs', uri).get<unknown>('staticImage', 'compact');
+  if (value === true) return 'renderer';
+  if (value === false) return 'off';
+  return value === 'renderer' || value === 'off' ? value : 'compact';
+}
+
+/** Bytes of an output's budget kept for its static image (base64, as the notebook stores it): at most a fifth. */
+export function staticImageReserve(uri: vscode.Uri): number {
+  return staticImageMode(uri) === 'off' ? 0 : Math.min(STATIC_IMAGE_RESERVE, Math.floor(maxOutputBytes(uri) / 5));
+}
+
+/**
+ * An output cut to its budget has traces thinned to 200 points per chain: its image is ≈ 50 kB, 65 kB in
+ * base64. Larger images (four unthinned noisy traces, ≈ 140 kB) come with small views that leave room.
+ */
+const STATIC_IMAGE_RESERVE = 100_000;
+
+/** The budget of a run output's JSON view: the output's budget less what its static image may take. */
+export function viewBytes(uri: vscode.Uri): number {
+  return maxOutputBytes(uri) - staticImageReserve(uri);
+}

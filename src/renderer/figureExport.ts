@@ -3,9 +3,11 @@
  * Plotly mode bar) gets "Save as PNG" and "Save as SVG": the renderer makes the
  * image and, where VS Code gives it messaging, sends it to the extension host,
  * which asks where to save it (a webview cannot download files); elsewhere
- * Plotly's own download is used. At the end of a run the renderer sends a
- * compact PNG of the output's first figures, which the host stores beside the
- * JSON as `image/png` so that GitHub, nbconvert and Jupyter show the plots.
+ * Plotly's own download is used. With the setting latent.outputs.staticImage
+ * = "renderer", at the end of a run the renderer sends a PNG of the output's
+ * first figures, which the host puts beside the JSON as `image/png` in place of
+ * the compact one it drew itself (so that GitHub, nbconvert and Jupyter show
+ * the plots); otherwise it sends none.
  */
 
 import type { Data, Layout, ModeBarButton } from 'plotly.js';
@@ -23,10 +25,14 @@ export type RendererMessage =
   /** The output is named by its item's MIME type and the fingerprint of its text (engine/output/fingerprint.ts). */
   | { type: 'outputImage'; mime: string; fingerprint: string; png: string };
 
-/** The host's answer, and its news when the setting changes: `light` exports on white with dark text, for publication. */
+/**
+ * The host's answer, and its news when a setting changes: `light` exports on white with dark text, for
+ * publication; `rendererImage`, whether the host wants the renderer's PNG of finished outputs.
+ */
 export interface ExportSettingsMessage {
   type: 'exportSettings';
   theme: ExportTheme;
+  rendererImage?: boolean;
 }
 export type ExportTheme = 'editor' | 'light';
 
@@ -34,6 +40,17 @@ let exportTheme: ExportTheme = 'editor';
 
 export function setExportTheme(theme: ExportTheme): void {
   exportTheme = theme;
+}
+
+/** Until the host says otherwise it draws the static image itself, and the webview spends nothing on one. */
+let rendererImage = false;
+
+export function setRendererImage(wanted: boolean): void {
+  rendererImage = wanted;
+}
+
+export function wantsRendererImage(): boolean {
+  return rendererImage;
 }
 
 export interface ImageMaker {

@@ -11,7 +11,7 @@
 import * as Plotly from 'plotly.js-basic-dist-min';
 import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
 import { textFingerprint } from '../engine/output/fingerprint';
-import { configureFigureExport, sendOutputImage, setExportTheme, type ExportSettingsMessage } from './figureExport';
+import { configureFigureExport, sendOutputImage, setExportTheme, setRendererImage, wantsRendererImage, type ExportSettingsMessage } from './figureExport';
 import { FitView } from './fitView';
 import { outputViews } from './outputViews';
 import { parseRunOutput } from './parse';
@@ -36,14 +36,16 @@ export const activate: ActivationFunction = (context) => {
   );
   context.onDidReceiveMessage?.((message: unknown) => {
     const m = message as Partial<ExportSettingsMessage> | undefined;
-    if (m?.type === 'exportSettings' && (m.theme === 'light' || m.theme === 'editor')) setExportTheme(m.theme);
+    if (m?.type !== 'exportSettings') return;
+    if (m.theme === 'light' || m.theme === 'editor') setExportTheme(m.theme);
+    setRendererImage(m.rendererImage === true);
   });
   void context.postMessage?.({ type: 'exportSettings?' });
   /** Outputs whose static image was sent in this session. */
   const imaged = new Set<string>();
-  /** Once an output is final (not running), its figures go to the host as one PNG. */
+  /** Once an output is final (not running), its figures go to the host as one PNG, when the host asks for them. */
   const afterRender = (item: OutputItem, element: HTMLElement): void => {
-    if (imaged.has(item.id) || !context.postMessage) return;
+    if (imaged.has(item.id) || !context.postMessage || !wantsRendererImage()) return;
     let status: unknown;
     try {
       status = (item.json() as { status?: unknown }).status;

@@ -474,6 +474,14 @@ async function testCancellation() {
   assert.ok(good.mimes.includes(RENDERER_MIME), `the good cell has a ${RENDERER_MIME} output (has ${good.mimes.join(', ')})`);
   assert.ok(outputs.some((o) => o.svgs > 0), 'the good cell shows plotly plots');
   await nb.save();
+  // The static image (on by default): in the good cell's output, and in the stopped one's when it kept draws.
+  const saved = JSON.parse(fs.readFileSync(path.join(ctx.workspace, TEMP_DIR_IN_WORKSPACE, CANCEL_NOTEBOOK), 'utf8'));
+  const [stoppedOutput, goodOutput] = saved.cells.map((c) => (c.outputs ?? []).find((o) => o.data?.[RENDERER_MIME]));
+  assert.ok(goodOutput?.data['image/png'], 'the good cell\'s output carries its image/png');
+  const stoppedRun = stoppedOutput && (typeof stoppedOutput.data[RENDERER_MIME] === 'string' ? JSON.parse(stoppedOutput.data[RENDERER_MIME]) : stoppedOutput.data[RENDERER_MIME]);
+  const kept = stoppedRun?.nodes?.some((n) => n.trace?.chains?.some((c) => c.length > 0));
+  if (kept) assert.ok(stoppedOutput.data['image/png'], 'the stopped run, which kept draws, carries its image/png');
+  log(`static image: good cell ${goodOutput.data['image/png'].length} base64 chars; stopped cell (${stoppedRun?.status}, ${kept ? 'with' : 'no'} draws) ${stoppedOutput?.data['image/png'] ? 'has one' : 'has none'}`);
 }
 
 /** "Latent: New Notebook": an untitled notebook on the Latent kernel whose starter cell runs and plots. */

@@ -9,7 +9,7 @@ import { allSinks, anySignal, type JobSink } from '../../engine/job/sink';
 import type { JobWorkers } from '../../engine/job/startJob';
 import type { RequestFiles } from '../../engine/run/request';
 import { tokenSignal } from '../cellSink';
-import { jobChoices, maxOutputBytes, readOptionsFor } from '../settings';
+import { jobChoices, readOptionsFor, viewBytes } from '../settings';
 import { commandText } from './commandText';
 import { chooseDataFiles, modelTarget } from './modelTarget';
 import { KIND_TITLE, openResultsNotebook, showProblems, type CellExecutionFor, type CommandRun } from './resultsNotebook';
@@ -129,7 +129,7 @@ async function runModelCommand(
       return runJobInWorker(
         {
           source: run.text, choices: { ...jobChoices(target.document.uri), kind }, options: readOptions(target), workers: services.workers,
-          maxOutputBytes: maxOutputBytes(target.document.uri), ...(exportFolder ? { exportDraws: { folder: exportFolder, model: target.name } } : {}),
+          maxOutputBytes: viewBytes(target.document.uri), ...(exportFolder ? { exportDraws: { folder: exportFolder, model: target.name } } : {}),
         },
         allSinks(results.sink, tracked.sink, notification, stopped),
         { cancel: anySignal(tokenSignal(token), tracked.signal, results.signal), onExported: (e) => (exported = e) },
