@@ -9,7 +9,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LATENT_MIMES } from '../lib/latent-views.mjs';
-import { waitFor } from '../lib/workbench.mjs';
 
 const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
 const NODES = 10; // theta[1..8], mu, tau
@@ -102,6 +101,8 @@ export async function checkPlotsNotebook({ views }, { notebook, workbench, page,
   const firstRow = await notebook.revealRow(first);
   const before = await notebook.state();
   await workbench.runCommand('Notebook: Run All');
+  // Imported here, not at the top: workbench.mjs needs playwright-core, which run.mjs installs after loading this file.
+  const { waitFor } = await import('../lib/workbench.mjs');
   await waitFor(async () => (await notebook.cellInfo(first))?.state === 'executing', { timeoutMs: 30_000, message: 'Run All did not start the first cell' });
   // The pointer rests on the cell, so its Run button shows; Playwright clicks it the moment it replaces Stop.
   await firstRow.hover();
