@@ -184,9 +184,17 @@ export async function checkPlotsNotebook({ views }, { notebook, workbench, page,
     const proposed = await input.inputValue();
     log(`  save dialog proposes ${proposed}`);
     await page.keyboard.press('Enter');
+    // The file appears (empty) before its bytes are written: wait until it has bytes and its size holds for a poll.
     const start = Date.now();
-    while (!fs.existsSync(target) && Date.now() - start < 15_000) await page.waitForTimeout(250);
-    assert.ok(fs.existsSync(target), `${target} written`);
+    const sizeOf = () => (fs.existsSync(target) ? fs.statSync(target).size : 0);
+    let size = 0;
+    while (Date.now() - start < 15_000) {
+      const now = sizeOf();
+      if (now > 0 && now === size) break;
+      size = now;
+      await page.waitForTimeout(250);
+    }
+    assert.ok(sizeOf() > 0, `${target} written`);
     const bytes = fs.readFileSync(target);
     if (extension === 'svg') assert.match(bytes.toString('utf8', 0, 400), /<svg[\s>]/, 'an SVG document');
     else assert.equal(bytes.subarray(1, 4).toString(), 'PNG', 'a PNG image');
