@@ -110,12 +110,18 @@ export class PlotPanel {
   }
 }
 
-/** A range with room in it: a single value becomes a unit-wide range around it. */
+/**
+ * A range with room in it. A single value, or values that differ only in
+ * their last digits (an EM objective that has converged from its first
+ * iteration), become a range 10 % of their size around them: ticks a few
+ * ulps apart could not be drawn or labelled.
+ */
 function widened([low, high]: readonly [number, number]): [number, number] {
   if (!Number.isFinite(low) || !Number.isFinite(high)) return [0, 1];
-  if (high > low) return [low, high];
-  const half = Math.abs(low) * 0.05 || 0.5;
-  return [low - half, high + half];
+  if (high - low > 1e-9 * Math.max(Math.abs(low), Math.abs(high))) return [low, high];
+  const middle = (low + high) / 2;
+  const half = Math.abs(middle) * 0.05 || 0.5;
+  return [middle - half, middle + half];
 }
 
 /** About `count` ticks at multiples of 1, 2 or 5 × 10^k inside [low, high]. */
@@ -124,7 +130,15 @@ export function roundTicks(low: number, high: number, count: number): number[] {
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
   const ticks: number[] = [];
-  for (let t = Math.ceil(low / step) * step; t <= high + step * 1e-9; t += step) ticks.push(Math.abs(t) < step * 1e-9 ? 0 : Number(t.toPrecision(12)));
+  if (!(step > 0) || !Number.isFinite(step)) return ticks;
+  // Counted in whole steps, not by adding the step: a step below the values' ulp would never move on.
+  const first = Math.ceil(low / step);
+  const last = Math.floor(high / step + 1e-9);
+  if (last - first > 10 * count + 10) return ticks;
+  for (let n = first; n <= last; n++) {
+    const t = n * step;
+    ticks.push(n === 0 ? 0 : Number(t.toPrecision(12)));
+  }
   return ticks;
 }
 

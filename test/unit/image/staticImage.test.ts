@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { inflateSync } from 'node:zlib';
 import * as zlib from 'node:zlib';
 import { crc32, encodePng } from '../../../src/engine/image/pngEncoder';
+import { roundTicks } from '../../../src/engine/image/plotPanel';
 import { Raster } from '../../../src/engine/image/raster';
 import { IMAGE_NODES, IMAGE_WIDTH, isCompactImage, staticImage } from '../../../src/engine/image/staticImage';
 import type { JobOutput } from '../../../src/engine/job/output';
@@ -168,6 +169,24 @@ describe('the static image of a job', () => {
     };
     assert.ok(meanRow(50, 100) > meanRow(560, 630) + 50, 'low on the left, high on the right');
     assert.equal(staticImage({ kind: 'fit', output: { ...fit, status: 'failed', objective: { kind: 'loglik', values: [] } } }), undefined);
+  });
+
+  it('a fit converged from its first iteration: values an ulp apart draw a flat curve, at once and in little memory', () => {
+    // Quick Mixture's K = 1 fit: its log-likelihood curve differed in the last bits only; the ticks, stepped by a
+    // step below the values' ulp, never moved on and filled the extension host's memory until the array overflowed.
+    const fit = gmm2dFit();
+    const flat = [-1290.123456789, -1290.123456789 + 2.3e-13, -1290.123456789 + 2.3e-13];
+    const before = process.memoryUsage().heapUsed;
+    const image = decodePng(staticImage({ kind: 'fit', output: { ...fit, objective: { kind: 'loglik', values: flat }, start: undefined } })!);
+    assert.ok(process.memoryUsage().heapUsed - before < 50 * 2 ** 20, 'no runaway allocation');
+    assert.ok(countColour(image, { x: 60, y: 16, width: 560, height: 230 }, [99, 110, 250], 4) > 300, 'the flat curve is drawn');
+    assert.ok(countColour(image, { x: 0, y: 16, width: 60, height: 230 }, [0, 0, 0], 200) > 20, 'with labelled ticks beside it');
+  });
+
+  it('ticks are whole steps inside the range, and none for a range below the resolution of doubles', () => {
+    assert.deepEqual(roundTicks(0, 1, 5), [0, 0.2, 0.4, 0.6, 0.8, 1]);
+    assert.deepEqual(roundTicks(-3, 7, 2), [0, 5]);
+    assert.ok(roundTicks(1130, 1130 + 1e-13, 5).length <= 60);
   });
 
   it('calibrations: a rank histogram per node in its band', () => {
