@@ -41,6 +41,7 @@ import {
   installExtension,
   writeUserSettings,
   startCodeServer,
+  extensionHostOf,
 } from './lib/code-server.mjs';
 import { EXAMPLE_CHECKS } from './example-checks.mjs';
 import { convergenceRunCells, DATA_CHECK_CELLS, DATA_CHECK_FILE, testDataChecksAsYouType, testInlineDiagnostics } from './checks/inlineDiagnostics.mjs';
@@ -222,6 +223,12 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 // ---------------------------------------------------------------- helpers
 const safeName = (s) => s.replace(/\.ipynb$/, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '');
 
+/** The extension host's resident memory, logged after each test so that a test that makes it grow can be named. */
+function hostMemory() {
+  const host = ctx.server?.pid ? extensionHostOf(ctx.server.pid) : null;
+  return host ? `; extension host ${(host.rssKb / 1024).toFixed(0)} MB resident` : '';
+}
+
 /** A test that starts from a clean workbench and leaves a screenshot when it fails. */
 function e2eTest(name, fn, { timeout = 10 * 60_000 } = {}) {
   if (ONLY && !ONLY.test(name)) return;
@@ -237,7 +244,7 @@ function e2eTest(name, fn, { timeout = 10 * 60_000 } = {}) {
       }
       await ctx.wb.closeAllEditors();
       await fn();
-      log(`=== passed: ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      log(`=== passed: ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)${hostMemory()}`);
     } catch (err) {
       log(`=== FAILED: ${name}: ${err.message}`);
       ctx.needsReload = true;
