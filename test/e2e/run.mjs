@@ -723,7 +723,7 @@ describe('Latent in VS Code (code-server + Chromium)', { concurrency: false }, (
   e2eTest('a misspelt name, a missing data file and an unknown option are reported as you type', testDataChecks, { timeout: 3 * 60_000 });
   e2eTest('convergence warnings sit on the mixture means, with an ordering quick fix that clears them on rerun', testConvergenceDiagnostics, { timeout: 8 * 60_000 });
   e2eTest('"Latent: New Notebook" opens a starter notebook that runs on the Latent kernel', testNewNotebookCommand, { timeout: 5 * 60_000 });
-  const workbench = workbenchTests({ wb: () => ctx.wb, NotebookView, waitFor, inspectNotebook, artifacts: ARTIFACTS, workspacePath: (p) => path.join(ctx.workspace, p), Workbench, vsix: VSIX });
+  const workbench = workbenchTests({ wb: () => ctx.wb, serverPid: () => ctx.server.pid, NotebookView, waitFor, inspectNotebook, artifacts: ARTIFACTS, workspacePath: (p) => path.join(ctx.workspace, p), Workbench, vsix: VSIX });
   for (const [name, fn, timeout] of workbench) e2eTest(name, fn, { timeout });
   const hardening = hardeningTests({ wb: () => ctx.wb, waitFor, serverPid: () => ctx.server.pid, files: { hostile: HOSTILE_NOTEBOOK, soak: SOAK_NOTEBOOK, artifacts: ARTIFACTS } });
   for (const [name, fn, timeout] of hardening) e2eTest(name, fn, { timeout });

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { log, sleep } from './lib/log.mjs';
 import os from 'node:os';
-import { installExtension, startCodeServer, writeUserSettings } from './lib/code-server.mjs';
+import { extensionHostOf, installExtension, startCodeServer, writeUserSettings } from './lib/code-server.mjs';
 import { LATENT_MIMES, latentViews } from './lib/latent-views.mjs';
 import { testNpmStart } from './checks/npmStart.mjs';
 
@@ -235,6 +235,9 @@ export function workbenchTests(t) {
     assert.equal(result.cells[1].kind, 'markdown', 'then the BIC/AIC table');
     const fits = result.views.filter((v) => v.kind === 'fit');
     assert.equal(fits.length, 3, 'one fit per K');
+    // The K = 1 fit's flat objective once sent the static image's tick loop through ~850 MB of the host's memory.
+    const host = extensionHostOf(t.serverPid());
+    assert.ok(host && host.rssKb < 600 * 1024, `the extension host stays small after Quick Mixture (${host ? Math.round(host.rssKb / 1024) : '?'} MB resident)`);
     await closeResults();
   }
 
