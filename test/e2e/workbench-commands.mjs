@@ -96,8 +96,9 @@ export function workbenchTests(t) {
     await page().waitForSelector('.notebook-editor', { state: 'attached', timeout: 60_000 });
     const nb = new t.NotebookView(t.wb(), 'Untitled.ipynb');
     await t.waitFor(async () => (await nb.root.locator('.monaco-list-row.code-cell-row').count()) > 0, { timeoutMs: 30_000, message: 'the results notebook shows no code cell' });
-    // The job streams into the cell: wait until its execution has ended.
-    await t.waitFor(async () => (await nb.cells()).every((c) => c.kind !== 'code' || !['executing', 'pending'].includes(c.state)), { timeoutMs, message: 'the results notebook\'s cell did not finish running' });
+    // The job streams into the cell: wait until its execution has ended. A cell whose execution has not begun shows
+    // no state either ('none'), which under load lasted past the outputs' drawing: wait for an ended state.
+    await t.waitFor(async () => (await nb.cells()).every((c) => c.kind !== 'code' || ['success', 'error'].includes(c.state)), { timeoutMs, message: 'the results notebook\'s cell did not finish running' });
     const result = await t.inspectNotebook(nb, screenshot, { expectedSvgOutputs: codeCells });
     const code = result.cells.filter((c) => c.kind === 'code');
     assert.equal(code.length, codeCells, `the results notebook holds ${codeCells} code cell(s): the model`);
