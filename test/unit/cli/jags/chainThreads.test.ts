@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { freeThreads, type ChainThreadSettings } from '../../../../src/cli/jags/chainPlacement';
+import type { ChainThreadSettings } from '../../../../src/cli/jags/chainPlacement';
+import { freeThreads } from '../../../../src/cli/freeCores';
 import { runJags } from '../../../../src/cli/jags/runJags';
 import { chainGroups } from '../../../../src/engine/run/chainThreads';
 
