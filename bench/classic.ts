@@ -4,7 +4,7 @@
  * user waits for it (process start, compile, sampling and CODA files), A B A B.
  *
  *   npm run bench:classic                                  # the seven examples, 3 rounds
- *   node dist/bench/classic.js [--rounds 3] [--only pump,eyes] [--dir DIR] [--threads n]
+ *   node dist/bench/classic.js [--rounds 3] [--warmup 1] [--only pump,eyes] [--dir DIR] [--threads n]
  *
  * Each example's folder (examples/classic-bugs/NAME: model, data, inits and
  * NAME.cmd) is copied into a work folder; per round, `node dist/cli.js jags
@@ -17,6 +17,11 @@
  * chain in one thread, as JAGS runs them; by default chains of a large script
  * run at once in worker threads). The load average is printed before and
  * after: on a machine busy with other work, wall times measure waiting for a core.
+ * Before the timed rounds, each example runs once through both, untimed: the
+ * first `latent` runs after a build compile the engine from its text and
+ * write the code cache that every later run reads (about 30 ms of CPU per
+ * run; `--warmup 0` times them too). `npm run bench:classic` times the
+ * production build (minified), as the package ships it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync } from 'node:fs';
@@ -54,6 +59,7 @@ const median = (xs: number[]): number => {
 
 function main(argv: string[]): void {
   const rounds = Number(option(argv, '--rounds', '3'));
+  const warmup = Number(option(argv, '--warmup', '1'));
   const only = option(argv, '--only', '');
   const threads = option(argv, '--threads', '');
   const names = only ? only.split(',') : EXAMPLES;
@@ -67,14 +73,21 @@ function main(argv: string[]): void {
   const dir = option(argv, '--dir', '') || mkdtempSync(join(tmpdir(), 'latent-classic-'));
   for (const name of names) cpSync(join(REPO, 'examples/classic-bugs', name), join(dir, name), { recursive: true });
   const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
-  console.log(`classic examples through 'latent jags'${threads ? ` --threads ${threads}` : ''} and 'jags' on the same scripts, ${rounds} round(s) A B; work folder ${dir}; load average ${load()}`);
+  console.log(`classic examples through 'latent jags'${threads ? ` --threads ${threads}` : ''} and 'jags' on the same scripts, ${rounds} round(s) A B after ${warmup} untimed; work folder ${dir}; load average ${load()}`);
   type Run = { wall: number; cpu: number };
+  const latentArgs = (name: string): string[] => [CLI, 'jags', `${name}.cmd`, '--force', ...(threads ? ['--threads', threads] : [])];
+  for (let r = 0; r < warmup; r++) {
+    for (const name of names) {
+      timed(process.execPath, latentArgs(name), join(dir, name));
+      timed('jags', [`${name}.cmd`], join(dir, name));
+    }
+  }
   const times = new Map(names.map((n) => [n, { latent: [] as Run[], jags: [] as Run[] }]));
   for (let r = 0; r < rounds; r++) {
     for (const name of names) {
       const cwd = join(dir, name);
       const t = times.get(name)!;
-      t.latent.push(timed(process.execPath, [CLI, 'jags', `${name}.cmd`, '--force', ...(threads ? ['--threads', threads] : [])], cwd));
+      t.latent.push(timed(process.execPath, latentArgs(name), cwd));
       t.jags.push(timed('jags', [`${name}.cmd`], cwd));
       const show = (x: Run): string => `${x.wall.toFixed(2)} s (CPU ${x.cpu.toFixed(2)} s)`;
       console.log(`round ${r + 1} ${name.padEnd(8)} Latent ${show(t.latent[r]!)}   JAGS ${show(t.jags[r]!)}`);
