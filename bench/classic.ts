@@ -11,7 +11,7 @@
  * NAME.cmd --force` and `jags NAME.cmd` run there in turn, each in a fresh
  * process. Per example the median wall time over rounds and the ratio
  * Latent / JAGS (below 1: Latent is faster), and the same for CPU time (user +
- * system, from /usr/bin/time: steadier than wall time on a loaded machine); at
+ * system, from bash's `times`: steadier than wall time on a loaded machine); at
  * the end the geometric means of the ratios, issue 10's criterion being the
  * wall time's (≤ 1.0). `--threads n` is passed to `latent jags` (1: every
  * chain in one thread, as JAGS runs them; by default chains of a large script
@@ -39,17 +39,28 @@ function option(argv: string[], name: string, fallback: string): string {
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
 }
 
-const TIME = '/usr/bin/time';
+const BASH = '/bin/bash';
 
-/** Wall seconds of one process, which must succeed, and its CPU seconds (user + system) when /usr/bin/time is there. */
+/**
+ * Wall seconds of one process, which must succeed, and its CPU seconds (user + system). The CPU comes from
+ * bash's `times` (the children's user and system time, to the millisecond; /usr/bin/time rounds to 10 ms,
+ * a third of JAGS's whole Line run); without bash, NaN.
+ */
 function timed(program: string, args: string[], cwd: string): { wall: number; cpu: number } {
-  const withTime = existsSync(TIME);
+  const withBash = existsSync(BASH);
   const started = performance.now();
-  const result = spawnSync(withTime ? TIME : program, withTime ? ['-f', 'cpu %U %S', program, ...args] : args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = withBash
+    ? spawnSync(BASH, ['-c', '"$@" >&3 2>&4 3>&- 4>&-; status=$?; times; exit $status', 'timed', program, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] })
+    : spawnSync(program, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const wall = (performance.now() - started) / 1000;
-  if (result.status !== 0) throw new Error(`${program} ${args.join(' ')} in ${cwd} failed (${result.status}):\n${(result.stderr ?? '').slice(-2000)}${(result.stdout ?? '').slice(-2000)}`);
-  const cpu = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(result.stderr ?? '');
-  return { wall, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : Number.NaN };
+  const output = (result.output ?? []).map((o) => (o ?? '').toString());
+  const stdout = withBash ? output[3]! : (result.stdout ?? '');
+  const stderr = withBash ? output[4]! : (result.stderr ?? '');
+  if (result.status !== 0) throw new Error(`${program} ${args.join(' ')} in ${cwd} failed (${result.status}):\n${stderr.slice(-2000)}${stdout.slice(-2000)}`);
+  // `times` prints the shell's own user and system time, then its children's: `0m0.213s 0m0.041s`.
+  const children = withBash ? /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(result.stdout ?? '') : null;
+  const cpu = children ? Number(children[1]) * 60 + Number(children[2]) + Number(children[3]) * 60 + Number(children[4]) : Number.NaN;
+  return { wall, cpu };
 }
 
 const median = (xs: number[]): number => {
