@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { freeThreads } from '../freeCores';
 import { ChainThreads, chainGroups, type ChainThreadOptions } from '../../engine/run/chainThreads';
 import type { ChainPlacement } from '../../engine/run/modelSession';
 import type { RunRequest } from '../../engine/run/request';
@@ -39,15 +39,4 @@ export function placeChains(commands: ScriptCommand[], stochasticNodes: number, 
   const groups = chainGroups(chainCount, settings.threads ?? freeThreads());
   if (groups.length < 2) return {};
   return { hosted: groups[0]!, threads: new ChainThreads(settings, request, chainCount, groups.slice(1)) };
-}
-
-/**
- * This thread and one more per core that the machine's other work leaves free
- * (CPUs minus the load average of the last minute). A worker on a core that is
- * not free runs no sooner, and its start-up (loading and compiling again,
- * warming up another JavaScript engine: 0.1–0.3 s of CPU) only adds to the
- * time shared with the other processes.
- */
-export function freeThreads(cpus = availableParallelism(), load = loadavg()[0]!): number {
-  return Math.max(1, Math.min(cpus, 1 + Math.floor(cpus - load)));
 }

@@ -4,7 +4,8 @@ import { loadDataFile, readTextFile, type FileAccess } from '../../engine/data/f
 import type { NamedValues } from '../../engine/language/rvalues';
 import { errorAt, ModelError, type Problem, type SourceRange } from '../../engine/language/source';
 import { compileModel } from '../../engine/model/compile';
-import { codaChain, codaFileNames, codaIndex, type CodaTrace } from '../../engine/output/coda';
+import { codaFileNames, codaIndex, type CodaTrace } from '../../engine/output/coda';
+import { codaChainBytes } from '../../engine/output/codaBytes';
 import { writeRDump } from '../../engine/output/rdumpWriter';
 import { ModelSession, type MonitorTarget, type SessionMonitor } from '../../engine/run/modelSession';
 import { placeChains, type ChainThreadSettings } from './chainPlacement';
@@ -302,12 +303,12 @@ class ScriptState {
     const traces = chosen.filter((m) => !m.pooled).flatMap((m) => codaTraces(m));
     const files = codaFileNames(stem, session.chainCount);
     this.write(files.index, codaIndex(traces));
-    files.chains.forEach((name, c) => this.write(name, codaChain(traces, c)));
+    files.chains.forEach((name, c) => this.write(name, codaChainBytes(traces, c)));
     // Monitors of all chains together (pD) go where JAGS puts them: STEMindex0.txt and STEMchain0.txt.
     const pooled = chosen.filter((m) => m.pooled).flatMap((m) => codaTraces(m));
     if (pooled.length === 0) return;
     this.write(`${stem}index0.txt`, codaIndex(pooled));
-    this.write(`${stem}chain0.txt`, codaChain(pooled, 0));
+    this.write(`${stem}chain0.txt`, codaChainBytes(pooled, 0));
     for (const trace of pooled) {
       const values = trace.chains[0]!;
       let mean = 0;
@@ -353,7 +354,7 @@ class ScriptState {
     this.write(file.path, text);
   }
 
-  private write(path: string, text: string): void {
+  private write(path: string, text: string | Uint8Array): void {
     const absolute = isAbsolute(path) ? path : resolve(this.env.outputDirectory, path);
     mkdirSync(dirname(absolute), { recursive: true });
     writeFileSync(absolute, text);

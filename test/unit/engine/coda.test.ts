@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { readRDump } from '../../../src/engine/data/rdump';
 import { codaChain, codaFileNames, codaIndex, formatCodaValue, readCoda, type CodaTrace } from '../../../src/engine/output/coda';
 import { writeRDump } from '../../../src/engine/output/rdumpWriter';
+import { Random } from '../../../src/engine/random/rng';
 import { modelErrorOf } from './helpers';
 
 describe('CODA files', () => {
@@ -45,6 +46,37 @@ describe('CODA files', () => {
     assert.equal(codaChain(traces, 0), '101  1\n104  2\n107  3\n110  4\n101  0.5\n102  0.25\n');
     assert.equal(codaChain(traces, 1), '101  5\n104  6\n107  7\n110  8\n101  1\n102  2\n');
     assert.deepEqual(codaFileNames('out/A', 2), { index: 'out/Aindex.txt', chains: ['out/Achain1.txt', 'out/Achain2.txt'] });
+  });
+
+  it('writes chain files byte for byte as formatCodaValue writes each value, over every magnitude, near ties and next to powers of ten', () => {
+    const random = new Random(20261205, 1);
+    const values: number[] = [0, -0, Number.NaN, Infinity, -Infinity, 5e-324, -5e-324, 2.2250738585072014e-308, Number.MAX_VALUE, -Number.MAX_VALUE, 1e21, 1e-7, 123456.5, 0.5, 999999.5];
+    for (let e = -320; e <= 307; e++) {
+      const power = Number(`1e${e}`);
+      // Just either side of each power of ten, where log10 may land one off and %g may switch notation.
+      for (const f of [1 - 2 ** -52, 1 - 1e-7, 1, 1 + 2 ** -52, 1 - 5e-7, 1 - 4.9e-6, 9.999995, 9.9999951, 9.9999949]) values.push(power * f, -power * f);
+      for (let k = 0; k < 200; k++) values.push((random.uniform() < 0.5 ? -1 : 1) * power * (1 + 9 * random.uniform()));
+      // Six digits and a half, as a double rounds it: a tie or next to one.
+      for (let k = 0; k < 20; k++) {
+        const tie = (100000 + Math.floor(900000 * random.uniform()) + 0.5) * power;
+        values.push(tie, tie * (1 + 2 ** -52), tie * (1 - 2 ** -52), tie * (1 + 1e-10));
+      }
+    }
+    // Draws as a sampler gives them, at the magnitudes of the classic examples.
+    for (let k = 0; k < 20000; k++) values.push(random.normal() * 10 ** Math.floor(8 * random.uniform() - 4));
+    const traces: CodaTrace[] = [
+      { name: 'x', first: 1, thin: 1, chains: [values] },
+      { name: 'y', first: 99_999_999, thin: 7, chains: [values.slice(0, 1000)] },
+    ];
+    const expected = traces.map((t) => Array.from(t.chains[0]!, (v, k) => `${t.first + k * t.thin}  ${formatCodaValue(v)}\n`).join('')).join('');
+    const written = codaChain(traces, 0);
+    if (written !== expected) {
+      const lines = written.split('\n');
+      const wanted = expected.split('\n');
+      const k = wanted.findIndex((line, i) => line !== lines[i]);
+      assert.equal(lines[k], wanted[k], `line ${k + 1}`);
+    }
+    assert.equal(written.length, expected.length);
   });
 
   it('reads back what it writes: names, iterations, and values to six significant digits', () => {

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { freeThreads, type ChainThreadSettings } from '../../../../src/cli/jags/chainPlacement';
+import type { ChainThreadSettings } from '../../../../src/cli/jags/chainPlacement';
+import { freeThreads } from '../../../../src/cli/freeCores';
 import { runJags } from '../../../../src/cli/jags/runJags';
 import { chainGroups } from '../../../../src/engine/run/chainThreads';
 
@@ -51,12 +52,20 @@ describe('latent jags: chains in worker threads', () => {
     assert.deepEqual(chainGroups(3, 1), [[0, 1, 2]]);
   });
 
-  it('uses, unless told, this thread and one per core the load leaves free', () => {
-    assert.equal(freeThreads(2, 0.1), 2);
-    assert.equal(freeThreads(2, 0.9), 2);
-    assert.equal(freeThreads(2, 1.2), 1);
-    assert.equal(freeThreads(2, 9.7), 1);
-    assert.equal(freeThreads(8, 2.5), 6);
+  it('uses, unless told, this thread and one per core the other processes leave free', () => {
+    // Without a runnable count (not Linux), the load average is all others' demand.
+    assert.equal(freeThreads(2, 0.1, null), 2);
+    assert.equal(freeThreads(2, 0.4, null), 2);
+    assert.equal(freeThreads(2, 0.6, null), 1);
+    assert.equal(freeThreads(2, 9.7, null), 1);
+    assert.equal(freeThreads(8, 2.5, null), 6);
+    // A loop of runs on an idle machine: the last minute's load is this loop's own, and only this thread runs now.
+    assert.equal(freeThreads(2, 1.2, 1), 2);
+    // One other busy process, now or in the last minute.
+    assert.equal(freeThreads(2, 0.1, 2), 1);
+    assert.equal(freeThreads(2, 2.1, 1), 1);
+    assert.equal(freeThreads(2, 9.7, 12), 1);
+    assert.equal(freeThreads(8, 3.2, 3), 6);
   });
 
   it('gives byte for byte the files of a run with every chain in one thread: CODA, thinned monitors, a chain\'s values and seeds', () => {
