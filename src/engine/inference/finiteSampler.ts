@@ -1,7 +1,7 @@
 import { currentParameters, nodeLogDensity, type ModelGraph, type StochasticNode } from '../model/graph';
 import { drawCategoricalFromLogWeights } from '../random/draws';
 import type { Random } from '../random/rng';
-import { Propagation } from './incrementalSums';
+import { Propagation } from './propagation';
 import { MixtureIndicator } from './mixtureIndicator';
 import type { Sampler } from './samplers';
 
@@ -21,7 +21,7 @@ export class FiniteSampler implements Sampler {
   private readonly mixture: MixtureIndicator | undefined;
   /** Later indicators of the same statement that this sampler updates after its own node, in order (`absorb`). */
   private readonly followers: FiniteSampler[] = [];
-  /** Recomputes the nodes downstream of the node, counts over a plate by differences (incrementalSums.ts). */
+  /** Recomputes the nodes downstream of the node, counts over a plate by differences (propagation.ts). */
   private propagation: Propagation | undefined;
 
   constructor(

@@ -4,6 +4,7 @@ import { choleskyInPlace, solveWithCholeskyInPlace } from '../math/linalg';
 import { linearTermCompiler, type LinearTerm } from './linearForm';
 import { Dependence, DependenceAnalysis } from './linearity';
 import { readsOnlyFixedOr } from './parents';
+import { Propagation } from './propagation';
 
 /**
  * The joint complete conditional of a Gaussian block θ (one dmnorm node, or
@@ -111,8 +112,11 @@ export class GaussianBlock {
       const c = this.coordinates[k]!;
       c.node.variable.values[c.offset] = x[k]!;
     }
-    for (let m = 0; m < this.members.length; m++) propagate(this.graph, this.members[m]!);
+    // One pass over the members' dependents together, made at the first call, once the graph's dependents are final.
+    (this.propagation ??= Propagation.ofNodes(this.graph, this.members)).run();
   }
+
+  private propagation: Propagation | undefined;
 
   private setCoordinate(k: number, x: number): void {
     const c = this.coordinates[k]!;

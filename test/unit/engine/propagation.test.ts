@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Propagation } from '../../../src/engine/inference/incrementalSums';
+import { Propagation } from '../../../src/engine/inference/propagation';
 import { refreshDeterministic } from '../../../src/engine/model/compile';
 import type { ModelGraph } from '../../../src/engine/model/graph';
 import { Random } from '../../../src/engine/random/rng';
 import { compileWithInits, node } from './helpers';
 
 /**
- * Counts over a plate kept by differences (incrementalSums.ts): after any
+ * Counts over a plate kept by differences (propagation.ts): after any
  * sequence of moves of the indicators, every deterministic value is exactly
  * (bit for bit) what a full recomputation gives, and only counts of whole
  * numbers take the incremental path.
@@ -95,5 +95,40 @@ describe('counts kept by differences', () => {
   it('is plain propagation where no count depends on the node', () => {
     const graph = compileWithInits(counts());
     assert.equal(Propagation.of(graph, node(graph, 'lambda[1]')).incremental, false);
+  });
+});
+
+describe('one propagation for nodes moved together', () => {
+  it('recomputes every dependent of a block once, to the values propagating each member gives', () => {
+    const source = `model {
+  for (i in 1:4) {
+    for (j in 1:3) {
+      mu[i, j] <- alpha[i] + beta[i] * (x[j] - xbar)
+      Y[i, j] ~ dnorm(mu[i, j], 1)
+    }
+    alpha[i] ~ dnorm(0, 0.01)
+    beta[i] ~ dnorm(0, 0.01)
+    gap[i] <- alpha[i] - 2 * beta[i]
+    G[i] ~ dnorm(gap[i], 1)
+  }
+  xbar <- mean(x[])
+}
+data list(x = c(1, 2, 4), Y = structure(c(1, 2, 3, 2, 3, 4, 3, 4, 5, 4, 5, 6), .Dim = c(4, 3)), G = c(0, 1, 2, 3))
+`;
+    const graph = compileWithInits(source);
+    refreshDeterministic(graph);
+    const members = [node(graph, 'alpha[2]'), node(graph, 'beta[2]')];
+    const propagation = Propagation.ofNodes(graph, members);
+    const random = new Random(3);
+    for (let m = 0; m < 50; m++) {
+      for (const n of members) n.variable.values[n.offset] = random.normal();
+      propagation.run();
+      const kept = deterministicValues(graph);
+      refreshDeterministic(graph);
+      assert.deepEqual(kept, deterministicValues(graph));
+    }
+    // alpha[2]'s and beta[2]'s dependents are the same three means and one gap: each computed once.
+    assert.equal(new Set(members.flatMap((n) => n.dependents)).size, 4);
+    assert.equal(propagation.size, 4);
   });
 });

@@ -1,4 +1,5 @@
-import { propagate, Role, type DeterministicNode, type ModelGraph, type StochasticNode, type Variable } from '../model/graph';
+import { Role, type DeterministicNode, type ModelGraph, type StochasticNode, type Variable } from '../model/graph';
+import { topologicalPositions } from './linearity';
 
 /**
  * Deterministic functions whose value is always 0 or 1: a sum of them is a
@@ -34,10 +35,24 @@ export class Propagation {
   static of(graph: ModelGraph, node: StochasticNode): Propagation {
     let found = Propagation.made.get(node);
     if (!found || found.graph !== graph) {
-      found = new Propagation(graph, node);
+      found = new Propagation(graph, [node], node.dependents);
       Propagation.made.set(node, found);
     }
     return found;
+  }
+
+  /**
+   * One propagation after several nodes moved together (a Gaussian block's
+   * members): every dependent of any of them recomputed once, in topological
+   * order, where propagating each node in turn recomputes the shared ones
+   * (every mu[i, j] of Rats' alpha[i] and beta[i]) once per node. The values
+   * are the same: each dependent is computed from the final values of all.
+   */
+  static ofNodes(graph: ModelGraph, nodes: StochasticNode[]): Propagation {
+    if (nodes.length === 1) return Propagation.of(graph, nodes[0]!);
+    const rank = topologicalPositions(graph);
+    const union = [...new Set(nodes.flatMap((n) => n.dependents))].sort((a, b) => rank[a]! - rank[b]!);
+    return new Propagation(graph, nodes, union);
   }
 
   private readonly dependents: DeterministicNode[];
@@ -50,21 +65,30 @@ export class Propagation {
 
   private constructor(
     private readonly graph: ModelGraph,
-    private readonly node: StochasticNode,
+    nodes: StochasticNode[],
+    dependents: number[],
   ) {
-    this.dependents = node.dependents.map((id) => graph.deterministic[id]!);
-    this.counts = this.dependents.map((d, k) => countPlan(graph, node, this.dependents, k, d));
+    this.dependents = dependents.map((id) => graph.deterministic[id]!);
+    this.counts = this.dependents.map((d, k) => countPlan(graph, nodes, this.dependents, k, d));
     this.before = new Float64Array(this.dependents.length);
     this.incremental = this.counts.some((c) => c !== undefined);
   }
 
-  /** Recomputes the node's dependents after its value changed. */
+  /** How many deterministic nodes a run recomputes. */
+  get size(): number {
+    return this.dependents.length;
+  }
+
+  /** Recomputes the nodes' dependents after their values changed. */
   run(): void {
+    const { dependents, counts, before } = this;
     if (!this.incremental) {
-      propagate(this.graph, this.node);
+      for (let k = 0; k < dependents.length; k++) {
+        const d = dependents[k]!;
+        d.variable.values[d.offset] = d.evaluate();
+      }
       return;
     }
-    const { dependents, counts, before } = this;
     for (let k = 0; k < dependents.length; k++) {
       const d = dependents[k]!;
       const values = d.variable.values;
@@ -92,10 +116,10 @@ const MAX_EXACT = 2 ** 52;
 
 /**
  * The count plan of dependent `k` (`d`), or undefined when it is not a sum
- * of whole-number elements read in place, or when `node` itself is summed
- * (its old value is gone by the time the propagation runs).
+ * of whole-number elements read in place, or when a moved node itself is
+ * summed (its old value is gone by the time the propagation runs).
  */
-function countPlan(graph: ModelGraph, node: StochasticNode, dependents: DeterministicNode[], k: number, d: DeterministicNode): CountPlan | undefined {
+function countPlan(graph: ModelGraph, nodes: StochasticNode[], dependents: DeterministicNode[], k: number, d: DeterministicNode): CountPlan | undefined {
   const value = d.statement.value;
   if (d.statement.target.link || value.kind !== 'call' || value.callee !== 'sum' || value.args.length !== 1) return undefined;
   const argument = value.args[0]!.value;
@@ -109,7 +133,7 @@ function countPlan(graph: ModelGraph, node: StochasticNode, dependents: Determin
     if (!isWholeNumberElement(graph, variable, o)) return undefined;
     summed.add(o);
   }
-  if (node.variable === variable && Array.from(node.offsets).some((o) => summed.has(o))) return undefined;
+  if (nodes.some((node) => node.variable === variable && Array.from(node.offsets).some((o) => summed.has(o)))) return undefined;
   const moved: number[] = [];
   for (let j = 0; j < k; j++) {
     const e = dependents[j]!;
