@@ -1,4 +1,7 @@
 import { Role, type DeterministicNode, type ModelGraph, type StochasticNode, type Variable } from '../model/graph';
+import { INVERSE_LINKS } from '../model/functions';
+import { CompiledDeterministicNode } from '../model/nodeRecords';
+import { StatementCompiler, type StatementStore } from '../model/statementCode';
 import { topologicalPositions } from './linearity';
 
 /**
@@ -56,6 +59,8 @@ export class Propagation {
   }
 
   private readonly dependents: DeterministicNode[];
+  /** Per dependent, its compiled statement writing its value in place (no boxed result), or undefined to call `evaluate`. */
+  private readonly stores: Array<StatementStore | undefined>;
   /** Per dependent position, the count kept by differences there, if any. */
   private readonly counts: Array<CountPlan | undefined>;
   /** Values of the moved elements before this propagation recomputed them. */
@@ -69,6 +74,7 @@ export class Propagation {
     dependents: number[],
   ) {
     this.dependents = dependents.map((id) => graph.deterministic[id]!);
+    this.stores = this.dependents.map((d) => storeOf(graph, d));
     this.counts = this.dependents.map((d, k) => countPlan(graph, nodes, this.dependents, k, d));
     this.before = new Float64Array(this.dependents.length);
     this.incremental = this.counts.some((c) => c !== undefined);
@@ -81,11 +87,13 @@ export class Propagation {
 
   /** Recomputes the nodes' dependents after their values changed. */
   run(): void {
-    const { dependents, counts, before } = this;
+    const { dependents, counts, before, stores } = this;
     if (!this.incremental) {
       for (let k = 0; k < dependents.length; k++) {
         const d = dependents[k]!;
-        d.variable.values[d.offset] = d.evaluate();
+        const store = stores[k];
+        if (store) store(d.scope, d.variable.values, d.offset);
+        else d.variable.values[d.offset] = d.evaluate();
       }
       return;
     }
@@ -96,7 +104,9 @@ export class Propagation {
       before[k] = old;
       const count = counts[k];
       if (count === undefined) {
-        values[d.offset] = d.evaluate();
+        const store = stores[k];
+        if (store) store(d.scope, values, d.offset);
+        else values[d.offset] = d.evaluate();
         continue;
       }
       let s = old;
@@ -109,6 +119,22 @@ export class Propagation {
       values[d.offset] = Number.isFinite(s) && Math.abs(s) < MAX_EXACT ? s : d.evaluate();
     }
   }
+}
+
+/** Per graph, the statement compiler that makes the stores (each statement compiled once per loop nest). */
+const compilers = new WeakMap<ModelGraph, StatementCompiler>();
+
+/**
+ * The store of a node whose value runs as its statement's compiled code:
+ * the same generated expression, so the same value bit for bit. The
+ * interpreter's nodes (a reduction, an array value) keep `evaluate`.
+ */
+function storeOf(graph: ModelGraph, d: DeterministicNode): StatementStore | undefined {
+  if (!(d instanceof CompiledDeterministicNode) || !d.compiled) return undefined;
+  let compiler = compilers.get(graph);
+  if (!compiler) compilers.set(graph, (compiler = new StatementCompiler(graph.variables)));
+  const link = d.statement.target.link;
+  return compiler.store(d.statement.value, d.scope, link ? INVERSE_LINKS[link] : undefined);
 }
 
 /** Whole numbers up to this size are exact in a double, and so are their sums. */
