@@ -1,7 +1,8 @@
 import { Role, type DeterministicNode, type ModelGraph, type StochasticNode, type Variable } from '../model/graph';
 import { INVERSE_LINKS } from '../model/functions';
 import { CompiledDeterministicNode } from '../model/nodeRecords';
-import { StatementCompiler, type StatementStore } from '../model/statementCode';
+import type { StatementStore } from '../model/statementCode';
+import { statementCompiler } from './graphCode';
 import { topologicalPositions } from './linearity';
 
 /**
@@ -121,9 +122,6 @@ export class Propagation {
   }
 }
 
-/** Per graph, the statement compiler that makes the stores (each statement compiled once per loop nest). */
-const compilers = new WeakMap<ModelGraph, StatementCompiler>();
-
 /**
  * The store of a node whose value runs as its statement's compiled code:
  * the same generated expression, so the same value bit for bit. The
@@ -131,10 +129,8 @@ const compilers = new WeakMap<ModelGraph, StatementCompiler>();
  */
 function storeOf(graph: ModelGraph, d: DeterministicNode): StatementStore | undefined {
   if (!(d instanceof CompiledDeterministicNode) || !d.compiled) return undefined;
-  let compiler = compilers.get(graph);
-  if (!compiler) compilers.set(graph, (compiler = new StatementCompiler(graph.variables)));
   const link = d.statement.target.link;
-  return compiler.store(d.statement.value, d.scope, link ? INVERSE_LINKS[link] : undefined);
+  return statementCompiler(graph).store(d.statement.value, d.scope, link ? INVERSE_LINKS[link] : undefined);
 }
 
 /** Whole numbers up to this size are exact in a double, and so are their sums. */
