@@ -226,8 +226,7 @@ export class GaussianBlock {
     const sums = (this.designSums ??= this.sumDesign());
     precision.fill(0);
     linear.fill(0);
-    this.addPrior(true);
-    this.addPrior(false);
+    this.addPriorToBoth();
     const outer = sums.outer;
     for (let k = 0; k < d * d; k++) precision[k] = precision[k]! + tau * outer[k]!;
     if (sums.response) {
@@ -271,10 +270,11 @@ export class GaussianBlock {
     const { d, precision, linear, children, childStarts, coefficients, active, intercepts } = this;
     const rows = this.intercepts.length;
     precision.fill(0);
-    this.addPrior(true);
     if (withLinear) {
       linear.fill(0);
-      this.addPrior(false);
+      this.addPriorToBoth();
+    } else {
+      this.addPrior(true);
     }
     for (let j = 0; j < children.length; j++) {
       if (!active[j]) continue;
@@ -347,6 +347,23 @@ export class GaussianBlock {
       let s = 0;
       for (let i = 0; i < m; i++) s += coefficients[k * rows + start + i]! * weighted[i]!;
       linear[k] = linear[k]! + s;
+    }
+  }
+
+  /** Adds Λ₀ to Λ and Λ₀μ₀ to η: scalar members' parameters read once for both. */
+  private addPriorToBoth(): void {
+    const { precision, linear, members } = this;
+    if (members.length === 1 && members[0]!.distribution.multivariate) {
+      this.addPrior(true);
+      this.addPrior(false);
+      return;
+    }
+    const d = this.d;
+    for (let k = 0; k < d; k++) {
+      const node = members[k]!;
+      const tau = node.parameter(1);
+      precision[k * d + k] = precision[k * d + k]! + tau;
+      linear[k] = linear[k]! + tau * node.parameter(0);
     }
   }
 
