@@ -4,6 +4,7 @@ import { Role, type DeterministicNode, type ModelGraph, type StochasticNode } fr
 import { CompiledDeterministicNode } from '../model/nodeRecords';
 import type { StatementCode } from '../model/statementCode';
 import { statementCompiler } from './graphCode';
+import { Dependence, DependenceAnalysis } from './linearity';
 import { MovingTerms } from './movingTerms';
 
 /** A child whose probability or rate is a linked definition of the node: how its term is computed from the linear predictor η. */
@@ -58,6 +59,7 @@ export class LinkedTerms {
       if (graph.expressions.compile(d.statement.value, d.scope).reads.some((r) => r.variable.role[r.offset] === Role.Deterministic)) return undefined;
       predictors.set(id, { code, link, d });
     }
+    let analysis: DependenceAnalysis | undefined;
     const others: StochasticNode[] = [];
     const linked: StochasticNode[] = [];
     const kinds: number[] = [];
@@ -74,7 +76,9 @@ export class LinkedTerms {
       const first = child.statement.args[0]!;
       const plainRead = (first.kind === 'name' || first.kind === 'index') && graph.expressions.array(first, child.scope).direct?.offsets.length === 1;
       const predictor = reads[0]!.length === 1 && plainRead ? predictors.get(reads[0]![0]!) : undefined;
-      if (!predictor || reads.slice(1).some((r) => r.length > 0) || child.lower || child.upper) return undefined;
+      // The size (a binomial's n) must not move with the node at all: its log C(n, x) is dropped.
+      const fixedRest = child.statement.args.slice(1).every((e) => (analysis ??= new DependenceAnalysis(graph, node)).of(e, child.scope) === Dependence.Constant);
+      if (!predictor || !fixedRest || child.lower || child.upper) return undefined;
       const kind = name === 'dbin' && predictor.link === 'logit' ? Linked.Binomial : name === 'dbern' && predictor.link === 'logit' ? Linked.Bernoulli : name === 'dpois' && predictor.link === 'log' ? Linked.Poisson : undefined;
       if (kind === undefined) return undefined;
       linked.push(child);

@@ -77,6 +77,10 @@ describe('a GLM node weighed from its linear predictors', () => {
     const readTwice = compileWithInits(GLM.replace('k[i] ~ dpois(lambda[i])', 'k[i] ~ dpois(lambda[i] + p[i])'));
     const b = node(readTwice, 'b[2]');
     assert.equal(LinkedTerms.of(readTwice, b, childrenOf(readTwice, b)), undefined);
+    // A size that reads the node (through no definition): its log C(n, x) moves, so the linked form does not apply.
+    const sized = compileWithInits(GLM.replace('r[i] ~ dbin(p[i], n[i])', 'r[i] ~ dbin(p[i], n[i] + step(b[i]))'));
+    const bs = node(sized, 'b[2]');
+    assert.equal(LinkedTerms.of(sized, bs, childrenOf(sized, bs)), undefined);
     const chained = compileWithInits(GLM.replace('logit(q[i]) <- a - i / 3', 'logit(q[i]) <- a - i / 3 + lambda[i] * 0'));
     const a = node(chained, 'a');
     assert.equal(LinkedTerms.of(chained, a, childrenOf(chained, a)), undefined);
