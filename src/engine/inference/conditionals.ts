@@ -115,6 +115,20 @@ const isReference = (e: Expression): boolean => e.kind === 'name' || e.kind === 
 /** For each child family a gamma node can be conjugate to: which parameter must be c·θ. */
 const GAMMA_CHILD_RATE: Record<string, number> = { dnorm: 1, dpois: 0, dexp: 0, dgamma: 1, dlnorm: 1, dweib: 1 };
 
+const enum GammaChild {
+  Other = 0,
+  Normal = 1,
+  LogNormal = 2,
+  Poisson = 3,
+  Exponential = 4,
+  Gamma = 5,
+  Weibull = 6,
+}
+
+const GAMMA_CHILD_KIND: Record<string, GammaChild> = {
+  dnorm: GammaChild.Normal, dlnorm: GammaChild.LogNormal, dpois: GammaChild.Poisson, dexp: GammaChild.Exponential, dgamma: GammaChild.Gamma, dweib: GammaChild.Weibull,
+};
+
 /** Writes a value to the node and refreshes what depends on it. */
 export function setValue(graph: ModelGraph, node: StochasticNode, x: number): void {
   node.variable.values[node.offset] = x;
@@ -283,10 +297,10 @@ function censoringInterval(child: StochasticNode): [number, number] {
   return [k >= 1 ? cuts[k]! : Number.NEGATIVE_INFINITY, k + 1 < cuts.length ? cuts[k + 1]! : Number.POSITIVE_INFINITY];
 }
 
-/** Whether the child's first argument is a plain reference to the node's own element. */
-export function isNodeItself(graph: ModelGraph, child: StochasticNode, node: StochasticNode): boolean {
-  const arg = child.statement.args[0]!;
-  if (arg.kind !== 'name' && arg.kind !== 'index') return false;
+/** Whether the child's first argument (or argument `argument`) is a plain reference to the node's own element. */
+export function isNodeItself(graph: ModelGraph, child: StochasticNode, node: StochasticNode, argument = 0): boolean {
+  const arg = child.statement.args[argument];
+  if (!arg || (arg.kind !== 'name' && arg.kind !== 'index')) return false;
   const direct = graph.expressions.array(arg, child.scope).direct;
   return direct !== undefined && direct.values === node.variable.values && direct.offsets.length === 1 && direct.offsets[0] === node.offset;
 }
@@ -296,6 +310,13 @@ class GammaConditional implements Conditional {
   readonly family = 'gamma';
   private readonly children: StochasticNode[];
   private readonly selects: Uint8Array;
+  private readonly anySelects: boolean;
+  /** Each child's family as a small number (GAMMA_CHILD_KIND), read once rather than by name per update. */
+  private readonly kinds: Uint8Array;
+  /** Children whose rate or precision is the node itself (Rats' Y[i, j] ~ dnorm(mu[i, j], tau.c)): c_j = 1 without evaluating it. */
+  private readonly rateIsNode: Uint8Array;
+  /** Whether θ is set to 1 to read the other children's c_j (and to 0 for the selecting ones); otherwise it is not moved at all. */
+  private readonly probes: boolean;
 
   constructor(
     private readonly graph: ModelGraph,
@@ -304,6 +325,13 @@ class GammaConditional implements Conditional {
   ) {
     this.children = uses.map((u) => u.child);
     this.selects = Uint8Array.from(uses.map((u) => (u.selects ? 1 : 0)));
+    this.anySelects = this.selects.includes(1);
+    this.kinds = Uint8Array.from(this.children, (c) => GAMMA_CHILD_KIND[c.distribution.name] ?? 0);
+    this.rateIsNode = Uint8Array.from(this.children, (c) => {
+      const rate = GAMMA_CHILD_RATE[c.distribution.name];
+      return rate !== undefined && isNodeItself(graph, c, node, rate) ? 1 : 0;
+    });
+    this.probes = this.anySelects || this.rateIsNode.includes(0);
   }
 
   parameters(out: Float64Array, refreshDependents = true): void {
@@ -348,7 +376,7 @@ class GammaConditional implements Conditional {
     let scale = out.length > 2 ? out[2]! : 0;
     // A child that selects θ through a stochastic index and currently selects another node has a rate that is not 0 at θ = 0.
     let active: Uint8Array | undefined;
-    if (selects.includes(1)) {
+    if (this.anySelects) {
       active = ACTIVE.length >= children.length ? ACTIVE : (ACTIVE = new Uint8Array(children.length));
       setValue(graph, node, 0);
       for (let j = 0; j < children.length; j++) {
@@ -356,47 +384,49 @@ class GammaConditional implements Conditional {
         active[j] = !selects[j] || child.parameter(GAMMA_CHILD_RATE[child.distribution.name]!) === 0 ? 1 : 0;
       }
     }
-    setValue(graph, node, 1);
+    const { kinds, rateIsNode, probes } = this;
+    // c_j read at θ = 1; a child whose rate is θ itself has c_j = 1 (the same product, exactly) without it.
+    if (probes) setValue(graph, node, 1);
     for (let j = 0; j < children.length; j++) {
       if (active && !active[j]) continue;
       const child = children[j]!;
       const w = weight ? weight[child.id]! : 1;
       if (w === 0) continue;
       const y = child.variable.values[child.offset]!;
-      switch (child.distribution.name) {
-        case 'dnorm': {
+      switch (kinds[j]) {
+        case GammaChild.Normal: {
           const d = y - child.parameter(0);
-          const c = child.parameter(1);
+          const c = rateIsNode[j] ? 1 : child.parameter(1);
           shape += 0.5 * w;
           rate += 0.5 * w * c * d * d;
           scale += 0.5 * w * c * y * y;
           break;
         }
-        case 'dlnorm': {
+        case GammaChild.LogNormal: {
           const d = Math.log(y) - child.parameter(0);
           shape += 0.5 * w;
-          rate += 0.5 * w * child.parameter(1) * d * d;
+          rate += 0.5 * w * (rateIsNode[j] ? 1 : child.parameter(1)) * d * d;
           break;
         }
-        case 'dpois':
+        case GammaChild.Poisson:
           shape += w * y;
-          rate += w * child.parameter(0);
+          rate += w * (rateIsNode[j] ? 1 : child.parameter(0));
           break;
-        case 'dexp':
+        case GammaChild.Exponential:
           shape += w;
-          rate += w * child.parameter(0) * y;
+          rate += w * (rateIsNode[j] ? 1 : child.parameter(0)) * y;
           break;
-        case 'dgamma':
+        case GammaChild.Gamma:
           shape += w * child.parameter(0);
-          rate += w * child.parameter(1) * y;
+          rate += w * (rateIsNode[j] ? 1 : child.parameter(1)) * y;
           break;
-        case 'dweib':
+        case GammaChild.Weibull:
           shape += w;
-          rate += w * child.parameter(1) * Math.pow(y, child.parameter(0));
+          rate += w * (rateIsNode[j] ? 1 : child.parameter(1)) * Math.pow(y, child.parameter(0));
           break;
       }
     }
-    restoreValue(graph, node, saved, refreshDependents);
+    if (probes) restoreValue(graph, node, saved, refreshDependents);
     out[0] = shape;
     out[1] = rate;
     if (out.length > 2) out[2] = scale;

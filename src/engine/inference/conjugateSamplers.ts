@@ -6,7 +6,8 @@ import type { Conditional } from './conditionals';
 import type { DirichletConditional } from './dirichletConditional';
 import type { GaussianBlock } from './gaussianBlock';
 import type { ScaleExpansion } from './scaleExpansion';
-import { propagateFrom, RenamingPropagation } from './renamingPropagation';
+import { Propagation } from './propagation';
+import { RenamingPropagation } from './renamingPropagation';
 import type { Sampler } from './samplers';
 import type { WishartConditional } from './wishartConditional';
 
@@ -55,8 +56,12 @@ export class ConjugateSampler implements Sampler {
     }
     // An empty interval (inconsistent censoring) leaves the value where it is rather than writing NaN.
     if (!Number.isNaN(x)) node.variable.values[node.offset] = x;
-    propagateFrom(this.graph, node, this.propagation);
+    if (this.propagation) this.propagation.run();
+    else (this.plain ??= Propagation.of(this.graph, node)).run();
   }
+
+  /** Without a renaming, the node's dependents written in place (propagation.ts), made at the first update. */
+  private plain: Propagation | undefined;
 }
 
 export class DirichletSampler implements Sampler {

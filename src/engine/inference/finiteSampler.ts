@@ -1,6 +1,7 @@
-import { currentParameters, nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
+import { currentParameters, nodeLogDensity, type ModelGraph, type StochasticNode } from '../model/graph';
 import { drawCategoricalFromLogWeights } from '../random/draws';
 import type { Random } from '../random/rng';
+import { Propagation } from './propagation';
 import { MixtureIndicator } from './mixtureIndicator';
 import type { Sampler } from './samplers';
 
@@ -20,6 +21,8 @@ export class FiniteSampler implements Sampler {
   private readonly mixture: MixtureIndicator | undefined;
   /** Later indicators of the same statement that this sampler updates after its own node, in order (`absorb`). */
   private readonly followers: FiniteSampler[] = [];
+  /** Recomputes the nodes downstream of the node, counts over a plate by differences (propagation.ts). */
+  private propagation: Propagation | undefined;
 
   constructor(
     private readonly graph: ModelGraph,
@@ -49,7 +52,7 @@ export class FiniteSampler implements Sampler {
 
   private updateOwn(random: Random): void {
     if (this.mixture?.update(random)) return;
-    const { node, children, graph } = this;
+    const { node, children } = this;
     const [lower, upper] = finiteSupport(node);
     const count = upper - lower + 1;
     if (!(count >= 1)) return;
@@ -62,9 +65,11 @@ export class FiniteSampler implements Sampler {
     const parameters = currentParameters(node);
     const distribution = node.distribution;
     if (distribution.multivariate) return;
+    // Made at the first update, once the graph's dependents are final.
+    const propagation = (this.propagation ??= Propagation.of(this.graph, node));
     for (let k = 0; k < count; k++) {
       values[node.offset] = lower + k;
-      propagate(graph, node);
+      propagation.run();
       let total = distribution.logDensity(lower + k, parameters);
       for (let j = 0; j < children.length && total > Number.NEGATIVE_INFINITY; j++) total += nodeLogDensity(children[j]!);
       weights[k] = Number.isNaN(total) ? Number.NEGATIVE_INFINITY : total;
@@ -76,7 +81,7 @@ export class FiniteSampler implements Sampler {
     // indicator in Eyes): recomputing them for the same value would only repeat the work.
     if (chosen === lower + count - 1) return;
     values[node.offset] = chosen;
-    propagate(graph, node);
+    propagation.run();
   }
 }
 

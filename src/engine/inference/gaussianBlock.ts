@@ -4,6 +4,7 @@ import { choleskyInPlace, solveWithCholeskyInPlace } from '../math/linalg';
 import { linearTermCompiler, type LinearTerm } from './linearForm';
 import { Dependence, DependenceAnalysis } from './linearity';
 import { readsOnlyFixedOr } from './parents';
+import { Propagation } from './propagation';
 
 /**
  * The joint complete conditional of a Gaussian block θ (one dmnorm node, or
@@ -53,6 +54,14 @@ export class GaussianBlock {
   private precisionKnown = false;
   private childPrecisions: Float64Array | undefined;
   private precisionOk = false;
+  /**
+   * With a fixed design, scalar normal children whose precisions are one and
+   * the same element τ (Rats' tau.c, a regression's residual precision):
+   * Λ = Λ₀ + τ·Σ_j b_j b_jᵀ and η = Λ₀μ₀ + τ·Σ_j b_j (y_j − a_j), the sums
+   * over the children taken once (`designSums`) instead of at every update.
+   */
+  private readonly sharedPrecision: { values: Float64Array; offset: number } | undefined;
+  private designSums: { outer: Float64Array; response: Float64Array | undefined } | undefined;
 
   constructor(
     private readonly graph: ModelGraph,
@@ -85,6 +94,7 @@ export class GaussianBlock {
     this.fixedPrecision = this.fixedDesign &&
       children.every((c) => readsOnlyFixedOr(graph, c, none) || readsOnly(graph, c.statement.args[1]!, c, none)) &&
       members.every((m) => m.statement.args.every((arg) => readsOnly(graph, arg, m, none)));
+    this.sharedPrecision = this.fixedDesign && !this.fixedPrecision ? sharedPrecisionElement(graph, children) : undefined;
     // Scalar normal children whose means compile to linear terms need no probing at all.
     const compileTerm = linearTermCompiler(graph, members);
     const termOf = (c: StochasticNode): LinearTerm | undefined => (c.side === 1 ? compileTerm(c.statement.args[0]!, c.scope) : undefined);
@@ -111,8 +121,11 @@ export class GaussianBlock {
       const c = this.coordinates[k]!;
       c.node.variable.values[c.offset] = x[k]!;
     }
-    for (let m = 0; m < this.members.length; m++) propagate(this.graph, this.members[m]!);
+    // One pass over the members' dependents together, made at the first call, once the graph's dependents are final.
+    (this.propagation ??= Propagation.ofNodes(this.graph, this.members)).run();
   }
+
+  private propagation: Propagation | undefined;
 
   private setCoordinate(k: number, x: number): void {
     const c = this.coordinates[k]!;
@@ -141,7 +154,8 @@ export class GaussianBlock {
     if (!this.fixedDesign || !this.designKnown) this.computeDesign();
     if (!this.fixedPrecision || !this.precisionKnown) {
       // One pass over the children for Λ and η: each child's parameters (d + d² of them for a dmnorm child) evaluated once.
-      this.computePrecision(true);
+      if (this.sharedPrecision) this.computeFromSums(this.sharedPrecision.values[this.sharedPrecision.offset]!);
+      else this.computePrecision(true);
       this.precisionOk = choleskyInPlace(this.precision, this.d);
       this.precisionKnown = true;
       return this.precisionOk;
@@ -206,15 +220,61 @@ export class GaussianBlock {
     this.setAll(saved);
   }
 
+  /** Λ and η from the children's sums (see `sharedPrecision`), all with precision `tau`. */
+  private computeFromSums(tau: number): void {
+    const { d, precision, linear } = this;
+    const sums = (this.designSums ??= this.sumDesign());
+    precision.fill(0);
+    linear.fill(0);
+    this.addPriorToBoth();
+    const outer = sums.outer;
+    for (let k = 0; k < d * d; k++) precision[k] = precision[k]! + tau * outer[k]!;
+    if (sums.response) {
+      for (let k = 0; k < d; k++) linear[k] = linear[k]! + tau * sums.response[k]!;
+      return;
+    }
+    // Children that are not data move between updates: their y_j − a_j is read each time.
+    const { children, childStarts, coefficients, active, intercepts } = this;
+    const rows = intercepts.length;
+    for (let j = 0; j < children.length; j++) {
+      if (!active[j]) continue;
+      const child = children[j]!;
+      const start = childStarts[j]!;
+      const w = tau * (child.variable.values[child.offset]! - intercepts[start]!);
+      for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[k * rows + start]!;
+    }
+  }
+
+  /** Σ_j b_j b_jᵀ over the active children, and Σ_j b_j (y_j − a_j) when every child is data. */
+  private sumDesign(): { outer: Float64Array; response: Float64Array | undefined } {
+    const { d, children, childStarts, coefficients, active, intercepts } = this;
+    const rows = intercepts.length;
+    const outer = new Float64Array(d * d);
+    const response = children.every((c) => c.observed) ? new Float64Array(d) : undefined;
+    for (let j = 0; j < children.length; j++) {
+      if (!active[j]) continue;
+      const child = children[j]!;
+      const start = childStarts[j]!;
+      const residual = child.variable.values[child.offset]! - intercepts[start]!;
+      for (let k = 0; k < d; k++) {
+        const bk = coefficients[k * rows + start]!;
+        if (response) response[k] = response[k]! + bk * residual;
+        for (let l = 0; l < d; l++) outer[k * d + l] = outer[k * d + l]! + bk * coefficients[l * rows + start]!;
+      }
+    }
+    return { outer, response };
+  }
+
   /** Λ = Λ₀ + Σ_j A_jᵀ T_j A_j (lower triangle, then mirrored); with `withLinear` η too, in the same pass. */
   private computePrecision(withLinear: boolean): void {
     const { d, precision, linear, children, childStarts, coefficients, active, intercepts } = this;
     const rows = this.intercepts.length;
     precision.fill(0);
-    this.addPrior(true);
     if (withLinear) {
       linear.fill(0);
-      this.addPrior(false);
+      this.addPriorToBoth();
+    } else {
+      this.addPrior(true);
     }
     for (let j = 0; j < children.length; j++) {
       if (!active[j]) continue;
@@ -287,6 +347,23 @@ export class GaussianBlock {
       let s = 0;
       for (let i = 0; i < m; i++) s += coefficients[k * rows + start + i]! * weighted[i]!;
       linear[k] = linear[k]! + s;
+    }
+  }
+
+  /** Adds Λ₀ to Λ and Λ₀μ₀ to η: scalar members' parameters read once for both. */
+  private addPriorToBoth(): void {
+    const { precision, linear, members } = this;
+    if (members.length === 1 && members[0]!.distribution.multivariate) {
+      this.addPrior(true);
+      this.addPrior(false);
+      return;
+    }
+    const d = this.d;
+    for (let k = 0; k < d; k++) {
+      const node = members[k]!;
+      const tau = node.parameter(1);
+      precision[k * d + k] = precision[k * d + k]! + tau;
+      linear[k] = linear[k]! + tau * node.parameter(0);
     }
   }
 
@@ -384,6 +461,20 @@ export class GaussianBlock {
     out.set(this.linear);
     solveWithCholeskyInPlace(this.precision, out, this.d);
   }
+}
+
+/** The one element every child reads as its precision (scalar normal children only), or undefined. */
+function sharedPrecisionElement(graph: ModelGraph, children: StochasticNode[]): { values: Float64Array; offset: number } | undefined {
+  let shared: { values: Float64Array; offset: number } | undefined;
+  for (const child of children) {
+    const e = child.statement.args[1];
+    if (child.side !== 1 || child.distribution.name !== 'dnorm' || child.lower || child.upper || !e || (e.kind !== 'name' && e.kind !== 'index')) return undefined;
+    const direct = graph.expressions.array(e, child.scope).direct;
+    if (!direct || direct.offsets.length !== 1) return undefined;
+    if (!shared) shared = { values: direct.values, offset: direct.offsets[0]! };
+    else if (shared.values !== direct.values || shared.offset !== direct.offsets[0]) return undefined;
+  }
+  return shared;
 }
 
 /**

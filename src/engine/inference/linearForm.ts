@@ -1,6 +1,7 @@
 import type { Expression } from '../language/ast';
 import { contiguousStart, type ArrayArgument, type LoopScope } from '../model/expressions';
 import { Role, type Evaluator, type ModelGraph, type StochasticNode } from '../model/graph';
+import { statementCompiler } from './graphCode';
 import { Dependence, DependenceAnalysis } from './linearity';
 
 /**
@@ -58,7 +59,13 @@ export function linearTermCompiler(graph: ModelGraph, members: StochasticNode[])
     return found;
   };
 
-  const constant = (x: Expression, s: LoopScope): Evaluator => graph.expressions.compile(x, s).evaluate;
+  // A free factor (Dugongs' pow(gamma, x[i]), read at every update while gamma moves) runs as compiled code where its
+  // statement compiles, with the interpreter's values; else as the interpreter's closures.
+  const compiler = statementCompiler(graph);
+  const constant = (x: Expression, s: LoopScope): Evaluator => {
+    const code = compiler.code(x, s);
+    return code ? () => code(s) : graph.expressions.compile(x, s).evaluate;
+  };
   const free = (x: Expression, s: LoopScope): boolean => {
     analysis.selects = false;
     // An array argument (X[i, ]) is free when every element is.

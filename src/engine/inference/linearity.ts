@@ -215,8 +215,8 @@ const WARM_UP_ABOVE = 256;
 
 const positions = new WeakMap<ModelGraph, Int32Array>();
 
-/** Each deterministic node's place in the graph's topological order. */
-function topologicalPositions(graph: ModelGraph): Int32Array {
+/** Each deterministic node's place in the graph's topological order, computed once per graph. */
+export function topologicalPositions(graph: ModelGraph): Int32Array {
   let position = positions.get(graph);
   if (!position) {
     position = new Int32Array(graph.deterministic.length);

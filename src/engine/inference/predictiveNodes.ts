@@ -74,15 +74,38 @@ function topological(graph: ModelGraph, nodes: StochasticNode[]): StochasticNode
 
 class PriorDrawSampler implements Sampler {
   readonly label = 'predictive draw';
+  /** Untruncated scalar normals (Rats' missing weights), drawn without the general path's parameter scratch and lookups by name. */
+  private readonly normal: Uint8Array;
 
   constructor(
     private readonly graph: ModelGraph,
     readonly nodes: StochasticNode[],
-  ) {}
+  ) {
+    this.normal = Uint8Array.from(nodes, (n) => (n.distribution.name === 'dnorm' && !n.lower && !n.upper ? 1 : 0));
+  }
 
   update(random: Random): void {
-    for (const node of this.nodes) {
-      if (drawFromPrior(node, random)) propagate(this.graph, node);
+    const { nodes, normal } = this;
+    for (let k = 0; k < nodes.length; k++) {
+      const node = nodes[k]!;
+      if (normal[k] ? drawNormal(node, random) : drawFromPrior(node, random)) propagate(this.graph, node);
     }
   }
+}
+
+/**
+ * drawFromPrior for an untruncated normal, drawing the same numbers: a NaN
+ * draw (NaN parameters) is tried again, up to 100 times, and an infinite one
+ * is not written.
+ */
+function drawNormal(node: StochasticNode, random: Random): boolean {
+  const mean = node.parameter(0), tau = node.parameter(1);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const x = mean + random.normal() / Math.sqrt(tau);
+    if (Number.isNaN(x)) continue;
+    if (!Number.isFinite(x)) return false;
+    node.variable.values[node.offset] = x;
+    return true;
+  }
+  return false;
 }

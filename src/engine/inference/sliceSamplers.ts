@@ -1,5 +1,8 @@
 import { nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
 import type { Random } from '../random/rng';
+import { LinkedTerms } from './linkedTerms';
+import { MovingTerms } from './movingTerms';
+import { Propagation } from './propagation';
 import type { Sampler } from './samplers';
 
 const MAX_STEPS = 50;
@@ -98,21 +101,26 @@ export class SliceSampler extends AdaptiveSlice implements Sampler {
   logConditional(x: number): number {
     const { node } = this;
     node.variable.values[this.target] = this.discrete ? Math.floor(x) : x;
-    propagate(this.graph, node);
-    let total = nodeLogDensity(node);
-    if (total === Number.NEGATIVE_INFINITY || Number.isNaN(total)) return Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < this.children.length; j++) {
-      total += nodeLogDensity(this.children[j]!);
-      if (total === Number.NEGATIVE_INFINITY || Number.isNaN(total)) return Number.NEGATIVE_INFINITY;
-    }
-    return total;
+    // A GLM's node: its children weighed from their linear predictors, the definitions downstream computed once, below.
+    if (this.linked) return this.linked.logDensity();
+    this.propagation!.run();
+    return this.terms!.logDensity();
   }
 
+  /** The node's dependents and its conditional's terms, made at the first update, once the graph's dependents and children are final. */
+  private propagation: Propagation | undefined;
+  private terms: MovingTerms | undefined;
+  private linked: LinkedTerms | null | undefined;
+
   update(random: Random): void {
+    this.propagation ??= Propagation.of(this.graph, this.node);
+    this.terms ??= new MovingTerms(this.graph, this.node, this.children);
+    if (this.linked === undefined) this.linked = (!this.node.distribution.multivariate && LinkedTerms.of(this.graph, this.node, this.children)) || null;
     const current = this.node.variable.values[this.target]!;
     // For a count, the continuous x is spread uniformly over [value, value + 1).
     const x0 = this.discrete ? current + random.uniform() : current;
     this.slice(x0, this.discrete ? 1e-9 : 1e-14 * Math.max(Math.abs(x0), 1e-300), random);
+    if (this.linked) this.propagation.run();
   }
 }
 

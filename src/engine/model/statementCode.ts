@@ -14,6 +14,15 @@ import { zeroTimesInfinity, type LoopScope } from './expressions';
  */
 export type StatementCode = (scope: LoopScope) => number;
 
+/**
+ * The same expression writing its value into `values[offset]` itself: a
+ * double returned from a call that is not inlined (a propagation calls the
+ * code of many statements from one place) is boxed in a new heap number, one
+ * allocation per deterministic node recomputed, and the garbage collector's
+ * work grows with it (a tenth of Dugongs' time).
+ */
+export type StatementStore = (scope: LoopScope, values: Float64Array, offset: number) => void;
+
 /*
  * The source is generated from the engine's AST only, never from the user's
  * text: what it names is fixed here (the argument names a0, a1, …, the loop
@@ -49,7 +58,7 @@ function loopNames(scope: LoopScope): string[] | undefined {
 
 /** Compiles statements' expressions, each once per loop nest, and keeps them for every row. */
 export class StatementCompiler {
-  private readonly compiled = new WeakMap<Expression, Map<string, StatementCode | null>>();
+  private readonly compiled = new WeakMap<Expression, Map<string, StatementCode | StatementStore | null>>();
 
   constructor(private readonly variables: ReadonlyMap<string, Variable>) {}
 
@@ -60,15 +69,25 @@ export class StatementCompiler {
 
   /** The compiled expression for rows with this scope's loops; undefined where it falls back to the interpreter. */
   code(e: Expression, scope: LoopScope, link?: (x: number) => number): StatementCode | undefined {
+    return this.cached(e, scope, link, false) as StatementCode | undefined;
+  }
+
+  /** The compiled expression as a store into an array (StatementStore); undefined where `code` is. */
+  store(e: Expression, scope: LoopScope, link?: (x: number) => number): StatementStore | undefined {
+    return this.cached(e, scope, link, true) as StatementStore | undefined;
+  }
+
+  private cached(e: Expression, scope: LoopScope, link: ((x: number) => number) | undefined, store: boolean): StatementCode | StatementStore | undefined {
     if (!compiling) return undefined;
     const names = loopNames(scope);
     if (!names) return undefined;
     let byLoops = this.compiled.get(e);
     if (!byLoops) this.compiled.set(e, (byLoops = new Map()));
-    const key = names.join(',') + (link ? `|${link.name}` : '');
+    const key = names.join(',') + (link ? `|${link.name}` : '') + (store ? '|store' : '');
     let found = byLoops.get(key);
     if (found === undefined) {
-      found = new CodeWriter(this.variables, names).function(e, link) ?? null;
+      const writer = new CodeWriter(this.variables, names);
+      found = (store ? writer.store(e, link) : writer.function(e, link)) ?? null;
       byLoops.set(key, found);
     }
     return found ?? undefined;
@@ -173,10 +192,19 @@ class CodeWriter {
   ) {}
 
   function(e: Expression, link?: (x: number) => number): StatementCode | undefined {
+    return this.build(e, link, (result) => `function statementCode(f) { return ${result}; }`) as StatementCode | undefined;
+  }
+
+  store(e: Expression, link?: (x: number) => number): StatementStore | undefined {
+    // `v` and `o` are the generated code's own names, as `f` is: arguments are a0, a1, ….
+    return this.build(e, link, (result) => `function statementStore(f, v, o) { v[o] = ${result}; }`) as StatementStore | undefined;
+  }
+
+  private build(e: Expression, link: ((x: number) => number) | undefined, wrap: (result: string) => string): unknown {
     const body = this.scalar(e);
     if (body === undefined) return undefined;
     const result = link ? `${this.argument(link)}(${body})` : body;
-    const factory = new Function(...this.argumentNames, `"use strict"; return function statementCode(f) { return ${result}; };`) as (...a: unknown[]) => StatementCode;
+    const factory = new Function(...this.argumentNames, `"use strict"; return ${wrap(result)};`) as (...a: unknown[]) => unknown;
     return factory(...this.argumentValues);
   }
 

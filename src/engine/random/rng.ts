@@ -7,8 +7,9 @@
 export class Random {
   /** xoshiro's four words, in a typed array: as object fields, values beyond ±2^30 would be boxed on every store. */
   private readonly s = new Int32Array(4);
-  /** The second normal of the last polar-method pair, or NaN. */
-  private spareNormal = Number.NaN;
+  /** The second normal of the last polar-method pair, when `hasSpare`: a flag, not a NaN test, on the path of every normal. */
+  private spareNormal = 0;
+  private hasSpare = false;
 
   constructor(seed: number, stream = 0) {
     let x = (Math.floor(seed) ^ Math.imul(stream + 1, 0x9e3779b9)) >>> 0;
@@ -30,9 +31,19 @@ export class Random {
 
   /** A uniform 32-bit unsigned integer. */
   nextUint32(): number {
+    return this.next() >>> 0;
+  }
+
+  /**
+   * The next xoshiro output as a signed 32-bit integer: a small integer to
+   * V8 where the unsigned value above 2^31 is a boxed heap number whenever
+   * the call is not inlined, and most normals and gammas of a sweep draw two
+   * uniforms.
+   */
+  private next(): number {
     const s = this.s;
     const s1 = s[1]!;
-    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
     const t = s1 << 9;
     s[2] = s[2]! ^ s[0]!;
     s[3] = s[3]! ^ s1;
@@ -43,19 +54,18 @@ export class Random {
     return result;
   }
 
-  /** Uniform on the open interval (0, 1), with 53 random bits. */
+  /** Uniform on the open interval (0, 1), with 53 random bits: the top 27 of one output and the top 26 of the next. */
   uniform(): number {
-    const hi = this.nextUint32() >>> 5; // 27 bits
-    const lo = this.nextUint32() >>> 6; // 26 bits
+    const hi = this.next() >>> 5; // 27 bits
+    const lo = this.next() >>> 6; // 26 bits
     return (hi * 67108864 + lo + 0.5) / 9007199254740992;
   }
 
   /** Standard normal by Marsaglia's polar method. */
   normal(): number {
-    if (!Number.isNaN(this.spareNormal)) {
-      const z = this.spareNormal;
-      this.spareNormal = Number.NaN;
-      return z;
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spareNormal;
     }
     let u: number, v: number, s: number;
     do {
@@ -65,6 +75,7 @@ export class Random {
     } while (s >= 1 || s === 0);
     const f = Math.sqrt((-2 * Math.log(s)) / s);
     this.spareNormal = v * f;
+    this.hasSpare = true;
     return u * f;
   }
 

@@ -5,9 +5,9 @@ import { describe, it } from 'node:test';
 import { setInitialValues } from '../../../src/engine/inference/initialValues';
 import { readRequest } from '../../../src/engine/job/job';
 import { compileModel, refreshDeterministic } from '../../../src/engine/model/compile';
-import { FUNCTIONS } from '../../../src/engine/model/functions';
+import { FUNCTIONS, INVERSE_LINKS } from '../../../src/engine/model/functions';
 import { Role, type ModelGraph } from '../../../src/engine/model/graph';
-import { withInterpretedExpressions } from '../../../src/engine/model/statementCode';
+import { StatementCompiler, withInterpretedExpressions } from '../../../src/engine/model/statementCode';
 import { Random } from '../../../src/engine/random/rng';
 import { parsed } from './helpers';
 
@@ -50,10 +50,20 @@ function assertSameValues(compiled: ModelGraph, interpreted: ModelGraph, what: s
       assert.ok(same(a, b), `${what}: ${n.name} parameter ${k}: compiled ${a}, interpreted ${b}`);
     }
   });
+  // The store form (StatementStore, which propagations call) writes what the returning form gives.
+  const stores = new StatementCompiler(compiled.variables);
+  const written = new Float64Array(2);
   compiled.deterministic.forEach((d, id) => {
     if (isCompiled(d)) count++;
     const [a, b] = [d.evaluate(), interpreted.deterministic[id]!.evaluate()];
     assert.ok(same(a, b), `${what}: ${d.name}: compiled ${a}, interpreted ${b}`);
+    if (!isCompiled(d)) return;
+    const link = d.statement.target.link;
+    const store = stores.store(d.statement.value, d.scope, link ? INVERSE_LINKS[link] : undefined);
+    assert.ok(store, `${what}: ${d.name} compiles but has no store`);
+    written[1] = Number.NaN;
+    store(d.scope, written, 1);
+    assert.ok(same(written[1]!, a), `${what}: ${d.name}: stored ${written[1]}, returned ${a}`);
   });
   return count;
 }

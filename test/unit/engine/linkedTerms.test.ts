@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LinkedTerms } from '../../../src/engine/inference/linkedTerms';
+import { SliceSampler } from '../../../src/engine/inference/sliceSamplers';
+import { refreshDeterministic } from '../../../src/engine/model/compile';
+import { nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../../../src/engine/model/graph';
+import { Random } from '../../../src/engine/random/rng';
+import { compileWithInits, node } from './helpers';
+
+/**
+ * A GLM node's slice conditional from its children's linear predictors
+ * (linkedTerms.ts): at every value it differs from the full log conditional
+ * by one constant, without the definitions downstream being recomputed; the
+ * sampler leaves them current; and it is not used where a definition is read
+ * otherwise than as a probability or rate.
+ */
+
+const GLM = `model {
+  for (i in 1:4) {
+    logit(p[i]) <- a + 0.5 * i + b[i]
+    r[i] ~ dbin(p[i], n[i])
+    logit(q[i]) <- a - i / 3
+    s[i] ~ dbern(q[i])
+    log(lambda[i]) <- 0.2 * a + b[i]
+    k[i] ~ dpois(lambda[i])
+    b[i] ~ dnorm(0, 2)
+  }
+  a ~ dnorm(0, 0.1)
+}
+data list(n = c(10, 12, 14, 16), r = c(3, 6, 8, 15), s = c(1, 0, 1, 0), k = c(2, 0, 5, 9))
+inits list(a = 0.3, b = c(0.1, -0.2, 0.3, 0))
+`;
+
+function childrenOf(graph: ModelGraph, n: StochasticNode): StochasticNode[] {
+  return n.children.map((c) => graph.stochastic[c]!);
+}
+
+/** full − linked at each value: the full conditional propagated, the linked one read with the definitions left stale. */
+function differences(graph: ModelGraph, theta: StochasticNode, terms: LinkedTerms, xs: number[]): number[] {
+  return xs.map((x) => {
+    theta.variable.values[theta.offset] = x;
+    const linked = terms.logDensity();
+    propagate(graph, theta);
+    const full = [theta, ...childrenOf(graph, theta)].reduce((s, n) => s + nodeLogDensity(n), 0);
+    return full - linked;
+  });
+}
+
+describe('a GLM node weighed from its linear predictors', () => {
+  it('differs from the full conditional by a constant: binomial, Bernoulli and Poisson children', () => {
+    const graph = compileWithInits(GLM);
+    refreshDeterministic(graph);
+    for (const name of ['a', 'b[3]']) {
+      const theta = node(graph, name);
+      const terms = LinkedTerms.of(graph, theta, childrenOf(graph, theta));
+      assert.ok(terms, `${name}: linked`);
+      const d = differences(graph, theta, terms, [-2.5, -0.4, 0, 0.7, 3]);
+      assert.ok(d.every((x) => Math.abs(x - d[0]!) < 1e-9), `${name}: ${d.join(', ')}`);
+    }
+  });
+
+  it('leaves the definitions current after a slice update', () => {
+    const graph = compileWithInits(GLM);
+    refreshDeterministic(graph);
+    const a = node(graph, 'a');
+    const sampler = new SliceSampler(graph, a, childrenOf(graph, a));
+    const random = new Random(5);
+    for (let k = 0; k < 20; k++) {
+      sampler.update(random);
+      const kept = graph.deterministic.map((d) => d.variable.values[d.offset]!);
+      refreshDeterministic(graph);
+      assert.deepEqual(kept, graph.deterministic.map((d) => d.variable.values[d.offset]!));
+    }
+  });
+
+  it('is not used when a definition is read otherwise, or reads another definition', () => {
+    const readTwice = compileWithInits(GLM.replace('k[i] ~ dpois(lambda[i])', 'k[i] ~ dpois(lambda[i] + p[i])'));
+    const b = node(readTwice, 'b[2]');
+    assert.equal(LinkedTerms.of(readTwice, b, childrenOf(readTwice, b)), undefined);
+    // A size that reads the node (through no definition): its log C(n, x) moves, so the linked form does not apply.
+    const sized = compileWithInits(GLM.replace('r[i] ~ dbin(p[i], n[i])', 'r[i] ~ dbin(p[i], n[i] + step(b[i]))'));
+    const bs = node(sized, 'b[2]');
+    assert.equal(LinkedTerms.of(sized, bs, childrenOf(sized, bs)), undefined);
+    const chained = compileWithInits(GLM.replace('logit(q[i]) <- a - i / 3', 'logit(q[i]) <- a - i / 3 + lambda[i] * 0'));
+    const a = node(chained, 'a');
+    assert.equal(LinkedTerms.of(chained, a, childrenOf(chained, a)), undefined);
+  });
+});
