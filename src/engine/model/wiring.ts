@@ -104,25 +104,30 @@ export function wireChildren(stochastic: StochasticNode[], deterministic: Determ
       if (feedsStochastic[deterministicReaders.ids[r]!]) feedsStochastic[id] = 1;
     }
   }
-  // Marks stamped with the current node's id + 1, so no set is built per node.
+  // Marks stamped with the current node's id + 1, so no set is built per node; the lists are scratch reused for every
+  // node (a node keeps an exact copy): two lists and two closures per node were 350 MB of garbage at 200,000 rows.
   const childMark = new Int32Array(nS);
   const dependentMark = new Int32Array(deterministic.length);
   const pending: number[] = [];
+  const children: number[] = [];
+  const dependents: number[] = [];
+  let stamp = 0;
+  const addChildrenOf = (s: number): void => {
+    for (let r = stochasticReaders.start[s]!; r < stochasticReaders.start[s + 1]!; r++) {
+      const c = stochasticReaders.ids[r]!;
+      if (childMark[c] === stamp) continue;
+      childMark[c] = stamp;
+      children.push(c);
+    }
+  };
+  const queueDependentsOf = (s: number): void => {
+    for (let r = deterministicReaders.start[s]!; r < deterministicReaders.start[s + 1]!; r++) pending.push(deterministicReaders.ids[r]!);
+  };
+  const byPosition = (a: number, b: number): number => position[a]! - position[b]!;
   for (const node of stochastic) {
-    const stamp = node.id + 1;
-    const children: number[] = [];
-    const dependents: number[] = [];
-    const addChildrenOf = (s: number): void => {
-      for (let r = stochasticReaders.start[s]!; r < stochasticReaders.start[s + 1]!; r++) {
-        const c = stochasticReaders.ids[r]!;
-        if (childMark[c] === stamp) continue;
-        childMark[c] = stamp;
-        children.push(c);
-      }
-    };
-    const queueDependentsOf = (s: number): void => {
-      for (let r = deterministicReaders.start[s]!; r < deterministicReaders.start[s + 1]!; r++) pending.push(deterministicReaders.ids[r]!);
-    };
+    stamp = node.id + 1;
+    children.length = 0;
+    dependents.length = 0;
     addChildrenOf(node.id);
     queueDependentsOf(node.id);
     while (pending.length) {
@@ -133,8 +138,10 @@ export function wireChildren(stochastic: StochasticNode[], deterministic: Determ
       addChildrenOf(nS + d);
       queueDependentsOf(nS + d);
     }
-    node.children = exactly(children.length > 1 ? children.sort((a, b) => a - b) : children);
-    node.dependents = exactly(dependents.length > 1 ? dependents.sort((a, b) => position[a]! - position[b]!) : dependents);
+    if (children.length > 1) children.sort((a, b) => a - b);
+    if (dependents.length > 1) dependents.sort(byPosition);
+    node.children = exactly(children);
+    node.dependents = exactly(dependents);
   }
   return order.filter((id) => !feedsStochastic[id]);
 }
