@@ -2,6 +2,7 @@ import { propagate, type ModelGraph, type StochasticNode } from '../model/graph'
 import type { Random } from '../random/rng';
 import { drawFromPrior } from './priorDraws';
 import { exactly } from '../collections';
+import { parentRows } from './parents';
 import type { Sampler } from './samplers';
 
 /** Distributions drawFromPrior draws exactly (untruncated). */
@@ -37,7 +38,8 @@ export function forwardSamplePredictive(graph: ModelGraph): Sampler | undefined 
 
 /** Observed nodes, the nodes with an observed descendant, and nodes whose prior cannot be drawn directly (kept in the ordinary samplers). */
 function informativeNodes(graph: ModelGraph): Uint8Array {
-  const parents = parentLists(graph);
+  // In compressed rows: a list per node was about 180 bytes (a pushed-to list keeps 17 slots), 370 MB at a million probit rows.
+  const parents = parentRows(graph);
   const informative = new Uint8Array(graph.stochastic.length);
   // Upwards from the observed (and the undrawable) nodes: their ancestors are informative too.
   const pending: number[] = [];
@@ -56,22 +58,6 @@ function informativeNodes(graph: ModelGraph): Uint8Array {
     }
   }
   return informative;
-}
-
-/**
- * Each stochastic node's stochastic parents, in compressed rows: node c's are
- * `ids[start[c]]` up to `ids[start[c + 1]]`. A list per node cost about 180
- * bytes (a pushed-to list keeps 17 slots): 370 MB at a million probit rows.
- */
-function parentLists(graph: ModelGraph): { start: Int32Array; ids: Int32Array } {
-  const n = graph.stochastic.length;
-  const start = new Int32Array(n + 1);
-  for (const node of graph.stochastic) for (const c of node.children) start[c + 1]!++;
-  for (let k = 0; k < n; k++) start[k + 1]! += start[k]!;
-  const ids = new Int32Array(start[n]!);
-  const fill = start.slice(0, n);
-  for (const node of graph.stochastic) for (const c of node.children) ids[fill[c]!++] = node.id;
-  return { start, ids };
 }
 
 /** The nodes ordered so that each comes after its parents among them. */
