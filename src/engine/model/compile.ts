@@ -3,7 +3,7 @@ import { suggest } from '../language/check';
 import type { NamedValues } from '../language/rvalues';
 import { errorAt, ModelError, type Problem } from '../language/source';
 import { defineArrayNodes } from './arrayNodes';
-import { bindModel, type BoundInstance, type GraphMemoryLimit } from './bind';
+import { bindModel, definedNames, type BoundInstance, type GraphMemoryLimit } from './bind';
 import { checkDataShapes, checkObservedSupport } from './dataChecks';
 import { SCALAR_DISTRIBUTIONS } from './distributions';
 import { MORE_SCALAR_DISTRIBUTIONS } from './moreDistributions';
@@ -49,7 +49,7 @@ export function compileModel(document: Document, data: NamedValues, memory?: Gra
 
   const stochastic: StochasticNode[] = [];
   const deterministic: DeterministicNode[] = [];
-  const reads = new ReadTable();
+  const reads = new ReadTable(new Set(definedNames(document.model!.statements)));
   const scratch = new ScratchPool();
   const statements = new StatementCompiler(variables);
   // Each instance is let go once its node is defined: the bound model is a third of the compiler's peak memory otherwise.

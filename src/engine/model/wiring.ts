@@ -14,10 +14,17 @@ export class ReadTable {
   private readonly stochastic = new ElementReads();
   private readonly deterministic = new ElementReads();
 
+  /**
+   * `defined` names the variables the model's relations define: reads of any
+   * other variable (a design matrix given as data) are never a node's and are
+   * not kept, half of a regression's reads.
+   */
+  constructor(private readonly defined: ReadonlySet<string>) {}
+
   /** Nodes of each kind are added in id order, each once. */
   add(node: StochasticNode | DeterministicNode, reads: readonly ElementRef[]): void {
     const table = 'distribution' in node ? this.stochastic : this.deterministic;
-    for (const r of reads) table.add(r.variable, r.offset);
+    for (const r of reads) if (this.defined.has(r.variable.name)) table.add(r.variable, r.offset);
     table.close();
   }
 
