@@ -124,10 +124,12 @@ export function cutsAreData(graph: ModelGraph, node: StochasticNode): boolean {
 /** Whether the node is such a latent normal: untruncated dnorm, every child an observed dinterval of the node itself with cut points free of it. */
 export function isCensoredNormal(graph: ModelGraph, node: StochasticNode): boolean {
   if (node.distribution.name !== 'dnorm' || node.statement.truncation || node.observed || node.children.length === 0) return false;
-  const analysis = new DependenceAnalysis(graph, node);
+  // Made only for cut points that are not a written number (probit's 0): an analysis per row was garbage at a million rows.
+  let analysis: DependenceAnalysis | undefined;
   return node.children.every((id) => {
     const child = graph.stochastic[id]!;
-    return child.distribution.name === 'dinterval' && child.observed && !child.statement.truncation && isNodeItself(graph, child, node) &&
-      analysis.elements(child.statement.args[1]!, child.scope).every((d) => d === Dependence.Constant);
+    if (child.distribution.name !== 'dinterval' || !child.observed || child.statement.truncation || !isNodeItself(graph, child, node)) return false;
+    const cuts = child.statement.args[1]!;
+    return cuts.kind === 'number' || (analysis ??= new DependenceAnalysis(graph, node)).elements(cuts, child.scope).every((d) => d === Dependence.Constant);
   });
 }
