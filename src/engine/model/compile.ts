@@ -321,27 +321,33 @@ function expressionHeight(e: Expression): number {
 /** A stochastic node may not depend on itself, directly or through other nodes (JAGS rejects such graphs too). */
 function rejectStochasticCycles(stochastic: StochasticNode[]): void {
   const state = new Uint8Array(stochastic.length); // 0 new, 1 on the current path, 2 done
+  // Iterative depth-first search (models can be deep enough to overflow recursion), its path in typed arrays: a list and
+  // a pair per node visited were garbage for every node.
+  const path = new Int32Array(stochastic.length);
+  const nextChild = new Int32Array(stochastic.length);
   for (const root of stochastic) {
     if (state[root.id]) continue;
-    // Iterative depth-first search: models can be deep enough to overflow recursion.
-    const stack: Array<[StochasticNode, number]> = [[root, 0]];
+    let depth = 0;
+    path[0] = root.id;
+    nextChild[0] = 0;
     state[root.id] = 1;
-    while (stack.length) {
-      const top = stack[stack.length - 1]!;
-      const [node, next] = top;
+    while (depth >= 0) {
+      const node = stochastic[path[depth]!]!;
+      const next = nextChild[depth]!;
       if (next >= node.children.length) {
         state[node.id] = 2;
-        stack.pop();
+        depth--;
         continue;
       }
-      top[1]++;
+      nextChild[depth] = next + 1;
       const child = stochastic[node.children[next]!]!;
       if (state[child.id] === 1) {
         throw errorAt(child.statement.range, `${child.name} depends on itself: the model has a directed cycle through ${node === child ? 'its own parameters' : node.name}.`);
       }
       if (state[child.id] === 0) {
         state[child.id] = 1;
-        stack.push([child, 0]);
+        path[++depth] = child.id;
+        nextChild[depth] = 0;
       }
     }
   }
