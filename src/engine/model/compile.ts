@@ -14,7 +14,7 @@ import type { ElementRef, ExpressionCompiler, LoopScope } from './expressions';
 import { StatementCompiler, type StatementCode } from './statementCode';
 import { INVERSE_LINKS } from './functions';
 import { ReadTable, deterministicOrder, deterministicParents, wireChildren } from './wiring';
-import { rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode } from './graph';
+import { rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode, type Variable } from './graph';
 import { appendAll, exactly } from '../collections';
 import { CompiledDeterministicNode, CompiledStochasticNode, SCALAR_SHAPE, type NodeShape, type RelationRecord } from './nodeRecords';
 
@@ -160,8 +160,8 @@ function defineNode(
     throw errorAt(target.range, `${rangeName(variable, offsets)} is partly observed (${missing} of ${offsets.length} elements are missing); a multivariate node must be fully observed or fully missing.`);
   }
   const shape: NodeShape = elementOffsets ? { elementOffsets, side, value: new Float64Array(offsets.length) } : SCALAR_SHAPE;
-  const relation = scratch.relation(statement, distribution, paramSizes, () => compiledParameters(statement, statements, scope));
-  const node: StochasticNode = new CompiledStochasticNode(stochastic.length, variable, offset, shape, relation, relation.code ? undefined : exactly(params), observed, scope);
+  const relation = scratch.relation(statement, variable, distribution, paramSizes, () => compiledParameters(statement, statements, scope));
+  const node: StochasticNode = new CompiledStochasticNode(stochastic.length, offset, shape, relation, relation.code ? undefined : exactly(params), observed, scope);
   if (statement.truncation) {
     if (distribution.multivariate) throw errorAt(statement.truncation.range, `${distribution.name} cannot be truncated: T(,) applies to scalar distributions.`);
     const t = statement.truncation;
@@ -200,6 +200,7 @@ class ScratchPool {
   /** The record a node shares with the other nodes of its statement whose parameters have the same sizes (nearly always all of them). */
   relation(
     statement: Extract<Statement, { kind: 'stochastic' }>,
+    variable: Variable,
     distribution: Distribution,
     paramSizes: number[],
     code: () => Pick<RelationRecord, 'code' | 'reads'>,
@@ -208,7 +209,7 @@ class ScratchPool {
     if (!records) this.relations.set(statement, (records = []));
     const found = records.find((r) => r.paramSizes.length === paramSizes.length && r.paramSizes.every((n, k) => n === paramSizes[k]));
     if (found) return found;
-    const record: RelationRecord = { statement, distribution, paramSizes, paramCount: paramSizes.reduce((a, b) => a + b, 0), ...code() };
+    const record: RelationRecord = { statement, variable, distribution, paramSizes, paramCount: paramSizes.reduce((a, b) => a + b, 0), ...code() };
     records.push(record);
     return record;
   }

@@ -19,6 +19,8 @@ import { elementName, rangeName, type DeterministicNode, type Distribution, type
 /** What every node of one relation (a statement, with the same parameter sizes) has in common. */
 export interface RelationRecord {
   readonly statement: Extract<Statement, { kind: 'stochastic' }>;
+  /** The variable the statement's target names (the same for every row). */
+  readonly variable: Variable;
   readonly distribution: Distribution;
   readonly paramSizes: number[];
   /** The number of parameter elements, the sum of `paramSizes`. */
@@ -53,7 +55,6 @@ export class CompiledStochasticNode implements StochasticNode {
 
   constructor(
     public id: number,
-    public variable: Variable,
     public offset: number,
     private readonly shape: NodeShape,
     private readonly relation: RelationRecord,
@@ -94,6 +95,11 @@ export class CompiledStochasticNode implements StochasticNode {
 
   get statement(): Extract<Statement, { kind: 'stochastic' }> {
     return this.relation.statement;
+  }
+
+  /** Kept once per relation: a field per node is 8 MB a million nodes. */
+  get variable(): Variable {
+    return this.relation.variable;
   }
 
   get distribution(): Distribution {
