@@ -3,7 +3,7 @@
  * (issue 10): setup and sampling times of one chain, A B A B.
  *
  *   npm run bench:scale                                   # 200,000 rows, 1,000 iterations, 2 rounds
- *   node dist/bench/scale.js [--rows 200000] [--iterations 1000] [--rounds 2] [--no-jags] [--no-em] [--dir DIR]
+ *   node dist/bench/scale.js [--rows 200000] [--iterations 1000] [--rounds 2] [--no-jags] [--no-em] [--dir DIR] [--phases]
  *
  * The data come from scripts/probitData.ts (seeded, 3 coefficients), written
  * once into DIR (a temporary folder by default): probit.latent for the engine,
@@ -16,6 +16,11 @@
  * engine's EM setup (compile, roles, the E-step units and M-step updates, and
  * one E-step) is timed too; JAGS has no EM. Wall seconds of each process's
  * own phases; peak RSS of each process from /usr/bin/time when present.
+ *
+ * With --phases the engine's side runs once in a fresh process that prints its
+ * memory at each phase's end (data read, model compiled with its starts,
+ * samplers assigned, sampling done): where the setup's peak comes from, and
+ * the RSS that stays while the chain samples.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpuSeconds, jagsInstalled, measured, median, option } from './processTiming';
@@ -73,6 +78,26 @@ function latentSample(dir: string): void {
   console.log(JSON.stringify(timing));
 }
 
+/** The engine's side with its memory printed at each phase's end (--phases). */
+function latentPhases(dir: string): void {
+  const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0).padStart(5)} MB`;
+  const show = (phase: string): void => {
+    const m = process.memoryUsage();
+    const peak = process.resourceUsage().maxRSS * 1024;
+    console.log(`${phase.padEnd(24)} heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, external ${mb(m.external)}, RSS ${mb(m.rss)} (peak so far ${mb(peak)})`);
+  };
+  show('start');
+  const source = readFileSync(join(dir, 'probit.latent'), 'utf8');
+  const request = readRequest('sample', source, BUILT_IN_DEFAULTS, () => 1, { baseDirectory: dir });
+  show('data read');
+  const session = prepareChain(request, 0, (phase) => {
+    if (phase.startsWith('assigning') && !phase.includes('%')) show('compiled, with starts');
+  });
+  show('samplers assigned');
+  sampleChain(session, request.settings, () => undefined);
+  show(`${request.settings.iterations} iterations sampled`);
+}
+
 /** The engine's EM, to the end of its first E-step: prints {setup, sampling: 0}. */
 function latentEm(dir: string): void {
   const [started, startedCpu] = [performance.now(), cpuSeconds()];
@@ -116,6 +141,7 @@ function report(label: string, runs: Timing[]): string {
 function main(argv: string[]): void {
   if (argv[0] === '--latent') return latentSample(argv[1]!);
   if (argv[0] === '--latent-em') return latentEm(argv[1]!);
+  if (argv[0] === '--latent-phases') return latentPhases(argv[1]!);
   const rows = Number(option(argv, '--rows', '200000'));
   const iterations = Number(option(argv, '--iterations', '1000'));
   const rounds = Number(option(argv, '--rounds', '2'));
@@ -123,6 +149,10 @@ function main(argv: string[]): void {
   const dir = option(argv, '--dir', '') || mkdtempSync(join(tmpdir(), 'latent-scale-'));
   prepare(dir, rows, iterations);
   console.log(`probit by augmentation, ${rows} rows, 3 coefficients, 1 chain, ${iterations} iterations; work folder ${dir}`);
+  if (argv.includes('--phases')) {
+    console.log(measured(process.execPath, [__filename, '--latent-phases', dir], dir).stdout.trimEnd());
+    return;
+  }
   const latent: Timing[] = [];
   const peer: Timing[] = [];
   const em: Timing[] = [];

@@ -41,4 +41,4 @@ export function exactly<T>(list: T[]): T[] {
 }
 
 /** The shared empty list (never pushed to: lists of the graph are replaced, not grown, after compiling). */
-const NO_ITEMS: never[] = Object.freeze([]) as never[];
+export const NO_ITEMS: never[] = Object.freeze([]) as never[];

@@ -9,6 +9,8 @@ type Json =
   | { kind: 'null' | 'string'; start: number; end: number }
   | { kind: 'boolean'; value: boolean; start: number; end: number }
   | { kind: 'array'; items: Json[]; start: number; end: number }
+  /** An array of numbers, nulls (NaN) and booleans (1/0) only: its `length` elements from `first` on in the parser's NumberStore. */
+  | { kind: 'numbers'; first: number; length: number; start: number; end: number }
   | { kind: 'object'; members: Array<{ key: string; keyStart: number; keyEnd: number; value: Json }>; start: number; end: number };
 
 /**
@@ -26,7 +28,8 @@ export function readJsonData(text: string, fileName: string, warn: (p: Problem) 
   const fail = (start: number, end: number, message: string): never => {
     throw fileError(fileName, lines.range(Math.min(start, text.length), Math.min(end, text.length)), message);
   };
-  const root = new JsonParser(text, fail).document();
+  const parser = new JsonParser(text, fail);
+  const root = parser.document();
   if (root.kind !== 'object') {
     return fail(root.start, root.start + 1, 'A JSON data file holds one object mapping names to values, as in {"N": 3, "y": [1.5, null, 2]}.');
   }
@@ -37,39 +40,60 @@ export function readJsonData(text: string, fileName: string, warn: (p: Problem) 
       warn(fileProblem(fileName, lines.range(keyStart, keyEnd), `${quoted(key)} is ${value.kind === 'string' ? 'a string' : 'an object'}, not numbers: it is left out of the data.`, 'warning'));
       continue;
     }
-    result.set(key, toArray(key, value, fail));
+    result.set(key, toArray(key, value, parser.numbers, fail));
   }
   return result;
 }
 
 /** A number, null or a rectangular nested array as a row-major array. */
-function toArray(name: string, value: Json, fail: (start: number, end: number, message: string) => never): DataArray {
-  if (value.kind !== 'array') return { dims: [], values: Float64Array.of(scalar(name, value, fail)) };
+function toArray(name: string, value: Json, numbers: NumberStore, fail: (start: number, end: number, message: string) => never): DataArray {
+  if (value.kind !== 'array' && value.kind !== 'numbers') return { dims: [], values: Float64Array.of(scalar(name, value, fail)) };
   // The shape is that of the first element at each depth; every other element must agree.
   const dims: number[] = [];
-  for (let v: Json = value; v.kind === 'array'; v = v.items[0]!) {
+  for (let v: Json = value; ; v = v.items[0]!) {
+    if (v.kind === 'numbers') {
+      dims.push(v.length);
+      break;
+    }
+    if (v.kind !== 'array') break;
     dims.push(v.items.length);
     if (v.items.length === 0) break;
   }
-  const values: number[] = [];
-  const walk = (v: Json, depth: number, index: number[]): void => {
-    const where = index.length ? `${name}[${index.join(',')}]` : name;
+  const values = new Float64Array(dims.reduce((a, b) => a * b, 1));
+  let filled = 0;
+  // The element's name is made only for a message: a string per element was most of the reader's garbage.
+  const named = (index: number[]): string => (index.length ? `${name}[${index.join(',')}]` : name);
+  const index: number[] = [];
+  const walk = (v: Json, depth: number): void => {
     if (depth === dims.length) {
-      if (v.kind === 'array') fail(v.start, v.end, `'${name}' is ragged: ${where} is an array where the first elements hold numbers.`);
-      values.push(scalar(`${name}[${index.join(',')}]`, v, fail));
+      if (v.kind === 'array' || v.kind === 'numbers') fail(v.start, v.end, `'${name}' is ragged: ${named(index)} is an array where the first elements hold numbers.`);
+      values[filled++] = scalar(named(index), v, fail);
       return;
     }
-    if (v.kind !== 'array') {
-      return fail(v.start, v.end, `'${name}' is ragged: ${where} is a single value where an array of ${dims[depth]} is expected.`);
+    if (v.kind !== 'array' && v.kind !== 'numbers') {
+      return fail(v.start, v.end, `'${name}' is ragged: ${named(index)} is a single value where an array of ${dims[depth]} is expected.`);
     }
-    if (v.items.length !== dims[depth]) {
+    const length = v.kind === 'array' ? v.items.length : v.length;
+    if (length !== dims[depth]) {
       const first = index.length ? `${name}[${[...index.slice(0, -1), 1].join(',')}]` : name;
-      fail(v.start, v.end, `'${name}' is ragged: ${where} has ${v.items.length} element(s) but ${first} has ${dims[depth]}; arrays must be rectangular.`);
+      fail(v.start, v.end, `'${name}' is ragged: ${named(index)} has ${length} element(s) but ${first} has ${dims[depth]}; arrays must be rectangular.`);
     }
-    v.items.forEach((item, k) => walk(item, depth + 1, [...index, k + 1]));
+    if (v.kind === 'numbers') {
+      if (depth + 1 < dims.length) {
+        index.push(1);
+        fail(numbers.spans[2 * v.first]!, numbers.spans[2 * v.first + 1]!, `'${name}' is ragged: ${named(index)} is a single value where an array of ${dims[depth + 1]} is expected.`);
+      }
+      for (let k = v.first; k < v.first + length; k++) values[filled++] = numbers.values[k]!;
+      return;
+    }
+    for (let k = 0; k < length; k++) {
+      index.push(k + 1);
+      walk(v.items[k]!, depth + 1);
+      index.pop();
+    }
   };
-  walk(value, 0, []);
-  return { dims, values: Float64Array.from(values) };
+  walk(value, 0);
+  return { dims, values };
 }
 
 function scalar(name: string, v: Json, fail: (start: number, end: number, message: string) => never): number {
@@ -89,6 +113,8 @@ function scalar(name: string, v: Json, fail: (start: number, end: number, messag
 class JsonParser {
   private at = 0;
   private depth = 0;
+  /** The elements of every array of numbers only. */
+  readonly numbers = new NumberStore();
 
   constructor(
     private readonly text: string,
@@ -162,22 +188,60 @@ class JsonParser {
 
   private array(): Json {
     const start = this.at++;
-    const items: Json[] = [];
     this.space();
     if (this.text[this.at] === ']') {
       this.at++;
-      return { kind: 'array', items, start, end: this.at };
+      return { kind: 'array', items: [], start, end: this.at };
     }
+    // Numbers (and nulls, booleans) go to one store for the whole file while the array holds nothing else: an object
+    // per number was about 80 bytes, and a typed array per row more; the first other item turns them into items.
+    const first = this.numbers.count;
+    let items: Json[] | undefined;
     for (;;) {
       this.space();
       if (this.text[this.at] === ']') this.fail(this.at, this.at + 1, "A trailing comma before ']' is not JSON.");
-      items.push(this.value());
+      const itemStart = this.at;
+      if (!items && this.scalar()) {
+        this.numbers.add(this.scalarValue, itemStart, this.at);
+      } else {
+        items ??= this.numbers.items(first);
+        items.push(this.value());
+      }
       this.space();
       const c = this.text[this.at];
       this.at++;
-      if (c === ']') return { kind: 'array', items, start, end: this.at };
+      if (c === ']') {
+        if (!items) return { kind: 'numbers', first, length: this.numbers.count - first, start, end: this.at };
+        return { kind: 'array', items, start, end: this.at };
+      }
       if (c !== ',') this.fail(this.at - 1, this.at, `${c === undefined ? 'The JSON ends early: expected' : 'Expected'} ',' or ']' in the array.`);
     }
+  }
+
+  /** The value `scalar` read last. */
+  private scalarValue = 0;
+
+  /**
+   * Reads a number, null (NaN) or boolean (1/0) into `scalarValue` and returns
+   * true; returns false, reading nothing, at any other value. A malformed
+   * number is read by `value`, which reports it.
+   */
+  private scalar(): boolean {
+    const c = this.text.charCodeAt(this.at);
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      NUMBER.lastIndex = this.at;
+      if (!NUMBER.test(this.text)) return false;
+      this.scalarValue = Number(this.text.slice(this.at, NUMBER.lastIndex));
+      this.at = NUMBER.lastIndex;
+      return true;
+    }
+    for (const [word, json] of WORDS) {
+      if (!this.text.startsWith(word, this.at)) continue;
+      this.at += word.length;
+      this.scalarValue = json.kind === 'null' ? Number.NaN : json.value ? 1 : 0;
+      return true;
+    }
+    return false;
   }
 
   private string(): string {
@@ -208,10 +272,10 @@ class JsonParser {
 
   private number(): Json {
     const start = this.at;
-    const match = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(this.text.slice(start, start + 400));
-    if (!match) return this.fail(start, start + 1, 'Expected a number.');
-    this.at += match[0].length;
-    return { kind: 'number', value: Number(match[0]), start, end: this.at };
+    NUMBER.lastIndex = start;
+    if (!NUMBER.test(this.text)) return this.fail(start, start + 1, 'Expected a number.');
+    this.at = NUMBER.lastIndex;
+    return { kind: 'number', value: Number(this.text.slice(start, this.at)), start, end: this.at };
   }
 
   private space(): void {
@@ -219,7 +283,38 @@ class JsonParser {
   }
 }
 
+/** Numbers with the spans they were read from, in typed arrays grown by doubling. */
+class NumberStore {
+  values = new Float64Array(1024);
+  spans = new Int32Array(2048);
+  count = 0;
+
+  add(value: number, start: number, end: number): void {
+    if (this.count === this.values.length) {
+      const values = new Float64Array(2 * this.count);
+      values.set(this.values);
+      this.values = values;
+      const spans = new Int32Array(4 * this.count);
+      spans.set(this.spans);
+      this.spans = spans;
+    }
+    this.spans[2 * this.count] = start;
+    this.spans[2 * this.count + 1] = end;
+    this.values[this.count++] = value;
+  }
+
+  /** The numbers from `first` on as items, for an array found to hold something else too (they stay in the store, unused). */
+  items(first: number): Json[] {
+    const items: Json[] = [];
+    for (let k = first; k < this.count; k++) items.push({ kind: 'number', value: this.values[k]!, start: this.spans[2 * k]!, end: this.spans[2 * k + 1]! });
+    return items;
+  }
+}
+
 const MAX_DEPTH = 200;
+
+/** A JSON number at `lastIndex` (sticky: no copy of the text to match against). */
+const NUMBER = /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 
 const WORDS: Array<[string, { kind: 'null' } | { kind: 'boolean'; value: boolean }]> = [
   ['null', { kind: 'null' }],

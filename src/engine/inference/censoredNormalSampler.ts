@@ -17,99 +17,119 @@ import type { Sampler } from './samplers';
  */
 export class CensoredNormalSampler implements Sampler {
   readonly label = 'conjugate truncated normal';
-  readonly nodes: StochasticNode[];
-  /** Node k's children are `children[childStart[k]]` up to `children[childStart[k + 1]]`. */
-  private readonly children: StochasticNode[];
-  private readonly childStart: number[] = [0];
+  readonly nodes: StochasticNode[] = [];
+  // Per row in typed arrays grown by doubling (and cut to size at the first update): a list of child nodes, a list of
+  // starts and two lists of bounds were about 60 bytes a row with their spare capacity.
+  /** Node k's children are the stochastic nodes `childIds[childStart[k]]` up to `childIds[childStart[k + 1]]`. */
+  private childIds = new Int32Array(4);
+  private childStart = new Int32Array(4);
+  private childCount = 0;
   /** Node k's interval, when the cut points are data (they are fixed then, and so are the observed intervals). */
-  private readonly lower: number[] = [];
-  private readonly upper: number[] = [];
+  private lower = new Float64Array(4);
+  private upper = new Float64Array(4);
+  private sized = false;
 
   constructor(
     private readonly graph: ModelGraph,
     node: StochasticNode,
-    children: StochasticNode[],
     private readonly cutsAreData: boolean,
   ) {
-    this.nodes = [];
-    this.children = [];
-    this.add(node, children);
+    this.add(node, node.children, 0, node.children.length);
   }
 
   /** Takes over `other`'s nodes when both update nodes of the same statement the same way; returns whether it did. */
   absorb(other: CensoredNormalSampler): boolean {
     if (other.graph !== this.graph || other.cutsAreData !== this.cutsAreData || other.nodes[0]!.statement !== this.nodes[0]!.statement) return false;
-    for (let k = 0; k < other.nodes.length; k++) other.forNode(k, (node, children) => this.add(node, children));
+    for (let k = 0; k < other.nodes.length; k++) {
+      this.add(other.nodes[k]!, other.childIds, other.childStart[k]!, other.childStart[k + 1]!);
+    }
     return true;
   }
 
-  private forNode(k: number, visit: (node: StochasticNode, children: StochasticNode[]) => void): void {
-    visit(this.nodes[k]!, this.children.slice(this.childStart[k]!, this.childStart[k + 1]!));
-  }
-
-  private add(node: StochasticNode, children: StochasticNode[]): void {
+  /** Adds a node whose children are `ids[from]` up to `ids[to]`. */
+  private add(node: StochasticNode, ids: ArrayLike<number>, from: number, to: number): void {
     const k = this.nodes.length;
     this.nodes.push(node);
-    for (const c of children) this.children.push(c);
-    this.childStart.push(this.children.length);
-    if (this.cutsAreData) {
-      const [lower, upper] = this.interval(k);
-      this.lower.push(lower);
-      this.upper.push(upper);
+    if (k + 2 > this.childStart.length) {
+      this.childStart = grown(this.childStart, k + 2);
+      this.lower = grown(this.lower, k + 2);
+      this.upper = grown(this.upper, k + 2);
     }
+    if (this.childCount + to - from > this.childIds.length) this.childIds = grown(this.childIds, this.childCount + to - from);
+    for (let j = from; j < to; j++) this.childIds[this.childCount++] = ids[j]!;
+    this.childStart[k + 1] = this.childCount;
+    if (this.cutsAreData) this.interval(k);
   }
 
-  private interval(k: number): [number, number] {
+  /** Node k's interval into `lower[k]` and `upper[k]`. */
+  private interval(k: number): void {
     let lower = Number.NEGATIVE_INFINITY;
     let upper = Number.POSITIVE_INFINITY;
     for (let j = this.childStart[k]!; j < this.childStart[k + 1]!; j++) {
-      const child = this.children[j]!;
+      const child = this.graph.stochastic[this.childIds[j]!]!;
       const cuts = transientParameters(child);
       const c = child.variable.values[child.offset]!;
       if (c >= 1 && cuts[c]! > lower) lower = cuts[c]!;
       if (c + 1 < cuts.length && cuts[c + 1]! < upper) upper = cuts[c + 1]!;
     }
-    return [lower, upper];
+    this.lower[k] = lower;
+    this.upper[k] = upper;
   }
 
   update(random: Random): void {
-    const { nodes } = this;
+    if (!this.sized) this.cutToSize();
+    const { nodes, lower, upper } = this;
     for (let k = 0; k < nodes.length; k++) {
       const node = nodes[k]!;
       const mean = node.parameter(0);
       const precision = node.parameter(1);
-      let lower: number;
-      let upper: number;
-      if (this.cutsAreData) {
-        lower = this.lower[k]!;
-        upper = this.upper[k]!;
-      } else {
-        [lower, upper] = this.interval(k);
-      }
-      const x = drawTruncatedNormal(random, mean, 1 / Math.sqrt(precision), lower, upper);
+      if (!this.cutsAreData) this.interval(k);
+      const x = drawTruncatedNormal(random, mean, 1 / Math.sqrt(precision), lower[k]!, upper[k]!);
       // An empty interval (inconsistent censoring) leaves the value where it is.
       if (Number.isNaN(x)) continue;
       node.variable.values[node.offset] = x;
       if (node.dependents.length > 0) propagate(this.graph, node);
     }
   }
+
+  /** The rows are all added once sampling starts: the spare capacity of the doubling goes. */
+  private cutToSize(): void {
+    const n = this.nodes.length;
+    this.childIds = this.childIds.slice(0, this.childCount);
+    this.childStart = this.childStart.slice(0, n + 1);
+    this.lower = this.lower.slice(0, n);
+    this.upper = this.upper.slice(0, n);
+    this.sized = true;
+  }
+}
+
+/** A copy of `from` with room for at least `need` elements (twice as many, or more). */
+function grown<T extends Int32Array | Float64Array>(from: T, need: number): T {
+  const to = new (from.constructor as new (n: number) => T)(Math.max(need, 2 * from.length));
+  to.set(from);
+  return to;
 }
 
 /** Whether every child's cut points read only data (then each observed interval never changes). */
 export function cutsAreData(graph: ModelGraph, node: StochasticNode): boolean {
   return node.children.every((id) => {
     const child = graph.stochastic[id]!;
-    return graph.expressions.array(child.statement.args[1]!, child.scope).reads.every((r) => r.variable.role[r.offset] === Role.Data);
+    const cuts = child.statement.args[1]!;
+    // A written number (probit's 0) reads nothing: compiling it again for every row was garbage at a million rows.
+    if (cuts.kind === 'number') return true;
+    return graph.expressions.array(cuts, child.scope).reads.every((r) => r.variable.role[r.offset] === Role.Data);
   });
 }
 
 /** Whether the node is such a latent normal: untruncated dnorm, every child an observed dinterval of the node itself with cut points free of it. */
 export function isCensoredNormal(graph: ModelGraph, node: StochasticNode): boolean {
   if (node.distribution.name !== 'dnorm' || node.statement.truncation || node.observed || node.children.length === 0) return false;
-  const analysis = new DependenceAnalysis(graph, node);
+  // Made only for cut points that are not a written number (probit's 0): an analysis per row was garbage at a million rows.
+  let analysis: DependenceAnalysis | undefined;
   return node.children.every((id) => {
     const child = graph.stochastic[id]!;
-    return child.distribution.name === 'dinterval' && child.observed && !child.statement.truncation && isNodeItself(graph, child, node) &&
-      analysis.elements(child.statement.args[1]!, child.scope).every((d) => d === Dependence.Constant);
+    if (child.distribution.name !== 'dinterval' || !child.observed || child.statement.truncation || !isNodeItself(graph, child, node)) return false;
+    const cuts = child.statement.args[1]!;
+    return cuts.kind === 'number' || (analysis ??= new DependenceAnalysis(graph, node)).elements(cuts, child.scope).every((d) => d === Dependence.Constant);
   });
 }

@@ -17,6 +17,13 @@ const built = new WeakMap<ModelGraph, Parents>();
 export function parentsOf(graph: ModelGraph): Parents {
   let parents = built.get(graph);
   if (parents) return parents;
+  parents = parentRows(graph);
+  built.set(graph, parents);
+  return parents;
+}
+
+/** The parents as `children` list them now, not kept: for a caller that changes `children` afterwards (predictiveNodes.ts). */
+export function parentRows(graph: ModelGraph): Parents {
   const n = graph.stochastic.length;
   const start = new Int32Array(n + 1);
   for (const node of graph.stochastic) for (const c of node.children) start[c + 1]!++;
@@ -24,9 +31,7 @@ export function parentsOf(graph: ModelGraph): Parents {
   const ids = new Int32Array(start[n]!);
   const fill = start.slice(0, n);
   for (const node of graph.stochastic) for (const c of node.children) ids[fill[c]!++] = node.id;
-  parents = { start, ids };
-  built.set(graph, parents);
-  return parents;
+  return { start, ids };
 }
 
 /** Whether every stochastic parent of `node` is observed or one of `allowed`: then all its relation reads is fixed or allowed. */

@@ -115,7 +115,7 @@ const sumFactory: SamplerFactory = {
 const conjugateFactory: SamplerFactory = {
   name: 'conjugate',
   claim(graph, node) {
-    if (isCensoredNormal(graph, node)) return [new CensoredNormalSampler(graph, node, childrenOf(graph, node), cutsAreData(graph, node))];
+    if (isCensoredNormal(graph, node)) return [new CensoredNormalSampler(graph, node, cutsAreData(graph, node))];
     const scalar = analyzeConditional(graph, node);
     if (scalar) return [new ConjugateSampler(graph, scalar)];
     const dirichlet = analyzeDirichlet(graph, node);

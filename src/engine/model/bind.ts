@@ -53,14 +53,14 @@ export function bindModel(document: Document, data: NamedValues, memory?: GraphM
   unroll(model.statements, NO_LOOPS, unrolled, compiler, problems);
   problems.throwIfAny();
   if (memory) refuseOversizedGraph(unrolled.length, memory, model.range);
-  inferDimensions(unrolled, variables, problems);
+  inferDimensions(unrolled, variables, compiler, problems);
   problems.throwIfAny();
 
   const definedBy = new Map<Variable, Array<Relation | undefined>>();
   for (const u of unrolled) {
     problems.attempt(u.statement, () => {
       const variable = variables.get(u.statement.target.name)!;
-      const offsets = offsetsOf(variable, u.bounds, u.statement);
+      const offsets = offsetsOf(variable, targetBounds(u, compiler), u.statement);
       let owners = definedBy.get(variable);
       if (!owners) definedBy.set(variable, (owners = new Array<Relation | undefined>(variable.values.length)));
       for (const offset of offsets) {
@@ -74,7 +74,6 @@ export function bindModel(document: Document, data: NamedValues, memory?: GraphM
       // The unrolled record becomes the bound instance: a second object per row was a tenth of the compiler's peak memory.
       u.variable = variable;
       u.offsets = offsets;
-      u.bounds = NO_BOUNDS;
     });
   }
   problems.throwIfAny();
@@ -126,14 +125,14 @@ class ProblemList {
 interface Unrolled {
   statement: Relation;
   scope: LoopScope;
-  /** Per dimension of the target, the 1-based [from, to] it defines; `undefined` for an empty index (the whole extent). */
-  bounds: Array<[number, number] | undefined>;
-  /** Set once the dimensions are known (then `bounds` is let go): what makes it a BoundInstance. */
+  /**
+   * Set once the dimensions are known: what makes it a BoundInstance. The target's index bounds are not kept
+   * (targetBounds computes them from the statement and scope when asked): a list of pairs per row was about 120
+   * bytes, 240 MB at a million rows while the model is bound.
+   */
   variable: Variable | undefined;
   offsets: number[] | undefined;
 }
-
-const NO_BOUNDS: Array<[number, number] | undefined> = [];
 
 /** The memory one unrolled node takes in a compiled graph, about: 1.4 kB of live heap per stochastic node measured at 200,000 rows (issue 10), rounded up. */
 export const GRAPH_BYTES_PER_NODE = 1536;
@@ -194,13 +193,15 @@ function unroll(statements: Statement[], scope: LoopScope, out: Unrolled[], comp
       if (out.length >= MAX_UNROLLED_RELATIONS) {
         throw errorAt(s.range, `The model unrolls into more than ${MAX_UNROLLED_RELATIONS.toLocaleString('en')} nodes, more than the engine holds; its loops run too many times together.`);
       }
-      problems.attempt(s, () => out.push({ statement: s, scope, bounds: targetBounds(s.target.indices, scope, compiler), variable: undefined, offsets: undefined }));
+      out.push({ statement: s, scope, variable: undefined, offsets: undefined });
     }
   }
 }
 
-function targetBounds(indices: IndexExpression[], scope: LoopScope, compiler: ExpressionCompiler): Array<[number, number] | undefined> {
-  return indices.map((index) => {
+/** Per dimension of the target, the 1-based [from, to] it defines; `undefined` for an empty index (the whole extent). */
+function targetBounds(u: Unrolled, compiler: ExpressionCompiler): Array<[number, number] | undefined> {
+  const scope = u.scope;
+  return u.statement.target.indices.map((index) => {
     if (index.kind === 'empty') return undefined;
     const [from, to] =
       index.kind === 'at'
@@ -214,23 +215,25 @@ function targetBounds(indices: IndexExpression[], scope: LoopScope, compiler: Ex
 }
 
 /** Dimensions of the variables the data and `var` do not give: the largest index each dimension is defined at. */
-function inferDimensions(unrolled: Unrolled[], variables: Map<string, Variable>, problems: ProblemList): void {
+function inferDimensions(unrolled: Unrolled[], variables: Map<string, Variable>, compiler: ExpressionCompiler, problems: ProblemList): void {
   const dims = new Map<string, number[]>();
   for (const u of unrolled) {
     const name = u.statement.target.name;
     problems.attempt(u.statement, () => {
       const known = variables.get(name);
+      const indexed = u.statement.target.indices.length;
       if (known) {
-        if (u.bounds.length !== known.dims.length && !(known.dims.length <= 1 && u.bounds.length <= 1)) {
-          throw errorAt(u.statement.target.range, `${name} has ${known.dims.length} dimension(s) but is indexed with ${u.bounds.length} here.`);
+        if (indexed !== known.dims.length && !(known.dims.length <= 1 && indexed <= 1)) {
+          throw errorAt(u.statement.target.range, `${name} has ${known.dims.length} dimension(s) but is indexed with ${indexed} here.`);
         }
         return;
       }
       const seen = dims.get(name);
-      if (u.bounds.some((b) => b === undefined)) {
+      const bounds = targetBounds(u, compiler);
+      if (bounds.some((b) => b === undefined)) {
         throw errorAt(u.statement.target.range, `The size of ${name} is unknown, so ${name} cannot be defined with an empty index; give its size with 'var ${name}[...]' or as data.`);
       }
-      const ends = u.bounds.map((b) => b![1]);
+      const ends = bounds.map((b) => b![1]);
       if (!seen) dims.set(name, ends);
       else if (seen.length !== ends.length) throw errorAt(u.statement.target.range, `${name} is used with ${ends.length} index(es) here but ${seen.length} elsewhere.`);
       else ends.forEach((e, d) => (seen[d] = Math.max(seen[d]!, e)));
@@ -294,14 +297,14 @@ function evaluateDataBlock(block: Block, variables: Map<string, Variable>, compi
       });
     }
   }
-  inferDimensions(unrolled, variables, problems);
+  inferDimensions(unrolled, variables, compiler, problems);
   for (const u of unrolled) {
     if (u.statement.kind !== 'deterministic') continue;
     const statement = u.statement;
     problems.attempt(statement, () => {
       const variable = variables.get(statement.target.name);
       if (!variable) return; // its size could not be inferred: reported above
-      const offsets = offsetsOf(variable, u.bounds, statement);
+      const offsets = offsetsOf(variable, targetBounds(u, compiler), statement);
       const value = compileArrayValue(compiler, statement.value, u.scope);
       for (const r of value.reads) {
         if (r.variable.role[r.offset] !== Role.Data) {

@@ -3,7 +3,7 @@ import { suggest } from '../language/check';
 import type { NamedValues } from '../language/rvalues';
 import { errorAt, ModelError, type Problem } from '../language/source';
 import { defineArrayNodes } from './arrayNodes';
-import { bindModel, type BoundInstance, type GraphMemoryLimit } from './bind';
+import { bindModel, definedNames, type BoundInstance, type GraphMemoryLimit } from './bind';
 import { checkDataShapes, checkObservedSupport } from './dataChecks';
 import { SCALAR_DISTRIBUTIONS } from './distributions';
 import { MORE_SCALAR_DISTRIBUTIONS } from './moreDistributions';
@@ -14,7 +14,7 @@ import type { ElementRef, ExpressionCompiler, LoopScope } from './expressions';
 import { StatementCompiler, type StatementCode } from './statementCode';
 import { INVERSE_LINKS } from './functions';
 import { ReadTable, deterministicOrder, deterministicParents, wireChildren } from './wiring';
-import { rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode } from './graph';
+import { rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode, type Variable } from './graph';
 import { appendAll, exactly } from '../collections';
 import { CompiledDeterministicNode, CompiledStochasticNode, SCALAR_SHAPE, type NodeShape, type RelationRecord } from './nodeRecords';
 
@@ -49,7 +49,7 @@ export function compileModel(document: Document, data: NamedValues, memory?: Gra
 
   const stochastic: StochasticNode[] = [];
   const deterministic: DeterministicNode[] = [];
-  const reads = new ReadTable();
+  const reads = new ReadTable(new Set(definedNames(document.model!.statements)));
   const scratch = new ScratchPool();
   const statements = new StatementCompiler(variables);
   // Each instance is let go once its node is defined: the bound model is a third of the compiler's peak memory otherwise.
@@ -160,8 +160,8 @@ function defineNode(
     throw errorAt(target.range, `${rangeName(variable, offsets)} is partly observed (${missing} of ${offsets.length} elements are missing); a multivariate node must be fully observed or fully missing.`);
   }
   const shape: NodeShape = elementOffsets ? { elementOffsets, side, value: new Float64Array(offsets.length) } : SCALAR_SHAPE;
-  const relation = scratch.relation(statement, distribution, paramSizes, () => compiledParameters(statement, statements, scope));
-  const node: StochasticNode = new CompiledStochasticNode(stochastic.length, variable, offset, shape, relation, relation.code ? undefined : exactly(params), observed, scope);
+  const relation = scratch.relation(statement, variable, distribution, paramSizes, () => compiledParameters(statement, statements, scope));
+  const node: StochasticNode = new CompiledStochasticNode(stochastic.length, offset, shape, relation, relation.code ? undefined : exactly(params), observed, scope);
   if (statement.truncation) {
     if (distribution.multivariate) throw errorAt(statement.truncation.range, `${distribution.name} cannot be truncated: T(,) applies to scalar distributions.`);
     const t = statement.truncation;
@@ -200,6 +200,7 @@ class ScratchPool {
   /** The record a node shares with the other nodes of its statement whose parameters have the same sizes (nearly always all of them). */
   relation(
     statement: Extract<Statement, { kind: 'stochastic' }>,
+    variable: Variable,
     distribution: Distribution,
     paramSizes: number[],
     code: () => Pick<RelationRecord, 'code' | 'reads'>,
@@ -208,7 +209,7 @@ class ScratchPool {
     if (!records) this.relations.set(statement, (records = []));
     const found = records.find((r) => r.paramSizes.length === paramSizes.length && r.paramSizes.every((n, k) => n === paramSizes[k]));
     if (found) return found;
-    const record: RelationRecord = { statement, distribution, paramSizes, paramCount: paramSizes.reduce((a, b) => a + b, 0), ...code() };
+    const record: RelationRecord = { statement, variable, distribution, paramSizes, paramCount: paramSizes.reduce((a, b) => a + b, 0), ...code() };
     records.push(record);
     return record;
   }
@@ -321,27 +322,33 @@ function expressionHeight(e: Expression): number {
 /** A stochastic node may not depend on itself, directly or through other nodes (JAGS rejects such graphs too). */
 function rejectStochasticCycles(stochastic: StochasticNode[]): void {
   const state = new Uint8Array(stochastic.length); // 0 new, 1 on the current path, 2 done
+  // Iterative depth-first search (models can be deep enough to overflow recursion), its path in typed arrays: a list and
+  // a pair per node visited were garbage for every node.
+  const path = new Int32Array(stochastic.length);
+  const nextChild = new Int32Array(stochastic.length);
   for (const root of stochastic) {
     if (state[root.id]) continue;
-    // Iterative depth-first search: models can be deep enough to overflow recursion.
-    const stack: Array<[StochasticNode, number]> = [[root, 0]];
+    let depth = 0;
+    path[0] = root.id;
+    nextChild[0] = 0;
     state[root.id] = 1;
-    while (stack.length) {
-      const top = stack[stack.length - 1]!;
-      const [node, next] = top;
+    while (depth >= 0) {
+      const node = stochastic[path[depth]!]!;
+      const next = nextChild[depth]!;
       if (next >= node.children.length) {
         state[node.id] = 2;
-        stack.pop();
+        depth--;
         continue;
       }
-      top[1]++;
+      nextChild[depth] = next + 1;
       const child = stochastic[node.children[next]!]!;
       if (state[child.id] === 1) {
         throw errorAt(child.statement.range, `${child.name} depends on itself: the model has a directed cycle through ${node === child ? 'its own parameters' : node.name}.`);
       }
       if (state[child.id] === 0) {
         state[child.id] = 1;
-        stack.push([child, 0]);
+        path[++depth] = child.id;
+        nextChild[depth] = 0;
       }
     }
   }

@@ -263,24 +263,26 @@ export function checkObservedSupport(graph: ModelGraph): void {
   const observed = graph.stochastic.filter((n) => n.observed);
   if (observed.length === 0) return;
   // What the sampler changes: deterministic nodes downstream of an unobserved node, and the nodes whose parameters read them.
-  const moving = new Set<number>();
-  const uncertain = new Set<number>();
+  // Marks, not sets: a set of every observed child is about 40 bytes an element, 40 MB at a million probit rows.
+  const moving = new Uint8Array(graph.deterministic.length);
+  const uncertain = new Uint8Array(graph.stochastic.length);
   for (const id of graph.unobserved) {
     const node = graph.stochastic[id]!;
-    for (const d of node.dependents) moving.add(d);
-    for (const c of node.children) uncertain.add(c);
+    for (const d of node.dependents) moving[d] = 1;
+    for (const c of node.children) uncertain[c] = 1;
   }
   const fixedElement = (v: Variable, offset: number): boolean => {
     if (Number.isNaN(v.values[offset]!)) return false;
     switch (v.role[offset]) {
       case Role.Data: return true;
       case Role.Stochastic: return graph.stochastic[v.node[offset]!]!.observed;
-      case Role.Deterministic: return !moving.has(v.node[offset]!);
+      case Role.Deterministic: return !moving[v.node[offset]!];
       default: return false;
     }
   };
+  // A written number (a censoring cut point) reads nothing: it is not compiled again for every row.
   const fixed = (node: StochasticNode, e: Expression): boolean =>
-    !uncertain.has(node.id) || graph.expressions.array(e, node.scope).reads.every((r) => fixedElement(r.variable, r.offset));
+    !uncertain[node.id] || e.kind === 'number' || graph.expressions.array(e, node.scope).reads.every((r) => fixedElement(r.variable, r.offset));
 
   const byRelation = new Map<Statement, { message: string; variable: string; more: number }>();
   for (const node of observed) {
@@ -299,6 +301,8 @@ export function checkObservedSupport(graph: ModelGraph): void {
   throw new ModelError(problems.sort((a, b) => a.range.start.offset - b.range.start.offset));
 }
 
+const supportScratch: Float64Array[] = [];
+
 function supportViolation(node: StochasticNode, fixed: (node: StochasticNode, e: Expression) => boolean): string | undefined {
   const distribution = node.distribution;
   if (distribution.multivariate) {
@@ -307,13 +311,15 @@ function supportViolation(node: StochasticNode, fixed: (node: StochasticNode, e:
     return density === Number.NEGATIVE_INFINITY ? `${node.name} is data for ${distribution.name} but lies outside its support (or has zero probability under the given parameters).` : undefined;
   }
   const x = node.variable.values[node.offset]!;
-  const p = Float64Array.from(transientParameters(node));
-  let start = 0;
-  node.statement.args.forEach((arg, k) => {
+  // A copy in scratch shared by the nodes with as many parameters (used here only): a typed array per row was garbage.
+  const p = (supportScratch[node.paramCount] ??= new Float64Array(node.paramCount));
+  p.set(transientParameters(node));
+  const args = node.statement.args;
+  for (let k = 0, start = 0; k < args.length; k++) {
     const size = node.paramSizes[k]!;
-    if (!fixed(node, arg)) p.fill(Number.NaN, start, start + size);
+    if (!fixed(node, args[k]!)) p.fill(Number.NaN, start, start + size);
     start += size;
-  });
+  }
   let outside = (distribution.discrete && !Number.isInteger(x)) || (distribution.support === 'binary' && x !== 0 && x !== 1);
   if (!outside) {
     // Bounds that depend on unknown parameters are NaN, and no comparison with NaN holds.

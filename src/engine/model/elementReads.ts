@@ -14,7 +14,8 @@ export class ElementReads {
   private readOffset = new Int32Array(1024);
   private count = 0;
   /** Relation k's reads are `ends[k - 1]` (0 for the first) up to `ends[k]`. */
-  private readonly ends: number[] = [];
+  private ends = new Int32Array(1024);
+  private relations = 0;
 
   add(variable: Variable, offset: number): void {
     let v = this.variableIndex.get(variable);
@@ -24,13 +25,8 @@ export class ElementReads {
       this.variableIndex.set(variable, v);
     }
     if (this.count === this.readOffset.length) {
-      const grown = (from: Int32Array) => {
-        const to = new Int32Array(2 * from.length);
-        to.set(from);
-        return to;
-      };
-      this.readVariable = grown(this.readVariable);
-      this.readOffset = grown(this.readOffset);
+      this.readVariable = doubled(this.readVariable);
+      this.readOffset = doubled(this.readOffset);
     }
     this.readVariable[this.count] = v;
     this.readOffset[this.count++] = offset;
@@ -38,11 +34,18 @@ export class ElementReads {
 
   /** Ends the current relation's reads. */
   close(): void {
-    this.ends.push(this.count);
+    if (this.relations === this.ends.length) this.ends = doubled(this.ends);
+    this.ends[this.relations++] = this.count;
   }
 
   forEach(relation: number, visit: (variable: Variable, offset: number) => void): void {
-    const end = this.ends[relation] ?? 0;
+    const end = relation < this.relations ? this.ends[relation]! : 0;
     for (let r = relation > 0 ? this.ends[relation - 1]! : 0; r < end; r++) visit(this.variables[this.readVariable[r]!]!, this.readOffset[r]!);
   }
+}
+
+function doubled(from: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const to = new Int32Array(2 * from.length);
+  to.set(from);
+  return to;
 }

@@ -1,4 +1,5 @@
 import type { Statement } from '../language/ast';
+import { NO_ITEMS } from '../collections';
 import type { LoopScope } from './expressions';
 import type { LoopFrame } from './loopFrame';
 import type { AffineRead, StatementCode } from './statementCode';
@@ -18,6 +19,8 @@ import { elementName, rangeName, type DeterministicNode, type Distribution, type
 /** What every node of one relation (a statement, with the same parameter sizes) has in common. */
 export interface RelationRecord {
   readonly statement: Extract<Statement, { kind: 'stochastic' }>;
+  /** The variable the statement's target names (the same for every row). */
+  readonly variable: Variable;
   readonly distribution: Distribution;
   readonly paramSizes: number[];
   /** The number of parameter elements, the sum of `paramSizes`. */
@@ -43,14 +46,15 @@ export class CompiledStochasticNode implements StochasticNode {
   // Declared, not initialised: only truncated nodes carry bounds, and an own field on every node would cost 16 bytes.
   declare lower?: Evaluator;
   declare upper?: Evaluator;
-  children: number[] = [];
-  dependents: number[] = [];
+  // The shared empty list until wiring sets each node's own: an empty [] per list is 32 bytes, 128 a row of a probit
+  // while the compiler defines every node (the peak of its memory).
+  children: number[] = NO_ITEMS;
+  dependents: number[] = NO_ITEMS;
   /** Made when first asked for: samplers that evaluate `params` themselves (a probit's latent normals) never ask, and a view costs 96 bytes. */
-  private scratch: Float64Array | undefined = undefined;
+  declare private scratch?: Float64Array;
 
   constructor(
     public id: number,
-    public variable: Variable,
     public offset: number,
     private readonly shape: NodeShape,
     private readonly relation: RelationRecord,
@@ -91,6 +95,11 @@ export class CompiledStochasticNode implements StochasticNode {
 
   get statement(): Extract<Statement, { kind: 'stochastic' }> {
     return this.relation.statement;
+  }
+
+  /** Kept once per relation: a field per node is 8 MB a million nodes. */
+  get variable(): Variable {
+    return this.relation.variable;
   }
 
   get distribution(): Distribution {

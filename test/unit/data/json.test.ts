@@ -60,6 +60,17 @@ describe('JSON data', () => {
     assert.equal(covered, '[4, 5]');
     assert.match(rejected('{"Y": [[1, 2], 3]}').message, /'Y' is ragged: Y\[2\] is a single value where an array of 2 is expected/);
     assert.match(rejected('{"Y": [1, [2]]}').message, /'Y' is ragged: Y\[2\] is an array/);
+    // A row of numbers only (read without an object per number) still names and covers the element that is wrong.
+    const deep = rejected('{"Y": [[[1, 2]], [3]]}');
+    assert.match(deep.message, /'Y' is ragged: Y\[2,1\] is a single value where an array of 2 is expected/);
+    assert.equal(deep.covered, '3');
+    assert.match(rejected('{"Y": [[1, null, true], [2, [3], 4]]}').message, /'Y' is ragged: Y\[2,2\] is an array/);
+  });
+
+  it('reads rows of numbers, nulls and booleans in row-major order', () => {
+    const y = readJsonData('{"y": [[1.5, null, true], [-2e3, false, 0]]}', 'data.json').get('y')!;
+    assert.deepEqual(y.dims, [2, 3]);
+    assert.deepEqual(Array.from(y.values), [1.5, Number.NaN, 1, -2000, 0, 0]);
   });
 
   it('reports a string inside an array, a name given twice and data that are not an object', () => {
