@@ -199,6 +199,7 @@ export class GaussianBlock {
   private readMemberInnerProducts(): Uint8Array | undefined {
     const { d, children, childStarts, intercepts, coefficients, active, saved } = this;
     const rows = intercepts.length;
+    if (d > PROBED_INNER_PRODUCTS_UP_TO) return undefined;
     const byStatement = new Map<unknown, boolean>();
     const read = new Uint8Array(children.length);
     let any = false;
@@ -521,6 +522,12 @@ export class GaussianBlock {
     solveWithCholeskyInPlace(this.precision, out, this.d);
   }
 }
+
+/**
+ * The most coordinates for which readMemberInnerProducts probes: each child is evaluated d + 1 times at d
+ * multiply-adds each, against d for a compiled term (plus its garbage); past about 32 the terms are cheaper.
+ */
+const PROBED_INNER_PRODUCTS_UP_TO = 32;
 
 /** The one element every child reads as its precision (scalar normal children only), or undefined. */
 function sharedPrecisionElement(graph: ModelGraph, children: StochasticNode[]): { values: Float64Array; offset: number } | undefined {
