@@ -1,3 +1,4 @@
+import { readsElement } from '../model/elementRead';
 import { roundingInterval } from '../model/observationDevices';
 import type { Expression } from '../language/ast';
 import { currentParameters, propagate, transientParameters, type ModelGraph, type StochasticNode } from '../model/graph';
@@ -301,6 +302,8 @@ function censoringInterval(child: StochasticNode): [number, number] {
 export function isNodeItself(graph: ModelGraph, child: StochasticNode, node: StochasticNode, argument = 0): boolean {
   const arg = child.statement.args[argument];
   if (!arg || (arg.kind !== 'name' && arg.kind !== 'index')) return false;
+  const inPlace = readsElement(graph.variables, arg, child.scope, node.variable.values, node.offset);
+  if (inPlace !== undefined) return inPlace;
   const direct = graph.expressions.array(arg, child.scope).direct;
   return direct !== undefined && direct.values === node.variable.values && direct.offsets.length === 1 && direct.offsets[0] === node.offset;
 }

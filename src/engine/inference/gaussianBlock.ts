@@ -100,7 +100,7 @@ export class GaussianBlock {
     const termOf = (c: StochasticNode): LinearTerm | undefined => (c.side === 1 ? compileTerm(c.statement.args[0]!, c.scope) : undefined);
     if (this.fixedDesign) {
       // A child without a term leaves the design unknown: it is probed at the first update then, as a moving design is.
-      this.readTerms((j) => termOf(children[j]!));
+      this.readTerms((j) => termOf(children[j]!), this.readMemberInnerProducts());
     } else {
       const terms = children.map(termOf);
       this.terms = terms.every((t) => t !== undefined) ? (terms as LinearTerm[]) : undefined;
@@ -166,10 +166,11 @@ export class GaussianBlock {
   }
 
   /** Reads a_j and A_j off each child's linear term; false, with the design still unknown, at the first child without one. */
-  private readTerms(termOf: (j: number) => LinearTerm | undefined): boolean {
+  private readTerms(termOf: (j: number) => LinearTerm | undefined, known?: Uint8Array): boolean {
     const { d, children, childStarts, intercepts, coefficients, active, row } = this;
     const rows = intercepts.length;
     for (let j = 0; j < children.length; j++) {
+      if (known?.[j]) continue;
       const term = termOf(j);
       if (!term) return false;
       row.fill(0);
@@ -184,6 +185,65 @@ export class GaussianBlock {
     }
     this.designKnown = true;
     return true;
+  }
+
+  /**
+   * With a fixed design, reads a_j and b_j of the scalar children whose mean is
+   * inprod(w, θ-side) with the θ-side a whole variable of coordinates
+   * (a regression's inprod(X[i, ], beta[])) by evaluating each child's compiled
+   * mean at θ = 0 and at the unit vectors: a_j = Σ w·0 = 0 and b_jk = w_k
+   * exactly, as its linear term would give, without compiling a term per
+   * child (about 500 bytes of garbage a row, half a gigabyte for a probit's
+   * million rows). Returns the children read, or undefined for none.
+   */
+  private readMemberInnerProducts(): Uint8Array | undefined {
+    const { d, children, childStarts, intercepts, coefficients, active, saved } = this;
+    const rows = intercepts.length;
+    if (d > PROBED_INNER_PRODUCTS_UP_TO) return undefined;
+    const byStatement = new Map<unknown, boolean>();
+    const read = new Uint8Array(children.length);
+    let any = false;
+    for (let j = 0; j < children.length; j++) {
+      const c = children[j]!;
+      if (c.side !== 1) continue;
+      let fits = byStatement.get(c.statement);
+      if (fits === undefined) byStatement.set(c.statement, (fits = this.isMemberInnerProduct(c.statement.args[0]!, c)));
+      if (fits) {
+        read[j] = 1;
+        any = true;
+      }
+    }
+    if (!any) return undefined;
+    for (let k = 0; k < d; k++) saved[k] = this.coordinates[k]!.node.variable.values[this.coordinates[k]!.offset]!;
+    for (let k = 0; k < d; k++) this.setCoordinate(k, 0);
+    for (let j = 0; j < children.length; j++) if (read[j]) intercepts[childStarts[j]!] = children[j]!.parameter(0);
+    for (let k = 0; k < d; k++) {
+      this.setCoordinate(k, 1);
+      for (let j = 0; j < children.length; j++) {
+        if (!read[j]) continue;
+        const start = childStarts[j]!;
+        const b = children[j]!.parameter(0) - intercepts[start]!;
+        coefficients[k * rows + start] = b;
+        if (b !== 0) active[j] = 1;
+      }
+      this.setCoordinate(k, 0);
+    }
+    for (let k = 0; k < d; k++) this.setCoordinate(k, saved[k]!);
+    return read;
+  }
+
+  /** Whether `mean` is inprod(w, v) or inprod(v, w) with v a whole variable (beta, beta[]) every element of which is a coordinate. */
+  private isMemberInnerProduct(mean: Expression, child: StochasticNode): boolean {
+    if (mean.kind !== 'call' || mean.callee !== 'inprod' || mean.args.length !== 2) return false;
+    return mean.args.some(({ value: v }) => {
+      const whole = v.kind === 'name' || (v.kind === 'index' && v.indices.every((ix) => ix.kind === 'empty'));
+      if (!whole || child.scope.has(v.name)) return false;
+      const variable = this.graph.variables.get(v.name);
+      if (!variable) return false;
+      const seen = new Uint8Array(variable.values.length);
+      for (const c of this.coordinates) if (c.node.variable === variable) seen[c.offset] = 1;
+      return seen.every((x) => x === 1);
+    });
   }
 
   /** With a fixed design: whether every child's mean is A_j θ with no intercept (a_j = 0). */
@@ -462,6 +522,12 @@ export class GaussianBlock {
     solveWithCholeskyInPlace(this.precision, out, this.d);
   }
 }
+
+/**
+ * The most coordinates for which readMemberInnerProducts probes: each child is evaluated d + 1 times at d
+ * multiply-adds each, against d for a compiled term (plus its garbage); past about 32 the terms are cheaper.
+ */
+const PROBED_INNER_PRODUCTS_UP_TO = 32;
 
 /** The one element every child reads as its precision (scalar normal children only), or undefined. */
 function sharedPrecisionElement(graph: ModelGraph, children: StochasticNode[]): { values: Float64Array; offset: number } | undefined {

@@ -65,9 +65,13 @@ export function prepareChain(request: RunRequest, chain: number, onPhase: (phase
     onPhase(`${assigning} · ${Math.floor(100 * share)}%`);
   };
   const samplers = assignSamplers(graph, { forwardSamplePredictive: true, onProgress });
-  const labels = new Map<number, string>();
-  for (const s of samplers) for (const n of s.nodes) labels.set(n.id, s.label);
-  const monitors = resolveMonitors(graph, request.settings.monitor, labels, request);
+  // Which sampler updates each node, by node id: a typed array, not a map entry per unobserved node (a million in a probit).
+  const samplerOf = new Int32Array(graph.stochastic.length).fill(-1);
+  samplers.forEach((s, k) => {
+    for (const n of s.nodes) samplerOf[n.id] = k;
+  });
+  const samplerLabel = (id: number): string | undefined => (samplerOf[id]! >= 0 ? samplers[samplerOf[id]!]!.label : undefined);
+  const monitors = resolveMonitors(graph, request.settings.monitor, samplerLabel, request);
   rejectOversizedDraws(monitors.length, request, graph.modelRange);
   const { settings } = request;
   const spec = settings.predictive;
@@ -118,12 +122,12 @@ function rejectOversizedDraws(monitored: number, request: RunRequest, modelRange
   );
 }
 
-function resolveMonitors(graph: ModelGraph, names: string[], labels: Map<number, string>, request: RunRequest): Monitor[] {
+function resolveMonitors(graph: ModelGraph, names: string[], samplerLabel: (id: number) => string | undefined, request: RunRequest): Monitor[] {
   const label = (v: Variable, offset: number): string => {
     switch (v.role[offset]) {
       case Role.Stochastic: {
         const node = graph.stochastic[v.node[offset]!]!;
-        return node.observed ? 'observed' : (labels.get(node.id) ?? 'none');
+        return node.observed ? 'observed' : (samplerLabel(node.id) ?? 'none');
       }
       case Role.Deterministic: return 'deterministic';
       case Role.Data: return 'data';
