@@ -1,3 +1,4 @@
+import { grownTypedArray } from '../collections';
 import { transientParameters, propagate, Role, type ModelGraph, type StochasticNode } from '../model/graph';
 import { drawTruncatedNormal } from '../random/draws';
 import type { Random } from '../random/rng';
@@ -51,11 +52,11 @@ export class CensoredNormalSampler implements Sampler {
     const k = this.nodes.length;
     this.nodes.push(node);
     if (k + 2 > this.childStart.length) {
-      this.childStart = grown(this.childStart, k + 2);
-      this.lower = grown(this.lower, k + 2);
-      this.upper = grown(this.upper, k + 2);
+      this.childStart = grownTypedArray(this.childStart, k + 2);
+      this.lower = grownTypedArray(this.lower, k + 2);
+      this.upper = grownTypedArray(this.upper, k + 2);
     }
-    if (this.childCount + to - from > this.childIds.length) this.childIds = grown(this.childIds, this.childCount + to - from);
+    if (this.childCount + to - from > this.childIds.length) this.childIds = grownTypedArray(this.childIds, this.childCount + to - from);
     for (let j = from; j < to; j++) this.childIds[this.childCount++] = ids[j]!;
     this.childStart[k + 1] = this.childCount;
     if (this.cutsAreData) this.interval(k);
@@ -104,12 +105,6 @@ export class CensoredNormalSampler implements Sampler {
 }
 
 /** A copy of `from` with room for at least `need` elements (twice as many, or more). */
-function grown<T extends Int32Array | Float64Array>(from: T, need: number): T {
-  const to = new (from.constructor as new (n: number) => T)(Math.max(need, 2 * from.length));
-  to.set(from);
-  return to;
-}
-
 /** Whether every child's cut points read only data (then each observed interval never changes). */
 export function cutsAreData(graph: ModelGraph, node: StochasticNode): boolean {
   return node.children.every((id) => {

@@ -1,3 +1,4 @@
+import { grownTypedArray } from '../collections';
 import type { Variable } from './graph';
 
 /**
@@ -25,8 +26,8 @@ export class ElementReads {
       this.variableIndex.set(variable, v);
     }
     if (this.count === this.readOffset.length) {
-      this.readVariable = doubled(this.readVariable);
-      this.readOffset = doubled(this.readOffset);
+      this.readVariable = grownTypedArray(this.readVariable);
+      this.readOffset = grownTypedArray(this.readOffset);
     }
     this.readVariable[this.count] = v;
     this.readOffset[this.count++] = offset;
@@ -34,7 +35,7 @@ export class ElementReads {
 
   /** Ends the current relation's reads. */
   close(): void {
-    if (this.relations === this.ends.length) this.ends = doubled(this.ends);
+    if (this.relations === this.ends.length) this.ends = grownTypedArray(this.ends);
     this.ends[this.relations++] = this.count;
   }
 
@@ -42,10 +43,4 @@ export class ElementReads {
     const end = relation < this.relations ? this.ends[relation]! : 0;
     for (let r = relation > 0 ? this.ends[relation - 1]! : 0; r < end; r++) visit(this.variables[this.readVariable[r]!]!, this.readOffset[r]!);
   }
-}
-
-function doubled(from: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const to = new Int32Array(2 * from.length);
-  to.set(from);
-  return to;
 }
