@@ -37,7 +37,7 @@ export function compileModel(document: Document, data: NamedValues, memory?: Gra
     throw e;
   }
   if (unsupported.length) throw new ModelError(unsupported);
-  const { variables, instances, compiler } = bound;
+  const { variables, rows, compiler } = bound;
   const problems: Problem[] = [];
   const reported = new Set<Statement>();
   const report = (statement: Statement, e: unknown): void => {
@@ -52,11 +52,8 @@ export function compileModel(document: Document, data: NamedValues, memory?: Gra
   const reads = new ReadTable(new Set(definedNames(document.model!.statements)));
   const scratch = new ScratchPool();
   const statements = new StatementCompiler(variables);
-  // Each instance is let go once its node is defined: the bound model is a third of the compiler's peak memory otherwise.
-  const pending: Array<BoundInstance | undefined> = instances;
-  for (let k = 0; k < pending.length; k++) {
-    const instance = pending[k]!;
-    pending[k] = undefined;
+  for (let k = 0; k < rows.length; k++) {
+    const instance = rows.instance(k);
     try {
       const vector = instance.statement.kind === 'deterministic' && instance.offsets.length !== 1;
       const defined = vector ? defineArrayNodes(instance, compiler, deterministic) : [defineNode(instance, compiler, statements, stochastic, deterministic, scratch)];
@@ -65,6 +62,7 @@ export function compileModel(document: Document, data: NamedValues, memory?: Gra
       report(instance.statement, e);
     }
   }
+  rows.release();
   if (problems.length) throw new ModelError(problems);
 
   const order = deterministicOrder(deterministic, reads);
