@@ -16,7 +16,7 @@ import { INVERSE_LINKS } from './functions';
 import { ReadTable, deterministicOrder, deterministicParents, wireChildren } from './wiring';
 import { rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode, type Variable } from './graph';
 import { appendAll, exactly } from '../collections';
-import { CompiledDeterministicNode, CompiledStochasticNode, SCALAR_SHAPE, type NodeShape, type RelationRecord } from './nodeRecords';
+import { CompiledDeterministicNode, CompiledStochasticNode, InterpretedStochasticNode, SCALAR_SHAPE, type NodeShape, type RelationRecord } from './nodeRecords';
 
 const DISTRIBUTIONS: Record<string, Distribution> = { ...SCALAR_DISTRIBUTIONS, ...MORE_SCALAR_DISTRIBUTIONS, ...OBSERVATION_DEVICES, ...MULTIVARIATE_DISTRIBUTIONS, ...MORE_MULTIVARIATE_DISTRIBUTIONS };
 
@@ -159,7 +159,10 @@ function defineNode(
   }
   const shape: NodeShape = elementOffsets ? { elementOffsets, side, value: new Float64Array(offsets.length) } : SCALAR_SHAPE;
   const relation = scratch.relation(statement, variable, distribution, paramSizes, () => compiledParameters(statement, statements, scope));
-  const node: StochasticNode = new CompiledStochasticNode(stochastic.length, offset, shape, relation, relation.code ? undefined : exactly(params), observed, scope);
+  const node: StochasticNode =
+    relation.code && shape === SCALAR_SHAPE
+      ? new CompiledStochasticNode(stochastic.length, offset, relation, observed, scope)
+      : new InterpretedStochasticNode(stochastic.length, offset, shape, relation, relation.code ? undefined : exactly(params), observed, scope);
   if (statement.truncation) {
     if (distribution.multivariate) throw errorAt(statement.truncation.range, `${distribution.name} cannot be truncated: T(,) applies to scalar distributions.`);
     const t = statement.truncation;
