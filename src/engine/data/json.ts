@@ -2,6 +2,7 @@ import type { DataArray, NamedValues } from '../language/rvalues';
 import type { Problem } from '../language/source';
 import { fileError, fileProblem, LineIndex } from './fileProblems';
 import { quoted } from '../language/messageText';
+import { grownTypedArray } from '../collections';
 
 /** A JSON value with the offsets it spans, so that problems can say where. */
 type Json =
@@ -40,13 +41,19 @@ export function readJsonData(text: string, fileName: string, warn: (p: Problem) 
       warn(fileProblem(fileName, lines.range(keyStart, keyEnd), `${quoted(key)} is ${value.kind === 'string' ? 'a string' : 'an object'}, not numbers: it is left out of the data.`, 'warning'));
       continue;
     }
-    result.set(key, toArray(key, value, parser.numbers, fail));
+    result.set(key, toArray(key, value, parser.numbers, (at) => parser.firstItemSpan(at), fail));
   }
   return result;
 }
 
 /** A number, null or a rectangular nested array as a row-major array. */
-function toArray(name: string, value: Json, numbers: NumberStore, fail: (start: number, end: number, message: string) => never): DataArray {
+function toArray(
+  name: string,
+  value: Json,
+  numbers: NumberStore,
+  firstNumberSpan: (arrayStart: number) => [number, number],
+  fail: (start: number, end: number, message: string) => never,
+): DataArray {
   if (value.kind !== 'array' && value.kind !== 'numbers') return { dims: [], values: Float64Array.of(scalar(name, value, fail)) };
   // The shape is that of the first element at each depth; every other element must agree.
   const dims: number[] = [];
@@ -81,7 +88,8 @@ function toArray(name: string, value: Json, numbers: NumberStore, fail: (start: 
     if (v.kind === 'numbers') {
       if (depth + 1 < dims.length) {
         index.push(1);
-        fail(numbers.spans[2 * v.first]!, numbers.spans[2 * v.first + 1]!, `'${name}' is ragged: ${named(index)} is a single value where an array of ${dims[depth + 1]} is expected.`);
+        const [start, end] = firstNumberSpan(v.start);
+        fail(start, end, `'${name}' is ragged: ${named(index)} is a single value where an array of ${dims[depth + 1]} is expected.`);
       }
       for (let k = v.first; k < v.first + length; k++) values[filled++] = numbers.values[k]!;
       return;
@@ -200,11 +208,10 @@ class JsonParser {
     for (;;) {
       this.space();
       if (this.text[this.at] === ']') this.fail(this.at, this.at + 1, "A trailing comma before ']' is not JSON.");
-      const itemStart = this.at;
       if (!items && this.scalar()) {
-        this.numbers.add(this.scalarValue, itemStart, this.at);
+        this.numbers.add(this.scalarValue);
       } else {
-        items ??= this.numbers.items(first);
+        items ??= this.numbersAsItems(start, this.numbers.count - first);
         items.push(this.value());
       }
       this.space();
@@ -216,6 +223,39 @@ class JsonParser {
       }
       if (c !== ',') this.fail(this.at - 1, this.at, `${c === undefined ? 'The JSON ends early: expected' : 'Expected'} ',' or ']' in the array.`);
     }
+  }
+
+  /**
+   * The first `count` items of the array opening at `start`, numbers all, as items: for an array found to hold
+   * something else too. They are read again rather than their places kept for every number of the file (8 bytes each);
+   * their values stay in the store, unused.
+   */
+  private numbersAsItems(start: number, count: number): Json[] {
+    const resume = this.at;
+    const items: Json[] = [];
+    this.at = start + 1;
+    for (let k = 0; k < count; k++) {
+      this.space();
+      const itemStart = this.at;
+      this.scalar();
+      items.push({ kind: 'number', value: this.scalarValue, start: itemStart, end: this.at });
+      this.space();
+      this.at++; // the comma
+    }
+    this.at = resume;
+    return items;
+  }
+
+  /** Where the first item of the array opening at `start` is, for a message. */
+  firstItemSpan(start: number): [number, number] {
+    const resume = this.at;
+    this.at = start + 1;
+    this.space();
+    const itemStart = this.at;
+    this.scalar();
+    const span: [number, number] = [itemStart, this.at];
+    this.at = resume;
+    return span;
   }
 
   /** The value `scalar` read last. */
@@ -283,31 +323,14 @@ class JsonParser {
   }
 }
 
-/** Numbers with the spans they were read from, in typed arrays grown by doubling. */
+/** The numbers of the file's arrays of numbers, in a typed array grown by doubling (their places are read again for a message). */
 class NumberStore {
   values = new Float64Array(1024);
-  spans = new Int32Array(2048);
   count = 0;
 
-  add(value: number, start: number, end: number): void {
-    if (this.count === this.values.length) {
-      const values = new Float64Array(2 * this.count);
-      values.set(this.values);
-      this.values = values;
-      const spans = new Int32Array(4 * this.count);
-      spans.set(this.spans);
-      this.spans = spans;
-    }
-    this.spans[2 * this.count] = start;
-    this.spans[2 * this.count + 1] = end;
+  add(value: number): void {
+    if (this.count === this.values.length) this.values = grownTypedArray(this.values);
     this.values[this.count++] = value;
-  }
-
-  /** The numbers from `first` on as items, for an array found to hold something else too (they stay in the store, unused). */
-  items(first: number): Json[] {
-    const items: Json[] = [];
-    for (let k = first; k < this.count; k++) items.push({ kind: 'number', value: this.values[k]!, start: this.spans[2 * k]!, end: this.spans[2 * k + 1]! });
-    return items;
   }
 }
 
