@@ -16,7 +16,7 @@ import { INVERSE_LINKS } from './functions';
 import { ReadTable, deterministicOrder, deterministicParents, wireChildren } from './wiring';
 import { rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode, type Variable } from './graph';
 import { appendAll, exactly } from '../collections';
-import { CompiledDeterministicNode, CompiledStochasticNode, InterpretedStochasticNode, SCALAR_SHAPE, type NodeShape, type RelationRecord } from './nodeRecords';
+import { CompiledDeterministicNode, CompiledStochasticNode, InterpretedDeterministicNode, InterpretedStochasticNode, SCALAR_SHAPE, type DefinitionRecord, type NodeShape, type RelationRecord } from './nodeRecords';
 
 const DISTRIBUTIONS: Record<string, Distribution> = { ...SCALAR_DISTRIBUTIONS, ...MORE_SCALAR_DISTRIBUTIONS, ...OBSERVATION_DEVICES, ...MULTIVARIATE_DISTRIBUTIONS, ...MORE_MULTIVARIATE_DISTRIBUTIONS };
 
@@ -93,8 +93,10 @@ function defineNode(
     const compiled = compiler.compile(statement.value, scope);
     const inverse = target.link ? INVERSE_LINKS[target.link] : undefined;
     const code = statements.code(statement.value, scope, inverse);
-    const evaluate = code ? undefined : inverse ? () => inverse(compiled.evaluate()) : compiled.evaluate;
-    const node: DeterministicNode = new CompiledDeterministicNode(deterministic.length, variable, offset, evaluate, statement, scope, code);
+    const definition = scratch.definition(statement, variable, code);
+    const node: DeterministicNode = code
+      ? new CompiledDeterministicNode(deterministic.length, offset, definition, scope)
+      : new InterpretedDeterministicNode(deterministic.length, offset, definition, scope, inverse ? () => inverse(compiled.evaluate()) : compiled.evaluate);
     deterministic.push(node);
     variable.role[offset] = Role.Deterministic;
     variable.node[offset] = node.id;
@@ -197,6 +199,16 @@ class ScratchPool {
   private offsetUsed = 0;
 
   private readonly relations = new Map<Statement, RelationRecord[]>();
+  private readonly definitions = new Map<Statement, DefinitionRecord[]>();
+
+  /** The record the nodes of a deterministic statement share (one per compiled code, in practice one per statement). */
+  definition(statement: Extract<Statement, { kind: 'deterministic' }>, variable: Variable, code: StatementCode | undefined): DefinitionRecord {
+    let records = this.definitions.get(statement);
+    if (!records) this.definitions.set(statement, (records = []));
+    let found = records.find((r) => r.code === code && r.variable === variable);
+    if (!found) records.push((found = { variable, statement, code }));
+    return found;
+  }
 
   /** The record a node shares with the other nodes of its statement whose parameters have the same sizes (nearly always all of them). */
   relation(
