@@ -49,3 +49,14 @@ export function grownTypedArray<T extends Int32Array<ArrayBuffer> | Float64Array
   to.set(from);
   return to;
 }
+
+/** The position of `item` in `list`, appended (and indexed in `positions`) when first seen: for tables that keep small integers per row instead of references. */
+export function internedIndex<T>(list: T[], positions: Map<T, number>, item: T): number {
+  let k = positions.get(item);
+  if (k === undefined) {
+    k = list.length;
+    list.push(item);
+    positions.set(item, k);
+  }
+  return k;
+}

@@ -1,6 +1,7 @@
 import type { NamedValues } from '../language/rvalues';
 import type { Problem } from '../language/source';
 import { fileError, fileProblem, LineIndex } from './fileProblems';
+import { grownTypedArray } from '../collections';
 import { quoted as quotedToken } from '../language/messageText';
 
 /** One field of a record, with where it starts and ends in the text. */
@@ -28,12 +29,51 @@ export function readCsv(text: string, fileName: string, delimiter = ',', warn: (
   const fail = (start: number, end: number, message: string): never => {
     throw fileError(fileName, lines.range(Math.min(start, text.length), Math.min(end, text.length)), message);
   };
-  const records = splitRecords(text, delimiter, fail).filter((r) => !(r.length === 1 && r[0]!.text.trim() === '' && !r[0]!.quoted));
-  const header = records[0];
-  if (!header) return fail(0, 0, 'The file is empty; expected a header row of column names, as in y,x1,x2.');
-
-  const names = header.map((f) => f.text.trim());
+  // Records are read one at a time into the columns: a field object per cell, all kept until the last line was read,
+  // was about 100 bytes a cell (400 MB for a million rows of four columns).
+  let names: string[] | undefined;
   const keep: number[] = [];
+  let columns: Array<Float64Array<ArrayBuffer>> = [];
+  let rows = 0;
+  forEachRecord(text, delimiter, fail, (record) => {
+    if (record.length === 1 && record[0]!.text.trim() === '' && !record[0]!.quoted) return;
+    if (!names) {
+      names = headerNames(record, keep, fileName, lines, warn, fail);
+      columns = keep.map(() => new Float64Array(1024));
+      return;
+    }
+    if (record.length !== names.length) {
+      const first = record[0]!;
+      fail(first.start, record[record.length - 1]!.end, `This row has ${record.length} field(s) but the header names ${names.length} column(s).`);
+    }
+    if (rows === columns[0]?.length) columns = columns.map((c) => grownTypedArray(c));
+    for (let c = 0; c < keep.length; c++) {
+      const k = keep[c]!;
+      const f = record[k]!;
+      const value = cellValue(f.text);
+      if (value === undefined) {
+        fail(f.start, f.end, `${quotedToken(f.text.trim())} in column ${quotedToken(names[k]!)} is not a number; write a number, or NA or nothing for a missing value.`);
+      }
+      columns[c]![rows] = value!;
+    }
+    rows++;
+  });
+  if (!names) return fail(0, 0, 'The file is empty; expected a header row of column names, as in y,x1,x2.');
+  const result: NamedValues = new Map();
+  keep.forEach((k, c) => result.set(names![k]!, { dims: [rows], values: columns[c]!.slice(0, rows) }));
+  return result;
+}
+
+/** The header's column names; the columns kept (those with a name) go to `keep`. */
+function headerNames(
+  header: Field[],
+  keep: number[],
+  fileName: string,
+  lines: LineIndex,
+  warn: (p: Problem) => void,
+  fail: (start: number, end: number, message: string) => never,
+): string[] {
+  const names = header.map((f) => f.text.trim());
   const seen = new Map<string, number>();
   names.forEach((name, k) => {
     const f = header[k]!;
@@ -45,27 +85,7 @@ export function readCsv(text: string, fileName: string, delimiter = ',', warn: (
     seen.set(name, k);
     keep.push(k);
   });
-
-  const rows = records.length - 1;
-  const columns = keep.map(() => new Float64Array(rows));
-  for (let r = 0; r < rows; r++) {
-    const record = records[r + 1]!;
-    if (record.length !== names.length) {
-      const first = record[0]!;
-      fail(first.start, record[record.length - 1]!.end, `This row has ${record.length} field(s) but the header names ${names.length} column(s).`);
-    }
-    keep.forEach((k, c) => {
-      const f = record[k]!;
-      const value = cellValue(f.text);
-      if (value === undefined) {
-        fail(f.start, f.end, `${quotedToken(f.text.trim())} in column ${quotedToken(names[k]!)} is not a number; write a number, or NA or nothing for a missing value.`);
-      }
-      columns[c]![r] = value!;
-    });
-  }
-  const result: NamedValues = new Map();
-  keep.forEach((k, c) => result.set(names[k]!, { dims: [rows], values: columns[c]! }));
-  return result;
+  return names;
 }
 
 const NUMBER = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
@@ -83,10 +103,9 @@ export function cellValue(text: string): number | undefined {
   return undefined;
 }
 
-/** Splits the text into records of fields; a line break ends a record outside quotes. */
-function splitRecords(text: string, delimiter: string, fail: (start: number, end: number, message: string) => never): Field[][] {
-  const records: Field[][] = [];
-  let record: Field[] = [];
+/** Calls `visit` with each record of fields, in order (the list is reused); a line break ends a record outside quotes. */
+function forEachRecord(text: string, delimiter: string, fail: (start: number, end: number, message: string) => never, visit: (record: Field[]) => void): void {
+  const record: Field[] = [];
   let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   for (;;) {
     const start = at;
@@ -115,8 +134,8 @@ function splitRecords(text: string, delimiter: string, fail: (start: number, end
     }
     record.push({ text: value, quoted, start, end: at });
     if (at >= text.length) {
-      records.push(record);
-      return records;
+      visit(record);
+      return;
     }
     if (text[at] === delimiter) {
       at++;
@@ -124,8 +143,8 @@ function splitRecords(text: string, delimiter: string, fail: (start: number, end
     }
     // A line break: \n, \r\n or \r.
     at += text[at] === '\r' && text[at + 1] === '\n' ? 2 : 1;
-    records.push(record);
-    record = [];
-    if (at >= text.length) return records;
+    visit(record);
+    record.length = 0;
+    if (at >= text.length) return;
   }
 }

@@ -2,6 +2,7 @@ import type { DataArray, NamedValues } from '../language/rvalues';
 import type { Problem } from '../language/source';
 import { fileError, fileProblem, LineIndex } from './fileProblems';
 import { quoted } from '../language/messageText';
+import { grownTypedArray } from '../collections';
 
 /** A JSON value with the offsets it spans, so that problems can say where. */
 type Json =
@@ -11,6 +12,8 @@ type Json =
   | { kind: 'array'; items: Json[]; start: number; end: number }
   /** An array of numbers, nulls (NaN) and booleans (1/0) only: its `length` elements from `first` on in the parser's NumberStore. */
   | { kind: 'numbers'; first: number; length: number; start: number; end: number }
+  /** An array of `rows` arrays of numbers only, each `rowLength` long: their elements from `first` on in the NumberStore. */
+  | { kind: 'rows'; first: number; rows: number; rowLength: number; start: number; end: number }
   | { kind: 'object'; members: Array<{ key: string; keyStart: number; keyEnd: number; value: Json }>; start: number; end: number };
 
 /**
@@ -40,19 +43,24 @@ export function readJsonData(text: string, fileName: string, warn: (p: Problem) 
       warn(fileProblem(fileName, lines.range(keyStart, keyEnd), `${quoted(key)} is ${value.kind === 'string' ? 'a string' : 'an object'}, not numbers: it is left out of the data.`, 'warning'));
       continue;
     }
-    result.set(key, toArray(key, value, parser.numbers, fail));
+    result.set(key, toArray(key, value, parser, fail));
   }
   return result;
 }
 
 /** A number, null or a rectangular nested array as a row-major array. */
-function toArray(name: string, value: Json, numbers: NumberStore, fail: (start: number, end: number, message: string) => never): DataArray {
-  if (value.kind !== 'array' && value.kind !== 'numbers') return { dims: [], values: Float64Array.of(scalar(name, value, fail)) };
+function toArray(name: string, value: Json, parser: JsonParser, fail: (start: number, end: number, message: string) => never): DataArray {
+  const numbers = parser.numbers;
+  if (value.kind !== 'array' && value.kind !== 'numbers' && value.kind !== 'rows') return { dims: [], values: Float64Array.of(scalar(name, value, fail)) };
   // The shape is that of the first element at each depth; every other element must agree.
   const dims: number[] = [];
   for (let v: Json = value; ; v = v.items[0]!) {
     if (v.kind === 'numbers') {
       dims.push(v.length);
+      break;
+    }
+    if (v.kind === 'rows') {
+      dims.push(v.rows, v.rowLength);
       break;
     }
     if (v.kind !== 'array') break;
@@ -65,6 +73,15 @@ function toArray(name: string, value: Json, numbers: NumberStore, fail: (start: 
   const named = (index: number[]): string => (index.length ? `${name}[${index.join(',')}]` : name);
   const index: number[] = [];
   const walk = (v: Json, depth: number): void => {
+    if (v.kind === 'rows') {
+      if (depth + 2 === dims.length && v.rows === dims[depth] && v.rowLength === dims[depth + 1]) {
+        values.set(numbers.values.subarray(v.first, v.first + v.rows * v.rowLength), filled);
+        filled += v.rows * v.rowLength;
+        return;
+      }
+      // Something is wrong with it: its rows as items, which the checks below name and cover one by one.
+      v = { kind: 'array', items: parser.rowsAsItems(v), start: v.start, end: v.end };
+    }
     if (depth === dims.length) {
       if (v.kind === 'array' || v.kind === 'numbers') fail(v.start, v.end, `'${name}' is ragged: ${named(index)} is an array where the first elements hold numbers.`);
       values[filled++] = scalar(named(index), v, fail);
@@ -81,7 +98,8 @@ function toArray(name: string, value: Json, numbers: NumberStore, fail: (start: 
     if (v.kind === 'numbers') {
       if (depth + 1 < dims.length) {
         index.push(1);
-        fail(numbers.spans[2 * v.first]!, numbers.spans[2 * v.first + 1]!, `'${name}' is ragged: ${named(index)} is a single value where an array of ${dims[depth + 1]} is expected.`);
+        const [start, end] = parser.firstItemSpan(v.start);
+        fail(start, end, `'${name}' is ragged: ${named(index)} is a single value where an array of ${dims[depth + 1]} is expected.`);
       }
       for (let k = v.first; k < v.first + length; k++) values[filled++] = numbers.values[k]!;
       return;
@@ -195,27 +213,90 @@ class JsonParser {
     }
     // Numbers (and nulls, booleans) go to one store for the whole file while the array holds nothing else: an object
     // per number was about 80 bytes, and a typed array per row more; the first other item turns them into items.
+    // Likewise a matrix's rows: while every item is an array of as many numbers, they stay in the store and the array is
+    // one 'rows' value (an object per row was most of the reader's memory for a 1,000,000 × 3 design matrix).
     const first = this.numbers.count;
     let items: Json[] | undefined;
+    let rows = 0;
+    let rowLength = 0;
     for (;;) {
       this.space();
       if (this.text[this.at] === ']') this.fail(this.at, this.at + 1, "A trailing comma before ']' is not JSON.");
-      const itemStart = this.at;
-      if (!items && this.scalar()) {
-        this.numbers.add(this.scalarValue, itemStart, this.at);
+      if (!items && rows === 0 && this.scalar()) {
+        this.numbers.add(this.scalarValue);
+      } else if (!items && this.numbers.count === first + rows * rowLength && this.text[this.at] === '[') {
+        const row = this.value();
+        if (row.kind === 'numbers' && (rows === 0 || row.length === rowLength) && row.first === first + rows * rowLength) {
+          rows++;
+          rowLength = row.length;
+        } else {
+          items = this.rowsAsItems({ kind: 'rows', first, rows, rowLength, start, end: start });
+          items.push(row);
+        }
       } else {
-        items ??= this.numbers.items(first);
+        items ??= rows > 0 ? this.rowsAsItems({ kind: 'rows', first, rows, rowLength, start, end: start }) : this.numbersAsItems(start, this.numbers.count - first);
         items.push(this.value());
       }
       this.space();
       const c = this.text[this.at];
       this.at++;
       if (c === ']') {
-        if (!items) return { kind: 'numbers', first, length: this.numbers.count - first, start, end: this.at };
-        return { kind: 'array', items, start, end: this.at };
+        if (items) return { kind: 'array', items, start, end: this.at };
+        if (rows > 0) return { kind: 'rows', first, rows, rowLength, start, end: this.at };
+        return { kind: 'numbers', first, length: this.numbers.count - first, start, end: this.at };
       }
       if (c !== ',') this.fail(this.at - 1, this.at, `${c === undefined ? 'The JSON ends early: expected' : 'Expected'} ',' or ']' in the array.`);
     }
+  }
+
+  /**
+   * The first `count` items of the array opening at `start`, numbers all, as items: for an array found to hold
+   * something else too. They are read again rather than their places kept for every number of the file (8 bytes each);
+   * their values stay in the store, unused.
+   */
+  private numbersAsItems(start: number, count: number): Json[] {
+    const resume = this.at;
+    const items: Json[] = [];
+    this.at = start + 1;
+    for (let k = 0; k < count; k++) {
+      this.space();
+      const itemStart = this.at;
+      this.scalar();
+      items.push({ kind: 'number', value: this.scalarValue, start: itemStart, end: this.at });
+      this.space();
+      this.at++; // the comma
+    }
+    this.at = resume;
+    return items;
+  }
+
+  /** The rows of a 'rows' value as items (arrays of numbers), their places read again from the text. */
+  rowsAsItems(v: Extract<Json, { kind: 'rows' }>): Json[] {
+    const resume = this.at;
+    const items: Json[] = [];
+    this.at = v.start + 1;
+    for (let r = 0; r < v.rows; r++) {
+      this.space();
+      const rowStart = this.at;
+      this.at = this.text.indexOf(']', this.at) + 1;
+      items.push({ kind: 'numbers', first: v.first + r * v.rowLength, length: v.rowLength, start: rowStart, end: this.at });
+      this.space();
+      this.at++; // the comma
+    }
+    this.at = resume;
+    return items;
+  }
+
+  /** Where the first item of the array opening at `start` is, for a message. */
+  firstItemSpan(start: number): [number, number] {
+    const resume = this.at;
+    this.at = start + 1;
+    this.space();
+    const itemStart = this.at;
+    this.scalar();
+    const span: [number, number] = [itemStart, this.at];
+    this.at = resume;
+    return span;
   }
 
   /** The value `scalar` read last. */
@@ -283,31 +364,14 @@ class JsonParser {
   }
 }
 
-/** Numbers with the spans they were read from, in typed arrays grown by doubling. */
+/** The numbers of the file's arrays of numbers, in a typed array grown by doubling (their places are read again for a message). */
 class NumberStore {
   values = new Float64Array(1024);
-  spans = new Int32Array(2048);
   count = 0;
 
-  add(value: number, start: number, end: number): void {
-    if (this.count === this.values.length) {
-      const values = new Float64Array(2 * this.count);
-      values.set(this.values);
-      this.values = values;
-      const spans = new Int32Array(4 * this.count);
-      spans.set(this.spans);
-      this.spans = spans;
-    }
-    this.spans[2 * this.count] = start;
-    this.spans[2 * this.count + 1] = end;
+  add(value: number): void {
+    if (this.count === this.values.length) this.values = grownTypedArray(this.values);
     this.values[this.count++] = value;
-  }
-
-  /** The numbers from `first` on as items, for an array found to hold something else too (they stay in the store, unused). */
-  items(first: number): Json[] {
-    const items: Json[] = [];
-    for (let k = first; k < this.count; k++) items.push({ kind: 'number', value: this.values[k]!, start: this.spans[2 * k]!, end: this.spans[2 * k + 1]! });
-    return items;
   }
 }
 

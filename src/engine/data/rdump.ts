@@ -5,6 +5,7 @@ import { bugsOrderWarnings, evaluateArray, evaluateList, type DataArray, type Na
 import { ModelError, type Position, type Problem, type SourceRange } from '../language/source';
 import type { Token } from '../language/tokens';
 import { fileError, fileProblem, inFile } from './fileProblems';
+import { readPlainRDump } from './rdumpNumbers';
 import { quoted } from '../language/messageText';
 import { JAGS_GENERATORS } from '../run/rngEntries';
 
@@ -21,6 +22,11 @@ import { JAGS_GENERATORS } from '../run/rngEntries';
  * starts with `fileName:line:column:`.
  */
 export function readRDump(text: string, fileName: string, warn: (p: Problem) => void = () => {}): NamedValues {
+  return readPlainRDump(text) ?? readGeneralRDump(text, fileName, warn);
+}
+
+/** Any R dump file, through the language's lexer and parser (exported for the test that holds readPlainRDump to it). */
+export function readGeneralRDump(text: string, fileName: string, warn: (p: Problem) => void = () => {}): NamedValues {
   const source = backticksAsQuotes(text);
   const lexed = tokenize(source);
   if (lexed.problems.length) throw inFile(fileName, lexed.problems);

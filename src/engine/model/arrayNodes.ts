@@ -3,7 +3,7 @@ import { compileArrayValue } from './arrayValues';
 import type { BoundInstance } from './bind';
 import type { ElementRef, ExpressionCompiler } from './expressions';
 import { rangeName, Role, type DeterministicNode } from './graph';
-import { CompiledDeterministicNode } from './nodeRecords';
+import { InterpretedDeterministicNode, type DefinitionRecord } from './nodeRecords';
 
 /**
  * A vector- or matrix-valued deterministic relation (`Sigma[1:2, 1:2] <-
@@ -25,9 +25,10 @@ export function defineArrayNodes(instance: BoundInstance, compiler: ExpressionCo
   }
   const buffer = new Float64Array(size);
   const first: ElementRef = { variable, offset: offsets[0]! };
+  const definition: DefinitionRecord = { variable, statement, code: undefined };
   return offsets.map((offset, k) => {
     const evaluate = k === 0 ? (): number => (value.evaluate(buffer), buffer[0]!) : (): number => buffer[k]!;
-    const node: DeterministicNode = new CompiledDeterministicNode(deterministic.length, variable, offset, evaluate, statement, scope);
+    const node: DeterministicNode = new InterpretedDeterministicNode(deterministic.length, offset, definition, scope, evaluate);
     deterministic.push(node);
     variable.role[offset] = Role.Deterministic;
     variable.node[offset] = node.id;

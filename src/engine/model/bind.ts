@@ -7,24 +7,17 @@ import { compileArrayValue } from './arrayValues';
 import { ExpressionCompiler, type LoopScope } from './expressions';
 import { ElementReads } from './elementReads';
 import { NO_LOOPS, withLoopVariable } from './loopFrame';
+import { UnrolledRows, type Relation } from './unrolledRows';
 import { elementName, Role, type Variable } from './graph';
 import { appendAll, exactly } from '../collections';
 
-export type Relation = Extract<Statement, { kind: 'stochastic' | 'deterministic' }>;
-
-/** One unrolled relation: a statement with its loop variables fixed, and the elements it defines. */
-export interface BoundInstance {
-  statement: Relation;
-  scope: LoopScope;
-  variable: Variable;
-  /** Row-major offsets of the defined elements: one for `x[i]`, several for `x[1:K]` or `x[]`. */
-  offsets: number[];
-}
+export type { BoundInstance, Relation } from './unrolledRows';
 
 /** A model bound to its data: every variable with its dimensions, every relation unrolled and checked. */
 export interface BoundModel {
   variables: Map<string, Variable>;
-  instances: BoundInstance[];
+  /** Every relation unrolled, with the elements it defines. */
+  rows: UnrolledRows;
   compiler: ExpressionCompiler;
 }
 
@@ -49,7 +42,7 @@ export function bindModel(document: Document, data: NamedValues, memory?: GraphM
   declare(document.declarations, variables, compiler, problems);
   if (document.data) evaluateDataBlock(document.data, variables, compiler, problems);
   problems.throwIfAny();
-  const unrolled: Unrolled[] = [];
+  const unrolled = new UnrolledRows();
   unroll(model.statements, NO_LOOPS, unrolled, compiler, problems);
   problems.throwIfAny();
   if (memory) refuseOversizedGraph(unrolled.length, memory, model.range);
@@ -57,37 +50,36 @@ export function bindModel(document: Document, data: NamedValues, memory?: GraphM
   problems.throwIfAny();
 
   const definedBy = new Map<Variable, Array<Relation | undefined>>();
-  for (const u of unrolled) {
-    problems.attempt(u.statement, () => {
-      const variable = variables.get(u.statement.target.name)!;
-      const offsets = offsetsOf(variable, targetBounds(u, compiler), u.statement);
+  for (let k = 0; k < unrolled.length; k++) {
+    const statement = unrolled.statement(k);
+    problems.attempt(statement, () => {
+      const variable = variables.get(statement.target.name)!;
+      const offsets = offsetsOf(variable, targetBounds(statement, unrolled.scope(k), compiler), statement);
       let owners = definedBy.get(variable);
       if (!owners) definedBy.set(variable, (owners = new Array<Relation | undefined>(variable.values.length)));
       for (const offset of offsets) {
         // The name only for a message: one string per element was garbage for every row.
-        if (owners[offset]) throw errorAt(u.statement.target.range, `${elementName(variable, offset)} is defined twice${owners[offset] === u.statement ? '' : ` (also at line ${owners[offset]!.range.start.line + 1})`}.`);
-        owners[offset] = u.statement;
-        if (u.statement.kind === 'deterministic' && variable.role[offset] === Role.Data && !Number.isNaN(variable.values[offset]!)) {
-          throw errorAt(u.statement.target.range, `${elementName(variable, offset)} is given as data but defined here with '<-': a deterministic node cannot be observed.`);
+        if (owners[offset]) throw errorAt(statement.target.range, `${elementName(variable, offset)} is defined twice${owners[offset] === statement ? '' : ` (also at line ${owners[offset]!.range.start.line + 1})`}.`);
+        owners[offset] = statement;
+        if (statement.kind === 'deterministic' && variable.role[offset] === Role.Data && !Number.isNaN(variable.values[offset]!)) {
+          throw errorAt(statement.target.range, `${elementName(variable, offset)} is given as data but defined here with '<-': a deterministic node cannot be observed.`);
         }
       }
-      // The unrolled record becomes the bound instance: a second object per row was a tenth of the compiler's peak memory.
-      u.variable = variable;
-      u.offsets = offsets;
+      unrolled.place(k, variable, offsets);
     });
   }
   problems.throwIfAny();
-  const instances = unrolled as BoundInstance[];
 
   const references = new ReferenceChecker(variables, compiler, modelNames);
   const reads = new ElementReads();
-  for (const instance of instances) {
-    problems.attempt(instance.statement, () => references.relation(instance.statement, instance.scope, reads));
+  for (let k = 0; k < unrolled.length; k++) {
+    const statement = unrolled.statement(k);
+    problems.attempt(statement, () => references.relation(statement, unrolled.scope(k), reads));
     reads.close();
   }
   problems.throwIfAny();
-  rejectCycles(instances, reads);
-  return { variables, instances, compiler };
+  rejectCycles(unrolled, reads);
+  return { variables, rows: unrolled, compiler };
 }
 
 /**
@@ -122,18 +114,6 @@ class ProblemList {
   }
 }
 
-interface Unrolled {
-  statement: Relation;
-  scope: LoopScope;
-  /**
-   * Set once the dimensions are known: what makes it a BoundInstance. The target's index bounds are not kept
-   * (targetBounds computes them from the statement and scope when asked): a list of pairs per row was about 120
-   * bytes, 240 MB at a million rows while the model is bound.
-   */
-  variable: Variable | undefined;
-  offsets: number[] | undefined;
-}
-
 /** The memory one unrolled node takes in a compiled graph, about: 1.4 kB of live heap per stochastic node measured at 200,000 rows (issue 10), rounded up. */
 export const GRAPH_BYTES_PER_NODE = 1536;
 
@@ -160,7 +140,7 @@ function refuseOversizedGraph(nodes: number, memory: GraphMemoryLimit, at: Sourc
 /** The most relations (nodes) a model unrolls into: at a few hundred bytes each, some gigabytes. */
 export const MAX_UNROLLED_RELATIONS = 10_000_000;
 
-function unroll(statements: Statement[], scope: LoopScope, out: Unrolled[], compiler: ExpressionCompiler, problems: ProblemList): void {
+function unroll(statements: Statement[], scope: LoopScope, out: UnrolledRows, compiler: ExpressionCompiler, problems: ProblemList): void {
   for (const s of statements) {
     if (s.kind === 'for') {
       const bounds = problems.attempt(s, () => [compiler.constant(s.from, scope, 'A loop bound'), compiler.constant(s.to, scope, 'A loop bound')]);
@@ -193,15 +173,17 @@ function unroll(statements: Statement[], scope: LoopScope, out: Unrolled[], comp
       if (out.length >= MAX_UNROLLED_RELATIONS) {
         throw errorAt(s.range, `The model unrolls into more than ${MAX_UNROLLED_RELATIONS.toLocaleString('en')} nodes, more than the engine holds; its loops run too many times together.`);
       }
-      out.push({ statement: s, scope, variable: undefined, offsets: undefined });
+      out.add(s, scope);
     }
   }
 }
 
-/** Per dimension of the target, the 1-based [from, to] it defines; `undefined` for an empty index (the whole extent). */
-function targetBounds(u: Unrolled, compiler: ExpressionCompiler): Array<[number, number] | undefined> {
-  const scope = u.scope;
-  return u.statement.target.indices.map((index) => {
+/**
+ * Per dimension of the target, the 1-based [from, to] it defines; `undefined` for an empty index (the whole extent).
+ * Computed when asked, not kept: a list of pairs per row was about 120 bytes, 240 MB at a million rows.
+ */
+function targetBounds(statement: Relation, scope: LoopScope, compiler: ExpressionCompiler): Array<[number, number] | undefined> {
+  return statement.target.indices.map((index) => {
     if (index.kind === 'empty') return undefined;
     const [from, to] =
       index.kind === 'at'
@@ -215,29 +197,30 @@ function targetBounds(u: Unrolled, compiler: ExpressionCompiler): Array<[number,
 }
 
 /** Dimensions of the variables the data and `var` do not give: the largest index each dimension is defined at. */
-function inferDimensions(unrolled: Unrolled[], variables: Map<string, Variable>, compiler: ExpressionCompiler, problems: ProblemList): void {
+function inferDimensions(unrolled: UnrolledRows, variables: Map<string, Variable>, compiler: ExpressionCompiler, problems: ProblemList): void {
   const dims = new Map<string, number[]>();
-  for (const u of unrolled) {
-    const name = u.statement.target.name;
-    problems.attempt(u.statement, () => {
+  for (let k = 0; k < unrolled.length; k++) {
+    const statement = unrolled.statement(k);
+    const name = statement.target.name;
+    problems.attempt(statement, () => {
       const known = variables.get(name);
-      const indexed = u.statement.target.indices.length;
+      const indexed = statement.target.indices.length;
       if (known) {
         if (indexed !== known.dims.length && !(known.dims.length <= 1 && indexed <= 1)) {
-          throw errorAt(u.statement.target.range, `${name} has ${known.dims.length} dimension(s) but is indexed with ${indexed} here.`);
+          throw errorAt(statement.target.range, `${name} has ${known.dims.length} dimension(s) but is indexed with ${indexed} here.`);
         }
         return;
       }
       const seen = dims.get(name);
-      const bounds = targetBounds(u, compiler);
+      const bounds = targetBounds(statement, unrolled.scope(k), compiler);
       if (bounds.some((b) => b === undefined)) {
-        throw errorAt(u.statement.target.range, `The size of ${name} is unknown, so ${name} cannot be defined with an empty index; give its size with 'var ${name}[...]' or as data.`);
+        throw errorAt(statement.target.range, `The size of ${name} is unknown, so ${name} cannot be defined with an empty index; give its size with 'var ${name}[...]' or as data.`);
       }
       const ends = bounds.map((b) => b![1]);
       if (!seen) dims.set(name, ends);
-      else if (seen.length !== ends.length) throw errorAt(u.statement.target.range, `${name} is used with ${ends.length} index(es) here but ${seen.length} elsewhere.`);
+      else if (seen.length !== ends.length) throw errorAt(statement.target.range, `${name} is used with ${ends.length} index(es) here but ${seen.length} elsewhere.`);
       else ends.forEach((e, d) => (seen[d] = Math.max(seen[d]!, e)));
-      rejectHugeVariable(name, dims.get(name)!, u.statement.target.range);
+      rejectHugeVariable(name, dims.get(name)!, statement.target.range);
     });
   }
   // A variable too large to hold has its problem reported already: it is not allocated.
@@ -288,24 +271,26 @@ function declare(declarations: Declaration[], variables: Map<string, Variable>, 
  * results become data (e.g. transformed covariates).
  */
 function evaluateDataBlock(block: Block, variables: Map<string, Variable>, compiler: ExpressionCompiler, problems: ProblemList): void {
-  const unrolled: Unrolled[] = [];
+  const unrolled = new UnrolledRows();
   unroll(block.statements, NO_LOOPS, unrolled, compiler, problems);
-  for (const u of unrolled) {
-    if (u.statement.kind === 'stochastic') {
-      problems.attempt(u.statement, () => {
-        throw errorAt(u.statement.range, "Only '<-' relations are supported in a data block: simulating data with '~' there is not supported yet.");
+  for (let k = 0; k < unrolled.length; k++) {
+    const statement = unrolled.statement(k);
+    if (statement.kind === 'stochastic') {
+      problems.attempt(statement, () => {
+        throw errorAt(statement.range, "Only '<-' relations are supported in a data block: simulating data with '~' there is not supported yet.");
       });
     }
   }
   inferDimensions(unrolled, variables, compiler, problems);
-  for (const u of unrolled) {
-    if (u.statement.kind !== 'deterministic') continue;
-    const statement = u.statement;
+  for (let k = 0; k < unrolled.length; k++) {
+    const statement = unrolled.statement(k);
+    if (statement.kind !== 'deterministic') continue;
+    const scope = unrolled.scope(k);
     problems.attempt(statement, () => {
       const variable = variables.get(statement.target.name);
       if (!variable) return; // its size could not be inferred: reported above
-      const offsets = offsetsOf(variable, targetBounds(u, compiler), statement);
-      const value = compileArrayValue(compiler, statement.value, u.scope);
+      const offsets = offsetsOf(variable, targetBounds(statement, scope, compiler), statement);
+      const value = compileArrayValue(compiler, statement.value, scope);
       for (const r of value.reads) {
         if (r.variable.role[r.offset] !== Role.Data) {
           throw errorAt(statement.value.range, `A data block value must be fixed by the data, but it reads ${r.variable.name}, which is not given as data.`);
@@ -406,14 +391,15 @@ class ReferenceChecker {
 }
 
 /** A directed cycle among the model's elements is an error (JAGS rejects it too). */
-function rejectCycles(instances: BoundInstance[], reads: ElementReads): void {
+function rejectCycles(rows: UnrolledRows, reads: ElementReads): void {
   // Instance that defines each element, to turn "instance reads element" into instance → instance edges.
   const owner = new Map<Variable, Int32Array>();
-  instances.forEach((instance, k) => {
-    let table = owner.get(instance.variable);
-    if (!table) owner.set(instance.variable, (table = new Int32Array(instance.variable.values.length).fill(-1)));
-    for (const offset of instance.offsets) table[offset] = k;
-  });
+  for (let k = 0; k < rows.length; k++) {
+    const variable = rows.variable(k);
+    let table = owner.get(variable);
+    if (!table) owner.set(variable, (table = new Int32Array(variable.values.length).fill(-1)));
+    rows.forEachOffset(k, (offset) => (table[offset] = k));
+  }
   // Parents are listed when the search asks for them (once per instance), not kept for all at once.
   const parentsOf = (k: number): number[] => {
     const parents: number[] = [];
@@ -423,11 +409,10 @@ function rejectCycles(instances: BoundInstance[], reads: ElementReads): void {
     });
     return parents;
   };
-  depthFirst(instances.length, parentsOf, {
+  depthFirst(rows.length, parentsOf, {
     cycle(k, p) {
-      const instance = instances[k]!;
-      const name = elementName(instance.variable, instance.offsets[0]!);
-      throw errorAt(instance.statement.range, `${name} depends on itself: the model has a directed cycle${p === k ? '' : ` through ${elementName(instances[p]!.variable, instances[p]!.offsets[0]!)}`}.`);
+      const name = elementName(rows.variable(k), rows.firstOffset(k));
+      throw errorAt(rows.statement(k).range, `${name} depends on itself: the model has a directed cycle${p === k ? '' : ` through ${elementName(rows.variable(p), rows.firstOffset(p))}`}.`);
     },
   });
 }

@@ -16,7 +16,7 @@ import { INVERSE_LINKS } from './functions';
 import { ReadTable, deterministicOrder, deterministicParents, wireChildren } from './wiring';
 import { rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode, type Variable } from './graph';
 import { appendAll, exactly } from '../collections';
-import { CompiledDeterministicNode, CompiledStochasticNode, SCALAR_SHAPE, type NodeShape, type RelationRecord } from './nodeRecords';
+import { CompiledDeterministicNode, CompiledStochasticNode, InterpretedDeterministicNode, InterpretedStochasticNode, SCALAR_SHAPE, type DefinitionRecord, type NodeShape, type RelationRecord } from './nodeRecords';
 
 const DISTRIBUTIONS: Record<string, Distribution> = { ...SCALAR_DISTRIBUTIONS, ...MORE_SCALAR_DISTRIBUTIONS, ...OBSERVATION_DEVICES, ...MULTIVARIATE_DISTRIBUTIONS, ...MORE_MULTIVARIATE_DISTRIBUTIONS };
 
@@ -37,7 +37,7 @@ export function compileModel(document: Document, data: NamedValues, memory?: Gra
     throw e;
   }
   if (unsupported.length) throw new ModelError(unsupported);
-  const { variables, instances, compiler } = bound;
+  const { variables, rows, compiler } = bound;
   const problems: Problem[] = [];
   const reported = new Set<Statement>();
   const report = (statement: Statement, e: unknown): void => {
@@ -52,11 +52,8 @@ export function compileModel(document: Document, data: NamedValues, memory?: Gra
   const reads = new ReadTable(new Set(definedNames(document.model!.statements)));
   const scratch = new ScratchPool();
   const statements = new StatementCompiler(variables);
-  // Each instance is let go once its node is defined: the bound model is a third of the compiler's peak memory otherwise.
-  const pending: Array<BoundInstance | undefined> = instances;
-  for (let k = 0; k < pending.length; k++) {
-    const instance = pending[k]!;
-    pending[k] = undefined;
+  for (let k = 0; k < rows.length; k++) {
+    const instance = rows.instance(k);
     try {
       const vector = instance.statement.kind === 'deterministic' && instance.offsets.length !== 1;
       const defined = vector ? defineArrayNodes(instance, compiler, deterministic) : [defineNode(instance, compiler, statements, stochastic, deterministic, scratch)];
@@ -65,6 +62,7 @@ export function compileModel(document: Document, data: NamedValues, memory?: Gra
       report(instance.statement, e);
     }
   }
+  rows.release();
   if (problems.length) throw new ModelError(problems);
 
   const order = deterministicOrder(deterministic, reads);
@@ -95,8 +93,10 @@ function defineNode(
     const compiled = compiler.compile(statement.value, scope);
     const inverse = target.link ? INVERSE_LINKS[target.link] : undefined;
     const code = statements.code(statement.value, scope, inverse);
-    const evaluate = code ? undefined : inverse ? () => inverse(compiled.evaluate()) : compiled.evaluate;
-    const node: DeterministicNode = new CompiledDeterministicNode(deterministic.length, variable, offset, evaluate, statement, scope, code);
+    const definition = scratch.definition(statement, variable, code);
+    const node: DeterministicNode = code
+      ? new CompiledDeterministicNode(deterministic.length, offset, definition, scope)
+      : new InterpretedDeterministicNode(deterministic.length, offset, definition, scope, inverse ? () => inverse(compiled.evaluate()) : compiled.evaluate);
     deterministic.push(node);
     variable.role[offset] = Role.Deterministic;
     variable.node[offset] = node.id;
@@ -161,7 +161,10 @@ function defineNode(
   }
   const shape: NodeShape = elementOffsets ? { elementOffsets, side, value: new Float64Array(offsets.length) } : SCALAR_SHAPE;
   const relation = scratch.relation(statement, variable, distribution, paramSizes, () => compiledParameters(statement, statements, scope));
-  const node: StochasticNode = new CompiledStochasticNode(stochastic.length, offset, shape, relation, relation.code ? undefined : exactly(params), observed, scope);
+  const node: StochasticNode =
+    relation.code && shape === SCALAR_SHAPE
+      ? new CompiledStochasticNode(stochastic.length, offset, relation, observed, scope)
+      : new InterpretedStochasticNode(stochastic.length, offset, shape, relation, relation.code ? undefined : exactly(params), observed, scope);
   if (statement.truncation) {
     if (distribution.multivariate) throw errorAt(statement.truncation.range, `${distribution.name} cannot be truncated: T(,) applies to scalar distributions.`);
     const t = statement.truncation;
@@ -196,6 +199,16 @@ class ScratchPool {
   private offsetUsed = 0;
 
   private readonly relations = new Map<Statement, RelationRecord[]>();
+  private readonly definitions = new Map<Statement, DefinitionRecord[]>();
+
+  /** The record the nodes of a deterministic statement share (one per compiled code, in practice one per statement). */
+  definition(statement: Extract<Statement, { kind: 'deterministic' }>, variable: Variable, code: StatementCode | undefined): DefinitionRecord {
+    let records = this.definitions.get(statement);
+    if (!records) this.definitions.set(statement, (records = []));
+    let found = records.find((r) => r.code === code && r.variable === variable);
+    if (!found) records.push((found = { variable, statement, code }));
+    return found;
+  }
 
   /** The record a node shares with the other nodes of its statement whose parameters have the same sizes (nearly always all of them). */
   relation(

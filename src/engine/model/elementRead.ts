@@ -23,12 +23,13 @@ interface InPlace {
 const loopVariable = (scope: LoopScope | undefined): string | undefined => (scope instanceof LoopFrame ? scope.variable : undefined);
 
 /**
- * Whether `e`, at the row `scope`, reads exactly element `offset` of `values`;
- * undefined when the expression is not such an in-place read (a range, a
- * stochastic index, a scope that is not a chain of loop frames): the caller
- * then asks the interpreter.
+ * The element `e` reads at the row `scope` as its statement's in-place read
+ * (worked out once per expression), or undefined when the expression is not
+ * such a read (a range, a stochastic index, a scope that is not a chain of
+ * loop frames): the caller then asks the interpreter. `offset` is valid
+ * until the next call.
  */
-export function readsElement(variables: ReadonlyMap<string, Variable>, e: Expression, scope: LoopScope, values: Float64Array, offset: number): boolean | undefined {
+export function elementReadAt(variables: ReadonlyMap<string, Variable>, e: Expression, scope: LoopScope): { values: Float64Array; offset: number } | undefined {
   if (e.kind !== 'name' && e.kind !== 'index') return undefined;
   let byExpression = reads.get(variables);
   if (!byExpression) reads.set(variables, (byExpression = new WeakMap()));
@@ -46,5 +47,16 @@ export function readsElement(variables: ReadonlyMap<string, Variable>, e: Expres
       at += scope.outer.index * read.outer;
     }
   }
-  return read.values === values && at === offset;
+  found.values = read.values;
+  found.offset = at;
+  return found;
+}
+
+/** The one answer of elementReadAt, reused: it is asked for every row of a plate. */
+const found: { values: Float64Array; offset: number } = { values: new Float64Array(0), offset: 0 };
+
+/** Whether `e`, at the row `scope`, reads exactly element `offset` of `values`; undefined as for elementReadAt. */
+export function readsElement(variables: ReadonlyMap<string, Variable>, e: Expression, scope: LoopScope, values: Float64Array, offset: number): boolean | undefined {
+  const read = elementReadAt(variables, e, scope);
+  return read && read.values === values && read.offset === offset;
 }

@@ -1,4 +1,4 @@
-import { grownTypedArray } from '../collections';
+import { grownTypedArray, internedIndex } from '../collections';
 import type { Variable } from './graph';
 
 /**
@@ -19,12 +19,7 @@ export class ElementReads {
   private relations = 0;
 
   add(variable: Variable, offset: number): void {
-    let v = this.variableIndex.get(variable);
-    if (v === undefined) {
-      v = this.variables.length;
-      this.variables.push(variable);
-      this.variableIndex.set(variable, v);
-    }
+    const v = internedIndex(this.variables, this.variableIndex, variable);
     if (this.count === this.readOffset.length) {
       this.readVariable = grownTypedArray(this.readVariable);
       this.readOffset = grownTypedArray(this.readOffset);

@@ -63,4 +63,19 @@ describe('CSV data', () => {
     assert.match(rejected('a,b\n"1,2\n').message, /^data\.csv:2:1: Unterminated quoted field/);
     assert.match(rejected('').message, /The file is empty/);
   });
+
+  it('reads rows past its first block of columns, with blank lines and a bad cell far down reported at their line', () => {
+    // The columns start at 1,024 rows and double: 5,000 rows cross two growths.
+    const rows = Array.from({ length: 5000 }, (_, r) => `${r},${r % 7 === 0 ? 'NA' : -r / 4}`);
+    const values = readCsv(`i,x\n${rows.slice(0, 2500).join('\n')}\n\n${rows.slice(2500).join('\n')}\n`, 'long.csv');
+    const i = get(values, 'i');
+    const x = get(values, 'x');
+    assert.deepEqual([i.dims, x.dims], [[5000], [5000]]);
+    for (let r = 0; r < 5000; r++) {
+      assert.equal(i.values[r], r);
+      assert.ok(Object.is(x.values[r], r % 7 === 0 ? Number.NaN : -r / 4), `x[${r + 1}] = ${x.values[r]}`);
+    }
+    const bad = [...rows.slice(0, 4000), '4000,oops', ...rows.slice(4001)];
+    assert.match(rejected(`i,x\n${bad.join('\n')}\n`).message, /^data\.csv:4002:6: 'oops' in column 'x' is not a number/);
+  });
 });

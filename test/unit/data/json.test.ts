@@ -87,4 +87,24 @@ describe('JSON data', () => {
     assert.match(rejected('').message, /The file is empty/);
     assert.match(rejected('{"y": 1} x').message, /^data\.json:1:10: Unexpected 'x' after the JSON value/);
   });
+
+  it('reads matrices and 3-d arrays whose rows stay in the number store, and names what is wrong with one', () => {
+    const rows = Array.from({ length: 3000 }, (_, r) => [r, r % 5 === 0 ? null : -r / 8, r % 2 === 0]);
+    const X = get(readJsonData(JSON.stringify({ X: rows }), 'data.json'), 'X');
+    assert.deepEqual(X.dims, [3000, 3]);
+    for (let r = 0; r < 3000; r++) {
+      assert.ok(Object.is(X.values[3 * r], r) && Object.is(X.values[3 * r + 1], r % 5 === 0 ? Number.NaN : -r / 8) && X.values[3 * r + 2] === (r % 2 === 0 ? 1 : 0), `row ${r + 1}`);
+    }
+    const Y = get(readJsonData('{"Y": [[[1, 2], [3, 4], [5, 6]], [[7, 8], [9, 10], [11, 12]]]}', 'data.json'), 'Y');
+    assert.deepEqual([Y.dims, Array.from(Y.values)], [[2, 3, 2], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]]);
+    const matrixForVector = rejected('{"Y": [[1, 2], [[3, 4], [5, 6]]]}');
+    assert.match(matrixForVector.message, /'Y' is ragged: Y\[2,1\] is an array where the first elements hold numbers/);
+    assert.equal(matrixForVector.covered, '[3, 4]');
+    const short = rejected('{"Y": [[[1, 2], [3, 4]], [[5, 6]]]}');
+    assert.match(short.message, /'Y' is ragged: Y\[2\] has 1 element\(s\) but Y\[1\] has 2/);
+    assert.equal(short.covered, '[[5, 6]]');
+    const narrow = rejected('{"Y": [[[1, 2], [3, 4]], [[5], [6]]]}');
+    assert.match(narrow.message, /'Y' is ragged: Y\[2,1\] has 1 element\(s\) but /);
+    assert.equal(narrow.covered, '[5]');
+  });
 });
