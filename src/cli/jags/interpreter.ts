@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { loadDataFile, readTextFile, type FileAccess } from '../../engine/data/files';
+import { loadDataFile, readTextFile, type FileAccess, type LoadedFile } from '../../engine/data/files';
 import type { NamedValues } from '../../engine/language/rvalues';
 import { errorAt, ModelError, type Problem, type SourceRange } from '../../engine/language/source';
 import { compileModel } from '../../engine/model/compile';
@@ -115,6 +115,8 @@ function existingCodaFiles(commands: ScriptCommand[], outputDirectory: string): 
 class ScriptState {
   private model?: { path: string; source: string };
   private dataFiles: string[] = [];
+  /** The files of `dataFiles` as 'data in' read them, for compile (see 'data in'). */
+  private readonly loadedDataFiles = new Map<string, LoadedFile>();
   private request?: RunRequest;
   private session?: ModelSession;
   /** Per chain, the initial values read so far, and the chain's `.RNG.seed`. */
@@ -145,14 +147,18 @@ class ScriptState {
         this.session?.dispose();
         this.model = undefined;
         this.dataFiles = [];
+        this.loadedDataFiles.clear();
         this.request = undefined;
         this.session = undefined;
         return;
       case 'data in': {
         if (this.session) throw errorAt(command.range, "Data are read before 'compile'.");
         const path = this.input(command.file);
-        // Read now, so that a problem in the file is reported at this line; compile reads it again with the model.
-        loadDataFile(command.file.path, 'data', this.inputs, command.file.range);
+        // Read now, so that a problem in the file is reported at this line. Compile takes the values read here,
+        // but for a file whose reading warned: it reads that one again, to warn with the path it reads it by.
+        let warned = false;
+        const loaded = loadDataFile(command.file.path, 'data', this.inputs, command.file.range, [], () => (warned = true));
+        if (!warned) this.loadedDataFiles.set(path, loaded);
         this.env.log(`Reading data file ${command.file.path}`);
         this.dataFiles.push(path);
         return;
@@ -243,6 +249,7 @@ class ScriptState {
       readRequest('sample', model.source, { chains, burnin: 0, iterations: 1, thin: 1, seed: this.env.seed }, () => this.env.seed, {
         baseDirectory: dirname(model.path),
         dataFiles: this.dataFiles,
+        loadedDataFiles: this.loadedDataFiles,
       }),
     );
     this.request = request;
