@@ -66,7 +66,8 @@ export function readModelInputs(document: Document, options: ReadOptions, found:
   }
   for (const path of files.dataFiles) {
     const loaded = options.loadedDataFiles?.get(path);
-    const got = loaded ? sourced(path, loaded) : collect(() => fromFile(path, 'data', access, zeroRange(), [], warnings));
+    // Read by the caller at its own range: its names come from this file at no range, as when read here.
+    const got = loaded ? sourced(path, { values: loaded.values, origins: new Map([...loaded.values.keys()].map((name) => [name, zeroRange()])) }) : collect(() => fromFile(path, 'data', access, zeroRange(), [], warnings));
     if (got) data.add(got, true);
     else complete = false;
   }
