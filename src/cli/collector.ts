@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { freeThreads } from './freeCores';
 
 /**
@@ -19,5 +18,8 @@ export function collectorFlags(threads: number): string | undefined {
 /** Sets the collector's flags (collectorFlags) before the engine allocates: the launcher calls it first. */
 export function chooseCollector(threads = freeThreads()): void {
   const flags = collectorFlags(threads);
-  if (flags) setFlagsFromString(flags);
+  if (!flags) return;
+  // Required here, not imported at the top: node:v8 loads Node's streams, start-up that a run with a core free does without.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('node:v8') as typeof import('node:v8')).setFlagsFromString(flags);
 }
