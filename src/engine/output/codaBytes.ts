@@ -86,8 +86,13 @@ const digits = new Uint8Array(6);
 /** The exponent of the last value written (writeCodaValue's first try). */
 let exponentGuess = 0;
 
-/** The digits of 0…999, three per number. */
-const THREE_DIGITS = Uint8Array.from({ length: 3000 }, (_, k) => Math.floor(Math.floor(k / 3) / 10 ** (2 - (k % 3))) % 10);
+/** The digits of 0…999, three per number (a plain loop: every `latent` command builds it at start-up). */
+const THREE_DIGITS = new Uint8Array(3000);
+for (let n = 0; n < 1000; n++) {
+  THREE_DIGITS[3 * n] = (n / 100) | 0;
+  THREE_DIGITS[3 * n + 1] = ((n / 10) | 0) % 10;
+  THREE_DIGITS[3 * n + 2] = n % 10;
+}
 
 /** a·10^(5−e), rounded once; NaN when 10^|5−e| is not a double exactly. */
 function scaledBy(a: number, e: number): number {
