@@ -23,43 +23,16 @@ export function codaChainBytes(traces: CodaTrace[], chain: number): Uint8Array {
   return out.subarray(0, p);
 }
 
-/**
- * One scalar's lines. A function of its own so that V8 optimises its loop once, whatever the traces around it.
- * The iteration number is kept as decimal text and advanced by `thin` digit by digit (no division per line).
- */
+/** One scalar's lines. A function of its own so that V8 optimises its loop once, whatever the traces around it. */
 function writeTrace(out: Uint8Array, p: number, values: ArrayLike<number>, first: number, thin: number): number {
-  if (values.length === 0) return p;
-  let width = writeInteger(iteration, 0, first);
-  exponentGuess = 0;
   for (let k = 0; k < values.length; k++) {
-    if (k > 0) width = advance(iteration, width, thin);
-    for (let d = 0; d < width; d++) out[p++] = iteration[d]!;
+    p = writeInteger(out, p, first + k * thin);
     out[p++] = SPACE;
     out[p++] = SPACE;
     p = writeCodaValue(out, p, values[k]!);
     out[p++] = NEWLINE;
   }
   return p;
-}
-
-/** The current iteration number's digits (Number.MAX_SAFE_INTEGER has 16). */
-const iteration = new Uint8Array(24);
-
-/** Adds `step` to the decimal number in digits[0, width), carrying; returns its new width. */
-function advance(digits: Uint8Array, width: number, step: number): number {
-  let carry = step;
-  for (let d = width - 1; d >= 0 && carry > 0; d--) {
-    const sum = digits[d]! - ZERO + carry;
-    const q = sum < 2 ** 31 ? (sum / 10) | 0 : Math.floor(sum / 10);
-    digits[d] = ZERO + sum - 10 * q;
-    carry = q;
-  }
-  if (carry === 0) return width;
-  // The number grew by digits: the carry goes in front.
-  const extra = decimalDigits(carry);
-  digits.copyWithin(extra, 0, width);
-  writeInteger(digits, 0, carry);
-  return width + extra;
 }
 
 const SPACE = 32;
@@ -83,22 +56,8 @@ const TIE_MARGIN = 1e-6;
 
 const digits = new Uint8Array(6);
 
-/** The exponent of the last value written (writeCodaValue's first try). */
+/** The exponent of the last value written: writeCodaValue's first try. */
 let exponentGuess = 0;
-
-/** The digits of 0…999, three per number (a plain loop: every `latent` command builds it at start-up). */
-const THREE_DIGITS = new Uint8Array(3000);
-for (let n = 0; n < 1000; n++) {
-  THREE_DIGITS[3 * n] = (n / 100) | 0;
-  THREE_DIGITS[3 * n + 1] = ((n / 10) | 0) % 10;
-  THREE_DIGITS[3 * n + 2] = n % 10;
-}
-
-/** a·10^(5−e), rounded once; NaN when 10^|5−e| is not a double exactly. */
-function scaledBy(a: number, e: number): number {
-  const k = 5 - e;
-  return k > 22 || k < -22 ? Number.NaN : k >= 0 ? a * POWERS_OF_TEN[k]! : a / POWERS_OF_TEN[-k]!;
-}
 
 /**
  * Writes x as formatCodaValue does (C's %g, six significant digits), without
@@ -109,16 +68,19 @@ function scaledBy(a: number, e: number): number {
 export function writeCodaValue(out: Uint8Array, p: number, x: number): number {
   const a = Math.abs(x);
   if (!(a > 0 && a < Infinity)) return writeText(out, p, formatCodaValue(x));
-  // A trace's values are mostly of one magnitude: the last value's exponent is tried first, then log10's.
-  // Any exponent that scales x into [1e5, 1e6) gives the same six digits (next to a power of ten, where two
-  // might, both round to 100000 at the larger exponent).
+  // A trace's values are mostly of one magnitude: the last value's exponent is tried first, then log10's. Any
+  // exponent that scales x into [1e5, 1e6) gives the same six digits (next to a power of ten, where two might,
+  // both round to 100000 at the larger one). Written out here, not in a helper: most of a short run's values are
+  // written before V8 optimises this function, and an interpreted call costs more than the log10 it saves.
   let e = exponentGuess;
-  let scaled = scaledBy(a, e);
+  let k = 5 - e;
+  let scaled = k > 22 || k < -22 ? Number.NaN : k >= 0 ? a * POWERS_OF_TEN[k]! : a / POWERS_OF_TEN[-k]!;
   if (!(scaled >= 1e5 && scaled < 1e6)) {
     e = Math.floor(Math.log10(a));
     // log10 can land one off next to a power of ten: then the next exponent is tried, at most twice.
     for (let tries = 0; tries < 3; tries++) {
-      scaled = scaledBy(a, e);
+      k = 5 - e;
+      scaled = k > 22 || k < -22 ? Number.NaN : k >= 0 ? a * POWERS_OF_TEN[k]! : a / POWERS_OF_TEN[-k]!;
       if (scaled < 1e5) e--;
       else if (scaled >= 1e6) e++;
       else break;
@@ -134,15 +96,11 @@ export function writeCodaValue(out: Uint8Array, p: number, x: number): number {
     n = 1e5;
     e++;
   }
-  // Two groups of three digits from a table: two divisions instead of six.
-  const high = (n / 1000) | 0;
-  const low = n - 1000 * high;
-  digits[0] = THREE_DIGITS[3 * high]!;
-  digits[1] = THREE_DIGITS[3 * high + 1]!;
-  digits[2] = THREE_DIGITS[3 * high + 2]!;
-  digits[3] = THREE_DIGITS[3 * low]!;
-  digits[4] = THREE_DIGITS[3 * low + 1]!;
-  digits[5] = THREE_DIGITS[3 * low + 2]!;
+  for (let d = 5; d >= 0; d--) {
+    const q = (n / 10) | 0;
+    digits[d] = n - 10 * q;
+    n = q;
+  }
   let last = 5;
   while (last > 0 && digits[last] === 0) last--;
   if (x < 0) out[p++] = MINUS;
