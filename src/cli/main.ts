@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { freshSeed } from './freshSeed';
 import { join, resolve } from 'node:path';
 import { runCheck } from './check';
 import { COMPARE_USAGE, runCompare } from './compare';
@@ -108,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
     return runSbc(file, args, { folder: __dirname }, out, err);
   }
   if (command === 'jags' && file) {
-    let seed = randomInt(0, 2 ** 31);
+    let seed = freshSeed();
     let force = false;
     let threads: number | undefined;
     for (let k = 0; k < rest.length; k++) {

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { freshSeed } from './freshSeed';
 import { dirname, resolve } from 'node:path';
 import { readJob, type Job, type JobChoices, type JobKind } from '../engine/job/job';
 import { formatProblem } from '../engine/language/source';
@@ -40,7 +40,7 @@ export async function runModelFile(file: string, run: ModelFileRun, workers: Job
   const sink = new TerminalSink(file, run.format, out, err, run.beforePrint);
   const options = { baseDirectory: dirname(resolve(file)), dataFiles: run.dataFiles, initsFiles: run.initsFiles };
   const read = (): Job => {
-    const job = readJob(source, { ...run.choices, kind: run.kind }, () => randomInt(0, 2 ** 31), options);
+    const job = readJob(source, { ...run.choices, kind: run.kind }, freshSeed, options);
     // Warnings (data or initial values the model never uses) go out before the run, whatever its outcome.
     for (const w of job.kind === 'calibrate' ? job.request.run.warnings : job.request.warnings) err(printable(formatProblem(w, file)));
     return job;

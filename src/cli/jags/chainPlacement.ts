@@ -22,21 +22,65 @@ export interface ChainThreadSettings extends ChainThreadOptions {
  */
 const MIN_WORK_PER_CHAIN = 300_000;
 
+/** Workers started before the model is compiled (startChainsEarly), for the chains after the first group. */
+export interface EarlyChainThreads {
+  groups: number[][];
+  threads: ChainThreads;
+}
+
 /**
  * Where a script's chains run. JAGS runs them one after another in one
  * thread; here, when the script's work per chain is large and there are
  * several cores, chains after the first group run in worker threads at the
  * same time. Not when the script monitors pD, whose penalty pairs the
- * chains iteration by iteration in one thread.
+ * chains iteration by iteration in one thread. Workers started early are
+ * taken when the compiled model wants them, and abandoned when it does not.
  */
-export function placeChains(commands: ScriptCommand[], stochasticNodes: number, request: RunRequest, chainCount: number, settings: ChainThreadSettings | undefined): ChainPlacement {
+export function placeChains(
+  commands: ScriptCommand[],
+  stochasticNodes: number,
+  request: RunRequest,
+  chainCount: number,
+  settings: ChainThreadSettings | undefined,
+  early?: EarlyChainThreads,
+): ChainPlacement {
+  const groups = early?.groups ?? threadGroups(commands, chainCount, settings);
+  if (!groups || !settings || workPerChain(commands, stochasticNodes) < (settings.minimumWork ?? MIN_WORK_PER_CHAIN)) {
+    early?.threads.abandon();
+    return {};
+  }
+  const threads = early?.threads ?? new ChainThreads(settings, groups.slice(1));
+  threads.open(request, chainCount);
+  return { hosted: groups[0]!, threads };
+}
+
+/**
+ * Starts the workers before the model is compiled when the script looks large
+ * enough for placeChains to want them, judged by the numbers the script's data
+ * files hold in place of the stochastic nodes (observed nodes are most of them
+ * in the classic examples): a worker's own start-up then overlaps the
+ * compilation instead of following it. A wrong guess costs a worker started
+ * and abandoned on an otherwise idle core, or, the other way, a worker
+ * started at compile as without this.
+ */
+export function startChainsEarly(commands: ScriptCommand[], dataValues: number, chainCount: number, settings: ChainThreadSettings | undefined): EarlyChainThreads | undefined {
+  const groups = threadGroups(commands, chainCount, settings);
+  if (!groups || !settings || workPerChain(commands, dataValues) < (settings.minimumWork ?? MIN_WORK_PER_CHAIN)) return undefined;
+  return { groups, threads: new ChainThreads(settings, groups.slice(1)) };
+}
+
+/** The chains' groups, one per thread, when the script may use worker threads at all; undefined when it runs in one thread. */
+function threadGroups(commands: ScriptCommand[], chainCount: number, settings: ChainThreadSettings | undefined): number[][] | undefined {
   // Without the worker's script (a partial installation), chains run here rather than wait for a worker that never starts.
-  if (!settings || chainCount < 2 || !existsSync(settings.script)) return {};
-  if (commands.some((c) => c.kind === 'monitor' && c.target.name === 'pD')) return {};
+  if (!settings || chainCount < 2 || !existsSync(settings.script)) return undefined;
+  if (commands.some((c) => c.kind === 'monitor' && c.target.name === 'pD')) return undefined;
+  const groups = chainGroups(chainCount, settings.threads ?? freeThreads());
+  return groups.length < 2 ? undefined : groups;
+}
+
+/** Node updates per chain: `nodes` × the iterations the script asks for. */
+function workPerChain(commands: ScriptCommand[], nodes: number): number {
   let iterations = 0;
   for (const c of commands) if (c.kind === 'update' || c.kind === 'adapt') iterations += c.iterations;
-  if (stochasticNodes * iterations < (settings.minimumWork ?? MIN_WORK_PER_CHAIN)) return {};
-  const groups = chainGroups(chainCount, settings.threads ?? freeThreads());
-  if (groups.length < 2) return {};
-  return { hosted: groups[0]!, threads: new ChainThreads(settings, request, chainCount, groups.slice(1)) };
+  return nodes * iterations;
 }

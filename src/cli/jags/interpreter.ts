@@ -1,14 +1,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { loadDataFile, readTextFile, type FileAccess } from '../../engine/data/files';
+import { loadDataFile, readTextFile, type FileAccess, type LoadedFile } from '../../engine/data/files';
 import type { NamedValues } from '../../engine/language/rvalues';
 import { errorAt, ModelError, type Problem, type SourceRange } from '../../engine/language/source';
 import { compileModel } from '../../engine/model/compile';
+import type { ModelGraph } from '../../engine/model/graph';
 import { codaFileNames, codaIndex, type CodaTrace } from '../../engine/output/coda';
 import { codaChainBytes } from '../../engine/output/codaBytes';
 import { writeRDump } from '../../engine/output/rdumpWriter';
 import { ModelSession, type MonitorTarget, type SessionMonitor } from '../../engine/run/modelSession';
-import { placeChains, type ChainThreadSettings } from './chainPlacement';
+import { placeChains, startChainsEarly, type ChainThreadSettings } from './chainPlacement';
 import { type RunRequest } from '../../engine/run/request';
 import { readRequest } from '../../engine/job/job';
 import { rngNameWarning, takeRngSeed } from '../../engine/run/rngEntries';
@@ -115,6 +116,8 @@ function existingCodaFiles(commands: ScriptCommand[], outputDirectory: string): 
 class ScriptState {
   private model?: { path: string; source: string };
   private dataFiles: string[] = [];
+  /** The files of `dataFiles` as 'data in' read them, for compile (see 'data in'). */
+  private readonly loadedDataFiles = new Map<string, LoadedFile>();
   private request?: RunRequest;
   private session?: ModelSession;
   /** Per chain, the initial values read so far, and the chain's `.RNG.seed`. */
@@ -145,14 +148,18 @@ class ScriptState {
         this.session?.dispose();
         this.model = undefined;
         this.dataFiles = [];
+        this.loadedDataFiles.clear();
         this.request = undefined;
         this.session = undefined;
         return;
       case 'data in': {
         if (this.session) throw errorAt(command.range, "Data are read before 'compile'.");
         const path = this.input(command.file);
-        // Read now, so that a problem in the file is reported at this line; compile reads it again with the model.
-        loadDataFile(command.file.path, 'data', this.inputs, command.file.range);
+        // Read now, so that a problem in the file is reported at this line. Compile takes the values read here,
+        // but for a file whose reading warned: it reads that one again, to warn with the path it reads it by.
+        let warned = false;
+        const loaded = loadDataFile(command.file.path, 'data', this.inputs, command.file.range, [], () => (warned = true));
+        if (!warned) this.loadedDataFiles.set(path, loaded);
         this.env.log(`Reading data file ${command.file.path}`);
         this.dataFiles.push(path);
         return;
@@ -239,20 +246,29 @@ class ScriptState {
     if (chains > MAX_CHAINS) throw errorAt(range, `nchains(${chains}) asks for more chains than a session holds (at most ${MAX_CHAINS}): each chain is a compiled copy of the model.`);
     this.env.log('Compiling model graph');
     const model = this.model;
-    const request = this.inModel(range, () =>
-      readRequest('sample', model.source, { chains, burnin: 0, iterations: 1, thin: 1, seed: this.env.seed }, () => this.env.seed, {
-        baseDirectory: dirname(model.path),
-        dataFiles: this.dataFiles,
-      }),
-    );
-    this.request = request;
-    for (const w of request.warnings) this.env.warn(w.range.end.offset === 0 ? { ...w, range } : w, w.range.end.offset === 0 ? this.env.scriptName : this.model.path);
-    // Compiled here so that a problem in the model is reported at 'compile', as JAGS does; the other chains compile their own graphs.
-    const graph = this.inModel(range, () => compileModel(request.document, request.data));
+    const early = startChainsEarly(this.commands, dataValues(this.loadedDataFiles), chains, this.env.chainThreads);
+    let request: RunRequest;
+    let graph: ModelGraph;
+    try {
+      request = this.inModel(range, () =>
+        readRequest('sample', model.source, { chains, burnin: 0, iterations: 1, thin: 1, seed: this.env.seed }, () => this.env.seed, {
+          baseDirectory: dirname(model.path),
+          dataFiles: this.dataFiles,
+          loadedDataFiles: this.loadedDataFiles,
+        }),
+      );
+      this.request = request;
+      for (const w of request.warnings) this.env.warn(w.range.end.offset === 0 ? { ...w, range } : w, w.range.end.offset === 0 ? this.env.scriptName : model.path);
+      // Compiled here so that a problem in the model is reported at 'compile', as JAGS does; the other chains compile their own graphs.
+      graph = this.inModel(range, () => compileModel(request.document, request.data));
+    } catch (e) {
+      early?.threads.abandon();
+      throw e;
+    }
     this.variables = new Set(graph.variables.keys());
     const observed = graph.stochastic.filter((n) => n.observed).length;
     this.env.log(`Graph information: ${observed} observed and ${graph.stochastic.length - observed} unobserved stochastic nodes`);
-    this.session = new ModelSession(request, chains, placeChains(this.commands, graph.stochastic.length, request, chains, this.env.chainThreads));
+    this.session = new ModelSession(request, chains, placeChains(this.commands, graph.stochastic.length, request, chains, this.env.chainThreads, early));
     // The graph compiled to check the model is chain 1's: one compilation fewer.
     this.session.compileAhead(0, graph);
     this.inits = Array.from({ length: chains }, () => new Map());
@@ -390,4 +406,11 @@ function label(target: MonitorTarget): string {
 function variableOf(m: SessionMonitor): string {
   const bracket = m.label.indexOf('[');
   return bracket < 0 ? m.label : m.label.slice(0, bracket);
+}
+
+/** How many numbers the data files read so far hold (startChainsEarly's guess at the model's size). */
+function dataValues(files: ReadonlyMap<string, LoadedFile>): number {
+  let count = 0;
+  for (const file of files.values()) for (const array of file.values.values()) count += array.values.length;
+  return count;
 }

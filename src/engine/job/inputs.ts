@@ -2,7 +2,7 @@ import type { Argument, Document, Expression, FileSource } from '../language/ast
 import { checkDocument } from '../language/check';
 import { bugsOrderWarnings, evaluateList, type NamedValues } from '../language/rvalues';
 import { ModelError, type Problem, type SourceRange } from '../language/source';
-import { loadDataFile, readTextFile, type FileAccess } from '../data/files';
+import { loadDataFile, readTextFile, type FileAccess, type LoadedFile } from '../data/files';
 import { definedNames } from '../model/bind';
 import { dropUnusedInits, unusedDataWarnings, type DataOrigin } from '../model/dataChecks';
 import { rngNameWarning, takeRngSeed } from '../run/rngEntries';
@@ -65,7 +65,9 @@ export function readModelInputs(document: Document, options: ReadOptions, found:
     }
   }
   for (const path of files.dataFiles) {
-    const got = collect(() => fromFile(path, 'data', access, zeroRange(), [], warnings));
+    const loaded = options.loadedDataFiles?.get(path);
+    // Read by the caller at its own range: its names come from this file at no range, as when read here.
+    const got = loaded ? sourced(path, { values: loaded.values, origins: new Map([...loaded.values.keys()].map((name) => [name, zeroRange()])) }) : collect(() => fromFile(path, 'data', access, zeroRange(), [], warnings));
     if (got) data.add(got, true);
     else complete = false;
   }
@@ -105,7 +107,10 @@ function inline(value: Expression, what: 'data' | 'initial values', warnings: Pr
 }
 
 function fromFile(path: string, what: 'data' | 'initial values', access: FileAccess, at: SourceRange, bindings: Argument[], warnings: Problem[]): Sourced {
-  const loaded = loadDataFile(path, what, access, at, bindings, (w) => warnings.push(w));
+  return sourced(path, loadDataFile(path, what, access, at, bindings, (w) => warnings.push(w)));
+}
+
+function sourced(path: string, loaded: LoadedFile): Sourced {
   return { values: loaded.values, origins: new Map([...loaded.origins].map(([name, range]) => [name, { range, file: path }])) };
 }
 

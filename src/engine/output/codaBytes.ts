@@ -56,6 +56,9 @@ const TIE_MARGIN = 1e-6;
 
 const digits = new Uint8Array(6);
 
+/** The exponent of the last value written: writeCodaValue's first try. */
+let exponentGuess = 0;
+
 /**
  * Writes x as formatCodaValue does (C's %g, six significant digits), without
  * making a string: the six digits are the integer nearest x·10^(5−e), where e
@@ -65,17 +68,26 @@ const digits = new Uint8Array(6);
 export function writeCodaValue(out: Uint8Array, p: number, x: number): number {
   const a = Math.abs(x);
   if (!(a > 0 && a < Infinity)) return writeText(out, p, formatCodaValue(x));
-  let e = Math.floor(Math.log10(a));
-  let scaled = Number.NaN;
-  // log10 can land one off next to a power of ten: then the next exponent is tried, at most twice.
-  for (let tries = 0; tries < 3; tries++) {
-    const k = 5 - e;
-    scaled = k > 22 || k < -22 ? Number.NaN : k >= 0 ? a * POWERS_OF_TEN[k]! : a / POWERS_OF_TEN[-k]!;
-    if (scaled < 1e5) e--;
-    else if (scaled >= 1e6) e++;
-    else break;
+  // A trace's values are mostly of one magnitude: the last value's exponent is tried first, then log10's. Any
+  // exponent that scales x into [1e5, 1e6) gives the same six digits (next to a power of ten, where two might,
+  // both round to 100000 at the larger one). Written out here, not in a helper: most of a short run's values are
+  // written before V8 optimises this function, and an interpreted call costs more than the log10 it saves.
+  let e = exponentGuess;
+  let k = 5 - e;
+  let scaled = k > 22 || k < -22 ? Number.NaN : k >= 0 ? a * POWERS_OF_TEN[k]! : a / POWERS_OF_TEN[-k]!;
+  if (!(scaled >= 1e5 && scaled < 1e6)) {
+    e = Math.floor(Math.log10(a));
+    // log10 can land one off next to a power of ten: then the next exponent is tried, at most twice.
+    for (let tries = 0; tries < 3; tries++) {
+      k = 5 - e;
+      scaled = k > 22 || k < -22 ? Number.NaN : k >= 0 ? a * POWERS_OF_TEN[k]! : a / POWERS_OF_TEN[-k]!;
+      if (scaled < 1e5) e--;
+      else if (scaled >= 1e6) e++;
+      else break;
+    }
+    if (!(scaled >= 1e5 && scaled < 1e6)) return writeText(out, p, formatCodaValue(x));
   }
-  if (!(scaled >= 1e5 && scaled < 1e6)) return writeText(out, p, formatCodaValue(x));
+  exponentGuess = e;
   let n = Math.floor(scaled);
   const fraction = scaled - n;
   if (Math.abs(fraction - 0.5) < TIE_MARGIN) return writeText(out, p, formatCodaValue(x));

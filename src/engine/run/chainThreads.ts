@@ -9,8 +9,13 @@ export interface ChainThreadOptions {
   execArgv?: string[];
 }
 
-/** What a session worker is asked, in order, on its port (sessionWorker.ts answers each). */
+/**
+ * What a session worker is told, in order, on its port. `open` comes first and
+ * gives the worker its session; it is not answered (a problem opening it
+ * answers the next call). sessionWorker.ts answers each of the others.
+ */
 export type SessionCall =
+  | { kind: 'open'; request: RunRequest; chainCount: number; hosted: number[] }
   | { kind: 'initialize'; starts: ChainStart[] }
   | { kind: 'update'; n: number; adapt: boolean }
   | { kind: 'monitor'; target: MonitorTarget; thin: number; withDeviance: boolean }
@@ -23,16 +28,13 @@ export type SessionCall =
 /** A worker's answer: a value, the model's problems, or a failure the engine did not foresee. */
 export type SessionAnswer = { value?: unknown; problems?: Problem[]; failure?: string };
 
-/** What a session worker starts with. */
+/** What a session worker starts with (its session comes with the `open` call). */
 export interface SessionWorkerData {
   port: MessagePort;
   /** Per worker: the number of answers it has posted (FAILED_TO_START: it could not start); [workers + slot]: a count it raises as it samples. */
   signals: Int32Array;
   slot: number;
   workers: number;
-  request: RunRequest;
-  chainCount: number;
-  hosted: number[];
 }
 
 /** What a worker that could not start sets its count of answers to: every call, past and future, is answered (by its one failure). */
@@ -54,6 +56,11 @@ const SILENCE_MS = 300_000;
  * `finish` waits for the answers (Atomics.wait on a shared count each worker
  * raises once its answer is posted). A worker answers a problem in the model
  * as problems, which `finish` throws as a ModelError.
+ *
+ * The workers start when this is made, and get their session with `open`:
+ * a script can start them before it has compiled the model (a worker's own
+ * start-up, 30–60 ms, then overlaps the compilation), and `abandon` them if
+ * the compiled model turns out too small for them.
  */
 export class ChainThreads {
   private readonly workers: Worker[] = [];
@@ -66,16 +73,14 @@ export class ChainThreads {
 
   constructor(
     options: ChainThreadOptions,
-    request: RunRequest,
-    chainCount: number,
     /** Per worker, the chains it runs. */
     readonly groups: number[][],
   ) {
     this.signals = new Int32Array(new SharedArrayBuffer(8 * groups.length));
     this.sent = groups.map(() => 0);
-    groups.forEach((hosted, slot) => {
+    groups.forEach((_, slot) => {
       const { port1, port2 } = new MessageChannel();
-      const workerData: SessionWorkerData = { port: port2, signals: this.signals, slot, workers: groups.length, request, chainCount, hosted };
+      const workerData: SessionWorkerData = { port: port2, signals: this.signals, slot, workers: groups.length };
       const worker = new Worker(options.script, { workerData, transferList: [port2], ...(options.execArgv ? { execArgv: options.execArgv } : {}) });
       // The script's process ends when its commands do, whatever the workers are doing.
       worker.unref();
@@ -83,6 +88,18 @@ export class ChainThreads {
       this.workers.push(worker);
       this.ports.push(port1);
     });
+  }
+
+  /** Gives every worker its session: the request, and the chains it runs of `chainCount`. Before any other call. */
+  open(request: RunRequest, chainCount: number): void {
+    this.groups.forEach((hosted, slot) => this.ports[slot]!.postMessage({ kind: 'open', request, chainCount, hosted } satisfies SessionCall));
+  }
+
+  /** Ends workers that were never opened, without waiting for them (they may still be starting). */
+  abandon(): void {
+    this.broken = true;
+    for (const port of this.ports) port.close();
+    for (const worker of this.workers) void worker.terminate();
   }
 
   /** Posts `call` to every worker; `finish` collects the answers. */

@@ -1,5 +1,6 @@
 import type { Argument, Directive, Document, Expression } from '../language/ast';
 import { suggest } from '../language/check';
+import type { LoadedFile } from '../data/files';
 import type { NamedValues } from '../language/rvalues';
 import { collectProblems, ModelError, type Problem, type SourceRange } from '../language/source';
 import type { RunSettings } from '../output/runOutput';
@@ -50,6 +51,12 @@ export interface RequestFiles {
 /** How readJob finds files: RequestFiles, all optional, and a way to read them (node:fs unless a test says otherwise). */
 export interface ReadOptions extends Partial<RequestFiles> {
   readFile?: (path: string) => string;
+  /**
+   * Files of `dataFiles` the caller has read and parsed already, by the same
+   * path (a JAGS script's `data in` reads its file at its own line): they are
+   * not read again. Only files whose reading gave no warning belong here.
+   */
+  loadedDataFiles?: ReadonlyMap<string, LoadedFile>;
 }
 
 /** What a cell asks for, checked: the parsed model, its data and inits, and the run's settings. */

@@ -14,9 +14,30 @@ const data = workerData as SessionWorkerData;
 /** Set by the CLI's launcher of this worker (cli/sessionThread.ts) to write its code cache when the session ends. */
 export const codeCache = { save: (): void => {} };
 
-const session = new ModelSession(data.request, data.chainCount, { hosted: data.hosted, onProgress: () => Atomics.add(data.signals, data.workers + data.slot, 1) });
+/** The session `open` gave, or why it could not be opened (answered to every later call). */
+let session: ModelSession | undefined;
+let openFailure: SessionAnswer | undefined;
 
-function answer(call: SessionCall): unknown {
+function open(call: Extract<SessionCall, { kind: 'open' }>): void {
+  try {
+    session = new ModelSession(call.request, call.chainCount, { hosted: call.hosted, onProgress: () => Atomics.add(data.signals, data.workers + data.slot, 1) });
+    // While the session's thread reads initial values and prepares its own chains.
+    for (const chain of call.hosted) session.compileAhead(chain);
+  } catch (e) {
+    openFailure = failureOf(e);
+  }
+}
+
+function failureOf(e: unknown): SessionAnswer {
+  return e instanceof ModelError ? { problems: e.problems } : { failure: e instanceof Error ? e.message : String(e) };
+}
+
+function answer(call: Exclude<SessionCall, { kind: 'open' }>): unknown {
+  if (call.kind === 'close') {
+    codeCache.save();
+    return undefined;
+  }
+  if (!session) throw new Error('the worker thread was asked to run chains before it was given its session');
   switch (call.kind) {
     case 'initialize':
       return session.initialize(call.starts);
@@ -31,21 +52,16 @@ function answer(call: SessionCall): unknown {
       return session.hostedRecords();
     case 'parameters':
       return session.parameterValues(call.chain);
-    case 'close':
-      codeCache.save();
-      return undefined;
   }
 }
 
-// While the session's thread reads initial values and prepares its own chains.
-for (const chain of data.hosted) session.compileAhead(chain);
-
 data.port.on('message', (call: SessionCall) => {
+  if (call.kind === 'open') return open(call);
   let reply: SessionAnswer;
   try {
-    reply = { value: answer(call) };
+    reply = call.kind !== 'close' && openFailure ? openFailure : { value: answer(call) };
   } catch (e) {
-    reply = e instanceof ModelError ? { problems: e.problems } : { failure: e instanceof Error ? e.message : String(e) };
+    reply = failureOf(e);
   }
   data.port.postMessage(reply);
   Atomics.add(data.signals, data.slot, 1);

@@ -64,9 +64,18 @@ describe('CODA files', () => {
     }
     // Draws as a sampler gives them, at the magnitudes of the classic examples.
     for (let k = 0; k < 20000; k++) values.push(random.normal() * 10 ** Math.floor(8 * random.uniform() - 4));
+    // A trace whose magnitude drifts across powers of ten, as a sampler's may: the writer tries the last value's exponent first.
+    const drifting: number[] = [];
+    for (let k = 0, log = -3; k < 20000; k++) {
+      log += 0.01 * random.normal();
+      drifting.push((random.uniform() < 0.1 ? -1 : 1) * 10 ** log);
+    }
     const traces: CodaTrace[] = [
       { name: 'x', first: 1, thin: 1, chains: [values] },
       { name: 'y', first: 99_999_999, thin: 7, chains: [values.slice(0, 1000)] },
+      { name: 'z', first: 9_995, thin: 1, chains: [drifting] },
+      { name: 'w', first: 1, thin: 999_999, chains: [drifting.slice(0, 30)] },
+      { name: 'v', first: 5, thin: 1, chains: [[]] },
     ];
     const expected = traces.map((t) => Array.from(t.chains[0]!, (v, k) => `${t.first + k * t.thin}  ${formatCodaValue(v)}\n`).join('')).join('');
     const written = codaChain(traces, 0);

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { jobKindOf, readJob, tryReadJob } from '../../../src/engine/job/job';
-import { ModelError } from '../../../src/engine/language/source';
+import type { DataArray } from '../../../src/engine/language/rvalues';
+import { ModelError, type SourceRange } from '../../../src/engine/language/source';
+
+const ZERO: SourceRange = { start: { line: 0, column: 0, offset: 0 }, end: { line: 0, column: 0, offset: 0 } };
+const dataArray = (values: number[]): DataArray => ({ dims: values.length === 1 ? [] : [values.length], values: Float64Array.from(values) });
 
 const MODEL = `model {
   for (i in 1:N) { y[i] ~ dnorm(mu, 1) }
@@ -49,6 +53,18 @@ describe('one reader for every kind of job', () => {
     writeFileSync(join(dir, 'data.R'), 'N <- 2\ny <- c(0.5, 1.5)\n');
     const job = readJob('model {\n  for (i in 1:N) { y[i] ~ dnorm(mu, 1) }\n  mu ~ dnorm(0, 0.01)\n}\n', { kind: 'fit' }, () => 1, { baseDirectory: dir, dataFiles: [join(dir, 'data.R')] });
     assert.deepEqual(job.kind === 'fit' && [...job.request.data.keys()].sort(), ['N', 'y']);
+  });
+
+  it('takes a data file the caller has read already instead of reading it again (a JAGS script\'s data in)', () => {
+    const path = '/nowhere/data.R';
+    const loaded = { values: new Map([['N', dataArray([2])], ['y', dataArray([0.5, 1.5])]]), origins: new Map([['N', ZERO], ['y', ZERO]]) };
+    const readFile = (p: string): string => {
+      throw new Error(`read ${p}`);
+    };
+    const job = readJob('model {\n  for (i in 1:N) { y[i] ~ dnorm(mu, 1) }\n  mu ~ dnorm(0, 0.01)\n}\n', { kind: 'fit' }, () => 1, { dataFiles: [path], readFile, loadedDataFiles: new Map([[path, loaded]]) });
+    assert.equal(job.kind === 'fit' && job.request.data.get('y'), loaded.values.get('y'));
+    // Without it, the file is read, and here cannot be.
+    assert.throws(() => readJob('model {\n  mu ~ dnorm(0, 0.01)\n}\n', { kind: 'fit' }, () => 1, { dataFiles: [path], readFile }), /read \/nowhere\/data.R/);
   });
 
   it('reports every problem with its range, whatever the kind', () => {

@@ -40,7 +40,7 @@ function run(script: string, files: Record<string, string>, chainThreads?: Chain
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   writeFileSync(join(dir, 'run.cmd'), script);
   const errors: string[] = [];
-  const code = runJags(join(dir, 'run.cmd'), { seed: 5, outputDirectory: output, ...(chainThreads ? { chainThreads } : {}) }, () => {}, (l) => errors.push(l.replace(dir, 'DIR')));
+  const code = runJags(join(dir, 'run.cmd'), { seed: 5, outputDirectory: output, ...(chainThreads ? { chainThreads } : {}) }, () => {}, (l) => errors.push(l.replaceAll(dir, 'DIR')));
   return { code, errors, files: new Map(readdirSync(output).map((name) => [name, readFileSync(join(output, name), 'utf8')])) };
 }
 
@@ -116,5 +116,38 @@ coda *
     assert.equal(inThreads.code, 1);
     assert.deepEqual(inThreads.errors, inOne.errors);
     assert.match(inThreads.errors.join('\n'), /tau/);
+  });
+
+  it('starts workers before compiling when the data look large, and gives the same files whether the compiled model then takes them or not', () => {
+    // 200 iterations; the model has 10 stochastic nodes (2,000 node updates per chain). data.R holds 9 numbers (1,800),
+    // big.R 49 (9,800: its x is never used). Each setting below puts the early guess and the compiled model's count on
+    // either side of the least work for a worker.
+    const script = (data: string): string => `model in "m.bug"\ndata in "${data}"\ncompile, nchains(2)\ninitialize\nupdate 100\nmonitor alpha\nmonitor b\nupdate 100\ncoda *\n`;
+    const big = { 'big.R': `${DATA}"x" <- c(${Array.from({ length: 40 }, (_, k) => k).join(', ')})\n` };
+    const cases: Array<{ data: string; minimumWork: number; what: string }> = [
+      // Started early, then abandoned: the model is too small for a worker.
+      { data: 'big.R', minimumWork: 5000, what: 'abandoned' },
+      // Started early and taken.
+      { data: 'big.R', minimumWork: 1000, what: 'taken' },
+      // Not started early (the guess is below the least work), started at compile.
+      { data: 'data.R', minimumWork: 1900, what: 'started at compile' },
+    ];
+    const inOne = run(script('big.R'), big);
+    assert.equal(inOne.code, 0, inOne.errors.join('\n'));
+    for (const c of cases) {
+      const oneThread = c.data === 'big.R' ? inOne : run(script(c.data), big);
+      const ran = run(script(c.data), big, { ...THREADS, threads: 2, minimumWork: c.minimumWork });
+      assert.equal(ran.code, 0, `${c.what}: ${ran.errors.join('\n')}`);
+      assert.deepEqual(ran.errors, oneThread.errors, c.what);
+      for (const [name, text] of oneThread.files) assert.equal(ran.files.get(name), text, `${c.what}: ${name}`);
+    }
+  });
+
+  it('ends workers started early when the model does not compile', () => {
+    const started = Date.now();
+    const ran = run('model in "bad.bug"\ndata in "data.R"\ncompile, nchains(2)\ninitialize\nupdate 1000000\n', { 'bad.bug': 'model {\n  alpha ~ dnorm(0, \n}\n' }, THREADS);
+    assert.equal(ran.code, 1);
+    assert.match(ran.errors.join('\n'), /bad\.bug:3:1: error/);
+    assert.ok(Date.now() - started < 60_000);
   });
 });

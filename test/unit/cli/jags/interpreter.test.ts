@@ -197,4 +197,10 @@ describe('latent jags', () => {
     assert.equal(ran.code, 1);
     assert.match(ran.errors[0]!, /run\.cmd:3:1: error: nchains\(10000000000\) asks for more chains than a session holds \(at most 1000\)/);
   });
+
+  it('warns at compile about names of a data file that the model never uses, as before data in kept the values it read', () => {
+    const ran = jags('model in "line.bug"\ndata in "data.R"\ndata in "more.R"\ncompile, nchains(1)\ninitialize\nupdate 10\n', { 'more.R': '"unused" <- 3\n' });
+    assert.equal(ran.code, 0, ran.errors.join('\n'));
+    assert.match(ran.errors.join('\n'), /run\.cmd:4:1: warning: 'unused' is given as data \(from .*more\.R\) but the model never uses it\./);
+  });
 });
