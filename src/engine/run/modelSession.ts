@@ -60,6 +60,18 @@ export interface ChainPlacement {
 const PROGRESS_STRIDE = 128;
 
 /**
+ * Iterations of a session that run its hosted chains in step (each chain's
+ * iteration k, then every chain's k + 1) before they run one after another.
+ * The chains' graphs and samplers are objects of their own, so code V8 has
+ * optimised on chain 1 alone meets chain 2's functions and arrays as
+ * strangers and is thrown away (wrong call target, wrong map) just as it
+ * started paying; in step, the feedback it optimises from already holds
+ * every chain's. Each chain draws from its own stream, so the draws are the
+ * same in either order.
+ */
+export const LOCKSTEP = 256;
+
+/**
  * A compiled model whose chains stay alive between commands, as a JAGS
  * session's do: initialise, update (adapting until the first monitor is set),
  * set monitors with their own thinning, update again. Iterations are counted
@@ -145,8 +157,14 @@ export class ModelSession {
       }
     } else {
       this.threads?.begin({ kind: 'update', n, adapt });
+      // The session's first iterations run the chains in step: see LOCKSTEP.
+      const together = Math.min(n, Math.max(0, LOCKSTEP - this.iteration));
+      for (let k = 1; k <= together; k++) {
+        for (let c = 0; c < this.chains.length; c++) this.step(c, this.iteration + k, adapt, false);
+        if (k % PROGRESS_STRIDE === 0) this.onProgress?.();
+      }
       for (let c = 0; c < this.chains.length; c++) {
-        for (let k = 1; k <= n; k++) {
+        for (let k = together + 1; k <= n; k++) {
           this.step(c, this.iteration + k, adapt, false);
           if (k % PROGRESS_STRIDE === 0) this.onProgress?.();
         }
