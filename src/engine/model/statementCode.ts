@@ -3,6 +3,7 @@ import { ARRAY_FUNCTIONS } from './arrayFunctions';
 import { FUNCTIONS } from './functions';
 import type { Variable } from './graph';
 import { LoopFrame } from './loopFrame';
+import { sharedFactory } from './sharedCode';
 import { zeroTimesInfinity, type LoopScope } from './expressions';
 
 /**
@@ -204,8 +205,7 @@ class CodeWriter {
     const body = this.scalar(e);
     if (body === undefined) return undefined;
     const result = link ? `${this.argument(link)}(${body})` : body;
-    const factory = new Function(...this.argumentNames, `"use strict"; return ${wrap(result)};`) as (...a: unknown[]) => unknown;
-    return factory(...this.argumentValues);
+    return sharedFactory(this.argumentNames, `"use strict"; return ${wrap(result)};`)(...this.argumentValues);
   }
 
   /** The name of an argument of the generated code carrying `value`. */

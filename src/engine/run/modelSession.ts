@@ -33,19 +33,34 @@ export interface SessionMonitor {
   /** Records per chain so far. */
   count: number;
   /** A monitor of all chains together (`pD`): one series in records[0], written as JAGS writes it, to CODAchain0.txt. */
-  pooled?: boolean;
+  pooled: boolean;
 }
 
-/** Reads the current values of one monitor's scalars in one chain into `row`. */
-type Reader = (row: Float64Array, at: number) => void;
+/**
+ * Where one chain's record of a monitor comes from: elements of a variable's
+ * values (`at` offsets into `values`), or one value computed (`deviance`,
+ * `pD`). Plain data of one shape rather than a closure per monitor and
+ * chain: the recording call in the sampling loop stays one monomorphic read
+ * loop, so setting monitors after burn-in gives V8 no new functions to warm.
+ */
+interface RecordSource {
+  values: Float64Array;
+  at: Int32Array;
+  computed: (() => number) | undefined;
+}
 
 interface ActiveMonitor {
   monitor: SessionMonitor;
   /** Per chain. */
-  readers: Reader[];
+  sources: RecordSource[];
   /** Per chain, rows recorded (the chains catch up with each other within an update). */
   rows: number[];
 }
+
+const NO_VALUES = new Float64Array(0);
+const NO_OFFSETS = new Int32Array(0);
+
+const computedSource = (compute: () => number): RecordSource => ({ values: NO_VALUES, at: NO_OFFSETS, computed: compute });
 
 /** Which chains a session runs in its own thread, and where the others run. */
 export interface ChainPlacement {
@@ -58,6 +73,18 @@ export interface ChainPlacement {
 }
 
 const PROGRESS_STRIDE = 128;
+
+/**
+ * Iterations of a session that run its hosted chains in step (each chain's
+ * iteration k, then every chain's k + 1) before they run one after another.
+ * The chains' graphs and samplers are objects of their own, so code V8 has
+ * optimised on chain 1 alone meets chain 2's functions and arrays as
+ * strangers and is thrown away (wrong call target, wrong map) just as it
+ * started paying; in step, the feedback it optimises from already holds
+ * every chain's. Each chain draws from its own stream, so the draws are the
+ * same in either order.
+ */
+export const LOCKSTEP = 256;
 
 /**
  * A compiled model whose chains stay alive between commands, as a JAGS
@@ -75,7 +102,8 @@ export class ModelSession {
   private readonly hosted: number[];
   private readonly threads?: ChainThreads;
   private readonly onProgress?: () => void;
-  private readonly active: ActiveMonitor[] = [];
+  /** Made with its elements already objects: see objectList. */
+  private readonly active: ActiveMonitor[] = objectList();
   /** Graphs compiled ahead of `initialize`, by chain. */
   private readonly compiled = new Map<number, ModelGraph>();
   /** Iterations done by every chain since initialisation. */
@@ -138,31 +166,42 @@ export class ModelSession {
    * a monitor of all chains together (pD) records.
    */
   update(n: number, adapt = this.adapting): void {
+    const first = this.iteration + 1;
     if (this.active.some((a) => a.monitor.pooled)) {
-      for (let k = 1; k <= n; k++) {
-        for (let c = 0; c < this.chains.length; c++) this.step(c, this.iteration + k, adapt, false);
-        this.recordDue(this.iteration + k, 0, true);
+      for (let k = first; k < first + n; k++) {
+        for (let c = 0; c < this.chains.length; c++) this.sweep(c, k, k, adapt);
+        this.recordDue(k, 0, true);
       }
     } else {
       this.threads?.begin({ kind: 'update', n, adapt });
-      for (let c = 0; c < this.chains.length; c++) {
-        for (let k = 1; k <= n; k++) {
-          this.step(c, this.iteration + k, adapt, false);
-          if (k % PROGRESS_STRIDE === 0) this.onProgress?.();
-        }
+      // The session's first iterations run the chains in step: see LOCKSTEP.
+      const together = Math.min(n, Math.max(0, LOCKSTEP - this.iteration));
+      for (let k = first; k < first + together; k++) {
+        for (let c = 0; c < this.chains.length; c++) this.sweep(c, k, k, adapt);
       }
+      for (let c = 0; c < this.chains.length; c++) this.sweep(c, first + together, first + n - 1, adapt);
       this.threads?.finish();
     }
     this.iteration += n;
     for (const { monitor, rows } of this.active) monitor.count = rows[0] ?? 0;
   }
 
-  /** One iteration of chain c, and its records of the monitors due then. */
-  private step(c: number, iteration: number, adapt: boolean, pooled: boolean): void {
+  /**
+   * Iterations `from` to `to` of chain c, each with its records of the
+   * monitors due then: the loop V8 optimises, kept apart from the update's
+   * bookkeeping, whose first pass over monitors otherwise threw the
+   * optimised loop away at the end of the update in which they were set.
+   */
+  private sweep(c: number, from: number, to: number, adapt: boolean): void {
     const { samplers, random } = this.chains[c]!;
-    for (let s = 0; s < samplers.length; s++) samplers[s]!.update(random);
-    if (adapt) for (let s = 0; s < samplers.length; s++) samplers[s]!.adapt?.();
-    this.recordDue(iteration, c, pooled);
+    // Read on every call, so that the first progress call (iteration 128) meets code that has seen it.
+    const onProgress = this.onProgress;
+    for (let iteration = from; iteration <= to; iteration++) {
+      for (let s = 0; s < samplers.length; s++) samplers[s]!.update(random);
+      if (adapt) for (let s = 0; s < samplers.length; s++) samplers[s]!.adapt?.();
+      this.recordDue(iteration, c, false);
+      if (onProgress && iteration % PROGRESS_STRIDE === 0) onProgress();
+    }
   }
 
   /** Records chain c's (or, with `pooled`, all chains' together) monitors due at `iteration`. */
@@ -171,7 +210,7 @@ export class ModelSession {
     let fresh = false;
     for (let m = 0; m < monitors.length; m++) {
       const { monitor } = monitors[m]!;
-      if (Boolean(monitor.pooled) !== pooled || iteration < monitor.start || (iteration - monitor.start) % monitor.thin !== 0) continue;
+      if (monitor.pooled !== pooled || iteration < monitor.start || (iteration - monitor.start) % monitor.thin !== 0) continue;
       if (!fresh) {
         // Once per recorded iteration, so without a list made for it: line records 22,000 times in a 0.1 s run.
         if (pooled) for (let k = 0; k < this.chains.length; k++) refreshSinks(this.chains[k]!.graph);
@@ -190,7 +229,7 @@ export class ModelSession {
    */
   addMonitor(target: MonitorTarget, thin: number, withDeviance: boolean): SessionMonitor {
     if (!this.initialized) throw errorAt(target.range, 'Monitors are set after initialize.');
-    const readers: Reader[] = [];
+    const sources: RecordSource[] = [];
     let names: string[];
     let pooled = false;
     const graph = this.chains[0]!.graph;
@@ -198,7 +237,7 @@ export class ModelSession {
       if (!withDeviance) throw errorAt(target.range, "'deviance' is known once the dic module is loaded: add 'load dic' before this line.");
       if (target.ranges) throw errorAt(target.range, "'deviance' is a single value; monitor it without an index.");
       names = ['deviance'];
-      for (const chain of this.chains) readers.push(devianceReader(chain));
+      for (const chain of this.chains) sources.push(computedSource(devianceOf(chain)));
     } else if (target.name === 'pD' && !graph.variables.has('pD')) {
       if (!withDeviance) throw errorAt(target.range, "'pD' is known once the dic module is loaded: add 'load dic' before this line.");
       if (target.ranges) throw errorAt(target.range, "'pD' is a single value; monitor it without an index.");
@@ -206,14 +245,15 @@ export class ModelSession {
       if (this.threads) throw errorAt(target.range, "'pD' needs every chain in one thread: this session runs chains in worker threads.");
       names = ['pD'];
       const penalty = penaltyReader(this.chains.map((c) => c.graph), new Random(this.request.settings.seed, this.chainCount), target.range);
-      readers.push((row, base) => (row[base] = penalty()));
+      sources.push(computedSource(penalty));
       pooled = true;
     } else {
       const variable = graph.variables.get(target.name);
       if (!variable) throw errorAt(target.range, `Cannot monitor '${target.name}': it is not a variable of the model.`);
       const offsets = elementOffsets(variable, target);
       names = offsets.map((o) => elementName(variable, o));
-      for (const chain of this.chains) readers.push(valueReader(chain.graph.variables.get(target.name)!, offsets));
+      const at = Int32Array.from(offsets);
+      for (const chain of this.chains) sources.push({ values: chain.graph.variables.get(target.name)!.values, at, computed: undefined });
     }
     const monitor: SessionMonitor = {
       label: labelOf(target),
@@ -223,11 +263,12 @@ export class ModelSession {
       // Chains run elsewhere get their records when `monitors` collects them.
       records: pooled ? [new Float64Array(64)] : Array.from({ length: this.chainCount }, (_, c) => new Float64Array(this.hosted.includes(c) ? names.length * 64 : 0)),
       count: 0,
-      ...(pooled ? { pooled } : {}),
+      // Every monitor one shape (a spread made a new map per monitor, and the sampling loop's optimised code threw itself away at each update's end).
+      pooled,
     };
     this.threads?.begin({ kind: 'monitor', target, thin, withDeviance });
     this.threads?.finish();
-    this.active.push({ monitor, readers, rows: readers.map(() => 0) });
+    this.active.push({ monitor, sources, rows: sources.map(() => 0) });
     this.adapting = false;
     return monitor;
   }
@@ -285,6 +326,19 @@ export class ModelSession {
   }
 }
 
+/**
+ * An empty list that V8 already stores as a list of objects. `[]` starts as
+ * a list of small integers and changes its hidden class at the first push;
+ * the monitors' list is read on every iteration, and optimised code that
+ * had only seen it empty (burn-in) was thrown away ("wrong map") when the
+ * first monitor was set.
+ */
+function objectList<T extends object>(): T[] {
+  const list: Array<T | null> = [null];
+  list.pop();
+  return list as T[];
+}
+
 /** Offsets (row-major) of a target's elements, in JAGS's order: the first index varies fastest. */
 function elementOffsets(variable: Variable, target: MonitorTarget): number[] {
   // JAGS treats a scalar as an array of length 1, so `x[1]` names a scalar x.
@@ -321,20 +375,13 @@ function labelOf(target: MonitorTarget): string {
   return `${target.name}[${target.ranges.map(([a, b]) => (a === b ? `${a}` : `${a}:${b}`)).join(',')}]`;
 }
 
-function valueReader(variable: Variable, offsets: number[]): Reader {
-  const at = Int32Array.from(offsets);
-  return (row, base) => {
-    for (let k = 0; k < at.length; k++) row[base + k] = variable.values[at[k]!]!;
-  };
-}
-
 /** −2 × the summed log density of the observed nodes at the chain's current values: JAGS's deviance. */
-function devianceReader(chain: ChainSession): Reader {
+function devianceOf(chain: ChainSession): () => number {
   const observed: StochasticNode[] = chain.graph.stochastic.filter((n) => n.observed);
-  return (row, base) => {
+  return () => {
     let logDensity = 0;
     for (let k = 0; k < observed.length; k++) logDensity += nodeLogDensity(observed[k]!);
-    row[base] = -2 * logDensity;
+    return -2 * logDensity;
   };
 }
 
@@ -349,7 +396,10 @@ function record(active: ActiveMonitor, local: number, chain: number): void {
     grown.set(buffer);
     monitor.records[chain] = buffer = grown;
   }
-  active.readers[local]!(buffer, rows * width);
+  const { values, at, computed } = active.sources[local]!;
+  const base = rows * width;
+  if (computed) buffer[base] = computed();
+  else for (let k = 0; k < at.length; k++) buffer[base + k] = values[at[k]!]!;
   active.rows[local] = rows + 1;
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nodeLogDensity } from '../../../src/engine/model/graph';
 import { prepareChain, sampleChain } from '../../../src/engine/run/chainSession';
-import { ModelSession, type MonitorTarget } from '../../../src/engine/run/modelSession';
+import { LOCKSTEP, ModelSession, type MonitorTarget } from '../../../src/engine/run/modelSession';
 import { request } from './helpers';
 
 const MODEL = `model {
@@ -42,6 +42,24 @@ describe('model session (JAGS-style updates)', () => {
     }
     assert.equal(session.iteration, 250);
     assert.ok(monitor.every((m) => m.count === 100 && m.start === 151));
+  });
+
+  it('gives the same draws when an update passes from chains in step (LOCKSTEP) to chains one after another', () => {
+    const burnin = LOCKSTEP - 40;
+    const r = request(`${MODEL}sample with gibbs(chains = 3, burnin = ${burnin}, iterations = 90, seed = 3, monitor = c(beta, theta))`);
+    const session = new ModelSession(r, 3);
+    session.initialize([]);
+    session.update(burnin);
+    const monitor = ['beta', 'theta'].map((name) => session.addMonitor(at(name), 1, false));
+    // 40 iterations in step, then 50 chain by chain, with records on both sides.
+    session.update(90);
+    for (const chain of [0, 1, 2]) {
+      const run = prepareChain(r, chain);
+      const rows: number[] = [];
+      sampleChain(run, r.settings, (_, draws) => rows.push(...draws));
+      const fromSession = Array.from({ length: 90 }, (_, k) => monitor.map((m) => m.records[chain]![k]!)).flat();
+      assert.deepEqual(fromSession, rows, `chain ${chain + 1}`);
+    }
   });
 
   it('counts records per monitor with its own start and thinning', () => {
