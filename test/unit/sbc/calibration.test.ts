@@ -220,15 +220,17 @@ describe('simulation-based calibration of each sampler family', () => {
 describe('simulation-based calibration detects a wrong sampler', () => {
   it('a conjugate normal update that believes the prior precision is 5 instead of 0.5', (t) => {
     // The fit's conjugate sampler reads mu's prior through the node's
-    // parameter evaluators; replacing the precision's evaluator makes the
-    // update conjugate to the wrong prior, while the simulations keep the
-    // right one. (A prior made ten times wider instead, 0.05, is not
+    // parameter(k); replacing the precision's on this node makes the update
+    // conjugate to the wrong prior, while the simulations keep the right one.
+    // (Not through `params`: compiled nodes make those closures only when
+    // asked, and samplers do not ask.) (A prior made ten times wider instead, 0.05, is not
     // detected at this size: six observations with precision ≈ 1.5 outweigh
     // a prior precision of 0.5 or 0.05 alike, so the two posteriors barely
     // differ. SBC detects what changes the posterior.)
     const breakMu: SamplerAdjustment = (graph, samplers) => {
       const mu = graph.stochastic.find((n) => n.name === 'mu')!;
-      mu.params[1] = () => 5;
+      const parameter = mu.parameter.bind(mu);
+      mu.parameter = (k: number): number => (k === 1 ? 5 : parameter(k));
       return samplers;
     };
     const result = runFamily(FAMILIES[0]!, breakMu);
