@@ -2,6 +2,7 @@ import { readsElement } from '../model/elementRead';
 import { roundingInterval } from '../model/observationDevices';
 import type { Expression } from '../language/ast';
 import { currentParameters, propagate, transientParameters, type ModelGraph, type StochasticNode } from '../model/graph';
+import { ChildReads } from './parameterReads';
 import { ComponentTerms } from './componentTerms';
 import { linearTermCompiler, type LinearTerm } from './linearForm';
 import { Dependence, DependenceAnalysis } from './linearity';
@@ -159,6 +160,9 @@ class NormalConditional implements Conditional {
   /** Whether every child's coefficient is known without probing (the node itself, a compiled linear term, a selected component). */
   private readonly allDirect: boolean;
   private readonly slope = new Float64Array(1);
+  /** The children's values and normal precisions, read in place where they can be (parameterReads.ts). */
+  private readonly values: ChildReads;
+  private readonly precisions: ChildReads;
 
   constructor(
     private readonly graph: ModelGraph,
@@ -185,6 +189,8 @@ class NormalConditional implements Conditional {
       this.components = components.size > 0 ? components : undefined;
     }
     this.allDirect = this.direct.every((x, j) => x === 1 || this.terms[j] !== undefined || this.selected[j]! >= 0);
+    this.values = ChildReads.values(children);
+    this.precisions = ChildReads.parameters(graph, children, (c) => (c.distribution.name === 'dnorm' ? 1 : -1));
   }
 
   parameters(out: Float64Array, refreshDependents = true): void {
@@ -235,7 +241,7 @@ class NormalConditional implements Conditional {
       for (let j = 0; j < children.length; j++) intercepts[j] = direct[j] || this.terms[j] ? 0 : children[j]!.parameter(0);
       setValue(graph, node, 1);
     }
-    const { terms, slope, selected, components, normal, pooled } = this;
+    const { terms, slope, selected, components, normal, pooled, values, precisions } = this;
     components?.refresh();
     for (let j = 0; j < children.length; j++) {
       if (pooled[j]) continue;
@@ -260,9 +266,10 @@ class NormalConditional implements Conditional {
       }
       if (b === 0) continue;
       if (normal[j]) {
-        const tau = w * child.parameter(1);
+        const at = precisions.offsets[j]!;
+        const tau = w * (at >= 0 ? precisions.arrays[j]![at]! : child.parameter(1));
         precision += tau * b * b;
-        weighted += tau * b * (child.variable.values[child.offset]! - a);
+        weighted += tau * b * (values.arrays[j]![values.offsets[j]!]! - a);
         continue;
       }
       const [from, to] = censoringInterval(child);
@@ -320,6 +327,10 @@ class GammaConditional implements Conditional {
   private readonly rateIsNode: Uint8Array;
   /** Whether θ is set to 1 to read the other children's c_j (and to 0 for the selecting ones); otherwise it is not moved at all. */
   private readonly probes: boolean;
+  /** The children's values, first parameters and rates or precisions c_j, read in place where they can be (parameterReads.ts). */
+  private readonly values: ChildReads;
+  private readonly firsts: ChildReads;
+  private readonly rates: ChildReads;
 
   constructor(
     private readonly graph: ModelGraph,
@@ -335,6 +346,9 @@ class GammaConditional implements Conditional {
       return rate !== undefined && isNodeItself(graph, c, node, rate) ? 1 : 0;
     });
     this.probes = this.anySelects || this.rateIsNode.includes(0);
+    this.values = ChildReads.values(this.children);
+    this.firsts = ChildReads.parameters(graph, this.children, (c) => (usesFirst(GAMMA_CHILD_KIND[c.distribution.name] ?? GammaChild.Other) ? 0 : -1));
+    this.rates = ChildReads.parameters(graph, this.children, (c) => GAMMA_CHILD_RATE[c.distribution.name] ?? -1);
   }
 
   parameters(out: Float64Array, refreshDependents = true): void {
@@ -387,7 +401,7 @@ class GammaConditional implements Conditional {
         active[j] = !selects[j] || child.parameter(GAMMA_CHILD_RATE[child.distribution.name]!) === 0 ? 1 : 0;
       }
     }
-    const { kinds, rateIsNode, probes } = this;
+    const { kinds, rateIsNode, probes, values, firsts, rates } = this;
     // c_j read at θ = 1; a child whose rate is θ itself has c_j = 1 (the same product, exactly) without it.
     if (probes) setValue(graph, node, 1);
     for (let j = 0; j < children.length; j++) {
@@ -395,37 +409,42 @@ class GammaConditional implements Conditional {
       const child = children[j]!;
       const w = weight ? weight[child.id]! : 1;
       if (w === 0) continue;
-      const y = child.variable.values[child.offset]!;
-      switch (kinds[j]) {
+      const y = values.arrays[j]![values.offsets[j]!]!;
+      const kind = kinds[j]!;
+      // The first parameter (a normal's mean, a gamma's shape) and c_j, in place where they are plain elements.
+      const at = firsts.offsets[j]!;
+      const first = at >= 0 ? firsts.arrays[j]![at]! : usesFirst(kind) ? child.parameter(0) : 0;
+      const rateAt = rates.offsets[j]!;
+      const c = rateIsNode[j] ? 1 : rateAt >= 0 ? rates.arrays[j]![rateAt]! : kind === GammaChild.Other ? 0 : child.parameter(GAMMA_CHILD_RATE[child.distribution.name]!);
+      switch (kind) {
         case GammaChild.Normal: {
-          const d = y - child.parameter(0);
-          const c = rateIsNode[j] ? 1 : child.parameter(1);
+          const d = y - first;
           shape += 0.5 * w;
           rate += 0.5 * w * c * d * d;
           scale += 0.5 * w * c * y * y;
           break;
         }
         case GammaChild.LogNormal: {
-          const d = Math.log(y) - child.parameter(0);
+          const d = Math.log(y) - first;
           shape += 0.5 * w;
-          rate += 0.5 * w * (rateIsNode[j] ? 1 : child.parameter(1)) * d * d;
+          rate += 0.5 * w * c * d * d;
           break;
         }
         case GammaChild.Poisson:
           shape += w * y;
-          rate += w * (rateIsNode[j] ? 1 : child.parameter(0));
+          rate += w * c;
           break;
         case GammaChild.Exponential:
           shape += w;
-          rate += w * (rateIsNode[j] ? 1 : child.parameter(0)) * y;
+          rate += w * c * y;
           break;
         case GammaChild.Gamma:
-          shape += w * child.parameter(0);
-          rate += w * (rateIsNode[j] ? 1 : child.parameter(1)) * y;
+          shape += w * first;
+          rate += w * c * y;
           break;
         case GammaChild.Weibull:
           shape += w;
-          rate += w * (rateIsNode[j] ? 1 : child.parameter(1)) * Math.pow(y, child.parameter(0));
+          rate += w * c * Math.pow(y, first);
           break;
       }
     }
@@ -437,6 +456,11 @@ class GammaConditional implements Conditional {
 }
 
 let ACTIVE = new Uint8Array(64);
+
+/** Whether a child's share needs its first parameter besides c_j (for a Poisson or an exponential child the first is c_j). */
+function usesFirst(kind: GammaChild): boolean {
+  return kind === GammaChild.Normal || kind === GammaChild.LogNormal || kind === GammaChild.Gamma || kind === GammaChild.Weibull;
+}
 
 /** A probability no other node will hold by coincidence (not a typical value such as 0.25 or 0.5). */
 const PROBE = 1 / Math.PI;

@@ -140,6 +140,19 @@ export function affineRead(e: Expression, scope: LoopScope, variables: ReadonlyM
   return read;
 }
 
+/** The offset an affine read reads at the row `scope`; undefined when the scope lacks a loop frame the read needs. */
+export function affineOffset(read: AffineRead, scope: LoopScope): number | undefined {
+  let at = read.base;
+  if (read.inner === 0 && read.outer === 0) return at;
+  if (!(scope instanceof LoopFrame)) return undefined;
+  if (read.inner !== 0) at += scope.index * read.inner;
+  if (read.outer !== 0) {
+    if (!scope.outer) return undefined;
+    at += scope.outer.index * read.outer;
+  }
+  return at;
+}
+
 /** A number, or a loop variable of the two innermost loops plus or minus a number. */
 function affineIndex(e: Expression, names: string[]): { depth: number; constant: number } | undefined {
   if (e.kind === 'number') return { depth: -1, constant: e.value };
