@@ -100,8 +100,10 @@ export class SliceSampler extends AdaptiveSlice implements Sampler {
 
   logConditional(x: number): number {
     const { node } = this;
-    node.variable.values[this.target] = this.discrete ? Math.floor(x) : x;
+    const value = this.discrete ? Math.floor(x) : x;
+    node.variable.values[this.target] = value;
     // A GLM's node: its children weighed from their linear predictors, the definitions downstream computed once, below.
+    if (this.affine) return this.linked!.affineLogDensity(value);
     if (this.linked) return this.linked.logDensity();
     this.propagation!.run();
     return this.terms!.logDensity();
@@ -111,6 +113,8 @@ export class SliceSampler extends AdaptiveSlice implements Sampler {
   private propagation: Propagation | undefined;
   private terms: MovingTerms | undefined;
   private linked: LinkedTerms | null | undefined;
+  /** Whether this update weighs the linked children by their predictors' affine form (LinkedTerms.prepare). */
+  private affine = false;
 
   update(random: Random): void {
     this.propagation ??= Propagation.of(this.graph, this.node);
@@ -119,6 +123,7 @@ export class SliceSampler extends AdaptiveSlice implements Sampler {
     const current = this.node.variable.values[this.target]!;
     // For a count, the continuous x is spread uniformly over [value, value + 1).
     const x0 = this.discrete ? current + random.uniform() : current;
+    this.affine = this.linked !== null && this.linked.prepare();
     this.slice(x0, this.discrete ? 1e-9 : 1e-14 * Math.max(Math.abs(x0), 1e-300), random);
     if (this.linked) this.propagation.run();
   }
