@@ -25,15 +25,15 @@ export class ChildReads {
     return new ChildReads(children.map((c) => c.variable.values), Int32Array.from(children, (c) => c.offset));
   }
 
-  /** Each child's parameter `parameterOf(child)` (a scalar parameter; −1 for none), in place where it is such a read. */
-  static parameters(graph: ModelGraph, children: readonly StochasticNode[], parameterOf: (child: StochasticNode) => number): ChildReads {
+  /** Each child's parameter `parameterOf(child, j)` (a scalar parameter; −1 for none), in place where it is such a read. */
+  static parameters(graph: ModelGraph, children: readonly StochasticNode[], parameterOf: (child: StochasticNode, j: number) => number): ChildReads {
     const arrays: Float64Array[] = [];
     const offsets = new Int32Array(children.length).fill(-1);
     // An expression is one statement's, so its read is worked out once for all its rows (the loop variables are checked).
     const known = new Map<Expression, { read: AffineRead | undefined; inner: string | undefined; outer: string | undefined }>();
     children.forEach((child, j) => {
       arrays.push(NONE);
-      const k = parameterOf(child);
+      const k = parameterOf(child, j);
       // Parameter k is argument k only while every parameter before it is a scalar (dcat's pi[] spreads over elements).
       if (k < 0 || child.distribution.multivariate || child.paramSizes.slice(0, k + 1).some((size) => size !== 1)) return;
       const e = child.statement.args[k];
