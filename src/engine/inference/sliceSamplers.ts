@@ -105,7 +105,7 @@ export class SliceSampler extends AdaptiveSlice implements Sampler {
     // A GLM's node: its children weighed from their linear predictors, the definitions downstream computed once, below.
     if (this.affine) return this.linked!.affineLogDensity(value);
     if (this.linked) return this.linked.logDensity();
-    this.propagation!.run();
+    (this.trial ?? this.propagation!).run();
     return this.terms!.logDensity();
   }
 
@@ -113,6 +113,8 @@ export class SliceSampler extends AdaptiveSlice implements Sampler {
   private propagation: Propagation | undefined;
   private terms: MovingTerms | undefined;
   private linked: LinkedTerms | null | undefined;
+  /** The propagation for points only tried, where a dependent has a power (Propagation.trialOf); the exact one runs at the point kept. */
+  private trial: Propagation | null | undefined;
   /** Whether this update weighs the linked children by their predictors' affine form (LinkedTerms.prepare). */
   private affine = false;
 
@@ -120,12 +122,13 @@ export class SliceSampler extends AdaptiveSlice implements Sampler {
     this.propagation ??= Propagation.of(this.graph, this.node);
     this.terms ??= new MovingTerms(this.graph, this.node, this.children);
     if (this.linked === undefined) this.linked = (!this.node.distribution.multivariate && LinkedTerms.of(this.graph, this.node, this.children)) || null;
+    if (this.trial === undefined) this.trial = Propagation.trialOf(this.graph, this.node) ?? null;
     const current = this.node.variable.values[this.target]!;
     // For a count, the continuous x is spread uniformly over [value, value + 1).
     const x0 = this.discrete ? current + random.uniform() : current;
     this.affine = this.linked !== null && this.linked.prepare();
     this.slice(x0, this.discrete ? 1e-9 : 1e-14 * Math.max(Math.abs(x0), 1e-300), random);
-    if (this.linked) this.propagation.run();
+    if (this.linked || this.trial) this.propagation.run();
   }
 }
 
