@@ -1,8 +1,9 @@
-import { currentParameters, nodeLogDensity, type ModelGraph, type StochasticNode } from '../model/graph';
+import { currentParameters, type ModelGraph, type StochasticNode } from '../model/graph';
 import { drawCategoricalFromLogWeights } from '../random/draws';
 import type { Random } from '../random/rng';
 import { Propagation } from './propagation';
 import { MixtureIndicator } from './mixtureIndicator';
+import { MovingTerms } from './movingTerms';
 import type { Sampler } from './samplers';
 
 /** The largest support that is enumerated; wider discrete nodes get the discrete slice sampler. */
@@ -23,6 +24,13 @@ export class FiniteSampler implements Sampler {
   private readonly followers: FiniteSampler[] = [];
   /** Recomputes the nodes downstream of the node, counts over a plate by differences (propagation.ts). */
   private propagation: Propagation | undefined;
+  /** The children's terms without what does not move with the node (movingTerms.ts): Eyes' y[i] without ½log τ. */
+  private terms: MovingTerms | undefined;
+  /**
+   * The support when it does not depend on the parameters' values (an untruncated dcat's 1..K, a dbern's 0..1):
+   * not asked of the distribution at every update.
+   */
+  private readonly support: [number, number] | undefined;
 
   constructor(
     private readonly graph: ModelGraph,
@@ -31,6 +39,8 @@ export class FiniteSampler implements Sampler {
   ) {
     this.nodes = [node];
     this.mixture = MixtureIndicator.of(graph, node, children);
+    const plain = !node.lower && !node.upper;
+    this.support = plain && node.distribution.name === 'dcat' ? [1, node.paramCount] : plain && node.distribution.name === 'dbern' ? [0, 1] : undefined;
   }
 
   /**
@@ -53,7 +63,7 @@ export class FiniteSampler implements Sampler {
   private updateOwn(random: Random): void {
     if (this.mixture?.update(random)) return;
     const { node, children } = this;
-    const [lower, upper] = finiteSupport(node);
+    const [lower, upper] = this.support ?? finiteSupport(node);
     const count = upper - lower + 1;
     if (!(count >= 1)) return;
     if (this.weights.length < count) this.weights = new Float64Array(count);
@@ -67,11 +77,13 @@ export class FiniteSampler implements Sampler {
     if (distribution.multivariate) return;
     // Made at the first update, once the graph's dependents are final.
     const propagation = (this.propagation ??= Propagation.of(this.graph, node));
+    const terms = (this.terms ??= new MovingTerms(this.graph, node, children));
     for (let k = 0; k < count; k++) {
       values[node.offset] = lower + k;
       propagation.run();
-      let total = distribution.logDensity(lower + k, parameters);
-      for (let j = 0; j < children.length && total > Number.NEGATIVE_INFINITY; j++) total += nodeLogDensity(children[j]!);
+      const own = distribution.logDensity(lower + k, parameters);
+      // Constants dropped from every value's weight leave the normalised probabilities as they were.
+      const total = own > Number.NEGATIVE_INFINITY ? terms.childrenLogDensity(own) : own;
       weights[k] = Number.isNaN(total) ? Number.NEGATIVE_INFINITY : total;
     }
     const k = drawCategoricalFromLogWeights(random, weights, count);

@@ -70,8 +70,13 @@ export class MovingTerms {
   /** The log conditional at the current state, up to a constant; −∞ (or NaN) as soon as a term is. */
   logDensity(): number {
     const { node, own } = this;
-    let total = own === Term.Full ? nodeLogDensity(node) : term(own, node, node.variable.values[node.offset]!, node.parameter(0), node.parameter(1));
+    const total = own === Term.Full ? nodeLogDensity(node) : term(own, node, node.variable.values[node.offset]!, node.parameter(0), node.parameter(1));
     if (total === Number.NEGATIVE_INFINITY || Number.isNaN(total)) return Number.NEGATIVE_INFINITY;
+    return this.childrenLogDensity(total);
+  }
+
+  /** `total` plus the children's terms at the current state (a caller weighs the node's own density itself); −∞ as soon as a term is. */
+  childrenLogDensity(total = 0): number {
     const { children, terms, values, firsts, seconds } = this;
     for (let j = 0; j < children.length; j++) {
       const child = children[j]!;
