@@ -358,6 +358,8 @@ class GammaConditional implements Conditional {
   private readonly rateIsNode: Uint8Array;
   /** Whether θ is set to 1 to read the other children's c_j (and to 0 for the selecting ones); otherwise it is not moved at all. */
   private readonly probes: boolean;
+  /** Whether every child is a normal whose precision is θ itself, none selecting it (addNormalsOfNode). */
+  private readonly normalsOfNode: boolean;
   /** The children's values, first parameters and rates or precisions c_j, read in place where they can be (parameterReads.ts). */
   private readonly values: ChildReads;
   private readonly firsts: ChildReads;
@@ -377,6 +379,7 @@ class GammaConditional implements Conditional {
       return rate !== undefined && isNodeItself(graph, c, node, rate) ? 1 : 0;
     });
     this.probes = this.anySelects || this.rateIsNode.includes(0);
+    this.normalsOfNode = !this.probes && this.kinds.every((k) => k === GammaChild.Normal);
     this.values = ChildReads.values(this.children);
     this.firsts = ChildReads.parameters(graph, this.children, (c) => (usesFirst(GAMMA_CHILD_KIND[c.distribution.name] ?? GammaChild.Other) ? 0 : -1));
     this.rates = ChildReads.parameters(graph, this.children, (c) => GAMMA_CHILD_RATE[c.distribution.name] ?? -1);
@@ -384,7 +387,24 @@ class GammaConditional implements Conditional {
 
   parameters(out: Float64Array, refreshDependents = true): void {
     this.prior(out, true);
-    this.accumulate(out, undefined, refreshDependents);
+    if (this.normalsOfNode) this.addNormalsOfNode(out);
+    else this.accumulate(out, undefined, refreshDependents);
+  }
+
+  /**
+   * The children's share when each is a normal whose precision is the node itself and none selects it (Rats'
+   * tau.c, Dyes' tau.within, a regression's residual precision): n/2 and ½Σ(y − μ)², the half taken once.
+   */
+  private addNormalsOfNode(out: Float64Array): void {
+    const { children, values, firsts } = this;
+    let squares = 0;
+    for (let j = 0; j < children.length; j++) {
+      const at = firsts.offsets[j]!;
+      const d = values.arrays[j]![values.offsets[j]!]! - (at >= 0 ? firsts.arrays[j]![at]! : children[j]!.parameter(0));
+      squares += d * d;
+    }
+    out[0] = out[0]! + 0.5 * children.length;
+    out[1] = out[1]! + 0.5 * squares;
   }
 
   /** The prior's [shape, rate]; without `withPrior` the flat [1, 0], so the mode is the likelihood's maximum. */

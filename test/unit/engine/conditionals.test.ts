@@ -79,6 +79,12 @@ describe('complete conditionals: linear-Gaussian regression', () => {
     const [a, b, alpha, beta] = [2, 3, 0.3, 0.9];
     assertClose(shape, a + X.length / 2, 'shape');
     assertClose(rate, b + sum(Y.map((y, i) => (y - alpha - beta * X[i]!) ** 2)) / 2, 'rate');
+    // Every child's precision is tau itself, so the sampler's path takes the half once; EM's weighted path, child by child, agrees.
+    const out = new Float64Array(2);
+    c!.prior(out, true);
+    c!.accumulate(out, new Float64Array(g.stochastic.length).fill(1));
+    assertClose(out[0]!, shape, 'shape child by child');
+    assertClose(out[1]!, rate, 'rate child by child');
   });
 
   it('leaves the node and its deterministic dependents as they were after computing the parameters', () => {
