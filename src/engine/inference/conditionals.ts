@@ -55,6 +55,9 @@ interface ChildUse {
 /** Returns the node's complete conditional if local conjugacy gives one, else undefined. */
 export function analyzeConditional(graph: ModelGraph, node: StochasticNode): Conditional | undefined {
   if (node.observed || node.distribution.multivariate) return undefined;
+  // Only these priors have a closed form here: any other (a mixture's dcat indicator) is refused before its children
+  // are analysed — a count over every row among them made that O(rows) per indicator.
+  if (!CONJUGATE_PRIORS.has(node.distribution.name)) return undefined;
   const children = node.children.map((id) => graph.stochastic[id]!);
   if (children.some((c) => c.statement.truncation)) return undefined;
   const analysis = new DependenceAnalysis(graph, node);
@@ -102,6 +105,9 @@ export function analyzeConditional(graph: ModelGraph, node: StochasticNode): Con
       return undefined;
   }
 }
+
+/** The priors analyzeConditional's switch handles. */
+const CONJUGATE_PRIORS = new Set(['dnorm', 'dunif', 'dgamma', 'dexp', 'dbeta']);
 
 function isArrayParameter(child: StochasticNode, k: number): boolean {
   const ranks = child.distribution.parameterRanks;

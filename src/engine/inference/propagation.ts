@@ -168,19 +168,9 @@ const MAX_EXACT = 2 ** 52;
  * summed (its old value is gone by the time the propagation runs).
  */
 function countPlan(graph: ModelGraph, nodes: StochasticNode[], dependents: DeterministicNode[], k: number, d: DeterministicNode): CountPlan | undefined {
-  const value = d.statement.value;
-  if (d.statement.target.link || value.kind !== 'call' || value.callee !== 'sum' || value.args.length !== 1) return undefined;
-  const argument = value.args[0]!.value;
-  if (argument.kind !== 'index' && argument.kind !== 'name') return undefined;
-  const { direct } = graph.expressions.array(argument, d.scope);
-  if (!direct || direct.offsets.length === 0) return undefined;
-  const variable = graph.variables.get(argument.name);
-  if (!variable || variable.values !== direct.values) return undefined;
-  const summed = new Set<number>();
-  for (const o of direct.offsets) {
-    if (!isWholeNumberElement(graph, variable, o)) return undefined;
-    summed.add(o);
-  }
+  const count = summedCount(graph, d);
+  if (!count) return undefined;
+  const { variable, summed } = count;
   if (nodes.some((node) => node.variable === variable && Array.from(node.offsets).some((o) => summed.has(o)))) return undefined;
   const moved: number[] = [];
   for (let j = 0; j < k; j++) {
@@ -188,6 +178,38 @@ function countPlan(graph: ModelGraph, nodes: StochasticNode[], dependents: Deter
     if (e.variable === variable && summed.has(e.offset)) moved.push(j);
   }
   return { moved: Int32Array.from(moved) };
+}
+
+/**
+ * Per count `s <- sum(x[...])` of a graph: the variable and the offsets it sums when every one is a whole
+ * number, else null; worked out once per count, not once per node that moves it (each of Eyes' indicators
+ * moves both counts over every row: a list and a check per row per indicator, O(N²) in all).
+ */
+const summedCounts = new WeakMap<ModelGraph, Map<number, { variable: Variable; summed: Set<number> } | null>>();
+
+function summedCount(graph: ModelGraph, d: DeterministicNode): { variable: Variable; summed: Set<number> } | null {
+  let known = summedCounts.get(graph);
+  if (!known) summedCounts.set(graph, (known = new Map()));
+  let found = known.get(d.id);
+  if (found === undefined) known.set(d.id, (found = findSummedCount(graph, d)));
+  return found;
+}
+
+function findSummedCount(graph: ModelGraph, d: DeterministicNode): { variable: Variable; summed: Set<number> } | null {
+  const value = d.statement.value;
+  if (d.statement.target.link || value.kind !== 'call' || value.callee !== 'sum' || value.args.length !== 1) return null;
+  const argument = value.args[0]!.value;
+  if (argument.kind !== 'index' && argument.kind !== 'name') return null;
+  const { direct } = graph.expressions.array(argument, d.scope);
+  if (!direct || direct.offsets.length === 0) return null;
+  const variable = graph.variables.get(argument.name);
+  if (!variable || variable.values !== direct.values) return null;
+  const summed = new Set<number>();
+  for (const o of direct.offsets) {
+    if (!isWholeNumberElement(graph, variable, o)) return null;
+    summed.add(o);
+  }
+  return { variable, summed };
 }
 
 /** Whether an element is always a whole number: an indicator function's value, whole-number data, or a discrete node. */
