@@ -2,12 +2,13 @@ import { currentParameters, type ModelGraph, type StochasticNode } from '../mode
 import { drawCategoricalFromLogWeights } from '../random/draws';
 import type { Random } from '../random/rng';
 import { Propagation } from './propagation';
+import { finiteSupport, fixedSupport } from './finiteSupport';
 import { MixtureIndicator } from './mixtureIndicator';
 import { MovingTerms } from './movingTerms';
 import type { Sampler } from './samplers';
 
-/** The largest support that is enumerated; wider discrete nodes get the discrete slice sampler. */
-export const MAX_ENUMERATED = 2000;
+// Kept importable from here for the modules that ask before choosing a sampler (EM's local posteriors, VI, starts).
+export { finiteSupport, MAX_ENUMERATED } from './finiteSupport';
 
 /**
  * Exact draws for a discrete node with a small finite support (dcat, dbern,
@@ -39,8 +40,7 @@ export class FiniteSampler implements Sampler {
   ) {
     this.nodes = [node];
     this.mixture = MixtureIndicator.of(graph, node, children);
-    const plain = !node.lower && !node.upper;
-    this.support = plain && node.distribution.name === 'dcat' ? [1, node.paramCount] : plain && node.distribution.name === 'dbern' ? [0, 1] : undefined;
+    this.support = fixedSupport(node);
   }
 
   /**
@@ -97,11 +97,3 @@ export class FiniteSampler implements Sampler {
   }
 }
 
-/** The node's support given its parameters and truncation, as whole numbers [lower, upper]. */
-export function finiteSupport(node: StochasticNode): [number, number] {
-  if (node.distribution.multivariate) return [0, -1];
-  const [a, b] = node.distribution.bounds(currentParameters(node));
-  const lower = Math.ceil(Math.max(a, node.lower ? node.lower() : Number.NEGATIVE_INFINITY));
-  const upper = Math.floor(Math.min(b, node.upper ? node.upper() : Number.POSITIVE_INFINITY));
-  return [lower, upper];
-}
