@@ -117,6 +117,15 @@ export class LinkedTerms {
     return new LinkedTerms(node, new MovingTerms(graph, node, others), linked, Uint8Array.from(kinds), codes, scopes, affine);
   }
 
+  /** The other terms' hold and release (MovingTerms.hold): the node's own prior read once per update. */
+  hold(): void {
+    this.others.hold();
+  }
+
+  release(): void {
+    this.others.release();
+  }
+
   /**
    * Prepares the affine form for the points one update tries around the node's current value x0: each
    * predictor read at x0, and its coefficient b_j as η(1) − η(0) (the predictor is affine in the node, checked

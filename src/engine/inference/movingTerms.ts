@@ -68,9 +68,30 @@ export class MovingTerms {
   }
 
   /** The log conditional at the current state, up to a constant; −∞ (or NaN) as soon as a term is. */
+  /**
+   * Reads the node's own prior parameters once for the points of one update: they cannot move with the node
+   * (it is not its own parent), and a slice update evaluates about six points. Until `release`, `logDensity`
+   * uses them; the caller holds them only while nothing else changes (within one update).
+   */
+  hold(): void {
+    if (this.own === Term.Full) return;
+    this.heldFirst = this.node.parameter(0);
+    this.heldSecond = this.node.parameter(1);
+    this.held = true;
+  }
+
+  release(): void {
+    this.held = false;
+  }
+
+  private held = false;
+  private heldFirst = 0;
+  private heldSecond = 0;
+
   logDensity(): number {
     const { node, own } = this;
-    const total = own === Term.Full ? nodeLogDensity(node) : term(own, node, node.variable.values[node.offset]!, node.parameter(0), node.parameter(1));
+    const x = node.variable.values[node.offset]!;
+    const total = own === Term.Full ? nodeLogDensity(node) : this.held ? term(own, node, x, this.heldFirst, this.heldSecond) : term(own, node, x, node.parameter(0), node.parameter(1));
     if (total === Number.NEGATIVE_INFINITY || Number.isNaN(total)) return Number.NEGATIVE_INFINITY;
     return this.childrenLogDensity(total);
   }

@@ -127,7 +127,11 @@ export class SliceSampler extends AdaptiveSlice implements Sampler {
     // For a count, the continuous x is spread uniformly over [value, value + 1).
     const x0 = this.discrete ? current + random.uniform() : current;
     this.affine = this.linked !== null && this.linked.prepare();
+    // The node's own prior parameters read once for this update's points.
+    const held = this.linked ?? this.terms;
+    held.hold();
     this.slice(x0, this.discrete ? 1e-9 : 1e-14 * Math.max(Math.abs(x0), 1e-300), random);
+    held.release();
     if (this.linked || this.trial) this.propagation.run();
   }
 }
