@@ -107,7 +107,8 @@ export class GaussianBlock {
       members.every((m) => m.statement.args.every((arg) => readsOnly(graph, arg, m, none)));
     this.sharedPrecision = this.fixedDesign && !this.fixedPrecision ? sharedPrecisionElement(graph, children) : undefined;
     // Scalar normal children whose means compile to linear terms need no probing at all.
-    const compileTerm = linearTermCompiler(graph, members);
+    // A moving design (Dugongs' pow(gamma, x[i]) while gamma moves) is read at every update: its powers by trialPower.
+    const compileTerm = linearTermCompiler(graph, members, !this.fixedDesign);
     const termOf = (c: StochasticNode): LinearTerm | undefined => (c.side === 1 ? compileTerm(c.statement.args[0]!, c.scope) : undefined);
     if (this.fixedDesign) {
       // A child without a term leaves the design unknown: it is probed at the first update then, as a moving design is.

@@ -72,6 +72,11 @@ export class StatementCompiler {
     return this.cached(e, scope, link, false, false) as StatementCode | undefined;
   }
 
+  /** `code` with powers by trialPower, for values a sampler only weighs (a design read while another node moves); undefined where `code` is, or where it would be the same. */
+  trialCode(e: Expression, scope: LoopScope): StatementCode | undefined {
+    return this.cached(e, scope, undefined, false, true) as StatementCode | undefined;
+  }
+
   /** The compiled expression as a store into an array (StatementStore); undefined where `code` is. */
   store(e: Expression, scope: LoopScope, link?: (x: number) => number): StatementStore | undefined {
     return this.cached(e, scope, link, true, false) as StatementStore | undefined;
