@@ -2,6 +2,7 @@ import { readsElement } from '../model/elementRead';
 import { roundingInterval } from '../model/observationDevices';
 import type { Expression } from '../language/ast';
 import { currentParameters, propagate, transientParameters, type ModelGraph, type StochasticNode } from '../model/graph';
+import { ChildReads } from './parameterReads';
 import { ComponentTerms } from './componentTerms';
 import { linearTermCompiler, type LinearTerm } from './linearForm';
 import { Dependence, DependenceAnalysis } from './linearity';
@@ -54,6 +55,9 @@ interface ChildUse {
 /** Returns the node's complete conditional if local conjugacy gives one, else undefined. */
 export function analyzeConditional(graph: ModelGraph, node: StochasticNode): Conditional | undefined {
   if (node.observed || node.distribution.multivariate) return undefined;
+  // Only these priors have a closed form here: any other (a mixture's dcat indicator) is refused before its children
+  // are analysed — a count over every row among them made that O(rows) per indicator.
+  if (!CONJUGATE_PRIORS.has(node.distribution.name)) return undefined;
   const children = node.children.map((id) => graph.stochastic[id]!);
   if (children.some((c) => c.statement.truncation)) return undefined;
   const analysis = new DependenceAnalysis(graph, node);
@@ -101,6 +105,9 @@ export function analyzeConditional(graph: ModelGraph, node: StochasticNode): Con
       return undefined;
   }
 }
+
+/** The priors analyzeConditional's switch handles. */
+const CONJUGATE_PRIORS = new Set(['dnorm', 'dunif', 'dgamma', 'dexp', 'dbeta']);
 
 function isArrayParameter(child: StochasticNode, k: number): boolean {
   const ranks = child.distribution.parameterRanks;
@@ -159,6 +166,9 @@ class NormalConditional implements Conditional {
   /** Whether every child's coefficient is known without probing (the node itself, a compiled linear term, a selected component). */
   private readonly allDirect: boolean;
   private readonly slope = new Float64Array(1);
+  /** The children's values and normal precisions, read in place where they can be (parameterReads.ts). */
+  private readonly values: ChildReads;
+  private readonly precisions: ChildReads;
 
   constructor(
     private readonly graph: ModelGraph,
@@ -185,12 +195,34 @@ class NormalConditional implements Conditional {
       this.components = components.size > 0 ? components : undefined;
     }
     this.allDirect = this.direct.every((x, j) => x === 1 || this.terms[j] !== undefined || this.selected[j]! >= 0);
+    this.values = ChildReads.values(children);
+    this.precisions = ChildReads.parameters(graph, children, (c) => (c.distribution.name === 'dnorm' ? 1 : -1));
+    this.sharedPrecision = sharedPrecisionOfDirect(this.direct, this.normal, this.precisions);
   }
+
+  /**
+   * Whether every child is a normal whose mean is θ itself and whose precision is one shared element (Dyes'
+   * y[i, j] ~ dnorm(mu[i], tau.within), Rats' alpha[i] ~ dnorm(alpha.c, tau.alpha)): then the children's share is
+   * n·τ and τ·Σ y_j, one multiply-add per child instead of three.
+   */
+  private readonly sharedPrecision: boolean;
 
   parameters(out: Float64Array, refreshDependents = true): void {
     this.prior(out, true);
-    this.accumulate(out, undefined, refreshDependents);
+    if (this.sharedPrecision) this.addShared(out);
+    else this.accumulate(out, undefined, refreshDependents);
     this.finish(out);
+  }
+
+  /** The children's share when they share one precision (`sharedPrecision`): τ factored out of the sums. */
+  private addShared(out: Float64Array): void {
+    const { values, precisions } = this;
+    const n = values.offsets.length;
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += values.arrays[j]![values.offsets[j]!]!;
+    const tau = precisions.arrays[0]![precisions.offsets[0]!]!;
+    out[0] = out[0]! + tau * sum;
+    out[1] = out[1]! + n * tau;
   }
 
   /**
@@ -235,7 +267,7 @@ class NormalConditional implements Conditional {
       for (let j = 0; j < children.length; j++) intercepts[j] = direct[j] || this.terms[j] ? 0 : children[j]!.parameter(0);
       setValue(graph, node, 1);
     }
-    const { terms, slope, selected, components, normal, pooled } = this;
+    const { terms, slope, selected, components, normal, pooled, values, precisions } = this;
     components?.refresh();
     for (let j = 0; j < children.length; j++) {
       if (pooled[j]) continue;
@@ -260,9 +292,10 @@ class NormalConditional implements Conditional {
       }
       if (b === 0) continue;
       if (normal[j]) {
-        const tau = w * child.parameter(1);
+        const at = precisions.offsets[j]!;
+        const tau = w * (at >= 0 ? precisions.arrays[j]![at]! : child.parameter(1));
         precision += tau * b * b;
-        weighted += tau * b * (child.variable.values[child.offset]! - a);
+        weighted += tau * b * (values.arrays[j]![values.offsets[j]!]! - a);
         continue;
       }
       const [from, to] = censoringInterval(child);
@@ -283,6 +316,17 @@ class NormalConditional implements Conditional {
   finish(out: Float64Array): void {
     out[0] = out[1]! > 0 ? out[0]! / out[1]! : 0;
   }
+}
+
+/** Whether every child is direct, normal, and reads its precision in place from one element shared by all. */
+function sharedPrecisionOfDirect(direct: Uint8Array, normal: Uint8Array, precisions: ChildReads): boolean {
+  const n = direct.length;
+  if (n === 0) return false;
+  const array = precisions.arrays[0]!, offset = precisions.offsets[0]!;
+  for (let j = 0; j < n; j++) {
+    if (!direct[j] || !normal[j] || precisions.offsets[j] !== offset || precisions.arrays[j] !== array || offset < 0) return false;
+  }
+  return true;
 }
 
 /**
@@ -320,6 +364,12 @@ class GammaConditional implements Conditional {
   private readonly rateIsNode: Uint8Array;
   /** Whether θ is set to 1 to read the other children's c_j (and to 0 for the selecting ones); otherwise it is not moved at all. */
   private readonly probes: boolean;
+  /** Whether every child is a normal whose precision is θ itself, none selecting it (addNormalsOfNode). */
+  private readonly normalsOfNode: boolean;
+  /** The children's values, first parameters and rates or precisions c_j, read in place where they can be (parameterReads.ts). */
+  private readonly values: ChildReads;
+  private readonly firsts: ChildReads;
+  private readonly rates: ChildReads;
 
   constructor(
     private readonly graph: ModelGraph,
@@ -335,11 +385,32 @@ class GammaConditional implements Conditional {
       return rate !== undefined && isNodeItself(graph, c, node, rate) ? 1 : 0;
     });
     this.probes = this.anySelects || this.rateIsNode.includes(0);
+    this.normalsOfNode = !this.probes && this.kinds.every((k) => k === GammaChild.Normal);
+    this.values = ChildReads.values(this.children);
+    this.firsts = ChildReads.parameters(graph, this.children, (c) => (usesFirst(GAMMA_CHILD_KIND[c.distribution.name] ?? GammaChild.Other) ? 0 : -1));
+    this.rates = ChildReads.parameters(graph, this.children, (c) => GAMMA_CHILD_RATE[c.distribution.name] ?? -1);
   }
 
   parameters(out: Float64Array, refreshDependents = true): void {
     this.prior(out, true);
-    this.accumulate(out, undefined, refreshDependents);
+    if (this.normalsOfNode) this.addNormalsOfNode(out);
+    else this.accumulate(out, undefined, refreshDependents);
+  }
+
+  /**
+   * The children's share when each is a normal whose precision is the node itself and none selects it (Rats'
+   * tau.c, Dyes' tau.within, a regression's residual precision): n/2 and ½Σ(y − μ)², the half taken once.
+   */
+  private addNormalsOfNode(out: Float64Array): void {
+    const { children, values, firsts } = this;
+    let squares = 0;
+    for (let j = 0; j < children.length; j++) {
+      const at = firsts.offsets[j]!;
+      const d = values.arrays[j]![values.offsets[j]!]! - (at >= 0 ? firsts.arrays[j]![at]! : children[j]!.parameter(0));
+      squares += d * d;
+    }
+    out[0] = out[0]! + 0.5 * children.length;
+    out[1] = out[1]! + 0.5 * squares;
   }
 
   /** The prior's [shape, rate]; without `withPrior` the flat [1, 0], so the mode is the likelihood's maximum. */
@@ -387,7 +458,7 @@ class GammaConditional implements Conditional {
         active[j] = !selects[j] || child.parameter(GAMMA_CHILD_RATE[child.distribution.name]!) === 0 ? 1 : 0;
       }
     }
-    const { kinds, rateIsNode, probes } = this;
+    const { kinds, rateIsNode, probes, values, firsts, rates } = this;
     // c_j read at θ = 1; a child whose rate is θ itself has c_j = 1 (the same product, exactly) without it.
     if (probes) setValue(graph, node, 1);
     for (let j = 0; j < children.length; j++) {
@@ -395,37 +466,42 @@ class GammaConditional implements Conditional {
       const child = children[j]!;
       const w = weight ? weight[child.id]! : 1;
       if (w === 0) continue;
-      const y = child.variable.values[child.offset]!;
-      switch (kinds[j]) {
+      const y = values.arrays[j]![values.offsets[j]!]!;
+      const kind = kinds[j]!;
+      // The first parameter (a normal's mean, a gamma's shape) and c_j, in place where they are plain elements.
+      const at = firsts.offsets[j]!;
+      const first = at >= 0 ? firsts.arrays[j]![at]! : usesFirst(kind) ? child.parameter(0) : 0;
+      const rateAt = rates.offsets[j]!;
+      const c = rateIsNode[j] ? 1 : rateAt >= 0 ? rates.arrays[j]![rateAt]! : kind === GammaChild.Other ? 0 : child.parameter(GAMMA_CHILD_RATE[child.distribution.name]!);
+      switch (kind) {
         case GammaChild.Normal: {
-          const d = y - child.parameter(0);
-          const c = rateIsNode[j] ? 1 : child.parameter(1);
+          const d = y - first;
           shape += 0.5 * w;
           rate += 0.5 * w * c * d * d;
           scale += 0.5 * w * c * y * y;
           break;
         }
         case GammaChild.LogNormal: {
-          const d = Math.log(y) - child.parameter(0);
+          const d = Math.log(y) - first;
           shape += 0.5 * w;
-          rate += 0.5 * w * (rateIsNode[j] ? 1 : child.parameter(1)) * d * d;
+          rate += 0.5 * w * c * d * d;
           break;
         }
         case GammaChild.Poisson:
           shape += w * y;
-          rate += w * (rateIsNode[j] ? 1 : child.parameter(0));
+          rate += w * c;
           break;
         case GammaChild.Exponential:
           shape += w;
-          rate += w * (rateIsNode[j] ? 1 : child.parameter(0)) * y;
+          rate += w * c * y;
           break;
         case GammaChild.Gamma:
-          shape += w * child.parameter(0);
-          rate += w * (rateIsNode[j] ? 1 : child.parameter(1)) * y;
+          shape += w * first;
+          rate += w * c * y;
           break;
         case GammaChild.Weibull:
           shape += w;
-          rate += w * (rateIsNode[j] ? 1 : child.parameter(1)) * Math.pow(y, child.parameter(0));
+          rate += w * c * Math.pow(y, first);
           break;
       }
     }
@@ -437,6 +513,11 @@ class GammaConditional implements Conditional {
 }
 
 let ACTIVE = new Uint8Array(64);
+
+/** Whether a child's share needs its first parameter besides c_j (for a Poisson or an exponential child the first is c_j). */
+function usesFirst(kind: GammaChild): boolean {
+  return kind === GammaChild.Normal || kind === GammaChild.LogNormal || kind === GammaChild.Gamma || kind === GammaChild.Weibull;
+}
 
 /** A probability no other node will hold by coincidence (not a typical value such as 0.25 or 0.5). */
 const PROBE = 1 / Math.PI;

@@ -1,7 +1,7 @@
 import { nodeLogDensity, propagate, type ModelGraph, type StochasticNode } from '../model/graph';
 import { drawCategoricalFromLogWeights } from '../random/draws';
 import { Random } from '../random/rng';
-import { finiteSupport, MAX_ENUMERATED } from './finiteSampler';
+import { finiteSupport, MAX_ENUMERATED } from './finiteSupport';
 
 /** Sweeps before giving up; a sweep visits each discrete node once. */
 const MAX_SWEEPS = 500;

@@ -1,12 +1,14 @@
-import { currentParameters, nodeLogDensity, type ModelGraph, type StochasticNode } from '../model/graph';
+import { currentParameters, type ModelGraph, type StochasticNode } from '../model/graph';
 import { drawCategoricalFromLogWeights } from '../random/draws';
 import type { Random } from '../random/rng';
 import { Propagation } from './propagation';
+import { finiteSupport, fixedSupport } from './finiteSupport';
 import { MixtureIndicator } from './mixtureIndicator';
+import { MovingTerms } from './movingTerms';
 import type { Sampler } from './samplers';
 
-/** The largest support that is enumerated; wider discrete nodes get the discrete slice sampler. */
-export const MAX_ENUMERATED = 2000;
+// Kept importable from here for the modules that ask before choosing a sampler (EM's local posteriors, VI, starts).
+export { finiteSupport, MAX_ENUMERATED } from './finiteSupport';
 
 /**
  * Exact draws for a discrete node with a small finite support (dcat, dbern,
@@ -23,6 +25,13 @@ export class FiniteSampler implements Sampler {
   private readonly followers: FiniteSampler[] = [];
   /** Recomputes the nodes downstream of the node, counts over a plate by differences (propagation.ts). */
   private propagation: Propagation | undefined;
+  /** The children's terms without what does not move with the node (movingTerms.ts): Eyes' y[i] without ½log τ. */
+  private terms: MovingTerms | undefined;
+  /**
+   * The support when it does not depend on the parameters' values (an untruncated dcat's 1..K, a dbern's 0..1):
+   * not asked of the distribution at every update.
+   */
+  private readonly support: [number, number] | undefined;
 
   constructor(
     private readonly graph: ModelGraph,
@@ -31,6 +40,7 @@ export class FiniteSampler implements Sampler {
   ) {
     this.nodes = [node];
     this.mixture = MixtureIndicator.of(graph, node, children);
+    this.support = fixedSupport(node);
   }
 
   /**
@@ -53,7 +63,7 @@ export class FiniteSampler implements Sampler {
   private updateOwn(random: Random): void {
     if (this.mixture?.update(random)) return;
     const { node, children } = this;
-    const [lower, upper] = finiteSupport(node);
+    const [lower, upper] = this.support ?? finiteSupport(node);
     const count = upper - lower + 1;
     if (!(count >= 1)) return;
     if (this.weights.length < count) this.weights = new Float64Array(count);
@@ -67,11 +77,13 @@ export class FiniteSampler implements Sampler {
     if (distribution.multivariate) return;
     // Made at the first update, once the graph's dependents are final.
     const propagation = (this.propagation ??= Propagation.of(this.graph, node));
+    const terms = (this.terms ??= new MovingTerms(this.graph, node, children));
     for (let k = 0; k < count; k++) {
       values[node.offset] = lower + k;
       propagation.run();
-      let total = distribution.logDensity(lower + k, parameters);
-      for (let j = 0; j < children.length && total > Number.NEGATIVE_INFINITY; j++) total += nodeLogDensity(children[j]!);
+      const own = distribution.logDensity(lower + k, parameters);
+      // Constants dropped from every value's weight leave the normalised probabilities as they were.
+      const total = own > Number.NEGATIVE_INFINITY ? terms.childrenLogDensity(own) : own;
       weights[k] = Number.isNaN(total) ? Number.NEGATIVE_INFINITY : total;
     }
     const k = drawCategoricalFromLogWeights(random, weights, count);
@@ -85,11 +97,3 @@ export class FiniteSampler implements Sampler {
   }
 }
 
-/** The node's support given its parameters and truncation, as whole numbers [lower, upper]. */
-export function finiteSupport(node: StochasticNode): [number, number] {
-  if (node.distribution.multivariate) return [0, -1];
-  const [a, b] = node.distribution.bounds(currentParameters(node));
-  const lower = Math.ceil(Math.max(a, node.lower ? node.lower() : Number.NEGATIVE_INFINITY));
-  const upper = Math.floor(Math.min(b, node.upper ? node.upper() : Number.POSITIVE_INFINITY));
-  return [lower, upper];
-}

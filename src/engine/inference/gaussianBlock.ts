@@ -2,6 +2,7 @@ import type { Expression } from '../language/ast';
 import { currentParameters, propagate, Role, type ModelGraph, type StochasticNode } from '../model/graph';
 import { choleskyInPlace, solveWithCholeskyInPlace } from '../math/linalg';
 import { linearTermCompiler, type LinearTerm } from './linearForm';
+import { ChildReads } from './parameterReads';
 import { Dependence, DependenceAnalysis } from './linearity';
 import { readsOnlyFixedOr } from './parents';
 import { Propagation } from './propagation';
@@ -34,6 +35,12 @@ export class GaussianBlock {
    */
   private readonly terms: LinearTerm[] | undefined;
   private readonly coordinates: Array<{ node: StochasticNode; offset: number }>;
+  /** Each coordinate's array and offset, read without a node's getters on every update. */
+  private readonly coordinateValues: Float64Array[];
+  private readonly coordinateOffsets: Int32Array;
+  /** Scalar members' prior means and precisions, in place where they are plain elements (parameterReads.ts). */
+  private readonly priorMeans: ChildReads;
+  private readonly priorPrecisions: ChildReads;
   /** Length of each child's mean (1 for dnorm, m for dmnorm) and where its rows start. */
   private readonly childSides: Int32Array;
   private readonly childStarts: Int32Array;
@@ -70,6 +77,10 @@ export class GaussianBlock {
   ) {
     this.coordinates = members.flatMap((node) => Array.from(node.offsets, (offset) => ({ node, offset })));
     const d = (this.d = this.coordinates.length);
+    this.coordinateValues = this.coordinates.map((c) => c.node.variable.values);
+    this.coordinateOffsets = Int32Array.from(this.coordinates, (c) => c.offset);
+    this.priorMeans = ChildReads.parameters(graph, members, () => 0);
+    this.priorPrecisions = ChildReads.parameters(graph, members, () => 1);
     this.childSides = Int32Array.from(children.map((c) => c.side));
     this.childStarts = new Int32Array(children.length);
     let rows = 0;
@@ -96,7 +107,8 @@ export class GaussianBlock {
       members.every((m) => m.statement.args.every((arg) => readsOnly(graph, arg, m, none)));
     this.sharedPrecision = this.fixedDesign && !this.fixedPrecision ? sharedPrecisionElement(graph, children) : undefined;
     // Scalar normal children whose means compile to linear terms need no probing at all.
-    const compileTerm = linearTermCompiler(graph, members);
+    // A moving design (Dugongs' pow(gamma, x[i]) while gamma moves) is read at every update: its powers by trialPower.
+    const compileTerm = linearTermCompiler(graph, members, !this.fixedDesign);
     const termOf = (c: StochasticNode): LinearTerm | undefined => (c.side === 1 ? compileTerm(c.statement.args[0]!, c.scope) : undefined);
     if (this.fixedDesign) {
       // A child without a term leaves the design unknown: it is probed at the first update then, as a moving design is.
@@ -109,18 +121,14 @@ export class GaussianBlock {
 
   /** Reads the coordinates' current values into `out` (length d). */
   getAll(out: Float64Array): void {
-    for (let k = 0; k < this.d; k++) {
-      const c = this.coordinates[k]!;
-      out[k] = c.node.variable.values[c.offset]!;
-    }
+    const { coordinateValues, coordinateOffsets } = this;
+    for (let k = 0; k < this.d; k++) out[k] = coordinateValues[k]![coordinateOffsets[k]!]!;
   }
 
   /** Writes the coordinates' values (length d) into the model and refreshes the nodes downstream. */
   setAll(x: Float64Array): void {
-    for (let k = 0; k < this.d; k++) {
-      const c = this.coordinates[k]!;
-      c.node.variable.values[c.offset] = x[k]!;
-    }
+    const { coordinateValues, coordinateOffsets } = this;
+    for (let k = 0; k < this.d; k++) coordinateValues[k]![coordinateOffsets[k]!] = x[k]!;
     // One pass over the members' dependents together, made at the first call, once the graph's dependents are final.
     (this.propagation ??= Propagation.ofNodes(this.graph, this.members)).run();
   }
@@ -128,9 +136,8 @@ export class GaussianBlock {
   private propagation: Propagation | undefined;
 
   private setCoordinate(k: number, x: number): void {
-    const c = this.coordinates[k]!;
-    c.node.variable.values[c.offset] = x;
-    propagate(this.graph, c.node);
+    this.coordinateValues[k]![this.coordinateOffsets[k]!] = x;
+    propagate(this.graph, this.coordinates[k]!.node);
   }
 
   private readMeans(into: Float64Array, shift: number): void {
@@ -214,7 +221,7 @@ export class GaussianBlock {
       }
     }
     if (!any) return undefined;
-    for (let k = 0; k < d; k++) saved[k] = this.coordinates[k]!.node.variable.values[this.coordinates[k]!.offset]!;
+    this.getAll(saved);
     for (let k = 0; k < d; k++) this.setCoordinate(k, 0);
     for (let j = 0; j < children.length; j++) if (read[j]) intercepts[childStarts[j]!] = children[j]!.parameter(0);
     for (let k = 0; k < d; k++) {
@@ -260,7 +267,7 @@ export class GaussianBlock {
     const terms = this.terms;
     if (terms && this.readTerms((j) => terms[j])) return;
     // Probing moves the coordinates; they go back where they were, so a caller that refuses the update leaves the block untouched.
-    for (let k = 0; k < d; k++) saved[k] = this.coordinates[k]!.node.variable.values[this.coordinates[k]!.offset]!;
+    this.getAll(saved);
     for (let k = 0; k < d; k++) this.setCoordinate(k, 0);
     this.readMeans(intercepts, 0);
     for (let k = 0; k < d; k++) {
@@ -284,8 +291,8 @@ export class GaussianBlock {
   private computeFromSums(tau: number): void {
     const { d, precision, linear } = this;
     const sums = (this.designSums ??= this.sumDesign());
-    precision.fill(0);
-    linear.fill(0);
+    zero(precision, d * d);
+    zero(linear, d);
     this.addPriorToBoth();
     const outer = sums.outer;
     for (let k = 0; k < d * d; k++) precision[k] = precision[k]! + tau * outer[k]!;
@@ -329,9 +336,9 @@ export class GaussianBlock {
   private computePrecision(withLinear: boolean): void {
     const { d, precision, linear, children, childStarts, coefficients, active, intercepts } = this;
     const rows = this.intercepts.length;
-    precision.fill(0);
+    zero(precision, d * d);
     if (withLinear) {
-      linear.fill(0);
+      zero(linear, d);
       this.addPriorToBoth();
     } else {
       this.addPrior(true);
@@ -376,7 +383,7 @@ export class GaussianBlock {
   private computeLinear(): void {
     const { d, linear, children, childStarts, intercepts, coefficients, active } = this;
     const rows = intercepts.length;
-    linear.fill(0);
+    zero(linear, d);
     this.addPrior(false);
     // With fixed precisions (probit's z[i], precision 1) each child's precision is read once, not per update.
     const taus = this.fixedPrecision ? (this.childPrecisions ??= Float64Array.from(children, (c) => (c.side === 1 ? c.parameter(1) : Number.NaN))) : undefined;
@@ -418,12 +425,11 @@ export class GaussianBlock {
       this.addPrior(false);
       return;
     }
-    const d = this.d;
+    const { d, priorMeans, priorPrecisions } = this;
     for (let k = 0; k < d; k++) {
-      const node = members[k]!;
-      const tau = node.parameter(1);
+      const tau = priorParameter(priorPrecisions, members, k, 1);
       precision[k * d + k] = precision[k * d + k]! + tau;
-      linear[k] = linear[k]! + tau * node.parameter(0);
+      linear[k] = linear[k]! + tau * priorParameter(priorMeans, members, k, 0);
     }
   }
 
@@ -443,10 +449,9 @@ export class GaussianBlock {
       return;
     }
     for (let k = 0; k < d; k++) {
-      const node = members[k]!;
-      const tau = node.parameter(1);
+      const tau = priorParameter(this.priorPrecisions, members, k, 1);
       if (toPrecision) precision[k * d + k] = precision[k * d + k]! + tau;
-      else linear[k] = linear[k]! + tau * node.parameter(0);
+      else linear[k] = linear[k]! + tau * priorParameter(this.priorMeans, members, k, 0);
     }
   }
 
@@ -597,4 +602,15 @@ export function gaussianBlockChildren(graph: ModelGraph, members: StochasticNode
     }
   }
   return children;
+}
+
+/** Zeroes the first n values: for a block's few, a loop costs less than TypedArray.fill's call. */
+function zero(a: Float64Array, n: number): void {
+  for (let k = 0; k < n; k++) a[k] = 0;
+}
+
+/** Scalar member k's prior parameter `parameter` (0 the mean, 1 the precision), in place where it can be. */
+function priorParameter(reads: ChildReads, members: StochasticNode[], k: number, parameter: number): number {
+  const at = reads.offsets[k]!;
+  return at >= 0 ? reads.arrays[k]![at]! : members[k]!.parameter(parameter);
 }

@@ -34,7 +34,12 @@ export function compileLinearTerm(
  * children of one block): the dependence analysis and the coordinate map are
  * built once, not once per child, and the terms share them.
  */
-export function linearTermCompiler(graph: ModelGraph, members: StochasticNode[]): (e: Expression, scope: LoopScope) => LinearTerm | undefined {
+export function linearTermCompiler(
+  graph: ModelGraph,
+  members: StochasticNode[],
+  /** Free factors' powers by trialPower (statementCode.ts): for a design read at every update, never written into the model. */
+  trialPowers = false,
+): (e: Expression, scope: LoopScope) => LinearTerm | undefined {
   const analysis = new DependenceAnalysis(graph, members);
   const coordinate = new Map<string, Map<number, number>>();
   let k = 0;
@@ -63,7 +68,7 @@ export function linearTermCompiler(graph: ModelGraph, members: StochasticNode[])
   // statement compiles, with the interpreter's values; else as the interpreter's closures.
   const compiler = statementCompiler(graph);
   const constant = (x: Expression, s: LoopScope): Evaluator => {
-    const code = compiler.code(x, s);
+    const code = (trialPowers ? compiler.trialCode(x, s) : undefined) ?? compiler.code(x, s);
     return code ? () => code(s) : graph.expressions.compile(x, s).evaluate;
   };
   const free = (x: Expression, s: LoopScope): boolean => {

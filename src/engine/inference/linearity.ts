@@ -99,6 +99,11 @@ export class DependenceAnalysis {
     const variable = this.graph.variables.get(e.name);
     if (!variable) return [Dependence.Nonlinear];
     const dims = variable.dims.length === 0 ? [1] : variable.dims;
+    // One element at positions fixed in this scope (Y[i, j], mu[i], tau): its offset directly, without the walk's lists.
+    if (e.kind === 'name' ? variable.values.length === 1 : e.indices.length === dims.length && e.indices.every((ix) => ix.kind === 'at')) {
+      const single = this.singleElement(e, dims, scope);
+      if (single !== undefined) return [this.element(variable, single)];
+    }
     const indices: Array<IndexExpression | undefined> = e.kind === 'index' ? e.indices : dims.map(() => undefined);
     // Each dimension: the positions from..to an element may take, and whether they are alternatives (a stochastic index) or a range.
     const choices: Choice[] = [];
@@ -124,6 +129,22 @@ export class DependenceAnalysis {
     }
     const strides = dims.map((_, d) => dims.slice(d + 1).reduce((a, b) => a * b, 1));
     return this.walkAll(choices, strides, variable);
+  }
+
+  /** The offset of the one element a reference with fixed positions reads in this scope, or undefined when a position is not fixed. */
+  private singleElement(e: Expression & { kind: 'name' | 'index' }, dims: number[], scope: LoopScope): number | undefined {
+    if (e.kind === 'name') return 0;
+    let offset = 0;
+    let stride = 1;
+    for (let d = dims.length - 1; d >= 0; d--) {
+      const index = e.indices[d]!;
+      if (index.kind !== 'at') return undefined;
+      const at = this.graph.expressions.tryConstant(index.value, scope);
+      if (at === undefined) return undefined;
+      offset += (at - 1) * stride;
+      stride *= dims[d]!;
+    }
+    return offset;
   }
 
   /**

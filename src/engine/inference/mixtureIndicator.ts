@@ -2,7 +2,7 @@ import type { ScalarDistribution } from '../model/distributions';
 import { currentParameters, type ModelGraph, type StochasticNode } from '../model/graph';
 import type { Random } from '../random/rng';
 import { componentOffset, readIsFreeOf, resolveComponentRead, type ComponentRead } from './componentSelection';
-import { finiteSupport } from './finiteSampler';
+import { finiteSupport } from './finiteSupport';
 import { propagateFrom, RenamingPropagation } from './renamingPropagation';
 
 /**

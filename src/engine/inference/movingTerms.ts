@@ -1,5 +1,6 @@
 import { nodeLogDensity, type ModelGraph, type StochasticNode } from '../model/graph';
 import { Dependence, DependenceAnalysis } from './linearity';
+import { ChildReads } from './parameterReads';
 
 /** How one term of a node's log conditional is evaluated. */
 const enum Term {
@@ -31,6 +32,10 @@ const enum Term {
 export class MovingTerms {
   private readonly own: Term;
   private readonly terms: Uint8Array;
+  /** The children's values and the parameters their terms read, in place where they can be (parameterReads.ts). */
+  private readonly values: ChildReads;
+  private readonly firsts: ChildReads;
+  private readonly seconds: ChildReads;
 
   constructor(
     graph: ModelGraph,
@@ -56,15 +61,56 @@ export class MovingTerms {
           return Term.Full;
       }
     });
+    const terms = this.terms;
+    this.values = ChildReads.values(children);
+    this.firsts = ChildReads.parameters(graph, children, (_, j) => (terms[j] === Term.Full ? -1 : 0));
+    this.seconds = ChildReads.parameters(graph, children, (_, j) => (terms[j] === Term.NormalMean || terms[j] === Term.BinomialProbability ? 1 : -1));
   }
 
   /** The log conditional at the current state, up to a constant; −∞ (or NaN) as soon as a term is. */
+  /**
+   * Reads the node's own prior parameters once for the points of one update: they cannot move with the node
+   * (it is not its own parent), and a slice update evaluates about six points. Until `release`, `logDensity`
+   * uses them; the caller holds them only while nothing else changes (within one update).
+   */
+  hold(): void {
+    if (this.own === Term.Full) return;
+    this.heldFirst = this.node.parameter(0);
+    this.heldSecond = this.node.parameter(1);
+    this.held = true;
+  }
+
+  release(): void {
+    this.held = false;
+  }
+
+  private held = false;
+  private heldFirst = 0;
+  private heldSecond = 0;
+
   logDensity(): number {
-    let total = term(this.node, this.own);
+    const { node, own } = this;
+    const x = node.variable.values[node.offset]!;
+    const total = own === Term.Full ? nodeLogDensity(node) : this.held ? term(own, node, x, this.heldFirst, this.heldSecond) : term(own, node, x, node.parameter(0), node.parameter(1));
     if (total === Number.NEGATIVE_INFINITY || Number.isNaN(total)) return Number.NEGATIVE_INFINITY;
-    const { children, terms } = this;
+    return this.childrenLogDensity(total);
+  }
+
+  /** `total` plus the children's terms at the current state (a caller weighs the node's own density itself); −∞ as soon as a term is. */
+  childrenLogDensity(total = 0): number {
+    const { children, terms, values, firsts, seconds } = this;
     for (let j = 0; j < children.length; j++) {
-      total += term(children[j]!, terms[j]!);
+      const child = children[j]!;
+      const kind = terms[j]!;
+      if (kind === Term.Full) {
+        total += nodeLogDensity(child);
+      } else {
+        const at = firsts.offsets[j]!, secondAt = seconds.offsets[j]!;
+        const first = at >= 0 ? firsts.arrays[j]![at]! : child.parameter(0);
+        // A Poisson's rate is its only parameter.
+        const second = secondAt >= 0 ? seconds.arrays[j]![secondAt]! : kind === Term.PoissonRate ? 0 : child.parameter(1);
+        total += term(kind, child, values.arrays[j]![values.offsets[j]!]!, first, second);
+      }
       if (total === Number.NEGATIVE_INFINITY || Number.isNaN(total)) return Number.NEGATIVE_INFINITY;
     }
     return total;
@@ -76,17 +122,17 @@ function plain(node: StochasticNode): boolean {
   return !node.distribution.multivariate && !node.lower && !node.upper;
 }
 
-function term(node: StochasticNode, kind: number): number {
-  const x = node.variable.values[node.offset]!;
+/** A split term at value x, given the node's first and second parameters (a Poisson's second is unused); `node` for the full density where a dropped term would not be finite. */
+function term(kind: number, node: StochasticNode, x: number, first: number, second: number): number {
   switch (kind) {
     case Term.NormalMean: {
-      const tau = node.parameter(1);
+      const tau = second;
       if (!(tau > 0 && tau < Number.POSITIVE_INFINITY)) return nodeLogDensity(node);
-      const d = x - node.parameter(0);
+      const d = x - first;
       return -0.5 * tau * d * d;
     }
     case Term.BinomialProbability: {
-      const q = node.parameter(0), n = node.parameter(1);
+      const q = first, n = second;
       if (!(x >= 0 && Number.isInteger(x)) || x > n) return Number.NEGATIVE_INFINITY;
       if (q === 0) return x === 0 ? 0 : Number.NEGATIVE_INFINITY;
       if (q === 1) return x === n ? 0 : Number.NEGATIVE_INFINITY;
@@ -94,11 +140,11 @@ function term(node: StochasticNode, kind: number): number {
     }
     case Term.PoissonRate: {
       if (!(x >= 0 && Number.isInteger(x))) return Number.NEGATIVE_INFINITY;
-      const l = node.parameter(0);
+      const l = first;
       return l === 0 ? (x === 0 ? 0 : Number.NEGATIVE_INFINITY) : x * Math.log(l) - l;
     }
     case Term.GammaValue: {
-      const a = node.parameter(0), b = node.parameter(1);
+      const a = first, b = second;
       if (!(a > 0 && b > 0 && a < Number.POSITIVE_INFINITY && b < Number.POSITIVE_INFINITY)) return nodeLogDensity(node);
       if (x < 0) return Number.NEGATIVE_INFINITY;
       return (a - 1) * Math.log(x) - b * x;

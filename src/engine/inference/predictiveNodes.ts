@@ -3,6 +3,7 @@ import type { Random } from '../random/rng';
 import { drawFromPrior } from './priorDraws';
 import { exactly } from '../collections';
 import { parentRows } from './parents';
+import { ChildReads } from './parameterReads';
 import type { Sampler } from './samplers';
 
 /** Distributions drawFromPrior draws exactly (untruncated). */
@@ -84,19 +85,31 @@ class PriorDrawSampler implements Sampler {
   readonly label = 'predictive draw';
   /** Untruncated scalar normals (Rats' missing weights), drawn without the general path's parameter scratch and lookups by name. */
   private readonly normal: Uint8Array;
+  /** The normals' means and precisions, read in place where they are plain elements (parameterReads.ts). */
+  private readonly means: ChildReads;
+  private readonly precisions: ChildReads;
 
   constructor(
     private readonly graph: ModelGraph,
     readonly nodes: StochasticNode[],
   ) {
     this.normal = Uint8Array.from(nodes, (n) => (n.distribution.name === 'dnorm' && !n.lower && !n.upper ? 1 : 0));
+    this.means = ChildReads.parameters(graph, nodes, (_, k) => (this.normal[k] ? 0 : -1));
+    this.precisions = ChildReads.parameters(graph, nodes, (_, k) => (this.normal[k] ? 1 : -1));
   }
 
   update(random: Random): void {
-    const { nodes, normal } = this;
+    const { nodes, normal, means, precisions } = this;
     for (let k = 0; k < nodes.length; k++) {
       const node = nodes[k]!;
-      if (normal[k] ? drawNormal(node, random) : drawFromPrior(node, random)) propagate(this.graph, node);
+      let drawn: boolean;
+      if (normal[k]) {
+        const m = means.offsets[k]!, t = precisions.offsets[k]!;
+        drawn = drawNormal(node, m >= 0 ? means.arrays[k]![m]! : node.parameter(0), t >= 0 ? precisions.arrays[k]![t]! : node.parameter(1), random);
+      } else {
+        drawn = drawFromPrior(node, random);
+      }
+      if (drawn && node.dependents.length > 0) propagate(this.graph, node);
     }
   }
 }
@@ -106,8 +119,7 @@ class PriorDrawSampler implements Sampler {
  * draw (NaN parameters) is tried again, up to 100 times, and an infinite one
  * is not written.
  */
-function drawNormal(node: StochasticNode, random: Random): boolean {
-  const mean = node.parameter(0), tau = node.parameter(1);
+function drawNormal(node: StochasticNode, mean: number, tau: number, random: Random): boolean {
   for (let attempt = 0; attempt < 100; attempt++) {
     const x = mean + random.normal() / Math.sqrt(tau);
     if (Number.isNaN(x)) continue;

@@ -39,10 +39,25 @@ export class Propagation {
   static of(graph: ModelGraph, node: StochasticNode): Propagation {
     let found = Propagation.made.get(node);
     if (!found || found.graph !== graph) {
-      found = new Propagation(graph, [node], node.dependents);
+      found = new Propagation(graph, [node], node.dependents, false);
       Propagation.made.set(node, found);
     }
     return found;
+  }
+
+  /**
+   * The propagation of `node` for the points a slice step only tries: a power in a dependent's definition is
+   * computed by trialPower (StatementCompiler.trialStore), the rest as `of` computes it; undefined when no
+   * dependent has a power, so `of` serves. The values differ in the last bits from the exact ones, so the
+   * sampler runs `of` at the point it keeps.
+   */
+  static trialOf(graph: ModelGraph, node: StochasticNode): Propagation | undefined {
+    const compiler = statementCompiler(graph);
+    const approximated = node.dependents.some((id) => {
+      const d = graph.deterministic[id]!;
+      return d instanceof CompiledDeterministicNode && d.compiled && compiler.trialStore(d.statement.value, d.scope, inverseLink(d)) !== undefined;
+    });
+    return approximated ? new Propagation(graph, [node], node.dependents, true) : undefined;
   }
 
   /**
@@ -56,7 +71,7 @@ export class Propagation {
     if (nodes.length === 1) return Propagation.of(graph, nodes[0]!);
     const rank = topologicalPositions(graph);
     const union = [...new Set(nodes.flatMap((n) => n.dependents))].sort((a, b) => rank[a]! - rank[b]!);
-    return new Propagation(graph, nodes, union);
+    return new Propagation(graph, nodes, union, false);
   }
 
   private readonly dependents: DeterministicNode[];
@@ -73,9 +88,10 @@ export class Propagation {
     private readonly graph: ModelGraph,
     nodes: StochasticNode[],
     dependents: number[],
+    trial: boolean,
   ) {
     this.dependents = dependents.map((id) => graph.deterministic[id]!);
-    this.stores = this.dependents.map((d) => storeOf(graph, d));
+    this.stores = this.dependents.map((d) => (trial && trialStoreOf(graph, d)) || storeOf(graph, d));
     this.counts = this.dependents.map((d, k) => countPlan(graph, nodes, this.dependents, k, d));
     this.before = new Float64Array(this.dependents.length);
     this.incremental = this.counts.some((c) => c !== undefined);
@@ -129,8 +145,18 @@ export class Propagation {
  */
 function storeOf(graph: ModelGraph, d: DeterministicNode): StatementStore | undefined {
   if (!(d instanceof CompiledDeterministicNode) || !d.compiled) return undefined;
+  return statementCompiler(graph).store(d.statement.value, d.scope, inverseLink(d));
+}
+
+/** The store of a compiled node for points only tried (StatementCompiler.trialStore), where it differs from storeOf's. */
+function trialStoreOf(graph: ModelGraph, d: DeterministicNode): StatementStore | undefined {
+  if (!(d instanceof CompiledDeterministicNode) || !d.compiled) return undefined;
+  return statementCompiler(graph).trialStore(d.statement.value, d.scope, inverseLink(d));
+}
+
+function inverseLink(d: DeterministicNode): ((x: number) => number) | undefined {
   const link = d.statement.target.link;
-  return statementCompiler(graph).store(d.statement.value, d.scope, link ? INVERSE_LINKS[link] : undefined);
+  return link ? INVERSE_LINKS[link] : undefined;
 }
 
 /** Whole numbers up to this size are exact in a double, and so are their sums. */
@@ -142,19 +168,9 @@ const MAX_EXACT = 2 ** 52;
  * summed (its old value is gone by the time the propagation runs).
  */
 function countPlan(graph: ModelGraph, nodes: StochasticNode[], dependents: DeterministicNode[], k: number, d: DeterministicNode): CountPlan | undefined {
-  const value = d.statement.value;
-  if (d.statement.target.link || value.kind !== 'call' || value.callee !== 'sum' || value.args.length !== 1) return undefined;
-  const argument = value.args[0]!.value;
-  if (argument.kind !== 'index' && argument.kind !== 'name') return undefined;
-  const { direct } = graph.expressions.array(argument, d.scope);
-  if (!direct || direct.offsets.length === 0) return undefined;
-  const variable = graph.variables.get(argument.name);
-  if (!variable || variable.values !== direct.values) return undefined;
-  const summed = new Set<number>();
-  for (const o of direct.offsets) {
-    if (!isWholeNumberElement(graph, variable, o)) return undefined;
-    summed.add(o);
-  }
+  const count = summedCount(graph, d);
+  if (!count) return undefined;
+  const { variable, summed } = count;
   if (nodes.some((node) => node.variable === variable && Array.from(node.offsets).some((o) => summed.has(o)))) return undefined;
   const moved: number[] = [];
   for (let j = 0; j < k; j++) {
@@ -162,6 +178,38 @@ function countPlan(graph: ModelGraph, nodes: StochasticNode[], dependents: Deter
     if (e.variable === variable && summed.has(e.offset)) moved.push(j);
   }
   return { moved: Int32Array.from(moved) };
+}
+
+/**
+ * Per count `s <- sum(x[...])` of a graph: the variable and the offsets it sums when every one is a whole
+ * number, else null; worked out once per count, not once per node that moves it (each of Eyes' indicators
+ * moves both counts over every row: a list and a check per row per indicator, O(N²) in all).
+ */
+const summedCounts = new WeakMap<ModelGraph, Map<number, { variable: Variable; summed: Set<number> } | null>>();
+
+function summedCount(graph: ModelGraph, d: DeterministicNode): { variable: Variable; summed: Set<number> } | null {
+  let known = summedCounts.get(graph);
+  if (!known) summedCounts.set(graph, (known = new Map()));
+  let found = known.get(d.id);
+  if (found === undefined) known.set(d.id, (found = findSummedCount(graph, d)));
+  return found;
+}
+
+function findSummedCount(graph: ModelGraph, d: DeterministicNode): { variable: Variable; summed: Set<number> } | null {
+  const value = d.statement.value;
+  if (d.statement.target.link || value.kind !== 'call' || value.callee !== 'sum' || value.args.length !== 1) return null;
+  const argument = value.args[0]!.value;
+  if (argument.kind !== 'index' && argument.kind !== 'name') return null;
+  const { direct } = graph.expressions.array(argument, d.scope);
+  if (!direct || direct.offsets.length === 0) return null;
+  const variable = graph.variables.get(argument.name);
+  if (!variable || variable.values !== direct.values) return null;
+  const summed = new Set<number>();
+  for (const o of direct.offsets) {
+    if (!isWholeNumberElement(graph, variable, o)) return null;
+    summed.add(o);
+  }
+  return { variable, summed };
 }
 
 /** Whether an element is always a whole number: an indicator function's value, whole-number data, or a discrete node. */

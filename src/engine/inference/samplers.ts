@@ -4,7 +4,8 @@ import { CensoredNormalSampler, cutsAreData, isCensoredNormal } from './censored
 import { analyzeConditional } from './conditionals';
 import { ConjugateSampler, DirichletSampler, GaussianBlockSampler, WishartSampler } from './conjugateSamplers';
 import { analyzeDirichlet } from './dirichletConditional';
-import { FiniteSampler, finiteSupport, MAX_ENUMERATED } from './finiteSampler';
+import { FiniteSampler } from './finiteSampler';
+import { finiteSupport, MAX_ENUMERATED } from './finiteSupport';
 import { factorRowsFactory } from './factorRows';
 import { ratingScalarFactory } from './ratingScalars';
 import { GammaShapeSliceSampler, gammaShapeChildren } from './gammaShapeSlice';

@@ -100,10 +100,12 @@ export class SliceSampler extends AdaptiveSlice implements Sampler {
 
   logConditional(x: number): number {
     const { node } = this;
-    node.variable.values[this.target] = this.discrete ? Math.floor(x) : x;
+    const value = this.discrete ? Math.floor(x) : x;
+    node.variable.values[this.target] = value;
     // A GLM's node: its children weighed from their linear predictors, the definitions downstream computed once, below.
+    if (this.affine) return this.linked!.affineLogDensity(value);
     if (this.linked) return this.linked.logDensity();
-    this.propagation!.run();
+    (this.trial ?? this.propagation!).run();
     return this.terms!.logDensity();
   }
 
@@ -111,16 +113,26 @@ export class SliceSampler extends AdaptiveSlice implements Sampler {
   private propagation: Propagation | undefined;
   private terms: MovingTerms | undefined;
   private linked: LinkedTerms | null | undefined;
+  /** The propagation for points only tried, where a dependent has a power (Propagation.trialOf); the exact one runs at the point kept. */
+  private trial: Propagation | null | undefined;
+  /** Whether this update weighs the linked children by their predictors' affine form (LinkedTerms.prepare). */
+  private affine = false;
 
   update(random: Random): void {
     this.propagation ??= Propagation.of(this.graph, this.node);
     this.terms ??= new MovingTerms(this.graph, this.node, this.children);
     if (this.linked === undefined) this.linked = (!this.node.distribution.multivariate && LinkedTerms.of(this.graph, this.node, this.children)) || null;
+    if (this.trial === undefined) this.trial = Propagation.trialOf(this.graph, this.node) ?? null;
     const current = this.node.variable.values[this.target]!;
     // For a count, the continuous x is spread uniformly over [value, value + 1).
     const x0 = this.discrete ? current + random.uniform() : current;
+    this.affine = this.linked !== null && this.linked.prepare();
+    // The node's own prior parameters read once for this update's points.
+    const held = this.linked ?? this.terms;
+    held.hold();
     this.slice(x0, this.discrete ? 1e-9 : 1e-14 * Math.max(Math.abs(x0), 1e-300), random);
-    if (this.linked) this.propagation.run();
+    held.release();
+    if (this.linked || this.trial) this.propagation.run();
   }
 }
 

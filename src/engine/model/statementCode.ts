@@ -70,25 +70,40 @@ export class StatementCompiler {
 
   /** The compiled expression for rows with this scope's loops; undefined where it falls back to the interpreter. */
   code(e: Expression, scope: LoopScope, link?: (x: number) => number): StatementCode | undefined {
-    return this.cached(e, scope, link, false) as StatementCode | undefined;
+    return this.cached(e, scope, link, false, false) as StatementCode | undefined;
+  }
+
+  /** `code` with powers by trialPower, for values a sampler only weighs (a design read while another node moves); undefined where `code` is, or where it would be the same. */
+  trialCode(e: Expression, scope: LoopScope): StatementCode | undefined {
+    return this.cached(e, scope, undefined, false, true) as StatementCode | undefined;
   }
 
   /** The compiled expression as a store into an array (StatementStore); undefined where `code` is. */
   store(e: Expression, scope: LoopScope, link?: (x: number) => number): StatementStore | undefined {
-    return this.cached(e, scope, link, true) as StatementStore | undefined;
+    return this.cached(e, scope, link, true, false) as StatementStore | undefined;
   }
 
-  private cached(e: Expression, scope: LoopScope, link: ((x: number) => number) | undefined, store: boolean): StatementCode | StatementStore | undefined {
+  /**
+   * The store for points a sampler only tries (trialPower): undefined where it would be the same code as
+   * `store`'s (no power in the expression) or where `store` is. Its values differ from the interpreter's in the
+   * last bits, so the sampler writes the exact values (`store`) at the point it keeps.
+   */
+  trialStore(e: Expression, scope: LoopScope, link?: (x: number) => number): StatementStore | undefined {
+    return this.cached(e, scope, link, true, true) as StatementStore | undefined;
+  }
+
+  private cached(e: Expression, scope: LoopScope, link: ((x: number) => number) | undefined, store: boolean, trial: boolean): StatementCode | StatementStore | undefined {
     if (!compiling) return undefined;
     const names = loopNames(scope);
     if (!names) return undefined;
     let byLoops = this.compiled.get(e);
     if (!byLoops) this.compiled.set(e, (byLoops = new Map()));
-    const key = names.join(',') + (link ? `|${link.name}` : '') + (store ? '|store' : '');
+    const key = names.join(',') + (link ? `|${link.name}` : '') + (store ? '|store' : '') + (trial ? '|trial' : '');
     let found = byLoops.get(key);
     if (found === undefined) {
-      const writer = new CodeWriter(this.variables, names);
+      const writer = new CodeWriter(this.variables, names, trial);
       found = (store ? writer.store(e, link) : writer.function(e, link)) ?? null;
+      if (trial && !writer.approximated) found = null;
       byLoops.set(key, found);
     }
     return found ?? undefined;
@@ -141,6 +156,19 @@ export function affineRead(e: Expression, scope: LoopScope, variables: ReadonlyM
   return read;
 }
 
+/** The offset an affine read reads at the row `scope`; undefined when the scope lacks a loop frame the read needs. */
+export function affineOffset(read: AffineRead, scope: LoopScope): number | undefined {
+  let at = read.base;
+  if (read.inner === 0 && read.outer === 0) return at;
+  if (!(scope instanceof LoopFrame)) return undefined;
+  if (read.inner !== 0) at += scope.index * read.inner;
+  if (read.outer !== 0) {
+    if (!scope.outer) return undefined;
+    at += scope.outer.index * read.outer;
+  }
+  return at;
+}
+
 /** A number, or a loop variable of the two innermost loops plus or minus a number. */
 function affineIndex(e: Expression, names: string[]): { depth: number; constant: number } | undefined {
   if (e.kind === 'number') return { depth: -1, constant: e.value };
@@ -181,15 +209,38 @@ interface VectorCode {
   length: number;
 }
 
+/**
+ * x^y for points a sampler tries: e^(y·log x) for a positive finite base, within a few units in the last place
+ * of Math.pow (the error grows with |y·log x|); Math.pow's own answer elsewhere (a base that is negative, zero,
+ * infinite or NaN). V8's Math.pow takes about 45 ns, and it took most of Dugongs' time: pow(gamma, x[i]) for
+ * 27 rows at every point of gamma's slice. The rows of a point share the base, so its logarithm is kept from
+ * the last call, and a power costs one exponential (about 10 ns).
+ */
+export function trialPower(x: number, y: number): number {
+  if (!(x > 0 && x < Number.POSITIVE_INFINITY)) return Math.pow(x, y);
+  if (x !== lastBase) {
+    lastBase = x;
+    lastLog = Math.log(x);
+  }
+  return Math.exp(y * lastLog);
+}
+
+let lastBase = Number.NaN;
+let lastLog = Number.NaN;
+
 class CodeWriter {
   private readonly argumentValues: unknown[] = [];
   private readonly argumentNames: string[] = [];
   private readonly bound = new Map<unknown, string>();
+  /** Whether the code computes a power by trialPower (a trial writer's): its values are not the interpreter's. */
+  approximated = false;
 
   constructor(
     private readonly variables: ReadonlyMap<string, Variable>,
     /** Loop variables, innermost first. */
     private readonly loops: string[],
+    /** Powers by trialPower, for points a sampler only tries (StatementCompiler.trialStore). */
+    private readonly trial = false,
   ) {}
 
   function(e: Expression, link?: (x: number) => number): StatementCode | undefined {
@@ -210,6 +261,10 @@ class CodeWriter {
 
   /** The name of an argument of the generated code carrying `value`. */
   private argument(value: unknown): string {
+    if (this.trial && value === Math.pow) {
+      value = trialPower;
+      this.approximated = true;
+    }
     let name = this.bound.get(value);
     if (name === undefined) {
       name = `a${this.argumentNames.length}`;

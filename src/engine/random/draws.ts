@@ -221,6 +221,9 @@ function drawBinomialSmallP(random: Random, p: number, n: number): number {
   }
 }
 
+/** drawCategoricalFromLogWeights' scratch for the scaled weights, grown as needed. */
+let scaledWeights = new Float64Array(16);
+
 /**
  * 0-based index k with probability ∝ exp(logWeights[k]), k < count. Weights
  * may be −∞ (impossible) and need not be normalised; the largest is
@@ -235,12 +238,19 @@ export function drawCategoricalFromLogWeights(random: Random, logWeights: Float6
     if (w > max) max = w;
   }
   if (max === Number.NEGATIVE_INFINITY) return -1;
+  // Each exponential taken once (a mixture's indicators draw millions of times a run).
+  if (scaledWeights.length < count) scaledWeights = new Float64Array(Math.max(count, 2 * scaledWeights.length));
+  const scaled = scaledWeights;
   let total = 0;
-  for (let k = 0; k < count; k++) total += Math.exp(logWeights[k]! - max);
+  for (let k = 0; k < count; k++) {
+    const w = Math.exp(logWeights[k]! - max);
+    scaled[k] = w;
+    total += w;
+  }
   let u = random.uniform() * total;
   let last = -1;
   for (let k = 0; k < count; k++) {
-    const w = Math.exp(logWeights[k]! - max);
+    const w = scaled[k]!;
     if (w === 0) continue;
     last = k;
     if (u < w) return k;

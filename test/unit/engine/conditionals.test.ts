@@ -79,6 +79,12 @@ describe('complete conditionals: linear-Gaussian regression', () => {
     const [a, b, alpha, beta] = [2, 3, 0.3, 0.9];
     assertClose(shape, a + X.length / 2, 'shape');
     assertClose(rate, b + sum(Y.map((y, i) => (y - alpha - beta * X[i]!) ** 2)) / 2, 'rate');
+    // Every child's precision is tau itself, so the sampler's path takes the half once; EM's weighted path, child by child, agrees.
+    const out = new Float64Array(2);
+    c!.prior(out, true);
+    c!.accumulate(out, new Float64Array(g.stochastic.length).fill(1));
+    assertClose(out[0]!, shape, 'shape child by child');
+    assertClose(out[1]!, rate, 'rate child by child');
   });
 
   it('leaves the node and its deterministic dependents as they were after computing the parameters', () => {
@@ -186,6 +192,22 @@ data list(x = c(${x.join(', ')}), t = c(${t.join(', ')}))`);
     const [mean, precision] = parametersOf(analyzeConditional(g, node(g, 'm')));
     assertClose(precision, 1 + 3 * 4, 'precision');
     assertClose(mean, (4 * (0.5 + 1 + 2)) / 13, 'mean');
+  });
+
+  it('takes children that share one precision element together (n·tau, tau·Σy), as child by child', () => {
+    const g = compile('model { for (j in 1:4) { y[j] ~ dnorm(mu, tau) }\n mu ~ dnorm(1, 0.5)\n tau ~ dgamma(1, 1) }\ndata list(y = c(0.3, 1.7, 2.2, -0.4))');
+    setValue(g, 'mu', 0.2);
+    setValue(g, 'tau', 2.5);
+    const c = analyzeConditional(g, node(g, 'mu'))!;
+    const [mean, precision] = parametersOf(c);
+    assertClose(precision, 0.5 + 4 * 2.5, 'precision');
+    assertClose(mean, (0.5 * 1 + 2.5 * (0.3 + 1.7 + 2.2 - 0.4)) / 10.5, 'mean');
+    // The general path (EM's, with weights) child by child: the same conditional up to rounding.
+    const out = new Float64Array(4);
+    c.prior(out, true);
+    c.accumulate(out, new Float64Array(g.stochastic.length).fill(1));
+    assertClose(out[1]!, precision, 'precision child by child');
+    assertClose(out[0]! / out[1]!, mean, 'mean child by child');
   });
 
   it('handles a scaled and shifted mean (mean = 3 + 2·theta) through its coefficient', () => {

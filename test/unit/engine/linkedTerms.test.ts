@@ -73,6 +73,61 @@ describe('a GLM node weighed from its linear predictors', () => {
     }
   });
 
+  it('by the affine form of an update: the same conditional up to a constant, with the definitions left as they were', () => {
+    const graph = compileWithInits(GLM);
+    refreshDeterministic(graph);
+    for (const name of ['a', 'b[3]']) {
+      const theta = node(graph, name);
+      const terms = LinkedTerms.of(graph, theta, childrenOf(graph, theta))!;
+      const before = graph.deterministic.map((d) => d.variable.values[d.offset]!);
+      assert.ok(terms.prepare(), `${name}: affine`);
+      assert.deepEqual(graph.deterministic.map((d) => d.variable.values[d.offset]!), before, `${name}: probing left the definitions`);
+      const x0 = theta.variable.values[theta.offset]!;
+      // Against the full conditional (propagated): the constant is the update's, so the differences agree to rounding.
+      const d = [-2.5, -0.4, 0, 0.7, 3].map((x) => {
+        theta.variable.values[theta.offset] = x;
+        const affine = terms.affineLogDensity(x);
+        propagate(graph, theta);
+        return [theta, ...childrenOf(graph, theta)].reduce((s, n) => s + nodeLogDensity(n), 0) - affine;
+      });
+      assert.ok(d.every((x) => Math.abs(x - d[0]!) < 1e-9), `${name}: ${d.join(', ')}`);
+      theta.variable.values[theta.offset] = x0;
+      propagate(graph, theta);
+    }
+  });
+
+  it('by the affine form where e^η overflows, and children whose predictor does not move drop out', () => {
+    // η near 750 (p rounds to 1, so the data are all successes and nodeLogDensity cannot serve): compared with the linked form point by point.
+    const graph = compileWithInits(GLM.replace('logit(p[i]) <- a + 0.5 * i + b[i]', 'logit(p[i]) <- 750 * a + 0 * b[i]').replace('a = 0.3', 'a = 1').replace('r = c(3, 6, 8, 15)', 'r = c(10, 12, 14, 16)'));
+    refreshDeterministic(graph);
+    const a = node(graph, 'a');
+    const terms = LinkedTerms.of(graph, a, childrenOf(graph, a))!;
+    assert.ok(terms.prepare());
+    const d = [0.99, 1, 1.002, 1.01].map((x) => {
+      a.variable.values[a.offset] = x;
+      return terms.logDensity() - terms.affineLogDensity(x);
+    });
+    assert.ok(d.every((x) => Number.isFinite(x) && Math.abs(x - d[0]!) < 1e-6 * Math.max(1, Math.abs(d[0]!))), d.join(', '));
+    // b[i]'s binomial child reads it times 0: only its Poisson child moves with it.
+    const b = node(graph, 'b[2]');
+    const bTerms = LinkedTerms.of(graph, b, childrenOf(graph, b))!;
+    assert.ok(bTerms.prepare());
+    const e = [-1, 0, 2].map((x) => {
+      b.variable.values[b.offset] = x;
+      return bTerms.logDensity() - bTerms.affineLogDensity(x);
+    });
+    assert.ok(e.every((x) => Math.abs(x - e[0]!) < 1e-9), e.join(', '));
+  });
+
+  it('not by the affine form where a predictor is not affine in the node', () => {
+    const graph = compileWithInits(GLM.replace('logit(q[i]) <- a - i / 3', 'logit(q[i]) <- a * a - i / 3'));
+    refreshDeterministic(graph);
+    const a = node(graph, 'a');
+    const terms = LinkedTerms.of(graph, a, childrenOf(graph, a));
+    assert.ok(terms, 'still linked');
+    assert.equal(terms.prepare(), false);
+  });
+
   it('is not used when a definition is read otherwise, or reads another definition', () => {
     const readTwice = compileWithInits(GLM.replace('k[i] ~ dpois(lambda[i])', 'k[i] ~ dpois(lambda[i] + p[i])'));
     const b = node(readTwice, 'b[2]');

@@ -64,6 +64,19 @@ function assertSameValues(compiled: ModelGraph, interpreted: ModelGraph, what: s
     written[1] = Number.NaN;
     store(d.scope, written, 1);
     assert.ok(same(written[1]!, a), `${what}: ${d.name}: stored ${written[1]}, returned ${a}`);
+    // The store for points only tried (powers by trialPower): within rounding of the exact value, or the same where it is not finite.
+    const trial = stores.trialStore(d.statement.value, d.scope, link ? INVERSE_LINKS[link] : undefined);
+    if (!trial) return;
+    written[0] = Number.NaN;
+    trial(d.scope, written, 0);
+    const t = written[0]!;
+    assert.ok(same(t, a) || Math.abs(t - a) <= 1e-12 * Math.abs(a) + 1e-300, `${what}: ${d.name}: tried ${t}, exact ${a}`);
+    // The returning form of the same (a moving design's free factors) gives what the trial store writes.
+    if (!link) {
+      const code = stores.trialCode(d.statement.value, d.scope);
+      assert.ok(code, `${what}: ${d.name} has a trial store but no trial code`);
+      assert.ok(same(code(d.scope), t), `${what}: ${d.name}: trial code ${code(d.scope)}, trial store ${t}`);
+    }
   });
   return count;
 }
