@@ -92,7 +92,8 @@ function toArray(name: string, value: Json, parser: JsonParser, fail: (start: nu
     }
     const length = v.kind === 'array' ? v.items.length : v.length;
     if (length !== dims[depth]) {
-      const first = index.length ? `${name}[${[...index.slice(0, -1), 1].join(',')}]` : name;
+      // The shape comes from the first element at every depth (Y[1,1] for a short Y[2,1]), so that is the one to name.
+      const first = index.length ? `${name}[${index.map(() => 1).join(',')}]` : name;
       fail(v.start, v.end, `'${name}' is ragged: ${named(index)} has ${length} element(s) but ${first} has ${dims[depth]}; arrays must be rectangular.`);
     }
     if (v.kind === 'numbers') {

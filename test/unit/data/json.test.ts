@@ -65,6 +65,9 @@ describe('JSON data', () => {
     assert.match(deep.message, /'Y' is ragged: Y\[2,1\] is a single value where an array of 2 is expected/);
     assert.equal(deep.covered, '3');
     assert.match(rejected('{"Y": [[1, null, true], [2, [3], 4]]}').message, /'Y' is ragged: Y\[2,2\] is an array/);
+    // A short row deeper in: the element it is held to is the first at every depth, not itself.
+    assert.match(rejected('{"Y": [[[1, 2], [3, 4]], [[5], [6, 7]]]}').message, /'Y' is ragged: Y\[2,1\] has 1 element\(s\) but Y\[1,1\] has 2;/);
+    assert.match(rejected('{"Y": [[[1, 2], [3, 4]], [[5, 6], [7]]]}').message, /'Y' is ragged: Y\[2,2\] has 1 element\(s\) but Y\[1,1\] has 2;/);
   });
 
   it('reads rows of numbers, nulls and booleans in row-major order', () => {
