@@ -4,8 +4,10 @@ import { Role, type DeterministicNode, type ModelGraph, type StochasticNode } fr
 import { CompiledDeterministicNode } from '../model/nodeRecords';
 import type { StatementCode } from '../model/statementCode';
 import { statementCompiler } from './graphCode';
+import { linearTermCompiler } from './linearForm';
 import { Dependence, DependenceAnalysis } from './linearity';
 import { MovingTerms } from './movingTerms';
+import { ChildReads } from './parameterReads';
 
 /** A child whose probability or rate is a linked definition of the node: how its term is computed from the linear predictor η. */
 const enum Linked {
@@ -62,6 +64,11 @@ export class LinkedTerms {
     private readonly scopes: LoopScope[],
     /** Whether every predictor is affine in the node (linearity.ts), so `prepare` may give the affine form. */
     private readonly affine: boolean,
+    /** Each predictor's coefficient of the node where every one is fixed for the chain's life (fixedSlopes), else undefined: `prepare` probes them. */
+    private readonly fixedSlopes: Float64Array | undefined,
+    /** The children's values and binomial sizes, read in place where they can be (parameterReads.ts). */
+    private readonly values: ChildReads,
+    private readonly binomialSizes: ChildReads,
   ) {
     const n = linked.length;
     this.eta0 = new Float64Array(n);
@@ -90,6 +97,7 @@ export class LinkedTerms {
     const kinds: number[] = [];
     const codes: StatementCode[] = [];
     const scopes: LoopScope[] = [];
+    const read: number[] = [];
     for (const child of children) {
       const reads = child.statement.args.map((e) => readDefinitions(graph, e, child.scope, predictors));
       if (reads.every((r) => r.length === 0)) {
@@ -100,7 +108,8 @@ export class LinkedTerms {
       const name = child.distribution.name;
       const first = child.statement.args[0]!;
       const plainRead = (first.kind === 'name' || first.kind === 'index') && graph.expressions.array(first, child.scope).direct?.offsets.length === 1;
-      const predictor = reads[0]!.length === 1 && plainRead ? predictors.get(reads[0]![0]!) : undefined;
+      const id = reads[0]!.length === 1 && plainRead ? reads[0]![0]! : -1;
+      const predictor = predictors.get(id);
       // The size (a binomial's n) must not move with the node at all: its log C(n, x) is dropped.
       const fixedRest = child.statement.args.slice(1).every((e) => (analysis ??= new DependenceAnalysis(graph, node)).of(e, child.scope) === Dependence.Constant);
       if (!predictor || !fixedRest || child.lower || child.upper) return undefined;
@@ -110,11 +119,19 @@ export class LinkedTerms {
       kinds.push(kind);
       codes.push(predictor.code);
       scopes.push(predictor.d.scope);
+      read.push(id);
     }
     if (linked.length === 0) return undefined;
     analysis ??= new DependenceAnalysis(graph, node);
     const affine = [...predictors.values()].every(({ d }) => analysis!.of(d.statement.value, d.scope) <= Dependence.Linear);
-    return new LinkedTerms(node, new MovingTerms(graph, node, others), linked, Uint8Array.from(kinds), codes, scopes, affine);
+    const slopes = affine ? fixedSlopes(graph, node, read, predictors) : undefined;
+    const sizes = ChildReads.parameters(graph, linked, (_, j) => (kinds[j] === Linked.Binomial ? 1 : -1));
+    return new LinkedTerms(node, new MovingTerms(graph, node, others), linked, Uint8Array.from(kinds), codes, scopes, affine, slopes, ChildReads.values(linked), sizes);
+  }
+
+  /** Whether the predictors' coefficients of the node were read once (fixedSlopes) rather than probed at every update. */
+  get slopesFixed(): boolean {
+    return this.fixedSlopes !== undefined;
   }
 
   /** The other terms' hold and release (MovingTerms.hold): the node's own prior read once per update. */
@@ -134,25 +151,34 @@ export class LinkedTerms {
    */
   prepare(): boolean {
     if (!this.affine) return false;
-    const { node, linked, kinds, predictors, scopes, eta0, slopes, exps, sizes } = this;
-    const values = node.variable.values;
-    const x0 = values[node.offset]!;
+    const { node, linked, kinds, predictors, scopes, eta0, slopes, exps, sizes, fixedSlopes, values, binomialSizes } = this;
+    const nodeValues = node.variable.values;
+    const x0 = nodeValues[node.offset]!;
     if (!Number.isFinite(x0)) return false;
-    for (let j = 0; j < linked.length; j++) eta0[j] = predictors[j]!(scopes[j]!);
-    values[node.offset] = 0;
-    for (let j = 0; j < linked.length; j++) slopes[j] = -predictors[j]!(scopes[j]!);
-    values[node.offset] = 1;
-    for (let j = 0; j < linked.length; j++) slopes[j] += predictors[j]!(scopes[j]!);
-    values[node.offset] = x0;
+    if (fixedSlopes) {
+      // One evaluation per moving child: a child whose predictor never reads the node keeps its term constant.
+      for (let j = 0; j < linked.length; j++) {
+        const b = fixedSlopes[j]!;
+        slopes[j] = b;
+        eta0[j] = b === 0 ? 0 : predictors[j]!(scopes[j]!);
+      }
+    } else {
+      for (let j = 0; j < linked.length; j++) eta0[j] = predictors[j]!(scopes[j]!);
+      nodeValues[node.offset] = 0;
+      for (let j = 0; j < linked.length; j++) slopes[j] = -predictors[j]!(scopes[j]!);
+      nodeValues[node.offset] = 1;
+      for (let j = 0; j < linked.length; j++) slopes[j] += predictors[j]!(scopes[j]!);
+      nodeValues[node.offset] = x0;
+    }
     let count = 0;
     let slope = 0;
     for (let j = 0; j < linked.length; j++) {
       const b = slopes[j]!, eta = eta0[j]!;
       if (!Number.isFinite(b) || !Number.isFinite(eta)) return false;
-      const child = linked[j]!;
-      const x = child.variable.values[child.offset]!;
+      const x = values.arrays[j]![values.offsets[j]!]!;
       const kind = kinds[j]!;
-      const size = kind === Linked.Binomial ? child.parameter(1) : kind === Linked.Bernoulli ? 1 : -1;
+      const at = binomialSizes.offsets[j]!;
+      const size = kind === Linked.Binomial ? (at >= 0 ? binomialSizes.arrays[j]![at]! : linked[j]!.parameter(1)) : kind === Linked.Bernoulli ? 1 : -1;
       if (!(x >= 0 && Number.isInteger(x)) || (size >= 0 && x > size)) return false;
       if (b === 0) continue;
       slope += x * b;
@@ -206,6 +232,47 @@ export class LinkedTerms {
     }
     return total;
   }
+}
+
+/**
+ * Each linked child's coefficient of the node, when every predictor's is
+ * fixed for the chain's life: the predictor is affine in all the model's
+ * unobserved nodes together (Seeds' alpha0 + alpha1·x1[i] + … + b[i]), so no
+ * coefficient is itself moved by another node, and the coefficients are read
+ * once here from the predictors' linear forms (linearForm.ts). Else
+ * undefined: `prepare` probes them at every update. The affine form they give
+ * is the predictor up to rounding, as the probed one is.
+ */
+function fixedSlopes(
+  graph: ModelGraph,
+  node: StochasticNode,
+  /** Per linked child, the id of the predictor it reads. */
+  read: number[],
+  predictors: ReadonlyMap<number, { d: DeterministicNode }>,
+): Float64Array | undefined {
+  const everything = allUnobserved(graph);
+  const definitions = [...predictors.values()];
+  if (definitions.some(({ d }) => everything.of(d.statement.value, d.scope) > Dependence.Linear)) return undefined;
+  const compile = linearTermCompiler(graph, [node]);
+  const slopeOf = new Map<number, number>();
+  for (const [id, { d }] of predictors) {
+    const term = compile(d.statement.value, d.scope);
+    if (!term) return undefined;
+    const out = new Float64Array(1);
+    term(1, out);
+    if (!Number.isFinite(out[0]!)) return undefined;
+    slopeOf.set(id, out[0]!);
+  }
+  return Float64Array.from(read, (id) => slopeOf.get(id)!);
+}
+
+/** The dependence analysis over every unobserved node of a graph, made once per graph: what is affine in it has fixed coefficients. */
+const analyses = new WeakMap<ModelGraph, DependenceAnalysis>();
+
+function allUnobserved(graph: ModelGraph): DependenceAnalysis {
+  let found = analyses.get(graph);
+  if (!found) analyses.set(graph, (found = new DependenceAnalysis(graph, graph.unobserved.map((id) => graph.stochastic[id]!))));
+  return found;
 }
 
 /** The ids of the predictors in `predictors` that an argument reads directly. */

@@ -119,6 +119,40 @@ describe('a GLM node weighed from its linear predictors', () => {
     assert.ok(e.every((x) => Math.abs(x - e[0]!) < 1e-9), e.join(', '));
   });
 
+  it('reads fixed coefficients once, and probes them at every update where another node moves them', () => {
+    // In GLM every coefficient of a and b[i] is a number: read once. With c in a's coefficient (a · c), probed.
+    const fixed = compileWithInits(GLM);
+    refreshDeterministic(fixed);
+    for (const name of ['a', 'b[3]']) assert.equal(LinkedTerms.of(fixed, node(fixed, name), childrenOf(fixed, node(fixed, name)))!.slopesFixed, true, name);
+    const moving = compileWithInits(
+      GLM.replace('logit(p[i]) <- a + 0.5 * i + b[i]', 'logit(p[i]) <- a * c + 0.5 * i + b[i]')
+        .replace('a ~ dnorm(0, 0.1)', 'a ~ dnorm(0, 0.1)\n  c ~ dnorm(1, 1)')
+        .replace('a = 0.3,', 'a = 0.3, c = 0.5,'),
+    );
+    refreshDeterministic(moving);
+    const a = node(moving, 'a');
+    const c = node(moving, 'c');
+    const terms = LinkedTerms.of(moving, a, childrenOf(moving, a))!;
+    assert.equal(terms.slopesFixed, false);
+    // The rule is the predictor's, not the node's: one product of two unobserved nodes (a · c) and b[3]'s coefficient, 1, is probed too.
+    assert.equal(LinkedTerms.of(moving, node(moving, 'b[3]'), childrenOf(moving, node(moving, 'b[3]')))!.slopesFixed, false);
+    for (const cValue of [0.5, -2]) {
+      c.variable.values[c.offset] = cValue;
+      propagate(moving, c);
+      assert.ok(terms.prepare());
+      const x0 = a.variable.values[a.offset]!;
+      const d = [-1.5, 0, 0.3, 2].map((x) => {
+        a.variable.values[a.offset] = x;
+        const affine = terms.affineLogDensity(x);
+        propagate(moving, a);
+        return [a, ...childrenOf(moving, a)].reduce((s, n) => s + nodeLogDensity(n), 0) - affine;
+      });
+      assert.ok(d.every((x) => Math.abs(x - d[0]!) < 1e-9), `c = ${cValue}: ${d.join(', ')}`);
+      a.variable.values[a.offset] = x0;
+      propagate(moving, a);
+    }
+  });
+
   it('not by the affine form where a predictor is not affine in the node', () => {
     const graph = compileWithInits(GLM.replace('logit(q[i]) <- a - i / 3', 'logit(q[i]) <- a * a - i / 3'));
     refreshDeterministic(graph);
