@@ -136,12 +136,24 @@ export class LinkedTerms {
 
   /** The other terms' hold and release (MovingTerms.hold): the node's own prior read once per update. */
   hold(): void {
-    this.others.hold();
+    const { others } = this;
+    others.hold();
+    this.normalPrior = others.heldNormal;
+    this.priorMean = others.heldMean;
+    this.priorPrecision = others.heldPrecision;
+    this.otherChildren = others.hasChildren;
   }
 
   release(): void {
     this.others.release();
+    this.normalPrior = false;
   }
+
+  /** While held, a normal prior's mean and precision weighed here (MovingTerms.heldNormal): a GLM's coefficients and random effects have one, and its two calls per point cost more than its term. */
+  private normalPrior = false;
+  private priorMean = 0;
+  private priorPrecision = 0;
+  private otherChildren = true;
 
   /**
    * Prepares the affine form for the points one update tries around the node's current value x0: each
@@ -200,7 +212,14 @@ export class LinkedTerms {
    * in the last bits; −∞ as soon as a term is.
    */
   affineLogDensity(x: number): number {
-    let total = this.others.logDensity();
+    let total: number;
+    if (this.normalPrior) {
+      const d = x - this.priorMean;
+      total = -0.5 * this.priorPrecision * d * d;
+      if (this.otherChildren) total = this.others.childrenLogDensity(total);
+    } else {
+      total = this.others.logDensity();
+    }
     if (total === Number.NEGATIVE_INFINITY) return total;
     const { count, slopes, exps, sizes, eta0 } = this;
     const dx = x - this.x0;

@@ -84,6 +84,27 @@ export class MovingTerms {
     this.held = false;
   }
 
+  /**
+   * While held: whether the node's own term is a normal's with a finite positive precision, so that a caller
+   * may weigh it itself as −τ(x − μ)²/2 (μ = heldMean, τ = heldPrecision) and add `childrenLogDensity` only
+   * where there are children (`hasChildren`): the same value as `logDensity` without its calls.
+   */
+  get heldNormal(): boolean {
+    return this.held && this.own === Term.NormalMean && this.heldSecond > 0 && this.heldSecond < Number.POSITIVE_INFINITY;
+  }
+
+  get heldMean(): number {
+    return this.heldFirst;
+  }
+
+  get heldPrecision(): number {
+    return this.heldSecond;
+  }
+
+  get hasChildren(): boolean {
+    return this.children.length > 0;
+  }
+
   private held = false;
   private heldFirst = 0;
   private heldSecond = 0;

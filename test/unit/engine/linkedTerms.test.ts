@@ -84,13 +84,18 @@ describe('a GLM node weighed from its linear predictors', () => {
       assert.deepEqual(graph.deterministic.map((d) => d.variable.values[d.offset]!), before, `${name}: probing left the definitions`);
       const x0 = theta.variable.values[theta.offset]!;
       // Against the full conditional (propagated): the constant is the update's, so the differences agree to rounding.
-      const d = [-2.5, -0.4, 0, 0.7, 3].map((x) => {
-        theta.variable.values[theta.offset] = x;
-        const affine = terms.affineLogDensity(x);
-        propagate(graph, theta);
-        return [theta, ...childrenOf(graph, theta)].reduce((s, n) => s + nodeLogDensity(n), 0) - affine;
-      });
-      assert.ok(d.every((x) => Math.abs(x - d[0]!) < 1e-9), `${name}: ${d.join(', ')}`);
+      // Held (as a slice update holds it), the node's normal prior is weighed by the linked terms themselves: the same differences.
+      for (const held of [false, true]) {
+        if (held) terms.hold();
+        const d = [-2.5, -0.4, 0, 0.7, 3].map((x) => {
+          theta.variable.values[theta.offset] = x;
+          const affine = terms.affineLogDensity(x);
+          propagate(graph, theta);
+          return [theta, ...childrenOf(graph, theta)].reduce((s, n) => s + nodeLogDensity(n), 0) - affine;
+        });
+        if (held) terms.release();
+        assert.ok(d.every((x) => Math.abs(x - d[0]!) < 1e-9), `${name}, held ${held}: ${d.join(', ')}`);
+      }
       theta.variable.values[theta.offset] = x0;
       propagate(graph, theta);
     }
