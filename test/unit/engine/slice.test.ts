@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { AdaptiveSlice } from '../../../src/engine/inference/sliceSamplers';
+import { Random } from '../../../src/engine/random/rng';
 import { prepareChain, sampleChain } from '../../../src/engine/run/chainSession';
 import { request } from './helpers';
 
@@ -98,6 +100,42 @@ sample with gibbs(seed = 20240611)`;
     const mu = batchMeans(draws.get('mu')!);
     assert.ok(Math.abs(mu.mean - ybar) < 4 * mu.standardError, `mean ${mu.mean} vs ${ybar} (SE ${mu.standardError}, ESS ${mu.ess})`);
     assert.ok(mu.ess > 1000, `ESS ${mu.ess}`);
+  });
+
+  it('adapts its width to three times the mean move: fewer evaluations per update than at twice, the same law', () => {
+    // A standard normal target. Simulated, evaluations per update: 6.10 at twice the mean move (JAGS's rule), 5.82
+    // at three times. Their standard deviation is about 1.7, so over 20,000 updates the mean's error is about 0.012
+    // (updates nearly independent): 5.95 lies 10 errors from both. The draws' mean and variance are N(0, 1)'s to 4 SE.
+    class Normal extends AdaptiveSlice {
+      evaluations = 0;
+      x = 0;
+      logConditional(x: number): number {
+        this.evaluations++;
+        this.x = x;
+        return -0.5 * x * x;
+      }
+      step(random: Random): void {
+        this.slice(this.x, 1e-14, random);
+      }
+    }
+    const target = new Normal(false);
+    const random = new Random(17);
+    for (let k = 0; k < 2000; k++) {
+      target.step(random);
+      target.adapt();
+    }
+    target.evaluations = 0;
+    const draws = new Float64Array(20_000);
+    for (let k = 0; k < draws.length; k++) {
+      target.step(random);
+      draws[k] = target.x;
+    }
+    const perUpdate = target.evaluations / draws.length;
+    assert.ok(perUpdate < 5.95, `${perUpdate} evaluations per update`);
+    const mean = batchMeans(draws);
+    assert.ok(Math.abs(mean.mean) < 4 * mean.standardError, `mean ${mean.mean} (SE ${mean.standardError})`);
+    const variance = batchMeans(draws.map((x) => (x - mean.mean) ** 2));
+    assert.ok(Math.abs(variance.mean - 1) < 4 * variance.standardError, `variance ${variance.mean} (SE ${variance.standardError})`);
   });
 
   it('gives the same draws for the same seed and chain, and different draws for another chain', () => {
