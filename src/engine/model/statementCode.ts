@@ -244,12 +244,21 @@ class CodeWriter {
   ) {}
 
   function(e: Expression, link?: (x: number) => number): StatementCode | undefined {
-    return this.build(e, link, (result) => `function statementCode(f) { return ${result}; }`) as StatementCode | undefined;
+    return this.build(e, link, (result) => `function ${this.prefix}statementCode(f) { return ${result}; }`) as StatementCode | undefined;
   }
 
   store(e: Expression, link?: (x: number) => number): StatementStore | undefined {
     // `v` and `o` are the generated code's own names, as `f` is: arguments are a0, a1, ….
-    return this.build(e, link, (result) => `function statementStore(f, v, o) { v[o] = ${result}; }`) as StatementStore | undefined;
+    return this.build(e, link, (result) => `function ${this.prefix}statementStore(f, v, o) { v[o] = ${result}; }`) as StatementStore | undefined;
+  }
+
+  /**
+   * A trial writer's code has a text, so a factory (sharedFactory) and V8's call feedback, of its own: sharing
+   * them with the exact code of the same statement, its power's call saw both Math.pow and trialPower, and
+   * V8 inlined neither (Dugongs' pow(gamma, x[i]): a call and a boxed result per row at every point tried).
+   */
+  private get prefix(): string {
+    return this.trial ? 'trial_' : '';
   }
 
   private build(e: Expression, link: ((x: number) => number) | undefined, wrap: (result: string) => string): unknown {

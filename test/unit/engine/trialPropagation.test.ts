@@ -58,6 +58,17 @@ describe('powers at the points a slice step tries', () => {
     assert.equal(Propagation.trialOf(plain, node(plain, 'gamma')), undefined, 'no power: the exact propagation serves');
   });
 
+  it('runs as code of its own, apart from the exact store of the same statement', () => {
+    // Functions made from one text share V8's call feedback (sharedCode.ts): the power's call would see both Math.pow and trialPower.
+    const graph = compileWithInits(DUGONGS);
+    const compiler = new StatementCompiler(graph.variables);
+    const m = graph.deterministic[0]!;
+    const trial = compiler.trialStore(m.statement.value, m.scope)!;
+    const exact = compiler.store(m.statement.value, m.scope)!;
+    assert.notEqual(trial.toString(), exact.toString());
+    assert.notEqual(compiler.trialCode(m.statement.value, m.scope)!.toString(), compiler.code(m.statement.value, m.scope)!.toString());
+  });
+
   it('leaves the definitions exact after a slice update', () => {
     const graph = compileWithInits(DUGONGS);
     refreshDeterministic(graph);
