@@ -89,7 +89,7 @@ export abstract class AdaptiveSlice implements SliceTarget {
  * without a conjugate structure), or, with `discrete`, for a count: the
  * value is floor(x) of a continuous x, so the slice runs over a piecewise
  * constant density (as JAGS's discrete slice sampler does). The width adapts
- * during burn-in to the mean size of the moves, as JAGS's slice sampler does.
+ * during burn-in to a multiple of the mean size of the moves (AdaptiveSlice).
  */
 export class SliceSampler extends AdaptiveSlice implements Sampler {
   readonly label: string;
