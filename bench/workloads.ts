@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCsv } from '../src/engine/data/csv';
-import { Random } from '../src/engine/random/rng';
+import { PolarRandom } from '../src/engine/random/polarRandom';
 
 /** One data or inits value as JSON: a number, null (NA), or nested arrays (row-major). */
 export type JsonValue = number | null | JsonValue[];
@@ -173,7 +173,7 @@ export function bmfStarts(data: JsonRecord, chains: number, seed: number): JsonR
   const mean = Math.round((r.reduce((s, v) => s + v, 0) / r.length) * 1e4) / 1e4;
   const D = data.D as number;
   return Array.from({ length: chains }, (_, c) => {
-    const random = new Random(seed, c);
+    const random = new PolarRandom(seed, c);
     const matrix = (rows: number): number[][] =>
       Array.from({ length: rows }, () => Array.from({ length: D }, () => Math.round(0.1 * random.normal() * 1e4) / 1e4));
     return { U: matrix(data.Nu as number), V: matrix(data.Ni as number), mu: mean, tau: 1, tauU: 1, tauV: 1 };

@@ -20,7 +20,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Random } from '../src/engine/random/rng';
+import type { Random } from '../src/engine/random/rng';
+import { PolarRandom } from '../src/engine/random/polarRandom';
 
 export interface MixtureDataSpec {
   name: string;
@@ -74,7 +75,7 @@ export interface MixtureData {
 
 export function mixtureData(spec: MixtureDataSpec): MixtureData {
   const { rows, dimension: d, components: K } = spec;
-  const random = new Random(spec.seed);
+  const random = new PolarRandom(spec.seed);
   const means = separatedMeans(random, K, d);
   const factors = Array.from({ length: K }, () => covarianceFactor(random, d));
   const weights = dirichletWeights(random, K);

@@ -7,7 +7,7 @@
  * scripts/writeProbitData.ts writes them to files for the CLI and JAGS.
  */
 import type { NamedValues } from '../src/engine/language/rvalues';
-import { Random } from '../src/engine/random/rng';
+import { PolarRandom } from '../src/engine/random/polarRandom';
 
 export interface ProbitData {
   N: number;
@@ -22,7 +22,7 @@ export interface ProbitData {
 const TRUE_BETA = [0.5, -1, 0.25];
 
 export function probitData(rows: number, coefficients: number, seed: number): ProbitData {
-  const random = new Random(seed);
+  const random = new PolarRandom(seed);
   const X = new Float64Array(rows * coefficients);
   const y = new Float64Array(rows);
   const z = new Float64Array(rows);

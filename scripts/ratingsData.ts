@@ -25,7 +25,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Random } from '../src/engine/random/rng';
+import type { Random } from '../src/engine/random/rng';
+import { PolarRandom } from '../src/engine/random/polarRandom';
 
 export interface RatingsSpec {
   users: number;
@@ -112,7 +113,7 @@ function drawItem(random: Random, cumulative: Float64Array): number {
 }
 
 export function makeRatings(spec: RatingsSpec): RatingsData {
-  const random = new Random(spec.seed);
+  const random = new PolarRandom(spec.seed);
   const { users, items, rank } = spec;
   const factorSd = Math.pow(PRODUCT_VARIANCE / rank, 0.25);
   const U = Float64Array.from({ length: users * rank }, () => factorSd * random.normal());

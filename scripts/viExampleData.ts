@@ -20,7 +20,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Random } from '../src/engine/random/rng';
+import type { Random } from '../src/engine/random/rng';
+import { PolarRandom } from '../src/engine/random/polarRandom';
 
 export const CORPUS = { documents: 24, words: 30, vocabulary: 9, topics: 3, seed: 2026 };
 
@@ -39,7 +40,7 @@ function categorical(random: Random, p: number[]): number {
 
 export function ldaCorpus(): string {
   const { documents, words, vocabulary, topics, seed } = CORPUS;
-  const random = new Random(seed, 0);
+  const random = new PolarRandom(seed, 0);
   const phi = Array.from({ length: topics }, (_, t) => Array.from({ length: vocabulary }, (_, v) => (Math.floor(v / 3) === t ? 0.3 : 0.1 / 6)));
   const lines = [[...Array.from({ length: words }, (_, n) => `w${n + 1}`), 'main'].join(',')];
   for (let d = 0; d < documents; d++) {
@@ -60,7 +61,7 @@ export const RATINGS = { users: 30, items: 20, rank: 2, observed: 0.4, heldOut: 
 
 export function ratings(): { train: string; test: string } {
   const { users, items, rank, observed, heldOut, noise, seed } = RATINGS;
-  const random = new Random(seed, 0);
+  const random = new PolarRandom(seed, 0);
   const u = Array.from({ length: users * rank }, () => random.normal());
   const v = Array.from({ length: items * rank }, () => random.normal());
   const train = ['user,item,rating'];

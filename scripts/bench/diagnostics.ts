@@ -8,7 +8,7 @@
  */
 import { diagnose } from '../../src/engine/diagnostics/convergence';
 import { DiagnosticsWorkspace } from '../../src/engine/diagnostics/drawMatrix';
-import { Random } from '../../src/engine/random/rng';
+import { PolarRandom } from '../../src/engine/random/polarRandom';
 import { DrawStore } from '../../src/engine/run/drawStore';
 import { concat, histogram, summarize, summarizeDraws } from '../../src/engine/run/summarize';
 
@@ -25,7 +25,7 @@ const reps = option('reps', 3);
 // Row-major chunks as the runner stores them; node m has φ = 0.95 when m is odd, 0.3 otherwise.
 const store = new DrawStore(chains, nodes);
 for (let c = 0; c < chains; c++) {
-  const random = new Random(42, c);
+  const random = new PolarRandom(42, c);
   const rows = new Float64Array(draws * nodes);
   const state = new Float64Array(nodes);
   for (let t = 0; t < draws; t++) {

@@ -98,4 +98,10 @@ export function runChain(
     }
     if (iteration % progressEvery === 0 || iteration === total) progress(iteration);
   }
+  settleAll(samplers, random);
+}
+
+/** Draws what the samplers' updates left for when the state is read (Sampler.settle). */
+export function settleAll(samplers: Sampler[], random: Random): void {
+  for (let s = 0; s < samplers.length; s++) samplers[s]!.settle?.(random);
 }

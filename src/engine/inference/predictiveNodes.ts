@@ -31,10 +31,24 @@ export function forwardSamplePredictive(graph: ModelGraph): Sampler | undefined 
   const informative = informativeNodes(graph);
   const predictive = topological(graph, graph.unobserved.map((id) => graph.stochastic[id]!).filter((n) => !informative[n.id]));
   if (predictive.length === 0) return undefined;
+  // Before the pruning below takes them away: the predictive nodes drawn from each one, by position.
+  const position = new Map(predictive.map((n, k) => [n.id, k]));
+  const children = predictive.map((n) => {
+    const among = n.children.filter((c) => position.has(c));
+    return among.length ? Int32Array.from(among, (c) => position.get(c)!) : NO_POSITIONS;
+  });
   for (const node of graph.stochastic) {
     if (node.children.some((c) => !informative[c])) node.children = exactly(node.children.filter((c) => informative[c]));
   }
-  return new PriorDrawSampler(graph, predictive);
+  return new PriorDrawSampler(graph, predictive, children);
+}
+
+const NO_POSITIONS = new Int32Array(0);
+
+/** The sampler of a chain's predictive nodes, if it has any (assignSamplers puts it last). */
+export function predictiveSamplerOf(samplers: Sampler[]): PriorDrawSampler | undefined {
+  const last = samplers[samplers.length - 1];
+  return last instanceof PriorDrawSampler ? last : undefined;
 }
 
 /** Observed nodes, the nodes with an observed descendant, and nodes whose prior cannot be drawn directly (kept in the ordinary samplers). */
@@ -81,8 +95,20 @@ function topological(graph: ModelGraph, nodes: StochasticNode[]): StochasticNode
   return order;
 }
 
-class PriorDrawSampler implements Sampler {
+/**
+ * Draws the predictive nodes, parents first. Nothing else the sampler
+ * updates reads them, so a node that nothing reads between sweeps either
+ * need not be drawn in every sweep: once the session has said what it reads
+ * (`drawEverySweepOnly`), `update` draws only the nodes read and their
+ * predictive ancestors, and `settle` draws the rest when the sampling loop
+ * hands the state on. Drawn then, from its parents' current values, a node
+ * has the law the last sweep would have given it. Until told, every node is
+ * drawn in every sweep.
+ */
+export class PriorDrawSampler implements Sampler {
   readonly label = 'predictive draw';
+  /** Per node, in drawing order: 1 when `update` draws it, 0 when only `settle` does. */
+  private readonly everySweep: Uint8Array;
   /** Untruncated scalar normals (Rats' missing weights), drawn without the general path's parameter scratch and lookups by name. */
   private readonly normal: Uint8Array;
   /** The normals' means and precisions, read in place where they are plain elements (parameterReads.ts). */
@@ -92,15 +118,43 @@ class PriorDrawSampler implements Sampler {
   constructor(
     private readonly graph: ModelGraph,
     readonly nodes: StochasticNode[],
+    /** Per node, the positions in `nodes` of the predictive nodes drawn from it (all after it). */
+    private readonly children: Int32Array[],
   ) {
+    this.everySweep = new Uint8Array(nodes.length).fill(1);
     this.normal = Uint8Array.from(nodes, (n) => (n.distribution.name === 'dnorm' && !n.lower && !n.upper ? 1 : 0));
     this.means = ChildReads.parameters(graph, nodes, (_, k) => (this.normal[k] ? 0 : -1));
     this.precisions = ChildReads.parameters(graph, nodes, (_, k) => (this.normal[k] ? 1 : -1));
   }
 
+  /**
+   * From now on `update` draws only the nodes `read` marks (by stochastic id; 'all' for every node), and the
+   * predictive nodes they are drawn from; the others wait for `settle`.
+   */
+  drawEverySweepOnly(read: Uint8Array | 'all'): void {
+    const { nodes, children, everySweep } = this;
+    // Backwards through the drawing order: a node's children, which come after it, are marked before it is.
+    for (let k = nodes.length - 1; k >= 0; k--) {
+      let drawn = read === 'all' || read[nodes[k]!.id] === 1;
+      for (let c = 0; c < children[k]!.length && !drawn; c++) drawn = everySweep[children[k]![c]!] === 1;
+      everySweep[k] = drawn ? 1 : 0;
+    }
+  }
+
   update(random: Random): void {
-    const { nodes, normal, means, precisions } = this;
+    this.draw(random, 1);
+  }
+
+  /** Draws the nodes `update` leaves alone, so that the state read after the sampling loop is a whole current draw. */
+  settle(random: Random): void {
+    this.draw(random, 0);
+  }
+
+  /** Draws the nodes whose `everySweep` is `which`. */
+  private draw(random: Random, which: number): void {
+    const { nodes, normal, means, precisions, everySweep } = this;
     for (let k = 0; k < nodes.length; k++) {
+      if (everySweep[k] !== which) continue;
       const node = nodes[k]!;
       let drawn: boolean;
       if (normal[k]) {

@@ -23,6 +23,11 @@ export interface Sampler {
   update(random: Random): void;
   /** Called after each burn-in iteration; samplers that adapt do it here only. */
   adapt?(): void;
+  /**
+   * Called when the sampling loop hands the state on (the end of a run or of an update command): a sampler whose
+   * `update` leaves nodes nobody reads undrawn (predictiveNodes.ts) draws them here.
+   */
+  settle?(random: Random): void;
 }
 
 /**

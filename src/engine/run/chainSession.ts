@@ -1,6 +1,8 @@
 import { assignSamplers, runChain } from '../inference/gibbs';
 import { setInitialValues } from '../inference/initialValues';
 import type { Sampler } from '../inference/samplers';
+import { stochasticAncestors } from '../inference/elementAncestry';
+import { predictiveSamplerOf } from '../inference/predictiveNodes';
 import { errorAt, type SourceRange } from '../language/source';
 import { compileModel, refreshSinks } from '../model/compile';
 import { elementName, Role, type ModelGraph, type Variable } from '../model/graph';
@@ -76,6 +78,11 @@ export function prepareChain(request: RunRequest, chain: number, onPhase: (phase
   const { settings } = request;
   const spec = settings.predictive;
   const run = request.document.directives.find((d) => d.kind === 'run');
+  // Predictive nodes no monitor reads are drawn once, at the run's end. The recorders of loo, ppc and predictive(...)
+  // read more than the monitors: with them every node is drawn in every sweep.
+  predictiveSamplerOf(samplers)?.drawEverySweepOnly(settings.loo || settings.ppc || spec ? 'all' : stochasticAncestors(graph, (read) => {
+    for (const m of monitors) read(m.variable, m.offset);
+  }));
   return {
     graph,
     samplers,

@@ -5,6 +5,9 @@ import { elementName, nodeLogDensity, Role, type ModelGraph, type StochasticNode
 import { compileChainGraph, prepareChain, type ChainSession } from './chainSession';
 import type { ChainThreads } from './chainThreads';
 import { penaltyReader } from './penalty';
+import { settleAll } from '../inference/gibbs';
+import { stochasticAncestors } from '../inference/elementAncestry';
+import { predictiveSamplerOf } from '../inference/predictiveNodes';
 import { Random } from '../random/rng';
 import type { ChainStart, RunRequest } from './request';
 
@@ -132,6 +135,27 @@ export class ModelSession {
     this.chains = this.hosted.map((chain) => prepareChain(request, chain, undefined, this.take(chain)));
     this.threads?.finish();
     this.iteration = 0;
+    this.drawWhatIsRead();
+  }
+
+  /**
+   * Tells each chain's predictive sampler what the monitors read: the predictive nodes nobody reads are drawn only
+   * when an update ends (Sampler.settle), not in every sweep. `deviance` and `pD` read the observed nodes' densities,
+   * whose parents are never predictive nodes.
+   */
+  private drawWhatIsRead(): void {
+    this.chains.forEach((chain, local) => {
+      const predictive = predictiveSamplerOf(chain.samplers);
+      if (!predictive) return;
+      const variables = [...chain.graph.variables.values()];
+      predictive.drawEverySweepOnly(stochasticAncestors(chain.graph, (read) => {
+        for (const { sources } of this.active) {
+          const { values, at } = sources[local]!;
+          const variable = variables.find((v) => v.values === values);
+          if (variable) for (let k = 0; k < at.length; k++) read(variable, at[k]!);
+        }
+      }));
+    });
   }
 
   /**
@@ -202,6 +226,7 @@ export class ModelSession {
       this.recordDue(iteration, c, false);
       if (onProgress && iteration % PROGRESS_STRIDE === 0) onProgress();
     }
+    settleAll(samplers, random);
   }
 
   /** Records chain c's (or, with `pooled`, all chains' together) monitors due at `iteration`. */
@@ -269,6 +294,7 @@ export class ModelSession {
     this.threads?.begin({ kind: 'monitor', target, thin, withDeviance });
     this.threads?.finish();
     this.active.push({ monitor, sources, rows: sources.map(() => 0) });
+    this.drawWhatIsRead();
     this.adapting = false;
     return monitor;
   }
@@ -277,6 +303,7 @@ export class ModelSession {
   clearMonitor(label: string): boolean {
     const before = this.active.length;
     for (let k = this.active.length - 1; k >= 0; k--) if (this.active[k]!.monitor.label === label) this.active.splice(k, 1);
+    this.drawWhatIsRead();
     this.threads?.begin({ kind: 'clear', label });
     this.threads?.finish();
     return this.active.length < before;

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { ONLINE_EM_MIXTURE, writeMixtureData } from '../../../scripts/mixtureData';
 import { readCsvMatrix } from '../../../src/engine/data/csvRowBlocks';
 import type { GaussianParameters, MixtureProblem } from '../../../src/engine/em/types';
-import { Random } from '../../../src/engine/random/rng';
+import { PolarRandom } from '../../../src/engine/random/polarRandom';
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
 /** The benchmark's small data sets, copied with their source noted (test/fixtures/bench-data/SOURCE.md). */
@@ -70,7 +70,7 @@ export async function benchMixture(folder: string, name: string): Promise<BenchM
 
 /** n rows from a Gaussian mixture with the given means (K×d), isotropic standard deviations and weights. */
 export function gaussianMixtureData(n: number, means: number[][], sd: number[], weights: number[], seed: number): Float64Array {
-  const random = new Random(seed);
+  const random = new PolarRandom(seed);
   const d = means[0]!.length;
   const data = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
@@ -84,7 +84,7 @@ export function gaussianMixtureData(n: number, means: number[][], sd: number[], 
 
 /** n binary rows from a mixture of product Bernoullis. */
 export function bernoulliMixtureData(n: number, probabilities: number[][], weights: number[], seed: number): Float64Array {
-  const random = new Random(seed);
+  const random = new PolarRandom(seed);
   const d = probabilities[0]!.length;
   const data = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {

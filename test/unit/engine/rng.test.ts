@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import erfc from '@stdlib/math-base-special-erfc';
 import { Random } from '../../../src/engine/random/rng';
+import { LAYERS, ZIGGURAT_R, ZIGGURAT_X } from '../../../src/engine/random/ziggurat';
 
 /**
  * Moment checks and their tolerances. For n independent draws with mean μ and
@@ -114,6 +116,52 @@ describe('random numbers', () => {
     for (let k = 0; k < N; k++) if (Math.abs(r.normal()) < 1) inside++;
     const p = 0.682689492;
     assertWithin(inside / N, p, Math.sqrt((p * (1 - p)) / N), 'fraction within one sd');
+  });
+
+  it('gives normals the normal law over 54 bins, among them the ziggurat tail beyond r and beyond 4 and 5 sd (chi-square test)', () => {
+    // Edges every 0.2 sd on (−5, 5), plus ±r, where the base layer hands over to the tail: 2·25 + 2 inner edges.
+    const edges = [...Array.from({ length: 51 }, (_, k) => -5 + 0.2 * k), -ZIGGURAT_R, ZIGGURAT_R].sort((a, b) => a - b);
+    const n = 2_000_000;
+    const counts = new Array<number>(edges.length + 1).fill(0);
+    const r = new Random(2718, 4);
+    let negative = 0;
+    let beyondR = 0;
+    for (let k = 0; k < n; k++) {
+      const z = r.normal();
+      if (z < 0) negative++;
+      if (Math.abs(z) > ZIGGURAT_R) beyondR++;
+      let lo = 0, hi = edges.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (z < edges[mid]!) hi = mid;
+        else lo = mid + 1;
+      }
+      counts[lo]!++;
+    }
+    const cdf = (z: number): number => 0.5 * erfc(-z / Math.SQRT2);
+    const bounds = [Number.NEGATIVE_INFINITY, ...edges, Number.POSITIVE_INFINITY];
+    let chiSquare = 0;
+    for (let b = 0; b < counts.length; b++) {
+      const expected = n * (b === 0 ? cdf(bounds[1]!) : b === counts.length - 1 ? cdf(-bounds[b]!) : cdf(bounds[b + 1]!) - cdf(bounds[b]!));
+      chiSquare += (counts[b]! - expected) ** 2 / expected;
+    }
+    // 54 bins less one: df = 53, sd √106 ≈ 10.3; 53 + 4 sd ≈ 94.2 (P ≈ 1e-3 by the chi-square's upper tail).
+    assert.ok(chiSquare < 94.2, `chi-square ${chiSquare} over ${counts.length} bins`);
+    assertWithin(negative / n, 0.5, Math.sqrt(0.25 / n), 'share below 0');
+    const tail = 2 * cdf(-ZIGGURAT_R);
+    assertWithin(beyondR / n, tail, Math.sqrt((tail * (1 - tail)) / n), 'share beyond r (the tail method)');
+  });
+
+  it('builds ziggurat layers of equal area whose base ends where the tail begins', () => {
+    const f = (x: number): number => Math.exp(-0.5 * x * x);
+    const v = ZIGGURAT_X[0]! * f(ZIGGURAT_R);
+    assert.equal(ZIGGURAT_X[1], ZIGGURAT_R);
+    // The base layer: the rectangle under f(r) up to r plus the tail, as one rectangle of width x_0.
+    assert.ok(Math.abs(ZIGGURAT_R * f(ZIGGURAT_R) + Math.sqrt(Math.PI / 2) * erfc(ZIGGURAT_R / Math.SQRT2) - v) < 1e-15);
+    for (let i = 1; i < LAYERS; i++) {
+      const area = ZIGGURAT_X[i]! * (f(ZIGGURAT_X[i + 1]!) - f(ZIGGURAT_X[i]!));
+      assert.ok(Math.abs(area / v - 1) < 1e-11, `layer ${i}: area ${area}, v ${v}`);
+    }
   });
 
   for (const shape of [0.3, 0.8, 1, 2.5, 10]) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runFit } from '../../../src/engine/fit/runFit';
 import type { FitOutput } from '../../../src/engine/output/fitOutput';
-import { Random } from '../../../src/engine/random/rng';
+import { PolarRandom } from '../../../src/engine/random/polarRandom';
 
 /**
  * VI with deterministic annealing (`vi(anneal = TRUE)`, vi/annealing.ts) against plain VI from the
@@ -11,7 +11,7 @@ import { Random } from '../../../src/engine/random/rng';
  * with K = 3 and a shared precision.
  */
 function clusters(dataSeed: number, mu: string, options: string): string {
-  const random = new Random(dataSeed, 0);
+  const random = new PolarRandom(dataSeed, 0);
   const x = Array.from({ length: 150 }, (_, i) => ([-6, 0, 6][i % 3]! + random.normal()).toFixed(3));
   return `model {
   for (i in 1:N) {

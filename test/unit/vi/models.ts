@@ -1,11 +1,11 @@
 /** The models the VI property tests run on, with data generated from a seeded stream (no fixtures needed). */
-import { Random } from '../../../src/engine/random/rng';
+import { PolarRandom } from '../../../src/engine/random/polarRandom';
 
 const list = (xs: ArrayLike<number>): string => `c(${Array.from(xs, (v) => Number(v.toFixed(6))).join(', ')})`;
 
 /** A 1-D Gaussian mixture written with dcat, dnorm, dgamma and ddirch (three components, 60 points). */
 export function gaussianMixture1d(): string {
-  const random = new Random(7);
+  const random = new PolarRandom(7);
   const centres = [-3, 0.5, 4];
   const y = Array.from({ length: 60 }, (_, i) => centres[i % 3]! + 0.8 * random.normal());
   return `
@@ -23,7 +23,7 @@ data list(N = 60, K = 3, alpha = c(1, 1, 1), y = ${list(y)})
 
 /** A 2-D Gaussian mixture with dmnorm means and dwish precisions (two components, 50 points). */
 export function wishartMixture(): string {
-  const random = new Random(11);
+  const random = new PolarRandom(11);
   const rows: number[] = [];
   for (let i = 0; i < 50; i++) {
     const c = i % 2 === 0 ? [-2, 1] : [2, -1];
@@ -50,7 +50,7 @@ data list(N = 50, K = 2, alpha = c(1, 1), m0 = c(0, 0), P0 = structure(c(0.01, 0
 
 /** Probit regression by augmentation: z[i] ~ dnorm(x β, 1), y[i] ~ dinterval(z[i], 0). */
 export function probit(): string {
-  const random = new Random(3);
+  const random = new PolarRandom(3);
   const x = Array.from({ length: 40 }, () => random.normal());
   const y = x.map((v) => (0.3 + 1.2 * v + random.normal() > 0 ? 1 : 0));
   return `
@@ -68,7 +68,7 @@ data list(N = 40, x = ${list(x)}, y = ${list(y)})
 
 /** A small LDA: 2 topics over 6 words, 8 documents of 10 words each. */
 export function lda(): string {
-  const random = new Random(5);
+  const random = new PolarRandom(5);
   const words: number[] = [];
   const doc: number[] = [];
   for (let d = 0; d < 8; d++) {
@@ -93,7 +93,7 @@ data list(N = 80, alpha = c(0.5, 0.5), beta = c(0.5, 0.5, 0.5, 0.5, 0.5, 0.5), d
 
 /** Regression with unknown noise precision: a Gaussian block and a gamma factor. */
 export function regressionUnknownPrecision(): string {
-  const random = new Random(9);
+  const random = new PolarRandom(9);
   const x = Array.from({ length: 30 }, () => random.normal());
   const y = x.map((v) => 1 - 2 * v + 0.5 * random.normal());
   return `
