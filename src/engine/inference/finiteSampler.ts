@@ -3,6 +3,7 @@ import { drawCategoricalFromLogWeights } from '../random/draws';
 import type { Random } from '../random/rng';
 import { Propagation } from './propagation';
 import { finiteSupport, fixedSupport } from './finiteSupport';
+import { CountedChildren } from './componentCounts';
 import { MixtureIndicator } from './mixtureIndicator';
 import { MovingTerms } from './movingTerms';
 import type { Sampler } from './samplers';
@@ -21,6 +22,8 @@ export class FiniteSampler implements Sampler {
   private weights = new Float64Array(16);
   /** A mixture's indicator (mixtureIndicator.ts): its one child weighed from the components' elements, nothing propagated. */
   private readonly mixture: MixtureIndicator | undefined;
+  /** Whether the mixture's other children are weighed from tables shared between rows (componentCounts.ts). */
+  private readonly counted: boolean;
   /** Later indicators of the same statement that this sampler updates after its own node, in order (`absorb`). */
   private readonly followers: FiniteSampler[] = [];
   /** Recomputes the nodes downstream of the node, counts over a plate by differences (propagation.ts). */
@@ -40,6 +43,7 @@ export class FiniteSampler implements Sampler {
   ) {
     this.nodes = [node];
     this.mixture = MixtureIndicator.of(graph, node, children);
+    this.counted = this.mixture?.counts ?? false;
     this.support = fixedSupport(node);
   }
 
@@ -55,6 +59,8 @@ export class FiniteSampler implements Sampler {
   }
 
   update(random: Random): void {
+    // The other samplers may have moved what counted children read since the last sweep (componentCounts.ts).
+    if (this.counted) CountedChildren.invalidate(this.graph);
     this.updateOwn(random);
     const followers = this.followers;
     for (let k = 0; k < followers.length; k++) followers[k]!.updateOwn(random);
@@ -62,6 +68,12 @@ export class FiniteSampler implements Sampler {
 
   private updateOwn(random: Random): void {
     if (this.mixture?.update(random)) return;
+    this.enumerate(random);
+    // Enumeration may have moved the node without the counted children's tables hearing of it.
+    if (this.counted) CountedChildren.invalidate(this.graph);
+  }
+
+  private enumerate(random: Random): void {
     const { node, children } = this;
     const [lower, upper] = this.support ?? finiteSupport(node);
     const count = upper - lower + 1;

@@ -2,7 +2,9 @@ import type { ScalarDistribution } from '../model/distributions';
 import { currentParameters, type ModelGraph, type StochasticNode } from '../model/graph';
 import type { Random } from '../random/rng';
 import { componentOffset, readIsFreeOf, resolveComponentRead, type ComponentRead } from './componentSelection';
+import { CountedChildren } from './componentCounts';
 import { finiteSupport } from './finiteSupport';
+import { Propagation } from './propagation';
 import { propagateFrom, RenamingPropagation } from './renamingPropagation';
 
 /**
@@ -26,6 +28,8 @@ export class MixtureIndicator {
   private readonly probabilityLogs: LogMemo | undefined;
   /** The row's renaming node (`mu[i] <- lambda[T[i]]`) is refreshed by copying the component z now selects. */
   private readonly propagation: RenamingPropagation | undefined;
+  /** With counted children, a move recomputes the counts too (by differences: propagation.ts). */
+  private readonly fullPropagation: Propagation | undefined;
   // Read once here: a node's distribution and statement are looked up through its statement's record.
   private readonly prior: ScalarDistribution;
   private readonly values: Float64Array;
@@ -42,11 +46,14 @@ export class MixtureIndicator {
     private readonly limit: number,
     /** dcat's probabilities as a plain array, else undefined (the prior's density is evaluated). */
     private readonly probabilities: { values: Float64Array; offsets: Int32Array } | undefined,
+    /** The other children (a constraint on the counts), weighed by tables shared between rows; then moves propagate in full. */
+    private readonly counted: CountedChildren | undefined,
   ) {
     this.parameters = new Float64Array(reads.length);
     this.distribution = child.distribution as ScalarDistribution;
     this.normal = this.distribution.name === 'dnorm';
-    this.propagation = RenamingPropagation.of(graph, node);
+    this.propagation = counted ? undefined : RenamingPropagation.of(graph, node);
+    this.fullPropagation = counted ? Propagation.of(graph, node) : undefined;
     this.precisionLogs = this.normal ? LogMemo.of(reads[1]!.values) : undefined;
     this.probabilityLogs = probabilities ? LogMemo.of(probabilities.values) : undefined;
     this.prior = node.distribution as ScalarDistribution;
@@ -56,27 +63,23 @@ export class MixtureIndicator {
     this.childOffset = child.offset;
   }
 
+  /** Whether other children than the one selected for are weighed by counts (componentCounts.ts). */
+  get counts(): boolean {
+    return this.counted !== undefined;
+  }
+
   static of(graph: ModelGraph, node: StochasticNode, children: StochasticNode[]): MixtureIndicator | undefined {
-    if (node.distribution.multivariate || !node.distribution.discrete || children.length !== 1) return undefined;
-    const child = children[0]!;
-    // A truncated child's density needs its bounds' mass; a child with array parameters is read element by element: leave both to enumeration.
-    if (child.distribution.multivariate || child.lower || child.upper || child.statement.truncation) return undefined;
-    if (child.statement.args.length !== child.paramCount || child.paramSizes.some((size) => size !== 1)) return undefined;
+    if (node.distribution.multivariate || !node.distribution.discrete || children.length === 0) return undefined;
     const dependents = new Set(node.dependents);
-    let limit = Number.POSITIVE_INFINITY;
-    const reads: ComponentRead[] = [];
-    for (const arg of child.statement.args) {
-      const read = resolveComponentRead(graph, arg, child.scope);
-      if (!read || !readIsFreeOf(read, node, dependents)) return undefined;
-      if (read.stride > 0) {
-        if (read.selector !== node) return undefined;
-        limit = Math.min(limit, read.count);
-      }
-      reads.push(read);
+    for (const child of children) {
+      const selection = componentsOf(graph, node, child, dependents);
+      if (!selection) continue;
+      // The other children, if any, must read z only through counts over the plate (componentCounts.ts).
+      const counted = children.length > 1 ? CountedChildren.of(graph, node, child, selection.limit) : undefined;
+      if (children.length > 1 && !counted) return undefined;
+      return new MixtureIndicator(graph, node, child, selection.reads, selection.limit, plainProbabilities(graph, node), counted);
     }
-    // A child reading z itself, not through a selection, is left to enumeration, which sets z before weighing.
-    if (limit === Number.POSITIVE_INFINITY) return undefined;
-    return new MixtureIndicator(graph, node, child, reads, limit, plainProbabilities(graph, node));
+    return undefined;
   }
 
   /** Draws z from its conditional; false when its support reaches past the components (then the caller enumerates). */
@@ -96,21 +99,30 @@ export class MixtureIndicator {
     if (this.weights.length < count) this.weights = new Float64Array(count);
     const weights = this.weights;
     const distribution = this.prior;
+    const { values, offset, counted } = this;
+    const current = values[offset]!;
+    // The counted children's table is indexed by the current value: one outside the components is left to enumeration.
+    if (counted && !(Number.isInteger(current) && current >= 1 && current <= this.limit)) return false;
     let max = Number.NEGATIVE_INFINITY;
     for (let k = 0; k < count; k++) {
       const z = lower + k;
       const logPrior = probabilities ? this.probabilityLogs!.log(probabilities.offsets[k]!) : distribution.logDensity(z, prior!);
       let total = logPrior + this.childLogDensity(z);
+      if (counted && total > Number.NEGATIVE_INFINITY) total += counted.logDensity(current, z);
       if (Number.isNaN(total) || total === Number.POSITIVE_INFINITY) total = Number.NEGATIVE_INFINITY;
       weights[k] = total;
       if (total > max) max = total;
     }
     const k = max === Number.NEGATIVE_INFINITY ? -1 : drawFromLogWeights(random, weights, count, max);
-    const { values, offset } = this;
     // No value has positive probability (the rest of the model is inconsistent): stay put.
-    if (k < 0 || k >= count || lower + k === values[offset]) return true;
+    if (k < 0 || k >= count || lower + k === current) return true;
     values[offset] = lower + k;
-    propagateFrom(this.graph, node, this.propagation);
+    if (this.fullPropagation) {
+      this.fullPropagation.run();
+      CountedChildren.invalidate(this.graph);
+    } else {
+      propagateFrom(this.graph, node, this.propagation);
+    }
     return true;
   }
 
@@ -131,6 +143,26 @@ export class MixtureIndicator {
     }
     return this.distribution.logDensity(y, parameters);
   }
+}
+
+/** The reads of `child`'s parameters when each is a plain element, fixed or a component selected by `node`, and the number of components. */
+function componentsOf(graph: ModelGraph, node: StochasticNode, child: StochasticNode, dependents: Set<number>): { reads: ComponentRead[]; limit: number } | undefined {
+  // A truncated child's density needs its bounds' mass; a child with array parameters is read element by element: leave both to enumeration.
+  if (child.distribution.multivariate || child.lower || child.upper || child.statement.truncation) return undefined;
+  if (child.statement.args.length !== child.paramCount || child.paramSizes.some((size) => size !== 1)) return undefined;
+  let limit = Number.POSITIVE_INFINITY;
+  const reads: ComponentRead[] = [];
+  for (const arg of child.statement.args) {
+    const read = resolveComponentRead(graph, arg, child.scope);
+    if (!read || !readIsFreeOf(read, node, dependents)) return undefined;
+    if (read.stride > 0) {
+      if (read.selector !== node) return undefined;
+      limit = Math.min(limit, read.count);
+    }
+    reads.push(read);
+  }
+  // A child reading z itself, not through a selection, is left to enumeration, which sets z before weighing.
+  return limit === Number.POSITIVE_INFINITY ? undefined : { reads, limit };
 }
 
 /** A dcat node's probabilities when they are a plain array of the model (`P[]`, `pi[g, ]`) and the node is not truncated. */
