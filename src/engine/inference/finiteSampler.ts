@@ -5,6 +5,7 @@ import { Propagation } from './propagation';
 import { finiteSupport, fixedSupport } from './finiteSupport';
 import { CountedChildren } from './componentCounts';
 import { MixtureIndicator } from './mixtureIndicator';
+import { MixturePlate } from './mixturePlate';
 import { MovingTerms } from './movingTerms';
 import type { Sampler } from './samplers';
 
@@ -55,16 +56,34 @@ export class FiniteSampler implements Sampler {
     if (!this.mixture || !other.mixture || other.followers.length > 0 || other.graph !== this.graph || other.node.statement !== this.node.statement) return false;
     this.followers.push(other);
     this.nodes.push(other.node);
+    this.plate = undefined;
     return true;
   }
 
   update(random: Random): void {
     // The other samplers may have moved what counted children read since the last sweep (componentCounts.ts).
     if (this.counted) CountedChildren.invalidate(this.graph);
-    this.updateOwn(random);
     const followers = this.followers;
+    if (followers.length > 0) {
+      // Made at the first update, once every row has joined.
+      if (this.plate === undefined) this.plate = MixturePlate.of([this, ...followers].map((s) => s.mixture!.plateRow())) ?? null;
+      if (this.plate) {
+        this.plate.update(random, this.fallback);
+        return;
+      }
+    }
+    this.updateOwn(random);
     for (let k = 0; k < followers.length; k++) followers[k]!.updateOwn(random);
   }
+
+  /** The rows' plate (mixturePlate.ts), null when they do not make one, undefined until the first update. */
+  private plate: MixturePlate | null | undefined;
+  /** Enumerates the plate's row `row` (0: this sampler's node), for a row the plate cannot weigh. */
+  private readonly fallback = (row: number, random: Random): void => {
+    const sampler = row === 0 ? this : this.followers[row - 1]!;
+    sampler.enumerate(random);
+    if (this.counted) CountedChildren.invalidate(this.graph);
+  };
 
   private updateOwn(random: Random): void {
     if (this.mixture?.update(random)) return;

@@ -116,14 +116,25 @@ export class MixtureIndicator {
     const k = max === Number.NEGATIVE_INFINITY ? -1 : drawFromLogWeights(random, weights, count, max);
     // No value has positive probability (the rest of the model is inconsistent): stay put.
     if (k < 0 || k >= count || lower + k === current) return true;
-    values[offset] = lower + k;
+    this.moveTo(lower + k);
+    return true;
+  }
+
+  /** Sets z to a new value and recomputes what depends on it. */
+  moveTo(z: number): void {
+    this.values[this.offset] = z;
     if (this.fullPropagation) {
       this.fullPropagation.run();
       CountedChildren.invalidate(this.graph);
     } else {
-      propagateFrom(this.graph, node, this.propagation);
+      propagateFrom(this.graph, this.node, this.propagation);
     }
-    return true;
+  }
+
+  /** What a plate of rows weighed together needs of this row (mixturePlate.ts): a normal child, dcat probabilities as an array. */
+  plateRow(): PlateRow | undefined {
+    if (!this.normal || !this.probabilities) return undefined;
+    return { indicator: this, values: this.values, offset: this.offset, y: this.childValues, yAt: this.childOffset, mean: this.reads[0]!, precision: this.reads[1]!, probabilities: this.probabilities, limit: this.limit, counted: this.counted };
   }
 
   /** The child's log density when z = k (1 ≤ k ≤ limit), up to a constant of k for a normal child. */
@@ -143,6 +154,20 @@ export class MixtureIndicator {
     }
     return this.distribution.logDensity(y, parameters);
   }
+}
+
+/** One row of a plate (mixturePlate.ts): where z and y are, the components read, and the counted children. */
+export interface PlateRow {
+  indicator: MixtureIndicator;
+  values: Float64Array;
+  offset: number;
+  y: Float64Array;
+  yAt: number;
+  mean: ComponentRead;
+  precision: ComponentRead;
+  probabilities: { values: Float64Array; offsets: Int32Array };
+  limit: number;
+  counted: CountedChildren | undefined;
 }
 
 /** The reads of `child`'s parameters when each is a plain element, fixed or a component selected by `node`, and the number of components. */
@@ -177,7 +202,7 @@ function plainProbabilities(graph: ModelGraph, node: StochasticNode): { values: 
  * weight `max` (finite): one exp per weight, kept in `logWeights` for the
  * walk, so nothing is allocated and nothing computed twice.
  */
-function drawFromLogWeights(random: Random, logWeights: Float64Array, count: number, max: number): number {
+export function drawFromLogWeights(random: Random, logWeights: Float64Array, count: number, max: number): number {
   let total = 0;
   // The largest weighs exactly 1: with two components, one exp per draw.
   for (let k = 0; k < count; k++) total += logWeights[k] = logWeights[k] === max ? 1 : Math.exp(logWeights[k]! - max);
