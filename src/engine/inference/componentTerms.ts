@@ -2,6 +2,7 @@ import type { Expression } from '../language/ast';
 import type { LoopScope } from '../model/expressions';
 import { Role, type ModelGraph, type StochasticNode } from '../model/graph';
 import { resolveComponentRead, type ComponentRead } from './componentSelection';
+import { ComponentSums } from './componentSums';
 import type { LinearTerm } from './linearForm';
 
 /** One array of components a mixture's children select from, with each component's a + b·θ at the last refresh. */
@@ -43,6 +44,18 @@ interface FlatPooled {
 
 const ONE = Float64Array.of(1);
 
+/** Kept sums for children that are all observed and share one precision element (stride 0), else undefined. */
+function keptSums(graph: ModelGraph, pooled: PooledChild[], flat: FlatPooled, tables: ComponentTable[]): ComponentSums | undefined {
+  const first = pooled[0]!.precision;
+  const shared = pooled.every((c) => c.precision.stride === 0 && c.precision.values === first.values && c.precision.base === first.base && graph.stochastic[c.id]!.observed);
+  if (!shared) return undefined;
+  const sizes = Int32Array.from(tables, (t) => t.read.count);
+  const starts = new Int32Array(tables.length);
+  for (let t = 1; t < tables.length; t++) starts[t] = starts[t - 1]! + sizes[t - 1]!;
+  const targets = { precisions: tables.map((t) => t.precisions), weighted: tables.map((t) => t.weightedValues) };
+  return new ComponentSums(flat.tableOf, flat.selected, flat.selectedAt, flat.values, flat.valueAt, starts, sizes, targets.precisions, targets.weighted);
+}
+
 function flatten(pooled: PooledChild[], uses: Array<{ table: ComponentTable; selector: StochasticNode | undefined }>, tables: ComponentTable[]): FlatPooled {
   const n = pooled.length;
   const selectorOf = (node: StochasticNode | undefined): [Float64Array, number] => (node ? [node.variable.values, node.offset] : [ONE, 0]);
@@ -79,6 +92,8 @@ export class ComponentTerms {
   private readonly pooled: PooledChild[] = [];
   /** The pooled children as parallel arrays, made at the first `addPooled`: its loop then reads no object per child. */
   private flat: FlatPooled | undefined;
+  /** The pooled sums kept between updates (componentSums.ts) when the children allow it; null when not, undefined until asked. */
+  private sums: ComponentSums | null | undefined;
 
   constructor(
     private readonly graph: ModelGraph,
@@ -123,6 +138,7 @@ export class ComponentTerms {
     if (!precision) return false;
     this.pooled.push({ id: child.id, use, values: child.variable.values, offset: child.offset, precision });
     this.flat = undefined;
+    this.sums = undefined;
     return true;
   }
 
@@ -134,11 +150,18 @@ export class ComponentTerms {
   addPooled(out: Float64Array, weight?: Float64Array): void {
     const { pooled, tables } = this;
     if (pooled.length === 0) return;
+    const flat = (this.flat ??= flatten(pooled, this.uses, tables));
+    if (!weight && this.sums === undefined) this.sums = keptSums(this.graph, pooled, flat, tables) ?? null;
+    if (!weight && this.sums) {
+      const precision = pooled[0]!.precision;
+      const invalid = this.sums.fill(precision.values[precision.base]!);
+      this.combine(out, invalid);
+      return;
+    }
     for (const table of tables) {
       table.precisions.fill(0);
       table.weightedValues.fill(0);
     }
-    const flat = (this.flat ??= flatten(pooled, this.uses, tables));
     const { ids, tableOf, selected, selectedAt, counts, values, valueAt, precisions, precisionBase, precisionStride, precisionSelected, precisionSelectedAt, precisionCounts } = flat;
     let invalid = false;
     for (let j = 0; j < ids.length; j++) {
@@ -155,6 +178,12 @@ export class ComponentTerms {
       table.precisions[z - 1] = table.precisions[z - 1]! + tau;
       table.weightedValues[z - 1] = table.weightedValues[z - 1]! + tau * values[j]![valueAt[j]!]!;
     }
+    this.combine(out, invalid);
+  }
+
+  /** Adds each component's b·(Σ τ·y − a·Σ τ) and b²·Σ τ to out, from the tables' sums; NaN when an indicator was invalid. */
+  private combine(out: Float64Array, invalid: boolean): void {
+    const tables = this.tables;
     let weighted = out[0]!;
     let precision = out[1]!;
     for (const table of tables) {
