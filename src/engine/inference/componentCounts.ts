@@ -1,6 +1,6 @@
 import type { Expression } from '../language/ast';
 import type { LoopScope } from '../model/expressions';
-import { nodeLogDensity, Role, type ModelGraph, type StochasticNode, type Variable } from '../model/graph';
+import { nodeLogDensity, Role, type DeterministicNode, type ModelGraph, type StochasticNode, type Variable } from '../model/graph';
 import { resolveComponentRead } from './componentSelection';
 import { isCount, Propagation } from './propagation';
 
@@ -24,6 +24,10 @@ export class CountedChildren {
     private readonly children: StochasticNode[],
     private readonly propagation: Propagation,
     private readonly table: CountTable,
+    /** The counts, when the children read nothing else that z moves (then a value is tried by writing the counts alone). */
+    private readonly counts: DeterministicNode[] | undefined,
+    /** Per count m and value k, the change of count m when z goes from 1 to k, at m·K + k − 1. */
+    private readonly changes: Float64Array,
   ) {}
 
   /**
@@ -69,8 +73,9 @@ export class CountedChildren {
     const propagation = Propagation.of(graph, node);
     const changes = countChanges(graph, node, propagation, counts, count);
     if (!changes) return undefined;
-    const signature = `${count}|${children.map((c) => c.id).join(',')}|${shared.join(',')}|${changes}`;
-    return new CountedChildren(node, children, propagation, CountTable.of(graph, signature, count));
+    const signature = `${count}|${children.map((c) => c.id).join(',')}|${shared.join(',')}|${changes.join(',')}`;
+    const countsOnly = shared.length === counts.length ? counts.map((id) => graph.deterministic[id]!) : undefined;
+    return new CountedChildren(node, children, propagation, CountTable.of(graph, signature, count), countsOnly, Float64Array.from(changes));
   }
 
   /** Marks every table of the graph stale: call when a sweep of the indicators begins, or after one moved. */
@@ -87,6 +92,8 @@ export class CountedChildren {
     let total: number;
     if (k === c) {
       total = this.childrenLogDensity();
+    } else if (this.counts) {
+      total = this.withCountsMoved(c, k);
     } else {
       const values = node.variable.values;
       values[node.offset] = k;
@@ -97,6 +104,25 @@ export class CountedChildren {
     }
     table.values[at] = total;
     table.stamps[at] = now;
+    return total;
+  }
+
+  /**
+   * The children's log density with the counts as z = k would make them, written in place and put back: the counts
+   * are whole numbers, so each is exactly what propagating by differences gives.
+   */
+  private withCountsMoved(c: number, k: number): number {
+    const { counts, changes } = this;
+    const K = this.table.count;
+    for (let m = 0; m < counts!.length; m++) {
+      const d = counts![m]!;
+      d.variable.values[d.offset] = d.variable.values[d.offset]! + (changes[m * K + k - 1]! - changes[m * K + c - 1]!);
+    }
+    const total = this.childrenLogDensity();
+    for (let m = 0; m < counts!.length; m++) {
+      const d = counts![m]!;
+      d.variable.values[d.offset] = d.variable.values[d.offset]! - (changes[m * K + k - 1]! - changes[m * K + c - 1]!);
+    }
     return total;
   }
 
@@ -123,14 +149,14 @@ function readsNoRow(graph: ModelGraph, e: Expression, scope: LoopScope, rowVaria
 }
 
 /**
- * How each count changes when z goes from 1 to k, for k = 1..count, as text (the rows that share it share a table);
- * undefined when a change is not a whole number (then the count was not one). z and the counts are left as they were.
+ * How each count changes when z goes from 1 to k: count m's change at m·K + k − 1 (rows with the same changes share
+ * a table); undefined when a change is not a whole number (then the count was not one). z and the counts are left as they were.
  */
-function countChanges(graph: ModelGraph, node: StochasticNode, propagation: Propagation, counts: number[], count: number): string | undefined {
+function countChanges(graph: ModelGraph, node: StochasticNode, propagation: Propagation, counts: number[], count: number): number[] | undefined {
   const values = node.variable.values;
   const current = values[node.offset]!;
   const base: number[] = [];
-  const parts: number[] = [];
+  const parts: number[] = new Array<number>(counts.length * count);
   for (let k = 1; k <= count; k++) {
     values[node.offset] = k;
     propagation.run();
@@ -138,12 +164,12 @@ function countChanges(graph: ModelGraph, node: StochasticNode, propagation: Prop
       const d = graph.deterministic[counts[m]!]!;
       const v = d.variable.values[d.offset]!;
       if (k === 1) base.push(v);
-      parts.push(v - base[m]!);
+      parts[m * count + k - 1] = v - base[m]!;
     }
   }
   values[node.offset] = current;
   propagation.run();
-  return parts.every(Number.isInteger) ? parts.join(',') : undefined;
+  return parts.every(Number.isInteger) ? parts : undefined;
 }
 
 /** One K × K table of the children's log densities, shared by the rows with the same signature. */
