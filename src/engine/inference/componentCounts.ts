@@ -48,12 +48,11 @@ export class CountedChildren {
         shared.push(id);
         continue;
       }
-      const reads = readsOf(graph, d.statement.value, d.scope);
-      const rowLevel = reads.some((r) => rowVariables.has(r.variable) && !isFixed(graph, r.variable, r.offset));
-      if (!rowLevel) {
+      if (!readsRow(graph, `d${id}`, d.statement.value, d.scope, rowVariables)) {
         shared.push(id);
         continue;
       }
+      const reads = readsOf(graph, d.statement.value, d.scope);
       const value = d.statement.value;
       const renaming = !d.statement.target.link && (value.kind === 'name' || value.kind === 'index') && resolveComponentRead(graph, value, d.scope)?.selector === node;
       const indicatorFunction = !d.statement.target.link && value.kind === 'call' && (value.callee === 'equals' || value.callee === 'step');
@@ -63,12 +62,12 @@ export class CountedChildren {
     // Anything shared between rows, and the children, must not read a row's own nodes except through a count.
     for (const id of shared) {
       const d = graph.deterministic[id]!;
-      if (!isCount(graph, d) && !readsNoRow(graph, d.statement.value, d.scope, rowVariables)) return undefined;
+      if (!isCount(graph, d) && readsRow(graph, `d${id}`, d.statement.value, d.scope, rowVariables)) return undefined;
     }
     for (const child of children) {
       const t = child.statement.truncation;
       const expressions = [...child.statement.args, ...(t?.lower ? [t.lower] : []), ...(t?.upper ? [t.upper] : [])];
-      if (rowVariables.has(child.variable) || !expressions.every((e) => readsNoRow(graph, e, child.scope, rowVariables))) return undefined;
+      if (rowVariables.has(child.variable) || expressions.some((e, k) => readsRow(graph, `s${child.id}.${k}`, e, child.scope, rowVariables))) return undefined;
     }
     const propagation = Propagation.of(graph, node);
     const changes = countChanges(graph, node, propagation, counts, count);
@@ -144,9 +143,26 @@ function readsOf(graph: ModelGraph, e: Expression, scope: LoopScope): Array<{ va
   return graph.expressions.compile(e, scope).reads;
 }
 
-function readsNoRow(graph: ModelGraph, e: Expression, scope: LoopScope, rowVariables: Set<Variable>): boolean {
-  return readsOf(graph, e, scope).every((r) => !rowVariables.has(r.variable) || isFixed(graph, r.variable, r.offset));
+/**
+ * Whether `e` (known by `key` in its graph) reads an element of a row's own variables that moves. An expression that
+ * reads many elements is shared by many rows (a count's neighbours, a child reading every count): its answer is kept,
+ * so that asking it for every row costs its reads once, not once per row.
+ */
+function readsRow(graph: ModelGraph, key: string, e: Expression, scope: LoopScope, rowVariables: Set<Variable>): boolean {
+  let kept = keptAnswers.get(graph);
+  if (!kept) keptAnswers.set(graph, (kept = new Map()));
+  const asked = `${key}|${[...rowVariables].map((v) => v.name).join(',')}`;
+  const known = kept.get(asked);
+  if (known !== undefined) return known;
+  const reads = readsOf(graph, e, scope);
+  const answer = reads.some((r) => rowVariables.has(r.variable) && !isFixed(graph, r.variable, r.offset));
+  if (reads.length > MANY_READS) kept.set(asked, answer);
+  return answer;
 }
+
+/** Reads beyond which an expression's answer is kept (readsRow): a row's own nodes read a few elements. */
+const MANY_READS = 32;
+const keptAnswers = new WeakMap<ModelGraph, Map<string, boolean>>();
 
 /**
  * How each count changes when z goes from 1 to k: count m's change at m·K + k − 1 (rows with the same changes share

@@ -94,4 +94,10 @@ describe('mixture indicators with a constraint on the component counts', () => {
     // A row that w does not read keeps the mixture path.
     assert.equal(indicatorOf(graph, 'T[6]')?.counts, true);
   });
+
+  it('leaves to enumeration every row when a child reads all rows other than through counts (an answer kept for a node of many reads)', () => {
+    // mean(mu[]) + mean(T[]) reads 56 elements, beyond the reads whose answer is recomputed per row.
+    const graph = compileWithInits(constrained('lambda[T[i]]', Y, 3, 1, 'centre <- mean(mu[]) + mean(T[])\n  m ~ dnorm(centre, 1)'));
+    for (const i of [4, 5, 28]) assert.equal(indicatorOf(graph, `T[${i}]`), undefined, `T[${i}]`);
+  });
 });
