@@ -100,4 +100,29 @@ describe('mixture indicators with a constraint on the component counts', () => {
     const graph = compileWithInits(constrained('lambda[T[i]]', Y, 3, 1, 'centre <- mean(mu[]) + mean(T[])\n  m ~ dnorm(centre, 1)'));
     for (const i of [4, 5, 28]) assert.equal(indicatorOf(graph, `T[${i}]`), undefined, `T[${i}]`);
   });
+
+  it('weighs a Poisson mixture with its own rates and a constraint of at least two rows per component as the general enumeration does (300 sweeps)', () => {
+    const counts = [0, 1, 14, 2, 0, 12, 1, 3, 15, 0, 2, 11, 1, 13, 0, 2];
+    const model = (rate: string): string => `model {
+  for (i in 1:N) {
+    x[i] ~ dpois(${rate})
+    g[i] ~ dcat(w[])
+    for (j in 1:2) { member[i, j] <- equals(g[i], j) }
+  }
+  for (j in 1:2) {
+    size[j] <- sum(member[, j])
+    atLeastTwo[j] ~ dinterval(size[j], 1)
+    rate[j] ~ dgamma(1, 0.1)
+  }
+  w[1:2] ~ ddirch(a[])
+}
+data list(N = ${counts.length}, x = c(${counts.join(', ')}), a = c(1, 1), atLeastTwo = c(1, 1), g = c(1, 2, ${Array(counts.length - 2).fill('NA').join(', ')}))
+inits list(rate = c(1, 10))
+sample with gibbs(monitor = c(rate, w, g))
+`;
+    const graph = compileWithInits(model('rate[g[i]]'));
+    assert.equal(indicatorOf(graph, 'g[5]')?.counts, true);
+    const run = { chains: 1, burnin: 0, iterations: 300, seed: 4 };
+    sameChains(samplePosterior(model('rate[g[i]]'), run), samplePosterior(model('rate[g[i]] * 1'), run), ['rate[1]', 'rate[2]', 'w[1]', 'g[3]', 'g[16]']);
+  });
 });
