@@ -24,7 +24,7 @@ export class FiniteSampler implements Sampler {
   /** A mixture's indicator (mixtureIndicator.ts): its one child weighed from the components' elements, nothing propagated. */
   private readonly mixture: MixtureIndicator | undefined;
   /** Whether the mixture's other children are weighed from tables shared between rows (componentCounts.ts). */
-  private readonly counted: boolean;
+  private counted: boolean;
   /** Later indicators of the same statement that this sampler updates after its own node, in order (`absorb`). */
   private readonly followers: FiniteSampler[] = [];
   /** Recomputes the nodes downstream of the node, counts over a plate by differences (propagation.ts). */
@@ -57,6 +57,8 @@ export class FiniteSampler implements Sampler {
     this.followers.push(other);
     this.nodes.push(other.node);
     this.plate = undefined;
+    // The tables go stale at the start of a sweep if any row has them, the first or not.
+    this.counted ||= other.counted;
     return true;
   }
 
