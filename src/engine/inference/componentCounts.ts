@@ -53,6 +53,7 @@ export class CountedChildren {
         continue;
       }
       const reads = readsOf(graph, d.statement.value, d.scope);
+      if (!reads) return undefined;
       const value = d.statement.value;
       const renaming = !d.statement.target.link && (value.kind === 'name' || value.kind === 'index') && resolveComponentRead(graph, value, d.scope)?.selector === node;
       const indicatorFunction = !d.statement.target.link && value.kind === 'call' && (value.callee === 'equals' || value.callee === 'step');
@@ -139,8 +140,20 @@ function isFixed(graph: ModelGraph, variable: Variable, offset: number): boolean
   return role === Role.Data || (role === Role.Stochastic && graph.stochastic[variable.node[offset]!]!.observed);
 }
 
-function readsOf(graph: ModelGraph, e: Expression, scope: LoopScope): Array<{ variable: Variable; offset: number }> {
-  return graph.expressions.compile(e, scope).reads;
+/**
+ * The elements `e` reads: a scalar expression's, or an array argument's (`phi[z[i], ]`, which the scalar compiler
+ * refuses); undefined when neither reads it (the caller then refuses the plan).
+ */
+function readsOf(graph: ModelGraph, e: Expression, scope: LoopScope): Array<{ variable: Variable; offset: number }> | undefined {
+  try {
+    return graph.expressions.compile(e, scope).reads;
+  } catch {
+    try {
+      return graph.expressions.array(e, scope).reads;
+    } catch {
+      return undefined;
+    }
+  }
 }
 
 /**
@@ -155,6 +168,7 @@ function readsRow(graph: ModelGraph, key: string, e: Expression, scope: LoopScop
   const known = kept.get(asked);
   if (known !== undefined) return known;
   const reads = readsOf(graph, e, scope);
+  if (!reads) return true;
   const answer = reads.some((r) => rowVariables.has(r.variable) && !isFixed(graph, r.variable, r.offset));
   if (reads.length > MANY_READS) kept.set(asked, answer);
   return answer;
