@@ -187,18 +187,24 @@ function countChanges(graph: ModelGraph, node: StochasticNode, propagation: Prop
   const current = values[node.offset]!;
   const base: number[] = [];
   const parts: number[] = new Array<number>(counts.length * count);
-  for (let k = 1; k <= count; k++) {
-    values[node.offset] = k;
-    propagation.run();
-    for (let m = 0; m < counts.length; m++) {
-      const d = graph.deterministic[counts[m]!]!;
-      const v = d.variable.values[d.offset]!;
-      if (k === 1) base.push(v);
-      parts[m * count + k - 1] = v - base[m]!;
+  try {
+    for (let k = 1; k <= count; k++) {
+      values[node.offset] = k;
+      propagation.run();
+      for (let m = 0; m < counts.length; m++) {
+        const d = graph.deterministic[counts[m]!]!;
+        const v = d.variable.values[d.offset]!;
+        if (k === 1) base.push(v);
+        parts[m * count + k - 1] = v - base[m]!;
+      }
     }
+  } catch {
+    // A value some dependent cannot take (an index past another array's end): enumeration weighs, and reports, it.
+    return undefined;
+  } finally {
+    values[node.offset] = current;
+    propagation.run();
   }
-  values[node.offset] = current;
-  propagation.run();
   return parts.every(Number.isInteger) ? parts : undefined;
 }
 
