@@ -31,6 +31,7 @@ const builds = [
   { ...node, entryPoints: ['bench/run.ts'], outfile: 'dist/bench/run.js' },
   { ...node, entryPoints: ['bench/scale.ts'], outfile: 'dist/bench/scale.js' },
   { ...node, entryPoints: ['bench/classic.ts'], outfile: 'dist/bench/classic.js' },
+  { ...node, entryPoints: ['bench/sweepCost.ts'], outfile: 'dist/bench/sweepCost.js' },
   { ...node, entryPoints: ['bench/bpmf.ts'], outfile: 'dist/bench/bpmf.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js' },
   { ...node, entryPoints: ['src/cli/launcher.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },

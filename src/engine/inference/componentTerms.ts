@@ -1,7 +1,8 @@
 import type { Expression } from '../language/ast';
 import type { LoopScope } from '../model/expressions';
 import { Role, type ModelGraph, type StochasticNode } from '../model/graph';
-import { componentOffset, resolveComponentRead, type ComponentRead } from './componentSelection';
+import { resolveComponentRead, type ComponentRead } from './componentSelection';
+import { ComponentSums } from './componentSums';
 import type { LinearTerm } from './linearForm';
 
 /** One array of components a mixture's children select from, with each component's a + b·θ at the last refresh. */
@@ -24,6 +25,57 @@ interface PooledChild {
   precision: ComponentRead;
 }
 
+/** Per pooled child, in order: where its value, its indicators' values and its precision are (an absent indicator reads a constant 1). */
+interface FlatPooled {
+  ids: Int32Array;
+  tableOf: Int32Array;
+  selected: Float64Array[];
+  selectedAt: Int32Array;
+  counts: Int32Array;
+  values: Float64Array[];
+  valueAt: Int32Array;
+  precisions: Float64Array[];
+  precisionBase: Int32Array;
+  precisionStride: Int32Array;
+  precisionSelected: Float64Array[];
+  precisionSelectedAt: Int32Array;
+  precisionCounts: Int32Array;
+}
+
+const ONE = Float64Array.of(1);
+
+/** Kept sums for children that are all observed and share one precision element (stride 0), else undefined. */
+function keptSums(graph: ModelGraph, pooled: PooledChild[], flat: FlatPooled, tables: ComponentTable[]): ComponentSums | undefined {
+  const first = pooled[0]!.precision;
+  const shared = pooled.every((c) => c.precision.stride === 0 && c.precision.values === first.values && c.precision.base === first.base && graph.stochastic[c.id]!.observed);
+  if (!shared) return undefined;
+  const sizes = Int32Array.from(tables, (t) => t.read.count);
+  const starts = new Int32Array(tables.length);
+  for (let t = 1; t < tables.length; t++) starts[t] = starts[t - 1]! + sizes[t - 1]!;
+  const targets = { precisions: tables.map((t) => t.precisions), weighted: tables.map((t) => t.weightedValues) };
+  return new ComponentSums(flat.tableOf, flat.selected, flat.selectedAt, flat.values, flat.valueAt, starts, sizes, targets.precisions, targets.weighted);
+}
+
+function flatten(pooled: PooledChild[], uses: Array<{ table: ComponentTable; selector: StochasticNode | undefined }>, tables: ComponentTable[]): FlatPooled {
+  const n = pooled.length;
+  const selectorOf = (node: StochasticNode | undefined): [Float64Array, number] => (node ? [node.variable.values, node.offset] : [ONE, 0]);
+  return {
+    ids: Int32Array.from(pooled, (c) => c.id),
+    tableOf: Int32Array.from(pooled, (c) => tables.indexOf(uses[c.use]!.table)),
+    selected: pooled.map((c) => selectorOf(uses[c.use]!.selector)[0]),
+    selectedAt: Int32Array.from(pooled, (c) => selectorOf(uses[c.use]!.selector)[1]),
+    counts: Int32Array.from(pooled, (c) => uses[c.use]!.table.read.count),
+    values: pooled.map((c) => c.values),
+    valueAt: Int32Array.from(pooled, (c) => c.offset),
+    precisions: pooled.map((c) => c.precision.values),
+    precisionBase: Int32Array.from(pooled, (c) => c.precision.base),
+    precisionStride: Int32Array.from(pooled, (c) => c.precision.stride),
+    precisionSelected: pooled.map((c) => selectorOf(c.precision.selector)[0]),
+    precisionSelectedAt: Int32Array.from(pooled, (c) => selectorOf(c.precision.selector)[1]),
+    precisionCounts: new Int32Array(n).map((_, j) => pooled[j]!.precision.count),
+  };
+}
+
 /**
  * The means of a mixture's children as affine functions of θ when each mean
  * is a component selected by an indicator (`lambda[T[i]]`, with
@@ -38,6 +90,10 @@ export class ComponentTerms {
   private readonly uses: Array<{ table: ComponentTable; selector: StochasticNode | undefined }> = [];
   private readonly slot = new Float64Array(1);
   private readonly pooled: PooledChild[] = [];
+  /** The pooled children as parallel arrays, made at the first `addPooled`: its loop then reads no object per child. */
+  private flat: FlatPooled | undefined;
+  /** The pooled sums kept between updates (componentSums.ts) when the children allow it; null when not, undefined until asked. */
+  private sums: ComponentSums | null | undefined;
 
   constructor(
     private readonly graph: ModelGraph,
@@ -81,6 +137,8 @@ export class ComponentTerms {
     const precision = resolveComponentRead(this.graph, child.statement.args[1]!, child.scope);
     if (!precision) return false;
     this.pooled.push({ id: child.id, use, values: child.variable.values, offset: child.offset, precision });
+    this.flat = undefined;
+    this.sums = undefined;
     return true;
   }
 
@@ -90,29 +148,42 @@ export class ComponentTerms {
    * Call after `refresh`.
    */
   addPooled(out: Float64Array, weight?: Float64Array): void {
-    const { pooled, uses, tables } = this;
+    const { pooled, tables } = this;
     if (pooled.length === 0) return;
+    const flat = (this.flat ??= flatten(pooled, this.uses, tables));
+    if (!weight && this.sums === undefined) this.sums = keptSums(this.graph, pooled, flat, tables) ?? null;
+    if (!weight && this.sums) {
+      const precision = pooled[0]!.precision;
+      const invalid = this.sums.fill(precision.values[precision.base]!);
+      this.combine(out, invalid);
+      return;
+    }
     for (const table of tables) {
       table.precisions.fill(0);
       table.weightedValues.fill(0);
     }
+    const { ids, tableOf, selected, selectedAt, counts, values, valueAt, precisions, precisionBase, precisionStride, precisionSelected, precisionSelectedAt, precisionCounts } = flat;
     let invalid = false;
-    for (let j = 0; j < pooled.length; j++) {
-      const child = pooled[j]!;
-      const w = weight ? weight[child.id]! : 1;
+    for (let j = 0; j < ids.length; j++) {
+      const w = weight ? weight[ids[j]!]! : 1;
       if (w === 0) continue;
-      const { table, selector } = uses[child.use]!;
-      const z = selector ? selector.variable.values[selector.offset]! : 1;
-      const p = child.precision;
-      const zp = p.selector ? p.selector.variable.values[p.selector.offset]! : 1;
-      if (!(Number.isInteger(z) && z >= 1 && z <= table.read.count && Number.isInteger(zp) && zp >= 1 && zp <= p.count)) {
+      const z = selected[j]![selectedAt[j]!]!;
+      const zp = precisionSelected[j]![precisionSelectedAt[j]!]!;
+      if (!(Number.isInteger(z) && z >= 1 && z <= counts[j]! && Number.isInteger(zp) && zp >= 1 && zp <= precisionCounts[j]!)) {
         invalid = true;
         continue;
       }
-      const tau = w * p.values[componentOffset(p, zp)]!;
+      const table = tables[tableOf[j]!]!;
+      const tau = w * precisions[j]![precisionBase[j]! + (zp - 1) * precisionStride[j]!]!;
       table.precisions[z - 1] = table.precisions[z - 1]! + tau;
-      table.weightedValues[z - 1] = table.weightedValues[z - 1]! + tau * child.values[child.offset]!;
+      table.weightedValues[z - 1] = table.weightedValues[z - 1]! + tau * values[j]![valueAt[j]!]!;
     }
+    this.combine(out, invalid);
+  }
+
+  /** Adds each component's b·(Σ τ·y − a·Σ τ) and b²·Σ τ to out, from the tables' sums; NaN when an indicator was invalid. */
+  private combine(out: Float64Array, invalid: boolean): void {
+    const tables = this.tables;
     let weighted = out[0]!;
     let precision = out[1]!;
     for (const table of tables) {

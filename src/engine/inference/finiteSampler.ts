@@ -3,7 +3,9 @@ import { drawCategoricalFromLogWeights } from '../random/draws';
 import type { Random } from '../random/rng';
 import { Propagation } from './propagation';
 import { finiteSupport, fixedSupport } from './finiteSupport';
+import { CountedChildren } from './componentCounts';
 import { MixtureIndicator } from './mixtureIndicator';
+import { MixturePlate } from './mixturePlate';
 import { MovingTerms } from './movingTerms';
 import type { Sampler } from './samplers';
 
@@ -21,6 +23,8 @@ export class FiniteSampler implements Sampler {
   private weights = new Float64Array(16);
   /** A mixture's indicator (mixtureIndicator.ts): its one child weighed from the components' elements, nothing propagated. */
   private readonly mixture: MixtureIndicator | undefined;
+  /** Whether the mixture's other children are weighed from tables shared between rows (componentCounts.ts). */
+  private counted: boolean;
   /** Later indicators of the same statement that this sampler updates after its own node, in order (`absorb`). */
   private readonly followers: FiniteSampler[] = [];
   /** Recomputes the nodes downstream of the node, counts over a plate by differences (propagation.ts). */
@@ -40,6 +44,7 @@ export class FiniteSampler implements Sampler {
   ) {
     this.nodes = [node];
     this.mixture = MixtureIndicator.of(graph, node, children);
+    this.counted = this.mixture?.counts ?? false;
     this.support = fixedSupport(node);
   }
 
@@ -51,17 +56,45 @@ export class FiniteSampler implements Sampler {
     if (!this.mixture || !other.mixture || other.followers.length > 0 || other.graph !== this.graph || other.node.statement !== this.node.statement) return false;
     this.followers.push(other);
     this.nodes.push(other.node);
+    this.plate = undefined;
+    // The tables go stale at the start of a sweep if any row has them, the first or not.
+    this.counted ||= other.counted;
     return true;
   }
 
   update(random: Random): void {
-    this.updateOwn(random);
+    // The other samplers may have moved what counted children read since the last sweep (componentCounts.ts).
+    if (this.counted) CountedChildren.invalidate(this.graph);
     const followers = this.followers;
+    if (followers.length > 0) {
+      // Made at the first update, once every row has joined.
+      if (this.plate === undefined) this.plate = MixturePlate.of([this, ...followers].map((s) => s.mixture!.plateRow())) ?? null;
+      if (this.plate) {
+        this.plate.update(random, this.fallback);
+        return;
+      }
+    }
+    this.updateOwn(random);
     for (let k = 0; k < followers.length; k++) followers[k]!.updateOwn(random);
   }
 
+  /** The rows' plate (mixturePlate.ts), null when they do not make one, undefined until the first update. */
+  private plate: MixturePlate | null | undefined;
+  /** Enumerates the plate's row `row` (0: this sampler's node), for a row the plate cannot weigh. */
+  private readonly fallback = (row: number, random: Random): void => {
+    const sampler = row === 0 ? this : this.followers[row - 1]!;
+    sampler.enumerate(random);
+    if (this.counted) CountedChildren.invalidate(this.graph);
+  };
+
   private updateOwn(random: Random): void {
     if (this.mixture?.update(random)) return;
+    this.enumerate(random);
+    // Enumeration may have moved the node without the counted children's tables hearing of it.
+    if (this.counted) CountedChildren.invalidate(this.graph);
+  }
+
+  private enumerate(random: Random): void {
     const { node, children } = this;
     const [lower, upper] = this.support ?? finiteSupport(node);
     const count = upper - lower + 1;

@@ -2,7 +2,9 @@ import type { ScalarDistribution } from '../model/distributions';
 import { currentParameters, type ModelGraph, type StochasticNode } from '../model/graph';
 import type { Random } from '../random/rng';
 import { componentOffset, readIsFreeOf, resolveComponentRead, type ComponentRead } from './componentSelection';
+import { CountedChildren } from './componentCounts';
 import { finiteSupport } from './finiteSupport';
+import { Propagation } from './propagation';
 import { propagateFrom, RenamingPropagation } from './renamingPropagation';
 
 /**
@@ -26,6 +28,8 @@ export class MixtureIndicator {
   private readonly probabilityLogs: LogMemo | undefined;
   /** The row's renaming node (`mu[i] <- lambda[T[i]]`) is refreshed by copying the component z now selects. */
   private readonly propagation: RenamingPropagation | undefined;
+  /** With counted children, a move recomputes the counts too (by differences: propagation.ts). */
+  private readonly fullPropagation: Propagation | undefined;
   // Read once here: a node's distribution and statement are looked up through its statement's record.
   private readonly prior: ScalarDistribution;
   private readonly values: Float64Array;
@@ -42,11 +46,14 @@ export class MixtureIndicator {
     private readonly limit: number,
     /** dcat's probabilities as a plain array, else undefined (the prior's density is evaluated). */
     private readonly probabilities: { values: Float64Array; offsets: Int32Array } | undefined,
+    /** The other children (a constraint on the counts), weighed by tables shared between rows; then moves propagate in full. */
+    private readonly counted: CountedChildren | undefined,
   ) {
     this.parameters = new Float64Array(reads.length);
     this.distribution = child.distribution as ScalarDistribution;
     this.normal = this.distribution.name === 'dnorm';
-    this.propagation = RenamingPropagation.of(graph, node);
+    this.propagation = counted ? undefined : RenamingPropagation.of(graph, node);
+    this.fullPropagation = counted ? Propagation.of(graph, node) : undefined;
     this.precisionLogs = this.normal ? LogMemo.of(reads[1]!.values) : undefined;
     this.probabilityLogs = probabilities ? LogMemo.of(probabilities.values) : undefined;
     this.prior = node.distribution as ScalarDistribution;
@@ -56,27 +63,23 @@ export class MixtureIndicator {
     this.childOffset = child.offset;
   }
 
+  /** Whether other children than the one selected for are weighed by counts (componentCounts.ts). */
+  get counts(): boolean {
+    return this.counted !== undefined;
+  }
+
   static of(graph: ModelGraph, node: StochasticNode, children: StochasticNode[]): MixtureIndicator | undefined {
-    if (node.distribution.multivariate || !node.distribution.discrete || children.length !== 1) return undefined;
-    const child = children[0]!;
-    // A truncated child's density needs its bounds' mass; a child with array parameters is read element by element: leave both to enumeration.
-    if (child.distribution.multivariate || child.lower || child.upper || child.statement.truncation) return undefined;
-    if (child.statement.args.length !== child.paramCount || child.paramSizes.some((size) => size !== 1)) return undefined;
+    if (node.distribution.multivariate || !node.distribution.discrete || children.length === 0) return undefined;
     const dependents = new Set(node.dependents);
-    let limit = Number.POSITIVE_INFINITY;
-    const reads: ComponentRead[] = [];
-    for (const arg of child.statement.args) {
-      const read = resolveComponentRead(graph, arg, child.scope);
-      if (!read || !readIsFreeOf(read, node, dependents)) return undefined;
-      if (read.stride > 0) {
-        if (read.selector !== node) return undefined;
-        limit = Math.min(limit, read.count);
-      }
-      reads.push(read);
+    for (const child of children) {
+      const selection = componentsOf(graph, node, child, dependents);
+      if (!selection) continue;
+      // The other children, if any, must read z only through counts over the plate (componentCounts.ts).
+      const counted = children.length > 1 ? CountedChildren.of(graph, node, child, selection.limit) : undefined;
+      if (children.length > 1 && !counted) return undefined;
+      return new MixtureIndicator(graph, node, child, selection.reads, selection.limit, plainProbabilities(graph, node), counted);
     }
-    // A child reading z itself, not through a selection, is left to enumeration, which sets z before weighing.
-    if (limit === Number.POSITIVE_INFINITY) return undefined;
-    return new MixtureIndicator(graph, node, child, reads, limit, plainProbabilities(graph, node));
+    return undefined;
   }
 
   /** Draws z from its conditional; false when its support reaches past the components (then the caller enumerates). */
@@ -96,22 +99,42 @@ export class MixtureIndicator {
     if (this.weights.length < count) this.weights = new Float64Array(count);
     const weights = this.weights;
     const distribution = this.prior;
+    const { values, offset, counted } = this;
+    const current = values[offset]!;
+    // The counted children's table is indexed by the current value: one outside the components is left to enumeration.
+    if (counted && !(Number.isInteger(current) && current >= 1 && current <= this.limit)) return false;
     let max = Number.NEGATIVE_INFINITY;
     for (let k = 0; k < count; k++) {
       const z = lower + k;
       const logPrior = probabilities ? this.probabilityLogs!.log(probabilities.offsets[k]!) : distribution.logDensity(z, prior!);
       let total = logPrior + this.childLogDensity(z);
+      if (counted && total > Number.NEGATIVE_INFINITY) total += counted.logDensity(current, z);
       if (Number.isNaN(total) || total === Number.POSITIVE_INFINITY) total = Number.NEGATIVE_INFINITY;
       weights[k] = total;
       if (total > max) max = total;
     }
     const k = max === Number.NEGATIVE_INFINITY ? -1 : drawFromLogWeights(random, weights, count, max);
-    const { values, offset } = this;
     // No value has positive probability (the rest of the model is inconsistent): stay put.
-    if (k < 0 || k >= count || lower + k === values[offset]) return true;
-    values[offset] = lower + k;
-    propagateFrom(this.graph, node, this.propagation);
+    if (k < 0 || k >= count || lower + k === current) return true;
+    this.moveTo(lower + k);
     return true;
+  }
+
+  /** Sets z to a new value and recomputes what depends on it. */
+  moveTo(z: number): void {
+    this.values[this.offset] = z;
+    if (this.fullPropagation) {
+      this.fullPropagation.run();
+      CountedChildren.invalidate(this.graph);
+    } else {
+      propagateFrom(this.graph, this.node, this.propagation);
+    }
+  }
+
+  /** What a plate of rows weighed together needs of this row (mixturePlate.ts): a normal child, dcat probabilities as an array. */
+  plateRow(): PlateRow | undefined {
+    if (!this.normal || !this.probabilities) return undefined;
+    return { indicator: this, values: this.values, offset: this.offset, y: this.childValues, yAt: this.childOffset, mean: this.reads[0]!, precision: this.reads[1]!, probabilities: this.probabilities, limit: this.limit, counted: this.counted };
   }
 
   /** The child's log density when z = k (1 ≤ k ≤ limit), up to a constant of k for a normal child. */
@@ -133,6 +156,40 @@ export class MixtureIndicator {
   }
 }
 
+/** One row of a plate (mixturePlate.ts): where z and y are, the components read, and the counted children. */
+export interface PlateRow {
+  indicator: MixtureIndicator;
+  values: Float64Array;
+  offset: number;
+  y: Float64Array;
+  yAt: number;
+  mean: ComponentRead;
+  precision: ComponentRead;
+  probabilities: { values: Float64Array; offsets: Int32Array };
+  limit: number;
+  counted: CountedChildren | undefined;
+}
+
+/** The reads of `child`'s parameters when each is a plain element, fixed or a component selected by `node`, and the number of components. */
+function componentsOf(graph: ModelGraph, node: StochasticNode, child: StochasticNode, dependents: Set<number>): { reads: ComponentRead[]; limit: number } | undefined {
+  // A truncated child's density needs its bounds' mass; a child with array parameters is read element by element: leave both to enumeration.
+  if (child.distribution.multivariate || child.lower || child.upper || child.statement.truncation) return undefined;
+  if (child.statement.args.length !== child.paramCount || child.paramSizes.some((size) => size !== 1)) return undefined;
+  let limit = Number.POSITIVE_INFINITY;
+  const reads: ComponentRead[] = [];
+  for (const arg of child.statement.args) {
+    const read = resolveComponentRead(graph, arg, child.scope);
+    if (!read || !readIsFreeOf(read, node, dependents)) return undefined;
+    if (read.stride > 0) {
+      if (read.selector !== node) return undefined;
+      limit = Math.min(limit, read.count);
+    }
+    reads.push(read);
+  }
+  // A child reading z itself, not through a selection, is left to enumeration, which sets z before weighing.
+  return limit === Number.POSITIVE_INFINITY ? undefined : { reads, limit };
+}
+
 /** A dcat node's probabilities when they are a plain array of the model (`P[]`, `pi[g, ]`) and the node is not truncated. */
 function plainProbabilities(graph: ModelGraph, node: StochasticNode): { values: Float64Array; offsets: Int32Array } | undefined {
   if (node.distribution.name !== 'dcat' || node.lower || node.upper || node.statement.truncation) return undefined;
@@ -145,7 +202,7 @@ function plainProbabilities(graph: ModelGraph, node: StochasticNode): { values: 
  * weight `max` (finite): one exp per weight, kept in `logWeights` for the
  * walk, so nothing is allocated and nothing computed twice.
  */
-function drawFromLogWeights(random: Random, logWeights: Float64Array, count: number, max: number): number {
+export function drawFromLogWeights(random: Random, logWeights: Float64Array, count: number, max: number): number {
   let total = 0;
   // The largest weighs exactly 1: with two components, one exp per draw.
   for (let k = 0; k < count; k++) total += logWeights[k] = logWeights[k] === max ? 1 : Math.exp(logWeights[k]! - max);

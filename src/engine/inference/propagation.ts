@@ -187,6 +187,11 @@ function countPlan(graph: ModelGraph, nodes: StochasticNode[], dependents: Deter
  */
 const summedCounts = new WeakMap<ModelGraph, Map<number, { variable: Variable; summed: Set<number> } | null>>();
 
+/** Whether `d` is a count `s <- sum(x[...])` of whole-number elements, which a propagation keeps by differences. */
+export function isCount(graph: ModelGraph, d: DeterministicNode): boolean {
+  return summedCount(graph, d) !== null;
+}
+
 function summedCount(graph: ModelGraph, d: DeterministicNode): { variable: Variable; summed: Set<number> } | null {
   let known = summedCounts.get(graph);
   if (!known) summedCounts.set(graph, (known = new Map()));
