@@ -44,7 +44,7 @@ export function exactly<T>(list: T[]): T[] {
 export const NO_ITEMS: never[] = Object.freeze([]) as never[];
 
 /** A copy of `from` in a typed array of the same kind with room for at least `need` elements, doubling: for lists grown one row at a time. */
-export function grownTypedArray<T extends Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(from: T, need = from.length + 1): T {
+export function grownTypedArray<T extends Uint8Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(from: T, need = from.length + 1): T {
   const to = new (from.constructor as new (n: number) => T)(Math.max(need, 2 * from.length));
   to.set(from);
   return to;
