@@ -44,7 +44,7 @@ export function exactly<T>(list: T[]): T[] {
 export const NO_ITEMS: never[] = Object.freeze([]) as never[];
 
 /** A copy of `from` in a typed array of the same kind with room for at least `need` elements, doubling: for lists grown one row at a time. */
-export function grownTypedArray<T extends Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(from: T, need = from.length + 1): T {
+export function grownTypedArray<T extends Uint8Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(from: T, need = from.length + 1): T {
   const to = new (from.constructor as new (n: number) => T)(Math.max(need, 2 * from.length));
   to.set(from);
   return to;
@@ -59,4 +59,33 @@ export function internedIndex<T>(list: T[], positions: Map<T, number>, item: T):
     positions.set(item, k);
   }
   return k;
+}
+
+/**
+ * The distinct ids of several lists, ascending. Lists already ascending (a
+ * graph's children are) are merged in one pass without a set: the union of a
+ * few coefficients' million children each was a flat copy of all of them, a
+ * Set and a sorted copy, about 120 MB of garbage at a million rows.
+ */
+export function sortedUnion(lists: ReadonlyArray<readonly number[]>): number[] {
+  if (!lists.every(ascending)) return [...new Set(lists.flat())].sort((a, b) => a - b);
+  if (lists.length === 1) return dropRepeats(lists[0]!);
+  const at = new Array<number>(lists.length).fill(0);
+  const out: number[] = [];
+  for (;;) {
+    let least = Infinity;
+    for (let k = 0; k < lists.length; k++) if (at[k]! < lists[k]!.length && lists[k]![at[k]!]! < least) least = lists[k]![at[k]!]!;
+    if (least === Infinity) return out;
+    out.push(least);
+    for (let k = 0; k < lists.length; k++) while (at[k]! < lists[k]!.length && lists[k]![at[k]!] === least) at[k]!++;
+  }
+}
+
+function ascending(list: readonly number[]): boolean {
+  for (let k = 1; k < list.length; k++) if (list[k]! < list[k - 1]!) return false;
+  return true;
+}
+
+function dropRepeats(list: readonly number[]): number[] {
+  return list.filter((x, k) => k === 0 || x !== list[k - 1]);
 }

@@ -6,6 +6,7 @@ import { ChildReads } from './parameterReads';
 import { Dependence, DependenceAnalysis } from './linearity';
 import { readsOnlyFixedOr } from './parents';
 import { Propagation } from './propagation';
+import { sortedUnion } from '../collections';
 
 /**
  * The joint complete conditional of a Gaussian block θ (one dmnorm node, or
@@ -585,7 +586,7 @@ export function gaussianBlockChildren(graph: ModelGraph, members: StochasticNode
   if (!single && !members.every((m) => m.distribution.name === 'dnorm')) return undefined;
   const ids = new Set(members.map((m) => m.id));
   if (members.some((m) => m.children.some((c) => ids.has(c)))) return undefined;
-  const childIds = [...new Set(members.flatMap((m) => m.children))].sort((a, b) => a - b);
+  const childIds = sortedUnion(members.map((m) => m.children));
   const children = childIds.map((id) => graph.stochastic[id]!);
   const analysis = new DependenceAnalysis(graph, members);
   for (const child of children) {

@@ -69,7 +69,7 @@ export function compileModel(document: Document, data: NamedValues, memory?: Gra
   rejectDeepDefinitions(deterministic, order, (node) => deterministicParents(reads, node.id).map((id) => deterministic[id]!));
   const sinks = wireChildren(stochastic, deterministic, reads, order);
   rejectStochasticCycles(stochastic);
-  const unobserved = stochastic.filter((n) => !n.observed).map((n) => n.id);
+  const unobserved = unobservedIds(stochastic);
   const graph: ModelGraph = { variables, stochastic, deterministic, deterministicOrder: order, sinks, unobserved, modelRange: document.model!.range, expressions: compiler };
   refreshDeterministic(graph);
   checkObservedSupport(graph);
@@ -185,6 +185,13 @@ function defineNode(
     variable.node[o] = node.id;
   }
   return { node, reads };
+}
+
+/** The ids of the unobserved nodes, in order, without a filtered copy of the nodes first (8 MB of garbage a million rows). */
+function unobservedIds(stochastic: readonly StochasticNode[]): number[] {
+  const ids: number[] = [];
+  for (const node of stochastic) if (!node.observed) ids.push(node.id);
+  return ids;
 }
 
 /**
