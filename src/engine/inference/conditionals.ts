@@ -218,8 +218,10 @@ class NormalConditional implements Conditional {
   private addShared(out: Float64Array): void {
     const { values, precisions } = this;
     const n = values.offsets.length;
+    const offsets = values.offsets, single = values.single;
     let sum = 0;
-    for (let j = 0; j < n; j++) sum += values.arrays[j]![values.offsets[j]!]!;
+    if (single) for (let j = 0; j < n; j++) sum += single[offsets[j]!]!;
+    else for (let j = 0; j < n; j++) sum += values.arrays[j]![offsets[j]!]!;
     const tau = precisions.arrays[0]![precisions.offsets[0]!]!;
     out[0] = out[0]! + tau * sum;
     out[1] = out[1]! + n * tau;
@@ -404,10 +406,20 @@ class GammaConditional implements Conditional {
   private addNormalsOfNode(out: Float64Array): void {
     const { children, values, firsts } = this;
     let squares = 0;
-    for (let j = 0; j < children.length; j++) {
-      const at = firsts.offsets[j]!;
-      const d = values.arrays[j]![values.offsets[j]!]! - (at >= 0 ? firsts.arrays[j]![at]! : children[j]!.parameter(0));
-      squares += d * d;
+    const y = values.single, mean = firsts.single;
+    if (y && mean) {
+      // Every child's value in one array and every mean in one array (Rats' Y and mu): the same sum, two loads fewer a child.
+      const yAt = values.offsets, meanAt = firsts.offsets;
+      for (let j = 0; j < children.length; j++) {
+        const d = y[yAt[j]!]! - mean[meanAt[j]!]!;
+        squares += d * d;
+      }
+    } else {
+      for (let j = 0; j < children.length; j++) {
+        const at = firsts.offsets[j]!;
+        const d = values.arrays[j]![values.offsets[j]!]! - (at >= 0 ? firsts.arrays[j]![at]! : children[j]!.parameter(0));
+        squares += d * d;
+      }
     }
     out[0] = out[0]! + 0.5 * children.length;
     out[1] = out[1]! + 0.5 * squares;

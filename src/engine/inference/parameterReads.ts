@@ -14,11 +14,20 @@ import { affineOffset, affineRead, type AffineRead } from '../model/statementCod
  * of their time there.
  */
 export class ChildReads {
+  /**
+   * The one array every child reads in place, when they all read the same one (Rats' Y[i, j] and mu[i, j],
+   * Dyes' y[i, j]): a loop over the children then reads `single[offsets[j]]`, without loading each child's array
+   * from `arrays` first. Undefined when any child reads another array or is not read in place.
+   */
+  readonly single: Float64Array | undefined;
+
   private constructor(
     readonly arrays: Float64Array[],
     /** −1 where the child's parameter is not read in place. */
     readonly offsets: Int32Array,
-  ) {}
+  ) {
+    this.single = oneArray(arrays, offsets);
+  }
 
   /** Each child's own value. */
   static values(children: readonly StochasticNode[]): ChildReads {
@@ -53,3 +62,10 @@ export class ChildReads {
 }
 
 const NONE = new Float64Array(0);
+
+function oneArray(arrays: Float64Array[], offsets: Int32Array): Float64Array | undefined {
+  const first = arrays[0];
+  if (first === undefined) return undefined;
+  for (let j = 0; j < arrays.length; j++) if (arrays[j] !== first || offsets[j]! < 0) return undefined;
+  return first;
+}
