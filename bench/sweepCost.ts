@@ -17,6 +17,7 @@ import { cpuUsage } from 'node:process';
 import { readRDump } from '../src/engine/data/rdump';
 import { assignSamplers } from '../src/engine/inference/gibbs';
 import { setInitialValues } from '../src/engine/inference/initialValues';
+import { predictiveSamplerOf } from '../src/engine/inference/predictiveNodes';
 import { parseDocument } from '../src/engine/language/parser';
 import { compileModel } from '../src/engine/model/compile';
 import { Random } from '../src/engine/random/rng';
@@ -41,7 +42,10 @@ function main(argv: string[]): void {
   const graph = compileModel(parsed.document, data);
   const random = new Random(seed);
   setInitialValues(graph, inits, graph.modelRange, random);
-  const samplers = assignSamplers(graph);
+  // As `latent jags` assigns them: nodes with no observed descendant (Rats' missing weights) drawn from their priors,
+  // and, as in a script whose monitors read none of them, only when the sampling loop hands the state on.
+  const samplers = assignSamplers(graph, { forwardSamplePredictive: true });
+  predictiveSamplerOf(samplers)?.drawEverySweepOnly(new Uint8Array(graph.stochastic.length));
   for (let s = 0; s < warmup; s++) for (const sampler of samplers) sampler.update(random);
   const own = new Float64Array(samplers.length);
   for (let s = 0; s < sweeps; s++) {
