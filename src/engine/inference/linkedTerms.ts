@@ -229,7 +229,8 @@ export class LinkedTerms {
     for (let k = 0; k < count; k++) {
       if (slopes[k] !== b) {
         b = slopes[k]!;
-        e = Math.exp(b * dx);
+        // At the step's start (dx = 0) e^(b·0) is exactly 1: one exponential fewer per update of a random effect.
+        e = dx === 0 ? 1 : Math.exp(b * dx);
       }
       const q = exps[k]! * e;
       const size = sizes[k]!;

@@ -81,3 +81,40 @@ describe('a slice conditional without its fixed terms', () => {
     assert.equal(terms.logDensity(), Number.NEGATIVE_INFINITY);
   });
 });
+
+/** Dugongs' shape: every child a normal with mean m[i] moving with g and one fixed precision, read in place (NormalPlate). */
+const PLATE = `model {
+  for (i in 1:5) {
+    m[i] <- a - b * pow(g, x[i])
+    y[i] ~ dnorm(m[i], tau)
+  }
+  g ~ dunif(0.5, 1)
+}
+data list(x = c(1, 2.5, 4, 8, 15.5), y = c(1.8, 2.0, 2.2, 2.4, 2.6), a = 2.7, b = 1, tau = 40)
+inits list(g = 0.8)
+`;
+
+describe('a slice conditional over a plate of normal children read in place', () => {
+  const graph = compileWithInits(PLATE);
+  refreshDeterministic(graph);
+  const g = node(graph, 'g');
+
+  it('differs from the full conditional by a constant', () => {
+    assert.ok(constant(offsets(graph, g, [0.55, 0.7, 0.85, 0.99])));
+  });
+
+  it('sums −τ(y − m)²/2 over the children in their order, to the bit', () => {
+    const children = g.children.map((c) => graph.stochastic[c]!);
+    const terms = new MovingTerms(graph, g, children);
+    for (const x of [0.51, 0.77, 0.93]) {
+      g.variable.values[g.offset] = x;
+      propagate(graph, g);
+      let expected = 0;
+      for (const child of children) {
+        const d = child.variable.values[child.offset]! - child.parameter(0);
+        expected += -0.5 * child.parameter(1) * d * d;
+      }
+      assert.equal(terms.childrenLogDensity(), expected);
+    }
+  });
+});
