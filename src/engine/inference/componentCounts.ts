@@ -16,7 +16,10 @@ import { isCount, Propagation } from './propagation';
  * kept until an indicator moves or a new sweep begins (the other samplers
  * may have moved what the children also read): a sweep of a mixture whose
  * indicators rarely move evaluates the children a few times, not twice per
- * row and component with a propagation each.
+ * row and component with a propagation each. When the children read the rows
+ * through counts alone, the density at given counts is also kept for the sweep
+ * (CountMemo): a move makes the entries stale, but the counts it leads to have
+ * mostly been weighed already.
  */
 export class CountedChildren {
   private constructor(
@@ -80,7 +83,20 @@ export class CountedChildren {
 
   /** Marks every table of the graph stale: call when a sweep of the indicators begins, or after one moved. */
   static invalidate(graph: ModelGraph): void {
-    generationOf(graph).value++;
+    const generation = generationOf(graph);
+    generation.value++;
+    generation.sweep++;
+  }
+
+  /**
+   * After this row's indicator moved: every table is stale (its entries are indexed by the value now), but when the
+   * children read the row through counts alone, what the move changed is counts and nodes nothing but the row's
+   * selected child reads, so the children's density at given counts (CountMemo) still holds until the next sweep.
+   */
+  moved(): void {
+    const generation = this.table.generation;
+    generation.value++;
+    if (!this.counts) generation.sweep++;
   }
 
   /** The children's log density (−∞ for NaN) with z = k, z's value now being c (both from 1 to the count). */
@@ -90,10 +106,10 @@ export class CountedChildren {
     const now = table.generation.value;
     if (table.stamps[at] === now) return table.values[at]!;
     let total: number;
-    if (k === c) {
-      total = this.childrenLogDensity();
-    } else if (this.counts) {
+    if (this.counts) {
       total = this.withCountsMoved(c, k);
+    } else if (k === c) {
+      total = this.childrenLogDensity();
     } else {
       const values = node.variable.values;
       values[node.offset] = k;
@@ -112,13 +128,18 @@ export class CountedChildren {
    * are whole numbers, so each is exactly what propagating by differences gives.
    */
   private withCountsMoved(c: number, k: number): number {
-    const { counts, changes } = this;
-    const K = this.table.count;
+    const { counts, changes, table } = this;
+    const K = table.count;
     for (let m = 0; m < counts!.length; m++) {
       const d = counts![m]!;
       d.variable.values[d.offset] = d.variable.values[d.offset]! + (changes[m * K + k - 1]! - changes[m * K + c - 1]!);
     }
-    const total = this.childrenLogDensity();
+    const memo = table.memo;
+    let total = memo.find(counts!, table.generation.sweep);
+    if (Number.isNaN(total)) {
+      total = this.childrenLogDensity();
+      memo.keep(counts!, table.generation.sweep, total);
+    }
     for (let m = 0; m < counts!.length; m++) {
       const d = counts![m]!;
       d.variable.values[d.offset] = d.variable.values[d.offset]! - (changes[m * K + k - 1]! - changes[m * K + c - 1]!);
@@ -208,15 +229,69 @@ function countChanges(graph: ModelGraph, node: StochasticNode, propagation: Prop
   return parts.every(Number.isInteger) ? parts : undefined;
 }
 
+/**
+ * The children's log density by the counts' values, kept for a sweep: Eyes' indicators move a few times a sweep, and
+ * each move made the table's entries be computed again although the counts go back and forth between a few values.
+ * Direct-mapped: a slot holds the last counts that hashed to it, compared in full before its density is used.
+ */
+class CountMemo {
+  private static readonly SLOTS = 64;
+  private width = -1;
+  private keys = new Float64Array(0);
+  private readonly densities = new Float64Array(CountMemo.SLOTS);
+  /** The sweep each slot was kept in: current when it equals the generation's sweep. */
+  private readonly stamps = new Float64Array(CountMemo.SLOTS).fill(-1);
+
+  /** The density kept for the counts' current values in this sweep, or NaN (a density is never NaN: −∞ stands for it). */
+  find(counts: DeterministicNode[], sweep: number): number {
+    if (counts.length !== this.width) return Number.NaN;
+    const slot = this.slotOf(counts);
+    if (this.stamps[slot] !== sweep) return Number.NaN;
+    const keys = this.keys;
+    const at = slot * this.width;
+    for (let m = 0; m < counts.length; m++) {
+      const d = counts[m]!;
+      if (keys[at + m] !== d.variable.values[d.offset]) return Number.NaN;
+    }
+    return this.densities[slot]!;
+  }
+
+  keep(counts: DeterministicNode[], sweep: number, density: number): void {
+    if (counts.length !== this.width) {
+      this.width = counts.length;
+      this.keys = new Float64Array(CountMemo.SLOTS * counts.length);
+      this.stamps.fill(-1);
+    }
+    const slot = this.slotOf(counts);
+    const at = slot * this.width;
+    for (let m = 0; m < counts.length; m++) {
+      const d = counts[m]!;
+      this.keys[at + m] = d.variable.values[d.offset]!;
+    }
+    this.densities[slot] = density;
+    this.stamps[slot] = sweep;
+  }
+
+  private slotOf(counts: DeterministicNode[]): number {
+    let h = 0;
+    for (let m = 0; m < counts.length; m++) {
+      const d = counts[m]!;
+      h = (Math.imul(h, 31) + (d.variable.values[d.offset]! | 0)) | 0;
+    }
+    return h & (CountMemo.SLOTS - 1);
+  }
+}
+
 /** One K × K table of the children's log densities, shared by the rows with the same signature. */
 class CountTable {
+  readonly memo = new CountMemo();
   readonly values: Float64Array;
   /** The generation each entry was computed in: current when it equals generation.value. */
   readonly stamps: Float64Array;
 
   private constructor(
     readonly count: number,
-    readonly generation: { value: number },
+    readonly generation: Generation,
   ) {
     this.values = new Float64Array(count * count);
     this.stamps = new Float64Array(count * count).fill(-1);
@@ -232,10 +307,16 @@ class CountTable {
 }
 
 const tablesOf = new WeakMap<ModelGraph, Map<string, CountTable>>();
-const generations = new WeakMap<ModelGraph, { value: number }>();
+/** value: bumped when a table's entries go stale (an indicator moved); sweep: when the children's density at given counts may have changed too. */
+interface Generation {
+  value: number;
+  sweep: number;
+}
 
-function generationOf(graph: ModelGraph): { value: number } {
+const generations = new WeakMap<ModelGraph, Generation>();
+
+function generationOf(graph: ModelGraph): Generation {
   let generation = generations.get(graph);
-  if (!generation) generations.set(graph, (generation = { value: 0 }));
+  if (!generation) generations.set(graph, (generation = { value: 0, sweep: 0 }));
   return generation;
 }
