@@ -31,7 +31,14 @@ export class CountedChildren {
     private readonly counts: DeterministicNode[] | undefined,
     /** Per count m and value k, the change of count m when z goes from 1 to k, at m·K + k − 1. */
     private readonly changes: Float64Array,
-  ) {}
+  ) {
+    this.tried = new Float64Array(counts?.length ?? 0);
+    this.saved = new Float64Array(counts?.length ?? 0);
+  }
+
+  /** The counts as a move would make them, and as they were while the children are weighed at those. */
+  private readonly tried: Float64Array;
+  private readonly saved: Float64Array;
 
   /**
    * The plan for `node`'s children other than `selected`, or undefined when one of them, or a deterministic node
@@ -124,26 +131,33 @@ export class CountedChildren {
   }
 
   /**
-   * The children's log density with the counts as z = k would make them, written in place and put back: the counts
-   * are whole numbers, so each is exactly what propagating by differences gives.
+   * The children's log density with the counts as z = k would make them: kept for those counts this sweep, or weighed
+   * with them written in place and put back. The counts are whole numbers, so each is exactly what propagating by
+   * differences gives.
    */
   private withCountsMoved(c: number, k: number): number {
-    const { counts, changes, table } = this;
+    const { counts, changes, table, tried } = this;
     const K = table.count;
-    for (let m = 0; m < counts!.length; m++) {
+    for (let m = 0; m < tried.length; m++) {
       const d = counts![m]!;
-      d.variable.values[d.offset] = d.variable.values[d.offset]! + (changes[m * K + k - 1]! - changes[m * K + c - 1]!);
+      tried[m] = d.variable.values[d.offset]! + (changes[m * K + k - 1]! - changes[m * K + c - 1]!);
     }
     const memo = table.memo;
-    let total = memo.find(counts!, table.generation.sweep);
-    if (Number.isNaN(total)) {
-      total = this.childrenLogDensity();
-      memo.keep(counts!, table.generation.sweep, total);
-    }
-    for (let m = 0; m < counts!.length; m++) {
+    const sweep = table.generation.sweep;
+    let total = memo.find(tried, sweep);
+    if (!Number.isNaN(total)) return total;
+    const saved = this.saved;
+    for (let m = 0; m < tried.length; m++) {
       const d = counts![m]!;
-      d.variable.values[d.offset] = d.variable.values[d.offset]! - (changes[m * K + k - 1]! - changes[m * K + c - 1]!);
+      saved[m] = d.variable.values[d.offset]!;
+      d.variable.values[d.offset] = tried[m]!;
     }
+    total = this.childrenLogDensity();
+    for (let m = 0; m < tried.length; m++) {
+      const d = counts![m]!;
+      d.variable.values[d.offset] = saved[m]!;
+    }
+    memo.keep(tried, sweep, total);
     return total;
   }
 
@@ -234,52 +248,44 @@ function countChanges(graph: ModelGraph, node: StochasticNode, propagation: Prop
  * each move made the table's entries be computed again although the counts go back and forth between a few values.
  * Direct-mapped: a slot holds the last counts that hashed to it, compared in full before its density is used.
  */
+/** Slots of CountMemo: Eyes' counts take a few dozen values in a sweep. */
+const SLOTS = 64;
+
 class CountMemo {
-  private static readonly SLOTS = 64;
   private width = -1;
   private keys = new Float64Array(0);
-  private readonly densities = new Float64Array(CountMemo.SLOTS);
+  private readonly densities = new Float64Array(SLOTS);
   /** The sweep each slot was kept in: current when it equals the generation's sweep. */
-  private readonly stamps = new Float64Array(CountMemo.SLOTS).fill(-1);
+  private readonly stamps = new Float64Array(SLOTS).fill(-1);
 
-  /** The density kept for the counts' current values in this sweep, or NaN (a density is never NaN: −∞ stands for it). */
-  find(counts: DeterministicNode[], sweep: number): number {
+  /** The density kept for these counts in this sweep, or NaN (a density is never NaN: −∞ stands for it). */
+  find(counts: Float64Array, sweep: number): number {
     if (counts.length !== this.width) return Number.NaN;
-    const slot = this.slotOf(counts);
+    const slot = slotOf(counts);
     if (this.stamps[slot] !== sweep) return Number.NaN;
     const keys = this.keys;
     const at = slot * this.width;
-    for (let m = 0; m < counts.length; m++) {
-      const d = counts[m]!;
-      if (keys[at + m] !== d.variable.values[d.offset]) return Number.NaN;
-    }
+    for (let m = 0; m < counts.length; m++) if (keys[at + m] !== counts[m]) return Number.NaN;
     return this.densities[slot]!;
   }
 
-  keep(counts: DeterministicNode[], sweep: number, density: number): void {
+  keep(counts: Float64Array, sweep: number, density: number): void {
     if (counts.length !== this.width) {
       this.width = counts.length;
-      this.keys = new Float64Array(CountMemo.SLOTS * counts.length);
+      this.keys = new Float64Array(SLOTS * counts.length);
       this.stamps.fill(-1);
     }
-    const slot = this.slotOf(counts);
-    const at = slot * this.width;
-    for (let m = 0; m < counts.length; m++) {
-      const d = counts[m]!;
-      this.keys[at + m] = d.variable.values[d.offset]!;
-    }
+    const slot = slotOf(counts);
+    this.keys.set(counts, slot * this.width);
     this.densities[slot] = density;
     this.stamps[slot] = sweep;
   }
+}
 
-  private slotOf(counts: DeterministicNode[]): number {
-    let h = 0;
-    for (let m = 0; m < counts.length; m++) {
-      const d = counts[m]!;
-      h = (Math.imul(h, 31) + (d.variable.values[d.offset]! | 0)) | 0;
-    }
-    return h & (CountMemo.SLOTS - 1);
-  }
+function slotOf(counts: Float64Array): number {
+  let h = 0;
+  for (let m = 0; m < counts.length; m++) h = (Math.imul(h, 31) + (counts[m]! | 0)) | 0;
+  return h & (SLOTS - 1);
 }
 
 /** One K × K table of the children's log densities, shared by the rows with the same signature. */
