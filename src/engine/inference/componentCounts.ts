@@ -16,7 +16,10 @@ import { isCount, Propagation } from './propagation';
  * kept until an indicator moves or a new sweep begins (the other samplers
  * may have moved what the children also read): a sweep of a mixture whose
  * indicators rarely move evaluates the children a few times, not twice per
- * row and component with a propagation each.
+ * row and component with a propagation each. When the children read the rows
+ * through counts alone, the density at given counts is also kept for the sweep
+ * (CountMemo): a move makes the entries stale, but the counts it leads to have
+ * mostly been weighed already.
  */
 export class CountedChildren {
   private constructor(
@@ -28,7 +31,14 @@ export class CountedChildren {
     private readonly counts: DeterministicNode[] | undefined,
     /** Per count m and value k, the change of count m when z goes from 1 to k, at m·K + k − 1. */
     private readonly changes: Float64Array,
-  ) {}
+  ) {
+    this.tried = new Float64Array(counts?.length ?? 0);
+    this.saved = new Float64Array(counts?.length ?? 0);
+  }
+
+  /** The counts as a move would make them, and as they were while the children are weighed at those. */
+  private readonly tried: Float64Array;
+  private readonly saved: Float64Array;
 
   /**
    * The plan for `node`'s children other than `selected`, or undefined when one of them, or a deterministic node
@@ -80,7 +90,20 @@ export class CountedChildren {
 
   /** Marks every table of the graph stale: call when a sweep of the indicators begins, or after one moved. */
   static invalidate(graph: ModelGraph): void {
-    generationOf(graph).value++;
+    const generation = generationOf(graph);
+    generation.value++;
+    generation.sweep++;
+  }
+
+  /**
+   * After this row's indicator moved: every table is stale (its entries are indexed by the value now), but when the
+   * children read the row through counts alone, what the move changed is counts and nodes nothing but the row's
+   * selected child reads, so the children's density at given counts (CountMemo) still holds until the next sweep.
+   */
+  moved(): void {
+    const generation = this.table.generation;
+    generation.value++;
+    if (!this.counts) generation.sweep++;
   }
 
   /** The children's log density (−∞ for NaN) with z = k, z's value now being c (both from 1 to the count). */
@@ -90,10 +113,10 @@ export class CountedChildren {
     const now = table.generation.value;
     if (table.stamps[at] === now) return table.values[at]!;
     let total: number;
-    if (k === c) {
-      total = this.childrenLogDensity();
-    } else if (this.counts) {
+    if (this.counts) {
       total = this.withCountsMoved(c, k);
+    } else if (k === c) {
+      total = this.childrenLogDensity();
     } else {
       const values = node.variable.values;
       values[node.offset] = k;
@@ -108,21 +131,33 @@ export class CountedChildren {
   }
 
   /**
-   * The children's log density with the counts as z = k would make them, written in place and put back: the counts
-   * are whole numbers, so each is exactly what propagating by differences gives.
+   * The children's log density with the counts as z = k would make them: kept for those counts this sweep, or weighed
+   * with them written in place and put back. The counts are whole numbers, so each is exactly what propagating by
+   * differences gives.
    */
   private withCountsMoved(c: number, k: number): number {
-    const { counts, changes } = this;
-    const K = this.table.count;
-    for (let m = 0; m < counts!.length; m++) {
+    const { counts, changes, table, tried } = this;
+    const K = table.count;
+    for (let m = 0; m < tried.length; m++) {
       const d = counts![m]!;
-      d.variable.values[d.offset] = d.variable.values[d.offset]! + (changes[m * K + k - 1]! - changes[m * K + c - 1]!);
+      tried[m] = d.variable.values[d.offset]! + (changes[m * K + k - 1]! - changes[m * K + c - 1]!);
     }
-    const total = this.childrenLogDensity();
-    for (let m = 0; m < counts!.length; m++) {
+    const memo = table.memo;
+    const sweep = table.generation.sweep;
+    let total = memo.find(tried, sweep);
+    if (!Number.isNaN(total)) return total;
+    const saved = this.saved;
+    for (let m = 0; m < tried.length; m++) {
       const d = counts![m]!;
-      d.variable.values[d.offset] = d.variable.values[d.offset]! - (changes[m * K + k - 1]! - changes[m * K + c - 1]!);
+      saved[m] = d.variable.values[d.offset]!;
+      d.variable.values[d.offset] = tried[m]!;
     }
+    total = this.childrenLogDensity();
+    for (let m = 0; m < tried.length; m++) {
+      const d = counts![m]!;
+      d.variable.values[d.offset] = saved[m]!;
+    }
+    memo.keep(tried, sweep, total);
     return total;
   }
 
@@ -208,15 +243,61 @@ function countChanges(graph: ModelGraph, node: StochasticNode, propagation: Prop
   return parts.every(Number.isInteger) ? parts : undefined;
 }
 
+/**
+ * The children's log density by the counts' values, kept for a sweep: Eyes' indicators move a few times a sweep, and
+ * each move made the table's entries be computed again although the counts go back and forth between a few values.
+ * Direct-mapped: a slot holds the last counts that hashed to it, compared in full before its density is used.
+ */
+/** Slots of CountMemo: Eyes' counts take a few dozen values in a sweep. */
+const SLOTS = 64;
+
+class CountMemo {
+  private width = -1;
+  private keys = new Float64Array(0);
+  private readonly densities = new Float64Array(SLOTS);
+  /** The sweep each slot was kept in: current when it equals the generation's sweep. */
+  private readonly stamps = new Float64Array(SLOTS).fill(-1);
+
+  /** The density kept for these counts in this sweep, or NaN (a density is never NaN: −∞ stands for it). */
+  find(counts: Float64Array, sweep: number): number {
+    if (counts.length !== this.width) return Number.NaN;
+    const slot = slotOf(counts);
+    if (this.stamps[slot] !== sweep) return Number.NaN;
+    const keys = this.keys;
+    const at = slot * this.width;
+    for (let m = 0; m < counts.length; m++) if (keys[at + m] !== counts[m]) return Number.NaN;
+    return this.densities[slot]!;
+  }
+
+  keep(counts: Float64Array, sweep: number, density: number): void {
+    if (counts.length !== this.width) {
+      this.width = counts.length;
+      this.keys = new Float64Array(SLOTS * counts.length);
+      this.stamps.fill(-1);
+    }
+    const slot = slotOf(counts);
+    this.keys.set(counts, slot * this.width);
+    this.densities[slot] = density;
+    this.stamps[slot] = sweep;
+  }
+}
+
+function slotOf(counts: Float64Array): number {
+  let h = 0;
+  for (let m = 0; m < counts.length; m++) h = (Math.imul(h, 31) + (counts[m]! | 0)) | 0;
+  return h & (SLOTS - 1);
+}
+
 /** One K × K table of the children's log densities, shared by the rows with the same signature. */
 class CountTable {
+  readonly memo = new CountMemo();
   readonly values: Float64Array;
   /** The generation each entry was computed in: current when it equals generation.value. */
   readonly stamps: Float64Array;
 
   private constructor(
     readonly count: number,
-    readonly generation: { value: number },
+    readonly generation: Generation,
   ) {
     this.values = new Float64Array(count * count);
     this.stamps = new Float64Array(count * count).fill(-1);
@@ -232,10 +313,16 @@ class CountTable {
 }
 
 const tablesOf = new WeakMap<ModelGraph, Map<string, CountTable>>();
-const generations = new WeakMap<ModelGraph, { value: number }>();
+/** value: bumped when a table's entries go stale (an indicator moved); sweep: when the children's density at given counts may have changed too. */
+interface Generation {
+  value: number;
+  sweep: number;
+}
 
-function generationOf(graph: ModelGraph): { value: number } {
+const generations = new WeakMap<ModelGraph, Generation>();
+
+function generationOf(graph: ModelGraph): Generation {
   let generation = generations.get(graph);
-  if (!generation) generations.set(graph, (generation = { value: 0 }));
+  if (!generation) generations.set(graph, (generation = { value: 0, sweep: 0 }));
   return generation;
 }

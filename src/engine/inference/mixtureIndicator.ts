@@ -125,7 +125,7 @@ export class MixtureIndicator {
     this.values[this.offset] = z;
     if (this.fullPropagation) {
       this.fullPropagation.run();
-      CountedChildren.invalidate(this.graph);
+      this.counted!.moved();
     } else {
       propagateFrom(this.graph, this.node, this.propagation);
     }

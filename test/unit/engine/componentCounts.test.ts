@@ -13,7 +13,7 @@ import { drawsOf, samplePosterior } from './posteriorCheck';
  */
 
 /** K normal components, y's indicators free but the first K (fixed to 1..K); `renaming` writes row i's mean. */
-function constrained(renaming: string, y: number[], K: number, least: number, extra = ''): string {
+function constrained(renaming: string, y: number[], K: number, least: number | string, extra = ''): string {
   const T = y.map((_, i) => (i < K ? String(i + 1) : 'NA'));
   const lambdas = Array.from({ length: K }, (_, k) => (k === 0 ? 'lambda[1] ~ dnorm(0, 0.01)' : `lambda[${k + 1}] <- lambda[${k}] + theta[${k}]\n  theta[${k}] ~ dnorm(0, 0.01) T(0,)`)).join('\n  ');
   return `model {
@@ -34,7 +34,7 @@ function constrained(renaming: string, y: number[], K: number, least: number, ex
 }
 data list(N = ${y.length}, K = ${K}, y = c(${y.join(', ')}), T = c(${T.join(', ')}), alpha = rep(1, ${K}), Itot = rep(1, ${K}))
 inits list(lambda = c(-1, ${Array(K - 1).fill('NA').join(', ')}), theta = rep(1, ${K - 1}), tau = 1)
-sample with gibbs(monitor = c(lambda, P, tau, T))
+sample with gibbs(monitor = c(lambda, P, tau, T${typeof least === 'string' ? `, ${least}` : ''}))
 `;
 }
 
@@ -84,6 +84,17 @@ describe('mixture indicators with a constraint on the component counts', () => {
     sameChains(fast, slow, ['lambda[2]', 'P[1]', 'T[11]', 'T[28]']);
     const T = Y.map((_, i) => drawsOf(fast, `T[${i + 1}]`)[0]!);
     assert.ok(Array.from({ length: 400 }, (_, r) => r).some((r) => [1, 2, 3].some((j) => T.filter((t) => t[r] === j).length < 2)));
+  });
+
+  it('weighs a constraint whose bound another sampler moves between sweeps as the general enumeration does (the densities kept by counts last one sweep)', () => {
+    // least is drawn between the indicators' sweeps: a density kept at given counts from the sweep before would be at the old bound.
+    const extra = 'least ~ dcat(q[])\n  q[1] <- 0.2\n  q[2] <- 0.3\n  q[3] <- 0.5';
+    assert.equal(indicatorOf(compileWithInits(constrained('lambda[T[i]]', Y, 3, 'least', extra)), 'T[5]')?.counts, true);
+    const run = { chains: 1, burnin: 0, iterations: 300, seed: 5 };
+    const fast = samplePosterior(constrained('lambda[T[i]]', Y, 3, 'least', extra), run);
+    const slow = samplePosterior(constrained('lambda[T[i]] + 0', Y, 3, 'least', extra), run);
+    sameChains(fast, slow, ['lambda[1]', 'P[2]', 'least', 'T[11]', 'T[28]']);
+    assert.ok(new Set(drawsOf(fast, 'least')[0]).size > 1, 'the bound moves');
   });
 
   it('leaves to enumeration a child that reads one row other than through the counts', () => {
