@@ -12,7 +12,7 @@ export const MIXTURE_CELL = `model mixture {
   }
 }
 data list(N = 3, alpha = c(1, 1), y = c(0, 4, 0.5))
-sample with gibbs(chains = 4, burnin = 500, iterations = 2000, seed = 7, monitor = c(mu, p, tau))`;
+sample with gibbs(chains = 4, burnin = 500, iterations = 2000, seed = 8, monitor = c(mu, p, tau))`;
 
 /** Applies edits (computed on `text`) from the last to the first, as a WorkspaceEdit does. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
