@@ -4,6 +4,7 @@ import { runCheck } from './check';
 import { COMPARE_USAGE, runCompare } from './compare';
 import { DIAGNOSE_USAGE, runDiagnose } from './diagnose';
 import { EM_USAGE, parseEmArguments, runEm } from './em';
+import type { LauncherExports } from './jags/prestart';
 import { runJags } from './jags/runJags';
 import { wasInterrupted } from './terminalSink';
 import { parseSampleArguments, runSample } from './sample';
@@ -123,7 +124,9 @@ async function main(argv: string[]): Promise<number> {
       else threads = value;
       k++;
     }
-    const chainThreads = { script: join(__dirname, 'sessionThread.js'), ...(threads === undefined ? {} : { threads }) };
+    // Started by the launcher (launcher.ts) for this script when it looked large enough.
+    const { prestartedChains } = module.exports as LauncherExports;
+    const chainThreads = { script: join(__dirname, 'sessionThread.js'), ...(threads === undefined ? {} : { threads }), ...(prestartedChains ? { prestarted: prestartedChains } : {}) };
     return runJags(file, { seed, force, chainThreads }, out, err);
   }
   return usage();

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { freeThreads } from '../freeCores';
-import { ChainThreads, chainGroups, type ChainThreadOptions } from '../../engine/run/chainThreads';
+import { ChainThreads, chainGroups, startSessionWorkers, stopSessionWorkers, type ChainThreadOptions, type StartedWorkers } from '../../engine/run/chainThreads';
 import type { ChainPlacement } from '../../engine/run/modelSession';
 import type { RunRequest } from '../../engine/run/request';
 import type { ScriptCommand } from './script';
@@ -11,6 +11,8 @@ export interface ChainThreadSettings extends ChainThreadOptions {
   threads?: number;
   /** The least work per chain (MIN_WORK_PER_CHAIN when not given) worth a worker. */
   minimumWork?: number;
+  /** Workers the CLI's launcher started for the script before it loaded the engine (prestart.ts): the script's first 'compile' takes them. */
+  prestarted?: EarlyChainThreads;
 }
 
 /**
@@ -25,7 +27,8 @@ const MIN_WORK_PER_CHAIN = 300_000;
 /** Workers started before the model is compiled (startChainsEarly), for the chains after the first group. */
 export interface EarlyChainThreads {
   groups: number[][];
-  threads: ChainThreads;
+  /** One per group after the first. */
+  workers: StartedWorkers;
 }
 
 /**
@@ -46,10 +49,10 @@ export function placeChains(
 ): ChainPlacement {
   const groups = early?.groups ?? threadGroups(commands, chainCount, settings);
   if (!groups || !settings || workPerChain(commands, stochasticNodes) < (settings.minimumWork ?? MIN_WORK_PER_CHAIN)) {
-    early?.threads.abandon();
+    if (early) stopSessionWorkers(early.workers);
     return {};
   }
-  const threads = early?.threads ?? new ChainThreads(settings, groups.slice(1));
+  const threads = new ChainThreads(early?.workers ?? startSessionWorkers(settings, groups.length - 1), groups.slice(1));
   threads.open(request, chainCount);
   return { hosted: groups[0]!, threads };
 }
@@ -66,7 +69,7 @@ export function placeChains(
 export function startChainsEarly(commands: ScriptCommand[], dataValues: number, chainCount: number, settings: ChainThreadSettings | undefined): EarlyChainThreads | undefined {
   const groups = threadGroups(commands, chainCount, settings);
   if (!groups || !settings || workPerChain(commands, dataValues) < (settings.minimumWork ?? MIN_WORK_PER_CHAIN)) return undefined;
-  return { groups, threads: new ChainThreads(settings, groups.slice(1)) };
+  return { groups, workers: startSessionWorkers(settings, groups.length - 1) };
 }
 
 /** The chains' groups, one per thread, when the script may use worker threads at all; undefined when it runs in one thread. */

@@ -9,7 +9,8 @@ import { codaFileNames, codaIndex, type CodaTrace } from '../../engine/output/co
 import { codaChainBytes } from '../../engine/output/codaBytes';
 import { writeRDump } from '../../engine/output/rdumpWriter';
 import { ModelSession, type MonitorTarget, type SessionMonitor } from '../../engine/run/modelSession';
-import { placeChains, startChainsEarly, type ChainThreadSettings } from './chainPlacement';
+import { placeChains, startChainsEarly, type ChainThreadSettings, type EarlyChainThreads } from './chainPlacement';
+import { stopSessionWorkers } from '../../engine/run/chainThreads';
 import { type RunRequest } from '../../engine/run/request';
 import { readRequest } from '../../engine/job/job';
 import { rngNameWarning, takeRngSeed } from '../../engine/run/rngEntries';
@@ -60,12 +61,12 @@ const MODULES = new Set(['basemod', 'bugs', 'dic', 'glm', 'lecuyer', 'mix', 'msm
  * the script ran to its end or to `exit`).
  */
 export function runScript(commands: ScriptCommand[], environment: ScriptEnvironment): ScriptFailure[] {
-  if (!environment.overwrite) {
-    const existing = existingCodaFiles(commands, environment.outputDirectory);
-    if (existing) return [{ problem: existing, file: environment.scriptName }];
-  }
   const state = new ScriptState(environment, commands);
   try {
+    if (!environment.overwrite) {
+      const existing = existingCodaFiles(commands, environment.outputDirectory);
+      if (existing) return [{ problem: existing, file: environment.scriptName }];
+    }
     for (const command of commands) {
       try {
         if (command.kind === 'exit') return [];
@@ -126,14 +127,31 @@ class ScriptState {
   private readonly modules = new Set(['basemod', 'bugs']);
   /** The compiled model's variables, to check the names of initial values as they are read. */
   private variables = new Set<string>();
+  /** Workers the launcher started for this script's first 'compile' (prestart.ts), until it takes them. */
+  private prestarted?: EarlyChainThreads;
 
   constructor(
     private readonly env: ScriptEnvironment,
     private readonly commands: ScriptCommand[],
-  ) {}
+  ) {
+    this.prestarted = env.chainThreads?.prestarted;
+  }
 
   dispose(): void {
     this.session?.dispose();
+    if (this.prestarted) stopSessionWorkers(this.prestarted.workers);
+    this.prestarted = undefined;
+  }
+
+  /** The launcher's workers when they were started for `chains` chains; taken once, by the first 'compile'. */
+  private takePrestarted(chains: number): EarlyChainThreads | undefined {
+    const early = this.prestarted;
+    this.prestarted = undefined;
+    if (early && early.groups.flat().length !== chains) {
+      stopSessionWorkers(early.workers);
+      return undefined;
+    }
+    return early;
   }
 
   execute(command: Exclude<ScriptCommand, { kind: 'exit' }>): void {
@@ -246,7 +264,7 @@ class ScriptState {
     if (chains > MAX_CHAINS) throw errorAt(range, `nchains(${chains}) asks for more chains than a session holds (at most ${MAX_CHAINS}): each chain is a compiled copy of the model.`);
     this.env.log('Compiling model graph');
     const model = this.model;
-    const early = startChainsEarly(this.commands, dataValues(this.loadedDataFiles), chains, this.env.chainThreads);
+    const early = this.takePrestarted(chains) ?? startChainsEarly(this.commands, dataValues(this.loadedDataFiles), chains, this.env.chainThreads);
     let request: RunRequest;
     let graph: ModelGraph;
     try {
@@ -262,7 +280,7 @@ class ScriptState {
       // Compiled here so that a problem in the model is reported at 'compile', as JAGS does; the other chains compile their own graphs.
       graph = this.inModel(range, () => compileModel(request.document, request.data));
     } catch (e) {
-      early?.threads.abandon();
+      if (early) stopSessionWorkers(early.workers);
       throw e;
     }
     this.variables = new Set(graph.variables.keys());

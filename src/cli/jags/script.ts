@@ -1,4 +1,4 @@
-import { suggest } from '../../engine/language/check';
+import { suggest } from '../../engine/language/suggest';
 import { ModelError, rangeOf, type Problem, type SourceRange } from '../../engine/language/source';
 import type { MonitorTarget } from '../../engine/run/modelSession';
 import { tokenizeScript, type ScriptToken } from './scriptTokens';

@@ -1,4 +1,4 @@
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { ModelError, type Problem } from '../language/source';
 import type { MonitorTarget } from './modelSession';
 import type { ChainStart, RunRequest } from './request';
@@ -47,6 +47,50 @@ export const FAILED_TO_START = 2 ** 30;
  */
 const SILENCE_MS = 300_000;
 
+/** Session workers started but given no session yet (startSessionWorkers): a ChainThreads takes them over. */
+export interface StartedWorkers {
+  workers: Worker[];
+  ports: MessagePort[];
+  signals: Int32Array;
+}
+
+/**
+ * node:worker_threads, required when first needed rather than imported: the
+ * CLI's launcher bundles this file to start workers before it loads the
+ * engine (cli/jags/prestart.ts), and a script whose chains all run in one
+ * thread never needs it.
+ */
+let threadsModule: typeof import('node:worker_threads') | undefined;
+function workerThreads(): typeof import('node:worker_threads') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (threadsModule ??= require('node:worker_threads') as typeof import('node:worker_threads'));
+}
+
+/** Starts `count` session workers, each waiting for its `open` call. */
+export function startSessionWorkers(options: ChainThreadOptions, count: number): StartedWorkers {
+  const threads = workerThreads();
+  const signals = new Int32Array(new SharedArrayBuffer(8 * count));
+  const workers: Worker[] = [];
+  const ports: MessagePort[] = [];
+  for (let slot = 0; slot < count; slot++) {
+    const { port1, port2 } = new threads.MessageChannel();
+    const workerData: SessionWorkerData = { port: port2, signals, slot, workers: count };
+    const worker = new threads.Worker(options.script, { workerData, transferList: [port2], ...(options.execArgv ? { execArgv: options.execArgv } : {}) });
+    // The script's process ends when its commands do, whatever the workers are doing.
+    worker.unref();
+    port1.unref();
+    workers.push(worker);
+    ports.push(port1);
+  }
+  return { workers, ports, signals };
+}
+
+/** Ends workers that were never given a session, without waiting for them (they may still be starting). */
+export function stopSessionWorkers(started: StartedWorkers): void {
+  for (const port of started.ports) port.close();
+  for (const worker of started.workers) void worker.terminate();
+}
+
 /**
  * Chains of a JAGS-style session run in worker threads, a group of chains per
  * worker, while the session's own thread runs the first group: JAGS runs its
@@ -57,14 +101,13 @@ const SILENCE_MS = 300_000;
  * raises once its answer is posted). A worker answers a problem in the model
  * as problems, which `finish` throws as a ModelError.
  *
- * The workers start when this is made, and get their session with `open`:
- * a script can start them before it has compiled the model (a worker's own
- * start-up, 30–60 ms, then overlaps the compilation), and `abandon` them if
- * the compiled model turns out too small for them.
+ * The workers (startSessionWorkers) get their session with `open`: a script
+ * can start them before it has compiled the model, even before the CLI has
+ * loaded the engine (a worker's own start-up, 50–80 ms, then overlaps this
+ * thread's), and `abandon` them if the compiled model turns out too small for them.
  */
 export class ChainThreads {
-  private readonly workers: Worker[] = [];
-  private readonly ports: MessagePort[] = [];
+  private readonly ports: MessagePort[];
   private readonly signals: Int32Array;
   /** Per worker, the calls posted to it: its call is answered once its count of answers reaches this. */
   private readonly sent: number[];
@@ -72,22 +115,14 @@ export class ChainThreads {
   private broken = false;
 
   constructor(
-    options: ChainThreadOptions,
+    private readonly started: StartedWorkers,
     /** Per worker, the chains it runs. */
     readonly groups: number[][],
   ) {
-    this.signals = new Int32Array(new SharedArrayBuffer(8 * groups.length));
+    if (started.workers.length !== groups.length) throw new Error(`${started.workers.length} worker threads for ${groups.length} groups of chains`);
+    this.ports = started.ports;
+    this.signals = started.signals;
     this.sent = groups.map(() => 0);
-    groups.forEach((_, slot) => {
-      const { port1, port2 } = new MessageChannel();
-      const workerData: SessionWorkerData = { port: port2, signals: this.signals, slot, workers: groups.length };
-      const worker = new Worker(options.script, { workerData, transferList: [port2], ...(options.execArgv ? { execArgv: options.execArgv } : {}) });
-      // The script's process ends when its commands do, whatever the workers are doing.
-      worker.unref();
-      port1.unref();
-      this.workers.push(worker);
-      this.ports.push(port1);
-    });
   }
 
   /** Gives every worker its session: the request, and the chains it runs of `chainCount`. Before any other call. */
@@ -98,8 +133,7 @@ export class ChainThreads {
   /** Ends workers that were never opened, without waiting for them (they may still be starting). */
   abandon(): void {
     this.broken = true;
-    for (const port of this.ports) port.close();
-    for (const worker of this.workers) void worker.terminate();
+    stopSessionWorkers(this.started);
   }
 
   /** Posts `call` to every worker; `finish` collects the answers. */
@@ -141,8 +175,7 @@ export class ChainThreads {
       }
       this.broken = true;
     }
-    for (const port of this.ports) port.close();
-    for (const worker of this.workers) void worker.terminate();
+    stopSessionWorkers(this.started);
   }
 
   private post(slot: number, call: SessionCall): void {
@@ -164,7 +197,7 @@ export class ChainThreads {
         throw new Error(`the worker thread running chain(s) ${this.groups[slot]!.map((c) => c + 1).join(', ')} stopped answering for ${SILENCE_MS / 1000} s (it may have run out of memory)`);
       }
     }
-    const received = receiveMessageOnPort(this.ports[slot]!);
+    const received = workerThreads().receiveMessageOnPort(this.ports[slot]!);
     if (!received) throw new Error(`the worker thread running chain(s) ${this.groups[slot]!.map((c) => c + 1).join(', ')} signalled an answer it did not send`);
     return received.message as SessionAnswer;
   }

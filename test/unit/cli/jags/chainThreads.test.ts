@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ChainThreadSettings } from '../../../../src/cli/jags/chainPlacement';
 import { freeThreads } from '../../../../src/cli/freeCores';
+import { numbersIn, prestartChains } from '../../../../src/cli/jags/prestart';
 import { runJags } from '../../../../src/cli/jags/runJags';
 import { chainGroups } from '../../../../src/engine/run/chainThreads';
 
@@ -31,7 +32,8 @@ interface Ran {
   files: Map<string, string>;
 }
 
-function run(script: string, files: Record<string, string>, chainThreads?: ChainThreadSettings): Ran {
+/** `chainThreads` as a function: settings made once the script is written, from its path (the launcher's prestart). */
+function run(script: string, files: Record<string, string>, threads?: ChainThreadSettings | ((scriptPath: string) => ChainThreadSettings)): Ran {
   const dir = mkdtempSync(join(tmpdir(), 'latent-threads-'));
   const output = join(dir, 'out');
   mkdirSync(output);
@@ -39,6 +41,7 @@ function run(script: string, files: Record<string, string>, chainThreads?: Chain
   writeFileSync(join(dir, 'data.R'), DATA);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   writeFileSync(join(dir, 'run.cmd'), script);
+  const chainThreads = typeof threads === 'function' ? threads(join(dir, 'run.cmd')) : threads;
   const errors: string[] = [];
   const code = runJags(join(dir, 'run.cmd'), { seed: 5, outputDirectory: output, ...(chainThreads ? { chainThreads } : {}) }, () => {}, (l) => errors.push(l.replaceAll(dir, 'DIR')));
   return { code, errors, files: new Map(readdirSync(output).map((name) => [name, readFileSync(join(output, name), 'utf8')])) };
@@ -149,5 +152,47 @@ coda *
     assert.equal(ran.code, 1);
     assert.match(ran.errors.join('\n'), /bad\.bug:3:1: error/);
     assert.ok(Date.now() - started < 60_000);
+  });
+
+  it("counts a data file's numbers for the launcher's guess: R dump, JSON and CSV, NA included, not the digits of names", () => {
+    assert.equal(numbersIn('"N" <- 4\n"x1" <- c(1.5, -2, 3e-4, NA, .5)\n"Y" <- structure(.Data = c(1, 2, 3, 4), .Dim = c(2, 2))\n'), 12);
+    assert.equal(numbersIn('{"y2": [1, 2.5e3, null], "n": 10}'), 3);
+    assert.equal(numbersIn('x1,y\n1,2\n3,NA\n'), 4);
+  });
+
+  it('starts workers in the launcher for a script whose data look large, and gives the same files whether the compiled model takes them or not', () => {
+    const script = `model in "m.bug"\ndata in "big.R"\ncompile, nchains(2)\ninitialize\nupdate 100\nmonitor alpha\nmonitor b\nupdate 100\ncoda *\n`;
+    // big.R holds 49 numbers: 9,800 node updates per chain by the guess; the model's 10 stochastic nodes make 2,000.
+    const big = { 'big.R': `${DATA}"x" <- c(${Array.from({ length: 40 }, (_, k) => k).join(', ')})\n` };
+    const inOne = run(script, big);
+    assert.equal(inOne.code, 0, inOne.errors.join('\n'));
+    for (const minimumWork of [1000, 5000]) {
+      let prestarted = false;
+      const ran = run(script, big, (path) => {
+        const settings = { ...THREADS, minimumWork };
+        const early = prestartChains(['jags', path, '--seed', '5', '--threads', '2'], settings);
+        prestarted = early !== undefined;
+        return early ? { ...settings, prestarted: early } : settings;
+      });
+      assert.ok(prestarted, `least work ${minimumWork}: started in the launcher`);
+      assert.equal(ran.code, 0, ran.errors.join('\n'));
+      for (const [name, text] of inOne.files) assert.equal(ran.files.get(name), text, `least work ${minimumWork}: ${name}`);
+    }
+  });
+
+  it('starts no workers in the launcher for another command, one thread, a small script or one it cannot read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latent-prestart-'));
+    writeFileSync(join(dir, 'data.R'), DATA);
+    const path = join(dir, 'run.cmd');
+    writeFileSync(path, 'model in "m.bug"\ndata in "data.R"\ncompile, nchains(2)\ninitialize\nupdate 100\n');
+    const settings = { ...THREADS, threads: 2 };
+    // data.R's 9 numbers x 100 iterations: 900 node updates per chain.
+    assert.equal(prestartChains(['jags', path], { ...settings, minimumWork: 901 }), undefined);
+    assert.equal(prestartChains(['sample', path], { ...settings, minimumWork: 0 }), undefined);
+    assert.equal(prestartChains(['jags', path, '--threads', '1'], { ...settings, minimumWork: 0 }), undefined);
+    assert.equal(prestartChains(['jags', path, '--threads', 'two'], { ...settings, minimumWork: 0 }), undefined);
+    assert.equal(prestartChains(['jags', join(dir, 'missing.cmd')], { ...settings, minimumWork: 0 }), undefined);
+    writeFileSync(path, 'model in "m.bug"\ndata in "missing.R"\ncompile, nchains(2)\n');
+    assert.equal(prestartChains(['jags', path], { ...settings, minimumWork: 0 }), undefined);
   });
 });
