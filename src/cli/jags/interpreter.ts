@@ -52,6 +52,9 @@ class FileProblems extends Error {
 /** The most chains one script compiles: each is a copy of the model's graph in memory. */
 const MAX_CHAINS = 1000;
 
+/** Commands that run or read the chains a session's worker threads host. */
+const WORKER_COMMANDS = new Set<ScriptCommand['kind']>(['initialize', 'update', 'adapt', 'monitor', 'monitor clear', 'coda', 'parameters to']);
+
 /** Modules JAGS ships; loading one is accepted (the engine has all it needs built in), `dic` makes `deviance` known. */
 const MODULES = new Set(['basemod', 'bugs', 'dic', 'glm', 'lecuyer', 'mix', 'msm']);
 
@@ -67,10 +70,10 @@ export function runScript(commands: ScriptCommand[], environment: ScriptEnvironm
       const existing = existingCodaFiles(commands, environment.outputDirectory);
       if (existing) return [{ problem: existing, file: environment.scriptName }];
     }
-    for (const command of commands) {
+    for (const [index, command] of commands.entries()) {
       try {
         if (command.kind === 'exit') return [];
-        state.execute(command);
+        state.execute(command, index);
       } catch (e) {
         if (e instanceof FileProblems) return e.failures;
         if (e instanceof ModelError) return e.problems.map((problem) => ({ problem, file: environment.scriptName }));
@@ -154,7 +157,23 @@ class ScriptState {
     return early;
   }
 
-  execute(command: Exclude<ScriptCommand, { kind: 'exit' }>): void {
+  /** Runs the script's command number `index`; once no later command needs the session's worker threads, ends them (ModelSession.releaseThreads). */
+  execute(command: Exclude<ScriptCommand, { kind: 'exit' }>, index: number): void {
+    this.run(command, index);
+    if (!this.workersNeededAfter(index)) this.session?.releaseThreads();
+  }
+
+  /** Whether a command after `index` that runs (before 'exit' or 'model clear') needs the session's worker threads. */
+  private workersNeededAfter(index: number): boolean {
+    for (let k = index + 1; k < this.commands.length; k++) {
+      const kind = this.commands[k]!.kind;
+      if (kind === 'exit' || kind === 'model clear') return false;
+      if (WORKER_COMMANDS.has(kind)) return true;
+    }
+    return false;
+  }
+
+  private run(command: Exclude<ScriptCommand, { kind: 'exit' }>, index: number): void {
     switch (command.kind) {
       case 'model in': {
         if (this.model) throw errorAt(command.range, "A model is already read: 'model clear' first to read another.");
@@ -217,7 +236,7 @@ class ScriptState {
         }
         return;
       case 'coda':
-        this.writeCoda(command.target, command.stem, command.range);
+        this.writeCoda(command.target, command.stem, command.range, index);
         return;
       case 'load':
       case 'unload':
@@ -330,9 +349,12 @@ class ScriptState {
     this.inModel(range, () => session.initialize(this.inits.map((inits, k) => ({ inits: inits.size ? inits : undefined, seed: this.seeds[k] }))));
   }
 
-  private writeCoda(target: MonitorTarget | undefined, stem: string, range: SourceRange): void {
+  private writeCoda(target: MonitorTarget | undefined, stem: string, range: SourceRange, index: number): void {
     const session = this.initialized(range, 'coda');
-    const chosen = target === undefined ? session.monitors : session.monitors.filter((m) => m.label === label(target) || (!target.ranges && variableOf(m) === target.name));
+    const monitors = session.monitors;
+    // The workers' records are here now: they may end while this thread formats the files.
+    if (!this.workersNeededAfter(index)) session.releaseThreads();
+    const chosen = target === undefined ? monitors : monitors.filter((m) => m.label === label(target) || (!target.ranges && variableOf(m) === target.name));
     if (target && chosen.length === 0) throw errorAt(target.range, `There is no monitor of ${label(target)}: set it with 'monitor ${label(target)}' before the updates.`);
     const traces = chosen.filter((m) => !m.pooled).flatMap((m) => codaTraces(m));
     const files = codaFileNames(stem, session.chainCount);

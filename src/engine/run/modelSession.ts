@@ -103,7 +103,9 @@ export class ModelSession {
   /** The hosted chains' sessions: chains[k] is chain hosted[k]. */
   private chains: ChainSession[] = [];
   private readonly hosted: number[];
-  private readonly threads?: ChainThreads;
+  private threads?: ChainThreads;
+  /** The worker threads were ended before the session (releaseThreads): their chains are gone but for the records collected. */
+  private released = false;
   private readonly onProgress?: () => void;
   /** Made with its elements already objects: see objectList. */
   private readonly active: ActiveMonitor[] = objectList();
@@ -131,9 +133,9 @@ export class ModelSession {
   /** Compiles one graph per chain, sets its initial values (per chain from `starts`) and chooses its samplers. */
   initialize(starts: ChainStart[]): void {
     const request: RunRequest = { ...this.request, chainStarts: starts, settings: { ...this.request.settings, monitor: [] } };
-    this.threads?.begin({ kind: 'initialize', starts });
+    this.workers?.begin({ kind: 'initialize', starts });
     this.chains = this.hosted.map((chain) => prepareChain(request, chain, undefined, this.take(chain)));
-    this.threads?.finish();
+    this.workers?.finish();
     this.iteration = 0;
     this.drawWhatIsRead();
   }
@@ -185,6 +187,27 @@ export class ModelSession {
   }
 
   /**
+   * Ends the worker threads once the caller needs them no more (a script
+   * after its last command that runs or reads their chains): a worker's
+   * teardown (its heap and its compiled code freed, 10–40 ms) then overlaps
+   * what this thread still does, such as formatting CODA files, instead of
+   * holding up the process's exit, which waits for every worker to end.
+   * `monitors` still gives the records collected before; anything else that
+   * needs the workers' chains then throws.
+   */
+  releaseThreads(): void {
+    if (!this.threads) return;
+    this.threads.dispose();
+    this.threads = undefined;
+    this.released = true;
+  }
+
+  private get workers(): ChainThreads | undefined {
+    if (this.released) throw new Error('the worker threads running chains were ended before this command (a defect of its caller)');
+    return this.threads;
+  }
+
+  /**
    * Runs `n` iterations of every chain; samplers adapt while `adapt` holds.
    * Chains run one after another, or in step, iteration by iteration, while
    * a monitor of all chains together (pD) records.
@@ -197,14 +220,14 @@ export class ModelSession {
         this.recordDue(k, 0, true);
       }
     } else {
-      this.threads?.begin({ kind: 'update', n, adapt });
+      this.workers?.begin({ kind: 'update', n, adapt });
       // The session's first iterations run the chains in step: see LOCKSTEP.
       const together = Math.min(n, Math.max(0, LOCKSTEP - this.iteration));
       for (let k = first; k < first + together; k++) {
         for (let c = 0; c < this.chains.length; c++) this.sweep(c, k, k, adapt);
       }
       for (let c = 0; c < this.chains.length; c++) this.sweep(c, first + together, first + n - 1, adapt);
-      this.threads?.finish();
+      this.workers?.finish();
     }
     this.iteration += n;
     for (const { monitor, rows } of this.active) monitor.count = rows[0] ?? 0;
@@ -267,7 +290,7 @@ export class ModelSession {
       if (!withDeviance) throw errorAt(target.range, "'pD' is known once the dic module is loaded: add 'load dic' before this line.");
       if (target.ranges) throw errorAt(target.range, "'pD' is a single value; monitor it without an index.");
       // pD pairs the chains' draws iteration by iteration: it needs every chain in this thread.
-      if (this.threads) throw errorAt(target.range, "'pD' needs every chain in one thread: this session runs chains in worker threads.");
+      if (this.workers) throw errorAt(target.range, "'pD' needs every chain in one thread: this session runs chains in worker threads.");
       names = ['pD'];
       const penalty = penaltyReader(this.chains.map((c) => c.graph), new Random(this.request.settings.seed, this.chainCount), target.range);
       sources.push(computedSource(penalty));
@@ -291,8 +314,8 @@ export class ModelSession {
       // Every monitor one shape (a spread made a new map per monitor, and the sampling loop's optimised code threw itself away at each update's end).
       pooled,
     };
-    this.threads?.begin({ kind: 'monitor', target, thin, withDeviance });
-    this.threads?.finish();
+    this.workers?.begin({ kind: 'monitor', target, thin, withDeviance });
+    this.workers?.finish();
     this.active.push({ monitor, sources, rows: sources.map(() => 0) });
     this.drawWhatIsRead();
     this.adapting = false;
@@ -304,8 +327,8 @@ export class ModelSession {
     const before = this.active.length;
     for (let k = this.active.length - 1; k >= 0; k--) if (this.active[k]!.monitor.label === label) this.active.splice(k, 1);
     this.drawWhatIsRead();
-    this.threads?.begin({ kind: 'clear', label });
-    this.threads?.finish();
+    this.workers?.begin({ kind: 'clear', label });
+    this.workers?.finish();
     return this.active.length < before;
   }
 
@@ -335,7 +358,7 @@ export class ModelSession {
   /** The current values of the variables with unobserved stochastic elements in one chain; other elements NA. */
   parameterValues(chain: number): NamedValues {
     const local = this.hosted.indexOf(chain);
-    if (local < 0) return this.threads!.call(this.threads!.slotOf(chain)!, { kind: 'parameters', chain }) as NamedValues;
+    if (local < 0) return this.workers!.call(this.workers!.slotOf(chain)!, { kind: 'parameters', chain }) as NamedValues;
     const graph = this.chains[local]!.graph;
     const out: NamedValues = new Map();
     for (const v of graph.variables.values()) {

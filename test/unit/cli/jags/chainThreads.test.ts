@@ -100,6 +100,30 @@ coda *
     assert.notEqual(inThreads.files.get('CODAchain4.txt'), inThreads.files.get('CODAchain1.txt'));
   });
 
+  it('ends the workers after the last command that needs them, with every CODA file as in one thread', () => {
+    // The workers end inside the second 'coda' (after its records are collected), before 'samplers to' and 'data to'.
+    const script = `model in "m.bug"
+data in "data.R"
+compile, nchains(3)
+initialize
+update 50
+monitor alpha
+monitor b
+update 60
+coda alpha, stem(A)
+update 30
+coda b, stem(B)
+samplers to "samplers.txt"
+data to "data-out.R"
+`;
+    const inOne = run(script, {});
+    const inThreads = run(script, {}, THREADS);
+    assert.equal(inThreads.code, 0, inThreads.errors.join('\n'));
+    assert.deepEqual([...inThreads.files.keys()].sort(), [...inOne.files.keys()].sort());
+    assert.ok(inOne.files.has('Bchain3.txt') && inOne.files.has('samplers.txt'));
+    for (const [name, text] of inOne.files) assert.equal(inThreads.files.get(name), text, name);
+  });
+
   it('stops at initialize with a message, not for ever, when a worker cannot load the engine', () => {
     // The CLI's worker launcher beside the TypeScript sources finds no built sessionWorker.js next to it.
     const launcher: ChainThreadSettings = { ...THREADS, script: resolve(__dirname, '../../../../src/cli/sessionThread.ts') };
