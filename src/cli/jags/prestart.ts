@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { freeThreads } from '../freeCores';
 import { startChainsEarly, type ChainThreadSettings, type EarlyChainThreads } from './chainPlacement';
 import { parseScript } from './script';
 
@@ -22,9 +23,10 @@ export interface LauncherExports {
 export function prestartChains(argv: readonly string[], settings: ChainThreadSettings): EarlyChainThreads | undefined {
   const [command, file, ...rest] = argv;
   if (command !== 'jags' || file === undefined) return undefined;
+  // Threads first: on a busy machine (one thread free) nothing else is read.
   const at = rest.indexOf('--threads');
-  const threads = at < 0 ? undefined : Number(rest[at + 1]);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) return undefined;
+  const threads = at >= 0 ? Number(rest[at + 1]) : (settings.threads ?? freeThreads());
+  if (!(Number.isInteger(threads) && threads >= 2)) return undefined;
   try {
     const commands = parseScript(readFileSync(file, 'utf8'));
     const compile = commands.find((c) => c.kind === 'compile');
@@ -35,7 +37,7 @@ export function prestartChains(argv: readonly string[], settings: ChainThreadSet
       if (c === compile) break;
       if (c.kind === 'data in') values += numbersIn(readFileSync(resolve(folder, c.file.path), 'latin1'));
     }
-    return startChainsEarly(commands, values, compile.chains, threads === undefined ? settings : { ...settings, threads });
+    return startChainsEarly(commands, values, compile.chains, { ...settings, threads });
   } catch {
     return undefined;
   }
