@@ -113,6 +113,8 @@ export class ChainThreads {
   private readonly sent: number[];
   /** A worker stopped answering: no call waits for it again. */
   private broken = false;
+  /** `close` was posted, not yet answered. */
+  private closing = false;
 
   constructor(
     private readonly started: StartedWorkers,
@@ -164,10 +166,22 @@ export class ChainThreads {
     return slot < 0 ? undefined : slot;
   }
 
+  /**
+   * Tells the workers the session is over without waiting: each writes its
+   * code cache, answers and ends by itself (its port closed, its thread has
+   * nothing left to do), while this thread goes on. `dispose` then collects
+   * the answers. No other call may follow.
+   */
+  close(): void {
+    if (this.broken || this.closing) return;
+    this.begin({ kind: 'close' });
+    this.closing = true;
+  }
+
   /** Ends the workers, once each has answered `close`: a worker then writes its code cache before the process can end. */
   dispose(): void {
     if (!this.broken) {
-      this.begin({ kind: 'close' });
+      this.close();
       try {
         this.finish();
       } catch {

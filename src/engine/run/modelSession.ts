@@ -104,8 +104,8 @@ export class ModelSession {
   private chains: ChainSession[] = [];
   private readonly hosted: number[];
   private threads?: ChainThreads;
-  /** The worker threads were ended before the session (releaseThreads): their chains are gone but for the records collected. */
-  private released = false;
+  /** The worker threads, once told to end before the session does (releaseThreads): their chains are gone but for the records collected. */
+  private released?: ChainThreads;
   private readonly onProgress?: () => void;
   /** Made with its elements already objects: see objectList. */
   private readonly active: ActiveMonitor[] = objectList();
@@ -183,23 +183,23 @@ export class ModelSession {
 
   /** Stops the worker threads, if any. */
   dispose(): void {
-    this.threads?.dispose();
+    (this.threads ?? this.released)?.dispose();
   }
 
   /**
-   * Ends the worker threads once the caller needs them no more (a script
-   * after its last command that runs or reads their chains): a worker's
-   * teardown (its heap and its compiled code freed, 10–40 ms) then overlaps
-   * what this thread still does, such as formatting CODA files, instead of
-   * holding up the process's exit, which waits for every worker to end.
-   * `monitors` still gives the records collected before; anything else that
-   * needs the workers' chains then throws.
+   * Lets the worker threads end once the caller needs them no more (a script
+   * after its last command that runs or reads their chains): each writes its
+   * code cache and ends by itself, its teardown (its heap and compiled code
+   * freed) overlapping what this thread still does, such as formatting CODA
+   * files, instead of holding up the process's exit, which waits for every
+   * worker to end. `monitors` still gives the records collected before;
+   * anything else that needs the workers' chains then throws.
    */
   releaseThreads(): void {
     if (!this.threads) return;
-    this.threads.dispose();
+    this.threads.close();
+    this.released = this.threads;
     this.threads = undefined;
-    this.released = true;
   }
 
   private get workers(): ChainThreads | undefined {
