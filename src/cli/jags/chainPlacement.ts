@@ -83,7 +83,16 @@ function threadGroups(commands: ScriptCommand[], chainCount: number, settings: C
 
 /** Node updates per chain: `nodes` × the iterations the script asks for. */
 function workPerChain(commands: ScriptCommand[], nodes: number): number {
+  return nodes * scriptIterations(commands);
+}
+
+function scriptIterations(commands: ScriptCommand[]): number {
   let iterations = 0;
   for (const c of commands) if (c.kind === 'update' || c.kind === 'adapt') iterations += c.iterations;
-  return nodes * iterations;
+  return iterations;
+}
+
+/** The fewest nodes (or data values, for startChainsEarly) for which the script's work per chain is worth a worker: counting them can stop there. */
+export function nodesWorthWorkers(commands: ScriptCommand[], settings: ChainThreadSettings): number {
+  return Math.ceil((settings.minimumWork ?? MIN_WORK_PER_CHAIN) / scriptIterations(commands));
 }

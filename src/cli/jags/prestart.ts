@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { freeThreads } from '../freeCores';
-import { startChainsEarly, type ChainThreadSettings, type EarlyChainThreads } from './chainPlacement';
+import { nodesWorthWorkers, startChainsEarly, type ChainThreadSettings, type EarlyChainThreads } from './chainPlacement';
 import { parseScript } from './script';
 
 /** What the CLI's launcher (cli/launcher.ts) leaves on its module's exports for the command line it then loads (cli/main.ts). */
@@ -32,10 +32,12 @@ export function prestartChains(argv: readonly string[], settings: ChainThreadSet
     const compile = commands.find((c) => c.kind === 'compile');
     if (!compile) return undefined;
     const folder = dirname(resolve(file));
+    // Counted only as far as the test needs: a script with large data files is not held up here.
+    const enough = nodesWorthWorkers(commands, settings);
     let values = 0;
     for (const c of commands) {
-      if (c === compile) break;
-      if (c.kind === 'data in') values += numbersIn(readFileSync(resolve(folder, c.file.path), 'latin1'));
+      if (c === compile || values >= enough) break;
+      if (c.kind === 'data in') values += numbersIn(readFileSync(resolve(folder, c.file.path), 'latin1'), enough - values);
     }
     return startChainsEarly(commands, values, compile.chains, { ...settings, threads });
   } catch {
@@ -44,10 +46,13 @@ export function prestartChains(argv: readonly string[], settings: ChainThreadSet
 }
 
 /**
- * The numbers a data file's text holds (R dump, JSON or CSV), NA included:
- * the count of values the interpreter's own guess takes from the parsed
- * files, give or take an array's few dimensions.
+ * The numbers a data file's text holds (R dump, JSON or CSV), NA included,
+ * up to `most`: the count of values the interpreter's own guess takes from
+ * the parsed files, give or take an array's few dimensions.
  */
-export function numbersIn(text: string): number {
-  return text.match(/(?<![\w.])(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|\bNA\b/g)?.length ?? 0;
+export function numbersIn(text: string, most = Number.POSITIVE_INFINITY): number {
+  const number = /(?<![\w.])(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|\bNA\b/g;
+  let count = 0;
+  while (count < most && number.exec(text)) count++;
+  return count;
 }

@@ -182,6 +182,8 @@ data to "data-out.R"
     assert.equal(numbersIn('"N" <- 4\n"x1" <- c(1.5, -2, 3e-4, NA, .5)\n"Y" <- structure(.Data = c(1, 2, 3, 4), .Dim = c(2, 2))\n'), 12);
     assert.equal(numbersIn('{"y2": [1, 2.5e3, null], "n": 10}'), 3);
     assert.equal(numbersIn('x1,y\n1,2\n3,NA\n'), 4);
+    // Counting stops where the launcher's test is decided.
+    assert.equal(numbersIn('x1,y\n1,2\n3,NA\n', 3), 3);
   });
 
   it('starts workers in the launcher for a script whose data look large, and gives the same files whether the compiled model takes them or not', () => {
