@@ -236,9 +236,9 @@ let lastLog = Number.NaN;
  * not remembered (-0 and 0 compare equal but give different powers), nor is NaN (never equal).
  */
 export function rowPowers(): (x: number, y: number, row: number) => number {
-  let bases = new Float64Array(0);
-  let exponents = new Float64Array(0);
-  let results = new Float64Array(0);
+  let bases: Float64Array = new Float64Array(0);
+  let exponents: Float64Array = new Float64Array(0);
+  let results: Float64Array = new Float64Array(0);
   return (x, y, row) => {
     if (row < bases.length) {
       if (bases[row] === x && exponents[row] === y && x !== 0) return results[row]!;
