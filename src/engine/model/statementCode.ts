@@ -230,20 +230,21 @@ let lastLog = Number.NaN;
 
 /**
  * Math.pow for one power of a statement's store, remembering each row's last base, exponent and result (the
- * row by the offset it stores at): the same arguments give the same result without the call (about 45 ns).
- * A Gaussian block's members (Dugongs' alpha and beta in alpha - beta * pow(gamma, x[i])) rewrite every row
- * after a draw while the power's arguments have not moved since the row was last computed. A zero base is
- * not remembered (-0 and 0 compare equal but give different powers), nor is NaN (never equal).
+ * row by the offset it stores at in `values`, the target's array): the same arguments give the same result
+ * without the call (about 45 ns). A Gaussian block's members (Dugongs' alpha and beta in alpha - beta *
+ * pow(gamma, x[i])) rewrite every row after a draw while the power's arguments have not moved since the row
+ * was last computed. A zero base is not remembered (-0 and 0 compare equal but give different powers), nor is
+ * NaN (never equal). Three numbers per element of the target, made at the first store.
  */
-export function rowPowers(): (x: number, y: number, row: number) => number {
+export function rowPowers(): (x: number, y: number, values: Float64Array, row: number) => number {
   let bases: Float64Array = new Float64Array(0);
   let exponents: Float64Array = new Float64Array(0);
   let results: Float64Array = new Float64Array(0);
-  return (x, y, row) => {
+  return (x, y, values, row) => {
     if (row < bases.length) {
       if (bases[row] === x && exponents[row] === y && x !== 0) return results[row]!;
     } else {
-      const size = Math.max(row + 1, 2 * bases.length);
+      const size = Math.max(row + 1, values.length);
       bases = grown(bases, size);
       exponents = grown(exponents, size);
       results = grown(results, size);
@@ -409,7 +410,7 @@ class CodeWriter {
     const name = `a${this.argumentNames.length}`;
     this.argumentNames.push(name);
     this.argumentValues.push(rowPowers());
-    return `${name}(${a}, ${b}, o)`;
+    return `${name}(${a}, ${b}, v, o)`;
   }
 
   private call(e: Extract<Expression, { kind: 'call' }>): string | undefined {
