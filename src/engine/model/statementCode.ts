@@ -228,12 +228,49 @@ export function trialPower(x: number, y: number): number {
 let lastBase = Number.NaN;
 let lastLog = Number.NaN;
 
+/**
+ * Math.pow for one power of a statement's store, remembering each row's last base, exponent and result (the
+ * row by the offset it stores at in `values`, the target's array): the same arguments give the same result
+ * without the call (about 45 ns). A Gaussian block's members (Dugongs' alpha and beta in alpha - beta *
+ * pow(gamma, x[i])) rewrite every row after a draw while the power's arguments have not moved since the row
+ * was last computed. A zero base is not remembered (-0 and 0 compare equal but give different powers), nor is
+ * NaN (never equal). Three numbers per element of the target, made at the first store.
+ */
+export function rowPowers(): (x: number, y: number, values: Float64Array, row: number) => number {
+  let bases: Float64Array = new Float64Array(0);
+  let exponents: Float64Array = new Float64Array(0);
+  let results: Float64Array = new Float64Array(0);
+  return (x, y, values, row) => {
+    if (row < bases.length) {
+      if (bases[row] === x && exponents[row] === y && x !== 0) return results[row]!;
+    } else {
+      const size = Math.max(row + 1, values.length);
+      bases = grown(bases, size);
+      exponents = grown(exponents, size);
+      results = grown(results, size);
+    }
+    const result = Math.pow(x, y);
+    bases[row] = x;
+    exponents[row] = y;
+    results[row] = result;
+    return result;
+  };
+}
+
+function grown(a: Float64Array, size: number): Float64Array {
+  const b = new Float64Array(size).fill(Number.NaN);
+  b.set(a);
+  return b;
+}
+
 class CodeWriter {
   private readonly argumentValues: unknown[] = [];
   private readonly argumentNames: string[] = [];
   private readonly bound = new Map<unknown, string>();
   /** Whether the code computes a power by trialPower (a trial writer's): its values are not the interpreter's. */
   approximated = false;
+  /** Whether the code is a store (`o` names the row's offset): an exact store remembers its rows' powers (rowPowers). */
+  private storing = false;
 
   constructor(
     private readonly variables: ReadonlyMap<string, Variable>,
@@ -248,6 +285,7 @@ class CodeWriter {
   }
 
   store(e: Expression, link?: (x: number) => number): StatementStore | undefined {
+    this.storing = true;
     // `v` and `o` are the generated code's own names, as `f` is: arguments are a0, a1, ….
     return this.build(e, link, (result) => `function ${this.prefix}statementStore(f, v, o) { v[o] = ${result}; }`) as StatementStore | undefined;
   }
@@ -349,7 +387,7 @@ class CodeWriter {
       case '*':
         return `${this.argument(zeroTimesInfinity)}(${a}, ${b})`;
       case '^':
-        return `${this.argument(Math.pow)}(${a}, ${b})`;
+        return this.power(a, b);
       case '<': case '<=': case '>': case '>=':
         return `(${a} ${e.op} ${b} ? 1 : 0)`;
       case '==':
@@ -363,6 +401,16 @@ class CodeWriter {
       default:
         return undefined;
     }
+  }
+
+  /** x^y: by trialPower in a trial writer's code (`argument`), remembered per row in an exact store's, else Math.pow. */
+  private power(a: string, b: string): string {
+    if (!this.storing || this.trial) return `${this.argument(Math.pow)}(${a}, ${b})`;
+    // A memory per power of the statement: a name of its own, not shared through `argument`.
+    const name = `a${this.argumentNames.length}`;
+    this.argumentNames.push(name);
+    this.argumentValues.push(rowPowers());
+    return `${name}(${a}, ${b}, v, o)`;
   }
 
   private call(e: Extract<Expression, { kind: 'call' }>): string | undefined {
@@ -379,6 +427,7 @@ class CodeWriter {
       args.push(x);
     }
     if (f.of1 && args.length === 1) return `${this.argument(f.of1)}(${args[0]})`;
+    if (f.of2 === Math.pow && args.length === 2) return this.power(args[0]!, args[1]!);
     if (f.of2 && args.length === 2) return `${this.argument(f.of2)}(${args[0]}, ${args[1]})`;
     // A buffer per call site: arguments are stored as they are computed, and a nested call has its own.
     const buffer = `a${this.argumentNames.length}`;

@@ -229,6 +229,9 @@ export class ModelSession {
       for (let c = 0; c < this.chains.length; c++) this.sweep(c, first + together, first + n - 1, adapt);
       this.workers?.finish();
     }
+    // Once per chain, when the update hands the state on: not after each call of `sweep`, which runs a single
+    // iteration in step (LOCKSTEP) and with a pooled monitor, and would draw the unread nodes at every one of them.
+    for (const { samplers, random } of this.chains) settleAll(samplers, random);
     this.iteration += n;
     for (const { monitor, rows } of this.active) monitor.count = rows[0] ?? 0;
   }
@@ -249,7 +252,6 @@ export class ModelSession {
       this.recordDue(iteration, c, false);
       if (onProgress && iteration % PROGRESS_STRIDE === 0) onProgress();
     }
-    settleAll(samplers, random);
   }
 
   /** Records chain c's (or, with `pooled`, all chains' together) monitors due at `iteration`. */

@@ -100,4 +100,26 @@ sample with gibbs(burnin = 100, iterations = ${KEPT}, seed = 5, monitor = c(mu))
     session.update(10);
     assert.equal(twice.count, KEPT);
   });
+
+  it('in a session, settles unread nodes once per update, not after each iteration run in step (LOCKSTEP)', () => {
+    // The update's 200 iterations all lie in the session's first 256, which run one iteration per call of its sweep;
+    // mu takes the numbers it would take without yrep and ychain only if these are drawn at the update's end alone.
+    const scalar = (x: number) => ({ dims: [], values: Float64Array.of(x) });
+    const muDraws = (source: string, inits: string[]): Float64Array => {
+      const session = new ModelSession(request(source), 1);
+      session.initialize([{ inits: new Map(inits.map((name) => [name, scalar(0)])), seed: 9 }]);
+      const mu = session.addMonitor(at('mu'), 1, false);
+      session.update(200);
+      return mu.records[0]!.slice(0, mu.count);
+    };
+    const withUnread = muDraws(run('mu'), ['mu', 'yrep', 'ychain']);
+    const without = muDraws(`model {
+  for (i in 1:N) { y[i] ~ dnorm(mu, 1) }
+  mu ~ dnorm(0, 0.01)
+}
+data list(N = 4, y = c(0.5, 1.2, -0.3, 0.8))
+sample with gibbs(burnin = 100, iterations = ${KEPT}, seed = 5, monitor = c(mu))`, ['mu']);
+    assert.equal(withUnread.length, 200);
+    assert.deepEqual(Array.from(withUnread), Array.from(without));
+  });
 });

@@ -7,7 +7,7 @@ import { readRequest } from '../../../src/engine/job/job';
 import { compileModel, refreshDeterministic } from '../../../src/engine/model/compile';
 import { FUNCTIONS, INVERSE_LINKS } from '../../../src/engine/model/functions';
 import { Role, type ModelGraph } from '../../../src/engine/model/graph';
-import { StatementCompiler, withInterpretedExpressions } from '../../../src/engine/model/statementCode';
+import { rowPowers, StatementCompiler, withInterpretedExpressions } from '../../../src/engine/model/statementCode';
 import { Random } from '../../../src/engine/random/rng';
 import { parsed } from './helpers';
 
@@ -151,6 +151,14 @@ describe('statements compiled to JavaScript agree with the interpreter', () => {
       const graphs = bothWays(definitionModel(form));
       scramble(graphs, n, new Set(['k']));
       assert.equal(assertSameValues(graphs[0], graphs[1], form), 17, `${form}: every node compiled`);
+    }
+  });
+
+  it("remembers a row's power only for the same base and exponent, 0 and -0 apart", () => {
+    const pow = rowPowers();
+    const target = new Float64Array(50);
+    for (const [x, y, row] of [[2, 3, 5], [2, 3, 5], [2, 0.5, 5], [3, 0.5, 5], [3, 0.5, 40], [0, -1, 0], [-0, -1, 0], [-0, -1, 0], [0, -1, 0], [Number.NaN, 2, 1], [Number.NaN, 0, 1], [-8, 1 / 3, 2], [0.7, 22.5, 2]] as const) {
+      assert.ok(same(pow(x, y, target, row), Math.pow(x, y)), `pow(${x}, ${y}) at row ${row}`);
     }
   });
 

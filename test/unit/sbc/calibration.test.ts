@@ -219,18 +219,26 @@ describe('simulation-based calibration of each sampler family', () => {
 
 describe('simulation-based calibration detects a wrong sampler', () => {
   it('a conjugate normal update that believes the prior precision is 5 instead of 0.5', (t) => {
-    // The fit's conjugate sampler reads mu's prior through the node's
-    // parameter(k); replacing the precision's on this node makes the update
-    // conjugate to the wrong prior, while the simulations keep the right one.
-    // (Not through `params`: compiled nodes make those closures only when
-    // asked, and samplers do not ask.) (A prior made ten times wider instead, 0.05, is not
+    // The fit's conjugate sampler reads mu's prior precision in place, from
+    // an element of its own for the literal 0.5 (ChildReads, parameterReads.ts),
+    // or else through the node's parameter(k); replacing what it reads makes
+    // the update conjugate to the wrong prior, while the simulations keep the
+    // right one. (Not through `params`: compiled nodes make those closures
+    // only when asked, and samplers do not ask.) (A prior made ten times wider instead, 0.05, is not
     // detected at this size: six observations with precision ≈ 1.5 outweigh
     // a prior precision of 0.5 or 0.05 alike, so the two posteriors barely
     // differ. SBC detects what changes the posterior.)
     const breakMu: SamplerAdjustment = (graph, samplers) => {
       const mu = graph.stochastic.find((n) => n.name === 'mu')!;
-      const parameter = mu.parameter.bind(mu);
-      mu.parameter = (k: number): number => (k === 1 ? 5 : parameter(k));
+      const sampler = samplers.find((s) => s.nodes.includes(mu)) as unknown as { conditional: { priorPrecision: { arrays: Float64Array[]; offsets: Int32Array } } };
+      const reads = sampler.conditional.priorPrecision;
+      if (reads.offsets[0]! >= 0) {
+        assert.equal(reads.arrays[0]![reads.offsets[0]!], 0.5, 'the element read is the literal\'s own');
+        reads.arrays[0]![reads.offsets[0]!] = 5;
+      } else {
+        const parameter = mu.parameter.bind(mu);
+        mu.parameter = (k: number): number => (k === 1 ? 5 : parameter(k));
+      }
       return samplers;
     };
     const result = runFamily(FAMILIES[0]!, breakMu);
