@@ -73,6 +73,7 @@ export function compileModel(document: Document, data: NamedValues, memory?: Gra
   const graph: ModelGraph = { variables, stochastic, deterministic, deterministicOrder: order, sinks, unobserved, modelRange: document.model!.range, expressions: compiler };
   refreshDeterministic(graph);
   checkObservedSupport(graph);
+  compiler.forgetIdentities();
   return graph;
 }
 
