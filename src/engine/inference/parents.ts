@@ -26,11 +26,12 @@ export function parentsOf(graph: ModelGraph): Parents {
 export function parentRows(graph: ModelGraph): Parents {
   const n = graph.stochastic.length;
   const start = new Int32Array(n + 1);
-  for (const node of graph.stochastic) for (const c of node.children) start[c + 1]!++;
+  // childCount and child, not `children`: a node keeping a lone child as its id would make its list (nodeRecords.ts).
+  for (const node of graph.stochastic) for (let k = 0; k < node.childCount; k++) start[node.child(k) + 1]!++;
   for (let k = 0; k < n; k++) start[k + 1]! += start[k]!;
   const ids = new Int32Array(start[n]!);
   const fill = start.slice(0, n);
-  for (const node of graph.stochastic) for (const c of node.children) ids[fill[c]!++] = node.id;
+  for (const node of graph.stochastic) for (let k = 0; k < node.childCount; k++) ids[fill[node.child(k)]!++] = node.id;
   return { start, ids };
 }
 
