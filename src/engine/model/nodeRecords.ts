@@ -67,13 +67,30 @@ export class CompiledStochasticNode implements StochasticNode {
   /** Made when first asked for: samplers that evaluate `params` themselves (a probit's latent normals) never ask, and a view costs 96 bytes. */
   declare private scratch?: Float64Array;
 
+  /**
+   * The offset, bitwise negated (~offset, below zero) for an observed node:
+   * one field for two, 16 MB at a million probit rows.
+   */
+  private readonly place: number;
+
   constructor(
     public id: number,
-    public offset: number,
+    offset: number,
     protected readonly relation: RelationRecord,
-    public observed: boolean,
+    observed: boolean,
     public scope: LoopScope,
-  ) {}
+  ) {
+    this.place = observed ? ~offset : offset;
+  }
+
+  get offset(): number {
+    const place = this.place;
+    return place < 0 ? ~place : place;
+  }
+
+  get observed(): boolean {
+    return this.place < 0;
+  }
 
   get children(): number[] {
     const links = this.links;
