@@ -22,6 +22,11 @@ export function parentsOf(graph: ModelGraph): Parents {
   return parents;
 }
 
+/** Keeps `parents` (from parentRows, with `children` unchanged since) as the graph's parents. */
+export function rememberParents(graph: ModelGraph, parents: Parents): void {
+  built.set(graph, parents);
+}
+
 /**
  * Lets go of the graph's parents once the samplers are made (their
  * constructors ask; nothing asks while sampling): 12 bytes a child, 24 MB at a
