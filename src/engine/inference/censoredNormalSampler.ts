@@ -35,7 +35,8 @@ export class CensoredNormalSampler implements Sampler {
     node: StochasticNode,
     private readonly cutsAreData: boolean,
   ) {
-    this.add(node, node.children, 0, node.children.length);
+    // childCount and child, not `children`: a node keeping a lone child as its id would make its list (nodeRecords.ts).
+    this.add(node, undefined, 0, node.childCount);
   }
 
   /** Takes over `other`'s nodes when both update nodes of the same statement the same way; returns whether it did. */
@@ -47,8 +48,8 @@ export class CensoredNormalSampler implements Sampler {
     return true;
   }
 
-  /** Adds a node whose children are `ids[from]` up to `ids[to]`. */
-  private add(node: StochasticNode, ids: ArrayLike<number>, from: number, to: number): void {
+  /** Adds a node whose children are `ids[from]` up to `ids[to]` (without `ids`, the node's own `child(from)` up to `child(to)`). */
+  private add(node: StochasticNode, ids: ArrayLike<number> | undefined, from: number, to: number): void {
     const k = this.nodes.length;
     this.nodes.push(node);
     if (k + 2 > this.childStart.length) {
@@ -57,7 +58,7 @@ export class CensoredNormalSampler implements Sampler {
       this.upper = grownTypedArray(this.upper, k + 2);
     }
     if (this.childCount + to - from > this.childIds.length) this.childIds = grownTypedArray(this.childIds, this.childCount + to - from);
-    for (let j = from; j < to; j++) this.childIds[this.childCount++] = ids[j]!;
+    for (let j = from; j < to; j++) this.childIds[this.childCount++] = ids ? ids[j]! : node.child(j);
     this.childStart[k + 1] = this.childCount;
     if (this.cutsAreData) this.interval(k);
   }
@@ -107,24 +108,26 @@ export class CensoredNormalSampler implements Sampler {
 /** A copy of `from` with room for at least `need` elements (twice as many, or more). */
 /** Whether every child's cut points read only data (then each observed interval never changes). */
 export function cutsAreData(graph: ModelGraph, node: StochasticNode): boolean {
-  return node.children.every((id) => {
-    const child = graph.stochastic[id]!;
+  for (let k = 0; k < node.childCount; k++) {
+    const child = graph.stochastic[node.child(k)]!;
     const cuts = child.statement.args[1]!;
     // A written number (probit's 0) reads nothing: compiling it again for every row was garbage at a million rows.
-    if (cuts.kind === 'number') return true;
-    return graph.expressions.array(cuts, child.scope).reads.every((r) => r.variable.role[r.offset] === Role.Data);
-  });
+    if (cuts.kind === 'number') continue;
+    if (!graph.expressions.array(cuts, child.scope).reads.every((r) => r.variable.role[r.offset] === Role.Data)) return false;
+  }
+  return true;
 }
 
 /** Whether the node is such a latent normal: untruncated dnorm, every child an observed dinterval of the node itself with cut points free of it. */
 export function isCensoredNormal(graph: ModelGraph, node: StochasticNode): boolean {
-  if (node.distribution.name !== 'dnorm' || node.statement.truncation || node.observed || node.children.length === 0) return false;
+  if (node.distribution.name !== 'dnorm' || node.statement.truncation || node.observed || node.childCount === 0) return false;
   // Made only for cut points that are not a written number (probit's 0): an analysis per row was garbage at a million rows.
   let analysis: DependenceAnalysis | undefined;
-  return node.children.every((id) => {
-    const child = graph.stochastic[id]!;
+  for (let k = 0; k < node.childCount; k++) {
+    const child = graph.stochastic[node.child(k)]!;
     if (child.distribution.name !== 'dinterval' || !child.observed || child.statement.truncation || !isNodeItself(graph, child, node)) return false;
     const cuts = child.statement.args[1]!;
-    return cuts.kind === 'number' || (analysis ??= new DependenceAnalysis(graph, node)).elements(cuts, child.scope).every((d) => d === Dependence.Constant);
-  });
+    if (cuts.kind !== 'number' && !(analysis ??= new DependenceAnalysis(graph, node)).elements(cuts, child.scope).every((d) => d === Dependence.Constant)) return false;
+  }
+  return true;
 }

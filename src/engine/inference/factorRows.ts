@@ -376,14 +376,15 @@ export const factorRowsFactory: SamplerFactory = {
   name: 'factor rows',
   claim(graph, node, free) {
     const family = node.distribution.name;
-    if ((family !== 'dmnorm' && family !== 'dnorm') || node.observed || node.children.length === 0) return undefined;
+    // childCount and child, not `children`: a node keeping a lone child as its id would make its list (nodeRecords.ts).
+    if ((family !== 'dmnorm' && family !== 'dnorm') || node.observed || node.childCount === 0) return undefined;
     let analysed = analysedByGraph.get(graph);
     if (!analysed) analysedByGraph.set(graph, (analysed = new Set()));
     if (analysed.has(node.variable)) return undefined;
     analysed.add(node.variable);
     // Cheap first: the node's first child must be a rating of the required shape, before any row is gathered (a probit's
     // 200,000 latent normals, whose children are dinterval, are not grouped only to be declined).
-    const child = graph.stochastic[node.children[0]!]!;
+    const child = graph.stochastic[node.child(0)]!;
     if (child.distribution.name !== 'dnorm' || !meanShape(child.statement.args[0]!, node.variable.name)) return undefined;
     const rows = family === 'dmnorm' ? vectorRows(graph, node.variable, free) : scalarRows(graph, node.variable, free);
     if (rows.length < 2) return undefined;

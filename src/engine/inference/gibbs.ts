@@ -5,7 +5,8 @@ import { truncationLogMass } from '../model/truncation';
 import type { Random } from '../random/rng';
 import { FiniteSampler } from './finiteSampler';
 import { forwardSamplePredictive } from './predictiveNodes';
-import { SAMPLER_FACTORIES, type Sampler } from './samplers';
+import { forgetParents } from './parents';
+import { forgetNormalChains, SAMPLER_FACTORIES, type Sampler } from './samplers';
 import { appendAll } from '../collections';
 
 /** Unobserved nodes between two calls of assignSamplers' onProgress: a clock read per node would cost more than a claim. */
@@ -47,6 +48,9 @@ export function assignSamplers(graph: ModelGraph, options: { forwardSamplePredic
     appendAll(samplers, made);
   }
   if (predictive) samplers.push(predictive);
+  // Tables the factories build once per graph and only they read, kept otherwise as long as the graph.
+  forgetParents(graph);
+  forgetNormalChains(graph);
   return samplers;
 }
 

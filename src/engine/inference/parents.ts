@@ -22,15 +22,30 @@ export function parentsOf(graph: ModelGraph): Parents {
   return parents;
 }
 
+/** Keeps `parents` (from parentRows, with `children` unchanged since) as the graph's parents. */
+export function rememberParents(graph: ModelGraph, parents: Parents): void {
+  built.set(graph, parents);
+}
+
+/**
+ * Lets go of the graph's parents once the samplers are made (their
+ * constructors ask; nothing asks while sampling): 12 bytes a child, 24 MB at a
+ * million probit rows, kept as long as the graph otherwise.
+ */
+export function forgetParents(graph: ModelGraph): void {
+  built.delete(graph);
+}
+
 /** The parents as `children` list them now, not kept: for a caller that changes `children` afterwards (predictiveNodes.ts). */
 export function parentRows(graph: ModelGraph): Parents {
   const n = graph.stochastic.length;
   const start = new Int32Array(n + 1);
-  for (const node of graph.stochastic) for (const c of node.children) start[c + 1]!++;
+  // childCount and child, not `children`: a node keeping a lone child as its id would make its list (nodeRecords.ts).
+  for (const node of graph.stochastic) for (let k = 0; k < node.childCount; k++) start[node.child(k) + 1]!++;
   for (let k = 0; k < n; k++) start[k + 1]! += start[k]!;
   const ids = new Int32Array(start[n]!);
   const fill = start.slice(0, n);
-  for (const node of graph.stochastic) for (const c of node.children) ids[fill[c]!++] = node.id;
+  for (const node of graph.stochastic) for (let k = 0; k < node.childCount; k++) ids[fill[node.child(k)]!++] = node.id;
   return { start, ids };
 }
 

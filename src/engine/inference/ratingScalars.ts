@@ -151,7 +151,7 @@ export const ratingScalarFactory: SamplerFactory = {
   name: 'factor ratings',
   claim(graph, node) {
     const family = node.distribution.name;
-    if ((family !== 'dnorm' && family !== 'dgamma') || node.side !== 1 || node.statement.truncation || node.children.length < 2) return undefined;
+    if ((family !== 'dnorm' && family !== 'dgamma') || node.side !== 1 || node.statement.truncation || node.childCount < 2) return undefined;
     if (node.variable.values.length !== 1) return undefined;
     const first = graph.stochastic[node.children[0]!]!;
     const statement = first.statement;

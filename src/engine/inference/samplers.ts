@@ -62,22 +62,31 @@ function normalChains(graph: ModelGraph): NormalChains {
   const next = new Int32Array(graph.stochastic.length).fill(-1);
   for (let k = graph.unobserved.length - 1; k >= 0; k--) {
     const n = graph.stochastic[graph.unobserved[k]!]!;
-    if (n.distribution.name !== 'dnorm' || n.statement.truncation || n.children.length === 0) continue;
-    next[n.id] = head[n.children[0]!]!;
-    head[n.children[0]!] = n.id;
+    // childCount and child, not `children`: a node keeping a lone child as its id would make its list (nodeRecords.ts).
+    if (n.distribution.name !== 'dnorm' || n.statement.truncation || n.childCount === 0) continue;
+    next[n.id] = head[n.child(0)]!;
+    head[n.child(0)] = n.id;
   }
   chainsByGraph.set(graph, (chains = { head, next }));
   return chains;
+}
+
+/** Lets go of the chains once the samplers are made: two Int32Arrays as long as the nodes (16 MB at a million probit rows). */
+export function forgetNormalChains(graph: ModelGraph): void {
+  chainsByGraph.delete(graph);
 }
 
 /** The scalar normal nodes (with `node` itself) whose children are exactly `node`'s, in statement order. */
 function normalNodesWithChildrenOf(graph: ModelGraph, node: StochasticNode): StochasticNode[] {
   const { head, next } = normalChains(graph);
   const found: StochasticNode[] = [];
-  const children = node.children;
-  for (let id = head[children[0]!]!; id >= 0; id = next[id]!) {
-    const other = graph.stochastic[id]!.children;
-    if (other.length === children.length && other.every((c, k) => c === children[k])) found.push(graph.stochastic[id]!);
+  const count = node.childCount;
+  for (let id = head[node.child(0)]!; id >= 0; id = next[id]!) {
+    const other = graph.stochastic[id]!;
+    if (other.childCount !== count) continue;
+    let same = true;
+    for (let k = 1; k < count && same; k++) same = other.child(k) === node.child(k);
+    if (same) found.push(other);
   }
   return found;
 }
@@ -98,7 +107,7 @@ const gaussianBlockFactory: SamplerFactory = {
       const children = gaussianBlockChildren(graph, [node]);
       return children ? [blockSampler(graph, [node], children)] : undefined;
     }
-    if (node.distribution.name !== 'dnorm' || node.children.length === 0 || node.statement.truncation) return undefined;
+    if (node.distribution.name !== 'dnorm' || node.childCount === 0 || node.statement.truncation) return undefined;
     const members = normalNodesWithChildrenOf(graph, node).filter(free);
     if (members.length < 2 || members.length > MAX_BLOCK) return undefined;
     const children = gaussianBlockChildren(graph, members);

@@ -90,14 +90,16 @@ function priorMeanIsZero(member: StochasticNode): boolean {
  * than isCensoredNormal's dependence analysis: it runs once per row.)
  */
 function isSignOfLatentNormal(graph: ModelGraph, z: StochasticNode): boolean {
-  if (z.distribution.name !== 'dnorm' || z.side !== 1 || z.observed || z.statement.truncation || z.children.length === 0) return false;
+  if (z.distribution.name !== 'dnorm' || z.side !== 1 || z.observed || z.statement.truncation || z.childCount === 0) return false;
   if (!cutsAreData(graph, z)) return false;
-  return z.children.every((id) => {
-    const child = graph.stochastic[id]!;
+  // childCount and child, not `children`: a node keeping a lone child as its id would make its list (nodeRecords.ts).
+  for (let j = 0; j < z.childCount; j++) {
+    const child = graph.stochastic[z.child(j)]!;
     if (child.distribution.name !== 'dinterval' || !child.observed || child.statement.truncation || !isNodeItself(graph, child, z)) return false;
     // The first parameter is z itself, the rest are the cut points.
     const cuts = transientParameters(child);
     for (let k = 1; k < cuts.length; k++) if (cuts[k] !== 0) return false;
-    return cuts.length > 1;
-  });
+    if (cuts.length <= 1) return false;
+  }
+  return true;
 }

@@ -7,8 +7,9 @@ import { AdaptiveSlice } from './sliceSamplers';
 
 /** The observed dsum node among a node's children, if any. */
 export function observedSumOf(graph: ModelGraph, node: StochasticNode): StochasticNode | undefined {
-  for (const id of node.children) {
-    const child = graph.stochastic[id]!;
+  // childCount and child, not `children`: a node keeping a lone child as its id would make its list (nodeRecords.ts).
+  for (let k = 0; k < node.childCount; k++) {
+    const child = graph.stochastic[node.child(k)]!;
     if (child.observed && child.distribution.name === 'dsum') return child;
   }
   return undefined;

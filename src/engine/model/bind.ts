@@ -33,7 +33,8 @@ export function bindModel(document: Document, data: NamedValues, memory?: GraphM
   const model = document.model;
   if (!model) throw new ModelError([{ severity: 'error', message: "The document has no 'model { ... }' block.", range: zeroRange() }]);
   const variables = new Map<string, Variable>();
-  for (const [name, value] of data) variables.set(name, dataVariable(name, value));
+  const written = new Set(definedNames(document.data?.statements ?? []));
+  for (const [name, value] of data) variables.set(name, dataVariable(name, value, written.has(name)));
   const modelNames = new Set([...definedNames(model.statements), ...definedNames(document.data?.statements ?? [])]);
   const compiler = new ExpressionCompiler(variables, modelNames, suggestionsAmong(variables, modelNames));
   const problems = new ProblemList();
@@ -421,9 +422,40 @@ export function definedNames(statements: Statement[]): string[] {
   return statements.flatMap((s) => (s.kind === 'for' ? definedNames(s.body) : [s.target.name]));
 }
 
-function dataVariable(name: string, value: DataArray): Variable {
-  const size = value.values.length;
-  return { name, dims: [...value.dims], values: Float64Array.from(value.values), role: new Uint8Array(size).fill(Role.Data), node: new Int32Array(size).fill(-1) };
+/**
+ * A variable given as data. Its values are the data's own array when no
+ * element is missing and the data block does not write it: then nothing
+ * writes them (an observed node is never drawn, a data element never
+ * defined), and a copy would hold the data twice (24 MB for a million rows of
+ * a three-column design). A missing element becomes a node's value, so a
+ * variable with one is copied.
+ */
+function dataVariable(name: string, value: DataArray, written: boolean): Variable {
+  const shared = !written && !value.values.some(Number.isNaN);
+  return new DataVariable(name, [...value.dims], shared ? value.values : Float64Array.from(value.values));
+}
+
+/**
+ * Its `node` table (an Int32Array as long as the values, all −1 until a
+ * relation defines an element) is made when first asked for: a design matrix
+ * no relation defines never needs it (12 MB for a million rows of three
+ * columns).
+ */
+class DataVariable implements Variable {
+  readonly role: Uint8Array;
+  private table: Int32Array | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly dims: number[],
+    readonly values: Float64Array,
+  ) {
+    this.role = new Uint8Array(values.length).fill(Role.Data);
+  }
+
+  get node(): Int32Array {
+    return (this.table ??= new Int32Array(this.values.length).fill(-1));
+  }
 }
 
 /** A variable too large to hold (an index of 1e308 in the model, a declared x[1e12]): refused before it is allocated. */

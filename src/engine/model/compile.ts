@@ -73,6 +73,7 @@ export function compileModel(document: Document, data: NamedValues, memory?: Gra
   const graph: ModelGraph = { variables, stochastic, deterministic, deterministicOrder: order, sinks, unobserved, modelRange: document.model!.range, expressions: compiler };
   refreshDeterministic(graph);
   checkObservedSupport(graph);
+  compiler.forgetIdentities();
   return graph;
 }
 
@@ -355,13 +356,13 @@ function rejectStochasticCycles(stochastic: StochasticNode[]): void {
     while (depth >= 0) {
       const node = stochastic[path[depth]!]!;
       const next = nextChild[depth]!;
-      if (next >= node.children.length) {
+      if (next >= node.childCount) {
         state[node.id] = 2;
         depth--;
         continue;
       }
       nextChild[depth] = next + 1;
-      const child = stochastic[node.children[next]!]!;
+      const child = stochastic[node.child(next)]!;
       if (state[child.id] === 1) {
         throw errorAt(child.statement.range, `${child.name} depends on itself: the model has a directed cycle through ${node === child ? 'its own parameters' : node.name}.`);
       }

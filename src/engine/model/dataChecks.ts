@@ -270,7 +270,7 @@ export function checkObservedSupport(graph: ModelGraph): void {
   for (const id of graph.unobserved) {
     const node = graph.stochastic[id]!;
     for (const d of node.dependents) moving[d] = 1;
-    for (const c of node.children) uncertain[c] = 1;
+    for (let k = 0; k < node.childCount; k++) uncertain[node.child(k)] = 1;
   }
   const fixedElement = (v: Variable, offset: number): boolean => {
     if (Number.isNaN(v.values[offset]!)) return false;

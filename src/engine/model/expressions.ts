@@ -82,7 +82,17 @@ export class ExpressionCompiler {
   ) {}
 
   /** Per variable, the offsets 0, 1, 2, …: contiguous runs of offsets are views of it. */
-  private readonly identities = new WeakMap<Variable, Int32Array>();
+  private identities = new WeakMap<Variable, Int32Array>();
+
+  /**
+   * Lets go of the identity offsets once the model is compiled: the views the
+   * compile handed out keep what they need, and the compiler lives as long as
+   * the graph (a regression's X[i, ] made one as long as X, 12 MB at a million
+   * rows). An analysis that reads a run again makes it again.
+   */
+  forgetIdentities(): void {
+    this.identities = new WeakMap();
+  }
 
   compile(e: Expression, scope: LoopScope): CompiledExpression {
     const reads: ElementRef[] = [];

@@ -60,8 +60,12 @@ export interface StochasticNode {
   statement: Extract<Statement, { kind: 'stochastic' }>;
   /** Loop variables of this instance of the statement. */
   scope: LoopScope;
-  /** Stochastic nodes whose parameters depend on this one, directly or through deterministic nodes. */
+  /** Stochastic nodes whose parameters depend on this one, directly or through deterministic nodes, ascending. */
   children: number[];
+  /** `children.length`, without making the list of a node that keeps a lone child as its id (nodeRecords.ts). */
+  readonly childCount: number;
+  /** `children[k]`, likewise. */
+  child(k: number): number;
   /** Deterministic nodes to recompute, in order, after this node changes. */
   dependents: number[];
 }

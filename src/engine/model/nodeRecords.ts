@@ -56,18 +56,63 @@ export class CompiledStochasticNode implements StochasticNode {
   declare upper?: Evaluator;
   // The shared empty list until wiring sets each node's own: an empty [] per list is 32 bytes, 128 a row of a probit
   // while the compiler defines every node (the peak of its memory).
-  children: number[] = NO_ITEMS;
   dependents: number[] = NO_ITEMS;
+  /**
+   * The children: a lone child as its id, else the list. A one-element list
+   * is 56 bytes, and a latent row (a probit's z[i], whose only child is y[i])
+   * has one per row: 56 MB at a million rows. `children` makes the list when
+   * first asked for; `childCount` and `child` never do.
+   */
+  private links: number | number[] = NO_ITEMS;
   /** Made when first asked for: samplers that evaluate `params` themselves (a probit's latent normals) never ask, and a view costs 96 bytes. */
   declare private scratch?: Float64Array;
 
+  /**
+   * The offset, bitwise negated (~offset, below zero) for an observed node:
+   * one field for two, 16 MB at a million probit rows.
+   */
+  private readonly place: number;
+
   constructor(
     public id: number,
-    public offset: number,
+    offset: number,
     protected readonly relation: RelationRecord,
-    public observed: boolean,
+    observed: boolean,
     public scope: LoopScope,
-  ) {}
+  ) {
+    this.place = observed ? ~offset : offset;
+  }
+
+  get offset(): number {
+    const place = this.place;
+    return place < 0 ? ~place : place;
+  }
+
+  get observed(): boolean {
+    return this.place < 0;
+  }
+
+  get children(): number[] {
+    const links = this.links;
+    if (typeof links !== 'number') return links;
+    const list = [links];
+    this.links = list;
+    return list;
+  }
+
+  set children(list: number[]) {
+    this.links = list.length === 1 ? list[0]! : list;
+  }
+
+  get childCount(): number {
+    const links = this.links;
+    return typeof links === 'number' ? 1 : links.length;
+  }
+
+  child(k: number): number {
+    const links = this.links;
+    return typeof links === 'number' ? links : links[k]!;
+  }
 
   parameter(k: number): number {
     const relation = this.relation;

@@ -147,7 +147,8 @@ export function wireChildren(stochastic: StochasticNode[], deterministic: Determ
     }
     if (children.length > 1) children.sort((a, b) => a - b);
     if (dependents.length > 1) dependents.sort(byPosition);
-    node.children = exactly(children);
+    // A lone child is kept as its id (nodeRecords.ts): a copy of the list would be garbage.
+    node.children = children.length === 1 ? children : exactly(children);
     node.dependents = exactly(dependents);
   }
   return order.filter((id) => !feedsStochastic[id]);
