@@ -20,9 +20,13 @@
  * With --phases the engine's side runs once in a fresh process that prints its
  * memory at each phase's end (data read, model compiled with its starts,
  * samplers assigned, sampling done): where the setup's peak comes from, and
- * the RSS that stays while the chain samples.
+ * the RSS that stays while the chain samples, and old space's size beside
+ * its use. LATENT_SCALE_PROFILE=FILE and LATENT_SCALE_ALLOCATIONS=FILE write
+ * the sampling phase's CPU and allocation profiles (see `profiled`).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { Session as InspectorSession } from 'node:inspector';
 import { cpuSeconds, jagsInstalled, measured, median, option } from './processTiming';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +40,7 @@ import { Random } from '../src/engine/random/rng';
 import { prepareChain, sampleChain } from '../src/engine/run/chainSession';
 import { readRequest } from '../src/engine/job/job';
 import { BUILT_IN_DEFAULTS } from '../src/engine/run/request';
+import { keepAllocationsYoung } from '../src/engine/run/youngAllocation';
 
 /** Wall and CPU seconds (user + system, all threads) of the two phases. */
 interface Timing {
@@ -65,6 +70,7 @@ function prepare(dir: string, rows: number, iterations: number): void {
 
 /** The engine's side, in this process: prints {setup, sampling} as one JSON line. */
 function latentSample(dir: string): void {
+  keepAllocationsYoung();
   const [started, startedCpu] = [performance.now(), cpuSeconds()];
   const source = readFileSync(join(dir, 'probit.latent'), 'utf8');
   const request = readRequest('sample', source, BUILT_IN_DEFAULTS, () => 1, { baseDirectory: dir });
@@ -80,11 +86,14 @@ function latentSample(dir: string): void {
 
 /** The engine's side with its memory printed at each phase's end (--phases). */
 function latentPhases(dir: string): void {
+  keepAllocationsYoung();
   const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0).padStart(5)} MB`;
   const show = (phase: string): void => {
     const m = process.memoryUsage();
     const peak = process.resourceUsage().maxRSS * 1024;
-    console.log(`${phase.padEnd(24)} heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, external ${mb(m.external)}, RSS ${mb(m.rss)} (peak so far ${mb(peak)})`);
+    // Old space's size beside its use shows a fragmented heap (see keepAllocationsYoung).
+    const old = getHeapSpaceStatistics().find((space) => space.space_name === 'old_space');
+    console.log(`${phase.padEnd(24)} ${(performance.now() / 1000).toFixed(1).padStart(5)} s (CPU ${cpuSeconds().toFixed(1).padStart(5)} s) heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)} (old space ${old ? `${mb(old.space_used_size)} of ${mb(old.space_size)}` : '?'}), external ${mb(m.external)}, RSS ${mb(m.rss)} (peak so far ${mb(peak)})`);
   };
   show('start');
   const source = readFileSync(join(dir, 'probit.latent'), 'utf8');
@@ -94,12 +103,33 @@ function latentPhases(dir: string): void {
     if (phase.startsWith('assigning') && !phase.includes('%')) show('compiled, with starts');
   });
   show('samplers assigned');
-  sampleChain(session, request.settings, () => undefined);
+  profiled(() => sampleChain(session, request.settings, () => undefined));
   show(`${request.settings.iterations} iterations sampled`);
+}
+
+/**
+ * Runs `phase` under the inspector's CPU profiler when LATENT_SCALE_PROFILE
+ * names a file, and under its allocation sampler (objects already collected
+ * included: what a sweep allocates) when LATENT_SCALE_ALLOCATIONS does; each
+ * profile is written to its file. Starting them after the setup leaves the
+ * setup's own heap as it would be.
+ */
+function profiled(phase: () => void): void {
+  const cpuFile = process.env.LATENT_SCALE_PROFILE;
+  const allocationFile = process.env.LATENT_SCALE_ALLOCATIONS;
+  const inspector = cpuFile || allocationFile ? new InspectorSession() : undefined;
+  inspector?.connect();
+  if (cpuFile) inspector!.post('Profiler.enable', () => inspector!.post('Profiler.start'));
+  if (allocationFile) inspector!.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  phase();
+  if (cpuFile) inspector!.post('Profiler.stop', (error, result) => error || writeFileSync(cpuFile, JSON.stringify(result.profile)));
+  if (allocationFile) inspector!.post('HeapProfiler.stopSampling', (error, result) => error || writeFileSync(allocationFile, JSON.stringify(result.profile)));
+  inspector?.disconnect();
 }
 
 /** The engine's EM, to the end of its first E-step: prints {setup, sampling: 0}. */
 function latentEm(dir: string): void {
+  keepAllocationsYoung();
   const [started, startedCpu] = [performance.now(), cpuSeconds()];
   const source = readFileSync(join(dir, 'probit.latent'), 'utf8').replace(/^sample with.*$/m, '');
   const request = readRequest('fit', source, {}, () => 1, { baseDirectory: dir });

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { keepAllocationsYoung } from '../engine/run/youngAllocation';
 import { runWithCodeCache } from './codeCache';
 import { prestartChains, type LauncherExports } from './jags/prestart';
 
@@ -8,12 +9,14 @@ import { prestartChains, type LauncherExports } from './jags/prestart';
  * The chain workers of a large `latent jags` script start first
  * (jags/prestart.ts), so that their own start-up overlaps the loading of the
  * command line; main.ts finds them on this module's exports.
- * No V8 flag is set here: flags changed once the heap exists (for instance
+ * The one V8 flag set here is a heuristic's (keepAllocationsYoung): the
+ * collector's own flags changed once the heap exists (for instance
  * --single-threaded-gc through v8.setFlagsFromString) can abort the process
  * in its first concurrent marking (V8's "concurrent_marking_handle_" check);
- * a flag the run needs belongs on node's command line.
+ * such a flag belongs on node's command line.
  */
 const prestartedChains = prestartChains(process.argv.slice(2), { script: join(__dirname, 'sessionThread.js') });
 if (prestartedChains) (module.exports as LauncherExports).prestartedChains = prestartedChains;
+keepAllocationsYoung();
 const { save } = runWithCodeCache(join(__dirname, 'cli-main.js'), join(__dirname, 'cli-main.cache'), { require, module });
 process.once('exit', save);

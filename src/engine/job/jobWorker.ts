@@ -14,6 +14,10 @@ import { Cancellation, runJob } from './sink';
 import { startJob } from './startJob';
 import type { JobOutput } from './output';
 import type { FromJobWorker, JobWorkerRequest, ToJobWorker } from './jobWorkerProtocol';
+import { keepAllocationsYoung } from '../run/youngAllocation';
+
+// A large model's compile must not meet V8's pretenuring (youngAllocation.ts).
+keepAllocationsYoung();
 
 const post = (message: FromJobWorker): void => void process.send?.(message);
 const cancellation = new Cancellation();
