@@ -622,6 +622,29 @@ export class NotebookView {
     return clicked;
   }
 
+  /**
+   * Waits until cell `index` shows as stopped (not running or waiting, its run button back) and the toolbar's
+   * stop is gone, looking in the page at every animation frame; returns the page's Date.now() at the first frame
+   * that shows it. Looking from here (two round trips and a 250 ms sleep a look) added up to half a second on a
+   * loaded machine to a stop's measured wait, which is the editor's, not the harness's.
+   */
+  async waitCellStopped(index, { timeoutMs }) {
+    const root = await this.root.elementHandle();
+    const stoppedAt = await this.page.waitForFunction(
+      ([root, index]) => {
+        const row = [...root.querySelectorAll('.monaco-list-row.code-cell-row')].find((r) => Number(r.getAttribute('data-index')) === index);
+        const icon = row?.querySelector('.cell-statusbar-container .codicon[class*="codicon-notebook-state-"]');
+        const state = icon ? (/codicon-notebook-state-([a-z]+)/.exec(icon.className)?.[1] ?? 'unknown') : 'none';
+        const runs = /codicon-notebook-execute\b/.test(row?.querySelector('.run-button-container .codicon')?.className ?? '');
+        const toolbarStop = root.querySelector('.notebook-toolbar-left .codicon-notebook-stop');
+        return row && state !== 'executing' && state !== 'pending' && runs && !toolbarStop ? Date.now() : false;
+      },
+      [root, index],
+      { polling: 'raf', timeout: timeoutMs },
+    );
+    return stoppedAt.jsonValue();
+  }
+
   async cellInfo(index) {
     const rows = await this.root.evaluate(collectRows);
     return rows.find((r) => r.index === index) ?? null;
