@@ -26,15 +26,23 @@ export function cellSink(execution: vscode.NotebookCellExecution, toCell: (m: Ru
     },
     async finish(o) {
       const final = withStaticImage(items(o), o, execution.cell.notebook.uri);
-      if (output) await execution.replaceOutputItems(final, output);
-      else await execution.replaceOutput(new vscode.NotebookCellOutput(final));
-      execution.end(succeeded(o), Date.now());
+      await endAfter(execution, output ? execution.replaceOutputItems(final, output) : execution.replaceOutput(new vscode.NotebookCellOutput(final)), succeeded(o));
     },
     async fail(messages) {
-      await execution.replaceOutput(errorOutput(messages.map(toCell)));
-      execution.end(false, Date.now());
+      await endAfter(execution, execution.replaceOutput(errorOutput(messages.map(toCell))), false);
     },
   };
+}
+
+/**
+ * Ends the execution with its last output edit, without waiting for the edit's round trip first. The edit is queued
+ * when made, and VS Code sends an execution's queued edits before its end, in order; waiting for the edit's promise
+ * kept a stopped cell looking busy for half a second more in a loaded editor (0.5 s of the 0.9 s from Stop to the
+ * cell's end, measured in code-server).
+ */
+async function endAfter(execution: vscode.NotebookCellExecution, edit: Thenable<void>, success: boolean): Promise<void> {
+  execution.end(success, Date.now());
+  await edit;
 }
 
 /** A cancellation token as the job driver's cancel signal. */

@@ -113,6 +113,33 @@ describe('runner (worker threads)', () => {
     assert.ok(next.nodes.every((n) => n.draws === 100));
   });
 
+  // Full summaries after Stop sort every draw with code the run has not warmed (290 ms at 117,000 values): past
+  // 50,000 values a cancelled run answers from the thinned draws its previews show; below, with its diagnostics.
+  it("summarises a cancelled run's many draws from the thinned previews, and its few draws in full", async () => {
+    const cancelWhen = async (thin: number, enough: (draws: number) => boolean): Promise<RunOutput> => {
+      let reached!: () => void;
+      const ready = new Promise<void>((r) => (reached = r));
+      const handle = run(`${MODEL}sample with gibbs(chains = 2, seed = 6, burnin = 0, iterations = ${Math.min(thin * 10_000_000, 100_000_000)}, thin = ${thin})`, {
+        updateIntervalMs: 0,
+        onUpdate: (o) => o.nodes.length > 0 && enough(o.nodes[0]!.draws) && reached(),
+      });
+      await ready;
+      handle.cancel();
+      return (await handle.result).output;
+    };
+    const many = await cancelWhen(10, (draws) => draws >= 7_000);
+    assert.equal(many.status, 'cancelled');
+    assert.ok(many.nodes.length >= 4 && many.nodes[0]!.draws * 2 * many.nodes.length > 50_000, `${many.nodes.length} monitors, ${many.nodes[0]?.draws} draws`);
+    assert.ok(many.messages.some((m) => /thinned subset of its \d+ draws/.test(m.message)), JSON.stringify(many.messages));
+    assert.ok(many.nodes.every((n) => n.diagnostics === undefined));
+
+    const few = await cancelWhen(1000, (draws) => draws > 0);
+    assert.equal(few.status, 'cancelled');
+    assert.ok(few.nodes[0]!.draws * 2 * few.nodes.length <= 50_000, `${few.nodes[0]!.draws} draws of ${few.nodes.length} monitors`);
+    assert.ok(!few.messages.some((m) => /thinned subset/.test(m.message)), JSON.stringify(few.messages));
+    assert.ok(few.nodes.every((n) => n.diagnostics !== undefined));
+  });
+
   it('fails with a message that points at a node no sampler can update', async () => {
     // An unknown name such as dnrm is caught when the request is read; this one only when a chain compiles the model.
     // y makes n informative (an unobserved node without observed descendants would be drawn from its prior).
