@@ -2,10 +2,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { FitOutput } from '../output/fitOutput';
 import type { FitRequest } from '../run/fitRequest';
 import { runFit } from './runFit';
-import { keepAllocationsYoung } from '../run/youngAllocation';
-
-// A large model's compile must not meet V8's pretenuring (youngAllocation.ts).
-keepAllocationsYoung();
 
 /** What the coordinator sends: the request, already read, and where the mixture kernel's own workers live. */
 export interface FitJob {

@@ -16,7 +16,7 @@ import type { JobOutput } from './output';
 import type { FromJobWorker, JobWorkerRequest, ToJobWorker } from './jobWorkerProtocol';
 import { keepAllocationsYoung } from '../run/youngAllocation';
 
-// A large model's compile must not meet V8's pretenuring (youngAllocation.ts).
+// A large model's compile must not meet V8's pretenuring (youngAllocation.ts); this process's worker threads share the flag.
 keepAllocationsYoung();
 
 const post = (message: FromJobWorker): void => void process.send?.(message);

@@ -5,10 +5,6 @@ import { DrawStore } from './drawStore';
 import type { ChainJob, ChainMessage, SummaryJob, SummaryMessage, WorkerJob } from './protocol';
 import { readRequest } from '../job/job';
 import { concat, summarizeDraws } from './summarize';
-import { keepAllocationsYoung } from './youngAllocation';
-
-// A large model's compile must not meet V8's pretenuring (youngAllocation.ts).
-keepAllocationsYoung();
 
 /** Runs one chain in a worker thread and streams its draws to the coordinator. */
 function runChainJob(job: ChainJob): void {

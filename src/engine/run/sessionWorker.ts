@@ -2,10 +2,6 @@ import { workerData } from 'node:worker_threads';
 import { ModelError } from '../language/source';
 import type { SessionAnswer, SessionCall, SessionWorkerData } from './chainThreads';
 import { ModelSession } from './modelSession';
-import { keepAllocationsYoung } from './youngAllocation';
-
-// A large model's compile must not meet V8's pretenuring (youngAllocation.ts).
-keepAllocationsYoung();
 
 /**
  * A worker thread running some chains of a JAGS-style session (chainThreads.ts):

@@ -20,6 +20,8 @@ let applied = false;
  * V8 reads this flag at each scavenge, so it may be set once the heap exists
  * (unlike the collector's structural flags: see cli/launcher.ts). Set it
  * before the first model is compiled: a site already marked keeps its mark.
+ * The processes' entries call it, so that their worker threads start with it:
+ * `latent`'s launcher, and the job process every run in VS Code goes through.
  */
 export function keepAllocationsYoung(): void {
   if (applied) return;

@@ -3,10 +3,6 @@ import { ModelError } from '../language/source';
 import { planCalibration, runSimulation } from './calibrate';
 import type { CalibrationJob, CalibrationMessage } from './protocol';
 import { readRequest } from '../job/job';
-import { keepAllocationsYoung } from '../run/youngAllocation';
-
-// A large model's compile must not meet V8's pretenuring (youngAllocation.ts).
-keepAllocationsYoung();
 
 /** Runs a share of a calibration's simulations in a worker thread, posting each outcome as it finishes. */
 function runJob(job: CalibrationJob): void {
