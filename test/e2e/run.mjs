@@ -57,7 +57,7 @@ const KEEP = process.env.LATENT_E2E_KEEP === '1';
 const ONLY = process.env.LATENT_E2E_ONLY ? new RegExp(process.env.LATENT_E2E_ONLY) : null;
 const KERNEL = 'Latent';
 // The engine answers a cancel in well under a second (test/unit/engine/runner.test.ts); the UI adds
-// the click, VS Code's round trip and this test's polling.
+// VS Code's round trips from the click to the cell drawn stopped (read in the page: waitCellStopped).
 const STOP_LIMIT_S = 1.5;
 
 const GOOD_CELL = `model {

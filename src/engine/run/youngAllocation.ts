@@ -1,5 +1,3 @@
-let applied = false;
-
 /**
  * Turns off V8's allocation-site pretenuring for this process (every thread:
  * V8's flags are process-wide).
@@ -24,8 +22,6 @@ let applied = false;
  * `latent`'s launcher, and the job process every run in VS Code goes through.
  */
 export function keepAllocationsYoung(): void {
-  if (applied) return;
-  applied = true;
   // Required here, not imported: node:v8 loads Node's streams (about 3.5 ms), and only engine processes pay it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--no-allocation-site-pretenuring');
