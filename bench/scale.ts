@@ -25,7 +25,7 @@
  * the sampling phase's CPU and allocation profiles (see `profiled`).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { getHeapSpaceStatistics } from 'node:v8';
+import { writeHeapSnapshot, getHeapSpaceStatistics } from 'node:v8';
 import { Session as InspectorSession } from 'node:inspector';
 import { cpuSeconds, jagsInstalled, measured, median, option } from './processTiming';
 import { tmpdir } from 'node:os';
@@ -94,6 +94,11 @@ function latentPhases(dir: string): void {
     // Old space's size beside its use shows a fragmented heap (see keepAllocationsYoung).
     const old = getHeapSpaceStatistics().find((space) => space.space_name === 'old_space');
     console.log(`${phase.padEnd(24)} ${(performance.now() / 1000).toFixed(1).padStart(5)} s (CPU ${cpuSeconds().toFixed(1).padStart(5)} s) heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)} (old space ${old ? `${mb(old.space_used_size)} of ${mb(old.space_size)}` : '?'}), external ${mb(m.external)}, RSS ${mb(m.rss)} (peak so far ${mb(peak)})`);
+    if (process.env.LATENT_SCALE_SPACES) {
+      const g = (globalThis as { gc?: () => void }).gc;
+      g?.();
+      console.log(`   ${g ? 'after a full GC: ' : ''}${getHeapSpaceStatistics().map((space) => `${space.space_name} ${mb(space.space_used_size).trim()}/${mb(space.space_size).trim()}`).join(', ')}; external ${mb(process.memoryUsage().external).trim()}, array buffers ${mb(process.memoryUsage().arrayBuffers).trim()}, RSS ${mb(process.memoryUsage().rss).trim()}`);
+    }
   };
   show('start');
   const source = readFileSync(join(dir, 'probit.latent'), 'utf8');
@@ -103,6 +108,7 @@ function latentPhases(dir: string): void {
     if (phase.startsWith('assigning') && !phase.includes('%')) show('compiled, with starts');
   });
   show('samplers assigned');
+  if (process.env.LATENT_SCALE_SNAPSHOT) writeHeapSnapshot(process.env.LATENT_SCALE_SNAPSHOT);
   profiled(() => sampleChain(session, request.settings, () => undefined));
   show(`${request.settings.iterations} iterations sampled`);
 }
