@@ -48,8 +48,8 @@ export class ChildReads {
       const e = child.statement.args[k];
       if (!e) return;
       const scope = child.scope;
-      const inner = scope instanceof LoopFrame ? scope.variable : undefined;
-      const outer = scope instanceof LoopFrame ? scope.outer?.variable : undefined;
+      const inner = scope instanceof LoopFrame ? scope.loopVariable : undefined;
+      const outer = scope instanceof LoopFrame ? scope.outer?.loopVariable : undefined;
       let entry = known.get(e);
       if (!entry || entry.inner !== inner || entry.outer !== outer) known.set(e, (entry = { read: affineRead(e, scope, graph.variables), inner, outer }));
       const at = entry.read && affineOffset(entry.read, scope);

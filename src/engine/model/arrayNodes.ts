@@ -3,6 +3,7 @@ import { compileArrayValue } from './arrayValues';
 import type { BoundInstance } from './bind';
 import type { ElementRef, ExpressionCompiler } from './expressions';
 import { rangeName, Role, type DeterministicNode } from './graph';
+import { frameParts } from './loopFrame';
 import { InterpretedDeterministicNode, type DefinitionRecord } from './nodeRecords';
 
 /**
@@ -25,7 +26,7 @@ export function defineArrayNodes(instance: BoundInstance, compiler: ExpressionCo
   }
   const buffer = new Float64Array(size);
   const first: ElementRef = { variable, offset: offsets[0]! };
-  const definition: DefinitionRecord = { variable, statement, code: undefined };
+  const definition: DefinitionRecord = { variable, statement, code: undefined, loopVariable: frameParts(scope).loopVariable };
   return offsets.map((offset, k) => {
     const evaluate = k === 0 ? (): number => (value.evaluate(buffer), buffer[0]!) : (): number => buffer[k]!;
     const node: DeterministicNode = new InterpretedDeterministicNode(deterministic.length, offset, definition, scope, evaluate);

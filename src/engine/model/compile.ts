@@ -16,6 +16,7 @@ import { INVERSE_LINKS } from './functions';
 import { ReadTable, deterministicOrder, deterministicParents, wireChildren } from './wiring';
 import { rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode, type Variable } from './graph';
 import { appendAll, exactly } from '../collections';
+import { frameParts } from './loopFrame';
 import { CompiledDeterministicNode, CompiledStochasticNode, InterpretedDeterministicNode, InterpretedStochasticNode, SCALAR_SHAPE, type DefinitionRecord, type NodeShape, type RelationRecord } from './nodeRecords';
 
 const DISTRIBUTIONS: Record<string, Distribution> = { ...SCALAR_DISTRIBUTIONS, ...MORE_SCALAR_DISTRIBUTIONS, ...OBSERVATION_DEVICES, ...MULTIVARIATE_DISTRIBUTIONS, ...MORE_MULTIVARIATE_DISTRIBUTIONS };
@@ -47,7 +48,9 @@ export function compileModel(document: Document, data: NamedValues, memory?: Gra
     appendAll(problems, e.problems);
   };
 
-  const stochastic: StochasticNode[] = [];
+  // Sized once: grown a push at a time, a million rows' list had up to half again its length spare (8 MB), and two
+  // copies of it at each growth.
+  const stochastic = new NodeList<StochasticNode>(rows.count('stochastic'));
   const deterministic: DeterministicNode[] = [];
   const reads = new ReadTable(new Set(definedNames(document.model!.statements)));
   const scratch = new ScratchPool();
@@ -64,13 +67,14 @@ export function compileModel(document: Document, data: NamedValues, memory?: Gra
   }
   rows.release();
   if (problems.length) throw new ModelError(problems);
+  const stochasticNodes = stochastic.done();
 
   const order = deterministicOrder(deterministic, reads);
   rejectDeepDefinitions(deterministic, order, (node) => deterministicParents(reads, node.id).map((id) => deterministic[id]!));
-  const sinks = wireChildren(stochastic, deterministic, reads, order);
-  rejectStochasticCycles(stochastic);
-  const unobserved = unobservedIds(stochastic);
-  const graph: ModelGraph = { variables, stochastic, deterministic, deterministicOrder: order, sinks, unobserved, modelRange: document.model!.range, expressions: compiler };
+  const sinks = wireChildren(stochasticNodes, deterministic, reads, order);
+  rejectStochasticCycles(stochasticNodes);
+  const unobserved = unobservedIds(stochasticNodes);
+  const graph: ModelGraph = { variables, stochastic: stochasticNodes, deterministic, deterministicOrder: order, sinks, unobserved, modelRange: document.model!.range, expressions: compiler };
   refreshDeterministic(graph);
   checkObservedSupport(graph);
   compiler.forgetIdentities();
@@ -81,7 +85,7 @@ function defineNode(
   instance: BoundInstance,
   compiler: ExpressionCompiler,
   statements: StatementCompiler,
-  stochastic: StochasticNode[],
+  stochastic: NodeList<StochasticNode>,
   deterministic: DeterministicNode[],
   scratch: ScratchPool,
 ): { node: StochasticNode | DeterministicNode; reads: ElementRef[] } {
@@ -94,7 +98,7 @@ function defineNode(
     const compiled = compiler.compile(statement.value, scope);
     const inverse = target.link ? INVERSE_LINKS[target.link] : undefined;
     const code = statements.code(statement.value, scope, inverse);
-    const definition = scratch.definition(statement, variable, code);
+    const definition = scratch.definition(statement, variable, code, frameParts(scope).loopVariable);
     const node: DeterministicNode = code
       ? new CompiledDeterministicNode(deterministic.length, offset, definition, scope)
       : new InterpretedDeterministicNode(deterministic.length, offset, definition, scope, inverse ? () => inverse(compiled.evaluate()) : compiled.evaluate);
@@ -161,7 +165,7 @@ function defineNode(
     throw errorAt(target.range, `${rangeName(variable, offsets)} is partly observed (${missing} of ${offsets.length} elements are missing); a multivariate node must be fully observed or fully missing.`);
   }
   const shape: NodeShape = elementOffsets ? { elementOffsets, side, value: new Float64Array(offsets.length) } : SCALAR_SHAPE;
-  const relation = scratch.relation(statement, variable, distribution, paramSizes, () => compiledParameters(statement, statements, scope));
+  const relation = scratch.relation(statement, variable, distribution, paramSizes, frameParts(scope).loopVariable, () => compiledParameters(statement, statements, scope));
   const node: StochasticNode =
     relation.code && shape === SCALAR_SHAPE
       ? new CompiledStochasticNode(stochastic.length, offset, relation, observed, scope)
@@ -188,11 +192,33 @@ function defineNode(
   return { node, reads };
 }
 
-/** The ids of the unobserved nodes, in order, without a filtered copy of the nodes first (8 MB of garbage a million rows). */
+/** The ids of the unobserved nodes, in order, without a filtered copy of the nodes first (8 MB of garbage a million rows), in a list of their size. */
 function unobservedIds(stochastic: readonly StochasticNode[]): number[] {
-  const ids: number[] = [];
+  let count = 0;
+  for (const node of stochastic) if (!node.observed) count++;
+  const ids = new NodeList<number>(count);
   for (const node of stochastic) if (!node.observed) ids.push(node.id);
-  return ids;
+  return ids.done();
+}
+
+/** A list made at its final size and filled in order (a list grown by push keeps spare room, and copies itself as it grows). */
+class NodeList<T> {
+  private readonly items: T[];
+  length = 0;
+
+  constructor(size: number) {
+    this.items = new Array<T>(size);
+  }
+
+  push(item: T): void {
+    this.items[this.length++] = item;
+  }
+
+  /** The list; shortened to the items pushed when fewer came (rows that failed, which end the compile with a message). */
+  done(): T[] {
+    if (this.length < this.items.length) this.items.length = this.length;
+    return this.items;
+  }
 }
 
 /**
@@ -210,11 +236,11 @@ class ScratchPool {
   private readonly definitions = new Map<Statement, DefinitionRecord[]>();
 
   /** The record the nodes of a deterministic statement share (one per compiled code, in practice one per statement). */
-  definition(statement: Extract<Statement, { kind: 'deterministic' }>, variable: Variable, code: StatementCode | undefined): DefinitionRecord {
+  definition(statement: Extract<Statement, { kind: 'deterministic' }>, variable: Variable, code: StatementCode | undefined, loopVariable: string | undefined): DefinitionRecord {
     let records = this.definitions.get(statement);
     if (!records) this.definitions.set(statement, (records = []));
     let found = records.find((r) => r.code === code && r.variable === variable);
-    if (!found) records.push((found = { variable, statement, code }));
+    if (!found) records.push((found = { variable, statement, code, loopVariable }));
     return found;
   }
 
@@ -224,13 +250,14 @@ class ScratchPool {
     variable: Variable,
     distribution: Distribution,
     paramSizes: number[],
+    loopVariable: string | undefined,
     code: () => Pick<RelationRecord, 'code' | 'reads'>,
   ): RelationRecord {
     let records = this.relations.get(statement);
     if (!records) this.relations.set(statement, (records = []));
     const found = records.find((r) => r.paramSizes.length === paramSizes.length && r.paramSizes.every((n, k) => n === paramSizes[k]));
     if (found) return found;
-    const record: RelationRecord = { statement, variable, distribution, paramSizes, paramCount: paramSizes.reduce((a, b) => a + b, 0), ...code() };
+    const record: RelationRecord = { statement, variable, distribution, paramSizes, paramCount: paramSizes.reduce((a, b) => a + b, 0), loopVariable, ...code() };
     records.push(record);
     return record;
   }

@@ -20,7 +20,7 @@ interface InPlace {
   outer: string | undefined;
 }
 
-const loopVariable = (scope: LoopScope | undefined): string | undefined => (scope instanceof LoopFrame ? scope.variable : undefined);
+const loopVariable = (scope: LoopScope | undefined): string | undefined => (scope instanceof LoopFrame ? scope.loopVariable : undefined);
 
 /**
  * The element `e` reads at the row `scope` as its statement's in-place read

@@ -1,7 +1,7 @@
 import type { Statement } from '../language/ast';
 import { NO_ITEMS } from '../collections';
 import type { LoopScope } from './expressions';
-import type { LoopFrame } from './loopFrame';
+import { RowFrame } from './loopFrame';
 import type { AffineRead, StatementCode } from './statementCode';
 import { elementName, rangeName, type DeterministicNode, type Distribution, type Evaluator, type StochasticNode, type Variable } from './graph';
 
@@ -29,6 +29,8 @@ export interface RelationRecord {
   readonly code: StatementCode[] | undefined;
   /** Per parameter with `code`, the element it reads in place when it is such a read (affineRead), else undefined. */
   readonly reads: Array<AffineRead | undefined> | undefined;
+  /** The statement's innermost loop variable (each node is that loop's frame), or undefined outside every loop. */
+  readonly loopVariable: string | undefined;
 }
 
 /** A node's value layout: a multivariate node's offsets, side and gather scratch; one shared record for every scalar node. */
@@ -45,25 +47,28 @@ export const SCALAR_SHAPE: NodeShape = { elementOffsets: undefined, side: 1, val
 /**
  * A scalar node whose statement's parameters are compiled once for all its
  * rows: what nearly every row of a plate is. It keeps its id, offset,
- * relation, observed flag, loop frame and lists, and nothing else: a
+ * relation, observed flag, lists and loop index, and nothing else. It is
+ * its row's frame of the innermost loop (`scope` is the node itself), so
+ * that a row has no frame object of its own (48 bytes). A
  * multivariate node's shape and an interpreted node's closures live in
  * InterpretedStochasticNode, so that two fields (16 bytes, 32 MB at a
  * million probit rows) are not carried by every row.
  */
-export class CompiledStochasticNode implements StochasticNode {
+export class CompiledStochasticNode extends RowFrame implements StochasticNode {
   // Declared, not initialised: only truncated nodes carry bounds, and an own field on every node would cost 16 bytes.
   declare lower?: Evaluator;
   declare upper?: Evaluator;
-  // The shared empty list until wiring sets each node's own: an empty [] per list is 32 bytes, 128 a row of a probit
-  // while the compiler defines every node (the peak of its memory).
-  dependents: number[] = NO_ITEMS;
   /**
-   * The children: a lone child as its id, else the list. A one-element list
-   * is 56 bytes, and a latent row (a probit's z[i], whose only child is y[i])
-   * has one per row: 56 MB at a million rows. `children` makes the list when
-   * first asked for; `childCount` and `child` never do.
+   * The children and dependents in one field: a lone child as its id, the
+   * list of children, or both lists (NodeLinks) for a node with dependents.
+   * The shared empty list until wiring sets each node's own: an empty [] per
+   * list is 32 bytes, a one-element list 56, and a latent row (a probit's
+   * z[i], whose only child is y[i] and which has no dependents) has one per
+   * row; a second field for the dependents was 16 MB at a million rows.
+   * `children` makes a lone child's list when first asked for; `childCount`
+   * and `child` never do.
    */
-  private links: number | number[] = NO_ITEMS;
+  private links: number | number[] | NodeLinks = NO_ITEMS;
   /** Made when first asked for: samplers that evaluate `params` themselves (a probit's latent normals) never ask, and a view costs 96 bytes. */
   declare private scratch?: Float64Array;
 
@@ -78,9 +83,14 @@ export class CompiledStochasticNode implements StochasticNode {
     offset: number,
     protected readonly relation: RelationRecord,
     observed: boolean,
-    public scope: LoopScope,
+    scope: LoopScope,
   ) {
+    super(scope, relation.loopVariable);
     this.place = observed ? ~offset : offset;
+  }
+
+  protected get rowLoop(): string | undefined {
+    return this.relation.loopVariable;
   }
 
   get offset(): number {
@@ -94,6 +104,7 @@ export class CompiledStochasticNode implements StochasticNode {
 
   get children(): number[] {
     const links = this.links;
+    if (links instanceof NodeLinks) return links.childList();
     if (typeof links !== 'number') return links;
     const list = [links];
     this.links = list;
@@ -101,25 +112,45 @@ export class CompiledStochasticNode implements StochasticNode {
   }
 
   set children(list: number[]) {
-    this.links = list.length === 1 ? list[0]! : list;
+    const links = this.links;
+    const children = list.length === 1 ? list[0]! : list;
+    if (links instanceof NodeLinks) links.children = children;
+    else this.links = children;
   }
 
   get childCount(): number {
     const links = this.links;
-    return typeof links === 'number' ? 1 : links.length;
+    if (typeof links === 'number') return 1;
+    return links instanceof NodeLinks ? links.childCount() : links.length;
   }
 
   child(k: number): number {
     const links = this.links;
-    return typeof links === 'number' ? links : links[k]!;
+    if (typeof links === 'number') return links;
+    return links instanceof NodeLinks ? links.child(k) : links[k]!;
+  }
+
+  /** Deterministic nodes to recompute, in order, after this node changes. */
+  get dependents(): number[] {
+    const links = this.links;
+    return links instanceof NodeLinks ? links.dependents : NO_ITEMS;
+  }
+
+  set dependents(list: number[]) {
+    const links = this.links;
+    if (links instanceof NodeLinks) {
+      if (list.length > 0) links.dependents = list;
+      else this.links = links.children;
+    } else if (list.length > 0) {
+      this.links = new NodeLinks(links, list);
+    }
   }
 
   parameter(k: number): number {
     const relation = this.relation;
     const read = relation.reads![k];
     if (!read) return relation.code![k]!(this.scope);
-    const frame = this.scope as LoopFrame;
-    const offset = read.base + (read.inner === 0 ? 0 : frame.index * read.inner) + (read.outer === 0 ? 0 : frame.outer!.index * read.outer);
+    const offset = read.base + (read.inner === 0 ? 0 : this.index * read.inner) + (read.outer === 0 ? 0 : this.outer!.index * read.outer);
     return read.values[offset]!;
   }
 
@@ -178,6 +209,30 @@ export class CompiledStochasticNode implements StochasticNode {
   }
 }
 
+/** A node's children (a lone child as its id) and its dependents, for a node that has dependents. */
+class NodeLinks {
+  constructor(
+    public children: number | number[],
+    public dependents: number[],
+  ) {}
+
+  childList(): number[] {
+    const children = this.children;
+    if (typeof children !== 'number') return children;
+    return (this.children = [children]);
+  }
+
+  childCount(): number {
+    const children = this.children;
+    return typeof children === 'number' ? 1 : children.length;
+  }
+
+  child(k: number): number {
+    const children = this.children;
+    return typeof children === 'number' ? children : children[k]!;
+  }
+}
+
 /** `params` of compiled nodes that were asked for them, kept beside the nodes rather than in a field of each. */
 const askedParams = new WeakMap<CompiledStochasticNode, Evaluator[]>();
 
@@ -233,20 +288,28 @@ export interface DefinitionRecord {
   readonly statement: Extract<Statement, { kind: 'deterministic' }>;
   /** The statement compiled once for all its rows, or undefined where it falls back to the interpreter. */
   readonly code: StatementCode | undefined;
+  /** The statement's innermost loop variable (each node is that loop's frame), or undefined outside every loop. */
+  readonly loopVariable: string | undefined;
 }
 
 /**
  * A deterministic node whose statement is compiled: its id, offset, shared
- * record and loop frame, 56 bytes instead of 80 with the record's three
- * fields of its own (a regression's `mu[i]` is one per row).
+ * record and loop index, and like a stochastic node its row's innermost loop
+ * frame (a regression's `mu[i]` is one per row).
  */
-export class CompiledDeterministicNode implements DeterministicNode {
+export class CompiledDeterministicNode extends RowFrame implements DeterministicNode {
   constructor(
     public id: number,
     public offset: number,
     protected readonly definition: DefinitionRecord,
-    public scope: LoopScope,
-  ) {}
+    scope: LoopScope,
+  ) {
+    super(scope, definition.loopVariable);
+  }
+
+  protected get rowLoop(): string | undefined {
+    return this.definition.loopVariable;
+  }
 
   evaluate(): number {
     return this.definition.code!(this.scope);

@@ -53,7 +53,7 @@ export function withInterpretedExpressions<T>(f: () => T): T {
 function loopNames(scope: LoopScope): string[] | undefined {
   if (scope.size === 0 && !(scope instanceof LoopFrame)) return [];
   const names: string[] = [];
-  for (let f: LoopFrame | undefined = scope instanceof LoopFrame ? scope : undefined; f; f = f.outer) names.push(f.variable);
+  for (let f: LoopFrame | undefined = scope instanceof LoopFrame ? scope : undefined; f; f = f.outer) names.push(f.loopVariable);
   return scope instanceof LoopFrame ? names : undefined;
 }
 

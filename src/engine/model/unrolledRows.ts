@@ -2,6 +2,7 @@ import { grownTypedArray, internedIndex } from '../collections';
 import type { Statement } from '../language/ast';
 import type { LoopScope } from './expressions';
 import type { Variable } from './graph';
+import { Frame, LoopFrame } from './loopFrame';
 
 export type Relation = Extract<Statement, { kind: 'stochastic' | 'deterministic' }>;
 
@@ -16,19 +17,29 @@ export interface BoundInstance {
 
 /**
  * The unrolled relations of a model, one row per instance, as parallel
- * lists: the statement's index, the loop frame, and the defined offsets in
- * compressed rows. An object per row with a list of offsets was about 110
- * bytes (220 MB at a million probit rows, all alive while the compiler
- * defines the nodes); a row here is 20. `instance(k)` makes the record of
- * one row when it is defined, garbage as soon as its node is made.
+ * lists: the statement's index, the innermost loop's index, and the defined
+ * offsets in compressed rows; the enclosing loops' frames are kept once per
+ * run of rows that share them. An object per row with a list of offsets was
+ * about 110 bytes (220 MB at a million probit rows, all alive while the
+ * compiler defines the nodes), and a frame per row 48 more; a row here is
+ * 16. `instance(k)` makes the record of one row, and its frame, when it is
+ * defined: garbage as soon as its node is made (the node is its own frame).
  */
 export class UnrolledRows {
   private readonly relations: Relation[] = [];
   private readonly relationIndex = new Map<Relation, number>();
   /** Per relation, the variable its target names, once the dimensions are known. */
   private readonly targets: Variable[] = [];
+  /** Per relation, its innermost loop's variable; undefined for a relation outside every loop. */
+  private readonly loopVariables: Array<string | undefined> = [];
   private relationOf = new Int32Array(1024);
-  private scopes: LoopScope[] = [];
+  /** Row k's innermost loop index (0 outside every loop). */
+  private loopIndex = new Int32Array(1024);
+  /** Runs of rows with the same enclosing scope: the frame outside the innermost loop (the whole scope outside every loop) from row `runStart[r]` on. */
+  private runScopes: Array<LoopScope | undefined> = [];
+  private runStart = new Int32Array(16);
+  /** The run the last `scope` call found: rows are asked for in order. */
+  private lastRun = 0;
   /** Row k's offsets are `offsetList[offsetEnds[k - 1] .. offsetEnds[k]]` (from 0 for the first row). */
   private offsetEnds = new Int32Array(1024);
   private offsetList = new Int32Array(1024);
@@ -39,17 +50,58 @@ export class UnrolledRows {
 
   add(statement: Relation, scope: LoopScope): void {
     const r = internedIndex(this.relations, this.relationIndex, statement);
-    if (this.length === this.relationOf.length) this.relationOf = grownTypedArray(this.relationOf);
+    const frame = scope instanceof LoopFrame ? scope : undefined;
+    // Integers from the loops' bounds; the binder makes a frame only for an index it has checked is whole.
+    if (frame && frame.index !== (frame.index | 0)) throw new Error(`A loop index of ${statement.target.name} is not a 32-bit integer.`);
+    this.loopVariables[r] = frame?.loopVariable;
+    const enclosing = frame ? frame.outer : scope;
+    const runs = this.runScopes.length;
+    if (runs === 0 || this.runScopes[runs - 1] !== enclosing) {
+      if (runs === this.runStart.length) this.runStart = grownTypedArray(this.runStart);
+      this.runStart[runs] = this.length;
+      this.runScopes.push(enclosing);
+    }
+    if (this.length === this.relationOf.length) {
+      this.relationOf = grownTypedArray(this.relationOf);
+      this.loopIndex = grownTypedArray(this.loopIndex);
+    }
+    this.loopIndex[this.length] = frame ? frame.index : 0;
     this.relationOf[this.length++] = r;
-    this.scopes.push(scope);
+  }
+
+  /** The number of rows of relations of one kind. */
+  count(kind: Relation['kind']): number {
+    let n = 0;
+    for (let k = 0; k < this.length; k++) if (this.relations[this.relationOf[k]!]!.kind === kind) n++;
+    return n;
   }
 
   statement(k: number): Relation {
     return this.relations[this.relationOf[k]!]!;
   }
 
+  /** Row k's scope: a frame made per call for a row in a loop. */
   scope(k: number): LoopScope {
-    return this.scopes[k]!;
+    const enclosing = this.runScopes[this.runOf(k)];
+    const variable = this.loopVariables[this.relationOf[k]!];
+    return variable === undefined ? enclosing! : new Frame(enclosing as LoopFrame | undefined, variable, this.loopIndex[k]!);
+  }
+
+  private runOf(k: number): number {
+    const starts = this.runStart;
+    const runs = this.runScopes.length;
+    // The binder and the compiler ask for the rows in order: the last run found, or the next.
+    for (let r = this.lastRun; r < runs && r <= this.lastRun + 1; r++) {
+      if (starts[r]! <= k && (r + 1 === runs || starts[r + 1]! > k)) return (this.lastRun = r);
+    }
+    let low = 0;
+    let high = runs - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= k) low = middle;
+      else high = middle - 1;
+    }
+    return (this.lastRun = low);
   }
 
   /** Sets row k's variable and offsets: rows in increasing order, each at most once. */
@@ -89,7 +141,10 @@ export class UnrolledRows {
 
   /** Lets go of the rows once every node is defined (the frames stay with their nodes). */
   release(): void {
-    this.scopes = [];
+    this.runScopes = [];
+    this.runStart = new Int32Array(0);
+    this.lastRun = 0;
+    this.loopIndex = new Int32Array(0);
     this.relationOf = new Int32Array(0);
     this.offsetEnds = new Int32Array(0);
     this.offsetList = new Int32Array(0);

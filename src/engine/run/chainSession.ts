@@ -55,7 +55,7 @@ export function prepareChain(request: RunRequest, chain: number, onPhase: (phase
   const random = start?.seed === undefined ? new Random(request.settings.seed, chain) : new Random(start.seed, 0);
   // Chain 1 starts where JAGS would (typical values); the others from prior draws, so R-hat can see poor mixing.
   setInitialValues(graph, start?.inits ?? request.inits, request.initsRange, chain > 0 ? random : undefined);
-  const unobserved = graph.stochastic.filter((n) => !n.observed).length;
+  const unobserved = graph.unobserved.length;
   const assigning = `assigning samplers to ${grouped(unobserved)} unobserved node${unobserved === 1 ? '' : 's'} (${grouped(graph.stochastic.length)} stochastic in all)`;
   onPhase(assigning);
   // The share done, at most five times a second: the notification and status bar show it.

@@ -19,14 +19,17 @@ import { describe, it } from 'node:test';
  * scratch per censored row; 216 with one shared empty list for a node without
  * children or dependents and no own scratch field; 185 with the
  * censored-normal sampler's rows in typed arrays; 177 with a node's variable
- * kept once per relation; it is about 164 now (164.1 and 164.4 in two runs),
- * with a compiled scalar node carrying no shape or closures field (under
- * tsx, whose kept function names add a little). The bound, 176, fails at
- * each earlier figure, 177 included, and leaves 12 bytes (7 %) for V8's
- * allocation differences between versions, 40 times the spread between
- * runs: a list or an object per row comes back as 8 to 60 bytes a node.
+ * kept once per relation; 164 with a compiled scalar node carrying no shape
+ * or closures field; 116 with each node its own row's loop frame (no frame
+ * object per row); it is about 105 now (104.1 and 106.5 in two runs), with
+ * a node's children and dependents in one field and the graph's lists made
+ * at their size (under tsx, whose kept function names add a little). The
+ * bound, 114, fails at each earlier figure, 116 included, and leaves 7 bytes
+ * above the higher run for V8's allocation differences between versions,
+ * three times the spread between runs: a list or an object per row comes
+ * back as 8 to 60 bytes a node.
  */
-const MAX_BYTES_PER_NODE = 176;
+const MAX_BYTES_PER_NODE = 114;
 
 function liveHeap(rows: number): { stochastic: number; bytes: number } {
   const child = join(__dirname, 'nodeMemory.ts');
