@@ -42,13 +42,20 @@ export class GaussianBlock {
   /** Scalar members' prior means and precisions, in place where they are plain elements (parameterReads.ts). */
   private readonly priorMeans: ChildReads;
   private readonly priorPrecisions: ChildReads;
-  /** Length of each child's mean (1 for dnorm, m for dmnorm) and where its rows start. */
-  private readonly childSides: Int32Array;
-  private readonly childStarts: Int32Array;
-  private readonly intercepts: Float64Array;
+  /**
+   * Length of each child's mean (1 for dnorm, m for dmnorm) and where its rows start; both undefined when every child
+   * is scalar (child j is row j), as a regression's are: 8 bytes a row that say nothing.
+   */
+  private readonly childSides: Int32Array | undefined;
+  private readonly childStarts: Int32Array | undefined;
+  /** The children's mean elements in all. */
+  private readonly rows: number;
+  /** a_j per row; undefined once a fixed design is known to have none (a probit's: `settleDesign`). */
+  private intercepts: Float64Array | undefined;
   /** Coefficients: for coordinate k, the change of every child-mean element, (d × rows). */
   private readonly coefficients: Float64Array;
-  private readonly active: Uint8Array;
+  /** Whether child j's mean moves with θ; undefined once a fixed design is known to have every child move. */
+  private active: Uint8Array | undefined;
   private readonly weighted: Float64Array;
   /**
    * Whether the children's means read nothing that changes besides the block
@@ -60,7 +67,8 @@ export class GaussianBlock {
   /** With a fixed design, fixed child precisions and a fixed prior, Λ and its factor are computed once too. */
   readonly fixedPrecision: boolean;
   private precisionKnown = false;
-  private childPrecisions: Float64Array | undefined;
+  /** With fixed precisions, the children's (a number when they are all one value, as a probit's ones). */
+  private childPrecisions: Float64Array | number | undefined;
   private precisionOk = false;
   /**
    * With a fixed design, scalar normal children whose precisions are one and
@@ -82,13 +90,18 @@ export class GaussianBlock {
     this.coordinateOffsets = Int32Array.from(this.coordinates, (c) => c.offset);
     this.priorMeans = ChildReads.parameters(graph, members, () => 0);
     this.priorPrecisions = ChildReads.parameters(graph, members, () => 1);
-    this.childSides = Int32Array.from(children.map((c) => c.side));
-    this.childStarts = new Int32Array(children.length);
     let rows = 0;
-    children.forEach((c, j) => {
-      this.childStarts[j] = rows;
-      rows += c.side;
-    });
+    if (children.every((c) => c.side === 1)) {
+      rows = children.length;
+    } else {
+      const sides = (this.childSides = Int32Array.from(children, (c) => c.side));
+      const starts = (this.childStarts = new Int32Array(children.length));
+      for (let j = 0; j < children.length; j++) {
+        starts[j] = rows;
+        rows += sides[j]!;
+      }
+    }
+    this.rows = rows;
     this.intercepts = new Float64Array(rows);
     this.coefficients = new Float64Array(d * rows);
     this.active = new Uint8Array(children.length);
@@ -114,6 +127,7 @@ export class GaussianBlock {
     if (this.fixedDesign) {
       // A child without a term leaves the design unknown: it is probed at the first update then, as a moving design is.
       this.readTerms((j) => termOf(children[j]!), this.readMemberInnerProducts());
+      if (this.designKnown) this.settleDesign();
     } else {
       const terms = children.map(termOf);
       this.terms = terms.every((t) => t !== undefined) ? (terms as LinearTerm[]) : undefined;
@@ -145,7 +159,7 @@ export class GaussianBlock {
     const { children, childStarts } = this;
     for (let j = 0; j < children.length; j++) {
       const child = children[j]!;
-      const start = shift + childStarts[j]!;
+      const start = shift + (childStarts ? childStarts[j]! : j);
       if (child.side === 1) {
         into[start] = child.parameter(0);
       } else {
@@ -159,7 +173,10 @@ export class GaussianBlock {
    * rest of the model. Returns false when Λ is not positive definite.
    */
   compute(): boolean {
-    if (!this.fixedDesign || !this.designKnown) this.computeDesign();
+    if (!this.fixedDesign || !this.designKnown) {
+      this.computeDesign();
+      if (this.fixedDesign) this.settleDesign();
+    }
     if (!this.fixedPrecision || !this.precisionKnown) {
       // One pass over the children for Λ and η: each child's parameters (d + d² of them for a dmnorm child) evaluated once.
       if (this.sharedPrecision) this.computeFromSums(this.sharedPrecision.values[this.sharedPrecision.offset]!);
@@ -175,14 +192,15 @@ export class GaussianBlock {
 
   /** Reads a_j and A_j off each child's linear term; false, with the design still unknown, at the first child without one. */
   private readTerms(termOf: (j: number) => LinearTerm | undefined, known?: Uint8Array): boolean {
-    const { d, children, childStarts, intercepts, coefficients, active, row } = this;
-    const rows = intercepts.length;
+    const { d, children, childStarts, coefficients, row, rows } = this;
+    const intercepts = (this.intercepts ??= new Float64Array(rows));
+    const active = (this.active ??= new Uint8Array(children.length));
     for (let j = 0; j < children.length; j++) {
       if (known?.[j]) continue;
       const term = termOf(j);
       if (!term) return false;
       row.fill(0);
-      const start = childStarts[j]!;
+      const start = childStarts ? childStarts[j]! : j;
       intercepts[start] = term(1, row);
       let moves = 0;
       for (let k = 0; k < d; k++) {
@@ -196,6 +214,17 @@ export class GaussianBlock {
   }
 
   /**
+   * A fixed design once known: all-zero intercepts and an every-child-active list are implied instead of stored
+   * (9 bytes a row). Object.is: an intercept of −0 is kept, y − (−0) and y − 0 differing for y = −0. EM's
+   * `accumulateWeighted` recomputes the design into arrays made again then (and kept).
+   */
+  private settleDesign(): void {
+    const { intercepts, active } = this;
+    if (intercepts && intercepts.every((a) => Object.is(a, 0))) this.intercepts = undefined;
+    if (active && active.every((a) => a === 1)) this.active = undefined;
+  }
+
+  /**
    * With a fixed design, reads a_j and b_j of the scalar children whose mean is
    * inprod(w, θ-side) with the θ-side a whole variable of coordinates
    * (a regression's inprod(X[i, ], beta[])) by evaluating each child's compiled
@@ -205,9 +234,10 @@ export class GaussianBlock {
    * million rows). Returns the children read, or undefined for none.
    */
   private readMemberInnerProducts(): Uint8Array | undefined {
-    const { d, children, childStarts, intercepts, coefficients, active, saved } = this;
-    const rows = intercepts.length;
+    const { d, children, childStarts, coefficients, saved, rows } = this;
     if (d > PROBED_INNER_PRODUCTS_UP_TO) return undefined;
+    const intercepts = (this.intercepts ??= new Float64Array(rows));
+    const active = (this.active ??= new Uint8Array(children.length));
     const byStatement = new Map<unknown, boolean>();
     const read = new Uint8Array(children.length);
     let any = false;
@@ -224,12 +254,12 @@ export class GaussianBlock {
     if (!any) return undefined;
     this.getAll(saved);
     for (let k = 0; k < d; k++) this.setCoordinate(k, 0);
-    for (let j = 0; j < children.length; j++) if (read[j]) intercepts[childStarts[j]!] = children[j]!.parameter(0);
+    for (let j = 0; j < children.length; j++) if (read[j]) intercepts[childStarts ? childStarts[j]! : j] = children[j]!.parameter(0);
     for (let k = 0; k < d; k++) {
       this.setCoordinate(k, 1);
       for (let j = 0; j < children.length; j++) {
         if (!read[j]) continue;
-        const start = childStarts[j]!;
+        const start = childStarts ? childStarts[j]! : j;
         const b = children[j]!.parameter(0) - intercepts[start]!;
         coefficients[k * rows + start] = b;
         if (b !== 0) active[j] = 1;
@@ -258,16 +288,17 @@ export class GaussianBlock {
   interceptsAreZero(): boolean {
     if (!this.fixedDesign) return false;
     if (!this.designKnown) this.computeDesign();
-    return this.intercepts.every((a) => a === 0);
+    return !this.intercepts || this.intercepts.every((a) => a === 0);
   }
 
   /** a_j and A_j: read off compiled linear terms, or else by d + 1 evaluations of the children's means. */
   private computeDesign(): void {
-    const { d, children, childSides, childStarts, intercepts, coefficients, active, saved } = this;
-    const rows = intercepts.length;
+    const { d, children, childSides, childStarts, coefficients, saved, rows } = this;
     const terms = this.terms;
     if (terms && this.readTerms((j) => terms[j])) return;
     // Probing moves the coordinates; they go back where they were, so a caller that refuses the update leaves the block untouched.
+    const intercepts = (this.intercepts ??= new Float64Array(rows));
+    const active = (this.active ??= new Uint8Array(children.length));
     this.getAll(saved);
     for (let k = 0; k < d; k++) this.setCoordinate(k, 0);
     this.readMeans(intercepts, 0);
@@ -280,7 +311,7 @@ export class GaussianBlock {
     // A child whose mean does not move with θ (a mixture component not chosen now) adds nothing.
     for (let j = 0; j < children.length; j++) {
       let moves = 0;
-      const start = childStarts[j]!, side = childSides[j]!;
+      const start = childStarts ? childStarts[j]! : j, side = childSides ? childSides[j]! : 1;
       for (let k = 0; k < d && !moves; k++) for (let i = 0; i < side; i++) if (coefficients[k * rows + start + i] !== 0) moves = 1;
       active[j] = moves;
     }
@@ -302,28 +333,26 @@ export class GaussianBlock {
       return;
     }
     // Children that are not data move between updates: their y_j − a_j is read each time.
-    const { children, childStarts, coefficients, active, intercepts } = this;
-    const rows = intercepts.length;
+    const { children, childStarts, coefficients, active, intercepts, rows } = this;
     for (let j = 0; j < children.length; j++) {
-      if (!active[j]) continue;
+      if (active && !active[j]) continue;
       const child = children[j]!;
-      const start = childStarts[j]!;
-      const w = tau * (child.variable.values[child.offset]! - intercepts[start]!);
+      const start = childStarts ? childStarts[j]! : j;
+      const w = tau * (child.variable.values[child.offset]! - (intercepts ? intercepts[start]! : 0));
       for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[k * rows + start]!;
     }
   }
 
   /** Σ_j b_j b_jᵀ over the active children, and Σ_j b_j (y_j − a_j) when every child is data. */
   private sumDesign(): { outer: Float64Array; response: Float64Array | undefined } {
-    const { d, children, childStarts, coefficients, active, intercepts } = this;
-    const rows = intercepts.length;
+    const { d, children, childStarts, coefficients, active, intercepts, rows } = this;
     const outer = new Float64Array(d * d);
     const response = children.every((c) => c.observed) ? new Float64Array(d) : undefined;
     for (let j = 0; j < children.length; j++) {
-      if (!active[j]) continue;
+      if (active && !active[j]) continue;
       const child = children[j]!;
-      const start = childStarts[j]!;
-      const residual = child.variable.values[child.offset]! - intercepts[start]!;
+      const start = childStarts ? childStarts[j]! : j;
+      const residual = child.variable.values[child.offset]! - (intercepts ? intercepts[start]! : 0);
       for (let k = 0; k < d; k++) {
         const bk = coefficients[k * rows + start]!;
         if (response) response[k] = response[k]! + bk * residual;
@@ -335,8 +364,7 @@ export class GaussianBlock {
 
   /** Λ = Λ₀ + Σ_j A_jᵀ T_j A_j (lower triangle, then mirrored); with `withLinear` η too, in the same pass. */
   private computePrecision(withLinear: boolean): void {
-    const { d, precision, linear, children, childStarts, coefficients, active, intercepts } = this;
-    const rows = this.intercepts.length;
+    const { d, precision, linear, children, childStarts, coefficients, active, intercepts, rows } = this;
     zero(precision, d * d);
     if (withLinear) {
       zero(linear, d);
@@ -345,13 +373,13 @@ export class GaussianBlock {
       this.addPrior(true);
     }
     for (let j = 0; j < children.length; j++) {
-      if (!active[j]) continue;
+      if (active && !active[j]) continue;
       const child = children[j]!;
-      const start = childStarts[j]!;
+      const start = childStarts ? childStarts[j]! : j;
       if (child.side === 1) {
         const tau = child.parameter(1);
         if (withLinear) {
-          const w = tau * (child.variable.values[child.offset]! - intercepts[start]!);
+          const w = tau * (child.variable.values[child.offset]! - (intercepts ? intercepts[start]! : 0));
           for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[k * rows + start]!;
         }
         for (let k = 0; k < d; k++) {
@@ -382,18 +410,20 @@ export class GaussianBlock {
 
   /** η = Λ₀μ₀ + Σ_j A_jᵀ T_j (y_j − a_j). */
   private computeLinear(): void {
-    const { d, linear, children, childStarts, intercepts, coefficients, active } = this;
-    const rows = intercepts.length;
+    const { d, linear, children, childStarts, intercepts, coefficients, active, rows } = this;
     zero(linear, d);
     this.addPrior(false);
     // With fixed precisions (probit's z[i], precision 1) each child's precision is read once, not per update.
-    const taus = this.fixedPrecision ? (this.childPrecisions ??= Float64Array.from(children, (c) => (c.side === 1 ? c.parameter(1) : Number.NaN))) : undefined;
+    if (this.fixedPrecision && this.childPrecisions === undefined) this.childPrecisions = fixedPrecisions(children);
+    const taus = this.childPrecisions;
+    const tau = typeof taus === 'number' ? taus : Number.NaN;
+    const each = typeof taus === 'number' ? undefined : taus;
     for (let j = 0; j < children.length; j++) {
-      if (!active[j]) continue;
+      if (active && !active[j]) continue;
       const child = children[j]!;
-      const start = childStarts[j]!;
+      const start = childStarts ? childStarts[j]! : j;
       if (child.side === 1) {
-        const w = (taus ? taus[j]! : child.parameter(1)) * (child.variable.values[child.offset]! - intercepts[start]!);
+        const w = (each ? each[j]! : taus === undefined ? child.parameter(1) : tau) * (child.variable.values[child.offset]! - (intercepts ? intercepts[start]! : 0));
         for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[k * rows + start]!;
         continue;
       }
@@ -403,12 +433,11 @@ export class GaussianBlock {
 
   /** Adds a multivariate child's A_jᵀ T_j (y_j − a_j) to η, its parameters `p` evaluated. */
   private addChildLinear(child: StochasticNode, start: number, p: Float64Array): void {
-    const { d, linear, intercepts, coefficients, weighted } = this;
-    const rows = intercepts.length;
+    const { d, linear, intercepts, coefficients, weighted, rows } = this;
     const m = child.side;
     for (let i = 0; i < m; i++) {
       let s = 0;
-      for (let l = 0; l < m; l++) s += p[m + i * m + l]! * (child.variable.values[child.offsets[l]!]! - intercepts[start + l]!);
+      for (let l = 0; l < m; l++) s += p[m + i * m + l]! * (child.variable.values[child.offsets[l]!]! - (intercepts ? intercepts[start + l]! : 0));
       weighted[i] = s;
     }
     for (let k = 0; k < d; k++) {
@@ -463,13 +492,15 @@ export class GaussianBlock {
    */
   accumulateWeighted(lambda: Float64Array, eta: Float64Array, weight: Float64Array): void {
     this.computeDesign();
-    const { d, children, childStarts, intercepts, coefficients, active } = this;
-    const rows = intercepts.length;
+    const { d, children, childStarts, coefficients, rows } = this;
+    // computeDesign made them again if a settled design had let them go.
+    const intercepts = this.intercepts!;
+    const active = this.active!;
     for (let j = 0; j < children.length; j++) {
       const child = children[j]!;
       const w = weight[child.id]!;
       if (!active[j] || w === 0) continue;
-      const start = childStarts[j]!;
+      const start = childStarts ? childStarts[j]! : j;
       const m = child.side;
       const p = currentParameters(child);
       for (let i = 0; i < m; i++) {
@@ -605,6 +636,16 @@ export function gaussianBlockChildren(graph: ModelGraph, members: StochasticNode
     }
   }
   return children;
+}
+
+/**
+ * Fixed children's precisions, read once: one number when they are all the same (a probit's ones), else one a child
+ * (NaN for a multivariate child, which reads its own).
+ */
+function fixedPrecisions(children: StochasticNode[]): Float64Array | number {
+  const taus = Float64Array.from(children, (c) => (c.side === 1 ? c.parameter(1) : Number.NaN));
+  const first = taus[0]!;
+  return taus.length > 0 && taus.every((t) => Object.is(t, first)) ? first : taus;
 }
 
 /** Zeroes the first n values: for a block's few, a loop costs less than TypedArray.fill's call. */
