@@ -52,8 +52,15 @@ export class GaussianBlock {
   private readonly rows: number;
   /** a_j per row; undefined once a fixed design is known to have none (a probit's: `settleDesign`). */
   private intercepts: Float64Array | undefined;
-  /** Coefficients: for coordinate k, the change of every child-mean element, (d × rows). */
-  private readonly coefficients: Float64Array;
+  /**
+   * Coefficients: the change of child-mean element r with coordinate k is `coefficients[columnAt[k] + r * rowStride]`.
+   * Stored (d × rows, columnAt[k] = k·rows, rowStride 1), or read in place from the data array of a regression's
+   * design (`placeCoefficients`), which holds them already: a stored copy was 8·d bytes a row.
+   */
+  private coefficients: Float64Array = new Float64Array(0);
+  private readonly columnAt: Int32Array;
+  private rowStride = 1;
+  private layout: 'none' | 'stored' | 'inPlace' = 'none';
   /** Whether child j's mean moves with θ; undefined once a fixed design is known to have every child move. */
   private active: Uint8Array | undefined;
   private readonly weighted: Float64Array;
@@ -103,7 +110,7 @@ export class GaussianBlock {
     }
     this.rows = rows;
     this.intercepts = new Float64Array(rows);
-    this.coefficients = new Float64Array(d * rows);
+    this.columnAt = new Int32Array(d);
     this.active = new Uint8Array(children.length);
     this.precision = new Float64Array(d * d);
     this.linear = new Float64Array(d);
@@ -115,6 +122,8 @@ export class GaussianBlock {
     const ids = new Set(members.map((m) => m.id));
     // The parents answer for a whole child at once; only a child with other moving parents has its arguments looked at one by one.
     this.fixedDesign = children.every((c) => readsOnlyFixedOr(graph, c, ids) || readsOnly(graph, c.statement.args[0]!, c, ids));
+    // A fixed design's coefficients may be read in place (readMemberInnerProducts); a moving one's are stored.
+    if (!this.fixedDesign) this.storeCoefficients();
     const none = new Set<number>();
     this.fixedPrecision = this.fixedDesign &&
       children.every((c) => readsOnlyFixedOr(graph, c, none) || readsOnly(graph, c.statement.args[1]!, c, none)) &&
@@ -132,6 +141,11 @@ export class GaussianBlock {
       const terms = children.map(termOf);
       this.terms = terms.every((t) => t !== undefined) ? (terms as LinearTerm[]) : undefined;
     }
+  }
+
+  /** Whether the coefficients are read in place from the design's data array (`placeCoefficients`), not stored. */
+  get designInPlace(): boolean {
+    return this.layout === 'inPlace';
   }
 
   /** Reads the coordinates' current values into `out` (length d). */
@@ -192,19 +206,21 @@ export class GaussianBlock {
 
   /** Reads a_j and A_j off each child's linear term; false, with the design still unknown, at the first child without one. */
   private readTerms(termOf: (j: number) => LinearTerm | undefined, known?: Uint8Array): boolean {
-    const { d, children, childStarts, coefficients, row, rows } = this;
+    const { d, children, childStarts, row, rows } = this;
     const intercepts = (this.intercepts ??= new Float64Array(rows));
     const active = (this.active ??= new Uint8Array(children.length));
     for (let j = 0; j < children.length; j++) {
       if (known?.[j]) continue;
       const term = termOf(j);
       if (!term) return false;
+      if (this.layout !== 'stored') this.storeCoefficients();
+      const { coefficients, columnAt, rowStride } = this;
       row.fill(0);
       const start = childStarts ? childStarts[j]! : j;
       intercepts[start] = term(1, row);
       let moves = 0;
       for (let k = 0; k < d; k++) {
-        coefficients[k * rows + start] = row[k]!;
+        coefficients[columnAt[k]! + start * rowStride] = row[k]!;
         if (row[k] !== 0) moves = 1;
       }
       active[j] = moves;
@@ -234,7 +250,7 @@ export class GaussianBlock {
    * million rows). Returns the children read, or undefined for none.
    */
   private readMemberInnerProducts(): Uint8Array | undefined {
-    const { d, children, childStarts, coefficients, saved, rows } = this;
+    const { d, children, childStarts, saved, rows } = this;
     if (d > PROBED_INNER_PRODUCTS_UP_TO) return undefined;
     const intercepts = (this.intercepts ??= new Float64Array(rows));
     const active = (this.active ??= new Uint8Array(children.length));
@@ -252,6 +268,10 @@ export class GaussianBlock {
       }
     }
     if (!any) return undefined;
+    if (this.layout === 'none' && !(read.every((x) => x === 1) && byStatement.size === 1 && this.placeCoefficients())) this.storeCoefficients();
+    const { coefficients, columnAt, rowStride } = this;
+    const inPlace = this.layout === 'inPlace';
+    let differs = false;
     this.getAll(saved);
     for (let k = 0; k < d; k++) this.setCoordinate(k, 0);
     for (let j = 0; j < children.length; j++) if (read[j]) intercepts[childStarts ? childStarts[j]! : j] = children[j]!.parameter(0);
@@ -261,13 +281,69 @@ export class GaussianBlock {
         if (!read[j]) continue;
         const start = childStarts ? childStarts[j]! : j;
         const b = children[j]!.parameter(0) - intercepts[start]!;
-        coefficients[k * rows + start] = b;
+        // In place, the probe checks that each coefficient is the very number the data array holds.
+        if (!inPlace) coefficients[columnAt[k]! + start * rowStride] = b;
+        else if (!Object.is(coefficients[columnAt[k]! + start * rowStride], b)) differs = true;
         if (b !== 0) active[j] = 1;
       }
       this.setCoordinate(k, 0);
     }
     for (let k = 0; k < d; k++) this.setCoordinate(k, saved[k]!);
+    if (differs) {
+      // Not the data's numbers (0 × ∞ in the probe, a −0, rows not evenly spaced): stored, and probed again.
+      this.layout = 'none';
+      this.storeCoefficients();
+      return this.readMemberInnerProducts();
+    }
     return read;
+  }
+
+  /** Stored coefficients (see `coefficients`), holding those read in place so far, or zeros. */
+  private storeCoefficients(): void {
+    const { d, rows, columnAt } = this;
+    const stored = new Float64Array(d * rows);
+    if (this.layout === 'inPlace') {
+      const { coefficients, rowStride } = this;
+      for (let k = 0; k < d; k++) for (let r = 0; r < rows; r++) stored[k * rows + r] = coefficients[columnAt[k]! + r * rowStride]!;
+    }
+    for (let k = 0; k < d; k++) columnAt[k] = k * rows;
+    this.coefficients = stored;
+    this.rowStride = 1;
+    this.layout = 'stored';
+  }
+
+  /**
+   * Every child scalar, of one statement whose mean is inprod(w, θ) with θ a whole variable of exactly the block's
+   * coordinates and w read in place (X[i, ]): child j's coefficient of coordinate k is then w's element at θ's
+   * offset of k, the positions w reads in child 0 spaced evenly across the children (child j's are child 0's
+   * shifted by j times child 1's shift). Taken as a guess, which the probe checks number by number.
+   */
+  private placeCoefficients(): boolean {
+    const { children, coordinates, d } = this;
+    if (this.childStarts || children.length === 0) return false;
+    const first = children[0]!;
+    const mean = first.statement.args[0]!;
+    if (mean.kind !== 'call' || mean.callee !== 'inprod' || mean.args.length !== 2) return false;
+    const variable = coordinates[0]!.node.variable;
+    if (variable.values.length !== d || !coordinates.every((c) => c.node.variable === variable)) return false;
+    const isTheta = (e: Expression): boolean => (e.kind === 'name' || e.kind === 'index') && e.name === variable.name && !first.scope.has(e.name);
+    const [a, b] = [mean.args[0]!.value, mean.args[1]!.value];
+    const w = isTheta(b) ? a : isTheta(a) ? b : undefined;
+    if (!w) return false;
+    const at = (child: StochasticNode): { values: Float64Array; offsets: Int32Array } | undefined => this.graph.expressions.array(w, child.scope).direct;
+    const start = at(first);
+    if (!start || start.offsets.length !== d) return false;
+    let rowStride = 0;
+    if (children.length > 1) {
+      const next = at(children[1]!);
+      if (!next || next.values !== start.values) return false;
+      rowStride = next.offsets[0]! - start.offsets[0]!;
+    }
+    for (let k = 0; k < d; k++) this.columnAt[k] = start.offsets[coordinates[k]!.offset]!;
+    this.coefficients = start.values;
+    this.rowStride = rowStride;
+    this.layout = 'inPlace';
+    return true;
   }
 
   /** Whether `mean` is inprod(w, v) or inprod(v, w) with v a whole variable (beta, beta[]) every element of which is a coordinate. */
@@ -293,7 +369,9 @@ export class GaussianBlock {
 
   /** a_j and A_j: read off compiled linear terms, or else by d + 1 evaluations of the children's means. */
   private computeDesign(): void {
-    const { d, children, childSides, childStarts, coefficients, saved, rows } = this;
+    // Probing writes the coefficients: stored from here on (EM's recomputation of a design read in place).
+    if (this.layout !== 'stored') this.storeCoefficients();
+    const { d, children, childSides, childStarts, coefficients, saved, columnAt, rowStride, rows } = this;
     const terms = this.terms;
     if (terms && this.readTerms((j) => terms[j])) return;
     // Probing moves the coordinates; they go back where they were, so a caller that refuses the update leaves the block untouched.
@@ -312,7 +390,7 @@ export class GaussianBlock {
     for (let j = 0; j < children.length; j++) {
       let moves = 0;
       const start = childStarts ? childStarts[j]! : j, side = childSides ? childSides[j]! : 1;
-      for (let k = 0; k < d && !moves; k++) for (let i = 0; i < side; i++) if (coefficients[k * rows + start + i] !== 0) moves = 1;
+      for (let k = 0; k < d && !moves; k++) for (let i = 0; i < side; i++) if (coefficients[columnAt[k]! + (start + i) * rowStride] !== 0) moves = 1;
       active[j] = moves;
     }
     this.designKnown = true;
@@ -333,19 +411,19 @@ export class GaussianBlock {
       return;
     }
     // Children that are not data move between updates: their y_j − a_j is read each time.
-    const { children, childStarts, coefficients, active, intercepts, rows } = this;
+    const { children, childStarts, coefficients, active, intercepts, columnAt, rowStride } = this;
     for (let j = 0; j < children.length; j++) {
       if (active && !active[j]) continue;
       const child = children[j]!;
       const start = childStarts ? childStarts[j]! : j;
       const w = tau * (child.variable.values[child.offset]! - (intercepts ? intercepts[start]! : 0));
-      for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[k * rows + start]!;
+      for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[columnAt[k]! + start * rowStride]!;
     }
   }
 
   /** Σ_j b_j b_jᵀ over the active children, and Σ_j b_j (y_j − a_j) when every child is data. */
   private sumDesign(): { outer: Float64Array; response: Float64Array | undefined } {
-    const { d, children, childStarts, coefficients, active, intercepts, rows } = this;
+    const { d, children, childStarts, coefficients, active, intercepts, columnAt, rowStride } = this;
     const outer = new Float64Array(d * d);
     const response = children.every((c) => c.observed) ? new Float64Array(d) : undefined;
     for (let j = 0; j < children.length; j++) {
@@ -354,9 +432,9 @@ export class GaussianBlock {
       const start = childStarts ? childStarts[j]! : j;
       const residual = child.variable.values[child.offset]! - (intercepts ? intercepts[start]! : 0);
       for (let k = 0; k < d; k++) {
-        const bk = coefficients[k * rows + start]!;
+        const bk = coefficients[columnAt[k]! + start * rowStride]!;
         if (response) response[k] = response[k]! + bk * residual;
-        for (let l = 0; l < d; l++) outer[k * d + l] = outer[k * d + l]! + bk * coefficients[l * rows + start]!;
+        for (let l = 0; l < d; l++) outer[k * d + l] = outer[k * d + l]! + bk * coefficients[columnAt[l]! + start * rowStride]!;
       }
     }
     return { outer, response };
@@ -364,7 +442,7 @@ export class GaussianBlock {
 
   /** Λ = Λ₀ + Σ_j A_jᵀ T_j A_j (lower triangle, then mirrored); with `withLinear` η too, in the same pass. */
   private computePrecision(withLinear: boolean): void {
-    const { d, precision, linear, children, childStarts, coefficients, active, intercepts, rows } = this;
+    const { d, precision, linear, children, childStarts, coefficients, active, intercepts, columnAt, rowStride } = this;
     zero(precision, d * d);
     if (withLinear) {
       zero(linear, d);
@@ -380,13 +458,13 @@ export class GaussianBlock {
         const tau = child.parameter(1);
         if (withLinear) {
           const w = tau * (child.variable.values[child.offset]! - (intercepts ? intercepts[start]! : 0));
-          for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[k * rows + start]!;
+          for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[columnAt[k]! + start * rowStride]!;
         }
         for (let k = 0; k < d; k++) {
-          const bk = coefficients[k * rows + start]!;
+          const bk = coefficients[columnAt[k]! + start * rowStride]!;
           if (bk === 0) continue;
           const t = tau * bk;
-          for (let l = 0; l <= k; l++) precision[k * d + l] = precision[k * d + l]! + t * coefficients[l * rows + start]!;
+          for (let l = 0; l <= k; l++) precision[k * d + l] = precision[k * d + l]! + t * coefficients[columnAt[l]! + start * rowStride]!;
         }
         continue;
       }
@@ -397,9 +475,9 @@ export class GaussianBlock {
         for (let l = 0; l <= k; l++) {
           let q = 0;
           for (let i = 0; i < m; i++) {
-            const aik = coefficients[k * rows + start + i]!;
+            const aik = coefficients[columnAt[k]! + (start + i) * rowStride]!;
             if (aik === 0) continue;
-            for (let h = 0; h < m; h++) q += aik * p[m + i * m + h]! * coefficients[l * rows + start + h]!;
+            for (let h = 0; h < m; h++) q += aik * p[m + i * m + h]! * coefficients[columnAt[l]! + (start + h) * rowStride]!;
           }
           precision[k * d + l] = precision[k * d + l]! + q;
         }
@@ -410,7 +488,7 @@ export class GaussianBlock {
 
   /** η = Λ₀μ₀ + Σ_j A_jᵀ T_j (y_j − a_j). */
   private computeLinear(): void {
-    const { d, linear, children, childStarts, intercepts, coefficients, active, rows } = this;
+    const { d, linear, children, childStarts, intercepts, coefficients, active, columnAt, rowStride } = this;
     zero(linear, d);
     this.addPrior(false);
     // With fixed precisions (probit's z[i], precision 1) each child's precision is read once, not per update.
@@ -424,7 +502,7 @@ export class GaussianBlock {
       const start = childStarts ? childStarts[j]! : j;
       if (child.side === 1) {
         const w = (each ? each[j]! : taus === undefined ? child.parameter(1) : tau) * (child.variable.values[child.offset]! - (intercepts ? intercepts[start]! : 0));
-        for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[k * rows + start]!;
+        for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[columnAt[k]! + start * rowStride]!;
         continue;
       }
       this.addChildLinear(child, start, currentParameters(child));
@@ -433,7 +511,7 @@ export class GaussianBlock {
 
   /** Adds a multivariate child's A_jᵀ T_j (y_j − a_j) to η, its parameters `p` evaluated. */
   private addChildLinear(child: StochasticNode, start: number, p: Float64Array): void {
-    const { d, linear, intercepts, coefficients, weighted, rows } = this;
+    const { d, linear, intercepts, coefficients, weighted, columnAt, rowStride } = this;
     const m = child.side;
     for (let i = 0; i < m; i++) {
       let s = 0;
@@ -442,7 +520,7 @@ export class GaussianBlock {
     }
     for (let k = 0; k < d; k++) {
       let s = 0;
-      for (let i = 0; i < m; i++) s += coefficients[k * rows + start + i]! * weighted[i]!;
+      for (let i = 0; i < m; i++) s += coefficients[columnAt[k]! + (start + i) * rowStride]! * weighted[i]!;
       linear[k] = linear[k]! + s;
     }
   }
@@ -492,7 +570,7 @@ export class GaussianBlock {
    */
   accumulateWeighted(lambda: Float64Array, eta: Float64Array, weight: Float64Array): void {
     this.computeDesign();
-    const { d, children, childStarts, coefficients, rows } = this;
+    const { d, children, childStarts, coefficients, columnAt, rowStride } = this;
     // computeDesign made them again if a settled design had let them go.
     const intercepts = this.intercepts!;
     const active = this.active!;
@@ -506,15 +584,15 @@ export class GaussianBlock {
       for (let i = 0; i < m; i++) {
         let s = 0;
         for (let l = 0; l < m; l++) s += this.childPrecision(child, p, i, l) * (child.variable.values[child.offsets[l]!]! - intercepts[start + l]!);
-        for (let k = 0; k < d; k++) eta[k] = eta[k]! + w * coefficients[k * rows + start + i]! * s;
+        for (let k = 0; k < d; k++) eta[k] = eta[k]! + w * coefficients[columnAt[k]! + (start + i) * rowStride]! * s;
       }
       for (let k = 0; k < d; k++) {
         for (let l = 0; l < d; l++) {
           let q = 0;
           for (let i = 0; i < m; i++) {
-            const aik = coefficients[k * rows + start + i]!;
+            const aik = coefficients[columnAt[k]! + (start + i) * rowStride]!;
             if (aik === 0) continue;
-            for (let h = 0; h < m; h++) q += aik * this.childPrecision(child, p, i, h) * coefficients[l * rows + start + h]!;
+            for (let h = 0; h < m; h++) q += aik * this.childPrecision(child, p, i, h) * coefficients[columnAt[l]! + (start + h) * rowStride]!;
           }
           lambda[k * d + l] = lambda[k * d + l]! + w * q;
         }
