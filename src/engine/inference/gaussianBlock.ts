@@ -42,13 +42,27 @@ export class GaussianBlock {
   /** Scalar members' prior means and precisions, in place where they are plain elements (parameterReads.ts). */
   private readonly priorMeans: ChildReads;
   private readonly priorPrecisions: ChildReads;
-  /** Length of each child's mean (1 for dnorm, m for dmnorm) and where its rows start. */
-  private readonly childSides: Int32Array;
-  private readonly childStarts: Int32Array;
-  private readonly intercepts: Float64Array;
-  /** Coefficients: for coordinate k, the change of every child-mean element, (d × rows). */
-  private readonly coefficients: Float64Array;
-  private readonly active: Uint8Array;
+  /**
+   * Length of each child's mean (1 for dnorm, m for dmnorm) and where its rows start; both undefined when every child
+   * is scalar (child j is row j), as a regression's are: 8 bytes a row that say nothing.
+   */
+  private readonly childSides: Int32Array | undefined;
+  private readonly childStarts: Int32Array | undefined;
+  /** The children's mean elements in all. */
+  private readonly rows: number;
+  /** a_j per row; undefined once a fixed design is known to have none (a probit's: `settleDesign`). */
+  private intercepts: Float64Array | undefined;
+  /**
+   * Coefficients: the change of child-mean element r with coordinate k is `coefficients[columnAt[k] + r * rowStride]`.
+   * Stored (d × rows, columnAt[k] = k·rows, rowStride 1), or read in place from the data array of a regression's
+   * design (`placeCoefficients`), which holds them already: a stored copy was 8·d bytes a row.
+   */
+  private coefficients: Float64Array = new Float64Array(0);
+  private readonly columnAt: Int32Array;
+  private rowStride = 1;
+  private layout: 'none' | 'stored' | 'inPlace' = 'none';
+  /** Whether child j's mean moves with θ; undefined once a fixed design is known to have every child move. */
+  private active: Uint8Array | undefined;
   private readonly weighted: Float64Array;
   /**
    * Whether the children's means read nothing that changes besides the block
@@ -60,7 +74,8 @@ export class GaussianBlock {
   /** With a fixed design, fixed child precisions and a fixed prior, Λ and its factor are computed once too. */
   readonly fixedPrecision: boolean;
   private precisionKnown = false;
-  private childPrecisions: Float64Array | undefined;
+  /** With fixed precisions, the children's (a number when they are all one value, as a probit's ones). */
+  private childPrecisions: Float64Array | number | undefined;
   private precisionOk = false;
   /**
    * With a fixed design, scalar normal children whose precisions are one and
@@ -82,15 +97,20 @@ export class GaussianBlock {
     this.coordinateOffsets = Int32Array.from(this.coordinates, (c) => c.offset);
     this.priorMeans = ChildReads.parameters(graph, members, () => 0);
     this.priorPrecisions = ChildReads.parameters(graph, members, () => 1);
-    this.childSides = Int32Array.from(children.map((c) => c.side));
-    this.childStarts = new Int32Array(children.length);
     let rows = 0;
-    children.forEach((c, j) => {
-      this.childStarts[j] = rows;
-      rows += c.side;
-    });
+    if (children.every((c) => c.side === 1)) {
+      rows = children.length;
+    } else {
+      const sides = (this.childSides = Int32Array.from(children, (c) => c.side));
+      const starts = (this.childStarts = new Int32Array(children.length));
+      for (let j = 0; j < children.length; j++) {
+        starts[j] = rows;
+        rows += sides[j]!;
+      }
+    }
+    this.rows = rows;
     this.intercepts = new Float64Array(rows);
-    this.coefficients = new Float64Array(d * rows);
+    this.columnAt = new Int32Array(d);
     this.active = new Uint8Array(children.length);
     this.precision = new Float64Array(d * d);
     this.linear = new Float64Array(d);
@@ -102,6 +122,8 @@ export class GaussianBlock {
     const ids = new Set(members.map((m) => m.id));
     // The parents answer for a whole child at once; only a child with other moving parents has its arguments looked at one by one.
     this.fixedDesign = children.every((c) => readsOnlyFixedOr(graph, c, ids) || readsOnly(graph, c.statement.args[0]!, c, ids));
+    // A fixed design's coefficients may be read in place (readMemberInnerProducts); a moving one's are stored.
+    if (!this.fixedDesign) this.storeCoefficients();
     const none = new Set<number>();
     this.fixedPrecision = this.fixedDesign &&
       children.every((c) => readsOnlyFixedOr(graph, c, none) || readsOnly(graph, c.statement.args[1]!, c, none)) &&
@@ -114,10 +136,16 @@ export class GaussianBlock {
     if (this.fixedDesign) {
       // A child without a term leaves the design unknown: it is probed at the first update then, as a moving design is.
       this.readTerms((j) => termOf(children[j]!), this.readMemberInnerProducts());
+      if (this.designKnown) this.settleDesign();
     } else {
       const terms = children.map(termOf);
       this.terms = terms.every((t) => t !== undefined) ? (terms as LinearTerm[]) : undefined;
     }
+  }
+
+  /** Whether the coefficients are read in place from the design's data array (`placeCoefficients`), not stored. */
+  get designInPlace(): boolean {
+    return this.layout === 'inPlace';
   }
 
   /** Reads the coordinates' current values into `out` (length d). */
@@ -145,7 +173,7 @@ export class GaussianBlock {
     const { children, childStarts } = this;
     for (let j = 0; j < children.length; j++) {
       const child = children[j]!;
-      const start = shift + childStarts[j]!;
+      const start = shift + (childStarts ? childStarts[j]! : j);
       if (child.side === 1) {
         into[start] = child.parameter(0);
       } else {
@@ -159,7 +187,10 @@ export class GaussianBlock {
    * rest of the model. Returns false when Λ is not positive definite.
    */
   compute(): boolean {
-    if (!this.fixedDesign || !this.designKnown) this.computeDesign();
+    if (!this.fixedDesign || !this.designKnown) {
+      this.computeDesign();
+      if (this.fixedDesign) this.settleDesign();
+    }
     if (!this.fixedPrecision || !this.precisionKnown) {
       // One pass over the children for Λ and η: each child's parameters (d + d² of them for a dmnorm child) evaluated once.
       if (this.sharedPrecision) this.computeFromSums(this.sharedPrecision.values[this.sharedPrecision.offset]!);
@@ -175,24 +206,38 @@ export class GaussianBlock {
 
   /** Reads a_j and A_j off each child's linear term; false, with the design still unknown, at the first child without one. */
   private readTerms(termOf: (j: number) => LinearTerm | undefined, known?: Uint8Array): boolean {
-    const { d, children, childStarts, intercepts, coefficients, active, row } = this;
-    const rows = intercepts.length;
+    const { d, children, childStarts, row, rows } = this;
+    const intercepts = (this.intercepts ??= new Float64Array(rows));
+    const active = (this.active ??= new Uint8Array(children.length));
     for (let j = 0; j < children.length; j++) {
       if (known?.[j]) continue;
       const term = termOf(j);
       if (!term) return false;
+      if (this.layout !== 'stored') this.storeCoefficients();
+      const { coefficients, columnAt, rowStride } = this;
       row.fill(0);
-      const start = childStarts[j]!;
+      const start = childStarts ? childStarts[j]! : j;
       intercepts[start] = term(1, row);
       let moves = 0;
       for (let k = 0; k < d; k++) {
-        coefficients[k * rows + start] = row[k]!;
+        coefficients[columnAt[k]! + start * rowStride] = row[k]!;
         if (row[k] !== 0) moves = 1;
       }
       active[j] = moves;
     }
     this.designKnown = true;
     return true;
+  }
+
+  /**
+   * A fixed design once known: all-zero intercepts and an every-child-active list are implied instead of stored
+   * (9 bytes a row). Object.is: an intercept of −0 is kept, y − (−0) and y − 0 differing for y = −0. EM's
+   * `accumulateWeighted` recomputes the design into arrays made again then (and kept).
+   */
+  private settleDesign(): void {
+    const { intercepts, active } = this;
+    if (intercepts && intercepts.every((a) => Object.is(a, 0))) this.intercepts = undefined;
+    if (active && active.every((a) => a === 1)) this.active = undefined;
   }
 
   /**
@@ -205,9 +250,10 @@ export class GaussianBlock {
    * million rows). Returns the children read, or undefined for none.
    */
   private readMemberInnerProducts(): Uint8Array | undefined {
-    const { d, children, childStarts, intercepts, coefficients, active, saved } = this;
-    const rows = intercepts.length;
+    const { d, children, childStarts, saved, rows } = this;
     if (d > PROBED_INNER_PRODUCTS_UP_TO) return undefined;
+    const intercepts = (this.intercepts ??= new Float64Array(rows));
+    const active = (this.active ??= new Uint8Array(children.length));
     const byStatement = new Map<unknown, boolean>();
     const read = new Uint8Array(children.length);
     let any = false;
@@ -222,22 +268,82 @@ export class GaussianBlock {
       }
     }
     if (!any) return undefined;
+    if (this.layout === 'none' && !(read.every((x) => x === 1) && byStatement.size === 1 && this.placeCoefficients())) this.storeCoefficients();
+    const { coefficients, columnAt, rowStride } = this;
+    const inPlace = this.layout === 'inPlace';
+    let differs = false;
     this.getAll(saved);
     for (let k = 0; k < d; k++) this.setCoordinate(k, 0);
-    for (let j = 0; j < children.length; j++) if (read[j]) intercepts[childStarts[j]!] = children[j]!.parameter(0);
+    for (let j = 0; j < children.length; j++) if (read[j]) intercepts[childStarts ? childStarts[j]! : j] = children[j]!.parameter(0);
     for (let k = 0; k < d; k++) {
       this.setCoordinate(k, 1);
       for (let j = 0; j < children.length; j++) {
         if (!read[j]) continue;
-        const start = childStarts[j]!;
+        const start = childStarts ? childStarts[j]! : j;
         const b = children[j]!.parameter(0) - intercepts[start]!;
-        coefficients[k * rows + start] = b;
+        // In place, the probe checks that each coefficient is the very number the data array holds.
+        if (!inPlace) coefficients[columnAt[k]! + start * rowStride] = b;
+        else if (!Object.is(coefficients[columnAt[k]! + start * rowStride], b)) differs = true;
         if (b !== 0) active[j] = 1;
       }
       this.setCoordinate(k, 0);
     }
     for (let k = 0; k < d; k++) this.setCoordinate(k, saved[k]!);
+    if (differs) {
+      // Not the data's numbers (0 × ∞ in the probe, a −0, rows not evenly spaced): stored, and probed again.
+      this.layout = 'none';
+      this.storeCoefficients();
+      return this.readMemberInnerProducts();
+    }
     return read;
+  }
+
+  /** Stored coefficients (see `coefficients`), holding those read in place so far, or zeros. */
+  private storeCoefficients(): void {
+    const { d, rows, columnAt } = this;
+    const stored = new Float64Array(d * rows);
+    if (this.layout === 'inPlace') {
+      const { coefficients, rowStride } = this;
+      for (let k = 0; k < d; k++) for (let r = 0; r < rows; r++) stored[k * rows + r] = coefficients[columnAt[k]! + r * rowStride]!;
+    }
+    for (let k = 0; k < d; k++) columnAt[k] = k * rows;
+    this.coefficients = stored;
+    this.rowStride = 1;
+    this.layout = 'stored';
+  }
+
+  /**
+   * Every child scalar, of one statement whose mean is inprod(w, θ) with θ a whole variable of exactly the block's
+   * coordinates and w read in place (X[i, ]): child j's coefficient of coordinate k is then w's element at θ's
+   * offset of k, the positions w reads in child 0 spaced evenly across the children (child j's are child 0's
+   * shifted by j times child 1's shift). Taken as a guess, which the probe checks number by number.
+   */
+  private placeCoefficients(): boolean {
+    const { children, coordinates, d } = this;
+    if (this.childStarts || children.length === 0) return false;
+    const first = children[0]!;
+    const mean = first.statement.args[0]!;
+    if (mean.kind !== 'call' || mean.callee !== 'inprod' || mean.args.length !== 2) return false;
+    const variable = coordinates[0]!.node.variable;
+    if (variable.values.length !== d || !coordinates.every((c) => c.node.variable === variable)) return false;
+    const isTheta = (e: Expression): boolean => (e.kind === 'name' || e.kind === 'index') && e.name === variable.name && !first.scope.has(e.name);
+    const [a, b] = [mean.args[0]!.value, mean.args[1]!.value];
+    const w = isTheta(b) ? a : isTheta(a) ? b : undefined;
+    if (!w) return false;
+    const at = (child: StochasticNode): { values: Float64Array; offsets: Int32Array } | undefined => this.graph.expressions.array(w, child.scope).direct;
+    const start = at(first);
+    if (!start || start.offsets.length !== d) return false;
+    let rowStride = 0;
+    if (children.length > 1) {
+      const next = at(children[1]!);
+      if (!next || next.values !== start.values) return false;
+      rowStride = next.offsets[0]! - start.offsets[0]!;
+    }
+    for (let k = 0; k < d; k++) this.columnAt[k] = start.offsets[coordinates[k]!.offset]!;
+    this.coefficients = start.values;
+    this.rowStride = rowStride;
+    this.layout = 'inPlace';
+    return true;
   }
 
   /** Whether `mean` is inprod(w, v) or inprod(v, w) with v a whole variable (beta, beta[]) every element of which is a coordinate. */
@@ -258,16 +364,19 @@ export class GaussianBlock {
   interceptsAreZero(): boolean {
     if (!this.fixedDesign) return false;
     if (!this.designKnown) this.computeDesign();
-    return this.intercepts.every((a) => a === 0);
+    return !this.intercepts || this.intercepts.every((a) => a === 0);
   }
 
   /** a_j and A_j: read off compiled linear terms, or else by d + 1 evaluations of the children's means. */
   private computeDesign(): void {
-    const { d, children, childSides, childStarts, intercepts, coefficients, active, saved } = this;
-    const rows = intercepts.length;
+    // Probing writes the coefficients: stored from here on (EM's recomputation of a design read in place).
+    if (this.layout !== 'stored') this.storeCoefficients();
+    const { d, children, childSides, childStarts, coefficients, saved, columnAt, rowStride, rows } = this;
     const terms = this.terms;
     if (terms && this.readTerms((j) => terms[j])) return;
     // Probing moves the coordinates; they go back where they were, so a caller that refuses the update leaves the block untouched.
+    const intercepts = (this.intercepts ??= new Float64Array(rows));
+    const active = (this.active ??= new Uint8Array(children.length));
     this.getAll(saved);
     for (let k = 0; k < d; k++) this.setCoordinate(k, 0);
     this.readMeans(intercepts, 0);
@@ -280,8 +389,8 @@ export class GaussianBlock {
     // A child whose mean does not move with θ (a mixture component not chosen now) adds nothing.
     for (let j = 0; j < children.length; j++) {
       let moves = 0;
-      const start = childStarts[j]!, side = childSides[j]!;
-      for (let k = 0; k < d && !moves; k++) for (let i = 0; i < side; i++) if (coefficients[k * rows + start + i] !== 0) moves = 1;
+      const start = childStarts ? childStarts[j]! : j, side = childSides ? childSides[j]! : 1;
+      for (let k = 0; k < d && !moves; k++) for (let i = 0; i < side; i++) if (coefficients[columnAt[k]! + (start + i) * rowStride] !== 0) moves = 1;
       active[j] = moves;
     }
     this.designKnown = true;
@@ -302,32 +411,30 @@ export class GaussianBlock {
       return;
     }
     // Children that are not data move between updates: their y_j − a_j is read each time.
-    const { children, childStarts, coefficients, active, intercepts } = this;
-    const rows = intercepts.length;
+    const { children, childStarts, coefficients, active, intercepts, columnAt, rowStride } = this;
     for (let j = 0; j < children.length; j++) {
-      if (!active[j]) continue;
+      if (active && !active[j]) continue;
       const child = children[j]!;
-      const start = childStarts[j]!;
-      const w = tau * (child.variable.values[child.offset]! - intercepts[start]!);
-      for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[k * rows + start]!;
+      const start = childStarts ? childStarts[j]! : j;
+      const w = tau * (child.variable.values[child.offset]! - (intercepts ? intercepts[start]! : 0));
+      for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[columnAt[k]! + start * rowStride]!;
     }
   }
 
   /** Σ_j b_j b_jᵀ over the active children, and Σ_j b_j (y_j − a_j) when every child is data. */
   private sumDesign(): { outer: Float64Array; response: Float64Array | undefined } {
-    const { d, children, childStarts, coefficients, active, intercepts } = this;
-    const rows = intercepts.length;
+    const { d, children, childStarts, coefficients, active, intercepts, columnAt, rowStride } = this;
     const outer = new Float64Array(d * d);
     const response = children.every((c) => c.observed) ? new Float64Array(d) : undefined;
     for (let j = 0; j < children.length; j++) {
-      if (!active[j]) continue;
+      if (active && !active[j]) continue;
       const child = children[j]!;
-      const start = childStarts[j]!;
-      const residual = child.variable.values[child.offset]! - intercepts[start]!;
+      const start = childStarts ? childStarts[j]! : j;
+      const residual = child.variable.values[child.offset]! - (intercepts ? intercepts[start]! : 0);
       for (let k = 0; k < d; k++) {
-        const bk = coefficients[k * rows + start]!;
+        const bk = coefficients[columnAt[k]! + start * rowStride]!;
         if (response) response[k] = response[k]! + bk * residual;
-        for (let l = 0; l < d; l++) outer[k * d + l] = outer[k * d + l]! + bk * coefficients[l * rows + start]!;
+        for (let l = 0; l < d; l++) outer[k * d + l] = outer[k * d + l]! + bk * coefficients[columnAt[l]! + start * rowStride]!;
       }
     }
     return { outer, response };
@@ -335,8 +442,7 @@ export class GaussianBlock {
 
   /** Λ = Λ₀ + Σ_j A_jᵀ T_j A_j (lower triangle, then mirrored); with `withLinear` η too, in the same pass. */
   private computePrecision(withLinear: boolean): void {
-    const { d, precision, linear, children, childStarts, coefficients, active, intercepts } = this;
-    const rows = this.intercepts.length;
+    const { d, precision, linear, children, childStarts, coefficients, active, intercepts, columnAt, rowStride } = this;
     zero(precision, d * d);
     if (withLinear) {
       zero(linear, d);
@@ -345,20 +451,20 @@ export class GaussianBlock {
       this.addPrior(true);
     }
     for (let j = 0; j < children.length; j++) {
-      if (!active[j]) continue;
+      if (active && !active[j]) continue;
       const child = children[j]!;
-      const start = childStarts[j]!;
+      const start = childStarts ? childStarts[j]! : j;
       if (child.side === 1) {
         const tau = child.parameter(1);
         if (withLinear) {
-          const w = tau * (child.variable.values[child.offset]! - intercepts[start]!);
-          for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[k * rows + start]!;
+          const w = tau * (child.variable.values[child.offset]! - (intercepts ? intercepts[start]! : 0));
+          for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[columnAt[k]! + start * rowStride]!;
         }
         for (let k = 0; k < d; k++) {
-          const bk = coefficients[k * rows + start]!;
+          const bk = coefficients[columnAt[k]! + start * rowStride]!;
           if (bk === 0) continue;
           const t = tau * bk;
-          for (let l = 0; l <= k; l++) precision[k * d + l] = precision[k * d + l]! + t * coefficients[l * rows + start]!;
+          for (let l = 0; l <= k; l++) precision[k * d + l] = precision[k * d + l]! + t * coefficients[columnAt[l]! + start * rowStride]!;
         }
         continue;
       }
@@ -369,9 +475,9 @@ export class GaussianBlock {
         for (let l = 0; l <= k; l++) {
           let q = 0;
           for (let i = 0; i < m; i++) {
-            const aik = coefficients[k * rows + start + i]!;
+            const aik = coefficients[columnAt[k]! + (start + i) * rowStride]!;
             if (aik === 0) continue;
-            for (let h = 0; h < m; h++) q += aik * p[m + i * m + h]! * coefficients[l * rows + start + h]!;
+            for (let h = 0; h < m; h++) q += aik * p[m + i * m + h]! * coefficients[columnAt[l]! + (start + h) * rowStride]!;
           }
           precision[k * d + l] = precision[k * d + l]! + q;
         }
@@ -382,19 +488,21 @@ export class GaussianBlock {
 
   /** η = Λ₀μ₀ + Σ_j A_jᵀ T_j (y_j − a_j). */
   private computeLinear(): void {
-    const { d, linear, children, childStarts, intercepts, coefficients, active } = this;
-    const rows = intercepts.length;
+    const { d, linear, children, childStarts, intercepts, coefficients, active, columnAt, rowStride } = this;
     zero(linear, d);
     this.addPrior(false);
     // With fixed precisions (probit's z[i], precision 1) each child's precision is read once, not per update.
-    const taus = this.fixedPrecision ? (this.childPrecisions ??= Float64Array.from(children, (c) => (c.side === 1 ? c.parameter(1) : Number.NaN))) : undefined;
+    if (this.fixedPrecision && this.childPrecisions === undefined) this.childPrecisions = fixedPrecisions(children);
+    const taus = this.childPrecisions;
+    const tau = typeof taus === 'number' ? taus : Number.NaN;
+    const each = typeof taus === 'number' ? undefined : taus;
     for (let j = 0; j < children.length; j++) {
-      if (!active[j]) continue;
+      if (active && !active[j]) continue;
       const child = children[j]!;
-      const start = childStarts[j]!;
+      const start = childStarts ? childStarts[j]! : j;
       if (child.side === 1) {
-        const w = (taus ? taus[j]! : child.parameter(1)) * (child.variable.values[child.offset]! - intercepts[start]!);
-        for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[k * rows + start]!;
+        const w = (each ? each[j]! : taus === undefined ? child.parameter(1) : tau) * (child.variable.values[child.offset]! - (intercepts ? intercepts[start]! : 0));
+        for (let k = 0; k < d; k++) linear[k] = linear[k]! + w * coefficients[columnAt[k]! + start * rowStride]!;
         continue;
       }
       this.addChildLinear(child, start, currentParameters(child));
@@ -403,17 +511,16 @@ export class GaussianBlock {
 
   /** Adds a multivariate child's A_jᵀ T_j (y_j − a_j) to η, its parameters `p` evaluated. */
   private addChildLinear(child: StochasticNode, start: number, p: Float64Array): void {
-    const { d, linear, intercepts, coefficients, weighted } = this;
-    const rows = intercepts.length;
+    const { d, linear, intercepts, coefficients, weighted, columnAt, rowStride } = this;
     const m = child.side;
     for (let i = 0; i < m; i++) {
       let s = 0;
-      for (let l = 0; l < m; l++) s += p[m + i * m + l]! * (child.variable.values[child.offsets[l]!]! - intercepts[start + l]!);
+      for (let l = 0; l < m; l++) s += p[m + i * m + l]! * (child.variable.values[child.offsets[l]!]! - (intercepts ? intercepts[start + l]! : 0));
       weighted[i] = s;
     }
     for (let k = 0; k < d; k++) {
       let s = 0;
-      for (let i = 0; i < m; i++) s += coefficients[k * rows + start + i]! * weighted[i]!;
+      for (let i = 0; i < m; i++) s += coefficients[columnAt[k]! + (start + i) * rowStride]! * weighted[i]!;
       linear[k] = linear[k]! + s;
     }
   }
@@ -463,27 +570,29 @@ export class GaussianBlock {
    */
   accumulateWeighted(lambda: Float64Array, eta: Float64Array, weight: Float64Array): void {
     this.computeDesign();
-    const { d, children, childStarts, intercepts, coefficients, active } = this;
-    const rows = intercepts.length;
+    const { d, children, childStarts, coefficients, columnAt, rowStride } = this;
+    // computeDesign made them again if a settled design had let them go.
+    const intercepts = this.intercepts!;
+    const active = this.active!;
     for (let j = 0; j < children.length; j++) {
       const child = children[j]!;
       const w = weight[child.id]!;
       if (!active[j] || w === 0) continue;
-      const start = childStarts[j]!;
+      const start = childStarts ? childStarts[j]! : j;
       const m = child.side;
       const p = currentParameters(child);
       for (let i = 0; i < m; i++) {
         let s = 0;
         for (let l = 0; l < m; l++) s += this.childPrecision(child, p, i, l) * (child.variable.values[child.offsets[l]!]! - intercepts[start + l]!);
-        for (let k = 0; k < d; k++) eta[k] = eta[k]! + w * coefficients[k * rows + start + i]! * s;
+        for (let k = 0; k < d; k++) eta[k] = eta[k]! + w * coefficients[columnAt[k]! + (start + i) * rowStride]! * s;
       }
       for (let k = 0; k < d; k++) {
         for (let l = 0; l < d; l++) {
           let q = 0;
           for (let i = 0; i < m; i++) {
-            const aik = coefficients[k * rows + start + i]!;
+            const aik = coefficients[columnAt[k]! + (start + i) * rowStride]!;
             if (aik === 0) continue;
-            for (let h = 0; h < m; h++) q += aik * this.childPrecision(child, p, i, h) * coefficients[l * rows + start + h]!;
+            for (let h = 0; h < m; h++) q += aik * this.childPrecision(child, p, i, h) * coefficients[columnAt[l]! + (start + h) * rowStride]!;
           }
           lambda[k * d + l] = lambda[k * d + l]! + w * q;
         }
@@ -605,6 +714,16 @@ export function gaussianBlockChildren(graph: ModelGraph, members: StochasticNode
     }
   }
   return children;
+}
+
+/**
+ * Fixed children's precisions, read once: one number when they are all the same (a probit's ones), else one a child
+ * (NaN for a multivariate child, which reads its own).
+ */
+function fixedPrecisions(children: StochasticNode[]): Float64Array | number {
+  const taus = Float64Array.from(children, (c) => (c.side === 1 ? c.parameter(1) : Number.NaN));
+  const first = taus[0]!;
+  return taus.length > 0 && taus.every((t) => Object.is(t, first)) ? first : taus;
 }
 
 /** Zeroes the first n values: for a block's few, a loop costs less than TypedArray.fill's call. */

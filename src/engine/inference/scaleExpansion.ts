@@ -22,14 +22,21 @@ import type { GaussianBlock } from './gaussianBlock';
  * the slow mixing of the plain sampler along the overall scale of (z, θ).
  */
 export class ScaleExpansion {
-  private readonly precisions: Float64Array;
+  /** τ_j, fixed: one number when every child has the same (a probit's ones), else one a child. */
+  private readonly precisions: Float64Array | undefined;
+  private readonly precision: number;
   private readonly whitened: Float64Array;
 
   private constructor(
     private readonly graph: ModelGraph,
     private readonly block: GaussianBlock,
   ) {
-    this.precisions = Float64Array.from(block.children, (c) => c.parameter(1));
+    const children = block.children;
+    const first = children[0]!.parameter(1);
+    let same = true;
+    for (let j = 1; j < children.length && same; j++) same = Object.is(children[j]!.parameter(1), first);
+    this.precision = same ? first : Number.NaN;
+    this.precisions = same ? undefined : Float64Array.from(children, (c) => c.parameter(1));
     this.whitened = new Float64Array(block.d);
   }
 
@@ -45,13 +52,13 @@ export class ScaleExpansion {
   apply(random: Random): void {
     const { block } = this;
     const { children } = block;
-    const { precisions, whitened } = this;
+    const { precisions, precision, whitened } = this;
     const n = children.length;
     let squares = 0;
     for (let j = 0; j < n; j++) {
       const z = children[j]!;
       const value = z.variable.values[z.offset]!;
-      squares += precisions[j]! * value * value;
+      squares += (precisions ? precisions[j]! : precision) * value * value;
     }
     // ηᵀΛ⁻¹η = |L⁻¹η|² with Λ = LLᵀ.
     const d = block.d;
