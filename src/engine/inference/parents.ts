@@ -44,8 +44,11 @@ export function parentRows(graph: ModelGraph): Parents {
   for (const node of graph.stochastic) for (let k = 0; k < node.childCount; k++) start[node.child(k) + 1]!++;
   for (let k = 0; k < n; k++) start[k + 1]! += start[k]!;
   const ids = new Int32Array(start[n]!);
-  const fill = start.slice(0, n);
-  for (const node of graph.stochastic) for (let k = 0; k < node.childCount; k++) ids[fill[node.child(k)]!++] = node.id;
+  // Filled through the starts themselves, each moved on to its row's end, then shifted back: a copy of them to fill
+  // through was 8 MB more at a million probit rows.
+  for (const node of graph.stochastic) for (let k = 0; k < node.childCount; k++) ids[start[node.child(k)]!++] = node.id;
+  for (let k = n; k > 0; k--) start[k] = start[k - 1]!;
+  start[0] = 0;
   return { start, ids };
 }
 

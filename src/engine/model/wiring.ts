@@ -79,8 +79,11 @@ class Readers {
     for (let k = 0; k < sources; k++) counts[k + 1]! += counts[k]!;
     this.start = counts;
     this.ids = new Int32Array(counts[sources]!);
-    const fill = counts.slice(0, sources);
-    each((source, reader) => (this.ids[fill[source]!++] = reader));
+    // Filled through the starts themselves, each moved on to its row's end, then shifted back: a copy to fill through
+    // was 8 MB more at a million probit rows.
+    each((source, reader) => (this.ids[counts[source]!++] = reader));
+    for (let k = sources; k > 0; k--) counts[k] = counts[k - 1]!;
+    counts[0] = 0;
   }
 }
 
