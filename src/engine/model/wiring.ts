@@ -1,4 +1,4 @@
-import { exactly } from '../collections';
+import { NO_ITEMS } from '../collections';
 import { depthFirst } from '../depthFirst';
 import { ElementReads } from './elementReads';
 import { errorAt } from '../language/source';
@@ -87,6 +87,14 @@ class Readers {
   }
 }
 
+/** The first `count` ids of a scratch array as a list of their own (the shared empty list for none). */
+function listOf(scratch: Int32Array, count: number): number[] {
+  if (count === 0) return NO_ITEMS;
+  const list = new Array<number>(count);
+  for (let k = 0; k < count; k++) list[k] = scratch[k]!;
+  return list;
+}
+
 /** Wires each stochastic node to its stochastic children and the deterministic nodes between; returns the deterministic sinks in order. */
 export function wireChildren(stochastic: StochasticNode[], deterministic: DeterministicNode[], reads: ReadTable, order: number[]): number[] {
   const nS = stochastic.length;
@@ -116,18 +124,23 @@ export function wireChildren(stochastic: StochasticNode[], deterministic: Determ
   }
   // Marks stamped with the current node's id + 1, so no set is built per node; the lists are scratch reused for every
   // node (a node keeps an exact copy): two lists and two closures per node were 350 MB of garbage at 200,000 rows.
+  // The scratch are typed arrays as long as the most a node can have: a list grown by push for every node with a
+  // million children (a probit's coefficients) left each growth's copy behind, 70 MB at a million rows.
   const childMark = new Int32Array(nS);
   const dependentMark = new Int32Array(deterministic.length);
   const pending: number[] = [];
-  const children: number[] = [];
-  const dependents: number[] = [];
+  const children = new Int32Array(nS);
+  const dependents = new Int32Array(deterministic.length);
+  const lone = [0];
+  let childCount = 0;
+  let dependentCount = 0;
   let stamp = 0;
   const addChildrenOf = (s: number): void => {
     for (let r = stochasticReaders.start[s]!; r < stochasticReaders.start[s + 1]!; r++) {
       const c = stochasticReaders.ids[r]!;
       if (childMark[c] === stamp) continue;
       childMark[c] = stamp;
-      children.push(c);
+      children[childCount++] = c;
     }
   };
   const queueDependentsOf = (s: number): void => {
@@ -136,23 +149,29 @@ export function wireChildren(stochastic: StochasticNode[], deterministic: Determ
   const byPosition = (a: number, b: number): number => position[a]! - position[b]!;
   for (const node of stochastic) {
     stamp = node.id + 1;
-    children.length = 0;
-    dependents.length = 0;
+    childCount = 0;
+    dependentCount = 0;
     addChildrenOf(node.id);
     queueDependentsOf(node.id);
     while (pending.length) {
       const d = pending.pop()!;
       if (dependentMark[d] === stamp || !feedsStochastic[d]) continue;
       dependentMark[d] = stamp;
-      dependents.push(d);
+      dependents[dependentCount++] = d;
       addChildrenOf(nS + d);
       queueDependentsOf(nS + d);
     }
-    if (children.length > 1) children.sort((a, b) => a - b);
-    if (dependents.length > 1) dependents.sort(byPosition);
-    // A lone child is kept as its id (nodeRecords.ts): a copy of the list would be garbage.
-    node.children = children.length === 1 ? children : exactly(children);
-    node.dependents = exactly(dependents);
+    // A typed array sorts numerically.
+    if (childCount > 1) children.subarray(0, childCount).sort();
+    if (dependentCount > 1) dependents.subarray(0, dependentCount).sort(byPosition);
+    // A lone child is kept as its id (nodeRecords.ts): a list of its own would be garbage.
+    if (childCount === 1) {
+      lone[0] = children[0]!;
+      node.children = lone;
+    } else {
+      node.children = listOf(children, childCount);
+    }
+    node.dependents = listOf(dependents, dependentCount);
   }
   return order.filter((id) => !feedsStochastic[id]);
 }
