@@ -586,6 +586,15 @@ export class NotebookView {
     }, needle);
   }
 
+  /** The lines drawn in cell `index`'s editor, top to bottom (what a failure message can quote). */
+  async cellLines(index) {
+    return this.row(index).evaluate((row) =>
+      [...row.querySelectorAll('.view-lines .view-line')]
+        .sort((a, b) => parseFloat(a.style.top || '0') - parseFloat(b.style.top || '0'))
+        .map((line) => line.textContent.replace(/\u00a0/g, ' ')),
+    );
+  }
+
   /** The boxes of the error squiggles drawn in cell `index`'s editor. */
   async squiggles(index, severity = 'error') {
     return this.row(index).evaluate(
