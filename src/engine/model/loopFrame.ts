@@ -114,12 +114,12 @@ export function withLoopVariable(scope: LoopScope, variable: string, index: numb
  * An index computed from data (a Float64Array) is a heap number; stored as one, every frame would keep a 16-byte box and
  * the compiled statements would read through it. A small integer (as `| 0` makes it) is kept in the field itself.
  */
-export function smallIndex(index: number): number {
+function smallIndex(index: number): number {
   return index === (index | 0) ? index | 0 : index;
 }
 
 /** A row's scope taken apart to be kept in a node: its innermost loop (the node's own frame) and the loops outside it. */
-export interface FrameParts {
+interface FrameParts {
   /** The innermost loop's variable; undefined for a scope outside every loop (`scope` is then the node's scope). */
   readonly loopVariable: string | undefined;
   readonly outer: LoopFrame | undefined;

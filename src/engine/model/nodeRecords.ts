@@ -102,32 +102,38 @@ export class CompiledStochasticNode extends RowFrame implements StochasticNode {
     return this.place < 0;
   }
 
-  get children(): number[] {
+  /** The children alone (a lone child as its id), wherever `links` keeps them. */
+  private get childLinks(): number | number[] {
     const links = this.links;
-    if (links instanceof NodeLinks) return links.childList();
-    if (typeof links !== 'number') return links;
-    const list = [links];
-    this.links = list;
-    return list;
+    return links instanceof NodeLinks ? links.children : links;
   }
 
-  set children(list: number[]) {
+  private set childLinks(children: number | number[]) {
     const links = this.links;
-    const children = list.length === 1 ? list[0]! : list;
     if (links instanceof NodeLinks) links.children = children;
     else this.links = children;
   }
 
+  get children(): number[] {
+    const children = this.childLinks;
+    if (typeof children !== 'number') return children;
+    const list = [children];
+    this.childLinks = list;
+    return list;
+  }
+
+  set children(list: number[]) {
+    this.childLinks = list.length === 1 ? list[0]! : list;
+  }
+
   get childCount(): number {
-    const links = this.links;
-    if (typeof links === 'number') return 1;
-    return links instanceof NodeLinks ? links.childCount() : links.length;
+    const children = this.childLinks;
+    return typeof children === 'number' ? 1 : children.length;
   }
 
   child(k: number): number {
-    const links = this.links;
-    if (typeof links === 'number') return links;
-    return links instanceof NodeLinks ? links.child(k) : links[k]!;
+    const children = this.childLinks;
+    return typeof children === 'number' ? children : children[k]!;
   }
 
   /** Deterministic nodes to recompute, in order, after this node changes. */
@@ -215,22 +221,6 @@ class NodeLinks {
     public children: number | number[],
     public dependents: number[],
   ) {}
-
-  childList(): number[] {
-    const children = this.children;
-    if (typeof children !== 'number') return children;
-    return (this.children = [children]);
-  }
-
-  childCount(): number {
-    const children = this.children;
-    return typeof children === 'number' ? 1 : children.length;
-  }
-
-  child(k: number): number {
-    const children = this.children;
-    return typeof children === 'number' ? children : children[k]!;
-  }
 }
 
 /** `params` of compiled nodes that were asked for them, kept beside the nodes rather than in a field of each. */
