@@ -4,7 +4,7 @@ import { choleskyInPlace, solveWithCholeskyInPlace } from '../math/linalg';
 import { linearTermCompiler, type LinearTerm } from './linearForm';
 import { ChildReads } from './parameterReads';
 import { Dependence, DependenceAnalysis } from './linearity';
-import { readsOnlyFixedOr } from './parents';
+import { readsOnlyFixed, readsOnlyFixedOrMembers } from './parents';
 import { Propagation } from './propagation';
 import { sortedUnion } from '../collections';
 
@@ -120,13 +120,14 @@ export class GaussianBlock {
     for (const c of children) widest = Math.max(widest, c.side);
     this.weighted = new Float64Array(widest);
     const ids = new Set(members.map((m) => m.id));
-    // The parents answer for a whole child at once; only a child with other moving parents has its arguments looked at one by one.
-    this.fixedDesign = children.every((c) => readsOnlyFixedOr(graph, c, ids) || readsOnly(graph, c.statement.args[0]!, c, ids));
+    // Counts of moving parents answer for a whole child at once (parents.ts); only a child with other moving parents has its arguments looked at one by one.
+    const fixedOrMembers = readsOnlyFixedOrMembers(graph, members, children);
+    this.fixedDesign = children.every((c, j) => fixedOrMembers[j] === 1 || readsOnly(graph, c.statement.args[0]!, c, ids));
     // A fixed design's coefficients may be read in place (readMemberInnerProducts); a moving one's are stored.
     if (!this.fixedDesign) this.storeCoefficients();
     const none = new Set<number>();
     this.fixedPrecision = this.fixedDesign &&
-      children.every((c) => readsOnlyFixedOr(graph, c, none) || readsOnly(graph, c.statement.args[1]!, c, none)) &&
+      children.every((c) => readsOnlyFixed(graph, c) || readsOnly(graph, c.statement.args[1]!, c, none)) &&
       members.every((m) => m.statement.args.every((arg) => readsOnly(graph, arg, m, none)));
     this.sharedPrecision = this.fixedDesign && !this.fixedPrecision ? sharedPrecisionElement(graph, children) : undefined;
     // Scalar normal children whose means compile to linear terms need no probing at all.
@@ -721,9 +722,11 @@ export function gaussianBlockChildren(graph: ModelGraph, members: StochasticNode
  * (NaN for a multivariate child, which reads its own).
  */
 function fixedPrecisions(children: StochasticNode[]): Float64Array | number {
-  const taus = Float64Array.from(children, (c) => (c.side === 1 ? c.parameter(1) : Number.NaN));
-  const first = taus[0]!;
-  return taus.length > 0 && taus.every((t) => Object.is(t, first)) ? first : taus;
+  const tau = (c: StochasticNode): number => (c.side === 1 ? c.parameter(1) : Number.NaN);
+  // Compared before any table is made: one a child was 8 MB at a million probit rows, all ones.
+  const first = children.length > 0 ? tau(children[0]!) : Number.NaN;
+  if (children.length > 0 && children.every((c) => Object.is(tau(c), first))) return first;
+  return Float64Array.from(children, tau);
 }
 
 /** Zeroes the first n values: for a block's few, a loop costs less than TypedArray.fill's call. */

@@ -1,63 +1,84 @@
 import type { ModelGraph, StochasticNode } from '../model/graph';
 
 /**
- * The stochastic parents of every stochastic node (the reverse of
- * `children`: read directly or through deterministic nodes), built once per
- * graph in compressed rows. Structural questions asked of every child of a
- * block ("does it read anything that moves besides the block?") then cost
- * the child's parents, not a recompilation of its relation.
+ * How many unobserved stochastic parents each stochastic node has (read
+ * directly or through deterministic nodes), saturating at SATURATED. Built
+ * once per graph, after predictiveNodes.ts has pruned `children`, and
+ * forgotten once the samplers are made. A count is all a block asks of its
+ * children's parents ("does it read anything that moves besides the block?"):
+ * 2 bytes a node, where the parents themselves in compressed rows were 12
+ * bytes a child (24 MB at a million probit rows, live through the whole of
+ * sampler assignment).
  */
-export interface Parents {
-  start: Int32Array;
-  ids: Int32Array;
+const counted = new WeakMap<ModelGraph, Uint16Array>();
+
+/** A count at this value may be higher: the question is then answered no, and the caller looks closer. */
+const SATURATED = 0xffff;
+
+function movingParentCounts(graph: ModelGraph): Uint16Array {
+  let counts = counted.get(graph);
+  if (counts) return counts;
+  counts = new Uint16Array(graph.stochastic.length);
+  for (const id of graph.unobserved) {
+    const node = graph.stochastic[id]!;
+    // childCount and child, not `children`: a node keeping a lone child as its id would make its list (nodeRecords.ts).
+    for (let k = 0; k < node.childCount; k++) {
+      const c = node.child(k);
+      if (counts[c]! < SATURATED) counts[c]!++;
+    }
+  }
+  counted.set(graph, counts);
+  return counts;
 }
 
-const built = new WeakMap<ModelGraph, Parents>();
-
-export function parentsOf(graph: ModelGraph): Parents {
-  let parents = built.get(graph);
-  if (parents) return parents;
-  parents = parentRows(graph);
-  built.set(graph, parents);
-  return parents;
+/** Lets go of the counts once the samplers are made: nothing asks while sampling. */
+export function forgetParents(graph: ModelGraph): void {
+  counted.delete(graph);
 }
 
-/** Keeps `parents` (from parentRows, with `children` unchanged since) as the graph's parents. */
-export function rememberParents(graph: ModelGraph, parents: Parents): void {
-  built.set(graph, parents);
+/** Whether every stochastic parent of `node` is observed: then all its relation reads is fixed. */
+export function readsOnlyFixed(graph: ModelGraph, node: StochasticNode): boolean {
+  return movingParentCounts(graph)[node.id] === 0;
 }
 
 /**
- * Lets go of the graph's parents once the samplers are made (their
- * constructors ask; nothing asks while sampling): 12 bytes a child, 24 MB at a
- * million probit rows, kept as long as the graph otherwise.
+ * For each of `children` (ascending ids, as the union of the members'
+ * children), whether every stochastic parent it has is observed or one of
+ * `members` (unobserved nodes): then all its relation reads is fixed or a
+ * member. The members that are parents of a child are counted off the
+ * members' own children lists and compared with the child's count of moving
+ * parents.
  */
-export function forgetParents(graph: ModelGraph): void {
-  built.delete(graph);
-}
-
-/** The parents as `children` list them now, not kept: for a caller that changes `children` afterwards (predictiveNodes.ts). */
-export function parentRows(graph: ModelGraph): Parents {
-  const n = graph.stochastic.length;
-  const start = new Int32Array(n + 1);
-  // childCount and child, not `children`: a node keeping a lone child as its id would make its list (nodeRecords.ts).
-  for (const node of graph.stochastic) for (let k = 0; k < node.childCount; k++) start[node.child(k) + 1]!++;
-  for (let k = 0; k < n; k++) start[k + 1]! += start[k]!;
-  const ids = new Int32Array(start[n]!);
-  // Filled through the starts themselves, each moved on to its row's end, then shifted back: a copy of them to fill
-  // through was 8 MB more at a million probit rows.
-  for (const node of graph.stochastic) for (let k = 0; k < node.childCount; k++) ids[start[node.child(k)]!++] = node.id;
-  for (let k = n; k > 0; k--) start[k] = start[k - 1]!;
-  start[0] = 0;
-  return { start, ids };
-}
-
-/** Whether every stochastic parent of `node` is observed or one of `allowed`: then all its relation reads is fixed or allowed. */
-export function readsOnlyFixedOr(graph: ModelGraph, node: StochasticNode, allowed: ReadonlySet<number>): boolean {
-  const { start, ids } = parentsOf(graph);
-  for (let k = start[node.id]!; k < start[node.id + 1]!; k++) {
-    const p = ids[k]!;
-    if (!allowed.has(p) && !graph.stochastic[p]!.observed) return false;
+export function readsOnlyFixedOrMembers(graph: ModelGraph, members: readonly StochasticNode[], children: readonly StochasticNode[]): Uint8Array {
+  const counts = movingParentCounts(graph);
+  const memberParents = new Uint16Array(children.length);
+  for (const member of members) {
+    let at = 0;
+    for (let k = 0; k < member.childCount; k++) {
+      const c = member.child(k);
+      // Children lists are usually ascending, so the next position is usually the one after the last.
+      if (children[at]?.id !== c) at = positionOf(children, c);
+      if (at < 0) continue;
+      memberParents[at]!++;
+      at++;
+    }
   }
-  return true;
+  const answer = new Uint8Array(children.length);
+  for (let j = 0; j < children.length; j++) {
+    const moving = counts[children[j]!.id]!;
+    answer[j] = moving < SATURATED && moving === memberParents[j]! ? 1 : 0;
+  }
+  return answer;
+}
+
+/** Where the node `id` is in `nodes` (ascending ids), or −1. */
+function positionOf(nodes: readonly StochasticNode[], id: number): number {
+  let lo = 0;
+  let hi = nodes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (nodes[mid]!.id < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < nodes.length && nodes[lo]!.id === id ? lo : -1;
 }

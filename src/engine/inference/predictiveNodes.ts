@@ -2,7 +2,6 @@ import { propagate, type ModelGraph, type StochasticNode } from '../model/graph'
 import type { Random } from '../random/rng';
 import { drawFromPrior } from './priorDraws';
 import { exactly } from '../collections';
-import { parentRows, rememberParents, type Parents } from './parents';
 import { ChildReads } from './parameterReads';
 import type { Sampler } from './samplers';
 
@@ -28,17 +27,12 @@ const DRAWN = new Set([
  * draws them, parents first; undefined when there are none.
  */
 export function forwardSamplePredictive(graph: ModelGraph): Sampler | undefined {
-  const parents = parentRows(graph);
-  const informative = informativeNodes(graph, parents);
+  const informative = informativeNodes(graph);
   // Only the uninformative nodes are listed: a list of every unobserved node first was 8 MB at a million rows.
   const uninformative: StochasticNode[] = [];
   for (const id of graph.unobserved) if (!informative[id]) uninformative.push(graph.stochastic[id]!);
   const predictive = topological(graph, uninformative);
-  if (predictive.length === 0) {
-    // Nothing is pruned: the rows are the parents the factories ask for next (parentsOf), not built twice (24 MB at a million rows).
-    rememberParents(graph, parents);
-    return undefined;
-  }
+  if (predictive.length === 0) return undefined;
   // Before the pruning below takes them away: the predictive nodes drawn from each one, by position.
   const position = new Map(predictive.map((n, k) => [n.id, k]));
   const children = predictive.map((n) => {
@@ -60,28 +54,54 @@ export function predictiveSamplerOf(samplers: Sampler[]): PriorDrawSampler | und
 }
 
 /** Observed nodes, the nodes with an observed descendant, and nodes whose prior cannot be drawn directly (kept in the ordinary samplers). */
-function informativeNodes(graph: ModelGraph, parents: Parents): Uint8Array {
-  // In compressed rows: a list per node was about 180 bytes (a pushed-to list keeps 17 slots), 370 MB at a million probit rows.
-  const informative = new Uint8Array(graph.stochastic.length);
-  // Upwards from each observed (or undrawable) node in turn: their ancestors are informative too. A node already marked
-  // has had its ancestors marked, so the pending list holds one search's frontier, not every observed node (8 MB and
-  // more at a million rows).
-  const pending: number[] = [];
-  for (const n of graph.stochastic) {
-    if (informative[n.id] || !(n.observed || !DRAWN.has(n.distribution.name) || n.lower || n.upper)) continue;
-    informative[n.id] = 1;
-    pending.push(n.id);
-    while (pending.length) {
-      const id = pending.pop()!;
-      for (let r = parents.start[id]!; r < parents.start[id + 1]!; r++) {
-        const p = parents.ids[r]!;
-        if (informative[p]) continue;
-        informative[p] = 1;
-        pending.push(p);
+function informativeNodes(graph: ModelGraph): Uint8Array {
+  // Downwards along `children`, depth first without recursion (a stochastic recursion may be as deep as the data): a
+  // node is informative when it is a seed or one of its children is. Upwards from each seed needed every node's
+  // parents in compressed rows, 24 MB at a million probit rows.
+  const state = new Uint8Array(graph.stochastic.length);
+  const path: number[] = [];
+  const cursor: number[] = [];
+  for (const root of graph.stochastic) {
+    if (state[root.id] !== UNSEEN) continue;
+    state[root.id] = ON_PATH;
+    path.push(root.id);
+    cursor.push(0);
+    while (path.length) {
+      const top = path.length - 1;
+      const node = graph.stochastic[path[top]!]!;
+      const k = cursor[top]!;
+      let done: number | undefined;
+      if (isSeed(node)) done = INFORMATIVE;
+      else if (k === node.childCount) done = UNINFORMATIVE;
+      else {
+        const c = node.child(k);
+        if (state[c] === INFORMATIVE) done = INFORMATIVE;
+        else if (state[c] === UNSEEN) {
+          state[c] = ON_PATH;
+          path.push(c);
+          cursor.push(0);
+          continue;
+        } else cursor[top] = k + 1;
       }
+      if (done === undefined) continue;
+      state[node.id] = done;
+      path.pop();
+      cursor.pop();
     }
   }
-  return informative;
+  // The states become the answer in place: 1 for informative, 0 for not.
+  for (let k = 0; k < state.length; k++) state[k] = state[k] === INFORMATIVE ? 1 : 0;
+  return state;
+}
+
+const UNSEEN = 0;
+const ON_PATH = 1;
+const UNINFORMATIVE = 2;
+const INFORMATIVE = 3;
+
+/** Informative in itself: observed, or a prior drawFromPrior cannot draw exactly (another family, or truncated). */
+function isSeed(node: StochasticNode): boolean {
+  return node.observed || !DRAWN.has(node.distribution.name) || !!node.lower || !!node.upper;
 }
 
 /** The nodes ordered so that each comes after its parents among them. */
