@@ -89,3 +89,15 @@ function ascending(list: readonly number[]): boolean {
 function dropRepeats(list: readonly number[]): number[] {
   return list.filter((x, k) => k === 0 || x !== list[k - 1]);
 }
+
+/** The first position in 0 … length − 1 where `before` turns false (`length` when it never does), for `before` true on a prefix. */
+export function lowerBound(length: number, before: (k: number) => boolean): number {
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

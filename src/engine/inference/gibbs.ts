@@ -6,7 +6,7 @@ import type { Random } from '../random/rng';
 import { FiniteSampler } from './finiteSampler';
 import { forwardSamplePredictive } from './predictiveNodes';
 import { forgetParents } from './parents';
-import { forgetNormalChains, SAMPLER_FACTORIES, type Sampler } from './samplers';
+import { forgetNormalGroups, SAMPLER_FACTORIES, type Sampler } from './samplers';
 import { appendAll } from '../collections';
 
 /** Unobserved nodes between two calls of assignSamplers' onProgress: a clock read per node would cost more than a claim. */
@@ -50,7 +50,7 @@ export function assignSamplers(graph: ModelGraph, options: { forwardSamplePredic
   if (predictive) samplers.push(predictive);
   // Tables the factories build once per graph and only they read, kept otherwise as long as the graph.
   forgetParents(graph);
-  forgetNormalChains(graph);
+  forgetNormalGroups(graph);
   return samplers;
 }
 
@@ -60,7 +60,9 @@ export function assignSamplers(graph: ModelGraph, options: { forwardSamplePredic
  * has no CDF here, sampling would silently leave it out: refused instead.
  */
 function refuseUnnormalisedTruncation(graph: ModelGraph): void {
-  for (const node of graph.stochastic) {
+  // By index, not for-of: run once, this loop stays in unoptimised code, where an iterator makes a result per node.
+  for (let id = 0; id < graph.stochastic.length; id++) {
+    const node = graph.stochastic[id]!;
     const t = node.statement.truncation;
     if (!t || node.distribution.multivariate) continue;
     const lower = node.lower ? node.lower() : Number.NEGATIVE_INFINITY;

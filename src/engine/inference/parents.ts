@@ -1,3 +1,4 @@
+import { lowerBound } from '../collections';
 import type { ModelGraph, StochasticNode } from '../model/graph';
 
 /**
@@ -29,6 +30,11 @@ function movingParentCounts(graph: ModelGraph): Uint16Array {
   }
   counted.set(graph, counts);
   return counts;
+}
+
+/** How many unobserved stochastic parents node `id` has; a count of SATURATED may be higher. */
+export function movingParentCount(graph: ModelGraph, id: number): number {
+  return movingParentCounts(graph)[id]!;
 }
 
 /** Lets go of the counts once the samplers are made: nothing asks while sampling. */
@@ -73,12 +79,6 @@ export function readsOnlyFixedOrMembers(graph: ModelGraph, members: readonly Sto
 
 /** Where the node `id` is in `nodes` (ascending ids), or −1. */
 function positionOf(nodes: readonly StochasticNode[], id: number): number {
-  let lo = 0;
-  let hi = nodes.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (nodes[mid]!.id < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < nodes.length && nodes[lo]!.id === id ? lo : -1;
+  const at = lowerBound(nodes.length, (k) => nodes[k]!.id < id);
+  return at < nodes.length && nodes[at]!.id === id ? at : -1;
 }

@@ -61,10 +61,11 @@ function informativeNodes(graph: ModelGraph): Uint8Array {
   const state = new Uint8Array(graph.stochastic.length);
   const path: number[] = [];
   const cursor: number[] = [];
-  for (const root of graph.stochastic) {
-    if (state[root.id] !== UNSEEN) continue;
-    state[root.id] = ON_PATH;
-    path.push(root.id);
+  // By index, not for-of: run once, this loop stays in unoptimised code, where an iterator makes a result per node.
+  for (let root = 0; root < state.length; root++) {
+    if (state[root] !== UNSEEN) continue;
+    state[root] = ON_PATH;
+    path.push(root);
     cursor.push(0);
     while (path.length) {
       const top = path.length - 1;

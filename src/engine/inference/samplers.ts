@@ -10,6 +10,8 @@ import { factorRowsFactory } from './factorRows';
 import { ratingScalarFactory } from './ratingScalars';
 import { GammaShapeSliceSampler, gammaShapeChildren } from './gammaShapeSlice';
 import { GaussianBlock, gaussianBlockChildren } from './gaussianBlock';
+import { movingParentCount } from './parents';
+import { lowerBound } from '../collections';
 import { ScaleExpansion } from './scaleExpansion';
 import { SimplexSliceSampler, SliceSampler } from './sliceSamplers';
 import { claimSumTerms } from './sumSampler';
@@ -44,48 +46,55 @@ export interface SamplerFactory {
 const childrenOf = (graph: ModelGraph, node: StochasticNode): StochasticNode[] => node.children.map((id) => graph.stochastic[id]!);
 
 /**
- * Unobserved, untruncated scalar normal nodes chained by their first child:
- * head[c] is the first such node whose first child is c, next[n] the one
- * after n (in statement order). Built once per graph, in typed arrays.
+ * The unobserved, untruncated scalar normal nodes that could share all their
+ * children with another such node, grouped by first child (ascending) and in
+ * statement order within a group. A node whose first child has no other
+ * moving parent is left out: it can be in no block. Built once per graph,
+ * in typed arrays as long as the nodes listed (none for a probit's latent
+ * rows, whose y[i] reads z[i] alone; arrays as long as all the nodes were
+ * 16 MB at a million rows).
  */
-interface NormalChains {
-  head: Int32Array;
-  next: Int32Array;
+interface NormalGroups {
+  firstChild: Int32Array;
+  node: Int32Array;
 }
 
-const chainsByGraph = new WeakMap<ModelGraph, NormalChains>();
+const groupsByGraph = new WeakMap<ModelGraph, NormalGroups>();
 
-function normalChains(graph: ModelGraph): NormalChains {
-  let chains = chainsByGraph.get(graph);
-  if (chains) return chains;
-  const head = new Int32Array(graph.stochastic.length).fill(-1);
-  const next = new Int32Array(graph.stochastic.length).fill(-1);
-  for (let k = graph.unobserved.length - 1; k >= 0; k--) {
-    const n = graph.stochastic[graph.unobserved[k]!]!;
+function normalGroups(graph: ModelGraph): NormalGroups {
+  let groups = groupsByGraph.get(graph);
+  if (groups) return groups;
+  const listed: number[] = [];
+  for (const id of graph.unobserved) {
+    const n = graph.stochastic[id]!;
     // childCount and child, not `children`: a node keeping a lone child as its id would make its list (nodeRecords.ts).
     if (n.distribution.name !== 'dnorm' || n.statement.truncation || n.childCount === 0) continue;
-    next[n.id] = head[n.child(0)]!;
-    head[n.child(0)] = n.id;
+    if (movingParentCount(graph, n.child(0)) >= 2) listed.push(id);
   }
-  chainsByGraph.set(graph, (chains = { head, next }));
-  return chains;
+  // Statement order is unobserved order, which `listed` keeps: a stable sort by first child keeps it within a group.
+  const order = Int32Array.from(listed.keys()).sort((a, b) => graph.stochastic[listed[a]!]!.child(0) - graph.stochastic[listed[b]!]!.child(0) || a - b);
+  const node = Int32Array.from(order, (k) => listed[k]!);
+  groupsByGraph.set(graph, (groups = { firstChild: Int32Array.from(node, (id) => graph.stochastic[id]!.child(0)), node }));
+  return groups;
 }
 
-/** Lets go of the chains once the samplers are made: two Int32Arrays as long as the nodes (16 MB at a million probit rows). */
-export function forgetNormalChains(graph: ModelGraph): void {
-  chainsByGraph.delete(graph);
+/** Lets go of the groups once the samplers are made. */
+export function forgetNormalGroups(graph: ModelGraph): void {
+  groupsByGraph.delete(graph);
 }
 
 /** The scalar normal nodes (with `node` itself) whose children are exactly `node`'s, in statement order. */
 function normalNodesWithChildrenOf(graph: ModelGraph, node: StochasticNode): StochasticNode[] {
-  const { head, next } = normalChains(graph);
-  const found: StochasticNode[] = [];
   const count = node.childCount;
-  for (let id = head[node.child(0)]!; id >= 0; id = next[id]!) {
-    const other = graph.stochastic[id]!;
+  const first = node.child(0);
+  if (movingParentCount(graph, first) < 2) return [node];
+  const { firstChild, node: listed } = normalGroups(graph);
+  const found: StochasticNode[] = [];
+  for (let k = lowerBound(firstChild.length, (k) => firstChild[k]! < first); k < firstChild.length && firstChild[k] === first; k++) {
+    const other = graph.stochastic[listed[k]!]!;
     if (other.childCount !== count) continue;
     let same = true;
-    for (let k = 1; k < count && same; k++) same = other.child(k) === node.child(k);
+    for (let c = 1; c < count && same; c++) same = other.child(c) === node.child(c);
     if (same) found.push(other);
   }
   return found;

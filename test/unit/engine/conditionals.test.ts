@@ -316,3 +316,55 @@ data list(y = 0, y2 = 0)`;
     for (const [text, expected] of cases) assert.equal(of(text), expected, text);
   });
 });
+
+describe("linearity analysis: a reference's elements", () => {
+  // One matrix whose elements depend on th in every way, read by y so that the analysis follows them.
+  const g = compileWithInits(`model {
+  th ~ dnorm(0, 1)
+  M[1, 1] <- 1
+  M[1, 2] <- th
+  M[1, 3] <- th + 1
+  M[2, 1] <- th * th
+  M[2, 2] <- 2
+  M[2, 3] <- 3 * th
+  y ~ dnorm(sum(M[, ]), 1)
+}
+data list(y = 0, P = c(1, 2, 3))`);
+  const analysis = new DependenceAnalysis(g, node(g, 'th'));
+  const [C, S, L, N] = [Dependence.Constant, Dependence.Scale, Dependence.Linear, Dependence.Nonlinear];
+  const parse = (text: string) => {
+    const { expression } = parseExpressionText(text);
+    assert.ok(expression);
+    return expression;
+  };
+
+  it('lists a row, a column, a part of a row and the whole matrix row-major, in and out of a loop', () => {
+    const cases: Array<[string, Map<string, number>, Dependence[]]> = [
+      ['M[1, ]', new Map(), [C, S, L]],
+      ['M[2, ]', new Map(), [N, C, S]],
+      ['M[k, ]', new Map([['k', 2]]), [N, C, S]],
+      ['M[, 3]', new Map(), [L, S]],
+      ['M[, k + 1]', new Map([['k', 1]]), [S, C]],
+      ['M[2, 2:3]', new Map(), [C, S]],
+      ['M[1, 0:2]', new Map(), [C, S]],
+      ['M[1, 3:2]', new Map(), []],
+      ['M[1, 2]', new Map(), [S]],
+      ['M', new Map(), [C, S, L, N, C, S]],
+      ['M[, ]', new Map(), [C, S, L, N, C, S]],
+      ['P[]', new Map(), [C, C, C]],
+    ];
+    for (const [text, scope, expected] of cases) assert.deepEqual(analysis.elements(parse(text), scope), expected, text);
+  });
+
+  it('adds up an inner product term by term', () => {
+    const cases: Array<[string, Dependence]> = [
+      ['inprod(M[1, ], P[])', L],
+      ['inprod(M[2, 2:3], P[1:2])', L],
+      ['inprod(M[, 2], P[1:2])', L],
+      ['inprod(M[1, ], M[2, ])', N],
+      ['inprod(M[1, ], P[1:2])', N],
+      ['inprod(P[], P[])', C],
+    ];
+    for (const [text, expected] of cases) assert.equal(analysis.of(parse(text), new Map()), expected, text);
+  });
+});

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gaussianBlockChildren } from '../../../src/engine/inference/gaussianBlock';
 import { readsOnlyFixed, readsOnlyFixedOrMembers } from '../../../src/engine/inference/parents';
+import { assignSamplers } from '../../../src/engine/inference/gibbs';
 import { forwardSamplePredictive } from '../../../src/engine/inference/predictiveNodes';
 import { compileWithInits, names, node } from './helpers';
 
@@ -83,5 +84,28 @@ data list(y = c(1, 2, 3))
 `);
     const predictive = forwardSamplePredictive(graph);
     assert.deepEqual(predictive?.nodes.map((n) => n.name), ['yrep', 'zrep']);
+  });
+});
+
+describe('blocks of normal nodes', () => {
+  it('join the normals that share every child, in statement order, and leave a normal whose child reads it alone', () => {
+    const graph = compileWithInits(`model {
+  for (i in 1:4) { y[i] ~ dnorm(b2 * x[i] + b1, tau) }
+  b2 ~ dnorm(0, 1)
+  b1 ~ dnorm(0, 1)
+  tau ~ dgamma(1, 1)
+  for (i in 1:3) {
+    w[i] ~ dnorm(0, 1)
+    v[i] ~ dnorm(w[i], 1)
+  }
+}
+data list(x = c(1, 2, 3, 4), y = c(1, 2, 3, 4), v = c(1, 2, 3))
+inits list(b1 = 0, b2 = 0, tau = 1, w = c(0, 0, 0))
+`);
+    const samplers = assignSamplers(graph);
+    const updated = (name: string): string[] => samplers.find((s) => s.nodes.some((n) => n.name === name))!.nodes.map((n) => n.name);
+    assert.deepEqual(updated('b1'), ['b2', 'b1']);
+    assert.deepEqual(updated('w[2]'), ['w[2]']);
+    assert.deepEqual(updated('tau'), ['tau']);
   });
 });
