@@ -1,3 +1,4 @@
+import { collectAfterLargePhase } from '../fullCollection';
 import type { Document, Expression, Statement } from '../language/ast';
 import { suggest } from '../language/check';
 import type { NamedValues } from '../language/rvalues';
@@ -67,6 +68,8 @@ export function compileModel(document: Document, data: NamedValues, memory?: Gra
   }
   rows.release();
   if (problems.length) throw new ModelError(problems);
+  // The unrolled rows and the binder's reads are garbage now, and wiring is about to allocate its tables.
+  collectAfterLargePhase(stochastic.length);
   const stochasticNodes = stochastic.done();
 
   const order = deterministicOrder(deterministic, reads);

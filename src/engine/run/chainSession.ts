@@ -8,6 +8,7 @@ import { compileModel, refreshSinks } from '../model/compile';
 import { elementName, Role, type ModelGraph, type Variable } from '../model/graph';
 import { megabytesFromEnvironment } from '../data/boundedRead';
 import { Random } from '../random/rng';
+import { collectAfterLargePhase } from '../fullCollection';
 import { PointwiseRecorder } from './pointwise';
 import { PredictiveRecorder } from './predictive';
 import { PredictiveCheckRecorder } from './predictiveChecks';
@@ -52,6 +53,7 @@ export function prepareChain(request: RunRequest, chain: number, onPhase: (phase
   const start = request.chainStarts?.[chain];
   onPhase('compiling the model');
   const graph = compiled ?? compileChainGraph(request);
+  collectAfterLargePhase(graph.stochastic.length);
   const random = start?.seed === undefined ? new Random(request.settings.seed, chain) : new Random(start.seed, 0);
   // Chain 1 starts where JAGS would (typical values); the others from prior draws, so R-hat can see poor mixing.
   setInitialValues(graph, start?.inits ?? request.inits, request.initsRange, chain > 0 ? random : undefined);
@@ -67,6 +69,7 @@ export function prepareChain(request: RunRequest, chain: number, onPhase: (phase
     onPhase(`${assigning} · ${Math.floor(100 * share)}%`);
   };
   const samplers = assignSamplers(graph, { forwardSamplePredictive: true, onProgress });
+  collectAfterLargePhase(graph.stochastic.length);
   // Which sampler updates each node, by node id: a typed array, not a map entry per unobserved node (a million in a probit).
   const samplerOf = new Int32Array(graph.stochastic.length).fill(-1);
   samplers.forEach((s, k) => {

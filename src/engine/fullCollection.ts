@@ -1,0 +1,35 @@
+/**
+ * A full garbage collection between the phases of a large model's setup.
+ *
+ * Why: compiling a million-row model leaves about a hundred megabytes of dead
+ * typed arrays (the unrolled rows and element reads grown by doubling, then
+ * let go) and assigning its samplers leaves more. Their objects sit in old
+ * space, so only a full collection frees them, and V8 starts one when the
+ * external memory it counts passes a limit it raises as the heap grows, not
+ * when a phase ends: the next phase then allocates on top of them, and the
+ * process's peak resident memory holds both. One collection at each phase's
+ * end costs a few hundred milliseconds at a million rows (the live heap is
+ * marked once), against seconds of setup, and a small model never pays it.
+ *
+ * `gc` is V8's own, exposed for a context made after `--expose-gc` is set
+ * (flags are process-wide: worker threads started afterwards see it too).
+ */
+import { runInNewContext } from 'node:vm';
+
+/** Below this many stochastic nodes a model's garbage is too little to matter, and its setup too short to spend on it. */
+export const COLLECT_FROM_NODES = 200_000;
+
+let collect: (() => void) | null | undefined;
+
+/** Collects all garbage now, when the model has at least COLLECT_FROM_NODES stochastic nodes. */
+export function collectAfterLargePhase(stochasticNodes: number): void {
+  if (stochasticNodes < COLLECT_FROM_NODES) return;
+  if (collect === undefined) {
+    // Required here, not imported: node:v8 loads Node's streams (see run/youngAllocation.ts), needed only for large models.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--expose-gc');
+    const exposed: unknown = runInNewContext('typeof gc === "function" ? gc : null');
+    collect = typeof exposed === 'function' ? (exposed as () => void) : null;
+  }
+  collect?.();
+}
