@@ -71,7 +71,7 @@ function normalGroups(graph: ModelGraph): NormalGroups {
     if (n.distribution.name !== 'dnorm' || n.statement.truncation || n.childCount === 0) continue;
     if (movingParentCount(graph, n.child(0)) >= 2) listed.push(id);
   }
-  // Statement order is unobserved order, which `listed` keeps: a stable sort by first child keeps it within a group.
+  // Statement order is unobserved order, which `listed` keeps: ties of first child broken by position keep it within a group.
   const order = Int32Array.from(listed.keys()).sort((a, b) => graph.stochastic[listed[a]!]!.child(0) - graph.stochastic[listed[b]!]!.child(0) || a - b);
   const node = Int32Array.from(order, (k) => listed[k]!);
   groupsByGraph.set(graph, (groups = { firstChild: Int32Array.from(node, (id) => graph.stochastic[id]!.child(0)), node }));
