@@ -334,8 +334,9 @@ const analysedByGraph = new WeakMap<ModelGraph, Set<Variable>>();
 /** Every free unobserved dmnorm node of the variable, each a row. */
 function vectorRows(graph: ModelGraph, variable: Variable, free: (n: StochasticNode) => boolean): FactorRow[] {
   const rows: FactorRow[] = [];
-  for (const id of graph.unobserved) {
-    const n = graph.stochastic[id]!;
+  // By index: run once, a for-of makes an iterator result per element.
+  for (let k = 0; k < graph.unobserved.length; k++) {
+    const n = graph.stochastic[graph.unobserved[k]!]!;
     if (n.variable === variable && n.distribution.name === 'dmnorm' && free(n)) rows.push({ offsets: n.offsets, children: n.children, members: [n] });
   }
   return rows;
@@ -347,8 +348,9 @@ const sameChildren = (a: number[], b: number[]): boolean => a.length === b.lengt
 function scalarRows(graph: ModelGraph, variable: Variable, free: (n: StochasticNode) => boolean): FactorRow[] {
   const byFirstChild = new Map<number, StochasticNode[][]>();
   const groups: StochasticNode[][] = [];
-  for (const id of graph.unobserved) {
-    const n = graph.stochastic[id]!;
+  // By index: run once, a for-of makes an iterator result per element.
+  for (let k = 0; k < graph.unobserved.length; k++) {
+    const n = graph.stochastic[graph.unobserved[k]!]!;
     if (n.variable !== variable || n.distribution.name !== 'dnorm' || n.children.length === 0 || !free(n)) continue;
     let candidates = byFirstChild.get(n.children[0]!);
     if (!candidates) byFirstChild.set(n.children[0]!, (candidates = []));

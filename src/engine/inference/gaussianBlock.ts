@@ -117,7 +117,8 @@ export class GaussianBlock {
     this.saved = new Float64Array(d);
     this.row = new Float64Array(d);
     let widest = 1;
-    for (const c of children) widest = Math.max(widest, c.side);
+    // By index: run once, a for-of makes an iterator result per element.
+    for (let j = 0; j < children.length; j++) widest = Math.max(widest, children[j]!.side);
     this.weighted = new Float64Array(widest);
     const ids = new Set(members.map((m) => m.id));
     // Counts of moving parents answer for a whole child at once (parents.ts); only a child with other moving parents has its arguments looked at one by one.
@@ -701,9 +702,13 @@ export function gaussianBlockChildren(graph: ModelGraph, members: StochasticNode
   const childIds = sortedUnion(members.map((m) => m.children));
   const children = childIds.map((id) => graph.stochastic[id]!);
   const analysis = new DependenceAnalysis(graph, members);
-  for (const child of children) {
+  // By index: run once, a for-of makes an iterator result per element.
+  for (let j = 0; j < children.length; j++) {
+    const child = children[j]!;
     if (child.statement.truncation) return undefined;
-    const [meanArg, precisionArg] = child.statement.args;
+    // Indexed, not destructured: destructuring goes through an iterator too.
+    const meanArg = child.statement.args[0];
+    const precisionArg = child.statement.args[1];
     if (child.distribution.name === 'dnorm') {
       if (analysis.of(meanArg!, child.scope) === Dependence.Nonlinear) return undefined;
       if (analysis.of(precisionArg!, child.scope) !== Dependence.Constant) return undefined;

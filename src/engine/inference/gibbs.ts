@@ -27,7 +27,9 @@ export function assignSamplers(graph: ModelGraph, options: { forwardSamplePredic
   const free = (n: StochasticNode): boolean => !claimed[n.id];
   const total = graph.unobserved.length;
   let seen = 0;
-  for (const id of graph.unobserved) {
+  // By index: run once, a for-of makes an iterator result per element.
+  for (let k = 0; k < total; k++) {
+    const id = graph.unobserved[k]!;
     if (++seen % PROGRESS_STRIDE === 0) options.onProgress?.(seen / total);
     if (claimed[id]) continue;
     const node = graph.stochastic[id]!;

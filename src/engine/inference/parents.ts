@@ -20,8 +20,9 @@ function movingParentCounts(graph: ModelGraph): Uint16Array {
   let counts = counted.get(graph);
   if (counts) return counts;
   counts = new Uint16Array(graph.stochastic.length);
-  for (const id of graph.unobserved) {
-    const node = graph.stochastic[id]!;
+  // By index: run once, a for-of makes an iterator result per element.
+  for (let u = 0; u < graph.unobserved.length; u++) {
+    const node = graph.stochastic[graph.unobserved[u]!]!;
     // childCount and child, not `children`: a node keeping a lone child as its id would make its list (nodeRecords.ts).
     for (let k = 0; k < node.childCount; k++) {
       const c = node.child(k);

@@ -30,7 +30,11 @@ export function forwardSamplePredictive(graph: ModelGraph): Sampler | undefined 
   const informative = informativeNodes(graph);
   // Only the uninformative nodes are listed: a list of every unobserved node first was 8 MB at a million rows.
   const uninformative: StochasticNode[] = [];
-  for (const id of graph.unobserved) if (!informative[id]) uninformative.push(graph.stochastic[id]!);
+  // By index: run once, a for-of makes an iterator result per element.
+  for (let k = 0; k < graph.unobserved.length; k++) {
+    const id = graph.unobserved[k]!;
+    if (!informative[id]) uninformative.push(graph.stochastic[id]!);
+  }
   const predictive = topological(graph, uninformative);
   if (predictive.length === 0) return undefined;
   // Before the pruning below takes them away: the predictive nodes drawn from each one, by position.

@@ -156,7 +156,8 @@ export const ratingScalarFactory: SamplerFactory = {
     const first = graph.stochastic[node.children[0]!]!;
     const statement = first.statement;
     if (first.distribution.name !== 'dnorm' || statement.truncation) return undefined;
-    for (const id of node.children) if (graph.stochastic[id]!.statement !== statement) return undefined;
+    // By index: run once, a for-of makes an iterator result per element.
+    for (let k = 0; k < node.childCount; k++) if (graph.stochastic[node.child(k)]!.statement !== statement) return undefined;
     const name = node.variable.name;
     const terms = sumTerms(statement.args[0]!, []);
     const products = terms.filter((t) => t.kind === 'call' && t.callee === 'inprod' && t.args.length === 2);

@@ -65,7 +65,9 @@ function normalGroups(graph: ModelGraph): NormalGroups {
   let groups = groupsByGraph.get(graph);
   if (groups) return groups;
   const listed: number[] = [];
-  for (const id of graph.unobserved) {
+  // By index: run once, a for-of makes an iterator result per element.
+  for (let k = 0; k < graph.unobserved.length; k++) {
+    const id = graph.unobserved[k]!;
     const n = graph.stochastic[id]!;
     // childCount and child, not `children`: a node keeping a lone child as its id would make its list (nodeRecords.ts).
     if (n.distribution.name !== 'dnorm' || n.statement.truncation || n.childCount === 0) continue;
@@ -87,7 +89,6 @@ export function forgetNormalGroups(graph: ModelGraph): void {
 function normalNodesWithChildrenOf(graph: ModelGraph, node: StochasticNode): StochasticNode[] {
   const count = node.childCount;
   const first = node.child(0);
-  if (movingParentCount(graph, first) < 2) return [node];
   const { firstChild, node: listed } = normalGroups(graph);
   const found: StochasticNode[] = [];
   for (let k = lowerBound(firstChild.length, (k) => firstChild[k]! < first); k < firstChild.length && firstChild[k] === first; k++) {
@@ -117,6 +118,8 @@ const gaussianBlockFactory: SamplerFactory = {
       return children ? [blockSampler(graph, [node], children)] : undefined;
     }
     if (node.distribution.name !== 'dnorm' || node.childCount === 0 || node.statement.truncation) return undefined;
+    // A first child with no other moving parent: no other node shares the children (a probit's latent rows).
+    if (movingParentCount(graph, node.child(0)) < 2) return undefined;
     const members = normalNodesWithChildrenOf(graph, node).filter(free);
     if (members.length < 2 || members.length > MAX_BLOCK) return undefined;
     const children = gaussianBlockChildren(graph, members);
