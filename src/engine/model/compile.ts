@@ -197,10 +197,11 @@ function defineNode(
 
 /** The ids of the unobserved nodes, in order, without a filtered copy of the nodes first (8 MB of garbage a million rows), in a list of their size. */
 function unobservedIds(stochastic: readonly StochasticNode[]): number[] {
+  // By index: run once, a for-of makes an iterator result per element.
   let count = 0;
-  for (const node of stochastic) if (!node.observed) count++;
+  for (let k = 0; k < stochastic.length; k++) if (!stochastic[k]!.observed) count++;
   const ids = new NodeList<number>(count);
-  for (const node of stochastic) if (!node.observed) ids.push(node.id);
+  for (let k = 0; k < stochastic.length; k++) if (!stochastic[k]!.observed) ids.push(stochastic[k]!.id);
   return ids.done();
 }
 
@@ -373,11 +374,14 @@ function expressionHeight(e: Expression): number {
 /** A stochastic node may not depend on itself, directly or through other nodes (JAGS rejects such graphs too). */
 function rejectStochasticCycles(stochastic: StochasticNode[]): void {
   const state = new Uint8Array(stochastic.length); // 0 new, 1 on the current path, 2 done
-  // Iterative depth-first search (models can be deep enough to overflow recursion), its path in typed arrays: a list and
-  // a pair per node visited were garbage for every node.
-  const path = new Int32Array(stochastic.length);
-  const nextChild = new Int32Array(stochastic.length);
-  for (const root of stochastic) {
+  // Iterative depth-first search (models can be deep enough to overflow recursion), its path in two lists of numbers
+  // that grow with its depth: a pair per node visited was garbage for every node, and typed arrays as long as all the
+  // nodes 16 MB at the compile's end for a probit's million rows, whose paths are two nodes deep.
+  const path: number[] = [];
+  const nextChild: number[] = [];
+  // By index: run once, a for-of makes an iterator result per element.
+  for (let r = 0; r < stochastic.length; r++) {
+    const root = stochastic[r]!;
     if (state[root.id]) continue;
     let depth = 0;
     path[0] = root.id;
