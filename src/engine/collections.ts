@@ -86,6 +86,12 @@ function ascending(list: readonly number[]): boolean {
   return true;
 }
 
+/** Whether each number is greater than the one before it (so the list is a set in order). */
+export function strictlyAscending(list: readonly number[]): boolean {
+  for (let k = 1; k < list.length; k++) if (!(list[k]! > list[k - 1]!)) return false;
+  return true;
+}
+
 function dropRepeats(list: readonly number[]): number[] {
   return list.filter((x, k) => k === 0 || x !== list[k - 1]);
 }

@@ -6,7 +6,7 @@ import { ChildReads } from './parameterReads';
 import { Dependence, DependenceAnalysis } from './linearity';
 import { readsOnlyFixed, readsOnlyFixedOrMembers } from './parents';
 import { Propagation } from './propagation';
-import { sortedUnion } from '../collections';
+import { sortedUnion, strictlyAscending } from '../collections';
 
 /**
  * The joint complete conditional of a Gaussian block θ (one dmnorm node, or
@@ -698,8 +698,12 @@ export function gaussianBlockChildren(graph: ModelGraph, members: StochasticNode
   const single = members.length === 1 && members[0]!.distribution.name === 'dmnorm';
   if (!single && !members.every((m) => m.distribution.name === 'dnorm')) return undefined;
   const ids = new Set(members.map((m) => m.id));
-  if (members.some((m) => m.children.some((c) => ids.has(c)))) return undefined;
-  const childIds = sortedUnion(members.map((m) => m.children));
+  const lists = members.map((m) => m.children);
+  // Members of a block found by their shared children nearly always hold one list (wiring shares equal lists): its
+  // union is itself, and merging a million-row regression's lists made an 8 MB list and its growth's copies.
+  const shared = lists.every((list) => list === lists[0]) && strictlyAscending(lists[0]!);
+  if ((shared ? [lists[0]!] : lists).some((list) => list.some((c) => ids.has(c)))) return undefined;
+  const childIds = shared ? lists[0]! : sortedUnion(lists);
   const children = childIds.map((id) => graph.stochastic[id]!);
   const analysis = new DependenceAnalysis(graph, members);
   // By index: run once, a for-of makes an iterator result per element.

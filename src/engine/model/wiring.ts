@@ -87,9 +87,20 @@ class Readers {
   }
 }
 
-/** The first `count` ids of a scratch array as a list of their own (the shared empty list for none). */
-function listOf(scratch: Int32Array, count: number): number[] {
+/**
+ * The first `count` ids of a scratch array as a list: `previous` itself when it holds the same ids (the shared empty
+ * list for none), else a list of their own. Consecutive nodes with the same children share one list: a regression's
+ * coefficients beta[1..D] each read every row, and D lists of a million ids were 8 MB each; so do the D elements of
+ * a matrix factorisation's row, which all read that row's ratings. Nothing changes a node's list in place (a node
+ * given other children gets a new list), so sharing one is safe.
+ */
+function listOf(scratch: Int32Array, count: number, previous: number[]): number[] {
   if (count === 0) return NO_ITEMS;
+  if (previous.length === count) {
+    let same = true;
+    for (let k = 0; k < count && same; k++) same = previous[k] === scratch[k];
+    if (same) return previous;
+  }
   const list = new Array<number>(count);
   for (let k = 0; k < count; k++) list[k] = scratch[k]!;
   return list;
@@ -147,6 +158,8 @@ export function wireChildren(stochastic: StochasticNode[], deterministic: Determ
     for (let r = deterministicReaders.start[s]!; r < deterministicReaders.start[s + 1]!; r++) pending.push(deterministicReaders.ids[r]!);
   };
   const byPosition = (a: number, b: number): number => position[a]! - position[b]!;
+  let lastChildren: number[] = NO_ITEMS;
+  let lastDependents: number[] = NO_ITEMS;
   for (const node of stochastic) {
     stamp = node.id + 1;
     childCount = 0;
@@ -169,9 +182,9 @@ export function wireChildren(stochastic: StochasticNode[], deterministic: Determ
       lone[0] = children[0]!;
       node.children = lone;
     } else {
-      node.children = listOf(children, childCount);
+      node.children = lastChildren = listOf(children, childCount, lastChildren);
     }
-    node.dependents = listOf(dependents, dependentCount);
+    node.dependents = lastDependents = listOf(dependents, dependentCount, lastDependents);
   }
   return order.filter((id) => !feedsStochastic[id]);
 }

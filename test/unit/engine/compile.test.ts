@@ -112,6 +112,33 @@ describe('model compiler: wiring', () => {
     for (const y of ['Y[1]', 'Y[4]']) assert.deepEqual(node(g, y).children, []);
   });
 
+  it('gives consecutive nodes with the same children or dependents one list, and a node with others its own', () => {
+    const g = compile(REGRESSION);
+    const [alpha, beta, tau] = ['alpha', 'beta', 'tau'].map((name) => node(g, name));
+    // One list object, not only equal contents: D coefficients of a million-row regression held D lists of a million ids.
+    assert.equal(beta.children, alpha.children);
+    assert.equal(beta.dependents, alpha.dependents);
+    assert.equal(tau.children, beta.children);
+    assert.deepEqual(tau.dependents, []);
+    const h = compile(`model {
+  for (j in 1:2) { theta[j] ~ dnorm(0, 1) }
+  for (i in 1:4) { y[i] ~ dnorm(theta[g[i]], 1) }
+}
+data list(g = c(1, 1, 2, 2), y = c(0.1, 0.2, 0.3, 0.4))`);
+    assert.notEqual(node(h, 'theta[2]').children, node(h, 'theta[1]').children);
+    assert.deepEqual(names(h, node(h, 'theta[2]').children), ['y[3]', 'y[4]']);
+  });
+
+  it('gives a node new children without changing the list it shared', () => {
+    const g = compile(REGRESSION);
+    const [alpha, beta] = ['alpha', 'beta'].map((name) => node(g, name));
+    const shared = beta.children;
+    alpha.children = [shared[0]!, shared[1]!];
+    assert.deepEqual(names(g, beta.children), ['Y[1]', 'Y[2]', 'Y[3]', 'Y[4]']);
+    assert.equal(beta.children, shared);
+    assert.deepEqual(names(g, alpha.children), ['Y[1]', 'Y[2]']);
+  });
+
   it('follows chains of deterministic nodes and orders dependents so that parents come first', () => {
     const g = compile('model {\n c <- b * 2\n b <- a + 1\n y ~ dnorm(c, 1)\n a ~ dnorm(0, 1) }\ndata list(y = 0)');
     const a = node(g, 'a');

@@ -21,15 +21,17 @@ import { describe, it } from 'node:test';
  * censored-normal sampler's rows in typed arrays; 177 with a node's variable
  * kept once per relation; 164 with a compiled scalar node carrying no shape
  * or closures field; 116 with each node its own row's loop frame (no frame
- * object per row); it is about 105 now (104.1 and 106.5 in two runs), with
- * a node's children and dependents in one field and the graph's lists made
- * at their size (under tsx, whose kept function names add a little). The
- * bound, 114, fails at each earlier figure, 116 included, and leaves 7 bytes
- * above the higher run for V8's allocation differences between versions,
- * three times the spread between runs: a list or an object per row comes
- * back as 8 to 60 bytes a node.
+ * object per row); 105 (104.1 and 106.5 in two runs) with a node's children
+ * and dependents in one field and the graph's lists made at their size; it
+ * is about 98 now (98.1 and 98.5), with consecutive nodes that have the same
+ * children sharing one list (the coefficients' three lists of every row were
+ * one list too many twice). Measured under tsx, whose kept function names add
+ * a little. The bound, 104, fails at each earlier figure but the best run of
+ * the last, and leaves 5.5 bytes above the higher run for V8's allocation
+ * differences between versions: a list or an object per row comes back as 8
+ * to 60 bytes a node.
  */
-const MAX_BYTES_PER_NODE = 114;
+const MAX_BYTES_PER_NODE = 104;
 
 function liveHeap(rows: number): { stochastic: number; bytes: number } {
   const child = join(__dirname, 'nodeMemory.ts');

@@ -33,6 +33,23 @@ inits list(a = 0, b = 0, tau = 1)
     assert.deepEqual([...readsOnlyFixedOrMembers(graph, members, children)], [1, 1, 1, 0, 0, 0]);
   });
 
+  it("takes the members' one shared list as it is, and merges lists of their own", () => {
+    assert.equal(members[0]!.children, members[1]!.children);
+    const apart = compileWithInits(`model {
+  for (i in 1:3) { y[i] ~ dnorm(a + b * x[i], 1) }
+  for (i in 4:6) { y[i] ~ dnorm(b * x[i], 1) }
+  a ~ dnorm(0, 1)
+  b ~ dnorm(0, 1)
+}
+data list(x = c(1, 2, 3, 4, 5, 6), y = c(1, 2, 3, 4, 5, 6))
+inits list(a = 0, b = 0)
+`);
+    const [a, b] = [node(apart, 'a'), node(apart, 'b')];
+    assert.notEqual(a.children, b.children);
+    const merged = gaussianBlockChildren(apart, [a, b])!;
+    assert.deepEqual(names(apart, merged.map((c) => c.id)), ['y[1]', 'y[2]', 'y[3]', 'y[4]', 'y[5]', 'y[6]']);
+  });
+
   it('with one member only, a child that reads the other is not fixed', () => {
     assert.deepEqual([...readsOnlyFixedOrMembers(graph, [members[0]!], children)], [0, 0, 0, 0, 0, 0]);
   });
