@@ -18,7 +18,7 @@ import { ReadTable, deterministicOrder, deterministicParents, wireChildren } fro
 import { rangeName, Role, type DeterministicNode, type Distribution, type Evaluator, type ModelGraph, type StochasticNode, type Variable } from './graph';
 import { appendAll, exactly } from '../collections';
 import { frameParts } from './loopFrame';
-import { CompiledDeterministicNode, CompiledStochasticNode, InterpretedDeterministicNode, InterpretedStochasticNode, SCALAR_SHAPE, type DefinitionRecord, type NodeShape, type RelationRecord } from './nodeRecords';
+import { deterministicNode, InterpretedDeterministicNode, InterpretedStochasticNode, SCALAR_SHAPE, stochasticNode, type DefinitionRecord, type NodeShape, type RelationRecord } from './nodeRecords';
 
 const DISTRIBUTIONS: Record<string, Distribution> = { ...SCALAR_DISTRIBUTIONS, ...MORE_SCALAR_DISTRIBUTIONS, ...OBSERVATION_DEVICES, ...MULTIVARIATE_DISTRIBUTIONS, ...MORE_MULTIVARIATE_DISTRIBUTIONS };
 
@@ -103,7 +103,7 @@ function defineNode(
     const code = statements.code(statement.value, scope, inverse);
     const definition = scratch.definition(statement, variable, code, frameParts(scope).loopVariable);
     const node: DeterministicNode = code
-      ? new CompiledDeterministicNode(deterministic.length, offset, definition, scope)
+      ? deterministicNode(deterministic.length, offset, definition, scope)
       : new InterpretedDeterministicNode(deterministic.length, offset, definition, scope, inverse ? () => inverse(compiled.evaluate()) : compiled.evaluate);
     deterministic.push(node);
     variable.role[offset] = Role.Deterministic;
@@ -171,7 +171,7 @@ function defineNode(
   const relation = scratch.relation(statement, variable, distribution, paramSizes, frameParts(scope).loopVariable, () => compiledParameters(statement, statements, scope));
   const node: StochasticNode =
     relation.code && shape === SCALAR_SHAPE
-      ? new CompiledStochasticNode(stochastic.length, offset, relation, observed, scope)
+      ? stochasticNode(stochastic.length, offset, relation, observed, scope)
       : new InterpretedStochasticNode(stochastic.length, offset, shape, relation, relation.code ? undefined : exactly(params), observed, scope);
   if (statement.truncation) {
     if (distribution.multivariate) throw errorAt(statement.truncation.range, `${distribution.name} cannot be truncated: T(,) applies to scalar distributions.`);

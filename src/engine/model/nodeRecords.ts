@@ -1,7 +1,7 @@
 import type { Statement } from '../language/ast';
 import { NO_ITEMS } from '../collections';
 import type { LoopScope } from './expressions';
-import { RowFrame } from './loopFrame';
+import { frameParts, RowFrame, type LoopFrame } from './loopFrame';
 import type { AffineRead, StatementCode } from './statementCode';
 import { elementName, rangeName, type DeterministicNode, type Distribution, type Evaluator, type StochasticNode, type Variable } from './graph';
 
@@ -87,10 +87,16 @@ export class CompiledStochasticNode extends RowFrame implements StochasticNode {
   ) {
     super(scope, relation.loopVariable);
     this.place = observed ? ~offset : offset;
+    if (new.target === CompiledStochasticNode && frameParts(scope).outer) throw new Error('A node inside two loops keeps its enclosing frame: make it with stochasticNode.');
   }
 
   protected get rowLoop(): string | undefined {
     return this.relation.loopVariable;
+  }
+
+  /** None: this class serves statements in one loop or none (NestedStochasticNode keeps the frame of two loops or more). */
+  get outer(): LoopFrame | undefined {
+    return undefined;
   }
 
   get offset(): number {
@@ -226,8 +232,30 @@ class NodeLinks {
 /** `params` of compiled nodes that were asked for them, kept beside the nodes rather than in a field of each. */
 const askedParams = new WeakMap<CompiledStochasticNode, Evaluator[]>();
 
+/** A compiled scalar node of a statement inside two loops or more: it keeps the enclosing loops' frame. */
+class NestedStochasticNode extends CompiledStochasticNode {
+  private readonly enclosing: LoopFrame | undefined;
+
+  constructor(id: number, offset: number, relation: RelationRecord, observed: boolean, scope: LoopScope) {
+    super(id, offset, relation, observed, scope);
+    this.enclosing = frameParts(scope).outer;
+  }
+
+  override get outer(): LoopFrame | undefined {
+    return this.enclosing;
+  }
+}
+
+/** A compiled scalar node, with a field for its enclosing loops' frame only when its statement is inside two loops or more. */
+export function stochasticNode(id: number, offset: number, relation: RelationRecord, observed: boolean, scope: LoopScope): CompiledStochasticNode {
+  return frameParts(scope).outer ? new NestedStochasticNode(id, offset, relation, observed, scope) : new CompiledStochasticNode(id, offset, relation, observed, scope);
+}
+
 /** A node whose parameters run as the interpreter's closures (its statement does not compile), or a multivariate node. */
 export class InterpretedStochasticNode extends CompiledStochasticNode {
+  /** Kept whatever the depth: such nodes are few. */
+  private readonly enclosing: LoopFrame | undefined;
+
   constructor(
     id: number,
     offset: number,
@@ -239,6 +267,11 @@ export class InterpretedStochasticNode extends CompiledStochasticNode {
     scope: LoopScope,
   ) {
     super(id, offset, relation, observed, scope);
+    this.enclosing = frameParts(scope).outer;
+  }
+
+  override get outer(): LoopFrame | undefined {
+    return this.enclosing;
   }
 
   override parameter(k: number): number {
@@ -295,10 +328,16 @@ export class CompiledDeterministicNode extends RowFrame implements Deterministic
     scope: LoopScope,
   ) {
     super(scope, definition.loopVariable);
+    if (new.target === CompiledDeterministicNode && frameParts(scope).outer) throw new Error('A node inside two loops keeps its enclosing frame: make it with deterministicNode.');
   }
 
   protected get rowLoop(): string | undefined {
     return this.definition.loopVariable;
+  }
+
+  /** None: this class serves statements in one loop or none (NestedDeterministicNode keeps the frame of two loops or more). */
+  get outer(): LoopFrame | undefined {
+    return undefined;
   }
 
   evaluate(): number {
@@ -323,8 +362,30 @@ export class CompiledDeterministicNode extends RowFrame implements Deterministic
   }
 }
 
+/** A compiled deterministic node of a statement inside two loops or more: it keeps the enclosing loops' frame. */
+class NestedDeterministicNode extends CompiledDeterministicNode {
+  private readonly enclosing: LoopFrame | undefined;
+
+  constructor(id: number, offset: number, definition: DefinitionRecord, scope: LoopScope) {
+    super(id, offset, definition, scope);
+    this.enclosing = frameParts(scope).outer;
+  }
+
+  override get outer(): LoopFrame | undefined {
+    return this.enclosing;
+  }
+}
+
+/** A compiled deterministic node, with a field for its enclosing loops' frame only when its statement is inside two loops or more. */
+export function deterministicNode(id: number, offset: number, definition: DefinitionRecord, scope: LoopScope): CompiledDeterministicNode {
+  return frameParts(scope).outer ? new NestedDeterministicNode(id, offset, definition, scope) : new CompiledDeterministicNode(id, offset, definition, scope);
+}
+
 /** A deterministic node computed by the interpreter's closure (a statement that does not compile, an element of an array value). */
 export class InterpretedDeterministicNode extends CompiledDeterministicNode {
+  /** Kept whatever the depth: such nodes are few. */
+  private readonly enclosing: LoopFrame | undefined;
+
   constructor(
     id: number,
     offset: number,
@@ -333,6 +394,11 @@ export class InterpretedDeterministicNode extends CompiledDeterministicNode {
     private readonly own: Evaluator,
   ) {
     super(id, offset, definition, scope);
+    this.enclosing = frameParts(scope).outer;
+  }
+
+  override get outer(): LoopFrame | undefined {
+    return this.enclosing;
   }
 
   override evaluate(): number {
