@@ -43,8 +43,18 @@ export function forwardSamplePredictive(graph: ModelGraph): Sampler | undefined 
     const among = n.children.filter((c) => position.has(c));
     return among.length ? Int32Array.from(among, (c) => position.get(c)!) : NO_POSITIONS;
   });
-  for (const node of graph.stochastic) {
-    if (node.children.some((c) => !informative[c])) node.children = exactly(node.children.filter((c) => informative[c]));
+  // By index, and through childCount and child: `children` makes a lone child's list (nodeRecords.ts), a list for
+  // every latent row of a million-row model that has one predictive node. Nodes that shared a list share its pruned
+  // list too (wiring.ts: a regression's coefficients).
+  let pruned: { from: number[]; to: number[] } | undefined;
+  for (let id = 0; id < graph.stochastic.length; id++) {
+    const node = graph.stochastic[id]!;
+    let prune = false;
+    for (let k = 0; k < node.childCount && !prune; k++) prune = !informative[node.child(k)];
+    if (!prune) continue;
+    const from = node.children;
+    if (pruned?.from !== from) pruned = { from, to: exactly(from.filter((c) => informative[c])) };
+    node.children = pruned.to;
   }
   return new PriorDrawSampler(graph, predictive, children);
 }
@@ -65,33 +75,36 @@ function informativeNodes(graph: ModelGraph): Uint8Array {
   const state = new Uint8Array(graph.stochastic.length);
   const path: number[] = [];
   const cursor: number[] = [];
+  // A seed is settled when first reached, so each node's own test is made once, not at each step through its children.
+  const enter = (id: number): boolean => {
+    if (isSeed(graph.stochastic[id]!)) {
+      state[id] = INFORMATIVE;
+      return false;
+    }
+    state[id] = ON_PATH;
+    path.push(id);
+    cursor.push(0);
+    return true;
+  };
+  const finish = (answer: number): void => {
+    state[path.pop()!] = answer;
+    cursor.pop();
+  };
   // By index, not for-of: run once, this loop stays in unoptimised code, where an iterator makes a result per node.
   for (let root = 0; root < state.length; root++) {
-    if (state[root] !== UNSEEN) continue;
-    state[root] = ON_PATH;
-    path.push(root);
-    cursor.push(0);
+    if (state[root] !== UNSEEN || !enter(root)) continue;
     while (path.length) {
       const top = path.length - 1;
       const node = graph.stochastic[path[top]!]!;
       const k = cursor[top]!;
-      let done: number | undefined;
-      if (isSeed(node)) done = INFORMATIVE;
-      else if (k === node.childCount) done = UNINFORMATIVE;
-      else {
-        const c = node.child(k);
-        if (state[c] === INFORMATIVE) done = INFORMATIVE;
-        else if (state[c] === UNSEEN) {
-          state[c] = ON_PATH;
-          path.push(c);
-          cursor.push(0);
-          continue;
-        } else cursor[top] = k + 1;
+      if (k === node.childCount) {
+        finish(UNINFORMATIVE);
+        continue;
       }
-      if (done === undefined) continue;
-      state[node.id] = done;
-      path.pop();
-      cursor.pop();
+      const c = node.child(k);
+      if (state[c] === UNSEEN && enter(c)) continue;
+      if (state[c] === INFORMATIVE) finish(INFORMATIVE);
+      else cursor[top] = k + 1;
     }
   }
   // The states become the answer in place: 1 for informative, 0 for not.
