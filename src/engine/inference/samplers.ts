@@ -1,6 +1,6 @@
 import type { ModelGraph, StochasticNode } from '../model/graph';
 import type { Random } from '../random/rng';
-import { CensoredNormalSampler, cutsAreData, isCensoredNormal } from './censoredNormalSampler';
+import { CensoredNormalSampler, isCensoredNormal } from './censoredNormalSampler';
 import { analyzeConditional } from './conditionals';
 import { ConjugateSampler, DirichletSampler, GaussianBlockSampler, WishartSampler } from './conjugateSamplers';
 import { analyzeDirichlet } from './dirichletConditional';
@@ -141,8 +141,8 @@ const sumFactory: SamplerFactory = {
 
 const conjugateFactory: SamplerFactory = {
   name: 'conjugate',
-  claim(graph, node) {
-    if (isCensoredNormal(graph, node)) return [new CensoredNormalSampler(graph, node, cutsAreData(graph, node))];
+  claim(graph, node, free) {
+    if (isCensoredNormal(graph, node)) return [CensoredNormalSampler.claimRun(graph, node, free)];
     const scalar = analyzeConditional(graph, node);
     if (scalar) return [new ConjugateSampler(graph, scalar)];
     const dirichlet = analyzeDirichlet(graph, node);
