@@ -75,12 +75,16 @@ export function compileModel(document: Document, data: NamedValues, memory?: Gra
   const order = deterministicOrder(deterministic, reads);
   rejectDeepDefinitions(deterministic, order, (node) => deterministicParents(reads, node.id).map((id) => deterministic[id]!));
   const sinks = wireChildren(stochasticNodes, deterministic, reads, order);
+  // The reads, and wiring's tables of readers, are garbage now: freed before the graph's last lists are made.
+  reads.release();
+  collectAfterLargePhase(stochasticNodes.length);
   rejectStochasticCycles(stochasticNodes);
   const unobserved = unobservedIds(stochasticNodes);
   const graph: ModelGraph = { variables, stochastic: stochasticNodes, deterministic, deterministicOrder: order, sinks, unobserved, modelRange: document.model!.range, expressions: compiler };
   refreshDeterministic(graph);
   checkObservedSupport(graph);
   compiler.forgetIdentities();
+  collectAfterLargePhase(stochasticNodes.length);
   return graph;
 }
 

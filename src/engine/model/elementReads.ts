@@ -41,6 +41,14 @@ export class ElementReads {
     this.ends[this.relations++] = this.count;
   }
 
+  /** Lets go of the reads (a million probit rows' are about 30 MB), once the graph is wired. */
+  release(): void {
+    this.readVariable = new Uint8Array(0);
+    this.readOffset = new Int32Array(0);
+    this.ends = new Int32Array(0);
+    this.count = this.relations = 0;
+  }
+
   forEach(relation: number, visit: (variable: Variable, offset: number) => void): void {
     const end = relation < this.relations ? this.ends[relation]! : 0;
     for (let r = relation > 0 ? this.ends[relation - 1]! : 0; r < end; r++) visit(this.variables[this.readVariable[r]!]!, this.readOffset[r]!);

@@ -28,6 +28,12 @@ export class ReadTable {
     table.close();
   }
 
+  /** Lets go of every read: the table answers nothing after this. */
+  release(): void {
+    this.stochastic.release();
+    this.deterministic.release();
+  }
+
   /**
    * Calls `visit` with each node a node reads: a stochastic node as its id,
    * a deterministic node as −1 − its id; data and unused elements are skipped.

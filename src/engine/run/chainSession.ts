@@ -53,7 +53,6 @@ export function prepareChain(request: RunRequest, chain: number, onPhase: (phase
   const start = request.chainStarts?.[chain];
   onPhase('compiling the model');
   const graph = compiled ?? compileChainGraph(request);
-  collectAfterLargePhase(graph.stochastic.length);
   const random = start?.seed === undefined ? new Random(request.settings.seed, chain) : new Random(start.seed, 0);
   // Chain 1 starts where JAGS would (typical values); the others from prior draws, so R-hat can see poor mixing.
   setInitialValues(graph, start?.inits ?? request.inits, request.initsRange, chain > 0 ? random : undefined);

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ElementReads } from '../../../src/engine/model/elementReads';
+import type { Variable } from '../../../src/engine/model/graph';
 import { compile } from './helpers';
 
 /**
@@ -20,5 +22,25 @@ describe('tables of reads past 256 variables', () => {
       const children = node.children.map((c) => graph.stochastic[c]!.name);
       assert.deepEqual(children, k < count ? [`a${k + 1}`] : [], `a${k}`);
     }
+  });
+});
+
+describe('a table of reads let go', () => {
+  it('answers no reads after release, and takes new ones from the start', () => {
+    const table = new ElementReads();
+    const x = { name: 'x' } as Variable;
+    table.add(x, 3);
+    table.close();
+    const seen = (relation: number): number[] => {
+      const offsets: number[] = [];
+      table.forEach(relation, (_, offset) => offsets.push(offset));
+      return offsets;
+    };
+    assert.deepEqual(seen(0), [3]);
+    table.release();
+    assert.deepEqual(seen(0), []);
+    table.add(x, 5);
+    table.close();
+    assert.deepEqual(seen(0), [5]);
   });
 });
