@@ -48,8 +48,17 @@ export function compileChainGraph(request: RunRequest): ModelGraph {
 /**
  * Compiles and initialises one chain; `onPhase` hears each step as it begins (compiling can take a minute on a large model).
  * `compiled`: the chain's graph compiled ahead (compileChainGraph), not yet given values or samplers.
+ * `monitored`: 'settings' records what the request's monitor setting names (every unobserved node when it names
+ * none); 'none' records nothing, for a caller that keeps monitors of its own (ModelSession): a monitor per unobserved
+ * node, with its name, was 80 MB at a million probit rows, and finding what they read as long again.
  */
-export function prepareChain(request: RunRequest, chain: number, onPhase: (phase: string) => void = () => {}, compiled?: ModelGraph): ChainSession {
+export function prepareChain(
+  request: RunRequest,
+  chain: number,
+  onPhase: (phase: string) => void = () => {},
+  compiled?: ModelGraph,
+  monitored: 'settings' | 'none' = 'settings',
+): ChainSession {
   const start = request.chainStarts?.[chain];
   onPhase('compiling the model');
   const graph = compiled ?? compileChainGraph(request);
@@ -75,7 +84,7 @@ export function prepareChain(request: RunRequest, chain: number, onPhase: (phase
     for (const n of s.nodes) samplerOf[n.id] = k;
   });
   const samplerLabel = (id: number): string | undefined => (samplerOf[id]! >= 0 ? samplers[samplerOf[id]!]!.label : undefined);
-  const monitors = resolveMonitors(graph, request.settings.monitor, samplerLabel, request);
+  const monitors = monitored === 'none' ? [] : resolveMonitors(graph, request.settings.monitor, samplerLabel, request);
   rejectOversizedDraws(monitors.length, request, graph.modelRange);
   const { settings } = request;
   const spec = settings.predictive;

@@ -132,9 +132,10 @@ export class ModelSession {
 
   /** Compiles one graph per chain, sets its initial values (per chain from `starts`) and chooses its samplers. */
   initialize(starts: ChainStart[]): void {
-    const request: RunRequest = { ...this.request, chainStarts: starts, settings: { ...this.request.settings, monitor: [] } };
+    const request: RunRequest = { ...this.request, chainStarts: starts };
     this.workers?.begin({ kind: 'initialize', starts });
-    this.chains = this.hosted.map((chain) => prepareChain(request, chain, undefined, this.take(chain)));
+    // The session's monitors are its own (addMonitor): the chains keep none.
+    this.chains = this.hosted.map((chain) => prepareChain(request, chain, undefined, this.take(chain), 'none'));
     this.workers?.finish();
     this.iteration = 0;
     this.drawWhatIsRead();

@@ -62,6 +62,19 @@ describe('model session (JAGS-style updates)', () => {
     }
   });
 
+  it("keeps monitors in the session only: its chains record nothing of their own", () => {
+    const r = request(`${MODEL}sample with gibbs(chains = 1, burnin = 0, iterations = 1, seed = 1)`);
+    // A run that names no monitors records every unobserved node; a session's chains none (a monitor and a name per
+    // latent row were 80 MB at a million probit rows).
+    assert.deepEqual(prepareChain(r, 0).monitors.map((m) => m.name), ['alpha', 'beta', 'tau', 'theta']);
+    assert.deepEqual(prepareChain(r, 0, undefined, undefined, 'none').monitors, []);
+    const session = new ModelSession(r, 1);
+    session.initialize([]);
+    const chains = (session as unknown as { chains: Array<{ monitors: unknown[] }> }).chains;
+    assert.equal(chains.length, 1);
+    assert.deepEqual(chains[0]!.monitors, []);
+  });
+
   it('counts records per monitor with its own start and thinning', () => {
     const session = new ModelSession(request(MODEL), 1);
     session.initialize([]);
