@@ -24,7 +24,7 @@
  * its use. LATENT_SCALE_PROFILE=FILE and LATENT_SCALE_ALLOCATIONS=FILE write
  * the sampling phase's CPU and allocation profiles (see `profiled`).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { writeHeapSnapshot, getHeapSpaceStatistics } from 'node:v8';
 import { Session as InspectorSession } from 'node:inspector';
 import { cpuSeconds, jagsInstalled, measured, median, option } from './processTiming';
@@ -183,6 +183,8 @@ function main(argv: string[]): void {
   const rounds = Number(option(argv, '--rounds', '2'));
   const withJags = !argv.includes('--no-jags') && jagsInstalled();
   const dir = option(argv, '--dir', '') || mkdtempSync(join(tmpdir(), 'latent-scale-'));
+  // A --dir that does not exist yet is made here: writing the data into it failed with a stack trace.
+  mkdirSync(dir, { recursive: true });
   prepare(dir, rows, iterations);
   console.log(`probit by augmentation, ${rows} rows, 3 coefficients, 1 chain, ${iterations} iterations; work folder ${dir}`);
   if (argv.includes('--phases')) {
