@@ -12,10 +12,12 @@
  * wiring's tables released) and at its end; a chain once its samplers are
  * assigned. Each call costs a few hundred milliseconds at a million rows
  * (the live heap is marked twice), against seconds of setup, and a small
- * model never pays it. Freeing at these fixed points also keeps the peak
- * steady from run to run: left to V8's timing, the dead arrays were freed
- * among the next phase's allocations, and the peak at a million probit rows
- * ranged over 60 MB (413-474 MB; 434-437 MB with these calls).
+ * model never pays it. Freeing at these fixed points also narrows the
+ * spread of the peak from run to run (left to V8's timing, the dead arrays
+ * were freed among the next phase's allocations): at a million probit rows,
+ * 434-444 MB in five runs of six with these calls (483 in the sixth), against
+ * 413-474 MB without. What spread is left comes from the C allocator, whose
+ * per-thread arenas (V8's background threads) keep freed memory resident.
  *
  * `gc` is V8's own, exposed for a context made after `--expose-gc` is set
  * (flags are process-wide: worker threads started afterwards see it too).
